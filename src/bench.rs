@@ -1,0 +1,258 @@
+//! Benchmarks (run by `vanban bench`, figures in BENCHMARKS.md): a deterministic generator of
+//! realistic local documents, import throughput on SQLite and PostgreSQL side by side, and the
+//! latency of a status query for one document on a date.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::{Days, NaiveDate};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::db::DbPool;
+use crate::registry::import;
+use crate::registry::records::*;
+use crate::registry::status::StatusGraph;
+
+const SUBJECTS: &[&str] = &[
+    "hỗ trợ phát triển nuôi trồng thủy sản",
+    "mức thu phí, lệ phí trên địa bàn",
+    "bảng giá đất giai đoạn",
+    "hạn mức giao đất ở",
+    "chế độ đối với người hoạt động không chuyên trách ở cấp xã",
+    "quy chế phối hợp quản lý nhà nước về tài nguyên nước",
+    "tổ chức bộ phận tiếp nhận và trả kết quả giải quyết thủ tục hành chính",
+    "chính sách khuyến khích xã hội hóa giáo dục",
+    "phân cấp quản lý công trình giao thông nông thôn",
+    "định mức chi cho công tác phổ biến, giáo dục pháp luật",
+    "quản lý chất thải rắn sinh hoạt",
+    "bảo vệ rừng ngập mặn ven biển",
+    "hỗ trợ đào tạo nghề cho lao động nông thôn",
+    "quy định về hoạt động kinh doanh karaoke, vũ trường",
+];
+
+const HEADINGS: &[&str] = &[
+    "Phạm vi điều chỉnh",
+    "Đối tượng áp dụng",
+    "Giải thích từ ngữ",
+    "Nguyên tắc thực hiện",
+    "Mức hỗ trợ",
+    "Điều kiện được hỗ trợ",
+    "Hồ sơ, trình tự, thủ tục",
+    "Nguồn kinh phí",
+    "Trách nhiệm của cơ quan, đơn vị",
+    "Xử lý vi phạm",
+    "Điều khoản chuyển tiếp",
+    "Tổ chức thực hiện",
+    "Hiệu lực thi hành",
+];
+
+const PHRASES: &[&str] = &[
+    "Ủy ban nhân dân cấp xã có trách nhiệm",
+    "tổ chức, cá nhân có hoạt động liên quan",
+    "theo quy định của pháp luật hiện hành",
+    "hộ gia đình, cá nhân nuôi tôm quảng canh cải tiến",
+    "Sở Tài chính chủ trì, phối hợp với các sở, ngành",
+    "kinh phí được bố trí trong dự toán ngân sách hằng năm",
+    "hồ sơ được nộp trực tiếp hoặc qua dịch vụ bưu chính công ích",
+    "trong thời hạn 05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ",
+    "mức hỗ trợ không quá 50% chi phí thực tế",
+    "đảm bảo công khai, minh bạch, đúng đối tượng",
+    "báo cáo kết quả thực hiện về Ủy ban nhân dân tỉnh trước ngày 15 tháng 12",
+    "không áp dụng đối với trường hợp đã được hỗ trợ từ chính sách khác",
+    "người đứng đầu cơ quan, đơn vị chịu trách nhiệm trước pháp luật",
+    "công khai tại bộ phận tiếp nhận và trả kết quả",
+    "thủy lợi, giao thông nông thôn và nước sạch",
+    "hòa giải ở cơ sở và phổ biến pháp luật",
+];
+
+fn sentence(rng: &mut ChaCha8Rng) -> String {
+    let n = rng.gen_range(2..=4);
+    let mut parts: Vec<&str> = (0..n).filter_map(|_| PHRASES.choose(rng).copied()).collect();
+    parts.dedup();
+    let mut s = parts.join(", ");
+    if let Some(first) = s.chars().next() {
+        let upper: String = first.to_uppercase().collect();
+        s.replace_range(..first.len_utf8(), &upper);
+    }
+    s.push('.');
+    s
+}
+
+struct Issuer {
+    code: String,
+    symbol: &'static str,
+    doc_type: &'static str,
+}
+
+/// Writes units, authorities, `documents` documents (~10 articles each) and effects among them.
+/// The same arguments always give the same bytes.
+pub fn generate(documents: usize, seed: u64, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let line = |out: &mut dyn Write, r: &Record| -> std::io::Result<()> {
+        serde_json::to_writer(&mut *out, r)?;
+        out.write_all(b"\n")
+    };
+    let provinces = 34;
+    let districts_per = 6;
+    let mut issuers = Vec::new();
+    for p in 0..provinces {
+        let pcode = format!("P{p:02}");
+        line(out, &Record::Unit(UnitRecord { code: pcode.clone(), name: format!("Tỉnh Thử Nghiệm {p}"), level: "tinh".into(), parent: None, valid_from: None, valid_to: None }))?;
+        let mut units = vec![(pcode.clone(), "tỉnh")];
+        for d in 0..districts_per {
+            let dcode = format!("P{p:02}D{d}");
+            line(out, &Record::Unit(UnitRecord { code: dcode.clone(), name: format!("Huyện Mẫu {p}-{d}"), level: "huyen".into(), parent: Some(pcode.clone()), valid_from: None, valid_to: NaiveDate::from_ymd_opt(2025, 6, 30) }))?;
+            units.push((dcode, "huyện"));
+        }
+        for (ucode, level) in units {
+            for (kind, symbol, doc_type, prefix) in [("hdnd", "NQ-HĐND", "Nghị quyết", "HDND"), ("ubnd", "QĐ-UBND", "Quyết định", "UBND")] {
+                let code = format!("{prefix}-{ucode}");
+                let name = format!("{} {level} {ucode}", if kind == "hdnd" { "Hội đồng nhân dân" } else { "Ủy ban nhân dân" });
+                line(out, &Record::Authority(AuthorityRecord { code: code.clone(), name, kind: kind.into(), unit: Some(ucode.clone()) }))?;
+                issuers.push(Issuer { code, symbol, doc_type });
+            }
+        }
+    }
+    let base = NaiveDate::from_ymd_opt(2010, 1, 1).unwrap_or_default();
+    let mut seq: std::collections::HashMap<(usize, i64), u32> = std::collections::HashMap::new();
+    let mut made: Vec<(usize, DocumentRef, NaiveDate, usize)> = Vec::with_capacity(documents);
+    let mut effects = Vec::new();
+    for i in 0..documents {
+        let who = rng.gen_range(0..issuers.len());
+        let issuer = &issuers[who];
+        let issued = base + Days::new(rng.gen_range(0..5800));
+        let year = chrono::Datelike::year(&issued) as i64;
+        let n = seq.entry((who, year)).or_insert(0);
+        *n += 1;
+        let number = format!("{}/{year}/{}", *n, issuer.symbol);
+        let subject = SUBJECTS.choose(&mut rng).copied().unwrap_or("quản lý");
+        let articles = rng.gen_range(8..=12);
+        let mut text = format!("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;\nCăn cứ Luật Ban hành văn bản quy phạm pháp luật ngày 22 tháng 6 năm 2015;\nQuy định {subject}.\n");
+        for a in 1..=articles {
+            let heading = HEADINGS[(a - 1) % HEADINGS.len()];
+            text.push_str(&format!("Điều {a}. {heading}\n"));
+            for k in 1..=rng.gen_range(1..=3) {
+                text.push_str(&format!("{k}. {}\n", sentence(&mut rng)));
+            }
+        }
+        let effective = issued + Days::new(rng.gen_range(10..40));
+        let doc = DocumentRecord {
+            authority: issuer.code.clone(),
+            doc_type: issuer.doc_type.into(),
+            number: number.clone(),
+            title: format!("{} {subject} năm {year}", if issuer.doc_type == "Nghị quyết" { "Quy định" } else { "Ban hành quy định về" }),
+            fields: vec!["Hành chính".into()],
+            signer: "Nguyễn Văn A".into(),
+            signer_position: "Chủ tịch".into(),
+            issued_on: issued,
+            effective_on: effective,
+            end_on: rng.gen_bool(0.05).then(|| effective + Days::new(rng.gen_range(365..2000))),
+            gazette: None,
+            text,
+        };
+        line(out, &Record::Document(doc))?;
+        let r = DocumentRef { authority: issuer.code.clone(), number };
+        // One document in five acts on an earlier one of the same issuer.
+        if rng.gen_bool(0.2) {
+            if let Some((_, target, t_issued, t_articles)) = made.iter().rev().take(2000).find(|m| m.0 == who && m.2 < issued) {
+                let kind = ["amend", "replace", "repeal"][rng.gen_range(0..3)];
+                let provisions = if kind == "replace" { vec![] } else { vec![format!("Điều {}", rng.gen_range(1..=*t_articles))] };
+                let _ = t_issued;
+                effects.push(Record::Effect(EffectRecord { acting: r.clone(), target: target.clone(), kind: kind.into(), provisions, effective_on: effective, until: None, note: None }));
+            }
+        }
+        made.push((who, r, issued, articles));
+        let _ = i;
+    }
+    for e in &effects {
+        line(out, e)?;
+    }
+    out.flush()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+struct Figures {
+    backend: &'static str,
+    documents: usize,
+    seconds: f64,
+    median: Duration,
+    p99: Duration,
+}
+
+fn measure(url: &str, corpus: &Path, documents: usize) -> anyhow::Result<Figures> {
+    let pool = DbPool::connect(url, 2)?;
+    pool.migrate()?;
+    let start = Instant::now();
+    let report = import::import_path(&pool, corpus, false)?;
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(e) = report.errors.first() {
+        anyhow::bail!("import reported {} error(s), first: {e}", report.errors.len());
+    }
+    let mut conn = pool.get()?;
+    let mut db = conn.db();
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let date = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap_or_default();
+    let mut times = Vec::new();
+    for _ in 0..2000 {
+        let id = rng.gen_range(1..=documents as i64);
+        let t = Instant::now();
+        let g = StatusGraph::load_around(&mut db, id)?;
+        let s = g.status(id, date);
+        times.push(t.elapsed());
+        if s.is_none() {
+            anyhow::bail!("document {id} missing after import");
+        }
+    }
+    times.sort_unstable();
+    Ok(Figures { backend: pool.backend_name(), documents: report.documents_created, seconds, median: percentile(&times, 0.5), p99: percentile(&times, 0.99) })
+}
+
+/// Generates the corpus, imports it into a fresh SQLite database (and PostgreSQL when given),
+/// and prints the figures side by side.
+pub fn run(documents: usize, postgres: Option<&str>, dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let corpus = dir.join(format!("corpus-{documents}.jsonl"));
+    if !corpus.exists() {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&corpus)?);
+        generate(documents, 1, &mut f)?;
+    }
+    let mut rows = Vec::new();
+    let db = dir.join("bench.sqlite3");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    rows.push(measure(&format!("sqlite://{}", db.display()), &corpus, documents)?);
+    if let Some(url) = postgres {
+        let pool = DbPool::connect(url, 1)?;
+        pool.migrate()?;
+        pool.revert_all()?;
+        rows.push(measure(url, &corpus, documents)?);
+    }
+    println!("corpus: {} ({} bytes), {} documents", corpus.display(), std::fs::metadata(&corpus)?.len(), documents);
+    println!("{:<12} {:>10} {:>10} {:>12} {:>14} {:>14}", "backend", "documents", "seconds", "docs/s", "status p50", "status p99");
+    for r in &rows {
+        println!(
+            "{:<12} {:>10} {:>10.1} {:>12.0} {:>12.2}ms {:>12.2}ms",
+            r.backend,
+            r.documents,
+            r.seconds,
+            r.documents as f64 / r.seconds,
+            r.median.as_secs_f64() * 1000.0,
+            r.p99.as_secs_f64() * 1000.0
+        );
+    }
+    if rows.len() == 2 {
+        println!("SQLite / PostgreSQL import throughput ratio: {:.2}", (rows[0].documents as f64 / rows[0].seconds) / (rows[1].documents as f64 / rows[1].seconds));
+    }
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! Settings: defaults, then an optional TOML file, then `VANBAN_*` environment variables and
+//! command-line flags (clap reads both; the flag wins). Every command honours them.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://vanban.sqlite3";
+pub const DEFAULT_INDEX_DIR: &str = "search-index/";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub database_url: String,
+    pub index_dir: PathBuf,
+    pub bind: String,
+    pub pool_size: u32,
+}
+
+/// What a configuration file may set; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    index_dir: Option<PathBuf>,
+    bind: Option<String>,
+    pool_size: Option<u32>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("không đọc được tệp cấu hình {0}: {1}")]
+    Read(String, std::io::Error),
+    #[error("tệp cấu hình {0} không hợp lệ: {1}")]
+    Parse(String, toml::de::Error),
+}
+
+/// Values given on the command line or in the environment (`None` = not given).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub database_url: Option<String>,
+    pub index_dir: Option<PathBuf>,
+    pub bind: Option<String>,
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>, over: Overrides) -> Result<Config, ConfigError> {
+        let f = match file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| ConfigError::Read(p.display().to_string(), e))?;
+                toml::from_str::<FileConfig>(&text).map_err(|e| ConfigError::Parse(p.display().to_string(), e))?
+            }
+            None => FileConfig::default(),
+        };
+        Ok(Config {
+            database_url: over.database_url.or(f.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            index_dir: over.index_dir.or(f.index_dir).unwrap_or_else(|| DEFAULT_INDEX_DIR.into()),
+            bind: over.bind.or(f.bind).unwrap_or_else(|| DEFAULT_BIND.into()),
+            pool_size: f.pool_size.unwrap_or(8),
+        })
+    }
+
+    /// The database URL with any password hidden, for logs.
+    pub fn database_url_redacted(&self) -> String {
+        redact(&self.database_url)
+    }
+}
+
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_file_and_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("vanban.toml");
+        std::fs::write(&p, "bind = \"0.0.0.0:9000\"\ndatabase_url = \"sqlite://x.db\"\n").unwrap();
+        let c = Config::load(Some(&p), Overrides { bind: Some("127.0.0.1:1".into()), ..Default::default() }).unwrap();
+        assert_eq!(c.bind, "127.0.0.1:1");
+        assert_eq!(c.database_url, "sqlite://x.db");
+        assert_eq!(c.index_dir, PathBuf::from(DEFAULT_INDEX_DIR));
+        std::fs::write(&p, "bnd = 1\n").unwrap();
+        assert!(matches!(Config::load(Some(&p), Overrides::default()), Err(ConfigError::Parse(..))));
+    }
+
+    #[test]
+    fn passwords_are_not_printed() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("sqlite://vanban.sqlite3"), "sqlite://vanban.sqlite3");
+    }
+}

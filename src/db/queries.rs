@@ -1,0 +1,307 @@
+//! Queries of the registry tables. Each function runs on either backend through `with_db!`.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::models::*;
+use super::schema::*;
+use super::{Db, DbError};
+use crate::with_db;
+
+type R<T> = Result<T, DbError>;
+
+// ---- units ---------------------------------------------------------------------------------
+
+pub fn unit_by_code(db: &mut Db<'_>, code: &str) -> R<Option<Unit>> {
+    Ok(with_db!(db, c => units::table.filter(units::code.eq(code)).select(Unit::as_select()).first(c).optional())?)
+}
+
+pub fn unit_by_id(db: &mut Db<'_>, id: i64) -> R<Option<Unit>> {
+    Ok(with_db!(db, c => units::table.find(id).select(Unit::as_select()).first(c).optional())?)
+}
+
+pub fn all_units(db: &mut Db<'_>) -> R<Vec<Unit>> {
+    Ok(with_db!(db, c => units::table.order(units::id).select(Unit::as_select()).load(c))?)
+}
+
+pub fn insert_unit(db: &mut Db<'_>, u: &NewUnit) -> R<i64> {
+    Ok(with_db!(db, c => diesel::insert_into(units::table).values(u).returning(units::id).get_result(c))?)
+}
+
+pub fn update_unit(db: &mut Db<'_>, id: i64, u: &NewUnit) -> R<()> {
+    with_db!(db, c => diesel::update(units::table.find(id)).set(u).execute(c))?;
+    Ok(())
+}
+
+pub fn all_successions(db: &mut Db<'_>) -> R<Vec<UnitSuccession>> {
+    Ok(with_db!(db, c => unit_successions::table
+        .order((unit_successions::predecessor_id, unit_successions::successor_id))
+        .select(UnitSuccession::as_select())
+        .load(c))?)
+}
+
+pub fn succession(db: &mut Db<'_>, pred: i64, succ: i64) -> R<Option<UnitSuccession>> {
+    Ok(with_db!(db, c => unit_successions::table
+        .find((pred, succ))
+        .select(UnitSuccession::as_select())
+        .first(c)
+        .optional())?)
+}
+
+pub fn insert_succession(db: &mut Db<'_>, s: &UnitSuccession) -> R<()> {
+    with_db!(db, c => diesel::insert_into(unit_successions::table).values(s).execute(c))?;
+    Ok(())
+}
+
+pub fn update_succession(db: &mut Db<'_>, s: &UnitSuccession) -> R<()> {
+    with_db!(db, c => diesel::update(unit_successions::table.find((s.predecessor_id, s.successor_id)))
+        .set(unit_successions::effective_on.eq(s.effective_on))
+        .execute(c))?;
+    Ok(())
+}
+
+// ---- authorities ---------------------------------------------------------------------------
+
+pub fn authority_by_code(db: &mut Db<'_>, code: &str) -> R<Option<Authority>> {
+    Ok(with_db!(db, c => authorities::table
+        .filter(authorities::code.eq(code))
+        .select(Authority::as_select())
+        .first(c)
+        .optional())?)
+}
+
+pub fn authority_by_id(db: &mut Db<'_>, id: i64) -> R<Option<Authority>> {
+    Ok(with_db!(db, c => authorities::table.find(id).select(Authority::as_select()).first(c).optional())?)
+}
+
+pub fn all_authorities(db: &mut Db<'_>) -> R<Vec<Authority>> {
+    Ok(with_db!(db, c => authorities::table.order(authorities::id).select(Authority::as_select()).load(c))?)
+}
+
+pub fn insert_authority(db: &mut Db<'_>, a: &NewAuthority) -> R<i64> {
+    Ok(with_db!(db, c => diesel::insert_into(authorities::table)
+        .values(a)
+        .returning(authorities::id)
+        .get_result(c))?)
+}
+
+pub fn update_authority(db: &mut Db<'_>, id: i64, a: &NewAuthority) -> R<()> {
+    with_db!(db, c => diesel::update(authorities::table.find(id)).set(a).execute(c))?;
+    Ok(())
+}
+
+// ---- documents -----------------------------------------------------------------------------
+
+pub fn document(db: &mut Db<'_>, id: i64) -> R<Option<Document>> {
+    Ok(with_db!(db, c => documents::table.find(id).select(Document::as_select()).first(c).optional())?)
+}
+
+pub fn document_by_key(db: &mut Db<'_>, authority_id: i64, number_key: &str) -> R<Option<Document>> {
+    Ok(with_db!(db, c => documents::table
+        .filter(documents::authority_id.eq(authority_id))
+        .filter(documents::number_key.eq(number_key))
+        .select(Document::as_select())
+        .first(c)
+        .optional())?)
+}
+
+pub fn document_id_by_key(db: &mut Db<'_>, authority_id: i64, number_key: &str) -> R<Option<i64>> {
+    Ok(with_db!(db, c => documents::table
+        .filter(documents::authority_id.eq(authority_id))
+        .filter(documents::number_key.eq(number_key))
+        .select(documents::id)
+        .first(c)
+        .optional())?)
+}
+
+pub fn insert_document(db: &mut Db<'_>, d: &NewDocument) -> R<i64> {
+    Ok(with_db!(db, c => diesel::insert_into(documents::table)
+        .values(d)
+        .returning(documents::id)
+        .get_result(c))?)
+}
+
+pub fn update_document(db: &mut Db<'_>, id: i64, d: &NewDocument) -> R<()> {
+    with_db!(db, c => diesel::update(documents::table.find(id)).set(d).execute(c))?;
+    Ok(())
+}
+
+/// Filters applied in SQL to the document list; status and text filters are applied by the
+/// caller on the derived data.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentFilter {
+    pub doc_type: Option<String>,
+    pub authority_ids: Option<Vec<i64>>,
+    pub year: Option<i32>,
+}
+
+pub fn document_summaries(db: &mut Db<'_>, f: &DocumentFilter) -> R<Vec<DocumentSummary>> {
+    Ok(with_db!(db, c => {
+        let mut q = documents::table.select(DocumentSummary::as_select()).into_boxed();
+        if let Some(t) = &f.doc_type {
+            q = q.filter(documents::doc_type.eq(t.clone()));
+        }
+        if let Some(ids) = &f.authority_ids {
+            q = q.filter(documents::authority_id.eq_any(ids.clone()));
+        }
+        if let Some(y) = f.year {
+            let from = NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default();
+            let to = NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or_default();
+            q = q.filter(documents::issued_on.between(from, to));
+        }
+        q.order((documents::issued_on.desc(), documents::id.desc())).load(c)
+    })?)
+}
+
+pub fn summaries_by_ids(db: &mut Db<'_>, ids: &[i64]) -> R<Vec<DocumentSummary>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let part: Vec<DocumentSummary> = with_db!(db, c => documents::table
+            .filter(documents::id.eq_any(chunk))
+            .select(DocumentSummary::as_select())
+            .load(c))?;
+        out.extend(part);
+    }
+    Ok(out)
+}
+
+/// Documents in id order, `limit` at a time after `after_id` (for export).
+pub fn documents_page(db: &mut Db<'_>, after_id: i64, limit: i64) -> R<Vec<Document>> {
+    Ok(with_db!(db, c => documents::table
+        .filter(documents::id.gt(after_id))
+        .order(documents::id)
+        .limit(limit)
+        .select(Document::as_select())
+        .load(c))?)
+}
+
+pub fn issue_years(db: &mut Db<'_>) -> R<Vec<i32>> {
+    use chrono::Datelike;
+    let dates: Vec<NaiveDate> = with_db!(db, c => documents::table.select(documents::issued_on).distinct().load(c))?;
+    let mut years: Vec<i32> = dates.iter().map(|d| d.year()).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    Ok(years)
+}
+
+pub fn document_types(db: &mut Db<'_>) -> R<Vec<String>> {
+    Ok(with_db!(db, c => documents::table.select(documents::doc_type).distinct().order(documents::doc_type).load(c))?)
+}
+
+pub fn count_documents(db: &mut Db<'_>) -> R<i64> {
+    Ok(with_db!(db, c => documents::table.count().get_result(c))?)
+}
+
+/// (authority id, number of documents) for every authority that issued one.
+pub fn documents_per_authority(db: &mut Db<'_>) -> R<Vec<(i64, i64)>> {
+    Ok(with_db!(db, c => documents::table
+        .group_by(documents::authority_id)
+        .select((documents::authority_id, diesel::dsl::count_star()))
+        .load(c))?)
+}
+
+/// Documents sharing a number key with another of the same authority (a database that was
+/// filled outside vanban can hold them).
+pub fn duplicate_numbers(db: &mut Db<'_>) -> R<Vec<(i64, String, i64)>> {
+    Ok(with_db!(db, c => documents::table
+        .group_by((documents::authority_id, documents::number_key))
+        .having(diesel::dsl::count_star().gt(1))
+        .select((documents::authority_id, documents::number_key, diesel::dsl::count_star()))
+        .load(c))?)
+}
+
+// ---- provisions ----------------------------------------------------------------------------
+
+pub fn provisions_of(db: &mut Db<'_>, document_id: i64) -> R<Vec<Provision>> {
+    Ok(with_db!(db, c => provisions::table
+        .filter(provisions::document_id.eq(document_id))
+        .order(provisions::ordinal)
+        .select(Provision::as_select())
+        .load(c))?)
+}
+
+pub fn provision_keys_of(db: &mut Db<'_>, document_id: i64) -> R<Vec<String>> {
+    Ok(with_db!(db, c => provisions::table
+        .filter(provisions::document_id.eq(document_id))
+        .order(provisions::ordinal)
+        .select(provisions::key)
+        .load(c))?)
+}
+
+/// (document id, article key) of the articles (Điều) of the given documents.
+pub fn article_keys(db: &mut Db<'_>, document_ids: &[i64]) -> R<Vec<(i64, String, Option<String>)>> {
+    let mut out = Vec::new();
+    for chunk in document_ids.chunks(500) {
+        let part: Vec<(i64, String, Option<String>)> = with_db!(db, c => provisions::table
+            .filter(provisions::document_id.eq_any(chunk))
+            .filter(provisions::kind.eq("dieu"))
+            .order((provisions::document_id, provisions::ordinal))
+            .select((provisions::document_id, provisions::key, provisions::parent_key))
+            .load(c))?;
+        out.extend(part);
+    }
+    Ok(out)
+}
+
+pub fn replace_provisions(db: &mut Db<'_>, document_id: i64, rows: &[NewProvision]) -> R<()> {
+    with_db!(db, c => diesel::delete(provisions::table.filter(provisions::document_id.eq(document_id))).execute(c))?;
+    insert_provisions(db, rows)
+}
+
+pub fn insert_provisions(db: &mut Db<'_>, rows: &[NewProvision]) -> R<()> {
+    // Bounded so that one statement stays under SQLite's 32,766 bound parameters.
+    for chunk in rows.chunks(1000) {
+        with_db!(db, c => diesel::insert_into(provisions::table).values(chunk).execute(c))?;
+    }
+    Ok(())
+}
+
+// ---- effects -------------------------------------------------------------------------------
+
+pub fn effects_on(db: &mut Db<'_>, target_id: i64) -> R<Vec<Effect>> {
+    Ok(with_db!(db, c => effects::table
+        .filter(effects::target_id.eq(target_id))
+        .order((effects::effective_on, effects::id))
+        .select(Effect::as_select())
+        .load(c))?)
+}
+
+pub fn effects_by(db: &mut Db<'_>, acting_id: i64) -> R<Vec<Effect>> {
+    Ok(with_db!(db, c => effects::table
+        .filter(effects::acting_id.eq(acting_id))
+        .order((effects::effective_on, effects::id))
+        .select(Effect::as_select())
+        .load(c))?)
+}
+
+pub fn all_effects(db: &mut Db<'_>) -> R<Vec<Effect>> {
+    Ok(with_db!(db, c => effects::table.order(effects::id).select(Effect::as_select()).load(c))?)
+}
+
+pub fn find_effect(
+    db: &mut Db<'_>,
+    acting_id: i64,
+    target_id: i64,
+    kind: &str,
+    provisions_json: &str,
+    effective_on: NaiveDate,
+) -> R<Option<Effect>> {
+    Ok(with_db!(db, c => effects::table
+        .filter(effects::acting_id.eq(acting_id))
+        .filter(effects::target_id.eq(target_id))
+        .filter(effects::kind.eq(kind))
+        .filter(effects::provisions.eq(provisions_json))
+        .filter(effects::effective_on.eq(effective_on))
+        .select(Effect::as_select())
+        .first(c)
+        .optional())?)
+}
+
+pub fn insert_effect(db: &mut Db<'_>, e: &NewEffect) -> R<i64> {
+    Ok(with_db!(db, c => diesel::insert_into(effects::table).values(e).returning(effects::id).get_result(c))?)
+}
+
+pub fn update_effect(db: &mut Db<'_>, id: i64, e: &NewEffect) -> R<()> {
+    with_db!(db, c => diesel::update(effects::table.find(id)).set(e).execute(c))?;
+    Ok(())
+}

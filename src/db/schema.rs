@@ -1,0 +1,91 @@
+//! The one portable schema for SQLite and PostgreSQL (Text, BigInt, Integer, Date only).
+
+diesel::table! {
+    units (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        level -> Text,
+        parent_id -> Nullable<BigInt>,
+        valid_from -> Nullable<Date>,
+        valid_to -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    unit_successions (predecessor_id, successor_id) {
+        predecessor_id -> BigInt,
+        successor_id -> BigInt,
+        effective_on -> Date,
+    }
+}
+
+diesel::table! {
+    authorities (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        unit_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> BigInt,
+        authority_id -> BigInt,
+        doc_type -> Text,
+        number -> Text,
+        number_key -> Text,
+        title -> Text,
+        fields -> Text,
+        signer -> Text,
+        signer_position -> Text,
+        issued_on -> Date,
+        effective_on -> Date,
+        end_on -> Nullable<Date>,
+        gazette -> Nullable<Text>,
+        full_text -> Text,
+        preamble -> Text,
+    }
+}
+
+diesel::table! {
+    provisions (id) {
+        id -> BigInt,
+        document_id -> BigInt,
+        ordinal -> Integer,
+        kind -> Text,
+        label -> Text,
+        key -> Text,
+        parent_key -> Nullable<Text>,
+        heading -> Text,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    effects (id) {
+        id -> BigInt,
+        acting_id -> BigInt,
+        target_id -> BigInt,
+        kind -> Text,
+        provisions -> Text,
+        effective_on -> Date,
+        until_on -> Nullable<Date>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(authorities -> units (unit_id));
+diesel::joinable!(documents -> authorities (authority_id));
+diesel::joinable!(provisions -> documents (document_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    units,
+    unit_successions,
+    authorities,
+    documents,
+    provisions,
+    effects,
+);

@@ -1,0 +1,124 @@
+//! Closed vocabularies of the registry, each with its stored code and Vietnamese label.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! vocabulary {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $(#[serde(rename = $code)] $variant,)+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code,)+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label,)+ }
+            }
+
+            pub fn parse(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// Level of an administrative unit (cấp hành chính).
+    UnitLevel {
+        Tinh = "tinh", "Cấp tỉnh";
+        Huyen = "huyen", "Cấp huyện";
+        Xa = "xa", "Cấp xã";
+    }
+}
+
+vocabulary! {
+    /// Kind of issuing authority (cơ quan ban hành).
+    AuthorityKind {
+        Hdnd = "hdnd", "Hội đồng nhân dân";
+        Ubnd = "ubnd", "Ủy ban nhân dân";
+        ChuTichUbnd = "chu_tich_ubnd", "Chủ tịch Ủy ban nhân dân";
+        Central = "central", "Cơ quan trung ương";
+    }
+}
+
+vocabulary! {
+    /// How one document acts on another (hiệu lực tác động).
+    EffectKind {
+        Amend = "amend", "Sửa đổi, bổ sung";
+        Replace = "replace", "Thay thế";
+        Repeal = "repeal", "Bãi bỏ";
+        Suspend = "suspend", "Ngưng hiệu lực";
+        Correct = "correct", "Đính chính";
+        Implements = "implements", "Quy định chi tiết, hướng dẫn thi hành";
+        BasedOn = "based_on", "Căn cứ";
+        Consolidates = "consolidates", "Hợp nhất";
+    }
+}
+
+impl EffectKind {
+    /// Label from the target's side: "Bị sửa đổi, bổ sung bởi", "Được hướng dẫn bởi".
+    pub fn passive_label(self) -> &'static str {
+        match self {
+            EffectKind::Amend => "Bị sửa đổi, bổ sung bởi",
+            EffectKind::Replace => "Bị thay thế bởi",
+            EffectKind::Repeal => "Bị bãi bỏ bởi",
+            EffectKind::Suspend => "Bị ngưng hiệu lực bởi",
+            EffectKind::Correct => "Được đính chính bởi",
+            EffectKind::Implements => "Được quy định chi tiết bởi",
+            EffectKind::BasedOn => "Là căn cứ ban hành của",
+            EffectKind::Consolidates => "Được hợp nhất bởi",
+        }
+    }
+
+    /// Whether the effect ends the force of what it targets (Luật 80/2015, Điều 154.1.b–c).
+    pub fn ceases(self) -> bool {
+        matches!(self, EffectKind::Amend | EffectKind::Replace | EffectKind::Repeal)
+    }
+}
+
+/// Document types (loại văn bản) accepted by the registry.
+pub const DOCUMENT_TYPES: &[&str] = &[
+    "Hiến pháp",
+    "Bộ luật",
+    "Luật",
+    "Nghị quyết",
+    "Pháp lệnh",
+    "Lệnh",
+    "Nghị định",
+    "Quyết định",
+    "Thông tư",
+    "Thông tư liên tịch",
+    "Chỉ thị",
+    "Văn bản hợp nhất",
+];
+
+/// The canonical spelling of a document type, matched without regard to case or diacritics.
+pub fn document_type(input: &str) -> Option<&'static str> {
+    let key = super::text::fold(input.trim()).to_lowercase();
+    DOCUMENT_TYPES.iter().copied().find(|t| super::text::fold(t).to_lowercase() == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for k in EffectKind::ALL {
+            assert_eq!(EffectKind::parse(k.code()), Some(*k));
+        }
+        assert_eq!(EffectKind::parse("abrogate"), None);
+        assert_eq!(UnitLevel::parse("xa"), Some(UnitLevel::Xa));
+    }
+
+    #[test]
+    fn document_types_match_loosely() {
+        assert_eq!(document_type("nghi quyet"), Some("Nghị quyết"));
+        assert_eq!(document_type("Quyết định"), Some("Quyết định"));
+        assert_eq!(document_type("Công văn"), None);
+    }
+}

@@ -1,0 +1,206 @@
+//! The `vanban` command line: serve, migrate, import, export, check, and the benchmarks.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use vanban::config::{Config, Overrides};
+use vanban::db::DbPool;
+use vanban::registry::{check, export, import};
+
+#[derive(Parser)]
+#[command(name = "vanban", version, about = "Cơ sở dữ liệu văn bản quy phạm pháp luật địa phương: đăng ký, hiệu lực, rà soát")]
+struct Cli {
+    /// Configuration file (TOML: database_url, index_dir, bind, pool_size)
+    #[arg(long, global = true, env = "VANBAN_CONFIG")]
+    config: Option<PathBuf>,
+    /// Database URL: sqlite://FILE (default sqlite://vanban.sqlite3) or postgres://…
+    #[arg(long, global = true, env = "VANBAN_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Directory of the search index (default search-index/)
+    #[arg(long, global = true, env = "VANBAN_INDEX_DIR")]
+    index_dir: Option<PathBuf>,
+    /// Address to listen on (default 127.0.0.1:8080)
+    #[arg(long, global = true, env = "VANBAN_BIND")]
+    bind: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations, then serve the web site and the API
+    Serve {
+        /// Load the sample data (Cà Mau, Đầm Dơi) first if the database holds no document
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations
+    Migrate,
+    /// Import JSON Lines files (see README), or ALQAC law files (.json with law-metadata.csv beside)
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Export the registry as JSON Lines (re-importable) or CSV
+    Export {
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: ExportFormat,
+        /// Output file (default: standard output)
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// CSV only: the date of the status column (default today)
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Data-quality report; exits with status 1 when there are errors
+    Check {
+        /// Print the findings as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a deterministic synthetic corpus (for benchmarks) as JSON Lines
+    Generate {
+        #[arg(long, default_value_t = 100_000)]
+        documents: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Benchmarks: import throughput and status query latency (see BENCHMARKS.md)
+    Bench {
+        #[arg(long, default_value_t = 100_000)]
+        documents: usize,
+        /// Also run against this PostgreSQL database (it is emptied first)
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Directory for the generated corpus and the SQLite database
+        #[arg(long, default_value = "/var/tmp/vanban-bench")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Jsonl,
+    Csv,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,actix_server=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("lỗi: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn pool(config: &Config) -> anyhow::Result<DbPool> {
+    let pool = DbPool::connect(&config.database_url, config.pool_size)?;
+    let n = pool.migrate()?;
+    if n > 0 {
+        tracing::info!(migrations = n, database = %config.database_url_redacted(), "database migrated");
+    }
+    Ok(pool)
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = Config::load(
+        cli.config.as_deref(),
+        Overrides { database_url: cli.database_url, index_dir: cli.index_dir, bind: cli.bind },
+    )?;
+    match cli.command {
+        Command::Serve { demo } => {
+            let pool = pool(&config)?;
+            if demo {
+                if let Some(report) = vanban::registry::load_sample(&pool)? {
+                    for e in &report.errors {
+                        tracing::warn!("{e}");
+                    }
+                    tracing::info!(records = report.created, "sample data loaded");
+                }
+            }
+            let app = vanban::startup::Application::build(pool, &config.bind)?;
+            tracing::info!("vanban listening on http://{}:{}", config.bind.rsplit_once(':').map_or("127.0.0.1", |b| b.0), app.port());
+            actix_web::rt::System::new().block_on(app.run_until_stopped())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let pool = DbPool::connect(&config.database_url, 1)?;
+            let n = pool.migrate()?;
+            println!("{n} migration(s) applied to {}", config.database_url_redacted());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { files } => {
+            let pool = pool(&config)?;
+            let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let mut total = import::ImportReport::default();
+            for f in &files {
+                total.merge(import::import_path(&pool, f, tty)?);
+            }
+            for e in &total.errors {
+                eprintln!("{e}");
+            }
+            println!(
+                "{} created, {} updated, {} unchanged, {} error(s)",
+                total.created,
+                total.updated,
+                total.unchanged,
+                total.errors.len()
+            );
+            Ok(if total.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Export { format, output, date } => {
+            let pool = pool(&config)?;
+            let mut conn = pool.get()?;
+            let mut out: Box<dyn std::io::Write> = match &output {
+                Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p)?)),
+                None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            };
+            match format {
+                ExportFormat::Jsonl => export::export_jsonl(&mut conn.db(), &mut out)?,
+                ExportFormat::Csv => {
+                    let date = vanban::web::parse_date(date.as_deref()).map_err(|e| anyhow::anyhow!(e.public_message()))?;
+                    export::export_csv(&mut conn.db(), date, &mut out)?
+                }
+            };
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { json } => {
+            let pool = pool(&config)?;
+            let mut conn = pool.get()?;
+            let findings = check::run(&mut conn.db())?;
+            let errors = findings.iter().filter(|f| f.severity == check::Severity::Error).count();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&findings)?);
+            } else {
+                for f in &findings {
+                    println!("{f}");
+                }
+                println!("{errors} lỗi, {} cảnh báo", findings.len() - errors);
+            }
+            Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Generate { documents, seed, output } => {
+            let mut out: Box<dyn std::io::Write> = match &output {
+                Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p)?)),
+                None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            };
+            vanban::bench::generate(documents, seed, &mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { documents, postgres, dir } => {
+            vanban::bench::run(documents, postgres.as_deref(), &dir)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

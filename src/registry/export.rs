@@ -1,0 +1,173 @@
+//! Export in the import format (a round trip is exact) and as CSV.
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+
+use super::records::*;
+use super::status::StatusGraph;
+use crate::db::{queries, Db, DbError};
+use crate::domain::kinds::UnitLevel;
+use crate::domain::structure::display_reference;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("không ghi được: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("không ghi được CSV: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("không tạo được JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+fn level_rank(level: &str) -> usize {
+    UnitLevel::ALL.iter().position(|l| l.code() == level).unwrap_or(usize::MAX)
+}
+
+/// Writes every record, parents and predecessors before what refers to them.
+pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, ExportError> {
+    let mut n = 0;
+    let mut line = |out: &mut dyn Write, r: &Record| -> Result<(), ExportError> {
+        serde_json::to_writer(&mut *out, r)?;
+        out.write_all(b"\n")?;
+        n += 1;
+        Ok(())
+    };
+    let mut units = queries::all_units(db)?;
+    units.sort_by_key(|u| (level_rank(&u.level), u.id));
+    let unit_code: std::collections::HashMap<i64, String> = units.iter().map(|u| (u.id, u.code.clone())).collect();
+    for u in &units {
+        line(
+            out,
+            &Record::Unit(UnitRecord {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                level: u.level.clone(),
+                parent: u.parent_id.and_then(|p| unit_code.get(&p).cloned()),
+                valid_from: u.valid_from,
+                valid_to: u.valid_to,
+            }),
+        )?;
+    }
+    for s in queries::all_successions(db)? {
+        line(
+            out,
+            &Record::Succession(SuccessionRecord {
+                predecessor: unit_code.get(&s.predecessor_id).cloned().unwrap_or_default(),
+                successor: unit_code.get(&s.successor_id).cloned().unwrap_or_default(),
+                on: s.effective_on,
+            }),
+        )?;
+    }
+    let authorities = queries::all_authorities(db)?;
+    let authority_code: std::collections::HashMap<i64, String> =
+        authorities.iter().map(|a| (a.id, a.code.clone())).collect();
+    for a in &authorities {
+        line(
+            out,
+            &Record::Authority(AuthorityRecord {
+                code: a.code.clone(),
+                name: a.name.clone(),
+                kind: a.kind.clone(),
+                unit: a.unit_id.and_then(|u| unit_code.get(&u).cloned()),
+            }),
+        )?;
+    }
+    let mut refs = std::collections::HashMap::new();
+    let mut after = 0;
+    loop {
+        let page = queries::documents_page(db, after, 500)?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for d in page {
+            let authority = authority_code.get(&d.authority_id).cloned().unwrap_or_default();
+            refs.insert(d.id, DocumentRef { authority: authority.clone(), number: d.number.clone() });
+            line(
+                out,
+                &Record::Document(DocumentRecord {
+                    fields: d.field_list(),
+                    authority,
+                    doc_type: d.doc_type,
+                    number: d.number,
+                    title: d.title,
+                    signer: d.signer,
+                    signer_position: d.signer_position,
+                    issued_on: d.issued_on,
+                    effective_on: d.effective_on,
+                    end_on: d.end_on,
+                    gazette: d.gazette,
+                    text: d.full_text,
+                }),
+            )?;
+        }
+    }
+    for e in queries::all_effects(db)? {
+        let (Some(acting), Some(target)) = (refs.get(&e.acting_id), refs.get(&e.target_id)) else { continue };
+        line(
+            out,
+            &Record::Effect(EffectRecord {
+                acting: acting.clone(),
+                target: target.clone(),
+                provisions: e.provision_keys().iter().map(|k| display_reference(k)).collect(),
+                kind: e.kind,
+                effective_on: e.effective_on,
+                until: e.until_on,
+                note: e.note,
+            }),
+        )?;
+    }
+    out.flush()?;
+    Ok(n)
+}
+
+/// One row per document with its status on `date`.
+pub fn export_csv(db: &mut Db<'_>, date: NaiveDate, out: &mut dyn Write) -> Result<usize, ExportError> {
+    let graph = StatusGraph::load_all(db)?;
+    let authorities: std::collections::HashMap<i64, (String, String)> = queries::all_authorities(db)?
+        .into_iter()
+        .map(|a| (a.id, (a.code, a.name)))
+        .collect();
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "authority_code",
+        "authority",
+        "type",
+        "number",
+        "title",
+        "fields",
+        "issued_on",
+        "effective_on",
+        "end_on",
+        "status",
+        "status_on",
+    ])?;
+    let mut n = 0;
+    let mut after = 0;
+    loop {
+        let page = queries::documents_page(db, after, 500)?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for d in page {
+            let (code, name) = authorities.get(&d.authority_id).cloned().unwrap_or_default();
+            let status = graph.status(d.id, date).map(|s| s.status.label()).unwrap_or_default();
+            w.write_record([
+                code,
+                name,
+                d.doc_type.clone(),
+                d.number.clone(),
+                d.title.clone(),
+                d.field_list().join("; "),
+                d.issued_on.to_string(),
+                d.effective_on.to_string(),
+                d.end_on.map(|e| e.to_string()).unwrap_or_default(),
+                status.to_string(),
+                date.to_string(),
+            ])?;
+            n += 1;
+        }
+    }
+    w.flush()?;
+    Ok(n)
+}

@@ -1,0 +1,31 @@
+//! The registry's use cases over the database: import, export, check, derived statuses.
+
+pub mod alqac;
+pub mod check;
+pub mod export;
+pub mod import;
+pub mod org;
+pub mod records;
+pub mod status;
+
+/// The sample data served by `vanban serve --demo` (Cà Mau, Đầm Dơi and its communes).
+pub const SAMPLE: &str = include_str!("../sample/ca-mau.jsonl");
+
+/// Loads the sample data into `pool` when it holds no document yet; returns whether it did.
+pub fn load_sample(pool: &crate::db::DbPool) -> Result<Option<import::ImportReport>, crate::db::DbError> {
+    let mut conn = pool.get()?;
+    if crate::db::queries::count_documents(&mut conn.db())? > 0 {
+        return Ok(None);
+    }
+    let mut records = Vec::new();
+    let mut report = import::ImportReport::default();
+    for (i, line) in SAMPLE.lines().enumerate() {
+        match import::parse_line(import::RawLine::Bytes(line.as_bytes().to_vec())) {
+            Ok(Some(r)) => records.push((i + 1, r)),
+            Ok(None) => {}
+            Err(message) => report.errors.push(import::LineError { file: "sample".into(), line: i + 1, message }),
+        }
+    }
+    report.merge(import::import_records(pool, "sample", records)?);
+    Ok(Some(report))
+}

@@ -1,0 +1,178 @@
+//! Loads what the status rules need from the database and resolves the chains between
+//! documents (a document that details another ends with it), then asks `domain::status`.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use crate::db::models::Effect;
+use crate::db::{queries, Db, DbError};
+use crate::domain::kinds::EffectKind;
+use crate::domain::status::{self, ArticleFact, DocumentFacts, EffectFact, Status, StatusReport};
+
+/// The dates of documents and the effects between them, for a set of documents.
+#[derive(Debug, Default)]
+pub struct StatusGraph {
+    dates: HashMap<i64, (NaiveDate, Option<NaiveDate>)>,
+    /// Effects received, by target, in date order (rows kept so a cause can be named).
+    received: HashMap<i64, Vec<Effect>>,
+    /// Documents each document details or implements.
+    implements: HashMap<i64, Vec<i64>>,
+    articles: HashMap<i64, Vec<ArticleFact>>,
+}
+
+/// Chapter and section keys containing an article whose parent is `parent_key`.
+pub fn containers_of(parent_key: Option<&str>) -> Vec<String> {
+    let Some(p) = parent_key else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut acc = String::new();
+    for part in p.split('/') {
+        if !acc.is_empty() {
+            acc.push('/');
+        }
+        acc.push_str(part);
+        out.push(acc.clone());
+    }
+    out
+}
+
+fn effect_fact(e: &Effect) -> Option<EffectFact> {
+    Some(EffectFact {
+        kind: EffectKind::parse(&e.kind)?,
+        provisions: e.provision_keys(),
+        effective_on: e.effective_on,
+        until: e.until_on,
+    })
+}
+
+impl StatusGraph {
+    fn add_effects(&mut self, effects: Vec<Effect>) {
+        for e in effects {
+            if e.kind == EffectKind::Implements.code() {
+                let v = self.implements.entry(e.acting_id).or_default();
+                if !v.contains(&e.target_id) {
+                    v.push(e.target_id);
+                }
+            }
+            self.received.entry(e.target_id).or_default().push(e);
+        }
+        for v in self.received.values_mut() {
+            v.sort_by_key(|e| (e.effective_on, e.id));
+            v.dedup_by_key(|e| e.id);
+        }
+    }
+
+    fn add_articles(&mut self, db: &mut Db<'_>, ids: &[i64]) -> Result<(), DbError> {
+        for (doc, key, parent) in queries::article_keys(db, ids)? {
+            self.articles
+                .entry(doc)
+                .or_default()
+                .push(ArticleFact { key, containers: containers_of(parent.as_deref()) });
+        }
+        Ok(())
+    }
+
+    /// Everything: used by lists that filter on status.
+    pub fn load_all(db: &mut Db<'_>) -> Result<StatusGraph, DbError> {
+        let mut g = StatusGraph::default();
+        for d in queries::document_summaries(db, &Default::default())? {
+            g.dates.insert(d.id, (d.effective_on, d.end_on));
+        }
+        g.add_effects(queries::all_effects(db)?);
+        // Articles matter only where some effect names provisions.
+        let partial: Vec<i64> = g
+            .received
+            .iter()
+            .filter(|(_, es)| es.iter().any(|e| e.provisions != "[]"))
+            .map(|(id, _)| *id)
+            .collect();
+        g.add_articles(db, &partial)?;
+        Ok(g)
+    }
+
+    /// One document and the documents whose end can end it.
+    pub fn load_around(db: &mut Db<'_>, id: i64) -> Result<StatusGraph, DbError> {
+        let mut g = StatusGraph::default();
+        let mut todo = vec![id];
+        let mut seen = HashSet::new();
+        while let Some(x) = todo.pop() {
+            if !seen.insert(x) {
+                continue;
+            }
+            g.add_effects(queries::effects_on(db, x)?);
+            for e in queries::effects_by(db, x)? {
+                if e.kind == EffectKind::Implements.code() {
+                    todo.push(e.target_id);
+                    let v = g.implements.entry(x).or_default();
+                    if !v.contains(&e.target_id) {
+                        v.push(e.target_id);
+                    }
+                }
+            }
+        }
+        let ids: Vec<i64> = seen.into_iter().collect();
+        for d in queries::summaries_by_ids(db, &ids)? {
+            g.dates.insert(d.id, (d.effective_on, d.end_on));
+        }
+        g.add_articles(db, &ids)?;
+        Ok(g)
+    }
+
+    pub fn effects_received(&self, id: i64) -> &[Effect] {
+        self.received.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The facts of document `id` as of `date`, with the ends of the documents it implements
+    /// resolved (a cycle of implementing documents counts as not ended).
+    pub fn facts(&self, id: i64, date: NaiveDate) -> Option<DocumentFacts> {
+        let mut visiting = HashSet::new();
+        self.facts_inner(id, date, &mut visiting)
+    }
+
+    fn facts_inner(&self, id: i64, date: NaiveDate, visiting: &mut HashSet<i64>) -> Option<DocumentFacts> {
+        let (effective_on, end_on) = *self.dates.get(&id)?;
+        visiting.insert(id);
+        let implements = self
+            .implements
+            .get(&id)
+            .map(|targets| {
+                targets
+                    .iter()
+                    .filter(|t| self.dates.contains_key(t))
+                    .map(|t| {
+                        if visiting.contains(t) {
+                            return None;
+                        }
+                        let f = self.facts_inner(*t, date, visiting)?;
+                        status::ceased_on(&f, date).map(|(d, _)| d)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        visiting.remove(&id);
+        Some(DocumentFacts {
+            effective_on,
+            end_on,
+            articles: self.articles.get(&id).cloned().unwrap_or_default(),
+            received: self.effects_received(id).iter().filter_map(effect_fact).collect(),
+            implements,
+        })
+    }
+
+    pub fn status(&self, id: i64, date: NaiveDate) -> Option<StatusReport> {
+        self.facts(id, date).map(|f| status::status_on(&f, date))
+    }
+
+    /// The effect row behind a cause, when the cause is an effect. Effects with an unknown
+    /// kind are skipped in the facts, so indexes are mapped over the known ones.
+    pub fn cause_effect(&self, id: i64, index: usize) -> Option<&Effect> {
+        self.effects_received(id).iter().filter(|e| EffectKind::parse(&e.kind).is_some()).nth(index)
+    }
+
+    pub fn statuses(&self, date: NaiveDate) -> HashMap<i64, Status> {
+        self.dates
+            .keys()
+            .filter_map(|id| Some((*id, self.status(*id, date)?.status)))
+            .collect()
+    }
+}

@@ -1,0 +1,155 @@
+//! HTML pages (tera, Vietnamese first). Templates and the stylesheet are embedded in the binary
+//! so that one file runs anywhere, with no CDN.
+
+pub mod public;
+pub mod view;
+
+use std::sync::OnceLock;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use chrono::{FixedOffset, NaiveDate, Utc};
+
+use crate::db::{DbPool, Db};
+use crate::error::AppError;
+
+/// Shared state of the web layer.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+}
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("documents.html", include_str!("../../templates/documents.html")),
+    ("document.html", include_str!("../../templates/document.html")),
+    ("provision.html", include_str!("../../templates/provision.html")),
+    ("authorities.html", include_str!("../../templates/authorities.html")),
+    ("authority.html", include_str!("../../templates/authority.html")),
+    ("units.html", include_str!("../../templates/units.html")),
+    ("unit.html", include_str!("../../templates/unit.html")),
+    ("error.html", include_str!("../../templates/error.html")),
+];
+
+pub const STYLESHEET: &str = include_str!("../../static/vanban.css");
+
+/// The templates, parsed once. A template that fails to parse is a build defect caught by the
+/// tests; at run time the error page falls back to plain text.
+pub fn templates() -> Result<&'static tera::Tera, AppError> {
+    static T: OnceLock<Result<tera::Tera, String>> = OnceLock::new();
+    let t = T.get_or_init(|| {
+        let mut t = tera::Tera::default();
+        t.autoescape_on(vec![".html"]);
+        t.add_raw_templates(TEMPLATES.iter().copied()).map_err(|e| format!("{e:?}"))?;
+        Ok(t)
+    });
+    t.as_ref().map_err(|e| AppError::Internal(e.clone()))
+}
+
+/// Today in Vietnam (UTC+7): statuses change at local midnight.
+pub fn today() -> NaiveDate {
+    match FixedOffset::east_opt(7 * 3600) {
+        Some(tz) => Utc::now().with_timezone(&tz).date_naive(),
+        None => Utc::now().date_naive(),
+    }
+}
+
+/// Parses a date typed by a reader: `2024-05-01` or `01/05/2024`; empty means today.
+pub fn parse_date(s: Option<&str>) -> Result<NaiveDate, AppError> {
+    let s = s.map(str::trim).unwrap_or("");
+    if s.is_empty() {
+        return Ok(today());
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .map_err(|_| AppError::BadRequest(format!("Ngày «{s}» không hợp lệ: nhập theo dạng năm-tháng-ngày (2024-05-01) hoặc ngày/tháng/năm (01/05/2024).")))
+}
+
+/// Context values every page has.
+pub fn base_context(nav: &str, q: &str) -> tera::Context {
+    let mut c = tera::Context::new();
+    c.insert("today", &crate::domain::text::date_vn(today()));
+    c.insert("nav", nav);
+    c.insert("q", q);
+    c
+}
+
+pub fn render(name: &str, ctx: &tera::Context) -> Result<HttpResponse, AppError> {
+    let html = templates()?.render(name, ctx)?;
+    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
+}
+
+/// An error on an HTML route: the same error, rendered as a Vietnamese page.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct PageError(#[from] pub AppError);
+
+impl From<crate::db::DbError> for PageError {
+    fn from(e: crate::db::DbError) -> Self {
+        PageError(AppError::Db(e))
+    }
+}
+
+impl From<actix_web::error::BlockingError> for PageError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        PageError(AppError::from(e))
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        error_page(&self.0)
+    }
+}
+
+pub fn error_page(e: &AppError) -> HttpResponse {
+    let status = e.status_code();
+    if status.is_server_error() {
+        tracing::error!(error = ?e, "page failed");
+    }
+    let mut ctx = base_context("", "");
+    ctx.insert("status", &status.as_u16());
+    ctx.insert("title", e.title());
+    ctx.insert("message", &e.public_message());
+    let body = templates()
+        .and_then(|t| t.render("error.html", &ctx).map_err(AppError::from))
+        .unwrap_or_else(|_| format!("{} — {}", e.title(), e.public_message()));
+    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)
+}
+
+/// Runs `f` with a database connection on the blocking pool.
+pub async fn with_db<T, F>(state: &AppState, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Db<'_>) -> Result<T, AppError> + Send + 'static,
+{
+    let pool = state.pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get()?;
+        let mut db = conn.db();
+        f(&mut db)
+    })
+    .await?
+}
+
+/// Unknown paths: a page or a problem document depending on where they were asked.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    let e = AppError::NotFound(format!("Không có trang nào ở địa chỉ {}.", req.path()));
+    if req.path().starts_with("/api/") {
+        e.error_response()
+    } else {
+        error_page(&e)
+    }
+}
+
+pub async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(STYLESHEET)
+}
