@@ -70,7 +70,9 @@ const PHRASES: &[&str] = &[
 
 fn sentence(rng: &mut ChaCha8Rng) -> String {
     let n = rng.gen_range(2..=4);
-    let mut parts: Vec<&str> = (0..n).filter_map(|_| PHRASES.choose(rng).copied()).collect();
+    let mut parts: Vec<&str> = (0..n)
+        .filter_map(|_| PHRASES.choose(rng).copied())
+        .collect();
     parts.dedup();
     let mut s = parts.join(", ");
     if let Some(first) = s.chars().next() {
@@ -100,19 +102,61 @@ pub fn generate(documents: usize, seed: u64, out: &mut dyn Write) -> std::io::Re
     let mut issuers = Vec::new();
     for p in 0..provinces {
         let pcode = format!("P{p:02}");
-        line(out, &Record::Unit(UnitRecord { code: pcode.clone(), name: format!("Tỉnh Thử Nghiệm {p}"), level: "tinh".into(), parent: None, valid_from: None, valid_to: None }))?;
+        line(
+            out,
+            &Record::Unit(UnitRecord {
+                code: pcode.clone(),
+                name: format!("Tỉnh Thử Nghiệm {p}"),
+                level: "tinh".into(),
+                parent: None,
+                valid_from: None,
+                valid_to: None,
+            }),
+        )?;
         let mut units = vec![(pcode.clone(), "tỉnh")];
         for d in 0..districts_per {
             let dcode = format!("P{p:02}D{d}");
-            line(out, &Record::Unit(UnitRecord { code: dcode.clone(), name: format!("Huyện Mẫu {p}-{d}"), level: "huyen".into(), parent: Some(pcode.clone()), valid_from: None, valid_to: NaiveDate::from_ymd_opt(2025, 6, 30) }))?;
+            line(
+                out,
+                &Record::Unit(UnitRecord {
+                    code: dcode.clone(),
+                    name: format!("Huyện Mẫu {p}-{d}"),
+                    level: "huyen".into(),
+                    parent: Some(pcode.clone()),
+                    valid_from: None,
+                    valid_to: NaiveDate::from_ymd_opt(2025, 6, 30),
+                }),
+            )?;
             units.push((dcode, "huyện"));
         }
         for (ucode, level) in units {
-            for (kind, symbol, doc_type, prefix) in [("hdnd", "NQ-HĐND", "Nghị quyết", "HDND"), ("ubnd", "QĐ-UBND", "Quyết định", "UBND")] {
+            for (kind, symbol, doc_type, prefix) in [
+                ("hdnd", "NQ-HĐND", "Nghị quyết", "HDND"),
+                ("ubnd", "QĐ-UBND", "Quyết định", "UBND"),
+            ] {
                 let code = format!("{prefix}-{ucode}");
-                let name = format!("{} {level} {ucode}", if kind == "hdnd" { "Hội đồng nhân dân" } else { "Ủy ban nhân dân" });
-                line(out, &Record::Authority(AuthorityRecord { code: code.clone(), name, kind: kind.into(), unit: Some(ucode.clone()) }))?;
-                issuers.push(Issuer { code, symbol, doc_type });
+                let name = format!(
+                    "{} {level} {ucode}",
+                    if kind == "hdnd" {
+                        "Hội đồng nhân dân"
+                    } else {
+                        "Ủy ban nhân dân"
+                    }
+                );
+                line(
+                    out,
+                    &Record::Authority(AuthorityRecord {
+                        code: code.clone(),
+                        name,
+                        kind: kind.into(),
+                        unit: Some(ucode.clone()),
+                    }),
+                )?;
+                issuers.push(Issuer {
+                    code,
+                    symbol,
+                    doc_type,
+                });
             }
         }
     }
@@ -143,25 +187,54 @@ pub fn generate(documents: usize, seed: u64, out: &mut dyn Write) -> std::io::Re
             authority: issuer.code.clone(),
             doc_type: issuer.doc_type.into(),
             number: number.clone(),
-            title: format!("{} {subject} năm {year}", if issuer.doc_type == "Nghị quyết" { "Quy định" } else { "Ban hành quy định về" }),
+            title: format!(
+                "{} {subject} năm {year}",
+                if issuer.doc_type == "Nghị quyết" {
+                    "Quy định"
+                } else {
+                    "Ban hành quy định về"
+                }
+            ),
             fields: vec!["Hành chính".into()],
             signer: "Nguyễn Văn A".into(),
             signer_position: "Chủ tịch".into(),
             issued_on: issued,
             effective_on: effective,
-            end_on: rng.gen_bool(0.05).then(|| effective + Days::new(rng.gen_range(365..2000))),
+            end_on: rng
+                .gen_bool(0.05)
+                .then(|| effective + Days::new(rng.gen_range(365..2000))),
             gazette: None,
             text,
         };
         line(out, &Record::Document(doc))?;
-        let r = DocumentRef { authority: issuer.code.clone(), number };
+        let r = DocumentRef {
+            authority: issuer.code.clone(),
+            number,
+        };
         // One document in five acts on an earlier one of the same issuer.
         if rng.gen_bool(0.2) {
-            if let Some((_, target, t_issued, t_articles)) = made.iter().rev().take(2000).find(|m| m.0 == who && m.2 < issued) {
+            if let Some((_, target, t_issued, t_articles)) = made
+                .iter()
+                .rev()
+                .take(2000)
+                .find(|m| m.0 == who && m.2 < issued)
+            {
                 let kind = ["amend", "replace", "repeal"][rng.gen_range(0..3)];
-                let provisions = if kind == "replace" { vec![] } else { vec![format!("Điều {}", rng.gen_range(1..=*t_articles))] };
+                let provisions = if kind == "replace" {
+                    vec![]
+                } else {
+                    vec![format!("Điều {}", rng.gen_range(1..=*t_articles))]
+                };
                 let _ = t_issued;
-                effects.push(Record::Effect(EffectRecord { acting: r.clone(), target: target.clone(), kind: kind.into(), provisions, effective_on: effective, until: None, note: None }));
+                effects.push(Record::Effect(EffectRecord {
+                    acting: r.clone(),
+                    target: target.clone(),
+                    kind: kind.into(),
+                    provisions,
+                    effective_on: effective,
+                    until: None,
+                    note: None,
+                }));
             }
         }
         made.push((who, r, issued, articles));
@@ -196,7 +269,10 @@ fn measure(url: &str, corpus: &Path, documents: usize) -> anyhow::Result<Figures
     let report = import::import_path(&pool, corpus, false)?;
     let seconds = start.elapsed().as_secs_f64();
     if let Some(e) = report.errors.first() {
-        anyhow::bail!("import reported {} error(s), first: {e}", report.errors.len());
+        anyhow::bail!(
+            "import reported {} error(s), first: {e}",
+            report.errors.len()
+        );
     }
     let mut conn = pool.get()?;
     let mut db = conn.db();
@@ -214,7 +290,13 @@ fn measure(url: &str, corpus: &Path, documents: usize) -> anyhow::Result<Figures
         }
     }
     times.sort_unstable();
-    Ok(Figures { backend: pool.backend_name(), documents: report.documents_created, seconds, median: percentile(&times, 0.5), p99: percentile(&times, 0.99) })
+    Ok(Figures {
+        backend: pool.backend_name(),
+        documents: report.documents_created,
+        seconds,
+        median: percentile(&times, 0.5),
+        p99: percentile(&times, 0.99),
+    })
 }
 
 /// Generates the corpus, imports it into a fresh SQLite database (and PostgreSQL when given),
@@ -231,15 +313,27 @@ pub fn run(documents: usize, postgres: Option<&str>, dir: &Path) -> anyhow::Resu
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
-    rows.push(measure(&format!("sqlite://{}", db.display()), &corpus, documents)?);
+    rows.push(measure(
+        &format!("sqlite://{}", db.display()),
+        &corpus,
+        documents,
+    )?);
     if let Some(url) = postgres {
         let pool = DbPool::connect(url, 1)?;
         pool.migrate()?;
         pool.revert_all()?;
         rows.push(measure(url, &corpus, documents)?);
     }
-    println!("corpus: {} ({} bytes), {} documents", corpus.display(), std::fs::metadata(&corpus)?.len(), documents);
-    println!("{:<12} {:>10} {:>10} {:>12} {:>14} {:>14}", "backend", "documents", "seconds", "docs/s", "status p50", "status p99");
+    println!(
+        "corpus: {} ({} bytes), {} documents",
+        corpus.display(),
+        std::fs::metadata(&corpus)?.len(),
+        documents
+    );
+    println!(
+        "{:<12} {:>10} {:>10} {:>12} {:>14} {:>14}",
+        "backend", "documents", "seconds", "docs/s", "status p50", "status p99"
+    );
     for r in &rows {
         println!(
             "{:<12} {:>10} {:>10.1} {:>12.0} {:>12.2}ms {:>12.2}ms",
@@ -252,7 +346,11 @@ pub fn run(documents: usize, postgres: Option<&str>, dir: &Path) -> anyhow::Resu
         );
     }
     if rows.len() == 2 {
-        println!("SQLite / PostgreSQL import throughput ratio: {:.2}", (rows[0].documents as f64 / rows[0].seconds) / (rows[1].documents as f64 / rows[1].seconds));
+        println!(
+            "SQLite / PostgreSQL import throughput ratio: {:.2}",
+            (rows[0].documents as f64 / rows[0].seconds)
+                / (rows[1].documents as f64 / rows[1].seconds)
+        );
     }
     Ok(())
 }

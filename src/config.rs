@@ -47,14 +47,22 @@ impl Config {
     pub fn load(file: Option<&Path>, over: Overrides) -> Result<Config, ConfigError> {
         let f = match file {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| ConfigError::Read(p.display().to_string(), e))?;
-                toml::from_str::<FileConfig>(&text).map_err(|e| ConfigError::Parse(p.display().to_string(), e))?
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| ConfigError::Read(p.display().to_string(), e))?;
+                toml::from_str::<FileConfig>(&text)
+                    .map_err(|e| ConfigError::Parse(p.display().to_string(), e))?
             }
             None => FileConfig::default(),
         };
         Ok(Config {
-            database_url: over.database_url.or(f.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
-            index_dir: over.index_dir.or(f.index_dir).unwrap_or_else(|| DEFAULT_INDEX_DIR.into()),
+            database_url: over
+                .database_url
+                .or(f.database_url)
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            index_dir: over
+                .index_dir
+                .or(f.index_dir)
+                .unwrap_or_else(|| DEFAULT_INDEX_DIR.into()),
             bind: over.bind.or(f.bind).unwrap_or_else(|| DEFAULT_BIND.into()),
             pool_size: f.pool_size.unwrap_or(8),
         })
@@ -87,13 +95,27 @@ mod tests {
     fn flags_win_over_file_and_defaults() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("vanban.toml");
-        std::fs::write(&p, "bind = \"0.0.0.0:9000\"\ndatabase_url = \"sqlite://x.db\"\n").unwrap();
-        let c = Config::load(Some(&p), Overrides { bind: Some("127.0.0.1:1".into()), ..Default::default() }).unwrap();
+        std::fs::write(
+            &p,
+            "bind = \"0.0.0.0:9000\"\ndatabase_url = \"sqlite://x.db\"\n",
+        )
+        .unwrap();
+        let c = Config::load(
+            Some(&p),
+            Overrides {
+                bind: Some("127.0.0.1:1".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(c.bind, "127.0.0.1:1");
         assert_eq!(c.database_url, "sqlite://x.db");
         assert_eq!(c.index_dir, PathBuf::from(DEFAULT_INDEX_DIR));
         std::fs::write(&p, "bnd = 1\n").unwrap();
-        assert!(matches!(Config::load(Some(&p), Overrides::default()), Err(ConfigError::Parse(..))));
+        assert!(matches!(
+            Config::load(Some(&p), Overrides::default()),
+            Err(ConfigError::Parse(..))
+        ));
     }
 
     #[test]

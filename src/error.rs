@@ -83,7 +83,12 @@ impl ResponseError for AppError {
         }
         HttpResponse::build(self.status_code())
             .content_type("application/problem+json")
-            .json(problem(self.status_code(), self.code(), self.title(), &self.public_message()))
+            .json(problem(
+                self.status_code(),
+                self.code(),
+                self.title(),
+                &self.public_message(),
+            ))
     }
 }
 

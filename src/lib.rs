@@ -1,12 +1,13 @@
 //! vanban: registry of local legal documents, their effects and derived validity status.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
-pub mod domain;
-pub mod db;
-pub mod registry;
 pub mod api;
 pub mod bench;
 pub mod config;
+pub mod db;
+pub mod domain;
 pub mod error;
+pub mod registry;
 pub mod routes;
 pub mod startup;
 pub mod web;

@@ -9,7 +9,11 @@ use vanban::db::DbPool;
 use vanban::registry::{check, export, import};
 
 #[derive(Parser)]
-#[command(name = "vanban", version, about = "Cơ sở dữ liệu văn bản quy phạm pháp luật địa phương: đăng ký, hiệu lực, rà soát")]
+#[command(
+    name = "vanban",
+    version,
+    about = "Cơ sở dữ liệu văn bản quy phạm pháp luật địa phương: đăng ký, hiệu lực, rà soát"
+)]
 struct Cli {
     /// Configuration file (TOML: database_url, index_dir, bind, pool_size)
     #[arg(long, global = true, env = "VANBAN_CONFIG")]
@@ -90,7 +94,8 @@ enum ExportFormat {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,actix_server=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,actix_server=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -116,7 +121,11 @@ fn pool(config: &Config) -> anyhow::Result<DbPool> {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::load(
         cli.config.as_deref(),
-        Overrides { database_url: cli.database_url, index_dir: cli.index_dir, bind: cli.bind },
+        Overrides {
+            database_url: cli.database_url,
+            index_dir: cli.index_dir,
+            bind: cli.bind,
+        },
     )?;
     match cli.command {
         Command::Serve { demo } => {
@@ -130,14 +139,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             let app = vanban::startup::Application::build(pool, &config.bind)?;
-            tracing::info!("vanban listening on http://{}:{}", config.bind.rsplit_once(':').map_or("127.0.0.1", |b| b.0), app.port());
+            tracing::info!(
+                "vanban listening on http://{}:{}",
+                config.bind.rsplit_once(':').map_or("127.0.0.1", |b| b.0),
+                app.port()
+            );
             actix_web::rt::System::new().block_on(app.run_until_stopped())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate => {
             let pool = DbPool::connect(&config.database_url, 1)?;
             let n = pool.migrate()?;
-            println!("{n} migration(s) applied to {}", config.database_url_redacted());
+            println!(
+                "{n} migration(s) applied to {}",
+                config.database_url_redacted()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { files } => {
@@ -157,9 +173,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 total.unchanged,
                 total.errors.len()
             );
-            Ok(if total.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if total.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
-        Command::Export { format, output, date } => {
+        Command::Export {
+            format,
+            output,
+            date,
+        } => {
             let pool = pool(&config)?;
             let mut conn = pool.get()?;
             let mut out: Box<dyn std::io::Write> = match &output {
@@ -169,7 +193,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match format {
                 ExportFormat::Jsonl => export::export_jsonl(&mut conn.db(), &mut out)?,
                 ExportFormat::Csv => {
-                    let date = vanban::web::parse_date(date.as_deref()).map_err(|e| anyhow::anyhow!(e.public_message()))?;
+                    let date = vanban::web::parse_date(date.as_deref())
+                        .map_err(|e| anyhow::anyhow!(e.public_message()))?;
                     export::export_csv(&mut conn.db(), date, &mut out)?
                 }
             };
@@ -179,7 +204,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let pool = pool(&config)?;
             let mut conn = pool.get()?;
             let findings = check::run(&mut conn.db())?;
-            let errors = findings.iter().filter(|f| f.severity == check::Severity::Error).count();
+            let errors = findings
+                .iter()
+                .filter(|f| f.severity == check::Severity::Error)
+                .count();
             if json {
                 println!("{}", serde_json::to_string_pretty(&findings)?);
             } else {
@@ -188,9 +216,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 println!("{errors} lỗi, {} cảnh báo", findings.len() - errors);
             }
-            Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if errors > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Command::Generate { documents, seed, output } => {
+        Command::Generate {
+            documents,
+            seed,
+            output,
+        } => {
             let mut out: Box<dyn std::io::Write> = match &output {
                 Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p)?)),
                 None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
@@ -198,7 +234,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             vanban::bench::generate(documents, seed, &mut out)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { documents, postgres, dir } => {
+        Command::Bench {
+            documents,
+            postgres,
+            dir,
+        } => {
             vanban::bench::run(documents, postgres.as_deref(), &dir)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -50,9 +50,13 @@ impl Application {
         let listener = TcpListener::bind(bind)?;
         let port = listener.local_addr()?.port();
         let state = AppState { pool };
-        let server = HttpServer::new(move || vanban_app!(state.clone()).wrap(Compress::default()).wrap(Logger::new("%r %s %Dms")))
-            .listen(listener)?
-            .run();
+        let server = HttpServer::new(move || {
+            vanban_app!(state.clone())
+                .wrap(Compress::default())
+                .wrap(Logger::new("%r %s %Dms"))
+        })
+        .listen(listener)?
+        .run();
         Ok(Application { port, server })
     }
 
@@ -64,4 +68,3 @@ impl Application {
         self.server.await
     }
 }
-

@@ -8,13 +8,20 @@ use crate::web::public::{document_list, document_page, parse_id, DateQuery, List
 use crate::web::view::StatusView;
 use crate::web::{parse_date, with_db, AppState};
 
-pub async fn documents(state: web::Data<AppState>, q: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+pub async fn documents(
+    state: web::Data<AppState>,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let list = with_db(&state, move |db| document_list(db, &q)).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
-pub async fn document(state: web::Data<AppState>, path: web::Path<String>, q: web::Query<DateQuery>) -> Result<HttpResponse, AppError> {
+pub async fn document(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<DateQuery>,
+) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path.into_inner())?;
     let date = parse_date(q.date.as_deref())?;
     let page = with_db(&state, move |db| document_page(db, id, date)).await?;
@@ -39,7 +46,11 @@ struct StatusResponse {
 }
 
 /// The status of a document and of each of its articles on a date.
-pub async fn document_status(state: web::Data<AppState>, path: web::Path<String>, q: web::Query<DateQuery>) -> Result<HttpResponse, AppError> {
+pub async fn document_status(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<DateQuery>,
+) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path.into_inner())?;
     let date = parse_date(q.date.as_deref())?;
     let page = with_db(&state, move |db| document_page(db, id, date)).await?;
@@ -47,7 +58,11 @@ pub async fn document_status(state: web::Data<AppState>, path: web::Path<String>
         .nodes
         .into_iter()
         .filter(|n| n.kind == "dieu")
-        .map(|n| ArticleStatus { key: n.key, label: n.label, status: n.status })
+        .map(|n| ArticleStatus {
+            key: n.key,
+            label: n.label,
+            status: n.status,
+        })
         .collect();
     Ok(HttpResponse::Ok().json(StatusResponse {
         id,

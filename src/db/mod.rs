@@ -21,7 +21,9 @@ pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migration
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("địa chỉ cơ sở dữ liệu không hợp lệ «{0}»: cần bắt đầu bằng sqlite:// hoặc postgres://")]
+    #[error(
+        "địa chỉ cơ sở dữ liệu không hợp lệ «{0}»: cần bắt đầu bằng sqlite:// hoặc postgres://"
+    )]
     Url(String),
     #[error("không kết nối được cơ sở dữ liệu: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
@@ -187,7 +189,9 @@ impl DbPool {
         let mut conn = self.get()?;
         let n = match &mut conn {
             Conn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-            Conn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+            Conn::Pg(c) => c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len()),
         };
         n.map_err(|e| DbError::Migration(e.to_string()))
     }
@@ -197,7 +201,9 @@ impl DbPool {
         let mut conn = self.get()?;
         let n = match &mut conn {
             Conn::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-            Conn::Pg(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+            Conn::Pg(c) => c
+                .revert_all_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len()),
         };
         n.map_err(|e| DbError::Migration(e.to_string()))
     }

@@ -13,7 +13,9 @@ type R<T> = Result<T, DbError>;
 // ---- units ---------------------------------------------------------------------------------
 
 pub fn unit_by_code(db: &mut Db<'_>, code: &str) -> R<Option<Unit>> {
-    Ok(with_db!(db, c => units::table.filter(units::code.eq(code)).select(Unit::as_select()).first(c).optional())?)
+    Ok(
+        with_db!(db, c => units::table.filter(units::code.eq(code)).select(Unit::as_select()).first(c).optional())?,
+    )
 }
 
 pub fn unit_by_id(db: &mut Db<'_>, id: i64) -> R<Option<Unit>> {
@@ -25,7 +27,9 @@ pub fn all_units(db: &mut Db<'_>) -> R<Vec<Unit>> {
 }
 
 pub fn insert_unit(db: &mut Db<'_>, u: &NewUnit) -> R<i64> {
-    Ok(with_db!(db, c => diesel::insert_into(units::table).values(u).returning(units::id).get_result(c))?)
+    Ok(
+        with_db!(db, c => diesel::insert_into(units::table).values(u).returning(units::id).get_result(c))?,
+    )
 }
 
 pub fn update_unit(db: &mut Db<'_>, id: i64, u: &NewUnit) -> R<()> {
@@ -71,11 +75,15 @@ pub fn authority_by_code(db: &mut Db<'_>, code: &str) -> R<Option<Authority>> {
 }
 
 pub fn authority_by_id(db: &mut Db<'_>, id: i64) -> R<Option<Authority>> {
-    Ok(with_db!(db, c => authorities::table.find(id).select(Authority::as_select()).first(c).optional())?)
+    Ok(
+        with_db!(db, c => authorities::table.find(id).select(Authority::as_select()).first(c).optional())?,
+    )
 }
 
 pub fn all_authorities(db: &mut Db<'_>) -> R<Vec<Authority>> {
-    Ok(with_db!(db, c => authorities::table.order(authorities::id).select(Authority::as_select()).load(c))?)
+    Ok(
+        with_db!(db, c => authorities::table.order(authorities::id).select(Authority::as_select()).load(c))?,
+    )
 }
 
 pub fn insert_authority(db: &mut Db<'_>, a: &NewAuthority) -> R<i64> {
@@ -93,10 +101,16 @@ pub fn update_authority(db: &mut Db<'_>, id: i64, a: &NewAuthority) -> R<()> {
 // ---- documents -----------------------------------------------------------------------------
 
 pub fn document(db: &mut Db<'_>, id: i64) -> R<Option<Document>> {
-    Ok(with_db!(db, c => documents::table.find(id).select(Document::as_select()).first(c).optional())?)
+    Ok(
+        with_db!(db, c => documents::table.find(id).select(Document::as_select()).first(c).optional())?,
+    )
 }
 
-pub fn document_by_key(db: &mut Db<'_>, authority_id: i64, number_key: &str) -> R<Option<Document>> {
+pub fn document_by_key(
+    db: &mut Db<'_>,
+    authority_id: i64,
+    number_key: &str,
+) -> R<Option<Document>> {
     Ok(with_db!(db, c => documents::table
         .filter(documents::authority_id.eq(authority_id))
         .filter(documents::number_key.eq(number_key))
@@ -177,7 +191,8 @@ pub fn documents_page(db: &mut Db<'_>, after_id: i64, limit: i64) -> R<Vec<Docum
 
 pub fn issue_years(db: &mut Db<'_>) -> R<Vec<i32>> {
     use chrono::Datelike;
-    let dates: Vec<NaiveDate> = with_db!(db, c => documents::table.select(documents::issued_on).distinct().load(c))?;
+    let dates: Vec<NaiveDate> =
+        with_db!(db, c => documents::table.select(documents::issued_on).distinct().load(c))?;
     let mut years: Vec<i32> = dates.iter().map(|d| d.year()).collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
@@ -185,7 +200,9 @@ pub fn issue_years(db: &mut Db<'_>) -> R<Vec<i32>> {
 }
 
 pub fn document_types(db: &mut Db<'_>) -> R<Vec<String>> {
-    Ok(with_db!(db, c => documents::table.select(documents::doc_type).distinct().order(documents::doc_type).load(c))?)
+    Ok(
+        with_db!(db, c => documents::table.select(documents::doc_type).distinct().order(documents::doc_type).load(c))?,
+    )
 }
 
 pub fn count_documents(db: &mut Db<'_>) -> R<i64> {
@@ -229,7 +246,10 @@ pub fn provision_keys_of(db: &mut Db<'_>, document_id: i64) -> R<Vec<String>> {
 }
 
 /// (document id, article key) of the articles (Điều) of the given documents.
-pub fn article_keys(db: &mut Db<'_>, document_ids: &[i64]) -> R<Vec<(i64, String, Option<String>)>> {
+pub fn article_keys(
+    db: &mut Db<'_>,
+    document_ids: &[i64],
+) -> R<Vec<(i64, String, Option<String>)>> {
     let mut out = Vec::new();
     for chunk in document_ids.chunks(500) {
         let part: Vec<(i64, String, Option<String>)> = with_db!(db, c => provisions::table
@@ -298,7 +318,9 @@ pub fn find_effect(
 }
 
 pub fn insert_effect(db: &mut Db<'_>, e: &NewEffect) -> R<i64> {
-    Ok(with_db!(db, c => diesel::insert_into(effects::table).values(e).returning(effects::id).get_result(c))?)
+    Ok(
+        with_db!(db, c => diesel::insert_into(effects::table).values(e).returning(effects::id).get_result(c))?,
+    )
 }
 
 pub fn update_effect(db: &mut Db<'_>, id: i64, e: &NewEffect) -> R<()> {

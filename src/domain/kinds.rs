@@ -76,7 +76,10 @@ impl EffectKind {
 
     /// Whether the effect ends the force of what it targets (Luật 80/2015, Điều 154.1.b–c).
     pub fn ceases(self) -> bool {
-        matches!(self, EffectKind::Amend | EffectKind::Replace | EffectKind::Repeal)
+        matches!(
+            self,
+            EffectKind::Amend | EffectKind::Replace | EffectKind::Repeal
+        )
     }
 }
 
@@ -99,7 +102,10 @@ pub const DOCUMENT_TYPES: &[&str] = &[
 /// The canonical spelling of a document type, matched without regard to case or diacritics.
 pub fn document_type(input: &str) -> Option<&'static str> {
     let key = super::text::fold(input.trim()).to_lowercase();
-    DOCUMENT_TYPES.iter().copied().find(|t| super::text::fold(t).to_lowercase() == key)
+    DOCUMENT_TYPES
+        .iter()
+        .copied()
+        .find(|t| super::text::fold(t).to_lowercase() == key)
 }
 
 #[cfg(test)]

@@ -20,7 +20,9 @@ pub enum NumberError {
     Shape(String),
     #[error("số ký hiệu «{0}»: năm «{1}» phải gồm 4 chữ số từ 1945 đến 2100")]
     Year(String, String),
-    #[error("số ký hiệu «{0}»: phần số thứ tự «{1}» phải là chữ số (có thể kèm một chữ cái, ví dụ 15a)")]
+    #[error(
+        "số ký hiệu «{0}»: phần số thứ tự «{1}» phải là chữ số (có thể kèm một chữ cái, ví dụ 15a)"
+    )]
     Sequence(String, String),
     #[error("số ký hiệu «{0}»: ký hiệu «{1}» phải bắt đầu bằng chữ cái và chỉ gồm chữ cái, chữ số, dấu gạch ngang")]
     Symbol(String, String),
@@ -45,7 +47,9 @@ impl DocumentNumber {
                 if year.len() != 4 || !year.chars().all(|c| c.is_ascii_digit()) {
                     return Err(NumberError::Year(input.trim().into(), (*year).into()));
                 }
-                let y: u32 = year.parse().map_err(|_| NumberError::Year(input.into(), (*year).into()))?;
+                let y: u32 = year
+                    .parse()
+                    .map_err(|_| NumberError::Year(input.into(), (*year).into()))?;
                 if !(1945..=2100).contains(&y) {
                     return Err(NumberError::Year(input.trim().into(), (*year).into()));
                 }
@@ -58,7 +62,10 @@ impl DocumentNumber {
             [bare] => {
                 // Unnumbered acts carry only a symbol and a year, e.g. the Constitution `HP2013`.
                 let letters = bare.chars().take_while(|c| c.is_alphabetic()).count();
-                let digits = &bare[bare.char_indices().nth(letters).map_or(bare.len(), |(i, _)| i)..];
+                let digits = &bare[bare
+                    .char_indices()
+                    .nth(letters)
+                    .map_or(bare.len(), |(i, _)| i)..];
                 if letters < 2 || digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
                     return Err(NumberError::Shape(input.trim().into()));
                 }
@@ -91,7 +98,11 @@ impl DocumentNumber {
 fn check_sequence(input: &str, seq: &str) -> Result<(), NumberError> {
     let digits = seq.chars().take_while(|c| c.is_ascii_digit()).count();
     let rest = seq.chars().skip(digits).count();
-    if digits == 0 || digits > 6 || rest > 1 || (rest == 1 && !seq.ends_with(|c: char| c.is_alphabetic())) {
+    if digits == 0
+        || digits > 6
+        || rest > 1
+        || (rest == 1 && !seq.ends_with(|c: char| c.is_alphabetic()))
+    {
         return Err(NumberError::Sequence(input.trim().into(), seq.into()));
     }
     Ok(())
@@ -152,18 +163,39 @@ mod tests {
     fn nfd_input_is_stored_nfc() {
         use unicode_normalization::UnicodeNormalization;
         let nfd: String = "15/2018/NQ-HĐND".nfd().collect();
-        assert_eq!(DocumentNumber::parse(&nfd).unwrap().as_str(), "15/2018/NQ-HĐND");
+        assert_eq!(
+            DocumentNumber::parse(&nfd).unwrap().as_str(),
+            "15/2018/NQ-HĐND"
+        );
     }
 
     #[test]
     fn rejects_malformed() {
-        assert!(matches!(DocumentNumber::parse("abc"), Err(NumberError::Shape(_))));
-        assert!(matches!(DocumentNumber::parse("15/18/NQ"), Err(NumberError::Year(..))));
+        assert!(matches!(
+            DocumentNumber::parse("abc"),
+            Err(NumberError::Shape(_))
+        ));
+        assert!(matches!(
+            DocumentNumber::parse("15/18/NQ"),
+            Err(NumberError::Year(..))
+        ));
         assert!(matches!(DocumentNumber::parse(""), Err(NumberError::Empty)));
-        assert!(matches!(DocumentNumber::parse("x/2018/NQ"), Err(NumberError::Sequence(..))));
-        assert!(matches!(DocumentNumber::parse("15/2018/-NQ"), Err(NumberError::Symbol(..))));
-        assert!(matches!(DocumentNumber::parse("15/1800/NQ"), Err(NumberError::Year(..))));
-        assert!(matches!(DocumentNumber::parse("1/2/3/4"), Err(NumberError::Shape(_))));
+        assert!(matches!(
+            DocumentNumber::parse("x/2018/NQ"),
+            Err(NumberError::Sequence(..))
+        ));
+        assert!(matches!(
+            DocumentNumber::parse("15/2018/-NQ"),
+            Err(NumberError::Symbol(..))
+        ));
+        assert!(matches!(
+            DocumentNumber::parse("15/1800/NQ"),
+            Err(NumberError::Year(..))
+        ));
+        assert!(matches!(
+            DocumentNumber::parse("1/2/3/4"),
+            Err(NumberError::Shape(_))
+        ));
         assert!(DocumentNumber::parse("15/2018/NQ--HĐND").is_err());
     }
 

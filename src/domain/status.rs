@@ -69,7 +69,10 @@ impl Status {
 
     /// Whether at least part of the document applies.
     pub fn applies(self) -> bool {
-        matches!(self, Status::ConHieuLuc | Status::HetHieuLucMotPhan | Status::NgungHieuLucMotPhan)
+        matches!(
+            self,
+            Status::ConHieuLuc | Status::HetHieuLucMotPhan | Status::NgungHieuLucMotPhan
+        )
     }
 }
 
@@ -106,12 +109,22 @@ pub struct DocumentFacts {
 /// Why a document has the status it has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Cause {
-    NotYetEffective { on: NaiveDate },
-    TermEnded { last_day: NaiveDate },
+    NotYetEffective {
+        on: NaiveDate,
+    },
+    TermEnded {
+        last_day: NaiveDate,
+    },
     /// Index into [`DocumentFacts::received`].
-    Effect { index: usize },
-    AllArticlesCeased { on: NaiveDate },
-    BasisCeased { on: NaiveDate },
+    Effect {
+        index: usize,
+    },
+    AllArticlesCeased {
+        on: NaiveDate,
+    },
+    BasisCeased {
+        on: NaiveDate,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,12 +141,16 @@ fn coverage(effect: &EffectFact, key: &str, containers: &[String]) -> Coverage {
     let mut c = Coverage::None;
     for p in &effect.provisions {
         let whole = p == key
-            || key.strip_prefix(p.as_str()).is_some_and(|rest| rest.starts_with('/'))
+            || key
+                .strip_prefix(p.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
             || containers.iter().any(|k| k == p);
         if whole {
             return Coverage::Whole;
         }
-        if p.strip_prefix(key).is_some_and(|rest| rest.starts_with('/')) {
+        if p.strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with('/'))
+        {
             c = Coverage::Part;
         }
     }
@@ -207,20 +224,33 @@ pub fn ceased_on(doc: &DocumentFacts, horizon: NaiveDate) -> Option<(NaiveDate, 
 /// Status of the whole document on `date`.
 pub fn status_on(doc: &DocumentFacts, date: NaiveDate) -> StatusReport {
     if let Some((_, cause)) = ceased_on(doc, date) {
-        return StatusReport { status: Status::HetHieuLucToanBo, cause: Some(cause) };
+        return StatusReport {
+            status: Status::HetHieuLucToanBo,
+            cause: Some(cause),
+        };
     }
     if date < doc.effective_on {
         return StatusReport {
             status: Status::ChuaCoHieuLuc,
-            cause: Some(Cause::NotYetEffective { on: doc.effective_on }),
+            cause: Some(Cause::NotYetEffective {
+                on: doc.effective_on,
+            }),
         };
     }
     let active = |e: &&EffectFact| e.effective_on <= date;
     // Suspension of the whole document, or of every article that still applies.
     let mut partial_suspension = None;
-    for (index, e) in doc.received.iter().enumerate().filter(|(_, e)| suspended_on(e, date)) {
+    for (index, e) in doc
+        .received
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| suspended_on(e, date))
+    {
         if e.provisions.is_empty() {
-            return StatusReport { status: Status::NgungHieuLucToanBo, cause: Some(Cause::Effect { index }) };
+            return StatusReport {
+                status: Status::NgungHieuLucToanBo,
+                cause: Some(Cause::Effect { index }),
+            };
         }
         partial_suspension.get_or_insert(index);
     }
@@ -232,51 +262,100 @@ pub fn status_on(doc: &DocumentFacts, date: NaiveDate) -> StatusReport {
                     Status::NgungHieuLucToanBo | Status::HetHieuLucToanBo
                 )
             });
-        let status = if all_suspended { Status::NgungHieuLucToanBo } else { Status::NgungHieuLucMotPhan };
-        return StatusReport { status, cause: Some(Cause::Effect { index }) };
+        let status = if all_suspended {
+            Status::NgungHieuLucToanBo
+        } else {
+            Status::NgungHieuLucMotPhan
+        };
+        return StatusReport {
+            status,
+            cause: Some(Cause::Effect { index }),
+        };
     }
-    if let Some((index, _)) =
-        doc.received.iter().enumerate().filter(|(_, e)| e.kind.ceases()).find(|(_, e)| active(e))
+    if let Some((index, _)) = doc
+        .received
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind.ceases())
+        .find(|(_, e)| active(e))
     {
-        return StatusReport { status: Status::HetHieuLucMotPhan, cause: Some(Cause::Effect { index }) };
+        return StatusReport {
+            status: Status::HetHieuLucMotPhan,
+            cause: Some(Cause::Effect { index }),
+        };
     }
-    StatusReport { status: Status::ConHieuLuc, cause: None }
+    StatusReport {
+        status: Status::ConHieuLuc,
+        cause: None,
+    }
 }
 
 /// Status of one provision (article, clause or point) on `date`: `HetHieuLucToanBo` means the
 /// provision itself has ceased, `HetHieuLucMotPhan` that some of its clauses have.
-pub fn article_status(doc: &DocumentFacts, key: &str, containers: &[String], date: NaiveDate) -> StatusReport {
+pub fn article_status(
+    doc: &DocumentFacts,
+    key: &str,
+    containers: &[String],
+    date: NaiveDate,
+) -> StatusReport {
     if let Some((_, cause)) = ceased_on(doc, date) {
-        return StatusReport { status: Status::HetHieuLucToanBo, cause: Some(cause) };
+        return StatusReport {
+            status: Status::HetHieuLucToanBo,
+            cause: Some(cause),
+        };
     }
     if date < doc.effective_on {
         return StatusReport {
             status: Status::ChuaCoHieuLuc,
-            cause: Some(Cause::NotYetEffective { on: doc.effective_on }),
+            cause: Some(Cause::NotYetEffective {
+                on: doc.effective_on,
+            }),
         };
     }
     let mut part: Option<(Status, usize)> = None;
-    for (index, e) in doc.received.iter().enumerate().filter(|(_, e)| e.effective_on <= date) {
+    for (index, e) in doc
+        .received
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.effective_on <= date)
+    {
         let cov = coverage(e, key, containers);
         if e.kind.ceases() && !e.provisions.is_empty() && cov == Coverage::Whole {
-            return StatusReport { status: Status::HetHieuLucToanBo, cause: Some(Cause::Effect { index }) };
+            return StatusReport {
+                status: Status::HetHieuLucToanBo,
+                cause: Some(Cause::Effect { index }),
+            };
         }
         if e.kind.ceases() && cov == Coverage::Part && part.is_none() {
             part = Some((Status::HetHieuLucMotPhan, index));
         }
     }
-    for (index, e) in doc.received.iter().enumerate().filter(|(_, e)| suspended_on(e, date)) {
+    for (index, e) in doc
+        .received
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| suspended_on(e, date))
+    {
         match coverage(e, key, containers) {
             Coverage::Whole => {
-                return StatusReport { status: Status::NgungHieuLucToanBo, cause: Some(Cause::Effect { index }) }
+                return StatusReport {
+                    status: Status::NgungHieuLucToanBo,
+                    cause: Some(Cause::Effect { index }),
+                }
             }
             Coverage::Part => part = Some((Status::NgungHieuLucMotPhan, index)),
             Coverage::None => {}
         }
     }
     match part {
-        Some((status, index)) => StatusReport { status, cause: Some(Cause::Effect { index }) },
-        None => StatusReport { status: Status::ConHieuLuc, cause: None },
+        Some((status, index)) => StatusReport {
+            status,
+            cause: Some(Cause::Effect { index }),
+        },
+        None => StatusReport {
+            status: Status::ConHieuLuc,
+            cause: None,
+        },
     }
 }
 
@@ -294,7 +373,10 @@ mod tests {
             effective_on: d("2019-01-01"),
             articles: articles
                 .iter()
-                .map(|k| ArticleFact { key: (*k).into(), containers: vec![] })
+                .map(|k| ArticleFact {
+                    key: (*k).into(),
+                    containers: vec![],
+                })
                 .collect(),
             ..Default::default()
         }
@@ -323,7 +405,12 @@ mod tests {
         assert_eq!(status_on(&x, d("2020-12-31")).status, Status::ConHieuLuc);
         let r = status_on(&x, d("2021-01-01"));
         assert_eq!(r.status, Status::HetHieuLucToanBo);
-        assert_eq!(r.cause, Some(Cause::TermEnded { last_day: d("2020-12-31") }));
+        assert_eq!(
+            r.cause,
+            Some(Cause::TermEnded {
+                last_day: d("2020-12-31")
+            })
+        );
     }
 
     #[test]
@@ -341,10 +428,20 @@ mod tests {
     #[test]
     fn amending_a_clause_is_partial_expiry() {
         let mut x = doc(&["dieu-1", "dieu-2"]);
-        x.received.push(effect(EffectKind::Amend, &["dieu-2/khoan-1"], "2020-06-01"));
-        assert_eq!(status_on(&x, d("2020-06-01")).status, Status::HetHieuLucMotPhan);
-        assert_eq!(article_status(&x, "dieu-1", &[], d("2020-06-01")).status, Status::ConHieuLuc);
-        assert_eq!(article_status(&x, "dieu-2", &[], d("2020-06-01")).status, Status::HetHieuLucMotPhan);
+        x.received
+            .push(effect(EffectKind::Amend, &["dieu-2/khoan-1"], "2020-06-01"));
+        assert_eq!(
+            status_on(&x, d("2020-06-01")).status,
+            Status::HetHieuLucMotPhan
+        );
+        assert_eq!(
+            article_status(&x, "dieu-1", &[], d("2020-06-01")).status,
+            Status::ConHieuLuc
+        );
+        assert_eq!(
+            article_status(&x, "dieu-2", &[], d("2020-06-01")).status,
+            Status::HetHieuLucMotPhan
+        );
         assert_eq!(
             article_status(&x, "dieu-2/khoan-1", &[], d("2020-06-01")).status,
             Status::HetHieuLucToanBo
@@ -353,33 +450,56 @@ mod tests {
             article_status(&x, "dieu-2/khoan-1/diem-a", &[], d("2020-06-01")).status,
             Status::HetHieuLucToanBo
         );
-        assert_eq!(article_status(&x, "dieu-2", &[], d("2020-05-31")).status, Status::ConHieuLuc);
+        assert_eq!(
+            article_status(&x, "dieu-2", &[], d("2020-05-31")).status,
+            Status::ConHieuLuc
+        );
     }
 
     #[test]
     fn repealing_every_article_ends_the_whole_document() {
         let mut x = doc(&["dieu-1", "dieu-2"]);
-        x.received.push(effect(EffectKind::Repeal, &["dieu-1"], "2020-01-01"));
-        x.received.push(effect(EffectKind::Repeal, &["dieu-2"], "2021-01-01"));
-        assert_eq!(status_on(&x, d("2020-06-01")).status, Status::HetHieuLucMotPhan);
+        x.received
+            .push(effect(EffectKind::Repeal, &["dieu-1"], "2020-01-01"));
+        x.received
+            .push(effect(EffectKind::Repeal, &["dieu-2"], "2021-01-01"));
+        assert_eq!(
+            status_on(&x, d("2020-06-01")).status,
+            Status::HetHieuLucMotPhan
+        );
         let r = status_on(&x, d("2021-01-01"));
         assert_eq!(r.status, Status::HetHieuLucToanBo);
-        assert_eq!(r.cause, Some(Cause::AllArticlesCeased { on: d("2021-01-01") }));
+        assert_eq!(
+            r.cause,
+            Some(Cause::AllArticlesCeased {
+                on: d("2021-01-01")
+            })
+        );
     }
 
     #[test]
     fn a_chapter_reference_covers_its_articles() {
         let mut x = doc(&[]);
         x.articles = vec![
-            ArticleFact { key: "dieu-1".into(), containers: vec!["chuong-I".into()] },
-            ArticleFact { key: "dieu-2".into(), containers: vec!["chuong-II".into()] },
+            ArticleFact {
+                key: "dieu-1".into(),
+                containers: vec!["chuong-I".into()],
+            },
+            ArticleFact {
+                key: "dieu-2".into(),
+                containers: vec!["chuong-II".into()],
+            },
         ];
-        x.received.push(effect(EffectKind::Repeal, &["chuong-II"], "2020-01-01"));
+        x.received
+            .push(effect(EffectKind::Repeal, &["chuong-II"], "2020-01-01"));
         assert_eq!(
             article_status(&x, "dieu-2", &["chuong-II".into()], d("2020-01-01")).status,
             Status::HetHieuLucToanBo
         );
-        assert_eq!(status_on(&x, d("2020-01-01")).status, Status::HetHieuLucMotPhan);
+        assert_eq!(
+            status_on(&x, d("2020-01-01")).status,
+            Status::HetHieuLucMotPhan
+        );
     }
 
     #[test]
@@ -388,22 +508,39 @@ mod tests {
         let mut s = effect(EffectKind::Suspend, &["dieu-1"], "2020-01-01");
         s.until = Some(d("2020-06-30"));
         x.received.push(s);
-        assert_eq!(status_on(&x, d("2020-03-01")).status, Status::NgungHieuLucMotPhan);
-        assert_eq!(article_status(&x, "dieu-1", &[], d("2020-03-01")).status, Status::NgungHieuLucToanBo);
-        assert_eq!(status_on(&x, d("2020-06-30")).status, Status::NgungHieuLucMotPhan);
+        assert_eq!(
+            status_on(&x, d("2020-03-01")).status,
+            Status::NgungHieuLucMotPhan
+        );
+        assert_eq!(
+            article_status(&x, "dieu-1", &[], d("2020-03-01")).status,
+            Status::NgungHieuLucToanBo
+        );
+        assert_eq!(
+            status_on(&x, d("2020-06-30")).status,
+            Status::NgungHieuLucMotPhan
+        );
         assert_eq!(status_on(&x, d("2020-07-01")).status, Status::ConHieuLuc);
         let mut whole = effect(EffectKind::Suspend, &[], "2021-01-01");
         whole.until = None;
         x.received.push(whole);
-        assert_eq!(status_on(&x, d("2022-01-01")).status, Status::NgungHieuLucToanBo);
+        assert_eq!(
+            status_on(&x, d("2022-01-01")).status,
+            Status::NgungHieuLucToanBo
+        );
     }
 
     #[test]
     fn suspending_every_remaining_article_is_whole_suspension() {
         let mut x = doc(&["dieu-1", "dieu-2"]);
-        x.received.push(effect(EffectKind::Repeal, &["dieu-1"], "2020-01-01"));
-        x.received.push(effect(EffectKind::Suspend, &["dieu-2"], "2020-02-01"));
-        assert_eq!(status_on(&x, d("2020-03-01")).status, Status::NgungHieuLucToanBo);
+        x.received
+            .push(effect(EffectKind::Repeal, &["dieu-1"], "2020-01-01"));
+        x.received
+            .push(effect(EffectKind::Suspend, &["dieu-2"], "2020-02-01"));
+        assert_eq!(
+            status_on(&x, d("2020-03-01")).status,
+            Status::NgungHieuLucToanBo
+        );
     }
 
     #[test]
@@ -413,7 +550,12 @@ mod tests {
         assert_eq!(status_on(&x, d("2021-12-31")).status, Status::ConHieuLuc);
         let r = status_on(&x, d("2022-01-01"));
         assert_eq!(r.status, Status::HetHieuLucToanBo);
-        assert_eq!(r.cause, Some(Cause::BasisCeased { on: d("2022-01-01") }));
+        assert_eq!(
+            r.cause,
+            Some(Cause::BasisCeased {
+                on: d("2022-01-01")
+            })
+        );
         // Kept by the new document: it also implements one still in force.
         x.implements.push(None);
         assert_eq!(status_on(&x, d("2023-01-01")).status, Status::ConHieuLuc);
@@ -422,7 +564,12 @@ mod tests {
     #[test]
     fn correcting_citing_and_consolidating_change_nothing() {
         let mut x = doc(&["dieu-1"]);
-        for k in [EffectKind::Correct, EffectKind::BasedOn, EffectKind::Implements, EffectKind::Consolidates] {
+        for k in [
+            EffectKind::Correct,
+            EffectKind::BasedOn,
+            EffectKind::Implements,
+            EffectKind::Consolidates,
+        ] {
             x.received.push(effect(k, &[], "2020-01-01"));
         }
         assert_eq!(status_on(&x, d("2024-01-01")).status, Status::ConHieuLuc);
@@ -432,26 +579,38 @@ mod tests {
     fn repealed_before_taking_effect() {
         let mut x = doc(&["dieu-1"]);
         x.effective_on = d("2025-01-01");
-        x.received.push(effect(EffectKind::Repeal, &[], "2024-06-01"));
+        x.received
+            .push(effect(EffectKind::Repeal, &[], "2024-06-01"));
         assert_eq!(status_on(&x, d("2024-05-31")).status, Status::ChuaCoHieuLuc);
-        assert_eq!(status_on(&x, d("2024-06-01")).status, Status::HetHieuLucToanBo);
+        assert_eq!(
+            status_on(&x, d("2024-06-01")).status,
+            Status::HetHieuLucToanBo
+        );
     }
 
     fn arb_effect() -> impl Strategy<Value = EffectFact> {
         let kinds = prop::sample::select(EffectKind::ALL.to_vec());
         let provs = prop::collection::vec(
-            prop::sample::select(vec!["dieu-1", "dieu-2", "dieu-3", "dieu-2/khoan-1", "chuong-I"]),
+            prop::sample::select(vec![
+                "dieu-1",
+                "dieu-2",
+                "dieu-3",
+                "dieu-2/khoan-1",
+                "chuong-I",
+            ]),
             0..3,
         );
-        (kinds, provs, 0i64..4000, prop::option::of(0i64..400)).prop_map(|(kind, provs, off, until)| {
-            let on = d("2015-01-01") + chrono::Duration::days(off);
-            EffectFact {
-                kind,
-                provisions: provs.into_iter().map(String::from).collect(),
-                effective_on: on,
-                until: until.map(|u| on + chrono::Duration::days(u)),
-            }
-        })
+        (kinds, provs, 0i64..4000, prop::option::of(0i64..400)).prop_map(
+            |(kind, provs, off, until)| {
+                let on = d("2015-01-01") + chrono::Duration::days(off);
+                EffectFact {
+                    kind,
+                    provisions: provs.into_iter().map(String::from).collect(),
+                    effective_on: on,
+                    until: until.map(|u| on + chrono::Duration::days(u)),
+                }
+            },
+        )
     }
 
     fn arb_doc() -> impl Strategy<Value = DocumentFacts> {
@@ -467,9 +626,18 @@ mod tests {
                     effective_on,
                     end_on: end.map(|e| effective_on + chrono::Duration::days(e)),
                     articles: vec![
-                        ArticleFact { key: "dieu-1".into(), containers: vec!["chuong-I".into()] },
-                        ArticleFact { key: "dieu-2".into(), containers: vec!["chuong-I".into()] },
-                        ArticleFact { key: "dieu-3".into(), containers: vec![] },
+                        ArticleFact {
+                            key: "dieu-1".into(),
+                            containers: vec!["chuong-I".into()],
+                        },
+                        ArticleFact {
+                            key: "dieu-2".into(),
+                            containers: vec!["chuong-I".into()],
+                        },
+                        ArticleFact {
+                            key: "dieu-3".into(),
+                            containers: vec![],
+                        },
                     ],
                     received,
                     implements: implements

@@ -140,11 +140,17 @@ fn classify(line: &str, in_article: bool) -> Line<'_> {
     }
     // "Điều" must be written with its diacritics and a capital: "điều 5" inside a sentence is
     // a cross reference, not a heading.
-    if let Some(rest) = line.strip_prefix("Điều ").or_else(|| line.strip_prefix("ĐIỀU ")) {
+    if let Some(rest) = line
+        .strip_prefix("Điều ")
+        .or_else(|| line.strip_prefix("ĐIỀU "))
+    {
         let digits = rest.chars().take_while(char::is_ascii_digit).count();
         if digits > 0 {
             let after = &rest[digits..];
-            let suffix = after.chars().next().filter(|c| c.is_lowercase() && c.is_alphabetic());
+            let suffix = after
+                .chars()
+                .next()
+                .filter(|c| c.is_lowercase() && c.is_alphabetic());
             let label_len = digits + suffix.map_or(0, char::len_utf8);
             let tail = &rest[label_len..];
             if tail.is_empty() || tail.starts_with(['.', ':', ' ']) {
@@ -225,7 +231,9 @@ pub fn parse(text: &str) -> Structure {
         let (parent, key) = match kind {
             NodeKind::Chuong => (None, format!("chuong-{label}")),
             NodeKind::Muc => {
-                let base = chapter.map(|c| format!("{}/", s.nodes[c].key)).unwrap_or_default();
+                let base = chapter
+                    .map(|c| format!("{}/", s.nodes[c].key))
+                    .unwrap_or_default();
                 (chapter, format!("{base}muc-{label}"))
             }
             NodeKind::Dieu => (section.or(chapter), format!("dieu-{label}")),
@@ -250,7 +258,14 @@ pub fn parse(text: &str) -> Structure {
             NodeKind::Khoan | NodeKind::Diem => (String::new(), rest.to_string()),
         };
         let idx = s.nodes.len();
-        s.nodes.push(Node { kind, label, key, parent, heading, body });
+        s.nodes.push(Node {
+            kind,
+            label,
+            key,
+            parent,
+            heading,
+            body,
+        });
         current = Some(idx);
         expect_title = matches!(kind, NodeKind::Chuong | NodeKind::Muc) && rest.is_empty();
         match kind {
@@ -297,7 +312,7 @@ pub fn parse_reference(input: &str) -> Result<String, ReferenceError> {
         return Ok(input);
     }
     let tokens: Vec<&str> = input.split_whitespace().collect();
-    if tokens.is_empty() || tokens.len() % 2 != 0 {
+    if tokens.is_empty() || !tokens.len().is_multiple_of(2) {
         return Err(err());
     }
     let mut parts: Vec<(NodeKind, String)> = Vec::new();
@@ -315,7 +330,9 @@ pub fn parse_reference(input: &str) -> Result<String, ReferenceError> {
             NodeKind::Chuong | NodeKind::Muc => roman_or_digits(&label.to_uppercase()),
             NodeKind::Dieu | NodeKind::Khoan => {
                 label.chars().next().is_some_and(|c| c.is_ascii_digit())
-                    && label.chars().all(|c| c.is_ascii_digit() || c.is_lowercase())
+                    && label
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c.is_lowercase())
             }
             NodeKind::Diem => label.chars().count() == 1 && label.chars().all(char::is_lowercase),
         };
@@ -408,10 +425,17 @@ mod tests {
         assert_eq!(s.find("chuong-I").unwrap().heading, "QUY ĐỊNH CHUNG");
         assert_eq!(s.find("chuong-II").unwrap().heading, "MỨC HỖ TRỢ");
         assert_eq!(s.find("dieu-2").unwrap().heading, "Đối tượng áp dụng");
-        assert_eq!(s.find("dieu-1").unwrap().body, "Nghị quyết này quy định mức hỗ trợ.");
+        assert_eq!(
+            s.find("dieu-1").unwrap().body,
+            "Nghị quyết này quy định mức hỗ trợ."
+        );
         assert_eq!(s.find("dieu-2/khoan-2/diem-a").unwrap().body, "Có đăng ký;");
         // The repeated "Điều 3" stays text of the element before it.
-        assert!(s.find("dieu-3/khoan-1").unwrap().body.ends_with("Điều 3. Lặp lại"));
+        assert!(s
+            .find("dieu-3/khoan-1")
+            .unwrap()
+            .body
+            .ends_with("Điều 3. Lặp lại"));
         let i = s.nodes.iter().position(|n| n.key == "dieu-3").unwrap();
         assert_eq!(s.containers(i), ["chuong-II", "chuong-II/muc-1"]);
     }
@@ -427,11 +451,26 @@ mod tests {
         assert_eq!(parse_reference("Điều 5").unwrap(), "dieu-5");
         assert_eq!(parse_reference("khoản 2 Điều 7").unwrap(), "dieu-7/khoan-2");
         assert_eq!(parse_reference("Khoản 2 điều 7").unwrap(), "dieu-7/khoan-2");
-        assert_eq!(parse_reference("điểm a khoản 1 Điều 3").unwrap(), "dieu-3/khoan-1/diem-a");
-        assert_eq!(parse_reference("điểm đ khoản 1 Điều 3").unwrap(), "dieu-3/khoan-1/diem-đ");
+        assert_eq!(
+            parse_reference("điểm a khoản 1 Điều 3").unwrap(),
+            "dieu-3/khoan-1/diem-a"
+        );
+        assert_eq!(
+            parse_reference("điểm đ khoản 1 Điều 3").unwrap(),
+            "dieu-3/khoan-1/diem-đ"
+        );
         assert_eq!(parse_reference("Chương II").unwrap(), "chuong-II");
         assert_eq!(parse_reference("dieu-7/khoan-2").unwrap(), "dieu-7/khoan-2");
-        for bad in ["", "Điều", "khoản 2", "Điều năm", "dieu-", "foo-1", "Điều 5 Chương II", "điểm aa Điều 1"] {
+        for bad in [
+            "",
+            "Điều",
+            "khoản 2",
+            "Điều năm",
+            "dieu-",
+            "foo-1",
+            "Điều 5 Chương II",
+            "điểm aa Điều 1",
+        ] {
             assert!(parse_reference(bad).is_err(), "{bad}");
         }
     }
@@ -439,7 +478,10 @@ mod tests {
     #[test]
     fn references_display_as_written() {
         assert_eq!(display_reference("dieu-7/khoan-2"), "Khoản 2 Điều 7");
-        assert_eq!(display_reference("dieu-3/khoan-1/diem-a"), "Điểm a khoản 1 Điều 3");
+        assert_eq!(
+            display_reference("dieu-3/khoan-1/diem-a"),
+            "Điểm a khoản 1 Điều 3"
+        );
         assert_eq!(display_reference("dieu-5"), "Điều 5");
     }
 }

@@ -36,18 +36,26 @@ struct Meta {
 
 /// Code of a central authority from its name: the initials of its syllables (`Quốc hội` → `QH`).
 pub fn authority_code(name: &str) -> String {
-    fold_upper(name).split_whitespace().filter_map(|w| w.chars().next()).collect()
+    fold_upper(name)
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .collect()
 }
 
 fn read_metadata(path: &Path) -> Result<HashMap<String, Meta>, String> {
-    let mut rdr = csv::Reader::from_path(path).map_err(|e| format!("không đọc được {}: {e}", path.display()))?;
+    let mut rdr = csv::Reader::from_path(path)
+        .map_err(|e| format!("không đọc được {}: {e}", path.display()))?;
     let mut out = HashMap::new();
     for (i, row) in rdr.records().enumerate() {
         let row = row.map_err(|e| format!("{}:{}: {e}", path.display(), i + 2))?;
         let get = |k: usize| row.get(k).map(nfc).unwrap_or_default();
         let date = |s: String| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok();
         let Some(issued_on) = date(get(4)) else {
-            return Err(format!("{}:{}: ngày ban hành không hợp lệ", path.display(), i + 2));
+            return Err(format!(
+                "{}:{}: ngày ban hành không hợp lệ",
+                path.display(),
+                i + 2
+            ));
         };
         out.insert(
             get(0),
@@ -67,7 +75,14 @@ fn read_metadata(path: &Path) -> Result<HashMap<String, Meta>, String> {
 pub fn import_alqac(pool: &DbPool, path: &Path, content: &str) -> Result<ImportReport, DbError> {
     let name = path.display().to_string();
     let fail = |line: usize, message: String| {
-        Ok(ImportReport { errors: vec![LineError { file: name.clone(), line, message }], ..Default::default() })
+        Ok(ImportReport {
+            errors: vec![LineError {
+                file: name.clone(),
+                line,
+                message,
+            }],
+            ..Default::default()
+        })
     };
     let laws: Vec<Law> = match serde_json::from_str(content) {
         Ok(l) => l,

@@ -44,20 +44,37 @@ pub fn minimum_days(level: UnitLevel) -> i64 {
 
 pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
     let mut out = Vec::new();
-    let docs: HashMap<i64, DocumentSummary> =
-        queries::document_summaries(db, &Default::default())?.into_iter().map(|d| (d.id, d)).collect();
-    let authorities: HashMap<i64, _> = queries::all_authorities(db)?.into_iter().map(|a| (a.id, a)).collect();
-    let units: HashMap<i64, _> = queries::all_units(db)?.into_iter().map(|u| (u.id, u)).collect();
+    let docs: HashMap<i64, DocumentSummary> = queries::document_summaries(db, &Default::default())?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    let authorities: HashMap<i64, _> = queries::all_authorities(db)?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let units: HashMap<i64, _> = queries::all_units(db)?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
     let name = |id: i64| -> String {
         match docs.get(&id) {
             Some(d) => {
-                let a = authorities.get(&d.authority_id).map(|a| a.code.as_str()).unwrap_or("?");
+                let a = authorities
+                    .get(&d.authority_id)
+                    .map(|a| a.code.as_str())
+                    .unwrap_or("?");
                 format!("văn bản {} ({a}, id {id})", d.number)
             }
             None => format!("văn bản id {id}"),
         }
     };
-    let mut err = |code: &'static str, message: String| out.push(Finding { severity: Severity::Error, code, message });
+    let mut err = |code: &'static str, message: String| {
+        out.push(Finding {
+            severity: Severity::Error,
+            code,
+            message,
+        })
+    };
 
     let mut ids: Vec<i64> = docs.keys().copied().collect();
     ids.sort_unstable();
@@ -67,26 +84,44 @@ pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
         if d.effective_on < d.issued_on {
             err(
                 "effective-before-issue",
-                format!("{}: ngày có hiệu lực {} trước ngày ban hành {}", name(d.id), d.effective_on, d.issued_on),
+                format!(
+                    "{}: ngày có hiệu lực {} trước ngày ban hành {}",
+                    name(d.id),
+                    d.effective_on,
+                    d.issued_on
+                ),
             );
         }
         if let Some(end) = d.end_on {
             if end < d.effective_on {
                 err(
                     "end-before-effective",
-                    format!("{}: ngày hết hiệu lực {end} trước ngày có hiệu lực {}", name(d.id), d.effective_on),
+                    format!(
+                        "{}: ngày hết hiệu lực {end} trước ngày có hiệu lực {}",
+                        name(d.id),
+                        d.effective_on
+                    ),
                 );
             }
         }
         match DocumentNumber::parse(&d.number) {
-            Ok(n) => by_number.entry((d.authority_id, n.key())).or_default().push(d.id),
+            Ok(n) => by_number
+                .entry((d.authority_id, n.key()))
+                .or_default()
+                .push(d.id),
             Err(e) => err("invalid-number", format!("{}: {e}", name(d.id))),
         }
     }
     for ((_, key), list) in &by_number {
         if list.len() > 1 {
             let names: Vec<String> = list.iter().map(|i| name(*i)).collect();
-            err("duplicate-number", format!("số ký hiệu {key} dùng cho nhiều văn bản của cùng cơ quan: {}", names.join("; ")));
+            err(
+                "duplicate-number",
+                format!(
+                    "số ký hiệu {key} dùng cho nhiều văn bản của cùng cơ quan: {}",
+                    names.join("; ")
+                ),
+            );
         }
     }
 
@@ -113,11 +148,14 @@ pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
         }
         let provisions = e.provision_keys();
         if !provisions.is_empty() {
-            if !keys_cache.contains_key(&e.target_id) {
-                let keys = queries::provision_keys_of(db, e.target_id)?.into_iter().collect();
-                keys_cache.insert(e.target_id, keys);
-            }
-            let keys = &keys_cache[&e.target_id];
+            let keys = match keys_cache.entry(e.target_id) {
+                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(
+                    queries::provision_keys_of(db, e.target_id)?
+                        .into_iter()
+                        .collect(),
+                ),
+            };
             for p in provisions.iter().filter(|p| !keys.contains(*p)) {
                 err(
                     "missing-provision",
@@ -132,21 +170,37 @@ pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
             }
         }
         if e.acting_id == e.target_id {
-            err("self-effect", format!("tác động id {}: {} tác động đến chính nó", e.id, name(e.acting_id)));
+            err(
+                "self-effect",
+                format!(
+                    "tác động id {}: {} tác động đến chính nó",
+                    e.id,
+                    name(e.acting_id)
+                ),
+            );
         }
     }
     for cycle in cycles(&edges) {
         let names: Vec<String> = cycle.iter().map(|i| name(*i)).collect();
-        err("effect-cycle", format!("vòng tác động: {} → (quay lại đầu)", names.join(" → ")));
+        err(
+            "effect-cycle",
+            format!("vòng tác động: {} → (quay lại đầu)", names.join(" → ")),
+        );
     }
 
     for id in &ids {
         let d = &docs[id];
-        let Some(a) = authorities.get(&d.authority_id) else { continue };
+        let Some(a) = authorities.get(&d.authority_id) else {
+            continue;
+        };
         if a.kind == AuthorityKind::Central.code() {
             continue;
         }
-        let Some(level) = a.unit_id.and_then(|u| units.get(&u)).and_then(|u| UnitLevel::parse(&u.level)) else {
+        let Some(level) = a
+            .unit_id
+            .and_then(|u| units.get(&u))
+            .and_then(|u| UnitLevel::parse(&u.level))
+        else {
             continue;
         };
         let min = minimum_days(level);
@@ -162,7 +216,7 @@ pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
             });
         }
     }
-    out.sort_by(|a, b| a.severity.cmp(&b.severity));
+    out.sort_by_key(|f| f.severity);
     Ok(out)
 }
 
@@ -186,7 +240,9 @@ fn cycles(edges: &HashMap<i64, Vec<i64>>) -> Vec<Vec<i64>> {
         let before = alive.len();
         alive.retain(|n| {
             indeg.get(n).copied().unwrap_or(0) > 0
-                && edges.get(n).is_some_and(|ts| ts.iter().any(|t| indeg.contains_key(t)))
+                && edges
+                    .get(n)
+                    .is_some_and(|ts| ts.iter().any(|t| indeg.contains_key(t)))
         });
         if alive.len() == before {
             break;
@@ -202,7 +258,9 @@ fn cycles(edges: &HashMap<i64, Vec<i64>>) -> Vec<Vec<i64>> {
         let mut path = vec![start];
         let mut at = start;
         let cycle = loop {
-            let next = edges.get(&at).and_then(|ts| ts.iter().copied().filter(|t| alive.contains(t)).min());
+            let next = edges
+                .get(&at)
+                .and_then(|ts| ts.iter().copied().filter(|t| alive.contains(t)).min());
             let Some(n) = next else { break None };
             if let Some(pos) = path.iter().position(|p| *p == n) {
                 break Some(path[pos..].to_vec());
@@ -214,7 +272,12 @@ fn cycles(edges: &HashMap<i64, Vec<i64>>) -> Vec<Vec<i64>> {
             for n in &c {
                 alive.remove(n);
             }
-            if let Some(min_pos) = c.iter().enumerate().min_by_key(|(_, v)| **v).map(|(i, _)| i) {
+            if let Some(min_pos) = c
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, v)| **v)
+                .map(|(i, _)| i)
+            {
                 c.rotate_left(min_pos);
             }
             found.push(c);
@@ -229,8 +292,15 @@ mod tests {
 
     #[test]
     fn finds_cycles_and_ignores_chains() {
-        let edges: HashMap<i64, Vec<i64>> =
-            [(1, vec![2]), (2, vec![3]), (3, vec![1]), (4, vec![1]), (5, vec![6])].into_iter().collect();
+        let edges: HashMap<i64, Vec<i64>> = [
+            (1, vec![2]),
+            (2, vec![3]),
+            (3, vec![1]),
+            (4, vec![1]),
+            (5, vec![6]),
+        ]
+        .into_iter()
+        .collect();
         assert_eq!(cycles(&edges), vec![vec![1, 2, 3]]);
         let chain: HashMap<i64, Vec<i64>> = [(1, vec![2]), (2, vec![3])].into_iter().collect();
         assert!(cycles(&chain).is_empty());

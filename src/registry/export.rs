@@ -23,7 +23,10 @@ pub enum ExportError {
 }
 
 fn level_rank(level: &str) -> usize {
-    UnitLevel::ALL.iter().position(|l| l.code() == level).unwrap_or(usize::MAX)
+    UnitLevel::ALL
+        .iter()
+        .position(|l| l.code() == level)
+        .unwrap_or(usize::MAX)
 }
 
 /// Writes every record, parents and predecessors before what refers to them.
@@ -37,7 +40,8 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
     };
     let mut units = queries::all_units(db)?;
     units.sort_by_key(|u| (level_rank(&u.level), u.id));
-    let unit_code: std::collections::HashMap<i64, String> = units.iter().map(|u| (u.id, u.code.clone())).collect();
+    let unit_code: std::collections::HashMap<i64, String> =
+        units.iter().map(|u| (u.id, u.code.clone())).collect();
     for u in &units {
         line(
             out,
@@ -55,7 +59,10 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
         line(
             out,
             &Record::Succession(SuccessionRecord {
-                predecessor: unit_code.get(&s.predecessor_id).cloned().unwrap_or_default(),
+                predecessor: unit_code
+                    .get(&s.predecessor_id)
+                    .cloned()
+                    .unwrap_or_default(),
                 successor: unit_code.get(&s.successor_id).cloned().unwrap_or_default(),
                 on: s.effective_on,
             }),
@@ -82,8 +89,17 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
         let Some(last) = page.last() else { break };
         after = last.id;
         for d in page {
-            let authority = authority_code.get(&d.authority_id).cloned().unwrap_or_default();
-            refs.insert(d.id, DocumentRef { authority: authority.clone(), number: d.number.clone() });
+            let authority = authority_code
+                .get(&d.authority_id)
+                .cloned()
+                .unwrap_or_default();
+            refs.insert(
+                d.id,
+                DocumentRef {
+                    authority: authority.clone(),
+                    number: d.number.clone(),
+                },
+            );
             line(
                 out,
                 &Record::Document(DocumentRecord {
@@ -104,13 +120,19 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
         }
     }
     for e in queries::all_effects(db)? {
-        let (Some(acting), Some(target)) = (refs.get(&e.acting_id), refs.get(&e.target_id)) else { continue };
+        let (Some(acting), Some(target)) = (refs.get(&e.acting_id), refs.get(&e.target_id)) else {
+            continue;
+        };
         line(
             out,
             &Record::Effect(EffectRecord {
                 acting: acting.clone(),
                 target: target.clone(),
-                provisions: e.provision_keys().iter().map(|k| display_reference(k)).collect(),
+                provisions: e
+                    .provision_keys()
+                    .iter()
+                    .map(|k| display_reference(k))
+                    .collect(),
                 kind: e.kind,
                 effective_on: e.effective_on,
                 until: e.until_on,
@@ -123,12 +145,17 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
 }
 
 /// One row per document with its status on `date`.
-pub fn export_csv(db: &mut Db<'_>, date: NaiveDate, out: &mut dyn Write) -> Result<usize, ExportError> {
+pub fn export_csv(
+    db: &mut Db<'_>,
+    date: NaiveDate,
+    out: &mut dyn Write,
+) -> Result<usize, ExportError> {
     let graph = StatusGraph::load_all(db)?;
-    let authorities: std::collections::HashMap<i64, (String, String)> = queries::all_authorities(db)?
-        .into_iter()
-        .map(|a| (a.id, (a.code, a.name)))
-        .collect();
+    let authorities: std::collections::HashMap<i64, (String, String)> =
+        queries::all_authorities(db)?
+            .into_iter()
+            .map(|a| (a.id, (a.code, a.name)))
+            .collect();
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "authority_code",
@@ -150,8 +177,14 @@ pub fn export_csv(db: &mut Db<'_>, date: NaiveDate, out: &mut dyn Write) -> Resu
         let Some(last) = page.last() else { break };
         after = last.id;
         for d in page {
-            let (code, name) = authorities.get(&d.authority_id).cloned().unwrap_or_default();
-            let status = graph.status(d.id, date).map(|s| s.status.label()).unwrap_or_default();
+            let (code, name) = authorities
+                .get(&d.authority_id)
+                .cloned()
+                .unwrap_or_default();
+            let status = graph
+                .status(d.id, date)
+                .map(|s| s.status.label())
+                .unwrap_or_default();
             w.write_record([
                 code,
                 name,

@@ -104,7 +104,12 @@ pub enum RawLine {
 
 impl<R: BufRead> LineReader<R> {
     pub fn new(inner: R, max: usize) -> Self {
-        LineReader { inner, max, line: 0, bytes_read: 0 }
+        LineReader {
+            inner,
+            max,
+            line: 0,
+            bytes_read: 0,
+        }
     }
 
     /// The next line (without its newline) and its 1-based number.
@@ -123,7 +128,11 @@ impl<R: BufRead> LineReader<R> {
                 Some(i) => (i + 1, true),
                 None => (chunk.len(), false),
             };
-            let content = if done { &chunk[..take - 1] } else { &chunk[..take] };
+            let content = if done {
+                &chunk[..take - 1]
+            } else {
+                &chunk[..take]
+            };
             len += content.len();
             if len > self.max {
                 too_long = true;
@@ -144,7 +153,14 @@ impl<R: BufRead> LineReader<R> {
         if buf.last() == Some(&b'\r') {
             buf.pop();
         }
-        Ok(Some((self.line, if too_long { RawLine::TooLong(len) } else { RawLine::Bytes(buf) })))
+        Ok(Some((
+            self.line,
+            if too_long {
+                RawLine::TooLong(len)
+            } else {
+                RawLine::Bytes(buf)
+            },
+        )))
     }
 }
 
@@ -182,15 +198,25 @@ fn non_empty(field: &str, v: &str) -> Result<String, RecordError> {
 
 fn check_code(field: &str, v: &str) -> Result<String, RecordError> {
     let v = non_empty(field, v)?;
-    if v.len() > 64 || !v.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.') {
-        return invalid(format!("mã «{v}» ({field}) chỉ được gồm chữ, số, «-», «_», «.» (tối đa 64 ký tự)"));
+    if v.len() > 64
+        || !v
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.')
+    {
+        return invalid(format!(
+            "mã «{v}» ({field}) chỉ được gồm chữ, số, «-», «_», «.» (tối đa 64 ký tự)"
+        ));
     }
     Ok(v)
 }
 
 /// Checks a document record against the registry and turns it into a row.
-pub fn validate_document(authority_id: i64, rec: &DocumentRecord) -> Result<DocumentDraft, RecordError> {
-    let number = DocumentNumber::parse(&rec.number).map_err(|e| RecordError::Invalid(e.to_string()))?;
+pub fn validate_document(
+    authority_id: i64,
+    rec: &DocumentRecord,
+) -> Result<DocumentDraft, RecordError> {
+    let number =
+        DocumentNumber::parse(&rec.number).map_err(|e| RecordError::Invalid(e.to_string()))?;
     let Some(doc_type) = document_type(&rec.doc_type) else {
         return invalid(format!(
             "loại văn bản «{}» không được hỗ trợ (các loại: {})",
@@ -207,12 +233,20 @@ pub fn validate_document(authority_id: i64, rec: &DocumentRecord) -> Result<Docu
     }
     if let Some(end) = rec.end_on {
         if end < rec.effective_on {
-            return invalid(format!("ngày hết hiệu lực {end} trước ngày có hiệu lực {}", rec.effective_on));
+            return invalid(format!(
+                "ngày hết hiệu lực {end} trước ngày có hiệu lực {}",
+                rec.effective_on
+            ));
         }
     }
     let text = nfc_keep(rec.text.trim_end());
     let structure = structure::parse(&text);
-    let fields: Vec<String> = rec.fields.iter().map(|f| nfc(f)).filter(|f| !f.is_empty()).collect();
+    let fields: Vec<String> = rec
+        .fields
+        .iter()
+        .map(|f| nfc(f))
+        .filter(|f| !f.is_empty())
+        .collect();
     let row = NewDocument {
         authority_id,
         doc_type: doc_type.to_string(),
@@ -283,7 +317,8 @@ impl Importer {
 
     fn document_id(&mut self, db: &mut Db<'_>, r: &DocumentRef) -> Result<i64, RecordError> {
         let authority = self.authority_id(db, &r.authority)?;
-        let number = DocumentNumber::parse(&r.number).map_err(|e| RecordError::Invalid(e.to_string()))?;
+        let number =
+            DocumentNumber::parse(&r.number).map_err(|e| RecordError::Invalid(e.to_string()))?;
         let key = (authority, number.key());
         if let Some(id) = self.documents.get(&key) {
             return Ok(*id);
@@ -293,13 +328,22 @@ impl Importer {
                 self.documents.insert(key, id);
                 Ok(id)
             }
-            None => invalid(format!("không tìm thấy văn bản {} của cơ quan «{}»", number, nfc(&r.authority))),
+            None => invalid(format!(
+                "không tìm thấy văn bản {} của cơ quan «{}»",
+                number,
+                nfc(&r.authority)
+            )),
         }
     }
 
     /// Validates and writes one record. The caller runs it in a savepoint; the caches are only
     /// filled by records that were written, and are forgotten if the savepoint rolls back.
-    pub fn apply(&mut self, db: &mut Db<'_>, line: usize, rec: &Record) -> Result<Outcome, RecordError> {
+    pub fn apply(
+        &mut self,
+        db: &mut Db<'_>,
+        line: usize,
+        rec: &Record,
+    ) -> Result<Outcome, RecordError> {
         match rec {
             Record::Unit(u) => apply_unit(db, u),
             Record::Succession(s) => apply_succession(db, s),
@@ -313,7 +357,12 @@ impl Importer {
         }
     }
 
-    fn apply_document(&mut self, db: &mut Db<'_>, line: usize, rec: &DocumentRecord) -> Result<Outcome, RecordError> {
+    fn apply_document(
+        &mut self,
+        db: &mut Db<'_>,
+        line: usize,
+        rec: &DocumentRecord,
+    ) -> Result<Outcome, RecordError> {
         let authority_id = self.authority_id(db, &rec.authority)?;
         let draft = validate_document(authority_id, rec)?;
         let key = (authority_id, draft.row.number_key.clone());
@@ -334,7 +383,9 @@ impl Importer {
                 Outcome::Created
             }
             Some(existing) => {
-                if existing.doc_type != draft.row.doc_type || existing.issued_on != draft.row.issued_on {
+                if existing.doc_type != draft.row.doc_type
+                    || existing.issued_on != draft.row.issued_on
+                {
                     return invalid(format!(
                         "số ký hiệu {} của cơ quan «{}» đã được dùng cho văn bản khác ({} ban hành ngày {}); một số ký hiệu chỉ dùng cho một văn bản",
                         existing.number, rec.authority, existing.doc_type, existing.issued_on
@@ -344,16 +395,27 @@ impl Importer {
                     Outcome::Unchanged
                 } else {
                     if existing.full_text != draft.row.full_text {
-                        let keys: Vec<String> = draft.structure.nodes.iter().map(|n| n.key.clone()).collect();
+                        let keys: Vec<String> = draft
+                            .structure
+                            .nodes
+                            .iter()
+                            .map(|n| n.key.clone())
+                            .collect();
                         for e in queries::effects_on(db, existing.id)? {
-                            if let Some(missing) = e.provision_keys().into_iter().find(|k| !keys.contains(k)) {
+                            if let Some(missing) =
+                                e.provision_keys().into_iter().find(|k| !keys.contains(k))
+                            {
                                 return invalid(format!(
                                     "nội dung mới không còn {} mà một văn bản tác động đang dẫn chiếu",
                                     structure::display_reference(&missing)
                                 ));
                             }
                         }
-                        queries::replace_provisions(db, existing.id, &provision_rows(existing.id, &draft.structure))?;
+                        queries::replace_provisions(
+                            db,
+                            existing.id,
+                            &provision_rows(existing.id, &draft.structure),
+                        )?;
                     }
                     queries::update_document(db, existing.id, &draft.row)?;
                     Outcome::Updated
@@ -364,10 +426,18 @@ impl Importer {
         Ok(outcome)
     }
 
-    fn apply_effect(&mut self, db: &mut Db<'_>, rec: &EffectRecord) -> Result<Outcome, RecordError> {
+    fn apply_effect(
+        &mut self,
+        db: &mut Db<'_>,
+        rec: &EffectRecord,
+    ) -> Result<Outcome, RecordError> {
         let Some(kind) = EffectKind::parse(rec.kind.trim()) else {
             let kinds: Vec<&str> = EffectKind::ALL.iter().map(|k| k.code()).collect();
-            return invalid(format!("loại tác động «{}» không hợp lệ (các loại: {})", rec.kind, kinds.join(", ")));
+            return invalid(format!(
+                "loại tác động «{}» không hợp lệ (các loại: {})",
+                rec.kind,
+                kinds.join(", ")
+            ));
         };
         let acting = self.document_id(db, &rec.acting)?;
         let target = self.document_id(db, &rec.target)?;
@@ -379,7 +449,10 @@ impl Importer {
         }
         if let Some(u) = rec.until {
             if u < rec.effective_on {
-                return invalid(format!("ngày kết thúc ngưng hiệu lực {u} trước ngày bắt đầu {}", rec.effective_on));
+                return invalid(format!(
+                    "ngày kết thúc ngưng hiệu lực {u} trước ngày bắt đầu {}",
+                    rec.effective_on
+                ));
             }
         }
         let mut keys = Vec::new();
@@ -409,7 +482,14 @@ impl Importer {
             until_on: rec.until,
             note: rec.note.as_deref().map(nfc).filter(|n| !n.is_empty()),
         };
-        match queries::find_effect(db, acting, target, &row.kind, &row.provisions, row.effective_on)? {
+        match queries::find_effect(
+            db,
+            acting,
+            target,
+            &row.kind,
+            &row.provisions,
+            row.effective_on,
+        )? {
             None => {
                 queries::insert_effect(db, &row)?;
                 Ok(Outcome::Created)
@@ -426,7 +506,10 @@ impl Importer {
 fn apply_unit(db: &mut Db<'_>, u: &UnitRecord) -> Result<Outcome, RecordError> {
     let code = check_code("code", &u.code)?;
     let Some(level) = UnitLevel::parse(u.level.trim()) else {
-        return invalid(format!("cấp đơn vị «{}» không hợp lệ (tinh, huyen, xa)", u.level));
+        return invalid(format!(
+            "cấp đơn vị «{}» không hợp lệ (tinh, huyen, xa)",
+            u.level
+        ));
     };
     let parent_id = match &u.parent {
         Some(p) => match queries::unit_by_code(db, &nfc(p))? {
@@ -484,7 +567,11 @@ fn apply_succession(db: &mut Db<'_>, s: &SuccessionRecord) -> Result<Outcome, Re
     if pred.id == succ.id {
         return invalid("một đơn vị không thể kế thừa chính nó");
     }
-    let row = UnitSuccession { predecessor_id: pred.id, successor_id: succ.id, effective_on: s.on };
+    let row = UnitSuccession {
+        predecessor_id: pred.id,
+        successor_id: succ.id,
+        effective_on: s.on,
+    };
     match queries::succession(db, pred.id, succ.id)? {
         None => {
             queries::insert_succession(db, &row)?;
@@ -501,7 +588,10 @@ fn apply_succession(db: &mut Db<'_>, s: &SuccessionRecord) -> Result<Outcome, Re
 fn apply_authority(db: &mut Db<'_>, a: &AuthorityRecord) -> Result<Outcome, RecordError> {
     let code = check_code("code", &a.code)?;
     let Some(kind) = AuthorityKind::parse(a.kind.trim()) else {
-        return invalid(format!("loại cơ quan «{}» không hợp lệ (hdnd, ubnd, chu_tich_ubnd, central)", a.kind));
+        return invalid(format!(
+            "loại cơ quan «{}» không hợp lệ (hdnd, ubnd, chu_tich_ubnd, central)",
+            a.kind
+        ));
     };
     let unit_id = match (&a.unit, kind) {
         (Some(u), _) => match queries::unit_by_code(db, &nfc(u))? {
@@ -511,13 +601,20 @@ fn apply_authority(db: &mut Db<'_>, a: &AuthorityRecord) -> Result<Outcome, Reco
         (None, AuthorityKind::Central) => None,
         (None, _) => return invalid("cơ quan địa phương cần «unit» (mã đơn vị hành chính)"),
     };
-    let row = NewAuthority { code: code.clone(), name: non_empty("name", &a.name)?, kind: kind.code().into(), unit_id };
+    let row = NewAuthority {
+        code: code.clone(),
+        name: non_empty("name", &a.name)?,
+        kind: kind.code().into(),
+        unit_id,
+    };
     match queries::authority_by_code(db, &code)? {
         None => {
             queries::insert_authority(db, &row)?;
             Ok(Outcome::Created)
         }
-        Some(e) if e.name == row.name && e.kind == row.kind && e.unit_id == row.unit_id => Ok(Outcome::Unchanged),
+        Some(e) if e.name == row.name && e.kind == row.kind && e.unit_id == row.unit_id => {
+            Ok(Outcome::Unchanged)
+        }
         Some(e) => {
             queries::update_authority(db, e.id, &row)?;
             Ok(Outcome::Updated)
@@ -529,13 +626,21 @@ fn apply_authority(db: &mut Db<'_>, a: &AuthorityRecord) -> Result<Outcome, Reco
 pub fn parse_line(raw: RawLine) -> Result<Option<Record>, String> {
     let bytes = match raw {
         RawLine::TooLong(n) => {
-            return Err(format!("dòng dài {n} byte, vượt giới hạn {} byte", MAX_LINE));
+            return Err(format!(
+                "dòng dài {n} byte, vượt giới hạn {} byte",
+                MAX_LINE
+            ));
         }
         RawLine::Bytes(b) => b,
     };
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
-        Err(e) => return Err(format!("dòng không phải UTF-8 hợp lệ (byte thứ {})", e.valid_up_to() + 1)),
+        Err(e) => {
+            return Err(format!(
+                "dòng không phải UTF-8 hợp lệ (byte thứ {})",
+                e.valid_up_to() + 1
+            ))
+        }
     };
     let t = text.trim();
     if t.is_empty() || t.starts_with('#') {
@@ -569,7 +674,11 @@ pub fn import_reader<R: BufRead>(
                 Ok(Some((n, raw))) => match parse_line(raw) {
                     Ok(Some(r)) => batch.push((n, r)),
                     Ok(None) => {}
-                    Err(message) => report.errors.push(LineError { file: name.into(), line: n, message }),
+                    Err(message) => report.errors.push(LineError {
+                        file: name.into(),
+                        line: n,
+                        message,
+                    }),
                 },
                 Ok(None) => {
                     done = true;
@@ -622,9 +731,11 @@ pub fn write_batch(
                         report.documents_created += 1;
                     }
                 }
-                Err(SavepointAbort::Invalid(message)) => {
-                    report.errors.push(LineError { file: name.into(), line: *n, message })
-                }
+                Err(SavepointAbort::Invalid(message)) => report.errors.push(LineError {
+                    file: name.into(),
+                    line: *n,
+                    message,
+                }),
                 Err(SavepointAbort::Db(DbError::Query(e))) => report.errors.push(LineError {
                     file: name.into(),
                     line: *n,
@@ -663,7 +774,11 @@ pub fn import_path(pool: &DbPool, path: &Path, progress: bool) -> Result<ImportR
         Ok(f) => f,
         Err(e) => {
             return Ok(ImportReport {
-                errors: vec![LineError { file: name, line: 0, message: format!("không mở được tệp: {e}") }],
+                errors: vec![LineError {
+                    file: name,
+                    line: 0,
+                    message: format!("không mở được tệp: {e}"),
+                }],
                 ..Default::default()
             })
         }
@@ -674,7 +789,11 @@ pub fn import_path(pool: &DbPool, path: &Path, progress: bool) -> Result<ImportR
         let mut buf = String::new();
         if let Err(e) = reader.read_to_string(&mut buf) {
             return Ok(ImportReport {
-                errors: vec![LineError { file: name, line: 0, message: format!("không đọc được tệp: {e}") }],
+                errors: vec![LineError {
+                    file: name,
+                    line: 0,
+                    message: format!("không đọc được tệp: {e}"),
+                }],
                 ..Default::default()
             });
         }
@@ -683,8 +802,10 @@ pub fn import_path(pool: &DbPool, path: &Path, progress: bool) -> Result<ImportR
     let pb = progress.then(|| {
         let pb = indicatif::ProgressBar::new(len);
         pb.set_style(
-            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         pb.set_message(name.clone());
         pb
@@ -697,7 +818,11 @@ pub fn import_path(pool: &DbPool, path: &Path, progress: bool) -> Result<ImportR
 }
 
 /// Imports records already in memory (sample data, ALQAC); `lines` gives each its number.
-pub fn import_records(pool: &DbPool, name: &str, records: Vec<(usize, Record)>) -> Result<ImportReport, DbError> {
+pub fn import_records(
+    pool: &DbPool,
+    name: &str,
+    records: Vec<(usize, Record)>,
+) -> Result<ImportReport, DbError> {
     let mut conn = pool.get()?;
     let mut importer = Importer::default();
     let mut report = ImportReport::default();

@@ -12,7 +12,9 @@ pub mod status;
 pub const SAMPLE: &str = include_str!("../sample/ca-mau.jsonl");
 
 /// Loads the sample data into `pool` when it holds no document yet; returns whether it did.
-pub fn load_sample(pool: &crate::db::DbPool) -> Result<Option<import::ImportReport>, crate::db::DbError> {
+pub fn load_sample(
+    pool: &crate::db::DbPool,
+) -> Result<Option<import::ImportReport>, crate::db::DbError> {
     let mut conn = pool.get()?;
     if crate::db::queries::count_documents(&mut conn.db())? > 0 {
         return Ok(None);
@@ -23,7 +25,11 @@ pub fn load_sample(pool: &crate::db::DbPool) -> Result<Option<import::ImportRepo
         match import::parse_line(import::RawLine::Bytes(line.as_bytes().to_vec())) {
             Ok(Some(r)) => records.push((i + 1, r)),
             Ok(None) => {}
-            Err(message) => report.errors.push(import::LineError { file: "sample".into(), line: i + 1, message }),
+            Err(message) => report.errors.push(import::LineError {
+                file: "sample".into(),
+                line: i + 1,
+                message,
+            }),
         }
     }
     report.merge(import::import_records(pool, "sample", records)?);

@@ -18,8 +18,14 @@ pub struct Org {
 impl Org {
     pub fn load(db: &mut Db<'_>) -> Result<Org, DbError> {
         Ok(Org {
-            units: queries::all_units(db)?.into_iter().map(|u| (u.id, u)).collect(),
-            authorities: queries::all_authorities(db)?.into_iter().map(|a| (a.id, a)).collect(),
+            units: queries::all_units(db)?
+                .into_iter()
+                .map(|u| (u.id, u))
+                .collect(),
+            authorities: queries::all_authorities(db)?
+                .into_iter()
+                .map(|a| (a.id, a))
+                .collect(),
             successions: queries::all_successions(db)?,
         })
     }
@@ -51,7 +57,11 @@ impl Org {
         let mut out = Vec::new();
         while let Some(u) = todo.pop() {
             for s in &self.successions {
-                let (from, to) = if forward { (s.predecessor_id, s.successor_id) } else { (s.successor_id, s.predecessor_id) };
+                let (from, to) = if forward {
+                    (s.predecessor_id, s.successor_id)
+                } else {
+                    (s.successor_id, s.predecessor_id)
+                };
                 if from == u && to != start && seen.insert(to) {
                     out.push(to);
                     todo.push(to);
@@ -79,16 +89,28 @@ impl Org {
 
     /// Authorities this one took over (same kind, predecessor units), transitively.
     pub fn authority_predecessors(&self, authority: i64) -> Vec<i64> {
-        let Some(a) = self.authorities.get(&authority) else { return Vec::new() };
-        let Some(unit) = a.unit_id else { return Vec::new() };
+        let Some(a) = self.authorities.get(&authority) else {
+            return Vec::new();
+        };
+        let Some(unit) = a.unit_id else {
+            return Vec::new();
+        };
         self.same_kind_in(&a.kind, &self.closure(unit, false))
     }
 
     /// Authorities that took this one over (same kind, direct successor units).
     pub fn authority_successors(&self, authority: i64) -> Vec<i64> {
-        let Some(a) = self.authorities.get(&authority) else { return Vec::new() };
-        let Some(unit) = a.unit_id else { return Vec::new() };
-        let direct: Vec<i64> = self.unit_successors(unit).iter().map(|(u, _)| u.id).collect();
+        let Some(a) = self.authorities.get(&authority) else {
+            return Vec::new();
+        };
+        let Some(unit) = a.unit_id else {
+            return Vec::new();
+        };
+        let direct: Vec<i64> = self
+            .unit_successors(unit)
+            .iter()
+            .map(|(u, _)| u.id)
+            .collect();
         self.same_kind_in(&a.kind, &direct)
     }
 
@@ -101,14 +123,23 @@ impl Org {
 
     /// Whether the unit (or the authority's unit) no longer exists on `date`.
     pub fn unit_defunct(&self, unit: i64, date: NaiveDate) -> bool {
-        self.units.get(&unit).and_then(|u| u.valid_to).is_some_and(|t| t < date)
+        self.units
+            .get(&unit)
+            .and_then(|u| u.valid_to)
+            .is_some_and(|t| t < date)
     }
 
     pub fn authority_defunct(&self, authority: i64, date: NaiveDate) -> bool {
-        self.authorities.get(&authority).and_then(|a| a.unit_id).is_some_and(|u| self.unit_defunct(u, date))
+        self.authorities
+            .get(&authority)
+            .and_then(|a| a.unit_id)
+            .is_some_and(|u| self.unit_defunct(u, date))
     }
 
     pub fn authority_name(&self, authority: i64) -> String {
-        self.authorities.get(&authority).map(|a| a.name.clone()).unwrap_or_default()
+        self.authorities
+            .get(&authority)
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
     }
 }

@@ -23,7 +23,9 @@ pub struct StatusGraph {
 
 /// Chapter and section keys containing an article whose parent is `parent_key`.
 pub fn containers_of(parent_key: Option<&str>) -> Vec<String> {
-    let Some(p) = parent_key else { return Vec::new() };
+    let Some(p) = parent_key else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let mut acc = String::new();
     for part in p.split('/') {
@@ -64,10 +66,10 @@ impl StatusGraph {
 
     fn add_articles(&mut self, db: &mut Db<'_>, ids: &[i64]) -> Result<(), DbError> {
         for (doc, key, parent) in queries::article_keys(db, ids)? {
-            self.articles
-                .entry(doc)
-                .or_default()
-                .push(ArticleFact { key, containers: containers_of(parent.as_deref()) });
+            self.articles.entry(doc).or_default().push(ArticleFact {
+                key,
+                containers: containers_of(parent.as_deref()),
+            });
         }
         Ok(())
     }
@@ -129,7 +131,12 @@ impl StatusGraph {
         self.facts_inner(id, date, &mut visiting)
     }
 
-    fn facts_inner(&self, id: i64, date: NaiveDate, visiting: &mut HashSet<i64>) -> Option<DocumentFacts> {
+    fn facts_inner(
+        &self,
+        id: i64,
+        date: NaiveDate,
+        visiting: &mut HashSet<i64>,
+    ) -> Option<DocumentFacts> {
         let (effective_on, end_on) = *self.dates.get(&id)?;
         visiting.insert(id);
         let implements = self
@@ -154,7 +161,11 @@ impl StatusGraph {
             effective_on,
             end_on,
             articles: self.articles.get(&id).cloned().unwrap_or_default(),
-            received: self.effects_received(id).iter().filter_map(effect_fact).collect(),
+            received: self
+                .effects_received(id)
+                .iter()
+                .filter_map(effect_fact)
+                .collect(),
             implements,
         })
     }
@@ -166,7 +177,10 @@ impl StatusGraph {
     /// The effect row behind a cause, when the cause is an effect. Effects with an unknown
     /// kind are skipped in the facts, so indexes are mapped over the known ones.
     pub fn cause_effect(&self, id: i64, index: usize) -> Option<&Effect> {
-        self.effects_received(id).iter().filter(|e| EffectKind::parse(&e.kind).is_some()).nth(index)
+        self.effects_received(id)
+            .iter()
+            .filter(|e| EffectKind::parse(&e.kind).is_some())
+            .nth(index)
     }
 
     pub fn statuses(&self, date: NaiveDate) -> HashMap<i64, Status> {

@@ -10,7 +10,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use chrono::{FixedOffset, NaiveDate, Utc};
 
-use crate::db::{DbPool, Db};
+use crate::db::{Db, DbPool};
 use crate::error::AppError;
 
 /// Shared state of the web layer.
@@ -22,11 +22,26 @@ pub struct AppState {
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("index.html", include_str!("../../templates/index.html")),
-    ("documents.html", include_str!("../../templates/documents.html")),
-    ("document.html", include_str!("../../templates/document.html")),
-    ("provision.html", include_str!("../../templates/provision.html")),
-    ("authorities.html", include_str!("../../templates/authorities.html")),
-    ("authority.html", include_str!("../../templates/authority.html")),
+    (
+        "documents.html",
+        include_str!("../../templates/documents.html"),
+    ),
+    (
+        "document.html",
+        include_str!("../../templates/document.html"),
+    ),
+    (
+        "provision.html",
+        include_str!("../../templates/provision.html"),
+    ),
+    (
+        "authorities.html",
+        include_str!("../../templates/authorities.html"),
+    ),
+    (
+        "authority.html",
+        include_str!("../../templates/authority.html"),
+    ),
     ("units.html", include_str!("../../templates/units.html")),
     ("unit.html", include_str!("../../templates/unit.html")),
     ("error.html", include_str!("../../templates/error.html")),
@@ -41,7 +56,8 @@ pub fn templates() -> Result<&'static tera::Tera, AppError> {
     let t = T.get_or_init(|| {
         let mut t = tera::Tera::default();
         t.autoescape_on(vec![".html"]);
-        t.add_raw_templates(TEMPLATES.iter().copied()).map_err(|e| format!("{e:?}"))?;
+        t.add_raw_templates(TEMPLATES.iter().copied())
+            .map_err(|e| format!("{e:?}"))?;
         Ok(t)
     });
     t.as_ref().map_err(|e| AppError::Internal(e.clone()))
@@ -77,7 +93,9 @@ pub fn base_context(nav: &str, q: &str) -> tera::Context {
 
 pub fn render(name: &str, ctx: &tera::Context) -> Result<HttpResponse, AppError> {
     let html = templates()?.render(name, ctx)?;
-    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(html))
 }
 
 /// An error on an HTML route: the same error, rendered as a Vietnamese page.
@@ -119,7 +137,9 @@ pub fn error_page(e: &AppError) -> HttpResponse {
     let body = templates()
         .and_then(|t| t.render("error.html", &ctx).map_err(AppError::from))
         .unwrap_or_else(|_| format!("{} — {}", e.title(), e.public_message()));
-    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body)
 }
 
 /// Runs `f` with a database connection on the blocking pool.

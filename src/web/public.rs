@@ -48,10 +48,9 @@ fn opt(s: &Option<String>) -> Option<&str> {
 fn parse_num<T: std::str::FromStr>(name: &str, s: &Option<String>) -> Result<Option<T>, AppError> {
     match opt(s) {
         None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::BadRequest(format!("Tham số «{name}» phải là một số, nhận được «{v}»."))),
+        Some(v) => v.parse().map(Some).map_err(|_| {
+            AppError::BadRequest(format!("Tham số «{name}» phải là một số, nhận được «{v}»."))
+        }),
     }
 }
 
@@ -69,19 +68,24 @@ pub struct DocumentList {
 pub fn document_list(db: &mut Db<'_>, q: &ListQuery) -> Result<DocumentList, AppError> {
     let date = parse_date(q.date.as_deref())?;
     let status = match opt(&q.status) {
-        Some(s) => Some(Status::parse(s).ok_or_else(|| {
-            AppError::BadRequest(format!("Tình trạng «{s}» không hợp lệ."))
-        })?),
+        Some(s) => Some(
+            Status::parse(s)
+                .ok_or_else(|| AppError::BadRequest(format!("Tình trạng «{s}» không hợp lệ.")))?,
+        ),
         None => None,
     };
     let year: Option<i32> = parse_num("year", &q.year)?;
     let authority: Option<i64> = parse_num("authority", &q.authority)?;
     let page: usize = parse_num("page", &q.page)?.unwrap_or(1).max(1);
-    let per_page: usize = parse_num("per_page", &q.per_page)?.unwrap_or(PER_PAGE).clamp(1, 200);
+    let per_page: usize = parse_num("per_page", &q.per_page)?
+        .unwrap_or(PER_PAGE)
+        .clamp(1, 200);
     let org = Org::load(db)?;
     if let Some(a) = authority {
         if !org.authorities.contains_key(&a) {
-            return Err(AppError::BadRequest(format!("Không có cơ quan ban hành mã số {a}.")));
+            return Err(AppError::BadRequest(format!(
+                "Không có cơ quan ban hành mã số {a}."
+            )));
         }
     }
     let filter = queries::DocumentFilter {
@@ -96,7 +100,10 @@ pub fn document_list(db: &mut Db<'_>, q: &ListQuery) -> Result<DocumentList, App
             let key = n.key();
             let exact: Vec<_> = docs
                 .iter()
-                .filter(|d| crate::domain::number::DocumentNumber::parse(&d.number).is_ok_and(|m| m.key() == key))
+                .filter(|d| {
+                    crate::domain::number::DocumentNumber::parse(&d.number)
+                        .is_ok_and(|m| m.key() == key)
+                })
                 .cloned()
                 .collect();
             if !exact.is_empty() {
@@ -127,7 +134,14 @@ pub fn document_list(db: &mut Db<'_>, q: &ListQuery) -> Result<DocumentList, App
         .take(per_page)
         .map(|(d, s)| DocRow::new(d, &org, s))
         .collect();
-    Ok(DocumentList { total, page, pages, per_page, date: iso(date), rows })
+    Ok(DocumentList {
+        total,
+        page,
+        pages,
+        per_page,
+        date: iso(date),
+        rows,
+    })
 }
 
 fn page_url(q: &ListQuery, page: usize) -> String {
@@ -145,7 +159,10 @@ fn page_url(q: &ListQuery, page: usize) -> String {
     .into_iter()
     .filter_map(|(k, v)| Some((k.to_string(), opt(v)?.to_string())))
     .collect();
-    let qs: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect();
+    let qs: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect();
     format!("/documents?{}", qs.join("&"))
 }
 
@@ -153,21 +170,30 @@ pub fn urlencode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
     out
 }
 
-pub async fn documents(state: web::Data<AppState>, q: web::Query<ListQuery>) -> Result<HttpResponse, PageError> {
+pub async fn documents(
+    state: web::Data<AppState>,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, PageError> {
     let q = q.into_inner();
     let q2 = q.clone();
     let (list, types, authorities, years) = with_db(&state, move |db| {
         let list = document_list(db, &q2)?;
         let types = queries::document_types(db)?;
         let org = Org::load(db)?;
-        let mut authorities: Vec<(i64, String)> = org.authorities.values().map(|a| (a.id, a.name.clone())).collect();
+        let mut authorities: Vec<(i64, String)> = org
+            .authorities
+            .values()
+            .map(|a| (a.id, a.name.clone()))
+            .collect();
         authorities.sort_by(|a, b| a.1.cmp(&b.1));
         Ok((list, types, authorities, queries::issue_years(db)?))
     })
@@ -183,15 +209,23 @@ pub async fn documents(state: web::Data<AppState>, q: web::Query<ListQuery>) -> 
     });
     ctx.insert("filters", &filters);
     let statuses: Vec<StatusView> = Status::ALL.into_iter().map(StatusView::from).collect();
-    let authorities: Vec<serde_json::Value> =
-        authorities.into_iter().map(|(id, name)| serde_json::json!({"id": id, "name": name})).collect();
+    let authorities: Vec<serde_json::Value> = authorities
+        .into_iter()
+        .map(|(id, name)| serde_json::json!({"id": id, "name": name}))
+        .collect();
     ctx.insert("options", &serde_json::json!({"types": types, "authorities": authorities, "years": years, "statuses": statuses}));
     ctx.insert("rows", &list.rows);
     ctx.insert("total", &list.total);
     ctx.insert("page", &list.page);
     ctx.insert("pages", &list.pages);
-    ctx.insert("prev_url", &(list.page > 1).then(|| page_url(&q, list.page - 1)));
-    ctx.insert("next_url", &(list.page < list.pages).then(|| page_url(&q, list.page + 1)));
+    ctx.insert(
+        "prev_url",
+        &(list.page > 1).then(|| page_url(&q, list.page - 1)),
+    );
+    ctx.insert(
+        "next_url",
+        &(list.page < list.pages).then(|| page_url(&q, list.page + 1)),
+    );
     let date = NaiveDate::parse_from_str(&list.date, "%Y-%m-%d").unwrap_or_else(|_| today());
     ctx.insert("date_display", &date_vn(date));
     Ok(render("documents.html", &ctx)?)
@@ -259,8 +293,16 @@ fn link(db: &mut Db<'_>, cache: &mut HashMap<i64, DocLink>, id: i64) -> Result<D
         return Ok(l.clone());
     }
     let l = match queries::summaries_by_ids(db, &[id])?.into_iter().next() {
-        Some(d) => DocLink { id, number: d.number, title: d.title },
-        None => DocLink { id, number: format!("#{id}"), title: String::new() },
+        Some(d) => DocLink {
+            id,
+            number: d.number,
+            title: d.title,
+        },
+        None => DocLink {
+            id,
+            number: format!("#{id}"),
+            title: String::new(),
+        },
     };
     cache.insert(id, l.clone());
     Ok(l)
@@ -272,10 +314,13 @@ pub fn anchor(key: &str) -> String {
 
 /// Everything the document page shows, as of `date`.
 pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<DocumentPage, AppError> {
-    let doc = queries::document(db, id)?.ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?;
+    let doc = queries::document(db, id)?
+        .ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?;
     let org = Org::load(db)?;
     let graph = StatusGraph::load_around(db, id)?;
-    let facts = graph.facts(id, date).ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?;
+    let facts = graph
+        .facts(id, date)
+        .ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?;
     let report = crate::domain::status::status_on(&facts, date);
     let mut links = HashMap::new();
     let mut numbers = HashMap::new();
@@ -283,15 +328,25 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
         let l = link(db, &mut links, e.acting_id)?;
         numbers.insert(e.acting_id, l.number);
     }
-    let reason = status_reason(&graph, id, report.cause, &|i| numbers.get(&i).cloned().unwrap_or_default());
+    let reason = status_reason(&graph, id, report.cause, &|i| {
+        numbers.get(&i).cloned().unwrap_or_default()
+    });
 
     let provisions = queries::provisions_of(db, id)?;
     let mut article_of: HashMap<String, Vec<String>> = HashMap::new();
     let mut nodes = Vec::new();
-    let mut summary = ArticlesSummary { total: 0, in_force: 0, ceased: 0, suspended: 0, not_yet: 0 };
+    let mut summary = ArticlesSummary {
+        total: 0,
+        in_force: 0,
+        ceased: 0,
+        suspended: 0,
+        not_yet: 0,
+    };
     let mut statuses: HashMap<String, Status> = HashMap::new();
     for p in &provisions {
-        let Some(kind) = NodeKind::parse(&p.kind) else { continue };
+        let Some(kind) = NodeKind::parse(&p.kind) else {
+            continue;
+        };
         let containers = match kind {
             NodeKind::Dieu => {
                 let c = containers_of(p.parent_key.as_deref());
@@ -314,7 +369,11 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
         let shown = match (kind, status) {
             (NodeKind::Dieu, s) => s,
             (_, Some(s)) => {
-                let parent = p.parent_key.as_deref().and_then(|k| statuses.get(k)).copied();
+                let parent = p
+                    .parent_key
+                    .as_deref()
+                    .and_then(|k| statuses.get(k))
+                    .copied();
                 (Some(s) != parent).then_some(s)
             }
             _ => None,
@@ -357,7 +416,9 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
         made.extend(EffectView::new(&e, other, false));
     }
     let authority = org.authorities.get(&doc.authority_id);
-    let unit = authority.and_then(|a| a.unit_id).and_then(|u| org.units.get(&u));
+    let unit = authority
+        .and_then(|a| a.unit_id)
+        .and_then(|u| org.units.get(&u));
     let defunct = org.authority_defunct(doc.authority_id, date);
     let successor_authorities = if defunct {
         org.authority_successors(doc.authority_id)
@@ -406,10 +467,15 @@ pub struct DateQuery {
 }
 
 pub fn parse_id(s: &str) -> Result<i64, AppError> {
-    s.parse().map_err(|_| AppError::NotFound(format!("Không có văn bản mã số «{s}».")))
+    s.parse()
+        .map_err(|_| AppError::NotFound(format!("Không có văn bản mã số «{s}».")))
 }
 
-pub async fn document(state: web::Data<AppState>, path: web::Path<String>, q: web::Query<DateQuery>) -> Result<HttpResponse, PageError> {
+pub async fn document(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<DateQuery>,
+) -> Result<HttpResponse, PageError> {
     let id = parse_id(&path.into_inner())?;
     let date = parse_date(q.date.as_deref())?;
     let page = with_db(&state, move |db| document_page(db, id, date)).await?;
@@ -435,13 +501,30 @@ pub struct ProvisionPage {
     pub document_url: String,
 }
 
-pub fn provision_page(db: &mut Db<'_>, id: i64, key: &str, date: NaiveDate) -> Result<ProvisionPage, AppError> {
+pub fn provision_page(
+    db: &mut Db<'_>,
+    id: i64,
+    key: &str,
+    date: NaiveDate,
+) -> Result<ProvisionPage, AppError> {
     let page = document_page(db, id, date)?;
-    let missing = || AppError::NotFound(format!("Văn bản {} không có quy định «{key}».", page.doc.number));
-    let pos = page.nodes.iter().position(|n| n.key == key).ok_or_else(missing)?;
+    let missing = || {
+        AppError::NotFound(format!(
+            "Văn bản {} không có quy định «{key}».",
+            page.doc.number
+        ))
+    };
+    let pos = page
+        .nodes
+        .iter()
+        .position(|n| n.key == key)
+        .ok_or_else(missing)?;
     let mut nodes = page.nodes;
     let prefix = format!("{key}/");
-    let children: Vec<NodeView> = nodes.drain(pos + 1..).filter(|n| n.key.starts_with(&prefix)).collect();
+    let children: Vec<NodeView> = nodes
+        .drain(pos + 1..)
+        .filter(|n| n.key.starts_with(&prefix))
+        .collect();
     let node = nodes.swap_remove(pos);
     // The provision's own status (not only when it differs from its parent's).
     let graph = StatusGraph::load_around(db, id)?;
@@ -515,7 +598,10 @@ pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError
             .collect();
         let mut docs = queries::document_summaries(db, &Default::default())?;
         docs.truncate(10);
-        let recent: Vec<DocRow> = docs.iter().map(|d| DocRow::new(d, &org, statuses.get(&d.id).copied())).collect();
+        let recent: Vec<DocRow> = docs
+            .iter()
+            .map(|d| DocRow::new(d, &org, statuses.get(&d.id).copied()))
+            .collect();
         let counts = serde_json::json!({
             "documents": statuses.len(),
             "authorities": org.authorities.len(),
@@ -583,13 +669,28 @@ pub async fn authorities(state: web::Data<AppState>) -> Result<HttpResponse, Pag
     Ok(render("authorities.html", &ctx)?)
 }
 
-fn rows_for(db: &mut Db<'_>, org: &Org, authority_ids: Vec<i64>, date: NaiveDate) -> Result<Vec<DocRow>, AppError> {
+fn rows_for(
+    db: &mut Db<'_>,
+    org: &Org,
+    authority_ids: Vec<i64>,
+    date: NaiveDate,
+) -> Result<Vec<DocRow>, AppError> {
     if authority_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let docs = queries::document_summaries(db, &queries::DocumentFilter { authority_ids: Some(authority_ids), ..Default::default() })?;
+    let docs = queries::document_summaries(
+        db,
+        &queries::DocumentFilter {
+            authority_ids: Some(authority_ids),
+            ..Default::default()
+        },
+    )?;
     // Many documents: one pass over everything beats a query per document.
-    let whole = if docs.len() > 50 { Some(StatusGraph::load_all(db)?) } else { None };
+    let whole = if docs.len() > 50 {
+        Some(StatusGraph::load_all(db)?)
+    } else {
+        None
+    };
     let mut rows = Vec::new();
     for d in &docs {
         let status = match &whole {
@@ -601,8 +702,14 @@ fn rows_for(db: &mut Db<'_>, org: &Org, authority_ids: Vec<i64>, date: NaiveDate
     Ok(rows)
 }
 
-pub async fn authority(state: web::Data<AppState>, path: web::Path<String>, q: web::Query<DateQuery>) -> Result<HttpResponse, PageError> {
-    let id: i64 = path.parse().map_err(|_| AppError::NotFound(format!("Không có cơ quan ban hành «{path}».")))?;
+pub async fn authority(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<DateQuery>,
+) -> Result<HttpResponse, PageError> {
+    let id: i64 = path
+        .parse()
+        .map_err(|_| AppError::NotFound(format!("Không có cơ quan ban hành «{path}».")))?;
     let date = parse_date(q.date.as_deref())?;
     let ctx = with_db(&state, move |db| {
         let org = Org::load(db)?;
@@ -669,7 +776,11 @@ pub async fn units(state: web::Data<AppState>) -> Result<HttpResponse, PageError
     Ok(render("units.html", &ctx)?)
 }
 
-pub async fn unit(state: web::Data<AppState>, path: web::Path<String>, q: web::Query<DateQuery>) -> Result<HttpResponse, PageError> {
+pub async fn unit(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<DateQuery>,
+) -> Result<HttpResponse, PageError> {
     let code = path.into_inner();
     let date = parse_date(q.date.as_deref())?;
     let ctx = with_db(&state, move |db| {

@@ -19,7 +19,10 @@ pub struct StatusView {
 
 impl From<Status> for StatusView {
     fn from(s: Status) -> Self {
-        StatusView { code: s.code(), label: s.label() }
+        StatusView {
+            code: s.code(),
+            label: s.label(),
+        }
     }
 }
 
@@ -80,9 +83,17 @@ impl EffectView {
         let keys = e.provision_keys();
         Some(EffectView {
             kind: kind.code(),
-            kind_label: if passive { kind.passive_label() } else { kind.label() },
+            kind_label: if passive {
+                kind.passive_label()
+            } else {
+                kind.label()
+            },
             other,
-            provisions: keys.iter().map(|k| display_reference(k)).collect::<Vec<_>>().join("; "),
+            provisions: keys
+                .iter()
+                .map(|k| display_reference(k))
+                .collect::<Vec<_>>()
+                .join("; "),
             provision_keys: keys,
             effective_on: date_vn(e.effective_on),
             until: e.until_on.map(date_vn),
@@ -92,7 +103,12 @@ impl EffectView {
 }
 
 /// A sentence saying why the document has its status.
-pub fn status_reason(graph: &StatusGraph, id: i64, cause: Option<Cause>, numbers: &dyn Fn(i64) -> String) -> Option<String> {
+pub fn status_reason(
+    graph: &StatusGraph,
+    id: i64,
+    cause: Option<Cause>,
+    numbers: &dyn Fn(i64) -> String,
+) -> Option<String> {
     Some(match cause? {
         Cause::NotYetEffective { on } => format!("Có hiệu lực từ ngày {}.", date_vn(on)),
         Cause::TermEnded { last_day } => format!("Hết thời hạn có hiệu lực vào cuối ngày {}.", date_vn(last_day)),

@@ -21,7 +21,12 @@ db_test!(clean_data_has_no_finding, |app| {
     app.import_str("f.jsonl", FIXTURE)?;
     assert_eq!(findings(&app)?, vec![]);
     let out = app.cli(&["check"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     Ok(())
 });
 
@@ -35,24 +40,52 @@ db_test!(check_names_each_offending_record, |app| {
     let r = app.import_str("extra.jsonl", extra)?;
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     // Damage only possible from outside vanban.
-    sql(&app, "UPDATE documents SET effective_on = '2015-01-01' WHERE number = '03/2019/NQ-HĐND'")?;
-    sql(&app, "UPDATE documents SET end_on = '2021-01-01' WHERE number = '12/2021/QĐ-UBND'")?;
-    sql(&app, "UPDATE documents SET end_on = '2019-01-01' WHERE number = '20/2019/QĐ-UBND'")?;
+    sql(
+        &app,
+        "UPDATE documents SET effective_on = '2015-01-01' WHERE number = '03/2019/NQ-HĐND'",
+    )?;
+    sql(
+        &app,
+        "UPDATE documents SET end_on = '2021-01-01' WHERE number = '12/2021/QĐ-UBND'",
+    )?;
+    sql(
+        &app,
+        "UPDATE documents SET end_on = '2019-01-01' WHERE number = '20/2019/QĐ-UBND'",
+    )?;
     sql(&app, "UPDATE effects SET provisions = '[\"dieu-9\"]' WHERE kind = 'amend' AND provisions = '[\"dieu-2/khoan-1\"]'")?;
     sql(&app, "UPDATE documents SET number = '15/2018/NQ-HĐND', number_key = 'damaged' WHERE number = '05/2022/NQ-HĐND'")?;
     let f = findings(&app)?;
     let codes: Vec<&str> = f.iter().map(|f| f.code).collect();
-    for code in ["effect-cycle", "effect-before-acting-issued", "effective-before-issue", "end-before-effective", "missing-provision", "duplicate-number", "effective-too-soon"] {
+    for code in [
+        "effect-cycle",
+        "effect-before-acting-issued",
+        "effective-before-issue",
+        "end-before-effective",
+        "missing-provision",
+        "duplicate-number",
+        "effective-too-soon",
+    ] {
         assert!(codes.contains(&code), "{code} missing from {f:#?}");
     }
-    let text = |code: &str| f.iter().find(|x| x.code == code).map(|x| x.message.clone()).unwrap_or_default();
+    let text = |code: &str| {
+        f.iter()
+            .find(|x| x.code == code)
+            .map(|x| x.message.clone())
+            .unwrap_or_default()
+    };
     assert!(text("effective-before-issue").contains("03/2019/NQ-HĐND (HDND-95"));
     assert!(text("end-before-effective").contains("20/2019/QĐ-UBND"));
     assert!(text("missing-provision").contains("Điều 9"));
-    assert!(text("effect-cycle").contains("15/2018/NQ-HĐND") && text("effect-cycle").contains("08/2020/NQ-HĐND"));
+    assert!(
+        text("effect-cycle").contains("15/2018/NQ-HĐND")
+            && text("effect-cycle").contains("08/2020/NQ-HĐND")
+    );
     assert!(text("effect-before-acting-issued").contains("12/2021/QĐ-UBND"));
     assert!(text("effective-too-soon").contains("30/2023/QĐ-UBND"));
-    let warnings = f.iter().filter(|x| x.severity == vanban::registry::check::Severity::Warning).count();
+    let warnings = f
+        .iter()
+        .filter(|x| x.severity == vanban::registry::check::Severity::Warning)
+        .count();
     assert_eq!(warnings, 1);
     let out = app.cli(&["check"]);
     assert_eq!(out.status.code(), Some(1));

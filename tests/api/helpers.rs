@@ -32,29 +32,46 @@ impl TestApp {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
                 anyhow::bail!("CI=true but VANBAN_TEST_POSTGRES_URL is not set: PostgreSQL tests cannot be skipped in CI");
             }
-            eprintln!("SKIPPED (PostgreSQL): set VANBAN_TEST_POSTGRES_URL to run this test on PostgreSQL");
+            eprintln!(
+                "SKIPPED (PostgreSQL): set VANBAN_TEST_POSTGRES_URL to run this test on PostgreSQL"
+            );
             return Ok(None);
         };
         let name = format!(
             "vanban_test_{}_{}_{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::SeqCst),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.subsec_nanos()
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)?
+                .subsec_nanos()
         );
-        let mut admin_conn = diesel::pg::PgConnection::establish(&admin)
-            .map_err(|e| anyhow::anyhow!("cannot reach PostgreSQL at VANBAN_TEST_POSTGRES_URL: {e}"))?;
-        diesel::RunQueryDsl::execute(diesel::sql_query(format!("CREATE DATABASE {name}")), &mut admin_conn)?;
+        let mut admin_conn = diesel::pg::PgConnection::establish(&admin).map_err(|e| {
+            anyhow::anyhow!("cannot reach PostgreSQL at VANBAN_TEST_POSTGRES_URL: {e}")
+        })?;
+        diesel::RunQueryDsl::execute(
+            diesel::sql_query(format!("CREATE DATABASE {name}")),
+            &mut admin_conn,
+        )?;
         let url = match admin.rsplit_once('/') {
             Some((base, _)) => format!("{base}/{name}"),
             None => anyhow::bail!("VANBAN_TEST_POSTGRES_URL must end with /database"),
         };
         let pool = DbPool::connect(&url, 4)?;
         pool.migrate()?;
-        Ok(Some(TestApp { pool, url, dir: tempfile::tempdir()? }))
+        Ok(Some(TestApp {
+            pool,
+            url,
+            dir: tempfile::tempdir()?,
+        }))
     }
 
     pub fn import_str(&self, name: &str, content: &str) -> anyhow::Result<ImportReport> {
-        Ok(import::import_reader(&self.pool, name, content.as_bytes(), None)?)
+        Ok(import::import_reader(
+            &self.pool,
+            name,
+            content.as_bytes(),
+            None,
+        )?)
     }
 
     pub fn import_bytes(&self, name: &str, content: &[u8]) -> anyhow::Result<ImportReport> {
@@ -75,7 +92,10 @@ impl TestApp {
 
     /// GET `path`; returns status, content type and body.
     pub async fn get(&self, path: &str) -> (u16, String, String) {
-        let app = test::init_service(vanban::vanban_app!(vanban::web::AppState { pool: self.pool.clone() })).await;
+        let app = test::init_service(vanban::vanban_app!(vanban::web::AppState {
+            pool: self.pool.clone()
+        }))
+        .await;
         let req = test::TestRequest::get().uri(path).to_request();
         let resp = test::call_service(&app, req).await;
         let status = resp.status().as_u16();
@@ -91,7 +111,10 @@ impl TestApp {
 
     pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
         let (status, _, body) = self.get(path).await;
-        (status, serde_json::from_str(&body).unwrap_or(serde_json::Value::Null))
+        (
+            status,
+            serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+        )
     }
 
     /// Runs the vanban binary against this database.
@@ -121,7 +144,9 @@ macro_rules! db_test {
 
             #[actix_web::test]
             async fn postgres() -> anyhow::Result<()> {
-                let Some($app) = $crate::helpers::TestApp::postgres()? else { return Ok(()) };
+                let Some($app) = $crate::helpers::TestApp::postgres()? else {
+                    return Ok(());
+                };
                 $body
             }
         }

@@ -1,5 +1,7 @@
 //! Integration tests: one binary, every database test on SQLite and PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod helpers;
 
 mod check;

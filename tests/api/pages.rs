@@ -2,7 +2,12 @@ use crate::db_test;
 use crate::helpers::{TestApp, FIXTURE};
 
 async fn id_of(app: &TestApp, number: &str) -> i64 {
-    let (status, v) = app.get_json(&format!("/api/v1/documents?q={}", vanban::web::public::urlencode(number))).await;
+    let (status, v) = app
+        .get_json(&format!(
+            "/api/v1/documents?q={}",
+            vanban::web::public::urlencode(number)
+        ))
+        .await;
     assert_eq!(status, 200, "{v}");
     let rows = v["rows"].as_array().cloned().unwrap_or_default();
     assert_eq!(rows.len(), 1, "{number}: {v}");
@@ -10,7 +15,9 @@ async fn id_of(app: &TestApp, number: &str) -> i64 {
 }
 
 async fn status_of(app: &TestApp, id: i64, date: &str) -> serde_json::Value {
-    let (status, v) = app.get_json(&format!("/api/v1/documents/{id}/status?date={date}")).await;
+    let (status, v) = app
+        .get_json(&format!("/api/v1/documents/{id}/status?date={date}"))
+        .await;
     assert_eq!(status, 200, "{v}");
     v
 }
@@ -18,7 +25,10 @@ async fn status_of(app: &TestApp, id: i64, date: &str) -> serde_json::Value {
 db_test!(document_status_follows_the_effects_over_time, |app| {
     app.import_str("f.jsonl", FIXTURE)?;
     let nq = id_of(&app, "15/2018/NQ-HĐND").await;
-    assert_eq!(status_of(&app, nq, "2018-12-16").await["status"]["code"], "chua-co-hieu-luc");
+    assert_eq!(
+        status_of(&app, nq, "2018-12-16").await["status"]["code"],
+        "chua-co-hieu-luc"
+    );
     let v = status_of(&app, nq, "2019-01-01").await;
     assert_eq!(v["status"]["code"], "con-hieu-luc");
     assert_eq!(v["articles"].as_array().map(Vec::len), Some(3));
@@ -26,26 +36,50 @@ db_test!(document_status_follows_the_effects_over_time, |app| {
     assert_eq!(v["status"]["code"], "het-hieu-luc-mot-phan");
     assert_eq!(v["articles"][0]["status"]["code"], "con-hieu-luc");
     assert_eq!(v["articles"][1]["status"]["code"], "het-hieu-luc-mot-phan");
-    assert!(v["reason"].as_str().unwrap_or_default().contains("08/2020/NQ-HĐND"), "{v}");
+    assert!(
+        v["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("08/2020/NQ-HĐND"),
+        "{v}"
+    );
     let v = status_of(&app, nq, "2022-07-15").await;
     assert_eq!(v["status"]["code"], "het-hieu-luc-toan-bo");
-    assert!(v["reason"].as_str().unwrap_or_default().contains("05/2022/NQ-HĐND"));
+    assert!(v["reason"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("05/2022/NQ-HĐND"));
 
     // The implementing decision ends with the resolution it implements.
     let qd = id_of(&app, "20/2019/QĐ-UBND").await;
-    assert_eq!(status_of(&app, qd, "2022-07-14").await["status"]["code"], "con-hieu-luc");
+    assert_eq!(
+        status_of(&app, qd, "2022-07-14").await["status"]["code"],
+        "con-hieu-luc"
+    );
     let v = status_of(&app, qd, "2022-07-15").await;
     assert_eq!(v["status"]["code"], "het-hieu-luc-toan-bo");
-    assert!(v["reason"].as_str().unwrap_or_default().contains("Điều 154"));
+    assert!(v["reason"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Điều 154"));
 
     // A term "until 31/12/2020" is in force on that day and not the next.
     let fee = id_of(&app, "03/2019/NQ-HĐND").await;
-    assert_eq!(status_of(&app, fee, "2020-12-31").await["status"]["code"], "con-hieu-luc");
-    assert_eq!(status_of(&app, fee, "2021-01-01").await["status"]["code"], "het-hieu-luc-toan-bo");
+    assert_eq!(
+        status_of(&app, fee, "2020-12-31").await["status"]["code"],
+        "con-hieu-luc"
+    );
+    assert_eq!(
+        status_of(&app, fee, "2021-01-01").await["status"]["code"],
+        "het-hieu-luc-toan-bo"
+    );
 
     // The district is gone, its decision is not.
     let district = id_of(&app, "12/2021/QĐ-UBND").await;
-    assert_eq!(status_of(&app, district, "2026-01-01").await["status"]["code"], "con-hieu-luc");
+    assert_eq!(
+        status_of(&app, district, "2026-01-01").await["status"]["code"],
+        "con-hieu-luc"
+    );
     Ok(())
 });
 
@@ -65,12 +99,16 @@ db_test!(document_page_shows_status_as_of_the_chosen_date, |app| {
     let (_, _, later) = app.get(&format!("/documents/{nq}?date=2023-01-01")).await;
     assert!(later.contains("Hết hiệu lực toàn bộ"));
     // A clause on its own page.
-    let (status, _, clause) = app.get(&format!("/documents/{nq}/dieu-2/khoan-1?date=2021-01-01")).await;
+    let (status, _, clause) = app
+        .get(&format!("/documents/{nq}/dieu-2/khoan-1?date=2021-01-01"))
+        .await;
     assert_eq!(status, 200);
     assert!(clause.contains("Hỗ trợ 50% chi phí con giống."));
     assert!(clause.contains("Hết hiệu lực toàn bộ"));
     assert!(!clause.contains("Vay dưới 12 tháng"));
-    let (status, _, article) = app.get(&format!("/documents/{nq}/dieu-2?date=2019-01-01")).await;
+    let (status, _, article) = app
+        .get(&format!("/documents/{nq}/dieu-2?date=2019-01-01"))
+        .await;
     assert_eq!(status, 200);
     assert!(article.contains("Vay dưới 12 tháng"));
     let (status, _, missing) = app.get(&format!("/documents/{nq}/dieu-9")).await;
@@ -81,10 +119,20 @@ db_test!(document_page_shows_status_as_of_the_chosen_date, |app| {
 
 db_test!(list_filters_and_pagination, |app| {
     app.import_str("f.jsonl", FIXTURE)?;
-    let (_, v) = app.get_json("/api/v1/documents?status=het-hieu-luc-toan-bo&date=2023-01-01").await;
-    let mut numbers: Vec<String> = v["rows"].as_array().into_iter().flatten().map(|r| r["number"].as_str().unwrap_or_default().to_string()).collect();
+    let (_, v) = app
+        .get_json("/api/v1/documents?status=het-hieu-luc-toan-bo&date=2023-01-01")
+        .await;
+    let mut numbers: Vec<String> = v["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| r["number"].as_str().unwrap_or_default().to_string())
+        .collect();
     numbers.sort();
-    assert_eq!(numbers, ["03/2019/NQ-HĐND", "15/2018/NQ-HĐND", "20/2019/QĐ-UBND"]);
+    assert_eq!(
+        numbers,
+        ["03/2019/NQ-HĐND", "15/2018/NQ-HĐND", "20/2019/QĐ-UBND"]
+    );
     let (_, v) = app.get_json("/api/v1/documents?type=Quyết định").await;
     assert_eq!(v["total"], 2);
     let (_, v) = app.get_json("/api/v1/documents?year=2019").await;
@@ -94,11 +142,20 @@ db_test!(list_filters_and_pagination, |app| {
     let (_, v) = app.get_json("/api/v1/documents?q=15/2018/nq-hdnd").await;
     assert_eq!(v["total"], 1);
     let (_, v) = app.get_json("/api/v1/documents?per_page=4&page=2").await;
-    assert_eq!((v["total"].as_i64(), v["pages"].as_i64(), v["rows"].as_array().map(Vec::len)), (Some(6), Some(2), Some(2)));
+    assert_eq!(
+        (
+            v["total"].as_i64(),
+            v["pages"].as_i64(),
+            v["rows"].as_array().map(Vec::len)
+        ),
+        (Some(6), Some(2), Some(2))
+    );
     // Newest first.
     let (_, v) = app.get_json("/api/v1/documents").await;
     assert_eq!(v["rows"][0]["number"], "05/2022/NQ-HĐND");
-    let (status, _, body) = app.get("/documents?per_page=2&page=2&type=Ngh%E1%BB%8B%20quy%E1%BA%BFt").await;
+    let (status, _, body) = app
+        .get("/documents?per_page=2&page=2&type=Ngh%E1%BB%8B%20quy%E1%BA%BFt")
+        .await;
     assert_eq!(status, 200);
     assert!(body.contains("Trang 2/2"), "pagination shown");
     Ok(())
@@ -109,27 +166,49 @@ db_test!(predecessor_documents_are_found_under_successors, |app| {
     let (_, ubnd) = app.get_json("/api/v1/documents?q=12/2021").await;
     let district_doc = ubnd["rows"][0]["id"].as_i64().unwrap_or_default();
     let (_, body_units) = (0, app.get("/units/32200").await.2);
-    assert!(body_units.contains("12/2021/QĐ-UBND"), "the new commune's page lists the district's decision");
+    assert!(
+        body_units.contains("12/2021/QĐ-UBND"),
+        "the new commune's page lists the district's decision"
+    );
     assert!(body_units.contains("Huyện Đầm Dơi"));
     // The authority filter on the successor covers the predecessor.
     let (_, _, authorities) = app.get("/authorities").await;
     let marker = "/authorities/";
-    let ids: Vec<i64> = authorities.match_indices(marker).filter_map(|(i, _)| {
-        authorities[i + marker.len()..].split('"').next()?.parse().ok()
-    }).collect();
+    let ids: Vec<i64> = authorities
+        .match_indices(marker)
+        .filter_map(|(i, _)| {
+            authorities[i + marker.len()..]
+                .split('"')
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect();
     let mut found = false;
     for id in ids {
         let (_, _, page) = app.get(&format!("/authorities/{id}")).await;
-        if page.contains("Ủy ban nhân dân xã Đầm Dơi") && page.contains(&format!("/documents/{district_doc}")) {
-            let (_, v) = app.get_json(&format!("/api/v1/documents?authority={id}")).await;
+        if page.contains("Ủy ban nhân dân xã Đầm Dơi")
+            && page.contains(&format!("/documents/{district_doc}"))
+        {
+            let (_, v) = app
+                .get_json(&format!("/api/v1/documents?authority={id}"))
+                .await;
             assert_eq!(v["total"], 1, "{v}");
             found = true;
         }
     }
-    assert!(found, "successor authority page lists the inherited document");
-    let (_, v) = app.get_json(&format!("/api/v1/documents/{district_doc}?date=2026-01-01")).await;
+    assert!(
+        found,
+        "successor authority page lists the inherited document"
+    );
+    let (_, v) = app
+        .get_json(&format!("/api/v1/documents/{district_doc}?date=2026-01-01"))
+        .await;
     assert_eq!(v["doc"]["authority_defunct"], true);
-    assert_eq!(v["successor_authorities"][0]["name"], "Ủy ban nhân dân xã Đầm Dơi");
+    assert_eq!(
+        v["successor_authorities"][0]["name"],
+        "Ủy ban nhân dân xã Đầm Dơi"
+    );
     Ok(())
 });
 
@@ -162,14 +241,25 @@ db_test!(errors_are_clear_on_pages_and_api, |app| {
 });
 
 db_test!(user_text_is_escaped, |app| {
-    let evil = FIXTURE.replace("Quy định phí tham quan di tích", "<script>alert(1)</script> phí");
+    let evil = FIXTURE.replace(
+        "Quy định phí tham quan di tích",
+        "<script>alert(1)</script> phí",
+    );
     app.import_str("f.jsonl", &evil)?;
     let (_, v) = app.get_json("/api/v1/documents?q=03/2019").await;
     let id = v["rows"][0]["id"].as_i64().unwrap_or_default();
-    for path in [format!("/documents/{id}"), "/documents".to_string(), "/".to_string(), "/documents?q=%3Cscript%3E".to_string()] {
+    for path in [
+        format!("/documents/{id}"),
+        "/documents".to_string(),
+        "/".to_string(),
+        "/documents?q=%3Cscript%3E".to_string(),
+    ] {
         let (status, _, body) = app.get(&path).await;
         assert_eq!(status, 200, "{path}");
-        assert!(!body.contains("<script>alert(1)"), "{path} must escape user text");
+        assert!(
+            !body.contains("<script>alert(1)"),
+            "{path} must escape user text"
+        );
     }
     let (_, _, body) = app.get(&format!("/documents/{id}")).await;
     assert!(body.contains("&lt;script&gt;"));
@@ -178,17 +268,44 @@ db_test!(user_text_is_escaped, |app| {
 
 db_test!(every_page_renders_with_headers, |app| {
     app.import_str("f.jsonl", FIXTURE)?;
-    for path in ["/", "/documents", "/authorities", "/units", "/units/96", "/units/970", "/static/vanban.css"] {
+    for path in [
+        "/",
+        "/documents",
+        "/authorities",
+        "/units",
+        "/units/96",
+        "/units/970",
+        "/static/vanban.css",
+    ] {
         let (status, _, body) = app.get(path).await;
         assert_eq!(status, 200, "{path}: {body}");
     }
-    let app_svc = actix_web::test::init_service(vanban::vanban_app!(vanban::web::AppState { pool: app.pool.clone() })).await;
-    let resp = actix_web::test::call_service(&app_svc, actix_web::test::TestRequest::get().uri("/").to_request()).await;
-    let csp = resp.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let app_svc = actix_web::test::init_service(vanban::vanban_app!(vanban::web::AppState {
+        pool: app.pool.clone()
+    }))
+    .await;
+    let resp = actix_web::test::call_service(
+        &app_svc,
+        actix_web::test::TestRequest::get().uri("/").to_request(),
+    )
+    .await;
+    let csp = resp
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     assert!(csp.contains("default-src 'self'"));
-    assert_eq!(resp.headers().get("x-content-type-options").and_then(|v| v.to_str().ok()), Some("nosniff"));
+    assert_eq!(
+        resp.headers()
+            .get("x-content-type-options")
+            .and_then(|v| v.to_str().ok()),
+        Some("nosniff")
+    );
     let (_, _, home) = app.get("/").await;
     assert!(home.contains("lang=\"vi\""));
-    assert!(!home.contains("http://") && !home.contains("https://"), "no external resources");
+    assert!(
+        !home.contains("http://") && !home.contains("https://"),
+        "no external resources"
+    );
     Ok(())
 });
