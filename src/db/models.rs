@@ -18,7 +18,7 @@ pub struct Unit {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
-#[diesel(table_name = units, treat_none_as_null = true)]
+#[diesel(table_name = units, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct NewUnit {
     pub code: String,
     pub name: String,
@@ -47,7 +47,7 @@ pub struct Authority {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
-#[diesel(table_name = authorities, treat_none_as_null = true)]
+#[diesel(table_name = authorities, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct NewAuthority {
     pub code: String,
     pub name: String,
@@ -96,7 +96,7 @@ pub struct DocumentSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
-#[diesel(table_name = documents, treat_none_as_null = true)]
+#[diesel(table_name = documents, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct NewDocument {
     pub authority_id: i64,
     pub doc_type: String,
@@ -117,25 +117,24 @@ pub struct NewDocument {
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = provisions)]
 pub struct Provision {
-    pub id: i64,
     pub document_id: i64,
+    pub key: String,
     pub ordinal: i32,
     pub kind: String,
     pub label: String,
-    pub key: String,
     pub parent_key: Option<String>,
     pub heading: String,
     pub body: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
-#[diesel(table_name = provisions)]
+#[diesel(table_name = provisions, treat_none_as_default_value = false)]
 pub struct NewProvision {
     pub document_id: i64,
+    pub key: String,
     pub ordinal: i32,
     pub kind: String,
     pub label: String,
-    pub key: String,
     pub parent_key: Option<String>,
     pub heading: String,
     pub body: String,
@@ -161,7 +160,7 @@ impl Effect {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
-#[diesel(table_name = effects, treat_none_as_null = true)]
+#[diesel(table_name = effects, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct NewEffect {
     pub acting_id: i64,
     pub target_id: i64,

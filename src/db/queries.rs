@@ -269,9 +269,24 @@ pub fn replace_provisions(db: &mut Db<'_>, document_id: i64, rows: &[NewProvisio
 }
 
 pub fn insert_provisions(db: &mut Db<'_>, rows: &[NewProvision]) -> R<()> {
-    // Bounded so that one statement stays under SQLite's 32,766 bound parameters.
-    for chunk in rows.chunks(1000) {
-        with_db!(db, c => diesel::insert_into(provisions::table).values(chunk).execute(c))?;
+    match db {
+        // In-process: one cached prepared statement run per row beats preparing a new
+        // multi-row statement for every document.
+        Db::Sqlite(c) => {
+            for row in rows {
+                diesel::insert_into(provisions::table)
+                    .values(row)
+                    .execute(&mut **c)?;
+            }
+        }
+        // Over the network: few round trips; 1,000 rows stay under the bind-parameter limit.
+        Db::Pg(c) => {
+            for chunk in rows.chunks(1000) {
+                diesel::insert_into(provisions::table)
+                    .values(chunk)
+                    .execute(&mut **c)?;
+            }
+        }
     }
     Ok(())
 }

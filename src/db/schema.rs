@@ -51,13 +51,12 @@ diesel::table! {
 }
 
 diesel::table! {
-    provisions (id) {
-        id -> BigInt,
+    provisions (document_id, key) {
         document_id -> BigInt,
+        key -> Text,
         ordinal -> Integer,
         kind -> Text,
         label -> Text,
-        key -> Text,
         parent_key -> Nullable<Text>,
         heading -> Text,
         body -> Text,

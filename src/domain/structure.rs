@@ -113,9 +113,17 @@ fn roman_or_digits(s: &str) -> bool {
 
 /// Splits `word label rest` where `word` matches (folded, case-insensitive) `kw`.
 fn keyword_line<'a>(line: &'a str, kw: &str) -> Option<(String, &'a str)> {
+    // Cheap test first: this runs on every line of every text.
+    if !line
+        .chars()
+        .next()
+        .is_some_and(|c| c.eq_ignore_ascii_case(&kw.chars().next().unwrap_or(' ')))
+    {
+        return None;
+    }
     let mut it = line.splitn(2, char::is_whitespace);
     let word = it.next()?;
-    if fold(word).to_lowercase() != kw {
+    if word.len() > 8 || fold(word).to_lowercase() != kw {
         return None;
     }
     let rest = it.next()?.trim_start();

@@ -6,12 +6,16 @@ use unicode_normalization::UnicodeNormalization;
 
 /// The NFC form of `s`, trimmed of surrounding whitespace.
 pub fn nfc(s: &str) -> String {
-    s.trim().nfc().collect()
+    nfc_keep(s.trim())
 }
 
-/// The NFC form of `s`, keeping surrounding whitespace (for full texts).
+/// The NFC form of `s`, keeping surrounding whitespace (for full texts). Text that is already
+/// NFC (nearly all of it) is copied without being decomposed and recomposed.
 pub fn nfc_keep(s: &str) -> String {
-    s.nfc().collect()
+    match unicode_normalization::is_nfc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => s.to_string(),
+        _ => s.nfc().collect(),
+    }
 }
 
 /// Removes every diacritic (tone and vowel marks) and maps `đ`/`Đ` to `d`/`D`.

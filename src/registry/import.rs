@@ -165,6 +165,7 @@ impl<R: BufRead> LineReader<R> {
 }
 
 /// Validated document ready to be written.
+#[derive(Clone)]
 pub struct DocumentDraft {
     pub row: NewDocument,
     pub structure: Structure,
@@ -292,15 +293,31 @@ pub struct Importer {
     documents: HashMap<(i64, String), i64>,
     /// Documents seen in this run: (authority, number key) → (line, fingerprint).
     seen: HashMap<(i64, String), (usize, u64)>,
+    /// Cache keys added during the current batch, undone if the batch rolls back.
+    journal: Vec<(i64, String)>,
 }
 
 fn fingerprint(rec: &DocumentRecord) -> u64 {
     let mut h = DefaultHasher::new();
-    serde_json::to_string(rec).unwrap_or_default().hash(&mut h);
+    rec.hash(&mut h);
     h.finish()
 }
 
 impl Importer {
+    fn remember(&mut self, key: (i64, String), id: i64) {
+        if self.documents.insert(key.clone(), id).is_none() {
+            self.journal.push(key);
+        }
+    }
+
+    fn rollback_journal(&mut self) {
+        for key in self.journal.drain(..) {
+            self.documents.remove(&key);
+            self.seen.remove(&key);
+        }
+        self.authorities.clear();
+    }
+
     fn authority_id(&mut self, db: &mut Db<'_>, code: &str) -> Result<i64, RecordError> {
         let code = nfc(code);
         if let Some(id) = self.authorities.get(&code) {
@@ -325,7 +342,7 @@ impl Importer {
         }
         match queries::document_id_by_key(db, authority, &key.1)? {
             Some(id) => {
-                self.documents.insert(key, id);
+                self.remember(key, id);
                 Ok(id)
             }
             None => invalid(format!(
@@ -338,13 +355,9 @@ impl Importer {
 
     /// Validates and writes one record. The caller runs it in a savepoint; the caches are only
     /// filled by records that were written, and are forgotten if the savepoint rolls back.
-    pub fn apply(
-        &mut self,
-        db: &mut Db<'_>,
-        line: usize,
-        rec: &Record,
-    ) -> Result<Outcome, RecordError> {
-        match rec {
+    pub fn apply(&mut self, db: &mut Db<'_>, item: &mut Item) -> Result<Outcome, RecordError> {
+        let line = item.line;
+        match &item.record {
             Record::Unit(u) => apply_unit(db, u),
             Record::Succession(s) => apply_succession(db, s),
             Record::Authority(a) => {
@@ -352,7 +365,7 @@ impl Importer {
                 self.authorities.remove(&nfc(&a.code));
                 Ok(out)
             }
-            Record::Document(d) => self.apply_document(db, line, d),
+            Record::Document(d) => self.apply_document(db, line, d, item.draft.take()),
             Record::Effect(e) => self.apply_effect(db, e),
         }
     }
@@ -362,9 +375,15 @@ impl Importer {
         db: &mut Db<'_>,
         line: usize,
         rec: &DocumentRecord,
+        prepared: Option<Result<DocumentDraft, String>>,
     ) -> Result<Outcome, RecordError> {
         let authority_id = self.authority_id(db, &rec.authority)?;
-        let draft = validate_document(authority_id, rec)?;
+        let mut draft = match prepared {
+            Some(Ok(d)) => d,
+            Some(Err(m)) => return invalid(m),
+            None => validate_document(0, rec)?,
+        };
+        draft.row.authority_id = authority_id;
         let key = (authority_id, draft.row.number_key.clone());
         let fp = fingerprint(rec);
         if let Some((first, other)) = self.seen.get(&key) {
@@ -379,7 +398,7 @@ impl Importer {
             None => {
                 let id = queries::insert_document(db, &draft.row)?;
                 queries::insert_provisions(db, &provision_rows(id, &draft.structure))?;
-                self.documents.insert(key.clone(), id);
+                self.remember(key.clone(), id);
                 Outcome::Created
             }
             Some(existing) => {
@@ -422,7 +441,9 @@ impl Importer {
                 }
             }
         };
-        self.seen.insert(key, (line, fp));
+        if self.seen.insert(key.clone(), (line, fp)).is_none() {
+            self.journal.push(key);
+        }
         Ok(outcome)
     }
 
@@ -655,26 +676,50 @@ pub fn parse_line(raw: RawLine) -> Result<Option<Record>, String> {
     })
 }
 
-/// Imports a JSON Lines stream; `name` is used in error reports.
-pub fn import_reader<R: BufRead>(
-    pool: &DbPool,
-    name: &str,
-    reader: R,
-    progress: Option<&indicatif::ProgressBar>,
-) -> Result<ImportReport, DbError> {
+/// A parsed line; documents carry their validated draft, computed off the writer's thread.
+pub struct Item {
+    pub line: usize,
+    pub record: Record,
+    pub draft: Option<Result<DocumentDraft, String>>,
+}
+
+impl Item {
+    /// Does the pure part of the validation (numbers, dates, NFC, structure) up front.
+    pub fn prepare(line: usize, record: Record) -> Item {
+        let draft = match &record {
+            Record::Document(d) => Some(validate_document(0, d).map_err(|e| e.to_string())),
+            _ => None,
+        };
+        Item {
+            line,
+            record,
+            draft,
+        }
+    }
+}
+
+struct Chunk {
+    items: Vec<Item>,
+    errors: Vec<LineError>,
+    bytes_read: u64,
+}
+
+/// Reads, parses and prepares lines in batches (runs on its own thread).
+fn read_chunks<R: BufRead>(reader: R, name: &str, tx: std::sync::mpsc::SyncSender<Chunk>) {
     let mut lines = LineReader::new(reader, MAX_LINE);
-    let mut importer = Importer::default();
-    let mut report = ImportReport::default();
-    let mut conn = pool.get()?;
     let mut done = false;
     while !done {
-        let mut batch: Vec<(usize, Record)> = Vec::with_capacity(BATCH);
-        while batch.len() < BATCH {
+        let mut chunk = Chunk {
+            items: Vec::with_capacity(BATCH),
+            errors: Vec::new(),
+            bytes_read: 0,
+        };
+        while chunk.items.len() < BATCH {
             match lines.next_line() {
                 Ok(Some((n, raw))) => match parse_line(raw) {
-                    Ok(Some(r)) => batch.push((n, r)),
+                    Ok(Some(r)) => chunk.items.push(Item::prepare(n, r)),
                     Ok(None) => {}
-                    Err(message) => report.errors.push(LineError {
+                    Err(message) => chunk.errors.push(LineError {
                         file: name.into(),
                         line: n,
                         message,
@@ -685,7 +730,7 @@ pub fn import_reader<R: BufRead>(
                     break;
                 }
                 Err(e) => {
-                    report.errors.push(LineError {
+                    chunk.errors.push(LineError {
                         file: name.into(),
                         line: lines.line + 1,
                         message: format!("không đọc được tệp: {e}"),
@@ -695,63 +740,127 @@ pub fn import_reader<R: BufRead>(
                 }
             }
         }
-        let part = write_batch(&mut conn, &mut importer, name, &batch)?;
-        report.merge(part);
-        if let Some(pb) = progress {
-            pb.set_position(lines.bytes_read);
+        chunk.bytes_read = lines.bytes_read;
+        if tx.send(chunk).is_err() {
+            // The writer stopped (a database error); nothing more to read.
+            return;
         }
     }
+}
+
+/// Imports a JSON Lines stream; `name` is used in error reports. One thread reads, parses and
+/// prepares the next batch while this one writes the current batch.
+pub fn import_reader<R: BufRead + Send>(
+    pool: &DbPool,
+    name: &str,
+    reader: R,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<ImportReport, DbError> {
+    let mut importer = Importer::default();
+    let mut report = ImportReport::default();
+    let mut conn = pool.get()?;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(2);
+    let result = std::thread::scope(|scope| -> Result<(), DbError> {
+        scope.spawn(move || read_chunks(reader, name, tx));
+        for chunk in rx {
+            report.errors.extend(chunk.errors);
+            let mut items = chunk.items;
+            report.merge(write_batch(&mut conn, &mut importer, name, &mut items)?);
+            if let Some(pb) = progress {
+                pb.set_position(chunk.bytes_read);
+            }
+        }
+        Ok(())
+    });
+    result?;
+    report.errors.sort_by_key(|e| e.line);
     Ok(report)
 }
 
-/// Writes one batch in one transaction, each record in its own savepoint.
+/// Writes one batch in one transaction. Validation errors are found before a record writes
+/// anything, so the fast path needs no savepoint; if the database itself refuses a record, the
+/// batch is rolled back and written again with one savepoint per record, so that only that
+/// record is lost.
 pub fn write_batch(
     conn: &mut crate::db::Conn,
     importer: &mut Importer,
     name: &str,
-    batch: &[(usize, Record)],
+    batch: &mut [Item],
 ) -> Result<ImportReport, DbError> {
     if batch.is_empty() {
         return Ok(ImportReport::default());
     }
-    let saved_docs = importer.documents.clone();
-    let saved_seen_len = importer.seen.len();
-    let result = conn.write(|db| -> Result<ImportReport, DbError> {
+    match write_batch_with(conn, importer, name, batch, false) {
+        Err(BatchError::Retry) => match write_batch_with(conn, importer, name, batch, true) {
+            Ok(r) => Ok(r),
+            Err(BatchError::Db(e)) => Err(e),
+            Err(BatchError::Retry) => Err(DbError::Migration("import retry failed".into())),
+        },
+        Err(BatchError::Db(e)) => Err(e),
+        Ok(r) => Ok(r),
+    }
+}
+
+enum BatchError {
+    Retry,
+    Db(DbError),
+}
+
+impl From<diesel::result::Error> for BatchError {
+    fn from(e: diesel::result::Error) -> Self {
+        BatchError::Db(DbError::Query(e))
+    }
+}
+
+fn write_batch_with(
+    conn: &mut crate::db::Conn,
+    importer: &mut Importer,
+    name: &str,
+    batch: &mut [Item],
+    savepoints: bool,
+) -> Result<ImportReport, BatchError> {
+    importer.journal.clear();
+    let result = conn.write(|db| -> Result<ImportReport, BatchError> {
         let mut report = ImportReport::default();
-        for (n, rec) in batch {
-            let r = db.savepoint(|db| match importer.apply(db, *n, rec) {
+        for item in batch.iter_mut() {
+            let mut apply = |db: &mut Db<'_>| match importer.apply(db, item) {
                 Ok(o) => Ok(o),
                 Err(RecordError::Invalid(m)) => Err(SavepointAbort::Invalid(m)),
                 Err(RecordError::Db(e)) => Err(SavepointAbort::Db(e)),
-            });
+            };
+            let r = if savepoints {
+                db.savepoint(apply)
+            } else {
+                apply(db)
+            };
             match r {
                 Ok(o) => {
                     report.count(o);
-                    if o == Outcome::Created && matches!(rec, Record::Document(_)) {
+                    if o == Outcome::Created && matches!(item.record, Record::Document(_)) {
                         report.documents_created += 1;
                     }
                 }
                 Err(SavepointAbort::Invalid(message)) => report.errors.push(LineError {
                     file: name.into(),
-                    line: *n,
+                    line: item.line,
                     message,
                 }),
+                Err(SavepointAbort::Db(DbError::Query(_))) if !savepoints => {
+                    return Err(BatchError::Retry)
+                }
                 Err(SavepointAbort::Db(DbError::Query(e))) => report.errors.push(LineError {
                     file: name.into(),
-                    line: *n,
+                    line: item.line,
                     message: format!("cơ sở dữ liệu từ chối bản ghi: {e}"),
                 }),
-                Err(SavepointAbort::Db(e)) => return Err(e),
+                Err(SavepointAbort::Db(e)) => return Err(BatchError::Db(e)),
             }
         }
         Ok(report)
     });
     if result.is_err() {
         // The whole batch rolled back: forget what it cached.
-        importer.documents = saved_docs;
-        if importer.seen.len() != saved_seen_len {
-            importer.seen.clear();
-        }
+        importer.rollback_journal();
     }
     result
 }
@@ -826,7 +935,11 @@ pub fn import_records(
     let mut conn = pool.get()?;
     let mut importer = Importer::default();
     let mut report = ImportReport::default();
-    for chunk in records.chunks(BATCH) {
+    let mut items: Vec<Item> = records
+        .into_iter()
+        .map(|(n, r)| Item::prepare(n, r))
+        .collect();
+    for chunk in items.chunks_mut(BATCH) {
         report.merge(write_batch(&mut conn, &mut importer, name, chunk)?);
     }
     Ok(report)

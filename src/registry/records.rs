@@ -44,7 +44,7 @@ pub struct AuthorityRecord {
     pub unit: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DocumentRecord {
     pub authority: String,
     #[serde(rename = "type")]

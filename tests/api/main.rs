@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod bench;
 mod check;
 mod import;
 mod migrations;

@@ -133,11 +133,16 @@ db_test!(list_filters_and_pagination, |app| {
         numbers,
         ["03/2019/NQ-HĐND", "15/2018/NQ-HĐND", "20/2019/QĐ-UBND"]
     );
-    let (_, v) = app.get_json("/api/v1/documents?type=Quyết định").await;
+    let (_, v) = app
+        .get_json(&format!(
+            "/api/v1/documents?type={}",
+            vanban::web::public::urlencode("Quyết định")
+        ))
+        .await;
     assert_eq!(v["total"], 2);
     let (_, v) = app.get_json("/api/v1/documents?year=2019").await;
     assert_eq!(v["total"], 2);
-    let (_, v) = app.get_json("/api/v1/documents?q=nuoi tom").await;
+    let (_, v) = app.get_json("/api/v1/documents?q=nuoi%20tom").await;
     assert_eq!(v["total"], 1, "search without diacritics: {v}");
     let (_, v) = app.get_json("/api/v1/documents?q=15/2018/nq-hdnd").await;
     assert_eq!(v["total"], 1);

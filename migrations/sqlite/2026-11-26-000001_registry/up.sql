@@ -48,17 +48,16 @@ CREATE INDEX documents_issued ON documents (issued_on);
 CREATE INDEX documents_number_key ON documents (number_key);
 
 CREATE TABLE provisions (
-    id INTEGER PRIMARY KEY,
     document_id BIGINT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
     ordinal INTEGER NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('chuong', 'muc', 'dieu', 'khoan', 'diem')),
     label TEXT NOT NULL,
-    key TEXT NOT NULL,
     parent_key TEXT,
     heading TEXT NOT NULL,
     body TEXT NOT NULL,
-    UNIQUE (document_id, key)
-);
+    PRIMARY KEY (document_id, key)
+) WITHOUT ROWID;
 
 CREATE TABLE effects (
     id INTEGER PRIMARY KEY,
