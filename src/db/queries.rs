@@ -270,13 +270,26 @@ pub fn replace_provisions(db: &mut Db<'_>, document_id: i64, rows: &[NewProvisio
 
 pub fn insert_provisions(db: &mut Db<'_>, rows: &[NewProvision]) -> R<()> {
     match db {
-        // In-process: one cached prepared statement run per row beats preparing a new
-        // multi-row statement for every document.
+        // In-process: fixed-size batches keep a static query shape, so SQLite reuses one
+        // prepared statement instead of preparing a new multi-row statement per document.
         Db::Sqlite(c) => {
-            for row in rows {
-                diesel::insert_into(provisions::table)
-                    .values(row)
-                    .execute(&mut **c)?;
+            let mut rest = rows;
+            while rest.len() >= 16 {
+                let (head, tail) = rest.split_at(16);
+                if let Ok(batch) = <&[NewProvision; 16]>::try_from(head) {
+                    diesel::insert_into(provisions::table).values(batch).execute(&mut **c)?;
+                }
+                rest = tail;
+            }
+            while rest.len() >= 4 {
+                let (head, tail) = rest.split_at(4);
+                if let Ok(batch) = <&[NewProvision; 4]>::try_from(head) {
+                    diesel::insert_into(provisions::table).values(batch).execute(&mut **c)?;
+                }
+                rest = tail;
+            }
+            for row in rest {
+                diesel::insert_into(provisions::table).values(row).execute(&mut **c)?;
             }
         }
         // Over the network: few round trips; 1,000 rows stay under the bind-parameter limit.

@@ -56,11 +56,29 @@ pub fn templates() -> Result<&'static tera::Tera, AppError> {
     let t = T.get_or_init(|| {
         let mut t = tera::Tera::default();
         t.autoescape_on(vec![".html"]);
+        t.set_escape_fn(escape_html);
         t.add_raw_templates(TEMPLATES.iter().copied())
             .map_err(|e| format!("{e:?}"))?;
         Ok(t)
     });
     t.as_ref().map_err(|e| AppError::Internal(e.clone()))
+}
+
+/// Escapes text for HTML element content and quoted attributes. Unlike tera's default it
+/// leaves `/` alone, so document numbers (`15/2018/NQ-HĐND`) stay readable in the source.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Today in Vietnam (UTC+7): statuses change at local midnight.
