@@ -277,19 +277,25 @@ pub fn insert_provisions(db: &mut Db<'_>, rows: &[NewProvision]) -> R<()> {
             while rest.len() >= 16 {
                 let (head, tail) = rest.split_at(16);
                 if let Ok(batch) = <&[NewProvision; 16]>::try_from(head) {
-                    diesel::insert_into(provisions::table).values(batch).execute(&mut **c)?;
+                    diesel::insert_into(provisions::table)
+                        .values(batch)
+                        .execute(&mut **c)?;
                 }
                 rest = tail;
             }
             while rest.len() >= 4 {
                 let (head, tail) = rest.split_at(4);
                 if let Ok(batch) = <&[NewProvision; 4]>::try_from(head) {
-                    diesel::insert_into(provisions::table).values(batch).execute(&mut **c)?;
+                    diesel::insert_into(provisions::table)
+                        .values(batch)
+                        .execute(&mut **c)?;
                 }
                 rest = tail;
             }
             for row in rest {
-                diesel::insert_into(provisions::table).values(row).execute(&mut **c)?;
+                diesel::insert_into(provisions::table)
+                    .values(row)
+                    .execute(&mut **c)?;
             }
         }
         // Over the network: few round trips; 1,000 rows stay under the bind-parameter limit.
