@@ -242,6 +242,12 @@ pub struct NodeView {
     pub depth: usize,
     pub status: Option<StatusView>,
     pub url: String,
+    /// The node's own status, also where it equals its parent's (not shown in the full text).
+    #[serde(skip)]
+    pub own_status: Option<Status>,
+    /// Chapter and section keys around the node's article.
+    #[serde(skip)]
+    pub containers: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -286,6 +292,9 @@ pub struct DocumentPage {
     pub nodes: Vec<NodeView>,
     pub effects_received: Vec<EffectView>,
     pub effects_made: Vec<EffectView>,
+    /// The document's status (for callers that need the value, not its view).
+    #[serde(skip)]
+    pub status_code: Status,
 }
 
 fn link(db: &mut Db<'_>, cache: &mut HashMap<i64, DocLink>, id: i64) -> Result<DocLink, AppError> {
@@ -402,6 +411,8 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
             depth,
             status: shown.map(StatusView::from),
             url: format!("/documents/{id}/{}", p.key),
+            own_status: status,
+            containers,
         });
     }
 
@@ -457,6 +468,7 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
         nodes,
         effects_received: received,
         effects_made: made,
+        status_code: report.status,
     })
 }
 
@@ -526,16 +538,8 @@ pub fn provision_page(
         .filter(|n| n.key.starts_with(&prefix))
         .collect();
     let node = nodes.swap_remove(pos);
-    // The provision's own status (not only when it differs from its parent's).
-    let graph = StatusGraph::load_around(db, id)?;
-    let facts = graph.facts(id, date).ok_or_else(missing)?;
-    let article = key.split('/').next().unwrap_or_default();
-    let containers = queries::provisions_of(db, id)?
-        .into_iter()
-        .find(|p| p.key == article)
-        .map(|p| containers_of(p.parent_key.as_deref()))
-        .unwrap_or_default();
-    let status = article_status(&facts, key, &containers, date).status;
+    let status = node.own_status.unwrap_or(page.status_code);
+    let containers = node.containers.clone();
     let effects = page
         .effects_received
         .into_iter()
