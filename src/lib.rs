@@ -9,5 +9,6 @@ pub mod domain;
 pub mod error;
 pub mod registry;
 pub mod routes;
+pub mod search;
 pub mod startup;
 pub mod web;

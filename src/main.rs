@@ -72,6 +72,18 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Search relevance on ALQAC-format data (article scope): R@1/5/10/20 and MRR@10
+    EvalSearch {
+        /// Law files (ALQAC format, with law-metadata.csv beside them)
+        #[arg(long, required = true, num_args = 1..)]
+        laws: Vec<PathBuf>,
+        /// Questions file (ALQAC format)
+        #[arg(long)]
+        questions: PathBuf,
+        /// Working directory for the temporary database
+        #[arg(long, default_value = "/var/tmp/vanban-eval")]
+        dir: PathBuf,
+    },
     /// Benchmarks: import throughput and status query latency (see BENCHMARKS.md)
     Bench {
         #[arg(long, default_value_t = 100_000)]
@@ -232,6 +244,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
             };
             vanban::bench::generate(documents, seed, &mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::EvalSearch {
+            laws,
+            questions,
+            dir,
+        } => {
+            let r = vanban::search::eval::run(&laws, &questions, &dir)?;
+            println!(
+                "questions: {}, documents indexed: {}",
+                r.questions, r.documents
+            );
+            for (k, v) in r.recall {
+                println!("R@{k:<3} {v:.3}");
+            }
+            println!("MRR@10 {:.3}", r.mrr10);
+            println!(
+                "query p50 {:.2} ms, p99 {:.2} ms (in process)",
+                r.p50.as_secs_f64() * 1000.0,
+                r.p99.as_secs_f64() * 1000.0
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench {

@@ -237,6 +237,20 @@ pub fn provisions_of(db: &mut Db<'_>, document_id: i64) -> R<Vec<Provision>> {
         .load(c))?)
 }
 
+/// Provisions of several documents, each document's in order.
+pub fn provisions_of_many(db: &mut Db<'_>, document_ids: &[i64]) -> R<Vec<Provision>> {
+    let mut out = Vec::new();
+    for chunk in document_ids.chunks(500) {
+        let part: Vec<Provision> = with_db!(db, c => provisions::table
+            .filter(provisions::document_id.eq_any(chunk))
+            .order((provisions::document_id, provisions::ordinal))
+            .select(Provision::as_select())
+            .load(c))?;
+        out.extend(part);
+    }
+    Ok(out)
+}
+
 pub fn provision_keys_of(db: &mut Db<'_>, document_id: i64) -> R<Vec<String>> {
     Ok(with_db!(db, c => provisions::table
         .filter(provisions::document_id.eq(document_id))

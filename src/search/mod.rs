@@ -1,0 +1,7 @@
+//! Vietnamese full-text search over the registry (tantivy): analysis, index, queries.
+
+pub mod analyzer;
+pub mod build;
+pub mod eval;
+pub mod index;
+pub mod query;

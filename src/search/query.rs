@@ -1,0 +1,519 @@
+//! Turning a reader's words into a tantivy query, and running it with filters, facets, sorting
+//! and snippets.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+
+use super::analyzer::{analyze, canonical_syllable, folded_syllable, Mode, STOP_WORDS};
+use super::index::Fields;
+use crate::domain::number::DocumentNumber;
+use crate::domain::text::fold_upper;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Documents,
+    Articles,
+    Procedures,
+}
+
+impl Scope {
+    pub fn kind(self) -> &'static str {
+        match self {
+            Scope::Documents => "document",
+            Scope::Articles => "article",
+            Scope::Procedures => "procedure",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Relevance,
+    Newest,
+}
+
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub q: String,
+    pub scope: Scope,
+    pub doc_type: Option<String>,
+    /// Authority and the authorities it took over.
+    pub authority_ids: Option<Vec<i64>>,
+    pub status: Option<String>,
+    pub year_from: Option<u64>,
+    pub year_to: Option<u64>,
+    pub sort: Sort,
+    pub offset: usize,
+    pub limit: usize,
+    pub facets: bool,
+    pub snippets: bool,
+}
+
+impl Params {
+    pub fn new(q: &str, scope: Scope) -> Params {
+        Params {
+            q: q.to_string(),
+            scope,
+            doc_type: None,
+            authority_ids: None,
+            status: None,
+            year_from: None,
+            year_to: None,
+            sort: Sort::Relevance,
+            offset: 0,
+            limit: 10,
+            facets: false,
+            snippets: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleHit {
+    pub key: String,
+    pub number: String,
+    pub heading: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub kind: String,
+    pub document_id: i64,
+    pub number: String,
+    pub title: String,
+    pub authority: String,
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    pub status: String,
+    pub issued_on: String,
+    pub article: Option<ArticleHit>,
+    pub score: f32,
+    pub snippet: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: BTreeMap<String, Vec<FacetCount>>,
+}
+
+fn stop_sets() -> &'static (HashSet<String>, HashSet<String>) {
+    static S: OnceLock<(HashSet<String>, HashSet<String>)> = OnceLock::new();
+    S.get_or_init(|| {
+        (
+            STOP_WORDS.iter().map(|w| canonical_syllable(w)).collect(),
+            STOP_WORDS.iter().map(|w| folded_syllable(w)).collect(),
+        )
+    })
+}
+
+/// Number terms found in the query: a whole number in any case or diacritics, or `NQ 15/2018`,
+/// `15/2018`, `NQ 15 2018`.
+pub fn number_terms(q: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(n) = DocumentNumber::parse(q) {
+        if q.contains('/') {
+            out.push(n.key());
+        }
+    }
+    let words: Vec<String> = q
+        .split_whitespace()
+        .map(|w| fold_upper(w.trim_matches(|c: char| ",.;:()\"'".contains(c))))
+        .collect();
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let year = |s: &str| s.len() == 4 && digits(s);
+    // A symbol written before the number: `NQ 15/2018`; short, so "QUYẾT 15/2018" is not one.
+    let symbol_before = |i: usize| -> Option<&String> {
+        let p = words.get(i.checked_sub(1)?)?;
+        (p.len() <= 4 && p.chars().all(|c| c.is_ascii_alphabetic())).then_some(p)
+    };
+    for (i, w) in words.iter().enumerate() {
+        if w.contains('/') {
+            if let Ok(n) = DocumentNumber::parse(w) {
+                out.push(n.key());
+                continue;
+            }
+            let parts: Vec<&str> = w.split('/').collect();
+            if parts.len() == 2 && digits(parts[0]) && year(parts[1]) {
+                if let Some(sym) = symbol_before(i) {
+                    out.push(format!("{w}/{sym}"));
+                }
+                out.push(w.clone());
+            }
+        } else if digits(w) && words.get(i + 1).is_some_and(|y| year(y)) {
+            let both = format!("{w}/{}", words[i + 1]);
+            if let Some(sym) = symbol_before(i) {
+                out.push(format!("{both}/{sym}"));
+            }
+        }
+    }
+    out.dedup();
+    out
+}
+
+/// Articles a query names: `Điều 22`, `điều 10` → `dieu-22`, `dieu-10`.
+pub fn article_refs(q: &str) -> Vec<String> {
+    let words: Vec<String> = q
+        .split_whitespace()
+        .map(|w| crate::domain::text::fold(&w.to_lowercase()))
+        .collect();
+    let mut out = Vec::new();
+    for w in words.windows(2) {
+        let n = w[1].trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+        if w[0] == "dieu" && !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) {
+            out.push(format!("dieu-{n}"));
+        }
+    }
+    out
+}
+
+fn term_query(field: tantivy::schema::Field, text: &str, boost: f32) -> Box<dyn Query> {
+    let q = TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    );
+    Box::new(BoostQuery::new(Box::new(q), boost))
+}
+
+/// Weights of the query's parts, measured with `vanban eval-search` on the ALQAC development
+/// questions (BENCHMARKS.md): exact syllables count most, folded ones a little less (they also
+/// match words that differ only by marks), syllable pairs carry the phrase evidence.
+struct Weights {
+    body_exact: f32,
+    title_exact: f32,
+    body_folded: f32,
+    title_folded: f32,
+    pairs_exact: f32,
+    pairs_folded: f32,
+    heading_exact: f32,
+    heading_folded: f32,
+    heading_pairs: f32,
+    article_named: f32,
+    definitions: f32,
+    number: f32,
+}
+
+const W: Weights = Weights {
+    body_exact: 1.0,
+    title_exact: 0.3,
+    body_folded: 0.7,
+    title_folded: 0.2,
+    pairs_exact: 1.5,
+    pairs_folded: 1.0,
+    heading_exact: 0.5,
+    heading_folded: 0.3,
+    heading_pairs: 0.5,
+    article_named: 5.0,
+    definitions: 3.0,
+    number: 40.0,
+};
+
+/// The relevance part of a query (no filters); `None` when the words give no term.
+pub fn text_query(f: &Fields, q: &str) -> Option<Box<dyn Query>> {
+    let (stop_exact, stop_fold) = stop_sets();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut add = |field: tantivy::schema::Field,
+                   text: String,
+                   boost: f32,
+                   clauses: &mut Vec<(Occur, Box<dyn Query>)>| {
+        if seen.insert((field, text.clone())) {
+            clauses.push((Occur::Should, term_query(field, &text, boost)));
+        }
+    };
+    let exact = analyze(q, Mode::Exact);
+    let folded = analyze(q, Mode::Folded);
+    let content_words = exact
+        .iter()
+        .filter(|t| !stop_exact.contains(&t.text))
+        .count();
+    for t in &exact {
+        if content_words == 0 || !stop_exact.contains(&t.text) {
+            add(f.body[0], t.text.clone(), W.body_exact, &mut clauses);
+            add(
+                f.heading_idx[0],
+                t.text.clone(),
+                W.heading_exact,
+                &mut clauses,
+            );
+            add(f.title_idx[0], t.text.clone(), W.title_exact, &mut clauses);
+        }
+    }
+    for t in &folded {
+        if content_words == 0 || !stop_fold.contains(&t.text) {
+            add(f.body[1], t.text.clone(), W.body_folded, &mut clauses);
+            add(
+                f.heading_idx[1],
+                t.text.clone(),
+                W.heading_folded,
+                &mut clauses,
+            );
+            add(f.title_idx[1], t.text.clone(), W.title_folded, &mut clauses);
+        }
+    }
+    for t in analyze(q, Mode::ExactPairs) {
+        add(
+            f.heading_idx[2],
+            t.text.clone(),
+            W.heading_pairs,
+            &mut clauses,
+        );
+        add(f.body[2], t.text, W.pairs_exact, &mut clauses);
+    }
+    for t in analyze(q, Mode::FoldedPairs) {
+        add(f.body[3], t.text, W.pairs_folded, &mut clauses);
+    }
+    // "Điều 22" in a question names the article.
+    for key in article_refs(q) {
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.article_key, &key),
+                    IndexRecordOption::Basic,
+                )),
+                W.article_named,
+            )),
+        ));
+    }
+    // A question asking what a term means is answered by the article defining terms.
+    let folded_q = crate::domain::text::fold(&q.to_lowercase());
+    if ["dinh nghia", "duoc hieu", "giai thich"]
+        .iter()
+        .any(|w| folded_q.contains(w))
+    {
+        for w in ["giải_thích", "thích_từ", "từ_ngữ", "khái_niệm"] {
+            add(f.heading_idx[2], w.to_string(), W.definitions, &mut clauses);
+        }
+    }
+    for n in number_terms(q) {
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.number_key, &n),
+                    IndexRecordOption::Basic,
+                )),
+                W.number,
+            )),
+        ));
+    }
+    if clauses.is_empty() {
+        return None;
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+fn filters(f: &Fields, p: &Params) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut v: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Must,
+        Box::new(TermQuery::new(
+            Term::from_field_text(f.kind, p.scope.kind()),
+            IndexRecordOption::Basic,
+        )),
+    )];
+    if let Some(t) = &p.doc_type {
+        v.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.doc_type, t),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    if let Some(s) = &p.status {
+        v.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.status, s),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    if let Some(ids) = &p.authority_ids {
+        let any: Vec<(Occur, Box<dyn Query>)> = ids
+            .iter()
+            .map(|id| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_u64(f.authority_id, u64::try_from(*id).unwrap_or_default()),
+                    IndexRecordOption::Basic,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        v.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    }
+    if p.year_from.is_some() || p.year_to.is_some() {
+        let lo = Term::from_field_u64(f.year, p.year_from.unwrap_or(0));
+        let hi = Term::from_field_u64(f.year, p.year_to.unwrap_or(u64::MAX));
+        v.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                std::ops::Bound::Included(lo),
+                std::ops::Bound::Included(hi),
+            )),
+        ));
+    }
+    v
+}
+
+fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+pub fn search(searcher: &Searcher, f: &Fields, p: &Params) -> tantivy::Result<Results> {
+    let text = text_query(f, &p.q);
+    let mut clauses = filters(f, p);
+    let relevance = text.is_some() && p.sort == Sort::Relevance;
+    match &text {
+        Some(t) => clauses.push((Occur::Must, t.box_clone())),
+        None => clauses.push((Occur::Must, Box::new(AllQuery))),
+    }
+    let query = BooleanQuery::new(clauses);
+    let mut facet_collector = FacetCollector::for_field("facets");
+    for root in ["/type", "/status", "/authority", "/year"] {
+        facet_collector.add_facet(root);
+    }
+    let limit = p.limit.max(1);
+    let (addresses, total, facet_counts): (
+        Vec<(f32, DocAddress)>,
+        usize,
+        Option<tantivy::collector::FacetCounts>,
+    ) = if relevance {
+        let top = TopDocs::with_limit(limit).and_offset(p.offset);
+        if p.facets {
+            let (hits, count, facets) = searcher.search(&query, &(top, Count, facet_collector))?;
+            (hits, count, Some(facets))
+        } else {
+            let (hits, count) = searcher.search(&query, &(top, Count))?;
+            (hits, count, None)
+        }
+    } else {
+        let top = TopDocs::with_limit(limit)
+            .and_offset(p.offset)
+            .order_by_fast_field::<i64>("issued_on", Order::Desc);
+        let (hits, count, facets) = if p.facets {
+            let (h, c, fc) = searcher.search(&query, &(top, Count, facet_collector))?;
+            (h, c, Some(fc))
+        } else {
+            let (h, c) = searcher.search(&query, &(top, Count))?;
+            (h, c, None)
+        };
+        (
+            hits.into_iter().map(|(_, a)| (0.0, a)).collect(),
+            count,
+            facets,
+        )
+    };
+    let snippet_gen = match (&text, p.snippets) {
+        (Some(t), true) => {
+            let mut g = SnippetGenerator::create(searcher, &**t, f.body[1])?;
+            g.set_max_num_chars(240);
+            Some(g)
+        }
+        _ => None,
+    };
+    let mut hits = Vec::with_capacity(addresses.len());
+    for (score, addr) in addresses {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let body = text_of(&doc, f.text);
+        let snippet = match &snippet_gen {
+            Some(g) => {
+                let mut s = g.snippet(&body);
+                s.set_snippet_prefix_postfix("<mark>", "</mark>");
+                if s.fragment().is_empty() {
+                    crate::web::escape_html(&body.chars().take(240).collect::<String>())
+                } else {
+                    s.to_html()
+                }
+            }
+            None => String::new(),
+        };
+        let key = text_of(&doc, f.article_key);
+        let days = doc
+            .get_first(f.issued_on)
+            .and_then(|v| v.as_i64())
+            .unwrap_or_default();
+        let issued_on =
+            chrono::NaiveDate::from_num_days_from_ce_opt(i32::try_from(days).unwrap_or_default())
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default();
+        hits.push(Hit {
+            kind: text_of(&doc, f.kind),
+            document_id: doc
+                .get_first(f.doc_id)
+                .and_then(|v| v.as_u64())
+                .and_then(|v| i64::try_from(v).ok())
+                .unwrap_or_default(),
+            number: text_of(&doc, f.number),
+            title: text_of(&doc, f.title),
+            authority: text_of(&doc, f.authority),
+            doc_type: text_of(&doc, f.doc_type),
+            status: text_of(&doc, f.status),
+            issued_on,
+            article: (!key.is_empty()).then(|| ArticleHit {
+                key,
+                number: text_of(&doc, f.article_label),
+                heading: text_of(&doc, f.heading),
+            }),
+            score,
+            snippet,
+        });
+    }
+    let mut facets = BTreeMap::new();
+    if let Some(fc) = facet_counts {
+        for root in ["type", "status", "authority", "year"] {
+            let mut v: Vec<FacetCount> = fc
+                .get(&format!("/{root}"))
+                .map(|(facet, count)| FacetCount {
+                    value: facet
+                        .to_path()
+                        .last()
+                        .map(|s| s.to_string())
+                        .unwrap_or_default(),
+                    count,
+                })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+            facets.insert(root.to_string(), v);
+        }
+    }
+    Ok(Results {
+        total,
+        hits,
+        facets,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_any_shape() {
+        assert_eq!(number_terms("15/2018/NQ-HĐND"), ["15/2018/NQ-HDND"]);
+        assert_eq!(number_terms("15/2018/nq-hdnd"), ["15/2018/NQ-HDND"]);
+        assert_eq!(number_terms("NQ 15/2018"), ["15/2018/NQ", "15/2018"]);
+        assert_eq!(number_terms("NQ 15 2018"), ["15/2018/NQ"]);
+        assert_eq!(number_terms("nghị quyết 15/2018 về thủy sản"), ["15/2018"]);
+        assert!(number_terms("quyền dân sự").is_empty());
+    }
+}
