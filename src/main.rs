@@ -150,7 +150,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     tracing::info!(records = report.created, "sample data loaded");
                 }
             }
-            let app = vanban::startup::Application::build(pool, &config.bind)?;
+            let clock: vanban::search::service::Clock = std::sync::Arc::new(vanban::web::today);
+            let search = std::sync::Arc::new(vanban::search::service::SearchService::open(
+                &config.index_dir,
+                clock,
+            )?);
+            let n = search.catch_up(&pool)?;
+            tracing::info!(index = %config.index_dir.display(), applied = search.applied(), rows = n, "search index ready");
+            search.spawn_indexer(pool.clone(), std::time::Duration::from_millis(500));
+            let app = vanban::startup::Application::build(pool, search, &config.bind)?;
             tracing::info!(
                 "vanban listening on http://{}:{}",
                 config.bind.rsplit_once(':').map_or("127.0.0.1", |b| b.0),

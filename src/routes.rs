@@ -16,6 +16,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/authorities/{id}", web::get().to(pages::public::authority))
         .route("/units", web::get().to(pages::public::units))
         .route("/units/{code}", web::get().to(pages::public::unit))
+        .route("/search", web::get().to(pages::search::page))
+        .route("/api/v1/search", web::get().to(pages::search::api))
         .route("/static/vanban.css", web::get().to(pages::stylesheet))
         .route("/api/v1/documents", web::get().to(api::documents))
         .route("/api/v1/documents/{id}", web::get().to(api::document))

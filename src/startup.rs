@@ -6,7 +6,10 @@ use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, Logger};
 use actix_web::HttpServer;
 
+use std::sync::Arc;
+
 use crate::db::DbPool;
+use crate::search::service::SearchService;
 use crate::web::AppState;
 
 /// Headers every response carries.
@@ -46,10 +49,17 @@ pub struct Application {
 }
 
 impl Application {
-    pub fn build(pool: DbPool, bind: &str) -> std::io::Result<Application> {
+    pub fn build(
+        pool: DbPool,
+        search: Arc<SearchService>,
+        bind: &str,
+    ) -> std::io::Result<Application> {
         let listener = TcpListener::bind(bind)?;
         let port = listener.local_addr()?.port();
-        let state = AppState { pool };
+        let state = AppState {
+            pool,
+            search: Some(search),
+        };
         let server = HttpServer::new(move || {
             vanban_app!(state.clone())
                 .wrap(Compress::default())

@@ -67,7 +67,7 @@ struct SqlitePragmas;
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
         conn.batch_execute(
-            "PRAGMA busy_timeout = 10000; PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;",
+            "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;",
         )
         .map_err(diesel::r2d2::Error::QueryError)
     }
@@ -153,6 +153,14 @@ impl DbPool {
     pub fn connect(url: &str, max_size: u32) -> Result<DbPool, DbError> {
         match Backend::from_url(url)? {
             Backend::Sqlite(path) => {
+                // Page size and WAL are properties of the file: set them once, before the pool
+                // opens connections in parallel (they would race for the lock).
+                {
+                    use diesel::Connection as _;
+                    let mut c = SqliteConnection::establish(&path)
+                        .map_err(|e| DbError::Url(format!("{url}: {e}")))?;
+                    c.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;")?;
+                }
                 let pool = Pool::builder()
                     .max_size(max_size)
                     .connection_timeout(Duration::from_secs(30))

@@ -375,3 +375,57 @@ pub fn update_effect(db: &mut Db<'_>, id: i64, e: &NewEffect) -> R<()> {
     with_db!(db, c => diesel::update(effects::table.find(id)).set(e).execute(c))?;
     Ok(())
 }
+
+// ---- outbox --------------------------------------------------------------------------------
+
+/// Appends an outbox row in the caller's transaction.
+pub fn append_outbox(db: &mut Db<'_>, entity: &str, entity_id: i64) -> R<()> {
+    with_db!(db, c => diesel::insert_into(outbox::table)
+        .values((outbox::entity.eq(entity), outbox::entity_id.eq(entity_id)))
+        .execute(c))?;
+    Ok(())
+}
+
+/// Outbox rows after `after`, oldest first: (id, entity, entity id).
+pub fn outbox_after(db: &mut Db<'_>, after: i64, limit: i64) -> R<Vec<(i64, String, i64)>> {
+    Ok(with_db!(db, c => outbox::table
+        .filter(outbox::id.gt(after))
+        .order(outbox::id)
+        .limit(limit)
+        .select((outbox::id, outbox::entity, outbox::entity_id))
+        .load(c))?)
+}
+
+pub fn outbox_max(db: &mut Db<'_>) -> R<i64> {
+    let m: Option<i64> =
+        with_db!(db, c => outbox::table.select(diesel::dsl::max(outbox::id)).first(c))?;
+    Ok(m.unwrap_or(0))
+}
+
+/// Documents that detail or implement `target` (their status follows its).
+pub fn implementing(db: &mut Db<'_>, target: i64) -> R<Vec<i64>> {
+    Ok(with_db!(db, c => effects::table
+        .filter(effects::target_id.eq(target))
+        .filter(effects::kind.eq("implements"))
+        .select(effects::acting_id)
+        .load(c))?)
+}
+
+pub fn document_ids_of_authority(db: &mut Db<'_>, authority: i64) -> R<Vec<i64>> {
+    Ok(with_db!(db, c => documents::table
+        .filter(documents::authority_id.eq(authority))
+        .select(documents::id)
+        .load(c))?)
+}
+
+pub fn documents_by_ids(db: &mut Db<'_>, ids: &[i64]) -> R<Vec<Document>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let part: Vec<Document> = with_db!(db, c => documents::table
+            .filter(documents::id.eq_any(chunk))
+            .select(Document::as_select())
+            .load(c))?;
+        out.extend(part);
+    }
+    Ok(out)
+}

@@ -80,6 +80,15 @@ diesel::joinable!(authorities -> units (unit_id));
 diesel::joinable!(documents -> authorities (authority_id));
 diesel::joinable!(provisions -> documents (document_id));
 
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        entity -> Text,
+        entity_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     unit_successions,
@@ -87,4 +96,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     documents,
     provisions,
     effects,
+    outbox,
 );

@@ -398,6 +398,7 @@ impl Importer {
             None => {
                 let id = queries::insert_document(db, &draft.row)?;
                 queries::insert_provisions(db, &provision_rows(id, &draft.structure))?;
+                queries::append_outbox(db, "document", id)?;
                 self.remember(key.clone(), id);
                 Outcome::Created
             }
@@ -437,6 +438,7 @@ impl Importer {
                         )?;
                     }
                     queries::update_document(db, existing.id, &draft.row)?;
+                    queries::append_outbox(db, "document", existing.id)?;
                     Outcome::Updated
                 }
             }
@@ -513,11 +515,13 @@ impl Importer {
         )? {
             None => {
                 queries::insert_effect(db, &row)?;
+                queries::append_outbox(db, "document", target)?;
                 Ok(Outcome::Created)
             }
             Some(e) if e.until_on == row.until_on && e.note == row.note => Ok(Outcome::Unchanged),
             Some(e) => {
                 queries::update_effect(db, e.id, &row)?;
+                queries::append_outbox(db, "document", target)?;
                 Ok(Outcome::Updated)
             }
         }
@@ -638,6 +642,7 @@ fn apply_authority(db: &mut Db<'_>, a: &AuthorityRecord) -> Result<Outcome, Reco
         }
         Some(e) => {
             queries::update_authority(db, e.id, &row)?;
+            queries::append_outbox(db, "authority", e.id)?;
             Ok(Outcome::Updated)
         }
     }

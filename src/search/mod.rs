@@ -5,3 +5,4 @@ pub mod build;
 pub mod eval;
 pub mod index;
 pub mod query;
+pub mod service;

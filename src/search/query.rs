@@ -517,3 +517,41 @@ mod tests {
         assert!(number_terms("quyền dân sự").is_empty());
     }
 }
+
+#[cfg(test)]
+mod browse_tests {
+    use super::*;
+
+    #[test]
+    fn browse_mode_sorts_by_date() {
+        let (index, f) = crate::search::index::in_memory();
+        let mut w = index.writer(15_000_000).unwrap();
+        for (id, day) in [(1, "2020-01-01"), (2, "2022-01-01")] {
+            let unit = crate::search::index::Unit {
+                kind: "document",
+                doc_id: id,
+                article: None,
+                number: "1/2020/QĐ-UBND",
+                number_keys: &[],
+                title: "Quy định",
+                text: "Điều 1. A",
+                doc_type: "Quyết định",
+                status: "con-hieu-luc",
+                authority_id: 1,
+                authority: "UBND",
+                issued_on: chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap(),
+            };
+            w.add_document(crate::search::index::to_document(&f, &unit))
+                .unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let mut p = Params::new("", Scope::Documents);
+        p.facets = true;
+        let r = search(&searcher, &f, &p).unwrap();
+        assert_eq!(
+            r.hits.iter().map(|h| h.document_id).collect::<Vec<_>>(),
+            [2, 1]
+        );
+    }
+}

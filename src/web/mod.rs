@@ -2,6 +2,7 @@
 //! so that one file runs anywhere, with no CDN.
 
 pub mod public;
+pub mod search;
 pub mod view;
 
 use std::sync::OnceLock;
@@ -17,6 +18,8 @@ use crate::error::AppError;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: DbPool,
+    /// The search index of this instance (absent only in tests that do not search).
+    pub search: Option<std::sync::Arc<crate::search::service::SearchService>>,
 }
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -45,6 +48,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("units.html", include_str!("../../templates/units.html")),
     ("unit.html", include_str!("../../templates/unit.html")),
     ("error.html", include_str!("../../templates/error.html")),
+    ("search.html", include_str!("../../templates/search.html")),
 ];
 
 pub const STYLESHEET: &str = include_str!("../../static/vanban.css");

@@ -9,6 +9,7 @@ use vanban::db::DbPool;
 use vanban::registry::import::{self, ImportReport};
 
 pub struct TestApp {
+    pub search: std::sync::Arc<vanban::search::service::SearchService>,
     pub pool: DbPool,
     pub url: String,
     pub dir: tempfile::TempDir,
@@ -16,13 +17,47 @@ pub struct TestApp {
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// Server errors are logged; show them in the output of a failing test.
+fn init_logs() {
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter("error")
+        .try_init();
+}
+
+fn search_service() -> anyhow::Result<std::sync::Arc<vanban::search::service::SearchService>> {
+    let clock: vanban::search::service::Clock = std::sync::Arc::new(vanban::web::today);
+    Ok(std::sync::Arc::new(
+        vanban::search::service::SearchService::in_memory(clock)?,
+    ))
+}
+
+impl TestApp {
+    /// The app as served, with the search index caught up with the database.
+    pub async fn state(&self) -> vanban::web::AppState {
+        self.search
+            .catch_up(&self.pool)
+            .unwrap_or_else(|e| panic!("indexer: {e}"));
+        vanban::web::AppState {
+            pool: self.pool.clone(),
+            search: Some(self.search.clone()),
+        }
+    }
+}
+
 impl TestApp {
     pub fn sqlite() -> anyhow::Result<TestApp> {
+        init_logs();
         let dir = tempfile::tempdir()?;
         let url = format!("sqlite://{}", dir.path().join("test.sqlite3").display());
         let pool = DbPool::connect(&url, 4)?;
         pool.migrate()?;
-        Ok(TestApp { pool, url, dir })
+        Ok(TestApp {
+            search: search_service()?,
+            pool,
+            url,
+            dir,
+        })
     }
 
     /// A new empty database on the test PostgreSQL server, or `None` (with a visible notice)
@@ -59,6 +94,7 @@ impl TestApp {
         let pool = DbPool::connect(&url, 4)?;
         pool.migrate()?;
         Ok(Some(TestApp {
+            search: search_service()?,
             pool,
             url,
             dir: tempfile::tempdir()?,
@@ -92,10 +128,7 @@ impl TestApp {
 
     /// GET `path`; returns status, content type and body.
     pub async fn get(&self, path: &str) -> (u16, String, String) {
-        let app = test::init_service(vanban::vanban_app!(vanban::web::AppState {
-            pool: self.pool.clone()
-        }))
-        .await;
+        let app = test::init_service(vanban::vanban_app!(self.state().await)).await;
         let req = test::TestRequest::get().uri(path).to_request();
         let resp = test::call_service(&app, req).await;
         let status = resp.status().as_u16();

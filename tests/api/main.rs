@@ -10,3 +10,4 @@ mod import;
 mod migrations;
 mod pages;
 mod sample;
+mod search;

@@ -285,10 +285,7 @@ db_test!(every_page_renders_with_headers, |app| {
         let (status, _, body) = app.get(path).await;
         assert_eq!(status, 200, "{path}: {body}");
     }
-    let app_svc = actix_web::test::init_service(vanban::vanban_app!(vanban::web::AppState {
-        pool: app.pool.clone()
-    }))
-    .await;
+    let app_svc = actix_web::test::init_service(vanban::vanban_app!(app.state().await)).await;
     let resp = actix_web::test::call_service(
         &app_svc,
         actix_web::test::TestRequest::get().uri("/").to_request(),

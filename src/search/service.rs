@@ -1,0 +1,291 @@
+//! The search service of one vanban instance: one index, one reader for the process, and one
+//! writer used by the indexer only. The indexer tails the outbox: it re-indexes the documents
+//! each row names, commits with the last applied outbox id as payload, and after a crash starts
+//! again from that id (re-indexing a document is idempotent: delete, then add its current state).
+//! Statuses change when a date passes, with no write: the whole index is refreshed when the
+//! day changes (and at start).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher};
+
+use super::build::{add_document, rebuild, BuildError};
+use super::index::{open_or_create, Fields};
+use crate::db::{queries, Db, DbPool};
+use crate::registry::org::Org;
+use crate::registry::status::StatusGraph;
+
+pub type Clock = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
+
+/// How long a gap in outbox ids is waited for before it is taken as a rolled-back write
+/// (on PostgreSQL a transaction holding a smaller id can commit after a larger one).
+const GAP_WAIT: Duration = Duration::from_secs(10);
+
+struct State {
+    writer: IndexWriter,
+    /// Every outbox id up to this one has been applied.
+    applied: i64,
+    /// The day the statuses in the index were computed for.
+    day: Option<NaiveDate>,
+    /// The oldest gap currently waited for, and since when.
+    gap: Option<(i64, Instant)>,
+}
+
+pub struct SearchService {
+    pub index: Index,
+    pub fields: Fields,
+    reader: IndexReader,
+    state: Mutex<State>,
+    clock: Clock,
+}
+
+fn payload(applied: i64, day: NaiveDate) -> String {
+    format!("outbox={applied};day={day}")
+}
+
+fn parse_payload(p: &str) -> (i64, Option<NaiveDate>) {
+    let mut applied = 0;
+    let mut day = None;
+    for part in p.split(';') {
+        match part.split_once('=') {
+            Some(("outbox", v)) => applied = v.parse().unwrap_or(0),
+            Some(("day", v)) => day = NaiveDate::parse_from_str(v, "%Y-%m-%d").ok(),
+            _ => {}
+        }
+    }
+    (applied, day)
+}
+
+impl SearchService {
+    fn from_index(
+        index: Index,
+        fields: Fields,
+        clock: Clock,
+        fresh: bool,
+    ) -> Result<SearchService, BuildError> {
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let (applied, day) = if fresh {
+            (0, None)
+        } else {
+            index
+                .load_metas()?
+                .payload
+                .as_deref()
+                .map(parse_payload)
+                .unwrap_or((0, None))
+        };
+        let writer = index.writer(64_000_000)?;
+        Ok(SearchService {
+            index,
+            fields,
+            reader,
+            state: Mutex::new(State {
+                writer,
+                applied,
+                day,
+                gap: None,
+            }),
+            clock,
+        })
+    }
+
+    /// Opens (or creates) the index in `dir`.
+    pub fn open(dir: &Path, clock: Clock) -> Result<SearchService, BuildError> {
+        let (index, fields, fresh) = open_or_create(dir)?;
+        Self::from_index(index, fields, clock, fresh)
+    }
+
+    pub fn in_memory(clock: Clock) -> Result<SearchService, BuildError> {
+        let (index, fields) = super::index::in_memory();
+        Self::from_index(index, fields, clock, true)
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        (self.clock)()
+    }
+
+    /// Outbox position applied so far.
+    pub fn applied(&self) -> i64 {
+        self.state.lock().map(|s| s.applied).unwrap_or(0)
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, State>, BuildError> {
+        self.state.lock().map_err(|_| {
+            BuildError::Index(tantivy::TantivyError::SystemError(
+                "index writer lock poisoned".into(),
+            ))
+        })
+    }
+
+    /// Rebuilds everything from the database, with statuses as of today.
+    pub fn rebuild(&self, pool: &DbPool) -> Result<usize, BuildError> {
+        let mut st = self.lock()?;
+        let mut conn = pool.get()?;
+        let mut db = conn.db();
+        // Rows appended after this point are applied by the next catch-up.
+        let applied = queries::outbox_max(&mut db)?;
+        let today = self.today();
+        let n = rebuild(&mut db, &mut st.writer, &self.fields, today)?;
+        let mut commit = st.writer.prepare_commit()?;
+        commit.set_payload(&payload(applied, today));
+        commit.commit()?;
+        st.applied = applied;
+        st.day = Some(today);
+        st.gap = None;
+        self.reader.reload()?;
+        Ok(n)
+    }
+
+    /// Applies outbox rows written since the last call; rebuilds when the day has changed.
+    /// Returns how many rows were applied.
+    pub fn catch_up(&self, pool: &DbPool) -> Result<usize, BuildError> {
+        let day = self.lock()?.day;
+        if day != Some(self.today()) {
+            self.rebuild(pool)?;
+        }
+        let mut st = self.lock()?;
+        let mut conn = pool.get()?;
+        let mut db = conn.db();
+        let rows = queries::outbox_after(&mut db, st.applied, 5000)?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let mut docs = BTreeSet::new();
+        let mut authorities = BTreeSet::new();
+        // The watermark moves over consecutive ids only; a gap is waited for (see GAP_WAIT).
+        let mut watermark = st.applied;
+        let mut blocked = false;
+        for (id, entity, entity_id) in &rows {
+            if !blocked && *id != watermark + 1 {
+                match st.gap {
+                    Some((g, since)) if g == watermark + 1 && since.elapsed() >= GAP_WAIT => {}
+                    Some((g, _)) if g == watermark + 1 => blocked = true,
+                    _ => {
+                        st.gap = Some((watermark + 1, Instant::now()));
+                        blocked = true;
+                    }
+                }
+            }
+            if !blocked {
+                watermark = *id;
+            }
+            match entity.as_str() {
+                "document" => {
+                    docs.insert(*entity_id);
+                }
+                "authority" => {
+                    authorities.insert(*entity_id);
+                }
+                _ => {}
+            }
+        }
+        for a in authorities {
+            docs.extend(queries::document_ids_of_authority(&mut db, a)?);
+        }
+        // A document that details another changes status with it.
+        for d in docs.clone() {
+            docs.extend(queries::implementing(&mut db, d)?);
+        }
+        let today = self.today();
+        apply_documents(
+            &mut db,
+            &st.writer,
+            &self.fields,
+            &docs.into_iter().collect::<Vec<_>>(),
+            today,
+        )?;
+        let text = payload(watermark, st.day.unwrap_or(today));
+        let mut commit = st.writer.prepare_commit()?;
+        commit.set_payload(&text);
+        commit.commit()?;
+        if watermark > st.applied {
+            st.gap = None;
+        }
+        st.applied = watermark;
+        drop(st);
+        self.reader.reload()?;
+        Ok(rows.len())
+    }
+
+    /// Starts the indexer thread: catches up every `interval` until the process ends.
+    pub fn spawn_indexer(
+        self: &Arc<Self>,
+        pool: DbPool,
+        interval: Duration,
+    ) -> std::thread::JoinHandle<()> {
+        let me = Arc::clone(self);
+        std::thread::spawn(move || loop {
+            if let Err(e) = me.catch_up(&pool) {
+                tracing::error!(error = %e, "search indexer");
+            }
+            std::thread::sleep(interval);
+        })
+    }
+}
+
+/// Re-indexes the given documents from the database (deleting those that no longer exist).
+fn apply_documents(
+    db: &mut Db<'_>,
+    writer: &IndexWriter,
+    f: &Fields,
+    ids: &[i64],
+    today: NaiveDate,
+) -> Result<(), BuildError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let org = Org::load(db)?;
+    let docs = queries::documents_by_ids(db, ids)?;
+    for id in ids {
+        if !docs.iter().any(|d| d.id == *id) {
+            writer.delete_term(tantivy::Term::from_field_u64(
+                f.doc_id,
+                u64::try_from(*id).unwrap_or_default(),
+            ));
+        }
+    }
+    let provisions = queries::provisions_of_many(db, ids)?;
+    for d in &docs {
+        let status = StatusGraph::load_around(db, d.id)?
+            .status(d.id, today)
+            .map(|r| r.status.code())
+            .unwrap_or_default();
+        let own: Vec<_> = provisions
+            .iter()
+            .filter(|p| p.document_id == d.id)
+            .cloned()
+            .collect();
+        add_document(
+            writer,
+            f,
+            d,
+            &own,
+            status,
+            &org.authority_name(d.authority_id),
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_round_trips() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        assert_eq!(parse_payload(&payload(42, d)), (42, Some(d)));
+        assert_eq!(parse_payload("garbage"), (0, None));
+    }
+}

@@ -1,0 +1,336 @@
+//! Search: the public page `/search` and `GET /api/v1/search`, sharing one parameter parser
+//! that refuses bad values with a message naming the parameter.
+
+use std::time::Instant;
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::{base_context, render, AppState, PageError};
+use crate::domain::kinds::DOCUMENT_TYPES;
+use crate::domain::status::Status;
+use crate::error::AppError;
+use crate::registry::org::Org;
+use crate::search::query::{search, FacetCount, Hit, Params, Scope, Sort};
+
+pub const MAX_QUERY_CHARS: usize = 1000;
+pub const MAX_PER_PAGE: usize = 100;
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub scope: Option<String>,
+    #[serde(default, rename = "type")]
+    pub doc_type: Option<String>,
+    #[serde(default)]
+    pub authority: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub year_from: Option<String>,
+    #[serde(default)]
+    pub year_to: Option<String>,
+    #[serde(default)]
+    pub sort: Option<String>,
+    #[serde(default)]
+    pub page: Option<String>,
+    #[serde(default)]
+    pub per_page: Option<String>,
+}
+
+fn opt(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn bad(param: &str, msg: String) -> AppError {
+    AppError::BadRequest(format!("Tham số «{param}»: {msg}"))
+}
+
+fn number<T: std::str::FromStr>(param: &str, s: &Option<String>) -> Result<Option<T>, AppError> {
+    match opt(s) {
+        None => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| bad(param, format!("«{v}» không phải là số hợp lệ."))),
+    }
+}
+
+/// Checks every parameter; `org` resolves an authority to it and its predecessors.
+pub fn parse(q: &SearchQuery, org: &Org) -> Result<(Params, usize), AppError> {
+    let text = crate::domain::text::nfc(q.q.as_deref().unwrap_or(""));
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(bad(
+            "q",
+            format!("câu tìm kiếm dài quá {MAX_QUERY_CHARS} ký tự."),
+        ));
+    }
+    let scope = match opt(&q.scope).unwrap_or("documents") {
+        "documents" => Scope::Documents,
+        "articles" => Scope::Articles,
+        "procedures" => Scope::Procedures,
+        other => {
+            return Err(bad(
+                "scope",
+                format!("«{other}» không hợp lệ (documents, articles, procedures)."),
+            ))
+        }
+    };
+    let mut p = Params::new(&text, scope);
+    if let Some(t) = opt(&q.doc_type) {
+        let Some(t) = crate::domain::kinds::document_type(t) else {
+            return Err(bad(
+                "type",
+                format!(
+                    "loại văn bản «{t}» không có (các loại: {}).",
+                    DOCUMENT_TYPES.join(", ")
+                ),
+            ));
+        };
+        p.doc_type = Some(t.to_string());
+    }
+    if let Some(s) = opt(&q.status) {
+        if Status::parse(s).is_none() {
+            let codes: Vec<&str> = Status::ALL.iter().map(|s| s.code()).collect();
+            return Err(bad(
+                "status",
+                format!("«{s}» không hợp lệ (các giá trị: {}).", codes.join(", ")),
+            ));
+        }
+        p.status = Some(s.to_string());
+    }
+    if let Some(a) = number::<i64>("authority", &q.authority)? {
+        if !org.authorities.contains_key(&a) {
+            return Err(bad(
+                "authority",
+                format!("không có cơ quan ban hành mã số {a}."),
+            ));
+        }
+        p.authority_ids = Some(org.authority_with_predecessors(a));
+    }
+    p.year_from = number::<u64>("year_from", &q.year_from)?;
+    p.year_to = number::<u64>("year_to", &q.year_to)?;
+    for (name, y) in [("year_from", p.year_from), ("year_to", p.year_to)] {
+        if y.is_some_and(|y| !(1945..=2100).contains(&y)) {
+            return Err(bad(name, "năm phải từ 1945 đến 2100.".into()));
+        }
+    }
+    p.sort = match opt(&q.sort).unwrap_or("relevance") {
+        "relevance" => Sort::Relevance,
+        "date" | "newest" => Sort::Newest,
+        other => {
+            return Err(bad(
+                "sort",
+                format!("«{other}» không hợp lệ (relevance, date)."),
+            ))
+        }
+    };
+    let page: usize = number("page", &q.page)?.unwrap_or(1);
+    if page == 0 || page > 10_000 {
+        return Err(bad("page", "phải từ 1 đến 10000.".into()));
+    }
+    let per_page: usize = number("per_page", &q.per_page)?.unwrap_or(20);
+    if per_page == 0 || per_page > MAX_PER_PAGE {
+        return Err(bad("per_page", format!("phải từ 1 đến {MAX_PER_PAGE}.")));
+    }
+    p.offset = (page - 1) * per_page;
+    p.limit = per_page;
+    p.facets = true;
+    p.snippets = true;
+    Ok((p, page))
+}
+
+#[derive(Debug, Serialize)]
+pub struct SearchResponse {
+    pub query: String,
+    pub total: usize,
+    pub took_ms: f64,
+    pub page: usize,
+    pub per_page: usize,
+    pub hits: Vec<Hit>,
+    pub facets: std::collections::BTreeMap<String, Vec<FacetCount>>,
+}
+
+pub async fn run(state: &AppState, q: SearchQuery) -> Result<SearchResponse, AppError> {
+    let Some(service) = state.search.clone() else {
+        return Err(AppError::Internal("search service not started".into()));
+    };
+    let pool = state.pool.clone();
+    web::block(move || {
+        let started = Instant::now();
+        let mut conn = pool.get()?;
+        let org = Org::load(&mut conn.db())?;
+        drop(conn);
+        let (params, page) = parse(&q, &org)?;
+        let results = search(&service.searcher(), &service.fields, &params)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(SearchResponse {
+            query: params.q,
+            total: results.total,
+            took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
+            page,
+            per_page: params.limit,
+            hits: results.hits,
+            facets: results.facets,
+        })
+    })
+    .await?
+}
+
+pub async fn api(
+    state: web::Data<AppState>,
+    q: web::Query<SearchQuery>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(run(&state, q.into_inner()).await?))
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    q: web::Query<SearchQuery>,
+) -> Result<HttpResponse, PageError> {
+    let q = q.into_inner();
+    let response = run(&state, q.clone()).await?;
+    let names = {
+        let pool = state.pool.clone();
+        super::with_db(&state, move |db| {
+            let _ = &pool;
+            let org = Org::load(db)?;
+            let mut v: Vec<(i64, String)> = org
+                .authorities
+                .values()
+                .map(|a| (a.id, a.name.clone()))
+                .collect();
+            v.sort_by(|a, b| a.1.cmp(&b.1));
+            Ok(v)
+        })
+        .await?
+    };
+    let text = opt(&q.q).unwrap_or("").to_string();
+    let mut ctx = base_context("search", &text);
+    let hits: Vec<serde_json::Value> = response
+        .hits
+        .iter()
+        .map(|h| {
+            let status = Status::parse(&h.status);
+            let url = match &h.article {
+                Some(a) => format!("/documents/{}/{}", h.document_id, a.key),
+                None => format!("/documents/{}", h.document_id),
+            };
+            serde_json::json!({
+                "hit": h,
+                "url": url,
+                "status": status.map(|s| serde_json::json!({"code": s.code(), "label": s.label()})),
+            })
+        })
+        .collect();
+    let status_labels: std::collections::HashMap<&str, &str> =
+        Status::ALL.iter().map(|s| (s.code(), s.label())).collect();
+    let authority_names: std::collections::HashMap<String, String> = names
+        .iter()
+        .map(|(id, n)| (id.to_string(), n.clone()))
+        .collect();
+    let label_facet = |key: &str, v: &FacetCount| -> String {
+        match key {
+            "status" => status_labels
+                .get(v.value.as_str())
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| v.value.clone()),
+            "authority" => authority_names
+                .get(&v.value)
+                .cloned()
+                .unwrap_or_else(|| v.value.clone()),
+            _ => v.value.clone(),
+        }
+    };
+    let facets: Vec<serde_json::Value> = [("type", "Loại văn bản", "type"), ("status", "Tình trạng hiệu lực", "status"), ("authority", "Cơ quan ban hành", "authority"), ("year", "Năm ban hành", "year")]
+        .iter()
+        .map(|(key, label, param)| {
+            let items: Vec<serde_json::Value> = response
+                .facets
+                .get(*key)
+                .into_iter()
+                .flatten()
+                .take(12)
+                .map(|v| {
+                    let filter = if *param == "year" {
+                        format!("year_from={0}&year_to={0}", v.value)
+                    } else {
+                        format!("{param}={}", super::public::urlencode(&v.value))
+                    };
+                    let url = format!(
+                        "/search?q={}&scope={}&{filter}",
+                        super::public::urlencode(opt(&q.q).unwrap_or("")),
+                        opt(&q.scope).unwrap_or("documents")
+                    );
+                    serde_json::json!({"value": v.value, "label": label_facet(key, v), "count": v.count, "url": url})
+                })
+                .collect();
+            serde_json::json!({"key": key, "label": label, "items": items})
+        })
+        .collect();
+    let pages = response.total.div_ceil(response.per_page.max(1)).max(1);
+    let link = |page: usize| -> String {
+        let mut pairs = vec![];
+        for (k, v) in [
+            ("q", &q.q),
+            ("scope", &q.scope),
+            ("type", &q.doc_type),
+            ("authority", &q.authority),
+            ("status", &q.status),
+            ("year_from", &q.year_from),
+            ("year_to", &q.year_to),
+            ("sort", &q.sort),
+        ] {
+            if let Some(v) = opt(v) {
+                pairs.push(format!("{k}={}", super::public::urlencode(v)));
+            }
+        }
+        pairs.push(format!("page={page}"));
+        format!("/search?{}", pairs.join("&"))
+    };
+    ctx.insert(
+        "filters",
+        &serde_json::json!({
+            "q": text,
+            "scope": opt(&q.scope).unwrap_or("documents"),
+            "doc_type": opt(&q.doc_type).unwrap_or(""),
+            "authority": opt(&q.authority).unwrap_or(""),
+            "status": opt(&q.status).unwrap_or(""),
+            "year_from": opt(&q.year_from).unwrap_or(""),
+            "year_to": opt(&q.year_to).unwrap_or(""),
+            "sort": opt(&q.sort).unwrap_or("relevance"),
+        }),
+    );
+    ctx.insert("types", DOCUMENT_TYPES);
+    ctx.insert(
+        "statuses",
+        &Status::ALL
+            .iter()
+            .map(|s| serde_json::json!({"code": s.code(), "label": s.label()}))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "authorities",
+        &names
+            .iter()
+            .map(|(id, n)| serde_json::json!({"id": id.to_string(), "name": n}))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert("hits", &hits);
+    ctx.insert("facets", &facets);
+    ctx.insert("total", &response.total);
+    ctx.insert("took_ms", &response.took_ms);
+    ctx.insert("page", &response.page);
+    ctx.insert("pages", &pages);
+    ctx.insert(
+        "prev_url",
+        &(response.page > 1).then(|| link(response.page - 1)),
+    );
+    ctx.insert(
+        "next_url",
+        &(response.page < pages).then(|| link(response.page + 1)),
+    );
+    Ok(render("search.html", &ctx)?)
+}

@@ -1,0 +1,309 @@
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
+use vanban::web::public::urlencode;
+
+use crate::db_test;
+use crate::helpers::{TestApp, FIXTURE};
+
+async fn search(app: &TestApp, params: &str) -> (u16, serde_json::Value) {
+    app.get_json(&format!("/api/v1/search?{params}")).await
+}
+
+fn numbers(v: &serde_json::Value) -> Vec<String> {
+    v["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|h| h["number"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+db_test!(numbers_in_any_shape_find_the_document_first, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    for q in [
+        "15/2018/NQ-HĐND",
+        "15/2018/nq-hdnd",
+        "NQ 15/2018",
+        "nq 15 2018",
+    ] {
+        let (status, v) = search(&app, &format!("q={}", urlencode(q))).await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(
+            numbers(&v).first().map(String::as_str),
+            Some("15/2018/NQ-HĐND"),
+            "{q}: {v}"
+        );
+    }
+    Ok(())
+});
+
+db_test!(words_with_or_without_marks_in_any_tone_placement, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let reference = numbers(
+        &search(&app, &format!("q={}", urlencode("hỗ trợ nuôi tôm")))
+            .await
+            .1,
+    );
+    assert_eq!(
+        reference.first().map(String::as_str),
+        Some("15/2018/NQ-HĐND")
+    );
+    use unicode_normalization::UnicodeNormalization;
+    let nfd: String = "hỗ trợ nuôi tôm".nfd().collect();
+    for q in ["ho tro nuoi tom", nfd.as_str(), "HỖ TRỢ NUÔI TÔM"] {
+        assert_eq!(
+            numbers(&search(&app, &format!("q={}", urlencode(q))).await.1),
+            reference,
+            "{q}"
+        );
+    }
+    // Old and new tone placement: "thủy sản" / "thuỷ sản" find the same.
+    let a = search(&app, &format!("q={}", urlencode("thủy sản")))
+        .await
+        .1;
+    let b = search(&app, &format!("q={}", urlencode("thuỷ sản")))
+        .await
+        .1;
+    assert_eq!(numbers(&a), numbers(&b));
+    Ok(())
+});
+
+db_test!(
+    articles_scope_links_the_article_and_marks_the_words,
+    |app| {
+        app.import_str(
+            "f.jsonl",
+            &FIXTURE.replace(
+                "Hỗ trợ 50% chi phí con giống.",
+                "Hỗ trợ 50% chi phí con giống <b>tốt</b>.",
+            ),
+        )?;
+        let (status, v) = search(
+            &app,
+            &format!("scope=articles&q={}", urlencode("chi phí con giống")),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let hit = v["hits"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|h| h["number"] == "15/2018/NQ-HĐND")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(hit["kind"], "article");
+        assert_eq!(hit["article"]["key"], "dieu-2");
+        assert_eq!(hit["article"]["number"], "Điều 2");
+        let snippet = hit["snippet"].as_str().unwrap_or_default();
+        assert!(snippet.contains("<mark>giống</mark>"), "{snippet}");
+        assert!(
+            snippet.contains("&lt;b&gt;") && !snippet.contains("<b>"),
+            "everything else escaped: {snippet}"
+        );
+        assert!(v["took_ms"].is_number());
+        let (status, _, page) = app
+            .get(&format!(
+                "/search?scope=articles&q={}",
+                urlencode("chi phí con giống")
+            ))
+            .await;
+        assert_eq!(status, 200);
+        assert!(page.contains("<mark>"));
+        assert!(page.contains("/dieu-2\""), "hit links to its article");
+        Ok(())
+    }
+);
+
+db_test!(empty_and_odd_queries_never_fail, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let (status, v) = search(&app, "q=").await;
+    assert_eq!(status, 200);
+    assert_eq!(v["total"], 6);
+    assert_eq!(
+        numbers(&v).first().map(String::as_str),
+        Some("05/2022/NQ-HĐND"),
+        "browse mode: newest first"
+    );
+    for q in [
+        "...",
+        "\"",
+        "(",
+        ":",
+        "*",
+        "-",
+        "\"quyết định",
+        "a:b (c",
+        "***",
+        "-- ++",
+    ] {
+        let (status, v) = search(&app, &format!("q={}", urlencode(q))).await;
+        assert_eq!(status, 200, "{q}: {v}");
+    }
+    let (status, _, _) = app.get(&format!("/search?q={}", urlencode("\"(:*-"))).await;
+    assert_eq!(status, 200);
+    Ok(())
+});
+
+db_test!(bad_parameters_are_refused_by_name, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let long = "a".repeat(1001);
+    let (status, v) = search(&app, &format!("q={long}")).await;
+    assert_eq!((status, v["code"].as_str()), (400, Some("bad_request")));
+    assert!(v["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("1000 ký tự"));
+    let ok = "a".repeat(1000);
+    assert_eq!(search(&app, &format!("q={ok}")).await.0, 200);
+    for (param, value) in [
+        ("per_page", "1000"),
+        ("per_page", "0"),
+        ("page", "x"),
+        ("scope", "laws"),
+        ("type", "Công văn"),
+        ("status", "valid"),
+        ("authority", "99999"),
+        ("authority", "abc"),
+        ("year_from", "20x"),
+        ("year_to", "3000"),
+        ("sort", "random"),
+    ] {
+        let (status, v) = search(&app, &format!("{param}={}", urlencode(value))).await;
+        assert_eq!(status, 400, "{param}={value}: {v}");
+        assert!(
+            v["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(&format!("«{param}»")),
+            "{param}: {v}"
+        );
+    }
+    let (status, _, page) = app.get("/search?per_page=1000").await;
+    assert_eq!(status, 400);
+    assert!(page.contains("per_page"));
+    Ok(())
+});
+
+db_test!(filters_and_facets, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let (_, v) = search(&app, "q=&type=Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh").await;
+    assert_eq!(v["total"], 2);
+    let (_, v) = search(&app, "q=&year_from=2019&year_to=2020").await;
+    assert_eq!(v["total"], 3);
+    let facets = &v["facets"];
+    assert!(facets["type"].as_array().is_some_and(|a| !a.is_empty()));
+    assert!(facets["year"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|f| f["value"] == "2019" && f["count"] == 2));
+    let (_, v) = search(&app, "q=&status=het-hieu-luc-toan-bo").await;
+    let mut n = numbers(&v);
+    n.sort();
+    assert_eq!(n, ["03/2019/NQ-HĐND", "15/2018/NQ-HĐND", "20/2019/QĐ-UBND"]);
+    // The commune that succeeded the district finds the district's decision.
+    let mut conn = app.pool.get()?;
+    let commune = vanban::db::queries::authority_by_code(&mut conn.db(), "UBND-32200")?
+        .map(|a| a.id)
+        .unwrap_or_default();
+    drop(conn);
+    let (_, v) = search(&app, &format!("q=&authority={commune}")).await;
+    assert_eq!(numbers(&v), ["12/2021/QĐ-UBND"]);
+    let (_, v) = search(&app, "q=&sort=date&per_page=2&page=2").await;
+    assert_eq!(v["hits"].as_array().map(Vec::len), Some(2));
+    Ok(())
+});
+
+db_test!(writes_reach_the_index_through_the_outbox, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let before = search(&app, "q=karaoke").await.1;
+    assert_eq!(before["total"], 0);
+    let applied = app.search.applied();
+    let doc = r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"40/2024/QĐ-UBND","title":"Quy định kinh doanh karaoke","issued_on":"2024-01-02","effective_on":"2024-01-20","text":"Điều 1. Phạm vi\nQuy định hoạt động karaoke."}"#;
+    app.import_str("new.jsonl", doc)?;
+    // The catch-up run by the next request applies the new outbox row, and only it.
+    let after = search(&app, "q=karaoke").await.1;
+    assert_eq!(numbers(&after), ["40/2024/QĐ-UBND"]);
+    assert!(app.search.applied() > applied);
+    assert_eq!(
+        app.search
+            .catch_up(&app.pool)
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+        0,
+        "nothing left to apply"
+    );
+    // Re-importing changes nothing, and the document is not indexed twice.
+    app.import_str("new.jsonl", doc)?;
+    assert_eq!(search(&app, "q=karaoke&scope=articles").await.1["total"], 1);
+    Ok(())
+});
+
+db_test!(index_resumes_from_its_commit_payload, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let dir = app.dir.path().join("index");
+    let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
+    {
+        let s = vanban::search::service::SearchService::open(&dir, clock.clone())?;
+        s.catch_up(&app.pool)?;
+        assert!(s.applied() > 0);
+    }
+    // Written while no indexer runs (as after a crash).
+    let doc = r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"41/2024/QĐ-UBND","title":"Quy định về vũ trường","issued_on":"2024-01-02","effective_on":"2024-01-20","text":"Điều 1. Phạm vi\nQuy định hoạt động vũ trường."}"#;
+    app.import_str("new.jsonl", doc)?;
+    let s = vanban::search::service::SearchService::open(&dir, clock)?;
+    let before = s.applied();
+    assert!(before > 0, "position read back from the commit payload");
+    assert_eq!(
+        s.catch_up(&app.pool)?,
+        1,
+        "only the row written since: the new document"
+    );
+    let r = vanban::search::query::search(
+        &s.searcher(),
+        &s.fields,
+        &vanban::search::query::Params::new("vũ trường", vanban::search::query::Scope::Documents),
+    )?;
+    assert_eq!(r.total, 1);
+    Ok(())
+});
+
+db_test!(statuses_follow_the_clock_without_writes, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let repeal = r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"50/2026/QĐ-UBND","title":"Bãi bỏ quy chế một cửa","issued_on":"2026-03-01","effective_on":"2026-03-20","text":"Điều 1. Bãi bỏ\nBãi bỏ Quyết định 12/2021/QĐ-UBND."}
+{"kind":"effect","acting":{"authority":"UBND-96","number":"50/2026/QĐ-UBND"},"target":{"authority":"UBND-970","number":"12/2021/QĐ-UBND"},"type":"repeal","effective_on":"2026-03-20"}"#;
+    app.import_str("r.jsonl", repeal)?;
+    let day = Arc::new(Mutex::new(
+        NaiveDate::from_ymd_opt(2026, 3, 19).unwrap_or_default(),
+    ));
+    let d2 = day.clone();
+    let clock: vanban::search::service::Clock =
+        Arc::new(move || *d2.lock().unwrap_or_else(|e| e.into_inner()));
+    let s = vanban::search::service::SearchService::in_memory(clock)?;
+    let status = |s: &vanban::search::service::SearchService| -> anyhow::Result<String> {
+        let r = vanban::search::query::search(
+            &s.searcher(),
+            &s.fields,
+            &vanban::search::query::Params::new(
+                "12/2021/QĐ-UBND",
+                vanban::search::query::Scope::Documents,
+            ),
+        )?;
+        Ok(r.hits.first().map(|h| h.status.clone()).unwrap_or_default())
+    };
+    s.catch_up(&app.pool)?;
+    assert_eq!(
+        status(&s)?,
+        "con-hieu-luc",
+        "in force the day before the repeal"
+    );
+    *day.lock().unwrap_or_else(|e| e.into_inner()) =
+        NaiveDate::from_ymd_opt(2026, 3, 20).unwrap_or_default();
+    s.catch_up(&app.pool)?;
+    assert_eq!(
+        status(&s)?,
+        "het-hieu-luc-toan-bo",
+        "expired once the clock passes the date"
+    );
+    Ok(())
+});
