@@ -157,7 +157,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?);
             let n = search.catch_up(&pool)?;
             tracing::info!(index = %config.index_dir.display(), applied = search.applied(), rows = n, "search index ready");
-            search.spawn_indexer(pool.clone(), std::time::Duration::from_millis(500));
+            search.spawn_indexer(
+                pool.clone(),
+                std::time::Duration::from_millis(500),
+                std::time::Duration::from_secs(7 * 24 * 3600),
+            );
             let app = vanban::startup::Application::build(pool, search, &config.bind)?;
             tracing::info!(
                 "vanban listening on http://{}:{}",

@@ -396,6 +396,23 @@ pub fn outbox_after(db: &mut Db<'_>, after: i64, limit: i64) -> R<Vec<(i64, Stri
         .load(c))?)
 }
 
+/// The oldest retained outbox id (0 when empty).
+pub fn outbox_min(db: &mut Db<'_>) -> R<i64> {
+    let m: Option<i64> =
+        with_db!(db, c => outbox::table.select(diesel::dsl::min(outbox::id)).first(c))?;
+    Ok(m.unwrap_or(0))
+}
+
+/// Deletes outbox rows written before `cutoff`, always keeping the newest row so that an
+/// instance can tell whether it fell behind what is retained. Returns how many went.
+pub fn prune_outbox(db: &mut Db<'_>, cutoff: chrono::NaiveDateTime) -> R<usize> {
+    let newest = outbox_max(db)?;
+    Ok(with_db!(db, c => diesel::delete(
+        outbox::table.filter(outbox::created_at.lt(cutoff)).filter(outbox::id.lt(newest))
+    )
+    .execute(c))?)
+}
+
 pub fn outbox_max(db: &mut Db<'_>) -> R<i64> {
     let m: Option<i64> =
         with_db!(db, c => outbox::table.select(diesel::dsl::max(outbox::id)).first(c))?;

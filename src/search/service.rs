@@ -150,8 +150,17 @@ impl SearchService {
     /// Applies outbox rows written since the last call; rebuilds when the day has changed.
     /// Returns how many rows were applied.
     pub fn catch_up(&self, pool: &DbPool) -> Result<usize, BuildError> {
-        let day = self.lock()?.day;
-        if day != Some(self.today()) {
+        let (day, applied) = {
+            let st = self.lock()?;
+            (st.day, st.applied)
+        };
+        let behind = {
+            let mut conn = pool.get()?;
+            let oldest = queries::outbox_min(&mut conn.db())?;
+            // Rows this instance never applied were pruned: only a rebuild can catch up.
+            oldest > applied + 1
+        };
+        if day != Some(self.today()) || behind {
             self.rebuild(pool)?;
         }
         let mut st = self.lock()?;
@@ -218,18 +227,37 @@ impl SearchService {
         Ok(rows.len())
     }
 
-    /// Starts the indexer thread: catches up every `interval` until the process ends.
+    /// Starts the indexer thread: catches up every `interval` until the process ends, and
+    /// prunes outbox rows older than `retention` once an hour.
     pub fn spawn_indexer(
         self: &Arc<Self>,
         pool: DbPool,
         interval: Duration,
+        retention: Duration,
     ) -> std::thread::JoinHandle<()> {
         let me = Arc::clone(self);
-        std::thread::spawn(move || loop {
-            if let Err(e) = me.catch_up(&pool) {
-                tracing::error!(error = %e, "search indexer");
+        std::thread::spawn(move || {
+            let mut last_prune: Option<Instant> = None;
+            loop {
+                if let Err(e) = me.catch_up(&pool) {
+                    tracing::error!(error = %e, "search indexer");
+                }
+                if last_prune.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
+                    last_prune = Some(Instant::now());
+                    let cutoff = chrono::Utc::now().naive_utc()
+                        - chrono::Duration::from_std(retention).unwrap_or_default();
+                    let pruned = pool
+                        .get()
+                        .map_err(BuildError::from)
+                        .and_then(|mut c| Ok(queries::prune_outbox(&mut c.db(), cutoff)?));
+                    match pruned {
+                        Ok(n) if n > 0 => tracing::info!(rows = n, "outbox pruned"),
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = %e, "outbox pruning"),
+                    }
+                }
+                std::thread::sleep(interval);
             }
-            std::thread::sleep(interval);
         })
     }
 }

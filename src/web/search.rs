@@ -218,8 +218,12 @@ pub async fn page(
                 Some(a) => format!("/documents/{}/{}", h.document_id, a.key),
                 None => format!("/documents/{}", h.document_id),
             };
+            let issued = chrono::NaiveDate::parse_from_str(&h.issued_on, "%Y-%m-%d")
+                .map(crate::domain::text::date_vn)
+                .unwrap_or_default();
             serde_json::json!({
                 "hit": h,
+                "issued": issued,
                 "url": url,
                 "status": status.map(|s| serde_json::json!({"code": s.code(), "label": s.label()})),
             })

@@ -307,3 +307,59 @@ db_test!(statuses_follow_the_clock_without_writes, |app| {
     );
     Ok(())
 });
+
+db_test!(two_instances_on_one_database_each_keep_their_index, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
+    let a = vanban::search::service::SearchService::in_memory(clock.clone())?;
+    let b = vanban::search::service::SearchService::in_memory(clock)?;
+    a.catch_up(&app.pool)?;
+    b.catch_up(&app.pool)?;
+    // Written "through" instance a; b finds it from the shared outbox.
+    app.import_str("n.jsonl", r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"42/2024/QĐ-UBND","title":"Quy định về chợ đêm","issued_on":"2024-01-02","effective_on":"2024-01-20","text":"Điều 1. Phạm vi\nQuy định chợ đêm."}"#)?;
+    a.catch_up(&app.pool)?;
+    b.catch_up(&app.pool)?;
+    for s in [&a, &b] {
+        let r = vanban::search::query::search(
+            &s.searcher(),
+            &s.fields,
+            &vanban::search::query::Params::new("chợ đêm", vanban::search::query::Scope::Documents),
+        )?;
+        assert_eq!(
+            r.hits.first().map(|h| h.number.as_str()),
+            Some("42/2024/QĐ-UBND")
+        );
+    }
+    Ok(())
+});
+
+db_test!(an_instance_behind_the_pruned_outbox_rebuilds, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
+    let s = vanban::search::service::SearchService::in_memory(clock)?;
+    s.catch_up(&app.pool)?;
+    let stale = s.applied();
+    app.import_str("n.jsonl", r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"43/2024/QĐ-UBND","title":"Quy định về bến đò","issued_on":"2024-01-02","effective_on":"2024-01-20","text":"Điều 1. Phạm vi\nQuy định bến đò."}
+{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"44/2024/QĐ-UBND","title":"Quy định về bến xe","issued_on":"2024-01-03","effective_on":"2024-01-20","text":"Điều 1. Phạm vi\nQuy định bến xe."}"#)?;
+    // Everything older than "now + 1 day" goes, but the newest row stays.
+    let mut conn = app.pool.get()?;
+    let pruned = vanban::db::queries::prune_outbox(
+        &mut conn.db(),
+        chrono::Utc::now().naive_utc() + chrono::Duration::days(1),
+    )?;
+    assert!(pruned > 0);
+    assert!(vanban::db::queries::outbox_min(&mut conn.db())? > stale + 1);
+    drop(conn);
+    s.catch_up(&app.pool)?;
+    let r = vanban::search::query::search(
+        &s.searcher(),
+        &s.fields,
+        &vanban::search::query::Params::new("bến đò", vanban::search::query::Scope::Documents),
+    )?;
+    assert_eq!(
+        r.hits.first().map(|h| h.number.as_str()),
+        Some("43/2024/QĐ-UBND"),
+        "rebuilt, so the pruned change is there"
+    );
+    Ok(())
+});
