@@ -354,3 +354,144 @@ pub fn run(documents: usize, postgres: Option<&str>, dir: &Path) -> anyhow::Resu
     }
     Ok(())
 }
+
+/// 200 realistic queries for the generated corpus: 2–6 syllables of its phrases and subjects,
+/// half of them typed without diacritics, one in ten a document number in some shape.
+pub fn search_queries(seed: u64) -> Vec<String> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut out = Vec::with_capacity(200);
+    let sources: Vec<&str> = PHRASES.iter().chain(SUBJECTS.iter()).chain(HEADINGS.iter()).copied().collect();
+    while out.len() < 200 {
+        if out.len() % 10 == 9 {
+            let n = rng.gen_range(1..20);
+            let year = rng.gen_range(2010..2025);
+            out.push(match rng.gen_range(0..3) {
+                0 => format!("{n}/{year}/NQ-HĐND"),
+                1 => format!("{n}/{year}/qđ-ubnd"),
+                _ => format!("NQ {n}/{year}"),
+            });
+            continue;
+        }
+        let src = sources.choose(&mut rng).copied().unwrap_or("quy định");
+        let words: Vec<&str> = src.split_whitespace().collect();
+        let len = rng.gen_range(2..=6).min(words.len());
+        let start = rng.gen_range(0..=words.len() - len);
+        let q = words[start..start + len].join(" ").to_lowercase();
+        out.push(if rng.gen_bool(0.5) { crate::domain::text::fold(&q) } else { q });
+    }
+    out
+}
+
+fn dir_size(p: &Path) -> u64 {
+    std::fs::read_dir(p)
+        .map(|rd| rd.flatten().map(|e| e.metadata().map(|m| if m.is_dir() { dir_size(&e.path()) } else { m.len() }).unwrap_or(0)).sum())
+        .unwrap_or(0)
+}
+
+/// Full reindex of the corpus in `sqlite` (imported by `vanban bench`), then in-process query
+/// latency, and the same queries on PostgreSQL full-text search when `postgres` holds the corpus.
+pub fn run_search(dir: &Path, documents: usize, postgres: Option<&str>, reuse_index: bool) -> anyhow::Result<()> {
+    use crate::search::query::{search, Params, Scope};
+    let db = dir.join("bench.sqlite3");
+    if !db.exists() {
+        anyhow::bail!("{} is missing: run `vanban bench --documents {documents}` first", db.display());
+    }
+    let pool = DbPool::connect(&format!("sqlite://{}", db.display()), 2)?;
+    pool.migrate()?;
+    let index_dir = dir.join("search-index");
+    let reuse = reuse_index && index_dir.join("meta.json").exists();
+    if !reuse {
+        let _ = std::fs::remove_dir_all(&index_dir);
+    }
+    let clock: crate::search::service::Clock = std::sync::Arc::new(crate::web::today);
+    let service = crate::search::service::SearchService::open(&index_dir, clock)?;
+    if reuse {
+        println!("reindex: skipped (--reuse-index); index size {:.0} MiB", dir_size(&index_dir) as f64 / 1048576.0);
+    } else {
+        let t = Instant::now();
+        let n = service.rebuild(&pool)?;
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "reindex: {n} documents in {secs:.1} s = {:.0} documents/s; index size {:.0} MiB",
+            n as f64 / secs,
+            dir_size(&index_dir) as f64 / 1048576.0
+        );
+    }
+    let queries = search_queries(11);
+    let searcher = service.searcher();
+    let mut ours = Duration::ZERO;
+    for (label, extras) in [("with facets and snippets", true), ("top 20 only", false)] {
+        let mut times = Vec::new();
+        let mut hits = 0usize;
+        for round in 0..3 {
+            for (i, q) in queries.iter().enumerate() {
+                let scope = if i % 2 == 0 { Scope::Documents } else { Scope::Articles };
+                let mut p = Params::new(q, scope);
+                p.limit = 20;
+                p.facets = extras;
+                p.snippets = extras;
+                let t = Instant::now();
+                let r = search(&searcher, &service.fields, &p)?;
+                if round > 0 {
+                    times.push(t.elapsed());
+                    hits += r.hits.len();
+                }
+            }
+        }
+        times.sort_unstable();
+        println!(
+            "vanban search in process, {label} ({} queries): p50 {:.2} ms, p99 {:.2} ms, mean hits {:.1}",
+            times.len(),
+            percentile(&times, 0.5).as_secs_f64() * 1000.0,
+            percentile(&times, 0.99).as_secs_f64() * 1000.0,
+            hits as f64 / times.len().max(1) as f64
+        );
+        if extras {
+            ours = percentile(&times, 0.5);
+        }
+    }
+    if let Some(url) = postgres {
+        use diesel::{Connection, RunQueryDsl};
+        let mut c = diesel::pg::PgConnection::establish(url)?;
+        diesel::sql_query("CREATE EXTENSION IF NOT EXISTS unaccent").execute(&mut c)?;
+        let t = Instant::now();
+        diesel::sql_query("DROP TABLE IF EXISTS fts_articles").execute(&mut c)?;
+        diesel::sql_query(
+            "CREATE TABLE fts_articles AS SELECT p.document_id, p.key, \
+             to_tsvector('simple', unaccent(p.heading || ' ' || p.body || ' ' || coalesce((SELECT string_agg(c.body, ' ') FROM provisions c \
+             WHERE c.document_id = p.document_id AND c.key LIKE p.key || '/%'), ''))) AS tsv \
+             FROM provisions p WHERE p.kind = 'dieu'",
+        )
+        .execute(&mut c)?;
+        diesel::sql_query("CREATE INDEX fts_articles_tsv ON fts_articles USING GIN (tsv)").execute(&mut c)?;
+        println!("PostgreSQL: fts table and GIN index built in {:.1} s", t.elapsed().as_secs_f64());
+        let mut pg_times = Vec::new();
+        for q in &queries {
+            let words: Vec<String> = crate::search::analyzer::analyze(q, crate::search::analyzer::Mode::Folded)
+                .into_iter()
+                .map(|t| t.text)
+                .filter(|w| w.chars().all(|c| c.is_alphanumeric()))
+                .collect();
+            if words.is_empty() {
+                continue;
+            }
+            let tsq = words.join(" | ");
+            let t = Instant::now();
+            diesel::sql_query(
+                "SELECT document_id FROM fts_articles, to_tsquery('simple', $1) q WHERE tsv @@ q ORDER BY ts_rank_cd(tsv, q) DESC LIMIT 20",
+            )
+            .bind::<diesel::sql_types::Text, _>(&tsq)
+            .execute(&mut c)?;
+            pg_times.push(t.elapsed());
+        }
+        pg_times.sort_unstable();
+        let theirs = percentile(&pg_times, 0.5);
+        println!(
+            "PostgreSQL FTS (unaccent, GIN, OR of words, ts_rank_cd), articles: p50 {:.2} ms, p99 {:.2} ms",
+            theirs.as_secs_f64() * 1000.0,
+            percentile(&pg_times, 0.99).as_secs_f64() * 1000.0
+        );
+        println!("p50 ratio PostgreSQL / vanban: {:.1}", theirs.as_secs_f64() / ours.as_secs_f64().max(1e-9));
+    }
+    Ok(())
+}

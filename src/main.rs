@@ -72,6 +72,20 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Search benchmark on the corpus of `vanban bench`: reindex rate, index size, query latency,
+    /// and PostgreSQL full-text search on the same queries
+    BenchSearch {
+        #[arg(long, default_value_t = 100_000)]
+        documents: usize,
+        /// PostgreSQL database holding the same corpus (from `vanban bench --postgres`)
+        #[arg(long)]
+        postgres: Option<String>,
+        #[arg(long, default_value = "/var/tmp/vanban-bench")]
+        dir: PathBuf,
+        /// Keep an index built by an earlier run instead of reindexing
+        #[arg(long)]
+        reuse_index: bool,
+    },
     /// Search relevance on ALQAC-format data (article scope): R@1/5/10/20 and MRR@10
     EvalSearch {
         /// Law files (ALQAC format, with law-metadata.csv beside them)
@@ -256,6 +270,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
             };
             vanban::bench::generate(documents, seed, &mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchSearch { documents, postgres, dir, reuse_index } => {
+            vanban::bench::run_search(&dir, documents, postgres.as_deref(), reuse_index)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::EvalSearch {

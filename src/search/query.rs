@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
@@ -223,6 +223,45 @@ const W: Weights = Weights {
     number: 40.0,
 };
 
+/// For a short keyword query (at most six syllables, no document number): every content
+/// syllable (all but one from five on) must occur, folded, in the text or the title. It does not score; it narrows
+/// what the scored query runs over, which is what readers expect of a few words and keeps the
+/// common words of legal texts from matching nearly everything. `None` for long questions.
+pub fn keyword_filter(f: &Fields, q: &str) -> Option<Box<dyn Query>> {
+    if !number_terms(q).is_empty() {
+        return None;
+    }
+    // A sentence-long question is answered best by ranking alone.
+    if analyze(q, Mode::Folded).len() > 6 {
+        return None;
+    }
+    let (_, stop_fold) = stop_sets();
+    let mut words: Vec<String> = analyze(q, Mode::Folded)
+        .into_iter()
+        .map(|t| t.text)
+        .filter(|w| !stop_fold.contains(w))
+        .collect();
+    words.sort();
+    words.dedup();
+    if words.is_empty() || words.len() > 8 {
+        return None;
+    }
+    // Up to four words: all of them; five to eight: all but one.
+    let required = if words.len() <= 4 { words.len() } else { words.len() - 1 };
+    let musts: Vec<(Occur, Box<dyn Query>)> = words
+        .iter()
+        .map(|w| {
+            let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(f.body[1], w), IndexRecordOption::Basic)) as Box<dyn Query>),
+                (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(f.title_idx[1], w), IndexRecordOption::Basic))),
+            ]));
+            (Occur::Should, either)
+        })
+        .collect();
+    let all = BooleanQuery::with_minimum_required_clauses(musts, required);
+    Some(Box::new(ConstScoreQuery::new(Box::new(all), 0.0)))
+}
+
 /// The relevance part of a query (no filters); `None` when the words give no term.
 pub fn text_query(f: &Fields, q: &str) -> Option<Box<dyn Query>> {
     let (stop_exact, stop_fold) = stop_sets();
@@ -381,7 +420,27 @@ fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
 
 pub fn search(searcher: &Searcher, f: &Fields, p: &Params) -> tantivy::Result<Results> {
     let text = text_query(f, &p.q);
+    if let Some(strict) = keyword_filter(f, &p.q) {
+        let r = execute(searcher, f, p, &text, Some(strict))?;
+        // Nothing has every word: fall back to the best partial matches.
+        if r.total > 0 {
+            return Ok(r);
+        }
+    }
+    execute(searcher, f, p, &text, None)
+}
+
+fn execute(
+    searcher: &Searcher,
+    f: &Fields,
+    p: &Params,
+    text: &Option<Box<dyn Query>>,
+    strict: Option<Box<dyn Query>>,
+) -> tantivy::Result<Results> {
     let mut clauses = filters(f, p);
+    if let Some(s) = strict {
+        clauses.push((Occur::Must, s));
+    }
     let relevance = text.is_some() && p.sort == Sort::Relevance;
     match &text {
         Some(t) => clauses.push((Occur::Must, t.box_clone())),
@@ -423,7 +482,7 @@ pub fn search(searcher: &Searcher, f: &Fields, p: &Params) -> tantivy::Result<Re
             facets,
         )
     };
-    let snippet_gen = match (&text, p.snippets) {
+    let snippet_gen = match (text, p.snippets) {
         (Some(t), true) => {
             let mut g = SnippetGenerator::create(searcher, &**t, f.body[1])?;
             g.set_max_num_chars(240);
