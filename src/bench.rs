@@ -92,6 +92,44 @@ struct Issuer {
 /// Writes units, authorities, `documents` documents (~10 articles each) and effects among them.
 /// The same arguments always give the same bytes.
 pub fn generate(documents: usize, seed: u64, out: &mut dyn Write) -> std::io::Result<()> {
+    generate_with(documents, seed, &[], out)
+}
+
+/// Sentences of real legal text to draw clauses from: every sentence of the articles of an
+/// ALQAC law file (so the vocabulary has a realistic spread). Deterministic for a given file.
+pub fn sentences_from_laws(path: &Path) -> anyhow::Result<Vec<String>> {
+    #[derive(serde::Deserialize)]
+    struct Law {
+        articles: Vec<Art>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Art {
+        text: String,
+    }
+    let laws: Vec<Law> = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+    let mut out = Vec::new();
+    for law in laws {
+        for a in law.articles {
+            for part in a.text.split(['\n', '.', ';']) {
+                let t = crate::domain::text::nfc(
+                    part.trim_start_matches(|c: char| c.is_ascii_digit() || c == ')' || c == ' '),
+                );
+                if t.split_whitespace().count() >= 6 {
+                    out.push(t);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// As [`generate`], drawing clause sentences from `pool` when it is not empty.
+pub fn generate_with(
+    documents: usize,
+    seed: u64,
+    pool: &[String],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let line = |out: &mut dyn Write, r: &Record| -> std::io::Result<()> {
         serde_json::to_writer(&mut *out, r)?;
@@ -179,7 +217,11 @@ pub fn generate(documents: usize, seed: u64, out: &mut dyn Write) -> std::io::Re
             let heading = HEADINGS[(a - 1) % HEADINGS.len()];
             text.push_str(&format!("Điều {a}. {heading}\n"));
             for k in 1..=rng.gen_range(1..=3) {
-                text.push_str(&format!("{k}. {}\n", sentence(&mut rng)));
+                let s = match pool.choose(&mut rng) {
+                    Some(real) => format!("{real}."),
+                    None => sentence(&mut rng),
+                };
+                text.push_str(&format!("{k}. {s}\n"));
             }
         }
         let effective = issued + Days::new(rng.gen_range(10..40));
@@ -301,12 +343,24 @@ fn measure(url: &str, corpus: &Path, documents: usize) -> anyhow::Result<Figures
 
 /// Generates the corpus, imports it into a fresh SQLite database (and PostgreSQL when given),
 /// and prints the figures side by side.
-pub fn run(documents: usize, postgres: Option<&str>, dir: &Path) -> anyhow::Result<()> {
+pub fn run(
+    documents: usize,
+    postgres: Option<&str>,
+    dir: &Path,
+    laws: Option<&Path>,
+) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let corpus = dir.join(format!("corpus-{documents}.jsonl"));
+    let corpus = dir.join(format!(
+        "corpus-{documents}{}.jsonl",
+        if laws.is_some() { "-laws" } else { "" }
+    ));
     if !corpus.exists() {
+        let pool = match laws {
+            Some(p) => sentences_from_laws(p)?,
+            None => Vec::new(),
+        };
         let mut f = std::io::BufWriter::new(std::fs::File::create(&corpus)?);
-        generate(documents, 1, &mut f)?;
+        generate_with(documents, 1, &pool, &mut f)?;
     }
     let mut rows = Vec::new();
     let db = dir.join("bench.sqlite3");
@@ -360,7 +414,12 @@ pub fn run(documents: usize, postgres: Option<&str>, dir: &Path) -> anyhow::Resu
 pub fn search_queries(seed: u64) -> Vec<String> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut out = Vec::with_capacity(200);
-    let sources: Vec<&str> = PHRASES.iter().chain(SUBJECTS.iter()).chain(HEADINGS.iter()).copied().collect();
+    let sources: Vec<&str> = PHRASES
+        .iter()
+        .chain(SUBJECTS.iter())
+        .chain(HEADINGS.iter())
+        .copied()
+        .collect();
     while out.len() < 200 {
         if out.len() % 10 == 9 {
             let n = rng.gen_range(1..20);
@@ -377,24 +436,50 @@ pub fn search_queries(seed: u64) -> Vec<String> {
         let len = rng.gen_range(2..=6).min(words.len());
         let start = rng.gen_range(0..=words.len() - len);
         let q = words[start..start + len].join(" ").to_lowercase();
-        out.push(if rng.gen_bool(0.5) { crate::domain::text::fold(&q) } else { q });
+        out.push(if rng.gen_bool(0.5) {
+            crate::domain::text::fold(&q)
+        } else {
+            q
+        });
     }
     out
 }
 
 fn dir_size(p: &Path) -> u64 {
     std::fs::read_dir(p)
-        .map(|rd| rd.flatten().map(|e| e.metadata().map(|m| if m.is_dir() { dir_size(&e.path()) } else { m.len() }).unwrap_or(0)).sum())
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| {
+                    e.metadata()
+                        .map(|m| {
+                            if m.is_dir() {
+                                dir_size(&e.path())
+                            } else {
+                                m.len()
+                            }
+                        })
+                        .unwrap_or(0)
+                })
+                .sum()
+        })
         .unwrap_or(0)
 }
 
 /// Full reindex of the corpus in `sqlite` (imported by `vanban bench`), then in-process query
 /// latency, and the same queries on PostgreSQL full-text search when `postgres` holds the corpus.
-pub fn run_search(dir: &Path, documents: usize, postgres: Option<&str>, reuse_index: bool) -> anyhow::Result<()> {
+pub fn run_search(
+    dir: &Path,
+    documents: usize,
+    postgres: Option<&str>,
+    reuse_index: bool,
+) -> anyhow::Result<()> {
     use crate::search::query::{search, Params, Scope};
     let db = dir.join("bench.sqlite3");
     if !db.exists() {
-        anyhow::bail!("{} is missing: run `vanban bench --documents {documents}` first", db.display());
+        anyhow::bail!(
+            "{} is missing: run `vanban bench --documents {documents}` first",
+            db.display()
+        );
     }
     let pool = DbPool::connect(&format!("sqlite://{}", db.display()), 2)?;
     pool.migrate()?;
@@ -406,7 +491,10 @@ pub fn run_search(dir: &Path, documents: usize, postgres: Option<&str>, reuse_in
     let clock: crate::search::service::Clock = std::sync::Arc::new(crate::web::today);
     let service = crate::search::service::SearchService::open(&index_dir, clock)?;
     if reuse {
-        println!("reindex: skipped (--reuse-index); index size {:.0} MiB", dir_size(&index_dir) as f64 / 1048576.0);
+        println!(
+            "reindex: skipped (--reuse-index); index size {:.0} MiB",
+            dir_size(&index_dir) as f64 / 1048576.0
+        );
     } else {
         let t = Instant::now();
         let n = service.rebuild(&pool)?;
@@ -425,7 +513,11 @@ pub fn run_search(dir: &Path, documents: usize, postgres: Option<&str>, reuse_in
         let mut hits = 0usize;
         for round in 0..3 {
             for (i, q) in queries.iter().enumerate() {
-                let scope = if i % 2 == 0 { Scope::Documents } else { Scope::Articles };
+                let scope = if i % 2 == 0 {
+                    Scope::Documents
+                } else {
+                    Scope::Articles
+                };
                 let mut p = Params::new(q, scope);
                 p.limit = 20;
                 p.facets = extras;
@@ -463,15 +555,20 @@ pub fn run_search(dir: &Path, documents: usize, postgres: Option<&str>, reuse_in
              FROM provisions p WHERE p.kind = 'dieu'",
         )
         .execute(&mut c)?;
-        diesel::sql_query("CREATE INDEX fts_articles_tsv ON fts_articles USING GIN (tsv)").execute(&mut c)?;
-        println!("PostgreSQL: fts table and GIN index built in {:.1} s", t.elapsed().as_secs_f64());
+        diesel::sql_query("CREATE INDEX fts_articles_tsv ON fts_articles USING GIN (tsv)")
+            .execute(&mut c)?;
+        println!(
+            "PostgreSQL: fts table and GIN index built in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
         let mut pg_times = Vec::new();
         for q in &queries {
-            let words: Vec<String> = crate::search::analyzer::analyze(q, crate::search::analyzer::Mode::Folded)
-                .into_iter()
-                .map(|t| t.text)
-                .filter(|w| w.chars().all(|c| c.is_alphanumeric()))
-                .collect();
+            let words: Vec<String> =
+                crate::search::analyzer::analyze(q, crate::search::analyzer::Mode::Folded)
+                    .into_iter()
+                    .map(|t| t.text)
+                    .filter(|w| w.chars().all(|c| c.is_alphanumeric()))
+                    .collect();
             if words.is_empty() {
                 continue;
             }
@@ -491,7 +588,10 @@ pub fn run_search(dir: &Path, documents: usize, postgres: Option<&str>, reuse_in
             theirs.as_secs_f64() * 1000.0,
             percentile(&pg_times, 0.99).as_secs_f64() * 1000.0
         );
-        println!("p50 ratio PostgreSQL / vanban: {:.1}", theirs.as_secs_f64() / ours.as_secs_f64().max(1e-9));
+        println!(
+            "p50 ratio PostgreSQL / vanban: {:.1}",
+            theirs.as_secs_f64() / ours.as_secs_f64().max(1e-9)
+        );
     }
     Ok(())
 }

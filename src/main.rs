@@ -108,6 +108,9 @@ enum Command {
         /// Directory for the generated corpus and the SQLite database
         #[arg(long, default_value = "/var/tmp/vanban-bench")]
         dir: PathBuf,
+        /// Draw clause sentences from this ALQAC law file (realistic vocabulary)
+        #[arg(long)]
+        laws: Option<PathBuf>,
     },
 }
 
@@ -272,7 +275,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             vanban::bench::generate(documents, seed, &mut out)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::BenchSearch { documents, postgres, dir, reuse_index } => {
+        Command::BenchSearch {
+            documents,
+            postgres,
+            dir,
+            reuse_index,
+        } => {
             vanban::bench::run_search(&dir, documents, postgres.as_deref(), reuse_index)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -301,8 +309,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             documents,
             postgres,
             dir,
+            laws,
         } => {
-            vanban::bench::run(documents, postgres.as_deref(), &dir)?;
+            vanban::bench::run(documents, postgres.as_deref(), &dir, laws.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
     }

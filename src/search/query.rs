@@ -6,7 +6,9 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
@@ -212,11 +214,11 @@ const W: Weights = Weights {
     body_exact: 1.0,
     title_exact: 0.3,
     body_folded: 0.7,
-    title_folded: 0.2,
+    title_folded: 0.0,
     pairs_exact: 1.5,
     pairs_folded: 1.0,
     heading_exact: 0.5,
-    heading_folded: 0.3,
+    heading_folded: 0.0,
     heading_pairs: 0.5,
     article_named: 5.0,
     definitions: 3.0,
@@ -247,13 +249,29 @@ pub fn keyword_filter(f: &Fields, q: &str) -> Option<Box<dyn Query>> {
         return None;
     }
     // Up to four words: all of them; five to eight: all but one.
-    let required = if words.len() <= 4 { words.len() } else { words.len() - 1 };
+    let required = if words.len() <= 4 {
+        words.len()
+    } else {
+        words.len() - 1
+    };
     let musts: Vec<(Occur, Box<dyn Query>)> = words
         .iter()
         .map(|w| {
             let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(f.body[1], w), IndexRecordOption::Basic)) as Box<dyn Query>),
-                (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(f.title_idx[1], w), IndexRecordOption::Basic))),
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.body[1], w),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>,
+                ),
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.title_idx[1], w),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
             ]));
             (Occur::Should, either)
         })
@@ -271,7 +289,7 @@ pub fn text_query(f: &Fields, q: &str) -> Option<Box<dyn Query>> {
                    text: String,
                    boost: f32,
                    clauses: &mut Vec<(Occur, Box<dyn Query>)>| {
-        if seen.insert((field, text.clone())) {
+        if boost > 0.0 && seen.insert((field, text.clone())) {
             clauses.push((Occur::Should, term_query(field, &text, boost)));
         }
     };
