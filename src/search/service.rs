@@ -62,11 +62,13 @@ fn parse_payload(p: &str) -> (i64, Option<NaiveDate>) {
 
 impl SearchService {
     fn from_index(
-        index: Index,
+        mut index: Index,
         fields: Fields,
         clock: Clock,
         fresh: bool,
     ) -> Result<SearchService, BuildError> {
+        // Segments are searched in parallel: one query uses both cores.
+        index.set_default_multithread_executor()?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
