@@ -172,8 +172,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &config.index_dir,
                 clock,
             )?);
-            let n = search.catch_up(&pool)?;
-            tracing::info!(index = %config.index_dir.display(), applied = search.applied(), rows = n, "search index ready");
+            // The indexer catches up in the background: the service answers at once.
+            tracing::info!(index = %config.index_dir.display(), applied = search.applied(), "search index opened");
             search.spawn_indexer(
                 pool.clone(),
                 std::time::Duration::from_millis(500),

@@ -428,6 +428,20 @@ pub fn implementing(db: &mut Db<'_>, target: i64) -> R<Vec<i64>> {
         .load(c))?)
 }
 
+/// Documents that detail or implement any of `targets`.
+pub fn implementing_many(db: &mut Db<'_>, targets: &[i64]) -> R<Vec<i64>> {
+    let mut out = Vec::new();
+    for chunk in targets.chunks(500) {
+        let part: Vec<i64> = with_db!(db, c => effects::table
+            .filter(effects::target_id.eq_any(chunk))
+            .filter(effects::kind.eq("implements"))
+            .select(effects::acting_id)
+            .load(c))?;
+        out.extend(part);
+    }
+    Ok(out)
+}
+
 pub fn document_ids_of_authority(db: &mut Db<'_>, authority: i64) -> R<Vec<i64>> {
     Ok(with_db!(db, c => documents::table
         .filter(documents::authority_id.eq(authority))

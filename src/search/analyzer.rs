@@ -135,14 +135,36 @@ pub struct Term {
     pub to: usize,
 }
 
+thread_local! {
+    /// Syllable → (canonical, folded). Vietnamese has a few thousand distinct syllables, so
+    /// indexing a large corpus normalises each one once per thread instead of every time.
+    static FORMS: std::cell::RefCell<std::collections::HashMap<String, (String, String)>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn forms(syllable: &str, mode: Mode) -> String {
+    let pick = |f: &(String, String)| match mode {
+        Mode::Exact | Mode::ExactPairs => f.0.clone(),
+        Mode::Folded | Mode::FoldedPairs => f.1.clone(),
+    };
+    FORMS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(f) = cache.get(syllable) {
+            return pick(f);
+        }
+        if cache.len() > 200_000 {
+            cache.clear();
+        }
+        let f = (canonical_syllable(syllable), folded_syllable(syllable));
+        let out = pick(&f);
+        cache.insert(syllable.to_string(), f);
+        out
+    })
+}
+
 pub fn analyze(text: &str, mode: Mode) -> Vec<Term> {
     let spans = syllable_spans(text);
-    let one = |(f, t): (usize, usize)| -> String {
-        match mode {
-            Mode::Exact | Mode::ExactPairs => canonical_syllable(&text[f..t]),
-            Mode::Folded | Mode::FoldedPairs => folded_syllable(&text[f..t]),
-        }
-    };
+    let one = |(f, t): (usize, usize)| -> String { forms(&text[f..t], mode) };
     let singles: Vec<Term> = spans
         .iter()
         .map(|s| Term {

@@ -168,7 +168,7 @@ impl SearchService {
         let mut st = self.lock()?;
         let mut conn = pool.get()?;
         let mut db = conn.db();
-        let rows = queries::outbox_after(&mut db, st.applied, 5000)?;
+        let rows = queries::outbox_after(&mut db, st.applied, 50_000)?;
         if rows.is_empty() {
             return Ok(0);
         }
@@ -205,10 +205,11 @@ impl SearchService {
             docs.extend(queries::document_ids_of_authority(&mut db, a)?);
         }
         // A document that details another changes status with it.
-        for d in docs.clone() {
-            docs.extend(queries::implementing(&mut db, d)?);
-        }
+        let targets: Vec<i64> = docs.iter().copied().collect();
+        docs.extend(queries::implementing_many(&mut db, &targets)?);
         let today = self.today();
+        let started = Instant::now();
+        let count = docs.len();
         apply_documents(
             &mut db,
             &st.writer,
@@ -223,6 +224,12 @@ impl SearchService {
         if watermark > st.applied {
             st.gap = None;
         }
+        tracing::info!(
+            rows = rows.len(),
+            documents = count,
+            ms = started.elapsed().as_millis() as u64,
+            "index caught up"
+        );
         st.applied = watermark;
         drop(st);
         self.reader.reload()?;
@@ -277,25 +284,31 @@ fn apply_documents(
     }
     let org = Org::load(db)?;
     let docs = queries::documents_by_ids(db, ids)?;
-    for id in ids {
-        if !docs.iter().any(|d| d.id == *id) {
-            writer.delete_term(tantivy::Term::from_field_u64(
-                f.doc_id,
-                u64::try_from(*id).unwrap_or_default(),
-            ));
-        }
+    let present: std::collections::HashSet<i64> = docs.iter().map(|d| d.id).collect();
+    for id in ids.iter().filter(|id| !present.contains(id)) {
+        writer.delete_term(tantivy::Term::from_field_u64(
+            f.doc_id,
+            u64::try_from(*id).unwrap_or_default(),
+        ));
     }
-    let provisions = queries::provisions_of_many(db, ids)?;
+    let mut provisions: std::collections::HashMap<i64, Vec<crate::db::models::Provision>> =
+        Default::default();
+    for p in queries::provisions_of_many(db, ids)? {
+        provisions.entry(p.document_id).or_default().push(p);
+    }
+    // Many documents (a bulk import): one pass over all statuses beats queries per document.
+    let whole = if docs.len() > 200 {
+        Some(StatusGraph::load_all(db)?)
+    } else {
+        None
+    };
     for d in &docs {
-        let status = StatusGraph::load_around(db, d.id)?
-            .status(d.id, today)
-            .map(|r| r.status.code())
-            .unwrap_or_default();
-        let own: Vec<_> = provisions
-            .iter()
-            .filter(|p| p.document_id == d.id)
-            .cloned()
-            .collect();
+        let report = match &whole {
+            Some(g) => g.status(d.id, today),
+            None => StatusGraph::load_around(db, d.id)?.status(d.id, today),
+        };
+        let status = report.map(|r| r.status.code()).unwrap_or_default();
+        let own = provisions.remove(&d.id).unwrap_or_default();
         add_document(
             writer,
             f,
