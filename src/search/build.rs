@@ -68,6 +68,7 @@ pub fn add_document(
         u64::try_from(d.id).unwrap_or_default(),
     ));
     let keys = number_keys(&d.number);
+    let fields = d.field_list();
     let mut text = d.title.clone();
     text.push('\n');
     text.push_str(&d.full_text);
@@ -80,6 +81,7 @@ pub fn add_document(
         title: &d.title,
         text: &text,
         doc_type: &d.doc_type,
+        fields: &fields,
         status,
         authority_id: d.authority_id,
         authority,

@@ -14,7 +14,7 @@ use super::analyzer::{analyze, Mode};
 
 /// Bumped whenever the schema or the analysis changes: an index with another version is
 /// rebuilt on start.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Clone)]
 pub struct VnTokenizer(pub Mode);
@@ -94,6 +94,8 @@ pub struct Fields {
     /// Indexed forms of an article's heading: exact, folded, exact pairs.
     pub heading_idx: [Field; 3],
     pub doc_type: Field,
+    /// Lĩnh vực, one term each.
+    pub fields: Field,
     pub status: Field,
     pub authority_id: Field,
     pub authority: Field,
@@ -149,6 +151,7 @@ pub fn schema() -> (Schema, Fields) {
             b.add_text_field("heading_pairs", text_options("vi_pairs", false)),
         ],
         doc_type: b.add_text_field("doc_type", STRING | STORED | FAST),
+        fields: b.add_text_field("fields", STRING),
         status: b.add_text_field("status", STRING | STORED | FAST),
         authority_id: b.add_u64_field("authority_id", num()),
         authority: b.add_text_field("authority", STORED),
@@ -207,6 +210,7 @@ pub struct Unit<'a> {
     pub title: &'a str,
     pub text: &'a str,
     pub doc_type: &'a str,
+    pub fields: &'a [String],
     pub status: &'a str,
     pub authority_id: i64,
     pub authority: &'a str,
@@ -239,6 +243,9 @@ pub fn to_document(f: &Fields, u: &Unit<'_>) -> TantivyDocument {
         d.add_text(field, u.title);
     }
     d.add_text(f.doc_type, u.doc_type);
+    for field in u.fields {
+        d.add_text(f.fields, crate::domain::text::fold(&field.to_lowercase()));
+    }
     d.add_text(f.status, u.status);
     d.add_u64(
         f.authority_id,

@@ -47,6 +47,8 @@ pub struct Params {
     pub q: String,
     pub scope: Scope,
     pub doc_type: Option<String>,
+    /// A field (lĩnh vực), matched without regard to case or diacritics.
+    pub field: Option<String>,
     /// Authority and the authorities it took over.
     pub authority_ids: Option<Vec<i64>>,
     pub status: Option<String>,
@@ -65,6 +67,7 @@ impl Params {
             q: q.to_string(),
             scope,
             doc_type: None,
+            field: None,
             authority_ids: None,
             status: None,
             year_from: None,
@@ -393,6 +396,16 @@ fn filters(f: &Fields, p: &Params) -> Vec<(Occur, Box<dyn Query>)> {
             )),
         ));
     }
+    if let Some(field) = &p.field {
+        let term = crate::domain::text::fold(&field.trim().to_lowercase());
+        v.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.fields, &term),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
     if let Some(s) = &p.status {
         v.push((
             Occur::Must,
@@ -613,6 +626,7 @@ mod browse_tests {
                 title: "Quy định",
                 text: "Điều 1. A",
                 doc_type: "Quyết định",
+                fields: &[],
                 status: "con-hieu-luc",
                 authority_id: 1,
                 authority: "UBND",

@@ -27,6 +27,10 @@ pub struct SearchQuery {
     #[serde(default)]
     pub authority: Option<String>,
     #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub field: Option<String>,
+    #[serde(default)]
     pub status: Option<String>,
     #[serde(default)]
     pub year_from: Option<String>,
@@ -109,6 +113,33 @@ pub fn parse(q: &SearchQuery, org: &Org) -> Result<(Params, usize), AppError> {
             ));
         }
         p.authority_ids = Some(org.authority_with_predecessors(a));
+    }
+    if let Some(code) = opt(&q.unit) {
+        let Some(unit) = org.unit_by_code(code) else {
+            return Err(bad(
+                "unit",
+                format!("không có đơn vị hành chính mã «{code}»."),
+            ));
+        };
+        // The unit and the units it took over: their authorities' documents.
+        let mut units = vec![unit.id];
+        units.extend(org.all_unit_predecessors(unit.id));
+        let mut ids: Vec<i64> = org
+            .authorities
+            .values()
+            .filter(|a| a.unit_id.is_some_and(|u| units.contains(&u)))
+            .map(|a| a.id)
+            .collect();
+        if let Some(given) = &p.authority_ids {
+            ids.retain(|i| given.contains(i));
+        }
+        p.authority_ids = Some(ids);
+    }
+    if let Some(field) = opt(&q.field) {
+        if field.chars().count() > 200 {
+            return Err(bad("field", "dài quá 200 ký tự.".into()));
+        }
+        p.field = Some(field.to_string());
     }
     p.year_from = number::<u64>("year_from", &q.year_from)?;
     p.year_to = number::<u64>("year_to", &q.year_to)?;
@@ -282,6 +313,8 @@ pub async fn page(
             ("scope", &q.scope),
             ("type", &q.doc_type),
             ("authority", &q.authority),
+            ("unit", &q.unit),
+            ("field", &q.field),
             ("status", &q.status),
             ("year_from", &q.year_from),
             ("year_to", &q.year_to),

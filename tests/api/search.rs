@@ -363,3 +363,23 @@ db_test!(an_instance_behind_the_pruned_outbox_rebuilds, |app| {
     );
     Ok(())
 });
+
+db_test!(unit_and_field_filters, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    // The new commune covers the abolished district's decision.
+    let (status, v) = search(&app, "q=&unit=32200").await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(numbers(&v), ["12/2021/QĐ-UBND"]);
+    let (_, v) = search(&app, "q=&unit=96").await;
+    assert_eq!(
+        v["total"], 5,
+        "the province and Bạc Liêu, merged into it: {v}"
+    );
+    // Fields match without regard to case or diacritics.
+    let (_, v) = search(&app, &format!("q=&field={}", urlencode("thuy san"))).await;
+    assert_eq!(numbers(&v), ["15/2018/NQ-HĐND"]);
+    let (status, v) = search(&app, "q=&unit=nowhere").await;
+    assert_eq!(status, 400);
+    assert!(v["detail"].as_str().unwrap_or_default().contains("«unit»"));
+    Ok(())
+});
