@@ -334,6 +334,8 @@ pub async fn page(
             "scope": opt(&q.scope).unwrap_or("documents"),
             "doc_type": opt(&q.doc_type).unwrap_or(""),
             "authority": opt(&q.authority).unwrap_or(""),
+            "unit": opt(&q.unit).unwrap_or(""),
+            "field": opt(&q.field).unwrap_or(""),
             "status": opt(&q.status).unwrap_or(""),
             "year_from": opt(&q.year_from).unwrap_or(""),
             "year_to": opt(&q.year_to).unwrap_or(""),
