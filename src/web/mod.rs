@@ -104,6 +104,30 @@ pub fn parse_date(s: Option<&str>) -> Result<NaiveDate, AppError> {
         .map_err(|_| AppError::BadRequest(format!("Ngày «{s}» không hợp lệ: nhập theo dạng năm-tháng-ngày (2024-05-01) hoặc ngày/tháng/năm (01/05/2024).")))
 }
 
+/// A query parameter's value, trimmed; `None` when absent or blank.
+pub fn opt(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A 400 naming the parameter.
+pub fn bad_param(param: &str, msg: String) -> AppError {
+    AppError::BadRequest(format!("Tham số «{param}»: {msg}"))
+}
+
+/// A numeric query parameter; a value that is not a number is a 400 naming the parameter.
+pub fn number_param<T: std::str::FromStr>(
+    param: &str,
+    s: &Option<String>,
+) -> Result<Option<T>, AppError> {
+    match opt(s) {
+        None => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| bad_param(param, format!("«{v}» không phải là số hợp lệ."))),
+    }
+}
+
 /// Context values every page has.
 pub fn base_context(nav: &str, q: &str) -> tera::Context {
     let mut c = tera::Context::new();

@@ -9,7 +9,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::view::{iso, status_reason, DocLink, DocRow, EffectView, StatusView};
-use super::{base_context, parse_date, render, today, with_db, AppState, PageError};
+use super::{
+    base_context, number_param, opt, parse_date, render, today, with_db, AppState, PageError,
+};
 use crate::db::{queries, Db};
 use crate::domain::kinds::{AuthorityKind, UnitLevel};
 use crate::domain::status::{article_status, Status};
@@ -41,19 +43,6 @@ pub struct ListQuery {
     pub per_page: Option<String>,
 }
 
-fn opt(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-fn parse_num<T: std::str::FromStr>(name: &str, s: &Option<String>) -> Result<Option<T>, AppError> {
-    match opt(s) {
-        None => Ok(None),
-        Some(v) => v.parse().map(Some).map_err(|_| {
-            AppError::BadRequest(format!("Tham số «{name}» phải là một số, nhận được «{v}»."))
-        }),
-    }
-}
-
 #[derive(Debug, Serialize)]
 pub struct DocumentList {
     pub total: usize,
@@ -74,10 +63,10 @@ pub fn document_list(db: &mut Db<'_>, q: &ListQuery) -> Result<DocumentList, App
         ),
         None => None,
     };
-    let year: Option<i32> = parse_num("year", &q.year)?;
-    let authority: Option<i64> = parse_num("authority", &q.authority)?;
-    let page: usize = parse_num("page", &q.page)?.unwrap_or(1).max(1);
-    let per_page: usize = parse_num("per_page", &q.per_page)?
+    let year: Option<i32> = number_param("year", &q.year)?;
+    let authority: Option<i64> = number_param("authority", &q.authority)?;
+    let page: usize = number_param("page", &q.page)?.unwrap_or(1).max(1);
+    let per_page: usize = number_param("per_page", &q.per_page)?
         .unwrap_or(PER_PAGE)
         .clamp(1, 200);
     let org = Org::load(db)?;

@@ -6,7 +6,7 @@ use std::time::Instant;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::{base_context, render, AppState, PageError};
+use super::{bad_param, base_context, number_param, opt, render, AppState, PageError};
 use crate::domain::kinds::DOCUMENT_TYPES;
 use crate::domain::status::Status;
 use crate::error::AppError;
@@ -44,29 +44,11 @@ pub struct SearchQuery {
     pub per_page: Option<String>,
 }
 
-fn opt(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-fn bad(param: &str, msg: String) -> AppError {
-    AppError::BadRequest(format!("Tham số «{param}»: {msg}"))
-}
-
-fn number<T: std::str::FromStr>(param: &str, s: &Option<String>) -> Result<Option<T>, AppError> {
-    match opt(s) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| bad(param, format!("«{v}» không phải là số hợp lệ."))),
-    }
-}
-
 /// Checks every parameter; `org` resolves an authority to it and its predecessors.
 pub fn parse(q: &SearchQuery, org: &Org) -> Result<(Params, usize), AppError> {
     let text = crate::domain::text::nfc(q.q.as_deref().unwrap_or(""));
     if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(bad(
+        return Err(bad_param(
             "q",
             format!("câu tìm kiếm dài quá {MAX_QUERY_CHARS} ký tự."),
         ));
@@ -76,7 +58,7 @@ pub fn parse(q: &SearchQuery, org: &Org) -> Result<(Params, usize), AppError> {
         "articles" => Scope::Articles,
         "procedures" => Scope::Procedures,
         other => {
-            return Err(bad(
+            return Err(bad_param(
                 "scope",
                 format!("«{other}» không hợp lệ (documents, articles, procedures)."),
             ))
@@ -85,7 +67,7 @@ pub fn parse(q: &SearchQuery, org: &Org) -> Result<(Params, usize), AppError> {
     let mut p = Params::new(&text, scope);
     if let Some(t) = opt(&q.doc_type) {
         let Some(t) = crate::domain::kinds::document_type(t) else {
-            return Err(bad(
+            return Err(bad_param(
                 "type",
                 format!(
                     "loại văn bản «{t}» không có (các loại: {}).",
@@ -98,16 +80,16 @@ pub fn parse(q: &SearchQuery, org: &Org) -> Result<(Params, usize), AppError> {
     if let Some(s) = opt(&q.status) {
         if Status::parse(s).is_none() {
             let codes: Vec<&str> = Status::ALL.iter().map(|s| s.code()).collect();
-            return Err(bad(
+            return Err(bad_param(
                 "status",
                 format!("«{s}» không hợp lệ (các giá trị: {}).", codes.join(", ")),
             ));
         }
         p.status = Some(s.to_string());
     }
-    if let Some(a) = number::<i64>("authority", &q.authority)? {
+    if let Some(a) = number_param::<i64>("authority", &q.authority)? {
         if !org.authorities.contains_key(&a) {
-            return Err(bad(
+            return Err(bad_param(
                 "authority",
                 format!("không có cơ quan ban hành mã số {a}."),
             ));
@@ -116,7 +98,7 @@ pub fn parse(q: &SearchQuery, org: &Org) -> Result<(Params, usize), AppError> {
     }
     if let Some(code) = opt(&q.unit) {
         let Some(unit) = org.unit_by_code(code) else {
-            return Err(bad(
+            return Err(bad_param(
                 "unit",
                 format!("không có đơn vị hành chính mã «{code}»."),
             ));
@@ -137,34 +119,37 @@ pub fn parse(q: &SearchQuery, org: &Org) -> Result<(Params, usize), AppError> {
     }
     if let Some(field) = opt(&q.field) {
         if field.chars().count() > 200 {
-            return Err(bad("field", "dài quá 200 ký tự.".into()));
+            return Err(bad_param("field", "dài quá 200 ký tự.".into()));
         }
         p.field = Some(field.to_string());
     }
-    p.year_from = number::<u64>("year_from", &q.year_from)?;
-    p.year_to = number::<u64>("year_to", &q.year_to)?;
+    p.year_from = number_param::<u64>("year_from", &q.year_from)?;
+    p.year_to = number_param::<u64>("year_to", &q.year_to)?;
     for (name, y) in [("year_from", p.year_from), ("year_to", p.year_to)] {
         if y.is_some_and(|y| !(1945..=2100).contains(&y)) {
-            return Err(bad(name, "năm phải từ 1945 đến 2100.".into()));
+            return Err(bad_param(name, "năm phải từ 1945 đến 2100.".into()));
         }
     }
     p.sort = match opt(&q.sort).unwrap_or("relevance") {
         "relevance" => Sort::Relevance,
         "date" | "newest" => Sort::Newest,
         other => {
-            return Err(bad(
+            return Err(bad_param(
                 "sort",
                 format!("«{other}» không hợp lệ (relevance, date)."),
             ))
         }
     };
-    let page: usize = number("page", &q.page)?.unwrap_or(1);
+    let page: usize = number_param("page", &q.page)?.unwrap_or(1);
     if page == 0 || page > 10_000 {
-        return Err(bad("page", "phải từ 1 đến 10000.".into()));
+        return Err(bad_param("page", "phải từ 1 đến 10000.".into()));
     }
-    let per_page: usize = number("per_page", &q.per_page)?.unwrap_or(20);
+    let per_page: usize = number_param("per_page", &q.per_page)?.unwrap_or(20);
     if per_page == 0 || per_page > MAX_PER_PAGE {
-        return Err(bad("per_page", format!("phải từ 1 đến {MAX_PER_PAGE}.")));
+        return Err(bad_param(
+            "per_page",
+            format!("phải từ 1 đến {MAX_PER_PAGE}."),
+        ));
     }
     p.offset = (page - 1) * per_page;
     p.limit = per_page;
