@@ -46,6 +46,9 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Build a fresh search index in a new directory and switch to it atomically (a running
+    /// server follows within a second and keeps answering meanwhile)
+    Reindex,
     /// Export the registry as JSON Lines (re-importable) or CSV
     Export {
         #[arg(long, value_enum, default_value = "jsonl")]
@@ -219,6 +222,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Command::Reindex => {
+            let pool = pool(&config)?;
+            let clock: vanban::search::service::Clock = std::sync::Arc::new(vanban::web::today);
+            let started = std::time::Instant::now();
+            let n =
+                vanban::search::service::SearchService::reindex(&config.index_dir, &pool, clock)?;
+            println!(
+                "{n} documents indexed in {:.1} s into a new generation of {}",
+                started.elapsed().as_secs_f64(),
+                config.index_dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Export {
             format,

@@ -18,6 +18,8 @@ pub enum BuildError {
     Db(#[from] crate::db::DbError),
     #[error("lỗi chỉ mục tìm kiếm: {0}")]
     Index(#[from] tantivy::TantivyError),
+    #[error("lỗi thư mục chỉ mục tìm kiếm: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// The text of each article (Điều) with its clauses and points, keyed by article.

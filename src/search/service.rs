@@ -6,8 +6,8 @@
 //! day changes (and at start).
 
 use std::collections::BTreeSet;
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -26,7 +26,10 @@ pub type Clock = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
 const GAP_WAIT: Duration = Duration::from_secs(10);
 
 struct State {
+    index: Index,
     writer: IndexWriter,
+    /// The generation directory in use (on disk only).
+    generation: Option<String>,
     /// Every outbox id up to this one has been applied.
     applied: i64,
     /// The day the statuses in the index were computed for.
@@ -36,11 +39,45 @@ struct State {
 }
 
 pub struct SearchService {
-    pub index: Index,
     pub fields: Fields,
-    reader: IndexReader,
+    /// Swapped whole when `vanban reindex` publishes a new generation; a search in flight keeps
+    /// the searcher it took.
+    reader: RwLock<IndexReader>,
     state: Mutex<State>,
     clock: Clock,
+    /// The directory holding the generations and the `CURRENT` file (on disk only).
+    dir: Option<PathBuf>,
+}
+
+/// The file naming the generation directory in use.
+const CURRENT: &str = "CURRENT";
+
+fn read_current(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join(CURRENT))
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// Points `CURRENT` at `generation` atomically (write, fsync, rename).
+fn write_current(dir: &Path, generation: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = dir.join(format!("{CURRENT}.tmp"));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(generation.as_bytes())?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, dir.join(CURRENT))
+}
+
+fn new_generation() -> String {
+    format!("gen-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f"))
+}
+
+fn open_reader(index: &Index) -> tantivy::Result<IndexReader> {
+    index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
 }
 
 fn payload(applied: i64, day: NaiveDate) -> String {
@@ -61,18 +98,13 @@ fn parse_payload(p: &str) -> (i64, Option<NaiveDate>) {
 }
 
 impl SearchService {
-    fn from_index(
+    fn prepare(
         mut index: Index,
-        fields: Fields,
-        clock: Clock,
         fresh: bool,
-    ) -> Result<SearchService, BuildError> {
+    ) -> Result<(Index, IndexReader, IndexWriter, i64, Option<NaiveDate>), BuildError> {
         // Segments are searched in parallel: one query uses both cores.
         index.set_default_multithread_executor()?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        let reader = open_reader(&index)?;
         let (applied, day) = if fresh {
             (0, None)
         } else {
@@ -84,33 +116,129 @@ impl SearchService {
                 .unwrap_or((0, None))
         };
         let writer = index.writer(64_000_000)?;
+        Ok((index, reader, writer, applied, day))
+    }
+
+    fn from_index(
+        index: Index,
+        fields: Fields,
+        clock: Clock,
+        fresh: bool,
+        dir: Option<(PathBuf, String)>,
+    ) -> Result<SearchService, BuildError> {
+        let (index, reader, writer, applied, day) = Self::prepare(index, fresh)?;
+        let (dir, generation) = match dir {
+            Some((d, g)) => (Some(d), Some(g)),
+            None => (None, None),
+        };
         Ok(SearchService {
-            index,
             fields,
-            reader,
+            reader: RwLock::new(reader),
             state: Mutex::new(State {
+                index,
                 writer,
+                generation,
                 applied,
                 day,
                 gap: None,
             }),
             clock,
+            dir,
         })
     }
 
-    /// Opens (or creates) the index in `dir`.
+    /// Opens the generation of `dir` that `CURRENT` names, creating the first one if needed.
     pub fn open(dir: &Path, clock: Clock) -> Result<SearchService, BuildError> {
-        let (index, fields, fresh) = open_or_create(dir)?;
-        Self::from_index(index, fields, clock, fresh)
+        std::fs::create_dir_all(dir)?;
+        let generation = match read_current(dir) {
+            Some(g) => g,
+            None => {
+                let g = new_generation();
+                write_current(dir, &g)?;
+                g
+            }
+        };
+        let (index, fields, fresh) = open_or_create(&dir.join(&generation))?;
+        Self::from_index(
+            index,
+            fields,
+            clock,
+            fresh,
+            Some((dir.to_path_buf(), generation)),
+        )
     }
 
     pub fn in_memory(clock: Clock) -> Result<SearchService, BuildError> {
         let (index, fields) = super::index::in_memory();
-        Self::from_index(index, fields, clock, true)
+        Self::from_index(index, fields, clock, true, None)
+    }
+
+    /// `vanban reindex`: builds a fresh index from the database in a new generation directory,
+    /// then points `CURRENT` at it in one rename. Running instances switch to it at their next
+    /// catch-up and keep answering meanwhile; older generations but the previous are deleted.
+    pub fn reindex(dir: &Path, pool: &DbPool, clock: Clock) -> Result<usize, BuildError> {
+        std::fs::create_dir_all(dir)?;
+        let generation = new_generation();
+        let n = {
+            let (index, fields, _) = open_or_create(&dir.join(&generation))?;
+            let service = Self::from_index(index, fields, clock, true, None)?;
+            service.rebuild(pool)?
+        };
+        let previous = read_current(dir);
+        write_current(dir, &generation)?;
+        for entry in std::fs::read_dir(dir)?.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            if name.starts_with("gen-") && name != generation && Some(&name) != previous.as_ref() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        Ok(n)
+    }
+
+    /// Switches to the generation `CURRENT` names when another process published a new one.
+    fn follow_current(&self) -> Result<bool, BuildError> {
+        let Some(dir) = &self.dir else {
+            return Ok(false);
+        };
+        let Some(current) = read_current(dir) else {
+            return Ok(false);
+        };
+        let mut st = self.lock()?;
+        if st.generation.as_deref() == Some(current.as_str()) {
+            return Ok(false);
+        }
+        let (index, _, fresh) = open_or_create(&dir.join(&current))?;
+        let (index, reader, writer, applied, day) = Self::prepare(index, fresh)?;
+        // The new writer locks the new generation; the old one is released here.
+        st.writer = writer;
+        st.index = index;
+        st.applied = applied;
+        st.day = day;
+        st.gap = None;
+        st.generation = Some(current);
+        drop(st);
+        let mut r = self.reader.write().map_err(|_| {
+            BuildError::Index(tantivy::TantivyError::SystemError(
+                "reader lock poisoned".into(),
+            ))
+        })?;
+        *r = reader;
+        Ok(true)
     }
 
     pub fn searcher(&self) -> Searcher {
-        self.reader.searcher()
+        match self.reader.read() {
+            Ok(r) => r.searcher(),
+            Err(poisoned) => poisoned.into_inner().searcher(),
+        }
+    }
+
+    fn reload(&self) -> Result<(), BuildError> {
+        match self.reader.read() {
+            Ok(r) => r.reload()?,
+            Err(poisoned) => poisoned.into_inner().reload()?,
+        }
+        Ok(())
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -145,13 +273,16 @@ impl SearchService {
         st.applied = applied;
         st.day = Some(today);
         st.gap = None;
-        self.reader.reload()?;
+        self.reload()?;
         Ok(n)
     }
 
     /// Applies outbox rows written since the last call; rebuilds when the day has changed.
     /// Returns how many rows were applied.
     pub fn catch_up(&self, pool: &DbPool) -> Result<usize, BuildError> {
+        if self.follow_current()? {
+            tracing::info!("search index: switched to a new generation");
+        }
         let (day, applied) = {
             let st = self.lock()?;
             (st.day, st.applied)
@@ -232,7 +363,7 @@ impl SearchService {
         );
         st.applied = watermark;
         drop(st);
-        self.reader.reload()?;
+        self.reload()?;
         Ok(rows.len())
     }
 

@@ -383,3 +383,57 @@ db_test!(unit_and_field_filters, |app| {
     assert!(v["detail"].as_str().unwrap_or_default().contains("«unit»"));
     Ok(())
 });
+
+db_test!(reindex_swaps_generations_while_queries_run, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let dir = app.dir.path().join("index");
+    let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
+    let service = Arc::new(vanban::search::service::SearchService::open(
+        &dir,
+        clock.clone(),
+    )?);
+    service.catch_up(&app.pool)?;
+    let before = std::fs::read_to_string(dir.join("CURRENT"))?;
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (s2, stop2) = (service.clone(), stop.clone());
+    let queries = std::thread::spawn(move || -> anyhow::Result<(usize, usize)> {
+        let (mut ran, mut failed) = (0, 0);
+        while !stop2.load(std::sync::atomic::Ordering::SeqCst) || ran < 50 {
+            let p = vanban::search::query::Params::new(
+                "nuôi tôm",
+                vanban::search::query::Scope::Documents,
+            );
+            match vanban::search::query::search(&s2.searcher(), &s2.fields, &p) {
+                Ok(r) if r.total > 0 => {}
+                _ => failed += 1,
+            }
+            ran += 1;
+        }
+        Ok((ran, failed))
+    });
+    let n = vanban::search::service::SearchService::reindex(&dir, &app.pool, clock)?;
+    assert_eq!(n, 6);
+    let after = std::fs::read_to_string(dir.join("CURRENT"))?;
+    assert_ne!(before, after, "a new generation is published");
+    // The running instance follows at its next catch-up, while the queries go on.
+    service.catch_up(&app.pool)?;
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let (ran, failed) = queries
+        .join()
+        .map_err(|_| anyhow::anyhow!("query thread panicked"))??;
+    assert!(ran >= 50);
+    assert_eq!(failed, 0, "no query failed during the swap");
+    // Writes after the swap reach the new generation.
+    app.import_str("n.jsonl", r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"45/2024/QĐ-UBND","title":"Quy định về cảng cá","issued_on":"2024-01-02","effective_on":"2024-01-20","text":"Điều 1. Phạm vi\nQuy định cảng cá."}"#)?;
+    service.catch_up(&app.pool)?;
+    let r = vanban::search::query::search(
+        &service.searcher(),
+        &service.fields,
+        &vanban::search::query::Params::new("cảng cá", vanban::search::query::Scope::Documents),
+    )?;
+    assert_eq!(
+        r.hits.first().map(|h| h.number.as_str()),
+        Some("45/2024/QĐ-UBND")
+    );
+    Ok(())
+});
