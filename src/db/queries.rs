@@ -217,16 +217,6 @@ pub fn documents_per_authority(db: &mut Db<'_>) -> R<Vec<(i64, i64)>> {
         .load(c))?)
 }
 
-/// Documents sharing a number key with another of the same authority (a database that was
-/// filled outside vanban can hold them).
-pub fn duplicate_numbers(db: &mut Db<'_>) -> R<Vec<(i64, String, i64)>> {
-    Ok(with_db!(db, c => documents::table
-        .group_by((documents::authority_id, documents::number_key))
-        .having(diesel::dsl::count_star().gt(1))
-        .select((documents::authority_id, documents::number_key, diesel::dsl::count_star()))
-        .load(c))?)
-}
-
 // ---- provisions ----------------------------------------------------------------------------
 
 pub fn provisions_of(db: &mut Db<'_>, document_id: i64) -> R<Vec<Provision>> {
@@ -417,15 +407,6 @@ pub fn outbox_max(db: &mut Db<'_>) -> R<i64> {
     let m: Option<i64> =
         with_db!(db, c => outbox::table.select(diesel::dsl::max(outbox::id)).first(c))?;
     Ok(m.unwrap_or(0))
-}
-
-/// Documents that detail or implement `target` (their status follows its).
-pub fn implementing(db: &mut Db<'_>, target: i64) -> R<Vec<i64>> {
-    Ok(with_db!(db, c => effects::table
-        .filter(effects::target_id.eq(target))
-        .filter(effects::kind.eq("implements"))
-        .select(effects::acting_id)
-        .load(c))?)
 }
 
 /// Documents that detail or implement any of `targets`.
