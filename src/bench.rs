@@ -484,7 +484,7 @@ pub fn run_search(
     let pool = DbPool::connect(&format!("sqlite://{}", db.display()), 2)?;
     pool.migrate()?;
     let index_dir = dir.join("search-index");
-    let reuse = reuse_index && index_dir.join("meta.json").exists();
+    let reuse = reuse_index && index_dir.join("CURRENT").exists();
     if !reuse {
         let _ = std::fs::remove_dir_all(&index_dir);
     }
