@@ -510,6 +510,7 @@ pub fn run_search(
     let mut ours = Duration::ZERO;
     for (label, extras) in [("with facets and snippets", true), ("top 20 only", false)] {
         let mut times = Vec::new();
+        let mut slowest: Vec<(Duration, String)> = Vec::new();
         let mut hits = 0usize;
         for round in 0..3 {
             for (i, q) in queries.iter().enumerate() {
@@ -526,6 +527,10 @@ pub fn run_search(
                 let r = search(&searcher, &service.fields, &p)?;
                 if round > 0 {
                     times.push(t.elapsed());
+                    slowest.push((
+                        t.elapsed(),
+                        format!("{q} ({} hits of {})", r.hits.len(), r.total),
+                    ));
                     hits += r.hits.len();
                 }
             }
@@ -540,6 +545,10 @@ pub fn run_search(
         );
         if extras {
             ours = percentile(&times, 0.5);
+            slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
+            for (d, q) in slowest.iter().step_by(2).take(4) {
+                println!("  slow: {:.1} ms  {q}", d.as_secs_f64() * 1000.0);
+            }
         }
     }
     if let Some(url) = postgres {

@@ -298,6 +298,10 @@ pub fn text_query(f: &Fields, q: &str) -> Option<Box<dyn Query>> {
     };
     let exact = analyze(q, Mode::Exact);
     let folded = analyze(q, Mode::Folded);
+    // A few keywords are answered from the text alone: the title and heading fields help
+    // sentence-long questions find their law and article, and cost a scorer per word.
+    let keywords = folded.len() <= 6 && number_terms(q).is_empty();
+    let side = |w: f32| if keywords { 0.0 } else { w };
     let content_words = exact
         .iter()
         .filter(|t| !stop_exact.contains(&t.text))
@@ -308,10 +312,15 @@ pub fn text_query(f: &Fields, q: &str) -> Option<Box<dyn Query>> {
             add(
                 f.heading_idx[0],
                 t.text.clone(),
-                W.heading_exact,
+                side(W.heading_exact),
                 &mut clauses,
             );
-            add(f.title_idx[0], t.text.clone(), W.title_exact, &mut clauses);
+            add(
+                f.title_idx[0],
+                t.text.clone(),
+                side(W.title_exact),
+                &mut clauses,
+            );
         }
     }
     for t in &folded {
@@ -330,7 +339,7 @@ pub fn text_query(f: &Fields, q: &str) -> Option<Box<dyn Query>> {
         add(
             f.heading_idx[2],
             t.text.clone(),
-            W.heading_pairs,
+            side(W.heading_pairs),
             &mut clauses,
         );
         add(f.body[2], t.text, W.pairs_exact, &mut clauses);
