@@ -437,3 +437,43 @@ db_test!(reindex_swaps_generations_while_queries_run, |app| {
     );
     Ok(())
 });
+
+/// PostgreSQL only: a transaction that took a smaller outbox id but commits after a larger one
+/// must not be skipped (SQLite has one writer at a time, so ids there commit in order).
+#[actix_web::test]
+async fn postgres_outbox_row_committed_late_is_not_skipped() -> anyhow::Result<()> {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let Some(app) = TestApp::postgres()? else {
+        return Ok(());
+    };
+    app.import_str("f.jsonl", FIXTURE)?;
+    let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
+    let s = vanban::search::service::SearchService::in_memory(clock)?;
+    s.catch_up(&app.pool)?;
+    let before = s.applied();
+    // A slow writer takes the next id and has not committed yet.
+    let mut slow = diesel::pg::PgConnection::establish(&app.url)?;
+    slow.batch_execute(
+        "BEGIN; INSERT INTO outbox (entity, entity_id) SELECT 'document', min(id) FROM documents;",
+    )?;
+    // A faster one takes a larger id and commits.
+    app.import_str("n.jsonl", r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"46/2024/QĐ-UBND","title":"Quy định về bãi biển","issued_on":"2024-01-02","effective_on":"2024-01-20","text":"Điều 1. Phạm vi\nQuy định bãi biển."}"#)?;
+    s.catch_up(&app.pool)?;
+    let found = vanban::search::query::search(
+        &s.searcher(),
+        &s.fields,
+        &vanban::search::query::Params::new("bãi biển", vanban::search::query::Scope::Documents),
+    )?;
+    assert_eq!(found.total, 1, "the committed row is applied");
+    assert_eq!(s.applied(), before, "but the position stays before the gap");
+    slow.batch_execute("COMMIT;")?;
+    s.catch_up(&app.pool)?;
+    let mut conn = app.pool.get()?;
+    assert_eq!(
+        s.applied(),
+        vanban::db::queries::outbox_max(&mut conn.db())?,
+        "the late row closes the gap"
+    );
+    Ok(())
+}
