@@ -141,6 +141,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// A buffered writer to the file, or to standard output.
+fn writer(path: Option<&std::path::Path>) -> std::io::Result<Box<dyn std::io::Write>> {
+    Ok(match path {
+        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p)?)),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    })
+}
+
 fn pool(config: &Config) -> anyhow::Result<DbPool> {
     let pool = DbPool::connect(&config.database_url, config.pool_size)?;
     let n = pool.migrate()?;
@@ -243,10 +251,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let pool = pool(&config)?;
             let mut conn = pool.get()?;
-            let mut out: Box<dyn std::io::Write> = match &output {
-                Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p)?)),
-                None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-            };
+            let mut out = writer(output.as_deref())?;
             match format {
                 ExportFormat::Jsonl => export::export_jsonl(&mut conn.db(), &mut out)?,
                 ExportFormat::Csv => {
@@ -284,10 +289,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             seed,
             output,
         } => {
-            let mut out: Box<dyn std::io::Write> = match &output {
-                Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p)?)),
-                None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-            };
+            let mut out = writer(output.as_deref())?;
             vanban::bench::generate(documents, seed, &mut out)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -179,7 +179,23 @@ pub fn summaries_by_ids(db: &mut Db<'_>, ids: &[i64]) -> R<Vec<DocumentSummary>>
     Ok(out)
 }
 
-/// Documents in id order, `limit` at a time after `after_id` (for export).
+/// Calls `f` with every document, 500 at a time in id order (for export and indexing).
+pub fn for_each_document_page<E: From<DbError>>(
+    db: &mut Db<'_>,
+    mut f: impl FnMut(&mut Db<'_>, Vec<Document>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut after = 0;
+    loop {
+        let page = documents_page(db, after, 500)?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = last.id;
+        f(db, page)?;
+    }
+}
+
+/// Documents in id order, `limit` at a time after `after_id`.
 pub fn documents_page(db: &mut Db<'_>, after_id: i64, limit: i64) -> R<Vec<Document>> {
     Ok(with_db!(db, c => documents::table
         .filter(documents::id.gt(after_id))

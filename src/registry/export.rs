@@ -83,11 +83,7 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
         )?;
     }
     let mut refs = std::collections::HashMap::new();
-    let mut after = 0;
-    loop {
-        let page = queries::documents_page(db, after, 500)?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
+    queries::for_each_document_page(db, |_, page| -> Result<(), ExportError> {
         for d in page {
             let authority = authority_code
                 .get(&d.authority_id)
@@ -118,7 +114,8 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
                 }),
             )?;
         }
-    }
+        Ok(())
+    })?;
     for e in queries::all_effects(db)? {
         let (Some(acting), Some(target)) = (refs.get(&e.acting_id), refs.get(&e.target_id)) else {
             continue;
@@ -171,11 +168,7 @@ pub fn export_csv(
         "status_on",
     ])?;
     let mut n = 0;
-    let mut after = 0;
-    loop {
-        let page = queries::documents_page(db, after, 500)?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
+    queries::for_each_document_page(db, |_, page| -> Result<(), ExportError> {
         for d in page {
             let (code, name) = authorities
                 .get(&d.authority_id)
@@ -200,7 +193,8 @@ pub fn export_csv(
             ])?;
             n += 1;
         }
-    }
+        Ok(())
+    })?;
     w.flush()?;
     Ok(n)
 }

@@ -119,11 +119,7 @@ pub fn rebuild(
     let graph = StatusGraph::load_all(db)?;
     let statuses = graph.statuses(today);
     let mut n = 0;
-    let mut after = 0;
-    loop {
-        let page = queries::documents_page(db, after, 500)?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
+    queries::for_each_document_page(db, |db, page| -> Result<(), BuildError> {
         let ids: Vec<i64> = page.iter().map(|d| d.id).collect();
         let mut by_doc: HashMap<i64, Vec<Provision>> = HashMap::new();
         for p in queries::provisions_of_many(db, &ids)? {
@@ -142,6 +138,7 @@ pub fn rebuild(
             )?;
             n += 1;
         }
-    }
+        Ok(())
+    })?;
     Ok(n)
 }

@@ -26,7 +26,6 @@ pub type Clock = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
 const GAP_WAIT: Duration = Duration::from_secs(10);
 
 struct State {
-    index: Index,
     writer: IndexWriter,
     /// The generation directory in use (on disk only).
     generation: Option<String>,
@@ -101,7 +100,7 @@ impl SearchService {
     fn prepare(
         mut index: Index,
         fresh: bool,
-    ) -> Result<(Index, IndexReader, IndexWriter, i64, Option<NaiveDate>), BuildError> {
+    ) -> Result<(IndexReader, IndexWriter, i64, Option<NaiveDate>), BuildError> {
         // Segments are searched in parallel: one query uses both cores.
         index.set_default_multithread_executor()?;
         let reader = open_reader(&index)?;
@@ -116,7 +115,7 @@ impl SearchService {
                 .unwrap_or((0, None))
         };
         let writer = index.writer(64_000_000)?;
-        Ok((index, reader, writer, applied, day))
+        Ok((reader, writer, applied, day))
     }
 
     fn from_index(
@@ -126,7 +125,7 @@ impl SearchService {
         fresh: bool,
         dir: Option<(PathBuf, String)>,
     ) -> Result<SearchService, BuildError> {
-        let (index, reader, writer, applied, day) = Self::prepare(index, fresh)?;
+        let (reader, writer, applied, day) = Self::prepare(index, fresh)?;
         let (dir, generation) = match dir {
             Some((d, g)) => (Some(d), Some(g)),
             None => (None, None),
@@ -135,7 +134,6 @@ impl SearchService {
             fields,
             reader: RwLock::new(reader),
             state: Mutex::new(State {
-                index,
                 writer,
                 generation,
                 applied,
@@ -208,10 +206,9 @@ impl SearchService {
             return Ok(false);
         }
         let (index, _, fresh) = open_or_create(&dir.join(&current))?;
-        let (index, reader, writer, applied, day) = Self::prepare(index, fresh)?;
+        let (reader, writer, applied, day) = Self::prepare(index, fresh)?;
         // The new writer locks the new generation; the old one is released here.
         st.writer = writer;
-        st.index = index;
         st.applied = applied;
         st.day = day;
         st.gap = None;

@@ -170,6 +170,12 @@ pub struct SearchResponse {
 }
 
 pub async fn run(state: &AppState, q: SearchQuery) -> Result<SearchResponse, AppError> {
+    Ok(run_with_org(state, q).await?.0)
+}
+
+/// Runs a search; also returns the organisation it loaded to check the parameters, so the
+/// page can name authorities without loading it again.
+async fn run_with_org(state: &AppState, q: SearchQuery) -> Result<(SearchResponse, Org), AppError> {
     let Some(service) = state.search.clone() else {
         return Err(AppError::Internal("search service not started".into()));
     };
@@ -182,7 +188,7 @@ pub async fn run(state: &AppState, q: SearchQuery) -> Result<SearchResponse, App
         let (params, page) = parse(&q, &org)?;
         let results = search(&service.searcher(), &service.fields, &params)
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(SearchResponse {
+        let response = SearchResponse {
             query: params.q,
             total: results.total,
             took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
@@ -190,7 +196,8 @@ pub async fn run(state: &AppState, q: SearchQuery) -> Result<SearchResponse, App
             per_page: params.limit,
             hits: results.hits,
             facets: results.facets,
-        })
+        };
+        Ok((response, org))
     })
     .await?
 }
@@ -207,22 +214,13 @@ pub async fn page(
     q: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, PageError> {
     let q = q.into_inner();
-    let response = run(&state, q.clone()).await?;
-    let names = {
-        let pool = state.pool.clone();
-        super::with_db(&state, move |db| {
-            let _ = &pool;
-            let org = Org::load(db)?;
-            let mut v: Vec<(i64, String)> = org
-                .authorities
-                .values()
-                .map(|a| (a.id, a.name.clone()))
-                .collect();
-            v.sort_by(|a, b| a.1.cmp(&b.1));
-            Ok(v)
-        })
-        .await?
-    };
+    let (response, org) = run_with_org(&state, q.clone()).await?;
+    let mut names: Vec<(i64, String)> = org
+        .authorities
+        .values()
+        .map(|a| (a.id, a.name.clone()))
+        .collect();
+    names.sort_by(|a, b| a.1.cmp(&b.1));
     let text = opt(&q.q).unwrap_or("").to_string();
     let mut ctx = base_context("search", &text);
     let hits: Vec<serde_json::Value> = response

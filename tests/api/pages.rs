@@ -92,6 +92,10 @@ db_test!(document_page_shows_status_as_of_the_chosen_date, |app| {
     assert!(body.contains("Hết hiệu lực một phần"));
     assert!(body.contains("01/08/2020"));
     assert!(body.contains("value=\"2020-08-01\""));
+    assert!(
+        body.contains(&format!("action=\"/documents/{nq}\"")),
+        "the date form re-shows this document"
+    );
     assert!(body.contains("Phạm vi điều chỉnh"));
     assert!(body.contains("08/2020/NQ-HĐND"));
     assert!(body.contains("Bị sửa đổi, bổ sung bởi"));
