@@ -15,6 +15,8 @@ pub struct Config {
     pub index_dir: PathBuf,
     pub bind: String,
     pub pool_size: u32,
+    /// Search result pages kept in memory until the index changes (0: no cache).
+    pub search_cache_entries: usize,
 }
 
 /// What a configuration file may set; every key is optional.
@@ -25,6 +27,7 @@ struct FileConfig {
     index_dir: Option<PathBuf>,
     bind: Option<String>,
     pool_size: Option<u32>,
+    search_cache_entries: Option<usize>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +68,9 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_INDEX_DIR.into()),
             bind: over.bind.or(f.bind).unwrap_or_else(|| DEFAULT_BIND.into()),
             pool_size: f.pool_size.unwrap_or(8),
+            search_cache_entries: f
+                .search_cache_entries
+                .unwrap_or(crate::web::SEARCH_CACHE_ENTRIES),
         })
     }
 

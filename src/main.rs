@@ -190,7 +190,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 std::time::Duration::from_millis(500),
                 std::time::Duration::from_secs(7 * 24 * 3600),
             );
-            let app = vanban::startup::Application::build(pool, search, &config.bind)?;
+            let app = vanban::startup::Application::build(
+                pool,
+                search,
+                &config.bind,
+                config.search_cache_entries,
+            )?;
             tracing::info!(
                 "vanban listening on http://{}:{}",
                 config.bind.rsplit_once(':').map_or("127.0.0.1", |b| b.0),

@@ -53,13 +53,11 @@ impl Application {
         pool: DbPool,
         search: Arc<SearchService>,
         bind: &str,
+        search_cache_entries: usize,
     ) -> std::io::Result<Application> {
         let listener = TcpListener::bind(bind)?;
         let port = listener.local_addr()?.port();
-        let state = AppState {
-            pool,
-            search: Some(search),
-        };
+        let state = AppState::new(pool, Some(search), search_cache_entries);
         let server = HttpServer::new(move || {
             vanban_app!(state.clone())
                 .wrap(Compress::default())

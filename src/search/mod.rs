@@ -2,6 +2,7 @@
 
 pub mod analyzer;
 pub mod build;
+pub mod cache;
 pub mod eval;
 pub mod index;
 pub mod query;

@@ -20,6 +20,27 @@ pub struct AppState {
     pub pool: DbPool,
     /// The search index of this instance (absent only in tests that do not search).
     pub search: Option<std::sync::Arc<crate::search::service::SearchService>>,
+    /// Recent search results, valid until the index changes.
+    pub search_cache: std::sync::Arc<crate::search::cache::ResultCache>,
+}
+
+/// Result pages kept by default by [`crate::search::cache::ResultCache`].
+pub const SEARCH_CACHE_ENTRIES: usize = 2048;
+
+impl AppState {
+    pub fn new(
+        pool: DbPool,
+        search: Option<std::sync::Arc<crate::search::service::SearchService>>,
+        search_cache_entries: usize,
+    ) -> AppState {
+        AppState {
+            pool,
+            search,
+            search_cache: std::sync::Arc::new(crate::search::cache::ResultCache::new(
+                search_cache_entries,
+            )),
+        }
+    }
 }
 
 const TEMPLATES: &[(&str, &str)] = &[

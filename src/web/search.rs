@@ -11,7 +11,7 @@ use crate::domain::kinds::DOCUMENT_TYPES;
 use crate::domain::status::Status;
 use crate::error::AppError;
 use crate::registry::org::Org;
-use crate::search::query::{search, FacetCount, Hit, Params, Scope, Sort};
+use crate::search::query::{FacetCount, Hit, Params, Scope, Sort};
 
 pub const MAX_QUERY_CHARS: usize = 1000;
 pub const MAX_PER_PAGE: usize = 100;
@@ -162,6 +162,8 @@ pub fn parse(q: &SearchQuery, org: &Org) -> Result<(Params, usize), AppError> {
 pub struct SearchResponse {
     pub query: String,
     pub total: usize,
+    /// False when `total` is a lower bound (more matches than were counted).
+    pub total_exact: bool,
     pub took_ms: f64,
     pub page: usize,
     pub per_page: usize,
@@ -180,22 +182,25 @@ async fn run_with_org(state: &AppState, q: SearchQuery) -> Result<(SearchRespons
         return Err(AppError::Internal("search service not started".into()));
     };
     let pool = state.pool.clone();
+    let cache = state.search_cache.clone();
     web::block(move || {
         let started = Instant::now();
         let mut conn = pool.get()?;
         let org = Org::load(&mut conn.db())?;
         drop(conn);
         let (params, page) = parse(&q, &org)?;
-        let results = search(&service.searcher(), &service.fields, &params)
+        let results = cache
+            .search(&service.searcher(), &service.fields, &params)
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let response = SearchResponse {
             query: params.q,
             total: results.total,
+            total_exact: results.total_exact,
             took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
             page,
             per_page: params.limit,
-            hits: results.hits,
-            facets: results.facets,
+            hits: results.hits.clone(),
+            facets: results.facets.clone(),
         };
         Ok((response, org))
     })
@@ -343,6 +348,7 @@ pub async fn page(
     ctx.insert("hits", &hits);
     ctx.insert("facets", &facets);
     ctx.insert("total", &response.total);
+    ctx.insert("total_exact", &response.total_exact);
     ctx.insert("took_ms", &response.took_ms);
     ctx.insert("page", &response.page);
     ctx.insert("pages", &pages);

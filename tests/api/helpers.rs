@@ -38,10 +38,11 @@ impl TestApp {
         self.search
             .catch_up(&self.pool)
             .unwrap_or_else(|e| panic!("indexer: {e}"));
-        vanban::web::AppState {
-            pool: self.pool.clone(),
-            search: Some(self.search.clone()),
-        }
+        vanban::web::AppState::new(
+            self.pool.clone(),
+            Some(self.search.clone()),
+            vanban::web::SEARCH_CACHE_ENTRIES,
+        )
     }
 }
 
