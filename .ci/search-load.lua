@@ -1,8 +1,21 @@
--- wrk script: 8 rotating search queries (with and without diacritics, numbers).
---   wrk -t2 -c32 -d20s --latency -s .ci/search-load.lua http://127.0.0.1:8080
-local qs = {"thu%20tuc%20hanh%20chinh", "h%E1%BB%97%20tr%E1%BB%A3%20nu%C3%B4i%20t%C3%B4m", "an%20ninh%20mang", "15%2F2018%2FNQ-H%C4%90ND", "ph%C3%AD%20v%C3%A0%20l%E1%BB%87%20ph%C3%AD", "quyen%20nghia%20vu%20cong%20dan", "NQ%2012%2F2019", "b%E1%BA%A3o%20v%E1%BB%87%20r%E1%BB%ABng"}
+-- wrk script: the 200 queries of `vanban bench-search` (2–6 syllables, half without
+-- diacritics, one in ten a document number), alternating document and article scope, 20 hits
+-- with facets and snippets, as the API serves them.
+--   vanban bench-search --print-queries > /tmp/queries.txt
+--   wrk -t2 -c32 -d30s --latency -s .ci/search-load.lua http://127.0.0.1:8080 -- /tmp/queries.txt
+local qs = {}
 local i = 0
+
+init = function(args)
+  for line in io.lines(args[1]) do
+    qs[#qs + 1] = line
+  end
+  -- Each thread starts at another point of the list.
+  i = math.random(#qs)
+end
+
 request = function()
   i = i + 1
-  return wrk.format("GET", "/api/v1/search?per_page=20&q=" .. qs[(i % #qs) + 1])
+  local scope = (i % 2 == 0) and "documents" or "articles"
+  return wrk.format("GET", "/api/v1/search?per_page=20&scope=" .. scope .. "&q=" .. qs[(i % #qs) + 1])
 end

@@ -411,6 +411,9 @@ pub fn run(
 
 /// 200 realistic queries for the generated corpus: 2–6 syllables of its phrases and subjects,
 /// half of them typed without diacritics, one in ten a document number in some shape.
+/// The seed of the 200 queries of `bench-search` (and of the HTTP load script).
+pub const SEARCH_QUERY_SEED: u64 = 11;
+
 pub fn search_queries(seed: u64) -> Vec<String> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut out = Vec::with_capacity(200);
@@ -505,7 +508,7 @@ pub fn run_search(
             dir_size(&index_dir) as f64 / 1048576.0
         );
     }
-    let queries = search_queries(11);
+    let queries = search_queries(SEARCH_QUERY_SEED);
     let searcher = service.searcher();
     let mut ours = Duration::ZERO;
     for (label, extras) in [("with facets and snippets", true), ("top 20 only", false)] {

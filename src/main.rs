@@ -88,6 +88,9 @@ enum Command {
         /// Keep an index built by an earlier run instead of reindexing
         #[arg(long)]
         reuse_index: bool,
+        /// Only print the benchmark's queries, URL-encoded, one per line (for a load generator)
+        #[arg(long)]
+        print_queries: bool,
     },
     /// Search relevance on ALQAC-format data (article scope): R@1/5/10/20 and MRR@10
     EvalSearch {
@@ -303,7 +306,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             postgres,
             dir,
             reuse_index,
+            print_queries,
         } => {
+            if print_queries {
+                for q in vanban::bench::search_queries(vanban::bench::SEARCH_QUERY_SEED) {
+                    println!("{}", vanban::web::public::urlencode(&q));
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             vanban::bench::run_search(&dir, documents, postgres.as_deref(), reuse_index)?;
             Ok(ExitCode::SUCCESS)
         }

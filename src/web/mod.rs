@@ -13,6 +13,7 @@ use chrono::{FixedOffset, NaiveDate, Utc};
 
 use crate::db::{Db, DbPool};
 use crate::error::AppError;
+use crate::registry::org::Org;
 
 /// Shared state of the web layer.
 #[derive(Clone)]
@@ -22,6 +23,35 @@ pub struct AppState {
     pub search: Option<std::sync::Arc<crate::search::service::SearchService>>,
     /// Recent search results, valid until the index changes.
     pub search_cache: std::sync::Arc<crate::search::cache::ResultCache>,
+    /// Authorities and units as the search parameters see them.
+    pub org_cache: std::sync::Arc<OrgCache>,
+}
+
+/// Authorities, units and successions, reloaded at most every [`OrgCache::TTL`]: every search
+/// checks its parameters against them, and they change a few times a year.
+#[derive(Default)]
+pub struct OrgCache {
+    held: std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<Org>)>>,
+}
+
+impl OrgCache {
+    pub const TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+    pub fn get(&self, pool: &DbPool) -> Result<std::sync::Arc<Org>, AppError> {
+        if let Ok(held) = self.held.lock() {
+            if let Some((at, org)) = held.as_ref() {
+                if at.elapsed() < Self::TTL {
+                    return Ok(org.clone());
+                }
+            }
+        }
+        let mut conn = pool.get()?;
+        let org = std::sync::Arc::new(Org::load(&mut conn.db())?);
+        if let Ok(mut held) = self.held.lock() {
+            *held = Some((std::time::Instant::now(), org.clone()));
+        }
+        Ok(org)
+    }
 }
 
 /// Result pages kept by default by [`crate::search::cache::ResultCache`].
@@ -39,6 +69,7 @@ impl AppState {
             search_cache: std::sync::Arc::new(crate::search::cache::ResultCache::new(
                 search_cache_entries,
             )),
+            org_cache: std::sync::Arc::default(),
         }
     }
 }

@@ -175,19 +175,21 @@ pub async fn run(state: &AppState, q: SearchQuery) -> Result<SearchResponse, App
     Ok(run_with_org(state, q).await?.0)
 }
 
-/// Runs a search; also returns the organisation it loaded to check the parameters, so the
-/// page can name authorities without loading it again.
-async fn run_with_org(state: &AppState, q: SearchQuery) -> Result<(SearchResponse, Org), AppError> {
+/// Runs a search; also returns the organisation it checked the parameters against, so the
+/// page can name authorities with it.
+async fn run_with_org(
+    state: &AppState,
+    q: SearchQuery,
+) -> Result<(SearchResponse, std::sync::Arc<Org>), AppError> {
     let Some(service) = state.search.clone() else {
         return Err(AppError::Internal("search service not started".into()));
     };
     let pool = state.pool.clone();
     let cache = state.search_cache.clone();
+    let orgs = state.org_cache.clone();
     web::block(move || {
         let started = Instant::now();
-        let mut conn = pool.get()?;
-        let org = Org::load(&mut conn.db())?;
-        drop(conn);
+        let org = orgs.get(&pool)?;
         let (params, page) = parse(&q, &org)?;
         let results = cache
             .search(&service.searcher(), &service.fields, &params)

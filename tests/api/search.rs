@@ -191,6 +191,7 @@ db_test!(filters_and_facets, |app| {
     assert_eq!(v["total"], 2);
     let (_, v) = search(&app, "q=&year_from=2019&year_to=2020").await;
     assert_eq!(v["total"], 3);
+    assert_eq!(v["total_exact"], true, "a small count is exact");
     let facets = &v["facets"];
     assert!(facets["type"].as_array().is_some_and(|a| !a.is_empty()));
     assert!(facets["year"]
