@@ -32,6 +32,15 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain from the first entry; exit 1 and name the first broken entry
+    Verify,
+    /// Print the latest sequence number and head hash (record them to prove later that
+    /// nothing before them changed)
+    Checkpoint,
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Apply migrations, then serve the web site and the API
     Serve {
@@ -41,6 +50,11 @@ enum Command {
     },
     /// Apply pending database migrations
     Migrate,
+    /// The audit trail: verify its hash chain, or print its checkpoint
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Import JSON Lines files (see README), or ALQAC law files (.json with law-metadata.csv beside)
     Import {
         #[arg(required = true)]
@@ -269,6 +283,40 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             };
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { command } => {
+            let pool = pool(&config)?;
+            let mut conn = pool.get()?;
+            match command {
+                AuditCommand::Verify => {
+                    let v = vanban::audit::verify(&mut conn.db())?;
+                    match v.broken {
+                        None => {
+                            println!(
+                                "nhật ký kiểm toán nguyên vẹn: {} mục, mục cuối số {} (mã băm {})",
+                                v.entries, v.head_seq, v.head_hash
+                            );
+                            Ok(ExitCode::SUCCESS)
+                        }
+                        Some(b) => {
+                            println!(
+                                "nhật ký kiểm toán bị phá vỡ tại mục số {}: {}",
+                                b.seq, b.reason
+                            );
+                            println!(
+                                "{} mục đầu tiên nguyên vẹn (đến số {}, mã băm {})",
+                                v.entries, v.head_seq, v.head_hash
+                            );
+                            Ok(ExitCode::from(1))
+                        }
+                    }
+                }
+                AuditCommand::Checkpoint => {
+                    let (seq, hash) = vanban::audit::head(&mut conn.db())?;
+                    println!("{seq} {hash}");
+                    Ok(ExitCode::SUCCESS)
+                }
+            }
         }
         Command::Check { json } => {
             let pool = pool(&config)?;

@@ -24,5 +24,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/api/v1/documents/{id}/status",
             web::get().to(api::document_status),
+        )
+        .route(
+            "/api/v1/audit/checkpoint",
+            web::get().to(api::audit_checkpoint),
         );
 }

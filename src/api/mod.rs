@@ -73,3 +73,23 @@ pub async fn document_status(
         articles,
     }))
 }
+
+#[derive(Serialize)]
+struct Checkpoint {
+    seq: i64,
+    hash: String,
+    at: String,
+}
+
+/// The audit trail's latest sequence number and head hash: whoever records them can later
+/// prove that no entry up to that number changed (`vanban audit verify` and the entry's hash).
+pub async fn audit_checkpoint(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let (seq, hash) = with_db(&state, |db| Ok(crate::audit::head(db)?)).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(Checkpoint {
+            seq,
+            hash,
+            at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        }))
+}

@@ -17,7 +17,7 @@ pub struct Unit {
     pub valid_to: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset, serde::Serialize)]
 #[diesel(table_name = units, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct NewUnit {
     pub code: String,
@@ -28,7 +28,7 @@ pub struct NewUnit {
     pub valid_to: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = unit_successions)]
 pub struct UnitSuccession {
     pub predecessor_id: i64,
@@ -46,7 +46,7 @@ pub struct Authority {
     pub unit_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset, serde::Serialize)]
 #[diesel(table_name = authorities, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct NewAuthority {
     pub code: String,
@@ -159,7 +159,7 @@ impl Effect {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset, serde::Serialize)]
 #[diesel(table_name = effects, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct NewEffect {
     pub acting_id: i64,

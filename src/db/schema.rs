@@ -89,7 +89,85 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        display_name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        disabled -> Bool,
+        created_at -> Timestamp,
+        password_changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_scopes (user_id, unit_id) {
+        user_id -> BigInt,
+        unit_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> BigInt,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        prefix -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        username -> Text,
+        ip -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (seq) {
+        seq -> BigInt,
+        at -> Text,
+        actor -> Text,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        before -> Nullable<Text>,
+        after -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::joinable!(user_scopes -> users (user_id));
+diesel::joinable!(user_scopes -> units (unit_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    user_scopes,
+    sessions,
+    api_tokens,
+    login_failures,
+    audit_log,
     units,
     unit_successions,
     authorities,

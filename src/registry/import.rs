@@ -289,6 +289,8 @@ fn as_new(d: &Document) -> NewDocument {
 /// Applies records one at a time; caches what later lines look up.
 #[derive(Default)]
 pub struct Importer {
+    /// Who the audit trail names for these writes (`import:<source>`, `user:<name>`).
+    pub actor: String,
     authorities: HashMap<String, i64>,
     documents: HashMap<(i64, String), i64>,
     /// Documents seen in this run: (authority, number key) → (line, fingerprint).
@@ -304,6 +306,35 @@ fn fingerprint(rec: &DocumentRecord) -> u64 {
 }
 
 impl Importer {
+    pub fn new(actor: impl Into<String>) -> Importer {
+        Importer {
+            actor: actor.into(),
+            ..Importer::default()
+        }
+    }
+
+    fn audit<T: serde::Serialize>(
+        &self,
+        db: &mut Db<'_>,
+        action: &str,
+        entity: &str,
+        id: impl std::fmt::Display,
+        before: Option<&T>,
+        after: &T,
+    ) -> Result<(), RecordError> {
+        let json = |v: &T| serde_json::to_value(v).unwrap_or(serde_json::Value::Null);
+        crate::audit::append(
+            db,
+            &self.actor,
+            action,
+            entity,
+            &id.to_string(),
+            before.map(json).as_ref(),
+            Some(&json(after)),
+        )?;
+        Ok(())
+    }
+
     fn remember(&mut self, key: (i64, String), id: i64) {
         if self.documents.insert(key.clone(), id).is_none() {
             self.journal.push(key);
@@ -358,10 +389,10 @@ impl Importer {
     pub fn apply(&mut self, db: &mut Db<'_>, item: &mut Item) -> Result<Outcome, RecordError> {
         let line = item.line;
         match &item.record {
-            Record::Unit(u) => apply_unit(db, u),
-            Record::Succession(s) => apply_succession(db, s),
+            Record::Unit(u) => apply_unit(self, db, u),
+            Record::Succession(s) => apply_succession(self, db, s),
             Record::Authority(a) => {
-                let out = apply_authority(db, a)?;
+                let out = apply_authority(self, db, a)?;
                 self.authorities.remove(&nfc(&a.code));
                 Ok(out)
             }
@@ -399,6 +430,14 @@ impl Importer {
                 let id = queries::insert_document(db, &draft.row)?;
                 queries::insert_provisions(db, &provision_rows(id, &draft.structure))?;
                 queries::append_outbox(db, "document", id)?;
+                self.audit(
+                    db,
+                    "create",
+                    "document",
+                    id,
+                    None,
+                    &crate::audit::document_summary(&draft.row),
+                )?;
                 self.remember(key.clone(), id);
                 Outcome::Created
             }
@@ -439,6 +478,14 @@ impl Importer {
                     }
                     queries::update_document(db, existing.id, &draft.row)?;
                     queries::append_outbox(db, "document", existing.id)?;
+                    self.audit(
+                        db,
+                        "update",
+                        "document",
+                        existing.id,
+                        Some(&crate::audit::document_summary(&as_new(&existing))),
+                        &crate::audit::document_summary(&draft.row),
+                    )?;
                     Outcome::Updated
                 }
             }
@@ -514,21 +561,28 @@ impl Importer {
             row.effective_on,
         )? {
             None => {
-                queries::insert_effect(db, &row)?;
+                let id = queries::insert_effect(db, &row)?;
                 queries::append_outbox(db, "document", target)?;
+                self.audit(db, "create", "effect", id, None, &row)?;
                 Ok(Outcome::Created)
             }
             Some(e) if e.until_on == row.until_on && e.note == row.note => Ok(Outcome::Unchanged),
             Some(e) => {
                 queries::update_effect(db, e.id, &row)?;
                 queries::append_outbox(db, "document", target)?;
+                let before = NewEffect {
+                    until_on: e.until_on,
+                    note: e.note.clone(),
+                    ..row.clone()
+                };
+                self.audit(db, "update", "effect", e.id, Some(&before), &row)?;
                 Ok(Outcome::Updated)
             }
         }
     }
 }
 
-fn apply_unit(db: &mut Db<'_>, u: &UnitRecord) -> Result<Outcome, RecordError> {
+fn apply_unit(imp: &Importer, db: &mut Db<'_>, u: &UnitRecord) -> Result<Outcome, RecordError> {
     let code = check_code("code", &u.code)?;
     let Some(level) = UnitLevel::parse(u.level.trim()) else {
         return invalid(format!(
@@ -559,28 +613,34 @@ fn apply_unit(db: &mut Db<'_>, u: &UnitRecord) -> Result<Outcome, RecordError> {
     match queries::unit_by_code(db, &code)? {
         None => {
             queries::insert_unit(db, &row)?;
+            imp.audit(db, "create", "unit", &row.code, None, &row)?;
             Ok(Outcome::Created)
         }
         Some(e) => {
-            let same = NewUnit {
+            let before = NewUnit {
                 code: e.code.clone(),
                 name: e.name.clone(),
                 level: e.level.clone(),
                 parent_id: e.parent_id,
                 valid_from: e.valid_from,
                 valid_to: e.valid_to,
-            } == row;
-            if same {
+            };
+            if before == row {
                 Ok(Outcome::Unchanged)
             } else {
                 queries::update_unit(db, e.id, &row)?;
+                imp.audit(db, "update", "unit", &row.code, Some(&before), &row)?;
                 Ok(Outcome::Updated)
             }
         }
     }
 }
 
-fn apply_succession(db: &mut Db<'_>, s: &SuccessionRecord) -> Result<Outcome, RecordError> {
+fn apply_succession(
+    imp: &Importer,
+    db: &mut Db<'_>,
+    s: &SuccessionRecord,
+) -> Result<Outcome, RecordError> {
     let find = |db: &mut Db<'_>, code: &str| -> Result<Unit, RecordError> {
         match queries::unit_by_code(db, &nfc(code))? {
             Some(u) => Ok(u),
@@ -600,17 +660,25 @@ fn apply_succession(db: &mut Db<'_>, s: &SuccessionRecord) -> Result<Outcome, Re
     match queries::succession(db, pred.id, succ.id)? {
         None => {
             queries::insert_succession(db, &row)?;
+            let id = format!("{}>{}", s.predecessor.trim(), s.successor.trim());
+            imp.audit(db, "create", "succession", id, None, &row)?;
             Ok(Outcome::Created)
         }
         Some(e) if e == row => Ok(Outcome::Unchanged),
-        Some(_) => {
+        Some(e) => {
             queries::update_succession(db, &row)?;
+            let id = format!("{}>{}", s.predecessor.trim(), s.successor.trim());
+            imp.audit(db, "update", "succession", id, Some(&e), &row)?;
             Ok(Outcome::Updated)
         }
     }
 }
 
-fn apply_authority(db: &mut Db<'_>, a: &AuthorityRecord) -> Result<Outcome, RecordError> {
+fn apply_authority(
+    imp: &Importer,
+    db: &mut Db<'_>,
+    a: &AuthorityRecord,
+) -> Result<Outcome, RecordError> {
     let code = check_code("code", &a.code)?;
     let Some(kind) = AuthorityKind::parse(a.kind.trim()) else {
         return invalid(format!(
@@ -635,6 +703,7 @@ fn apply_authority(db: &mut Db<'_>, a: &AuthorityRecord) -> Result<Outcome, Reco
     match queries::authority_by_code(db, &code)? {
         None => {
             queries::insert_authority(db, &row)?;
+            imp.audit(db, "create", "authority", &row.code, None, &row)?;
             Ok(Outcome::Created)
         }
         Some(e) if e.name == row.name && e.kind == row.kind && e.unit_id == row.unit_id => {
@@ -643,6 +712,13 @@ fn apply_authority(db: &mut Db<'_>, a: &AuthorityRecord) -> Result<Outcome, Reco
         Some(e) => {
             queries::update_authority(db, e.id, &row)?;
             queries::append_outbox(db, "authority", e.id)?;
+            let before = NewAuthority {
+                code: e.code.clone(),
+                name: e.name.clone(),
+                kind: e.kind.clone(),
+                unit_id: e.unit_id,
+            };
+            imp.audit(db, "update", "authority", &row.code, Some(&before), &row)?;
             Ok(Outcome::Updated)
         }
     }
@@ -761,7 +837,7 @@ pub fn import_reader<R: BufRead + Send>(
     reader: R,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<ImportReport, DbError> {
-    let mut importer = Importer::default();
+    let mut importer = Importer::new(format!("import:{name}"));
     let mut report = ImportReport::default();
     let mut conn = pool.get()?;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(2);
@@ -938,7 +1014,7 @@ pub fn import_records(
     records: Vec<(usize, Record)>,
 ) -> Result<ImportReport, DbError> {
     let mut conn = pool.get()?;
-    let mut importer = Importer::default();
+    let mut importer = Importer::new(format!("import:{name}"));
     let mut report = ImportReport::default();
     let mut items: Vec<Item> = records
         .into_iter()

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod audit;
 mod bench;
 mod check;
 mod import;
