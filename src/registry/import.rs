@@ -71,7 +71,7 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
-    fn count(&mut self, o: Outcome) {
+    pub(crate) fn count(&mut self, o: Outcome) {
         match o {
             Outcome::Created => self.created += 1,
             Outcome::Updated => self.updated += 1,

@@ -7,6 +7,7 @@ pub mod import;
 pub mod org;
 pub mod records;
 pub mod status;
+pub mod write;
 
 /// The sample data served by `vanban serve --demo` (Cà Mau, Đầm Dơi and its communes).
 pub const SAMPLE: &str = include_str!("../sample/ca-mau.jsonl");

@@ -10,5 +10,6 @@ mod check;
 mod import;
 mod migrations;
 mod pages;
+mod records_write;
 mod sample;
 mod search;

@@ -1,0 +1,149 @@
+//! Writes from the API: the same records as an import (JSON Lines), by a signed-in user, all
+//! or nothing. Each record is checked against what the user may touch: a user limited to some
+//! units writes only documents and effects of those units' authorities; units, successions
+//! and authorities belong to administrators.
+
+use std::collections::HashSet;
+
+use super::import::{
+    parse_line, ImportReport, Importer, Item, LineError, Outcome, RawLine, RecordError,
+};
+use super::records::Record;
+use crate::db::{queries, Db, DbError, DbPool};
+
+/// Who writes, and what they may touch.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    /// The audit trail's name for them (`user:<username>`).
+    pub actor: String,
+    /// Units whose authorities' records they may write; `None` for no limit.
+    pub units: Option<HashSet<i64>>,
+    /// Whether they may write units, successions and authorities.
+    pub organisation: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// Records that are not valid; nothing was written.
+    #[error("{} bản ghi không hợp lệ", .0.len())]
+    Invalid(Vec<LineError>),
+    /// Records outside what the writer may touch; nothing was written.
+    #[error("{} bản ghi ngoài phạm vi được phép", .0.len())]
+    Forbidden(Vec<LineError>),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for WriteError {
+    fn from(e: diesel::result::Error) -> Self {
+        WriteError::Db(DbError::Query(e))
+    }
+}
+
+/// Why `w` may not write `r`, if so.
+fn refusal(db: &mut Db<'_>, w: &Writer, r: &Record) -> Result<Option<String>, DbError> {
+    let authority_code = match r {
+        Record::Unit(_) | Record::Succession(_) | Record::Authority(_) => {
+            return Ok((!w.organisation).then(|| {
+                "chỉ quản trị viên được thêm, sửa đơn vị hành chính và cơ quan ban hành".into()
+            }))
+        }
+        Record::Document(d) => &d.authority,
+        Record::Effect(e) => &e.acting.authority,
+    };
+    let Some(units) = &w.units else {
+        return Ok(None);
+    };
+    let code = crate::domain::text::nfc(authority_code.trim());
+    // An unknown authority is reported by the import itself.
+    let Some(a) = queries::authority_by_code(db, &code)? else {
+        return Ok(None);
+    };
+    Ok(match a.unit_id {
+        Some(u) if units.contains(&u) => None,
+        _ => Some(format!(
+            "cơ quan «{code}» không thuộc đơn vị hành chính mà tài khoản được phân công"
+        )),
+    })
+}
+
+/// Parses and writes `body` (JSON Lines) in one transaction: either every record is written,
+/// or none (with every problem found, line by line).
+pub fn write_records(
+    pool: &DbPool,
+    w: &Writer,
+    name: &str,
+    body: &[u8],
+) -> Result<ImportReport, WriteError> {
+    let mut items = Vec::new();
+    let mut invalid = Vec::new();
+    for (i, line) in body.split(|b| *b == b'\n').enumerate() {
+        match parse_line(RawLine::Bytes(line.to_vec())) {
+            Ok(Some(r)) => items.push(Item::prepare(i + 1, r)),
+            Ok(None) => {}
+            Err(message) => invalid.push(LineError {
+                file: name.into(),
+                line: i + 1,
+                message,
+            }),
+        }
+    }
+    if !invalid.is_empty() {
+        return Err(WriteError::Invalid(invalid));
+    }
+    if items.is_empty() {
+        return Err(WriteError::Invalid(vec![LineError {
+            file: name.into(),
+            line: 0,
+            message: "không có bản ghi nào".into(),
+        }]));
+    }
+    let mut conn = pool.get()?;
+    let mut importer = Importer::new(w.actor.clone());
+    conn.write(|db| {
+        let mut report = ImportReport::default();
+        let mut forbidden = Vec::new();
+        for item in items.iter_mut() {
+            if let Some(message) = refusal(db, w, &item.record)? {
+                forbidden.push(LineError {
+                    file: name.into(),
+                    line: item.line,
+                    message,
+                });
+                continue;
+            }
+            let is_document = matches!(item.record, Record::Document(_));
+            match importer.apply(db, item) {
+                Ok(o) => {
+                    report.count(o);
+                    if o == Outcome::Created && is_document {
+                        report.documents_created += 1;
+                    }
+                }
+                Err(RecordError::Invalid(message)) => invalid.push(LineError {
+                    file: name.into(),
+                    line: item.line,
+                    message,
+                }),
+                Err(RecordError::Db(DbError::Query(e))) => {
+                    // The transaction cannot go on (PostgreSQL aborts it): report and stop.
+                    invalid.push(LineError {
+                        file: name.into(),
+                        line: item.line,
+                        message: format!("cơ sở dữ liệu từ chối bản ghi: {e}"),
+                    });
+                    break;
+                }
+                Err(RecordError::Db(e)) => return Err(WriteError::Db(e)),
+            }
+        }
+        // Refused or invalid: the transaction rolls back, nothing is kept.
+        if !forbidden.is_empty() {
+            return Err(WriteError::Forbidden(forbidden));
+        }
+        if !invalid.is_empty() {
+            return Err(WriteError::Invalid(std::mem::take(&mut invalid)));
+        }
+        Ok(report)
+    })
+}
