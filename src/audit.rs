@@ -193,6 +193,99 @@ pub fn history(db: &mut Db<'_>, entity: &str, entity_id: &str) -> Result<Vec<Ent
         .load(c))?)
 }
 
+/// One entry as a record's page shows it: when, who, what, and which fields changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryItem {
+    pub seq: i64,
+    /// Vietnam time, `dd/mm/yyyy hh:mm`.
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+fn show(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => "—".into(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// The fields that differ between two JSON objects (all of `after` for a creation).
+pub fn changes(before: Option<&str>, after: Option<&str>) -> Vec<Change> {
+    let parse = |s: Option<&str>| -> serde_json::Map<String, Value> {
+        s.and_then(|s| serde_json::from_str::<Value>(s).ok())
+            .and_then(|v| match v {
+                Value::Object(m) => Some(m),
+                _ => None,
+            })
+            .unwrap_or_default()
+    };
+    let (b, a) = (parse(before), parse(after));
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| b.get(*k) != a.get(*k))
+        .map(|k| Change {
+            field: k.clone(),
+            before: show(b.get(k)),
+            after: show(a.get(k)),
+        })
+        .collect()
+}
+
+/// A document's history: its own entries and those of the effects it makes or receives.
+pub fn document_history(db: &mut Db<'_>, id: i64) -> Result<Vec<HistoryItem>, DbError> {
+    let mut entries = history(db, "document", &id.to_string())?;
+    let effects: Vec<i64> = crate::db::queries::effects_on(db, id)?
+        .into_iter()
+        .chain(crate::db::queries::effects_by(db, id)?)
+        .map(|e| e.id)
+        .collect();
+    for e in effects {
+        entries.extend(history(db, "effect", &e.to_string())?);
+    }
+    entries.sort_by_key(|e| e.seq);
+    entries.dedup_by_key(|e| e.seq);
+    let vn = chrono::FixedOffset::east_opt(7 * 3600);
+    Ok(entries
+        .into_iter()
+        .map(|e| {
+            let at = chrono::DateTime::parse_from_rfc3339(&e.at)
+                .ok()
+                .zip(vn)
+                .map(|(t, tz)| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string())
+                .unwrap_or_else(|| e.at.clone());
+            HistoryItem {
+                seq: e.seq,
+                at,
+                actor: e.actor.clone(),
+                action: match e.action.as_str() {
+                    "create" => "tạo mới".into(),
+                    "update" => "sửa đổi".into(),
+                    other => other.to_string(),
+                },
+                entity: match e.entity.as_str() {
+                    "document" => "văn bản".into(),
+                    "effect" => "tác động".into(),
+                    other => other.to_string(),
+                },
+                changes: changes(e.before.as_deref(), e.after.as_deref()),
+            }
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +352,21 @@ mod tests {
         for v in variants {
             assert_ne!(entry_hash(&v), e.hash, "{v:?}");
         }
+    }
+
+    #[test]
+    fn changes_name_only_what_differs() {
+        let c = changes(
+            Some(r#"{"title":"A","number":"1/2020","end_on":null}"#),
+            Some(r#"{"title":"B","number":"1/2020","end_on":"2025-01-01"}"#),
+        );
+        let fields: Vec<&str> = c.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["end_on", "title"]);
+        assert_eq!((c[1].before.as_str(), c[1].after.as_str()), ("A", "B"));
+        assert_eq!(c[0].before, "—");
+        // A creation lists every field.
+        assert_eq!(changes(None, Some(r#"{"a":1,"b":"x"}"#)).len(), 2);
+        assert!(changes(Some("{}"), Some("{}")).is_empty());
     }
 
     #[test]
