@@ -1,11 +1,9 @@
 //! Closed vocabularies of the registry, each with its stored code and Vietnamese label.
 
-use serde::{Deserialize, Serialize};
-
 macro_rules! vocabulary {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name { $(#[serde(rename = $code)] $variant,)+ }
 
         impl $name {
@@ -25,6 +23,8 @@ macro_rules! vocabulary {
         }
     };
 }
+
+pub(crate) use vocabulary;
 
 vocabulary! {
     /// Level of an administrative unit (cấp hành chính).

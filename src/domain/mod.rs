@@ -2,6 +2,7 @@
 
 pub mod kinds;
 pub mod number;
+pub mod review;
 pub mod status;
 pub mod structure;
 pub mod text;
