@@ -17,6 +17,8 @@ pub struct Config {
     pub pool_size: u32,
     /// Search result pages kept in memory until the index changes (0: no cache).
     pub search_cache_entries: usize,
+    /// Reverse proxies whose `X-Forwarded-For` / `-Proto` / `-Host` headers are believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// What a configuration file may set; every key is optional.
@@ -28,6 +30,7 @@ struct FileConfig {
     bind: Option<String>,
     pool_size: Option<u32>,
     search_cache_entries: Option<usize>,
+    trusted_proxies: Option<Vec<std::net::IpAddr>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +74,7 @@ impl Config {
             search_cache_entries: f
                 .search_cache_entries
                 .unwrap_or(crate::web::SEARCH_CACHE_ENTRIES),
+            trusted_proxies: f.trusted_proxies.unwrap_or_default(),
         })
     }
 
@@ -117,6 +121,15 @@ mod tests {
         assert_eq!(c.bind, "127.0.0.1:1");
         assert_eq!(c.database_url, "sqlite://x.db");
         assert_eq!(c.index_dir, PathBuf::from(DEFAULT_INDEX_DIR));
+        assert!(c.trusted_proxies.is_empty());
+        std::fs::write(&p, "trusted_proxies = [\"10.0.0.1\", \"::1\"]\n").unwrap();
+        let c = Config::load(Some(&p), Overrides::default()).unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
+        std::fs::write(&p, "trusted_proxies = [\"proxy.local\"]\n").unwrap();
+        assert!(matches!(
+            Config::load(Some(&p), Overrides::default()),
+            Err(ConfigError::Parse(..))
+        ));
         std::fs::write(&p, "bnd = 1\n").unwrap();
         assert!(matches!(
             Config::load(Some(&p), Overrides::default()),

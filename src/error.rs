@@ -16,6 +16,21 @@ pub enum AppError {
     Db(#[from] DbError),
     #[error("lỗi hệ thống")]
     Internal(String),
+    #[error("cần đăng nhập")]
+    Unauthenticated,
+    #[error("mã truy cập không hợp lệ")]
+    InvalidToken,
+    #[error("{0}")]
+    Forbidden(String),
+    /// A state-changing request from another site, or without its CSRF token.
+    #[error("{0}")]
+    Csrf(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("dữ liệu gửi lên quá lớn")]
+    PayloadTooLarge,
+    #[error("phương thức không được hỗ trợ")]
+    MethodNotAllowed,
 }
 
 impl AppError {
@@ -25,6 +40,13 @@ impl AppError {
             AppError::BadRequest(_) => "bad_request",
             AppError::Db(_) => "database_error",
             AppError::Internal(_) => "internal_error",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::InvalidToken => "invalid_token",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Csrf(_) => "csrf",
+            AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::MethodNotAllowed => "method_not_allowed",
         }
     }
 
@@ -33,17 +55,42 @@ impl AppError {
             AppError::NotFound(_) => "Không tìm thấy",
             AppError::BadRequest(_) => "Yêu cầu không hợp lệ",
             AppError::Db(_) | AppError::Internal(_) => "Lỗi hệ thống",
+            AppError::Unauthenticated | AppError::InvalidToken => "Cần đăng nhập",
+            AppError::Forbidden(_) => "Không có quyền",
+            AppError::Csrf(_) => "Yêu cầu bị từ chối",
+            AppError::TooManyRequests(_) => "Tạm thời bị từ chối",
+            AppError::PayloadTooLarge => "Dữ liệu quá lớn",
+            AppError::MethodNotAllowed => "Phương thức không được hỗ trợ",
         }
     }
 
     /// The message shown to the user; internal details stay in the log.
     pub fn public_message(&self) -> String {
         match self {
-            AppError::NotFound(m) | AppError::BadRequest(m) => m.clone(),
+            AppError::NotFound(m)
+            | AppError::BadRequest(m)
+            | AppError::Forbidden(m)
+            | AppError::Csrf(m)
+            | AppError::TooManyRequests(m) => m.clone(),
+            AppError::Unauthenticated => "Bạn cần đăng nhập để thực hiện thao tác này.".to_string(),
+            AppError::InvalidToken => {
+                "Mã truy cập (token) không hợp lệ, đã bị thu hồi, hoặc tài khoản đã bị khoá."
+                    .to_string()
+            }
+            AppError::PayloadTooLarge => "Dữ liệu gửi lên vượt quá giới hạn cho phép.".to_string(),
+            AppError::MethodNotAllowed => {
+                "Địa chỉ này không nhận phương thức yêu cầu đã dùng.".to_string()
+            }
             AppError::Db(_) | AppError::Internal(_) => {
                 "Đã xảy ra lỗi khi xử lý yêu cầu. Vui lòng thử lại sau.".to_string()
             }
         }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        AppError::Db(DbError::Query(e))
     }
 }
 
@@ -73,6 +120,11 @@ impl ResponseError for AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Unauthenticated | AppError::InvalidToken => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) | AppError::Csrf(_) => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         }
     }
 

@@ -1,9 +1,11 @@
-//! The `vanban` command line: serve, migrate, import, export, check, and the benchmarks.
+//! The `vanban` command line: serve, migrate, import, export, check, accounts, and the
+//! benchmarks.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use vanban::auth::users::AccountError;
 use vanban::config::{Config, Overrides};
 use vanban::db::DbPool;
 use vanban::registry::{check, export, import};
@@ -50,6 +52,11 @@ enum Command {
     },
     /// Apply pending database migrations
     Migrate,
+    /// Accounts: add, change password, disable, enable, list
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
     /// The audit trail: verify its hash chain, or print its checkpoint
     Audit {
         #[command(subcommand)]
@@ -134,6 +141,38 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account (the password is read from standard input)
+    Add {
+        username: String,
+        /// admin, officer (legal officer), approver or inspector
+        #[arg(long)]
+        role: String,
+        /// Code of an administrative unit the account is limited to (repeatable; none: no limit)
+        #[arg(long = "scope")]
+        scope: Vec<String>,
+        /// Display name (default: the user name)
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of standard input
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (read from standard input); every session of the user ends
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable an account: its sessions end at once, its API tokens stop working
+    Disable { username: String },
+    /// Enable a disabled account
+    Enable { username: String },
+    /// List the accounts
+    List,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ExportFormat {
     Jsonl,
@@ -156,6 +195,96 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The demo accounts, printed once: their passwords are stored only as hashes.
+fn print_demo_accounts(accounts: &[vanban::auth::cli::DemoAccount]) {
+    if accounts.is_empty() {
+        return;
+    }
+    println!("Tài khoản thử nghiệm (mật khẩu chỉ hiển thị lần này):");
+    for a in accounts {
+        let scope = if a.scope.is_empty() {
+            String::new()
+        } else {
+            format!(", phạm vi {}", a.scope.join(", "))
+        };
+        println!(
+            "  {:<9} {:<20} mật khẩu {}{scope}",
+            a.username,
+            a.role.label(),
+            a.password
+        );
+    }
+}
+
+fn user_command(pool: &DbPool, action: UserCommand) -> Result<(), AccountError> {
+    use vanban::auth::cli;
+    let password = |given: bool| {
+        if !given {
+            return Err(AccountError::Refused(
+                "Cần --password-stdin: mật khẩu được đọc từ đầu vào chuẩn, không từ dòng lệnh."
+                    .into(),
+            ));
+        }
+        cli::read_password(&mut std::io::stdin().lock())
+    };
+    match action {
+        UserCommand::Add {
+            username,
+            role,
+            scope,
+            name,
+            password_stdin,
+        } => {
+            let pw = password(password_stdin)?;
+            cli::add(pool, &username, &role, &scope, name.as_deref(), &pw)?;
+            println!("Đã tạo tài khoản {}.", username.trim().to_lowercase());
+        }
+        UserCommand::Passwd {
+            username,
+            password_stdin,
+        } => {
+            let pw = password(password_stdin)?;
+            cli::passwd(pool, &username, &pw)?;
+            println!("Đã đổi mật khẩu; các phiên đăng nhập của tài khoản đã kết thúc.");
+        }
+        UserCommand::Disable { username } => {
+            cli::set_disabled(pool, &username, true)?;
+            println!("Đã khoá tài khoản; các phiên đăng nhập của tài khoản đã kết thúc.");
+        }
+        UserCommand::Enable { username } => {
+            cli::set_disabled(pool, &username, false)?;
+            println!("Đã mở khoá tài khoản.");
+        }
+        UserCommand::List => {
+            let accounts = cli::list(pool)?;
+            println!(
+                "{:<20} {:<10} {:<12} {:<24} họ tên",
+                "tên đăng nhập", "vai trò", "trạng thái", "phạm vi"
+            );
+            for a in accounts {
+                let scope: Vec<&str> = a.scope.iter().map(|s| s.code.as_str()).collect();
+                println!(
+                    "{:<20} {:<10} {:<12} {:<24} {}",
+                    a.username,
+                    a.role,
+                    if a.disabled {
+                        "đã khoá"
+                    } else {
+                        "hoạt động"
+                    },
+                    if scope.is_empty() {
+                        "-".to_string()
+                    } else {
+                        scope.join(",")
+                    },
+                    a.display_name
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A buffered writer to the file, or to standard output.
@@ -194,6 +323,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                     tracing::info!(records = report.created, "sample data loaded");
                 }
+                print_demo_accounts(&vanban::auth::cli::demo_accounts(&pool)?);
             }
             let clock: vanban::search::service::Clock = std::sync::Arc::new(vanban::web::today);
             let search = std::sync::Arc::new(vanban::search::service::SearchService::open(
@@ -212,6 +342,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 search,
                 &config.bind,
                 config.search_cache_entries,
+                config.trusted_proxies.clone(),
             )?;
             tracing::info!(
                 "vanban listening on http://{}:{}",
@@ -220,6 +351,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             actix_web::rt::System::new().block_on(app.run_until_stopped())?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::User { action } => {
+            let pool = pool(&config)?;
+            Ok(match user_command(&pool, action) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.is_user_error() => {
+                    eprintln!("lỗi: {e}");
+                    ExitCode::from(1)
+                }
+                Err(e) => return Err(e.into()),
+            })
         }
         Command::Migrate => {
             let pool = DbPool::connect(&config.database_url, 1)?;

@@ -1,32 +1,185 @@
-//! The one route table.
+//! The one route table: every route with its method, path and access rule. [`configure`]
+//! registers the handlers from it, the guard (`auth::guard`) enforces the rules from it, and
+//! the tests build the authorisation matrix from it. A path served outside this table gets
+//! 405 from the guard, so a route cannot be added without a rule.
+//!
+//! Order matters as in actix: the first entry whose method and pattern match handles the
+//! request.
 
-use actix_web::web;
+use actix_web::http::Method;
+use actix_web::{web, Route};
 
+use crate::auth::{Access, Role};
 use crate::{api, web as pages};
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verb {
+    Get,
+    Post,
+    Delete,
+}
+
+impl Verb {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "GET",
+            Verb::Post => "POST",
+            Verb::Delete => "DELETE",
+        }
+    }
+
+    /// GET never changes state; everything else does.
+    pub fn changes_state(self) -> bool {
+        self != Verb::Get
+    }
+
+    pub fn matches(self, m: &Method) -> bool {
+        m.as_str() == self.as_str()
+    }
+
+    fn route(self) -> Route {
+        match self {
+            Verb::Get => web::get(),
+            Verb::Post => web::post(),
+            Verb::Delete => web::delete(),
+        }
+    }
+}
+
+pub struct RouteDef {
+    pub method: Verb,
+    pub path: &'static str,
+    pub access: Access,
+    /// Attaches the handler to the route (`|r| r.to(handler)`).
+    pub handler: fn(Route) -> Route,
+}
+
+impl std::fmt::Debug for RouteDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} {:?}",
+            self.method.as_str(),
+            self.path,
+            self.access
+        )
+    }
+}
+
+const fn get(path: &'static str, access: Access, handler: fn(Route) -> Route) -> RouteDef {
+    RouteDef {
+        method: Verb::Get,
+        path,
+        access,
+        handler,
+    }
+}
+
+const fn post(path: &'static str, access: Access, handler: fn(Route) -> Route) -> RouteDef {
+    RouteDef {
+        method: Verb::Post,
+        path,
+        access,
+        handler,
+    }
+}
+
+const fn delete(path: &'static str, access: Access, handler: fn(Route) -> Route) -> RouteDef {
+    RouteDef {
+        method: Verb::Delete,
+        path,
+        access,
+        handler,
+    }
+}
+
+use Access::{AnyUser, Public, Roles};
+
+pub const ADMINS: &[Role] = &[Role::Admin];
+
+pub static ROUTES: &[RouteDef] = &[
+    // Public reading.
+    get("/", Public, |r| r.to(pages::public::index)),
+    get("/documents", Public, |r| r.to(pages::public::documents)),
+    get("/documents/{id}", Public, |r| r.to(pages::public::document)),
+    get("/documents/{id}/{key:.+}", Public, |r| {
+        r.to(pages::public::provision)
+    }),
+    get("/authorities", Public, |r| r.to(pages::public::authorities)),
+    get("/authorities/{id}", Public, |r| {
+        r.to(pages::public::authority)
+    }),
+    get("/units", Public, |r| r.to(pages::public::units)),
+    get("/units/{code}", Public, |r| r.to(pages::public::unit)),
+    get("/search", Public, |r| r.to(pages::search::page)),
+    get("/api/v1/search", Public, |r| r.to(pages::search::api)),
+    get("/static/vanban.css", Public, |r| r.to(pages::stylesheet)),
+    get("/api/v1/documents", Public, |r| r.to(api::documents)),
+    get("/api/v1/documents/{id}", Public, |r| r.to(api::document)),
+    get("/api/v1/documents/{id}/status", Public, |r| {
+        r.to(api::document_status)
+    }),
+    get("/api/v1/audit/checkpoint", Public, |r| {
+        r.to(api::audit_checkpoint)
+    }),
+    // Signing in and out, my account, my API tokens.
+    get("/login", Public, |r| r.to(pages::account::login_form)),
+    post("/login", Public, |r| r.to(pages::account::login)),
+    post("/logout", AnyUser, |r| r.to(pages::account::logout)),
+    get("/account", AnyUser, |r| r.to(pages::account::page)),
+    post("/account/password", AnyUser, |r| {
+        r.to(pages::account::change_password)
+    }),
+    post("/account/tokens", AnyUser, |r| {
+        r.to(pages::account::create_token)
+    }),
+    post("/account/tokens/{id}/revoke", AnyUser, |r| {
+        r.to(pages::account::revoke_token)
+    }),
+    get("/api/v1/me", AnyUser, |r| r.to(pages::account::api_me)),
+    delete("/api/v1/me/tokens/{id}", AnyUser, |r| {
+        r.to(pages::account::api_revoke_token)
+    }),
+    // Accounts, roles and scopes.
+    get("/admin/users", Roles(ADMINS), |r| r.to(pages::admin::users)),
+    post("/admin/users", Roles(ADMINS), |r| {
+        r.to(pages::admin::create_user)
+    }),
+    get("/admin/users/{id}", Roles(ADMINS), |r| {
+        r.to(pages::admin::user)
+    }),
+    post("/admin/users/{id}", Roles(ADMINS), |r| {
+        r.to(pages::admin::update_user)
+    }),
+    post("/admin/users/{id}/disable", Roles(ADMINS), |r| {
+        r.to(pages::admin::disable_user)
+    }),
+    post("/admin/users/{id}/enable", Roles(ADMINS), |r| {
+        r.to(pages::admin::enable_user)
+    }),
+];
+
+/// Registers the handlers of `routes`, in order.
+pub fn register(cfg: &mut web::ServiceConfig, routes: &'static [RouteDef]) {
+    for r in routes {
+        cfg.route(r.path, (r.handler)(r.method.route()));
+    }
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(pages::public::index))
-        .route("/documents", web::get().to(pages::public::documents))
-        .route("/documents/{id}", web::get().to(pages::public::document))
-        .route(
-            "/documents/{id}/{key:.+}",
-            web::get().to(pages::public::provision),
-        )
-        .route("/authorities", web::get().to(pages::public::authorities))
-        .route("/authorities/{id}", web::get().to(pages::public::authority))
-        .route("/units", web::get().to(pages::public::units))
-        .route("/units/{code}", web::get().to(pages::public::unit))
-        .route("/search", web::get().to(pages::search::page))
-        .route("/api/v1/search", web::get().to(pages::search::api))
-        .route("/static/vanban.css", web::get().to(pages::stylesheet))
-        .route("/api/v1/documents", web::get().to(api::documents))
-        .route("/api/v1/documents/{id}", web::get().to(api::document))
-        .route(
-            "/api/v1/documents/{id}/status",
-            web::get().to(api::document_status),
-        )
-        .route(
-            "/api/v1/audit/checkpoint",
-            web::get().to(api::audit_checkpoint),
-        );
+    register(cfg, ROUTES);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_declared_once() {
+        let mut seen = std::collections::HashSet::new();
+        for r in ROUTES {
+            assert!(seen.insert((r.method, r.path)), "{r:?} twice");
+            assert!(r.path.starts_with('/'), "{r:?}");
+        }
+    }
 }

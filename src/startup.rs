@@ -12,7 +12,9 @@ use crate::db::DbPool;
 use crate::search::service::SearchService;
 use crate::web::AppState;
 
-/// Headers every response carries.
+/// Headers every response carries: pages, API, errors, static files, the 404 page, and the
+/// guard's refusals (it runs inside this middleware). `Cache-Control: no-store` and HSTS
+/// depend on the request and are added by the guard (`auth::guard`).
 pub fn security_headers() -> DefaultHeaders {
     DefaultHeaders::new()
         .add((
@@ -37,6 +39,19 @@ macro_rules! vanban_app {
                     actix_web::error::InternalError::from_response(err.to_string(), $crate::web::error_page(&err)).into()
                 }
             }))
+            .app_data(actix_web::web::Data::new($crate::auth::guard::RouteIndex::new($crate::routes::ROUTES)))
+            .app_data(actix_web::web::FormConfig::default().limit($crate::auth::guard::FORM_LIMIT).error_handler(|e, req| {
+                let err = match e {
+                    actix_web::error::UrlencodedError::Overflow { .. } => $crate::error::AppError::PayloadTooLarge,
+                    e => $crate::error::AppError::BadRequest(format!("Dữ liệu biểu mẫu không hợp lệ: {e}")),
+                };
+                if req.path().starts_with("/api/") {
+                    actix_web::error::InternalError::from_response(err.to_string(), actix_web::ResponseError::error_response(&err)).into()
+                } else {
+                    actix_web::error::InternalError::from_response(err.to_string(), $crate::web::error_page(&err)).into()
+                }
+            }))
+            .wrap(actix_web::middleware::from_fn($crate::auth::guard::guard))
             .wrap($crate::startup::security_headers())
             .configure($crate::routes::configure)
             .default_service(actix_web::web::to($crate::web::not_found))
@@ -54,10 +69,24 @@ impl Application {
         search: Arc<SearchService>,
         bind: &str,
         search_cache_entries: usize,
+        trusted_proxies: Vec<std::net::IpAddr>,
     ) -> std::io::Result<Application> {
         let listener = TcpListener::bind(bind)?;
-        let port = listener.local_addr()?.port();
-        let state = AppState::new(pool, Some(search), search_cache_entries);
+        let local = listener.local_addr()?;
+        let port = local.port();
+        // Plain http is allowed only when no one else can reach the port.
+        let security = crate::auth::Security {
+            trusted_proxies,
+            loopback: local.ip().is_loopback(),
+        };
+        if !security.loopback {
+            tracing::info!(
+                "listening beyond loopback: sign-in needs HTTPS (directly or at a trusted proxy)"
+            );
+        }
+        // Made now, so that the first login of an unknown user takes no longer than others.
+        let _ = crate::auth::password::dummy_hash();
+        let state = AppState::new(pool, Some(search), search_cache_entries).with_security(security);
         let server = HttpServer::new(move || {
             vanban_app!(state.clone())
                 .wrap(Compress::default())

@@ -1,6 +1,8 @@
 //! HTML pages (tera, Vietnamese first). Templates and the stylesheet are embedded in the binary
 //! so that one file runs anywhere, with no CDN.
 
+pub mod account;
+pub mod admin;
 pub mod public;
 pub mod search;
 pub mod view;
@@ -25,6 +27,8 @@ pub struct AppState {
     pub search_cache: std::sync::Arc<crate::search::cache::ResultCache>,
     /// Authorities and units as the search parameters see them.
     pub org_cache: std::sync::Arc<OrgCache>,
+    /// Trusted proxies and whether plain http is allowed (see `auth::guard`).
+    pub security: std::sync::Arc<crate::auth::Security>,
 }
 
 /// Authorities, units and successions, reloaded at most every [`OrgCache::TTL`]: every search
@@ -70,7 +74,14 @@ impl AppState {
                 search_cache_entries,
             )),
             org_cache: std::sync::Arc::default(),
+            security: std::sync::Arc::default(),
         }
+    }
+
+    /// The same state with these deployment facts (proxies, loopback).
+    pub fn with_security(mut self, security: crate::auth::Security) -> AppState {
+        self.security = std::sync::Arc::new(security);
+        self
     }
 }
 
@@ -101,6 +112,16 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("unit.html", include_str!("../../templates/unit.html")),
     ("error.html", include_str!("../../templates/error.html")),
     ("search.html", include_str!("../../templates/search.html")),
+    ("login.html", include_str!("../../templates/login.html")),
+    ("account.html", include_str!("../../templates/account.html")),
+    (
+        "admin_users.html",
+        include_str!("../../templates/admin_users.html"),
+    ),
+    (
+        "admin_user.html",
+        include_str!("../../templates/admin_user.html"),
+    ),
 ];
 
 pub const STYLESHEET: &str = include_str!("../../static/vanban.css");
@@ -190,10 +211,31 @@ pub fn base_context(nav: &str, q: &str) -> tera::Context {
 }
 
 pub fn render(name: &str, ctx: &tera::Context) -> Result<HttpResponse, AppError> {
-    let html = templates()?.render(name, ctx)?;
-    Ok(HttpResponse::Ok()
+    render_status(StatusCode::OK, name, ctx)
+}
+
+/// Renders a page with a status (a form shown again with its errors is a 400).
+pub fn render_status(
+    status: StatusCode,
+    name: &str,
+    ctx: &tera::Context,
+) -> Result<HttpResponse, AppError> {
+    let html = templates()?.render(name, &with_viewer(ctx))?;
+    Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(html))
+}
+
+/// The context plus the signed-in user, for the header of every page.
+fn with_viewer(ctx: &tera::Context) -> std::borrow::Cow<'_, tera::Context> {
+    match crate::auth::viewer::current() {
+        Some(v) => {
+            let mut c = ctx.clone();
+            c.insert("viewer", &*v);
+            std::borrow::Cow::Owned(c)
+        }
+        None => std::borrow::Cow::Borrowed(ctx),
+    }
 }
 
 /// An error on an HTML route: the same error, rendered as a Vietnamese page.
@@ -233,7 +275,10 @@ pub fn error_page(e: &AppError) -> HttpResponse {
     ctx.insert("title", e.title());
     ctx.insert("message", &e.public_message());
     let body = templates()
-        .and_then(|t| t.render("error.html", &ctx).map_err(AppError::from))
+        .and_then(|t| {
+            t.render("error.html", &with_viewer(&ctx))
+                .map_err(AppError::from)
+        })
         .unwrap_or_else(|_| format!("{} — {}", e.title(), e.public_message()));
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")

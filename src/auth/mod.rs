@@ -1,0 +1,240 @@
+//! Accounts, roles and scopes, passwords, sessions, CSRF, brute-force limits and API tokens.
+//!
+//! One guard ([`guard`]) sits in front of every route: it finds who is asking (session cookie
+//! or bearer token), applies the route's access rule from the route table (`src/routes.rs`),
+//! checks where state-changing requests come from and their CSRF token, and adds the
+//! security headers that depend on the request. Handlers get the user from [`Actor`].
+
+pub mod cli;
+pub mod csrf;
+pub mod guard;
+pub mod limits;
+pub mod password;
+pub mod roles;
+pub mod session;
+pub mod tokens;
+pub mod users;
+pub mod viewer;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use chrono::NaiveDateTime;
+
+pub use roles::{Access, Decision, RecordOf, Role, Scope};
+
+use crate::db::{Db, DbError};
+use crate::error::AppError;
+
+/// Deployment facts the guard needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Security {
+    /// Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` / `X-Forwarded-Host`
+    /// are believed (config key `trusted_proxies`).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// The server listens on a loopback address only: plain http is then allowed (no one
+    /// else can listen in). Otherwise sessions and logins need HTTPS.
+    pub loopback: bool,
+}
+
+impl Default for Security {
+    fn default() -> Self {
+        Security {
+            trusted_proxies: Vec::new(),
+            loopback: true,
+        }
+    }
+}
+
+/// How a request reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// TLS, directly or at a trusted proxy.
+    Https,
+    /// Plain http to a server that listens on loopback only.
+    LoopbackHttp,
+    /// Plain http over the network: no credentials are accepted or issued.
+    PlainHttp,
+}
+
+impl Transport {
+    pub fn secure(self) -> bool {
+        self == Transport::Https
+    }
+
+    pub fn session_cookie(self) -> &'static str {
+        if self.secure() {
+            session::SESSION_COOKIE_HTTPS
+        } else {
+            session::SESSION_COOKIE_LOOPBACK
+        }
+    }
+
+    pub fn login_csrf_cookie(self) -> &'static str {
+        if self.secure() {
+            session::LOGIN_CSRF_COOKIE_HTTPS
+        } else {
+            session::LOGIN_CSRF_COOKIE_LOOPBACK
+        }
+    }
+
+    pub fn credentials_allowed(self) -> bool {
+        self != Transport::PlainHttp
+    }
+}
+
+/// What the guard learned about a request, for handlers (login, logout).
+#[derive(Debug, Clone)]
+pub struct RequestInfo {
+    pub transport: Transport,
+    /// The client's address (from `X-Forwarded-For` only behind a trusted proxy).
+    pub client_ip: String,
+    /// The pre-session CSRF cookie of the login form, if the browser sent one.
+    pub login_csrf: Option<String>,
+}
+
+/// A signed-in user, as the guard found them for this request.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub via: Via,
+}
+
+#[derive(Debug, Clone)]
+pub enum Via {
+    Session { id_hash: String, csrf_token: String },
+    Token { token_id: i64 },
+}
+
+impl Principal {
+    /// The actor named in the audit trail.
+    pub fn actor(&self) -> String {
+        format!("user:{}", self.username)
+    }
+
+    pub fn session_hash(&self) -> Option<&str> {
+        match &self.via {
+            Via::Session { id_hash, .. } => Some(id_hash),
+            Via::Token { .. } => None,
+        }
+    }
+}
+
+fn principal_of(db: &mut Db<'_>, user_id: i64, via: Via) -> Result<Option<Principal>, DbError> {
+    let Some(u) = users::find(db, user_id)? else {
+        return Ok(None);
+    };
+    let Some(role) = u.role() else {
+        return Ok(None);
+    };
+    if u.disabled {
+        return Ok(None);
+    }
+    Ok(Some(Principal {
+        user_id: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        role,
+        scope: users::scope_of(db, user_id)?,
+        via,
+    }))
+}
+
+/// The user of a live session (its use recorded); a disabled user's sessions are deleted.
+pub fn principal_from_session(
+    db: &mut Db<'_>,
+    secret: &str,
+    now: NaiveDateTime,
+) -> Result<Option<Principal>, DbError> {
+    let Some(s) = session::lookup(db, secret, now)? else {
+        return Ok(None);
+    };
+    let via = Via::Session {
+        id_hash: s.id_hash.clone(),
+        csrf_token: s.csrf_token.clone(),
+    };
+    let p = principal_of(db, s.user_id, via)?;
+    if p.is_none() {
+        session::delete(db, &s.id_hash)?;
+    }
+    Ok(p)
+}
+
+/// The user of a live API token (its use recorded).
+pub fn principal_from_token(
+    db: &mut Db<'_>,
+    token: &str,
+    now: NaiveDateTime,
+) -> Result<Option<Principal>, DbError> {
+    let Some(t) = tokens::authenticate(db, token, now)? else {
+        return Ok(None);
+    };
+    principal_of(db, t.user_id, Via::Token { token_id: t.id })
+}
+
+/// The current time as stored in the database (UTC, no zone).
+pub fn now() -> NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+/// The signed-in user of a route whose rule requires one. The guard has already applied the
+/// rule; finding no user here means the route was declared `Public` by mistake, so it fails
+/// closed.
+#[derive(Debug, Clone)]
+pub struct Actor(pub Arc<Principal>);
+
+impl std::ops::Deref for Actor {
+    type Target = Principal;
+    fn deref(&self) -> &Principal {
+        &self.0
+    }
+}
+
+impl FromRequest for Actor {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Actor, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(
+            req.extensions()
+                .get::<Arc<Principal>>()
+                .cloned()
+                .map(Actor)
+                .ok_or(AppError::Unauthenticated),
+        )
+    }
+}
+
+/// The signed-in user, if any (public routes).
+#[derive(Debug, Clone)]
+pub struct MaybeActor(pub Option<Arc<Principal>>);
+
+impl FromRequest for MaybeActor {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<MaybeActor, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Ok(MaybeActor(
+            req.extensions().get::<Arc<Principal>>().cloned(),
+        )))
+    }
+}
+
+impl FromRequest for RequestInfo {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<RequestInfo, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(
+            req.extensions()
+                .get::<RequestInfo>()
+                .cloned()
+                .ok_or_else(|| AppError::Internal("the guard did not run".into())),
+        )
+    }
+}

@@ -1,0 +1,195 @@
+//! API tokens for scripts and integrations: `vb_<prefix>_<secret>`, made by a user for
+//! themselves, shown once, stored as SHA-256, acting with the user's role and scope, revocable.
+//! The prefix (8 hex digits) is stored in clear so a user can tell tokens apart.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use rand::RngCore;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::users::AccountError;
+use crate::db::schema::api_tokens;
+use crate::db::{Db, DbError};
+
+/// `last_used_at` is written at most this often.
+pub const TOUCH_AFTER: Duration = Duration::seconds(60);
+
+/// A fresh token and its prefix.
+pub fn generate() -> (String, String) {
+    let mut p = [0u8; 4];
+    let mut s = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut p);
+    rand::rngs::OsRng.fill_bytes(&mut s);
+    let prefix = hex::encode(p);
+    (format!("vb_{prefix}_{}", hex::encode(s)), prefix)
+}
+
+/// Whether a string has the shape of a token (so junk never reaches the database).
+pub fn well_formed(token: &str) -> bool {
+    let Some(rest) = token.strip_prefix("vb_") else {
+        return false;
+    };
+    let Some((prefix, secret)) = rest.split_once('_') else {
+        return false;
+    };
+    prefix.len() == 8
+        && secret.len() == 64
+        && prefix
+            .bytes()
+            .chain(secret.bytes())
+            .all(|b| b.is_ascii_hexdigit())
+}
+
+pub fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
+#[diesel(table_name = api_tokens)]
+pub struct TokenRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// A token name: trimmed, 1–100 characters, no control characters.
+pub fn parse_name(raw: &str) -> Result<String, AccountError> {
+    let s = raw.trim();
+    let n = s.chars().count();
+    if n == 0 || n > 100 || s.chars().any(char::is_control) {
+        return Err(AccountError::Refused(
+            "Tên mã truy cập cần 1–100 ký tự, không có ký tự điều khiển.".into(),
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// Creates a token for `user_id`; returns its id and the token, which is never shown again.
+pub fn create(
+    db: &mut Db<'_>,
+    actor: &str,
+    user_id: i64,
+    name: &str,
+    now: NaiveDateTime,
+) -> Result<(i64, String), AccountError> {
+    let (token, prefix) = generate();
+    let id: i64 = crate::with_db!(db, c => diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::user_id.eq(user_id),
+            api_tokens::name.eq(name),
+            api_tokens::prefix.eq(&prefix),
+            api_tokens::token_hash.eq(hash(&token)),
+            api_tokens::created_at.eq(now),
+        ))
+        .returning(api_tokens::id)
+        .get_result(c))?;
+    let after = serde_json::json!({ "user_id": user_id, "name": name, "prefix": prefix });
+    crate::audit::append(
+        db,
+        actor,
+        "api_token.create",
+        "api_token",
+        &id.to_string(),
+        None,
+        Some(&after),
+    )?;
+    Ok((id, token))
+}
+
+pub fn list_for_user(db: &mut Db<'_>, user_id: i64) -> Result<Vec<TokenRow>, DbError> {
+    Ok(crate::with_db!(db, c => api_tokens::table
+        .filter(api_tokens::user_id.eq(user_id))
+        .order(api_tokens::id.desc())
+        .select(TokenRow::as_select())
+        .load(c))?)
+}
+
+/// Revokes one of the user's own tokens. `false` when the user has no such live token.
+pub fn revoke(
+    db: &mut Db<'_>,
+    actor: &str,
+    user_id: i64,
+    token_id: i64,
+    now: NaiveDateTime,
+) -> Result<bool, AccountError> {
+    let row: Option<TokenRow> = crate::with_db!(db, c => api_tokens::table
+        .find(token_id)
+        .filter(api_tokens::user_id.eq(user_id))
+        .filter(api_tokens::revoked_at.is_null())
+        .select(TokenRow::as_select())
+        .first(c)
+        .optional())?;
+    let Some(row) = row else {
+        return Ok(false);
+    };
+    crate::with_db!(db, c => diesel::update(api_tokens::table.find(token_id))
+        .set(api_tokens::revoked_at.eq(now))
+        .execute(c))?;
+    let before = serde_json::json!({ "user_id": user_id, "name": row.name, "prefix": row.prefix, "revoked": false });
+    let after = serde_json::json!({ "user_id": user_id, "name": row.name, "prefix": row.prefix, "revoked": true });
+    crate::audit::append(
+        db,
+        actor,
+        "api_token.revoke",
+        "api_token",
+        &token_id.to_string(),
+        Some(&before),
+        Some(&after),
+    )?;
+    Ok(true)
+}
+
+/// The live token a bearer credential names, recording its use (at most once a minute).
+pub fn authenticate(
+    db: &mut Db<'_>,
+    token: &str,
+    now: NaiveDateTime,
+) -> Result<Option<TokenRow>, DbError> {
+    if !well_formed(token) {
+        return Ok(None);
+    }
+    let row: Option<TokenRow> = crate::with_db!(db, c => api_tokens::table
+        .filter(api_tokens::token_hash.eq(hash(token)))
+        .filter(api_tokens::revoked_at.is_null())
+        .select(TokenRow::as_select())
+        .first(c)
+        .optional())?;
+    if let Some(r) = &row {
+        if r.last_used_at.is_none_or(|t| now - t >= TOUCH_AFTER) {
+            crate::with_db!(db, c => diesel::update(api_tokens::table.find(r.id))
+                .set(api_tokens::last_used_at.eq(now))
+                .execute(c))?;
+        }
+    }
+    Ok(row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_have_a_visible_prefix_and_a_long_secret() {
+        let (t, prefix) = generate();
+        assert!(t.starts_with(&format!("vb_{prefix}_")));
+        assert!(well_formed(&t));
+        assert_eq!(t.len(), 3 + 8 + 1 + 64);
+        assert_ne!(generate().0, t);
+        assert_eq!(hash(&t).len(), 64);
+        for bad in [
+            "",
+            "vb_",
+            "vb_1234567_",
+            &t[..t.len() - 1],
+            &t.replace("vb_", "xx_"),
+            &format!("{t}0"),
+        ] {
+            assert!(!well_formed(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,469 @@
+//! Accounts: the `users` and `user_scopes` tables, shared by the command line, the admin pages
+//! and the login. Every change is written with its audit entry in the caller's transaction;
+//! password hashes never appear in the audit trail.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::password::{HashError, PasswordError};
+use super::roles::{Role, Scope};
+use crate::db::schema::{units, user_scopes, users};
+use crate::db::{Db, DbError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub disabled: bool,
+    pub created_at: NaiveDateTime,
+    pub password_changed_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+struct NewUserRow<'a> {
+    username: &'a str,
+    display_name: &'a str,
+    role: &'a str,
+    password_hash: &'a str,
+    disabled: bool,
+    created_at: NaiveDateTime,
+    password_changed_at: NaiveDateTime,
+}
+
+impl UserRow {
+    /// The stored role; a value the code does not know grants nothing.
+    pub fn role(&self) -> Option<Role> {
+        Role::parse(&self.role)
+    }
+}
+
+/// Why an account change is refused. The messages are shown to users and on the console.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("Tên đăng nhập «{0}» không hợp lệ: dùng 3–64 ký tự gồm chữ cái không dấu, chữ số, dấu chấm, gạch dưới hoặc gạch ngang, bắt đầu bằng chữ cái hoặc chữ số.")]
+    InvalidUsername(String),
+    #[error("Tên đăng nhập «{0}» đã được dùng.")]
+    Exists(String),
+    #[error("Không có tài khoản «{0}».")]
+    UnknownUser(String),
+    #[error("Vai trò «{0}» không hợp lệ: chọn một trong admin, officer, approver, inspector.")]
+    InvalidRole(String),
+    #[error("Không có đơn vị hành chính mã «{0}».")]
+    UnknownUnit(String),
+    #[error("Họ tên hiển thị không hợp lệ: cần 1–100 ký tự, không có ký tự điều khiển.")]
+    InvalidDisplayName,
+    #[error("{0}")]
+    Password(#[from] PasswordError),
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for AccountError {
+    fn from(e: diesel::result::Error) -> Self {
+        AccountError::Db(DbError::Query(e))
+    }
+}
+
+impl From<AccountError> for crate::error::AppError {
+    fn from(e: AccountError) -> Self {
+        use crate::error::AppError;
+        match e {
+            AccountError::Db(e) => AppError::Db(e),
+            AccountError::Hash(e) => AppError::Internal(e.to_string()),
+            AccountError::UnknownUser(_) => AppError::NotFound(e.to_string()),
+            e => AppError::BadRequest(e.to_string()),
+        }
+    }
+}
+
+impl AccountError {
+    /// Whether the person asking can fix it (a 400, exit status 1) rather than a fault.
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, AccountError::Hash(_) | AccountError::Db(_))
+    }
+}
+
+/// A user name: 3–64 characters `a-z 0-9 . _ -`, starting with a letter or digit, compared in
+/// lower case. No control characters, spaces or look-alike letters can get in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(raw: &str) -> Result<Username, AccountError> {
+        let s = raw.trim().to_ascii_lowercase();
+        let ok = (3..=64).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+            && s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
+        if ok {
+            Ok(Username(s))
+        } else {
+            Err(AccountError::InvalidUsername(
+                raw.escape_default().to_string(),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A display name: trimmed, 1–100 characters, no control characters.
+pub fn parse_display_name(raw: &str) -> Result<String, AccountError> {
+    let s: String = unicode_normalization::UnicodeNormalization::nfc(raw.trim()).collect();
+    let n = s.chars().count();
+    if n == 0 || n > 100 || s.chars().any(char::is_control) {
+        return Err(AccountError::InvalidDisplayName);
+    }
+    Ok(s)
+}
+
+pub fn parse_role(raw: &str) -> Result<Role, AccountError> {
+    Role::parse(raw).ok_or_else(|| AccountError::InvalidRole(raw.to_string()))
+}
+
+pub fn find_by_username(db: &mut Db<'_>, username: &str) -> Result<Option<UserRow>, DbError> {
+    Ok(crate::with_db!(db, c => users::table
+        .filter(users::username.eq(username))
+        .select(UserRow::as_select())
+        .first(c)
+        .optional())?)
+}
+
+pub fn find(db: &mut Db<'_>, id: i64) -> Result<Option<UserRow>, DbError> {
+    Ok(crate::with_db!(db, c => users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(c)
+        .optional())?)
+}
+
+pub fn count(db: &mut Db<'_>) -> Result<i64, DbError> {
+    Ok(crate::with_db!(db, c => users::table.count().get_result(c))?)
+}
+
+/// The units of a user's scope, as (id, code, name), by code.
+pub fn scope_units(db: &mut Db<'_>, user_id: i64) -> Result<Vec<(i64, String, String)>, DbError> {
+    Ok(crate::with_db!(db, c => user_scopes::table
+        .inner_join(units::table)
+        .filter(user_scopes::user_id.eq(user_id))
+        .select((units::id, units::code, units::name))
+        .order(units::code.asc())
+        .load(c))?)
+}
+
+pub fn scope_of(db: &mut Db<'_>, user_id: i64) -> Result<Scope, DbError> {
+    Ok(Scope::from_units(
+        scope_units(db, user_id)?.into_iter().map(|u| u.0),
+    ))
+}
+
+/// Unit ids for unit codes, refusing unknown codes; duplicates are dropped.
+pub fn units_for_codes(db: &mut Db<'_>, codes: &[String]) -> Result<Vec<i64>, AccountError> {
+    let mut ids = Vec::new();
+    for code in codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        let id: Option<i64> = crate::with_db!(db, c => units::table
+            .filter(units::code.eq(code))
+            .select(units::id)
+            .first(c)
+            .optional())?;
+        match id {
+            Some(id) if !ids.contains(&id) => ids.push(id),
+            Some(_) => {}
+            None => return Err(AccountError::UnknownUnit(code.to_string())),
+        }
+    }
+    Ok(ids)
+}
+
+/// Splits a list of unit codes typed as `32153, 32156 32174`.
+pub fn split_codes(raw: &str) -> Vec<String> {
+    raw.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// What the audit trail records of an account (never the password hash).
+fn snapshot(db: &mut Db<'_>, id: i64) -> Result<serde_json::Value, AccountError> {
+    let u = find(db, id)?.ok_or_else(|| AccountError::UnknownUser(id.to_string()))?;
+    let scope: Vec<String> = scope_units(db, id)?.into_iter().map(|u| u.1).collect();
+    Ok(serde_json::json!({
+        "username": u.username,
+        "display_name": u.display_name,
+        "role": u.role,
+        "scope": scope,
+        "disabled": u.disabled,
+    }))
+}
+
+fn set_scope(db: &mut Db<'_>, user_id: i64, unit_ids: &[i64]) -> Result<(), AccountError> {
+    crate::with_db!(db, c => diesel::delete(user_scopes::table.filter(user_scopes::user_id.eq(user_id))).execute(c))?;
+    for u in unit_ids {
+        crate::with_db!(db, c => diesel::insert_into(user_scopes::table)
+            .values((user_scopes::user_id.eq(user_id), user_scopes::unit_id.eq(*u)))
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// A new account, checked and ready to insert (the password already hashed).
+pub struct NewAccount {
+    pub username: Username,
+    pub display_name: String,
+    pub role: Role,
+    pub scope_codes: Vec<String>,
+    pub password_hash: String,
+}
+
+/// Creates an account with its scope and audit entry; call inside a write transaction.
+pub fn create(
+    db: &mut Db<'_>,
+    actor: &str,
+    a: &NewAccount,
+    now: NaiveDateTime,
+) -> Result<i64, AccountError> {
+    if find_by_username(db, a.username.as_str())?.is_some() {
+        return Err(AccountError::Exists(a.username.as_str().to_string()));
+    }
+    let units = units_for_codes(db, &a.scope_codes)?;
+    let row = NewUserRow {
+        username: a.username.as_str(),
+        display_name: &a.display_name,
+        role: a.role.as_str(),
+        password_hash: &a.password_hash,
+        disabled: false,
+        created_at: now,
+        password_changed_at: now,
+    };
+    let id: i64 = crate::with_db!(db, c => diesel::insert_into(users::table)
+        .values(&row)
+        .returning(users::id)
+        .get_result(c))?;
+    set_scope(db, id, &units)?;
+    let after = snapshot(db, id)?;
+    crate::audit::append(
+        db,
+        actor,
+        "user.create",
+        "user",
+        &id.to_string(),
+        None,
+        Some(&after),
+    )?;
+    Ok(id)
+}
+
+/// Changes name, role and scope.
+pub fn update(
+    db: &mut Db<'_>,
+    actor: &str,
+    id: i64,
+    display_name: &str,
+    role: Role,
+    scope_codes: &[String],
+) -> Result<(), AccountError> {
+    let before = snapshot(db, id)?;
+    let units = units_for_codes(db, scope_codes)?;
+    crate::with_db!(db, c => diesel::update(users::table.find(id))
+        .set((users::display_name.eq(display_name), users::role.eq(role.as_str())))
+        .execute(c))?;
+    set_scope(db, id, &units)?;
+    let after = snapshot(db, id)?;
+    if after != before {
+        crate::audit::append(
+            db,
+            actor,
+            "user.update",
+            "user",
+            &id.to_string(),
+            Some(&before),
+            Some(&after),
+        )?;
+    }
+    Ok(())
+}
+
+/// Sets a new password hash and ends the user's other sessions (`keep`: the id hash of the
+/// session that asked, which stays signed in).
+pub fn set_password(
+    db: &mut Db<'_>,
+    actor: &str,
+    id: i64,
+    hash: &str,
+    keep: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    let n = crate::with_db!(db, c => diesel::update(users::table.find(id))
+        .set((users::password_hash.eq(hash), users::password_changed_at.eq(now)))
+        .execute(c))?;
+    if n == 0 {
+        return Err(AccountError::UnknownUser(id.to_string()));
+    }
+    super::session::delete_for_user(db, id, keep)?;
+    crate::audit::append(
+        db,
+        actor,
+        "user.password",
+        "user",
+        &id.to_string(),
+        None,
+        None,
+    )?;
+    Ok(())
+}
+
+/// Replaces a hash made with weaker parameters after a successful login (same password).
+pub fn upgrade_hash(
+    db: &mut Db<'_>,
+    id: i64,
+    username: &str,
+    hash: &str,
+) -> Result<(), AccountError> {
+    crate::with_db!(db, c => diesel::update(users::table.find(id))
+        .set(users::password_hash.eq(hash))
+        .execute(c))?;
+    crate::audit::append(
+        db,
+        &format!("user:{username}"),
+        "user.password_rehash",
+        "user",
+        &id.to_string(),
+        None,
+        None,
+    )?;
+    Ok(())
+}
+
+/// Disables (ending every session at once) or enables an account.
+pub fn set_disabled(
+    db: &mut Db<'_>,
+    actor: &str,
+    id: i64,
+    disabled: bool,
+) -> Result<(), AccountError> {
+    let before = snapshot(db, id)?;
+    crate::with_db!(db, c => diesel::update(users::table.find(id))
+        .set(users::disabled.eq(disabled))
+        .execute(c))?;
+    if disabled {
+        super::session::delete_for_user(db, id, None)?;
+    }
+    let after = snapshot(db, id)?;
+    if after != before {
+        let action = if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        };
+        crate::audit::append(
+            db,
+            actor,
+            action,
+            "user",
+            &id.to_string(),
+            Some(&before),
+            Some(&after),
+        )?;
+    }
+    Ok(())
+}
+
+/// An account as lists show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub role_label: String,
+    pub scope: Vec<ScopeUnit>,
+    pub disabled: bool,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopeUnit {
+    pub code: String,
+    pub name: String,
+}
+
+pub fn view(db: &mut Db<'_>, u: &UserRow) -> Result<AccountView, DbError> {
+    Ok(AccountView {
+        id: u.id,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role: u.role.clone(),
+        role_label: u.role().map(Role::label).unwrap_or("?").to_string(),
+        scope: scope_units(db, u.id)?
+            .into_iter()
+            .map(|(_, code, name)| ScopeUnit { code, name })
+            .collect(),
+        disabled: u.disabled,
+        created_at: u.created_at.format("%Y-%m-%d %H:%M").to_string(),
+    })
+}
+
+/// Every account, by user name.
+pub fn list(db: &mut Db<'_>) -> Result<Vec<AccountView>, DbError> {
+    let rows: Vec<UserRow> = crate::with_db!(db, c => users::table
+        .order(users::username.asc())
+        .select(UserRow::as_select())
+        .load(c))?;
+    rows.iter().map(|u| view(db, u)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_names_are_plain_and_lower_case() {
+        assert_eq!(
+            Username::parse(" Lan.Nguyen ").unwrap().as_str(),
+            "lan.nguyen"
+        );
+        assert!(Username::parse("can_bo-01").is_ok());
+        for bad in [
+            "ab",
+            "lan\u{0}",
+            "lan\nadmin",
+            "lan nguyen",
+            "lân",
+            ".lan",
+            &"a".repeat(65),
+            "lan\u{202e}",
+        ] {
+            assert!(Username::parse(bad).is_err(), "{bad:?}");
+        }
+        // The message shows control characters escaped.
+        let msg = Username::parse("a\u{7}b").unwrap_err().to_string();
+        assert!(msg.contains("\\u{7}"), "{msg}");
+    }
+
+    #[test]
+    fn display_names_and_codes() {
+        assert_eq!(
+            parse_display_name("  Nguyễn Thị Lan ").unwrap(),
+            "Nguyễn Thị Lan"
+        );
+        assert!(parse_display_name("").is_err());
+        assert!(parse_display_name("a\u{1b}[31m").is_err());
+        assert_eq!(
+            split_codes("32153, 32156 ;32174"),
+            ["32153", "32156", "32174"]
+        );
+        assert!(split_codes("  ").is_empty());
+    }
+}

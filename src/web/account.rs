@@ -1,0 +1,562 @@
+//! Signing in and out, and "my account": changing my password, my API tokens. Also the two
+//! API routes a token holder needs: who am I, and revoking a token.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::{base_context, render_status, with_db, AppState, PageError};
+use crate::auth::password::{self, NewPassword, Verified};
+use crate::auth::session::{self, SameSite};
+use crate::auth::users::{self, Username};
+use crate::auth::{limits, tokens, Actor, MaybeActor, RequestInfo};
+use crate::error::AppError;
+
+const WRONG_LOGIN: &str = "Tên đăng nhập hoặc mật khẩu không đúng.";
+const LOCKED: &str = "Đã có quá nhiều lần đăng nhập không thành công với tên đăng nhập này hoặc từ địa chỉ này. Vui lòng thử lại sau một giờ, hoặc liên hệ quản trị viên.";
+const HTTPS_NEEDED: &str = "Chỉ đăng nhập được qua kết nối an toàn (HTTPS). Hãy mở trang bằng địa chỉ bắt đầu với https://.";
+
+/// Times are stored in UTC and shown in Vietnam's time (UTC+7).
+pub fn local_time(t: chrono::NaiveDateTime) -> String {
+    (t + chrono::Duration::hours(7))
+        .format("%H:%M %d/%m/%Y")
+        .to_string()
+}
+
+/// Where to go after signing in: a path on this site only (never `//other.host`).
+pub fn safe_next(next: &str) -> &str {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.chars().any(|c| c.is_control() || c == '\\');
+    if ok {
+        next
+    } else {
+        "/"
+    }
+}
+
+fn login_page(
+    status: StatusCode,
+    csrf: &str,
+    username: &str,
+    next: &str,
+    error: Option<&str>,
+) -> Result<HttpResponse, PageError> {
+    let mut ctx = base_context("login", "");
+    ctx.insert("csrf", csrf);
+    ctx.insert("username", username);
+    ctx.insert("next", next);
+    ctx.insert("error", &error);
+    Ok(render_status(status, "login.html", &ctx)?)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: Option<String>,
+}
+
+fn valid_csrf(v: &str) -> bool {
+    v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+pub async fn login_form(
+    info: RequestInfo,
+    q: web::Query<NextQuery>,
+) -> Result<HttpResponse, PageError> {
+    if !info.transport.credentials_allowed() {
+        return Err(AppError::Forbidden(HTTPS_NEEDED.into()).into());
+    }
+    // The pre-session CSRF token: kept if the browser has one, so a form open in two tabs works.
+    let existing = info.login_csrf.filter(|t| valid_csrf(t));
+    let token = existing
+        .clone()
+        .unwrap_or_else(crate::auth::csrf::new_token);
+    let next = safe_next(q.next.as_deref().unwrap_or("/"));
+    let mut res = login_page(StatusCode::OK, &token, "", next, None)?;
+    if existing.is_none() {
+        let c = session::set_cookie(
+            info.transport.login_csrf_cookie(),
+            &token,
+            info.transport.secure(),
+            SameSite::Strict,
+            None,
+        );
+        if let Ok(v) = header::HeaderValue::from_str(&c) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    Ok(res)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Signs in. A wrong password, an unknown name and a disabled account get the same answer,
+/// after the same work (an unknown name is checked against a dummy hash).
+pub async fn login(
+    state: web::Data<AppState>,
+    info: RequestInfo,
+    me: MaybeActor,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, PageError> {
+    if !info.transport.credentials_allowed() {
+        return Err(AppError::Forbidden(HTTPS_NEEDED.into()).into());
+    }
+    let f = form.into_inner();
+    // The guard has checked the form's token against this cookie.
+    let csrf = info.login_csrf.clone().unwrap_or_default();
+    let next = safe_next(&f.next).to_string();
+    let username = match Username::parse(&f.username) {
+        Ok(u) => u,
+        Err(e) => {
+            return login_page(
+                StatusCode::BAD_REQUEST,
+                &csrf,
+                "",
+                &next,
+                Some(&e.to_string()),
+            )
+        }
+    };
+    if f.password.chars().count() > password::MAX_CHARS {
+        let msg = format!("Mật khẩu quá dài: tối đa {} ký tự.", password::MAX_CHARS);
+        return login_page(
+            StatusCode::BAD_REQUEST,
+            &csrf,
+            username.as_str(),
+            &next,
+            Some(&msg),
+        );
+    }
+
+    let now = crate::auth::now();
+    let (name, ip) = (username.as_str().to_string(), info.client_ip.clone());
+    let (by_name, by_ip) = {
+        let (name, ip) = (name.clone(), ip.clone());
+        with_db(&state, move |db| Ok(limits::counts(db, &name, &ip, now)?)).await?
+    };
+    match limits::verdict(by_name, by_ip) {
+        limits::Verdict::Refuse => {
+            return login_page(
+                StatusCode::TOO_MANY_REQUESTS,
+                &csrf,
+                &name,
+                &next,
+                Some(LOCKED),
+            );
+        }
+        limits::Verdict::Proceed(wait) => {
+            if !wait.is_zero() {
+                actix_web::rt::time::sleep(wait).await;
+            }
+        }
+    }
+
+    let old_session =
+        me.0.as_ref()
+            .and_then(|p| p.session_hash().map(String::from));
+    let pool = state.pool.clone();
+    let pw = f.password;
+    let signed_in: Option<String> = web::block(move || -> Result<Option<String>, AppError> {
+        let mut conn = pool.get()?;
+        let user = users::find_by_username(&mut conn.db(), &name)?;
+        let verified = match &user {
+            Some(u) if !u.disabled && u.role().is_some() => password::verify(&pw, &u.password_hash),
+            _ => password::verify_dummy(&pw),
+        };
+        let now = crate::auth::now();
+        match (user, verified) {
+            (Some(u), Verified::Ok | Verified::OkNeedsRehash) => {
+                let upgraded = if verified == Verified::OkNeedsRehash {
+                    Some(password::rehash(&pw).map_err(|e| AppError::Internal(e.to_string()))?)
+                } else {
+                    None
+                };
+                let secret = conn.write(|db| {
+                    if let Some(h) = &upgraded {
+                        users::upgrade_hash(db, u.id, &u.username, h)?;
+                    }
+                    // A new id at every login: a session id planted before login is useless.
+                    if let Some(old) = &old_session {
+                        session::delete(db, old)?;
+                    }
+                    let (secret, _) = session::create(db, u.id, now)?;
+                    session::prune(db, now)?;
+                    limits::prune(db, now)?;
+                    Ok::<_, AppError>(secret)
+                })?;
+                Ok(Some(secret))
+            }
+            _ => {
+                conn.write(|db| Ok::<_, AppError>(limits::record(db, &name, &ip, now)?))?;
+                Ok(None)
+            }
+        }
+    })
+    .await??;
+
+    let Some(secret) = signed_in else {
+        return login_page(
+            StatusCode::UNAUTHORIZED,
+            &csrf,
+            username.as_str(),
+            &next,
+            Some(WRONG_LOGIN),
+        );
+    };
+    let t = info.transport;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, next))
+        .append_header((
+            header::SET_COOKIE,
+            session::set_cookie(
+                t.session_cookie(),
+                &secret,
+                t.secure(),
+                SameSite::Lax,
+                Some(session::ABSOLUTE.num_seconds()),
+            ),
+        ))
+        .append_header((
+            header::SET_COOKIE,
+            session::clear_cookie(t.login_csrf_cookie(), t.secure()),
+        ))
+        .finish())
+}
+
+/// Ends the session at once: the cookie is worthless afterwards, even if replayed.
+pub async fn logout(
+    state: web::Data<AppState>,
+    me: Actor,
+    info: RequestInfo,
+) -> Result<HttpResponse, PageError> {
+    if let Some(h) = me.session_hash().map(String::from) {
+        with_db(&state, move |db| Ok(session::delete(db, &h)?)).await?;
+    }
+    let t = info.transport;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/"))
+        .append_header((
+            header::SET_COOKIE,
+            session::clear_cookie(t.session_cookie(), t.secure()),
+        ))
+        .finish())
+}
+
+#[derive(Debug, Serialize)]
+struct TokenView {
+    id: i64,
+    name: String,
+    prefix: String,
+    created_at: String,
+    last_used_at: Option<String>,
+    revoked_at: Option<String>,
+}
+
+impl From<tokens::TokenRow> for TokenView {
+    fn from(t: tokens::TokenRow) -> Self {
+        TokenView {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            created_at: local_time(t.created_at),
+            last_used_at: t.last_used_at.map(local_time),
+            revoked_at: t.revoked_at.map(local_time),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+fn account_notice(done: Option<&str>) -> Option<&'static str> {
+    match done? {
+        "password" => Some("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc."),
+        "revoked" => Some("Đã thu hồi mã truy cập."),
+        _ => None,
+    }
+}
+
+/// What the account page shows besides the account itself.
+#[derive(Default)]
+struct AccountExtras {
+    notice: Option<&'static str>,
+    error: Option<String>,
+    /// A token just created: (name, token), shown this once.
+    new_token: Option<(String, String)>,
+    token_name: String,
+}
+
+async fn account_page(
+    state: &AppState,
+    me: &Actor,
+    status: StatusCode,
+    extras: AccountExtras,
+) -> Result<HttpResponse, PageError> {
+    let uid = me.user_id;
+    let (account, tokens) = with_db(state, move |db| {
+        let u = users::find(db, uid)?
+            .ok_or_else(|| AppError::NotFound("Không tìm thấy tài khoản.".into()))?;
+        let toks: Vec<TokenView> = tokens::list_for_user(db, uid)?
+            .into_iter()
+            .map(TokenView::from)
+            .collect();
+        Ok((users::view(db, &u)?, toks))
+    })
+    .await?;
+    let mut ctx = base_context("account", "");
+    ctx.insert("account", &account);
+    ctx.insert("tokens", &tokens);
+    ctx.insert("notice", &extras.notice);
+    ctx.insert("error", &extras.error);
+    ctx.insert("token_name", &extras.token_name);
+    ctx.insert("min_chars", &password::MIN_CHARS);
+    ctx.insert("max_chars", &password::MAX_CHARS);
+    if let Some((name, token)) = &extras.new_token {
+        ctx.insert("new_token_name", name);
+        ctx.insert("new_token", token);
+    }
+    Ok(render_status(status, "account.html", &ctx)?)
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    me: Actor,
+    q: web::Query<DoneQuery>,
+) -> Result<HttpResponse, PageError> {
+    let extras = AccountExtras {
+        notice: account_notice(q.done.as_deref()),
+        ..AccountExtras::default()
+    };
+    account_page(&state, &me, StatusCode::OK, extras).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Changes my password, given the current one; my other sessions end.
+pub async fn change_password(
+    state: web::Data<AppState>,
+    me: Actor,
+    info: RequestInfo,
+    form: web::Form<PasswordForm>,
+) -> Result<HttpResponse, PageError> {
+    let f = form.into_inner();
+    let (st, me_ref): (&AppState, &Actor) = (&state, &me);
+    let refuse = move |status: StatusCode, msg: String| {
+        let extras = AccountExtras {
+            error: Some(msg),
+            ..AccountExtras::default()
+        };
+        account_page(st, me_ref, status, extras)
+    };
+    if f.new_password != f.confirm {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "Mật khẩu mới và mật khẩu nhập lại không khớp.".into(),
+        )
+        .await;
+    }
+    let new = match NewPassword::parse(&f.new_password, &me.username) {
+        Ok(p) => p,
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, e.to_string()).await,
+    };
+    // Guessing the current password from a stolen session is limited like the login form.
+    let now = crate::auth::now();
+    let (name, ip) = (me.username.clone(), info.client_ip.clone());
+    let counts = {
+        let (name, ip) = (name.clone(), ip.clone());
+        with_db(&state, move |db| Ok(limits::counts(db, &name, &ip, now)?)).await?
+    };
+    if limits::verdict(counts.0, counts.1) == limits::Verdict::Refuse {
+        return refuse(StatusCode::TOO_MANY_REQUESTS, LOCKED.into()).await;
+    }
+    let pool = state.pool.clone();
+    let (uid, actor, keep) = (me.user_id, me.actor(), me.session_hash().map(String::from));
+    let current = f.current;
+    let changed = web::block(move || -> Result<bool, AppError> {
+        let mut conn = pool.get()?;
+        let u = users::find(&mut conn.db(), uid)?
+            .ok_or_else(|| AppError::NotFound("Không tìm thấy tài khoản.".into()))?;
+        let now = crate::auth::now();
+        if current.chars().count() > password::MAX_CHARS
+            || password::verify(&current, &u.password_hash) == Verified::Wrong
+        {
+            conn.write(|db| Ok::<_, AppError>(limits::record(db, &name, &ip, now)?))?;
+            return Ok(false);
+        }
+        let hash = password::hash(&new).map_err(|e| AppError::Internal(e.to_string()))?;
+        conn.write(|db| users::set_password(db, &actor, uid, &hash, keep.as_deref(), now))?;
+        Ok(true)
+    })
+    .await??;
+    if !changed {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "Mật khẩu hiện tại không đúng.".into(),
+        )
+        .await;
+    }
+    Ok(see_other("/account?done=password"))
+}
+
+pub fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to.to_string()))
+        .finish()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// Creates a token for me and shows it once (the page is not stored: `no-store`).
+pub async fn create_token(
+    state: web::Data<AppState>,
+    me: Actor,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, PageError> {
+    let raw = form.into_inner().name;
+    let name = match tokens::parse_name(&raw) {
+        Ok(n) => n,
+        Err(e) => {
+            let extras = AccountExtras {
+                error: Some(e.to_string()),
+                token_name: raw.chars().filter(|c| !c.is_control()).take(100).collect(),
+                ..AccountExtras::default()
+            };
+            return account_page(&state, &me, StatusCode::BAD_REQUEST, extras).await;
+        }
+    };
+    let (uid, actor, n) = (me.user_id, me.actor(), name.clone());
+    let pool = state.pool.clone();
+    let (_, token) = web::block(move || -> Result<(i64, String), AppError> {
+        let mut conn = pool.get()?;
+        Ok(conn.write(|db| tokens::create(db, &actor, uid, &n, crate::auth::now()))?)
+    })
+    .await??;
+    let extras = AccountExtras {
+        new_token: Some((name, token)),
+        ..AccountExtras::default()
+    };
+    account_page(&state, &me, StatusCode::OK, extras).await
+}
+
+fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse()
+        .map_err(|_| AppError::NotFound(format!("Không có mục nào mã số «{raw}».")))
+}
+
+async fn revoke(state: &AppState, me: &Actor, id: &str) -> Result<(), AppError> {
+    let id = parse_id(id)?;
+    let (uid, actor) = (me.user_id, me.actor());
+    let pool = state.pool.clone();
+    let done = web::block(move || -> Result<bool, AppError> {
+        let mut conn = pool.get()?;
+        Ok(conn.write(|db| tokens::revoke(db, &actor, uid, id, crate::auth::now()))?)
+    })
+    .await??;
+    if done {
+        Ok(())
+    } else {
+        Err(AppError::NotFound(
+            "Bạn không có mã truy cập còn hiệu lực nào với mã số này.".into(),
+        ))
+    }
+}
+
+pub async fn revoke_token(
+    state: web::Data<AppState>,
+    me: Actor,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    revoke(&state, &me, &path.into_inner()).await?;
+    Ok(see_other("/account?done=revoked"))
+}
+
+/// `DELETE /api/v1/me/tokens/{id}`: revokes one of my tokens (for rotation scripts).
+pub async fn api_revoke_token(
+    state: web::Data<AppState>,
+    me: Actor,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    revoke(&state, &me, &path.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Serialize)]
+struct Me {
+    username: String,
+    display_name: String,
+    role: &'static str,
+    role_label: &'static str,
+    /// Unit codes; empty: no limit.
+    scope: Vec<String>,
+    /// `session` or `token`.
+    authenticated_by: &'static str,
+}
+
+/// `GET /api/v1/me`: who the credentials belong to.
+pub async fn api_me(state: web::Data<AppState>, me: Actor) -> Result<HttpResponse, AppError> {
+    let uid = me.user_id;
+    let scope = with_db(&state, move |db| {
+        Ok(users::scope_units(db, uid)?
+            .into_iter()
+            .map(|u| u.1)
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Me {
+        username: me.username.clone(),
+        display_name: me.display_name.clone(),
+        role: me.role.as_str(),
+        role_label: me.role.label(),
+        scope,
+        authenticated_by: match me.via {
+            crate::auth::Via::Session { .. } => "session",
+            crate::auth::Via::Token { .. } => "token",
+        },
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/admin/users?x=1"), "/admin/users?x=1");
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "",
+            "admin",
+            "/a\nb",
+            "/a\\b",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+    }
+}

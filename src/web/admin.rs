@@ -1,0 +1,351 @@
+//! Administration of accounts (administrators only): list, create, change role and scope,
+//! disable and enable. Every change is audited in its transaction.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::account::see_other;
+use super::{base_context, render_status, with_db, AppState, PageError};
+use crate::auth::password::{self, NewPassword};
+use crate::auth::users::{self, AccountError, NewAccount, Username};
+use crate::auth::{Actor, Role};
+use crate::error::AppError;
+
+#[derive(Debug, Serialize)]
+struct RoleOption {
+    value: &'static str,
+    label: &'static str,
+}
+
+fn role_options() -> Vec<RoleOption> {
+    Role::ALL
+        .into_iter()
+        .map(|r| RoleOption {
+            value: r.as_str(),
+            label: r.label(),
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+struct UnitOption {
+    code: String,
+    name: String,
+    defunct: bool,
+}
+
+fn unit_options(db: &mut crate::db::Db<'_>) -> Result<Vec<UnitOption>, AppError> {
+    let today = super::today();
+    let mut v: Vec<UnitOption> = crate::db::queries::all_units(db)?
+        .into_iter()
+        .map(|u| UnitOption {
+            defunct: u.valid_to.is_some_and(|t| t < today),
+            code: u.code,
+            name: u.name,
+        })
+        .collect();
+    v.sort_by(|a, b| a.defunct.cmp(&b.defunct).then(a.code.cmp(&b.code)));
+    Ok(v)
+}
+
+fn notice(done: Option<&str>) -> Option<&'static str> {
+    match done? {
+        "created" => Some("Đã tạo tài khoản."),
+        "updated" => Some("Đã lưu thay đổi."),
+        "disabled" => Some("Đã khoá tài khoản; mọi phiên đăng nhập của tài khoản đã kết thúc."),
+        "enabled" => Some("Đã mở khoá tài khoản."),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// The create form as typed (the password is never shown again).
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct NewUserForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    scope: String,
+    #[serde(default, skip_serializing)]
+    password: String,
+}
+
+async fn users_page(
+    state: &AppState,
+    status: StatusCode,
+    notice: Option<&'static str>,
+    error: Option<String>,
+    form: &NewUserForm,
+) -> Result<HttpResponse, PageError> {
+    let (accounts, units) = with_db(state, |db| Ok((users::list(db)?, unit_options(db)?))).await?;
+    let mut ctx = base_context("admin", "");
+    ctx.insert("accounts", &accounts);
+    ctx.insert("units", &units);
+    ctx.insert("roles", &role_options());
+    ctx.insert("notice", &notice);
+    ctx.insert("error", &error);
+    ctx.insert("form", form);
+    ctx.insert("min_chars", &password::MIN_CHARS);
+    ctx.insert("max_chars", &password::MAX_CHARS);
+    Ok(render_status(status, "admin_users.html", &ctx)?)
+}
+
+pub async fn users(
+    state: web::Data<AppState>,
+    q: web::Query<DoneQuery>,
+) -> Result<HttpResponse, PageError> {
+    users_page(
+        &state,
+        StatusCode::OK,
+        notice(q.done.as_deref()),
+        None,
+        &NewUserForm::default(),
+    )
+    .await
+}
+
+fn checked_new_account(
+    f: &NewUserForm,
+) -> Result<(Username, String, Role, NewPassword), AccountError> {
+    let username = Username::parse(&f.username)?;
+    let display_name = if f.display_name.trim().is_empty() {
+        username.as_str().to_string()
+    } else {
+        users::parse_display_name(&f.display_name)?
+    };
+    let role = users::parse_role(&f.role)?;
+    let password = NewPassword::parse(&f.password, username.as_str())?;
+    Ok((username, display_name, role, password))
+}
+
+pub async fn create_user(
+    state: web::Data<AppState>,
+    me: Actor,
+    form: web::Form<NewUserForm>,
+) -> Result<HttpResponse, PageError> {
+    let mut f = form.into_inner();
+    let (username, display_name, role, password) = match checked_new_account(&f) {
+        Ok(v) => v,
+        Err(e) => {
+            f.username = f.username.chars().filter(|c| !c.is_control()).collect();
+            return users_page(
+                &state,
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(e.to_string()),
+                &f,
+            )
+            .await;
+        }
+    };
+    let scope_codes = users::split_codes(&f.scope);
+    let actor = me.actor();
+    let pool = state.pool.clone();
+    let created = web::block(move || -> Result<i64, AccountError> {
+        let hash = password::hash(&password)?;
+        let account = NewAccount {
+            username,
+            display_name,
+            role,
+            scope_codes,
+            password_hash: hash,
+        };
+        let mut conn = pool.get()?;
+        conn.write(|db| users::create(db, &actor, &account, crate::auth::now()))
+    })
+    .await
+    .map_err(AppError::from)?;
+    match created {
+        Ok(id) => Ok(see_other(&format!("/admin/users/{id}?done=created"))),
+        Err(e) if e.is_user_error() => {
+            users_page(
+                &state,
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(e.to_string()),
+                &f,
+            )
+            .await
+        }
+        Err(e) => Err(AppError::from(e).into()),
+    }
+}
+
+fn user_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse()
+        .map_err(|_| AppError::NotFound(format!("Không có tài khoản mã số «{raw}».")))
+}
+
+async fn user_page(
+    state: &AppState,
+    me: &Actor,
+    id: i64,
+    status: StatusCode,
+    notice: Option<&'static str>,
+    error: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let (account, units) = with_db(state, move |db| {
+        let u = users::find(db, id)?
+            .ok_or_else(|| AppError::NotFound(format!("Không có tài khoản mã số {id}.")))?;
+        Ok((users::view(db, &u)?, unit_options(db)?))
+    })
+    .await?;
+    let scope: Vec<&str> = account.scope.iter().map(|s| s.code.as_str()).collect();
+    let mut ctx = base_context("admin", "");
+    ctx.insert("account", &account);
+    ctx.insert("scope_codes", &scope.join(", "));
+    ctx.insert("units", &units);
+    ctx.insert("roles", &role_options());
+    ctx.insert("notice", &notice);
+    ctx.insert("error", &error);
+    ctx.insert("is_me", &(id == me.user_id));
+    Ok(render_status(status, "admin_user.html", &ctx)?)
+}
+
+pub async fn user(
+    state: web::Data<AppState>,
+    me: Actor,
+    path: web::Path<String>,
+    q: web::Query<DoneQuery>,
+) -> Result<HttpResponse, PageError> {
+    let id = user_id(&path.into_inner())?;
+    user_page(
+        &state,
+        &me,
+        id,
+        StatusCode::OK,
+        notice(q.done.as_deref()),
+        None,
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EditUserForm {
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    scope: String,
+}
+
+pub async fn update_user(
+    state: web::Data<AppState>,
+    me: Actor,
+    path: web::Path<String>,
+    form: web::Form<EditUserForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = user_id(&path.into_inner())?;
+    let f = form.into_inner();
+    let checked = users::parse_display_name(&f.display_name).and_then(|name| {
+        let role = users::parse_role(&f.role)?;
+        // An administrator cannot lock themselves out of administration.
+        if id == me.user_id && role != Role::Admin {
+            return Err(AccountError::Refused(
+                "Không thể tự bỏ vai trò quản trị của chính mình; hãy nhờ một quản trị viên khác."
+                    .into(),
+            ));
+        }
+        Ok((name, role))
+    });
+    let (name, role) = match checked {
+        Ok(v) => v,
+        Err(e) => {
+            return user_page(
+                &state,
+                &me,
+                id,
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(e.to_string()),
+            )
+            .await
+        }
+    };
+    let codes = users::split_codes(&f.scope);
+    let actor = me.actor();
+    let pool = state.pool.clone();
+    let r = web::block(move || -> Result<(), AccountError> {
+        let mut conn = pool.get()?;
+        conn.write(|db| users::update(db, &actor, id, &name, role, &codes))
+    })
+    .await
+    .map_err(AppError::from)?;
+    match r {
+        Ok(()) => Ok(see_other(&format!("/admin/users/{id}?done=updated"))),
+        Err(AccountError::UnknownUser(_)) => {
+            Err(AppError::NotFound(format!("Không có tài khoản mã số {id}.")).into())
+        }
+        Err(e) if e.is_user_error() => {
+            user_page(
+                &state,
+                &me,
+                id,
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => Err(AppError::from(e).into()),
+    }
+}
+
+async fn set_disabled(
+    state: web::Data<AppState>,
+    me: Actor,
+    path: web::Path<String>,
+    disabled: bool,
+) -> Result<HttpResponse, PageError> {
+    let id = user_id(&path.into_inner())?;
+    if disabled && id == me.user_id {
+        return user_page(
+            &state,
+            &me,
+            id,
+            StatusCode::BAD_REQUEST,
+            None,
+            Some("Không thể tự khoá tài khoản của chính mình.".into()),
+        )
+        .await;
+    }
+    let actor = me.actor();
+    let pool = state.pool.clone();
+    web::block(move || -> Result<(), AccountError> {
+        let mut conn = pool.get()?;
+        conn.write(|db| users::set_disabled(db, &actor, id, disabled))
+    })
+    .await
+    .map_err(AppError::from)?
+    .map_err(AppError::from)?;
+    let done = if disabled { "disabled" } else { "enabled" };
+    Ok(see_other(&format!("/admin/users/{id}?done={done}")))
+}
+
+/// Disables an account: its sessions end at once and its API tokens stop working.
+pub async fn disable_user(
+    state: web::Data<AppState>,
+    me: Actor,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    set_disabled(state, me, path, true).await
+}
+
+pub async fn enable_user(
+    state: web::Data<AppState>,
+    me: Actor,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    set_disabled(state, me, path, false).await
+}
