@@ -2,9 +2,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod authkit;
 mod helpers;
 
+mod accounts;
 mod audit;
+mod authz;
 mod bench;
 mod check;
 mod import;
@@ -13,3 +16,4 @@ mod pages;
 mod records_write;
 mod sample;
 mod search;
+mod user_cli;
