@@ -349,7 +349,8 @@ pub async fn guard(
     let login_csrf = cookie(fin.transport.login_csrf_cookie());
     let now = super::now();
     let mut principal: Option<Arc<Principal>> = None;
-    if fin.transport.credentials_allowed() {
+    // Static files are the same for everyone: no session lookup for each stylesheet fetch.
+    if fin.transport.credentials_allowed() && !fin.static_path {
         if let Some(token) = bearer(req.headers()) {
             match crate::web::with_db(&state, move |db| {
                 Ok(super::principal_from_token(db, &token, now)?)
