@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod registry;
+pub mod review;
 pub mod routes;
 pub mod search;
 pub mod startup;

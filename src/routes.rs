@@ -122,6 +122,12 @@ pub static ROUTES: &[RouteDef] = &[
     get("/api/v1/audit/checkpoint", Public, |r| {
         r.to(api::audit_checkpoint)
     }),
+    get("/annual-lists/{year}", Public, |r| {
+        r.to(pages::annual::page)
+    }),
+    get("/api/v1/annual-lists/{year}", Public, |r| {
+        r.to(pages::annual::api)
+    }),
     // Signing in and out, my account, my API tokens.
     get("/login", Public, |r| r.to(pages::account::login_form)),
     post("/login", Public, |r| r.to(pages::account::login)),

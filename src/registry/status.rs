@@ -183,6 +183,11 @@ impl StatusGraph {
             .nth(index)
     }
 
+    /// Every document the graph holds.
+    pub fn ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.dates.keys().copied()
+    }
+
     pub fn statuses(&self, date: NaiveDate) -> HashMap<i64, Status> {
         self.dates
             .keys()

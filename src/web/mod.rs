@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod annual;
 pub mod public;
 pub mod search;
 pub mod view;
@@ -112,6 +113,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("unit.html", include_str!("../../templates/unit.html")),
     ("error.html", include_str!("../../templates/error.html")),
     ("search.html", include_str!("../../templates/search.html")),
+    (
+        "annual_list.html",
+        include_str!("../../templates/annual_list.html"),
+    ),
     ("login.html", include_str!("../../templates/login.html")),
     ("account.html", include_str!("../../templates/account.html")),
     (

@@ -1,0 +1,161 @@
+//! The yearly list of documents that expired in whole or in part (danh mục văn bản hết hiệu
+//! lực toàn bộ / một phần), computed from the derived statuses with the ground of each entry.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::db::{queries, Db, DbError};
+use crate::domain::kinds::EffectKind;
+use crate::domain::review::{annual_entry, Extent};
+use crate::domain::status::{ceased_on, status_on};
+use crate::domain::structure::display_reference;
+use crate::domain::text::date_vn;
+use crate::registry::status::StatusGraph;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnualRow {
+    pub document_id: i64,
+    pub doc_type: String,
+    pub number: String,
+    pub title: String,
+    pub issued_on: NaiveDate,
+    pub authority_id: i64,
+    pub authority: String,
+    pub extent: Extent,
+    /// The day it ceased (in whole), or the first day a part of it ceased during the year.
+    pub on: NaiveDate,
+    pub ground: String,
+    /// `dd/mm/yyyy` forms of `issued_on` and `on`, for pages and spreadsheets.
+    pub issued_on_vn: String,
+    pub on_vn: String,
+}
+
+/// The list for `year`, restricted to documents of `authorities` when given; ordered by
+/// authority, then by the day each ceased.
+pub fn annual_list(
+    db: &mut Db<'_>,
+    year: i32,
+    authorities: Option<&[i64]>,
+) -> Result<Vec<AnnualRow>, DbError> {
+    let Some(end) = NaiveDate::from_ymd_opt(year, 12, 31) else {
+        return Ok(Vec::new());
+    };
+    let graph = StatusGraph::load_all(db)?;
+    let mut found: Vec<(i64, Extent, NaiveDate, Grounds)> = Vec::new();
+    for id in graph.ids() {
+        let Some(facts) = graph.facts(id, end) else {
+            continue;
+        };
+        let Some(extent) = annual_entry(&facts, year) else {
+            continue;
+        };
+        match extent {
+            Extent::Whole => {
+                let on = ceased_on(&facts, end).map(|(d, _)| d).unwrap_or(end);
+                found.push((id, extent, on, Grounds::Whole(status_on(&facts, end).cause)));
+            }
+            Extent::Part => {
+                let parts: Vec<_> = graph
+                    .effects_received(id)
+                    .iter()
+                    .filter(|e| e.effective_on.year() == year)
+                    .filter(|e| EffectKind::parse(&e.kind).is_some_and(|k| k.ceases()))
+                    .filter(|e| !e.provision_keys().is_empty())
+                    .cloned()
+                    .collect();
+                let on = parts.iter().map(|e| e.effective_on).min().unwrap_or(end);
+                found.push((id, extent, on, Grounds::Part(parts)));
+            }
+        }
+    }
+    // Names of the listed documents and of the documents acting on them.
+    let mut ids: Vec<i64> = found.iter().map(|f| f.0).collect();
+    for f in &found {
+        if let Grounds::Part(parts) = &f.3 {
+            ids.extend(parts.iter().map(|e| e.acting_id));
+        }
+        ids.extend(graph.effects_received(f.0).iter().map(|e| e.acting_id));
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let docs: HashMap<i64, crate::db::models::DocumentSummary> =
+        queries::summaries_by_ids(db, &ids)?
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect();
+    let name = |id: i64| {
+        docs.get(&id)
+            .map(|d| format!("{} {}", d.doc_type, d.number))
+            .unwrap_or_else(|| format!("văn bản #{id}"))
+    };
+    let authority_names: HashMap<i64, String> = queries::all_authorities(db)?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let mut rows = Vec::with_capacity(found.len());
+    for (id, extent, on, grounds) in found {
+        let Some(d) = docs.get(&id) else { continue };
+        if authorities.is_some_and(|a| !a.contains(&d.authority_id)) {
+            continue;
+        }
+        let ground = match grounds {
+            Grounds::Whole(cause) => {
+                crate::web::view::status_reason(&graph, id, cause, &name).unwrap_or_default()
+            }
+            Grounds::Part(parts) => parts
+                .iter()
+                .map(|e| {
+                    let kind = EffectKind::parse(&e.kind)
+                        .map(|k| k.passive_label().trim_end_matches(" bởi").to_string())
+                        .unwrap_or_default();
+                    let what: Vec<String> = e
+                        .provision_keys()
+                        .iter()
+                        .map(|k| display_reference(k))
+                        .collect();
+                    format!(
+                        "{}: {} bởi {} từ ngày {}",
+                        what.join(", "),
+                        kind.to_lowercase(),
+                        name(e.acting_id),
+                        date_vn(e.effective_on)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        rows.push(AnnualRow {
+            document_id: id,
+            doc_type: d.doc_type.clone(),
+            number: d.number.clone(),
+            title: d.title.clone(),
+            issued_on: d.issued_on,
+            authority_id: d.authority_id,
+            authority: authority_names
+                .get(&d.authority_id)
+                .cloned()
+                .unwrap_or_default(),
+            extent,
+            on,
+            ground,
+            issued_on_vn: date_vn(d.issued_on),
+            on_vn: date_vn(on),
+        });
+    }
+    rows.sort_by(|a, b| {
+        (a.authority_id, a.extent == Extent::Part, a.on, &a.number).cmp(&(
+            b.authority_id,
+            b.extent == Extent::Part,
+            b.on,
+            &b.number,
+        ))
+    });
+    Ok(rows)
+}
+
+enum Grounds {
+    Whole(Option<crate::domain::status::Cause>),
+    Part(Vec<crate::db::models::Effect>),
+}

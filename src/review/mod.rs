@@ -1,0 +1,4 @@
+//! The review tracker: campaigns, decisions, handling, and the yearly list of expired
+//! documents.
+
+pub mod annual;

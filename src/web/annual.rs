@@ -1,0 +1,204 @@
+//! The yearly list of expired documents: `/annual-lists/{year}` (printable), its CSV, and
+//! `/api/v1/annual-lists/{year}`.
+
+use actix_web::{web, HttpResponse};
+use chrono::Datelike;
+use serde::{Deserialize, Serialize};
+
+use super::{base_context, number_param, render, today, with_db, AppState, PageError};
+use crate::domain::review::{annual_list_late, Extent};
+use crate::domain::text::date_vn;
+use crate::error::AppError;
+use crate::registry::org::Org;
+use crate::review::annual::{annual_list, AnnualRow};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AnnualQuery {
+    #[serde(default)]
+    pub authority: Option<String>,
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AnnualList {
+    pub year: i32,
+    pub authority: Option<i64>,
+    pub authority_name: Option<String>,
+    pub whole: Vec<AnnualRow>,
+    pub part: Vec<AnnualRow>,
+}
+
+/// The year in the path: four digits, from 1945 to next year.
+fn parse_year(s: &str) -> Result<i32, AppError> {
+    let max = today().year() + 1;
+    match s.parse::<i32>() {
+        Ok(y) if s.len() == 4 && (1945..=max).contains(&y) => Ok(y),
+        _ => Err(AppError::NotFound(format!(
+            "Không có danh mục cho năm «{s}»: năm gồm bốn chữ số, từ 1945 đến {max}."
+        ))),
+    }
+}
+
+async fn load(
+    state: &AppState,
+    year: &str,
+    q: &AnnualQuery,
+) -> Result<(AnnualList, Org), AppError> {
+    let year = parse_year(year)?;
+    let authority: Option<i64> = number_param("authority", &q.authority)?;
+    let (rows, org) = with_db(state, move |db| {
+        let org = Org::load(db)?;
+        if let Some(a) = authority {
+            if !org.authorities.contains_key(&a) {
+                return Err(crate::web::bad_param(
+                    "authority",
+                    "không có cơ quan ban hành này.".into(),
+                ));
+            }
+        }
+        let ids = authority.map(|a| org.authority_with_predecessors(a));
+        Ok((annual_list(db, year, ids.as_deref())?, org))
+    })
+    .await?;
+    let (whole, part) = rows.into_iter().partition(|r| r.extent == Extent::Whole);
+    Ok((
+        AnnualList {
+            year,
+            authority,
+            authority_name: authority
+                .and_then(|a| org.authorities.get(&a))
+                .map(|a| a.name.clone()),
+            whole,
+            part,
+        },
+        org,
+    ))
+}
+
+fn csv_of(list: &AnnualList) -> Result<Vec<u8>, AppError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| AppError::Internal(e.to_string());
+    w.write_record([
+        "Danh mục",
+        "STT",
+        "Cơ quan ban hành",
+        "Tên loại",
+        "Số, ký hiệu",
+        "Ngày ban hành",
+        "Tên gọi",
+        "Ngày hết hiệu lực",
+        "Lý do hết hiệu lực",
+    ])
+    .map_err(fail)?;
+    for (label, rows) in [
+        ("Hết hiệu lực toàn bộ", &list.whole),
+        ("Hết hiệu lực một phần", &list.part),
+    ] {
+        for (i, r) in rows.iter().enumerate() {
+            w.write_record([
+                label,
+                &(i + 1).to_string(),
+                &r.authority,
+                &r.doc_type,
+                &r.number,
+                &date_vn(r.issued_on),
+                &r.title,
+                &date_vn(r.on),
+                &r.ground,
+            ])
+            .map_err(fail)?;
+        }
+    }
+    w.into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<AnnualQuery>,
+) -> Result<HttpResponse, PageError> {
+    let q = q.into_inner();
+    let (list, org) = load(&state, &path.into_inner(), &q).await?;
+    match q.format.as_deref() {
+        None | Some("") | Some("html") => {}
+        Some("csv") => {
+            let body = csv_of(&list)?;
+            return Ok(HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .insert_header((
+                    "Content-Disposition",
+                    format!(
+                        "attachment; filename=\"danh-muc-het-hieu-luc-{}.csv\"",
+                        list.year
+                    ),
+                ))
+                .body(body));
+        }
+        Some(other) => {
+            return Err(crate::web::bad_param(
+                "format",
+                format!("«{other}» không hợp lệ (html, csv)."),
+            )
+            .into())
+        }
+    }
+    let mut ctx = base_context("annual", "");
+    let now = today();
+    // Last year's list is due by 31 January.
+    ctx.insert(
+        "late_warning",
+        &(list.year == now.year() - 1 && annual_list_late(list.year, false, now)),
+    );
+    let mut authorities: Vec<(i64, String)> = org
+        .authorities
+        .values()
+        .filter(|a| a.unit_id.is_some())
+        .map(|a| (a.id, a.name.clone()))
+        .collect();
+    authorities.sort_by(|a, b| a.1.cmp(&b.1));
+    ctx.insert("authorities", &authorities);
+    ctx.insert(
+        "csv_url",
+        &match list.authority {
+            Some(a) => format!("/annual-lists/{}?authority={a}&format=csv", list.year),
+            None => format!("/annual-lists/{}?format=csv", list.year),
+        },
+    );
+    ctx.insert(
+        "sections",
+        &serde_json::json!([
+            {"id": "toan-bo", "title": "I. Văn bản hết hiệu lực toàn bộ", "rows": &list.whole},
+            {"id": "mot-phan", "title": "II. Văn bản hết hiệu lực một phần", "rows": &list.part},
+        ]),
+    );
+    ctx.insert("list", &list);
+    ctx.insert(
+        "years",
+        &((now.year() - 9)..=now.year()).rev().collect::<Vec<_>>(),
+    );
+    Ok(render("annual_list.html", &ctx)?)
+}
+
+pub async fn api(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<AnnualQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (list, _) = load(&state, &path.into_inner(), &q.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_are_four_digits_in_range() {
+        assert_eq!(parse_year("2025").ok(), Some(2025));
+        for bad in ["25", "02025", "1900", "abcd", "9999", "-2025"] {
+            assert!(parse_year(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! The yearly list of expired documents: computed from statuses, per authority, as a page, CSV
+//! and JSON; bad years and authorities refused.
+
+use crate::db_test;
+use crate::helpers::FIXTURE;
+
+fn numbers(v: &serde_json::Value, part: &str) -> Vec<String> {
+    v[part]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| r["number"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+db_test!(lists_what_ceased_in_each_year, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    // 2022: 15/2018 replaced on 15/07/2022, and 20/2019 (which details it) ceases with it.
+    let (status, v) = app.get_json("/api/v1/annual-lists/2022").await;
+    assert_eq!(status, 200, "{v}");
+    let mut whole = numbers(&v, "whole");
+    whole.sort();
+    assert_eq!(whole, ["15/2018/NQ-HĐND", "20/2019/QĐ-UBND"]);
+    assert!(numbers(&v, "part").is_empty());
+    let grounds: Vec<&str> = v["whole"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["ground"].as_str())
+        .collect();
+    assert!(
+        grounds.iter().any(|g| g.contains("05/2022/NQ-HĐND")),
+        "the ground names the replacing document: {grounds:?}"
+    );
+    // 2020: clause 1 of Article 2 of 15/2018 amended: in part.
+    let (_, v) = app.get_json("/api/v1/annual-lists/2020").await;
+    assert_eq!(numbers(&v, "part"), ["15/2018/NQ-HĐND"]);
+    assert!(v["part"][0]["ground"]
+        .as_str()
+        .is_some_and(|g| g.contains("Khoản 1 Điều 2") || g.contains("khoản 1 Điều 2")));
+    // 2021: 03/2019 was in force until 31/12/2020 (its last day), so it ceased in 2021.
+    let (_, v) = app.get_json("/api/v1/annual-lists/2021").await;
+    assert_eq!(numbers(&v, "whole"), ["03/2019/NQ-HĐND"]);
+    let (_, v) = app.get_json("/api/v1/annual-lists/2020").await;
+    assert!(!numbers(&v, "whole").contains(&"03/2019/NQ-HĐND".to_string()));
+    Ok(())
+});
+
+db_test!(filtered_by_authority_and_exported, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let (_, docs) = app.get_json("/api/v1/documents?q=15%2F2018").await;
+    let hdnd = docs["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["number"] == "15/2018/NQ-HĐND")
+        .and_then(|r| r["authority_id"].as_i64())
+        .unwrap_or_else(|| panic!("no authority id in {docs}"));
+    let (status, v) = app
+        .get_json(&format!("/api/v1/annual-lists/2022?authority={hdnd}"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(numbers(&v, "whole"), ["15/2018/NQ-HĐND"]);
+
+    let (status, ct, body) = app.get("/annual-lists/2022?format=csv").await;
+    assert_eq!(status, 200);
+    assert!(ct.starts_with("text/csv"), "{ct}");
+    let lines: Vec<&str> = body.lines().collect();
+    assert!(lines[0].contains("Số, ký hiệu"));
+    assert_eq!(lines.len(), 3, "header and two rows: {body}");
+    assert!(body.contains("15/2018/NQ-HĐND"));
+
+    let (status, _, page) = app.get("/annual-lists/2022").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Văn bản hết hiệu lực toàn bộ"));
+    assert!(page.contains("15/2018/NQ-HĐND"));
+    Ok(())
+});
+
+db_test!(bad_years_and_parameters_are_refused, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    for path in [
+        "/annual-lists/20",
+        "/annual-lists/1800",
+        "/annual-lists/abcd",
+        "/annual-lists/99999",
+    ] {
+        let (status, _, body) = app.get(path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(body.contains("năm"), "{path}: {body}");
+    }
+    let (status, v) = app
+        .get_json("/api/v1/annual-lists/2022?authority=999999")
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        v["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("authority")),
+        "{v}"
+    );
+    let (status, v) = app
+        .get_json("/api/v1/annual-lists/2022?authority=abc")
+        .await;
+    assert_eq!(status, 400, "{v}");
+    let (status, _, _) = app.get("/annual-lists/2022?format=pdf").await;
+    assert_eq!(status, 400);
+    Ok(())
+});
