@@ -71,6 +71,12 @@ db_test!(the_101st_failure_within_an_hour_is_refused, |app| {
     assert!(known.cookie("vanban_session").is_none());
     // Refusals are not recorded as attempts, and a success cleared nothing.
     assert_eq!(count(&app, "login_failures"), 300);
+    // The second line: 300 failures in the hour from one address, whatever the names.
+    add_user(&app, "minhanh02", "officer", &[]);
+    assert_eq!(c.login("minhanh02", PASSWORD, None).await.status, 303);
+    record_failures(&app, "ai.do", 100, 10);
+    let r = c.login("minhanh02", PASSWORD, None).await;
+    assert_eq!(r.status, 429, "{}", r.body);
     Ok(())
 });
 
