@@ -96,6 +96,8 @@ const fn delete(path: &'static str, access: Access, handler: fn(Route) -> Route)
 use Access::{AnyUser, Public, Roles};
 
 pub const ADMINS: &[Role] = &[Role::Admin];
+/// Who enters registry records (an officer within their units).
+pub const RECORD_WRITERS: &[Role] = &[Role::Admin, Role::Officer];
 
 pub static ROUTES: &[RouteDef] = &[
     // Public reading.
@@ -121,6 +123,10 @@ pub static ROUTES: &[RouteDef] = &[
     }),
     get("/api/v1/audit/checkpoint", Public, |r| {
         r.to(api::audit_checkpoint)
+    }),
+    // Registry records written through the API (all or nothing, within the writer's units).
+    post("/api/v1/records", Roles(RECORD_WRITERS), |r| {
+        r.to(api::records::write)
     }),
     get("/annual-lists/{year}", Public, |r| {
         r.to(pages::annual::page)

@@ -27,6 +27,11 @@ enum Expect {
 /// Who may use each route that changes state or needs an account.
 const EXPECTED: &[(&str, &str, Expect)] = &[
     ("POST", "/login", Expect::Anyone),
+    (
+        "POST",
+        "/api/v1/records",
+        Expect::Roles(&["admin", "officer"]),
+    ),
     ("POST", "/logout", Expect::SignedIn),
     ("GET", "/account", Expect::SignedIn),
     ("POST", "/account/password", Expect::SignedIn),

@@ -129,3 +129,90 @@ db_test!(
         Ok(())
     }
 );
+
+fn token_for(app: &TestApp, username: &str, role: &str, scope: &[&str]) -> String {
+    let id = crate::authkit::add_user(app, username, role, scope);
+    let mut conn = app.pool.get().unwrap();
+    conn.write(|db| vanban::auth::tokens::create(db, "cli", id, "tests", vanban::auth::now()))
+        .unwrap()
+        .1
+}
+
+async fn post_records(app: &TestApp, token: Option<&str>, body: &str) -> crate::authkit::Resp {
+    let client = crate::authkit::Client::new(app).await;
+    let mut req = actix_web::test::TestRequest::post()
+        .uri("/api/v1/records")
+        .insert_header(("Content-Type", "application/x-ndjson"))
+        .set_payload(body.to_string());
+    if let Some(t) = token {
+        req = req.insert_header(("Authorization", format!("Bearer {t}")));
+    }
+    client.send(req).await
+}
+
+db_test!(the_records_api_writes_for_officers_in_their_units, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let officer = token_for(&app, "canbo", "officer", &["970"]);
+    let inspector = token_for(&app, "thanhtra", "inspector", &[]);
+    let docs = app.count_documents()?;
+
+    let r = post_records(&app, None, COMMUNE_DOC).await;
+    assert_eq!(r.status, 401, "{}", r.body);
+    let r = post_records(&app, Some(&inspector), COMMUNE_DOC).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(app.count_documents()?, docs);
+
+    // Outside the officer's units: 403 naming the line; nothing written.
+    let r = post_records(
+        &app,
+        Some(&officer),
+        &format!("{COMMUNE_DOC}\n{PROVINCE_DOC}"),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(r.json()["code"], "records_out_of_scope");
+    assert_eq!(r.json()["errors"][0]["line"], 2);
+    assert_eq!(app.count_documents()?, docs);
+
+    // A bad line: 422 with its number; nothing written.
+    let r = post_records(
+        &app,
+        Some(&officer),
+        &format!("{COMMUNE_DOC}\nkhông phải JSON"),
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["code"], "invalid_records");
+    assert_eq!(r.json()["errors"][0]["line"], 2);
+    assert_eq!(app.count_documents()?, docs);
+
+    // In scope: written, audited under the officer's name, then found by search.
+    let r = post_records(&app, Some(&officer), COMMUNE_DOC).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["created"], 1);
+    assert_eq!(app.count_documents()?, docs + 1);
+    let mut conn = app.pool.get()?;
+    let log = vanban::audit::verify(&mut conn.db())?;
+    assert!(log.broken.is_none());
+    let (status, v) = app
+        .get_json("/api/v1/search?q=gi%E1%BB%9D%20ti%E1%BA%BFp%20d%C3%A2n")
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        v["hits"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|h| h["number"] == "03/2022/QĐ-UBND"),
+        "{v}"
+    );
+
+    // Over the size limit: 413, nothing written.
+    let big = format!(
+        "{COMMUNE_DOC}\n{}",
+        " ".repeat(vanban::api::records::RECORDS_LIMIT)
+    );
+    let r = post_records(&app, Some(&officer), &big).await;
+    assert_eq!(r.status, 413, "{}", r.body);
+    Ok(())
+});

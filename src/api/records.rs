@@ -1,0 +1,125 @@
+//! `POST /api/v1/records`: registry records (the import's JSON Lines) written by a signed-in
+//! administrator or legal officer, all or nothing, within the officer's units.
+
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+
+use crate::auth::{Actor, Role};
+use crate::error::AppError;
+use crate::registry::import::LineError;
+use crate::registry::org::Org;
+use crate::registry::write::{write_records, WriteError, Writer};
+use crate::web::AppState;
+
+/// The largest body accepted (a few long documents).
+pub const RECORDS_LIMIT: usize = 8 * 1024 * 1024;
+
+#[derive(Serialize)]
+struct Written {
+    created: usize,
+    updated: usize,
+    unchanged: usize,
+}
+
+#[derive(Serialize)]
+struct LineProblem {
+    line: usize,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct RecordsProblem {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'static str,
+    status: u16,
+    code: &'static str,
+    detail: String,
+    errors: Vec<LineProblem>,
+}
+
+fn problem(
+    status: u16,
+    code: &'static str,
+    title: &'static str,
+    lines: Vec<LineError>,
+) -> HttpResponse {
+    let detail = format!("{} dòng có lỗi; không bản ghi nào được ghi.", lines.len());
+    let body = RecordsProblem {
+        kind: format!("https://vanban.example/problems/{code}"),
+        title,
+        status,
+        code,
+        detail,
+        errors: lines
+            .into_iter()
+            .map(|l| LineProblem {
+                line: l.line,
+                message: l.message,
+            })
+            .collect(),
+    };
+    HttpResponse::build(
+        actix_web::http::StatusCode::from_u16(status)
+            .unwrap_or(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY),
+    )
+    .content_type("application/problem+json")
+    .json(body)
+}
+
+pub async fn write(
+    state: web::Data<AppState>,
+    actor: Actor,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body = match actix_web::body::to_bytes_limited(
+        actix_web::body::BodyStream::new(payload),
+        RECORDS_LIMIT,
+    )
+    .await
+    {
+        Ok(Ok(b)) => b,
+        Ok(Err(e)) => {
+            return Err(AppError::BadRequest(format!(
+                "Không đọc được dữ liệu gửi lên: {e}"
+            )))
+        }
+        Err(_) => return Err(AppError::PayloadTooLarge),
+    };
+    let p = actor.0.clone();
+    let pool = state.pool.clone();
+    let result = web::block(move || -> Result<_, AppError> {
+        let units = {
+            let mut conn = pool.get()?;
+            let org = Org::load(&mut conn.db())?;
+            p.scope.expanded(|u| org.all_unit_predecessors(u))
+        };
+        let writer = Writer {
+            actor: p.actor(),
+            units,
+            organisation: p.role == Role::Admin,
+        };
+        Ok(write_records(&pool, &writer, "api", &body))
+    })
+    .await??;
+    match result {
+        Ok(r) => Ok(HttpResponse::Ok().json(Written {
+            created: r.created,
+            updated: r.updated,
+            unchanged: r.unchanged,
+        })),
+        Err(WriteError::Invalid(lines)) => Ok(problem(
+            422,
+            "invalid_records",
+            "Bản ghi không hợp lệ",
+            lines,
+        )),
+        Err(WriteError::Forbidden(lines)) => Ok(problem(
+            403,
+            "records_out_of_scope",
+            "Bản ghi ngoài phạm vi được phép",
+            lines,
+        )),
+        Err(WriteError::Db(e)) => Err(AppError::Db(e)),
+    }
+}
