@@ -476,11 +476,24 @@ pub async fn document(
     state: web::Data<AppState>,
     path: web::Path<String>,
     q: web::Query<DateQuery>,
+    viewer: crate::auth::MaybeActor,
 ) -> Result<HttpResponse, PageError> {
     let id = parse_id(&path.into_inner())?;
     let date = parse_date(q.date.as_deref())?;
-    let page = with_db(&state, move |db| document_page(db, id, date)).await?;
+    let signed_in = viewer.0.is_some();
+    let (page, history) = with_db(&state, move |db| {
+        let page = document_page(db, id, date)?;
+        // The record's history is for signed-in users (officers, approvers, inspectors).
+        let history = if signed_in {
+            crate::audit::document_history(db, id)?
+        } else {
+            Vec::new()
+        };
+        Ok((page, history))
+    })
+    .await?;
     let mut ctx = base_context("documents", "");
+    ctx.insert("history", &history);
     let value = serde_json::to_value(&page).map_err(|e| AppError::Internal(e.to_string()))?;
     if let serde_json::Value::Object(m) = value {
         for (k, v) in m {

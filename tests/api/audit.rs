@@ -189,3 +189,51 @@ async fn verify_finds_a_rewritten_entry_in_a_copied_file() -> anyhow::Result<()>
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("{n} mục")));
     Ok(())
 }
+
+db_test!(signed_in_users_see_a_documents_history, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let changed = FIXTURE.replace(
+        "Quy định mức hỗ trợ nuôi tôm\"",
+        "Quy định mức hỗ trợ nuôi tôm và cua\"",
+    );
+    app.import_str("g.jsonl", &changed)?;
+    let (_, docs) = app.get_json("/api/v1/documents?q=15%2F2018").await;
+    let id = docs["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["number"] == "15/2018/NQ-HĐND")
+        .and_then(|r| r["id"].as_i64())
+        .unwrap();
+    let path = format!("/documents/{id}");
+
+    let client = crate::authkit::Client::new(&app).await;
+    let public = client
+        .send(actix_web::test::TestRequest::get().uri(&path))
+        .await;
+    assert_eq!(public.status, 200);
+    assert!(
+        !public.body.contains("Nhật ký thay đổi"),
+        "not for the public"
+    );
+
+    let user = crate::authkit::add_user(&app, "thanhtra", "inspector", &[]);
+    let (secret, _) = crate::authkit::session(&app, user);
+    let r = client
+        .send(
+            actix_web::test::TestRequest::get()
+                .uri(&path)
+                .insert_header(crate::authkit::cookie(&secret)),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Nhật ký thay đổi"), "{}", r.body);
+    assert!(r.body.contains("import:f.jsonl") && r.body.contains("import:g.jsonl"));
+    assert!(
+        r.body
+            .contains("nuôi tôm → Quy định mức hỗ trợ nuôi tôm và cua"),
+        "the change is shown"
+    );
+    assert_eq!(r.header("cache-control").as_deref(), Some("no-store"));
+    Ok(())
+});
