@@ -14,7 +14,7 @@ use super::analyzer::{analyze, Mode};
 
 /// Bumped whenever the schema or the analysis changes: an index with another version is
 /// rebuilt on start.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Clone)]
 pub struct VnTokenizer(pub Mode);
@@ -117,6 +117,16 @@ fn text_options(tokenizer: &str, positions: bool) -> TextOptions {
     )
 }
 
+/// A whole-value term field that records frequencies, so that its terms can join the
+/// block-max WAND union of a query's text terms (fields without frequencies cannot).
+fn raw_with_freqs() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::WithFreqs),
+    )
+}
+
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let num = || {
@@ -128,11 +138,11 @@ pub fn schema() -> (Schema, Fields) {
     let fields = Fields {
         kind: b.add_text_field("kind", STRING | STORED | FAST),
         doc_id: b.add_u64_field("doc_id", num()),
-        article_key: b.add_text_field("article_key", STRING | STORED),
+        article_key: b.add_text_field("article_key", raw_with_freqs() | STORED),
         article_label: b.add_text_field("article_label", STORED),
         heading: b.add_text_field("heading", STORED),
         number: b.add_text_field("number", STORED),
-        number_key: b.add_text_field("number_key", STRING),
+        number_key: b.add_text_field("number_key", raw_with_freqs()),
         title: b.add_text_field("title", STORED),
         text: b.add_text_field("text", STORED),
         body: [
