@@ -2,6 +2,7 @@
 //! documents. Units of search are documents, articles (Điều) and, later, procedures.
 
 use std::path::Path;
+use std::rc::Rc;
 
 use tantivy::schema::{
     Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
@@ -10,7 +11,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{Index, TantivyDocument};
 
-use super::analyzer::{analyze, Mode};
+use super::analyzer::{analysis, Analysis, Mode};
 
 /// Bumped whenever the schema or the analysis changes: an index with another version is
 /// rebuilt on start.
@@ -19,53 +20,55 @@ pub const SCHEMA_VERSION: u32 = 3;
 #[derive(Clone)]
 pub struct VnTokenizer(pub Mode);
 
-pub struct VecStream {
-    tokens: Vec<Token>,
-    i: usize,
+/// The terms of one field value, read from the text's shared [`Analysis`] one at a time into
+/// a single reused token.
+pub struct VnStream {
+    analysis: Rc<Analysis>,
+    mode: Mode,
+    len: usize,
+    next: usize,
+    token: Token,
 }
 
-impl TokenStream for VecStream {
+impl TokenStream for VnStream {
     fn advance(&mut self) -> bool {
-        if self.i < self.tokens.len() {
-            self.i += 1;
-            true
-        } else {
-            false
+        if self.next >= self.len {
+            return false;
         }
+        let (term, from, to) = self.analysis.term(self.mode, self.next);
+        self.token.text.clear();
+        self.token.text.push_str(term);
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = self.next;
+        self.next += 1;
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self
-            .i
-            .saturating_sub(1)
-            .min(self.tokens.len().saturating_sub(1))]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        let i = self
-            .i
-            .saturating_sub(1)
-            .min(self.tokens.len().saturating_sub(1));
-        &mut self.tokens[i]
+        &mut self.token
     }
 }
 
 impl Tokenizer for VnTokenizer {
-    type TokenStream<'a> = VecStream;
+    type TokenStream<'a> = VnStream;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecStream {
-        let tokens = analyze(text, self.0)
-            .into_iter()
-            .enumerate()
-            .map(|(position, t)| Token {
-                offset_from: t.from,
-                offset_to: t.to,
-                position,
-                text: t.text,
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VnStream {
+        let analysis = analysis(text);
+        VnStream {
+            len: analysis.len(self.0),
+            analysis,
+            mode: self.0,
+            next: 0,
+            token: Token {
                 position_length: 1,
-            })
-            .collect();
-        VecStream { tokens, i: 0 }
+                ..Token::default()
+            },
+        }
     }
 }
 
@@ -296,4 +299,30 @@ pub fn number_keys(number: &str) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::analyzer::analyze;
+
+    #[test]
+    fn token_streams_give_the_analysed_terms_in_order() {
+        let text = "Điều 3. Giải thích từ ngữ: thủy lợi, hòa giải";
+        for (_, mode) in TOKENIZERS {
+            let mut tokenizer = VnTokenizer(mode);
+            let mut stream = tokenizer.token_stream(text);
+            let mut got = Vec::new();
+            while stream.advance() {
+                let t = stream.token();
+                got.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+            }
+            let want: Vec<_> = analyze(text, mode)
+                .into_iter()
+                .enumerate()
+                .map(|(i, t)| (t.text, t.from, t.to, i))
+                .collect();
+            assert_eq!(got, want, "{mode:?}");
+        }
+    }
 }
