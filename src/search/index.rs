@@ -15,7 +15,7 @@ use super::analyzer::{analysis, Analysis, Mode};
 
 /// Bumped whenever the schema or the analysis changes: an index with another version is
 /// rebuilt on start.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Clone)]
 pub struct VnTokenizer(pub Mode);
@@ -107,16 +107,13 @@ pub struct Fields {
     pub facets: Field,
 }
 
-fn text_options(tokenizer: &str, positions: bool) -> TextOptions {
-    let record = if positions {
-        IndexRecordOption::WithFreqsAndPositions
-    } else {
-        IndexRecordOption::WithFreqs
-    };
+/// A text field of terms with their frequencies. No positions: phrase evidence comes from the
+/// pair fields, and positions would double the postings written for the body.
+fn text_options(tokenizer: &str) -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(tokenizer)
-            .set_index_option(record),
+            .set_index_option(IndexRecordOption::WithFreqs),
     )
 }
 
@@ -149,19 +146,19 @@ pub fn schema() -> (Schema, Fields) {
         title: b.add_text_field("title", STORED),
         text: b.add_text_field("text", STORED),
         body: [
-            b.add_text_field("body_exact", text_options("vi_exact", true)),
-            b.add_text_field("body_fold", text_options("vi_fold", true)),
-            b.add_text_field("body_pairs", text_options("vi_pairs", false)),
-            b.add_text_field("body_fold_pairs", text_options("vi_fold_pairs", false)),
+            b.add_text_field("body_exact", text_options("vi_exact")),
+            b.add_text_field("body_fold", text_options("vi_fold")),
+            b.add_text_field("body_pairs", text_options("vi_pairs")),
+            b.add_text_field("body_fold_pairs", text_options("vi_fold_pairs")),
         ],
         title_idx: [
-            b.add_text_field("title_exact", text_options("vi_exact", false)),
-            b.add_text_field("title_fold", text_options("vi_fold", false)),
+            b.add_text_field("title_exact", text_options("vi_exact")),
+            b.add_text_field("title_fold", text_options("vi_fold")),
         ],
         heading_idx: [
-            b.add_text_field("heading_exact", text_options("vi_exact", false)),
-            b.add_text_field("heading_fold", text_options("vi_fold", false)),
-            b.add_text_field("heading_pairs", text_options("vi_pairs", false)),
+            b.add_text_field("heading_exact", text_options("vi_exact")),
+            b.add_text_field("heading_fold", text_options("vi_fold")),
+            b.add_text_field("heading_pairs", text_options("vi_pairs")),
         ],
         doc_type: b.add_text_field("doc_type", STRING | STORED | FAST),
         fields: b.add_text_field("fields", STRING),

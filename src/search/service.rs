@@ -21,6 +21,11 @@ use crate::registry::status::StatusGraph;
 
 pub type Clock = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
 
+/// Memory for the index writer, shared by its threads (one per core): large enough that a
+/// bulk catch-up writes a few large segments rather than many small ones to merge. Only what
+/// a batch needs is allocated.
+const WRITER_HEAP_BYTES: usize = 256_000_000;
+
 /// How long a gap in outbox ids is waited for before it is taken as a rolled-back write
 /// (on PostgreSQL a transaction holding a smaller id can commit after a larger one).
 const GAP_WAIT: Duration = Duration::from_secs(10);
@@ -114,7 +119,7 @@ impl SearchService {
                 .map(parse_payload)
                 .unwrap_or((0, None))
         };
-        let writer = index.writer(64_000_000)?;
+        let writer = index.writer(WRITER_HEAP_BYTES)?;
         Ok((reader, writer, applied, day))
     }
 
