@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use tantivy::{IndexWriter, Term};
 
-use super::index::{number_keys, to_document, Fields, Unit};
+use super::index::{number_keys, Fields, SharedValues, Unit, UnitDoc};
 use crate::db::models::{Document, Provision};
 use crate::db::{queries, Db};
 use crate::domain::structure::{node_label, NodeKind};
@@ -22,27 +22,35 @@ pub enum BuildError {
     Io(#[from] std::io::Error),
 }
 
-/// The text of each article (Điều) with its clauses and points, keyed by article.
-fn articles(provisions: &[Provision]) -> Vec<(String, String, String, String)> {
-    let mut out: Vec<(String, String, String, String)> = Vec::new();
+/// The index writer of vanban's search units.
+pub type Writer = IndexWriter<UnitDoc>;
+
+/// Each article (Điều): key, label, heading, and its text with its clauses and points.
+fn articles(provisions: &[Provision]) -> Vec<(&str, String, &str, String)> {
+    let mut out: Vec<(&str, String, &str, String)> = Vec::new();
     for p in provisions {
         match NodeKind::parse(&p.kind) {
             Some(NodeKind::Dieu) => {
-                let mut text = p.heading.clone();
+                let mut text = String::with_capacity(p.heading.len() + p.body.len() + 1);
+                text.push_str(&p.heading);
                 if !p.body.is_empty() {
                     text.push('\n');
                     text.push_str(&p.body);
                 }
                 out.push((
-                    p.key.clone(),
+                    &p.key,
                     node_label(NodeKind::Dieu, &p.label),
-                    p.heading.clone(),
+                    &p.heading,
                     text,
                 ));
             }
             Some(kind @ (NodeKind::Khoan | NodeKind::Diem)) => {
                 if let Some(last) = out.last_mut() {
-                    if p.key.starts_with(&format!("{}/", last.0)) {
+                    let inside = p
+                        .key
+                        .strip_prefix(last.0)
+                        .is_some_and(|rest| rest.starts_with('/'));
+                    if inside {
                         last.3.push('\n');
                         last.3.push_str(&node_label(kind, &p.label));
                         last.3.push(' ');
@@ -58,7 +66,7 @@ fn articles(provisions: &[Provision]) -> Vec<(String, String, String, String)> {
 
 /// Adds one document and its articles to the writer (after deleting what it had).
 pub fn add_document(
-    writer: &IndexWriter,
+    writer: &Writer,
     f: &Fields,
     d: &Document,
     provisions: &[Provision],
@@ -71,7 +79,8 @@ pub fn add_document(
     ));
     let keys = number_keys(&d.number);
     let fields = d.field_list();
-    let mut text = d.title.clone();
+    let mut text = String::with_capacity(d.title.len() + d.full_text.len() + 1);
+    text.push_str(&d.title);
     text.push('\n');
     text.push_str(&d.full_text);
     let unit = Unit {
@@ -89,19 +98,36 @@ pub fn add_document(
         authority,
         issued_on: d.issued_on,
     };
-    writer.add_document(to_document(f, &unit))?;
+    let shared = SharedValues::new(f, &unit);
+    writer.add_document(shared.unit(f, "document", None, &text))?;
     for (key, label, heading, body) in articles(provisions) {
-        let unit = Unit {
-            kind: "article",
-            article: Some((&key, &label, &heading)),
-            text: &body,
-            ..unit
-        };
-        let unit = Unit {
-            number_keys: &keys,
-            ..unit
-        };
-        writer.add_document(to_document(f, &unit))?;
+        writer.add_document(shared.unit(f, "article", Some((key, &label, heading)), &body))?;
+    }
+    Ok(())
+}
+
+/// Adds a page of documents (with their provisions, read here in one query) to the writer;
+/// `status` gives each document's status code.
+pub fn add_page(
+    db: &mut Db<'_>,
+    writer: &Writer,
+    f: &Fields,
+    org: &Org,
+    page: &[Document],
+    status: impl Fn(i64) -> &'static str,
+) -> Result<(), BuildError> {
+    let ids: Vec<i64> = page.iter().map(|d| d.id).collect();
+    let mut by_doc: HashMap<i64, Vec<Provision>> = HashMap::with_capacity(ids.len());
+    for p in queries::provisions_of_many(db, &ids)? {
+        by_doc.entry(p.document_id).or_default().push(p);
+    }
+    let mut names: HashMap<i64, String> = HashMap::new();
+    for d in page {
+        let provisions = by_doc.remove(&d.id).unwrap_or_default();
+        let authority = names
+            .entry(d.authority_id)
+            .or_insert_with(|| org.authority_name(d.authority_id));
+        add_document(writer, f, d, &provisions, status(d.id), authority)?;
     }
     Ok(())
 }
@@ -110,7 +136,7 @@ pub fn add_document(
 /// `today`. Returns the number of documents indexed.
 pub fn rebuild(
     db: &mut Db<'_>,
-    writer: &mut IndexWriter,
+    writer: &mut Writer,
     f: &Fields,
     today: NaiveDate,
 ) -> Result<usize, BuildError> {
@@ -120,24 +146,10 @@ pub fn rebuild(
     let statuses = graph.statuses(today);
     let mut n = 0;
     queries::for_each_document_page(db, |db, page| -> Result<(), BuildError> {
-        let ids: Vec<i64> = page.iter().map(|d| d.id).collect();
-        let mut by_doc: HashMap<i64, Vec<Provision>> = HashMap::new();
-        for p in queries::provisions_of_many(db, &ids)? {
-            by_doc.entry(p.document_id).or_default().push(p);
-        }
-        for d in &page {
-            let status = statuses.get(&d.id).map(|s| s.code()).unwrap_or_default();
-            let provisions = by_doc.remove(&d.id).unwrap_or_default();
-            add_document(
-                writer,
-                f,
-                d,
-                &provisions,
-                status,
-                &org.authority_name(d.authority_id),
-            )?;
-            n += 1;
-        }
+        add_page(db, writer, f, &org, &page, |id| {
+            statuses.get(&id).map(|s| s.code()).unwrap_or_default()
+        })?;
+        n += page.len();
         Ok(())
     })?;
     Ok(n)

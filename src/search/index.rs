@@ -3,10 +3,12 @@
 
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::Arc;
 
+use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf};
 use tantivy::schema::{
-    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
-    TextOptions, FAST, INDEXED, STORED, STRING,
+    Document, Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{Index, TantivyDocument};
@@ -227,56 +229,150 @@ pub struct Unit<'a> {
     pub issued_on: chrono::NaiveDate,
 }
 
+/// A value of a [`UnitDoc`]. Texts are shared: a unit's text goes into five fields (stored and
+/// four indexed forms) and its title into three, each a reference to one copy.
+#[derive(Debug, Clone)]
+pub enum UnitValue {
+    Str(Arc<str>),
+    U64(u64),
+    I64(i64),
+    Facet(Facet),
+}
+
+impl<'a> Value<'a> for &'a UnitValue {
+    type ArrayIter = std::iter::Empty<Self>;
+    type ObjectIter = std::iter::Empty<(&'a str, Self)>;
+
+    fn as_value(&self) -> ReferenceValue<'a, Self> {
+        let v: &'a UnitValue = self;
+        ReferenceValue::Leaf(match v {
+            UnitValue::Str(s) => ReferenceValueLeaf::Str(s),
+            UnitValue::U64(n) => ReferenceValueLeaf::U64(*n),
+            UnitValue::I64(n) => ReferenceValueLeaf::I64(*n),
+            UnitValue::Facet(f) => ReferenceValueLeaf::Facet(f.encoded_str()),
+        })
+    }
+}
+
+/// One search unit as the index writer takes it.
+#[derive(Debug, Clone, Default)]
+pub struct UnitDoc(Vec<(Field, UnitValue)>);
+
+type UnitValues<'a> = std::iter::Map<
+    std::slice::Iter<'a, (Field, UnitValue)>,
+    fn(&'a (Field, UnitValue)) -> (Field, &'a UnitValue),
+>;
+
+impl Document for UnitDoc {
+    type Value<'a> = &'a UnitValue;
+    type FieldsValuesIter<'a> = UnitValues<'a>;
+
+    fn iter_fields_and_values(&self) -> UnitValues<'_> {
+        fn pair(fv: &(Field, UnitValue)) -> (Field, &UnitValue) {
+            (fv.0, &fv.1)
+        }
+        self.0.iter().map(pair)
+    }
+}
+
+/// The values a document shares with its articles (everything but the kind, the article and
+/// the text), made once per document and shared by reference with each of its units.
+pub struct SharedValues(Vec<(Field, UnitValue)>);
+
+impl SharedValues {
+    pub fn new(f: &Fields, u: &Unit<'_>) -> SharedValues {
+        use chrono::Datelike;
+        let mut d = Vec::with_capacity(20);
+        let str = |s: &str| UnitValue::Str(Arc::from(s));
+        d.push((
+            f.doc_id,
+            UnitValue::U64(u64::try_from(u.doc_id).unwrap_or_default()),
+        ));
+        d.push((f.number, str(u.number)));
+        for k in u.number_keys {
+            d.push((f.number_key, str(k)));
+        }
+        let title: Arc<str> = Arc::from(u.title);
+        d.push((f.title, UnitValue::Str(title.clone())));
+        for field in f.title_idx {
+            d.push((field, UnitValue::Str(title.clone())));
+        }
+        d.push((f.doc_type, str(u.doc_type)));
+        for field in u.fields {
+            d.push((
+                f.fields,
+                UnitValue::Str(Arc::from(crate::domain::text::fold(&field.to_lowercase()))),
+            ));
+        }
+        d.push((f.status, str(u.status)));
+        d.push((
+            f.authority_id,
+            UnitValue::U64(u64::try_from(u.authority_id).unwrap_or_default()),
+        ));
+        d.push((f.authority, str(u.authority)));
+        d.push((
+            f.issued_on,
+            UnitValue::I64(i64::from(u.issued_on.num_days_from_ce())),
+        ));
+        d.push((
+            f.year,
+            UnitValue::U64(u64::try_from(u.issued_on.year()).unwrap_or_default()),
+        ));
+        for facet in [
+            Facet::from_path(["type", u.doc_type]),
+            Facet::from_path(["status", u.status]),
+            Facet::from_path(["authority", &u.authority_id.to_string()]),
+            Facet::from_path(["year", &u.issued_on.year().to_string()]),
+        ] {
+            d.push((f.facets, UnitValue::Facet(facet)));
+        }
+        SharedValues(d)
+    }
+
+    /// One unit: these shared values, with its kind, article (key, label, heading) and text.
+    pub fn unit(
+        &self,
+        f: &Fields,
+        kind: &str,
+        article: Option<(&str, &str, &str)>,
+        text: &str,
+    ) -> UnitDoc {
+        let mut d = Vec::with_capacity(self.0.len() + 12);
+        d.push((f.kind, UnitValue::Str(Arc::from(kind))));
+        if let Some((key, label, heading)) = article {
+            d.push((f.article_key, UnitValue::Str(Arc::from(key))));
+            d.push((f.article_label, UnitValue::Str(Arc::from(label))));
+            let heading: Arc<str> = Arc::from(heading);
+            d.push((f.heading, UnitValue::Str(heading.clone())));
+            for field in f.heading_idx {
+                d.push((field, UnitValue::Str(heading.clone())));
+            }
+        }
+        let text: Arc<str> = Arc::from(text);
+        d.push((f.text, UnitValue::Str(text.clone())));
+        for field in f.body {
+            d.push((field, UnitValue::Str(text.clone())));
+        }
+        d.extend(self.0.iter().cloned());
+        UnitDoc(d)
+    }
+}
+
+pub fn to_unit_doc(f: &Fields, u: &Unit<'_>) -> UnitDoc {
+    SharedValues::new(f, u).unit(f, u.kind, u.article, u.text)
+}
+
+/// The same unit as a plain tantivy document (for writers of the default document type).
 pub fn to_document(f: &Fields, u: &Unit<'_>) -> TantivyDocument {
-    use chrono::Datelike;
     let mut d = TantivyDocument::default();
-    d.add_text(f.kind, u.kind);
-    d.add_u64(f.doc_id, u64::try_from(u.doc_id).unwrap_or_default());
-    if let Some((key, label, heading)) = u.article {
-        d.add_text(f.article_key, key);
-        d.add_text(f.article_label, label);
-        d.add_text(f.heading, heading);
-        for field in f.heading_idx {
-            d.add_text(field, heading);
+    for (field, value) in to_unit_doc(f, u).0 {
+        match value {
+            UnitValue::Str(s) => d.add_text(field, &*s),
+            UnitValue::U64(n) => d.add_u64(field, n),
+            UnitValue::I64(n) => d.add_i64(field, n),
+            UnitValue::Facet(facet) => d.add_facet(field, facet),
         }
     }
-    d.add_text(f.number, u.number);
-    for k in u.number_keys {
-        d.add_text(f.number_key, k);
-    }
-    d.add_text(f.title, u.title);
-    d.add_text(f.text, u.text);
-    for field in f.body {
-        d.add_text(field, u.text);
-    }
-    for field in f.title_idx {
-        d.add_text(field, u.title);
-    }
-    d.add_text(f.doc_type, u.doc_type);
-    for field in u.fields {
-        d.add_text(f.fields, crate::domain::text::fold(&field.to_lowercase()));
-    }
-    d.add_text(f.status, u.status);
-    d.add_u64(
-        f.authority_id,
-        u64::try_from(u.authority_id).unwrap_or_default(),
-    );
-    d.add_text(f.authority, u.authority);
-    d.add_i64(f.issued_on, i64::from(u.issued_on.num_days_from_ce()));
-    d.add_u64(
-        f.year,
-        u64::try_from(u.issued_on.year()).unwrap_or_default(),
-    );
-    d.add_facet(f.facets, Facet::from_path(["type", u.doc_type]));
-    d.add_facet(f.facets, Facet::from_path(["status", u.status]));
-    d.add_facet(
-        f.facets,
-        Facet::from_path(["authority", &u.authority_id.to_string()]),
-    );
-    d.add_facet(
-        f.facets,
-        Facet::from_path(["year", &u.issued_on.year().to_string()]),
-    );
     d
 }
 
@@ -321,5 +417,47 @@ mod tests {
                 .collect();
             assert_eq!(got, want, "{mode:?}");
         }
+    }
+
+    #[test]
+    fn a_unit_document_holds_the_values_of_the_plain_document() {
+        let (_, f) = in_memory();
+        let keys = number_keys("15/2018/NQ-HĐND");
+        let fields = vec!["Thủy sản".to_string()];
+        let unit = Unit {
+            kind: "article",
+            doc_id: 7,
+            article: Some(("dieu-2", "Điều 2", "Đối tượng áp dụng")),
+            number: "15/2018/NQ-HĐND",
+            number_keys: &keys,
+            title: "Nghị quyết về thủy sản",
+            text: "Đối tượng áp dụng\n1. Tổ chức, cá nhân",
+            doc_type: "Nghị quyết",
+            fields: &fields,
+            status: "con-hieu-luc",
+            authority_id: 3,
+            authority: "HĐND tỉnh Cà Mau",
+            issued_on: chrono::NaiveDate::from_ymd_opt(2018, 7, 1).unwrap(),
+        };
+        let plain: Vec<(Field, String)> = to_document(&f, &unit)
+            .field_values()
+            .map(|(field, v)| {
+                (
+                    field,
+                    format!("{:?}", tantivy::schema::OwnedValue::from(v.as_value())),
+                )
+            })
+            .collect();
+        let shared: Vec<(Field, String)> = to_unit_doc(&f, &unit)
+            .iter_fields_and_values()
+            .map(|(field, v)| {
+                (
+                    field,
+                    format!("{:?}", tantivy::schema::OwnedValue::from(v.as_value())),
+                )
+            })
+            .collect();
+        assert_eq!(plain, shared);
+        assert!(plain.len() > 20);
     }
 }

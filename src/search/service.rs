@@ -5,15 +5,15 @@
 //! Statuses change when a date passes, with no write: the whole index is refreshed when the
 //! day changes (and at start).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
-use super::build::{add_document, rebuild, BuildError};
+use super::build::{add_page, rebuild, BuildError, Writer};
 use super::index::{open_or_create, Fields};
 use crate::db::{queries, Db, DbPool};
 use crate::registry::org::Org;
@@ -31,7 +31,7 @@ const WRITER_HEAP_BYTES: usize = 256_000_000;
 const GAP_WAIT: Duration = Duration::from_secs(10);
 
 struct State {
-    writer: IndexWriter,
+    writer: Writer,
     /// The generation directory in use (on disk only).
     generation: Option<String>,
     /// Every outbox id up to this one has been applied.
@@ -105,7 +105,7 @@ impl SearchService {
     fn prepare(
         mut index: Index,
         fresh: bool,
-    ) -> Result<(IndexReader, IndexWriter, i64, Option<NaiveDate>), BuildError> {
+    ) -> Result<(IndexReader, Writer, i64, Option<NaiveDate>), BuildError> {
         // Segments are searched in parallel: one query uses both cores.
         index.set_default_multithread_executor()?;
         let reader = open_reader(&index)?;
@@ -404,10 +404,11 @@ impl SearchService {
     }
 }
 
-/// Re-indexes the given documents from the database (deleting those that no longer exist).
+/// Re-indexes the given documents from the database (deleting those that no longer exist),
+/// a page at a time so that reading the next page overlaps indexing the previous one.
 fn apply_documents(
     db: &mut Db<'_>,
-    writer: &IndexWriter,
+    writer: &Writer,
     f: &Fields,
     ids: &[i64],
     today: NaiveDate,
@@ -416,40 +417,32 @@ fn apply_documents(
         return Ok(());
     }
     let org = Org::load(db)?;
-    let docs = queries::documents_by_ids(db, ids)?;
-    let present: std::collections::HashSet<i64> = docs.iter().map(|d| d.id).collect();
-    for id in ids.iter().filter(|id| !present.contains(id)) {
-        writer.delete_term(tantivy::Term::from_field_u64(
-            f.doc_id,
-            u64::try_from(*id).unwrap_or_default(),
-        ));
-    }
-    let mut provisions: std::collections::HashMap<i64, Vec<crate::db::models::Provision>> =
-        Default::default();
-    for p in queries::provisions_of_many(db, ids)? {
-        provisions.entry(p.document_id).or_default().push(p);
-    }
     // Many documents (a bulk import): one pass over all statuses beats queries per document.
-    let whole = if docs.len() > 200 {
+    let whole = if ids.len() > 200 {
         Some(StatusGraph::load_all(db)?)
     } else {
         None
     };
-    for d in &docs {
-        let report = match &whole {
-            Some(g) => g.status(d.id, today),
-            None => StatusGraph::load_around(db, d.id)?.status(d.id, today),
-        };
-        let status = report.map(|r| r.status.code()).unwrap_or_default();
-        let own = provisions.remove(&d.id).unwrap_or_default();
-        add_document(
-            writer,
-            f,
-            d,
-            &own,
-            status,
-            &org.authority_name(d.authority_id),
-        )?;
+    for chunk in ids.chunks(500) {
+        let docs = queries::documents_by_ids(db, chunk)?;
+        let present: HashSet<i64> = docs.iter().map(|d| d.id).collect();
+        for id in chunk.iter().filter(|id| !present.contains(id)) {
+            writer.delete_term(tantivy::Term::from_field_u64(
+                f.doc_id,
+                u64::try_from(*id).unwrap_or_default(),
+            ));
+        }
+        let mut statuses: HashMap<i64, &'static str> = HashMap::with_capacity(docs.len());
+        for d in &docs {
+            let report = match &whole {
+                Some(g) => g.status(d.id, today),
+                None => StatusGraph::load_around(db, d.id)?.status(d.id, today),
+            };
+            statuses.insert(d.id, report.map(|r| r.status.code()).unwrap_or_default());
+        }
+        add_page(db, writer, f, &org, &docs, |id| {
+            statuses.get(&id).copied().unwrap_or_default()
+        })?;
     }
     Ok(())
 }
