@@ -951,7 +951,7 @@ mod browse_tests {
         searcher: &Searcher,
         f: &Fields,
         p: &Params,
-    ) -> (usize, Vec<u64>, Vec<(String, u64)>) {
+    ) -> (usize, Vec<(f32, u64)>, Vec<(String, u64)>) {
         use tantivy::collector::{Count, DocSetCollector};
         let text = text_query(f, &p.q);
         let strict = keyword_filter(searcher, f, &p.q);
@@ -973,9 +973,12 @@ mod browse_tests {
         }
         let ids = top
             .iter()
-            .map(|(_, a)| {
+            .map(|(score, a)| {
                 let d: TantivyDocument = searcher.doc(*a).unwrap();
-                d.get_first(f.doc_id).and_then(|v| v.as_u64()).unwrap()
+                (
+                    *score,
+                    d.get_first(f.doc_id).and_then(|v| v.as_u64()).unwrap(),
+                )
             })
             .collect();
         let mut facets = BTreeMap::<String, u64>::new();
@@ -989,6 +992,28 @@ mod browse_tests {
                 .or_default() += 1;
         }
         (count, ids, facets.into_iter().collect())
+    }
+
+    /// Hits as groups of equal score in rank order (documents within a group in any order; the
+    /// last group may be cut by the page, so only its size counts). The plain search adds the
+    /// filters' constant scores, so groups are found from score differences.
+    fn tie_groups(hits: &[(f32, u64)]) -> Vec<Vec<u64>> {
+        let mut groups: Vec<Vec<u64>> = Vec::new();
+        let mut last: Option<f32> = None;
+        for (score, id) in hits {
+            match (last, groups.last_mut()) {
+                (Some(l), Some(g)) if (l - score).abs() <= 1e-4 * l.abs().max(1.0) => g.push(*id),
+                _ => groups.push(vec![*id]),
+            }
+            last = Some(*score);
+        }
+        for g in groups.iter_mut() {
+            g.sort_unstable();
+        }
+        if let Some(g) = groups.last_mut() {
+            *g = vec![g.len() as u64];
+        }
+        groups
     }
 
     #[test]
@@ -1016,8 +1041,16 @@ mod browse_tests {
                     let (count, ids, facets) = reference(&searcher, &f, &p);
                     assert!(r.total_exact, "{q}: {} matches is under the cap", r.total);
                     assert_eq!(r.total, count, "{q} {scope:?} {status:?}: count");
-                    let got: Vec<u64> = r.hits.iter().map(|h| h.document_id as u64).collect();
-                    assert_eq!(got, ids, "{q} {scope:?} {status:?}: hits in order");
+                    let got: Vec<(f32, u64)> = r
+                        .hits
+                        .iter()
+                        .map(|h| (h.score, h.document_id as u64))
+                        .collect();
+                    assert_eq!(
+                        tie_groups(&got),
+                        tie_groups(&ids),
+                        "{q} {scope:?} {status:?}: hits in order"
+                    );
                     let mut mine: Vec<(String, u64)> = Vec::new();
                     for root in ["type", "status"] {
                         for c in &r.facets[root] {
