@@ -31,6 +31,15 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("phương thức không được hỗ trợ")]
     MethodNotAllowed,
+    /// Well-formed but refused by the rules (a decision outside its campaign, a bad stage).
+    #[error("{0}")]
+    Unprocessable(String),
+    /// The record is not in a state that allows this (already decided, decided meanwhile).
+    #[error("{0}")]
+    Conflict(String),
+    /// `If-Match` names a version that is no longer current.
+    #[error("{0}")]
+    PreconditionFailed(String),
 }
 
 impl AppError {
@@ -47,6 +56,9 @@ impl AppError {
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::Unprocessable(_) => "unprocessable",
+            AppError::Conflict(_) => "conflict",
+            AppError::PreconditionFailed(_) => "precondition_failed",
         }
     }
 
@@ -61,6 +73,9 @@ impl AppError {
             AppError::TooManyRequests(_) => "Tạm thời bị từ chối",
             AppError::PayloadTooLarge => "Dữ liệu quá lớn",
             AppError::MethodNotAllowed => "Phương thức không được hỗ trợ",
+            AppError::Unprocessable(_) => "Không thể thực hiện",
+            AppError::Conflict(_) => "Xung đột trạng thái",
+            AppError::PreconditionFailed(_) => "Dữ liệu đã thay đổi",
         }
     }
 
@@ -71,7 +86,10 @@ impl AppError {
             | AppError::BadRequest(m)
             | AppError::Forbidden(m)
             | AppError::Csrf(m)
-            | AppError::TooManyRequests(m) => m.clone(),
+            | AppError::TooManyRequests(m)
+            | AppError::Unprocessable(m)
+            | AppError::Conflict(m)
+            | AppError::PreconditionFailed(m) => m.clone(),
             AppError::Unauthenticated => "Bạn cần đăng nhập để thực hiện thao tác này.".to_string(),
             AppError::InvalidToken => {
                 "Mã truy cập (token) không hợp lệ, đã bị thu hồi, hoặc tài khoản đã bị khoá."
@@ -125,6 +143,9 @@ impl ResponseError for AppError {
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
         }
     }
 

@@ -96,6 +96,12 @@ const fn delete(path: &'static str, access: Access, handler: fn(Route) -> Route)
 use Access::{AnyUser, Public, Roles};
 
 pub const ADMINS: &[Role] = &[Role::Admin];
+/// Who opens and starts review campaigns.
+pub const CAMPAIGN_MANAGERS: &[Role] = &[Role::Admin, Role::Officer, Role::Approver];
+/// Who proposes review decisions and records their handling.
+pub const REVIEWERS: &[Role] = &[Role::Admin, Role::Officer];
+/// Who approves or returns them (never their own proposals).
+pub const APPROVERS: &[Role] = &[Role::Approver, Role::Admin];
 /// Who enters registry records (an officer within their units).
 pub const RECORD_WRITERS: &[Role] = &[Role::Admin, Role::Officer];
 
@@ -127,6 +133,33 @@ pub static ROUTES: &[RouteDef] = &[
     // Registry records written through the API (all or nothing, within the writer's units).
     post("/api/v1/records", Roles(RECORD_WRITERS), |r| {
         r.to(api::records::write)
+    }),
+    // Review tracker.
+    post("/api/v1/campaigns", Roles(CAMPAIGN_MANAGERS), |r| {
+        r.to(api::review::create_campaign)
+    }),
+    get("/api/v1/campaigns/{id}", AnyUser, |r| {
+        r.to(api::review::campaign)
+    }),
+    post(
+        "/api/v1/campaigns/{id}/start",
+        Roles(CAMPAIGN_MANAGERS),
+        |r| r.to(api::review::start_campaign),
+    ),
+    post("/api/v1/campaigns/{id}/decisions", Roles(REVIEWERS), |r| {
+        r.to(api::review::propose)
+    }),
+    get("/api/v1/decisions/{id}", AnyUser, |r| {
+        r.to(api::review::decision)
+    }),
+    post("/api/v1/decisions/{id}/approve", Roles(APPROVERS), |r| {
+        r.to(api::review::approve)
+    }),
+    post("/api/v1/decisions/{id}/return", Roles(APPROVERS), |r| {
+        r.to(api::review::return_decision)
+    }),
+    post("/api/v1/decisions/{id}/stages", Roles(REVIEWERS), |r| {
+        r.to(api::review::record_stage)
     }),
     get("/annual-lists/{year}", Public, |r| {
         r.to(pages::annual::page)

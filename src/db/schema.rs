@@ -156,12 +156,97 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    campaigns (id) {
+        id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        basis_document_id -> Nullable<BigInt>,
+        predecessor_unit_id -> Nullable<BigInt>,
+        authority_ids -> Text,
+        doc_types -> Text,
+        fields -> Text,
+        issued_from -> Nullable<Date>,
+        issued_to -> Nullable<Date>,
+        deadline -> Date,
+        started_on -> Nullable<Date>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    campaign_documents (campaign_id, document_id) {
+        campaign_id -> BigInt,
+        document_id -> BigInt,
+        officer_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    decisions (id) {
+        id -> BigInt,
+        campaign_id -> BigInt,
+        document_id -> BigInt,
+        supersedes_id -> Nullable<BigInt>,
+        kind -> Text,
+        partial -> Bool,
+        provisions -> Text,
+        ground -> Nullable<Text>,
+        reason -> Text,
+        legal_basis_document_id -> Nullable<BigInt>,
+        legal_basis_provision -> Nullable<Text>,
+        effective_on -> Nullable<Date>,
+        state -> Text,
+        proposed_by -> BigInt,
+        proposed_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        comment -> Nullable<Text>,
+        handling_document_id -> Nullable<BigInt>,
+        closed_at -> Nullable<Timestamp>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    decision_stages (decision_id, stage) {
+        decision_id -> BigInt,
+        stage -> Text,
+        done_on -> Date,
+        paper -> Text,
+        agency -> Nullable<Text>,
+        planned_on -> Nullable<Date>,
+        recorded_by -> BigInt,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    annual_list_publications (year, authority_id) {
+        year -> Integer,
+        authority_id -> BigInt,
+        published_at -> Timestamp,
+        published_by -> BigInt,
+    }
+}
+
+diesel::joinable!(campaign_documents -> campaigns (campaign_id));
+diesel::joinable!(decisions -> campaigns (campaign_id));
+diesel::joinable!(decision_stages -> decisions (decision_id));
+
 diesel::joinable!(user_scopes -> users (user_id));
 diesel::joinable!(user_scopes -> units (unit_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    campaigns,
+    campaign_documents,
+    decisions,
+    decision_stages,
+    annual_list_publications,
     users,
     user_scopes,
     sessions,

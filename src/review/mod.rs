@@ -2,3 +2,5 @@
 //! documents.
 
 pub mod annual;
+pub mod campaigns;
+pub mod decisions;

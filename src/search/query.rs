@@ -703,6 +703,8 @@ fn execute(
                 }
                 doc = matches.advance();
             }
+            // What did not fill a chunk counts too (many small segments add up).
+            budget.fetch_add(n % CHUNK, std::sync::atomic::Ordering::Relaxed);
             // The best documents: block-max WAND over the text's terms, keeping those that
             // meet the constraint (visited in increasing order, so one forward pass).
             if let Some(w) = &text_weight {
@@ -907,7 +909,9 @@ mod browse_tests {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         let (index, f) = crate::search::index::in_memory();
-        let mut w = index.writer(30_000_000).unwrap();
+        let mut w = index.writer_with_num_threads(1, 30_000_000).unwrap();
+        // Segments stay as committed: the test needs several.
+        w.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         for id in 0..n {
             let len = rng.gen_range(3..30);
             let text: Vec<&str> = (0..len)
@@ -947,11 +951,10 @@ mod browse_tests {
 
     /// The same search done the plain way: tantivy's own top documents and count over
     /// the whole query, and facets counted one document at a time.
-    fn reference(
-        searcher: &Searcher,
-        f: &Fields,
-        p: &Params,
-    ) -> (usize, Vec<(f32, u64)>, Vec<(String, u64)>) {
+    /// Count, (score, document) hits in order, and facet counts.
+    type Reference = (usize, Vec<(f32, u64)>, Vec<(String, u64)>);
+
+    fn reference(searcher: &Searcher, f: &Fields, p: &Params) -> Reference {
         use tantivy::collector::{Count, DocSetCollector};
         let text = text_query(f, &p.q);
         let strict = keyword_filter(searcher, f, &p.q);
@@ -1068,7 +1071,8 @@ mod browse_tests {
     fn counts_stop_at_the_cap_and_say_so() {
         // Every unit has every word: the count stops at the cap and is a lower bound.
         let (index, f) = crate::search::index::in_memory();
-        let mut w = index.writer(50_000_000).unwrap();
+        // One segment (one thread, one commit), so where the count stops is deterministic.
+        let mut w = index.writer_with_num_threads(1, 50_000_000).unwrap();
         for id in 0..(TOTAL_CAP + 2_000) {
             let unit = crate::search::index::Unit {
                 kind: "article",

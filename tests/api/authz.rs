@@ -29,6 +29,38 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("POST", "/login", Expect::Anyone),
     (
         "POST",
+        "/api/v1/campaigns",
+        Expect::Roles(&["admin", "officer", "approver"]),
+    ),
+    ("GET", "/api/v1/campaigns/{id}", Expect::SignedIn),
+    (
+        "POST",
+        "/api/v1/campaigns/{id}/start",
+        Expect::Roles(&["admin", "officer", "approver"]),
+    ),
+    (
+        "POST",
+        "/api/v1/campaigns/{id}/decisions",
+        Expect::Roles(&["admin", "officer"]),
+    ),
+    ("GET", "/api/v1/decisions/{id}", Expect::SignedIn),
+    (
+        "POST",
+        "/api/v1/decisions/{id}/approve",
+        Expect::Roles(&["approver", "admin"]),
+    ),
+    (
+        "POST",
+        "/api/v1/decisions/{id}/return",
+        Expect::Roles(&["approver", "admin"]),
+    ),
+    (
+        "POST",
+        "/api/v1/decisions/{id}/stages",
+        Expect::Roles(&["admin", "officer"]),
+    ),
+    (
+        "POST",
         "/api/v1/records",
         Expect::Roles(&["admin", "officer"]),
     ),

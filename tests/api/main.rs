@@ -15,6 +15,7 @@ mod import;
 mod migrations;
 mod pages;
 mod records_write;
+mod review;
 mod sample;
 mod search;
 mod user_cli;

@@ -1,0 +1,285 @@
+//! The review tracker's API: campaigns, decisions and handling stages. Decisions carry a
+//! version: `GET` gives it as `ETag`, writes may send it as `If-Match`, and a stale one gets
+//! 412 with nothing written.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Actor;
+use crate::error::AppError;
+use crate::registry::org::Org;
+use crate::review::campaigns::{self, CampaignError, CampaignInput};
+use crate::review::decisions::{self, DecisionError, Person, Proposal, StageInput};
+use crate::web::AppState;
+
+impl From<CampaignError> for AppError {
+    fn from(e: CampaignError) -> Self {
+        match e {
+            CampaignError::Invalid(m) => AppError::Unprocessable(m),
+            CampaignError::Db(e) => AppError::Db(e),
+        }
+    }
+}
+
+impl From<DecisionError> for AppError {
+    fn from(e: DecisionError) -> Self {
+        match e {
+            DecisionError::NotFound(m) => AppError::NotFound(m),
+            DecisionError::Invalid(m) => AppError::Unprocessable(m),
+            DecisionError::Forbidden(m) => AppError::Forbidden(m),
+            DecisionError::Conflict(m) => AppError::Conflict(m),
+            e @ DecisionError::Stale { .. } => AppError::PreconditionFailed(e.to_string()),
+            DecisionError::Db(e) => AppError::Db(e),
+        }
+    }
+}
+
+/// The JSON body, or a 400 naming what is wrong with it.
+fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| AppError::BadRequest(format!("Dữ liệu JSON không hợp lệ: {e}")))
+}
+
+fn id(s: &str) -> Result<i64, AppError> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| AppError::NotFound(format!("Không có bản ghi số «{s}».")))
+}
+
+/// The version a write was based on: `If-Match: "v3"` (or `3`); absent means "whatever is
+/// current", a malformed one is a 400.
+fn if_match(req: &HttpRequest) -> Result<Option<i32>, AppError> {
+    let Some(v) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let s = v.to_str().unwrap_or_default().trim();
+    let s = s
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .trim_start_matches('v');
+    s.parse::<i32>().map(Some).map_err(|_| {
+        AppError::BadRequest("If-Match phải là ETag của bản ghi (ví dụ \"v3\").".into())
+    })
+}
+
+fn person(db: &mut crate::db::Db<'_>, actor: &Actor) -> Result<Person, AppError> {
+    let org = Org::load(db)?;
+    Ok(Person {
+        id: actor.user_id,
+        actor: actor.actor(),
+        units: actor.scope.expanded(|u| org.all_unit_predecessors(u)),
+    })
+}
+
+async fn write<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&mut crate::db::Db<'_>) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let pool = state.pool.clone();
+    web::block(move || {
+        let mut conn = pool.get()?;
+        conn.write(f)
+    })
+    .await?
+}
+
+#[derive(Serialize)]
+struct Created {
+    id: i64,
+}
+
+pub async fn create_campaign(
+    state: web::Data<AppState>,
+    actor: Actor,
+    bytes: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let input: CampaignInput = body(&bytes)?;
+    let (uid, name) = (actor.user_id, actor.actor());
+    let id = write(&state, move |db| {
+        Ok(campaigns::create(
+            db,
+            &name,
+            uid,
+            &input,
+            crate::auth::now(),
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/campaigns/{id}")))
+        .json(Created { id }))
+}
+
+#[derive(Serialize)]
+struct Started {
+    documents: usize,
+}
+
+pub async fn start_campaign(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let cid = id(&path.into_inner())?;
+    let name = actor.actor();
+    let today = crate::web::today();
+    let n = write(&state, move |db| {
+        if campaigns::get(db, cid)?.is_none() {
+            return Err(AppError::NotFound(format!(
+                "Không có đợt rà soát số {cid}."
+            )));
+        }
+        Ok(campaigns::start(db, &name, cid, today)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Started { documents: n }))
+}
+
+#[derive(Serialize)]
+struct CampaignView {
+    campaign: campaigns::Campaign,
+    documents: Vec<i64>,
+    decisions: Vec<decisions::Decision>,
+}
+
+pub async fn campaign(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let cid = id(&path.into_inner())?;
+    let view = crate::web::with_db(&state, move |db| {
+        let Some(campaign) = campaigns::get(db, cid)? else {
+            return Err(AppError::NotFound(format!(
+                "Không có đợt rà soát số {cid}."
+            )));
+        };
+        Ok(CampaignView {
+            documents: campaigns::documents(db, cid)?,
+            decisions: decisions::of_campaign(db, cid)?,
+            campaign,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+pub async fn propose(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<String>,
+    bytes: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let cid = id(&path.into_inner())?;
+    let input: Proposal = body(&bytes)?;
+    let did = write(&state, move |db| {
+        let p = person(db, &actor)?;
+        Ok(decisions::propose(db, &p, cid, &input, crate::auth::now())?)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/decisions/{did}")))
+        .insert_header((header::ETAG, "\"v1\""))
+        .json(Created { id: did }))
+}
+
+#[derive(Serialize)]
+struct DecisionView {
+    decision: decisions::Decision,
+    stages: Vec<decisions::StageRow>,
+}
+
+fn decision_response(v: DecisionView) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"v{}\"", v.decision.version)))
+        .json(v)
+}
+
+pub async fn decision(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let did = id(&path.into_inner())?;
+    let v = crate::web::with_db(&state, move |db| {
+        let Some(decision) = decisions::get(db, did)? else {
+            return Err(AppError::NotFound(format!("Không có quyết định số {did}.")));
+        };
+        Ok(DecisionView {
+            stages: decisions::stages(db, did)?,
+            decision,
+        })
+    })
+    .await?;
+    Ok(decision_response(v))
+}
+
+pub async fn approve(
+    state: web::Data<AppState>,
+    actor: Actor,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let did = id(&path.into_inner())?;
+    let version = if_match(&req)?;
+    let v = write(&state, move |db| {
+        let p = person(db, &actor)?;
+        let decision = decisions::approve(db, &p, did, version, crate::auth::now())?;
+        Ok(DecisionView {
+            stages: decisions::stages(db, did)?,
+            decision,
+        })
+    })
+    .await?;
+    Ok(decision_response(v))
+}
+
+#[derive(Deserialize)]
+struct ReturnInput {
+    comment: String,
+}
+
+pub async fn return_decision(
+    state: web::Data<AppState>,
+    actor: Actor,
+    req: HttpRequest,
+    path: web::Path<String>,
+    bytes: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let did = id(&path.into_inner())?;
+    let version = if_match(&req)?;
+    let input: ReturnInput = body(&bytes)?;
+    let v = write(&state, move |db| {
+        let p = person(db, &actor)?;
+        let decision =
+            decisions::return_to_officer(db, &p, did, &input.comment, version, crate::auth::now())?;
+        Ok(DecisionView {
+            stages: decisions::stages(db, did)?,
+            decision,
+        })
+    })
+    .await?;
+    Ok(decision_response(v))
+}
+
+pub async fn record_stage(
+    state: web::Data<AppState>,
+    actor: Actor,
+    req: HttpRequest,
+    path: web::Path<String>,
+    bytes: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let did = id(&path.into_inner())?;
+    let version = if_match(&req)?;
+    let input: StageInput = body(&bytes)?;
+    let v = write(&state, move |db| {
+        let p = person(db, &actor)?;
+        let decision = decisions::record_stage(db, &p, did, &input, version, crate::auth::now())?;
+        Ok(DecisionView {
+            stages: decisions::stages(db, did)?,
+            decision,
+        })
+    })
+    .await?;
+    Ok(decision_response(v))
+}

@@ -1,0 +1,468 @@
+//! Review decisions: an officer proposes, another person approves or returns; a decided
+//! record is never edited (a correction supersedes it); handling stages follow in order.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::db::schema::{decision_stages, decisions};
+use crate::db::{queries, Db, DbError};
+use crate::domain::review::{self, DecisionKind, DecisionState, ExpiryGround, ReviewError, Stage};
+use crate::domain::structure::parse_reference;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
+#[diesel(table_name = decisions)]
+pub struct Decision {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub document_id: i64,
+    pub supersedes_id: Option<i64>,
+    pub kind: String,
+    pub partial: bool,
+    pub provisions: String,
+    pub ground: Option<String>,
+    pub reason: String,
+    pub legal_basis_document_id: Option<i64>,
+    pub legal_basis_provision: Option<String>,
+    pub effective_on: Option<NaiveDate>,
+    pub state: String,
+    pub proposed_by: i64,
+    pub proposed_at: NaiveDateTime,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub comment: Option<String>,
+    pub handling_document_id: Option<i64>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Proposal {
+    pub document_id: i64,
+    pub kind: String,
+    /// Whether only some provisions are concerned (default: when provisions are listed).
+    #[serde(default)]
+    pub partial: Option<bool>,
+    #[serde(default)]
+    pub provisions: Vec<String>,
+    #[serde(default)]
+    pub ground: Option<String>,
+    pub reason: String,
+    #[serde(default)]
+    pub legal_basis_document_id: Option<i64>,
+    #[serde(default)]
+    pub legal_basis_provision: Option<String>,
+    #[serde(default)]
+    pub effective_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub supersedes_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StageInput {
+    pub stage: String,
+    pub date: NaiveDate,
+    pub paper: String,
+    #[serde(default)]
+    pub agency: Option<String>,
+    #[serde(default)]
+    pub planned_on: Option<NaiveDate>,
+}
+
+/// Who acts: their id, audit name, and the units their scope covers (`None`: all).
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: i64,
+    pub actor: String,
+    pub units: Option<std::collections::HashSet<i64>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DecisionError {
+    #[error("{0}")]
+    NotFound(String),
+    /// Refused by the rules (422).
+    #[error("{0}")]
+    Invalid(String),
+    /// Not the user's to do (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Not in a state that allows it, or changed meanwhile (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// `If-Match` names another version (412).
+    #[error("phiên bản {given} không còn là phiên bản hiện tại ({current}); hãy tải lại")]
+    Stale { given: i32, current: i32 },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for DecisionError {
+    fn from(e: diesel::result::Error) -> Self {
+        DecisionError::Db(DbError::Query(e))
+    }
+}
+
+impl From<ReviewError> for DecisionError {
+    fn from(e: ReviewError) -> Self {
+        match e {
+            ReviewError::SelfApproval => DecisionError::Forbidden(e.to_string()),
+            ReviewError::NotPending(_) => DecisionError::Conflict(e.to_string()),
+            _ => DecisionError::Invalid(e.to_string()),
+        }
+    }
+}
+
+pub fn get(db: &mut Db<'_>, id: i64) -> Result<Option<Decision>, DbError> {
+    Ok(crate::with_db!(db, c => decisions::table
+        .find(id)
+        .select(Decision::as_select())
+        .first(c)
+        .optional())?)
+}
+
+fn load(db: &mut Db<'_>, id: i64) -> Result<Decision, DecisionError> {
+    get(db, id)?.ok_or_else(|| DecisionError::NotFound(format!("không có quyết định số {id}")))
+}
+
+fn check_version(d: &Decision, if_match: Option<i32>) -> Result<(), DecisionError> {
+    match if_match {
+        Some(v) if v != d.version => Err(DecisionError::Stale {
+            given: v,
+            current: d.version,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Whether `p`'s scope covers the document.
+fn covers(db: &mut Db<'_>, p: &Person, document: i64) -> Result<bool, DbError> {
+    let Some(units) = &p.units else {
+        return Ok(true);
+    };
+    let Some(d) = queries::document(db, document)? else {
+        return Ok(false);
+    };
+    let unit = queries::authority_by_id(db, d.authority_id)?.and_then(|a| a.unit_id);
+    Ok(unit.is_some_and(|u| units.contains(&u)))
+}
+
+fn snapshot(d: &Decision) -> serde_json::Value {
+    serde_json::to_value(d).unwrap_or(serde_json::Value::Null)
+}
+
+/// An officer proposes a decision on a document of a started campaign.
+pub fn propose(
+    db: &mut Db<'_>,
+    p: &Person,
+    campaign: i64,
+    input: &Proposal,
+    now: NaiveDateTime,
+) -> Result<i64, DecisionError> {
+    let Some(c) = super::campaigns::get(db, campaign)? else {
+        return Err(DecisionError::NotFound(format!(
+            "không có đợt rà soát số {campaign}"
+        )));
+    };
+    if c.started_on.is_none() {
+        return Err(DecisionError::Conflict("đợt rà soát chưa bắt đầu".into()));
+    }
+    if !super::campaigns::contains(db, campaign, input.document_id)? {
+        return Err(DecisionError::Invalid(format!(
+            "văn bản số {} không thuộc danh sách rà soát của đợt này",
+            input.document_id
+        )));
+    }
+    if !covers(db, p, input.document_id)? {
+        return Err(DecisionError::Forbidden(
+            "văn bản không thuộc đơn vị mà tài khoản được phân công".into(),
+        ));
+    }
+    let Some(kind) = DecisionKind::parse(input.kind.trim()) else {
+        let kinds: Vec<&str> = DecisionKind::ALL.iter().map(|k| k.code()).collect();
+        return Err(DecisionError::Invalid(format!(
+            "loại quyết định «{}» không hợp lệ ({})",
+            input.kind,
+            kinds.join(", ")
+        )));
+    };
+    let ground = match input.ground.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(g) => Some(ExpiryGround::parse(g).ok_or_else(|| {
+            DecisionError::Invalid(format!("căn cứ hết hiệu lực «{g}» không hợp lệ"))
+        })?),
+    };
+    let mut keys = Vec::new();
+    for p in &input.provisions {
+        keys.push(parse_reference(p).map_err(|e| DecisionError::Invalid(e.to_string()))?);
+    }
+    let have = queries::provision_keys_of(db, input.document_id)?;
+    let partial = input.partial.unwrap_or(!keys.is_empty());
+    review::check_decision(kind, partial, &keys, &have, ground)?;
+    if input.reason.trim().is_empty() {
+        return Err(DecisionError::Invalid(
+            "cần nêu lý do của quyết định".into(),
+        ));
+    }
+    if kind == DecisionKind::DeclareExpired && input.effective_on.is_none() {
+        return Err(DecisionError::Invalid(
+            "quyết định công bố hết hiệu lực cần ngày hết hiệu lực (effective_on)".into(),
+        ));
+    }
+    if let Some(b) = input.legal_basis_document_id {
+        if queries::document(db, b)?.is_none() {
+            return Err(DecisionError::Invalid(format!(
+                "không có văn bản căn cứ số {b} trong cơ sở dữ liệu"
+            )));
+        }
+    }
+    if let Some(old) = input.supersedes_id {
+        let o = load(db, old)?;
+        let decided = matches!(
+            DecisionState::parse(&o.state),
+            Some(DecisionState::Approved | DecisionState::Closed)
+        );
+        if o.document_id != input.document_id || o.campaign_id != campaign || !decided {
+            return Err(DecisionError::Invalid(
+                "chỉ thay thế được một quyết định đã phê duyệt về cùng văn bản trong cùng đợt"
+                    .into(),
+            ));
+        }
+    }
+    let id: i64 = crate::with_db!(db, c => diesel::insert_into(decisions::table)
+        .values((
+            decisions::campaign_id.eq(campaign),
+            decisions::document_id.eq(input.document_id),
+            decisions::supersedes_id.eq(input.supersedes_id),
+            decisions::kind.eq(kind.code()),
+            decisions::partial.eq(partial),
+            decisions::provisions.eq(serde_json::json!(keys).to_string()),
+            decisions::ground.eq(ground.map(|g| g.code())),
+            decisions::reason.eq(crate::domain::text::nfc(input.reason.trim())),
+            decisions::legal_basis_document_id.eq(input.legal_basis_document_id),
+            decisions::legal_basis_provision.eq(input.legal_basis_provision.as_deref()),
+            decisions::effective_on.eq(input.effective_on),
+            decisions::state.eq(DecisionState::Proposed.code()),
+            decisions::proposed_by.eq(p.id),
+            decisions::proposed_at.eq(now),
+            decisions::version.eq(1),
+        ))
+        .returning(decisions::id)
+        .get_result(c))?;
+    let d = load(db, id)?;
+    crate::audit::append(
+        db,
+        &p.actor,
+        "propose",
+        "decision",
+        &id.to_string(),
+        None,
+        Some(&snapshot(&d)),
+    )?;
+    Ok(id)
+}
+
+/// Moves a pending decision to `to` if it is still the version read: of two approvers acting
+/// at once, exactly one succeeds; the other gets a conflict.
+fn decide(
+    db: &mut Db<'_>,
+    p: &Person,
+    d: &Decision,
+    to: DecisionState,
+    comment: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<Decision, DecisionError> {
+    let n = crate::with_db!(db, c => diesel::update(
+        decisions::table
+            .filter(decisions::id.eq(d.id))
+            .filter(decisions::version.eq(d.version))
+            .filter(decisions::state.eq(DecisionState::Proposed.code())),
+    )
+    .set((
+        decisions::state.eq(to.code()),
+        decisions::decided_by.eq(Some(p.id)),
+        decisions::decided_at.eq(Some(now)),
+        decisions::comment.eq(comment),
+        decisions::version.eq(d.version + 1),
+    ))
+    .execute(c))?;
+    if n == 0 {
+        return Err(DecisionError::Conflict(
+            "quyết định vừa được người khác xử lý; hãy tải lại".into(),
+        ));
+    }
+    let after = load(db, d.id)?;
+    let action = if to == DecisionState::Approved {
+        "approve"
+    } else {
+        "return"
+    };
+    crate::audit::append(
+        db,
+        &p.actor,
+        action,
+        "decision",
+        &d.id.to_string(),
+        Some(&snapshot(d)),
+        Some(&snapshot(&after)),
+    )?;
+    Ok(after)
+}
+
+pub fn approve(
+    db: &mut Db<'_>,
+    p: &Person,
+    id: i64,
+    if_match: Option<i32>,
+    now: NaiveDateTime,
+) -> Result<Decision, DecisionError> {
+    let d = load(db, id)?;
+    check_version(&d, if_match)?;
+    let state = DecisionState::parse(&d.state).unwrap_or(DecisionState::Proposed);
+    review::approve(state, d.proposed_by, p.id)?;
+    if !covers(db, p, d.document_id)? {
+        return Err(DecisionError::Forbidden(
+            "văn bản không thuộc đơn vị mà tài khoản được phân công".into(),
+        ));
+    }
+    let after = decide(db, p, &d, DecisionState::Approved, None, now)?;
+    // The decision it corrects stays visible, marked as superseded.
+    if let Some(old) = d.supersedes_id {
+        let o = load(db, old)?;
+        crate::with_db!(db, c => diesel::update(decisions::table.find(old))
+            .set((decisions::state.eq(DecisionState::Superseded.code()), decisions::version.eq(o.version + 1)))
+            .execute(c))?;
+        let a = load(db, old)?;
+        crate::audit::append(
+            db,
+            &p.actor,
+            "supersede",
+            "decision",
+            &old.to_string(),
+            Some(&snapshot(&o)),
+            Some(&snapshot(&a)),
+        )?;
+    }
+    Ok(after)
+}
+
+pub fn return_to_officer(
+    db: &mut Db<'_>,
+    p: &Person,
+    id: i64,
+    comment: &str,
+    if_match: Option<i32>,
+    now: NaiveDateTime,
+) -> Result<Decision, DecisionError> {
+    let d = load(db, id)?;
+    check_version(&d, if_match)?;
+    let state = DecisionState::parse(&d.state).unwrap_or(DecisionState::Proposed);
+    review::return_to_officer(state, d.proposed_by, p.id, comment)?;
+    decide(
+        db,
+        p,
+        &d,
+        DecisionState::Returned,
+        Some(comment.trim()),
+        now,
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
+#[diesel(table_name = decision_stages)]
+pub struct StageRow {
+    pub decision_id: i64,
+    pub stage: String,
+    pub done_on: NaiveDate,
+    pub paper: String,
+    pub agency: Option<String>,
+    pub planned_on: Option<NaiveDate>,
+    pub recorded_by: i64,
+    pub recorded_at: NaiveDateTime,
+}
+
+pub fn stages(db: &mut Db<'_>, id: i64) -> Result<Vec<StageRow>, DbError> {
+    let mut v: Vec<StageRow> = crate::with_db!(db, c => decision_stages::table
+        .filter(decision_stages::decision_id.eq(id))
+        .select(StageRow::as_select())
+        .load(c))?;
+    v.sort_by_key(|s| Stage::parse(&s.stage).map(Stage::index));
+    Ok(v)
+}
+
+/// Records the next handling stage of an approved amend/replace/repeal decision.
+pub fn record_stage(
+    db: &mut Db<'_>,
+    p: &Person,
+    id: i64,
+    input: &StageInput,
+    if_match: Option<i32>,
+    now: NaiveDateTime,
+) -> Result<Decision, DecisionError> {
+    let d = load(db, id)?;
+    check_version(&d, if_match)?;
+    if DecisionState::parse(&d.state) != Some(DecisionState::Approved) {
+        return Err(DecisionError::Conflict(
+            "chỉ ghi giai đoạn xử lý cho quyết định đã phê duyệt".into(),
+        ));
+    }
+    if !covers(db, p, d.document_id)? {
+        return Err(DecisionError::Forbidden(
+            "văn bản không thuộc đơn vị mà tài khoản được phân công".into(),
+        ));
+    }
+    let Some(stage) = Stage::parse(input.stage.trim()) else {
+        return Err(DecisionError::Invalid(format!(
+            "giai đoạn «{}» không hợp lệ",
+            input.stage
+        )));
+    };
+    if input.paper.trim().is_empty() {
+        return Err(DecisionError::Invalid(
+            "cần số, ngày của văn bản giấy tờ của giai đoạn (ví dụ: Công văn số 2170/STP-XDTHPL ngày 02/10/2025)".into(),
+        ));
+    }
+    let last = stages(db, id)?
+        .last()
+        .and_then(|s| Some((Stage::parse(&s.stage)?, s.done_on)));
+    let kind = DecisionKind::parse(&d.kind).unwrap_or(DecisionKind::Keep);
+    review::advance(kind, last, stage, input.date)?;
+    crate::with_db!(db, c => diesel::insert_into(decision_stages::table)
+        .values((
+            decision_stages::decision_id.eq(id),
+            decision_stages::stage.eq(stage.code()),
+            decision_stages::done_on.eq(input.date),
+            decision_stages::paper.eq(crate::domain::text::nfc(input.paper.trim())),
+            decision_stages::agency.eq(input.agency.as_deref()),
+            decision_stages::planned_on.eq(input.planned_on),
+            decision_stages::recorded_by.eq(p.id),
+            decision_stages::recorded_at.eq(now),
+        ))
+        .execute(c))?;
+    crate::with_db!(db, c => diesel::update(decisions::table.filter(decisions::id.eq(id)).filter(decisions::version.eq(d.version)))
+        .set(decisions::version.eq(d.version + 1))
+        .execute(c))?;
+    let after = serde_json::json!({
+        "stage": stage.code(), "date": input.date, "paper": input.paper.trim(),
+        "agency": input.agency, "planned_on": input.planned_on,
+    });
+    crate::audit::append(
+        db,
+        &p.actor,
+        "stage",
+        "decision",
+        &id.to_string(),
+        None,
+        Some(&after),
+    )?;
+    load(db, id)
+}
+
+/// The decisions of a campaign, oldest first (superseded ones included).
+pub fn of_campaign(db: &mut Db<'_>, campaign: i64) -> Result<Vec<Decision>, DbError> {
+    Ok(crate::with_db!(db, c => decisions::table
+        .filter(decisions::campaign_id.eq(campaign))
+        .order(decisions::id)
+        .select(Decision::as_select())
+        .load(c))?)
+}

@@ -1,0 +1,416 @@
+//! The review tracker through its API: a reorganisation campaign, decisions proposed by an
+//! officer and approved by someone else, versions, races and handling stages.
+
+use actix_web::test::TestRequest;
+use serde_json::json;
+
+use crate::authkit::{add_user, audit_len, Client};
+use crate::db_test;
+use crate::helpers::{TestApp, FIXTURE};
+
+fn token(app: &TestApp, username: &str, role: &str, scope: &[&str]) -> (i64, String) {
+    let id = add_user(app, username, role, scope);
+    let mut conn = app.pool.get().unwrap();
+    let t = conn
+        .write(|db| vanban::auth::tokens::create(db, "cli", id, "tests", vanban::auth::now()))
+        .unwrap()
+        .1;
+    (id, t)
+}
+
+async fn call(
+    client: &Client,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+    if_match: Option<&str>,
+) -> crate::authkit::Resp {
+    let mut req = match method {
+        "GET" => TestRequest::get(),
+        _ => TestRequest::post(),
+    }
+    .uri(path)
+    .insert_header(("Authorization", format!("Bearer {token}")));
+    if let Some(b) = body {
+        req = req
+            .insert_header(("Content-Type", "application/json"))
+            .set_payload(b.to_string());
+    }
+    if let Some(v) = if_match {
+        req = req.insert_header(("If-Match", v.to_string()));
+    }
+    client.send(req).await
+}
+
+fn document_id(app: &TestApp, authority: &str, key: &str) -> i64 {
+    let mut conn = app.pool.get().unwrap();
+    let a = vanban::db::queries::authority_by_code(&mut conn.db(), authority)
+        .unwrap()
+        .unwrap();
+    vanban::db::queries::document_id_by_key(&mut conn.db(), a.id, key)
+        .unwrap()
+        .unwrap()
+}
+
+db_test!(a_reorganisation_campaign_from_proposal_to_handling, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    // The officer works for the commune that took over the district (scope covers it).
+    let (_, officer) = token(&app, "canbo", "officer", &["32200"]);
+    let (_, approver) = token(&app, "pheduyet", "approver", &[]);
+    let (_, approver2) = token(&app, "pheduyet2", "approver", &[]);
+    let (_, admin) = token(&app, "quantri", "admin", &[]);
+    let client = Client::new(&app).await;
+
+    // A campaign for the 2025 reorganisation of the district.
+    let r = call(
+        &client,
+        "POST",
+        "/api/v1/campaigns",
+        &officer,
+        Some(json!({
+            "name": "Rà soát văn bản của huyện Đầm Dơi sau sắp xếp",
+            "kind": "reorganisation", "predecessor_unit": "970", "deadline": "2025-12-31"
+        })),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let cid = r.json()["id"].as_i64().unwrap();
+    // Bad campaigns: unknown kind, reorganisation without its unit.
+    let r = call(
+        &client,
+        "POST",
+        "/api/v1/campaigns",
+        &officer,
+        Some(json!({
+            "name": "x", "kind": "weekly", "deadline": "2025-12-31"
+        })),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = call(
+        &client,
+        "POST",
+        "/api/v1/campaigns",
+        &officer,
+        Some(json!({
+            "name": "x", "kind": "reorganisation", "deadline": "2025-12-31"
+        })),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = call(
+        &client,
+        "POST",
+        "/api/v1/campaigns",
+        &officer,
+        Some(json!({"name": 5})),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+
+    // Starting freezes the list: the district's one document still in force.
+    let r = call(
+        &client,
+        "POST",
+        &format!("/api/v1/campaigns/{cid}/start"),
+        &officer,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["documents"], 1);
+    let r = call(
+        &client,
+        "POST",
+        &format!("/api/v1/campaigns/{cid}/start"),
+        &officer,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 422, "started once: {}", r.body);
+    let district_doc = document_id(&app, "UBND-970", "12/2021/QD-UBND");
+    let province_doc = document_id(&app, "HDND-96", "15/2018/NQ-HDND");
+    let r = call(
+        &client,
+        "GET",
+        &format!("/api/v1/campaigns/{cid}"),
+        &approver,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.json()["documents"], json!([district_doc]));
+
+    let propose = |body: serde_json::Value| {
+        let client = &client;
+        let officer = officer.clone();
+        async move {
+            call(
+                client,
+                "POST",
+                &format!("/api/v1/campaigns/{cid}/decisions"),
+                &officer,
+                Some(body),
+                None,
+            )
+            .await
+        }
+    };
+    let before = audit_len(&app);
+    // Refused proposals, nothing written: outside the campaign, partial repeal naming no
+    // article, an article the document lacks, an expiry without its ground.
+    for (body, status) in [
+        (
+            json!({"document_id": province_doc, "kind": "keep", "reason": "r"}),
+            422,
+        ),
+        (
+            json!({"document_id": district_doc, "kind": "repeal", "partial": true, "reason": "r"}),
+            422,
+        ),
+        (
+            json!({"document_id": district_doc, "kind": "repeal", "provisions": ["Điều 9"], "reason": "r"}),
+            422,
+        ),
+        (
+            json!({"document_id": district_doc, "kind": "declare_expired", "reason": "r", "effective_on": "2025-07-01"}),
+            422,
+        ),
+        (
+            json!({"document_id": district_doc, "kind": "repeal", "provisions": ["Điều 2"], "reason": " "}),
+            422,
+        ),
+    ] {
+        let r = propose(body.clone()).await;
+        assert_eq!(r.status, status, "{body}: {}", r.body);
+    }
+    assert_eq!(audit_len(&app), before, "nothing written");
+
+    // A partial repeal of Article 2, proposed by the officer.
+    let r = propose(json!({
+        "document_id": district_doc, "kind": "repeal", "provisions": ["Điều 2"],
+        "reason": "Không còn phù hợp sau sắp xếp đơn vị hành chính"
+    }))
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.header("etag").as_deref(), Some("\"v1\""));
+    let did = r.json()["id"].as_i64().unwrap();
+    let path = format!("/api/v1/decisions/{did}");
+
+    // The officer cannot approve (role); a stale version is refused; the approver approves.
+    let r = call(
+        &client,
+        "POST",
+        &format!("{path}/approve"),
+        &officer,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = call(
+        &client,
+        "POST",
+        &format!("{path}/approve"),
+        &approver,
+        None,
+        Some("\"v7\""),
+    )
+    .await;
+    assert_eq!(r.status, 412, "{}", r.body);
+    let r = call(
+        &client,
+        "POST",
+        &format!("{path}/approve"),
+        &approver,
+        None,
+        Some("\"v1\""),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["decision"]["state"], "approved");
+    assert_eq!(r.header("etag").as_deref(), Some("\"v2\""));
+    // The second approver, still on version 1: 412; without a version: 409 (already decided).
+    let r = call(
+        &client,
+        "POST",
+        &format!("{path}/approve"),
+        &approver2,
+        None,
+        Some("\"v1\""),
+    )
+    .await;
+    assert_eq!(r.status, 412, "{}", r.body);
+    let r = call(
+        &client,
+        "POST",
+        &format!("{path}/approve"),
+        &approver2,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+
+    // Handling stages: in order and in time.
+    let stage = |s: &str, d: &str| json!({"stage": s, "date": d, "paper": "Công văn số 2170/STP-XDTHPL ngày 02/10/2025"});
+    let r = call(
+        &client,
+        "POST",
+        &format!("{path}/stages"),
+        &officer,
+        Some(stage("consultation", "2025-08-01")),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 422, "registration comes first: {}", r.body);
+    let r = call(
+        &client,
+        "POST",
+        &format!("{path}/stages"),
+        &officer,
+        Some(stage("registered", "2025-08-01")),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = call(
+        &client,
+        "POST",
+        &format!("{path}/stages"),
+        &officer,
+        Some(stage("consultation", "2025-07-15")),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 422, "dated before the previous stage: {}", r.body);
+    let r = call(
+        &client,
+        "POST",
+        &format!("{path}/stages"),
+        &officer,
+        Some(stage("appraisal", "2025-10-02")),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["stages"].as_array().map(Vec::len), Some(2));
+
+    // An administrator may propose and approve, but never their own proposal.
+    let r = call(
+        &client,
+        "POST",
+        &format!("/api/v1/campaigns/{cid}/decisions"),
+        &admin,
+        Some(json!({
+            "document_id": district_doc, "kind": "declare_expired", "ground": "subject_gone",
+            "reason": "Đối tượng điều chỉnh không còn", "effective_on": "2025-07-01"
+        })),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let own = r.json()["id"].as_i64().unwrap();
+    let r = call(
+        &client,
+        "POST",
+        &format!("/api/v1/decisions/{own}/approve"),
+        &admin,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    // Returned with a comment (a comment is required).
+    let r = call(
+        &client,
+        "POST",
+        &format!("/api/v1/decisions/{own}/return"),
+        &approver,
+        Some(json!({"comment": ""})),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = call(
+        &client,
+        "POST",
+        &format!("/api/v1/decisions/{own}/return"),
+        &approver,
+        Some(json!({"comment": "Cần nêu căn cứ"})),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["decision"]["state"], "returned");
+
+    let mut conn = app.pool.get()?;
+    assert!(vanban::audit::verify(&mut conn.db())?.broken.is_none());
+    Ok(())
+});
+
+db_test!(two_approvers_at_once_exactly_one_wins, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let (officer, _) = token(&app, "canbo", "officer", &[]);
+    let (a1, _) = token(&app, "pheduyet", "approver", &[]);
+    let (a2, _) = token(&app, "pheduyet2", "approver", &[]);
+    let now = vanban::auth::now();
+    let person = |id: i64, name: &str| vanban::review::decisions::Person {
+        id,
+        actor: format!("user:{name}"),
+        units: None,
+    };
+    let did = {
+        let mut conn = app.pool.get()?;
+        conn.write(|db| -> anyhow::Result<i64> {
+            let input: vanban::review::campaigns::CampaignInput = serde_json::from_value(json!({
+                "name": "Thường xuyên", "kind": "ongoing", "deadline": "2026-12-31"
+            }))?;
+            let cid = vanban::review::campaigns::create(db, "user:canbo", officer, &input, now)?;
+            vanban::review::campaigns::start(
+                db,
+                "user:canbo",
+                cid,
+                chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            )?;
+            let doc = vanban::review::campaigns::documents(db, cid)?[0];
+            let p: vanban::review::decisions::Proposal = serde_json::from_value(json!({
+                "document_id": doc, "kind": "keep", "reason": "Còn phù hợp"
+            }))?;
+            Ok(vanban::review::decisions::propose(
+                db,
+                &person(officer, "canbo"),
+                cid,
+                &p,
+                now,
+            )?)
+        })?
+    };
+    let results: Vec<bool> = std::thread::scope(|s| {
+        let handles: Vec<_> = [(a1, "pheduyet"), (a2, "pheduyet2")]
+            .into_iter()
+            .map(|(id, name)| {
+                let pool = app.pool.clone();
+                let p = person(id, name);
+                s.spawn(move || {
+                    let mut conn = pool.get().unwrap();
+                    conn.write(|db| vanban::review::decisions::approve(db, &p, did, Some(1), now))
+                        .is_ok()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(results.iter().filter(|ok| **ok).count(), 1, "{results:?}");
+    let mut conn = app.pool.get()?;
+    let d = vanban::review::decisions::get(&mut conn.db(), did)?.unwrap();
+    assert_eq!((d.state.as_str(), d.version), ("approved", 2));
+    Ok(())
+});
