@@ -161,6 +161,9 @@ pub static ROUTES: &[RouteDef] = &[
     post("/api/v1/decisions/{id}/stages", Roles(REVIEWERS), |r| {
         r.to(api::review::record_stage)
     }),
+    post("/api/v1/decisions/{id}/close", Roles(REVIEWERS), |r| {
+        r.to(api::review::close)
+    }),
     get("/annual-lists/{year}", Public, |r| {
         r.to(pages::annual::page)
     }),

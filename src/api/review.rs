@@ -283,3 +283,37 @@ pub async fn record_stage(
     .await?;
     Ok(decision_response(v))
 }
+
+#[derive(Deserialize)]
+struct CloseInput {
+    handling_document_id: i64,
+}
+
+pub async fn close(
+    state: web::Data<AppState>,
+    actor: Actor,
+    req: HttpRequest,
+    path: web::Path<String>,
+    bytes: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let did = id(&path.into_inner())?;
+    let version = if_match(&req)?;
+    let input: CloseInput = body(&bytes)?;
+    let v = write(&state, move |db| {
+        let p = person(db, &actor)?;
+        let decision = decisions::close(
+            db,
+            &p,
+            did,
+            input.handling_document_id,
+            version,
+            crate::auth::now(),
+        )?;
+        Ok(DecisionView {
+            stages: decisions::stages(db, did)?,
+            decision,
+        })
+    })
+    .await?;
+    Ok(decision_response(v))
+}

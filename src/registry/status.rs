@@ -64,6 +64,30 @@ impl StatusGraph {
         }
     }
 
+    /// Approved review decisions declaring a document (or some provisions) expired take
+    /// effect from their stated date, like a repeal; they enter the graph as effects with a
+    /// negative id (minus the decision's id) acting from the document itself.
+    fn add_declared(&mut self, db: &mut Db<'_>, ids: Option<&[i64]>) -> Result<(), DbError> {
+        let rows = crate::review::decisions::declared_expiries(db, ids)?;
+        let effects = rows
+            .into_iter()
+            .map(|(decision, document, provisions, on)| Effect {
+                id: -decision,
+                acting_id: document,
+                target_id: document,
+                kind: EffectKind::Repeal.code().to_string(),
+                provisions,
+                effective_on: on,
+                until_on: None,
+                note: Some(format!(
+                    "Công bố hết hiệu lực theo kết quả rà soát (quyết định rà soát số {decision})"
+                )),
+            })
+            .collect();
+        self.add_effects(effects);
+        Ok(())
+    }
+
     fn add_articles(&mut self, db: &mut Db<'_>, ids: &[i64]) -> Result<(), DbError> {
         for (doc, key, parent) in queries::article_keys(db, ids)? {
             self.articles.entry(doc).or_default().push(ArticleFact {
@@ -81,6 +105,7 @@ impl StatusGraph {
             g.dates.insert(d.id, (d.effective_on, d.end_on));
         }
         g.add_effects(queries::all_effects(db)?);
+        g.add_declared(db, None)?;
         // Articles matter only where some effect names provisions.
         let partial: Vec<i64> = g
             .received
@@ -113,6 +138,7 @@ impl StatusGraph {
             }
         }
         let ids: Vec<i64> = seen.into_iter().collect();
+        g.add_declared(db, Some(&ids))?;
         for d in queries::summaries_by_ids(db, &ids)? {
             g.dates.insert(d.id, (d.effective_on, d.end_on));
         }

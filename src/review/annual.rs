@@ -115,6 +115,15 @@ pub fn annual_list(
                         .iter()
                         .map(|k| display_reference(k))
                         .collect();
+                    if e.id < 0 {
+                        // A review decision declaring these provisions expired.
+                        return format!(
+                            "{}: công bố hết hiệu lực theo kết quả rà soát (quyết định rà soát số {}) từ ngày {}",
+                            what.join(", "),
+                            -e.id,
+                            date_vn(e.effective_on)
+                        );
+                    }
                     format!(
                         "{}: {} bởi {} từ ngày {}",
                         what.join(", "),

@@ -326,6 +326,10 @@ pub fn approve(
         ));
     }
     let after = decide(db, p, &d, DecisionState::Approved, None, now)?;
+    if d.kind == DecisionKind::DeclareExpired.code() {
+        // Its status changes from the stated date: the search index refreshes the document.
+        queries::append_outbox(db, "document", d.document_id)?;
+    }
     // The decision it corrects stays visible, marked as superseded.
     if let Some(old) = d.supersedes_id {
         let o = load(db, old)?;
@@ -465,4 +469,103 @@ pub fn of_campaign(db: &mut Db<'_>, campaign: i64) -> Result<Vec<Decision>, DbEr
         .order(decisions::id)
         .select(Decision::as_select())
         .load(c))?)
+}
+
+/// Approved (or closed) decisions declaring expiry, not superseded: (decision, document,
+/// provisions as stored, date), for the documents `ids` (all when `None`).
+pub fn declared_expiries(
+    db: &mut Db<'_>,
+    ids: Option<&[i64]>,
+) -> Result<Vec<(i64, i64, String, NaiveDate)>, DbError> {
+    let states = [DecisionState::Approved.code(), DecisionState::Closed.code()];
+    let rows: Vec<(i64, i64, String, Option<NaiveDate>)> = match ids {
+        None => crate::with_db!(db, c => decisions::table
+            .filter(decisions::kind.eq(DecisionKind::DeclareExpired.code()))
+            .filter(decisions::state.eq_any(states))
+            .select((decisions::id, decisions::document_id, decisions::provisions, decisions::effective_on))
+            .load(c))?,
+        Some(ids) => {
+            let mut out = Vec::new();
+            for chunk in ids.chunks(500) {
+                let part: Vec<(i64, i64, String, Option<NaiveDate>)> = crate::with_db!(db, c => decisions::table
+                    .filter(decisions::kind.eq(DecisionKind::DeclareExpired.code()))
+                    .filter(decisions::state.eq_any(states))
+                    .filter(decisions::document_id.eq_any(chunk))
+                    .select((decisions::id, decisions::document_id, decisions::provisions, decisions::effective_on))
+                    .load(c))?;
+                out.extend(part);
+            }
+            out
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .filter_map(|(d, doc, p, on)| Some((d, doc, p, on?)))
+        .collect())
+}
+
+/// Closes an approved amend/replace/repeal decision once its handling document is in the
+/// registry with an effect on the reviewed document; the status then changes on that
+/// effect's date, by the registry's rules.
+pub fn close(
+    db: &mut Db<'_>,
+    p: &Person,
+    id: i64,
+    handling_document_id: i64,
+    if_match: Option<i32>,
+    now: NaiveDateTime,
+) -> Result<Decision, DecisionError> {
+    let d = load(db, id)?;
+    check_version(&d, if_match)?;
+    if DecisionState::parse(&d.state) != Some(DecisionState::Approved) {
+        return Err(DecisionError::Conflict(
+            "chỉ đóng được quyết định đã phê duyệt".into(),
+        ));
+    }
+    let kind = DecisionKind::parse(&d.kind).unwrap_or(DecisionKind::Keep);
+    if !kind.needs_handling() {
+        return Err(ReviewError::NoHandling.into());
+    }
+    if !covers(db, p, d.document_id)? {
+        return Err(DecisionError::Forbidden(
+            "văn bản không thuộc đơn vị mà tài khoản được phân công".into(),
+        ));
+    }
+    let acts = queries::effects_by(db, handling_document_id)?
+        .into_iter()
+        .any(|e| e.target_id == d.document_id && e.kind == kind.code());
+    if !acts {
+        return Err(DecisionError::Invalid(format!(
+            "văn bản xử lý số {handling_document_id} không có tác động «{}» đến văn bản được rà soát; hãy nhập văn bản xử lý cùng tác động của nó trước",
+            kind.label()
+        )));
+    }
+    let n = crate::with_db!(db, c => diesel::update(
+        decisions::table
+            .filter(decisions::id.eq(id))
+            .filter(decisions::version.eq(d.version)),
+    )
+    .set((
+        decisions::state.eq(DecisionState::Closed.code()),
+        decisions::handling_document_id.eq(Some(handling_document_id)),
+        decisions::closed_at.eq(Some(now)),
+        decisions::version.eq(d.version + 1),
+    ))
+    .execute(c))?;
+    if n == 0 {
+        return Err(DecisionError::Conflict(
+            "quyết định vừa được người khác thay đổi; hãy tải lại".into(),
+        ));
+    }
+    let after = load(db, id)?;
+    crate::audit::append(
+        db,
+        &p.actor,
+        "close",
+        "decision",
+        &id.to_string(),
+        Some(&snapshot(&d)),
+        Some(&snapshot(&after)),
+    )?;
+    Ok(after)
 }

@@ -406,7 +406,9 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
     }
 
     let mut received = Vec::new();
-    for e in graph.effects_received(id) {
+    // Review decisions declaring expiry are explained by the status line, not listed as
+    // documents acting on this one.
+    for e in graph.effects_received(id).iter().filter(|e| e.id > 0) {
         let other = link(db, &mut links, e.acting_id)?;
         received.extend(EffectView::new(e, other, true));
     }

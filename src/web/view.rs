@@ -119,6 +119,14 @@ pub fn status_reason(
         ),
         Cause::Effect { index } => {
             let e = graph.cause_effect(id, index)?;
+            if e.id < 0 {
+                // A review decision declaring it expired.
+                return Some(format!(
+                    "Được công bố hết hiệu lực theo kết quả rà soát (quyết định rà soát số {}) từ ngày {}.",
+                    -e.id,
+                    date_vn(e.effective_on)
+                ));
+            }
             let kind = EffectKind::parse(&e.kind)?;
             let keys = e.provision_keys();
             let what = if keys.is_empty() {

@@ -61,6 +61,11 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ),
     (
         "POST",
+        "/api/v1/decisions/{id}/close",
+        Expect::Roles(&["admin", "officer"]),
+    ),
+    (
+        "POST",
         "/api/v1/records",
         Expect::Roles(&["admin", "officer"]),
     ),

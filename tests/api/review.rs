@@ -414,3 +414,152 @@ db_test!(two_approvers_at_once_exactly_one_wins, |app| {
     assert_eq!((d.state.as_str(), d.version), ("approved", 2));
     Ok(())
 });
+
+/// A second document of the former district, with three articles.
+const DISTRICT_DOC: &str = r#"{"kind":"document","authority":"UBND-970","type":"Quyết định","number":"05/2020/QĐ-UBND","title":"Quy định quản lý chợ trên địa bàn huyện","issued_on":"2020-05-04","effective_on":"2020-05-15","text":"Điều 1. Phạm vi\nQuy định quản lý chợ.\nĐiều 2. Phí chợ\nMức phí theo nghị quyết.\nĐiều 3. Tổ chức thực hiện\nPhòng Kinh tế thực hiện."}"#;
+
+/// The commune's decision repealing Articles 1 and 2, in force from 1 December 2025.
+const HANDLING: &str = r#"{"kind":"document","authority":"UBND-32200","type":"Quyết định","number":"10/2025/QĐ-UBND","title":"Bãi bỏ Điều 1, Điều 2 Quyết định 05/2020/QĐ-UBND","issued_on":"2025-11-20","effective_on":"2025-12-01","text":"Điều 1. Bãi bỏ\nBãi bỏ Điều 1 và Điều 2 Quyết định số 05/2020/QĐ-UBND."}
+{"kind":"effect","acting":{"authority":"UBND-32200","number":"10/2025/QĐ-UBND"},"target":{"authority":"UBND-970","number":"05/2020/QĐ-UBND"},"type":"repeal","provisions":["Điều 1","Điều 2"],"effective_on":"2025-12-01"}"#;
+
+db_test!(end_to_end_reorganisation_review, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    app.import_str("d.jsonl", DISTRICT_DOC)?;
+    let (_, officer) = token(&app, "canbo", "officer", &["32200"]);
+    let (_, approver) = token(&app, "pheduyet", "approver", &[]);
+    let client = Client::new(&app).await;
+    let markets = document_id(&app, "UBND-970", "05/2020/QD-UBND");
+    let one_stop = document_id(&app, "UBND-970", "12/2021/QD-UBND");
+
+    // The campaign for the 2025 reorganisation finds the former district's documents.
+    let r = call(
+        &client,
+        "POST",
+        "/api/v1/campaigns",
+        &officer,
+        Some(json!({
+            "name": "Rà soát sau sắp xếp", "kind": "reorganisation",
+            "predecessor_unit": "970", "deadline": "2025-12-31"
+        })),
+        None,
+    )
+    .await;
+    let cid = r.json()["id"].as_i64().unwrap();
+    let r = call(
+        &client,
+        "POST",
+        &format!("/api/v1/campaigns/{cid}/start"),
+        &officer,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.json()["documents"], 2, "{}", r.body);
+
+    // Repeal two articles of one; declare the other expired from 1 July 2025.
+    let r = call(
+        &client,
+        "POST",
+        &format!("/api/v1/campaigns/{cid}/decisions"),
+        &officer,
+        Some(json!({
+            "document_id": markets, "kind": "repeal", "provisions": ["Điều 1", "Điều 2"],
+            "reason": "Thẩm quyền quản lý chợ chuyển về xã"
+        })),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let repeal = r.json()["id"].as_i64().unwrap();
+    let r = call(
+        &client,
+        "POST",
+        &format!("/api/v1/campaigns/{cid}/decisions"),
+        &officer,
+        Some(json!({
+            "document_id": one_stop, "kind": "declare_expired", "ground": "subject_gone",
+            "reason": "Bộ phận một cửa cấp huyện không còn", "effective_on": "2025-07-01"
+        })),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let expiry = r.json()["id"].as_i64().unwrap();
+    for d in [repeal, expiry] {
+        let r = call(
+            &client,
+            "POST",
+            &format!("/api/v1/decisions/{d}/approve"),
+            &approver,
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+
+    // The declared expiry applies from its date, not before.
+    let status = |id: i64, date: &'static str| {
+        let app = &app;
+        async move {
+            let (_, v) = app
+                .get_json(&format!("/api/v1/documents/{id}/status?date={date}"))
+                .await;
+            v["status"]["code"].as_str().unwrap_or_default().to_string()
+        }
+    };
+    assert_eq!(status(one_stop, "2025-06-30").await, "con-hieu-luc");
+    assert_eq!(status(one_stop, "2025-07-01").await, "het-hieu-luc-toan-bo");
+
+    // Closing needs the handling document with its effect in the registry.
+    let close = |handling: i64| {
+        let client = &client;
+        let officer = officer.clone();
+        async move {
+            call(
+                client,
+                "POST",
+                &format!("/api/v1/decisions/{repeal}/close"),
+                &officer,
+                Some(json!({"handling_document_id": handling})),
+                None,
+            )
+            .await
+        }
+    };
+    let r = close(one_stop).await;
+    assert_eq!(r.status, 422, "no effect on the target: {}", r.body);
+    app.import_str("h.jsonl", HANDLING)?;
+    let handling = document_id(&app, "UBND-32200", "10/2025/QD-UBND");
+    let r = close(handling).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["decision"]["state"], "closed");
+
+    // The public page shows the change on the effect date and not before.
+    assert_eq!(status(markets, "2025-11-30").await, "con-hieu-luc");
+    assert_eq!(status(markets, "2025-12-01").await, "het-hieu-luc-mot-phan");
+    let (_, _, page) = app
+        .get(&format!("/documents/{one_stop}?date=2025-08-01"))
+        .await;
+    assert!(page.contains("theo kết quả rà soát"), "the page says why");
+
+    // The annual list for 2025 holds both.
+    let (_, v) = app.get_json("/api/v1/annual-lists/2025").await;
+    let numbers = |part: &str| -> Vec<String> {
+        v[part]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| r["number"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert!(
+        numbers("whole").contains(&"12/2021/QĐ-UBND".to_string()),
+        "{v}"
+    );
+    assert!(
+        numbers("part").contains(&"05/2020/QĐ-UBND".to_string()),
+        "{v}"
+    );
+    Ok(())
+});
