@@ -134,7 +134,25 @@ pub static ROUTES: &[RouteDef] = &[
     post("/api/v1/records", Roles(RECORD_WRITERS), |r| {
         r.to(api::records::write)
     }),
-    // Review tracker.
+    // Review tracker: pages.
+    get("/campaigns", AnyUser, |r| r.to(pages::review::list)),
+    post("/campaigns", Roles(CAMPAIGN_MANAGERS), |r| {
+        r.to(pages::review::create)
+    }),
+    get("/campaigns/{id}", AnyUser, |r| r.to(pages::review::page)),
+    post("/campaigns/{id}/start", Roles(CAMPAIGN_MANAGERS), |r| {
+        r.to(pages::review::start)
+    }),
+    post("/campaigns/{id}/decisions", Roles(REVIEWERS), |r| {
+        r.to(pages::review::propose)
+    }),
+    post("/decisions/{id}/approve", Roles(APPROVERS), |r| {
+        r.to(pages::review::approve)
+    }),
+    post("/decisions/{id}/return", Roles(APPROVERS), |r| {
+        r.to(pages::review::return_decision)
+    }),
+    // Review tracker: API.
     post("/api/v1/campaigns", Roles(CAMPAIGN_MANAGERS), |r| {
         r.to(api::review::create_campaign)
     }),

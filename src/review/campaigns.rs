@@ -317,3 +317,11 @@ pub fn contains(db: &mut Db<'_>, id: i64, document: i64) -> Result<bool, DbError
         .get_result(c))?;
     Ok(n > 0)
 }
+
+/// All campaigns, newest first.
+pub fn list(db: &mut Db<'_>) -> Result<Vec<Campaign>, DbError> {
+    Ok(crate::with_db!(db, c => campaigns::table
+        .order(campaigns::id.desc())
+        .select(Campaign::as_select())
+        .load(c))?)
+}

@@ -3,4 +3,5 @@
 
 pub mod annual;
 pub mod campaigns;
+pub mod dashboard;
 pub mod decisions;

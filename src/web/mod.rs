@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod annual;
 pub mod public;
+pub mod review;
 pub mod search;
 pub mod view;
 
@@ -116,6 +117,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "annual_list.html",
         include_str!("../../templates/annual_list.html"),
+    ),
+    (
+        "campaigns.html",
+        include_str!("../../templates/campaigns.html"),
+    ),
+    (
+        "campaign.html",
+        include_str!("../../templates/campaign.html"),
     ),
     ("login.html", include_str!("../../templates/login.html")),
     ("account.html", include_str!("../../templates/account.html")),

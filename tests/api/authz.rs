@@ -27,6 +27,33 @@ enum Expect {
 /// Who may use each route that changes state or needs an account.
 const EXPECTED: &[(&str, &str, Expect)] = &[
     ("POST", "/login", Expect::Anyone),
+    ("GET", "/campaigns", Expect::SignedIn),
+    (
+        "POST",
+        "/campaigns",
+        Expect::Roles(&["admin", "officer", "approver"]),
+    ),
+    ("GET", "/campaigns/{id}", Expect::SignedIn),
+    (
+        "POST",
+        "/campaigns/{id}/start",
+        Expect::Roles(&["admin", "officer", "approver"]),
+    ),
+    (
+        "POST",
+        "/campaigns/{id}/decisions",
+        Expect::Roles(&["admin", "officer"]),
+    ),
+    (
+        "POST",
+        "/decisions/{id}/approve",
+        Expect::Roles(&["approver", "admin"]),
+    ),
+    (
+        "POST",
+        "/decisions/{id}/return",
+        Expect::Roles(&["approver", "admin"]),
+    ),
     (
         "POST",
         "/api/v1/campaigns",

@@ -563,3 +563,127 @@ db_test!(end_to_end_reorganisation_review, |app| {
     );
     Ok(())
 });
+
+db_test!(officers_and_approvers_work_through_the_pages, |app| {
+    use crate::authkit::{cookie, session};
+    app.import_str("f.jsonl", FIXTURE)?;
+    let officer = add_user(&app, "canbo", "officer", &["32200"]);
+    let approver = add_user(&app, "pheduyet", "approver", &[]);
+    let (o_secret, o_csrf) = session(&app, officer);
+    let (a_secret, a_csrf) = session(&app, approver);
+    let client = Client::new(&app).await;
+    let post = |path: String, secret: String, form: Vec<(&'static str, String)>| {
+        let client = &client;
+        async move {
+            client
+                .send(
+                    TestRequest::post()
+                        .uri(&path)
+                        .insert_header(cookie(&secret))
+                        .set_form(form),
+                )
+                .await
+        }
+    };
+    let get = |path: String, secret: String| {
+        let client = &client;
+        async move {
+            client
+                .send(TestRequest::get().uri(&path).insert_header(cookie(&secret)))
+                .await
+        }
+    };
+
+    let r = post(
+        "/campaigns".into(),
+        o_secret.clone(),
+        vec![
+            ("csrf_token", o_csrf.clone()),
+            ("name", "Rà soát sau sắp xếp".into()),
+            ("kind", "reorganisation".into()),
+            ("predecessor_unit", "970".into()),
+            ("deadline", "2030-12-31".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let at = r.header("location").unwrap();
+    // Without the token: refused, nothing created.
+    let r = post(
+        "/campaigns".into(),
+        o_secret.clone(),
+        vec![
+            ("name", "x".into()),
+            ("kind", "ongoing".into()),
+            ("deadline", "2030-12-31".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+
+    let r = post(
+        format!("{at}/start"),
+        o_secret.clone(),
+        vec![("csrf_token", o_csrf.clone())],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = get(at.clone(), o_secret.clone()).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("văn bản trong phạm vi") && page.body.contains("<svg"));
+    assert!(
+        page.body.contains("Đề xuất kết quả rà soát"),
+        "the officer may propose"
+    );
+    let doc = document_id(&app, "UBND-970", "12/2021/QD-UBND");
+
+    let r = post(
+        format!("{at}/decisions"),
+        o_secret.clone(),
+        vec![
+            ("csrf_token", o_csrf.clone()),
+            ("document_id", doc.to_string()),
+            ("kind", "repeal".into()),
+            ("provisions", "Điều 9".into()),
+            ("reason", "Không còn phù hợp".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 422, "an article the document lacks: {}", r.body);
+    assert!(r.body.contains("Điều 9"), "the page says which");
+    let r = post(
+        format!("{at}/decisions"),
+        o_secret.clone(),
+        vec![
+            ("csrf_token", o_csrf.clone()),
+            ("document_id", doc.to_string()),
+            ("kind", "keep".into()),
+            ("reason", "Còn phù hợp".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    let page = get(at.clone(), a_secret.clone()).await;
+    assert!(
+        page.body.contains("Chờ phê duyệt") && page.body.contains("Phê duyệt"),
+        "{}",
+        page.body
+    );
+    let did: i64 = {
+        let mut conn = app.pool.get()?;
+        let cid: i64 = at.rsplit('/').next().unwrap().parse()?;
+        vanban::review::decisions::of_campaign(&mut conn.db(), cid)?[0].id
+    };
+    let r = post(
+        format!("/decisions/{did}/approve"),
+        a_secret.clone(),
+        vec![("csrf_token", a_csrf.clone()), ("version", "1".into())],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = get(at.clone(), a_secret.clone()).await;
+    assert!(page.body.contains("Đã phê duyệt"));
+    assert!(page.body.contains("100%"), "one of one reviewed");
+    Ok(())
+});

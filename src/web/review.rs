@@ -1,0 +1,355 @@
+//! Review pages for signed-in users: campaigns, their progress, and the forms to propose,
+//! approve or return decisions.
+
+use std::collections::HashMap;
+
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+
+use super::{base_context, render, today, with_db, AppState, PageError};
+use crate::auth::{Actor, Role};
+use crate::domain::review::{CampaignKind, DecisionKind, DecisionState, ExpiryGround};
+use crate::domain::text::date_vn;
+use crate::error::AppError;
+use crate::registry::org::Org;
+use crate::review::campaigns::{self, CampaignInput};
+use crate::review::dashboard::{dashboard, progress_svg};
+use crate::review::decisions::{self, Person, Proposal};
+
+type Form = web::Form<HashMap<String, String>>;
+
+const PAGE: usize = 100;
+
+fn field<'a>(f: &'a HashMap<String, String>, name: &str) -> &'a str {
+    f.get(name).map(|s| s.trim()).unwrap_or_default()
+}
+
+fn see_other(to: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, to))
+        .finish()
+}
+
+fn person(db: &mut crate::db::Db<'_>, actor: &Actor) -> Result<Person, AppError> {
+    let org = Org::load(db)?;
+    Ok(Person {
+        id: actor.user_id,
+        actor: actor.actor(),
+        units: actor.scope.expanded(|u| org.all_unit_predecessors(u)),
+    })
+}
+
+async fn write<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&mut crate::db::Db<'_>) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let pool = state.pool.clone();
+    web::block(move || {
+        let mut conn = pool.get()?;
+        conn.write(f)
+    })
+    .await?
+}
+
+#[derive(Serialize)]
+struct CampaignLine {
+    id: i64,
+    name: String,
+    kind: &'static str,
+    deadline: String,
+    started: Option<String>,
+}
+
+pub async fn list(state: web::Data<AppState>, actor: Actor) -> Result<HttpResponse, PageError> {
+    let lines = with_db(&state, |db| {
+        Ok(campaigns::list(db)?
+            .into_iter()
+            .map(|c| CampaignLine {
+                id: c.id,
+                kind: CampaignKind::parse(&c.kind).map_or("", |k| k.label()),
+                name: c.name,
+                deadline: date_vn(c.deadline),
+                started: c.started_on.map(date_vn),
+            })
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    let mut ctx = base_context("review", "");
+    ctx.insert("campaigns", &lines);
+    ctx.insert(
+        "may_create",
+        &matches!(actor.role, Role::Admin | Role::Officer | Role::Approver),
+    );
+    let kinds: Vec<(&str, &str)> = CampaignKind::ALL
+        .iter()
+        .map(|k| (k.code(), k.label()))
+        .collect();
+    ctx.insert("kinds", &kinds);
+    Ok(render("campaigns.html", &ctx)?)
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    actor: Actor,
+    form: Form,
+) -> Result<HttpResponse, PageError> {
+    let f = form.into_inner();
+    let deadline = crate::web::parse_date(Some(field(&f, "deadline")).filter(|s| !s.is_empty()))?;
+    let opt = |n: &str| Some(field(&f, n).to_string()).filter(|s| !s.is_empty());
+    let input = CampaignInput {
+        name: field(&f, "name").to_string(),
+        kind: field(&f, "kind").to_string(),
+        basis_document_id: opt("basis_document_id").and_then(|s| s.parse().ok()),
+        predecessor_unit: opt("predecessor_unit"),
+        deadline,
+        ..Default::default()
+    };
+    let (uid, name) = (actor.user_id, actor.actor());
+    let id = write(&state, move |db| {
+        Ok(campaigns::create(
+            db,
+            &name,
+            uid,
+            &input,
+            crate::auth::now(),
+        )?)
+    })
+    .await?;
+    Ok(see_other(format!("/campaigns/{id}")))
+}
+
+#[derive(Serialize)]
+struct DocLine {
+    id: i64,
+    number: String,
+    title: String,
+    decision: Option<DecisionLine>,
+}
+
+#[derive(Serialize)]
+struct DecisionLine {
+    id: i64,
+    kind: &'static str,
+    state: &'static str,
+    state_code: String,
+    provisions: String,
+    reason: String,
+    comment: Option<String>,
+    version: i32,
+    mine: bool,
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<String>,
+    q: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    let id: i64 = path
+        .into_inner()
+        .parse()
+        .map_err(|_| AppError::NotFound("Không có đợt rà soát này.".into()))?;
+    let page_no: usize = q
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1);
+    let me = actor.user_id;
+    let day = today();
+    let (c, dash, docs, pages) = with_db(&state, move |db| {
+        let Some(c) = campaigns::get(db, id)? else {
+            return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")));
+        };
+        let dash = dashboard(db, id, day)?.ok_or_else(|| AppError::NotFound(String::new()))?;
+        let all = campaigns::documents(db, id)?;
+        let pages = all.len().div_ceil(PAGE).max(1);
+        let shown: Vec<i64> = all
+            .iter()
+            .skip((page_no - 1) * PAGE)
+            .take(PAGE)
+            .copied()
+            .collect();
+        let mut latest: HashMap<i64, decisions::Decision> = HashMap::new();
+        for d in decisions::of_campaign(db, id)? {
+            if d.state != DecisionState::Superseded.code() {
+                latest.insert(d.document_id, d);
+            }
+        }
+        let summaries: HashMap<i64, crate::db::models::DocumentSummary> =
+            crate::db::queries::summaries_by_ids(db, &shown)?
+                .into_iter()
+                .map(|s| (s.id, s))
+                .collect();
+        let docs: Vec<DocLine> = shown
+            .iter()
+            .filter_map(|d| summaries.get(d))
+            .map(|s| DocLine {
+                id: s.id,
+                number: format!("{} {}", s.doc_type, s.number),
+                title: s.title.clone(),
+                decision: latest.get(&s.id).map(|d| DecisionLine {
+                    id: d.id,
+                    kind: DecisionKind::parse(&d.kind).map_or("", |k| k.label()),
+                    state: DecisionState::parse(&d.state).map_or("", |s| s.label()),
+                    state_code: d.state.clone(),
+                    provisions: serde_json::from_str::<Vec<String>>(&d.provisions)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|k| crate::domain::structure::display_reference(k))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    reason: d.reason.clone(),
+                    comment: d.comment.clone(),
+                    version: d.version,
+                    mine: d.proposed_by == me,
+                }),
+            })
+            .collect();
+        Ok((c, dash, docs, pages))
+    })
+    .await?;
+    let mut ctx = base_context("review", "");
+    ctx.insert(
+        "chart",
+        &progress_svg(&dash.progress, dash.total.in_scope, 640, 220),
+    );
+    ctx.insert(
+        "campaign_kind",
+        &CampaignKind::parse(&c.kind).map_or("", |k| k.label()),
+    );
+    ctx.insert("deadline", &date_vn(c.deadline));
+    ctx.insert("started", &c.started_on.map(date_vn));
+    ctx.insert("campaign", &c);
+    ctx.insert("dash", &dash);
+    ctx.insert("docs", &docs);
+    ctx.insert("page", &page_no);
+    ctx.insert("pages", &pages);
+    ctx.insert(
+        "may_manage",
+        &matches!(actor.role, Role::Admin | Role::Officer | Role::Approver),
+    );
+    ctx.insert(
+        "may_propose",
+        &matches!(actor.role, Role::Admin | Role::Officer),
+    );
+    ctx.insert(
+        "may_approve",
+        &matches!(actor.role, Role::Admin | Role::Approver),
+    );
+    let kinds: Vec<(&str, &str)> = DecisionKind::ALL
+        .iter()
+        .map(|k| (k.code(), k.label()))
+        .collect();
+    ctx.insert("decision_kinds", &kinds);
+    let grounds: Vec<(&str, &str)> = ExpiryGround::ALL
+        .iter()
+        .map(|k| (k.code(), k.label()))
+        .collect();
+    ctx.insert("grounds", &grounds);
+    Ok(render("campaign.html", &ctx)?)
+}
+
+pub async fn start(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id: i64 = path
+        .into_inner()
+        .parse()
+        .map_err(|_| AppError::NotFound("Không có đợt rà soát này.".into()))?;
+    let name = actor.actor();
+    let day = today();
+    write(&state, move |db| Ok(campaigns::start(db, &name, id, day)?)).await?;
+    Ok(see_other(format!("/campaigns/{id}")))
+}
+
+pub async fn propose(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, PageError> {
+    let id: i64 = path
+        .into_inner()
+        .parse()
+        .map_err(|_| AppError::NotFound("Không có đợt rà soát này.".into()))?;
+    let f = form.into_inner();
+    let document_id: i64 = field(&f, "document_id")
+        .parse()
+        .map_err(|_| AppError::Unprocessable("Cần chọn văn bản.".into()))?;
+    let provisions: Vec<String> = field(&f, "provisions")
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    let effective_on = match field(&f, "effective_on") {
+        "" => None,
+        s => Some(crate::web::parse_date(Some(s))?),
+    };
+    let input = Proposal {
+        document_id,
+        kind: field(&f, "kind").to_string(),
+        partial: (field(&f, "partial") == "on").then_some(true),
+        provisions,
+        ground: Some(field(&f, "ground").to_string()).filter(|s| !s.is_empty()),
+        reason: field(&f, "reason").to_string(),
+        legal_basis_document_id: None,
+        legal_basis_provision: None,
+        effective_on,
+        supersedes_id: None,
+    };
+    write(&state, move |db| {
+        let p = person(db, &actor)?;
+        Ok(decisions::propose(db, &p, id, &input, crate::auth::now())?)
+    })
+    .await?;
+    Ok(see_other(format!("/campaigns/{id}")))
+}
+
+pub async fn approve(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, PageError> {
+    let id: i64 = path
+        .into_inner()
+        .parse()
+        .map_err(|_| AppError::NotFound("Không có quyết định này.".into()))?;
+    let version = field(&form, "version").parse::<i32>().ok();
+    let d = write(&state, move |db| {
+        let p = person(db, &actor)?;
+        Ok(decisions::approve(db, &p, id, version, crate::auth::now())?)
+    })
+    .await?;
+    Ok(see_other(format!("/campaigns/{}", d.campaign_id)))
+}
+
+pub async fn return_decision(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, PageError> {
+    let id: i64 = path
+        .into_inner()
+        .parse()
+        .map_err(|_| AppError::NotFound("Không có quyết định này.".into()))?;
+    let version = field(&form, "version").parse::<i32>().ok();
+    let comment = field(&form, "comment").to_string();
+    let d = write(&state, move |db| {
+        let p = person(db, &actor)?;
+        Ok(decisions::return_to_officer(
+            db,
+            &p,
+            id,
+            &comment,
+            version,
+            crate::auth::now(),
+        )?)
+    })
+    .await?;
+    Ok(see_other(format!("/campaigns/{}", d.campaign_id)))
+}
