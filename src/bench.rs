@@ -607,3 +607,107 @@ pub fn run_search(
     }
     Ok(())
 }
+
+/// The review dashboard of a campaign of `documents` documents, on a database that already
+/// holds a corpus (`vanban bench`): a campaign is created over the newest documents, started,
+/// half of them given a decision (a third of those approved, some needing handling), then the
+/// dashboard is computed `rounds` times. Prints p50 and p99.
+pub fn run_review(url: &str, documents: usize, rounds: usize) -> anyhow::Result<()> {
+    use diesel::prelude::*;
+    let pool = DbPool::connect(url, 2)?;
+    pool.migrate()?;
+    let mut conn = pool.get()?;
+    let now = crate::auth::now();
+    let started = Instant::now();
+    let (cid, ids) = conn.write(|db| -> anyhow::Result<(i64, Vec<i64>)> {
+        let uid = match crate::auth::users::find_by_username(db, "bench.review")? {
+            Some(u) => u.id,
+            None => {
+                let hash = crate::auth::password::dummy_hash().to_string();
+                crate::with_db!(db, c => diesel::insert_into(crate::db::schema::users::table)
+                    .values((
+                        crate::db::schema::users::username.eq("bench.review"),
+                        crate::db::schema::users::display_name.eq("Benchmark"),
+                        crate::db::schema::users::role.eq("officer"),
+                        crate::db::schema::users::password_hash.eq(hash),
+                        crate::db::schema::users::created_at.eq(now),
+                        crate::db::schema::users::password_changed_at.eq(now),
+                    ))
+                    .returning(crate::db::schema::users::id)
+                    .get_result::<i64>(c))?
+            }
+        };
+        // The newest `documents` documents: an issue date range that holds about that many.
+        let dates: Vec<chrono::NaiveDate> = crate::with_db!(db, c => crate::db::schema::documents::table
+            .select(crate::db::schema::documents::issued_on)
+            .order(crate::db::schema::documents::issued_on.desc())
+            .limit(i64::try_from(documents).unwrap_or(i64::MAX))
+            .load(c))?;
+        let from = dates.last().copied();
+        let input = crate::review::campaigns::CampaignInput {
+            name: format!("Benchmark {documents}"),
+            kind: "ongoing".into(),
+            issued_from: from,
+            deadline: chrono::NaiveDate::from_ymd_opt(2030, 12, 31).unwrap_or_default(),
+            ..Default::default()
+        };
+        let cid = crate::review::campaigns::create(db, "bench", uid, &input, now)?;
+        crate::review::campaigns::start(db, "bench", cid, crate::web::today())?;
+        let ids = crate::review::campaigns::documents(db, cid)?;
+        // Decisions for half the documents, written directly (the rules are not measured here).
+        use crate::db::schema::decisions as d;
+        let kinds = ["keep", "repeal", "amend", "keep", "declare_expired", "keep"];
+        for (i, chunk) in ids.iter().take(ids.len() / 2).collect::<Vec<_>>().chunks(200).enumerate() {
+            let rows: Vec<_> = chunk
+                .iter()
+                .enumerate()
+                .map(|(j, doc)| {
+                    let n = i * 200 + j;
+                    let approved = n % 3 == 0;
+                    (
+                        d::campaign_id.eq(cid),
+                        d::document_id.eq(**doc),
+                        d::kind.eq(kinds[n % kinds.len()]),
+                        d::partial.eq(false),
+                        d::provisions.eq("[]"),
+                        d::reason.eq("benchmark"),
+                        d::state.eq(if approved { "approved" } else { "proposed" }),
+                        d::proposed_by.eq(uid),
+                        d::proposed_at.eq(now),
+                        d::decided_by.eq(approved.then_some(uid)),
+                        d::decided_at.eq(approved.then(|| now - chrono::Duration::days((n % 90) as i64))),
+                        d::version.eq(1),
+                    )
+                })
+                .collect();
+            crate::with_db!(db, c => diesel::insert_into(d::table).values(&rows).execute(c))?;
+        }
+        Ok((cid, ids))
+    })?;
+    println!(
+        "{}: campaign of {} documents created, started and half decided in {:.1} s",
+        pool.backend_name(),
+        ids.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let mut times = Vec::with_capacity(rounds);
+    let today = crate::web::today();
+    for _ in 0..rounds {
+        let t = Instant::now();
+        let dash = crate::review::dashboard::dashboard(&mut conn.db(), cid, today)?
+            .ok_or_else(|| anyhow::anyhow!("campaign vanished"))?;
+        let svg =
+            crate::review::dashboard::progress_svg(&dash.progress, dash.total.in_scope, 640, 220);
+        std::hint::black_box((&dash, svg));
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!(
+        "{}: dashboard of a {}-document campaign, {rounds} rounds: p50 {:.1} ms, p99 {:.1} ms",
+        pool.backend_name(),
+        ids.len(),
+        percentile(&times, 0.5).as_secs_f64() * 1000.0,
+        percentile(&times, 0.99).as_secs_f64() * 1000.0
+    );
+    Ok(())
+}

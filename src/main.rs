@@ -125,6 +125,16 @@ enum Command {
         #[arg(long, default_value = "/var/tmp/vanban-eval")]
         dir: PathBuf,
     },
+    /// Review dashboard latency for a campaign over a corpus loaded by `vanban bench`
+    BenchReview {
+        /// Database holding the corpus (sqlite://… or postgres://…)
+        #[arg(long = "url")]
+        url: String,
+        #[arg(long, default_value_t = 20_000)]
+        documents: usize,
+        #[arg(long, default_value_t = 50)]
+        rounds: usize,
+    },
     /// Benchmarks: import throughput and status query latency (see BENCHMARKS.md)
     Bench {
         #[arg(long, default_value_t = 100_000)]
@@ -526,6 +536,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 r.p50.as_secs_f64() * 1000.0,
                 r.p99.as_secs_f64() * 1000.0
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchReview {
+            url,
+            documents,
+            rounds,
+        } => {
+            vanban::bench::run_review(&url, documents, rounds)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench {
