@@ -185,6 +185,9 @@ pub static ROUTES: &[RouteDef] = &[
     get("/annual-lists/{year}", Public, |r| {
         r.to(pages::annual::page)
     }),
+    post("/annual-lists/{year}/publish", Roles(APPROVERS), |r| {
+        r.to(pages::annual::publish)
+    }),
     get("/api/v1/annual-lists/{year}", Public, |r| {
         r.to(pages::annual::api)
     }),

@@ -168,3 +168,62 @@ enum Grounds {
     Whole(Option<crate::domain::status::Cause>),
     Part(Vec<crate::db::models::Effect>),
 }
+
+/// When the list for `year` was published for `authority`.
+pub fn published_on(
+    db: &mut Db<'_>,
+    year: i32,
+    authority: i64,
+) -> Result<Option<chrono::NaiveDateTime>, DbError> {
+    use crate::db::schema::annual_list_publications as p;
+    use diesel::prelude::*;
+    Ok(crate::with_db!(db, c => p::table
+        .filter(p::year.eq(year))
+        .filter(p::authority_id.eq(authority))
+        .select(p::published_at)
+        .first(c)
+        .optional())?)
+}
+
+/// Records that the list for `year` is published for `authority` (once).
+pub fn publish(
+    db: &mut Db<'_>,
+    actor: &str,
+    user_id: i64,
+    year: i32,
+    authority: i64,
+    now: chrono::NaiveDateTime,
+) -> Result<bool, DbError> {
+    use crate::db::schema::annual_list_publications as p;
+    use diesel::prelude::*;
+    if published_on(db, year, authority)?.is_some() {
+        return Ok(false);
+    }
+    crate::with_db!(db, c => diesel::insert_into(p::table)
+        .values((
+            p::year.eq(year),
+            p::authority_id.eq(authority),
+            p::published_at.eq(now),
+            p::published_by.eq(user_id),
+        ))
+        .execute(c))?;
+    let after = serde_json::json!({ "year": year, "authority_id": authority });
+    crate::audit::append(
+        db,
+        actor,
+        "publish",
+        "annual_list",
+        &format!("{year}/{authority}"),
+        None,
+        Some(&after),
+    )?;
+    Ok(true)
+}
+
+/// Whether the list for `year` was published for any authority.
+pub fn any_published(db: &mut Db<'_>, year: i32) -> Result<bool, DbError> {
+    use crate::db::schema::annual_list_publications as p;
+    use diesel::prelude::*;
+    let n: i64 = crate::with_db!(db, c => p::table.filter(p::year.eq(year)).count().get_result(c))?;
+    Ok(n > 0)
+}

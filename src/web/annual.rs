@@ -25,6 +25,8 @@ pub struct AnnualList {
     pub year: i32,
     pub authority: Option<i64>,
     pub authority_name: Option<String>,
+    /// When the list was published (for the authority chosen, or for any).
+    pub published_on: Option<String>,
     pub whole: Vec<AnnualRow>,
     pub part: Vec<AnnualRow>,
 }
@@ -47,7 +49,7 @@ async fn load(
 ) -> Result<(AnnualList, Org), AppError> {
     let year = parse_year(year)?;
     let authority: Option<i64> = number_param("authority", &q.authority)?;
-    let (rows, org) = with_db(state, move |db| {
+    let (rows, org, published) = with_db(state, move |db| {
         let org = Org::load(db)?;
         if let Some(a) = authority {
             if !org.authorities.contains_key(&a) {
@@ -58,7 +60,12 @@ async fn load(
             }
         }
         let ids = authority.map(|a| org.authority_with_predecessors(a));
-        Ok((annual_list(db, year, ids.as_deref())?, org))
+        let published = match authority {
+            Some(a) => crate::review::annual::published_on(db, year, a)?
+                .map(|t| crate::domain::text::date_vn(t.date())),
+            None => crate::review::annual::any_published(db, year)?.then(String::new),
+        };
+        Ok((annual_list(db, year, ids.as_deref())?, org, published))
     })
     .await?;
     let (whole, part) = rows.into_iter().partition(|r| r.extent == Extent::Whole);
@@ -66,6 +73,7 @@ async fn load(
         AnnualList {
             year,
             authority,
+            published_on: published,
             authority_name: authority
                 .and_then(|a| org.authorities.get(&a))
                 .map(|a| a.name.clone()),
@@ -149,7 +157,8 @@ pub async fn page(
     // Last year's list is due by 31 January.
     ctx.insert(
         "late_warning",
-        &(list.year == now.year() - 1 && annual_list_late(list.year, false, now)),
+        &(list.year == now.year() - 1
+            && annual_list_late(list.year, list.published_on.is_some(), now)),
     );
     let mut authorities: Vec<(i64, String)> = org
         .authorities
@@ -201,4 +210,45 @@ mod tests {
             assert!(parse_year(bad).is_err(), "{bad}");
         }
     }
+}
+
+/// An approver (or administrator) publishes the list of a year for an authority.
+pub async fn publish(
+    state: web::Data<AppState>,
+    actor: crate::auth::Actor,
+    path: web::Path<String>,
+    form: web::Form<std::collections::HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    let year = parse_year(&path.into_inner())?;
+    let authority: i64 = form
+        .get("authority")
+        .and_then(|a| a.trim().parse().ok())
+        .ok_or_else(|| AppError::Unprocessable("Cần chọn cơ quan ban hành của danh mục.".into()))?;
+    let (uid, name) = (actor.user_id, actor.actor());
+    let pool = state.pool.clone();
+    web::block(move || -> Result<bool, AppError> {
+        let mut conn = pool.get()?;
+        conn.write(|db| {
+            if crate::db::queries::authority_by_id(db, authority)?.is_none() {
+                return Err(AppError::Unprocessable(
+                    "Không có cơ quan ban hành này.".into(),
+                ));
+            }
+            Ok(crate::review::annual::publish(
+                db,
+                &name,
+                uid,
+                year,
+                authority,
+                crate::auth::now(),
+            )?)
+        })
+    })
+    .await??;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/annual-lists/{year}?authority={authority}"),
+        ))
+        .finish())
 }

@@ -107,3 +107,52 @@ db_test!(bad_years_and_parameters_are_refused, |app| {
     assert_eq!(status, 400);
     Ok(())
 });
+
+db_test!(an_approver_publishes_an_authoritys_list_once, |app| {
+    use crate::authkit::{add_user, audit_len, cookie, session, Client};
+    use actix_web::test::TestRequest;
+    app.import_str("f.jsonl", FIXTURE)?;
+    let approver = add_user(&app, "pheduyet", "approver", &[]);
+    let officer = add_user(&app, "canbo", "officer", &[]);
+    let (a_secret, a_csrf) = session(&app, approver);
+    let (o_secret, o_csrf) = session(&app, officer);
+    let (_, docs) = app.get_json("/api/v1/documents?q=15%2F2018").await;
+    let hdnd = docs["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["number"] == "15/2018/NQ-HĐND")
+        .and_then(|r| r["authority_id"].as_i64())
+        .unwrap();
+    let c = Client::new(&app).await;
+    let publish = |secret: String, csrf: String, authority: String| {
+        let c = &c;
+        async move {
+            c.send(
+                TestRequest::post()
+                    .uri("/annual-lists/2022/publish")
+                    .insert_header(cookie(&secret))
+                    .set_form([("csrf_token", csrf), ("authority", authority)]),
+            )
+            .await
+        }
+    };
+    let before = audit_len(&app);
+    let r = publish(o_secret, o_csrf, hdnd.to_string()).await;
+    assert_eq!(r.status, 403, "officers do not publish");
+    let r = publish(a_secret.clone(), a_csrf.clone(), "999999".into()).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = publish(a_secret.clone(), a_csrf.clone(), "".into()).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(audit_len(&app), before, "nothing written");
+    let r = publish(a_secret.clone(), a_csrf.clone(), hdnd.to_string()).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = publish(a_secret, a_csrf, hdnd.to_string()).await;
+    assert_eq!(r.status, 303, "publishing again changes nothing");
+    assert_eq!(audit_len(&app), before + 1);
+    let (_, v) = app
+        .get_json(&format!("/api/v1/annual-lists/2022?authority={hdnd}"))
+        .await;
+    assert!(v["published_on"].as_str().is_some(), "{v}");
+    Ok(())
+});

@@ -27,6 +27,11 @@ enum Expect {
 /// Who may use each route that changes state or needs an account.
 const EXPECTED: &[(&str, &str, Expect)] = &[
     ("POST", "/login", Expect::Anyone),
+    (
+        "POST",
+        "/annual-lists/{year}/publish",
+        Expect::Roles(&["approver", "admin"]),
+    ),
     ("GET", "/campaigns", Expect::SignedIn),
     (
         "POST",
