@@ -199,19 +199,6 @@ pub async fn api(
     Ok(HttpResponse::Ok().json(list))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn years_are_four_digits_in_range() {
-        assert_eq!(parse_year("2025").ok(), Some(2025));
-        for bad in ["25", "02025", "1900", "abcd", "9999", "-2025"] {
-            assert!(parse_year(bad).is_err(), "{bad}");
-        }
-    }
-}
-
 /// An approver (or administrator) publishes the list of a year for an authority.
 pub async fn publish(
     state: web::Data<AppState>,
@@ -251,4 +238,17 @@ pub async fn publish(
             format!("/annual-lists/{year}?authority={authority}"),
         ))
         .finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_are_four_digits_in_range() {
+        assert_eq!(parse_year("2025").ok(), Some(2025));
+        for bad in ["25", "02025", "1900", "abcd", "9999", "-2025"] {
+            assert!(parse_year(bad).is_err(), "{bad}");
+        }
+    }
 }
