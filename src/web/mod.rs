@@ -219,6 +219,10 @@ pub fn number_param<T: std::str::FromStr>(
 pub fn base_context(nav: &str, q: &str) -> tera::Context {
     let mut c = tera::Context::new();
     c.insert("today", &crate::domain::text::date_vn(today()));
+    {
+        use chrono::Datelike;
+        c.insert("last_year", &(today().year() - 1));
+    }
     c.insert("nav", nav);
     c.insert("q", q);
     c
