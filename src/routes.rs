@@ -140,6 +140,9 @@ pub static ROUTES: &[RouteDef] = &[
         r.to(pages::review::create)
     }),
     get("/campaigns/{id}", AnyUser, |r| r.to(pages::review::page)),
+    get("/campaigns/{id}/register.csv", AnyUser, |r| {
+        r.to(pages::review::register_csv)
+    }),
     post("/campaigns/{id}/start", Roles(CAMPAIGN_MANAGERS), |r| {
         r.to(pages::review::start)
     }),

@@ -685,5 +685,14 @@ db_test!(officers_and_approvers_work_through_the_pages, |app| {
     let page = get(at.clone(), a_secret.clone()).await;
     assert!(page.body.contains("Đã phê duyệt"));
     assert!(page.body.contains("100%"), "one of one reviewed");
+    let csv = get(format!("{at}/register.csv"), a_secret.clone()).await;
+    assert_eq!(csv.status, 200);
+    assert!(csv
+        .header("content-type")
+        .is_some_and(|c| c.starts_with("text/csv")));
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert!(lines[0].contains("Kết quả rà soát") && lines[0].contains("Thẩm định — ngày"));
+    assert_eq!(lines.len(), 2, "one document: {}", csv.body);
+    assert!(lines[1].contains("Giữ nguyên") && lines[1].contains("Đã phê duyệt"));
     Ok(())
 });
