@@ -5,5 +5,6 @@ pub mod build;
 pub mod cache;
 pub mod eval;
 pub mod index;
+pub mod merge;
 pub mod query;
 pub mod service;

@@ -120,6 +120,9 @@ impl SearchService {
                 .unwrap_or((0, None))
         };
         let writer = index.writer(WRITER_HEAP_BYTES)?;
+        // The largest segments stay about equal, one per search thread.
+        let threads = std::thread::available_parallelism().map_or(2, usize::from);
+        writer.set_merge_policy(Box::new(super::merge::BalancedMergePolicy::new(threads)));
         Ok((reader, writer, applied, day))
     }
 
