@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Actor;
 use crate::error::AppError;
-use crate::registry::org::Org;
 use crate::review::campaigns::{self, CampaignError, CampaignInput};
 use crate::review::decisions::{self, DecisionError, Person, Proposal, StageInput};
 use crate::web::AppState;
@@ -64,27 +63,6 @@ fn if_match(req: &HttpRequest) -> Result<Option<i32>, AppError> {
     })
 }
 
-fn person(db: &mut crate::db::Db<'_>, actor: &Actor) -> Result<Person, AppError> {
-    let org = Org::load(db)?;
-    Ok(Person {
-        id: actor.user_id,
-        actor: actor.actor(),
-        units: actor.scope.expanded(|u| org.all_unit_predecessors(u)),
-    })
-}
-
-async fn write<T: Send + 'static>(
-    state: &AppState,
-    f: impl FnOnce(&mut crate::db::Db<'_>) -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    let pool = state.pool.clone();
-    web::block(move || {
-        let mut conn = pool.get()?;
-        conn.write(f)
-    })
-    .await?
-}
-
 #[derive(Serialize)]
 struct Created {
     id: i64,
@@ -97,7 +75,7 @@ pub async fn create_campaign(
 ) -> Result<HttpResponse, AppError> {
     let input: CampaignInput = body(&bytes)?;
     let (uid, name) = (actor.user_id, actor.actor());
-    let id = write(&state, move |db| {
+    let id = crate::web::with_write(&state, move |db| {
         Ok(campaigns::create(
             db,
             &name,
@@ -125,7 +103,7 @@ pub async fn start_campaign(
     let cid = id(&path.into_inner())?;
     let name = actor.actor();
     let today = crate::web::today();
-    let n = write(&state, move |db| {
+    let n = crate::web::with_write(&state, move |db| {
         if campaigns::get(db, cid)?.is_none() {
             return Err(AppError::NotFound(format!(
                 "Không có đợt rà soát số {cid}."
@@ -173,8 +151,8 @@ pub async fn propose(
 ) -> Result<HttpResponse, AppError> {
     let cid = id(&path.into_inner())?;
     let input: Proposal = body(&bytes)?;
-    let did = write(&state, move |db| {
-        let p = person(db, &actor)?;
+    let did = crate::web::with_write(&state, move |db| {
+        let p = crate::web::reviewer(db, &actor)?;
         Ok(decisions::propose(db, &p, cid, &input, crate::auth::now())?)
     })
     .await?;
@@ -188,6 +166,28 @@ pub async fn propose(
 struct DecisionView {
     decision: decisions::Decision,
     stages: Vec<decisions::StageRow>,
+}
+
+/// Runs a change to decision `did` as the signed-in user and answers with the decision as it
+/// now is (and its new `ETag`).
+async fn decision_action(
+    state: &AppState,
+    actor: Actor,
+    did: i64,
+    f: impl FnOnce(&mut crate::db::Db<'_>, &Person) -> Result<decisions::Decision, DecisionError>
+        + Send
+        + 'static,
+) -> Result<HttpResponse, AppError> {
+    let v = crate::web::with_write(state, move |db| {
+        let p = crate::web::reviewer(db, &actor)?;
+        let decision = f(db, &p)?;
+        Ok(DecisionView {
+            stages: decisions::stages(db, did)?,
+            decision,
+        })
+    })
+    .await?;
+    Ok(decision_response(v))
 }
 
 fn decision_response(v: DecisionView) -> HttpResponse {
@@ -222,16 +222,10 @@ pub async fn approve(
 ) -> Result<HttpResponse, AppError> {
     let did = id(&path.into_inner())?;
     let version = if_match(&req)?;
-    let v = write(&state, move |db| {
-        let p = person(db, &actor)?;
-        let decision = decisions::approve(db, &p, did, version, crate::auth::now())?;
-        Ok(DecisionView {
-            stages: decisions::stages(db, did)?,
-            decision,
-        })
+    decision_action(&state, actor, did, move |db, p| {
+        decisions::approve(db, p, did, version, crate::auth::now())
     })
-    .await?;
-    Ok(decision_response(v))
+    .await
 }
 
 #[derive(Deserialize)]
@@ -249,17 +243,10 @@ pub async fn return_decision(
     let did = id(&path.into_inner())?;
     let version = if_match(&req)?;
     let input: ReturnInput = body(&bytes)?;
-    let v = write(&state, move |db| {
-        let p = person(db, &actor)?;
-        let decision =
-            decisions::return_to_officer(db, &p, did, &input.comment, version, crate::auth::now())?;
-        Ok(DecisionView {
-            stages: decisions::stages(db, did)?,
-            decision,
-        })
+    decision_action(&state, actor, did, move |db, p| {
+        decisions::return_to_officer(db, p, did, &input.comment, version, crate::auth::now())
     })
-    .await?;
-    Ok(decision_response(v))
+    .await
 }
 
 pub async fn record_stage(
@@ -272,16 +259,10 @@ pub async fn record_stage(
     let did = id(&path.into_inner())?;
     let version = if_match(&req)?;
     let input: StageInput = body(&bytes)?;
-    let v = write(&state, move |db| {
-        let p = person(db, &actor)?;
-        let decision = decisions::record_stage(db, &p, did, &input, version, crate::auth::now())?;
-        Ok(DecisionView {
-            stages: decisions::stages(db, did)?,
-            decision,
-        })
+    decision_action(&state, actor, did, move |db, p| {
+        decisions::record_stage(db, p, did, &input, version, crate::auth::now())
     })
-    .await?;
-    Ok(decision_response(v))
+    .await
 }
 
 #[derive(Deserialize)]
@@ -299,21 +280,15 @@ pub async fn close(
     let did = id(&path.into_inner())?;
     let version = if_match(&req)?;
     let input: CloseInput = body(&bytes)?;
-    let v = write(&state, move |db| {
-        let p = person(db, &actor)?;
-        let decision = decisions::close(
+    decision_action(&state, actor, did, move |db, p| {
+        decisions::close(
             db,
-            &p,
+            p,
             did,
             input.handling_document_id,
             version,
             crate::auth::now(),
-        )?;
-        Ok(DecisionView {
-            stages: decisions::stages(db, did)?,
-            decision,
-        })
+        )
     })
-    .await?;
-    Ok(decision_response(v))
+    .await
 }

@@ -147,6 +147,17 @@ fn covers(db: &mut Db<'_>, p: &Person, document: i64) -> Result<bool, DbError> {
     Ok(unit.is_some_and(|u| units.contains(&u)))
 }
 
+/// Refuses when `p`'s scope does not cover the document.
+fn require_cover(db: &mut Db<'_>, p: &Person, document: i64) -> Result<(), DecisionError> {
+    if covers(db, p, document)? {
+        Ok(())
+    } else {
+        Err(DecisionError::Forbidden(
+            "văn bản không thuộc đơn vị mà tài khoản được phân công".into(),
+        ))
+    }
+}
+
 fn snapshot(d: &Decision) -> serde_json::Value {
     serde_json::to_value(d).unwrap_or(serde_json::Value::Null)
 }
@@ -173,11 +184,7 @@ pub fn propose(
             input.document_id
         )));
     }
-    if !covers(db, p, input.document_id)? {
-        return Err(DecisionError::Forbidden(
-            "văn bản không thuộc đơn vị mà tài khoản được phân công".into(),
-        ));
-    }
+    require_cover(db, p, input.document_id)?;
     let Some(kind) = DecisionKind::parse(input.kind.trim()) else {
         let kinds: Vec<&str> = DecisionKind::ALL.iter().map(|k| k.code()).collect();
         return Err(DecisionError::Invalid(format!(
@@ -320,11 +327,7 @@ pub fn approve(
     check_version(&d, if_match)?;
     let state = DecisionState::parse(&d.state).unwrap_or(DecisionState::Proposed);
     review::approve(state, d.proposed_by, p.id)?;
-    if !covers(db, p, d.document_id)? {
-        return Err(DecisionError::Forbidden(
-            "văn bản không thuộc đơn vị mà tài khoản được phân công".into(),
-        ));
-    }
+    require_cover(db, p, d.document_id)?;
     let after = decide(db, p, &d, DecisionState::Approved, None, now)?;
     if d.kind == DecisionKind::DeclareExpired.code() {
         // Its status changes from the stated date: the search index refreshes the document.
@@ -410,11 +413,7 @@ pub fn record_stage(
             "chỉ ghi giai đoạn xử lý cho quyết định đã phê duyệt".into(),
         ));
     }
-    if !covers(db, p, d.document_id)? {
-        return Err(DecisionError::Forbidden(
-            "văn bản không thuộc đơn vị mà tài khoản được phân công".into(),
-        ));
-    }
+    require_cover(db, p, d.document_id)?;
     let Some(stage) = Stage::parse(input.stage.trim()) else {
         return Err(DecisionError::Invalid(format!(
             "giai đoạn «{}» không hợp lệ",
@@ -526,11 +525,7 @@ pub fn close(
     if !kind.needs_handling() {
         return Err(ReviewError::NoHandling.into());
     }
-    if !covers(db, p, d.document_id)? {
-        return Err(DecisionError::Forbidden(
-            "văn bản không thuộc đơn vị mà tài khoản được phân công".into(),
-        ));
-    }
+    require_cover(db, p, d.document_id)?;
     let acts = queries::effects_by(db, handling_document_id)?
         .into_iter()
         .any(|e| e.target_id == d.document_id && e.kind == kind.code());

@@ -318,6 +318,34 @@ where
     .await?
 }
 
+/// Runs `f` in a write transaction off the async workers.
+pub async fn with_write<T, F>(state: &AppState, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Db<'_>) -> Result<T, AppError> + Send + 'static,
+{
+    let pool = state.pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get()?;
+        conn.write(f)
+    })
+    .await?
+}
+
+/// The review tracker's view of a signed-in user: id, audit name, and the units their scope
+/// covers (predecessors included).
+pub fn reviewer(
+    db: &mut Db<'_>,
+    actor: &crate::auth::Actor,
+) -> Result<crate::review::decisions::Person, AppError> {
+    let org = Org::load(db)?;
+    Ok(crate::review::decisions::Person {
+        id: actor.user_id,
+        actor: actor.actor(),
+        units: actor.scope.expanded(|u| org.all_unit_predecessors(u)),
+    })
+}
+
 /// Unknown paths: a page or a problem document depending on where they were asked.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
     let e = AppError::NotFound(format!("Không có trang nào ở địa chỉ {}.", req.path()));

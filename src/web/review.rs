@@ -11,10 +11,9 @@ use crate::auth::{Actor, Role};
 use crate::domain::review::{CampaignKind, DecisionKind, DecisionState, ExpiryGround};
 use crate::domain::text::date_vn;
 use crate::error::AppError;
-use crate::registry::org::Org;
 use crate::review::campaigns::{self, CampaignInput};
 use crate::review::dashboard::{dashboard, progress_svg};
-use crate::review::decisions::{self, Person, Proposal};
+use crate::review::decisions::{self, Proposal};
 
 type Form = web::Form<HashMap<String, String>>;
 
@@ -28,27 +27,6 @@ fn see_other(to: String) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, to))
         .finish()
-}
-
-fn person(db: &mut crate::db::Db<'_>, actor: &Actor) -> Result<Person, AppError> {
-    let org = Org::load(db)?;
-    Ok(Person {
-        id: actor.user_id,
-        actor: actor.actor(),
-        units: actor.scope.expanded(|u| org.all_unit_predecessors(u)),
-    })
-}
-
-async fn write<T: Send + 'static>(
-    state: &AppState,
-    f: impl FnOnce(&mut crate::db::Db<'_>) -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    let pool = state.pool.clone();
-    web::block(move || {
-        let mut conn = pool.get()?;
-        conn.write(f)
-    })
-    .await?
 }
 
 #[derive(Serialize)]
@@ -105,7 +83,7 @@ pub async fn create(
         ..Default::default()
     };
     let (uid, name) = (actor.user_id, actor.actor());
-    let id = write(&state, move |db| {
+    let id = crate::web::with_write(&state, move |db| {
         Ok(campaigns::create(
             db,
             &name,
@@ -260,7 +238,7 @@ pub async fn start(
         .map_err(|_| AppError::NotFound("Không có đợt rà soát này.".into()))?;
     let name = actor.actor();
     let day = today();
-    write(&state, move |db| Ok(campaigns::start(db, &name, id, day)?)).await?;
+    crate::web::with_write(&state, move |db| Ok(campaigns::start(db, &name, id, day)?)).await?;
     Ok(see_other(format!("/campaigns/{id}")))
 }
 
@@ -300,8 +278,8 @@ pub async fn propose(
         effective_on,
         supersedes_id: None,
     };
-    write(&state, move |db| {
-        let p = person(db, &actor)?;
+    crate::web::with_write(&state, move |db| {
+        let p = crate::web::reviewer(db, &actor)?;
         Ok(decisions::propose(db, &p, id, &input, crate::auth::now())?)
     })
     .await?;
@@ -319,8 +297,8 @@ pub async fn approve(
         .parse()
         .map_err(|_| AppError::NotFound("Không có quyết định này.".into()))?;
     let version = field(&form, "version").parse::<i32>().ok();
-    let d = write(&state, move |db| {
-        let p = person(db, &actor)?;
+    let d = crate::web::with_write(&state, move |db| {
+        let p = crate::web::reviewer(db, &actor)?;
         Ok(decisions::approve(db, &p, id, version, crate::auth::now())?)
     })
     .await?;
@@ -339,8 +317,8 @@ pub async fn return_decision(
         .map_err(|_| AppError::NotFound("Không có quyết định này.".into()))?;
     let version = field(&form, "version").parse::<i32>().ok();
     let comment = field(&form, "comment").to_string();
-    let d = write(&state, move |db| {
-        let p = person(db, &actor)?;
+    let d = crate::web::with_write(&state, move |db| {
+        let p = crate::web::reviewer(db, &actor)?;
         Ok(decisions::return_to_officer(
             db,
             &p,
