@@ -84,42 +84,68 @@ async fn load(
     ))
 }
 
+const HEADER: [&str; 8] = [
+    "STT",
+    "Cơ quan ban hành",
+    "Tên loại",
+    "Số, ký hiệu",
+    "Ngày ban hành",
+    "Tên gọi",
+    "Ngày hết hiệu lực",
+    "Lý do hết hiệu lực",
+];
+
+fn rows_of(rows: &[AnnualRow]) -> Vec<Vec<String>> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, r)| {
+            vec![
+                (i + 1).to_string(),
+                r.authority.clone(),
+                r.doc_type.clone(),
+                r.number.clone(),
+                date_vn(r.issued_on),
+                r.title.clone(),
+                date_vn(r.on),
+                r.ground.clone(),
+            ]
+        })
+        .collect()
+}
+
+const WHOLE: &str = "Hết hiệu lực toàn bộ";
+const PART: &str = "Hết hiệu lực một phần";
+
 fn csv_of(list: &AnnualList) -> Result<Vec<u8>, AppError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| AppError::Internal(e.to_string());
-    w.write_record([
-        "Danh mục",
-        "STT",
-        "Cơ quan ban hành",
-        "Tên loại",
-        "Số, ký hiệu",
-        "Ngày ban hành",
-        "Tên gọi",
-        "Ngày hết hiệu lực",
-        "Lý do hết hiệu lực",
-    ])
-    .map_err(fail)?;
-    for (label, rows) in [
-        ("Hết hiệu lực toàn bộ", &list.whole),
-        ("Hết hiệu lực một phần", &list.part),
-    ] {
-        for (i, r) in rows.iter().enumerate() {
-            w.write_record([
-                label,
-                &(i + 1).to_string(),
-                &r.authority,
-                &r.doc_type,
-                &r.number,
-                &date_vn(r.issued_on),
-                &r.title,
-                &date_vn(r.on),
-                &r.ground,
-            ])
-            .map_err(fail)?;
+    let mut header = vec!["Danh mục"];
+    header.extend(HEADER);
+    w.write_record(&header).map_err(fail)?;
+    for (label, rows) in [(WHOLE, &list.whole), (PART, &list.part)] {
+        for row in rows_of(rows) {
+            let mut line = vec![label.to_string()];
+            line.extend(row);
+            w.write_record(&line).map_err(fail)?;
         }
     }
     w.into_inner()
         .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+fn xlsx_of(list: &AnnualList) -> Result<Vec<u8>, AppError> {
+    super::xlsx::workbook(&[
+        super::xlsx::Sheet {
+            name: WHOLE,
+            header: &HEADER,
+            rows: rows_of(&list.whole),
+        },
+        super::xlsx::Sheet {
+            name: PART,
+            header: &HEADER,
+            rows: rows_of(&list.part),
+        },
+    ])
 }
 
 pub async fn page(
@@ -144,10 +170,23 @@ pub async fn page(
                 ))
                 .body(body));
         }
+        Some("xlsx") => {
+            let body = xlsx_of(&list)?;
+            return Ok(HttpResponse::Ok()
+                .content_type(super::xlsx::CONTENT_TYPE)
+                .insert_header((
+                    "Content-Disposition",
+                    format!(
+                        "attachment; filename=\"danh-muc-het-hieu-luc-{}.xlsx\"",
+                        list.year
+                    ),
+                ))
+                .body(body));
+        }
         Some(other) => {
             return Err(crate::web::bad_param(
                 "format",
-                format!("«{other}» không hợp lệ (html, csv)."),
+                format!("«{other}» không hợp lệ (html, csv, xlsx)."),
             )
             .into())
         }
@@ -168,13 +207,12 @@ pub async fn page(
         .collect();
     authorities.sort_by(|a, b| a.1.cmp(&b.1));
     ctx.insert("authorities", &authorities);
-    ctx.insert(
-        "csv_url",
-        &match list.authority {
-            Some(a) => format!("/annual-lists/{}?authority={a}&format=csv", list.year),
-            None => format!("/annual-lists/{}?format=csv", list.year),
-        },
-    );
+    let base = match list.authority {
+        Some(a) => format!("/annual-lists/{}?authority={a}&format=", list.year),
+        None => format!("/annual-lists/{}?format=", list.year),
+    };
+    ctx.insert("csv_url", &format!("{base}csv"));
+    ctx.insert("xlsx_url", &format!("{base}xlsx"));
     ctx.insert(
         "sections",
         &serde_json::json!([

@@ -8,6 +8,7 @@ pub mod public;
 pub mod review;
 pub mod search;
 pub mod view;
+pub mod xlsx;
 
 use std::sync::OnceLock;
 

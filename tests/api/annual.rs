@@ -70,6 +70,11 @@ db_test!(filtered_by_authority_and_exported, |app| {
     assert_eq!(lines.len(), 3, "header and two rows: {body}");
     assert!(body.contains("15/2018/NQ-HĐND"));
 
+    let (status, ct, body) = app.get("/annual-lists/2022?format=xlsx").await;
+    assert_eq!(status, 200);
+    assert!(ct.contains("spreadsheetml"), "{ct}");
+    assert!(body.starts_with("PK"), "a zip archive");
+
     let (status, _, page) = app.get("/annual-lists/2022").await;
     assert_eq!(status, 200);
     assert!(page.contains("Văn bản hết hiệu lực toàn bộ"));
