@@ -140,8 +140,8 @@ pub static ROUTES: &[RouteDef] = &[
         r.to(pages::review::create)
     }),
     get("/campaigns/{id}", AnyUser, |r| r.to(pages::review::page)),
-    get("/campaigns/{id}/register.csv", AnyUser, |r| {
-        r.to(pages::review::register_csv)
+    get("/campaigns/{id}/register.{format}", AnyUser, |r| {
+        r.to(pages::review::register_file)
     }),
     post("/campaigns/{id}/start", Roles(CAMPAIGN_MANAGERS), |r| {
         r.to(pages::review::start)

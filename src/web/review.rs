@@ -332,120 +332,154 @@ pub async fn return_decision(
     Ok(see_other(format!("/campaigns/{}", d.campaign_id)))
 }
 
-/// The campaign's review register as CSV, one row per document, in the shape justice
-/// departments keep: document, decision, officer, state, handling stages with their papers.
-pub async fn register_csv(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let id: i64 = path
-        .into_inner()
-        .parse()
-        .map_err(|_| AppError::NotFound("Không có đợt rà soát này.".into()))?;
-    let body = with_db(&state, move |db| {
-        if campaigns::get(db, id)?.is_none() {
-            return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")));
+/// A header and its rows.
+type Table = (Vec<String>, Vec<Vec<String>>);
+
+/// The campaign's review register, one row per document, in the shape justice departments
+/// keep: document, decision, officer, state, approver, each handling stage's date and paper,
+/// handling document. `None` when there is no such campaign.
+fn register(db: &mut crate::db::Db<'_>, id: i64) -> Result<Option<Table>, AppError> {
+    if campaigns::get(db, id)?.is_none() {
+        return Ok(None);
+    }
+    let docs = campaigns::documents(db, id)?;
+    let mut latest: HashMap<i64, decisions::Decision> = HashMap::new();
+    for d in decisions::of_campaign(db, id)? {
+        if d.state != DecisionState::Superseded.code() {
+            latest.insert(d.document_id, d);
         }
-        let docs = campaigns::documents(db, id)?;
-        let mut latest: HashMap<i64, decisions::Decision> = HashMap::new();
-        for d in decisions::of_campaign(db, id)? {
-            if d.state != DecisionState::Superseded.code() {
-                latest.insert(d.document_id, d);
-            }
-        }
-        let names: HashMap<i64, String> = crate::auth::users::list(db)?
+    }
+    let names: HashMap<i64, String> = crate::auth::users::list(db)?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let summaries: HashMap<i64, crate::db::models::DocumentSummary> =
+        crate::db::queries::summaries_by_ids(db, &docs)?
             .into_iter()
-            .map(|u| (u.id, u.display_name))
+            .map(|s| (s.id, s))
             .collect();
-        let summaries: HashMap<i64, crate::db::models::DocumentSummary> =
-            crate::db::queries::summaries_by_ids(db, &docs)?
-                .into_iter()
-                .map(|s| (s.id, s))
-                .collect();
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let fail = |e: csv::Error| AppError::Internal(e.to_string());
-        let mut header = vec![
-            "STT".to_string(),
-            "Văn bản".into(),
-            "Trích yếu".into(),
-            "Kết quả rà soát".into(),
-            "Điều, khoản".into(),
-            "Lý do".into(),
-            "Cán bộ đề xuất".into(),
-            "Trạng thái".into(),
-            "Người phê duyệt".into(),
-        ];
-        for s in crate::domain::review::Stage::ALL {
-            header.push(format!("{} — ngày", s.label()));
-            header.push(format!("{} — văn bản", s.label()));
-        }
-        header.push("Văn bản xử lý".into());
-        w.write_record(&header).map_err(fail)?;
-        for (i, doc) in docs.iter().enumerate() {
-            let Some(s) = summaries.get(doc) else {
-                continue;
-            };
-            let d = latest.get(doc);
-            let stages = match d {
-                Some(d) => decisions::stages(db, d.id)?,
-                None => Vec::new(),
-            };
-            let mut row = vec![
-                (i + 1).to_string(),
-                format!("{} {}", s.doc_type, s.number),
-                s.title.clone(),
-                d.and_then(|d| DecisionKind::parse(&d.kind))
-                    .map_or("", |k| k.label())
-                    .to_string(),
-                d.map(|d| {
-                    serde_json::from_str::<Vec<String>>(&d.provisions)
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|k| crate::domain::structure::display_reference(k))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
+    let mut header = vec![
+        "STT".to_string(),
+        "Văn bản".into(),
+        "Trích yếu".into(),
+        "Kết quả rà soát".into(),
+        "Điều, khoản".into(),
+        "Lý do".into(),
+        "Cán bộ đề xuất".into(),
+        "Trạng thái".into(),
+        "Người phê duyệt".into(),
+    ];
+    for s in crate::domain::review::Stage::ALL {
+        header.push(format!("{} — ngày", s.label()));
+        header.push(format!("{} — văn bản", s.label()));
+    }
+    header.push("Văn bản xử lý".into());
+    let mut rows = Vec::with_capacity(docs.len());
+    for (i, doc) in docs.iter().enumerate() {
+        let Some(s) = summaries.get(doc) else {
+            continue;
+        };
+        let d = latest.get(doc);
+        let stages = match d {
+            Some(d) => decisions::stages(db, d.id)?,
+            None => Vec::new(),
+        };
+        let mut row = vec![
+            (i + 1).to_string(),
+            format!("{} {}", s.doc_type, s.number),
+            s.title.clone(),
+            d.and_then(|d| DecisionKind::parse(&d.kind))
+                .map_or("", |k| k.label())
+                .to_string(),
+            d.map(|d| {
+                serde_json::from_str::<Vec<String>>(&d.provisions)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|k| crate::domain::structure::display_reference(k))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default(),
+            d.map(|d| d.reason.clone()).unwrap_or_default(),
+            d.and_then(|d| names.get(&d.proposed_by).cloned())
                 .unwrap_or_default(),
-                d.map(|d| d.reason.clone()).unwrap_or_default(),
-                d.and_then(|d| names.get(&d.proposed_by).cloned())
-                    .unwrap_or_default(),
-                d.and_then(|d| DecisionState::parse(&d.state))
-                    .map_or("Chưa rà soát", |s| s.label())
-                    .to_string(),
-                d.and_then(|d| d.decided_by)
-                    .and_then(|u| names.get(&u).cloned())
-                    .unwrap_or_default(),
-            ];
-            for st in crate::domain::review::Stage::ALL {
-                match stages.iter().find(|x| x.stage == st.code()) {
-                    Some(x) => {
-                        row.push(date_vn(x.done_on));
-                        row.push(x.paper.clone());
-                    }
-                    None => {
-                        row.push(String::new());
-                        row.push(String::new());
-                    }
+            d.and_then(|d| DecisionState::parse(&d.state))
+                .map_or("Chưa rà soát", |s| s.label())
+                .to_string(),
+            d.and_then(|d| d.decided_by)
+                .and_then(|u| names.get(&u).cloned())
+                .unwrap_or_default(),
+        ];
+        for st in crate::domain::review::Stage::ALL {
+            match stages.iter().find(|x| x.stage == st.code()) {
+                Some(x) => {
+                    row.push(date_vn(x.done_on));
+                    row.push(x.paper.clone());
+                }
+                None => {
+                    row.push(String::new());
+                    row.push(String::new());
                 }
             }
-            let handling = match d.and_then(|d| d.handling_document_id) {
-                Some(h) => crate::db::queries::document(db, h)?
-                    .map(|h| format!("{} {}", h.doc_type, h.number))
-                    .unwrap_or_default(),
-                None => String::new(),
-            };
-            row.push(handling);
-            w.write_record(&row).map_err(fail)?;
         }
-        w.into_inner()
-            .map_err(|e| AppError::Internal(e.to_string()))
-    })
-    .await?;
+        let handling = match d.and_then(|d| d.handling_document_id) {
+            Some(h) => crate::db::queries::document(db, h)?
+                .map(|h| format!("{} {}", h.doc_type, h.number))
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        row.push(handling);
+        rows.push(row);
+    }
+    Ok(Some((header, rows)))
+}
+
+/// `/campaigns/{id}/register.csv` and `/campaigns/{id}/register.xlsx`.
+pub async fn register_file(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (id, format) = path.into_inner();
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::NotFound("Không có đợt rà soát này.".into()))?;
+    if format != "csv" && format != "xlsx" {
+        return Err(AppError::NotFound(format!(
+            "Không có sổ theo dõi dạng «{format}» (csv, xlsx)."
+        ))
+        .into());
+    }
+    let Some((header, rows)) = with_db(&state, move |db| register(db, id)).await? else {
+        return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")).into());
+    };
+    let (body, content_type) = if format == "csv" {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let fail = |e: csv::Error| AppError::Internal(e.to_string());
+        w.write_record(&header).map_err(fail)?;
+        for r in &rows {
+            w.write_record(r).map_err(fail)?;
+        }
+        (
+            w.into_inner()
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            "text/csv; charset=utf-8",
+        )
+    } else {
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        (
+            super::xlsx::workbook(&[super::xlsx::Sheet {
+                name: "Sổ theo dõi rà soát",
+                header: &header,
+                rows,
+            }])?,
+            super::xlsx::CONTENT_TYPE,
+        )
+    };
     Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
+        .content_type(content_type)
         .insert_header((
             "Content-Disposition",
-            format!("attachment; filename=\"so-theo-doi-ra-soat-{id}.csv\""),
+            format!("attachment; filename=\"so-theo-doi-ra-soat-{id}.{format}\""),
         ))
         .body(body))
 }

@@ -39,7 +39,7 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
         Expect::Roles(&["admin", "officer", "approver"]),
     ),
     ("GET", "/campaigns/{id}", Expect::SignedIn),
-    ("GET", "/campaigns/{id}/register.csv", Expect::SignedIn),
+    ("GET", "/campaigns/{id}/register.{format}", Expect::SignedIn),
     (
         "POST",
         "/campaigns/{id}/start",

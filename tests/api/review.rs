@@ -694,5 +694,10 @@ db_test!(officers_and_approvers_work_through_the_pages, |app| {
     assert!(lines[0].contains("Kết quả rà soát") && lines[0].contains("Thẩm định — ngày"));
     assert_eq!(lines.len(), 2, "one document: {}", csv.body);
     assert!(lines[1].contains("Giữ nguyên") && lines[1].contains("Đã phê duyệt"));
+    let xlsx = get(format!("{at}/register.xlsx"), a_secret.clone()).await;
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.body.starts_with("PK"), "a zip archive");
+    let bad = get(format!("{at}/register.pdf"), a_secret.clone()).await;
+    assert_eq!(bad.status, 404);
     Ok(())
 });
