@@ -167,6 +167,11 @@ pub static ROUTES: &[RouteDef] = &[
         Roles(CAMPAIGN_MANAGERS),
         |r| r.to(api::review::start_campaign),
     ),
+    post(
+        "/api/v1/campaigns/{id}/assignments",
+        Roles(CAMPAIGN_MANAGERS),
+        |r| r.to(api::review::assign),
+    ),
     post("/api/v1/campaigns/{id}/decisions", Roles(REVIEWERS), |r| {
         r.to(api::review::propose)
     }),

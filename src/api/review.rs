@@ -119,6 +119,8 @@ pub async fn start_campaign(
 struct CampaignView {
     campaign: campaigns::Campaign,
     documents: Vec<i64>,
+    /// (document, officer) for the documents assigned to someone.
+    assignments: Vec<(i64, i64)>,
     decisions: Vec<decisions::Decision>,
 }
 
@@ -134,6 +136,10 @@ pub async fn campaign(
             )));
         };
         Ok(CampaignView {
+            assignments: campaigns::assignments(db, cid)?
+                .into_iter()
+                .filter_map(|(d, o)| Some((d, o?)))
+                .collect(),
             documents: campaigns::documents(db, cid)?,
             decisions: decisions::of_campaign(db, cid)?,
             campaign,
@@ -291,4 +297,55 @@ pub async fn close(
         )
     })
     .await
+}
+
+#[derive(Deserialize)]
+struct AssignInput {
+    documents: Vec<i64>,
+    /// A username, or null to unassign.
+    officer: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Assigned {
+    assigned: usize,
+}
+
+/// Assigns documents of a campaign to an officer.
+pub async fn assign(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<String>,
+    bytes: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let cid = id(&path.into_inner())?;
+    let input: AssignInput = body(&bytes)?;
+    let name = actor.actor();
+    let n = crate::web::with_write(&state, move |db| {
+        let officer = match &input.officer {
+            None => None,
+            Some(u) => match crate::auth::users::find_by_username(db, u.trim())? {
+                Some(u) => Some(u.id),
+                None => {
+                    return Err(AppError::Unprocessable(format!(
+                        "Không có tài khoản «{u}»."
+                    )))
+                }
+            },
+        };
+        if campaigns::get(db, cid)?.is_none() {
+            return Err(AppError::NotFound(format!(
+                "Không có đợt rà soát số {cid}."
+            )));
+        }
+        Ok(campaigns::assign(
+            db,
+            &name,
+            cid,
+            &input.documents,
+            officer,
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Assigned { assigned: n }))
 }

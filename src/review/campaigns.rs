@@ -325,3 +325,66 @@ pub fn list(db: &mut Db<'_>) -> Result<Vec<Campaign>, DbError> {
         .select(Campaign::as_select())
         .load(c))?)
 }
+
+/// Assigns documents of a started campaign to an officer (or unassigns them with `None`).
+/// Documents outside the campaign are refused, naming the first.
+pub fn assign(
+    db: &mut Db<'_>,
+    actor: &str,
+    id: i64,
+    documents: &[i64],
+    officer: Option<i64>,
+) -> Result<usize, CampaignError> {
+    let Some(c) = get(db, id)? else {
+        return invalid(format!("không có đợt rà soát số {id}"));
+    };
+    if c.started_on.is_none() {
+        return invalid("đợt rà soát chưa bắt đầu: chưa có danh sách văn bản để phân công");
+    }
+    if documents.is_empty() {
+        return invalid("cần ít nhất một văn bản để phân công");
+    }
+    if let Some(o) = officer {
+        let role: Option<String> = crate::with_db!(db, c => crate::db::schema::users::table
+            .find(o)
+            .select(crate::db::schema::users::role)
+            .first(c)
+            .optional())?;
+        if !matches!(role.as_deref(), Some("officer" | "admin")) {
+            return invalid(format!("tài khoản số {o} không phải cán bộ pháp chế"));
+        }
+    }
+    for d in documents {
+        if !contains(db, id, *d)? {
+            return invalid(format!(
+                "văn bản số {d} không thuộc danh sách của đợt rà soát"
+            ));
+        }
+    }
+    let n = crate::with_db!(db, c => diesel::update(
+        campaign_documents::table
+            .filter(campaign_documents::campaign_id.eq(id))
+            .filter(campaign_documents::document_id.eq_any(documents)),
+    )
+    .set(campaign_documents::officer_id.eq(officer))
+    .execute(c))?;
+    let after = serde_json::json!({ "documents": documents, "officer_id": officer });
+    crate::audit::append(
+        db,
+        actor,
+        "assign",
+        "campaign",
+        &id.to_string(),
+        None,
+        Some(&after),
+    )?;
+    Ok(n)
+}
+
+/// The officer each document of the campaign is assigned to.
+pub fn assignments(db: &mut Db<'_>, id: i64) -> Result<Vec<(i64, Option<i64>)>, DbError> {
+    Ok(crate::with_db!(db, c => campaign_documents::table
+        .filter(campaign_documents::campaign_id.eq(id))
+        .select((campaign_documents::document_id, campaign_documents::officer_id))
+        .load(c))?)
+}

@@ -99,6 +99,7 @@ pub async fn create(
 #[derive(Serialize)]
 struct DocLine {
     id: i64,
+    officer: Option<String>,
     number: String,
     title: String,
     decision: Option<DecisionLine>,
@@ -132,14 +133,48 @@ pub async fn page(
         .and_then(|p| p.parse().ok())
         .filter(|p| *p >= 1)
         .unwrap_or(1);
+    let officer: Option<i64> = q.get("officer").and_then(|o| o.parse().ok());
+    let state_filter: Option<String> = q.get("state").cloned();
+    let (officer_q, state_q) = (officer, state_filter.clone());
     let me = actor.user_id;
     let day = today();
-    let (c, dash, docs, pages) = with_db(&state, move |db| {
+    let (c, dash, docs, pages, officers) = with_db(&state, move |db| {
         let Some(c) = campaigns::get(db, id)? else {
             return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")));
         };
         let dash = dashboard(db, id, day)?.ok_or_else(|| AppError::NotFound(String::new()))?;
-        let all = campaigns::documents(db, id)?;
+        let assigned: HashMap<i64, Option<i64>> =
+            campaigns::assignments(db, id)?.into_iter().collect();
+        let mut latest_state: HashMap<i64, String> = HashMap::new();
+        for d in decisions::of_campaign(db, id)? {
+            if d.state != DecisionState::Superseded.code() {
+                latest_state.insert(d.document_id, d.state);
+            }
+        }
+        // Lists filterable by officer and by where the review stands.
+        let all: Vec<i64> = campaigns::documents(db, id)?
+            .into_iter()
+            .filter(|d| officer.is_none_or(|o| assigned.get(d).copied().flatten() == Some(o)))
+            .filter(|d| match state_filter.as_deref() {
+                None | Some("") => true,
+                Some("none") => !latest_state.contains_key(d),
+                Some(s) => latest_state.get(d).map(String::as_str) == Some(s),
+            })
+            .collect();
+        let names: HashMap<i64, String> = crate::auth::users::list(db)?
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect();
+        let officers: Vec<(i64, String)> = {
+            let mut v: Vec<(i64, String)> = assigned
+                .values()
+                .flatten()
+                .map(|o| (*o, names.get(o).cloned().unwrap_or_default()))
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        };
         let pages = all.len().div_ceil(PAGE).max(1);
         let shown: Vec<i64> = all
             .iter()
@@ -162,6 +197,11 @@ pub async fn page(
             .iter()
             .filter_map(|d| summaries.get(d))
             .map(|s| DocLine {
+                officer: assigned
+                    .get(&s.id)
+                    .copied()
+                    .flatten()
+                    .and_then(|o| names.get(&o).cloned()),
                 id: s.id,
                 number: format!("{} {}", s.doc_type, s.number),
                 title: s.title.clone(),
@@ -183,10 +223,11 @@ pub async fn page(
                 }),
             })
             .collect();
-        Ok((c, dash, docs, pages))
+        Ok((c, dash, docs, pages, officers))
     })
     .await?;
     let mut ctx = base_context("review", "");
+    ctx_filters(&mut ctx, officer_q, state_q, officers);
     ctx.insert(
         "chart",
         &progress_svg(&dash.progress, dash.total.in_scope, 640, 220),
@@ -225,6 +266,21 @@ pub async fn page(
         .collect();
     ctx.insert("grounds", &grounds);
     Ok(render("campaign.html", &ctx)?)
+}
+
+fn ctx_filters(
+    ctx: &mut tera::Context,
+    officer: Option<i64>,
+    state: Option<String>,
+    officers: Vec<(i64, String)>,
+) {
+    ctx.insert("officer_filter", &officer);
+    ctx.insert("state_filter", &state.unwrap_or_default());
+    ctx.insert("officers", &officers);
+    let states: Vec<(&str, &str)> = std::iter::once(("none", "Chưa rà soát"))
+        .chain(DecisionState::ALL.iter().map(|s| (s.code(), s.label())))
+        .collect();
+    ctx.insert("states", &states);
 }
 
 pub async fn start(

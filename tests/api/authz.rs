@@ -68,6 +68,11 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/api/v1/campaigns/{id}", Expect::SignedIn),
     (
         "POST",
+        "/api/v1/campaigns/{id}/assignments",
+        Expect::Roles(&["admin", "officer", "approver"]),
+    ),
+    (
+        "POST",
         "/api/v1/campaigns/{id}/start",
         Expect::Roles(&["admin", "officer", "approver"]),
     ),

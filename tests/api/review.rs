@@ -147,6 +147,41 @@ db_test!(a_reorganisation_campaign_from_proposal_to_handling, |app| {
     )
     .await;
     assert_eq!(r.json()["documents"], json!([district_doc]));
+    // Assigning the campaign's documents to an officer; bad assignments refused.
+    let assign = |body: serde_json::Value| {
+        let client = &client;
+        let officer = officer.clone();
+        async move {
+            call(
+                client,
+                "POST",
+                &format!("/api/v1/campaigns/{cid}/assignments"),
+                &officer,
+                Some(body),
+                None,
+            )
+            .await
+        }
+    };
+    let r = assign(json!({"documents": [province_doc], "officer": "canbo"})).await;
+    assert_eq!(r.status, 422, "not in the campaign: {}", r.body);
+    let r = assign(json!({"documents": [district_doc], "officer": "pheduyet"})).await;
+    assert_eq!(r.status, 422, "an approver is not an officer: {}", r.body);
+    let r = assign(json!({"documents": [district_doc], "officer": "khongco"})).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = assign(json!({"documents": [district_doc], "officer": "canbo"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["assigned"], 1);
+    let r = call(
+        &client,
+        "GET",
+        &format!("/api/v1/campaigns/{cid}"),
+        &approver,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.json()["assignments"][0][0], district_doc);
 
     let propose = |body: serde_json::Value| {
         let client = &client;
@@ -684,6 +719,14 @@ db_test!(officers_and_approvers_work_through_the_pages, |app| {
     assert_eq!(r.status, 303, "{}", r.body);
     let page = get(at.clone(), a_secret.clone()).await;
     assert!(page.body.contains("Đã phê duyệt"));
+    // Filters: by state (nothing is left unreviewed).
+    let filtered = get(format!("{at}?state=none"), a_secret.clone()).await;
+    assert_eq!(filtered.status, 200);
+    assert!(
+        filtered.body.contains("Không có văn bản nào"),
+        "{}",
+        filtered.body
+    );
     assert!(page.body.contains("100%"), "one of one reviewed");
     let csv = get(format!("{at}/register.csv"), a_secret.clone()).await;
     assert_eq!(csv.status, 200);
