@@ -155,6 +155,9 @@ pub static ROUTES: &[RouteDef] = &[
     post("/decisions/{id}/return", Roles(APPROVERS), |r| {
         r.to(pages::review::return_decision)
     }),
+    post("/decisions/{id}/stages", Roles(REVIEWERS), |r| {
+        r.to(pages::review::record_stage)
+    }),
     // Review tracker: API.
     post("/api/v1/campaigns", Roles(CAMPAIGN_MANAGERS), |r| {
         r.to(api::review::create_campaign)

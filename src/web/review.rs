@@ -116,6 +116,8 @@ struct DecisionLine {
     comment: Option<String>,
     version: i32,
     mine: bool,
+    needs_handling: bool,
+    stages: Vec<String>,
 }
 
 pub async fn page(
@@ -193,6 +195,23 @@ pub async fn page(
                 .into_iter()
                 .map(|s| (s.id, s))
                 .collect();
+        let mut stage_lines: HashMap<i64, Vec<String>> = HashMap::new();
+        for d in latest.values() {
+            let lines: Vec<String> = decisions::stages(db, d.id)?
+                .into_iter()
+                .map(|st| {
+                    format!(
+                        "{}: {} — {}",
+                        crate::domain::review::Stage::parse(&st.stage).map_or("", |x| x.label()),
+                        date_vn(st.done_on),
+                        st.paper
+                    )
+                })
+                .collect();
+            if !lines.is_empty() {
+                stage_lines.insert(d.id, lines);
+            }
+        }
         let docs: Vec<DocLine> = shown
             .iter()
             .filter_map(|d| summaries.get(d))
@@ -220,6 +239,9 @@ pub async fn page(
                     comment: d.comment.clone(),
                     version: d.version,
                     mine: d.proposed_by == me,
+                    needs_handling: DecisionKind::parse(&d.kind)
+                        .is_some_and(DecisionKind::needs_handling),
+                    stages: stage_lines.get(&d.id).cloned().unwrap_or_default(),
                 }),
             })
             .collect();
@@ -281,6 +303,11 @@ fn ctx_filters(
         .chain(DecisionState::ALL.iter().map(|s| (s.code(), s.label())))
         .collect();
     ctx.insert("states", &states);
+    let stages: Vec<(&str, &str)> = crate::domain::review::Stage::ALL
+        .iter()
+        .map(|s| (s.code(), s.label()))
+        .collect();
+    ctx.insert("stages_all", &stages);
 }
 
 pub async fn start(
@@ -538,4 +565,39 @@ pub async fn register_file(
             format!("attachment; filename=\"so-theo-doi-ra-soat-{id}.{format}\""),
         ))
         .body(body))
+}
+
+/// Records a handling stage from the campaign page.
+pub async fn record_stage(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, PageError> {
+    let id: i64 = path
+        .into_inner()
+        .parse()
+        .map_err(|_| AppError::NotFound("Không có quyết định này.".into()))?;
+    let version = field(&form, "version").parse::<i32>().ok();
+    let date = crate::web::parse_date(Some(field(&form, "date")).filter(|s| !s.is_empty()))?;
+    let input = decisions::StageInput {
+        stage: field(&form, "stage").to_string(),
+        date,
+        paper: field(&form, "paper").to_string(),
+        agency: Some(field(&form, "agency").to_string()).filter(|s| !s.is_empty()),
+        planned_on: None,
+    };
+    let d = crate::web::with_write(&state, move |db| {
+        let p = crate::web::reviewer(db, &actor)?;
+        Ok(decisions::record_stage(
+            db,
+            &p,
+            id,
+            &input,
+            version,
+            crate::auth::now(),
+        )?)
+    })
+    .await?;
+    Ok(see_other(format!("/campaigns/{}", d.campaign_id)))
 }

@@ -39,6 +39,11 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
         Expect::Roles(&["admin", "officer", "approver"]),
     ),
     ("GET", "/campaigns/{id}", Expect::SignedIn),
+    (
+        "POST",
+        "/decisions/{id}/stages",
+        Expect::Roles(&["admin", "officer"]),
+    ),
     ("GET", "/campaigns/{id}/register.{format}", Expect::SignedIn),
     (
         "POST",

@@ -744,3 +744,70 @@ db_test!(officers_and_approvers_work_through_the_pages, |app| {
     assert_eq!(bad.status, 404);
     Ok(())
 });
+
+db_test!(handling_stages_are_recorded_from_the_page, |app| {
+    use crate::authkit::{cookie, session};
+    app.import_str("f.jsonl", FIXTURE)?;
+    let officer = add_user(&app, "canbo", "officer", &["32200"]);
+    let approver = add_user(&app, "pheduyet", "approver", &[]);
+    let now = vanban::auth::now();
+    let person = |id: i64, name: &str| vanban::review::decisions::Person {
+        id,
+        actor: format!("user:{name}"),
+        units: None,
+    };
+    let (cid, did) = {
+        let mut conn = app.pool.get()?;
+        conn.write(|db| -> anyhow::Result<(i64, i64)> {
+            let input: vanban::review::campaigns::CampaignInput = serde_json::from_value(json!({
+                "name": "Sắp xếp", "kind": "reorganisation", "predecessor_unit": "970",
+                "deadline": "2030-12-31"
+            }))?;
+            let cid = vanban::review::campaigns::create(db, "user:canbo", officer, &input, now)?;
+            vanban::review::campaigns::start(db, "user:canbo", cid, chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())?;
+            let doc = vanban::review::campaigns::documents(db, cid)?[0];
+            let p: vanban::review::decisions::Proposal = serde_json::from_value(json!({
+                "document_id": doc, "kind": "repeal", "provisions": ["Điều 2"], "reason": "Không phù hợp"
+            }))?;
+            let did = vanban::review::decisions::propose(db, &person(officer, "canbo"), cid, &p, now)?;
+            vanban::review::decisions::approve(db, &person(approver, "pheduyet"), did, None, now)?;
+            Ok((cid, did))
+        })?
+    };
+    let (secret, csrf) = session(&app, officer);
+    let client = Client::new(&app).await;
+    let stage = |stage: &'static str, date: &'static str| {
+        let client = &client;
+        let (secret, csrf) = (secret.clone(), csrf.clone());
+        async move {
+            client
+                .send(
+                    TestRequest::post()
+                        .uri(&format!("/decisions/{did}/stages"))
+                        .insert_header(cookie(&secret))
+                        .set_form([
+                            ("csrf_token", csrf.as_str()),
+                            ("stage", stage),
+                            ("date", date),
+                            ("paper", "Công văn số 2170/STP-XDTHPL ngày 02/10/2025"),
+                        ]),
+                )
+                .await
+        }
+    };
+    let r = stage("registered", "2026-02-01").await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = stage("appraisal", "2026-01-15").await;
+    assert_eq!(r.status, 422, "before the previous stage: {}", r.body);
+    let r = stage("appraisal", "2026-02-20").await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = client
+        .send(
+            TestRequest::get()
+                .uri(&format!("/campaigns/{cid}"))
+                .insert_header(cookie(&secret)),
+        )
+        .await;
+    assert!(page.body.contains("Thẩm định: 20/02/2026"), "{}", page.body);
+    Ok(())
+});
