@@ -74,23 +74,6 @@ struct Standing {
     overdue: bool,
 }
 
-/// The current decision of each document: the latest one that is not superseded.
-fn current(decisions: &[Decision]) -> HashMap<i64, &Decision> {
-    let mut out: HashMap<i64, &Decision> = HashMap::new();
-    for d in decisions {
-        if d.state == DecisionState::Superseded.code() {
-            continue;
-        }
-        match out.get(&d.document_id) {
-            Some(o) if o.id > d.id => {}
-            _ => {
-                out.insert(d.document_id, d);
-            }
-        }
-    }
-    out
-}
-
 fn standing(
     d: Option<&Decision>,
     last_stage: Option<(Stage, NaiveDate)>,
@@ -170,7 +153,7 @@ pub fn dashboard(
             }
         }
     }
-    let now = current(&all);
+    let now = super::decisions::current(all);
     let names: HashMap<i64, String> = queries::all_authorities(db)?
         .into_iter()
         .map(|a| (a.id, a.name))
@@ -178,7 +161,7 @@ pub fn dashboard(
     let mut total = Counts::default();
     let mut by_authority: BTreeMap<i64, Counts> = BTreeMap::new();
     for (doc, authority) in docs {
-        let d = now.get(&doc).copied();
+        let d = now.get(&doc);
         let s = standing(
             d,
             d.and_then(|d| last.get(&d.id).copied()),

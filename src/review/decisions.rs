@@ -1,6 +1,8 @@
 //! Review decisions: an officer proposes, another person approves or returns; a decided
 //! record is never edited (a correction supersedes it); handling stages follow in order.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -563,4 +565,18 @@ pub fn close(
         Some(&snapshot(&after)),
     )?;
     Ok(after)
+}
+
+/// The current decision of each document: the latest one that is not superseded.
+pub fn current(decisions: Vec<Decision>) -> HashMap<i64, Decision> {
+    let mut out: HashMap<i64, Decision> = HashMap::new();
+    for d in decisions {
+        if d.state == DecisionState::Superseded.code() {
+            continue;
+        }
+        if out.get(&d.document_id).is_none_or(|o| o.id < d.id) {
+            out.insert(d.document_id, d);
+        }
+    }
+    out
 }

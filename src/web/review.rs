@@ -23,6 +23,32 @@ fn field<'a>(f: &'a HashMap<String, String>, name: &str) -> &'a str {
     f.get(name).map(|s| s.trim()).unwrap_or_default()
 }
 
+/// The record number in the path; anything else is a 404 naming what was looked for.
+fn path_id(path: web::Path<String>, what: &str) -> Result<i64, AppError> {
+    path.into_inner()
+        .parse()
+        .map_err(|_| AppError::NotFound(format!("Không có {what} này.")))
+}
+
+/// Runs a change to a decision as the signed-in user, then goes back to its campaign.
+async fn decision_action(
+    state: &AppState,
+    actor: Actor,
+    f: impl FnOnce(
+            &mut crate::db::Db<'_>,
+            &decisions::Person,
+        ) -> Result<decisions::Decision, decisions::DecisionError>
+        + Send
+        + 'static,
+) -> Result<HttpResponse, PageError> {
+    let d = crate::web::with_write(state, move |db| {
+        let p = crate::web::reviewer(db, &actor)?;
+        Ok(f(db, &p)?)
+    })
+    .await?;
+    Ok(see_other(format!("/campaigns/{}", d.campaign_id)))
+}
+
 fn see_other(to: String) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, to))
@@ -126,10 +152,7 @@ pub async fn page(
     path: web::Path<String>,
     q: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
-    let id: i64 = path
-        .into_inner()
-        .parse()
-        .map_err(|_| AppError::NotFound("Không có đợt rà soát này.".into()))?;
+    let id = path_id(path, "đợt rà soát")?;
     let page_no: usize = q
         .get("page")
         .and_then(|p| p.parse().ok())
@@ -147,20 +170,15 @@ pub async fn page(
         let dash = dashboard(db, id, day)?.ok_or_else(|| AppError::NotFound(String::new()))?;
         let assigned: HashMap<i64, Option<i64>> =
             campaigns::assignments(db, id)?.into_iter().collect();
-        let mut latest_state: HashMap<i64, String> = HashMap::new();
-        for d in decisions::of_campaign(db, id)? {
-            if d.state != DecisionState::Superseded.code() {
-                latest_state.insert(d.document_id, d.state);
-            }
-        }
+        let latest = decisions::current(decisions::of_campaign(db, id)?);
         // Lists filterable by officer and by where the review stands.
         let all: Vec<i64> = campaigns::documents(db, id)?
             .into_iter()
             .filter(|d| officer.is_none_or(|o| assigned.get(d).copied().flatten() == Some(o)))
             .filter(|d| match state_filter.as_deref() {
                 None | Some("") => true,
-                Some("none") => !latest_state.contains_key(d),
-                Some(s) => latest_state.get(d).map(String::as_str) == Some(s),
+                Some("none") => !latest.contains_key(d),
+                Some(s) => latest.get(d).map(|x| x.state.as_str()) == Some(s),
             })
             .collect();
         let names: HashMap<i64, String> = crate::auth::users::list(db)?
@@ -184,19 +202,13 @@ pub async fn page(
             .take(PAGE)
             .copied()
             .collect();
-        let mut latest: HashMap<i64, decisions::Decision> = HashMap::new();
-        for d in decisions::of_campaign(db, id)? {
-            if d.state != DecisionState::Superseded.code() {
-                latest.insert(d.document_id, d);
-            }
-        }
         let summaries: HashMap<i64, crate::db::models::DocumentSummary> =
             crate::db::queries::summaries_by_ids(db, &shown)?
                 .into_iter()
                 .map(|s| (s.id, s))
                 .collect();
         let mut stage_lines: HashMap<i64, Vec<String>> = HashMap::new();
-        for d in latest.values() {
+        for d in shown.iter().filter_map(|doc| latest.get(doc)) {
             let lines: Vec<String> = decisions::stages(db, d.id)?
                 .into_iter()
                 .map(|st| {
@@ -315,10 +327,7 @@ pub async fn start(
     actor: Actor,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let id: i64 = path
-        .into_inner()
-        .parse()
-        .map_err(|_| AppError::NotFound("Không có đợt rà soát này.".into()))?;
+    let id = path_id(path, "đợt rà soát")?;
     let name = actor.actor();
     let day = today();
     crate::web::with_write(&state, move |db| Ok(campaigns::start(db, &name, id, day)?)).await?;
@@ -331,10 +340,7 @@ pub async fn propose(
     path: web::Path<String>,
     form: Form,
 ) -> Result<HttpResponse, PageError> {
-    let id: i64 = path
-        .into_inner()
-        .parse()
-        .map_err(|_| AppError::NotFound("Không có đợt rà soát này.".into()))?;
+    let id = path_id(path, "đợt rà soát")?;
     let f = form.into_inner();
     let document_id: i64 = field(&f, "document_id")
         .parse()
@@ -375,17 +381,12 @@ pub async fn approve(
     path: web::Path<String>,
     form: Form,
 ) -> Result<HttpResponse, PageError> {
-    let id: i64 = path
-        .into_inner()
-        .parse()
-        .map_err(|_| AppError::NotFound("Không có quyết định này.".into()))?;
+    let id = path_id(path, "quyết định")?;
     let version = field(&form, "version").parse::<i32>().ok();
-    let d = crate::web::with_write(&state, move |db| {
-        let p = crate::web::reviewer(db, &actor)?;
-        Ok(decisions::approve(db, &p, id, version, crate::auth::now())?)
+    decision_action(&state, actor, move |db, p| {
+        decisions::approve(db, p, id, version, crate::auth::now())
     })
-    .await?;
-    Ok(see_other(format!("/campaigns/{}", d.campaign_id)))
+    .await
 }
 
 pub async fn return_decision(
@@ -394,25 +395,13 @@ pub async fn return_decision(
     path: web::Path<String>,
     form: Form,
 ) -> Result<HttpResponse, PageError> {
-    let id: i64 = path
-        .into_inner()
-        .parse()
-        .map_err(|_| AppError::NotFound("Không có quyết định này.".into()))?;
+    let id = path_id(path, "quyết định")?;
     let version = field(&form, "version").parse::<i32>().ok();
     let comment = field(&form, "comment").to_string();
-    let d = crate::web::with_write(&state, move |db| {
-        let p = crate::web::reviewer(db, &actor)?;
-        Ok(decisions::return_to_officer(
-            db,
-            &p,
-            id,
-            &comment,
-            version,
-            crate::auth::now(),
-        )?)
+    decision_action(&state, actor, move |db, p| {
+        decisions::return_to_officer(db, p, id, &comment, version, crate::auth::now())
     })
-    .await?;
-    Ok(see_other(format!("/campaigns/{}", d.campaign_id)))
+    .await
 }
 
 /// A header and its rows.
@@ -426,12 +415,7 @@ fn register(db: &mut crate::db::Db<'_>, id: i64) -> Result<Option<Table>, AppErr
         return Ok(None);
     }
     let docs = campaigns::documents(db, id)?;
-    let mut latest: HashMap<i64, decisions::Decision> = HashMap::new();
-    for d in decisions::of_campaign(db, id)? {
-        if d.state != DecisionState::Superseded.code() {
-            latest.insert(d.document_id, d);
-        }
-    }
+    let latest = decisions::current(decisions::of_campaign(db, id)?);
     let names: HashMap<i64, String> = crate::auth::users::list(db)?
         .into_iter()
         .map(|u| (u.id, u.display_name))
@@ -574,10 +558,7 @@ pub async fn record_stage(
     path: web::Path<String>,
     form: Form,
 ) -> Result<HttpResponse, PageError> {
-    let id: i64 = path
-        .into_inner()
-        .parse()
-        .map_err(|_| AppError::NotFound("Không có quyết định này.".into()))?;
+    let id = path_id(path, "quyết định")?;
     let version = field(&form, "version").parse::<i32>().ok();
     let date = crate::web::parse_date(Some(field(&form, "date")).filter(|s| !s.is_empty()))?;
     let input = decisions::StageInput {
@@ -587,17 +568,8 @@ pub async fn record_stage(
         agency: Some(field(&form, "agency").to_string()).filter(|s| !s.is_empty()),
         planned_on: None,
     };
-    let d = crate::web::with_write(&state, move |db| {
-        let p = crate::web::reviewer(db, &actor)?;
-        Ok(decisions::record_stage(
-            db,
-            &p,
-            id,
-            &input,
-            version,
-            crate::auth::now(),
-        )?)
+    decision_action(&state, actor, move |db, p| {
+        decisions::record_stage(db, p, id, &input, version, crate::auth::now())
     })
-    .await?;
-    Ok(see_other(format!("/campaigns/{}", d.campaign_id)))
+    .await
 }
