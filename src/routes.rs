@@ -149,6 +149,11 @@ pub static ROUTES: &[RouteDef] = &[
     post("/campaigns/{id}/decisions", Roles(REVIEWERS), |r| {
         r.to(pages::review::propose)
     }),
+    post(
+        "/campaigns/{id}/assignments",
+        Roles(CAMPAIGN_MANAGERS),
+        |r| r.to(pages::review::assign),
+    ),
     post("/decisions/{id}/approve", Roles(APPROVERS), |r| {
         r.to(pages::review::approve)
     }),
@@ -157,6 +162,9 @@ pub static ROUTES: &[RouteDef] = &[
     }),
     post("/decisions/{id}/stages", Roles(REVIEWERS), |r| {
         r.to(pages::review::record_stage)
+    }),
+    post("/decisions/{id}/close", Roles(REVIEWERS), |r| {
+        r.to(pages::review::close)
     }),
     // Review tracker: API.
     post("/api/v1/campaigns", Roles(CAMPAIGN_MANAGERS), |r| {

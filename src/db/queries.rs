@@ -128,6 +128,24 @@ pub fn document_id_by_key(db: &mut Db<'_>, authority_id: i64, number_key: &str) 
         .optional())?)
 }
 
+/// The documents with this number key, whatever their authority (numbers are unique per
+/// authority only): (id, authority id), oldest first.
+pub fn documents_by_number_key(db: &mut Db<'_>, number_key: &str) -> R<Vec<(i64, i64)>> {
+    Ok(with_db!(db, c => documents::table
+        .filter(documents::number_key.eq(number_key))
+        .order(documents::id)
+        .select((documents::id, documents::authority_id))
+        .load(c))?)
+}
+
+/// The distinct field lists (lĩnh vực, each a JSON list as stored) of the documents.
+pub fn distinct_field_lists(db: &mut Db<'_>) -> R<Vec<String>> {
+    Ok(with_db!(db, c => documents::table
+        .select(documents::fields)
+        .distinct()
+        .load(c))?)
+}
+
 pub fn insert_document(db: &mut Db<'_>, d: &NewDocument) -> R<i64> {
     Ok(with_db!(db, c => diesel::insert_into(documents::table)
         .values(d)

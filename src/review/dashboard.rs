@@ -1,6 +1,6 @@
-//! A campaign's progress, per authority: in scope, reviewed, decided, needing handling,
-//! handled, overdue; coverage against the targets (100% reviewed, 100% of unsuitable documents
-//! handled); and decided documents over time.
+//! A campaign's progress, per authority and per assigned officer: in scope, reviewed, decided,
+//! needing handling, handled, overdue; coverage against the targets (100% reviewed, 100% of
+//! unsuitable documents handled); and decided documents over time.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::decisions::Decision;
-use crate::db::schema::{campaign_documents, decision_stages, decisions, documents};
+use crate::db::schema::{campaign_documents, decision_stages, decisions, documents, users};
 use crate::db::{queries, Db, DbError};
 use crate::domain::review::{
     overdue, stage_deadline, DecisionKind, DecisionState, Stage, StageDays,
@@ -54,12 +54,24 @@ pub struct AuthorityRow {
     pub handled_pct: f64,
 }
 
+/// One officer's share of the campaign (`officer_id` `None`: documents not assigned yet).
+#[derive(Debug, Clone, Serialize)]
+pub struct OfficerRow {
+    pub officer_id: Option<i64>,
+    pub officer: String,
+    pub counts: Counts,
+    pub reviewed_pct: f64,
+    pub handled_pct: f64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Dashboard {
     pub total: Counts,
     pub reviewed_pct: f64,
     pub handled_pct: f64,
     pub authorities: Vec<AuthorityRow>,
+    /// Assigned officers by name, then the unassigned documents.
+    pub officers: Vec<OfficerRow>,
     /// (day, documents decided by then), one point per day something was decided.
     pub progress: Vec<(NaiveDate, usize)>,
 }
@@ -131,28 +143,16 @@ pub fn dashboard(
     let Some(c) = super::campaigns::get(db, campaign)? else {
         return Ok(None);
     };
-    let docs: Vec<(i64, i64)> = crate::with_db!(db, conn => campaign_documents::table
+    let docs: Vec<(i64, i64, Option<i64>)> = crate::with_db!(db, conn => campaign_documents::table
         .inner_join(documents::table.on(documents::id.eq(campaign_documents::document_id)))
         .filter(campaign_documents::campaign_id.eq(campaign))
-        .select((documents::id, documents::authority_id))
+        .select((documents::id, documents::authority_id, campaign_documents::officer_id))
         .load(conn))?;
     let all: Vec<Decision> = crate::with_db!(db, conn => decisions::table
         .filter(decisions::campaign_id.eq(campaign))
         .select(Decision::as_select())
         .load(conn))?;
-    let stages: Vec<(i64, String, NaiveDate)> = crate::with_db!(db, conn => decision_stages::table
-        .inner_join(decisions::table.on(decisions::id.eq(decision_stages::decision_id)))
-        .filter(decisions::campaign_id.eq(campaign))
-        .select((decision_stages::decision_id, decision_stages::stage, decision_stages::done_on))
-        .load(conn))?;
-    let mut last: HashMap<i64, (Stage, NaiveDate)> = HashMap::new();
-    for (d, s, on) in stages {
-        if let Some(s) = Stage::parse(&s) {
-            if last.get(&d).is_none_or(|(l, _)| s.index() > l.index()) {
-                last.insert(d, (s, on));
-            }
-        }
-    }
+    let last = last_stages(db, campaign)?;
     let now = super::decisions::current(all);
     let names: HashMap<i64, String> = queries::all_authorities(db)?
         .into_iter()
@@ -160,7 +160,8 @@ pub fn dashboard(
         .collect();
     let mut total = Counts::default();
     let mut by_authority: BTreeMap<i64, Counts> = BTreeMap::new();
-    for (doc, authority) in docs {
+    let mut by_officer: BTreeMap<Option<i64>, Counts> = BTreeMap::new();
+    for (doc, authority, officer) in docs {
         let d = now.get(&doc);
         let s = standing(
             d,
@@ -170,6 +171,7 @@ pub fn dashboard(
         );
         add(&mut total, s);
         add(by_authority.entry(authority).or_default(), s);
+        add(by_officer.entry(officer).or_default(), s);
     }
     let mut days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     for d in now.values() {
@@ -202,13 +204,60 @@ pub fn dashboard(
         })
         .collect();
     authorities.sort_by(|a, b| a.authority.cmp(&b.authority));
+    let people: HashMap<i64, String> = if by_officer.keys().any(Option::is_some) {
+        crate::with_db!(db, conn => users::table
+            .select((users::id, users::display_name))
+            .load::<(i64, String)>(conn))?
+        .into_iter()
+        .collect()
+    } else {
+        HashMap::new()
+    };
+    let mut officers: Vec<OfficerRow> = by_officer
+        .into_iter()
+        .map(|(o, counts)| OfficerRow {
+            officer_id: o,
+            officer: match o {
+                Some(o) => people.get(&o).cloned().unwrap_or_else(|| format!("#{o}")),
+                None => "Chưa phân công".to_string(),
+            },
+            reviewed_pct: counts.reviewed_pct(),
+            handled_pct: counts.handled_pct(),
+            counts,
+        })
+        .collect();
+    officers.sort_by(|a, b| {
+        (a.officer_id.is_none(), &a.officer).cmp(&(b.officer_id.is_none(), &b.officer))
+    });
     Ok(Some(Dashboard {
         reviewed_pct: total.reviewed_pct(),
         handled_pct: total.handled_pct(),
         total,
         authorities,
+        officers,
         progress,
     }))
+}
+
+/// The last handling stage recorded for each decision of the campaign (by decision id).
+pub fn last_stages(
+    db: &mut Db<'_>,
+    campaign: i64,
+) -> Result<HashMap<i64, (Stage, NaiveDate)>, DbError> {
+    let stages: Vec<(i64, String, NaiveDate)> = crate::with_db!(db, conn => decision_stages::table
+        .inner_join(decisions::table.on(decisions::id.eq(decision_stages::decision_id)))
+        .filter(decisions::campaign_id.eq(campaign))
+        .select((decision_stages::decision_id, decision_stages::stage, decision_stages::done_on))
+        .load(conn))?;
+    let mut last: HashMap<i64, (Stage, NaiveDate)> = HashMap::new();
+    for (d, s, on) in stages {
+        if let Some(s) = Stage::parse(&s) {
+            if last.get(&d).is_none_or(|(l, _)| s.index() > l.index()) {
+                last.insert(d, (s, on));
+            }
+        }
+    }
+    Ok(last)
 }
 
 /// The progress as an SVG line chart (no script, no external resources), `w`×`h` pixels.

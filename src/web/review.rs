@@ -1,21 +1,28 @@
-//! Review pages for signed-in users: campaigns, their progress, and the forms to propose,
-//! approve or return decisions.
+//! Review pages for signed-in users: campaigns, their progress per authority and per officer,
+//! and the forms to create a campaign, assign its documents, propose, correct, approve or
+//! return decisions, record handling stages and close a decision with its handling document.
+//! The rules live in `crate::review`; a form refused by them is shown again with the reason.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{base_context, render, today, with_db, AppState, PageError};
+use super::{base_context, render_status, today, with_db, AppState, PageError};
 use crate::auth::{Actor, Role};
-use crate::domain::review::{CampaignKind, DecisionKind, DecisionState, ExpiryGround};
+use crate::db::queries;
+use crate::domain::review::{CampaignKind, DecisionKind, DecisionState, ExpiryGround, Stage};
 use crate::domain::text::date_vn;
 use crate::error::AppError;
 use crate::review::campaigns::{self, CampaignInput};
-use crate::review::dashboard::{dashboard, progress_svg};
-use crate::review::decisions::{self, Proposal};
+use crate::review::dashboard::{dashboard, last_stages, progress_svg};
+use crate::review::decisions::{self, Decision, Proposal};
 
 type Form = web::Form<HashMap<String, String>>;
+/// A form whose fields may repeat (multi-selects, checkboxes).
+type Pairs = web::Form<Vec<(String, String)>>;
 
 const PAGE: usize = 100;
 
@@ -28,6 +35,75 @@ fn path_id(path: web::Path<String>, what: &str) -> Result<i64, AppError> {
     path.into_inner()
         .parse()
         .map_err(|_| AppError::NotFound(format!("Không có {what} này.")))
+}
+
+/// A rule's message as a sentence: capital first letter, full stop.
+fn sentence(m: &str) -> String {
+    let m = m.trim();
+    let mut chars = m.chars();
+    let mut s: String = match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if !s.ends_with(['.', '!', '?']) {
+        s.push('.');
+    }
+    s
+}
+
+fn unprocessable(m: impl Into<String>) -> AppError {
+    AppError::Unprocessable(m.into())
+}
+
+/// A registry document picked by its number and, when several authorities use the same
+/// number, by its authority (`authority` is an authority id or empty).
+fn pick_document(
+    db: &mut crate::db::Db<'_>,
+    number: &str,
+    authority: &str,
+    what: &str,
+) -> Result<i64, AppError> {
+    let n = crate::domain::number::DocumentNumber::parse(number)
+        .map_err(|e| unprocessable(format!("{what}: {e}")))?;
+    let authority: Option<i64> =
+        match authority.trim() {
+            "" => None,
+            a => Some(a.parse().map_err(|_| {
+                unprocessable(format!("{what}: cơ quan ban hành «{a}» không hợp lệ"))
+            })?),
+        };
+    let found: Vec<(i64, i64)> = queries::documents_by_number_key(db, &n.key())?
+        .into_iter()
+        .filter(|(_, a)| authority.is_none_or(|x| x == *a))
+        .collect();
+    let name = |db: &mut crate::db::Db<'_>, a: i64| -> Result<String, AppError> {
+        Ok(queries::authority_by_id(db, a)?.map_or_else(|| format!("#{a}"), |a| a.name))
+    };
+    match found.as_slice() {
+        [(id, _)] => Ok(*id),
+        [] => {
+            let of = match authority {
+                Some(a) => format!(" của {}", name(db, a)?),
+                None => String::new(),
+            };
+            Err(unprocessable(format!(
+                "{what}: không có văn bản số {}{of} trong cơ sở dữ liệu",
+                n.as_str()
+            )))
+        }
+        many => {
+            let mut names = Vec::new();
+            for (_, a) in many {
+                names.push(name(db, *a)?);
+            }
+            Err(unprocessable(format!(
+                "{what}: có {} văn bản cùng số {} ({}); hãy chọn cơ quan ban hành",
+                many.len(),
+                n.as_str(),
+                names.join("; ")
+            )))
+        }
+    }
 }
 
 /// Runs a change to a decision as the signed-in user, then goes back to its campaign.
@@ -64,9 +140,203 @@ struct CampaignLine {
     started: Option<String>,
 }
 
-pub async fn list(state: web::Data<AppState>, actor: Actor) -> Result<HttpResponse, PageError> {
-    let lines = with_db(&state, |db| {
-        Ok(campaigns::list(db)?
+/// The creation form as typed, to show it again with its error.
+#[derive(Debug, Clone, Default, Serialize)]
+struct CampaignForm {
+    name: String,
+    kind: String,
+    authorities: Vec<String>,
+    types: Vec<String>,
+    fields: Vec<String>,
+    issued_from: String,
+    issued_to: String,
+    deadline: String,
+    basis_number: String,
+    basis_authority: String,
+    predecessor_unit: String,
+}
+
+impl CampaignForm {
+    fn from_pairs(pairs: &[(String, String)]) -> CampaignForm {
+        let mut f = CampaignForm::default();
+        for (k, v) in pairs {
+            let v = v.trim().to_string();
+            match k.as_str() {
+                "name" => f.name = v,
+                "kind" => f.kind = v,
+                "authorities" if !v.is_empty() => f.authorities.push(v),
+                "types" if !v.is_empty() => f.types.push(v),
+                "fields" if !v.is_empty() => f.fields.push(v),
+                "issued_from" => f.issued_from = v,
+                "issued_to" => f.issued_to = v,
+                "deadline" => f.deadline = v,
+                "basis_number" => f.basis_number = v,
+                "basis_authority" => f.basis_authority = v,
+                "predecessor_unit" => f.predecessor_unit = v,
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// What the campaign rules are given. Only what cannot be read at all (a date, a choice
+    /// that is not a number, a document number not in the registry) is refused here; the
+    /// rules themselves are `campaigns::create`'s.
+    fn input(&self, db: &mut crate::db::Db<'_>) -> Result<CampaignInput, AppError> {
+        let date = |label: &str, s: &str| -> Result<Option<NaiveDate>, AppError> {
+            if s.is_empty() {
+                return Ok(None);
+            }
+            crate::web::parse_date(Some(s))
+                .map(Some)
+                .map_err(|e| unprocessable(format!("{label}: {}", e.public_message())))
+        };
+        let deadline = date("Thời hạn", &self.deadline)?
+            .ok_or_else(|| unprocessable("cần nhập thời hạn của đợt rà soát"))?;
+        let mut authorities = Vec::new();
+        for a in &self.authorities {
+            authorities.push(
+                a.parse::<i64>()
+                    .map_err(|_| unprocessable(format!("cơ quan ban hành «{a}» không hợp lệ")))?,
+            );
+        }
+        let basis_document_id = match self.basis_number.as_str() {
+            "" => None,
+            n => Some(pick_document(
+                db,
+                n,
+                &self.basis_authority,
+                "văn bản căn cứ rà soát",
+            )?),
+        };
+        Ok(CampaignInput {
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            basis_document_id,
+            predecessor_unit: Some(self.predecessor_unit.clone()).filter(|s| !s.is_empty()),
+            authorities,
+            types: self.types.clone(),
+            fields: self.fields.clone(),
+            issued_from: date("Ban hành từ ngày", &self.issued_from)?,
+            issued_to: date("Ban hành đến ngày", &self.issued_to)?,
+            deadline,
+        })
+    }
+}
+
+/// One choice of a select or a checkbox list.
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+/// What the creation form offers, from the registry, with the typed values selected.
+#[derive(Serialize, Default)]
+struct CampaignChoices {
+    kinds: Vec<Choice>,
+    /// Authorities of local units (the documents a campaign reviews).
+    local_authorities: Vec<Choice>,
+    /// Every authority, central ones included (where a basis document may come from).
+    all_authorities: Vec<Choice>,
+    types: Vec<Choice>,
+    fields: Vec<Choice>,
+    /// Units whose validity has ended (reorganised), then the others.
+    ended_units: Vec<Choice>,
+    other_units: Vec<Choice>,
+}
+
+fn campaign_choices(
+    db: &mut crate::db::Db<'_>,
+    f: &CampaignForm,
+) -> Result<CampaignChoices, AppError> {
+    let choice = |value: String, label: String, selected: bool| Choice {
+        value,
+        label,
+        selected,
+    };
+    let mut authorities = queries::all_authorities(db)?;
+    authorities.sort_by(|a, b| a.name.cmp(&b.name));
+    let local_authorities = authorities
+        .iter()
+        .filter(|a| a.unit_id.is_some())
+        .map(|a| {
+            let v = a.id.to_string();
+            let selected = f.authorities.contains(&v);
+            choice(v, a.name.clone(), selected)
+        })
+        .collect();
+    let all_authorities = authorities
+        .iter()
+        .map(|a| {
+            let v = a.id.to_string();
+            let selected = f.basis_authority == v;
+            choice(v, a.name.clone(), selected)
+        })
+        .collect();
+    let mut units = queries::all_units(db)?;
+    units.sort_by(|a, b| a.name.cmp(&b.name));
+    let (mut ended_units, mut other_units) = (Vec::new(), Vec::new());
+    for u in units {
+        let selected = f.predecessor_unit == u.code;
+        match u.valid_to {
+            Some(to) => ended_units.push(choice(
+                u.code.clone(),
+                format!("{} ({}), đến {}", u.name, u.code, date_vn(to)),
+                selected,
+            )),
+            None => other_units.push(choice(
+                u.code.clone(),
+                format!("{} ({})", u.name, u.code),
+                selected,
+            )),
+        }
+    }
+    let mut fields = BTreeSet::new();
+    for list in queries::distinct_field_lists(db)? {
+        let list: Vec<String> = serde_json::from_str(&list).unwrap_or_default();
+        fields.extend(
+            list.into_iter()
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty()),
+        );
+    }
+    Ok(CampaignChoices {
+        kinds: CampaignKind::ALL
+            .iter()
+            .map(|k| choice(k.code().into(), k.label().into(), f.kind == k.code()))
+            .collect(),
+        local_authorities,
+        all_authorities,
+        types: crate::domain::kinds::DOCUMENT_TYPES
+            .iter()
+            .map(|t| choice((*t).into(), (*t).into(), f.types.iter().any(|x| x == t)))
+            .collect(),
+        fields: fields
+            .into_iter()
+            .map(|x| {
+                let selected = f.fields.contains(&x);
+                choice(x.clone(), x, selected)
+            })
+            .collect(),
+        ended_units,
+        other_units,
+    })
+}
+
+/// The list of campaigns, with the creation form for those who may create one.
+async fn campaigns_page(
+    state: &AppState,
+    actor: &Actor,
+    form: CampaignForm,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let may_create = matches!(actor.role, Role::Admin | Role::Officer | Role::Approver);
+    let shown = form.clone();
+    let (lines, choices) = with_db(state, move |db| {
+        let lines = campaigns::list(db)?
             .into_iter()
             .map(|c| CampaignLine {
                 id: c.id,
@@ -75,41 +345,44 @@ pub async fn list(state: web::Data<AppState>, actor: Actor) -> Result<HttpRespon
                 deadline: date_vn(c.deadline),
                 started: c.started_on.map(date_vn),
             })
-            .collect::<Vec<_>>())
+            .collect::<Vec<_>>();
+        let choices = if may_create {
+            campaign_choices(db, &form)?
+        } else {
+            CampaignChoices::default()
+        };
+        Ok((lines, choices))
     })
     .await?;
     let mut ctx = base_context("review", "");
     ctx.insert("campaigns", &lines);
-    ctx.insert(
-        "may_create",
-        &matches!(actor.role, Role::Admin | Role::Officer | Role::Approver),
-    );
-    let kinds: Vec<(&str, &str)> = CampaignKind::ALL
-        .iter()
-        .map(|k| (k.code(), k.label()))
-        .collect();
-    ctx.insert("kinds", &kinds);
-    Ok(render("campaigns.html", &ctx)?)
+    ctx.insert("may_create", &may_create);
+    ctx.insert("choices", &choices);
+    ctx.insert("form", &shown);
+    ctx.insert("error", &error);
+    Ok(render_status(status, "campaigns.html", &ctx)?)
 }
 
+pub async fn list(state: web::Data<AppState>, actor: Actor) -> Result<HttpResponse, PageError> {
+    let form = CampaignForm {
+        kind: CampaignKind::Ongoing.code().into(),
+        ..CampaignForm::default()
+    };
+    campaigns_page(&state, &actor, form, None, StatusCode::OK).await
+}
+
+/// Creates a campaign from the form; a refused one is shown again, as typed, with the reason
+/// (422) and nothing written.
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
-    form: Form,
+    form: Pairs,
 ) -> Result<HttpResponse, PageError> {
-    let f = form.into_inner();
-    let deadline = crate::web::parse_date(Some(field(&f, "deadline")).filter(|s| !s.is_empty()))?;
-    let opt = |n: &str| Some(field(&f, n).to_string()).filter(|s| !s.is_empty());
-    let input = CampaignInput {
-        name: field(&f, "name").to_string(),
-        kind: field(&f, "kind").to_string(),
-        basis_document_id: opt("basis_document_id").and_then(|s| s.parse().ok()),
-        predecessor_unit: opt("predecessor_unit"),
-        deadline,
-        ..Default::default()
-    };
+    let submitted = CampaignForm::from_pairs(&form.into_inner());
     let (uid, name) = (actor.user_id, actor.actor());
-    let id = crate::web::with_write(&state, move |db| {
+    let f = submitted.clone();
+    let done = crate::web::with_write(&state, move |db| {
+        let input = f.input(db)?;
         Ok(campaigns::create(
             db,
             &name,
@@ -118,8 +391,21 @@ pub async fn create(
             crate::auth::now(),
         )?)
     })
-    .await?;
-    Ok(see_other(format!("/campaigns/{id}")))
+    .await;
+    match done {
+        Ok(id) => Ok(see_other(format!("/campaigns/{id}"))),
+        Err(AppError::Unprocessable(m)) => {
+            campaigns_page(
+                &state,
+                &actor,
+                submitted,
+                Some(sentence(&m)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Serialize)]
@@ -129,6 +415,10 @@ struct DocLine {
     number: String,
     title: String,
     decision: Option<DecisionLine>,
+    /// The document's other decisions: superseded versions, returned proposals.
+    history: Vec<HistoryLine>,
+    /// The proposal form this document offers, if any.
+    propose: Option<ProposeForm>,
 }
 
 #[derive(Serialize)]
@@ -144,6 +434,119 @@ struct DecisionLine {
     mine: bool,
     needs_handling: bool,
     stages: Vec<String>,
+    supersedes_id: Option<i64>,
+    handling: Option<String>,
+}
+
+#[derive(Serialize)]
+struct HistoryLine {
+    id: i64,
+    kind: &'static str,
+    state: &'static str,
+    superseded: bool,
+    provisions: String,
+    reason: String,
+    comment: Option<String>,
+    proposed_on: String,
+    decided_on: Option<String>,
+    supersedes_id: Option<i64>,
+}
+
+/// A proposal: a first one, one made again after a return, or a correction of a decided one
+/// (a new version that supersedes it once approved; the decided record is never edited).
+#[derive(Serialize)]
+struct ProposeForm {
+    summary: &'static str,
+    supersedes_id: Option<i64>,
+}
+
+fn provisions_text(d: &Decision) -> String {
+    serde_json::from_str::<Vec<String>>(&d.provisions)
+        .unwrap_or_default()
+        .iter()
+        .map(|k| crate::domain::structure::display_reference(k))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn propose_form(d: Option<&Decision>) -> Option<ProposeForm> {
+    let Some(d) = d else {
+        return Some(ProposeForm {
+            summary: "Đề xuất kết quả rà soát",
+            supersedes_id: None,
+        });
+    };
+    match DecisionState::parse(&d.state)? {
+        DecisionState::Returned => Some(ProposeForm {
+            summary: "Đề xuất lại",
+            supersedes_id: d.supersedes_id,
+        }),
+        DecisionState::Approved | DecisionState::Closed => Some(ProposeForm {
+            summary: "Đính chính / đề xuất lại",
+            supersedes_id: Some(d.id),
+        }),
+        DecisionState::Proposed | DecisionState::Superseded => None,
+    }
+}
+
+/// Which documents of the campaign page are listed, and which page of them.
+#[derive(Debug, Clone, Default)]
+struct View {
+    page: usize,
+    /// An officer's id, or `none` for the documents assigned to nobody.
+    officer: String,
+    /// A decision state, or `none` for the documents not reviewed yet.
+    state: String,
+    /// A handling stage (the last one recorded), `waiting` (none yet) or `closed`.
+    stage: String,
+}
+
+impl View {
+    fn from_query(q: &HashMap<String, String>) -> View {
+        let get = |k: &str| q.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+        View {
+            page: q
+                .get("page")
+                .and_then(|p| p.parse().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1),
+            officer: get("officer"),
+            state: get("state"),
+            stage: get("stage"),
+        }
+    }
+
+    /// The filters as a query string prefix for the page links (`officer=3&`).
+    fn query(&self) -> String {
+        [
+            ("officer", &self.officer),
+            ("state", &self.state),
+            ("stage", &self.stage),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}&", super::public::urlencode(v)))
+        .collect()
+    }
+}
+
+/// Whether a document's current decision is at this point of the handling pipeline.
+fn at_stage(filter: &str, d: Option<&Decision>, last: &HashMap<i64, (Stage, NaiveDate)>) -> bool {
+    let Some(d) = d else {
+        return false;
+    };
+    if !DecisionKind::parse(&d.kind).is_some_and(DecisionKind::needs_handling) {
+        return false;
+    }
+    let state = DecisionState::parse(&d.state);
+    match filter {
+        "waiting" => state == Some(DecisionState::Approved) && !last.contains_key(&d.id),
+        "closed" => state == Some(DecisionState::Closed),
+        code => {
+            state == Some(DecisionState::Approved)
+                && last.get(&d.id).map(|(s, _)| s.code()) == Some(code)
+        }
+    }
 }
 
 pub async fn page(
@@ -153,39 +556,100 @@ pub async fn page(
     q: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
     let id = path_id(path, "đợt rà soát")?;
-    let page_no: usize = q
-        .get("page")
-        .and_then(|p| p.parse().ok())
-        .filter(|p| *p >= 1)
-        .unwrap_or(1);
-    let officer: Option<i64> = q.get("officer").and_then(|o| o.parse().ok());
-    let state_filter: Option<String> = q.get("state").cloned();
-    let (officer_q, state_q) = (officer, state_filter.clone());
+    campaign_page(
+        &state,
+        &actor,
+        id,
+        View::from_query(&q),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// A refused page form: the campaign page again with the reason (and the error's status) when
+/// the rules refused it; other errors get the error page.
+async fn refused(
+    state: &AppState,
+    actor: &Actor,
+    campaign: i64,
+    e: AppError,
+) -> Result<HttpResponse, PageError> {
+    match e {
+        AppError::Unprocessable(ref m)
+        | AppError::Conflict(ref m)
+        | AppError::PreconditionFailed(ref m)
+        | AppError::BadRequest(ref m) => {
+            use actix_web::ResponseError;
+            let status = e.status_code();
+            campaign_page(
+                state,
+                actor,
+                campaign,
+                View {
+                    page: 1,
+                    ..View::default()
+                },
+                Some(sentence(m)),
+                status,
+            )
+            .await
+        }
+        e => Err(e.into()),
+    }
+}
+
+/// The campaign page: progress per authority and per officer, the filtered document list with
+/// each document's decision, its other versions and the forms the viewer may use.
+async fn campaign_page(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    view: View,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
     let me = actor.user_id;
     let day = today();
-    let (c, dash, docs, pages, officers) = with_db(&state, move |db| {
+    let v = view.clone();
+    let (c, dash, docs, pages, officers, assignable, authorities) = with_db(state, move |db| {
         let Some(c) = campaigns::get(db, id)? else {
             return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")));
         };
         let dash = dashboard(db, id, day)?.ok_or_else(|| AppError::NotFound(String::new()))?;
         let assigned: HashMap<i64, Option<i64>> =
             campaigns::assignments(db, id)?.into_iter().collect();
-        let latest = decisions::current(decisions::of_campaign(db, id)?);
-        // Lists filterable by officer and by where the review stands.
-        let all: Vec<i64> = campaigns::documents(db, id)?
+        let all = decisions::of_campaign(db, id)?;
+        let latest = decisions::current(all.clone());
+        let last = if v.stage.is_empty() {
+            HashMap::new()
+        } else {
+            last_stages(db, id)?
+        };
+        // Lists filterable by officer, by where the review stands and by handling stage.
+        let docs_all: Vec<i64> = campaigns::documents(db, id)?
             .into_iter()
-            .filter(|d| officer.is_none_or(|o| assigned.get(d).copied().flatten() == Some(o)))
-            .filter(|d| match state_filter.as_deref() {
-                None | Some("") => true,
-                Some("none") => !latest.contains_key(d),
-                Some(s) => latest.get(d).map(|x| x.state.as_str()) == Some(s),
+            .filter(|d| {
+                let to = assigned.get(d).copied().flatten();
+                match v.officer.as_str() {
+                    "" => true,
+                    "none" => to.is_none(),
+                    o => o.parse::<i64>().ok().is_some_and(|o| to == Some(o)),
+                }
             })
+            .filter(|d| match v.state.as_str() {
+                "" => true,
+                "none" => !latest.contains_key(d),
+                s => latest.get(d).map(|x| x.state.as_str()) == Some(s),
+            })
+            .filter(|d| v.stage.is_empty() || at_stage(&v.stage, latest.get(d), &last))
             .collect();
-        let names: HashMap<i64, String> = crate::auth::users::list(db)?
-            .into_iter()
-            .map(|u| (u.id, u.display_name))
+        let users = crate::auth::users::list(db)?;
+        let names: HashMap<i64, String> = users
+            .iter()
+            .map(|u| (u.id, u.display_name.clone()))
             .collect();
-        let officers: Vec<(i64, String)> = {
+        let officers: Vec<(String, String)> = {
             let mut v: Vec<(i64, String)> = assigned
                 .values()
                 .flatten()
@@ -193,28 +657,35 @@ pub async fn page(
                 .collect();
             v.sort();
             v.dedup();
-            v
+            v.into_iter().map(|(o, n)| (o.to_string(), n)).collect()
         };
-        let pages = all.len().div_ceil(PAGE).max(1);
-        let shown: Vec<i64> = all
+        // Who documents may be assigned to: active legal officers (and administrators).
+        let assignable: Vec<(i64, String)> = users
             .iter()
-            .skip((page_no - 1) * PAGE)
+            .filter(|u| !u.disabled && matches!(u.role.as_str(), "officer" | "admin"))
+            .map(|u| (u.id, format!("{} ({})", u.display_name, u.username)))
+            .collect();
+        let pages = docs_all.len().div_ceil(PAGE).max(1);
+        let shown: Vec<i64> = docs_all
+            .iter()
+            .skip((v.page - 1) * PAGE)
             .take(PAGE)
             .copied()
             .collect();
         let summaries: HashMap<i64, crate::db::models::DocumentSummary> =
-            crate::db::queries::summaries_by_ids(db, &shown)?
+            queries::summaries_by_ids(db, &shown)?
                 .into_iter()
                 .map(|s| (s.id, s))
                 .collect();
         let mut stage_lines: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut handling: HashMap<i64, String> = HashMap::new();
         for d in shown.iter().filter_map(|doc| latest.get(doc)) {
             let lines: Vec<String> = decisions::stages(db, d.id)?
                 .into_iter()
                 .map(|st| {
                     format!(
                         "{}: {} — {}",
-                        crate::domain::review::Stage::parse(&st.stage).map_or("", |x| x.label()),
+                        Stage::parse(&st.stage).map_or("", |x| x.label()),
                         date_vn(st.done_on),
                         st.paper
                     )
@@ -222,6 +693,19 @@ pub async fn page(
                 .collect();
             if !lines.is_empty() {
                 stage_lines.insert(d.id, lines);
+            }
+            if let Some(h) = d.handling_document_id {
+                if let Some(h) = queries::document(db, h)? {
+                    handling.insert(d.id, format!("{} {}", h.doc_type, h.number));
+                }
+            }
+        }
+        let mut others: HashMap<i64, Vec<&Decision>> = HashMap::new();
+        for d in &all {
+            if summaries.contains_key(&d.document_id)
+                && latest.get(&d.document_id).is_none_or(|l| l.id != d.id)
+            {
+                others.entry(d.document_id).or_default().push(d);
             }
         }
         let docs: Vec<DocLine> = shown
@@ -241,12 +725,7 @@ pub async fn page(
                     kind: DecisionKind::parse(&d.kind).map_or("", |k| k.label()),
                     state: DecisionState::parse(&d.state).map_or("", |s| s.label()),
                     state_code: d.state.clone(),
-                    provisions: serde_json::from_str::<Vec<String>>(&d.provisions)
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|k| crate::domain::structure::display_reference(k))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    provisions: provisions_text(d),
                     reason: d.reason.clone(),
                     comment: d.comment.clone(),
                     version: d.version,
@@ -254,14 +733,43 @@ pub async fn page(
                     needs_handling: DecisionKind::parse(&d.kind)
                         .is_some_and(DecisionKind::needs_handling),
                     stages: stage_lines.get(&d.id).cloned().unwrap_or_default(),
+                    supersedes_id: d.supersedes_id,
+                    handling: handling.get(&d.id).cloned(),
                 }),
+                history: others
+                    .get(&s.id)
+                    .map(|v| {
+                        v.iter()
+                            .rev()
+                            .map(|d| HistoryLine {
+                                id: d.id,
+                                kind: DecisionKind::parse(&d.kind).map_or("", |k| k.label()),
+                                state: DecisionState::parse(&d.state).map_or("", |s| s.label()),
+                                superseded: d.state == DecisionState::Superseded.code(),
+                                provisions: provisions_text(d),
+                                reason: d.reason.clone(),
+                                comment: d.comment.clone(),
+                                proposed_on: date_vn(d.proposed_at.date()),
+                                decided_on: d.decided_at.map(|t| date_vn(t.date())),
+                                supersedes_id: d.supersedes_id,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                propose: propose_form(latest.get(&s.id)),
             })
             .collect();
-        Ok((c, dash, docs, pages, officers))
+        // Where a handling document may come from, to tell apart documents sharing a number.
+        let mut authorities: Vec<(i64, String)> = queries::all_authorities(db)?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        authorities.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok((c, dash, docs, pages, officers, assignable, authorities))
     })
     .await?;
     let mut ctx = base_context("review", "");
-    ctx_filters(&mut ctx, officer_q, state_q, officers);
+    ctx_filters(&mut ctx, &view, officers);
     ctx.insert(
         "chart",
         &progress_svg(&dash.progress, dash.total.in_scope, 640, 220),
@@ -275,8 +783,11 @@ pub async fn page(
     ctx.insert("campaign", &c);
     ctx.insert("dash", &dash);
     ctx.insert("docs", &docs);
-    ctx.insert("page", &page_no);
+    ctx.insert("page", &view.page);
     ctx.insert("pages", &pages);
+    ctx.insert("filter_query", &view.query());
+    ctx.insert("assignable", &assignable);
+    ctx.insert("error", &error);
     ctx.insert(
         "may_manage",
         &matches!(actor.role, Role::Admin | Role::Officer | Role::Approver),
@@ -299,27 +810,30 @@ pub async fn page(
         .map(|k| (k.code(), k.label()))
         .collect();
     ctx.insert("grounds", &grounds);
-    Ok(render("campaign.html", &ctx)?)
+    ctx.insert("authorities", &authorities);
+    Ok(render_status(status, "campaign.html", &ctx)?)
 }
 
-fn ctx_filters(
-    ctx: &mut tera::Context,
-    officer: Option<i64>,
-    state: Option<String>,
-    officers: Vec<(i64, String)>,
-) {
-    ctx.insert("officer_filter", &officer);
-    ctx.insert("state_filter", &state.unwrap_or_default());
+fn ctx_filters(ctx: &mut tera::Context, view: &View, officers: Vec<(String, String)>) {
+    ctx.insert("officer_filter", &view.officer);
+    ctx.insert("state_filter", &view.state);
+    ctx.insert("stage_filter", &view.stage);
     ctx.insert("officers", &officers);
     let states: Vec<(&str, &str)> = std::iter::once(("none", "Chưa rà soát"))
         .chain(DecisionState::ALL.iter().map(|s| (s.code(), s.label())))
         .collect();
     ctx.insert("states", &states);
-    let stages: Vec<(&str, &str)> = crate::domain::review::Stage::ALL
-        .iter()
-        .map(|s| (s.code(), s.label()))
-        .collect();
+    let stages: Vec<(&str, &str)> = Stage::ALL.iter().map(|s| (s.code(), s.label())).collect();
     ctx.insert("stages_all", &stages);
+    // The handling pipeline, in order, as the stage filter offers it.
+    let pipeline: Vec<(&str, &str)> = std::iter::once(("waiting", "Chưa đăng ký xây dựng văn bản"))
+        .chain(Stage::ALL.iter().map(|s| (s.code(), s.label())))
+        .chain(std::iter::once((
+            "closed",
+            "Đã xử lý xong (văn bản xử lý đã có tác động)",
+        )))
+        .collect();
+    ctx.insert("pipeline", &pipeline);
 }
 
 pub async fn start(
@@ -334,6 +848,8 @@ pub async fn start(
     Ok(see_other(format!("/campaigns/{id}")))
 }
 
+/// Proposes a decision from the campaign page: a first proposal, one made again after a
+/// return, or a correction (`supersedes_id`: the decided record it will replace once approved).
 pub async fn propose(
     state: web::Data<AppState>,
     actor: Actor,
@@ -342,37 +858,49 @@ pub async fn propose(
 ) -> Result<HttpResponse, PageError> {
     let id = path_id(path, "đợt rà soát")?;
     let f = form.into_inner();
-    let document_id: i64 = field(&f, "document_id")
-        .parse()
-        .map_err(|_| AppError::Unprocessable("Cần chọn văn bản.".into()))?;
-    let provisions: Vec<String> = field(&f, "provisions")
-        .split([',', ';'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect();
-    let effective_on = match field(&f, "effective_on") {
-        "" => None,
-        s => Some(crate::web::parse_date(Some(s))?),
+    let a = actor.clone();
+    let done = async {
+        let document_id: i64 = field(&f, "document_id")
+            .parse()
+            .map_err(|_| unprocessable("cần chọn văn bản"))?;
+        let supersedes_id = match field(&f, "supersedes_id") {
+            "" => None,
+            s => Some(s.parse::<i64>().map_err(|_| {
+                unprocessable(format!("phiên bản được đính chính «{s}» không hợp lệ"))
+            })?),
+        };
+        let provisions: Vec<String> = field(&f, "provisions")
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
+        let effective_on = match field(&f, "effective_on") {
+            "" => None,
+            s => Some(crate::web::parse_date(Some(s))?),
+        };
+        let input = Proposal {
+            document_id,
+            kind: field(&f, "kind").to_string(),
+            partial: (field(&f, "partial") == "on").then_some(true),
+            provisions,
+            ground: Some(field(&f, "ground").to_string()).filter(|s| !s.is_empty()),
+            reason: field(&f, "reason").to_string(),
+            legal_basis_document_id: None,
+            legal_basis_provision: None,
+            effective_on,
+            supersedes_id,
+        };
+        crate::web::with_write(&state, move |db| {
+            let p = crate::web::reviewer(db, &a)?;
+            Ok(decisions::propose(db, &p, id, &input, crate::auth::now())?)
+        })
+        .await
     };
-    let input = Proposal {
-        document_id,
-        kind: field(&f, "kind").to_string(),
-        partial: (field(&f, "partial") == "on").then_some(true),
-        provisions,
-        ground: Some(field(&f, "ground").to_string()).filter(|s| !s.is_empty()),
-        reason: field(&f, "reason").to_string(),
-        legal_basis_document_id: None,
-        legal_basis_provision: None,
-        effective_on,
-        supersedes_id: None,
-    };
-    crate::web::with_write(&state, move |db| {
-        let p = crate::web::reviewer(db, &actor)?;
-        Ok(decisions::propose(db, &p, id, &input, crate::auth::now())?)
-    })
-    .await?;
-    Ok(see_other(format!("/campaigns/{id}")))
+    match done.await {
+        Ok(_) => Ok(see_other(format!("/campaigns/{id}"))),
+        Err(e) => refused(&state, &actor, id, e).await,
+    }
 }
 
 pub async fn approve(
@@ -402,6 +930,105 @@ pub async fn return_decision(
         decisions::return_to_officer(db, p, id, &comment, version, crate::auth::now())
     })
     .await
+}
+
+/// The checked documents and the chosen officer (`None`: unassign) of the assignment form.
+fn assignment(pairs: &[(String, String)]) -> Result<(Vec<i64>, Option<i64>), AppError> {
+    let mut documents = Vec::new();
+    let mut officer = "";
+    for (k, v) in pairs {
+        let v = v.trim();
+        match k.as_str() {
+            "documents" => documents.push(
+                v.parse::<i64>()
+                    .map_err(|_| unprocessable(format!("văn bản «{v}» không hợp lệ")))?,
+            ),
+            "officer" => officer = v,
+            _ => {}
+        }
+    }
+    let officer = match officer {
+        "" => {
+            return Err(unprocessable(
+                "cần chọn cán bộ được phân công (hoặc «Bỏ phân công»)",
+            ))
+        }
+        "none" => None,
+        o => Some(
+            o.parse()
+                .map_err(|_| unprocessable(format!("cán bộ «{o}» không hợp lệ")))?,
+        ),
+    };
+    Ok((documents, officer))
+}
+
+/// Assigns the checked documents of a campaign to an officer (or unassigns them).
+pub async fn assign(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<String>,
+    form: Pairs,
+) -> Result<HttpResponse, PageError> {
+    let id = path_id(path, "đợt rà soát")?;
+    let name = actor.actor();
+    let done = match assignment(&form.into_inner()) {
+        Err(e) => Err(e),
+        Ok((documents, officer)) => {
+            crate::web::with_write(&state, move |db| {
+                if campaigns::get(db, id)?.is_none() {
+                    return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")));
+                }
+                Ok(campaigns::assign(db, &name, id, &documents, officer)?)
+            })
+            .await
+        }
+    };
+    match done {
+        Ok(_) => Ok(see_other(format!("/campaigns/{id}"))),
+        Err(e) => refused(&state, &actor, id, e).await,
+    }
+}
+
+/// Closes an approved amend/replace/repeal decision with its handling document, picked by its
+/// number from the registry; refused (the reason shown) when that document has no such effect
+/// on the reviewed one.
+pub async fn close(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, PageError> {
+    let id = path_id(path, "quyết định")?;
+    let version = field(&form, "version").parse::<i32>().ok();
+    let number = field(&form, "number").to_string();
+    let authority = field(&form, "authority").to_string();
+    let campaign = with_db(&state, move |db| {
+        decisions::get(db, id)?
+            .map(|d| d.campaign_id)
+            .ok_or_else(|| AppError::NotFound(format!("Không có quyết định số {id}.")))
+    })
+    .await?;
+    let a = actor.clone();
+    let done = crate::web::with_write(&state, move |db| {
+        if number.is_empty() {
+            return Err(unprocessable("cần số ký hiệu của văn bản xử lý"));
+        }
+        let handling = pick_document(db, &number, &authority, "văn bản xử lý")?;
+        let p = crate::web::reviewer(db, &a)?;
+        Ok(decisions::close(
+            db,
+            &p,
+            id,
+            handling,
+            version,
+            crate::auth::now(),
+        )?)
+    })
+    .await;
+    match done {
+        Ok(_) => Ok(see_other(format!("/campaigns/{campaign}"))),
+        Err(e) => refused(&state, &actor, campaign, e).await,
+    }
 }
 
 /// A header and its rows.

@@ -57,6 +57,16 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ),
     (
         "POST",
+        "/campaigns/{id}/assignments",
+        Expect::Roles(&["admin", "officer", "approver"]),
+    ),
+    (
+        "POST",
+        "/decisions/{id}/close",
+        Expect::Roles(&["admin", "officer"]),
+    ),
+    (
+        "POST",
         "/decisions/{id}/approve",
         Expect::Roles(&["approver", "admin"]),
     ),

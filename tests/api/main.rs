@@ -16,6 +16,7 @@ mod migrations;
 mod pages;
 mod records_write;
 mod review;
+mod review_pages;
 mod sample;
 mod search;
 mod user_cli;
