@@ -143,6 +143,9 @@ pub static ROUTES: &[RouteDef] = &[
     get("/campaigns/{id}/register.{format}", AnyUser, |r| {
         r.to(pages::review::register_file)
     }),
+    post("/campaigns/{id}/register", Roles(REVIEWERS), |r| {
+        r.to(pages::register::upload)
+    }),
     post("/campaigns/{id}/start", Roles(CAMPAIGN_MANAGERS), |r| {
         r.to(pages::review::start)
     }),
@@ -183,6 +186,9 @@ pub static ROUTES: &[RouteDef] = &[
         Roles(CAMPAIGN_MANAGERS),
         |r| r.to(api::review::assign),
     ),
+    post("/api/v1/campaigns/{id}/register", Roles(REVIEWERS), |r| {
+        r.to(api::register::import)
+    }),
     post("/api/v1/campaigns/{id}/decisions", Roles(REVIEWERS), |r| {
         r.to(api::review::propose)
     }),

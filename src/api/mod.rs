@@ -1,6 +1,7 @@
 //! JSON API under `/api/v1`: the same data as the pages; errors as `application/problem+json`.
 
 pub mod records;
+pub mod register;
 pub mod review;
 
 use actix_web::{web, HttpResponse};

@@ -79,6 +79,34 @@ pub fn form_field(body: &[u8], name: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
+/// A short text field of a `multipart/form-data` body (the token is sent before the file).
+pub async fn multipart_field(
+    headers: &actix_web::http::header::HeaderMap,
+    body: actix_web::web::Bytes,
+    name: &str,
+) -> Option<String> {
+    use futures_util::StreamExt;
+    let stream =
+        futures_util::stream::once(async move { Ok::<_, actix_web::error::PayloadError>(body) });
+    let mut form = actix_multipart::Multipart::new(headers, stream);
+    while let Some(Ok(mut field)) = form.next().await {
+        let wanted = field.name() == Some(name);
+        let mut value = Vec::new();
+        while let Some(Ok(chunk)) = field.next().await {
+            if wanted {
+                value.extend_from_slice(&chunk);
+                if value.len() > 256 {
+                    return None;
+                }
+            }
+        }
+        if wanted {
+            return String::from_utf8(value).ok();
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,8 @@ use crate::web::AppState;
 
 /// The largest form body accepted (also `FormConfig`'s limit); larger ones get 413.
 pub const FORM_LIMIT: usize = 16 * 1024;
+/// The largest file upload form (a review register), its body read here for the CSRF token.
+pub const UPLOAD_LIMIT: usize = crate::api::register::REGISTER_LIMIT + 64 * 1024;
 
 /// The route table, compiled for matching. Kept in the app data next to the routes it was
 /// built from.
@@ -267,15 +269,15 @@ async fn check_scope(
     .await?
 }
 
-/// Reads a form body (at most [`FORM_LIMIT`]) and puts it back for the handler.
-async fn read_form(req: &mut ServiceRequest) -> Result<web::Bytes, AppError> {
+/// Reads a form body (at most `limit` bytes) and puts it back for the handler.
+async fn read_form(req: &mut ServiceRequest, limit: usize) -> Result<web::Bytes, AppError> {
     let declared =
         header_str(req.headers(), "content-length").and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > FORM_LIMIT) {
+    if declared.is_some_and(|n| n > limit) {
         return Err(AppError::PayloadTooLarge);
     }
     let payload = req.take_payload();
-    let body = match actix_web::body::to_bytes_limited(BodyStream::new(payload), FORM_LIMIT).await {
+    let body = match actix_web::body::to_bytes_limited(BodyStream::new(payload), limit).await {
         Ok(Ok(b)) => b,
         Ok(Err(e)) => {
             return Err(AppError::BadRequest(format!(
@@ -451,8 +453,15 @@ pub async fn guard(
         let is_form = req
             .content_type()
             .eq_ignore_ascii_case("application/x-www-form-urlencoded");
-        if given.is_none() && is_form {
-            match read_form(&mut req).await {
+        let is_upload = req
+            .content_type()
+            .eq_ignore_ascii_case("multipart/form-data");
+        if given.is_none() && (is_form || is_upload) {
+            let limit = if is_upload { UPLOAD_LIMIT } else { FORM_LIMIT };
+            match read_form(&mut req, limit).await {
+                Ok(body) if is_upload => {
+                    given = csrf::multipart_field(req.headers(), body, csrf::FIELD).await
+                }
                 Ok(body) => given = csrf::form_field(&body, csrf::FIELD),
                 Err(e) => return Ok(fin.respond(req, refusal(&e, problem, viewer_of()))),
             }

@@ -5,3 +5,4 @@ pub mod annual;
 pub mod campaigns;
 pub mod dashboard;
 pub mod decisions;
+pub mod register;

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod annual;
 pub mod public;
+pub mod register;
 pub mod review;
 pub mod search;
 pub mod view;
@@ -126,6 +127,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "campaign.html",
         include_str!("../../templates/campaign.html"),
+    ),
+    (
+        "register_import.html",
+        include_str!("../../templates/register_import.html"),
     ),
     ("login.html", include_str!("../../templates/login.html")),
     ("account.html", include_str!("../../templates/account.html")),

@@ -1031,103 +1031,6 @@ pub async fn close(
     }
 }
 
-/// A header and its rows.
-type Table = (Vec<String>, Vec<Vec<String>>);
-
-/// The campaign's review register, one row per document, in the shape justice departments
-/// keep: document, decision, officer, state, approver, each handling stage's date and paper,
-/// handling document. `None` when there is no such campaign.
-fn register(db: &mut crate::db::Db<'_>, id: i64) -> Result<Option<Table>, AppError> {
-    if campaigns::get(db, id)?.is_none() {
-        return Ok(None);
-    }
-    let docs = campaigns::documents(db, id)?;
-    let latest = decisions::current(decisions::of_campaign(db, id)?);
-    let names: HashMap<i64, String> = crate::auth::users::list(db)?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
-    let summaries: HashMap<i64, crate::db::models::DocumentSummary> =
-        crate::db::queries::summaries_by_ids(db, &docs)?
-            .into_iter()
-            .map(|s| (s.id, s))
-            .collect();
-    let mut header = vec![
-        "STT".to_string(),
-        "Văn bản".into(),
-        "Trích yếu".into(),
-        "Kết quả rà soát".into(),
-        "Điều, khoản".into(),
-        "Lý do".into(),
-        "Cán bộ đề xuất".into(),
-        "Trạng thái".into(),
-        "Người phê duyệt".into(),
-    ];
-    for s in crate::domain::review::Stage::ALL {
-        header.push(format!("{} — ngày", s.label()));
-        header.push(format!("{} — văn bản", s.label()));
-    }
-    header.push("Văn bản xử lý".into());
-    let mut rows = Vec::with_capacity(docs.len());
-    for (i, doc) in docs.iter().enumerate() {
-        let Some(s) = summaries.get(doc) else {
-            continue;
-        };
-        let d = latest.get(doc);
-        let stages = match d {
-            Some(d) => decisions::stages(db, d.id)?,
-            None => Vec::new(),
-        };
-        let mut row = vec![
-            (i + 1).to_string(),
-            format!("{} {}", s.doc_type, s.number),
-            s.title.clone(),
-            d.and_then(|d| DecisionKind::parse(&d.kind))
-                .map_or("", |k| k.label())
-                .to_string(),
-            d.map(|d| {
-                serde_json::from_str::<Vec<String>>(&d.provisions)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|k| crate::domain::structure::display_reference(k))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default(),
-            d.map(|d| d.reason.clone()).unwrap_or_default(),
-            d.and_then(|d| names.get(&d.proposed_by).cloned())
-                .unwrap_or_default(),
-            d.and_then(|d| DecisionState::parse(&d.state))
-                .map_or("Chưa rà soát", |s| s.label())
-                .to_string(),
-            d.and_then(|d| d.decided_by)
-                .and_then(|u| names.get(&u).cloned())
-                .unwrap_or_default(),
-        ];
-        for st in crate::domain::review::Stage::ALL {
-            match stages.iter().find(|x| x.stage == st.code()) {
-                Some(x) => {
-                    row.push(date_vn(x.done_on));
-                    row.push(x.paper.clone());
-                }
-                None => {
-                    row.push(String::new());
-                    row.push(String::new());
-                }
-            }
-        }
-        let handling = match d.and_then(|d| d.handling_document_id) {
-            Some(h) => crate::db::queries::document(db, h)?
-                .map(|h| format!("{} {}", h.doc_type, h.number))
-                .unwrap_or_default(),
-            None => String::new(),
-        };
-        row.push(handling);
-        rows.push(row);
-    }
-    Ok(Some((header, rows)))
-}
-
 /// `/campaigns/{id}/register.csv` and `/campaigns/{id}/register.xlsx`.
 pub async fn register_file(
     state: web::Data<AppState>,
@@ -1143,7 +1046,11 @@ pub async fn register_file(
         ))
         .into());
     }
-    let Some((header, rows)) = with_db(&state, move |db| register(db, id)).await? else {
+    let Some((header, rows)) = with_db(&state, move |db| {
+        Ok(crate::review::register::export(db, id)?)
+    })
+    .await?
+    else {
         return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")).into());
     };
     let (body, content_type) = if format == "csv" {

@@ -47,6 +47,16 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/campaigns/{id}/register.{format}", Expect::SignedIn),
     (
         "POST",
+        "/campaigns/{id}/register",
+        Expect::Roles(&["admin", "officer"]),
+    ),
+    (
+        "POST",
+        "/api/v1/campaigns/{id}/register",
+        Expect::Roles(&["admin", "officer"]),
+    ),
+    (
+        "POST",
         "/campaigns/{id}/start",
         Expect::Roles(&["admin", "officer", "approver"]),
     ),

@@ -15,6 +15,7 @@ mod import;
 mod migrations;
 mod pages;
 mod records_write;
+mod register_import;
 mod review;
 mod review_pages;
 mod sample;

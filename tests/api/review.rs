@@ -8,7 +8,7 @@ use crate::authkit::{add_user, audit_len, Client};
 use crate::db_test;
 use crate::helpers::{TestApp, FIXTURE};
 
-fn token(app: &TestApp, username: &str, role: &str, scope: &[&str]) -> (i64, String) {
+pub fn token(app: &TestApp, username: &str, role: &str, scope: &[&str]) -> (i64, String) {
     let id = add_user(app, username, role, scope);
     let mut conn = app.pool.get().unwrap();
     let t = conn
@@ -18,7 +18,7 @@ fn token(app: &TestApp, username: &str, role: &str, scope: &[&str]) -> (i64, Str
     (id, t)
 }
 
-async fn call(
+pub async fn call(
     client: &Client,
     method: &str,
     path: &str,
@@ -43,7 +43,7 @@ async fn call(
     client.send(req).await
 }
 
-fn document_id(app: &TestApp, authority: &str, key: &str) -> i64 {
+pub fn document_id(app: &TestApp, authority: &str, key: &str) -> i64 {
     let mut conn = app.pool.get().unwrap();
     let a = vanban::db::queries::authority_by_code(&mut conn.db(), authority)
         .unwrap()
@@ -451,10 +451,10 @@ db_test!(two_approvers_at_once_exactly_one_wins, |app| {
 });
 
 /// A second document of the former district, with three articles.
-const DISTRICT_DOC: &str = r#"{"kind":"document","authority":"UBND-970","type":"Quyết định","number":"05/2020/QĐ-UBND","title":"Quy định quản lý chợ trên địa bàn huyện","issued_on":"2020-05-04","effective_on":"2020-05-15","text":"Điều 1. Phạm vi\nQuy định quản lý chợ.\nĐiều 2. Phí chợ\nMức phí theo nghị quyết.\nĐiều 3. Tổ chức thực hiện\nPhòng Kinh tế thực hiện."}"#;
+pub const DISTRICT_DOC: &str = r#"{"kind":"document","authority":"UBND-970","type":"Quyết định","number":"05/2020/QĐ-UBND","title":"Quy định quản lý chợ trên địa bàn huyện","issued_on":"2020-05-04","effective_on":"2020-05-15","text":"Điều 1. Phạm vi\nQuy định quản lý chợ.\nĐiều 2. Phí chợ\nMức phí theo nghị quyết.\nĐiều 3. Tổ chức thực hiện\nPhòng Kinh tế thực hiện."}"#;
 
 /// The commune's decision repealing Articles 1 and 2, in force from 1 December 2025.
-const HANDLING: &str = r#"{"kind":"document","authority":"UBND-32200","type":"Quyết định","number":"10/2025/QĐ-UBND","title":"Bãi bỏ Điều 1, Điều 2 Quyết định 05/2020/QĐ-UBND","issued_on":"2025-11-20","effective_on":"2025-12-01","text":"Điều 1. Bãi bỏ\nBãi bỏ Điều 1 và Điều 2 Quyết định số 05/2020/QĐ-UBND."}
+pub const HANDLING: &str = r#"{"kind":"document","authority":"UBND-32200","type":"Quyết định","number":"10/2025/QĐ-UBND","title":"Bãi bỏ Điều 1, Điều 2 Quyết định 05/2020/QĐ-UBND","issued_on":"2025-11-20","effective_on":"2025-12-01","text":"Điều 1. Bãi bỏ\nBãi bỏ Điều 1 và Điều 2 Quyết định số 05/2020/QĐ-UBND."}
 {"kind":"effect","acting":{"authority":"UBND-32200","number":"10/2025/QĐ-UBND"},"target":{"authority":"UBND-970","number":"05/2020/QĐ-UBND"},"type":"repeal","provisions":["Điều 1","Điều 2"],"effective_on":"2025-12-01"}"#;
 
 db_test!(end_to_end_reorganisation_review, |app| {

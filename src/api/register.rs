@@ -1,0 +1,158 @@
+//! `POST /api/v1/campaigns/{id}/register`: a review register (CSV or XLSX) read into a
+//! campaign, all or nothing, with a row-numbered report. `?dry_run=true` checks everything
+//! and writes nothing.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::auth::{Actor, Role};
+use crate::error::AppError;
+use crate::review::register::{self, FileError, ImportError, Importer, Report, RowError};
+use crate::web::AppState;
+
+/// The largest register accepted.
+pub const REGISTER_LIMIT: usize = 8 * 1024 * 1024;
+
+/// How an import ended, as both the page and the API show it.
+#[derive(Debug)]
+pub enum Outcome {
+    Done(Report),
+    /// Rows in error, or a file that cannot be read: status, stable code, message, rows.
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+        rows: Vec<RowError>,
+    },
+}
+
+/// Reads and imports a register; the transaction is rolled back unless every row is right
+/// (and always for a check).
+pub async fn run(
+    state: &AppState,
+    actor: Actor,
+    campaign: i64,
+    bytes: Vec<u8>,
+    dry_run: bool,
+) -> Result<Outcome, AppError> {
+    let pool = state.pool.clone();
+    let result = web::block(move || -> Result<Result<Report, ImportError>, AppError> {
+        let grids = match register::read_file(&bytes) {
+            Ok(g) => g,
+            Err(e) => return Ok(Err(ImportError::File(e))),
+        };
+        let mut conn = pool.get()?;
+        let who = Importer {
+            person: crate::web::reviewer(&mut conn.db(), &actor)?,
+            is_admin: actor.role == Role::Admin,
+        };
+        let now = crate::auth::now();
+        Ok(conn.write(|db| register::import(db, &who, campaign, &grids, dry_run, now)))
+    })
+    .await??;
+    let refused = |status, code, message: String, rows| {
+        Ok(Outcome::Refused {
+            status,
+            code,
+            message,
+            rows,
+        })
+    };
+    match result {
+        Ok(r) => Ok(Outcome::Done(r)),
+        Err(ImportError::DryRun(r)) => Ok(Outcome::Done(*r)),
+        Err(ImportError::Rows(rows)) => refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_register_rows",
+            format!(
+                "Sổ theo dõi có {} lỗi; không có gì được ghi. Hãy sửa các dòng được nêu rồi gửi lại.",
+                rows.len()
+            ),
+            rows,
+        ),
+        Err(ImportError::File(FileError::LegacyXls)) => refused(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_spreadsheet",
+            format!("Không nhập được: {}.", FileError::LegacyXls),
+            Vec::new(),
+        ),
+        Err(ImportError::File(e)) => refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unreadable_register",
+            format!("Không nhập được: {e}."),
+            Vec::new(),
+        ),
+        Err(ImportError::NoCampaign(id)) => Err(AppError::NotFound(format!(
+            "Không có đợt rà soát số {id}."
+        ))),
+        Err(e @ ImportError::NotStarted) => Err(AppError::Conflict(format!("Không nhập được: {e}."))),
+        Err(ImportError::Db(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ImportQuery {
+    #[serde(default)]
+    pub dry_run: Option<String>,
+}
+
+/// Whether a flag given as text is set (`true`, `1`, `on`, `yes`).
+pub fn flag(v: Option<&str>) -> Result<bool, AppError> {
+    match v.map(str::trim) {
+        None | Some("" | "false" | "0" | "off" | "no") => Ok(false),
+        Some("true" | "1" | "on" | "yes") => Ok(true),
+        Some(other) => Err(AppError::BadRequest(format!(
+            "Tham số dry_run «{other}» không hợp lệ: dùng true hoặc false."
+        ))),
+    }
+}
+
+pub async fn import(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<String>,
+    query: web::Query<ImportQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let campaign: i64 = path
+        .into_inner()
+        .parse()
+        .map_err(|_| AppError::NotFound("Không có đợt rà soát này.".into()))?;
+    let dry_run = flag(query.dry_run.as_deref())?;
+    let body = match actix_web::body::to_bytes_limited(
+        actix_web::body::BodyStream::new(payload),
+        REGISTER_LIMIT,
+    )
+    .await
+    {
+        Ok(Ok(b)) => b,
+        Ok(Err(e)) => {
+            return Err(AppError::BadRequest(format!(
+                "Không đọc được dữ liệu gửi lên: {e}"
+            )))
+        }
+        Err(_) => return Err(AppError::PayloadTooLarge),
+    };
+    if body.is_empty() {
+        return Err(AppError::BadRequest(
+            "Cần gửi tệp sổ theo dõi (CSV hoặc XLSX) trong thân yêu cầu.".into(),
+        ));
+    }
+    match run(&state, actor, campaign, body.to_vec(), dry_run).await? {
+        Outcome::Done(report) => Ok(HttpResponse::Ok().json(report)),
+        Outcome::Refused {
+            status,
+            code,
+            message,
+            rows,
+        } => {
+            let mut body =
+                crate::error::problem(status, code, "Không nhập được sổ theo dõi", &message);
+            body["errors"] = serde_json::json!(rows);
+            Ok(HttpResponse::build(status)
+                .content_type("application/problem+json")
+                .json(body))
+        }
+    }
+}
