@@ -238,6 +238,34 @@ pub fn propose(
             ));
         }
     }
+    // One live decision per document: a correction names the decision it supersedes, and a
+    // new proposal waits until the pending one is decided.
+    let live = of_document(db, campaign, input.document_id)?
+        .into_iter()
+        .filter(|d| {
+            matches!(
+                DecisionState::parse(&d.state),
+                Some(DecisionState::Proposed | DecisionState::Approved | DecisionState::Closed)
+            )
+        })
+        .collect::<Vec<_>>();
+    if let Some(p) = live
+        .iter()
+        .find(|d| d.state == DecisionState::Proposed.code())
+    {
+        return Err(DecisionError::Conflict(format!(
+            "văn bản đang có đề xuất số {} chờ phê duyệt; hãy phê duyệt hoặc trả lại đề xuất đó trước",
+            p.id
+        )));
+    }
+    if input.supersedes_id.is_none() {
+        if let Some(d) = live.first() {
+            return Err(DecisionError::Invalid(format!(
+                "văn bản đã có quyết định số {} đã phê duyệt; quyết định đã phê duyệt không sửa được, hãy lập đính chính thay thế quyết định đó",
+                d.id
+            )));
+        }
+    }
     let id: i64 = crate::with_db!(db, c => diesel::insert_into(decisions::table)
         .values((
             decisions::campaign_id.eq(campaign),
@@ -461,6 +489,16 @@ pub fn record_stage(
         Some(&after),
     )?;
     load(db, id)
+}
+
+/// The decisions of a campaign on one document, oldest first.
+fn of_document(db: &mut Db<'_>, campaign: i64, document: i64) -> Result<Vec<Decision>, DbError> {
+    Ok(crate::with_db!(db, c => decisions::table
+        .filter(decisions::campaign_id.eq(campaign))
+        .filter(decisions::document_id.eq(document))
+        .order(decisions::id)
+        .select(Decision::as_select())
+        .load(c))?)
 }
 
 /// The decisions of a campaign, oldest first (superseded ones included).

@@ -151,12 +151,7 @@ fn department_register(with_handling: bool, approver: &str) -> Vec<u8> {
         .write_string(r, 13, "Công văn số 45/UBND ngày 10 tháng 10 năm 2025")
         .unwrap();
     sheet
-        .write_datetime_with_format(
-            r,
-            14,
-            ExcelDateTime::from_ymd(2025, 10, 20).unwrap(),
-            &date,
-        )
+        .write_datetime_with_format(r, 14, ExcelDateTime::from_ymd(2025, 10, 20).unwrap(), &date)
         .unwrap();
     sheet
         .write_string(r, 15, "Báo cáo thẩm định số 88/BC-STP ngày 20/10/2025")

@@ -338,21 +338,52 @@ db_test!(a_reorganisation_campaign_from_proposal_to_handling, |app| {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["stages"].as_array().map(Vec::len), Some(2));
 
-    // An administrator may propose and approve, but never their own proposal.
+    // A second decision on a document already decided is refused: a correction names the
+    // decision it supersedes.
+    let proposal = json!({
+        "document_id": district_doc, "kind": "declare_expired", "ground": "subject_gone",
+        "reason": "Đối tượng điều chỉnh không còn", "effective_on": "2025-07-01"
+    });
+    let before = crate::authkit::audit_len(&app);
     let r = call(
         &client,
         "POST",
         &format!("/api/v1/campaigns/{cid}/decisions"),
         &admin,
-        Some(json!({
-            "document_id": district_doc, "kind": "declare_expired", "ground": "subject_gone",
-            "reason": "Đối tượng điều chỉnh không còn", "effective_on": "2025-07-01"
-        })),
+        Some(proposal.clone()),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("hãy lập đính chính"), "{}", r.body);
+    assert_eq!(crate::authkit::audit_len(&app), before);
+
+    // An administrator may propose and approve, but never their own proposal.
+    let mut correction = proposal.clone();
+    correction["supersedes_id"] = json!(did);
+    let r = call(
+        &client,
+        "POST",
+        &format!("/api/v1/campaigns/{cid}/decisions"),
+        &admin,
+        Some(correction.clone()),
         None,
     )
     .await;
     assert_eq!(r.status, 201, "{}", r.body);
     let own = r.json()["id"].as_i64().unwrap();
+    // While it waits, no other proposal on the document.
+    let r = call(
+        &client,
+        "POST",
+        &format!("/api/v1/campaigns/{cid}/decisions"),
+        &officer,
+        Some(correction),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("chờ phê duyệt"), "{}", r.body);
     let r = call(
         &client,
         "POST",
