@@ -5,6 +5,7 @@
 //! [`with_conn!`], which expands the same block for each concrete connection type.
 
 pub mod models;
+pub mod procedures;
 pub mod queries;
 pub mod schema;
 

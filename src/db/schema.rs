@@ -232,6 +232,108 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    procedures (id) {
+        id -> BigInt,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    procedure_versions (id) {
+        id -> BigInt,
+        procedure_id -> BigInt,
+        name -> Text,
+        field -> Text,
+        levels -> Text,
+        agency -> Text,
+        applicants -> Text,
+        steps -> Text,
+        channels -> Text,
+        dossier -> Text,
+        statutory_days -> Integer,
+        local_days -> Integer,
+        time_warning -> Nullable<Text>,
+        fees -> Text,
+        result -> Text,
+        conditions -> Text,
+        online_level -> Text,
+        one_stop -> Text,
+        decision_authority_id -> BigInt,
+        decision_number -> Text,
+        decision_number_key -> Text,
+        decision_date -> Date,
+        announcement -> Text,
+    }
+}
+
+diesel::table! {
+    procedure_basis (version_id, ordinal) {
+        version_id -> BigInt,
+        ordinal -> Integer,
+        document_id -> BigInt,
+        provision -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    postings (id) {
+        id -> BigInt,
+        version_id -> BigInt,
+        procedure_id -> BigInt,
+        unit_id -> BigInt,
+        point -> Text,
+        from_on -> Date,
+        to_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    inspections (id) {
+        id -> BigInt,
+        unit_id -> BigInt,
+        inspected_on -> Date,
+        inspector -> Text,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    inspection_findings (inspection_id, procedure_id) {
+        inspection_id -> BigInt,
+        procedure_id -> BigInt,
+        finding -> Text,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    dossier_counts (procedure_id, unit_id, month) {
+        procedure_id -> BigInt,
+        unit_id -> BigInt,
+        month -> Date,
+        received -> Integer,
+        online -> Integer,
+        on_time -> Integer,
+    }
+}
+
+diesel::table! {
+    calendar_days (day) {
+        day -> Date,
+        working -> Bool,
+        note -> Text,
+    }
+}
+
+diesel::joinable!(procedure_versions -> procedures (procedure_id));
+diesel::joinable!(procedure_versions -> authorities (decision_authority_id));
+diesel::joinable!(procedure_basis -> procedure_versions (version_id));
+diesel::joinable!(postings -> procedure_versions (version_id));
+diesel::joinable!(postings -> units (unit_id));
+diesel::joinable!(inspection_findings -> inspections (inspection_id));
+diesel::joinable!(dossier_counts -> procedures (procedure_id));
+
 diesel::joinable!(campaign_documents -> campaigns (campaign_id));
 diesel::joinable!(decisions -> campaigns (campaign_id));
 diesel::joinable!(decision_stages -> decisions (decision_id));
@@ -242,6 +344,14 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    procedures,
+    procedure_versions,
+    procedure_basis,
+    postings,
+    inspections,
+    inspection_findings,
+    dossier_counts,
+    calendar_days,
     campaigns,
     campaign_documents,
     decisions,

@@ -1,7 +1,9 @@
 //! Pure types and rules of the registry: numbers, text, structure, derived status. No I/O.
 
+pub mod calendar;
 pub mod kinds;
 pub mod number;
+pub mod procedure;
 pub mod review;
 pub mod status;
 pub mod structure;

@@ -1,0 +1,11 @@
+DELETE FROM outbox WHERE entity = 'procedure';
+ALTER TABLE outbox DROP CONSTRAINT outbox_entity_check;
+ALTER TABLE outbox ADD CONSTRAINT outbox_entity_check CHECK (entity IN ('document', 'authority'));
+DROP TABLE calendar_days;
+DROP TABLE dossier_counts;
+DROP TABLE inspection_findings;
+DROP TABLE inspections;
+DROP TABLE postings;
+DROP TABLE procedure_basis;
+DROP TABLE procedure_versions;
+DROP TABLE procedures;
