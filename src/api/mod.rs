@@ -17,7 +17,8 @@ pub async fn documents(
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
-    let list = with_db(&state, move |db| document_list(db, &q)).await?;
+    let graphs = state.statuses.clone();
+    let list = with_db(&state, move |db| document_list(db, &q, &graphs)).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 

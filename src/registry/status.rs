@@ -221,3 +221,78 @@ impl StatusGraph {
             .collect()
     }
 }
+
+/// The whole graph, shared between requests until the registry changes. Every write that can
+/// change a status (documents, effects, approved declared expiries and their corrections)
+/// appends an outbox row in its transaction, and the newest outbox row is never pruned, so
+/// the newest outbox id names the state the graph was loaded from. Statuses are kept for a
+/// few dates (in practice: today).
+#[derive(Default)]
+pub struct SharedGraph {
+    held: std::sync::Mutex<Option<Held>>,
+}
+
+struct Held {
+    version: i64,
+    graph: std::sync::Arc<StatusGraph>,
+    statuses: Vec<(NaiveDate, std::sync::Arc<HashMap<i64, Status>>)>,
+}
+
+impl SharedGraph {
+    const DATES: usize = 4;
+
+    /// The graph as of now: reloaded when the outbox has moved since it was loaded.
+    pub fn graph(&self, db: &mut Db<'_>) -> Result<std::sync::Arc<StatusGraph>, DbError> {
+        let version = queries::outbox_max(db)?;
+        if let Ok(held) = self.held.lock() {
+            if let Some(h) = held.as_ref().filter(|h| h.version == version) {
+                return Ok(h.graph.clone());
+            }
+        }
+        // Loaded outside the lock: a write committed meanwhile is already in it, and the next
+        // call, seeing a newer outbox id, loads again.
+        let graph = std::sync::Arc::new(StatusGraph::load_all(db)?);
+        if let Ok(mut held) = self.held.lock() {
+            if held.as_ref().is_none_or(|h| h.version <= version) {
+                *held = Some(Held {
+                    version,
+                    graph: graph.clone(),
+                    statuses: Vec::new(),
+                });
+            }
+        }
+        Ok(graph)
+    }
+
+    /// Every document's status on `date`.
+    pub fn statuses(
+        &self,
+        db: &mut Db<'_>,
+        date: NaiveDate,
+    ) -> Result<std::sync::Arc<HashMap<i64, Status>>, DbError> {
+        let graph = self.graph(db)?;
+        if let Ok(held) = self.held.lock() {
+            if let Some(h) = held
+                .as_ref()
+                .filter(|h| std::sync::Arc::ptr_eq(&h.graph, &graph))
+            {
+                if let Some((_, s)) = h.statuses.iter().find(|(d, _)| *d == date) {
+                    return Ok(s.clone());
+                }
+            }
+        }
+        let statuses = std::sync::Arc::new(graph.statuses(date));
+        if let Ok(mut held) = self.held.lock() {
+            if let Some(h) = held
+                .as_mut()
+                .filter(|h| std::sync::Arc::ptr_eq(&h.graph, &graph))
+            {
+                if h.statuses.len() >= Self::DATES {
+                    h.statuses.remove(0);
+                }
+                h.statuses.push((date, statuses.clone()));
+            }
+        }
+        Ok(statuses)
+    }
+}

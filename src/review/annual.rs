@@ -36,13 +36,13 @@ pub struct AnnualRow {
 /// authority, then by the day each ceased.
 pub fn annual_list(
     db: &mut Db<'_>,
+    graph: &StatusGraph,
     year: i32,
     authorities: Option<&[i64]>,
 ) -> Result<Vec<AnnualRow>, DbError> {
     let Some(end) = NaiveDate::from_ymd_opt(year, 12, 31) else {
         return Ok(Vec::new());
     };
-    let graph = StatusGraph::load_all(db)?;
     let mut found: Vec<(i64, Extent, NaiveDate, Grounds)> = Vec::new();
     for id in graph.ids() {
         let Some(facts) = graph.facts(id, end) else {

@@ -370,6 +370,10 @@ pub fn approve(
             .set((decisions::state.eq(DecisionState::Superseded.code()), decisions::version.eq(o.version + 1)))
             .execute(c))?;
         let a = load(db, old)?;
+        if o.kind == DecisionKind::DeclareExpired.code() {
+            // The expiry it declared no longer applies.
+            queries::append_outbox(db, "document", o.document_id)?;
+        }
         crate::audit::append(
             db,
             &p.actor,

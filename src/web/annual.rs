@@ -49,6 +49,7 @@ async fn load(
 ) -> Result<(AnnualList, Org), AppError> {
     let year = parse_year(year)?;
     let authority: Option<i64> = number_param("authority", &q.authority)?;
+    let graphs = state.statuses.clone();
     let (rows, org, published) = with_db(state, move |db| {
         let org = Org::load(db)?;
         if let Some(a) = authority {
@@ -65,7 +66,12 @@ async fn load(
                 .map(|t| crate::domain::text::date_vn(t.date())),
             None => crate::review::annual::any_published(db, year)?.then(String::new),
         };
-        Ok((annual_list(db, year, ids.as_deref())?, org, published))
+        let graph = graphs.graph(db)?;
+        Ok((
+            annual_list(db, &graph, year, ids.as_deref())?,
+            org,
+            published,
+        ))
     })
     .await?;
     let (whole, part) = rows.into_iter().partition(|r| r.extent == Extent::Whole);

@@ -33,6 +33,8 @@ pub struct AppState {
     pub org_cache: std::sync::Arc<OrgCache>,
     /// Trusted proxies and whether plain http is allowed (see `auth::guard`).
     pub security: std::sync::Arc<crate::auth::Security>,
+    /// Document statuses, shared until the registry changes.
+    pub statuses: std::sync::Arc<crate::registry::status::SharedGraph>,
 }
 
 /// Authorities, units and successions, reloaded at most every [`OrgCache::TTL`]: every search
@@ -79,6 +81,7 @@ impl AppState {
             )),
             org_cache: std::sync::Arc::default(),
             security: std::sync::Arc::default(),
+            statuses: std::sync::Arc::default(),
         }
     }
 

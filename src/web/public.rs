@@ -19,7 +19,7 @@ use crate::domain::structure::{node_label, NodeKind};
 use crate::domain::text::{date_vn, fold};
 use crate::error::AppError;
 use crate::registry::org::Org;
-use crate::registry::status::{containers_of, StatusGraph};
+use crate::registry::status::{containers_of, SharedGraph, StatusGraph};
 
 pub const PER_PAGE: usize = 20;
 
@@ -54,7 +54,11 @@ pub struct DocumentList {
 }
 
 /// The filtered, paginated list; filters on status use the statuses on `date`.
-pub fn document_list(db: &mut Db<'_>, q: &ListQuery) -> Result<DocumentList, AppError> {
+pub fn document_list(
+    db: &mut Db<'_>,
+    q: &ListQuery,
+    graphs: &SharedGraph,
+) -> Result<DocumentList, AppError> {
     let date = parse_date(q.date.as_deref())?;
     let status = match opt(&q.status) {
         Some(s) => Some(
@@ -106,10 +110,10 @@ pub fn document_list(db: &mut Db<'_>, q: &ListQuery) -> Result<DocumentList, App
                 || fold(&d.number).to_lowercase().contains(&needle_compact)
         });
     }
-    let graph = StatusGraph::load_all(db)?;
+    let statuses = graphs.statuses(db, date)?;
     let mut rows = Vec::new();
     for d in &docs {
-        let s = graph.status(d.id, date).map(|r| r.status);
+        let s = statuses.get(&d.id).copied();
         if status.is_some() && s != status {
             continue;
         }
@@ -174,8 +178,9 @@ pub async fn documents(
 ) -> Result<HttpResponse, PageError> {
     let q = q.into_inner();
     let q2 = q.clone();
+    let graphs = state.statuses.clone();
     let (list, types, authorities, years) = with_db(&state, move |db| {
-        let list = document_list(db, &q2)?;
+        let list = document_list(db, &q2, &graphs)?;
         let types = queries::document_types(db)?;
         let org = Org::load(db)?;
         let mut authorities: Vec<(i64, String)> = org
@@ -591,10 +596,10 @@ pub async fn provision(
 
 pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     let date = today();
+    let graphs = state.statuses.clone();
     let (counts, status_counts, recent) = with_db(&state, move |db| {
         let org = Org::load(db)?;
-        let graph = StatusGraph::load_all(db)?;
-        let statuses = graph.statuses(date);
+        let statuses = graphs.statuses(db, date)?;
         let mut per: HashMap<Status, usize> = HashMap::new();
         for s in statuses.values() {
             *per.entry(*s).or_default() += 1;
@@ -682,6 +687,7 @@ fn rows_for(
     org: &Org,
     authority_ids: Vec<i64>,
     date: NaiveDate,
+    graphs: &SharedGraph,
 ) -> Result<Vec<DocRow>, AppError> {
     if authority_ids.is_empty() {
         return Ok(Vec::new());
@@ -693,19 +699,21 @@ fn rows_for(
             ..Default::default()
         },
     )?;
-    // Many documents: one pass over everything beats a query per document.
+    // Many documents: the shared statuses beat a query per document.
     let whole = if docs.len() > 50 {
-        Some(StatusGraph::load_all(db)?)
+        Some(graphs.statuses(db, date)?)
     } else {
         None
     };
     let mut rows = Vec::new();
     for d in &docs {
         let status = match &whole {
-            Some(g) => g.status(d.id, date),
-            None => StatusGraph::load_around(db, d.id)?.status(d.id, date),
+            Some(all) => all.get(&d.id).copied(),
+            None => StatusGraph::load_around(db, d.id)?
+                .status(d.id, date)
+                .map(|r| r.status),
         };
-        rows.push(DocRow::new(d, org, status.map(|r| r.status)));
+        rows.push(DocRow::new(d, org, status));
     }
     Ok(rows)
 }
@@ -719,14 +727,15 @@ pub async fn authority(
         .parse()
         .map_err(|_| AppError::NotFound(format!("Không có cơ quan ban hành «{path}».")))?;
     let date = parse_date(q.date.as_deref())?;
+    let graphs = state.statuses.clone();
     let ctx = with_db(&state, move |db| {
         let org = Org::load(db)?;
         let a = org.authorities.get(&id).ok_or_else(|| AppError::NotFound(format!("Không có cơ quan ban hành mã số {id}.")))?;
         let unit = a.unit_id.and_then(|u| org.units.get(&u));
         let person = |i: i64| serde_json::json!({"id": i, "name": org.authority_name(i)});
         let predecessors = org.authority_predecessors(id);
-        let documents = rows_for(db, &org, vec![id], date)?;
-        let inherited: Vec<DocRow> = rows_for(db, &org, predecessors.clone(), date)?
+        let documents = rows_for(db, &org, vec![id], date, &graphs)?;
+        let inherited: Vec<DocRow> = rows_for(db, &org, predecessors.clone(), date, &graphs)?
             .into_iter()
             .filter(|r| r.status.as_ref().is_some_and(|s| Status::parse(s.code).is_some_and(Status::applies) || s.code == Status::ChuaCoHieuLuc.code()))
             .collect();
@@ -791,6 +800,7 @@ pub async fn unit(
 ) -> Result<HttpResponse, PageError> {
     let code = path.into_inner();
     let date = parse_date(q.date.as_deref())?;
+    let graphs = state.statuses.clone();
     let ctx = with_db(&state, move |db| {
         let org = Org::load(db)?;
         let u = org.unit_by_code(&code).ok_or_else(|| AppError::NotFound(format!("Không có đơn vị hành chính mã «{code}».")))?;
@@ -802,7 +812,7 @@ pub async fn unit(
         let mut units = vec![u.id];
         units.extend(org.all_unit_predecessors(u.id));
         let authority_ids: Vec<i64> = org.authorities.values().filter(|a| a.unit_id.is_some_and(|x| units.contains(&x))).map(|a| a.id).collect();
-        let documents = rows_for(db, &org, authority_ids, date)?;
+        let documents = rows_for(db, &org, authority_ids, date, &graphs)?;
         let mut ctx = base_context("units", "");
         ctx.insert(
             "unit",

@@ -842,3 +842,151 @@ db_test!(handling_stages_are_recorded_from_the_page, |app| {
     assert!(page.body.contains("Thẩm định: 20/02/2026"), "{}", page.body);
     Ok(())
 });
+
+db_test!(
+    statuses_shown_by_a_running_service_follow_review_decisions,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        let (_, officer) = token(&app, "canbo", "officer", &["32200"]);
+        let (_, approver) = token(&app, "pheduyet", "approver", &[]);
+        // One service for the whole test, so that anything it keeps between requests is tested.
+        let client = Client::new(&app).await;
+        let one_stop = document_id(&app, "UBND-970", "12/2021/QD-UBND");
+        let expired = || {
+            let client = &client;
+            let officer = officer.clone();
+            async move {
+                let r = call(
+                    client,
+                    "GET",
+                    "/api/v1/documents?status=het-hieu-luc-toan-bo&date=2025-08-01",
+                    &officer,
+                    None,
+                    None,
+                )
+                .await;
+                let ids: Vec<i64> = r.json()["rows"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|d| d["id"].as_i64())
+                    .collect();
+                ids
+            }
+        };
+        let listed = |v: serde_json::Value| {
+            v["whole"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|r| r["number"] == "12/2021/QĐ-UBND")
+        };
+        assert!(!expired().await.contains(&one_stop));
+        let r = call(
+            &client,
+            "GET",
+            "/api/v1/annual-lists/2025",
+            &officer,
+            None,
+            None,
+        )
+        .await;
+        assert!(!listed(r.json()), "{}", r.body);
+
+        let r = call(
+        &client,
+        "POST",
+        "/api/v1/campaigns",
+        &officer,
+        Some(json!({"name": "Rà soát", "kind": "reorganisation", "predecessor_unit": "970", "deadline": "2025-12-31"})),
+        None,
+    )
+    .await;
+        let cid = r.json()["id"].as_i64().unwrap();
+        call(
+            &client,
+            "POST",
+            &format!("/api/v1/campaigns/{cid}/start"),
+            &officer,
+            None,
+            None,
+        )
+        .await;
+        let approve = |id: i64| {
+            let client = &client;
+            let approver = approver.clone();
+            async move {
+                let r = call(
+                    client,
+                    "POST",
+                    &format!("/api/v1/decisions/{id}/approve"),
+                    &approver,
+                    None,
+                    None,
+                )
+                .await;
+                assert_eq!(r.status, 200, "{}", r.body);
+            }
+        };
+        let r = call(
+            &client,
+            "POST",
+            &format!("/api/v1/campaigns/{cid}/decisions"),
+            &officer,
+            Some(json!({
+                "document_id": one_stop, "kind": "declare_expired", "ground": "subject_gone",
+                "reason": "Bộ phận một cửa cấp huyện không còn", "effective_on": "2025-07-01"
+            })),
+            None,
+        )
+        .await;
+        let declared = r.json()["id"].as_i64().unwrap();
+        assert!(!expired().await.contains(&one_stop), "not before approval");
+        approve(declared).await;
+        assert!(
+            expired().await.contains(&one_stop),
+            "approved: expired from its date"
+        );
+        let r = call(
+            &client,
+            "GET",
+            "/api/v1/annual-lists/2025",
+            &officer,
+            None,
+            None,
+        )
+        .await;
+        assert!(listed(r.json()), "{}", r.body);
+
+        // A correction keeping the document undoes the declared expiry once approved.
+        let r = call(
+            &client,
+            "POST",
+            &format!("/api/v1/campaigns/{cid}/decisions"),
+            &officer,
+            Some(json!({
+                "document_id": one_stop, "kind": "keep", "reason": "Bộ phận một cửa vẫn hoạt động",
+                "supersedes_id": declared
+            })),
+            None,
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        approve(r.json()["id"].as_i64().unwrap()).await;
+        assert!(
+            !expired().await.contains(&one_stop),
+            "the correction applies"
+        );
+        let r = call(
+            &client,
+            "GET",
+            "/api/v1/annual-lists/2025",
+            &officer,
+            None,
+            None,
+        )
+        .await;
+        assert!(!listed(r.json()), "{}", r.body);
+        Ok(())
+    }
+);
