@@ -19,6 +19,10 @@ pub struct Config {
     pub search_cache_entries: usize,
     /// Reverse proxies whose `X-Forwarded-For` / `-Proto` / `-Host` headers are believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Outbox entries the search index may lag behind before `/readyz` answers 503.
+    pub ready_max_lag: i64,
+    /// How often the indexer looks at the outbox, in milliseconds.
+    pub indexer_interval_ms: u64,
 }
 
 /// What a configuration file may set; every key is optional.
@@ -31,6 +35,8 @@ struct FileConfig {
     pool_size: Option<u32>,
     search_cache_entries: Option<usize>,
     trusted_proxies: Option<Vec<std::net::IpAddr>>,
+    ready_max_lag: Option<i64>,
+    indexer_interval_ms: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +81,8 @@ impl Config {
                 .search_cache_entries
                 .unwrap_or(crate::web::SEARCH_CACHE_ENTRIES),
             trusted_proxies: f.trusted_proxies.unwrap_or_default(),
+            ready_max_lag: f.ready_max_lag.unwrap_or(1000),
+            indexer_interval_ms: f.indexer_interval_ms.unwrap_or(500).max(10),
         })
     }
 

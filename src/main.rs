@@ -190,13 +190,24 @@ enum ExportFormat {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,actix_server=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // `VANBAN_LOG_FORMAT=json`: one JSON object per line, with the request id of the span.
+    let filter = || {
+        tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| "info,actix_server=warn".into())
+    };
+    if std::env::var("VANBAN_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_env_filter(filter())
+            .with_writer(std::io::stderr)
+            .init();
+    } else {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -342,24 +353,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?);
             // The indexer catches up in the background: the service answers at once.
             tracing::info!(index = %config.index_dir.display(), applied = search.applied(), "search index opened");
-            search.spawn_indexer(
+            let indexer = search.spawn_indexer(
                 pool.clone(),
-                std::time::Duration::from_millis(500),
+                std::time::Duration::from_millis(config.indexer_interval_ms),
                 std::time::Duration::from_secs(7 * 24 * 3600),
             );
-            let app = vanban::startup::Application::build(
-                pool,
-                search,
-                &config.bind,
-                config.search_cache_entries,
-                config.trusted_proxies.clone(),
-            )?;
+            let app = vanban::startup::Application::build(pool.clone(), search.clone(), &config)?;
             tracing::info!(
                 "vanban listening on http://{}:{}",
                 config.bind.rsplit_once(':').map_or("127.0.0.1", |b| b.0),
                 app.port()
             );
             actix_web::rt::System::new().block_on(app.run_until_stopped())?;
+            // Graceful shutdown: requests in flight are done; the index gets the rest.
+            let applied = search.shut_down(indexer, &pool)?;
+            tracing::info!(applied, "search index committed; vanban stopped");
             Ok(ExitCode::SUCCESS)
         }
         Command::User { action } => {

@@ -108,6 +108,9 @@ pub const RECORD_WRITERS: &[Role] = &[Role::Admin, Role::Officer];
 pub static ROUTES: &[RouteDef] = &[
     // Public reading.
     get("/", Public, |r| r.to(pages::public::index)),
+    get("/healthz", Public, |r| r.to(pages::observe::healthz)),
+    get("/readyz", Public, |r| r.to(pages::observe::readyz)),
+    get("/metrics", Public, |r| r.to(pages::observe::metrics)),
     get("/documents", Public, |r| r.to(pages::public::documents)),
     get("/documents/{id}", Public, |r| r.to(pages::public::document)),
     get("/documents/{id}/{key:.+}", Public, |r| {

@@ -3,7 +3,7 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, Logger};
+use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::HttpServer;
 
 use std::sync::Arc;
@@ -53,6 +53,7 @@ macro_rules! vanban_app {
             }))
             .wrap(actix_web::middleware::from_fn($crate::auth::guard::guard))
             .wrap($crate::startup::security_headers())
+            .wrap(actix_web::middleware::from_fn($crate::web::observe::observe))
             .configure($crate::routes::configure)
             .default_service(actix_web::web::to($crate::web::not_found))
     };
@@ -67,16 +68,14 @@ impl Application {
     pub fn build(
         pool: DbPool,
         search: Arc<SearchService>,
-        bind: &str,
-        search_cache_entries: usize,
-        trusted_proxies: Vec<std::net::IpAddr>,
+        config: &crate::config::Config,
     ) -> std::io::Result<Application> {
-        let listener = TcpListener::bind(bind)?;
+        let listener = TcpListener::bind(&config.bind)?;
         let local = listener.local_addr()?;
         let port = local.port();
         // Plain http is allowed only when no one else can reach the port.
         let security = crate::auth::Security {
-            trusted_proxies,
+            trusted_proxies: config.trusted_proxies.clone(),
             loopback: local.ip().is_loopback(),
         };
         if !security.loopback {
@@ -86,14 +85,14 @@ impl Application {
         }
         // Made now, so that the first login of an unknown user takes no longer than others.
         let _ = crate::auth::password::dummy_hash();
-        let state = AppState::new(pool, Some(search), search_cache_entries).with_security(security);
-        let server = HttpServer::new(move || {
-            vanban_app!(state.clone())
-                .wrap(Compress::default())
-                .wrap(Logger::new("%r %s %Dms"))
-        })
-        .listen(listener)?
-        .run();
+        let mut state =
+            AppState::new(pool, Some(search), config.search_cache_entries).with_security(security);
+        state.ready_max_lag = config.ready_max_lag;
+        // On SIGTERM or Ctrl-C: stop accepting, finish requests in flight (at most 30 s).
+        let server = HttpServer::new(move || vanban_app!(state.clone()).wrap(Compress::default()))
+            .shutdown_timeout(30)
+            .listen(listener)?
+            .run();
         Ok(Application { port, server })
     }
 

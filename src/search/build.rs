@@ -132,6 +132,31 @@ pub fn add_page(
     Ok(())
 }
 
+/// How far the rebuild running in this process has got (for `/metrics`).
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub running: std::sync::atomic::AtomicBool,
+    pub done: std::sync::atomic::AtomicUsize,
+    pub total: std::sync::atomic::AtomicUsize,
+}
+
+pub static REBUILD: Progress = Progress {
+    running: std::sync::atomic::AtomicBool::new(false),
+    done: std::sync::atomic::AtomicUsize::new(0),
+    total: std::sync::atomic::AtomicUsize::new(0),
+};
+
+/// Marks the rebuild finished however it ends.
+struct Running;
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        REBUILD
+            .running
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Replaces the whole content of the index with what the database holds; statuses as of
 /// `today`. Returns the number of documents indexed.
 pub fn rebuild(
@@ -140,6 +165,14 @@ pub fn rebuild(
     f: &Fields,
     today: NaiveDate,
 ) -> Result<usize, BuildError> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let total = queries::count_documents(db)?;
+    REBUILD
+        .total
+        .store(usize::try_from(total).unwrap_or(0), Relaxed);
+    REBUILD.done.store(0, Relaxed);
+    REBUILD.running.store(true, Relaxed);
+    let _running = Running;
     writer.delete_all_documents()?;
     let org = Org::load(db)?;
     let graph = StatusGraph::load_all(db)?;
@@ -150,6 +183,7 @@ pub fn rebuild(
             statuses.get(&id).map(|s| s.code()).unwrap_or_default()
         })?;
         n += page.len();
+        REBUILD.done.store(n, Relaxed);
         Ok(())
     })?;
     Ok(n)

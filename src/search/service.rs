@@ -51,6 +51,8 @@ pub struct SearchService {
     clock: Clock,
     /// The directory holding the generations and the `CURRENT` file (on disk only).
     dir: Option<PathBuf>,
+    /// Set at shutdown: the indexer thread finishes its round (committed) and returns.
+    stopping: std::sync::atomic::AtomicBool,
 }
 
 /// The file naming the generation directory in use.
@@ -150,6 +152,7 @@ impl SearchService {
             }),
             clock,
             dir,
+            stopping: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -387,6 +390,9 @@ impl SearchService {
                 if let Err(e) = me.catch_up(&pool) {
                     tracing::error!(error = %e, "search indexer");
                 }
+                if me.stopping.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
                 if last_prune.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
                     last_prune = Some(Instant::now());
                     let cutoff = chrono::Utc::now().naive_utc()
@@ -401,9 +407,32 @@ impl SearchService {
                         Err(e) => tracing::error!(error = %e, "outbox pruning"),
                     }
                 }
-                std::thread::sleep(interval);
+                // Sleeps in short steps so that a shutdown is not kept waiting.
+                let until = Instant::now() + interval;
+                while Instant::now() < until
+                    && !me.stopping.load(std::sync::atomic::Ordering::Relaxed)
+                {
+                    std::thread::sleep(interval.min(Duration::from_millis(50)));
+                }
             }
         })
+    }
+
+    /// At shutdown: asks the indexer thread to stop after its current round, waits for it,
+    /// then applies what the outbox still holds, so that everything written before the stop
+    /// is committed to the index. Returns the outbox position applied.
+    pub fn shut_down(
+        &self,
+        indexer: std::thread::JoinHandle<()>,
+        pool: &DbPool,
+    ) -> Result<i64, BuildError> {
+        self.stopping
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        if indexer.join().is_err() {
+            tracing::error!("search indexer thread panicked");
+        }
+        self.catch_up(pool)?;
+        Ok(self.applied())
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod annual;
+pub mod observe;
 pub mod public;
 pub mod register;
 pub mod review;
@@ -35,6 +36,10 @@ pub struct AppState {
     pub security: std::sync::Arc<crate::auth::Security>,
     /// Document statuses, shared until the registry changes.
     pub statuses: std::sync::Arc<crate::registry::status::SharedGraph>,
+    /// Prometheus metrics of this service.
+    pub metrics: std::sync::Arc<observe::Metrics>,
+    /// Outbox entries the search index may lag behind before `/readyz` says not ready.
+    pub ready_max_lag: i64,
 }
 
 /// Authorities, units and successions, reloaded at most every [`OrgCache::TTL`]: every search
@@ -82,6 +87,8 @@ impl AppState {
             org_cache: std::sync::Arc::default(),
             security: std::sync::Arc::default(),
             statuses: std::sync::Arc::default(),
+            metrics: std::sync::Arc::default(),
+            ready_max_lag: 1000,
         }
     }
 

@@ -13,6 +13,7 @@ mod bench;
 mod check;
 mod import;
 mod migrations;
+mod observe;
 mod pages;
 mod records_write;
 mod register_import;

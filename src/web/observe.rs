@@ -1,0 +1,294 @@
+//! What operators watch: a request id on every request and log line, `/healthz` (the
+//! process answers), `/readyz` (the database answers and the search index is not too far
+//! behind the outbox), and Prometheus `/metrics` (latency by route, index lag, import and
+//! rebuild progress).
+
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage, HttpResponse};
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry};
+use tracing::Instrument;
+
+use super::AppState;
+use crate::db::queries;
+
+/// The header carrying the request id, both ways.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// The request's id, for handlers that log or report it.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// The service's metrics, one registry per application state. A metric the library refuses
+/// (it cannot: the definitions are constant) is logged and left out rather than stopping the
+/// service.
+pub struct Metrics {
+    pub registry: Registry,
+    latency: Option<HistogramVec>,
+    /// Registry records and register rows written through the API or the pages.
+    imported: Option<IntCounterVec>,
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let registry = Registry::new();
+        // The buckets span a cached search (1 ms) to a slow export (10 s).
+        let latency = HistogramVec::new(
+            HistogramOpts::new(
+                "vanban_http_request_duration_seconds",
+                "Time to answer HTTP requests, by method, route pattern and status class",
+            )
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+            ]),
+            &["method", "route", "status"],
+        );
+        let imported = IntCounterVec::new(
+            Opts::new(
+                "vanban_imported_records_total",
+                "Records written by imports through this server, by source",
+            ),
+            &["source"],
+        );
+        Metrics {
+            latency: registered(&registry, latency),
+            imported: registered(&registry, imported),
+            registry,
+        }
+    }
+
+    /// Counts records written by an import from `source` (`records`, `register`).
+    pub fn imported(&self, source: &str, n: usize) {
+        if let Some(c) = self
+            .imported
+            .as_ref()
+            .and_then(|v| v.get_metric_with_label_values(&[source]).ok())
+        {
+            c.inc_by(n as u64);
+        }
+    }
+}
+
+fn registered<M: prometheus::core::Collector + Clone + 'static>(
+    registry: &Registry,
+    metric: prometheus::Result<M>,
+) -> Option<M> {
+    let m = metric
+        .and_then(|m| registry.register(Box::new(m.clone())).map(|()| m))
+        .map_err(|e| tracing::error!(error = %e, "metric not registered"))
+        .ok()?;
+    Some(m)
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}
+
+/// A request id given by a proxy is kept when it is short and plain; otherwise a new one is
+/// made.
+fn request_id(req: &ServiceRequest) -> String {
+    let given = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        });
+    match given {
+        Some(v) => v.to_string(),
+        None => {
+            use rand::RngCore;
+            let mut b = [0u8; 8];
+            rand::rngs::OsRng.fill_bytes(&mut b);
+            hex::encode(b)
+        }
+    }
+}
+
+/// Outermost middleware: gives the request an id (echoed in `X-Request-Id`), runs it inside a
+/// tracing span carrying that id, logs one line per request and records its latency by route
+/// pattern (never by raw path, so that the number of series stays bounded).
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let id = request_id(&req);
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let method = req.method().to_string();
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_string());
+    let path = req.path().to_string();
+    let metrics = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.metrics.clone());
+    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
+    let result = next.call(req).instrument(span.clone()).await;
+    let elapsed = started.elapsed();
+    let status = match &result {
+        Ok(res) => res.status().as_u16(),
+        Err(e) => e.as_response_error().status_code().as_u16(),
+    };
+    let class = format!("{}xx", status / 100);
+    if let Some(h) = metrics
+        .as_ref()
+        .and_then(|m| m.latency.as_ref())
+        .and_then(|l| {
+            l.get_metric_with_label_values(&[method.as_str(), route.as_str(), class.as_str()])
+                .ok()
+        })
+    {
+        h.observe(elapsed.as_secs_f64());
+    }
+    span.in_scope(|| {
+        tracing::info!(
+            status,
+            path = %path,
+            ms = elapsed.as_secs_f64() * 1000.0,
+            "request"
+        )
+    });
+    let mut res = result?;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut()
+            .insert(HeaderName::from_static(REQUEST_ID), v);
+    }
+    Ok(res)
+}
+
+/// `GET /healthz`: the process is up and answering.
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body("ok\n")
+}
+
+/// Facts about the index and the database, for `/readyz` and `/metrics`.
+struct Facts {
+    database: Result<(), String>,
+    outbox_max: i64,
+    applied: Option<i64>,
+}
+
+async fn facts(state: &AppState) -> Facts {
+    let pool = state.pool.clone();
+    let search = state.search.clone();
+    let read = web::block(move || -> Result<i64, String> {
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        queries::outbox_max(&mut conn.db()).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r);
+    let applied = search.map(|s| s.applied());
+    match read {
+        Ok(max) => Facts {
+            database: Ok(()),
+            outbox_max: max,
+            applied,
+        },
+        Err(e) => Facts {
+            database: Err(e),
+            outbox_max: 0,
+            applied,
+        },
+    }
+}
+
+/// `GET /readyz`: 200 when the database answers and the search index is at most
+/// `ready_max_lag` outbox entries behind; 503 otherwise, saying which.
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let f = facts(&state).await;
+    let lag = f.applied.map(|a| (f.outbox_max - a).max(0));
+    let lag_ok = lag.is_none_or(|l| l <= state.ready_max_lag);
+    let ok = f.database.is_ok() && lag_ok;
+    let body = serde_json::json!({
+        "ready": ok,
+        "database": match &f.database { Ok(()) => "ok".to_string(), Err(e) => format!("không kết nối được: {e}") },
+        "index_lag": lag,
+        "index_lag_bound": state.ready_max_lag,
+    });
+    let mut r = if ok {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::ServiceUnavailable()
+    };
+    r.insert_header(("Cache-Control", "no-store")).json(body)
+}
+
+/// `GET /metrics`: Prometheus text format.
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let f = facts(&state).await;
+    let mut out = Vec::new();
+    let encoder = prometheus::TextEncoder::new();
+    if let Err(e) = encoder.encode(&state.metrics.registry.gather(), &mut out) {
+        tracing::error!(error = %e, "metrics encoding");
+    }
+    let mut text = String::from_utf8(out).unwrap_or_default();
+    let gauge = |text: &mut String, name: &str, help: &str, value: i64| {
+        text.push_str(&format!(
+            "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n"
+        ));
+    };
+    gauge(
+        &mut text,
+        "vanban_database_up",
+        "Whether the database answered this scrape",
+        i64::from(f.database.is_ok()),
+    );
+    gauge(
+        &mut text,
+        "vanban_outbox_max_id",
+        "Newest outbox entry written by any instance",
+        f.outbox_max,
+    );
+    if let Some(a) = f.applied {
+        gauge(
+            &mut text,
+            "vanban_search_applied_outbox_id",
+            "Outbox entry the search index of this instance has applied",
+            a,
+        );
+        gauge(
+            &mut text,
+            "vanban_search_index_lag",
+            "Outbox entries not yet in this instance's search index",
+            (f.outbox_max - a).max(0),
+        );
+    }
+    let p = &crate::search::build::REBUILD;
+    gauge(
+        &mut text,
+        "vanban_search_rebuild_running",
+        "Whether a full rebuild of the search index is running",
+        i64::from(p.running.load(Relaxed)),
+    );
+    gauge(
+        &mut text,
+        "vanban_search_rebuild_documents_done",
+        "Documents indexed by the current or last rebuild",
+        i64::try_from(p.done.load(Relaxed)).unwrap_or(i64::MAX),
+    );
+    gauge(
+        &mut text,
+        "vanban_search_rebuild_documents_total",
+        "Documents to index in the current or last rebuild",
+        i64::try_from(p.total.load(Relaxed)).unwrap_or(i64::MAX),
+    );
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(text)
+}
