@@ -87,6 +87,38 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Completeness of the procedures posted at a unit on a date (missing, outdated, late,
+    /// legal basis not in force); exits with status 1 when incomplete
+    CheckListings {
+        /// Unit code (e.g. 32153)
+        #[arg(long)]
+        unit: String,
+        /// Date of the check (YYYY-MM-DD or DD/MM/YYYY; default today)
+        #[arg(long)]
+        date: Option<String>,
+        /// Posting deadline in working days after the announcing decision
+        #[arg(long, default_value_t = vanban::domain::calendar::POSTING_DEADLINE_WORKING_DAYS)]
+        deadline_days: u32,
+        /// Print the result as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Completeness-check benchmark: a province of N communes × M procedures on SQLite and
+    /// (with --postgres) PostgreSQL
+    BenchListings {
+        #[arg(long, default_value_t = 100)]
+        communes: usize,
+        #[arg(long, default_value_t = 400)]
+        procedures: usize,
+        /// Also run against this PostgreSQL database (it is emptied first)
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Directory for the SQLite database
+        #[arg(long, default_value = "/var/tmp/vanban-bench-listings")]
+        dir: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
     /// Write a deterministic synthetic corpus (for benchmarks) as JSON Lines
     Generate {
         #[arg(long, default_value_t = 100_000)]
@@ -400,6 +432,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for e in &total.errors {
                 eprintln!("{e}");
             }
+            for w in &total.warnings {
+                eprintln!("{w} (cảnh báo)");
+            }
             println!(
                 "{} created, {} updated, {} unchanged, {} error(s)",
                 total.created,
@@ -499,6 +534,55 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::CheckListings {
+            unit,
+            date,
+            deadline_days,
+            json,
+        } => {
+            let pool = pool(&config)?;
+            let mut conn = pool.get()?;
+            let date = vanban::web::parse_date(date.as_deref())
+                .map_err(|e| anyhow::anyhow!(e.public_message()))?;
+            let settings = vanban::procedures::check::Settings {
+                deadline_working_days: deadline_days,
+            };
+            let c = match vanban::procedures::check::check_unit(
+                &mut conn.db(),
+                &unit,
+                date,
+                settings,
+            ) {
+                Ok(c) => c,
+                Err(vanban::procedures::check::CheckError::Db(e)) => return Err(e.into()),
+                Err(e) => {
+                    eprintln!("lỗi: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let mut out = std::io::stdout().lock();
+            if json {
+                serde_json::to_writer_pretty(&mut out, &c)?;
+                std::io::Write::write_all(&mut out, b"\n")?;
+            } else {
+                vanban::procedures::check::write_table(&c, &mut out)?;
+            }
+            Ok(if c.is_complete {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::BenchListings {
+            communes,
+            procedures,
+            postgres,
+            dir,
+            rounds,
+        } => {
+            vanban::bench_listings::run(communes, procedures, postgres.as_deref(), &dir, rounds)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Generate {
             documents,

@@ -133,6 +133,10 @@ pub static ROUTES: &[RouteDef] = &[
     get("/api/v1/audit/checkpoint", Public, |r| {
         r.to(api::audit_checkpoint)
     }),
+    // Procedures: completeness of the postings at a unit (JSON or CSV of the gaps).
+    get("/api/v1/units/{code}/completeness", Public, |r| {
+        r.to(api::procedures::completeness)
+    }),
     // Registry records written through the API (all or nothing, within the writer's units).
     post("/api/v1/records", Roles(RECORD_WRITERS), |r| {
         r.to(api::records::write)

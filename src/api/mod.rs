@@ -1,5 +1,6 @@
 //! JSON API under `/api/v1`: the same data as the pages; errors as `application/problem+json`.
 
+pub mod procedures;
 pub mod records;
 pub mod register;
 pub mod review;

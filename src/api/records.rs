@@ -19,6 +19,8 @@ struct Written {
     created: usize,
     updated: usize,
     unchanged: usize,
+    /// Accepted lines with a warning (a procedure's local time longer than the statutory one).
+    warnings: Vec<LineProblem>,
 }
 
 #[derive(Serialize)]
@@ -107,6 +109,14 @@ pub async fn write(
             created: r.created,
             updated: r.updated,
             unchanged: r.unchanged,
+            warnings: r
+                .warnings
+                .into_iter()
+                .map(|w| LineProblem {
+                    line: w.line,
+                    message: w.message,
+                })
+                .collect(),
         })),
         Err(WriteError::Invalid(lines)) => Ok(problem(
             422,

@@ -219,7 +219,7 @@ pub struct NewInspection {
 pub struct Finding {
     pub inspection_id: i64,
     pub procedure_id: i64,
-    /// A [`crate::procedures::check::GapKind`] code, or `ok`.
+    /// A [`crate::domain::listing::GapKind`] code, or `ok`.
     pub finding: String,
     pub note: Option<String>,
 }

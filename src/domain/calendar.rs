@@ -59,7 +59,12 @@ const HUNG_KINGS: [(i32, u32, u32); 11] = [
 ];
 
 /// The Tết days off announced for civil servants (first and last day, weekends included).
-const TET_ANNOUNCED: [(i32, (u32, u32), (u32, u32)); 7] = [
+/// (month, day).
+type MonthDay = (u32, u32);
+/// (year, month, day).
+type Ymd = (i32, u32, u32);
+
+const TET_ANNOUNCED: [(i32, MonthDay, MonthDay); 7] = [
     (2020, (1, 23), (1, 29)),
     (2021, (2, 10), (2, 16)),
     (2022, (1, 29), (2, 6)),
@@ -79,8 +84,7 @@ const NATIONAL_DAY_EXTRA: [(i32, u32, u32); 5] = [
 ];
 
 /// Announced swaps: (weekday given off, Saturday worked instead).
-const SWAPS: [((i32, u32, u32), (i32, u32, u32)); 2] =
-    [((2024, 4, 29), (2024, 5, 4)), ((2025, 5, 2), (2025, 4, 26))];
+const SWAPS: [(Ymd, Ymd); 2] = [((2024, 4, 29), (2024, 5, 4)), ((2025, 5, 2), (2025, 4, 26))];
 
 fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)

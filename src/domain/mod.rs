@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod kinds;
+pub mod listing;
 pub mod number;
 pub mod procedure;
 pub mod review;

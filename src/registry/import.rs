@@ -68,6 +68,9 @@ pub struct ImportReport {
     pub unchanged: usize,
     pub documents_created: usize,
     pub errors: Vec<LineError>,
+    /// Accepted lines with something to look at (a procedure's local time longer than the
+    /// statutory one); stored with the record too.
+    pub warnings: Vec<LineError>,
 }
 
 impl ImportReport {
@@ -85,6 +88,7 @@ impl ImportReport {
         self.unchanged += other.unchanged;
         self.documents_created += other.documents_created;
         self.errors.extend(other.errors);
+        self.warnings.extend(other.warnings);
     }
 }
 
@@ -297,6 +301,8 @@ pub struct Importer {
     seen: HashMap<(i64, String), (usize, u64)>,
     /// Cache keys added during the current batch, undone if the batch rolls back.
     journal: Vec<(i64, String)>,
+    /// Warnings of the record being applied, taken by the caller with [`Importer::take_warnings`].
+    warnings: Vec<String>,
 }
 
 fn fingerprint(rec: &DocumentRecord) -> u64 {
@@ -398,7 +404,26 @@ impl Importer {
             }
             Record::Document(d) => self.apply_document(db, line, d, item.draft.take()),
             Record::Effect(e) => self.apply_effect(db, e),
+            Record::Procedure(p) => {
+                let (outcome, warnings) =
+                    crate::procedures::write::apply_procedure(db, &self.actor, p)?;
+                self.warnings = warnings;
+                Ok(outcome)
+            }
+            Record::Posting(p) => crate::procedures::write::apply_posting(db, &self.actor, p),
+            Record::DossierCount(c) => {
+                crate::procedures::write::apply_dossier_count(db, &self.actor, c)
+            }
+            Record::Inspection(i) => crate::procedures::write::apply_inspection(db, &self.actor, i),
+            Record::CalendarDay(c) => {
+                crate::procedures::write::apply_calendar_day(db, &self.actor, c)
+            }
         }
+    }
+
+    /// The warnings of the last record applied (emptied).
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
     }
 
     fn apply_document(
@@ -914,12 +939,20 @@ fn write_batch_with(
             } else {
                 apply(db)
             };
+            let warnings = importer.take_warnings();
             match r {
                 Ok(o) => {
                     report.count(o);
                     if o == Outcome::Created && matches!(item.record, Record::Document(_)) {
                         report.documents_created += 1;
                     }
+                    report
+                        .warnings
+                        .extend(warnings.into_iter().map(|message| LineError {
+                            file: name.into(),
+                            line: item.line,
+                            message,
+                        }));
                 }
                 Err(SavepointAbort::Invalid(message)) => report.errors.push(LineError {
                     file: name.into(),

@@ -12,6 +12,16 @@ pub enum Record {
     Authority(AuthorityRecord),
     Document(DocumentRecord),
     Effect(EffectRecord),
+    /// One version of an administrative procedure, as one decision announces it.
+    Procedure(Box<crate::procedures::records::ProcedureRecord>),
+    /// A posting (niêm yết) at one unit, or a whole decision's procedures at every unit of a level.
+    Posting(crate::procedures::records::PostingRecord),
+    /// Dossiers of one procedure at one unit in one month.
+    DossierCount(crate::procedures::records::DossierCountRecord),
+    /// An inspector's visit to a unit with findings per procedure.
+    Inspection(crate::procedures::records::InspectionRecord),
+    /// A day off or working day that overrides the built-in calendar.
+    CalendarDay(crate::procedures::records::CalendarDayRecord),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -48,8 +48,20 @@ fn refusal(db: &mut Db<'_>, w: &Writer, r: &Record) -> Result<Option<String>, Db
                 "chỉ quản trị viên được thêm, sửa đơn vị hành chính và cơ quan ban hành".into()
             }))
         }
+        Record::CalendarDay(_) => {
+            return Ok((!w.organisation)
+                .then(|| "chỉ quản trị viên được khai báo ngày nghỉ, ngày làm bù".into()))
+        }
         Record::Document(d) => &d.authority,
         Record::Effect(e) => &e.acting.authority,
+        Record::Procedure(p) => &p.decision.authority,
+        // A posting at one unit is the unit's; a bulk posting is the announcing authority's.
+        Record::Posting(p) => match &p.unit {
+            Some(u) => return unit_refusal(db, w, u),
+            None => &p.decision.authority,
+        },
+        Record::DossierCount(c) => return unit_refusal(db, w, &c.unit),
+        Record::Inspection(i) => return unit_refusal(db, w, &i.unit),
     };
     let Some(units) = &w.units else {
         return Ok(None);
@@ -65,6 +77,21 @@ fn refusal(db: &mut Db<'_>, w: &Writer, r: &Record) -> Result<Option<String>, Db
             "cơ quan «{code}» không thuộc đơn vị hành chính mà tài khoản được phân công"
         )),
     })
+}
+
+/// Why `w` may not write a record of the unit `code`, if so.
+fn unit_refusal(db: &mut Db<'_>, w: &Writer, code: &str) -> Result<Option<String>, DbError> {
+    let Some(units) = &w.units else {
+        return Ok(None);
+    };
+    let code = crate::domain::text::nfc(code.trim());
+    // An unknown unit is reported by the import itself.
+    let Some(u) = queries::unit_by_code(db, &code)? else {
+        return Ok(None);
+    };
+    Ok((!units.contains(&u.id)).then(|| {
+        format!("đơn vị «{code}» không thuộc các đơn vị hành chính mà tài khoản được phân công")
+    }))
 }
 
 /// Parses and writes `body` (JSON Lines) in one transaction: either every record is written,
@@ -113,12 +140,21 @@ pub fn write_records(
                 continue;
             }
             let is_document = matches!(item.record, Record::Document(_));
-            match importer.apply(db, item) {
+            let applied = importer.apply(db, item);
+            let warnings = importer.take_warnings();
+            match applied {
                 Ok(o) => {
                     report.count(o);
                     if o == Outcome::Created && is_document {
                         report.documents_created += 1;
                     }
+                    report
+                        .warnings
+                        .extend(warnings.into_iter().map(|message| LineError {
+                            file: name.into(),
+                            line: item.line,
+                            message,
+                        }));
                 }
                 Err(RecordError::Invalid(message)) => invalid.push(LineError {
                     file: name.into(),

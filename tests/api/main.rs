@@ -15,6 +15,7 @@ mod import;
 mod migrations;
 mod observe;
 mod pages;
+mod procedures;
 mod records_write;
 mod register_import;
 mod review;

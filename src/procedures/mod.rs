@@ -1,0 +1,18 @@
+//! Administrative procedures (thủ tục hành chính): the catalogue with its versions, postings at
+//! units' reception points and portals, inspections, monthly dossier counts, and the
+//! completeness check. Rules are in `domain::procedure`, `domain::listing` and
+//! `domain::calendar`; tables and queries in `db::procedures`.
+//!
+//! For pages and the API:
+//! - reading: `db::procedures` (`procedure_by_code`, `versions_of`, `basis_of`,
+//!   `postings_of_units`, `inspections_of`, `findings_of`, `dossier_counts_of`, `calendar`),
+//!   with the row helpers `ProcedureVersion::{level_list, channel_list, dossier_list, fee_list,
+//!   online, announcement_kind}`;
+//! - the check: [`check::check_unit`], [`check::check_units`], [`check::check_province`], and
+//!   [`check::write_csv`] / [`check::write_table`];
+//! - writing: records of the import format ([`records`]), applied by [`write`] through
+//!   `registry::import` (`vanban import`, `POST /api/v1/records`).
+
+pub mod check;
+pub mod records;
+pub mod write;
