@@ -9,7 +9,7 @@ use actix_web::test::TestRequest;
 
 use crate::authkit::Client;
 use crate::db_test;
-use crate::helpers::{TestApp, FIXTURE};
+use crate::helpers::FIXTURE;
 
 db_test!(every_response_carries_a_request_id, |app| {
     app.import_str("f.jsonl", FIXTURE)?;
