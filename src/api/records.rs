@@ -104,6 +104,9 @@ pub async fn write(
         Ok(write_records(&pool, &writer, "api", &body))
     })
     .await??;
+    if let Ok(r) = &result {
+        state.metrics.imported("records", r.created + r.updated);
+    }
     match result {
         Ok(r) => Ok(HttpResponse::Ok().json(Written {
             created: r.created,

@@ -60,7 +60,10 @@ pub async fn run(
         })
     };
     match result {
-        Ok(r) => Ok(Outcome::Done(r)),
+        Ok(r) => {
+            state.metrics.imported("register", r.changes.len());
+            Ok(Outcome::Done(r))
+        }
         Err(ImportError::DryRun(r)) => Ok(Outcome::Done(*r)),
         Err(ImportError::Rows(rows)) => refused(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -99,6 +99,31 @@ db_test!(health_readiness_and_metrics, |app| {
     assert!(m.contains("\nvanban_search_index_lag 0\n"), "{m}");
     assert!(m.contains("\nvanban_database_up 1\n"), "{m}");
     assert!(m.contains("vanban_search_rebuild_documents_total"), "{m}");
+
+    // Records written through the API are counted.
+    let admin = crate::authkit::add_user(&app, "quantri", "admin", &[]);
+    let token = {
+        let mut conn = app.pool.get().unwrap();
+        conn.write(|db| vanban::auth::tokens::create(db, "cli", admin, "t", vanban::auth::now()))
+            .unwrap()
+            .1
+    };
+    let r = client
+        .send(
+            TestRequest::post()
+                .uri("/api/v1/records")
+                .insert_header(("Authorization", format!("Bearer {token}")))
+                .set_payload(r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"79/2025/QĐ-UBND","title":"Quy định đếm","issued_on":"2025-01-02","effective_on":"2025-01-12","text":"Điều 1. Phạm vi\nThử."}"#),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = client.send(TestRequest::get().uri("/metrics")).await;
+    assert!(
+        r.body
+            .contains(r#"vanban_imported_records_total{source="records"} 1"#),
+        "{}",
+        r.body
+    );
     Ok(())
 });
 
