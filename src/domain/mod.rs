@@ -1,11 +1,13 @@
 //! Pure types and rules of the registry: numbers, text, structure, derived status. No I/O.
 
 pub mod calendar;
+pub mod inspection;
 pub mod kinds;
 pub mod listing;
 pub mod number;
 pub mod procedure;
 pub mod review;
+pub mod scorecard;
 pub mod status;
 pub mod structure;
 pub mod text;
