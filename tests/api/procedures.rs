@@ -529,3 +529,47 @@ db_test!(the_sample_shows_real_gaps, |app| {
     assert!(all.iter().all(|c| c.unit.code != "32152"));
     Ok(())
 });
+
+db_test!(
+    an_officer_writes_procedure_records_of_their_units_only,
+    |app| {
+        setup(&app);
+        write_records(
+            &app.pool,
+            &admin(),
+            "api",
+            procedure("1.001193").to_string().as_bytes(),
+        )?;
+        let commune = {
+            let mut conn = app.pool.get()?;
+            vanban::db::queries::unit_by_code(&mut conn.db(), "32200")?
+                .unwrap()
+                .id
+        };
+        let officer = Writer {
+            actor: "user:canbo.xa".into(),
+            units: Some(std::collections::HashSet::from([commune])),
+            organisation: false,
+        };
+        // Postings and counts at the commune: yes.
+        let r = write_records(
+            &app.pool,
+            &officer,
+            "api",
+            posting("1.001193", "2025-08-05").to_string().as_bytes(),
+        )?;
+        assert_eq!(r.created, 1);
+        // A procedure announced by the province, a posting at the province, a calendar day: no.
+        for line in [
+            procedure("1.001194"),
+            with(posting("1.001193", "2025-08-05"), "unit", json!("96")),
+            json!({"kind": "calendar_day", "date": "2026-01-02", "working": false, "note": "Nghỉ"}),
+        ] {
+            match write_records(&app.pool, &officer, "api", line.to_string().as_bytes()) {
+                Err(WriteError::Forbidden(lines)) => assert_eq!(lines[0].line, 1),
+                other => panic!("expected a refusal for {line}, got {other:?}"),
+            }
+        }
+        Ok(())
+    }
+);
