@@ -531,7 +531,7 @@ fn check_one(
                             .map(|b| {
                                 let what = match &b.provision {
                                     Some(k) => format!(
-                                        "{} văn bản {}",
+                                        "{} của văn bản {}",
                                         crate::domain::structure::display_reference(k),
                                         b.number
                                     ),
