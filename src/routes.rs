@@ -109,6 +109,15 @@ pub static ROUTES: &[RouteDef] = &[
     // Public reading.
     get("/", Public, |r| r.to(pages::public::index)),
     get("/healthz", Public, |r| r.to(pages::observe::healthz)),
+    // Stable addresses (ELI): a document, its version on a date, its provisions.
+    get("/eli/vn/{authority}/{type}/{year}/{number}", Public, |r| {
+        r.to(pages::eli::resolve)
+    }),
+    get(
+        "/eli/vn/{authority}/{type}/{year}/{number}/{rest:.+}",
+        Public,
+        |r| r.to(pages::eli::resolve),
+    ),
     get("/readyz", Public, |r| r.to(pages::observe::readyz)),
     get("/metrics", Public, |r| r.to(pages::observe::metrics)),
     get("/documents", Public, |r| r.to(pages::public::documents)),

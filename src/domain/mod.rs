@@ -1,6 +1,7 @@
 //! Pure types and rules of the registry: numbers, text, structure, derived status. No I/O.
 
 pub mod calendar;
+pub mod eli;
 pub mod inspection;
 pub mod kinds;
 pub mod listing;

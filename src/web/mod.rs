@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod annual;
+pub mod eli;
 pub mod observe;
 pub mod public;
 pub mod register;
@@ -141,6 +142,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "register_import.html",
         include_str!("../../templates/register_import.html"),
+    ),
+    (
+        "eli_not_found.html",
+        include_str!("../../templates/eli_not_found.html"),
     ),
     ("login.html", include_str!("../../templates/login.html")),
     ("account.html", include_str!("../../templates/account.html")),

@@ -13,6 +13,7 @@ use super::{
     base_context, number_param, opt, parse_date, render, today, with_db, AppState, PageError,
 };
 use crate::db::{queries, Db};
+use crate::domain::eli::Eli;
 use crate::domain::kinds::{AuthorityKind, UnitLevel};
 use crate::domain::status::{article_status, Status};
 use crate::domain::structure::{node_label, NodeKind};
@@ -256,6 +257,11 @@ pub struct DocumentView {
     pub issued_on: String,
     pub effective_on: String,
     pub end_on: Option<String>,
+    pub issued_on_iso: String,
+    pub effective_on_iso: String,
+    pub end_on_iso: Option<String>,
+    /// The stable address of the document (`/eli/vn/…`).
+    pub eli: String,
     pub gazette: Option<String>,
     pub authority_id: i64,
     pub authority_name: String,
@@ -296,15 +302,22 @@ fn link(db: &mut Db<'_>, cache: &mut HashMap<i64, DocLink>, id: i64) -> Result<D
         return Ok(l.clone());
     }
     let l = match queries::summaries_by_ids(db, &[id])?.into_iter().next() {
-        Some(d) => DocLink {
-            id,
-            number: d.number,
-            title: d.title,
-        },
+        Some(d) => {
+            let code = queries::authority_by_id(db, d.authority_id)?
+                .map(|a| a.code)
+                .unwrap_or_default();
+            DocLink {
+                id,
+                eli: Some(Eli::of(&code, &d.doc_type, &d.number, d.issued_on).path()),
+                number: d.number,
+                title: d.title,
+            }
+        }
         None => DocLink {
             id,
             number: format!("#{id}"),
             title: String::new(),
+            eli: None,
         },
     };
     cache.insert(id, l.clone());
@@ -435,6 +448,13 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
     } else {
         Vec::new()
     };
+    let eli = Eli::of(
+        authority.map(|a| a.code.as_str()).unwrap_or_default(),
+        &doc.doc_type,
+        &doc.number,
+        doc.issued_on,
+    )
+    .path();
     Ok(DocumentPage {
         doc: DocumentView {
             id,
@@ -447,6 +467,10 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
             issued_on: date_vn(doc.issued_on),
             effective_on: date_vn(doc.effective_on),
             end_on: doc.end_on.map(date_vn),
+            issued_on_iso: iso(doc.issued_on),
+            effective_on_iso: iso(doc.effective_on),
+            end_on_iso: doc.end_on.map(iso),
+            eli,
             gazette: doc.gazette,
             authority_id: doc.authority_id,
             authority_name: authority.map(|a| a.name.clone()).unwrap_or_default(),
@@ -481,6 +505,7 @@ pub fn parse_id(s: &str) -> Result<i64, AppError> {
 
 pub async fn document(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     path: web::Path<String>,
     q: web::Query<DateQuery>,
     viewer: crate::auth::MaybeActor,
@@ -501,6 +526,7 @@ pub async fn document(
     .await?;
     let mut ctx = base_context("documents", "");
     ctx.insert("history", &history);
+    ctx.insert("json_ld", &super::eli::json_ld(&req, &page));
     let value = serde_json::to_value(&page).map_err(|e| AppError::Internal(e.to_string()))?;
     if let serde_json::Value::Object(m) = value {
         for (k, v) in m {

@@ -62,6 +62,8 @@ pub struct DocLink {
     pub id: i64,
     pub number: String,
     pub title: String,
+    /// Its stable (ELI) address, when it still exists.
+    pub eli: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -11,6 +11,7 @@ mod audit;
 mod authz;
 mod bench;
 mod check;
+mod eli;
 mod import;
 mod migrations;
 mod observe;
