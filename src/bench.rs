@@ -475,6 +475,9 @@ pub fn run_search(
     documents: usize,
     postgres: Option<&str>,
     reuse_index: bool,
+    only: Option<&[String]>,
+    rounds: usize,
+    dump: Option<&Path>,
 ) -> anyhow::Result<()> {
     use crate::search::query::{search, Params, Scope};
     let db = dir.join("bench.sqlite3");
@@ -509,39 +512,72 @@ pub fn run_search(
         );
     }
     let queries = search_queries(SEARCH_QUERY_SEED);
-    let searcher = service.searcher();
-    let mut ours = Duration::ZERO;
-    for (label, extras) in [("with facets and snippets", true), ("top 20 only", false)] {
-        let mut times = Vec::new();
-        let mut slowest: Vec<(Duration, String)> = Vec::new();
-        let mut hits = 0usize;
-        for round in 0..3 {
-            for (i, q) in queries.iter().enumerate() {
+    // The 200 queries alternate scopes; queries named on the command line run in both.
+    let runs: Vec<(String, Scope)> = match only {
+        Some(qs) => qs
+            .iter()
+            .flat_map(|q| [(q.clone(), Scope::Documents), (q.clone(), Scope::Articles)])
+            .collect(),
+        None => queries
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
                 let scope = if i % 2 == 0 {
                     Scope::Documents
                 } else {
                     Scope::Articles
                 };
-                let mut p = Params::new(q, scope);
+                (q.clone(), scope)
+            })
+            .collect(),
+    };
+    let searcher = service.searcher();
+    let mut dumped = match dump {
+        Some(path) => Some(std::io::BufWriter::new(std::fs::File::create(path)?)),
+        None => None,
+    };
+    let mut ours = Duration::ZERO;
+    for (label, extras) in [("with facets and snippets", true), ("top 20 only", false)] {
+        let mut times = Vec::new();
+        let mut slowest: Vec<(Duration, String)> = Vec::new();
+        let mut hits = 0usize;
+        for round in 0..rounds.max(2) {
+            for (q, scope) in &runs {
+                let mut p = Params::new(q, *scope);
                 p.limit = 20;
                 p.facets = extras;
                 p.snippets = extras;
                 let t = Instant::now();
                 let r = search(&searcher, &service.fields, &p)?;
+                if let (Some(out), true) = (dumped.as_mut(), round == 0 && extras) {
+                    writeln!(
+                        out,
+                        "{q} ({scope:?}): {} {}",
+                        r.total,
+                        if r.total_exact { "exact" } else { "capped" }
+                    )?;
+                    for h in &r.hits {
+                        let key = h.article.as_ref().map_or("", |a| a.key.as_str());
+                        writeln!(out, "  {:.3} {} {key}", h.score, h.document_id)?;
+                    }
+                    writeln!(out, "  {:?}", r.facets)?;
+                }
                 if round > 0 {
                     times.push(t.elapsed());
                     slowest.push((
                         t.elapsed(),
-                        format!("{q} ({} hits of {})", r.hits.len(), r.total),
+                        format!("{q} ({scope:?}, {} hits of {})", r.hits.len(), r.total),
                     ));
                     hits += r.hits.len();
                 }
             }
         }
         times.sort_unstable();
+        let total: Duration = times.iter().sum();
         println!(
-            "vanban search in process, {label} ({} queries): p50 {:.2} ms, p99 {:.2} ms, mean hits {:.1}",
+            "vanban search in process, {label} ({} queries, {:.0} ms in all): p50 {:.2} ms, p99 {:.2} ms, mean hits {:.1}",
             times.len(),
+            total.as_secs_f64() * 1000.0,
             percentile(&times, 0.5).as_secs_f64() * 1000.0,
             percentile(&times, 0.99).as_secs_f64() * 1000.0,
             hits as f64 / times.len().max(1) as f64

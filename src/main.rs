@@ -144,6 +144,16 @@ enum Command {
         /// Only print the benchmark's queries, URL-encoded, one per line (for a load generator)
         #[arg(long)]
         print_queries: bool,
+        /// Time only these queries (repeatable), each in both scopes, instead of the 200
+        #[arg(long = "query")]
+        queries: Vec<String>,
+        /// Rounds of the queries (the first is warm-up)
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Write every query's total and hits (with facets and snippets) to this file, to
+        /// compare the results of two builds
+        #[arg(long)]
+        dump: Option<PathBuf>,
     },
     /// Search relevance on ALQAC-format data (article scope): R@1/5/10/20 and MRR@10
     EvalSearch {
@@ -599,6 +609,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             dir,
             reuse_index,
             print_queries,
+            queries,
+            rounds,
+            dump,
         } => {
             if print_queries {
                 for q in vanban::bench::search_queries(vanban::bench::SEARCH_QUERY_SEED) {
@@ -606,7 +619,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            vanban::bench::run_search(&dir, documents, postgres.as_deref(), reuse_index)?;
+            let only = (!queries.is_empty()).then_some(queries.as_slice());
+            vanban::bench::run_search(
+                &dir,
+                documents,
+                postgres.as_deref(),
+                reuse_index,
+                only,
+                rounds,
+                dump.as_deref(),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::EvalSearch {
