@@ -3,6 +3,7 @@
 pub mod analyzer;
 pub mod build;
 pub mod cache;
+mod conjunctive;
 pub mod eval;
 pub mod index;
 pub mod merge;

@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, RangeQuery,
-    TermQuery,
+    intersect_scorers, AllQuery, BooleanQuery, BoostQuery, EnableScoring, Occur, Query, RangeQuery,
+    Scorer, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -192,14 +192,6 @@ pub fn article_refs(q: &str) -> Vec<String> {
     out
 }
 
-fn term_query(field: tantivy::schema::Field, text: &str, boost: f32) -> Box<dyn Query> {
-    let q = TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    );
-    Box::new(BoostQuery::new(Box::new(q), boost))
-}
-
 /// Weights of the query's parts, measured with `vanban eval-search` on the ALQAC development
 /// questions (BENCHMARKS.md): exact syllables count most, folded ones a little less (they also
 /// match words that differ only by marks), syllable pairs carry the phrase evidence.
@@ -237,8 +229,8 @@ const W: Weights = Weights {
 /// syllable must occur, folded, in the text or the title; from five words on, the most common
 /// one may be missing. It does not score; it narrows what the scored query runs over, which is
 /// what readers expect of a few words and keeps the common words of legal texts from matching
-/// nearly everything. `None` for long questions.
-pub fn keyword_filter(searcher: &Searcher, f: &Fields, q: &str) -> Option<Box<dyn Query>> {
+/// nearly everything. `None` for long questions; otherwise the folded words required.
+pub fn keyword_filter(searcher: &Searcher, f: &Fields, q: &str) -> Option<Vec<String>> {
     if !number_terms(q).is_empty() {
         return None;
     }
@@ -269,56 +261,62 @@ pub fn keyword_filter(searcher: &Searcher, f: &Fields, q: &str) -> Option<Box<dy
             words.retain(|w| *w != commonest);
         }
     }
-    let musts: Vec<(Occur, Box<dyn Query>)> = words
-        .iter()
-        .map(|w| {
-            let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                (
-                    Occur::Should,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.body[1], w),
-                        IndexRecordOption::Basic,
-                    )) as Box<dyn Query>,
-                ),
-                (
-                    Occur::Should,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.title_idx[1], w),
-                        IndexRecordOption::Basic,
-                    )),
-                ),
-            ]));
-            (Occur::Must, either)
-        })
-        .collect();
-    Some(Box::new(ConstScoreQuery::new(
-        Box::new(BooleanQuery::new(musts)),
-        0.0,
-    )))
+    Some(words)
+}
+
+/// A required word of a keyword query: in the folded text or the folded title.
+fn word_query(f: &Fields, word: &str) -> Box<dyn Query> {
+    let either = |field| -> (Occur, Box<dyn Query>) {
+        (
+            Occur::Should,
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, word),
+                IndexRecordOption::Basic,
+            )),
+        )
+    };
+    Box::new(BooleanQuery::new(vec![
+        either(f.body[1]),
+        either(f.title_idx[1]),
+    ]))
 }
 
 /// The relevance part of a query (no filters); `None` when the words give no term.
 pub fn text_query(f: &Fields, q: &str) -> Option<Box<dyn Query>> {
-    let clauses = text_clauses(f, q);
-    if clauses.is_empty() {
+    terms_query(&text_terms(f, q))
+}
+
+/// The sum of the (boosted) BM25 scores of these terms; `None` without terms.
+fn terms_query(terms: &[(Term, f32)]) -> Option<Box<dyn Query>> {
+    if terms.is_empty() {
         return None;
     }
     Some(Box::new(BooleanQuery::new(
-        clauses.into_iter().map(|c| (Occur::Should, c)).collect(),
+        terms
+            .iter()
+            .map(|(term, boost)| {
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                    *boost,
+                ));
+                (Occur::Should, q)
+            })
+            .collect(),
     )))
 }
 
-/// The scored terms of a query, each a (boosted) term query; a document's score is their sum.
-fn text_clauses(f: &Fields, q: &str) -> Vec<Box<dyn Query>> {
+/// The scored terms of a query with their boosts; a document's score is the sum of their
+/// boosted BM25 scores.
+fn text_terms(f: &Fields, q: &str) -> Vec<(Term, f32)> {
     let (stop_exact, stop_fold) = stop_sets();
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut clauses: Vec<(Term, f32)> = Vec::new();
     let mut seen = HashSet::new();
     let mut add = |field: tantivy::schema::Field,
                    text: String,
                    boost: f32,
-                   clauses: &mut Vec<(Occur, Box<dyn Query>)>| {
+                   clauses: &mut Vec<(Term, f32)>| {
         if boost > 0.0 && seen.insert((field, text.clone())) {
-            clauses.push((Occur::Should, term_query(field, &text, boost)));
+            clauses.push((Term::from_field_text(field, &text), boost));
         }
     };
     let exact = analyze(q, Mode::Exact);
@@ -387,16 +385,7 @@ fn text_clauses(f: &Fields, q: &str) -> Vec<Box<dyn Query>> {
     }
     // "Điều 22" in a question names the article.
     for key in article_refs(q) {
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.article_key, &key),
-                    IndexRecordOption::WithFreqs,
-                )),
-                W.article_named,
-            )),
-        ));
+        clauses.push((Term::from_field_text(f.article_key, &key), W.article_named));
     }
     // A question asking what a term means is answered by the article defining terms.
     let folded_q = crate::domain::text::fold(&q.to_lowercase());
@@ -409,18 +398,9 @@ fn text_clauses(f: &Fields, q: &str) -> Vec<Box<dyn Query>> {
         }
     }
     for n in number_terms(q) {
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.number_key, &n),
-                    IndexRecordOption::WithFreqs,
-                )),
-                W.number,
-            )),
-        ));
+        clauses.push((Term::from_field_text(f.number_key, &n), W.number));
     }
-    clauses.into_iter().map(|(_, c)| c).collect()
+    clauses
 }
 
 fn filters(f: &Fields, p: &Params) -> Vec<(Occur, Box<dyn Query>)> {
@@ -502,15 +482,16 @@ pub const TOTAL_CAP: usize = 10_000;
 const SNIPPET_SOURCE_BYTES: usize = 6_000;
 
 pub fn search(searcher: &Searcher, f: &Fields, p: &Params) -> tantivy::Result<Results> {
-    let text = text_query(f, &p.q);
+    let terms = text_terms(f, &p.q);
+    let text = terms_query(&terms);
     if let Some(strict) = keyword_filter(searcher, f, &p.q) {
-        let r = execute(searcher, f, p, &text, Some(strict))?;
+        let r = execute(searcher, f, p, &terms, &text, Some(strict))?;
         // Nothing has every word: fall back to the best partial matches.
         if r.total > 0 {
             return Ok(r);
         }
     }
-    execute(searcher, f, p, &text, None)
+    execute(searcher, f, p, &terms, &text, None)
 }
 
 /// A score and a document, ordered by score (then by the earlier document).
@@ -588,34 +569,47 @@ fn execute(
     searcher: &Searcher,
     f: &Fields,
     p: &Params,
+    terms: &[(Term, f32)],
     text: &Option<Box<dyn Query>>,
-    strict: Option<Box<dyn Query>>,
+    strict: Option<Vec<String>>,
 ) -> tantivy::Result<Results> {
     // What a hit must satisfy besides the words: the filters and, for keywords, every word.
+    let no_scores = EnableScoring::disabled_from_searcher(searcher);
+    let filter_weight = BooleanQuery::new(filters(f, p)).weight(no_scores)?;
     let mut constraint = filters(f, p);
     let every_word = strict.is_some();
-    if let Some(s) = strict {
-        constraint.push((Occur::Must, s));
+    let words = strict.unwrap_or_default();
+    for w in &words {
+        constraint.push((Occur::Must, word_query(f, w)));
     }
-    let constraint = BooleanQuery::new(constraint);
-    // What counts as a match: the constraint and at least one term of the text.
-    let matching = BooleanQuery::new(vec![
-        (Occur::Must, Box::new(constraint.clone())),
-        (
-            Occur::Must,
-            match text {
-                Some(t) => t.box_clone(),
-                None => Box::new(AllQuery),
-            },
-        ),
-    ]);
-    let no_scores = EnableScoring::disabled_from_searcher(searcher);
+    // What counts as a match: the constraint and at least one term of the text (one flat
+    // conjunction).
+    let mut matching: Vec<(Occur, Box<dyn Query>)> = constraint
+        .iter()
+        .map(|(o, q)| (*o, q.box_clone()))
+        .collect();
+    matching.push((
+        Occur::Must,
+        match text {
+            Some(t) => t.box_clone(),
+            None => Box::new(AllQuery),
+        },
+    ));
+    let matching = BooleanQuery::new(matching);
     let match_weight = matching.weight(no_scores)?;
-    let constraint_weight = constraint.weight(no_scores)?;
     let relevance = text.is_some() && p.sort == Sort::Relevance;
     let text_weight = match (text, relevance) {
         (Some(t), true) => Some(t.weight(EnableScoring::enabled_from_searcher(searcher))?),
         _ => None,
+    };
+    // The same terms scored one at a time, for the documents having every word.
+    let term_weights = if every_word {
+        terms
+            .iter()
+            .map(|(t, boost)| super::conjunctive::TermWeight::new(searcher, t, *boost))
+            .collect::<tantivy::Result<Vec<_>>>()?
+    } else {
+        Vec::new()
     };
     let k = p.offset + p.limit.max(1);
     let budget = std::sync::atomic::AtomicUsize::new(0);
@@ -651,7 +645,20 @@ fn execute(
             segment_ord: ord,
             doc_id: doc,
         };
-        let mut allowed = constraint_weight.scorer(reader, 1.0)?;
+        // The constraint as one conjunction: the filters and, for each word, its postings in
+        // the text and the title merged as they go (tantivy's union of the two would fill a
+        // window of 4,096 documents from both lists at every step).
+        let mut allowed = {
+            let mut parts = vec![filter_weight.scorer(reader, 1.0)?];
+            for w in &words {
+                parts.push(Box::new(super::conjunctive::EitherField::open(
+                    reader,
+                    &[f.body[1], f.title_idx[1]],
+                    w,
+                )?) as Box<dyn Scorer>);
+            }
+            intersect_scorers(parts)
+        };
         // When every word is required, the documents having them all lead: each is counted
         // exactly and scored. Block-max WAND over the words instead is measured ten times
         // slower on phrases of common words whose union is far larger than the documents
@@ -661,23 +668,23 @@ fn execute(
             && (text_weight.is_none()
                 || u64::from(allowed.size_hint()) * 3 < u64::from(reader.max_doc()));
         if lead {
+            use super::conjunctive::{Evaluation, SegmentTerms};
             let mut scorer = match &text_weight {
-                Some(w) => Some(w.scorer(reader, 1.0)?),
+                Some(_) => Some(SegmentTerms::open(reader, &term_weights)?),
                 None => None,
             };
             let mut doc = allowed.doc();
             while doc != TERMINATED {
                 if alive(doc) {
                     match &mut scorer {
-                        Some(s) => {
-                            if s.doc() < doc {
-                                s.seek(doc);
-                            }
-                            if s.doc() == doc {
+                        Some(s) => match s.evaluate(doc, top.threshold()) {
+                            Evaluation::NoMatch => {}
+                            Evaluation::Below => count(doc, &mut ords),
+                            Evaluation::Scored(score) => {
                                 count(doc, &mut ords);
-                                top.push(Scored(s.score(), address(doc)));
+                                top.push(Scored(score, address(doc)));
                             }
-                        }
+                        },
                         None => count(doc, &mut ords),
                     }
                 }
@@ -896,6 +903,7 @@ mod tests {
 #[cfg(test)]
 mod browse_tests {
     use super::*;
+    use tantivy::query::ConstScoreQuery;
 
     const WORDS: &[&str] = &[
         "thủy", "sản", "nuôi", "trồng", "hỗ", "trợ", "chi", "phí", "giống", "rừng", "bảo", "vệ",
@@ -958,10 +966,18 @@ mod browse_tests {
         use tantivy::collector::{Count, DocSetCollector};
         let text = text_query(f, &p.q);
         let strict = keyword_filter(searcher, f, &p.q);
-        let run = |strict: Option<Box<dyn Query>>| {
+        let run = |strict: Option<Vec<String>>| {
             let mut c = filters(f, p);
             if let Some(s) = strict {
-                c.push((Occur::Must, s));
+                let every: Vec<(Occur, Box<dyn Query>)> =
+                    s.iter().map(|w| (Occur::Must, word_query(f, w))).collect();
+                c.push((
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(BooleanQuery::new(every)),
+                        0.0,
+                    )),
+                ));
             }
             c.push((Occur::Must, text.as_ref().unwrap().box_clone()));
             let q = BooleanQuery::new(c);

@@ -1,0 +1,316 @@
+//! Ranking the documents of a conjunction (every word of a keyword query required) by a sum of
+//! term scores, with block-max bounds.
+//!
+//! tantivy's union scorer visits every posting of every term between two documents of the
+//! conjunction: for a phrase of common words that is most of the segment, scored, for the few
+//! tens of thousands of documents that have every word. Here each term is a cursor over its
+//! blocks of 128 postings; the sum of the terms' block maxima bounds the score of any document
+//! in the window where all the current blocks overlap. While that bound cannot beat the
+//! k-th best score, a document of the conjunction is only checked for one matching term (it
+//! is counted and faceted, never scored); otherwise it is scored exactly, term by term.
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{BlockSegmentPostings, SegmentPostings};
+use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, Scorer};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
+
+/// A term's weight for the whole index (its idf and the average length of its field) times
+/// its boost: the same score as `BoostQuery(TermQuery)` gives.
+pub struct TermWeight {
+    term: Term,
+    weight: Bm25Weight,
+}
+
+impl TermWeight {
+    pub fn new(
+        stats: &dyn Bm25StatisticsProvider,
+        term: &Term,
+        boost: Score,
+    ) -> tantivy::Result<TermWeight> {
+        Ok(TermWeight {
+            term: term.clone(),
+            weight: Bm25Weight::for_terms(stats, std::slice::from_ref(term))?.boost_by(boost),
+        })
+    }
+}
+
+/// One term's postings in a segment, a block at a time.
+struct Cursor<'w> {
+    postings: BlockSegmentPostings,
+    weight: &'w Bm25Weight,
+    norms: FieldNormReader,
+    /// Where to look in the current block: no earlier posting is at or after the last target.
+    idx: usize,
+    /// The last document of the current block; `TERMINATED` once no posting is left.
+    last: DocId,
+    exhausted: bool,
+    /// The best score a document of the current block can have.
+    block_max: Score,
+    /// Documents in the postings (to try the commonest terms first).
+    doc_freq: u32,
+}
+
+impl<'w> Cursor<'w> {
+    fn open(reader: &SegmentReader, w: &'w TermWeight) -> tantivy::Result<Option<Cursor<'w>>> {
+        let field = w.term.field();
+        let Some(postings) = reader
+            .inverted_index(field)?
+            .read_block_postings(&w.term, IndexRecordOption::WithFreqs)?
+        else {
+            return Ok(None);
+        };
+        let norms = match reader.fieldnorms_readers().get_field(field)? {
+            Some(n) => n,
+            None => FieldNormReader::constant(reader.max_doc(), 1),
+        };
+        let mut c = Cursor {
+            doc_freq: postings.doc_freq(),
+            postings,
+            weight: &w.weight,
+            norms,
+            idx: 0,
+            last: 0,
+            exhausted: false,
+            block_max: 0.0,
+        };
+        c.loaded();
+        Ok(Some(c))
+    }
+
+    /// Reads the bounds of the block just loaded.
+    fn loaded(&mut self) {
+        let docs = self.postings.docs();
+        match docs.last() {
+            Some(&last) => {
+                self.last = last;
+                self.idx = 0;
+                self.block_max = self.postings.block_max_score(&self.norms, self.weight);
+            }
+            None => self.finish(),
+        }
+    }
+
+    fn finish(&mut self) {
+        self.exhausted = true;
+        self.last = TERMINATED;
+        self.idx = 0;
+        self.block_max = 0.0;
+    }
+
+    fn done(&self) -> bool {
+        self.exhausted
+    }
+
+    /// Loads the block holding the first posting at or after `target`, if the current one
+    /// ends before it.
+    fn reach(&mut self, target: DocId) {
+        if target <= self.last {
+            return;
+        }
+        self.postings.seek(target);
+        let docs = self.postings.docs();
+        // Past the last posting the last block stays loaded, or an empty one.
+        if docs.last().is_none_or(|&l| l < target) {
+            self.finish();
+            return;
+        }
+        self.loaded();
+    }
+
+    /// The term's score for `doc` (the current block covers it), `None` when `doc` does not
+    /// have the term.
+    fn score(&mut self, doc: DocId) -> Option<Score> {
+        if !self.has(doc) {
+            return None;
+        }
+        let tf = self.postings.freq(self.idx);
+        Some(self.weight.score(self.norms.fieldnorm_id(doc), tf))
+    }
+
+    fn has(&mut self, doc: DocId) -> bool {
+        !self.done() && self.find(doc)
+    }
+
+    /// Moves to the first posting of the block at or after `doc`; whether it is `doc`. A
+    /// linear step: targets come in increasing order, so a block is walked at most once.
+    fn find(&mut self, doc: DocId) -> bool {
+        let docs = self.postings.docs();
+        let mut i = self.idx;
+        while docs.get(i).is_some_and(|&d| d < doc) {
+            i += 1;
+        }
+        self.idx = i;
+        docs.get(i) == Some(&doc)
+    }
+}
+
+/// The terms of a query in one segment, asked about documents in increasing order.
+pub struct SegmentTerms<'w> {
+    cursors: Vec<Cursor<'w>>,
+    /// The last document the current blocks all cover.
+    window_end: DocId,
+    /// The sum of the current blocks' maxima: no document up to `window_end` scores more.
+    window_max: Score,
+    started: bool,
+}
+
+/// What a document is worth to the ranking.
+pub enum Evaluation {
+    /// It has none of the terms: not a match.
+    NoMatch,
+    /// It matches but cannot beat the threshold it was asked with.
+    Below,
+    Scored(Score),
+}
+
+impl<'w> SegmentTerms<'w> {
+    pub fn open(reader: &SegmentReader, weights: &'w [TermWeight]) -> tantivy::Result<Self> {
+        let mut cursors = Vec::with_capacity(weights.len());
+        for w in weights {
+            if let Some(c) = Cursor::open(reader, w)? {
+                cursors.push(c);
+            }
+        }
+        // The rarest terms first: they weigh most and are the likeliest to be missing, which
+        // lowers the bound soonest.
+        cursors.sort_by_key(|c| c.doc_freq);
+        Ok(SegmentTerms {
+            cursors,
+            window_end: 0,
+            window_max: 0.0,
+            started: false,
+        })
+    }
+
+    /// `doc`'s score if it may beat `threshold` (it enters the top documents only by scoring
+    /// more), whether it matches otherwise. Documents must come in increasing order.
+    pub fn evaluate(&mut self, doc: DocId, threshold: Score) -> Evaluation {
+        if !self.started || doc > self.window_end {
+            self.started = true;
+            self.window_end = TERMINATED;
+            self.window_max = 0.0;
+            for c in self.cursors.iter_mut() {
+                c.reach(doc);
+                if !c.done() {
+                    self.window_end = self.window_end.min(c.last);
+                    self.window_max += c.block_max;
+                }
+            }
+            if self.window_end == TERMINATED {
+                // Every term's postings are behind: nothing from here on matches.
+                return Evaluation::NoMatch;
+            }
+        }
+        // A margin for rounding: the bound and the score add the same terms in other orders.
+        let below = |bound: Score| bound * (1.0 + 1e-5) < threshold;
+        if below(self.window_max) {
+            return self.matches_from(doc, 0);
+        }
+        // Term by term, while what is known plus the most the other terms can add may still
+        // beat the threshold.
+        let mut matched = false;
+        let mut score: Score = 0.0;
+        let mut rest = self.window_max;
+        for i in 0..self.cursors.len() {
+            let c = &mut self.cursors[i];
+            if c.done() {
+                continue;
+            }
+            rest -= c.block_max;
+            if let Some(s) = c.score(doc) {
+                matched = true;
+                score += s;
+            }
+            if below(score + rest.max(0.0)) {
+                return if matched {
+                    Evaluation::Below
+                } else {
+                    self.matches_from(doc, i + 1)
+                };
+            }
+        }
+        if matched {
+            Evaluation::Scored(score)
+        } else {
+            Evaluation::NoMatch
+        }
+    }
+
+    /// Whether `doc` has one of the terms from the `from`-th on (the commonest last, so looked
+    /// at first).
+    fn matches_from(&mut self, doc: DocId, from: usize) -> Evaluation {
+        let rest = self.cursors.get_mut(from..).unwrap_or_default();
+        if rest.iter_mut().rev().any(|c| c.has(doc)) {
+            Evaluation::Below
+        } else {
+            Evaluation::NoMatch
+        }
+    }
+}
+
+/// The documents having a word in either of two fields (the text or the title), unscored: the
+/// two postings lists merged as they are read.
+pub struct EitherField {
+    a: SegmentPostings,
+    b: SegmentPostings,
+    doc: DocId,
+}
+
+impl EitherField {
+    pub fn open(reader: &SegmentReader, fields: &[Field; 2], word: &str) -> tantivy::Result<Self> {
+        let postings = |field: Field| -> tantivy::Result<SegmentPostings> {
+            Ok(reader
+                .inverted_index(field)?
+                .read_postings(
+                    &Term::from_field_text(field, word),
+                    IndexRecordOption::Basic,
+                )?
+                .unwrap_or_else(SegmentPostings::empty))
+        };
+        let (a, b) = (postings(fields[0])?, postings(fields[1])?);
+        let doc = a.doc().min(b.doc());
+        Ok(EitherField { a, b, doc })
+    }
+}
+
+impl DocSet for EitherField {
+    fn advance(&mut self) -> DocId {
+        if self.a.doc() == self.doc {
+            self.a.advance();
+        }
+        if self.b.doc() == self.doc {
+            self.b.advance();
+        }
+        self.doc = self.a.doc().min(self.b.doc());
+        self.doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        if self.a.doc() < target {
+            self.a.seek(target);
+        }
+        if self.b.doc() < target {
+            self.b.seek(target);
+        }
+        self.doc = self.a.doc().min(self.b.doc());
+        self.doc
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.a.size_hint().max(self.b.size_hint())
+    }
+}
+
+impl Scorer for EitherField {
+    fn score(&mut self) -> Score {
+        0.0
+    }
+}
