@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod annual;
 pub mod eli;
+pub mod feeds;
 pub mod observe;
 pub mod public;
 pub mod register;

@@ -12,6 +12,7 @@ mod authz;
 mod bench;
 mod check;
 mod eli;
+mod feeds;
 mod import;
 mod migrations;
 mod observe;

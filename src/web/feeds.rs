@@ -1,0 +1,609 @@
+//! Atom feeds (RFC 4287): new documents, status changes, review decisions and annual lists,
+//! procedure changes; overall or for one authority (with its predecessors) or one unit (the
+//! authorities of the unit and of the units it took over).
+//!
+//! `/feeds/documents.atom`, `/feeds/status.atom`, `/feeds/reviews.atom`,
+//! `/feeds/procedures.atom`, each with `?authority=ID|CODE`, `?unit=CODE`, `?limit=1..200`.
+
+use std::collections::HashMap;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::{today, with_db, AppState, PageError};
+use crate::db::schema::{
+    annual_list_publications, decisions, documents, effects, procedure_versions, procedures,
+};
+use crate::db::Db;
+use crate::domain::eli::Eli;
+use crate::domain::kinds::EffectKind;
+use crate::domain::review::{DecisionKind, DecisionState};
+use crate::domain::text::date_vn;
+use crate::error::AppError;
+use crate::registry::org::Org;
+
+pub const DEFAULT_LIMIT: usize = 50;
+pub const MAX_LIMIT: usize = 200;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FeedQuery {
+    #[serde(default)]
+    pub authority: Option<String>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub limit: Option<String>,
+}
+
+/// One entry; `link` is a path on this server.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: String,
+    pub title: String,
+    pub updated: NaiveDateTime,
+    pub link: String,
+    pub summary: String,
+}
+
+/// XML text: the five predefined entities, and no control characters XML 1.0 forbids.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn rfc3339(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn midnight(d: NaiveDate) -> NaiveDateTime {
+    d.and_hms_opt(0, 0, 0).unwrap_or_default()
+}
+
+/// The feed document. `base` is the server's origin, `self_path` the feed's own path and query.
+pub fn atom(base: &str, self_path: &str, title: &str, entries: &[Entry]) -> String {
+    let updated = entries
+        .iter()
+        .map(|e| e.updated)
+        .max()
+        .unwrap_or_else(|| midnight(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default()));
+    let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    x.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"vi\">\n");
+    x.push_str(&format!(
+        "  <id>{}</id>\n",
+        escape(&format!("{base}{self_path}"))
+    ));
+    x.push_str(&format!("  <title>{}</title>\n", escape(title)));
+    x.push_str(&format!("  <updated>{}</updated>\n", rfc3339(updated)));
+    x.push_str("  <author><name>vanban</name></author>\n");
+    x.push_str("  <generator>vanban</generator>\n");
+    x.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        escape(&format!("{base}{self_path}"))
+    ));
+    x.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>\n",
+        escape(base)
+    ));
+    for e in entries {
+        x.push_str("  <entry>\n");
+        x.push_str(&format!("    <id>{}</id>\n", escape(&e.id)));
+        x.push_str(&format!("    <title>{}</title>\n", escape(&e.title)));
+        x.push_str(&format!("    <updated>{}</updated>\n", rfc3339(e.updated)));
+        x.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            escape(&format!("{base}{}", e.link))
+        ));
+        x.push_str(&format!(
+            "    <summary type=\"text\">{}</summary>\n",
+            escape(&e.summary)
+        ));
+        x.push_str("  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+/// Which authorities a feed covers (`None`: all), and the words for its title.
+struct Scope {
+    authorities: Option<Vec<i64>>,
+    label: Option<String>,
+}
+
+fn scope(org: &Org, q: &FeedQuery) -> Result<Scope, AppError> {
+    match (q.authority.as_deref(), q.unit.as_deref()) {
+        (Some(_), Some(_)) => Err(super::bad_param(
+            "unit",
+            "chỉ chọn một trong authority hoặc unit.".into(),
+        )),
+        (Some(a), None) => {
+            let a = a.trim();
+            let found = a
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| org.authorities.get(&id))
+                .or_else(|| {
+                    org.authorities
+                        .values()
+                        .find(|x| x.code.eq_ignore_ascii_case(a))
+                })
+                .ok_or_else(|| {
+                    super::bad_param("authority", format!("không có cơ quan ban hành «{a}»."))
+                })?;
+            Ok(Scope {
+                authorities: Some(org.authority_with_predecessors(found.id)),
+                label: Some(found.name.clone()),
+            })
+        }
+        (None, Some(u)) => {
+            let u = u.trim();
+            let unit = org.units.values().find(|x| x.code == u).ok_or_else(|| {
+                super::bad_param("unit", format!("không có đơn vị hành chính mã «{u}»."))
+            })?;
+            let mut units = org.all_unit_predecessors(unit.id);
+            units.push(unit.id);
+            let authorities = org
+                .authorities
+                .values()
+                .filter(|a| a.unit_id.is_some_and(|x| units.contains(&x)))
+                .map(|a| a.id)
+                .collect();
+            Ok(Scope {
+                authorities: Some(authorities),
+                label: Some(unit.name.clone()),
+            })
+        }
+        (None, None) => Ok(Scope {
+            authorities: None,
+            label: None,
+        }),
+    }
+}
+
+fn limit(q: &FeedQuery) -> Result<usize, AppError> {
+    match q.limit.as_deref().map(str::trim) {
+        None | Some("") => Ok(DEFAULT_LIMIT),
+        Some(s) => match s.parse::<usize>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+            _ => Err(super::bad_param(
+                "limit",
+                format!("«{s}» không hợp lệ: từ 1 đến {MAX_LIMIT}."),
+            )),
+        },
+    }
+}
+
+/// The ELI path and label of documents, by id.
+fn labels(
+    db: &mut Db<'_>,
+    org: &Org,
+    ids: &[i64],
+) -> Result<HashMap<i64, (String, String, String)>, AppError> {
+    let mut out = HashMap::new();
+    for s in crate::db::queries::summaries_by_ids(db, ids)? {
+        let code = org
+            .authorities
+            .get(&s.authority_id)
+            .map(|a| a.code.clone())
+            .unwrap_or_default();
+        let eli = Eli::of(&code, &s.doc_type, &s.number, s.issued_on).path();
+        out.insert(s.id, (eli, format!("{} {}", s.doc_type, s.number), s.title));
+    }
+    Ok(out)
+}
+
+fn tag(host: &str, what: &str) -> String {
+    let host = host.split(':').next().unwrap_or(host);
+    format!("tag:{host},2026:{what}")
+}
+
+type Build = fn(&mut Db<'_>, &Org, &Scope, usize, NaiveDate, &str) -> Result<Vec<Entry>, AppError>;
+
+fn documents_feed(
+    db: &mut Db<'_>,
+    org: &Org,
+    s: &Scope,
+    n: usize,
+    _today: NaiveDate,
+    host: &str,
+) -> Result<Vec<Entry>, AppError> {
+    let rows: Vec<(i64, i64, String, String, String, NaiveDate, NaiveDate)> = crate::with_db!(db, c => {
+        let mut q = documents::table
+            .select((documents::id, documents::authority_id, documents::doc_type, documents::number, documents::title, documents::issued_on, documents::effective_on))
+            .order(documents::id.desc())
+            .limit(n as i64)
+            .into_boxed();
+        if let Some(ids) = &s.authorities {
+            q = q.filter(documents::authority_id.eq_any(ids.clone()));
+        }
+        q.load(c)
+    })
+    .map_err(crate::db::DbError::Query)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, a, t, number, title, issued, effective)| {
+            let code = org
+                .authorities
+                .get(&a)
+                .map(|x| x.code.clone())
+                .unwrap_or_default();
+            Entry {
+                id: tag(host, &format!("document/{id}")),
+                title: format!("{t} {number}: {title}"),
+                updated: midnight(issued),
+                link: Eli::of(&code, &t, &number, issued).path(),
+                summary: format!(
+                    "{} ban hành ngày {}, có hiệu lực từ ngày {}.",
+                    org.authority_name(a),
+                    date_vn(issued),
+                    date_vn(effective)
+                ),
+            }
+        })
+        .collect())
+}
+
+fn status_feed(
+    db: &mut Db<'_>,
+    org: &Org,
+    s: &Scope,
+    n: usize,
+    today: NaiveDate,
+    host: &str,
+) -> Result<Vec<Entry>, AppError> {
+    // (date, document, what happened, the acting document if any, event key)
+    let mut events: Vec<(NaiveDate, i64, String, Option<i64>, String)> = Vec::new();
+    let ids = s.authorities.clone();
+    let docs: Vec<(i64, NaiveDate, Option<NaiveDate>)> = crate::with_db!(db, c => {
+        let mut q = documents::table
+            .select((documents::id, documents::effective_on, documents::end_on))
+            .filter(documents::effective_on.le(today))
+            .order(documents::effective_on.desc())
+            .limit(n as i64)
+            .into_boxed();
+        if let Some(ids) = &ids {
+            q = q.filter(documents::authority_id.eq_any(ids.clone()));
+        }
+        q.load(c)
+    })
+    .map_err(crate::db::DbError::Query)?;
+    for (id, from, _) in &docs {
+        events.push((
+            *from,
+            *id,
+            "có hiệu lực".into(),
+            None,
+            format!("effective/{id}"),
+        ));
+    }
+    let ended: Vec<(i64, Option<NaiveDate>)> = crate::with_db!(db, c => {
+        let mut q = documents::table
+            .select((documents::id, documents::end_on))
+            .filter(documents::end_on.lt(today))
+            .order(documents::end_on.desc())
+            .limit(n as i64)
+            .into_boxed();
+        if let Some(ids) = &ids {
+            q = q.filter(documents::authority_id.eq_any(ids.clone()));
+        }
+        q.load(c)
+    })
+    .map_err(crate::db::DbError::Query)?;
+    for (id, end) in ended {
+        if let Some(end) = end.and_then(|e| e.succ_opt()) {
+            events.push((
+                end,
+                id,
+                "hết thời hạn có hiệu lực".into(),
+                None,
+                format!("ended/{id}"),
+            ));
+        }
+    }
+    let effs: Vec<(i64, i64, i64, String, NaiveDate)> = crate::with_db!(db, c => {
+        let mut q = effects::table
+            .inner_join(documents::table.on(documents::id.eq(effects::target_id)))
+            .select((effects::id, effects::acting_id, effects::target_id, effects::kind, effects::effective_on))
+            .filter(effects::effective_on.le(today))
+            .filter(effects::kind.ne(EffectKind::Implements.code()))
+            .order(effects::effective_on.desc())
+            .limit(n as i64)
+            .into_boxed();
+        if let Some(ids) = &ids {
+            q = q.filter(documents::authority_id.eq_any(ids.clone()));
+        }
+        q.load(c)
+    })
+    .map_err(crate::db::DbError::Query)?;
+    for (eid, acting, target, kind, on) in effs {
+        let what = EffectKind::parse(&kind)
+            .map(|k| k.passive_label().to_lowercase())
+            .unwrap_or(kind);
+        events.push((on, target, what, Some(acting), format!("effect/{eid}")));
+    }
+    for (decision, document, _, on) in crate::review::decisions::declared_expiries(db, None)? {
+        if on > today {
+            continue;
+        }
+        events.push((
+            on,
+            document,
+            "được công bố hết hiệu lực theo kết quả rà soát".into(),
+            None,
+            format!("declared/{decision}"),
+        ));
+    }
+    events.sort_by(|a, b| b.0.cmp(&a.0).then(b.4.cmp(&a.4)));
+    let mut all: Vec<i64> = events.iter().map(|e| e.1).collect();
+    all.extend(events.iter().filter_map(|e| e.3));
+    all.sort_unstable();
+    all.dedup();
+    let names = labels(db, org, &all)?;
+    let mut out = Vec::new();
+    for (on, doc, what, acting, key) in events {
+        let Some((eli, label, title)) = names.get(&doc) else {
+            continue;
+        };
+        if let (Some(ids), true) = (&s.authorities, key.starts_with("declared/")) {
+            // Declared expiries were read for every authority.
+            let authority = crate::db::queries::summaries_by_ids(db, &[doc])?
+                .first()
+                .map(|d| d.authority_id);
+            if !authority.is_some_and(|a| ids.contains(&a)) {
+                continue;
+            }
+        }
+        let by = acting
+            .and_then(|a| names.get(&a))
+            .map(|(_, l, _)| format!(" bởi {l}"))
+            .unwrap_or_default();
+        out.push(Entry {
+            id: tag(host, &format!("status/{key}")),
+            title: format!("{label} {what}{by} từ ngày {}", date_vn(on)),
+            updated: midnight(on),
+            link: format!("{eli}/{on}"),
+            summary: format!("{label} ({title}) {what}{by} từ ngày {}.", date_vn(on)),
+        });
+        if out.len() == n {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn reviews_feed(
+    db: &mut Db<'_>,
+    org: &Org,
+    s: &Scope,
+    n: usize,
+    _today: NaiveDate,
+    host: &str,
+) -> Result<Vec<Entry>, AppError> {
+    let decided = [
+        DecisionState::Approved.code(),
+        DecisionState::Closed.code(),
+        DecisionState::Superseded.code(),
+    ];
+    let ids = s.authorities.clone();
+    let rows: Vec<(i64, i64, String, String, Option<NaiveDateTime>, String)> = crate::with_db!(db, c => {
+        let mut q = decisions::table
+            .inner_join(documents::table.on(documents::id.eq(decisions::document_id)))
+            .select((decisions::id, decisions::document_id, decisions::kind, decisions::state, decisions::decided_at, decisions::reason))
+            .filter(decisions::state.eq_any(decided))
+            .order(decisions::decided_at.desc())
+            .limit(n as i64)
+            .into_boxed();
+        if let Some(ids) = &ids {
+            q = q.filter(documents::authority_id.eq_any(ids.clone()));
+        }
+        q.load(c)
+    })
+    .map_err(crate::db::DbError::Query)?;
+    let docs: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    let names = labels(db, org, &docs)?;
+    let mut out = Vec::new();
+    for (id, doc, kind, _, at, reason) in rows {
+        let (Some((eli, label, _)), Some(at)) = (names.get(&doc), at) else {
+            continue;
+        };
+        let kind = DecisionKind::parse(&kind).map_or(kind.clone(), |k| k.label().to_string());
+        out.push(Entry {
+            id: tag(host, &format!("decision/{id}")),
+            title: format!("Kết quả rà soát {label}: {kind}"),
+            updated: at,
+            link: eli.clone(),
+            summary: reason,
+        });
+    }
+    let pubs: Vec<(i32, i64, NaiveDateTime)> = crate::with_db!(db, c => {
+        let mut q = annual_list_publications::table
+            .select((annual_list_publications::year, annual_list_publications::authority_id, annual_list_publications::published_at))
+            .order(annual_list_publications::published_at.desc())
+            .limit(n as i64)
+            .into_boxed();
+        if let Some(ids) = &ids {
+            q = q.filter(annual_list_publications::authority_id.eq_any(ids.clone()));
+        }
+        q.load(c)
+    })
+    .map_err(crate::db::DbError::Query)?;
+    for (year, authority, at) in pubs {
+        out.push(Entry {
+            id: tag(host, &format!("annual-list/{year}/{authority}")),
+            title: format!(
+                "Danh mục văn bản hết hiệu lực năm {year} của {}",
+                org.authority_name(authority)
+            ),
+            updated: at,
+            link: format!("/annual-lists/{year}?authority={authority}"),
+            summary: format!(
+                "{} công bố danh mục văn bản hết hiệu lực toàn bộ hoặc một phần năm {year}.",
+                org.authority_name(authority)
+            ),
+        });
+    }
+    out.sort_by_key(|e| std::cmp::Reverse(e.updated));
+    out.truncate(n);
+    Ok(out)
+}
+
+fn procedures_feed(
+    db: &mut Db<'_>,
+    org: &Org,
+    s: &Scope,
+    n: usize,
+    _today: NaiveDate,
+    host: &str,
+) -> Result<Vec<Entry>, AppError> {
+    let ids = s.authorities.clone();
+    let rows: Vec<(i64, String, String, String, String, NaiveDate, i64)> = crate::with_db!(db, c => {
+        let mut q = procedure_versions::table
+            .inner_join(procedures::table.on(procedures::id.eq(procedure_versions::procedure_id)))
+            .select((procedure_versions::id, procedures::code, procedure_versions::name, procedure_versions::announcement, procedure_versions::decision_number, procedure_versions::decision_date, procedure_versions::decision_authority_id))
+            .order((procedure_versions::decision_date.desc(), procedure_versions::id.desc()))
+            .limit(n as i64)
+            .into_boxed();
+        if let Some(ids) = &ids {
+            q = q.filter(procedure_versions::decision_authority_id.eq_any(ids.clone()));
+        }
+        q.load(c)
+    })
+    .map_err(crate::db::DbError::Query)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, code, name, announcement, number, date, authority)| {
+            let what = match announcement.as_str() {
+                "new" => "ban hành mới",
+                "amended" => "sửa đổi, bổ sung",
+                "replaced" => "thay thế",
+                "abolished" => "bãi bỏ",
+                _ => "công bố",
+            };
+            Entry {
+                id: tag(host, &format!("procedure-version/{id}")),
+                title: format!("Thủ tục {code} {what}: {name}"),
+                updated: midnight(date),
+                link: format!("/procedures/{code}"),
+                summary: format!(
+                    "Thủ tục hành chính {code} «{name}» được {what} theo Quyết định số {number} ngày {} của {}.",
+                    date_vn(date),
+                    org.authority_name(authority)
+                ),
+            }
+        })
+        .collect())
+}
+
+async fn serve(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    q: web::Query<FeedQuery>,
+    title: &'static str,
+    build: Build,
+) -> Result<HttpResponse, PageError> {
+    let q = q.into_inner();
+    let n = limit(&q)?;
+    let info = req.connection_info().clone();
+    let base = format!("{}://{}", info.scheme(), info.host());
+    let host = info.host().to_string();
+    let today = today();
+    let (entries, label) = with_db(&state, move |db| {
+        let org = Org::load(db)?;
+        let s = scope(&org, &q)?;
+        let entries = build(db, &org, &s, n, today, &host)?;
+        Ok((entries, s.label))
+    })
+    .await?;
+    let title = match label {
+        Some(l) => format!("{title} — {l}"),
+        None => title.to_string(),
+    };
+    let self_path = match req.query_string() {
+        "" => req.path().to_string(),
+        qs => format!("{}?{qs}", req.path()),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("application/atom+xml; charset=utf-8")
+        .body(atom(&base, &self_path, &title, &entries)))
+}
+
+pub async fn documents(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    q: web::Query<FeedQuery>,
+) -> Result<HttpResponse, PageError> {
+    serve(state, req, q, "Văn bản mới", documents_feed).await
+}
+
+pub async fn status(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    q: web::Query<FeedQuery>,
+) -> Result<HttpResponse, PageError> {
+    serve(state, req, q, "Thay đổi hiệu lực văn bản", status_feed).await
+}
+
+pub async fn reviews(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    q: web::Query<FeedQuery>,
+) -> Result<HttpResponse, PageError> {
+    serve(
+        state,
+        req,
+        q,
+        "Kết quả rà soát và danh mục văn bản hết hiệu lực",
+        reviews_feed,
+    )
+    .await
+}
+
+pub async fn procedures(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    q: web::Query<FeedQuery>,
+) -> Result<HttpResponse, PageError> {
+    serve(
+        state,
+        req,
+        q,
+        "Thủ tục hành chính được công bố",
+        procedures_feed,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_control_characters_dropped() {
+        assert_eq!(
+            escape("<a href=\"x\">Tom & Jerry's</a>\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&apos;s&lt;/a&gt;"
+        );
+        assert_eq!(escape("Điều 5\nkhoản 2"), "Điều 5\nkhoản 2");
+    }
+
+    #[test]
+    fn tags_leave_out_the_port() {
+        assert_eq!(
+            tag("localhost:8080", "document/5"),
+            "tag:localhost,2026:document/5"
+        );
+    }
+}
