@@ -250,9 +250,12 @@ impl<'w> SegmentTerms<'w> {
 }
 
 /// The documents having a word in either of two fields (the text or the title), unscored: the
-/// two postings lists merged as they are read.
+/// two postings lists merged as they are read. The second list is only read when the first
+/// lacks the document sought (the text has the words of most documents that qualify; the
+/// title, shared by every unit of a document, is the rarer way in).
 pub struct EitherField {
     a: SegmentPostings,
+    /// May lag behind `doc` while `a` holds it.
     b: SegmentPostings,
     doc: DocId,
 }
@@ -272,18 +275,33 @@ impl EitherField {
         let doc = a.doc().min(b.doc());
         Ok(EitherField { a, b, doc })
     }
+
+    /// Moves to the first document at or after `target`, `a` already at or after it.
+    fn settle(&mut self, target: DocId) -> DocId {
+        self.doc = if self.a.doc() == target {
+            target
+        } else {
+            if self.b.doc() < target {
+                self.b.seek(target);
+            }
+            self.a.doc().min(self.b.doc())
+        };
+        self.doc
+    }
 }
 
 impl DocSet for EitherField {
     fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        let target = self.doc + 1;
         if self.a.doc() == self.doc {
             self.a.advance();
+        } else if self.a.doc() < target {
+            self.a.seek(target);
         }
-        if self.b.doc() == self.doc {
-            self.b.advance();
-        }
-        self.doc = self.a.doc().min(self.b.doc());
-        self.doc
+        self.settle(target)
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
@@ -293,11 +311,7 @@ impl DocSet for EitherField {
         if self.a.doc() < target {
             self.a.seek(target);
         }
-        if self.b.doc() < target {
-            self.b.seek(target);
-        }
-        self.doc = self.a.doc().min(self.b.doc());
-        self.doc
+        self.settle(target)
     }
 
     fn doc(&self) -> DocId {
