@@ -23,6 +23,8 @@ pub struct Config {
     pub ready_max_lag: i64,
     /// How often the indexer looks at the outbox, in milliseconds.
     pub indexer_interval_ms: u64,
+    /// Targets of the reform scorecard (`[scorecard]`; defaults from the seed article).
+    pub scorecard_targets: crate::domain::scorecard::Targets,
 }
 
 /// What a configuration file may set; every key is optional.
@@ -37,6 +39,73 @@ struct FileConfig {
     trusted_proxies: Option<Vec<std::net::IpAddr>>,
     ready_max_lag: Option<i64>,
     indexer_interval_ms: Option<u64>,
+    scorecard: Option<ScorecardFile>,
+}
+
+/// `[scorecard]`: reform targets in whole percent; a key left out keeps its default.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScorecardFile {
+    posted: Option<u32>,
+    time_cut_new: Option<u32>,
+    time_cut_amended: Option<u32>,
+    online_level3_district: Option<u32>,
+    online_level3_commune: Option<u32>,
+    online_level4_district: Option<u32>,
+    online_level4_commune: Option<u32>,
+    reviewed: Option<u32>,
+    handled: Option<u32>,
+    filed_online: Option<u32>,
+    on_time: Option<u32>,
+}
+
+impl ScorecardFile {
+    fn targets(self) -> Result<crate::domain::scorecard::Targets, String> {
+        let d = crate::domain::scorecard::Targets::default();
+        let pct = |name: &str, v: Option<u32>, default: u32| match v {
+            Some(n) if n > 100 => Err(format!(
+                "[scorecard] {name} = {n}: chỉ tiêu là phần trăm, từ 0 đến 100"
+            )),
+            Some(n) => Ok(n),
+            None => Ok(default),
+        };
+        Ok(crate::domain::scorecard::Targets {
+            posted: pct("posted", self.posted, d.posted)?,
+            time_cut_new: pct("time_cut_new", self.time_cut_new, d.time_cut_new)?,
+            time_cut_amended: pct(
+                "time_cut_amended",
+                self.time_cut_amended,
+                d.time_cut_amended,
+            )?,
+            online_level3_district: pct(
+                "online_level3_district",
+                self.online_level3_district,
+                d.online_level3_district,
+            )?,
+            online_level3_commune: pct(
+                "online_level3_commune",
+                self.online_level3_commune,
+                d.online_level3_commune,
+            )?,
+            online_level4_district: pct(
+                "online_level4_district",
+                self.online_level4_district,
+                d.online_level4_district,
+            )?,
+            online_level4_commune: pct(
+                "online_level4_commune",
+                self.online_level4_commune,
+                d.online_level4_commune,
+            )?,
+            reviewed: pct("reviewed", self.reviewed, d.reviewed)?,
+            handled: pct("handled", self.handled, d.handled)?,
+            filed_online: pct("filed_online", self.filed_online, d.filed_online)?,
+            on_time: match self.on_time {
+                Some(n) => Some(pct("on_time", Some(n), 0)?),
+                None => d.on_time,
+            },
+        })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +114,8 @@ pub enum ConfigError {
     Read(String, std::io::Error),
     #[error("tệp cấu hình {0} không hợp lệ: {1}")]
     Parse(String, toml::de::Error),
+    #[error("tệp cấu hình {0} không hợp lệ: {1}")]
+    Invalid(String, String),
 }
 
 /// Values given on the command line or in the environment (`None` = not given).
@@ -66,6 +137,14 @@ impl Config {
             }
             None => FileConfig::default(),
         };
+        let scorecard_targets = f
+            .scorecard
+            .map(ScorecardFile::targets)
+            .transpose()
+            .map_err(|e| {
+                ConfigError::Invalid(file.map(|p| p.display().to_string()).unwrap_or_default(), e)
+            })?
+            .unwrap_or_default();
         Ok(Config {
             database_url: over
                 .database_url
@@ -83,6 +162,7 @@ impl Config {
             trusted_proxies: f.trusted_proxies.unwrap_or_default(),
             ready_max_lag: f.ready_max_lag.unwrap_or(1000),
             indexer_interval_ms: f.indexer_interval_ms.unwrap_or(500).max(10),
+            scorecard_targets,
         })
     }
 
@@ -139,6 +219,32 @@ mod tests {
             Err(ConfigError::Parse(..))
         ));
         std::fs::write(&p, "bnd = 1\n").unwrap();
+        assert!(matches!(
+            Config::load(Some(&p), Overrides::default()),
+            Err(ConfigError::Parse(..))
+        ));
+    }
+
+    #[test]
+    fn scorecard_targets_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("vanban.toml");
+        let c = Config::load(None, Overrides::default()).unwrap();
+        assert_eq!(
+            c.scorecard_targets,
+            crate::domain::scorecard::Targets::default()
+        );
+        std::fs::write(&p, "[scorecard]\nfiled_online = 30\non_time = 95\n").unwrap();
+        let c = Config::load(Some(&p), Overrides::default()).unwrap();
+        assert_eq!(c.scorecard_targets.filed_online, 30);
+        assert_eq!(c.scorecard_targets.on_time, Some(95));
+        assert_eq!(c.scorecard_targets.online_level3_district, 65);
+        std::fs::write(&p, "[scorecard]\nposted = 120\n").unwrap();
+        assert!(matches!(
+            Config::load(Some(&p), Overrides::default()),
+            Err(ConfigError::Invalid(..))
+        ));
+        std::fs::write(&p, "[scorecard]\npostd = 90\n").unwrap();
         assert!(matches!(
             Config::load(Some(&p), Overrides::default()),
             Err(ConfigError::Parse(..))

@@ -104,6 +104,8 @@ pub const REVIEWERS: &[Role] = &[Role::Admin, Role::Officer];
 pub const APPROVERS: &[Role] = &[Role::Approver, Role::Admin];
 /// Who enters registry records (an officer within their units).
 pub const RECORD_WRITERS: &[Role] = &[Role::Admin, Role::Officer];
+/// Who records inspections of the posting of procedures (an inspector within their units).
+pub const INSPECTORS: &[Role] = &[Role::Inspector, Role::Admin];
 
 pub static ROUTES: &[RouteDef] = &[
     // Public reading.
@@ -156,6 +158,44 @@ pub static ROUTES: &[RouteDef] = &[
     // Procedures: completeness of the postings at a unit (JSON or CSV of the gaps).
     get("/api/v1/units/{code}/completeness", Public, |r| {
         r.to(api::procedures::completeness)
+    }),
+    // Procedures: the completeness page (public like its API), inspections and the reform
+    // scorecard (signed-in users: inspection reports and review figures are internal).
+    get("/units/{code}/completeness", Public, |r| {
+        r.to(pages::completeness::page)
+    }),
+    get("/units/{code}/inspections", AnyUser, |r| {
+        r.to(pages::inspections::unit_page)
+    }),
+    get("/units/{code}/inspections/new", Roles(INSPECTORS), |r| {
+        r.to(pages::inspections::new_form)
+    }),
+    post("/inspections", Roles(INSPECTORS), |r| {
+        r.to(pages::inspections::create)
+    }),
+    get("/inspections/{id}", AnyUser, |r| {
+        r.to(pages::inspections::page)
+    }),
+    get("/units/{code}/scorecard", AnyUser, |r| {
+        r.to(pages::scorecard::unit_page)
+    }),
+    get("/scorecard", AnyUser, |r| {
+        r.to(pages::scorecard::province_page)
+    }),
+    post("/api/v1/inspections", Roles(INSPECTORS), |r| {
+        r.to(api::inspections::create)
+    }),
+    get("/api/v1/inspections/{id}", AnyUser, |r| {
+        r.to(api::inspections::get)
+    }),
+    get("/api/v1/units/{code}/inspections", AnyUser, |r| {
+        r.to(api::inspections::of_unit)
+    }),
+    get("/api/v1/units/{code}/scorecard", AnyUser, |r| {
+        r.to(api::scorecard::unit)
+    }),
+    get("/api/v1/scorecard", AnyUser, |r| {
+        r.to(api::scorecard::province)
     }),
     // Registry records written through the API (all or nothing, within the writer's units).
     post("/api/v1/records", Roles(RECORD_WRITERS), |r| {

@@ -1,9 +1,11 @@
 //! JSON API under `/api/v1`: the same data as the pages; errors as `application/problem+json`.
 
+pub mod inspections;
 pub mod procedures;
 pub mod records;
 pub mod register;
 pub mod review;
+pub mod scorecard;
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;

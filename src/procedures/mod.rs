@@ -14,5 +14,7 @@
 //!   `registry::import` (`vanban import`, `POST /api/v1/records`).
 
 pub mod check;
+pub mod inspections;
 pub mod records;
+pub mod scorecard;
 pub mod write;

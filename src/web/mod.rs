@@ -4,12 +4,16 @@
 pub mod account;
 pub mod admin;
 pub mod annual;
+pub mod charts;
+pub mod completeness;
 pub mod eli;
 pub mod feeds;
+pub mod inspections;
 pub mod observe;
 pub mod public;
 pub mod register;
 pub mod review;
+pub mod scorecard;
 pub mod search;
 pub mod view;
 pub mod xlsx;
@@ -42,6 +46,8 @@ pub struct AppState {
     pub metrics: std::sync::Arc<observe::Metrics>,
     /// Outbox entries the search index may lag behind before `/readyz` says not ready.
     pub ready_max_lag: i64,
+    /// Targets of the reform scorecard (configuration `[scorecard]`).
+    pub scorecard_targets: crate::domain::scorecard::Targets,
 }
 
 /// Authorities, units and successions, reloaded at most every [`OrgCache::TTL`]: every search
@@ -91,6 +97,7 @@ impl AppState {
             statuses: std::sync::Arc::default(),
             metrics: std::sync::Arc::default(),
             ready_max_lag: 1000,
+            scorecard_targets: crate::domain::scorecard::Targets::default(),
         }
     }
 
@@ -147,6 +154,30 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "eli_not_found.html",
         include_str!("../../templates/eli_not_found.html"),
+    ),
+    (
+        "completeness.html",
+        include_str!("../../templates/completeness.html"),
+    ),
+    (
+        "inspections.html",
+        include_str!("../../templates/inspections.html"),
+    ),
+    (
+        "inspection_form.html",
+        include_str!("../../templates/inspection_form.html"),
+    ),
+    (
+        "inspection.html",
+        include_str!("../../templates/inspection.html"),
+    ),
+    (
+        "scorecard.html",
+        include_str!("../../templates/scorecard.html"),
+    ),
+    (
+        "scorecard_province.html",
+        include_str!("../../templates/scorecard_province.html"),
     ),
     ("login.html", include_str!("../../templates/login.html")),
     ("account.html", include_str!("../../templates/account.html")),

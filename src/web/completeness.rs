@@ -1,0 +1,151 @@
+//! `/units/{code}/completeness?date=&deadline_days=&format=csv`: the completeness check of the
+//! procedures posted at a unit, as a printable page (percentage, gaps, every required
+//! procedure) or as the CSV list of gaps. Public, like the JSON API it links to: posting is
+//! itself a duty of publicity, and the page shows nothing that is not posted on a wall.
+
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+
+use super::{base_context, parse_date, render, with_db, AppState, PageError};
+use crate::api::procedures::{settings_of, CompletenessQuery};
+use crate::domain::text::date_vn;
+use crate::error::AppError;
+use crate::procedures::check::{self, Completeness};
+
+#[derive(Serialize)]
+struct GapRow {
+    code: String,
+    name: String,
+    kind: String,
+    label: String,
+    detail: String,
+}
+
+#[derive(Serialize)]
+struct ItemRow {
+    code: String,
+    name: String,
+    field: String,
+    decision: String,
+    deadline: String,
+    posted: String,
+    points: String,
+    state: &'static str,
+    state_label: String,
+}
+
+fn items(c: &Completeness) -> Vec<ItemRow> {
+    c.items
+        .iter()
+        .map(|i| {
+            let (state, label) = if !i.gaps.is_empty() {
+                (
+                    "gap",
+                    i.gaps
+                        .iter()
+                        .map(|g| g.label.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            } else if i.pending {
+                ("pending", "Còn trong hạn niêm yết".to_string())
+            } else {
+                ("ok", "Đầy đủ, đúng hạn".to_string())
+            };
+            ItemRow {
+                code: i.code.clone(),
+                name: i.name.clone(),
+                field: i.field.clone(),
+                decision: format!("{} ngày {}", i.decision_number, date_vn(i.decision_date)),
+                deadline: date_vn(i.deadline),
+                posted: i.first_posted_on.map(date_vn).unwrap_or_default(),
+                points: i
+                    .posted_points
+                    .iter()
+                    .map(|p| match p.as_str() {
+                        "reception" => "Bộ phận một cửa",
+                        "portal" => "Cổng thông tin",
+                        other => other,
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                state,
+                state_label: label,
+            }
+        })
+        .collect()
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<CompletenessQuery>,
+) -> Result<HttpResponse, PageError> {
+    let q = q.into_inner();
+    let date = parse_date(q.date.as_deref())?;
+    let settings = settings_of(&q)?;
+    let csv = match super::opt(&q.format) {
+        None | Some("html") => false,
+        Some("csv") => true,
+        Some(other) => {
+            return Err(
+                super::bad_param("format", format!("«{other}» không hợp lệ (html, csv).")).into(),
+            )
+        }
+    };
+    let code = path.into_inner();
+    let c = with_db(&state, move |db| {
+        Ok(check::check_unit(db, &code, date, settings)?)
+    })
+    .await?;
+    if csv {
+        let mut body = Vec::new();
+        check::write_csv(&c, &mut body).map_err(|e| AppError::Internal(format!("CSV: {e}")))?;
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                "Content-Disposition",
+                format!(
+                    "attachment; filename=\"niem-yet-{}-{}.csv\"",
+                    c.unit.code, c.date
+                ),
+            ))
+            .body(body));
+    }
+    let gaps: Vec<GapRow> = c
+        .gaps()
+        .into_iter()
+        .map(|g| GapRow {
+            code: g.code.to_string(),
+            name: g.name.to_string(),
+            kind: g.kind.to_string(),
+            label: g.label.to_string(),
+            detail: g.detail.to_string(),
+        })
+        .collect();
+    let mut ctx = base_context("units", "");
+    let query = format!(
+        "date={}{}",
+        c.date,
+        if c.settings.deadline_working_days != check::Settings::default().deadline_working_days {
+            format!("&deadline_days={}", c.settings.deadline_working_days)
+        } else {
+            String::new()
+        }
+    );
+    ctx.insert("c", &c);
+    ctx.insert("date_iso", &c.date.to_string());
+    ctx.insert("date_vn", &date_vn(c.date));
+    ctx.insert("percent", &format!("{:.1}", c.percent));
+    ctx.insert("gaps", &gaps);
+    ctx.insert("items", &items(&c));
+    ctx.insert(
+        "csv_url",
+        &format!("/units/{}/completeness?{query}&format=csv", c.unit.code),
+    );
+    ctx.insert(
+        "api_url",
+        &format!("/api/v1/units/{}/completeness?{query}", c.unit.code),
+    );
+    Ok(render("completeness.html", &ctx)?)
+}

@@ -1,0 +1,354 @@
+//! Inspection pages: a unit's visits and completeness over time (`/units/{code}/inspections`),
+//! the form an inspector fills in on site (`/units/{code}/inspections/new?date=`, posted to
+//! `/inspections`), and one visit compared with the system's check (`/inspections/{id}`).
+//! A refused form is shown again with what was typed and the reason; nothing is written.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::{base_context, render, render_status, today, with_db, AppState, PageError};
+use crate::auth::Actor;
+use crate::domain::inspection::FindingCode;
+use crate::domain::listing::GapKind;
+use crate::domain::text::date_vn;
+use crate::error::AppError;
+use crate::procedures::check::{self, Completeness, Settings};
+use crate::procedures::inspections::{
+    self as insp, FindingInput, InspectionError, Recorder, ViewError, VisitInput,
+};
+use crate::registry::org::Org;
+
+impl From<ViewError> for AppError {
+    fn from(e: ViewError) -> Self {
+        match e {
+            ViewError::NotFound(_) => AppError::NotFound(e.to_string()),
+            ViewError::Check(c) => c.into(),
+            ViewError::Db(d) => AppError::Db(d),
+        }
+    }
+}
+
+impl From<InspectionError> for AppError {
+    fn from(e: InspectionError) -> Self {
+        match e {
+            InspectionError::Db(d) => AppError::Db(d),
+            InspectionError::BadDate(_) => AppError::BadRequest(e.to_string()),
+            InspectionError::OutOfScope(_) => AppError::Forbidden(e.to_string()),
+            other => AppError::Unprocessable(other.to_string()),
+        }
+    }
+}
+
+/// The signed-in user as the recorder of a visit.
+pub fn recorder(db: &mut crate::db::Db<'_>, actor: &Actor) -> Result<Recorder, AppError> {
+    let org = Org::load(db)?;
+    Ok(Recorder {
+        actor: actor.actor(),
+        name: actor.display_name.clone(),
+        units: actor.scope.expanded(|u| org.all_unit_predecessors(u)),
+    })
+}
+
+#[derive(Serialize)]
+struct VisitRow {
+    id: i64,
+    date: String,
+    inspector: String,
+    note: String,
+    findings: usize,
+    system_percent: String,
+    inspected_percent: String,
+    differ: usize,
+    not_in_report: usize,
+}
+
+fn pct(p: Option<f64>) -> String {
+    p.map_or_else(|| "—".to_string(), |p| format!("{p:.1}%"))
+}
+
+/// A unit's visits and its completeness over time.
+pub async fn unit_page(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let code = path.into_inner();
+    let h = with_db(&state, move |db| {
+        Ok(insp::history(db, &code, today(), Settings::default())?)
+    })
+    .await?;
+    let points: Vec<_> = h
+        .points
+        .iter()
+        .map(|p| (p.date, p.system_percent, p.inspected_percent))
+        .collect();
+    let mut ctx = base_context("units", "");
+    ctx.insert("unit", &h.unit);
+    ctx.insert("chart", &super::charts::history_svg(&points, 720, 240));
+    let rows: Vec<VisitRow> = h
+        .visits
+        .iter()
+        .map(|v| VisitRow {
+            id: v.id,
+            date: date_vn(v.date),
+            inspector: v.inspector.clone(),
+            note: v.note.clone(),
+            findings: v.findings,
+            system_percent: pct(Some(v.system_percent)),
+            inspected_percent: pct(v.inspected_percent),
+            differ: v.differ,
+            not_in_report: v.not_in_report,
+        })
+        .collect();
+    ctx.insert("visits", &rows);
+    let history: Vec<(String, String, String, String)> = h
+        .points
+        .iter()
+        .rev()
+        .map(|p| {
+            (
+                date_vn(p.date),
+                format!("{}/{}", p.complete, p.required),
+                pct(Some(p.system_percent)),
+                pct(p.inspected_percent),
+            )
+        })
+        .collect();
+    ctx.insert("history", &history);
+    ctx.insert("today_iso", &today().to_string());
+    Ok(render("inspections.html", &ctx)?)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NewQuery {
+    pub date: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FormRow {
+    code: String,
+    name: String,
+    system: String,
+    system_label: String,
+    /// Codes this procedure accepts.
+    options: Vec<(&'static str, &'static str)>,
+    value: String,
+    note: String,
+    extra: bool,
+}
+
+fn form_rows(c: &Completeness, typed: &HashMap<String, (String, String)>) -> Vec<FormRow> {
+    let required: Vec<(&'static str, &'static str)> = FindingCode::all()
+        .into_iter()
+        .filter(|f| *f != FindingCode::Gap(GapKind::NotRequired))
+        .map(|f| (f.code(), f.label()))
+        .collect();
+    let nr = FindingCode::Gap(GapKind::NotRequired);
+    let mut rows = Vec::new();
+    for i in &c.items {
+        let (system, label) = match i.gaps.first() {
+            Some(g) => (g.kind.clone(), g.label.clone()),
+            None if i.pending => ("ok".to_string(), "Còn trong hạn niêm yết".to_string()),
+            None => ("ok".to_string(), FindingCode::Ok.label().to_string()),
+        };
+        let (value, note) = typed.get(&i.code).cloned().unwrap_or_default();
+        rows.push(FormRow {
+            code: i.code.clone(),
+            name: i.name.clone(),
+            system,
+            system_label: label,
+            options: required.clone(),
+            value,
+            note,
+            extra: false,
+        });
+    }
+    for e in &c.extra {
+        if rows.iter().any(|r| r.code == e.code) {
+            continue;
+        }
+        let (value, note) = typed.get(&e.code).cloned().unwrap_or_default();
+        rows.push(FormRow {
+            code: e.code.clone(),
+            name: e.name.clone(),
+            system: nr.code().to_string(),
+            system_label: nr.label().to_string(),
+            options: vec![(nr.code(), nr.label())],
+            value,
+            note,
+            extra: true,
+        });
+    }
+    rows
+}
+
+/// What the form sent: the visit and, per procedure code, the finding and note typed.
+fn visit_of(
+    unit: &str,
+    pairs: &[(String, String)],
+) -> (VisitInput, HashMap<String, (String, String)>) {
+    let mut v = VisitInput {
+        unit: unit.to_string(),
+        ..VisitInput::default()
+    };
+    let mut typed: HashMap<String, (String, String)> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for (k, val) in pairs {
+        match k.as_str() {
+            "date" => v.date = val.trim().to_string(),
+            "note" => v.note = val.clone(),
+            _ => {
+                if let Some(code) = k.strip_prefix("finding:") {
+                    if !order.iter().any(|c| c == code) {
+                        order.push(code.to_string());
+                    }
+                    typed.entry(code.to_string()).or_default().0 = val.trim().to_string();
+                } else if let Some(code) = k.strip_prefix("note:") {
+                    typed.entry(code.to_string()).or_default().1 = val.clone();
+                }
+            }
+        }
+    }
+    for code in order {
+        let Some((f, n)) = typed.get(&code) else {
+            continue;
+        };
+        if f.is_empty() {
+            // Not inspected.
+            continue;
+        }
+        v.findings.push(FindingInput {
+            procedure: code.clone(),
+            finding: f.clone(),
+            note: Some(n.clone()).filter(|n| !n.trim().is_empty()),
+        });
+    }
+    (v, typed)
+}
+
+fn form_context(
+    c: &Completeness,
+    date: &str,
+    note: &str,
+    typed: &HashMap<String, (String, String)>,
+    error: Option<(&str, String)>,
+) -> tera::Context {
+    let mut ctx = base_context("units", "");
+    ctx.insert("unit", &c.unit);
+    ctx.insert("date", date);
+    ctx.insert("date_vn", &date_vn(c.date));
+    ctx.insert("today_iso", &today().to_string());
+    ctx.insert("note", note);
+    ctx.insert("rows", &form_rows(c, typed));
+    if let Some((code, message)) = error {
+        ctx.insert("error_code", code);
+        ctx.insert("error", &message);
+    }
+    ctx
+}
+
+/// The form: every procedure the unit must post on the day, and postings that no longer apply.
+pub async fn new_form(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<NewQuery>,
+) -> Result<HttpResponse, PageError> {
+    let date = super::parse_date(q.date.as_deref())?;
+    if date > today() {
+        return Err(AppError::from(InspectionError::FutureDate {
+            date: date_vn(date),
+            today: date_vn(today()),
+        })
+        .into());
+    }
+    let code = path.into_inner();
+    let c = with_db(&state, move |db| {
+        Ok(check::check_unit(db, &code, date, Settings::default())?)
+    })
+    .await?;
+    let ctx = form_context(&c, &date.to_string(), "", &HashMap::new(), None);
+    Ok(render("inspection_form.html", &ctx)?)
+}
+
+/// Records a visit; a refusal shows the form again with what was typed.
+pub async fn create(
+    state: web::Data<AppState>,
+    actor: Actor,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let pairs = form.into_inner();
+    let unit = pairs
+        .iter()
+        .find(|(k, _)| k == "unit")
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default();
+    let (visit, typed) = visit_of(&unit, &pairs);
+    let v = visit.clone();
+    let pool = state.pool.clone();
+    let result = web::block(move || -> Result<Result<i64, InspectionError>, AppError> {
+        let mut conn = pool.get()?;
+        let who = recorder(&mut conn.db(), &actor)?;
+        Ok(conn.write(|db| insp::record(db, &who, &v, today(), Settings::default())))
+    })
+    .await??;
+    let err = match result {
+        Ok(id) => {
+            return Ok(HttpResponse::SeeOther()
+                .insert_header((
+                    actix_web::http::header::LOCATION,
+                    format!("/inspections/{id}"),
+                ))
+                .finish())
+        }
+        Err(InspectionError::Db(e)) => return Err(AppError::Db(e).into()),
+        Err(e) => e,
+    };
+    // Shown again on the form when the unit and the day can be checked; otherwise an error page.
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    let date = match chrono::NaiveDate::parse_from_str(&visit.date, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(&visit.date, "%d/%m/%Y"))
+    {
+        Ok(d) if d <= today() => d,
+        _ => return Err(AppError::from(err).into()),
+    };
+    let code = visit.unit.clone();
+    let c = with_db(&state, move |db| {
+        Ok(check::check_unit(db, &code, date, Settings::default()).ok())
+    })
+    .await?;
+    let Some(c) = c else {
+        return Err(AppError::from(err).into());
+    };
+    let ctx = form_context(
+        &c,
+        &visit.date,
+        &visit.note,
+        &typed,
+        Some((err.code(), err.to_string())),
+    );
+    Ok(render_status(status, "inspection_form.html", &ctx)?)
+}
+
+/// One visit, compared with the system's check of its day.
+pub async fn page(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id: i64 = path
+        .into_inner()
+        .parse()
+        .map_err(|_| AppError::NotFound("Không có biên bản kiểm tra này.".into()))?;
+    let v = with_db(&state, move |db| {
+        Ok(insp::inspection(db, id, Settings::default())?)
+    })
+    .await?;
+    let mut ctx = base_context("units", "");
+    ctx.insert("date_vn", &date_vn(v.date));
+    ctx.insert("date_iso", &v.date.to_string());
+    ctx.insert("system_percent", &pct(Some(v.system_percent)));
+    ctx.insert("inspected_percent", &pct(v.inspected_percent));
+    ctx.insert("v", &v);
+    Ok(render("inspection.html", &ctx)?)
+}
