@@ -29,6 +29,9 @@ pub enum AppError {
     TooManyRequests(String),
     #[error("dữ liệu gửi lên quá lớn")]
     PayloadTooLarge,
+    /// The address (with its query) is longer than any page or API needs.
+    #[error("địa chỉ quá dài")]
+    UriTooLong,
     #[error("phương thức không được hỗ trợ")]
     MethodNotAllowed,
     /// Well-formed but refused by the rules (a decision outside its campaign, a bad stage).
@@ -55,6 +58,7 @@ impl AppError {
             AppError::Csrf(_) => "csrf",
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::PayloadTooLarge => "payload_too_large",
+            AppError::UriTooLong => "uri_too_long",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Unprocessable(_) => "unprocessable",
             AppError::Conflict(_) => "conflict",
@@ -72,6 +76,7 @@ impl AppError {
             AppError::Csrf(_) => "Yêu cầu bị từ chối",
             AppError::TooManyRequests(_) => "Tạm thời bị từ chối",
             AppError::PayloadTooLarge => "Dữ liệu quá lớn",
+            AppError::UriTooLong => "Địa chỉ quá dài",
             AppError::MethodNotAllowed => "Phương thức không được hỗ trợ",
             AppError::Unprocessable(_) => "Không thể thực hiện",
             AppError::Conflict(_) => "Xung đột trạng thái",
@@ -96,6 +101,10 @@ impl AppError {
                     .to_string()
             }
             AppError::PayloadTooLarge => "Dữ liệu gửi lên vượt quá giới hạn cho phép.".to_string(),
+            AppError::UriTooLong => format!(
+                "Địa chỉ yêu cầu dài quá {} ký tự; hãy rút ngắn từ khóa hoặc bớt bộ lọc.",
+                crate::web::http::MAX_URI
+            ),
             AppError::MethodNotAllowed => {
                 "Địa chỉ này không nhận phương thức yêu cầu đã dùng.".to_string()
             }
@@ -142,6 +151,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) | AppError::Csrf(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UriTooLong => StatusCode::URI_TOO_LONG,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,

@@ -33,13 +33,15 @@ impl Verb {
         self != Verb::Get
     }
 
+    /// A GET route also answers HEAD (the same headers, no body).
     pub fn matches(self, m: &Method) -> bool {
-        m.as_str() == self.as_str()
+        m.as_str() == self.as_str() || (self == Verb::Get && m == Method::HEAD)
     }
 
     fn route(self) -> Route {
         match self {
-            Verb::Get => web::get(),
+            Verb::Get => web::route()
+                .guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head())),
             Verb::Post => web::post(),
             Verb::Delete => web::delete(),
         }

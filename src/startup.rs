@@ -51,8 +51,10 @@ macro_rules! vanban_app {
                     actix_web::error::InternalError::from_response(err.to_string(), $crate::web::error_page(&err)).into()
                 }
             }))
+            .wrap(actix_web::middleware::from_fn($crate::web::http::conditional))
             .wrap(actix_web::middleware::from_fn($crate::auth::guard::guard))
             .wrap($crate::startup::security_headers())
+            .wrap(actix_web::middleware::from_fn($crate::web::http::limits))
             .wrap(actix_web::middleware::from_fn($crate::web::observe::observe))
             .configure($crate::routes::configure)
             .default_service(actix_web::web::to($crate::web::not_found))

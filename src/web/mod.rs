@@ -8,6 +8,7 @@ pub mod charts;
 pub mod completeness;
 pub mod eli;
 pub mod feeds;
+pub mod http;
 pub mod inspections;
 pub mod observe;
 pub mod public;

@@ -13,6 +13,7 @@ mod bench;
 mod check;
 mod eli;
 mod feeds;
+mod http;
 mod import;
 mod inspections;
 mod migrations;

@@ -143,6 +143,19 @@ fn wait_for(
     panic!("the server stopped before the expected line");
 }
 
+/// The status of `GET path` over a plain socket (`None` if the server closed the connection
+/// without answering).
+fn raw_status(port: u16, path: &str) -> Option<u16> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    let _ = s.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// `GET /readyz` over a plain socket: the body, or nothing if the server does not answer.
 fn readyz(port: u16) -> String {
     use std::io::{Read, Write};
@@ -200,6 +213,13 @@ db_test!(a_stopped_server_leaves_everything_in_the_index, |app| {
         assert!(Instant::now() < until, "never ready");
         std::thread::sleep(Duration::from_millis(100));
     }
+    // A 1 MB query string: refused by the server, never a 500.
+    let status = raw_status(port, &format!("/search?q={}", "a".repeat(1024 * 1024)));
+    assert!(
+        matches!(status, Some(400 | 414 | 431)) || status.is_none(),
+        "status {status:?}"
+    );
+    assert!(readyz(port).contains("200 OK"), "still serving");
     // Written while the server runs, then the stop at once: the shutdown applies it.
     app.import_str(
         "late.jsonl",
