@@ -3,7 +3,8 @@
 //! current procedure versions, the review campaigns and the monthly dossier counts, with the
 //! records behind each count.
 //!
-//! The year is read on its last day, or today for the current year: the procedures counted are
+//! The year is read on its last day, or today for the current year, or the last day of a unit
+//! that ended during the year: the procedures counted are
 //! those the unit must post on that day (the required set of the completeness check), each
 //! judged by its current version; the review figures count the campaigns whose deadline falls
 //! in the year (started ones), documents of the unit's authorities and those it took over; the
@@ -169,8 +170,15 @@ pub fn unit_scorecard(
     targets: Targets,
     settings: Settings,
 ) -> Result<Scorecard, ScorecardError> {
-    let as_of = as_of(year, today)?;
-    let c = check::check_unit(db, code, as_of, settings)?;
+    let mut as_of = as_of(year, today)?;
+    // A unit that ended during the year is read on its last day.
+    let code = crate::domain::text::nfc(code.trim());
+    if let Some(end) = crate::db::queries::unit_by_code(db, &code)?.and_then(|u| u.valid_to) {
+        if end < as_of && end.year() == year {
+            as_of = end;
+        }
+    }
+    let c = check::check_unit(db, &code, as_of, settings)?;
     let org = Org::load(db)?;
     let reviews = reviews(db, year, as_of)?;
     build(db, &org, &reviews, c, year, targets)

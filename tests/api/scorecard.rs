@@ -221,6 +221,13 @@ db_test!(the_province_overview_and_configured_targets, |app| {
     assert_eq!(rows.len(), 18, "9 figures × 2 units");
     assert!(b.get("/scorecard?province=12345&year=2025").await.status == 404);
 
+    // The district ended on 30/06/2025: its 2025 figures are read on that day.
+    let d = b.get("/api/v1/units/970/scorecard?year=2025").await;
+    assert_eq!(d.status, 200, "{}", d.body);
+    assert_eq!(d.json()["as_of"], "2025-06-30");
+    assert_eq!(figure(&d.json(), "posted")["verdict"], "no_data");
+    assert_eq!(b.get("/api/v1/units/970/scorecard?year=2026").await.status, 422);
+
     // Targets from the configuration: 10% online filing is enough there.
     let mut state = app.state().await;
     state.scorecard_targets.filed_online = 10;
