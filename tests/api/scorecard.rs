@@ -226,7 +226,10 @@ db_test!(the_province_overview_and_configured_targets, |app| {
     assert_eq!(d.status, 200, "{}", d.body);
     assert_eq!(d.json()["as_of"], "2025-06-30");
     assert_eq!(figure(&d.json(), "posted")["verdict"], "no_data");
-    assert_eq!(b.get("/api/v1/units/970/scorecard?year=2026").await.status, 422);
+    assert_eq!(
+        b.get("/api/v1/units/970/scorecard?year=2026").await.status,
+        422
+    );
 
     // Targets from the configuration: 10% online filing is enough there.
     let mut state = app.state().await;
