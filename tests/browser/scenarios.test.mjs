@@ -1,0 +1,206 @@
+// vanban in a real browser: four scenarios of citizens, officers and inspectors, each step
+// screenshotted into the artefact directory (tests/browser/artefacts/ or $VANBAN_ARTEFACTS).
+// Every scenario fails on a console error, an uncaught exception, a server error or a request
+// that leaves the server's origin (the pages must work with no CDN).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { ARTEFACTS, Server, USERS, launchBrowser, person, login } from './harness.mjs';
+
+let server;
+let browser;
+const open = [];
+
+before(async () => {
+  rmSync(ARTEFACTS, { recursive: true, force: true });
+  mkdirSync(ARTEFACTS, { recursive: true });
+  server = new Server();
+  await server.start();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  for (const c of open) await c.close().catch(() => {});
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+/** One person's browser for a scenario; closed at the end, with its problems checked. */
+async function as(scenario, who) {
+  const p = await person(browser, server, scenario, who);
+  open.push(p.context);
+  return p;
+}
+
+function noProblems(...people) {
+  const all = people.flatMap((p) => p.problems);
+  assert.deepEqual(all, [], `problems seen in the browser:\n${all.join('\n')}`);
+}
+
+function isoDate(d) {
+  return d.toISOString().slice(0, 10);
+}
+
+test('1. a citizen searches without diacritics and opens an article', async () => {
+  const citizen = await as('1-citizen-search', 'citizen');
+  const { page, shot } = citizen;
+  await page.goto('/');
+  await shot('home');
+  const box = page.getByRole('search').getByLabel('Tìm văn bản');
+  await box.fill('ho tro nuoi tom');
+  await shot('query-typed');
+  await Promise.all([page.waitForURL(/\/search\?/), box.press('Enter')]);
+  const hits = page.locator('ol.hit-list > li.hit');
+  assert.ok((await hits.count()) > 0, 'the search without diacritics found nothing');
+  // The folded query matches the text with diacritics and marks it.
+  assert.match(await hits.first().innerText(), /nuôi tôm/i);
+  assert.ok((await page.locator('ol.hit-list mark').count()) > 0, 'no highlighted words in the snippets');
+  await shot('results-documents');
+
+  // Narrow to articles and open the first one (an Điều).
+  await page.getByLabel('Tìm trong').selectOption('articles');
+  await Promise.all([page.waitForURL(/scope=articles/), page.locator('form.filters').getByRole('button').first().click()]);
+  const first = page.locator('ol.hit-list > li.hit .hit-title a').first();
+  const title = await first.innerText();
+  assert.match(title, /^Điều \d+/);
+  await shot('results-articles');
+  await Promise.all([page.waitForURL(/\/documents\/\d+\/dieu-\d+/), first.click()]);
+  const h1 = await page.locator('h1').innerText();
+  assert.equal(h1, title.split(' — ')[0], 'the article page shows the article that was clicked');
+  assert.ok(await page.locator('.legal-text .node-dieu').isVisible(), 'the article text is shown');
+  assert.match(await page.locator('.status-box').innerText(), /Tình trạng hiệu lực/);
+  await shot('article');
+  noProblems(citizen);
+});
+
+test("2. a citizen finds their commune's procedures and prints the posting sheet", async () => {
+  const citizen = await as('2-citizen-procedures', 'citizen');
+  const { page, shot } = citizen;
+  await page.goto('/units/32153');
+  await shot('commune');
+  const link = page.locator('a[href="/units/32153/procedures"]').first();
+  if ((await link.count()) > 0) {
+    await Promise.all([page.waitForURL(/\/units\/32153\/procedures/), link.click()]);
+  } else {
+    const r = await page.goto('/units/32153/procedures');
+    assert.equal(r.status(), 200, '/units/32153/procedures does not answer 200');
+  }
+  await shot('procedures');
+  const procedures = page.locator('a[href^="/procedures/"]');
+  assert.ok((await procedures.count()) > 0, 'no procedure listed for the commune');
+  // The printable posting sheet of the unit, for one field (civil status) if it has one.
+  const sheets = page.locator('a[href^="/units/32153/procedures/sheet"]');
+  assert.ok((await sheets.count()) > 0, 'no link to the printable posting sheet');
+  const civil = sheets.filter({ hasText: 'Hộ tịch' });
+  const hasCivil = (await civil.count()) > 0;
+  const sheet = hasCivil ? civil.first() : sheets.first();
+  await Promise.all([page.waitForURL(/\/units\/32153\/procedures\/sheet/), sheet.click()]);
+  await shot('posting-sheet');
+  assert.ok((await page.locator('main').innerText()).includes('Hộ tịch') || !hasCivil, 'the sheet is not the one of the field picked');
+  assert.ok((await page.locator('main td, main li').count()) > 0, 'the posting sheet is empty');
+  await page.emulateMedia({ media: 'print' });
+  await shot('posting-sheet-print');
+  await page.pdf({ path: path.join(citizen.dir, 'posting-sheet.pdf'), format: 'A4', printBackground: true });
+  await page.emulateMedia({ media: 'screen' });
+  noProblems(citizen);
+});
+
+test('3. an officer proposes a review decision and an approver approves it', async () => {
+  const officer = await as('3-review', 'officer');
+  const { page } = officer;
+  await login(officer, USERS.officer);
+
+  // Create a campaign over the commune's documents, then start it.
+  await page.goto('/campaigns');
+  await officer.shot('campaigns');
+  const name = 'Rà soát thường xuyên văn bản xã Đầm Dơi (kiểm thử trình duyệt)';
+  await page.getByLabel('Tên đợt').fill(name);
+  const deadline = new Date(Date.now() + 60 * 24 * 3600 * 1000);
+  await page.getByLabel('Thời hạn').fill(isoDate(deadline));
+  await page.locator('#c-authorities').selectOption({ label: 'Ủy ban nhân dân xã Đầm Dơi' });
+  await officer.shot('campaign-form');
+  await Promise.all([
+    page.waitForURL(/\/campaigns\/\d+$/),
+    page.getByRole('button', { name: 'Tạo đợt rà soát' }).click(),
+  ]);
+  assert.equal(await page.locator('h1').innerText(), name);
+  await officer.shot('campaign-created');
+  await page.getByRole('button', { name: 'Bắt đầu và cố định danh sách văn bản' }).click();
+  await page.waitForLoadState('load');
+  await page.waitForSelector('article.review-item');
+  const campaignUrl = new URL(page.url()).pathname;
+  await officer.shot('campaign-started');
+
+  // Propose "keep" for the first document.
+  const item = page.locator('article.review-item').first();
+  const heading = await item.locator('h3').innerText();
+  await item.locator('summary').first().click();
+  await item.getByLabel('Kết quả').selectOption({ index: 0 });
+  const kind = await item.getByLabel('Kết quả').locator('option:checked').innerText();
+  await item.getByLabel('Lý do').fill('Nội dung còn phù hợp với pháp luật hiện hành.');
+  await officer.shot('proposal-form');
+  await Promise.all([page.waitForLoadState('load'), item.getByRole('button', { name: 'Gửi đề xuất' }).click()]);
+  await page.goto(campaignUrl);
+  const proposed = page.locator('article.review-item', { hasText: heading }).first();
+  const proposedText = await proposed.innerText();
+  assert.match(proposedText, new RegExp(kind));
+  assert.doesNotMatch(proposedText, /Đã phê duyệt/);
+  // Nobody approves their own proposal: the officer has no approve button.
+  assert.equal(await proposed.getByRole('button', { name: 'Phê duyệt' }).count(), 0);
+  await officer.shot('proposed');
+  noProblems(officer);
+
+  // A second person, the approver, signs in and approves it.
+  const approver = await as('3-review', 'approver');
+  await login(approver, USERS.approver);
+  await approver.page.goto(campaignUrl);
+  await approver.shot('campaign');
+  const pending = approver.page.locator('article.review-item', { hasText: heading }).first();
+  await Promise.all([
+    approver.page.waitForLoadState('load'),
+    pending.getByRole('button', { name: 'Phê duyệt' }).click(),
+  ]);
+  await approver.page.goto(campaignUrl);
+  const approved = approver.page.locator('article.review-item', { hasText: heading }).first();
+  assert.match(await approved.innerText(), /Đã phê duyệt/i);
+  assert.equal(await approved.getByRole('button', { name: 'Phê duyệt' }).count(), 0);
+  await approver.shot('approved');
+
+  // The officer sees it approved too.
+  await page.goto(campaignUrl);
+  assert.match(await page.locator('article.review-item', { hasText: heading }).first().innerText(), /Đã phê duyệt/i);
+  await officer.shot('seen-approved');
+  noProblems(officer, approver);
+});
+
+test('4. an inspector runs a completeness check and sees the percentage and the gaps', async () => {
+  const inspector = await as('4-inspector-completeness', 'inspector');
+  const { page, shot } = inspector;
+  await login(inspector, USERS.inspector);
+  await page.goto('/units/32156');
+  await shot('commune');
+  await Promise.all([
+    page.waitForURL(/\/units\/32156\/completeness/),
+    page.getByRole('link', { name: 'kiểm tra niêm yết' }).click(),
+  ]);
+  await shot('completeness-today');
+  await page.getByLabel('Ngày kiểm tra').fill('2026-03-01');
+  await Promise.all([page.waitForURL(/date=2026-03-01/), page.getByRole('button', { name: 'Kiểm tra' }).click()]);
+  const result = await page.locator('section[aria-labelledby="ket-qua"]').innerText();
+  const pct = result.match(/(\d+(?:[.,]\d+)?)%/);
+  assert.ok(pct, `no percentage in the result: ${result}`);
+  assert.ok(Number(pct[1].replace(',', '.')) < 100, 'the sample commune has deliberate gaps on 2026-03-01');
+  await shot('result');
+  const gaps = page.locator('section[aria-labelledby="thieu-sot"]');
+  const gapRows = gaps.locator('tbody tr');
+  assert.ok((await gapRows.count()) > 0, 'no gap listed');
+  await gaps.scrollIntoViewIfNeeded();
+  await shot('gaps');
+  // The printable page.
+  await page.emulateMedia({ media: 'print' });
+  await shot('print');
+  await page.emulateMedia({ media: 'screen' });
+  noProblems(inspector);
+});
+
