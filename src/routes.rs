@@ -149,6 +149,9 @@ pub static ROUTES: &[RouteDef] = &[
     get("/search", Public, |r| r.to(pages::search::page)),
     get("/api/v1/search", Public, |r| r.to(pages::search::api)),
     get("/static/vanban.css", Public, |r| r.to(pages::stylesheet)),
+    get("/static/favicon.svg", Public, |r| r.to(pages::favicon)),
+    // Browsers ask for it on pages that name no icon (the printable sheets, the API page).
+    get("/favicon.ico", Public, |r| r.to(pages::favicon)),
     get("/api/v1/documents", Public, |r| r.to(api::documents)),
     get("/api/v1/documents/{id}", Public, |r| r.to(api::document)),
     get("/api/v1/documents/{id}/status", Public, |r| {

@@ -285,6 +285,8 @@ db_test!(every_page_renders_with_headers, |app| {
         "/units/96",
         "/units/970",
         "/static/vanban.css",
+        "/static/favicon.svg",
+        "/favicon.ico",
     ] {
         let (status, _, body) = app.get(path).await;
         assert_eq!(status, 200, "{path}: {body}");
