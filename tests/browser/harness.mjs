@@ -133,6 +133,14 @@ export async function launchBrowser() {
   });
 }
 
+/** Whether a URL stays at the server (or is inline data, which loads nothing). */
+function isLocal(url, origin) {
+  return url.origin === origin || ['data:', 'blob:', 'about:'].includes(url.protocol);
+}
+
+/** Screenshots taken so far per scenario directory: the steps of all its people in order. */
+const shots = new Map();
+
 /**
  * A browser context for one person in one scenario. `problems` collects console errors,
  * uncaught exceptions, responses ≥ 500 and requests leaving the origin; `shot(name)` saves a
@@ -150,23 +158,28 @@ export async function person(browser, server, scenario, who) {
   context.setDefaultTimeout(15_000);
   const problems = [];
   const origin = server.origin;
+  // Nothing leaves the machine: a request elsewhere is recorded (below) and aborted here.
+  await context.route((url) => !isLocal(url, origin), (route) => route.abort('blockedbyclient'));
   const page = await context.newPage();
   page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error on ${page.url()}: ${msg.text()}`);
+    if (msg.type() === 'error') {
+      const at = msg.location().url;
+      problems.push(`console error on ${page.url()}: ${msg.text()}${at && at !== page.url() ? ` (${at})` : ''}`);
+    }
   });
   page.on('pageerror', (err) => problems.push(`uncaught exception on ${page.url()}: ${err.message}`));
   page.on('request', (req) => {
     const url = req.url();
-    if (!(url === origin || url.startsWith(`${origin}/`)) && !url.startsWith('data:') && !url.startsWith('blob:') && url !== 'about:blank') {
+    if (!isLocal(new URL(url), origin)) {
       problems.push(`request leaving the origin from ${page.url()}: ${req.method()} ${url}`);
     }
   });
   page.on('response', (res) => {
     if (res.status() >= 500) problems.push(`server error ${res.status()} for ${res.request().method()} ${res.url()}`);
   });
-  let n = 0;
   const shot = async (name) => {
-    n += 1;
+    const n = (shots.get(dir) || 0) + 1;
+    shots.set(dir, n);
     const file = path.join(dir, `${String(n).padStart(2, '0')}-${who}-${name}.png`);
     await page.screenshot({ path: file, fullPage: true });
     return file;

@@ -26,23 +26,69 @@ after(async () => {
   if (server) await server.stop();
 });
 
+/** The people of the running scenario. */
+let people = [];
+
 /** One person's browser for a scenario; closed at the end, with its problems checked. */
 async function as(scenario, who) {
   const p = await person(browser, server, scenario, who);
   open.push(p.context);
+  people.push(p);
   return p;
 }
 
-function noProblems(...people) {
-  const all = people.flatMap((p) => p.problems);
+function noProblems(...some) {
+  const all = some.flatMap((p) => p.problems);
   assert.deepEqual(all, [], `problems seen in the browser:\n${all.join('\n')}`);
+}
+
+/**
+ * A scenario: on failure each person's page is screenshotted (`…-failure.png`) and the
+ * problems seen so far (console errors, server errors…) are added to the error.
+ */
+function scenario(name, body) {
+  test(name, async () => {
+    people = [];
+    try {
+      await body();
+    } catch (e) {
+      const seen = people.flatMap((p) => p.problems);
+      for (const p of people) await p.shot('failure').catch(() => {});
+      if (seen.length > 0) e.message += `\nproblems seen in the browser:\n${seen.join('\n')}`;
+      throw e;
+    }
+    noProblems(...people);
+  });
 }
 
 function isoDate(d) {
   return d.toISOString().slice(0, 10);
 }
 
-test('1. a citizen searches without diacritics and opens an article', async () => {
+test('0. the watch on every page catches console errors, exceptions and requests leaving the origin', async () => {
+  const p = await person(browser, server, '0-watch', 'self-test');
+  open.push(p.context);
+  await p.page.goto('/');
+  await p.page.evaluate(() => {
+    console.error('deliberate console error');
+    setTimeout(() => {
+      throw new Error('deliberate exception');
+    });
+  });
+  await p.page.evaluate(() => {
+    const a = document.createElement('a');
+    a.href = 'https://cdn.example/lib.js';
+    document.body.append(a);
+    a.click();
+  });
+  await p.page.waitForTimeout(500);
+  const seen = p.problems.join('\n');
+  assert.match(seen, /console error .*deliberate console error/);
+  assert.match(seen, /uncaught exception .*deliberate exception/);
+  assert.match(seen, /request leaving the origin .*https:\/\/cdn\.example\/lib\.js/);
+});
+
+scenario('1. a citizen searches without diacritics and opens an article', async () => {
   const citizen = await as('1-citizen-search', 'citizen');
   const { page, shot } = citizen;
   await page.goto('/');
@@ -74,7 +120,7 @@ test('1. a citizen searches without diacritics and opens an article', async () =
   noProblems(citizen);
 });
 
-test("2. a citizen finds their commune's procedures and prints the posting sheet", async () => {
+scenario("2. a citizen finds their commune's procedures and prints the posting sheet", async () => {
   const citizen = await as('2-citizen-procedures', 'citizen');
   const { page, shot } = citizen;
   await page.goto('/units/32153');
@@ -106,7 +152,7 @@ test("2. a citizen finds their commune's procedures and prints the posting sheet
   noProblems(citizen);
 });
 
-test('3. an officer proposes a review decision and an approver approves it', async () => {
+scenario('3. an officer proposes a review decision and an approver approves it', async () => {
   const officer = await as('3-review', 'officer');
   const { page } = officer;
   await login(officer, USERS.officer);
@@ -174,7 +220,7 @@ test('3. an officer proposes a review decision and an approver approves it', asy
   noProblems(officer, approver);
 });
 
-test('4. an inspector runs a completeness check and sees the percentage and the gaps', async () => {
+scenario('4. an inspector runs a completeness check and sees the percentage and the gaps', async () => {
   const inspector = await as('4-inspector-completeness', 'inspector');
   const { page, shot } = inspector;
   await login(inspector, USERS.inspector);
