@@ -52,6 +52,22 @@ enum Command {
     },
     /// Apply pending database migrations
     Migrate,
+    /// Online backup, consistent while the service serves and writes (SQLite: VACUUM INTO;
+    /// PostgreSQL: pg_dump, custom format); with --verify, restore a backup into a scratch
+    /// database and check it (migrations, integrity, audit chain, row counts)
+    Backup {
+        /// The backup file to write (or, with --verify, to check)
+        file: PathBuf,
+        /// Replace the file if it exists
+        #[arg(long, conflicts_with = "verify")]
+        force: bool,
+        /// Check an existing backup instead of taking one; exit 1 if it does not hold
+        #[arg(long)]
+        verify: bool,
+        /// PostgreSQL backups: an empty database to restore into for the check
+        #[arg(long, requires = "verify")]
+        scratch_url: Option<String>,
+    },
     /// Accounts: add, change password, disable, enable, list
     User {
         #[command(subcommand)]
@@ -221,6 +237,13 @@ enum UserCommand {
     Disable { username: String },
     /// Enable a disabled account
     Enable { username: String },
+    /// Create an API token for the account and print it once (for scripts; audited)
+    Token {
+        username: String,
+        /// Name of the token, shown on the account page
+        #[arg(long, default_value = "dòng lệnh")]
+        name: String,
+    },
     /// List the accounts
     List,
 }
@@ -320,6 +343,11 @@ fn user_command(pool: &DbPool, action: UserCommand) -> Result<(), AccountError> 
             cli::set_disabled(pool, &username, false)?;
             println!("Đã mở khoá tài khoản.");
         }
+        UserCommand::Token { username, name } => {
+            // Only the token on standard output, so that scripts can capture it.
+            println!("{}", cli::token(pool, &username, &name)?);
+            eprintln!("Mã truy cập chỉ hiển thị lần này; thu hồi ở trang Tài khoản.");
+        }
         UserCommand::List => {
             let accounts = cli::list(pool)?;
             println!(
@@ -365,6 +393,63 @@ fn pool(config: &Config) -> anyhow::Result<DbPool> {
         tracing::info!(migrations = n, database = %config.database_url_redacted(), "database migrated");
     }
     Ok(pool)
+}
+
+/// `vanban backup FILE [--force]` and `vanban backup --verify FILE [--scratch-url URL]`.
+fn backup_command(
+    config: &Config,
+    file: &std::path::Path,
+    force: bool,
+    verify: bool,
+    scratch_url: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    if !verify {
+        let r = vanban::backup::backup(&config.database_url, file, force)?;
+        println!(
+            "đã sao lưu {} vào {} ({} byte, {:.1} s); kiểm tra: vanban backup --verify {}",
+            r.backend,
+            r.path.display(),
+            r.bytes,
+            r.elapsed.as_secs_f64(),
+            r.path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let r = vanban::backup::verify(file, scratch_url)?;
+    println!("bản sao lưu {} ({})", file.display(), r.backend);
+    if let Some(i) = &r.integrity {
+        println!("  kiểm tra toàn vẹn SQLite: {i}");
+    }
+    if r.migrations_current {
+        println!("  cấu trúc: phiên bản {} (hiện hành)", r.migration_version);
+    } else {
+        println!(
+            "  cấu trúc: KHÔNG khớp phiên bản hiện hành (thiếu: {}; lạ: {})",
+            r.missing_migrations.join(", "),
+            r.unknown_migrations.join(", ")
+        );
+    }
+    match &r.audit.broken {
+        None => println!(
+            "  nhật ký kiểm toán nguyên vẹn: {} mục, mục cuối số {} (mã băm {})",
+            r.audit.entries, r.audit.head_seq, r.audit.head_hash
+        ),
+        Some(b) => println!(
+            "  nhật ký kiểm toán bị phá vỡ tại mục số {}: {}",
+            b.seq, b.reason
+        ),
+    }
+    println!("  số dòng:");
+    for (table, n) in &r.counts {
+        println!("    {table:<32} {n}");
+    }
+    Ok(if r.ok() {
+        println!("kết quả: bản sao lưu dùng được");
+        ExitCode::SUCCESS
+    } else {
+        println!("kết quả: bản sao lưu KHÔNG dùng được");
+        ExitCode::from(1)
+    })
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -432,6 +517,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Backup {
+            file,
+            force,
+            verify,
+            scratch_url,
+        } => backup_command(&config, &file, force, verify, scratch_url.as_deref()),
         Command::Import { files } => {
             let pool = pool(&config)?;
             let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());

@@ -84,6 +84,26 @@ pub fn set_disabled(pool: &DbPool, username: &str, disabled: bool) -> Result<(),
     conn.write(|db| users::set_disabled(db, CLI_ACTOR, id, disabled))
 }
 
+/// Creates an API token for an enabled account (for scripts: load tests, integrations); the
+/// token is returned to be printed once, and its creation is audited (actor `cli`).
+pub fn token(pool: &DbPool, username: &str, name: &str) -> Result<String, AccountError> {
+    let name = super::tokens::parse_name(name)?;
+    let user = Username::parse(username)?;
+    let mut conn = pool.get()?;
+    conn.write(|db| {
+        let row = users::find_by_username(db, user.as_str())?
+            .ok_or_else(|| AccountError::UnknownUser(user.as_str().to_string()))?;
+        if row.disabled {
+            return Err(AccountError::Refused(format!(
+                "Tài khoản «{}» đang bị khoá: không tạo mã truy cập.",
+                row.username
+            )));
+        }
+        let (_, token) = super::tokens::create(db, CLI_ACTOR, row.id, &name, super::now())?;
+        Ok(token)
+    })
+}
+
 pub fn list(pool: &DbPool) -> Result<Vec<AccountView>, AccountError> {
     let mut conn = pool.get()?;
     Ok(users::list(&mut conn.db())?)

@@ -9,6 +9,7 @@ mod accounts;
 mod annual;
 mod audit;
 mod authz;
+mod backup;
 mod bench;
 mod check;
 mod eli;

@@ -1,0 +1,495 @@
+//! Online backup (`vanban backup FILE`) and its verification (`vanban backup --verify FILE`).
+//!
+//! A backup is a consistent snapshot taken while the service serves and writes: on SQLite
+//! `VACUUM INTO` (one read transaction of the WAL database: writers go on), on PostgreSQL
+//! `pg_dump --format=custom` (one repeatable-read snapshot; its shared locks do not block the
+//! audit trail's exclusive lock). The copy is written to a temporary file beside the target,
+//! flushed to disk, then renamed into place, so a failed backup leaves nothing behind and an
+//! existing file is only replaced with `--force`.
+//!
+//! Verification restores the file into a scratch database (SQLite: a copy in a temporary
+//! directory; PostgreSQL: `pg_restore` into an empty database given by URL) and checks it:
+//! migrations at this build's version, `PRAGMA integrity_check` on SQLite, the audit trail's
+//! hash chain, and the row count of every table.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use diesel::connection::SimpleConnection;
+use diesel::migration::MigrationSource;
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use diesel::sqlite::SqliteConnection;
+
+use crate::db::{Backend, Db, DbError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("tệp «{0}» đã có: chọn tên khác, hoặc dùng --force để ghi đè")]
+    Exists(PathBuf),
+    #[error("không ghi được vào «{path}»: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("không đọc được «{path}»: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "«{0}» không phải bản sao lưu của vanban (cần tệp SQLite hoặc tệp pg_dump dạng custom)"
+    )]
+    NotABackup(PathBuf),
+    #[error("không tìm thấy lệnh «{0}»: cài gói máy khách PostgreSQL (postgresql-client, cùng phiên bản chính với máy chủ hoặc mới hơn) rồi chạy lại")]
+    ToolMissing(&'static str),
+    #[error("lệnh {tool} thất bại: {message}")]
+    Tool { tool: &'static str, message: String },
+    #[error("để kiểm tra bản sao lưu PostgreSQL cần --scratch-url postgres://…/TÊN: một cơ sở dữ liệu trống để khôi phục thử")]
+    ScratchRequired,
+    #[error("cơ sở dữ liệu khôi phục thử phải là PostgreSQL (postgres://…)")]
+    ScratchNotPostgres,
+    #[error("cơ sở dữ liệu khôi phục thử không trống ({0} bảng): dùng một cơ sở dữ liệu mới tạo")]
+    ScratchNotEmpty(i64),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for BackupError {
+    fn from(e: diesel::result::Error) -> Self {
+        BackupError::Db(DbError::Query(e))
+    }
+}
+
+impl From<diesel::ConnectionError> for BackupError {
+    fn from(e: diesel::ConnectionError) -> Self {
+        BackupError::Db(DbError::Url(e.to_string()))
+    }
+}
+
+/// What a backup wrote.
+#[derive(Debug, Clone)]
+pub struct BackupReport {
+    pub backend: &'static str,
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub elapsed: Duration,
+}
+
+/// What the verification of a backup found.
+#[derive(Debug, Clone)]
+pub struct VerifyReport {
+    pub backend: &'static str,
+    /// Versions applied in the backup, and whether they are exactly this build's migrations.
+    pub migration_version: String,
+    pub migrations_current: bool,
+    pub missing_migrations: Vec<String>,
+    pub unknown_migrations: Vec<String>,
+    /// `PRAGMA integrity_check` (SQLite only): `ok`, or the problems found.
+    pub integrity: Option<String>,
+    pub audit: crate::audit::Verification,
+    /// Every table and its row count, by name.
+    pub counts: Vec<(String, i64)>,
+}
+
+impl VerifyReport {
+    /// Whether the backup can be restored as is.
+    pub fn ok(&self) -> bool {
+        self.migrations_current
+            && self.integrity.as_deref().is_none_or(|i| i == "ok")
+            && self.audit.broken.is_none()
+    }
+
+    /// A SQLite file whose pages do not hold together: nothing else is read from it.
+    fn damaged(integrity: String) -> VerifyReport {
+        VerifyReport {
+            backend: "SQLite",
+            migration_version: String::new(),
+            migrations_current: false,
+            missing_migrations: Vec::new(),
+            unknown_migrations: Vec::new(),
+            integrity: Some(integrity),
+            audit: crate::audit::Verification {
+                entries: 0,
+                head_seq: 0,
+                head_hash: String::new(),
+                broken: None,
+            },
+            counts: Vec::new(),
+        }
+    }
+
+    pub fn count(&self, table: &str) -> Option<i64> {
+        self.counts
+            .iter()
+            .find(|(t, _)| t == table)
+            .map(|(_, n)| *n)
+    }
+}
+
+/// Takes a consistent backup of the database at `database_url` into `dest`.
+pub fn backup(database_url: &str, dest: &Path, force: bool) -> Result<BackupReport, BackupError> {
+    let started = Instant::now();
+    if !force && dest.exists() {
+        return Err(BackupError::Exists(dest.to_path_buf()));
+    }
+    let backend = Backend::from_url(database_url)?;
+    let partial = Partial::new(dest)?;
+    let name = match backend {
+        Backend::Sqlite(source) => {
+            sqlite_snapshot(&source, partial.path())?;
+            "SQLite"
+        }
+        Backend::Postgres(url) => {
+            pg_dump(&url, partial.path())?;
+            "PostgreSQL"
+        }
+    };
+    let bytes = partial.finish(dest, force)?;
+    Ok(BackupReport {
+        backend: name,
+        path: dest.to_path_buf(),
+        bytes,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// A temporary file beside the target, removed unless it was moved into place.
+struct Partial {
+    path: PathBuf,
+    done: bool,
+}
+
+impl Partial {
+    fn new(dest: &Path) -> Result<Partial, BackupError> {
+        let write_err = |source| BackupError::Write {
+            path: dest.to_path_buf(),
+            source,
+        };
+        let file_name = dest
+            .file_name()
+            .ok_or_else(|| {
+                write_err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "cần tên tệp",
+                ))
+            })?
+            .to_string_lossy()
+            .into_owned();
+        let dir = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let path = dir.join(format!(".{file_name}.partial-{}", std::process::id()));
+        // Proves the directory is writable before the (long) copy, and reserves the name.
+        std::fs::File::create(&path).map_err(write_err)?;
+        std::fs::remove_file(&path).map_err(write_err)?;
+        Ok(Partial { path, done: false })
+    }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes the copy to disk and moves it into place (replacing `dest` only when `force`).
+    fn finish(mut self, dest: &Path, force: bool) -> Result<u64, BackupError> {
+        let write_err = |source| BackupError::Write {
+            path: dest.to_path_buf(),
+            source,
+        };
+        let f = std::fs::File::open(&self.path).map_err(write_err)?;
+        f.sync_all().map_err(write_err)?;
+        let bytes = f.metadata().map_err(write_err)?.len();
+        drop(f);
+        if force {
+            std::fs::rename(&self.path, dest).map_err(write_err)?;
+        } else {
+            // A hard link never replaces an existing file: a file that appeared meanwhile wins.
+            std::fs::hard_link(&self.path, dest).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    BackupError::Exists(dest.to_path_buf())
+                } else {
+                    write_err(e)
+                }
+            })?;
+            std::fs::remove_file(&self.path).map_err(write_err)?;
+        }
+        self.done = true;
+        if let Some(dir) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if let Ok(d) = std::fs::File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
+        Ok(bytes)
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+fn sql_string(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+fn sqlite_snapshot(source: &str, out: &Path) -> Result<(), BackupError> {
+    if !Path::new(source).is_file() {
+        return Err(BackupError::Read {
+            path: PathBuf::from(source),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "không có cơ sở dữ liệu"),
+        });
+    }
+    let mut c = SqliteConnection::establish(source)?;
+    c.batch_execute("PRAGMA busy_timeout = 10000;")?;
+    let target = out.to_str().ok_or_else(|| BackupError::Write {
+        path: out.to_path_buf(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "đường dẫn không phải UTF-8",
+        ),
+    })?;
+    c.batch_execute(&format!("VACUUM INTO {}", sql_string(target)))
+        .map_err(|e| BackupError::Write {
+            path: out.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+    Ok(())
+}
+
+/// Finds a PostgreSQL client program on the PATH.
+fn pg_tool(name: &'static str) -> Result<PathBuf, BackupError> {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+        .ok_or(BackupError::ToolMissing(name))
+}
+
+fn run_tool(tool: &'static str, cmd: &mut Command) -> Result<(), BackupError> {
+    let out = cmd.output().map_err(|e| BackupError::Tool {
+        tool,
+        message: e.to_string(),
+    })?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    Err(BackupError::Tool {
+        tool,
+        message: format!("{} — {}", out.status, stderr.trim()),
+    })
+}
+
+fn pg_dump(url: &str, out: &Path) -> Result<(), BackupError> {
+    let tool = pg_tool("pg_dump")?;
+    run_tool(
+        "pg_dump",
+        Command::new(tool)
+            .arg("--format=custom")
+            .arg("--no-owner")
+            .arg("--no-privileges")
+            .arg("--file")
+            .arg(out)
+            .arg("--dbname")
+            .arg(url),
+    )
+}
+
+/// The kind of a backup file, from its first bytes.
+enum Kind {
+    Sqlite,
+    PgCustom,
+}
+
+fn kind(file: &Path) -> Result<Kind, BackupError> {
+    use std::io::Read;
+    let read_err = |source| BackupError::Read {
+        path: file.to_path_buf(),
+        source,
+    };
+    let mut head = [0u8; 16];
+    let mut f = std::fs::File::open(file).map_err(read_err)?;
+    let n = f.read(&mut head).map_err(read_err)?;
+    if n == 16 && &head == b"SQLite format 3\0" {
+        Ok(Kind::Sqlite)
+    } else if n >= 5 && &head[..5] == b"PGDMP" {
+        Ok(Kind::PgCustom)
+    } else {
+        Err(BackupError::NotABackup(file.to_path_buf()))
+    }
+}
+
+/// Restores `file` into a scratch database and checks it. PostgreSQL dumps need `scratch_url`,
+/// an empty database (it is left holding the restored copy).
+pub fn verify(file: &Path, scratch_url: Option<&str>) -> Result<VerifyReport, BackupError> {
+    match kind(file)? {
+        Kind::Sqlite => {
+            // The backup itself is never opened for writing: a copy is.
+            let scratch = Scratch(std::env::temp_dir().join(format!(
+                "vanban-restore-check-{}-{}.sqlite3",
+                std::process::id(),
+                chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+            )));
+            std::fs::copy(file, &scratch.0).map_err(|source| BackupError::Read {
+                path: file.to_path_buf(),
+                source,
+            })?;
+            let path = scratch
+                .0
+                .to_str()
+                .ok_or_else(|| BackupError::NotABackup(file.to_path_buf()))?;
+            let mut c = SqliteConnection::establish(path)?;
+            let integrity: Vec<Line> = diesel::sql_query("PRAGMA integrity_check")
+                .load(&mut c)
+                .map_err(|_| BackupError::NotABackup(file.to_path_buf()))?;
+            let integrity = integrity
+                .into_iter()
+                .map(|l| l.text)
+                .collect::<Vec<_>>()
+                .join("; ");
+            if integrity != "ok" {
+                return Ok(VerifyReport::damaged(integrity));
+            }
+            let expected = versions::<diesel::sqlite::Sqlite>(&crate::db::SQLITE_MIGRATIONS)?;
+            let mut report = check(&mut Db::Sqlite(&mut c), file, expected, "SQLite")?;
+            report.integrity = Some(integrity);
+            Ok(report)
+        }
+        Kind::PgCustom => {
+            let url = scratch_url.ok_or(BackupError::ScratchRequired)?;
+            let Backend::Postgres(url) = Backend::from_url(url)? else {
+                return Err(BackupError::ScratchNotPostgres);
+            };
+            let mut c = PgConnection::establish(&url)?;
+            let tables: Vec<Count> = diesel::sql_query(
+                "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'",
+            )
+            .load(&mut c)?;
+            let n = tables.first().map_or(0, |t| t.n);
+            if n > 0 {
+                return Err(BackupError::ScratchNotEmpty(n));
+            }
+            let tool = pg_tool("pg_restore")?;
+            run_tool(
+                "pg_restore",
+                Command::new(tool)
+                    .arg("--exit-on-error")
+                    .arg("--single-transaction")
+                    .arg("--no-owner")
+                    .arg("--no-privileges")
+                    .arg("--dbname")
+                    .arg(&url)
+                    .arg(file),
+            )?;
+            let expected = versions::<diesel::pg::Pg>(&crate::db::POSTGRES_MIGRATIONS)?;
+            check(&mut Db::Pg(&mut c), file, expected, "PostgreSQL")
+        }
+    }
+}
+
+/// A scratch SQLite file, removed with its journal files when dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = self.0.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct Line {
+    #[diesel(sql_type = Text, column_name = "integrity_check")]
+    text: String,
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct Name {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+fn versions<DB: diesel::backend::Backend>(
+    source: &impl MigrationSource<DB>,
+) -> Result<Vec<String>, BackupError> {
+    let mut v: Vec<String> = source
+        .migrations()
+        .map_err(|e| DbError::Migration(e.to_string()))?
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// Migrations, audit chain and row counts of a restored database.
+fn check(
+    db: &mut Db<'_>,
+    file: &Path,
+    expected: Vec<String>,
+    backend: &'static str,
+) -> Result<VerifyReport, BackupError> {
+    let applied: Result<Vec<Name>, _> = crate::with_db!(db, c => diesel::sql_query(
+        "SELECT version AS name FROM __diesel_schema_migrations ORDER BY version"
+    )
+    .load(c));
+    let applied: Vec<String> = applied
+        .map_err(|_| BackupError::NotABackup(file.to_path_buf()))?
+        .into_iter()
+        .map(|n| n.name)
+        .collect();
+    if applied.is_empty() {
+        return Err(BackupError::NotABackup(file.to_path_buf()));
+    }
+    let missing: Vec<String> = expected
+        .iter()
+        .filter(|v| !applied.contains(v))
+        .cloned()
+        .collect();
+    let unknown: Vec<String> = applied
+        .iter()
+        .filter(|v| !expected.contains(v))
+        .cloned()
+        .collect();
+    let catalog = match db {
+        Db::Sqlite(_) => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        Db::Pg(_) => "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
+    };
+    let tables: Vec<Name> = crate::with_db!(db, c => diesel::sql_query(catalog).load(c))?;
+    let mut counts = Vec::new();
+    for t in tables {
+        let q = format!(
+            "SELECT count(*) AS n FROM \"{}\"",
+            t.name.replace('"', "\"\"")
+        );
+        let n: Vec<Count> = crate::with_db!(db, c => diesel::sql_query(&q).load(c))?;
+        counts.push((t.name, n.first().map_or(0, |c| c.n)));
+    }
+    let audit = crate::audit::verify(db)?;
+    Ok(VerifyReport {
+        backend,
+        migration_version: applied.last().cloned().unwrap_or_default(),
+        migrations_current: missing.is_empty() && unknown.is_empty(),
+        missing_migrations: missing,
+        unknown_migrations: unknown,
+        integrity: None,
+        audit,
+        counts,
+    })
+}
