@@ -160,6 +160,29 @@ pub static ROUTES: &[RouteDef] = &[
     get("/api/v1/audit/checkpoint", Public, |r| {
         r.to(api::audit_checkpoint)
     }),
+    // Procedures: the public listing — catalogue, one procedure with its versions, what a unit
+    // posts (CSV, JSON, XLSX), the printable posting sheet, and the same as JSON.
+    get("/procedures", Public, |r| {
+        r.to(pages::procedures::catalogue)
+    }),
+    get("/procedures/{code}", Public, |r| {
+        r.to(pages::procedures::detail)
+    }),
+    get("/units/{code}/procedures", Public, |r| {
+        r.to(pages::procedures::unit_page)
+    }),
+    get("/units/{code}/procedures/sheet", Public, |r| {
+        r.to(pages::procedures::sheet)
+    }),
+    get("/api/v1/procedures", Public, |r| {
+        r.to(pages::procedures::api_catalogue)
+    }),
+    get("/api/v1/procedures/{code}", Public, |r| {
+        r.to(pages::procedures::api_detail)
+    }),
+    get("/api/v1/units/{code}/procedures", Public, |r| {
+        r.to(pages::procedures::api_unit)
+    }),
     // Procedures: completeness of the postings at a unit (JSON or CSV of the gaps).
     get("/api/v1/units/{code}/completeness", Public, |r| {
         r.to(api::procedures::completeness)

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use tantivy::{IndexWriter, Term};
 
-use super::index::{number_keys, Fields, SharedValues, Unit, UnitDoc};
+use super::index::{number_keys, procedure_unit_doc, Fields, SharedValues, Unit, UnitDoc};
 use crate::db::models::{Document, Provision};
 use crate::db::{queries, Db};
 use crate::domain::structure::{node_label, NodeKind};
@@ -132,6 +132,116 @@ pub fn add_page(
     Ok(())
 }
 
+/// The search text of a procedure version: what a citizen may type to find it.
+fn procedure_text(v: &crate::db::procedures::ProcedureVersion) -> String {
+    let mut text = String::with_capacity(v.name.len() + v.steps.len() + 256);
+    for part in [
+        v.name.as_str(),
+        v.field.as_str(),
+        v.agency.as_str(),
+        v.applicants.as_str(),
+        v.result.as_str(),
+        v.conditions.as_str(),
+        v.steps.as_str(),
+    ] {
+        if !part.is_empty() {
+            text.push_str(part);
+            text.push('\n');
+        }
+    }
+    for c in v.dossier_list() {
+        text.push_str(&c.name);
+        text.push('\n');
+    }
+    text
+}
+
+/// Re-indexes the given procedures (deleting those that no longer exist): one unit each, its
+/// newest version (the one the catalogue shows), kind "procedure", type "Thủ tục hành chính",
+/// its field as the field, the announcement kind as status, the announcing authority and date.
+pub fn apply_procedures(
+    db: &mut Db<'_>,
+    writer: &Writer,
+    f: &Fields,
+    org: &Org,
+    ids: Option<&[i64]>,
+) -> Result<usize, BuildError> {
+    use crate::db::procedures::{Procedure, ProcedureVersion};
+    use crate::db::schema::{procedure_versions, procedures};
+    use diesel::prelude::*;
+    let mut all: Vec<Procedure> = Vec::new();
+    let mut versions: Vec<ProcedureVersion> = Vec::new();
+    match ids {
+        Some(ids) => {
+            for chunk in ids.chunks(500) {
+                for id in chunk {
+                    writer.delete_term(Term::from_field_u64(
+                        f.procedure_id,
+                        u64::try_from(*id).unwrap_or_default(),
+                    ));
+                }
+                all.extend(crate::db::procedures::procedures_by_ids(db, chunk)?);
+                let part: Vec<ProcedureVersion> =
+                    crate::with_db!(db, c => procedure_versions::table
+                    .filter(procedure_versions::procedure_id.eq_any(chunk))
+                    .select(ProcedureVersion::as_select())
+                    .load(c))
+                    .map_err(crate::db::DbError::from)?;
+                versions.extend(part);
+            }
+        }
+        None => {
+            all = crate::with_db!(db, c => procedures::table
+                .select(Procedure::as_select())
+                .load(c))
+            .map_err(crate::db::DbError::from)?;
+            versions = crate::with_db!(db, c => procedure_versions::table
+                .select(ProcedureVersion::as_select())
+                .load(c))
+            .map_err(crate::db::DbError::from)?;
+        }
+    }
+    // The newest version of each: latest announcement, then latest entered.
+    let mut newest: HashMap<i64, ProcedureVersion> = HashMap::new();
+    for v in versions {
+        let replace = newest
+            .get(&v.procedure_id)
+            .is_none_or(|o| (v.decision_date, v.id) > (o.decision_date, o.id));
+        if replace {
+            newest.insert(v.procedure_id, v);
+        }
+    }
+    let doc_type = "Thủ tục hành chính";
+    let mut n = 0;
+    for p in &all {
+        let Some(v) = newest.get(&p.id) else {
+            continue;
+        };
+        let keys = vec![p.code.clone()];
+        let fields = vec![v.field.clone()];
+        let text = procedure_text(v);
+        let authority = org.authority_name(v.decision_authority_id);
+        let unit = Unit {
+            kind: "procedure",
+            doc_id: 0,
+            article: None,
+            number: &p.code,
+            number_keys: &keys,
+            title: &v.name,
+            text: &text,
+            doc_type,
+            fields: &fields,
+            status: &v.announcement,
+            authority_id: v.decision_authority_id,
+            authority: &authority,
+            issued_on: v.decision_date,
+        };
+        writer.add_document(procedure_unit_doc(f, &unit, p.id))?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 /// How far the rebuild running in this process has got (for `/metrics`).
 #[derive(Debug, Default)]
 pub struct Progress {
@@ -186,5 +296,6 @@ pub fn rebuild(
         REBUILD.done.store(n, Relaxed);
         Ok(())
     })?;
+    apply_procedures(db, writer, f, &org, None)?;
     Ok(n)
 }

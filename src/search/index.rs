@@ -17,7 +17,7 @@ use super::analyzer::{analysis, Analysis, Mode};
 
 /// Bumped whenever the schema or the analysis changes: an index with another version is
 /// rebuilt on start.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 #[derive(Clone)]
 pub struct VnTokenizer(pub Mode);
@@ -107,6 +107,9 @@ pub struct Fields {
     pub issued_on: Field,
     pub year: Field,
     pub facets: Field,
+    /// The procedure a "procedure" unit describes (its code is in `number`); documents and
+    /// articles have none, so deleting a procedure never touches them.
+    pub procedure_id: Field,
 }
 
 /// A text field of terms with their frequencies. No positions: phrase evidence comes from the
@@ -170,6 +173,7 @@ pub fn schema() -> (Schema, Fields) {
         issued_on: b.add_i64_field("issued_on", num()),
         year: b.add_u64_field("year", INDEXED | FAST),
         facets: b.add_facet_field("facets", FacetOptions::default()),
+        procedure_id: b.add_u64_field("procedure_id", INDEXED | STORED),
     };
     (b.build(), fields)
 }
@@ -356,6 +360,18 @@ impl SharedValues {
         d.extend(self.0.iter().cloned());
         UnitDoc(d)
     }
+}
+
+/// A procedure (thủ tục hành chính) as a search unit: `u.kind` is "procedure", `u.number`
+/// its code, `u.title` its name; the unit carries no document id but the procedure's.
+pub fn procedure_unit_doc(f: &Fields, u: &Unit<'_>, procedure_id: i64) -> UnitDoc {
+    let mut d = to_unit_doc(f, u);
+    d.0.retain(|(field, _)| *field != f.doc_id);
+    d.0.push((
+        f.procedure_id,
+        UnitValue::U64(u64::try_from(procedure_id).unwrap_or_default()),
+    ));
+    d
 }
 
 pub fn to_unit_doc(f: &Fields, u: &Unit<'_>) -> UnitDoc {

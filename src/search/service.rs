@@ -313,6 +313,7 @@ impl SearchService {
         }
         let mut docs = BTreeSet::new();
         let mut authorities = BTreeSet::new();
+        let mut procedures = BTreeSet::new();
         // The watermark moves over consecutive ids only; a gap is waited for (see GAP_WAIT).
         let mut watermark = st.applied;
         let mut blocked = false;
@@ -337,6 +338,9 @@ impl SearchService {
                 "authority" => {
                     authorities.insert(*entity_id);
                 }
+                "procedure" => {
+                    procedures.insert(*entity_id);
+                }
                 _ => {}
             }
         }
@@ -356,6 +360,11 @@ impl SearchService {
             &docs.into_iter().collect::<Vec<_>>(),
             today,
         )?;
+        if !procedures.is_empty() {
+            let org = Org::load(&mut db)?;
+            let ids: Vec<i64> = procedures.into_iter().collect();
+            super::build::apply_procedures(&mut db, &st.writer, &self.fields, &org, Some(&ids))?;
+        }
         let text = payload(watermark, st.day.unwrap_or(today));
         let mut commit = st.writer.prepare_commit()?;
         commit.set_payload(&text);

@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod http;
 pub mod inspections;
 pub mod observe;
+pub mod procedures;
 pub mod public;
 pub mod register;
 pub mod review;
@@ -45,6 +46,9 @@ pub struct AppState {
     pub statuses: std::sync::Arc<crate::registry::status::SharedGraph>,
     /// Prometheus metrics of this service.
     pub metrics: std::sync::Arc<observe::Metrics>,
+    /// The procedure catalogue, unit listings and their public pages, kept until the
+    /// database changes (see `web::procedures`).
+    pub procedure_listings: std::sync::Arc<procedures::ListingCache>,
     /// Outbox entries the search index may lag behind before `/readyz` says not ready.
     pub ready_max_lag: i64,
     /// Targets of the reform scorecard (configuration `[scorecard]`).
@@ -97,6 +101,7 @@ impl AppState {
             security: std::sync::Arc::default(),
             statuses: std::sync::Arc::default(),
             metrics: std::sync::Arc::default(),
+            procedure_listings: std::sync::Arc::default(),
             ready_max_lag: 1000,
             scorecard_targets: crate::domain::scorecard::Targets::default(),
         }
@@ -135,6 +140,26 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("units.html", include_str!("../../templates/units.html")),
     ("unit.html", include_str!("../../templates/unit.html")),
     ("error.html", include_str!("../../templates/error.html")),
+    (
+        "procedure_macros.html",
+        include_str!("../../templates/procedure_macros.html"),
+    ),
+    (
+        "procedures.html",
+        include_str!("../../templates/procedures.html"),
+    ),
+    (
+        "procedure.html",
+        include_str!("../../templates/procedure.html"),
+    ),
+    (
+        "unit_procedures.html",
+        include_str!("../../templates/unit_procedures.html"),
+    ),
+    (
+        "procedure_sheet.html",
+        include_str!("../../templates/procedure_sheet.html"),
+    ),
     ("search.html", include_str!("../../templates/search.html")),
     (
         "annual_list.html",

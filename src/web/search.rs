@@ -237,6 +237,8 @@ pub async fn page(
             let status = Status::parse(&h.status);
             let url = match &h.article {
                 Some(a) => format!("/documents/{}/{}", h.document_id, a.key),
+                // A procedure hit carries its code as its number.
+                None if h.kind == "procedure" => format!("/procedures/{}", h.number),
                 None => format!("/documents/{}", h.document_id),
             };
             let issued = chrono::NaiveDate::parse_from_str(&h.issued_on, "%Y-%m-%d")

@@ -20,6 +20,7 @@ mod inspections;
 mod migrations;
 mod observe;
 mod pages;
+mod procedure_pages;
 mod procedures;
 mod records_write;
 mod register_import;

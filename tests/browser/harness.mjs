@@ -25,6 +25,7 @@ export const USERS = {
   officer: { name: 'bt-canbo', role: 'officer', scope: ['32153'], password: 'bt-canbo-mat-khau-1' },
   approver: { name: 'bt-pheduyet', role: 'approver', scope: [], password: 'bt-pheduyet-mat-khau-1' },
   inspector: { name: 'bt-thanhtra', role: 'inspector', scope: [], password: 'bt-thanhtra-mat-khau-1' },
+  admin: { name: 'bt-quantri', role: 'admin', scope: [], password: 'bt-quantri-mat-khau-1' },
 };
 
 export class Server {
@@ -47,6 +48,8 @@ export class Server {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1', RUST_LOG: process.env.RUST_LOG || 'warn,vanban=info' },
     });
+    // Never outlive the tests, even when they end abruptly.
+    process.on('exit', () => this.proc.exitCode === null && this.proc.kill('SIGKILL'));
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
     const port = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`vanban did not announce its port in 60 s:\n${this.log}`)), 60_000);

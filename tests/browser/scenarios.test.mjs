@@ -250,3 +250,37 @@ scenario('4. an inspector runs a completeness check and sees the percentage and 
   noProblems(inspector);
 });
 
+
+/** Links the crawl leaves alone: downloads, feeds, the JSON API. */
+const NOT_PAGES = /(format=|\.csv|\.xlsx|\.atom|\.pdf|^\/api\/|^\/metrics|^\/healthz|^\/readyz|^\/feeds\/)/;
+
+scenario('5. every page an administrator reaches by links loads cleanly', async () => {
+  const admin = await as('5-crawl', 'admin');
+  const { page } = admin;
+  await login(admin, USERS.admin);
+  const seen = new Set();
+  const queue = ['/'];
+  const limit = 80;
+  const failed = [];
+  while (queue.length > 0 && seen.size < limit) {
+    const next = queue.shift();
+    if (seen.has(next)) continue;
+    seen.add(next);
+    const r = await page.goto(next);
+    if (!r || r.status() >= 400) failed.push(`${next}: ${r ? r.status() : 'no answer'}`);
+    const hrefs = await page.locator('a[href^="/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    for (const h of hrefs) {
+      const url = new URL(h, server.origin);
+      const key = url.pathname + url.search;
+      // One page per path shape: /documents/12 stands for the others.
+      if (NOT_PAGES.test(key) || seen.has(key)) continue;
+      const shape = url.pathname.replace(/\d+/g, 'N');
+      if ([...seen, ...queue].some((k) => new URL(k, server.origin).pathname.replace(/\d+/g, 'N') === shape)) continue;
+      queue.push(key);
+    }
+  }
+  await admin.shot('last-page');
+  assert.deepEqual(failed, [], `pages that failed:\n${failed.join('\n')}`);
+  assert.ok(seen.size >= 20, `only ${seen.size} pages reached`);
+  console.log(`crawled ${seen.size} pages: ${[...seen].join(' ')}`);
+});
