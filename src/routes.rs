@@ -152,6 +152,11 @@ pub static ROUTES: &[RouteDef] = &[
     get("/static/favicon.svg", Public, |r| r.to(pages::favicon)),
     // Browsers ask for it on pages that name no icon (the printable sheets, the API page).
     get("/favicon.ico", Public, |r| r.to(pages::favicon)),
+    // The API's OpenAPI description, and the page that reads it to people.
+    get("/api/v1/openapi.json", Public, |r| {
+        r.to(api::openapi::openapi_json)
+    }),
+    get("/api", Public, |r| r.to(pages::api_docs::page)),
     get("/api/v1/documents", Public, |r| r.to(api::documents)),
     get("/api/v1/documents/{id}", Public, |r| r.to(api::document)),
     get("/api/v1/documents/{id}/status", Public, |r| {

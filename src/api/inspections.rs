@@ -26,6 +26,22 @@ fn refused(e: &InspectionError) -> HttpResponse {
         .json(problem(status, e.code(), title, &e.to_string()))
 }
 
+/// Records an inspection of the postings at a unit.
+#[utoipa::path(
+    post,
+    path = "/api/v1/inspections",
+    operation_id = "create_inspection",
+    tag = "thu-tuc",
+    summary = "Ghi nhận biên bản kiểm tra việc niêm yết tại một đơn vị",
+    request_body(content = VisitInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Đã ghi; so sánh với kết quả kiểm tra của hệ thống trong ngày", body = crate::procedures::inspections::InspectionView,
+            headers(("Location" = String, description = "Địa chỉ của biên bản"))),
+        (status = 400, description = "Nội dung không hợp lệ (`bad_request` hoặc mã từ chối riêng)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Đơn vị ngoài phạm vi (`forbidden` hoặc mã từ chối riêng)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Biên bản bị từ chối, mã `code` nêu lý do", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
@@ -60,6 +76,19 @@ pub async fn create(
         .json(view))
 }
 
+/// One inspection compared with the system's check of its day.
+#[utoipa::path(
+    get,
+    path = "/api/v1/inspections/{id}",
+    operation_id = "get_inspection",
+    tag = "thu-tuc",
+    summary = "Một biên bản kiểm tra, so với kết quả kiểm tra của hệ thống",
+    params(("id" = i64, Path, description = "Số biên bản", example = 1)),
+    responses(
+        (status = 200, description = "Biên bản", body = crate::procedures::inspections::InspectionView),
+        (status = 404, description = "Không có biên bản này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn get(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -75,6 +104,19 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// A unit's inspections and completeness over time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/units/{code}/inspections",
+    operation_id = "unit_inspections",
+    tag = "thu-tuc",
+    summary = "Các lần kiểm tra tại một đơn vị và mức đầy đủ theo thời gian",
+    params(("code" = String, Path, description = "Mã đơn vị hành chính", example = "32153")),
+    responses(
+        (status = 200, description = "Lịch sử", body = crate::procedures::inspections::History),
+        (status = 404, description = "Không có đơn vị này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn of_unit(
     state: web::Data<AppState>,
     path: web::Path<String>,

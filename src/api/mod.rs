@@ -1,6 +1,7 @@
 //! JSON API under `/api/v1`: the same data as the pages; errors as `application/problem+json`.
 
 pub mod inspections;
+pub mod openapi;
 pub mod procedures;
 pub mod records;
 pub mod register;
@@ -15,6 +16,20 @@ use crate::web::public::{document_list, document_page, parse_id, DateQuery, List
 use crate::web::view::StatusView;
 use crate::web::{parse_date, with_db, AppState};
 
+/// The documents, filtered and paginated (20 a page by default).
+#[utoipa::path(
+    get,
+    path = "/api/v1/documents",
+    operation_id = "list_documents",
+    tag = "van-ban",
+    summary = "Danh sách văn bản, có bộ lọc và phân trang",
+    description = "Lọc theo từ khóa, loại, cơ quan ban hành (kể cả cơ quan tiền nhiệm), năm, tình trạng hiệu lực tại ngày `date` (mặc định hôm nay).",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "Một trang danh sách", body = crate::web::public::DocumentList),
+        (status = 400, description = "Tham số không hợp lệ (`bad_request`)", body = openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn documents(
     state: web::Data<AppState>,
     q: web::Query<ListQuery>,
@@ -25,6 +40,20 @@ pub async fn documents(
     Ok(HttpResponse::Ok().json(list))
 }
 
+/// A document as of a date: attributes, status, articles, effects received and made.
+#[utoipa::path(
+    get,
+    path = "/api/v1/documents/{id}",
+    operation_id = "get_document",
+    tag = "van-ban",
+    summary = "Một văn bản và tình trạng của nó tại một ngày",
+    params(("id" = i64, Path, description = "Mã số văn bản", example = 1), DateQuery),
+    responses(
+        (status = 200, description = "Văn bản", body = crate::web::public::DocumentPage),
+        (status = 400, description = "Ngày không hợp lệ (`bad_request`)", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Không có văn bản này (`not_found`)", body = openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn document(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -36,14 +65,14 @@ pub async fn document(
     Ok(HttpResponse::Ok().json(page))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ArticleStatus {
     key: String,
     label: String,
     status: Option<StatusView>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct StatusResponse {
     id: i64,
     number: String,
@@ -54,6 +83,19 @@ struct StatusResponse {
 }
 
 /// The status of a document and of each of its articles on a date.
+#[utoipa::path(
+    get,
+    path = "/api/v1/documents/{id}/status",
+    operation_id = "get_document_status",
+    tag = "van-ban",
+    summary = "Tình trạng hiệu lực của văn bản và từng điều tại một ngày",
+    params(("id" = i64, Path, description = "Mã số văn bản", example = 1), DateQuery),
+    responses(
+        (status = 200, description = "Tình trạng", body = StatusResponse),
+        (status = 400, description = "Ngày không hợp lệ (`bad_request`)", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Không có văn bản này (`not_found`)", body = openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn document_status(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -82,7 +124,7 @@ pub async fn document_status(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Checkpoint {
     seq: i64,
     hash: String,
@@ -91,6 +133,14 @@ struct Checkpoint {
 
 /// The audit trail's latest sequence number and head hash: whoever records them can later
 /// prove that no entry up to that number changed (`vanban audit verify` and the entry's hash).
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/checkpoint",
+    operation_id = "audit_checkpoint",
+    tag = "he-thong",
+    summary = "Điểm kiểm tra của nhật ký kiểm toán (số thứ tự và mã băm mới nhất)",
+    responses((status = 200, description = "Số thứ tự, mã băm SHA-256 và thời điểm (UTC)", body = Checkpoint)),
+)]
 pub async fn audit_checkpoint(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let (seq, hash) = with_db(&state, |db| Ok(crate::audit::head(db)?)).await?;
     Ok(HttpResponse::Ok()

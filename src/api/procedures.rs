@@ -9,11 +9,17 @@ use crate::error::AppError;
 use crate::procedures::check::{self, CheckError, Settings};
 use crate::web::{parse_date, with_db, AppState};
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CompletenessQuery {
+    /// The day checked, `yyyy-mm-dd` (default: today).
+    #[param(value_type = Option<String>, format = Date)]
     pub date: Option<String>,
-    /// Posting deadline in working days after the announcing decision (default 5).
+    /// Posting deadline in working days after the announcing decision (0–60, default 5).
+    #[param(value_type = Option<u32>, maximum = 60)]
     pub deadline_days: Option<String>,
+    /// `json` (default) or `csv` (the gaps only).
+    #[param(value_type = Option<String>, pattern = "^(json|csv)$")]
     pub format: Option<String>,
 }
 
@@ -50,6 +56,25 @@ pub fn settings_of(q: &CompletenessQuery) -> Result<Settings, AppError> {
     Ok(s)
 }
 
+/// The completeness check of the procedures posted at a unit on a date.
+#[utoipa::path(
+    get,
+    path = "/api/v1/units/{code}/completeness",
+    operation_id = "unit_completeness",
+    tag = "thu-tuc",
+    summary = "Mức đầy đủ của việc niêm yết thủ tục hành chính tại một đơn vị",
+    description = "Thủ tục phải niêm yết, thiếu, chưa cập nhật, niêm yết chậm (quá thời hạn ngày làm việc), căn cứ pháp lý hết hiệu lực, thủ tục đã bãi bỏ còn niêm yết.",
+    params(("code" = String, Path, description = "Mã đơn vị hành chính", example = "32153"), CompletenessQuery),
+    responses(
+        (status = 200, description = "Kết quả kiểm tra (JSON), hoặc danh sách thiếu sót (CSV với `format=csv`)", content(
+            (crate::procedures::check::Completeness = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 400, description = "Tham số không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Không có đơn vị này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Không kiểm tra được (`unprocessable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn completeness(
     state: web::Data<AppState>,
     path: web::Path<String>,

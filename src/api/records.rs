@@ -14,7 +14,7 @@ use crate::web::AppState;
 /// The largest body accepted (a few long documents).
 pub const RECORDS_LIMIT: usize = 8 * 1024 * 1024;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Written {
     created: usize,
     updated: usize,
@@ -23,7 +23,7 @@ struct Written {
     warnings: Vec<LineProblem>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct LineProblem {
     line: usize,
     message: String,
@@ -69,6 +69,23 @@ fn problem(
     .json(body)
 }
 
+/// Registry records as JSON Lines (the import format), all or nothing.
+#[utoipa::path(
+    post,
+    path = "/api/v1/records",
+    operation_id = "write_records",
+    tag = "ghi-du-lieu",
+    summary = "Ghi bản ghi (JSON Lines, định dạng nhập), tất cả hoặc không gì cả",
+    description = "Mỗi dòng một bản ghi: cơ quan, đơn vị, văn bản, hiệu lực giữa các văn bản, thủ tục, niêm yết…; cán bộ pháp chế chỉ ghi văn bản và hiệu lực của cơ quan thuộc đơn vị mình. Tối đa 8 MiB.",
+    request_body(content = String, content_type = "application/x-ndjson", description = "JSON Lines"),
+    responses(
+        (status = 200, description = "Đã ghi", body = Written),
+        (status = 400, description = "Không đọc được nội dung (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Có dòng ngoài phạm vi được phép (`records_out_of_scope`, `errors` nêu các dòng)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Quá 8 MiB (`payload_too_large`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Có dòng không hợp lệ (`invalid_records`, `errors` nêu các dòng)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn write(
     state: web::Data<AppState>,
     actor: Actor,

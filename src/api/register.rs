@@ -94,9 +94,12 @@ pub async fn run(
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
+    /// `true`: check everything, write nothing.
     #[serde(default)]
+    #[param(value_type = Option<bool>)]
     pub dry_run: Option<String>,
 }
 
@@ -111,6 +114,28 @@ pub fn flag(v: Option<&str>) -> Result<bool, AppError> {
     }
 }
 
+/// Reads a review register (CSV or XLSX) into a campaign, all or nothing.
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns/{id}/register",
+    operation_id = "import_register",
+    tag = "ra-soat",
+    summary = "Nhập sổ theo dõi rà soát (CSV hoặc XLSX), tất cả hoặc không gì cả",
+    params(("id" = i64, Path, description = "Số đợt rà soát", example = 1), ImportQuery),
+    request_body(content(
+        (String = "text/csv"),
+        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ), description = "Tệp sổ theo dõi, tối đa 8 MiB"),
+    responses(
+        (status = 200, description = "Báo cáo theo dòng (cả khi chỉ kiểm tra)", body = crate::review::register::Report),
+        (status = 400, description = "Thân yêu cầu rỗng hoặc tham số sai (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Không có đợt này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Đợt chưa bắt đầu (`conflict`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Quá 8 MiB (`payload_too_large`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Tệp .xls cũ (`unsupported_spreadsheet`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Có dòng sai hoặc tệp không đọc được (`invalid_register_rows`, `unreadable_register`; `errors` nêu các dòng)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn import(
     state: web::Data<AppState>,
     actor: Actor,

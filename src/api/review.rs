@@ -63,11 +63,25 @@ fn if_match(req: &HttpRequest) -> Result<Option<i32>, AppError> {
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Created {
     id: i64,
 }
 
+/// Opens a review campaign; its list of documents is frozen when it starts.
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns",
+    operation_id = "create_campaign",
+    tag = "ra-soat",
+    summary = "Tạo đợt rà soát",
+    request_body(content = CampaignInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Đã tạo", body = Created, headers(("Location" = String, description = "Địa chỉ của đợt"))),
+        (status = 400, description = "JSON không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Đợt không hợp lệ (`unprocessable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn create_campaign(
     state: web::Data<AppState>,
     actor: Actor,
@@ -90,11 +104,25 @@ pub async fn create_campaign(
         .json(Created { id }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Started {
     documents: usize,
 }
 
+/// Starts a campaign: the documents still applying that day make its list.
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns/{id}/start",
+    operation_id = "start_campaign",
+    tag = "ra-soat",
+    summary = "Bắt đầu đợt rà soát (chốt danh sách văn bản)",
+    params(("id" = i64, Path, description = "Số đợt rà soát", example = 1)),
+    responses(
+        (status = 200, description = "Số văn bản trong danh sách", body = Started),
+        (status = 404, description = "Không có đợt này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Không bắt đầu được (`unprocessable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn start_campaign(
     state: web::Data<AppState>,
     actor: Actor,
@@ -115,15 +143,29 @@ pub async fn start_campaign(
     Ok(HttpResponse::Ok().json(Started { documents: n }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct CampaignView {
     campaign: campaigns::Campaign,
     documents: Vec<i64>,
     /// (document, officer) for the documents assigned to someone.
+    #[schema(value_type = Vec<Vec<i64>>)]
     assignments: Vec<(i64, i64)>,
     decisions: Vec<decisions::Decision>,
 }
 
+/// A campaign with its documents, assignments and decisions.
+#[utoipa::path(
+    get,
+    path = "/api/v1/campaigns/{id}",
+    operation_id = "get_campaign",
+    tag = "ra-soat",
+    summary = "Một đợt rà soát: văn bản, phân công, kết quả rà soát",
+    params(("id" = i64, Path, description = "Số đợt rà soát", example = 1)),
+    responses(
+        (status = 200, description = "Đợt rà soát", body = CampaignView),
+        (status = 404, description = "Không có đợt này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn campaign(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -149,6 +191,26 @@ pub async fn campaign(
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// Proposes a decision on a document of the campaign (or a correction of one).
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns/{id}/decisions",
+    operation_id = "propose_decision",
+    tag = "ra-soat",
+    summary = "Đề xuất kết quả rà soát một văn bản",
+    params(("id" = i64, Path, description = "Số đợt rà soát", example = 1)),
+    request_body(content = Proposal, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Đã đề xuất", body = Created, headers(
+            ("Location" = String, description = "Địa chỉ của quyết định"),
+            ("ETag" = String, description = "`\"v1\"`"),
+        )),
+        (status = 400, description = "JSON không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Không có đợt hoặc văn bản này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Văn bản đang có đề xuất chờ duyệt (`conflict`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Quy tắc rà soát không cho phép (`unprocessable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn propose(
     state: web::Data<AppState>,
     actor: Actor,
@@ -168,7 +230,7 @@ pub async fn propose(
         .json(Created { id: did }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct DecisionView {
     decision: decisions::Decision,
     stages: Vec<decisions::StageRow>,
@@ -202,6 +264,19 @@ fn decision_response(v: DecisionView) -> HttpResponse {
         .json(v)
 }
 
+/// A decision and its handling stages, with its version as `ETag`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decisions/{id}",
+    operation_id = "get_decision",
+    tag = "ra-soat",
+    summary = "Một kết quả rà soát và các bước xử lý",
+    params(("id" = i64, Path, description = "Số quyết định", example = 1)),
+    responses(
+        (status = 200, description = "Quyết định", body = DecisionView, headers(("ETag" = String, description = "Phiên bản (`\"v3\"`)"))),
+        (status = 404, description = "Không có quyết định này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn decision(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -220,6 +295,24 @@ pub async fn decision(
     Ok(decision_response(v))
 }
 
+/// Approves a proposed decision (never one's own).
+#[utoipa::path(
+    post,
+    path = "/api/v1/decisions/{id}/approve",
+    operation_id = "approve_decision",
+    tag = "ra-soat",
+    summary = "Phê duyệt kết quả rà soát",
+    params(("id" = i64, Path, description = "Số quyết định", example = 1), ("If-Match" = Option<String>, Header, description = "ETag của quyết định (`\"v3\"`); phiên bản cũ: 412, không ghi gì")),
+    responses(
+        (status = 200, description = "Quyết định sau thao tác, kèm ETag mới", body = DecisionView,
+            headers(("ETag" = String, description = "Phiên bản của quyết định (`\"v4\"`)"))),
+        (status = 400, description = "JSON hoặc If-Match không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Không có quyết định này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Trạng thái không cho phép (`conflict`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match không còn là phiên bản hiện tại (`precondition_failed`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Quy tắc rà soát không cho phép (`unprocessable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn approve(
     state: web::Data<AppState>,
     actor: Actor,
@@ -234,11 +327,30 @@ pub async fn approve(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct ReturnInput {
     comment: String,
 }
 
+/// Returns a proposed decision to its officer with a comment.
+#[utoipa::path(
+    post,
+    path = "/api/v1/decisions/{id}/return",
+    operation_id = "return_decision",
+    tag = "ra-soat",
+    summary = "Trả lại kết quả rà soát cho cán bộ, kèm ý kiến",
+    params(("id" = i64, Path, description = "Số quyết định", example = 1), ("If-Match" = Option<String>, Header, description = "ETag của quyết định (`\"v3\"`); phiên bản cũ: 412, không ghi gì")),
+    request_body(content = ReturnInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Quyết định sau thao tác, kèm ETag mới", body = DecisionView,
+            headers(("ETag" = String, description = "Phiên bản của quyết định (`\"v4\"`)"))),
+        (status = 400, description = "JSON hoặc If-Match không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Không có quyết định này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Trạng thái không cho phép (`conflict`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match không còn là phiên bản hiện tại (`precondition_failed`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Quy tắc rà soát không cho phép (`unprocessable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn return_decision(
     state: web::Data<AppState>,
     actor: Actor,
@@ -255,6 +367,25 @@ pub async fn return_decision(
     .await
 }
 
+/// Records a handling stage of an approved decision.
+#[utoipa::path(
+    post,
+    path = "/api/v1/decisions/{id}/stages",
+    operation_id = "record_decision_stage",
+    tag = "ra-soat",
+    summary = "Ghi một bước xử lý văn bản sau rà soát",
+    params(("id" = i64, Path, description = "Số quyết định", example = 1), ("If-Match" = Option<String>, Header, description = "ETag của quyết định (`\"v3\"`); phiên bản cũ: 412, không ghi gì")),
+    request_body(content = StageInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Quyết định sau thao tác, kèm ETag mới", body = DecisionView,
+            headers(("ETag" = String, description = "Phiên bản của quyết định (`\"v4\"`)"))),
+        (status = 400, description = "JSON hoặc If-Match không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Không có quyết định này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Trạng thái không cho phép (`conflict`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match không còn là phiên bản hiện tại (`precondition_failed`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Quy tắc rà soát không cho phép (`unprocessable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn record_stage(
     state: web::Data<AppState>,
     actor: Actor,
@@ -271,11 +402,30 @@ pub async fn record_stage(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct CloseInput {
     handling_document_id: i64,
 }
 
+/// Closes a decision with the document that handled it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/decisions/{id}/close",
+    operation_id = "close_decision",
+    tag = "ra-soat",
+    summary = "Kết thúc xử lý, nêu văn bản xử lý",
+    params(("id" = i64, Path, description = "Số quyết định", example = 1), ("If-Match" = Option<String>, Header, description = "ETag của quyết định (`\"v3\"`); phiên bản cũ: 412, không ghi gì")),
+    request_body(content = CloseInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Quyết định sau thao tác, kèm ETag mới", body = DecisionView,
+            headers(("ETag" = String, description = "Phiên bản của quyết định (`\"v4\"`)"))),
+        (status = 400, description = "JSON hoặc If-Match không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Không có quyết định này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Trạng thái không cho phép (`conflict`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match không còn là phiên bản hiện tại (`precondition_failed`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Quy tắc rà soát không cho phép (`unprocessable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn close(
     state: web::Data<AppState>,
     actor: Actor,
@@ -299,19 +449,34 @@ pub async fn close(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct AssignInput {
     documents: Vec<i64>,
     /// A username, or null to unassign.
     officer: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Assigned {
     assigned: usize,
 }
 
 /// Assigns documents of a campaign to an officer.
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns/{id}/assignments",
+    operation_id = "assign_documents",
+    tag = "ra-soat",
+    summary = "Phân công văn bản của đợt cho cán bộ (hoặc bỏ phân công)",
+    params(("id" = i64, Path, description = "Số đợt rà soát", example = 1)),
+    request_body(content = AssignInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Số văn bản đã phân công", body = Assigned),
+        (status = 400, description = "JSON không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Không có đợt này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Không có tài khoản này, hoặc văn bản ngoài đợt (`unprocessable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn assign(
     state: web::Data<AppState>,
     actor: Actor,

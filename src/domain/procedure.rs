@@ -339,7 +339,7 @@ pub fn check_fees(fees: &[Fee]) -> Result<(), ProcedureError> {
 }
 
 /// A component of the dossier (thành phần hồ sơ).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DossierComponent {
     pub name: String,
     /// Originals (bản chính).

@@ -239,7 +239,7 @@ pub fn overdue(deadline: NaiveDate, reached_on: Option<NaiveDate>, today: NaiveD
 }
 
 /// On a year's list of expired documents: in whole or in part.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub enum Extent {
     Whole,
     Part,

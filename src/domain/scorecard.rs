@@ -19,7 +19,7 @@ use super::kinds::UnitLevel;
 use super::procedure::Announcement;
 
 /// Targets in whole percent. Every one can be changed in the configuration file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Targets {
     /// Procedures posted completely, current and on time.
     pub posted: u32,
@@ -89,7 +89,7 @@ impl Targets {
 }
 
 /// A count out of a total.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
 pub struct Ratio {
     pub numerator: u64,
     pub denominator: u64,
@@ -141,7 +141,7 @@ pub fn meets_time_cut(target: u32, statutory_days: u32, local_days: u32) -> Opti
 }
 
 /// Where a figure stands against its target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Met,
@@ -182,7 +182,7 @@ impl Verdict {
 }
 
 /// The figures of the scorecard, in the order they are shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Indicator {
     Posted,
@@ -284,7 +284,7 @@ impl Indicator {
 }
 
 /// One figure: what is counted, the count, the target and the verdict.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Figure {
     pub indicator: Indicator,
     pub code: &'static str,

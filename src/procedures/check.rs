@@ -29,7 +29,7 @@ use crate::registry::org::Org;
 use crate::registry::status::{containers_of, StatusGraph};
 
 /// What the check may be told.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Settings {
     /// Working days after the announcing decision by which a procedure must be posted.
     pub deadline_working_days: u32,
@@ -59,7 +59,7 @@ pub enum CheckError {
     Db(#[from] DbError),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct UnitView {
     pub id: i64,
     pub code: String,
@@ -68,7 +68,7 @@ pub struct UnitView {
 }
 
 /// One legal basis of the current version and its status on the date.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct BasisState {
     pub document_id: i64,
     pub number: String,
@@ -79,7 +79,7 @@ pub struct BasisState {
     pub in_force: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GapView {
     pub kind: String,
     pub label: String,
@@ -87,7 +87,7 @@ pub struct GapView {
 }
 
 /// One required procedure at the unit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Item {
     pub procedure_id: i64,
     pub code: String,
@@ -113,7 +113,7 @@ pub struct Item {
 }
 
 /// A posting up on the date of a procedure that does not apply at the unit any more.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Extra {
     pub procedure_id: i64,
     pub code: String,
@@ -124,7 +124,7 @@ pub struct Extra {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Completeness {
     pub unit: UnitView,
     pub province_code: String,

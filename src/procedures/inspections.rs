@@ -20,7 +20,7 @@ use crate::domain::text::{date_vn, nfc};
 use crate::registry::org::Org;
 
 /// One finding as a page or the API sends it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct FindingInput {
     /// Procedure code (`1.004227`).
     pub procedure: String,
@@ -31,7 +31,7 @@ pub struct FindingInput {
 }
 
 /// A visit as a page or the API sends it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct VisitInput {
     pub unit: String,
     /// `2026-03-20` or `20/03/2026`.
@@ -270,7 +270,7 @@ pub fn record(
 
 /// One procedure of a visit: what the inspector found, what the system finds, and whether
 /// they agree.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ComparedFinding {
     pub procedure_id: i64,
     pub code: String,
@@ -285,7 +285,7 @@ pub struct ComparedFinding {
     pub agreement_label: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct InspectionView {
     pub id: i64,
     pub unit: check::UnitView,
@@ -495,7 +495,7 @@ pub fn inspection(
 }
 
 /// One point of a unit's history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HistoryPoint {
     pub date: NaiveDate,
     pub system_percent: f64,
@@ -507,7 +507,7 @@ pub struct HistoryPoint {
 }
 
 /// A visit in a unit's list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct VisitSummary {
     pub id: i64,
     pub date: NaiveDate,
@@ -520,7 +520,7 @@ pub struct VisitSummary {
     pub not_in_report: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct History {
     pub unit: check::UnitView,
     pub visits: Vec<VisitSummary>,

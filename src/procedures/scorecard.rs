@@ -45,7 +45,7 @@ pub fn as_of(year: i32, today: NaiveDate) -> Result<NaiveDate, ScorecardError> {
 }
 
 /// A required procedure with a gap on the day.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GapRecord {
     pub code: String,
     pub name: String,
@@ -53,7 +53,7 @@ pub struct GapRecord {
 }
 
 /// A procedure judged on its processing time.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CutRecord {
     pub code: String,
     pub name: String,
@@ -67,7 +67,7 @@ pub struct CutRecord {
 }
 
 /// A procedure and its online level.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OnlineRecord {
     pub code: String,
     pub name: String,
@@ -78,7 +78,7 @@ pub struct OnlineRecord {
 }
 
 /// A review campaign's part in the review figures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CampaignRecord {
     pub id: i64,
     pub name: String,
@@ -89,7 +89,7 @@ pub struct CampaignRecord {
 }
 
 /// Dossiers of one procedure over the months counted.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DossierRecord {
     pub code: String,
     pub name: String,
@@ -101,7 +101,7 @@ pub struct DossierRecord {
     pub on_time_percent: Option<f64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Records {
     pub posted: Vec<GapRecord>,
     pub time_cut_new: Vec<CutRecord>,
@@ -111,7 +111,7 @@ pub struct Records {
     pub dossiers: Vec<DossierRecord>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Scorecard {
     pub unit: check::UnitView,
     pub level_label: String,

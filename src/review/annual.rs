@@ -14,7 +14,7 @@ use crate::domain::structure::display_reference;
 use crate::domain::text::date_vn;
 use crate::registry::status::StatusGraph;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AnnualRow {
     pub document_id: i64,
     pub doc_type: String,

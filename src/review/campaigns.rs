@@ -14,7 +14,7 @@ use crate::domain::review::CampaignKind;
 use crate::registry::org::Org;
 use crate::registry::status::StatusGraph;
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = campaigns)]
 pub struct Campaign {
     pub id: i64,
@@ -35,7 +35,7 @@ pub struct Campaign {
 }
 
 /// What a new campaign is given.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct CampaignInput {
     pub name: String,
     pub kind: String,

@@ -15,7 +15,7 @@ use crate::domain::review::{
     overdue, stage_deadline, DecisionKind, DecisionState, Stage, StageDays,
 };
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Counts {
     pub in_scope: usize,
     pub reviewed: usize,

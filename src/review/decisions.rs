@@ -12,7 +12,7 @@ use crate::db::{queries, Db, DbError};
 use crate::domain::review::{self, DecisionKind, DecisionState, ExpiryGround, ReviewError, Stage};
 use crate::domain::structure::parse_reference;
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = decisions)]
 pub struct Decision {
     pub id: i64,
@@ -38,7 +38,7 @@ pub struct Decision {
     pub version: i32,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct Proposal {
     pub document_id: i64,
     pub kind: String,
@@ -60,7 +60,7 @@ pub struct Proposal {
     pub supersedes_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct StageInput {
     pub stage: String,
     pub date: NaiveDate,
@@ -409,7 +409,7 @@ pub fn return_to_officer(
     )
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = decision_stages)]
 pub struct StageRow {
     pub decision_id: i64,

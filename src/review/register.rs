@@ -450,7 +450,7 @@ pub fn classify(label: &str) -> Option<Column> {
 }
 
 /// A problem in the file, by spreadsheet row (0 when it concerns the whole file).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     pub row: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -860,7 +860,7 @@ pub struct Importer {
 }
 
 /// What the import did (or, for a check, would do).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Report {
     pub campaign_id: i64,
     pub dry_run: bool,
@@ -877,7 +877,7 @@ pub struct Report {
     pub changes: Vec<RowChange>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RowChange {
     pub row: usize,
     pub document: String,

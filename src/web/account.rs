@@ -496,6 +496,19 @@ pub async fn revoke_token(
 }
 
 /// `DELETE /api/v1/me/tokens/{id}`: revokes one of my tokens (for rotation scripts).
+/// Revokes one of my API tokens.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/me/tokens/{id}",
+    operation_id = "revoke_my_token",
+    tag = "tai-khoan",
+    summary = "Thu hồi một mã truy cập của tôi",
+    params(("id" = i64, Path, description = "Số của mã truy cập")),
+    responses(
+        (status = 204, description = "Đã thu hồi"),
+        (status = 404, description = "Không có mã truy cập này của tôi (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn api_revoke_token(
     state: web::Data<AppState>,
     me: Actor,
@@ -505,7 +518,7 @@ pub async fn api_revoke_token(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct Me {
     username: String,
     display_name: String,
@@ -518,6 +531,14 @@ struct Me {
 }
 
 /// `GET /api/v1/me`: who the credentials belong to.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    operation_id = "me",
+    tag = "tai-khoan",
+    summary = "Tài khoản của thông tin xác thực đang dùng",
+    responses((status = 200, description = "Tài khoản, vai trò và phạm vi", body = Me)),
+)]
 pub async fn api_me(state: web::Data<AppState>, me: Actor) -> Result<HttpResponse, AppError> {
     let uid = me.user_id;
     let scope = with_db(&state, move |db| {

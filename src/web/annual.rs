@@ -12,15 +12,20 @@ use crate::error::AppError;
 use crate::registry::org::Org;
 use crate::review::annual::{annual_list, AnnualRow};
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AnnualQuery {
+    /// Issuing authority id (default: every authority).
     #[serde(default)]
+    #[param(value_type = Option<i64>)]
     pub authority: Option<String>,
+    /// Pages only (`csv`, `xlsx`); the API answers JSON.
     #[serde(default)]
+    #[param(ignore)]
     pub format: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AnnualList {
     pub year: i32,
     pub authority: Option<i64>,
@@ -234,6 +239,20 @@ pub async fn page(
     Ok(render("annual_list.html", &ctx)?)
 }
 
+/// The year's list of documents expired in whole or in part, with the ground of each.
+#[utoipa::path(
+    get,
+    path = "/api/v1/annual-lists/{year}",
+    operation_id = "annual_list",
+    tag = "van-ban",
+    summary = "Danh mục văn bản hết hiệu lực toàn bộ hoặc một phần trong năm",
+    params(("year" = i32, Path, description = "Năm, bốn chữ số, từ 1945 đến năm sau", example = 2025), AnnualQuery),
+    responses(
+        (status = 200, description = "Danh mục", body = AnnualList),
+        (status = 400, description = "Tham số không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Năm hoặc cơ quan không có (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn api(
     state: web::Data<AppState>,
     path: web::Path<String>,

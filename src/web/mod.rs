@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod annual;
+pub mod api_docs;
 pub mod charts;
 pub mod completeness;
 pub mod eli;
@@ -116,6 +117,7 @@ impl AppState {
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
+    ("api.html", include_str!("../../templates/api.html")),
     ("index.html", include_str!("../../templates/index.html")),
     (
         "documents.html",

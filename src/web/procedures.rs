@@ -44,7 +44,8 @@ const MAX_PAGES: usize = 1024;
 // ---- views ----------------------------------------------------------------------------------
 
 /// A code with its Vietnamese label.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = CodeLabel)]
 pub struct Label {
     pub code: String,
     pub label: String,
@@ -60,7 +61,8 @@ impl Label {
 }
 
 /// One legal basis of a version and its status on the listing's date.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ProcedureBasis)]
 pub struct BasisView {
     pub document_id: i64,
     pub number: String,
@@ -87,7 +89,8 @@ impl BasisView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ProcedureDecision)]
 pub struct DecisionView {
     pub number: String,
     pub date: NaiveDate,
@@ -96,7 +99,8 @@ pub struct DecisionView {
     pub authority_name: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ProcedureFee)]
 pub struct FeeView {
     pub name: String,
     pub amount: i64,
@@ -105,7 +109,8 @@ pub struct FeeView {
 }
 
 /// One version of a procedure, with everything a citizen needs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ProcedureVersion)]
 pub struct VersionView {
     pub id: i64,
     pub code: String,
@@ -139,7 +144,8 @@ pub struct VersionView {
 }
 
 /// One line of a listing.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ProcedureRow)]
 pub struct Row {
     pub code: String,
     pub name: String,
@@ -499,7 +505,8 @@ fn version_view(
 
 // ---- a unit's listing -----------------------------------------------------------------------
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ProcedureUnit)]
 pub struct UnitInfo {
     pub code: String,
     pub name: String,
@@ -727,25 +734,39 @@ impl ListingCache {
 
 // ---- filters --------------------------------------------------------------------------------
 
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListingQuery {
+    /// Words of the procedure's name, with or without diacritics.
     #[serde(default)]
     pub q: Option<String>,
+    /// Field (lĩnh vực).
     #[serde(default)]
     pub field: Option<String>,
+    /// Level carrying it out: `tinh`, `huyen`, `xa`.
     #[serde(default)]
     pub level: Option<String>,
+    /// Online level.
     #[serde(default)]
     pub online: Option<String>,
+    /// Channel (in person, post, online).
     #[serde(default)]
     pub channel: Option<String>,
+    /// The day, `yyyy-mm-dd` (default: today).
     #[serde(default)]
+    #[param(value_type = Option<String>, format = Date)]
     pub date: Option<String>,
+    /// Page number, 1 to 10,000.
     #[serde(default)]
+    #[param(value_type = Option<i64>)]
     pub page: Option<String>,
+    /// Rows a page.
     #[serde(default)]
+    #[param(value_type = Option<i64>)]
     pub per_page: Option<String>,
+    /// Pages only (`csv`, `xlsx`): the API answers JSON and refuses it.
     #[serde(default)]
+    #[param(ignore)]
     pub format: Option<String>,
 }
 
@@ -929,7 +950,8 @@ fn select<'a>(
 }
 
 /// One page of a listing.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ProcedureListing)]
 pub struct ListingPage {
     pub date: NaiveDate,
     pub total: usize,
@@ -1203,6 +1225,19 @@ async fn load_catalogue(
     .await
 }
 
+/// The province's catalogue of procedures in force on a date, filtered and paginated.
+#[utoipa::path(
+    get,
+    path = "/api/v1/procedures",
+    operation_id = "list_procedures",
+    tag = "thu-tuc",
+    summary = "Danh mục thủ tục hành chính, có bộ lọc và phân trang",
+    params(ListingQuery),
+    responses(
+        (status = 200, description = "Một trang danh mục", body = ListingPage),
+        (status = 400, description = "Tham số không hợp lệ, có nêu tên tham số (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn api_catalogue(
     state: web::Data<AppState>,
     q: web::Query<ListingQuery>,
@@ -1212,7 +1247,7 @@ pub async fn api_catalogue(
 }
 
 /// One procedure: the version asked (default the newest), every version, where it is posted.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProcedurePage {
     pub code: String,
     pub date: NaiveDate,
@@ -1222,7 +1257,7 @@ pub struct ProcedurePage {
     pub posted_at: Vec<PostedAt>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PostedAt {
     pub unit_code: String,
     pub unit_name: String,
@@ -1230,11 +1265,16 @@ pub struct PostedAt {
     pub from_on: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DetailQuery {
+    /// Version id (default: the newest).
     #[serde(default)]
+    #[param(value_type = Option<i64>)]
     pub version: Option<String>,
+    /// The day statuses are taken on, `yyyy-mm-dd` (default: today).
     #[serde(default)]
+    #[param(value_type = Option<String>, format = Date)]
     pub date: Option<String>,
 }
 
@@ -1323,6 +1363,20 @@ pub async fn detail(
     Ok(super::render("procedure.html", &ctx)?)
 }
 
+/// One procedure: the version asked (default the newest), every version, where it is posted.
+#[utoipa::path(
+    get,
+    path = "/api/v1/procedures/{code}",
+    operation_id = "get_procedure",
+    tag = "thu-tuc",
+    summary = "Một thủ tục hành chính: các phiên bản và nơi niêm yết",
+    params(("code" = String, Path, description = "Mã thủ tục", example = "1.001193"), DetailQuery),
+    responses(
+        (status = 200, description = "Thủ tục", body = ProcedurePage),
+        (status = 400, description = "Tham số không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Không có thủ tục hoặc phiên bản này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn api_detail(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -1333,7 +1387,8 @@ pub async fn api_detail(
 }
 
 /// The JSON of a unit's listing (API and export).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = UnitProcedureListing)]
 pub struct UnitListingJson<'a> {
     pub unit: &'a UnitInfo,
     #[serde(flatten)]
@@ -1527,6 +1582,20 @@ pub async fn unit_page(
     )?)
 }
 
+/// The procedures that apply at a unit and are posted there on a date.
+#[utoipa::path(
+    get,
+    path = "/api/v1/units/{code}/procedures",
+    operation_id = "unit_procedures",
+    tag = "thu-tuc",
+    summary = "Thủ tục hành chính niêm yết tại một đơn vị",
+    params(("code" = String, Path, description = "Mã đơn vị hành chính", example = "32153"), ListingQuery),
+    responses(
+        (status = 200, description = "Đơn vị và một trang danh sách", body = UnitListingJson),
+        (status = 400, description = "Tham số không hợp lệ, kể cả `format` (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Không có đơn vị này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn api_unit(
     state: web::Data<AppState>,
     path: web::Path<String>,

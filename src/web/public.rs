@@ -24,27 +24,41 @@ use crate::registry::status::{containers_of, SharedGraph, StatusGraph};
 
 pub const PER_PAGE: usize = 20;
 
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Words of the number or the title.
     #[serde(default)]
     pub q: Option<String>,
+    /// Document type (`Nghị quyết`, `Quyết định`…).
     #[serde(default, rename = "type")]
     pub doc_type: Option<String>,
+    /// Issuing authority id (its predecessors' documents included).
     #[serde(default)]
+    #[param(value_type = Option<i64>)]
     pub authority: Option<String>,
+    /// Year of issue.
     #[serde(default)]
+    #[param(value_type = Option<i32>)]
     pub year: Option<String>,
+    /// Status code on `date` (`con-hieu-luc`, `het-hieu-luc-mot-phan`…).
     #[serde(default)]
     pub status: Option<String>,
+    /// The day statuses are taken on, `yyyy-mm-dd` (default: today).
     #[serde(default)]
+    #[param(value_type = Option<String>, format = Date)]
     pub date: Option<String>,
+    /// Page number, from 1.
     #[serde(default)]
+    #[param(value_type = Option<i64>)]
     pub page: Option<String>,
+    /// Rows a page.
     #[serde(default)]
+    #[param(value_type = Option<i64>)]
     pub per_page: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DocumentList {
     pub total: usize,
     pub page: usize,
@@ -124,7 +138,8 @@ pub fn document_list(
     let pages = total.div_ceil(per_page).max(1);
     let rows = rows
         .into_iter()
-        .skip((page - 1) * per_page)
+        // A page far past the end (any number the client sends) is empty, not an overflow.
+        .skip((page - 1).saturating_mul(per_page))
         .take(per_page)
         .map(|(d, s)| DocRow::new(d, &org, s))
         .collect();
@@ -226,7 +241,7 @@ pub async fn documents(
     Ok(render("documents.html", &ctx)?)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NodeView {
     pub kind: &'static str,
     pub key: String,
@@ -245,7 +260,7 @@ pub struct NodeView {
     pub containers: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DocumentView {
     pub id: i64,
     pub number: String,
@@ -270,7 +285,7 @@ pub struct DocumentView {
     pub authority_defunct: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ArticlesSummary {
     pub total: usize,
     pub in_force: usize,
@@ -279,7 +294,7 @@ pub struct ArticlesSummary {
     pub not_yet: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DocumentPage {
     pub doc: DocumentView,
     pub date: String,
@@ -492,9 +507,12 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
     })
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DateQuery {
+    /// The day, `yyyy-mm-dd` (default: today).
     #[serde(default)]
+    #[param(value_type = Option<String>, format = Date)]
     pub date: Option<String>,
 }
 

@@ -25,10 +25,16 @@ impl From<ScorecardError> for AppError {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ScorecardQuery {
+    /// Plan year (default: this year).
+    #[param(value_type = Option<i32>)]
     pub year: Option<String>,
+    /// Province unit code (`/api/v1/scorecard`; default: the only province).
     pub province: Option<String>,
+    /// Pages only (`csv`); the API answers JSON.
+    #[param(ignore)]
     pub format: Option<String>,
 }
 

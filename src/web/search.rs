@@ -16,31 +16,49 @@ use crate::search::query::{FacetCount, Hit, Params, Scope, Sort};
 pub const MAX_QUERY_CHARS: usize = 1000;
 pub const MAX_PER_PAGE: usize = 100;
 
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
+    /// The words sought (at most 1,000 characters).
     #[serde(default)]
     pub q: Option<String>,
+    /// `documents` (default), `articles` or `procedures`.
     #[serde(default)]
     pub scope: Option<String>,
+    /// Document type.
     #[serde(default, rename = "type")]
     pub doc_type: Option<String>,
+    /// Issuing authority id.
     #[serde(default)]
+    #[param(value_type = Option<i64>)]
     pub authority: Option<String>,
+    /// Unit code.
     #[serde(default)]
     pub unit: Option<String>,
+    /// Field (lĩnh vực).
     #[serde(default)]
     pub field: Option<String>,
+    /// Status code.
     #[serde(default)]
     pub status: Option<String>,
+    /// First year of issue.
     #[serde(default)]
+    #[param(value_type = Option<i32>)]
     pub year_from: Option<String>,
+    /// Last year of issue.
     #[serde(default)]
+    #[param(value_type = Option<i32>)]
     pub year_to: Option<String>,
+    /// `relevance` (default) or `date`.
     #[serde(default)]
     pub sort: Option<String>,
+    /// Page number, from 1.
     #[serde(default)]
+    #[param(value_type = Option<i64>)]
     pub page: Option<String>,
+    /// Hits a page, 1 to 100.
     #[serde(default)]
+    #[param(value_type = Option<i64>)]
     pub per_page: Option<String>,
 }
 
@@ -158,7 +176,7 @@ pub fn parse(q: &SearchQuery, org: &Org) -> Result<(Params, usize), AppError> {
     Ok((p, page))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchResponse {
     pub query: String,
     pub total: usize,
@@ -209,6 +227,20 @@ async fn run_with_org(
     .await?
 }
 
+/// Full-text search of documents or articles, with facets.
+#[utoipa::path(
+    get,
+    path = "/api/v1/search",
+    operation_id = "search",
+    tag = "tim-kiem",
+    summary = "Tìm kiếm văn bản hoặc điều khoản",
+    description = "Từ khóa có hoặc không dấu; số ký hiệu ở mọi dạng. Kết quả có đoạn trích (`<mark>`) và số đếm theo loại, tình trạng, cơ quan, năm. Từ khóa rỗng: các văn bản mới nhất.",
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "Kết quả", body = SearchResponse),
+        (status = 400, description = "Tham số không hợp lệ, có nêu tên tham số (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn api(
     state: web::Data<AppState>,
     q: web::Query<SearchQuery>,

@@ -11,7 +11,7 @@ use crate::domain::text::date_vn;
 use crate::registry::org::Org;
 use crate::registry::status::StatusGraph;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StatusView {
     pub code: &'static str,
     pub label: &'static str,
@@ -26,7 +26,7 @@ impl From<Status> for StatusView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DocRow {
     pub id: i64,
     pub number: String,
@@ -57,7 +57,7 @@ impl DocRow {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DocLink {
     pub id: i64,
     pub number: String,
@@ -66,7 +66,7 @@ pub struct DocLink {
     pub eli: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EffectView {
     pub kind: &'static str,
     pub kind_label: &'static str,

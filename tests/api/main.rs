@@ -19,6 +19,7 @@ mod import;
 mod inspections;
 mod migrations;
 mod observe;
+mod openapi;
 mod pages;
 mod procedure_pages;
 mod procedures;
