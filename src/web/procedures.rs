@@ -635,15 +635,35 @@ pub struct ListingCache {
 }
 
 impl ListingCache {
-    /// A page rendered for this address, when the cache was confirmed current less than
-    /// [`CHECK_EVERY`] ago.
-    fn fresh_page(&self, key: &str) -> Option<Bytes> {
-        let held = self.held.lock().ok()?;
-        let g = held.as_ref()?;
-        if g.date != today() || g.checked.elapsed() >= CHECK_EVERY {
+    /// A page rendered for this address, and the outbox id it was rendered at; `stale` when
+    /// the cache was last confirmed current [`CHECK_EVERY`] ago or more. The first reader to
+    /// find it stale confirms it (the others keep being answered from it meanwhile).
+    fn kept_page(&self, key: &str) -> Option<(i64, Bytes, bool)> {
+        let mut held = self.held.lock().ok()?;
+        let g = held.as_mut()?;
+        if g.date != today() {
             return None;
         }
-        g.pages.get(key).cloned()
+        let body = g.pages.get(key)?.clone();
+        let stale = g.checked.elapsed() >= CHECK_EVERY;
+        if stale {
+            g.checked = Instant::now();
+        }
+        Some((g.version, body, stale))
+    }
+
+    /// Marks the cache current again when the outbox has not moved since `version`.
+    fn confirm(&self, version: i64, now_at: i64) -> bool {
+        if version != now_at {
+            return false;
+        }
+        if let Ok(mut held) = self.held.lock() {
+            if let Some(g) = held.as_mut().filter(|g| g.version == version) {
+                g.checked = Instant::now();
+                return true;
+            }
+        }
+        false
     }
 
     fn put_page(&self, version: i64, key: String, body: Bytes) {
@@ -737,30 +757,30 @@ impl ListingCache {
 #[derive(Debug, Default, Clone, Deserialize, Serialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListingQuery {
-    /// Words of the procedure's name, with or without diacritics.
+    /// Từ khóa trong tên thủ tục, có hoặc không dấu.
     #[serde(default)]
     pub q: Option<String>,
-    /// Field (lĩnh vực).
+    /// Lĩnh vực.
     #[serde(default)]
     pub field: Option<String>,
-    /// Level carrying it out: `tinh`, `huyen`, `xa`.
+    /// Cấp thực hiện: `tinh`, `huyen`, `xa`.
     #[serde(default)]
     pub level: Option<String>,
-    /// Online level.
+    /// Mức độ dịch vụ công trực tuyến.
     #[serde(default)]
     pub online: Option<String>,
-    /// Channel (in person, post, online).
+    /// Cách thức thực hiện (trực tiếp, bưu chính, trực tuyến).
     #[serde(default)]
     pub channel: Option<String>,
-    /// The day, `yyyy-mm-dd` (default: today).
+    /// Ngày, `yyyy-mm-dd` (mặc định: hôm nay).
     #[serde(default)]
     #[param(value_type = Option<String>, format = Date)]
     pub date: Option<String>,
-    /// Page number, 1 to 10,000.
+    /// Số trang, từ 1 đến 10.000.
     #[serde(default)]
     #[param(value_type = Option<i64>)]
     pub page: Option<String>,
-    /// Rows a page.
+    /// Số dòng mỗi trang.
     #[serde(default)]
     #[param(value_type = Option<i64>)]
     pub per_page: Option<String>,
@@ -1163,6 +1183,28 @@ fn keep_key(req: &HttpRequest, q: &ListingQuery) -> Option<String> {
     (anonymous && !dated).then(|| req.uri().to_string())
 }
 
+/// The page kept for this address, confirmed current (one small query at most every
+/// [`CHECK_EVERY`]).
+async fn kept(state: &AppState, key: Option<&str>) -> Result<Option<Bytes>, AppError> {
+    let Some((version, body, stale)) = key.and_then(|k| state.procedure_listings.kept_page(k))
+    else {
+        return Ok(None);
+    };
+    if !stale {
+        return Ok(Some(body));
+    }
+    let pool = state.pool.clone();
+    let now_at = web::block(move || -> Result<i64, AppError> {
+        let mut conn = pool.get()?;
+        Ok(queries::outbox_max(&mut conn.db())?)
+    })
+    .await??;
+    Ok(state
+        .procedure_listings
+        .confirm(version, now_at)
+        .then_some(body))
+}
+
 /// `/procedures`: the catalogue, searchable and filtered.
 pub async fn catalogue(
     req: HttpRequest,
@@ -1171,10 +1213,7 @@ pub async fn catalogue(
 ) -> Result<HttpResponse, PageError> {
     let q = q.into_inner();
     let key = keep_key(&req, &q);
-    if let Some(body) = key
-        .as_deref()
-        .and_then(|k| state.procedure_listings.fresh_page(k))
-    {
+    if let Some(body) = kept(&state, key.as_deref()).await? {
         return Ok(html(body));
     }
     let (version, page, fields) = load_catalogue(&state, &q).await?;
@@ -1268,11 +1307,11 @@ pub struct PostedAt {
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DetailQuery {
-    /// Version id (default: the newest).
+    /// Mã số phiên bản (mặc định: phiên bản mới nhất).
     #[serde(default)]
     #[param(value_type = Option<i64>)]
     pub version: Option<String>,
-    /// The day statuses are taken on, `yyyy-mm-dd` (default: today).
+    /// Ngày xét tình trạng căn cứ pháp lý, `yyyy-mm-dd` (mặc định: hôm nay).
     #[serde(default)]
     #[param(value_type = Option<String>, format = Date)]
     pub date: Option<String>,
@@ -1480,10 +1519,7 @@ pub async fn unit_page(
     let q = q.into_inner();
     let format = format_of(&q, &["html", "csv", "xlsx", "json"])?;
     let key = (format == "html").then(|| keep_key(&req, &q)).flatten();
-    if let Some(body) = key
-        .as_deref()
-        .and_then(|k| state.procedure_listings.fresh_page(k))
-    {
+    if let Some(body) = kept(&state, key.as_deref()).await? {
         return Ok(html(body));
     }
     let data = load_unit(&state, path.into_inner(), &q).await?;

@@ -539,3 +539,45 @@ db_test!(procedures_are_found_in_the_procedure_scope, |app| {
     assert_eq!(v["total"], 1);
     Ok(())
 });
+
+db_test!(kept_pages_follow_writes_within_a_second, |app| {
+    load(&app)?;
+    let state = app.state().await;
+    let service = test::init_service(vanban::vanban_app!(state.clone())).await;
+    let get = |path: &str| test::TestRequest::get().uri(path).to_request();
+    let path = "/units/32200/procedures";
+    let first = test::read_body(test::call_service(&service, get(path)).await).await;
+    let again = test::read_body(test::call_service(&service, get(path)).await).await;
+    assert_eq!(first, again, "the kept page");
+    assert!(!String::from_utf8_lossy(&first).contains("Đăng ký thành lập doanh nghiệp"));
+    // A new posting: the page shows it once the outbox has been read again.
+    let r = app.import_str(
+        "more.jsonl",
+        &json!({
+            "kind": "procedure", "code": "1.000005", "name": "Đăng ký nuôi con nuôi trong nước",
+            "field": "Nuôi con nuôi", "levels": ["xa"], "statutory_days": 20, "local_days": 15,
+            "decision": {"authority": "UBND-96", "number": "100/QĐ-UBND", "date": "2025-08-01"},
+            "announcement": "new"
+        })
+        .to_string(),
+    )?;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let r = app.import_str(
+        "post.jsonl",
+        &posting("1.000005", "32200", "100/QĐ-UBND").to_string(),
+    )?;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    std::thread::sleep(
+        vanban::web::procedures::CHECK_EVERY + std::time::Duration::from_millis(100),
+    );
+    let after = test::read_body(test::call_service(&service, get(path)).await).await;
+    assert!(
+        String::from_utf8_lossy(&after).contains("Đăng ký nuôi con nuôi trong nước"),
+        "the write shows after {:?}",
+        vanban::web::procedures::CHECK_EVERY
+    );
+    // The API reads the same listing.
+    let (_, v) = app.get_json("/api/v1/units/32200/procedures").await;
+    assert_eq!(v["total"], 4);
+    Ok(())
+});
