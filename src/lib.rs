@@ -18,3 +18,4 @@ pub mod routes;
 pub mod search;
 pub mod startup;
 pub mod web;
+pub mod wire;

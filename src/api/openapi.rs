@@ -17,8 +17,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use crate::auth::{Access, Role};
 use crate::routes::{RouteDef, ROUTES};
 
-/// A refusal or a failure (RFC 9457 problem details), `application/problem+json`. `code` is
-/// stable and meant for programs; `title` and `detail` are Vietnamese and meant for people.
+/// Tài liệu lỗi (RFC 9457), `application/problem+json`: `code` ổn định, dành cho chương trình;
+/// `title` và `detail` dành cho người đọc.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
     "type": "https://vanban.example/problems/not_found",
@@ -32,32 +32,32 @@ pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,
     pub title: String,
-    /// The HTTP status, repeated.
+    /// Mã trạng thái HTTP, nhắc lại.
     pub status: u16,
-    /// Stable code: `not_found`, `bad_request`, `unauthenticated`, `invalid_token`,
+    /// Mã ổn định: `not_found`, `bad_request`, `unauthenticated`, `invalid_token`,
     /// `forbidden`, `csrf`, `too_many_requests`, `payload_too_large`, `uri_too_long`,
     /// `method_not_allowed`, `unprocessable`, `conflict`, `precondition_failed`,
-    /// `database_error`, `internal_error`, and the codes of particular refusals
+    /// `database_error`, `internal_error`, và mã của từng loại từ chối riêng
     /// (`invalid_records`, `records_out_of_scope`, `invalid_register_rows`,
-    /// `unreadable_register`, `unsupported_spreadsheet`, the inspection refusals).
+    /// `unreadable_register`, `unsupported_spreadsheet`, các lý do từ chối biên bản kiểm tra).
     pub code: String,
     pub detail: String,
-    /// The lines or rows in error, for refusals of a whole batch (records, review register).
+    /// Các dòng lỗi, khi cả lô bị từ chối (bản ghi, sổ theo dõi rà soát).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub errors: Option<Vec<ProblemItem>>,
 }
 
-/// One line (`POST /api/v1/records`) or spreadsheet row (review register) in error.
+/// Một dòng lỗi (`POST /api/v1/records`) hoặc một hàng lỗi của sổ theo dõi rà soát.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProblemItem {
-    /// The JSON Lines line number (records).
+    /// Số dòng JSON Lines (bản ghi).
     #[schema(nullable = false)]
     pub line: Option<usize>,
-    /// The spreadsheet row (review register; 0 for the whole file).
+    /// Số hàng của bảng tính (sổ theo dõi; 0: cả tệp).
     #[schema(nullable = false)]
     pub row: Option<usize>,
-    /// The column concerned, when one is.
+    /// Cột liên quan, nếu có.
     #[schema(nullable = false)]
     pub column: Option<String>,
     pub message: String,

@@ -12,13 +12,13 @@ use crate::web::{parse_date, with_db, AppState};
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CompletenessQuery {
-    /// The day checked, `yyyy-mm-dd` (default: today).
+    /// Ngày kiểm tra, `yyyy-mm-dd` (mặc định: hôm nay).
     #[param(value_type = Option<String>, format = Date)]
     pub date: Option<String>,
-    /// Posting deadline in working days after the announcing decision (0–60, default 5).
+    /// Thời hạn niêm yết, số ngày làm việc sau quyết định công bố (0–60, mặc định 5).
     #[param(value_type = Option<u32>, maximum = 60)]
     pub deadline_days: Option<String>,
-    /// `json` (default) or `csv` (the gaps only).
+    /// `json` (mặc định) hoặc `csv` (chỉ các thiếu sót).
     #[param(value_type = Option<String>, pattern = "^(json|csv)$")]
     pub format: Option<String>,
 }

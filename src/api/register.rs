@@ -97,7 +97,7 @@ pub async fn run(
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportQuery {
-    /// `true`: check everything, write nothing.
+    /// `true`: chỉ kiểm tra, không ghi gì.
     #[serde(default)]
     #[param(value_type = Option<bool>)]
     pub dry_run: Option<String>,

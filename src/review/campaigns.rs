@@ -30,12 +30,18 @@ pub struct Campaign {
     pub deadline: NaiveDate,
     pub started_on: Option<NaiveDate>,
     pub created_by: i64,
+    #[serde(serialize_with = "crate::wire::utc")]
     pub created_at: NaiveDateTime,
     pub version: i32,
 }
 
 /// What a new campaign is given.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "name": "Rà soát thường xuyên năm 2026",
+    "kind": "ongoing",
+    "deadline": "2026-12-31"
+}))]
 pub struct CampaignInput {
     pub name: String,
     pub kind: String,

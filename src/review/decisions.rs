@@ -29,16 +29,20 @@ pub struct Decision {
     pub effective_on: Option<NaiveDate>,
     pub state: String,
     pub proposed_by: i64,
+    #[serde(serialize_with = "crate::wire::utc")]
     pub proposed_at: NaiveDateTime,
     pub decided_by: Option<i64>,
+    #[serde(serialize_with = "crate::wire::utc_opt")]
     pub decided_at: Option<NaiveDateTime>,
     pub comment: Option<String>,
     pub handling_document_id: Option<i64>,
+    #[serde(serialize_with = "crate::wire::utc_opt")]
     pub closed_at: Option<NaiveDateTime>,
     pub version: i32,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"document_id": 1, "kind": "keep", "reason": "Nội dung còn phù hợp."}))]
 pub struct Proposal {
     pub document_id: i64,
     pub kind: String,
@@ -419,6 +423,7 @@ pub struct StageRow {
     pub agency: Option<String>,
     pub planned_on: Option<NaiveDate>,
     pub recorded_by: i64,
+    #[serde(serialize_with = "crate::wire::utc")]
     pub recorded_at: NaiveDateTime,
 }
 

@@ -15,7 +15,7 @@ use crate::review::annual::{annual_list, AnnualRow};
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AnnualQuery {
-    /// Issuing authority id (default: every authority).
+    /// Mã số cơ quan ban hành (mặc định: mọi cơ quan).
     #[serde(default)]
     #[param(value_type = Option<i64>)]
     pub authority: Option<String>,

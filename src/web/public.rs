@@ -27,32 +27,32 @@ pub const PER_PAGE: usize = 20;
 #[derive(Debug, Default, Clone, Deserialize, Serialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Words of the number or the title.
+    /// Từ khóa trong số ký hiệu hoặc trích yếu.
     #[serde(default)]
     pub q: Option<String>,
-    /// Document type (`Nghị quyết`, `Quyết định`…).
+    /// Loại văn bản (`Nghị quyết`, `Quyết định`…).
     #[serde(default, rename = "type")]
     pub doc_type: Option<String>,
-    /// Issuing authority id (its predecessors' documents included).
+    /// Mã số cơ quan ban hành (kể cả văn bản của cơ quan tiền nhiệm).
     #[serde(default)]
     #[param(value_type = Option<i64>)]
     pub authority: Option<String>,
-    /// Year of issue.
+    /// Năm ban hành.
     #[serde(default)]
     #[param(value_type = Option<i32>)]
     pub year: Option<String>,
-    /// Status code on `date` (`con-hieu-luc`, `het-hieu-luc-mot-phan`…).
+    /// Mã tình trạng tại ngày `date` (`con-hieu-luc`, `het-hieu-luc-mot-phan`…).
     #[serde(default)]
     pub status: Option<String>,
-    /// The day statuses are taken on, `yyyy-mm-dd` (default: today).
+    /// Ngày xét tình trạng, `yyyy-mm-dd` (mặc định: hôm nay).
     #[serde(default)]
     #[param(value_type = Option<String>, format = Date)]
     pub date: Option<String>,
-    /// Page number, from 1.
+    /// Số trang, từ 1.
     #[serde(default)]
     #[param(value_type = Option<i64>)]
     pub page: Option<String>,
-    /// Rows a page.
+    /// Số dòng mỗi trang.
     #[serde(default)]
     #[param(value_type = Option<i64>)]
     pub per_page: Option<String>,
@@ -510,7 +510,7 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DateQuery {
-    /// The day, `yyyy-mm-dd` (default: today).
+    /// Ngày, `yyyy-mm-dd` (mặc định: hôm nay).
     #[serde(default)]
     #[param(value_type = Option<String>, format = Date)]
     pub date: Option<String>,

@@ -28,10 +28,10 @@ impl From<ScorecardError> for AppError {
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ScorecardQuery {
-    /// Plan year (default: this year).
+    /// Năm kế hoạch (mặc định: năm nay).
     #[param(value_type = Option<i32>)]
     pub year: Option<String>,
-    /// Province unit code (`/api/v1/scorecard`; default: the only province).
+    /// Mã tỉnh (`/api/v1/scorecard`; mặc định: tỉnh duy nhất trong cơ sở dữ liệu).
     pub province: Option<String>,
     /// Pages only (`csv`); the API answers JSON.
     #[param(ignore)]

@@ -19,44 +19,44 @@ pub const MAX_PER_PAGE: usize = 100;
 #[derive(Debug, Default, Clone, Deserialize, Serialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// The words sought (at most 1,000 characters).
+    /// Từ khóa tìm kiếm (tối đa 1.000 ký tự).
     #[serde(default)]
     pub q: Option<String>,
-    /// `documents` (default), `articles` or `procedures`.
+    /// `documents` (mặc định), `articles` hoặc `procedures`.
     #[serde(default)]
     pub scope: Option<String>,
-    /// Document type.
+    /// Loại văn bản.
     #[serde(default, rename = "type")]
     pub doc_type: Option<String>,
-    /// Issuing authority id.
+    /// Mã số cơ quan ban hành.
     #[serde(default)]
     #[param(value_type = Option<i64>)]
     pub authority: Option<String>,
-    /// Unit code.
+    /// Mã đơn vị hành chính.
     #[serde(default)]
     pub unit: Option<String>,
-    /// Field (lĩnh vực).
+    /// Lĩnh vực.
     #[serde(default)]
     pub field: Option<String>,
-    /// Status code.
+    /// Mã tình trạng hiệu lực.
     #[serde(default)]
     pub status: Option<String>,
-    /// First year of issue.
+    /// Ban hành từ năm.
     #[serde(default)]
     #[param(value_type = Option<i32>)]
     pub year_from: Option<String>,
-    /// Last year of issue.
+    /// Ban hành đến năm.
     #[serde(default)]
     #[param(value_type = Option<i32>)]
     pub year_to: Option<String>,
-    /// `relevance` (default) or `date`.
+    /// `relevance` (mặc định) hoặc `date`.
     #[serde(default)]
     pub sort: Option<String>,
-    /// Page number, from 1.
+    /// Số trang, từ 1 đến 10.000.
     #[serde(default)]
     #[param(value_type = Option<i64>)]
     pub page: Option<String>,
-    /// Hits a page, 1 to 100.
+    /// Số kết quả mỗi trang, từ 1 đến 100.
     #[serde(default)]
     #[param(value_type = Option<i64>)]
     pub per_page: Option<String>,

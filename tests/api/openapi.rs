@@ -277,3 +277,46 @@ db_test!(a_page_number_past_any_list_is_an_empty_page, |app| {
     assert_eq!(body["code"], "bad_request");
     Ok(())
 });
+
+db_test!(review_timestamps_are_rfc3339_date_times, |app| {
+    use crate::authkit::Client;
+    use crate::review::{call, token};
+    app.import_str("f.jsonl", FIXTURE)?;
+    let (_, admin) = token(&app, "quantri", "admin", &[]);
+    let client = Client::new(&app).await;
+    let body = serde_json::json!({"name": "Rà soát", "kind": "ongoing", "deadline": "2030-12-31"});
+    let r = call(
+        &client,
+        "POST",
+        "/api/v1/campaigns",
+        &admin,
+        Some(body),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = call(
+        &client,
+        "GET",
+        &format!("/api/v1/campaigns/{id}"),
+        &admin,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The document says `date-time` (RFC 3339): the zone is part of it.
+    let doc = document();
+    assert_eq!(
+        doc["components"]["schemas"]["Campaign"]["properties"]["created_at"]["format"],
+        "date-time"
+    );
+    let at = r.json()["campaign"]["created_at"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(at.ends_with('Z'), "{at}");
+    assert!(chrono::DateTime::parse_from_rfc3339(&at).is_ok(), "{at}");
+    Ok(())
+});
