@@ -114,16 +114,7 @@ pub static ROUTES: &[RouteDef] = &[
     get("/", Public, |r| r.to(pages::public::index)),
     get("/healthz", Public, |r| r.to(pages::observe::healthz)),
     // Atom feeds, overall or per authority / unit.
-    get("/feeds/documents.atom", Public, |r| {
-        r.to(pages::feeds::documents)
-    }),
-    get("/feeds/status.atom", Public, |r| r.to(pages::feeds::status)),
-    get("/feeds/reviews.atom", Public, |r| {
-        r.to(pages::feeds::reviews)
-    }),
-    get("/feeds/procedures.atom", Public, |r| {
-        r.to(pages::feeds::procedures)
-    }),
+    get("/feeds/{name}.atom", Public, |r| r.to(pages::feeds::feed)),
     // Stable addresses (ELI): a document, its version on a date, its provisions.
     get("/eli/vn/{authority}/{type}/{year}/{number}", Public, |r| {
         r.to(pages::eli::resolve)

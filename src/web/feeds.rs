@@ -511,7 +511,7 @@ async fn serve(
     state: web::Data<AppState>,
     req: HttpRequest,
     q: web::Query<FeedQuery>,
-    title: &'static str,
+    title: &str,
     build: Build,
 ) -> Result<HttpResponse, PageError> {
     let q = q.into_inner();
@@ -540,50 +540,39 @@ async fn serve(
         .body(atom(&base, &self_path, &title, &entries)))
 }
 
-pub async fn documents(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    q: web::Query<FeedQuery>,
-) -> Result<HttpResponse, PageError> {
-    serve(state, req, q, "Văn bản mới", documents_feed).await
-}
-
-pub async fn status(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    q: web::Query<FeedQuery>,
-) -> Result<HttpResponse, PageError> {
-    serve(state, req, q, "Thay đổi hiệu lực văn bản", status_feed).await
-}
-
-pub async fn reviews(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    q: web::Query<FeedQuery>,
-) -> Result<HttpResponse, PageError> {
-    serve(
-        state,
-        req,
-        q,
+/// The feeds: name in the address, title, and how its entries are read.
+const FEEDS: &[(&str, &str, Build)] = &[
+    ("documents", "Văn bản mới", documents_feed),
+    ("status", "Thay đổi hiệu lực văn bản", status_feed),
+    (
+        "reviews",
         "Kết quả rà soát và danh mục văn bản hết hiệu lực",
         reviews_feed,
-    )
-    .await
-}
-
-pub async fn procedures(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    q: web::Query<FeedQuery>,
-) -> Result<HttpResponse, PageError> {
-    serve(
-        state,
-        req,
-        q,
+    ),
+    (
+        "procedures",
         "Thủ tục hành chính được công bố",
         procedures_feed,
-    )
-    .await
+    ),
+];
+
+/// `GET /feeds/{name}.atom`.
+pub async fn feed(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    name: web::Path<String>,
+    q: web::Query<FeedQuery>,
+) -> Result<HttpResponse, PageError> {
+    let name = name.into_inner();
+    let Some((_, title, build)) = FEEDS.iter().find(|(n, _, _)| *n == name) else {
+        let known: Vec<String> = FEEDS.iter().map(|(n, _, _)| format!("{n}.atom")).collect();
+        return Err(AppError::NotFound(format!(
+            "Không có nguồn tin «{name}.atom»; các nguồn tin: {}.",
+            known.join(", ")
+        ))
+        .into());
+    };
+    serve(state, req, q, title, *build).await
 }
 
 #[cfg(test)]

@@ -113,6 +113,13 @@ db_test!(
             r.body
         );
 
+        // An unknown feed: 404 naming the feeds there are.
+        let r = client
+            .send(TestRequest::get().uri("/feeds/tin-tuc.atom"))
+            .await;
+        assert_eq!(r.status, 404);
+        assert!(r.body.contains("documents.atom"), "{}", r.body);
+
         // Bad parameters: 400 naming the parameter.
         for (path, param) in [
             ("/feeds/documents.atom?limit=0", "limit"),
