@@ -34,7 +34,9 @@ pub fn eli_of_document(db: &mut Db<'_>, org: &Org, id: i64) -> Result<Option<Eli
 
 /// What an address names.
 enum Found {
-    One(i64),
+    /// One document, and its canonical address (which may differ from the one asked: an
+    /// older address whose type has since been corrected).
+    One(i64, Eli),
     /// Several documents share the address (the same sequence number in one year and type).
     Many(Vec<(i64, String)>),
     /// No document: the authority when it exists, to list its documents of that year.
@@ -56,15 +58,32 @@ fn find(db: &mut Db<'_>, org: &Org, want: &Eli) -> Result<Found, AppError> {
             ..Default::default()
         },
     )?;
-    let hits: Vec<(i64, String)> = docs
+    let elis: Vec<(i64, String, Eli)> = docs
         .iter()
-        .filter(|d| Eli::of(&authority.code, &d.doc_type, &d.number, d.issued_on) == *want)
-        .map(|d| (d.id, format!("{} {}", d.doc_type, d.number)))
+        .map(|d| {
+            (
+                d.id,
+                format!("{} {}", d.doc_type, d.number),
+                Eli::of(&authority.code, &d.doc_type, &d.number, d.issued_on),
+            )
+        })
         .collect();
+    let mut hits: Vec<&(i64, String, Eli)> = elis.iter().filter(|e| e.2 == *want).collect();
+    if hits.is_empty() {
+        // An older address: the same authority, year and number under a type since
+        // corrected (or mistyped) leads to the document if only one matches.
+        hits = elis
+            .iter()
+            .filter(|e| e.2.year == want.year && e.2.number == want.number)
+            .collect();
+        if hits.len() > 1 {
+            hits.clear();
+        }
+    }
     Ok(match hits.as_slice() {
         [] => Found::None(Some(authority.id)),
-        [(id, _)] => Found::One(*id),
-        _ => Found::Many(hits),
+        [(id, _, eli)] => Found::One(*id, eli.clone()),
+        _ => Found::Many(hits.iter().map(|(id, l, _)| (*id, l.clone())).collect()),
     })
 }
 
@@ -162,7 +181,7 @@ pub async fn resolve(
     })
     .await?;
     let id = match found {
-        (Found::One(id), _) => id,
+        (Found::One(id, eli), _) => (id, eli),
         (Found::Many(_), candidates) => {
             let mut ctx = base_context("documents", "");
             ctx.insert("address", req.path());
@@ -189,7 +208,8 @@ pub async fn resolve(
         }
     };
     // Written otherwise than the canonical address: a permanent redirect to it.
-    let mut canonical = want.path();
+    let (id, found_eli) = id;
+    let mut canonical = found_eli.path();
     if let Some(d) = on {
         canonical.push_str(&format!("/{d}"));
     }

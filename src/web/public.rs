@@ -521,37 +521,45 @@ pub fn parse_id(s: &str) -> Result<i64, AppError> {
         .map_err(|_| AppError::NotFound(format!("Không có văn bản mã số «{s}».")))
 }
 
+/// `/documents/{id}[/{provision}]`, the older addresses of a document and its provisions: a
+/// permanent redirect to the stable ELI address (the query, such as `?date=`, kept).
+async fn to_eli(
+    state: &AppState,
+    req: &actix_web::HttpRequest,
+    id: &str,
+    tail: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = parse_id(id)?;
+    // A bad date is refused here, as the page would.
+    let q = web::Query::<DateQuery>::from_query(req.query_string())
+        .map_err(|e| AppError::BadRequest(format!("Tham số không hợp lệ: {e}")))?;
+    parse_date(q.date.as_deref())?;
+    let eli = with_db(state, move |db| {
+        let org = Org::load(db)?;
+        super::eli::eli_of_document(db, &org, id)
+    })
+    .await?
+    .ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?;
+    let mut location = eli.path();
+    if let Some(t) = tail {
+        location.push('/');
+        location.push_str(t.trim_matches('/'));
+    }
+    if !req.query_string().is_empty() {
+        location.push('?');
+        location.push_str(req.query_string());
+    }
+    Ok(HttpResponse::MovedPermanently()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .finish())
+}
+
 pub async fn document(
     state: web::Data<AppState>,
     req: actix_web::HttpRequest,
     path: web::Path<String>,
-    q: web::Query<DateQuery>,
-    viewer: crate::auth::MaybeActor,
 ) -> Result<HttpResponse, PageError> {
-    let id = parse_id(&path.into_inner())?;
-    let date = parse_date(q.date.as_deref())?;
-    let signed_in = viewer.0.is_some();
-    let (page, history) = with_db(&state, move |db| {
-        let page = document_page(db, id, date)?;
-        // The record's history is for signed-in users (officers, approvers, inspectors).
-        let history = if signed_in {
-            crate::audit::document_history(db, id)?
-        } else {
-            Vec::new()
-        };
-        Ok((page, history))
-    })
-    .await?;
-    let mut ctx = base_context("documents", "");
-    ctx.insert("history", &history);
-    ctx.insert("json_ld", &super::eli::json_ld(&req, &page));
-    let value = serde_json::to_value(&page).map_err(|e| AppError::Internal(e.to_string()))?;
-    if let serde_json::Value::Object(m) = value {
-        for (k, v) in m {
-            ctx.insert(k, &v);
-        }
-    }
-    Ok(render("document.html", &ctx)?)
+    to_eli(&state, &req, &path.into_inner(), None).await
 }
 
 #[derive(Debug, Serialize)]
@@ -620,22 +628,11 @@ pub fn provision_page(
 
 pub async fn provision(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     path: web::Path<(String, String)>,
-    q: web::Query<DateQuery>,
 ) -> Result<HttpResponse, PageError> {
     let (id, key) = path.into_inner();
-    let id = parse_id(&id)?;
-    let date = parse_date(q.date.as_deref())?;
-    let key = key.trim_end_matches('/').to_string();
-    let page = with_db(&state, move |db| provision_page(db, id, &key, date)).await?;
-    let mut ctx = base_context("documents", "");
-    let value = serde_json::to_value(&page).map_err(|e| AppError::Internal(e.to_string()))?;
-    if let serde_json::Value::Object(m) = value {
-        for (k, v) in m {
-            ctx.insert(k, &v);
-        }
-    }
-    Ok(render("provision.html", &ctx)?)
+    to_eli(&state, &req, &id, Some(key)).await
 }
 
 pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {

@@ -205,9 +205,14 @@ db_test!(signed_in_users_see_a_documents_history, |app| {
         .find(|r| r["number"] == "15/2018/NQ-HĐND")
         .and_then(|r| r["id"].as_i64())
         .unwrap();
-    let path = format!("/documents/{id}");
-
     let client = crate::authkit::Client::new(&app).await;
+    // The older address leads to the document's stable one.
+    let r = client
+        .send(actix_web::test::TestRequest::get().uri(&format!("/documents/{id}")))
+        .await;
+    assert_eq!(r.status, 301);
+    let path = r.header("location").unwrap();
+
     let public = client
         .send(actix_web::test::TestRequest::get().uri(&path))
         .await;

@@ -127,11 +127,30 @@ impl TestApp {
         Ok(vanban::db::queries::count_documents(&mut conn.db())?)
     }
 
-    /// GET `path`; returns status, content type and body.
+    /// GET `path`, following permanent redirects on this server (older addresses of
+    /// documents lead to their ELI); returns status, content type and body.
     pub async fn get(&self, path: &str) -> (u16, String, String) {
         let app = test::init_service(vanban::vanban_app!(self.state().await)).await;
-        let req = test::TestRequest::get().uri(path).to_request();
-        let resp = test::call_service(&app, req).await;
+        let mut path = path.to_string();
+        let mut resp =
+            test::call_service(&app, test::TestRequest::get().uri(&path).to_request()).await;
+        for _ in 0..3 {
+            let next = resp
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .filter(|l| l.starts_with('/'))
+                .map(str::to_string);
+            match (resp.status().as_u16(), next) {
+                (301, Some(l)) => {
+                    path = l;
+                    resp =
+                        test::call_service(&app, test::TestRequest::get().uri(&path).to_request())
+                            .await;
+                }
+                _ => break,
+            }
+        }
         let status = resp.status().as_u16();
         let ct = resp
             .headers()

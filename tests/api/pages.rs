@@ -93,8 +93,8 @@ db_test!(document_page_shows_status_as_of_the_chosen_date, |app| {
     assert!(body.contains("01/08/2020"));
     assert!(body.contains("value=\"2020-08-01\""));
     assert!(
-        body.contains(&format!("action=\"/documents/{nq}\"")),
-        "the date form re-shows this document"
+        body.contains("action=\"/eli/vn/hdnd-96/nghi-quyet/2018/15\""),
+        "the date form re-shows this document at its stable address"
     );
     assert!(body.contains("Phạm vi điều chỉnh"));
     assert!(body.contains("08/2020/NQ-HĐND"));
