@@ -111,7 +111,8 @@ scenario('1. a citizen searches without diacritics and opens an article', async 
   const title = await first.innerText();
   assert.match(title, /^Điều \d+/);
   await shot('results-articles');
-  await Promise.all([page.waitForURL(/\/documents\/\d+\/dieu-\d+/), first.click()]);
+  // The older address leads to the article's stable (ELI) address.
+  await Promise.all([page.waitForURL(/\/eli\/vn\/[^/]+\/[^/]+\/\d{4}\/[^/]+\/dieu-\d+/), first.click()]);
   const h1 = await page.locator('h1').innerText();
   assert.equal(h1, title.split(' — ')[0], 'the article page shows the article that was clicked');
   assert.ok(await page.locator('.legal-text .node-dieu').isVisible(), 'the article text is shown');
