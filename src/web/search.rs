@@ -96,8 +96,20 @@ pub fn parse(q: &SearchQuery, org: &Org) -> Result<(Params, usize), AppError> {
         p.doc_type = Some(t.to_string());
     }
     if let Some(s) = opt(&q.status) {
-        if Status::parse(s).is_none() {
-            let codes: Vec<&str> = Status::ALL.iter().map(|s| s.code()).collect();
+        // Procedures carry how their announcement treats them (new, amended…) as status.
+        use crate::domain::procedure::Announcement;
+        let (known, codes): (bool, Vec<&str>) = if scope == Scope::Procedures {
+            (
+                Announcement::parse(s).is_some(),
+                Announcement::ALL.iter().map(|a| a.code()).collect(),
+            )
+        } else {
+            (
+                Status::parse(s).is_some(),
+                Status::ALL.iter().map(|s| s.code()).collect(),
+            )
+        };
+        if !known {
             return Err(bad_param(
                 "status",
                 format!("«{s}» không hợp lệ (các giá trị: {}).", codes.join(", ")),
@@ -284,8 +296,15 @@ pub async fn page(
             })
         })
         .collect();
-    let status_labels: std::collections::HashMap<&str, &str> =
-        Status::ALL.iter().map(|s| (s.code(), s.label())).collect();
+    let procedures = opt(&q.scope) == Some("procedures");
+    let status_labels: std::collections::HashMap<&str, &str> = if procedures {
+        crate::domain::procedure::Announcement::ALL
+            .iter()
+            .map(|a| (a.code(), a.label()))
+            .collect()
+    } else {
+        Status::ALL.iter().map(|s| (s.code(), s.label())).collect()
+    };
     let authority_names: std::collections::HashMap<String, String> = names
         .iter()
         .map(|(id, n)| (id.to_string(), n.clone()))
@@ -303,7 +322,12 @@ pub async fn page(
             _ => v.value.clone(),
         }
     };
-    let facets: Vec<serde_json::Value> = [("type", "Loại văn bản", "type"), ("status", "Tình trạng hiệu lực", "status"), ("authority", "Cơ quan ban hành", "authority"), ("year", "Năm ban hành", "year")]
+    let status_heading = if procedures {
+        "Hình thức công bố"
+    } else {
+        "Tình trạng hiệu lực"
+    };
+    let facets: Vec<serde_json::Value> = [("type", "Loại văn bản", "type"), ("status", status_heading, "status"), ("authority", "Cơ quan ban hành", "authority"), ("year", "Năm ban hành", "year")]
         .iter()
         .map(|(key, label, param)| {
             let items: Vec<serde_json::Value> = response

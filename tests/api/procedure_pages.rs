@@ -519,6 +519,45 @@ db_test!(procedures_are_found_in_the_procedure_scope, |app| {
         page.contains("href=\"/procedures/1.000003\""),
         "links to the procedure"
     );
+    // The announcement is the procedures' facet, labelled, and its links work.
+    let (_, _, page) = app.get("/search?scope=procedures&q=").await;
+    assert!(page.contains("Hình thức công bố"), "{page}");
+    assert!(page.contains("Thủ tục hành chính mới ban hành"), "{page}");
+    let (_, all) = app.get_json("/api/v1/search?scope=procedures&q=").await;
+    let new_count = all["facets"]["status"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["value"] == "new")
+        .and_then(|f| f["count"].as_i64())
+        .unwrap_or_default();
+    assert!(new_count > 0 && new_count < 4, "{all}");
+    let (_, v) = app
+        .get_json("/api/v1/search?scope=procedures&q=&status=new")
+        .await;
+    assert_eq!(v["total"].as_i64(), Some(new_count), "{v}");
+    assert!(v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["status"] == "new"));
+    let (status, _, _) = app.get("/search?scope=procedures&q=&status=amended").await;
+    assert_eq!(status, 200);
+    let (status, v) = app
+        .get_json("/api/v1/search?scope=procedures&q=&status=con-hieu-luc")
+        .await;
+    assert_eq!(status, 400, "{v}");
+    assert!(
+        v["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("abolished"),
+        "{v}"
+    );
+    let (status, _) = app
+        .get_json("/api/v1/search?scope=documents&status=new")
+        .await;
+    assert_eq!(status, 400);
 
     // A new version is indexed when the outbox is applied.
     let line = procedure(
