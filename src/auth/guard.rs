@@ -34,7 +34,7 @@ use crate::routes::{RouteDef, Verb};
 use crate::web::AppState;
 
 /// The largest form body accepted (also `FormConfig`'s limit); larger ones get 413.
-pub const FORM_LIMIT: usize = 16 * 1024;
+pub const FORM_LIMIT: usize = 64 * 1024;
 /// The largest file upload form (a review register), its body read here for the CSRF token.
 pub const UPLOAD_LIMIT: usize = crate::api::register::REGISTER_LIMIT + 64 * 1024;
 

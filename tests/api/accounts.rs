@@ -634,9 +634,9 @@ db_test!(bad_input_is_refused_without_harm, |app| {
     let (secret, csrf) = session(&app, admin);
     let users_before = count(&app, "users");
 
-    // A form body over the limit (16 KiB): 413, on the login form and signed in.
+    // A form body over the limit (64 KiB): 413, on the login form and signed in.
     let csrf_login = c.login_form().await;
-    let big = "x".repeat(20 * 1024);
+    let big = "x".repeat(80 * 1024);
     let r = c
         .send(
             TestRequest::post()
