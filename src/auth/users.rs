@@ -415,13 +415,17 @@ pub fn view(db: &mut Db<'_>, u: &UserRow) -> Result<AccountView, DbError> {
     })
 }
 
-/// Every account, by user name.
-pub fn list(db: &mut Db<'_>) -> Result<Vec<AccountView>, DbError> {
-    let rows: Vec<UserRow> = crate::with_db!(db, c => users::table
+/// Every account's row, by user name (no scopes: one query).
+pub fn rows(db: &mut Db<'_>) -> Result<Vec<UserRow>, DbError> {
+    Ok(crate::with_db!(db, c => users::table
         .order(users::username.asc())
         .select(UserRow::as_select())
-        .load(c))?;
-    rows.iter().map(|u| view(db, u)).collect()
+        .load(c))?)
+}
+
+/// Every account, by user name, with its scope.
+pub fn list(db: &mut Db<'_>) -> Result<Vec<AccountView>, DbError> {
+    rows(db)?.iter().map(|u| view(db, u)).collect()
 }
 
 #[cfg(test)]

@@ -918,7 +918,7 @@ struct Named {
 
 fn people(db: &mut Db<'_>) -> Result<HashMap<String, Vec<Named>>, DbError> {
     let mut out: HashMap<String, Vec<Named>> = HashMap::new();
-    for u in crate::auth::users::list(db)? {
+    for u in crate::auth::users::rows(db)? {
         if u.disabled {
             continue;
         }
@@ -1379,7 +1379,7 @@ pub fn export(db: &mut Db<'_>, campaign: i64) -> Result<Option<Table>, DbError> 
     }
     let docs = campaigns::documents(db, campaign)?;
     let latest = decisions::current(decisions::of_campaign(db, campaign)?);
-    let names: HashMap<i64, String> = crate::auth::users::list(db)?
+    let names: HashMap<i64, String> = crate::auth::users::rows(db)?
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();

@@ -186,21 +186,34 @@ fn limit(q: &FeedQuery) -> Result<usize, AppError> {
     }
 }
 
+/// How an entry names a document.
+struct Label {
+    eli: String,
+    /// Type and number.
+    label: String,
+    title: String,
+    authority: i64,
+}
+
 /// The ELI path and label of documents, by id.
-fn labels(
-    db: &mut Db<'_>,
-    org: &Org,
-    ids: &[i64],
-) -> Result<HashMap<i64, (String, String, String)>, AppError> {
+fn labels(db: &mut Db<'_>, org: &Org, ids: &[i64]) -> Result<HashMap<i64, Label>, AppError> {
     let mut out = HashMap::new();
     for s in crate::db::queries::summaries_by_ids(db, ids)? {
         let code = org
             .authorities
             .get(&s.authority_id)
-            .map(|a| a.code.clone())
+            .map(|a| a.code.as_str())
             .unwrap_or_default();
-        let eli = Eli::of(&code, &s.doc_type, &s.number, s.issued_on).path();
-        out.insert(s.id, (eli, format!("{} {}", s.doc_type, s.number), s.title));
+        let eli = Eli::of(code, &s.doc_type, &s.number, s.issued_on).path();
+        out.insert(
+            s.id,
+            Label {
+                eli,
+                label: format!("{} {}", s.doc_type, s.number),
+                title: s.title,
+                authority: s.authority_id,
+            },
+        );
     }
     Ok(out)
 }
@@ -354,21 +367,25 @@ fn status_feed(
     let names = labels(db, org, &all)?;
     let mut out = Vec::new();
     for (on, doc, what, acting, key) in events {
-        let Some((eli, label, title)) = names.get(&doc) else {
+        let Some(Label {
+            eli,
+            label,
+            title,
+            authority,
+        }) = names.get(&doc)
+        else {
             continue;
         };
-        if let (Some(ids), true) = (&s.authorities, key.starts_with("declared/")) {
-            // Declared expiries were read for every authority.
-            let authority = crate::db::queries::summaries_by_ids(db, &[doc])?
-                .first()
-                .map(|d| d.authority_id);
-            if !authority.is_some_and(|a| ids.contains(&a)) {
-                continue;
-            }
+        // Declared expiries were read for every authority.
+        if s.authorities
+            .as_ref()
+            .is_some_and(|ids| !ids.contains(authority))
+        {
+            continue;
         }
         let by = acting
             .and_then(|a| names.get(&a))
-            .map(|(_, l, _)| format!(" bởi {l}"))
+            .map(|l| format!(" bởi {}", l.label))
             .unwrap_or_default();
         out.push(Entry {
             id: tag(host, &format!("status/{key}")),
@@ -416,7 +433,7 @@ fn reviews_feed(
     let names = labels(db, org, &docs)?;
     let mut out = Vec::new();
     for (id, doc, kind, _, at, reason) in rows {
-        let (Some((eli, label, _)), Some(at)) = (names.get(&doc), at) else {
+        let (Some(Label { eli, label, .. }), Some(at)) = (names.get(&doc), at) else {
             continue;
         };
         let kind = DecisionKind::parse(&kind).map_or(kind.clone(), |k| k.label().to_string());

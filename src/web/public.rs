@@ -312,18 +312,25 @@ pub struct DocumentPage {
     pub status_code: Status,
 }
 
-fn link(db: &mut Db<'_>, cache: &mut HashMap<i64, DocLink>, id: i64) -> Result<DocLink, AppError> {
+fn link(
+    db: &mut Db<'_>,
+    org: &Org,
+    cache: &mut HashMap<i64, DocLink>,
+    id: i64,
+) -> Result<DocLink, AppError> {
     if let Some(l) = cache.get(&id) {
         return Ok(l.clone());
     }
     let l = match queries::summaries_by_ids(db, &[id])?.into_iter().next() {
         Some(d) => {
-            let code = queries::authority_by_id(db, d.authority_id)?
-                .map(|a| a.code)
+            let code = org
+                .authorities
+                .get(&d.authority_id)
+                .map(|a| a.code.as_str())
                 .unwrap_or_default();
             DocLink {
                 id,
-                eli: Some(Eli::of(&code, &d.doc_type, &d.number, d.issued_on).path()),
+                eli: Some(Eli::of(code, &d.doc_type, &d.number, d.issued_on).path()),
                 number: d.number,
                 title: d.title,
             }
@@ -356,7 +363,7 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
     let mut links = HashMap::new();
     let mut numbers = HashMap::new();
     for e in graph.effects_received(id) {
-        let l = link(db, &mut links, e.acting_id)?;
+        let l = link(db, &org, &mut links, e.acting_id)?;
         numbers.insert(e.acting_id, l.number);
     }
     let reason = status_reason(&graph, id, report.cause, &|i| {
@@ -442,12 +449,12 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
     // Review decisions declaring expiry are explained by the status line, not listed as
     // documents acting on this one.
     for e in graph.effects_received(id).iter().filter(|e| e.id > 0) {
-        let other = link(db, &mut links, e.acting_id)?;
+        let other = link(db, &org, &mut links, e.acting_id)?;
         received.extend(EffectView::new(e, other, true));
     }
     let mut made = Vec::new();
     for e in queries::effects_by(db, id)? {
-        let other = link(db, &mut links, e.target_id)?;
+        let other = link(db, &org, &mut links, e.target_id)?;
         made.extend(EffectView::new(&e, other, false));
     }
     let authority = org.authorities.get(&doc.authority_id);

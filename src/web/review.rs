@@ -644,7 +644,7 @@ async fn campaign_page(
             })
             .filter(|d| v.stage.is_empty() || at_stage(&v.stage, latest.get(d), &last))
             .collect();
-        let users = crate::auth::users::list(db)?;
+        let users = crate::auth::users::rows(db)?;
         let names: HashMap<i64, String> = users
             .iter()
             .map(|u| (u.id, u.display_name.clone()))
