@@ -303,15 +303,7 @@ pub async fn decision(
     tag = "ra-soat",
     summary = "Phê duyệt kết quả rà soát",
     params(("id" = i64, Path, description = "Số quyết định", example = 1), ("If-Match" = Option<String>, Header, description = "ETag của quyết định (`\"v3\"`); phiên bản cũ: 412, không ghi gì")),
-    responses(
-        (status = 200, description = "Quyết định sau thao tác, kèm ETag mới", body = DecisionView,
-            headers(("ETag" = String, description = "Phiên bản của quyết định (`\"v4\"`)"))),
-        (status = 400, description = "JSON hoặc If-Match không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Không có quyết định này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Trạng thái không cho phép (`conflict`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match không còn là phiên bản hiện tại (`precondition_failed`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Quy tắc rà soát không cho phép (`unprocessable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-    ),
+    responses(DecisionAnswers),
 )]
 pub async fn approve(
     state: web::Data<AppState>,
@@ -332,6 +324,48 @@ struct ReturnInput {
     comment: String,
 }
 
+/// The answers of every action on a decision (approve, return, stage, close).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // Only describes the answers; never built.
+enum DecisionAnswers {
+    #[response(
+        status = 200,
+        description = "Quyết định sau thao tác, kèm ETag mới",
+        headers(("ETag" = String, description = "Phiên bản của quyết định (`\"v4\"`)"))
+    )]
+    Done(DecisionView),
+    #[response(
+        status = 400,
+        description = "JSON hoặc If-Match không hợp lệ (`bad_request`)",
+        content_type = "application/problem+json"
+    )]
+    BadRequest(crate::api::openapi::Problem),
+    #[response(
+        status = 404,
+        description = "Không có quyết định này (`not_found`)",
+        content_type = "application/problem+json"
+    )]
+    NotFound(crate::api::openapi::Problem),
+    #[response(
+        status = 409,
+        description = "Trạng thái không cho phép (`conflict`)",
+        content_type = "application/problem+json"
+    )]
+    Conflict(crate::api::openapi::Problem),
+    #[response(
+        status = 412,
+        description = "If-Match không còn là phiên bản hiện tại (`precondition_failed`)",
+        content_type = "application/problem+json"
+    )]
+    Stale(crate::api::openapi::Problem),
+    #[response(
+        status = 422,
+        description = "Quy tắc rà soát không cho phép (`unprocessable`)",
+        content_type = "application/problem+json"
+    )]
+    Refused(crate::api::openapi::Problem),
+}
+
 /// Returns a proposed decision to its officer with a comment.
 #[utoipa::path(
     post,
@@ -341,15 +375,7 @@ struct ReturnInput {
     summary = "Trả lại kết quả rà soát cho cán bộ, kèm ý kiến",
     params(("id" = i64, Path, description = "Số quyết định", example = 1), ("If-Match" = Option<String>, Header, description = "ETag của quyết định (`\"v3\"`); phiên bản cũ: 412, không ghi gì")),
     request_body(content = ReturnInput, content_type = "application/json"),
-    responses(
-        (status = 200, description = "Quyết định sau thao tác, kèm ETag mới", body = DecisionView,
-            headers(("ETag" = String, description = "Phiên bản của quyết định (`\"v4\"`)"))),
-        (status = 400, description = "JSON hoặc If-Match không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Không có quyết định này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Trạng thái không cho phép (`conflict`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match không còn là phiên bản hiện tại (`precondition_failed`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Quy tắc rà soát không cho phép (`unprocessable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-    ),
+    responses(DecisionAnswers),
 )]
 pub async fn return_decision(
     state: web::Data<AppState>,
@@ -376,15 +402,7 @@ pub async fn return_decision(
     summary = "Ghi một bước xử lý văn bản sau rà soát",
     params(("id" = i64, Path, description = "Số quyết định", example = 1), ("If-Match" = Option<String>, Header, description = "ETag của quyết định (`\"v3\"`); phiên bản cũ: 412, không ghi gì")),
     request_body(content = StageInput, content_type = "application/json"),
-    responses(
-        (status = 200, description = "Quyết định sau thao tác, kèm ETag mới", body = DecisionView,
-            headers(("ETag" = String, description = "Phiên bản của quyết định (`\"v4\"`)"))),
-        (status = 400, description = "JSON hoặc If-Match không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Không có quyết định này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Trạng thái không cho phép (`conflict`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match không còn là phiên bản hiện tại (`precondition_failed`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Quy tắc rà soát không cho phép (`unprocessable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-    ),
+    responses(DecisionAnswers),
 )]
 pub async fn record_stage(
     state: web::Data<AppState>,
@@ -416,15 +434,7 @@ struct CloseInput {
     summary = "Kết thúc xử lý, nêu văn bản xử lý",
     params(("id" = i64, Path, description = "Số quyết định", example = 1), ("If-Match" = Option<String>, Header, description = "ETag của quyết định (`\"v3\"`); phiên bản cũ: 412, không ghi gì")),
     request_body(content = CloseInput, content_type = "application/json"),
-    responses(
-        (status = 200, description = "Quyết định sau thao tác, kèm ETag mới", body = DecisionView,
-            headers(("ETag" = String, description = "Phiên bản của quyết định (`\"v4\"`)"))),
-        (status = 400, description = "JSON hoặc If-Match không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Không có quyết định này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Trạng thái không cho phép (`conflict`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match không còn là phiên bản hiện tại (`precondition_failed`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Quy tắc rà soát không cho phép (`unprocessable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-    ),
+    responses(DecisionAnswers),
 )]
 pub async fn close(
     state: web::Data<AppState>,
