@@ -326,7 +326,7 @@ struct ReturnInput {
 
 /// The answers of every action on a decision (approve, return, stage, close).
 #[derive(utoipa::IntoResponses)]
-#[allow(dead_code)] // Only describes the answers; never built.
+#[allow(dead_code, clippy::large_enum_variant)] // Only describes the answers; never built.
 enum DecisionAnswers {
     #[response(
         status = 200,
