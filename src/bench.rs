@@ -491,19 +491,17 @@ pub fn run_search(
     pool.migrate()?;
     let index_dir = dir.join("search-index");
     let reuse = reuse_index && index_dir.join("CURRENT").exists();
-    if !reuse {
-        let _ = std::fs::remove_dir_all(&index_dir);
-    }
     let clock: crate::search::service::Clock = std::sync::Arc::new(crate::web::today);
-    let service = crate::search::service::SearchService::open(&index_dir, clock)?;
     if reuse {
         println!(
             "reindex: skipped (--reuse-index); index size {:.0} MiB",
             dir_size(&index_dir) as f64 / 1048576.0
         );
     } else {
+        // As `vanban reindex` builds it: a new generation, its merges finished.
+        let _ = std::fs::remove_dir_all(&index_dir);
         let t = Instant::now();
-        let n = service.rebuild(&pool)?;
+        let n = crate::search::service::SearchService::reindex(&index_dir, &pool, clock.clone())?;
         let secs = t.elapsed().as_secs_f64();
         println!(
             "reindex: {n} documents in {secs:.1} s = {:.0} documents/s; index size {:.0} MiB",
@@ -511,6 +509,14 @@ pub fn run_search(
             dir_size(&index_dir) as f64 / 1048576.0
         );
     }
+    let service = crate::search::service::SearchService::open(&index_dir, clock)?;
+    let segments: Vec<u32> = service
+        .searcher()
+        .segment_readers()
+        .iter()
+        .map(|r| r.num_docs())
+        .collect();
+    println!("index segments (units each): {segments:?}");
     let queries = search_queries(SEARCH_QUERY_SEED);
     // The 200 queries alternate scopes; queries named on the command line run in both.
     let runs: Vec<(String, Scope)> = match only {

@@ -48,6 +48,26 @@ pub fn split(candidate: &[(SegmentId, u32)], cap: u64) -> Vec<Vec<SegmentId>> {
     out
 }
 
+/// The segments (sizes in `docs`) shared among `bins` groups of about equal size, the largest
+/// first, each to the group smallest so far; groups of a single segment are dropped (nothing
+/// to merge).
+pub fn balance(segments: &[(SegmentId, u32)], bins: usize) -> Vec<Vec<SegmentId>> {
+    let mut order: Vec<&(SegmentId, u32)> = segments.iter().collect();
+    order.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let mut groups: Vec<(u64, Vec<SegmentId>)> = vec![(0, Vec::new()); bins.max(1)];
+    for (id, n) in order {
+        if let Some(g) = groups.iter_mut().min_by_key(|g| g.0) {
+            g.0 += u64::from(*n);
+            g.1.push(*id);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|g| g.1)
+        .filter(|g| g.len() > 1)
+        .collect()
+}
+
 impl MergePolicy for BalancedMergePolicy {
     fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
         let total: u64 = segments.iter().map(|s| u64::from(s.num_docs())).sum();
@@ -72,6 +92,34 @@ impl MergePolicy for BalancedMergePolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn balanced_groups_hold_every_segment_once_at_about_equal_sizes() {
+        let sizes = [
+            353_456, 268_485, 89_764, 88_908, 88_340, 87_258, 85_749, 26_610, 11_557,
+        ];
+        let c: Vec<(SegmentId, u32)> = sizes
+            .iter()
+            .map(|n| (SegmentId::generate_random(), *n))
+            .collect();
+        let size = |id: &SegmentId| c.iter().find(|s| s.0 == *id).map_or(0, |s| s.1);
+        let groups = balance(&c, 2);
+        assert_eq!(groups.len(), 2);
+        let mut seen: Vec<SegmentId> = groups.iter().flatten().copied().collect();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), c.len(), "each segment in exactly one group");
+        let totals: Vec<u64> = groups
+            .iter()
+            .map(|g| g.iter().map(|id| u64::from(size(id))).sum())
+            .collect();
+        // No more apart than the smallest segment placed last could even out.
+        assert!(totals[0].abs_diff(totals[1]) <= 89_764, "{totals:?}");
+        // Already one segment per thread: nothing to merge.
+        assert!(balance(&c[..2], 2).is_empty());
+        // A single bin takes everything.
+        assert_eq!(balance(&c, 1)[0].len(), c.len());
+    }
 
     #[test]
     fn merges_stop_at_the_cap() {

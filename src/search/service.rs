@@ -191,7 +191,11 @@ impl SearchService {
         let n = {
             let (index, fields, _) = open_or_create(&dir.join(&generation))?;
             let service = Self::from_index(index, fields, clock, true, None)?;
-            service.rebuild(pool)?
+            let n = service.rebuild(pool)?;
+            // The bulk build leaves a dozen segments being merged; the generation is published
+            // once they are merged, so searches start on the balanced segments.
+            service.finish_merges()?;
+            n
         };
         let previous = read_current(dir);
         write_current(dir, &generation)?;
@@ -202,6 +206,36 @@ impl SearchService {
             }
         }
         Ok(n)
+    }
+
+    /// Waits for the merges in progress (and those they lead to), then closes the writer.
+    fn finish_merges(self) -> Result<(), BuildError> {
+        let state = self.state.into_inner().map_err(|_| {
+            BuildError::Index(tantivy::TantivyError::SystemError(
+                "index writer lock poisoned".into(),
+            ))
+        })?;
+        let index = state.writer.index().clone();
+        state.writer.wait_merging_threads()?;
+        // Then the segments are merged into one per search thread of about equal size.
+        let threads = std::thread::available_parallelism().map_or(2, usize::from);
+        let sizes: Vec<_> = index
+            .searchable_segment_metas()?
+            .iter()
+            .map(|m| (m.id(), m.num_docs()))
+            .collect();
+        let groups = super::merge::balance(&sizes, threads);
+        if groups.is_empty() {
+            return Ok(());
+        }
+        let mut writer: Writer = index.writer(WRITER_HEAP_BYTES)?;
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        let merges: Vec<_> = groups.iter().map(|g| writer.merge(g)).collect();
+        for m in merges {
+            m.wait()?;
+        }
+        writer.wait_merging_threads()?;
+        Ok(())
     }
 
     /// Switches to the generation `CURRENT` names when another process published a new one.
