@@ -23,27 +23,10 @@ fn doc(i: usize) -> String {
     )
 }
 
-/// An empty PostgreSQL database on the test server, for restoring into.
-fn empty_pg_database() -> String {
-    let admin = std::env::var("VANBAN_TEST_POSTGRES_URL").unwrap();
-    let name = format!(
-        "vanban_restore_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    );
-    let mut c = diesel::pg::PgConnection::establish(&admin).unwrap();
-    diesel::RunQueryDsl::execute(diesel::sql_query(format!("CREATE DATABASE {name}")), &mut c)
-        .unwrap();
-    format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
-}
-
 /// Verifies a backup, then restores it where the test can read it.
 fn restore(app: &TestApp, file: &Path) -> (VerifyReport, DbPool) {
     if app.url.starts_with("postgres") {
-        let scratch = empty_pg_database();
+        let scratch = app.scratch_pg_database();
         let report = vanban::backup::verify(file, Some(&scratch))
             .unwrap_or_else(|e| panic!("verify {}: {e}", file.display()));
         (report, DbPool::connect(&scratch, 2).unwrap())
@@ -180,7 +163,7 @@ db_test!(
         let out = app.cli(&["backup", file.to_str().unwrap()]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         let verify = if app.url.starts_with("postgres") {
-            let scratch = empty_pg_database();
+            let scratch = app.scratch_pg_database();
             app.cli(&[
                 "backup",
                 "--verify",

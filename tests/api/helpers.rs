@@ -13,6 +13,38 @@ pub struct TestApp {
     pub pool: DbPool,
     pub url: String,
     pub dir: tempfile::TempDir,
+    /// PostgreSQL databases made for this test besides its own (restores), dropped with it.
+    scratch: std::sync::Mutex<Vec<String>>,
+}
+
+/// Drops a test database on the PostgreSQL server, closing what is still connected to it
+/// (best effort: a test server left with databases is untidy, not wrong).
+fn drop_pg_database(url: &str) {
+    let (Ok(admin), Some((_, name))) = (
+        std::env::var("VANBAN_TEST_POSTGRES_URL"),
+        url.rsplit_once('/'),
+    ) else {
+        return;
+    };
+    if let Ok(mut c) = diesel::pg::PgConnection::establish(&admin) {
+        let _ = diesel::RunQueryDsl::execute(
+            diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
+            &mut c,
+        );
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if self.url.starts_with("postgres") {
+            drop_pg_database(&self.url);
+        }
+        if let Ok(scratch) = self.scratch.lock() {
+            for url in scratch.iter() {
+                drop_pg_database(url);
+            }
+        }
+    }
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -58,6 +90,7 @@ impl TestApp {
             pool,
             url,
             dir,
+            scratch: Default::default(),
         })
     }
 
@@ -99,7 +132,25 @@ impl TestApp {
             pool,
             url,
             dir: tempfile::tempdir()?,
+            scratch: Default::default(),
         }))
+    }
+
+    /// An empty database on the test PostgreSQL server (to restore into), dropped with the
+    /// test.
+    pub fn scratch_pg_database(&self) -> String {
+        let admin = std::env::var("VANBAN_TEST_POSTGRES_URL").unwrap();
+        let name = format!(
+            "vanban_restore_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut c = diesel::pg::PgConnection::establish(&admin).unwrap();
+        diesel::RunQueryDsl::execute(diesel::sql_query(format!("CREATE DATABASE {name}")), &mut c)
+            .unwrap();
+        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+        self.scratch.lock().unwrap().push(url.clone());
+        url
     }
 
     pub fn import_str(&self, name: &str, content: &str) -> anyhow::Result<ImportReport> {
