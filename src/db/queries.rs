@@ -420,6 +420,49 @@ pub fn outbox_after(db: &mut Db<'_>, after: i64, limit: i64) -> R<Vec<(i64, Stri
         .load(c))?)
 }
 
+/// PostgreSQL: the database server's clock, as text; SQLite: `None` (one writer at a time
+/// commits its outbox ids in order, so a gap there is never filled later).
+pub fn outbox_gap_clock(db: &mut Db<'_>) -> R<Option<String>> {
+    #[derive(diesel::QueryableByName)]
+    struct Clock {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        now: String,
+    }
+    match db {
+        Db::Sqlite(_) => Ok(None),
+        Db::Pg(c) => {
+            let r: Clock =
+                diesel::sql_query("SELECT clock_timestamp()::text AS now").get_result(&mut **c)?;
+            Ok(Some(r.now))
+        }
+    }
+}
+
+/// PostgreSQL: whether a transaction begun at or before `clock` (from `outbox_gap_clock`) is
+/// still open in this database, besides this connection's. A transaction that took an outbox
+/// id had begun before a larger id was seen committed; once none of those is open, an id
+/// still missing was rolled back and never comes.
+pub fn transactions_open_since(db: &mut Db<'_>, clock: &str) -> R<bool> {
+    #[derive(diesel::QueryableByName)]
+    struct Open {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    match db {
+        Db::Sqlite(_) => Ok(false),
+        Db::Pg(c) => {
+            let r: Open = diesel::sql_query(
+                "SELECT count(*) AS n FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid() \
+                 AND xact_start <= $1::timestamptz",
+            )
+            .bind::<diesel::sql_types::Text, _>(clock)
+            .get_result(&mut **c)?;
+            Ok(r.n > 0)
+        }
+    }
+}
+
 /// The oldest retained outbox id (0 when empty).
 pub fn outbox_min(db: &mut Db<'_>) -> R<i64> {
     let m: Option<i64> =

@@ -26,9 +26,24 @@ pub type Clock = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
 /// a batch needs is allocated.
 const WRITER_HEAP_BYTES: usize = 256_000_000;
 
-/// How long a gap in outbox ids is waited for before it is taken as a rolled-back write
-/// (on PostgreSQL a transaction holding a smaller id can commit after a larger one).
-const GAP_WAIT: Duration = Duration::from_secs(10);
+/// A gap in outbox ids waited for longer than this is logged (once): some transaction begun
+/// before it was seen is still open in the database.
+const GAP_WARN: Duration = Duration::from_secs(10);
+
+/// Outbox ids missing below one seen committed. On PostgreSQL a transaction holding a smaller
+/// id can commit after a larger one; the gap is waited for until every transaction open when
+/// it was seen has ended (then a missing id was rolled back, as after a crash, and is skipped).
+struct Gap {
+    /// The first missing id.
+    id: i64,
+    since: Instant,
+    /// The database's clock when the gap was seen (`None` on SQLite, where ids commit in
+    /// order and a gap is never filled).
+    clock: Option<String>,
+    /// No transaction that could fill the gap is open any more.
+    settled: bool,
+    warned: bool,
+}
 
 struct State {
     writer: Writer,
@@ -38,8 +53,8 @@ struct State {
     applied: i64,
     /// The day the statuses in the index were computed for.
     day: Option<NaiveDate>,
-    /// The oldest gap currently waited for, and since when.
-    gap: Option<(i64, Instant)>,
+    /// The oldest gap currently waited for.
+    gap: Option<Gap>,
 }
 
 pub struct SearchService {
@@ -341,6 +356,21 @@ impl SearchService {
         let mut st = self.lock()?;
         let mut conn = pool.get()?;
         let mut db = conn.db();
+        // Whether the gap waited for is settled is asked before the rows are read, so that a
+        // row committed in between is read.
+        if let Some(gap) = st.gap.as_mut().filter(|g| !g.settled) {
+            gap.settled = match &gap.clock {
+                Some(clock) => !queries::transactions_open_since(&mut db, clock)?,
+                None => true,
+            };
+            if !gap.settled && !gap.warned && gap.since.elapsed() >= GAP_WARN {
+                gap.warned = true;
+                tracing::warn!(
+                    gap = gap.id,
+                    "search index: waiting for an outbox id held by a transaction still open"
+                );
+            }
+        }
         let rows = queries::outbox_after(&mut db, st.applied, 50_000)?;
         if rows.is_empty() {
             return Ok(0);
@@ -348,16 +378,28 @@ impl SearchService {
         let mut docs = BTreeSet::new();
         let mut authorities = BTreeSet::new();
         let mut procedures = BTreeSet::new();
-        // The watermark moves over consecutive ids only; a gap is waited for (see GAP_WAIT).
+        // The watermark moves over consecutive ids only; a gap is waited for (see `Gap`).
         let mut watermark = st.applied;
         let mut blocked = false;
         for (id, entity, entity_id) in &rows {
             if !blocked && *id != watermark + 1 {
-                match st.gap {
-                    Some((g, since)) if g == watermark + 1 && since.elapsed() >= GAP_WAIT => {}
-                    Some((g, _)) if g == watermark + 1 => blocked = true,
+                match &st.gap {
+                    Some(g) if g.id == watermark + 1 && g.settled => {
+                        tracing::warn!(
+                            from = g.id,
+                            to = *id - 1,
+                            "search index: outbox ids never committed (rolled back), skipped"
+                        );
+                    }
+                    Some(g) if g.id == watermark + 1 => blocked = true,
                     _ => {
-                        st.gap = Some((watermark + 1, Instant::now()));
+                        st.gap = Some(Gap {
+                            id: watermark + 1,
+                            since: Instant::now(),
+                            clock: queries::outbox_gap_clock(&mut db)?,
+                            settled: false,
+                            warned: false,
+                        });
                         blocked = true;
                     }
                 }
@@ -403,7 +445,7 @@ impl SearchService {
         let mut commit = st.writer.prepare_commit()?;
         commit.set_payload(&text);
         commit.commit()?;
-        if watermark > st.applied {
+        if st.gap.as_ref().is_some_and(|g| g.id <= watermark) {
             st.gap = None;
         }
         tracing::info!(

@@ -468,6 +468,15 @@ async fn postgres_outbox_row_committed_late_is_not_skipped() -> anyhow::Result<(
     )?;
     assert_eq!(found.total, 1, "the committed row is applied");
     assert_eq!(s.applied(), before, "but the position stays before the gap");
+    // However often the indexer looks, the gap holds while the writer's transaction is open.
+    for _ in 0..3 {
+        s.catch_up(&app.pool)?;
+        assert_eq!(
+            s.applied(),
+            before,
+            "the open transaction's id is waited for"
+        );
+    }
     slow.batch_execute("COMMIT;")?;
     s.catch_up(&app.pool)?;
     let mut conn = app.pool.get()?;
@@ -478,3 +487,82 @@ async fn postgres_outbox_row_committed_late_is_not_skipped() -> anyhow::Result<(
     );
     Ok(())
 }
+
+/// PostgreSQL only: an outbox id taken by a transaction that then rolls back (or whose process
+/// was killed) is skipped as soon as that transaction has ended, not after a delay.
+#[actix_web::test]
+async fn postgres_outbox_id_of_a_rolled_back_transaction_is_skipped_once_it_ended(
+) -> anyhow::Result<()> {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let Some(app) = TestApp::postgres()? else {
+        return Ok(());
+    };
+    app.import_str("f.jsonl", FIXTURE)?;
+    let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
+    let s = vanban::search::service::SearchService::in_memory(clock)?;
+    s.catch_up(&app.pool)?;
+    let before = s.applied();
+    let mut slow = diesel::pg::PgConnection::establish(&app.url)?;
+    slow.batch_execute(
+        "BEGIN; INSERT INTO outbox (entity, entity_id) SELECT 'document', min(id) FROM documents;",
+    )?;
+    app.import_str("n.jsonl", r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"46/2024/QĐ-UBND","title":"Quy định về bãi biển","issued_on":"2024-01-02","effective_on":"2024-01-20","text":"Điều 1. Phạm vi\nQuy định bãi biển."}"#)?;
+    s.catch_up(&app.pool)?;
+    assert_eq!(s.applied(), before, "the gap is waited for");
+    // The writer's connection goes away mid-transaction, as when its process is killed.
+    slow.batch_execute("ROLLBACK;")?;
+    drop(slow);
+    s.catch_up(&app.pool)?;
+    let mut conn = app.pool.get()?;
+    assert_eq!(
+        s.applied(),
+        vanban::db::queries::outbox_max(&mut conn.db())?,
+        "the id that never comes is skipped at the next look"
+    );
+    Ok(())
+}
+
+db_test!(a_missing_outbox_id_is_skipped_at_the_next_look, |app| {
+    use diesel::RunQueryDsl;
+    app.import_str("f.jsonl", FIXTURE)?;
+    let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
+    let s = vanban::search::service::SearchService::in_memory(clock)?;
+    s.catch_up(&app.pool)?;
+    let before = s.applied();
+    app.import_str("n.jsonl", r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"46/2024/QĐ-UBND","title":"Quy định về bãi biển","issued_on":"2024-01-02","effective_on":"2024-01-20","text":"Điều 1. Phạm vi\nQuy định bãi biển."}"#)?;
+    app.import_str("m.jsonl", r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"47/2024/QĐ-UBND","title":"Quy định về rừng ngập mặn","issued_on":"2024-01-03","effective_on":"2024-01-20","text":"Điều 1. Phạm vi\nQuy định rừng ngập mặn."}"#)?;
+    // The first new row goes missing (as an id no transaction ever commits).
+    let first = before + 1;
+    {
+        let mut conn = app.pool.get()?;
+        let deleted = match conn.db() {
+            vanban::db::Db::Sqlite(c) => {
+                diesel::sql_query(format!("DELETE FROM outbox WHERE id = {first}")).execute(c)?
+            }
+            vanban::db::Db::Pg(c) => {
+                diesel::sql_query(format!("DELETE FROM outbox WHERE id = {first}")).execute(c)?
+            }
+        };
+        assert_eq!(deleted, 1);
+    }
+    s.catch_up(&app.pool)?;
+    assert_eq!(s.applied(), before, "a gap is first waited for");
+    let found = vanban::search::query::search(
+        &s.searcher(),
+        &s.fields,
+        &vanban::search::query::Params::new(
+            "rừng ngập mặn",
+            vanban::search::query::Scope::Documents,
+        ),
+    )?;
+    assert_eq!(found.total, 1, "rows after the gap are applied meanwhile");
+    s.catch_up(&app.pool)?;
+    let mut conn = app.pool.get()?;
+    assert_eq!(
+        s.applied(),
+        vanban::db::queries::outbox_max(&mut conn.db())?,
+        "no transaction can fill it: skipped at the next look"
+    );
+    Ok(())
+});
