@@ -283,6 +283,25 @@ impl SearchService {
         Ok(true)
     }
 
+    /// Units in the index by kind (`document`, `article`, `procedure`), counted exactly.
+    pub fn count_units(&self) -> tantivy::Result<Vec<(&'static str, usize)>> {
+        use super::query::Scope;
+        let searcher = self.searcher();
+        [Scope::Documents, Scope::Articles, Scope::Procedures]
+            .into_iter()
+            .map(|scope| {
+                let q = tantivy::query::TermQuery::new(
+                    tantivy::Term::from_field_text(self.fields.kind, scope.kind()),
+                    tantivy::schema::IndexRecordOption::Basic,
+                );
+                Ok((
+                    scope.kind(),
+                    searcher.search(&q, &tantivy::collector::Count)?,
+                ))
+            })
+            .collect()
+    }
+
     pub fn searcher(&self) -> Searcher {
         match self.reader.read() {
             Ok(r) => r.searcher(),

@@ -268,6 +268,20 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
             (f.outbox_max - a).max(0),
         );
     }
+    if let Some(search) = state.search.clone() {
+        let units = web::block(move || search.count_units()).await;
+        if let Ok(Ok(units)) = units {
+            text.push_str(
+                "# HELP vanban_search_index_units Units in this instance's search index, by kind\n\
+                 # TYPE vanban_search_index_units gauge\n",
+            );
+            for (kind, n) in units {
+                text.push_str(&format!(
+                    "vanban_search_index_units{{kind=\"{kind}\"}} {n}\n"
+                ));
+            }
+        }
+    }
     let p = &crate::search::build::REBUILD;
     gauge(
         &mut text,

@@ -99,6 +99,19 @@ db_test!(health_readiness_and_metrics, |app| {
     assert!(m.contains("\nvanban_search_index_lag 0\n"), "{m}");
     assert!(m.contains("\nvanban_database_up 1\n"), "{m}");
     assert!(m.contains("vanban_search_rebuild_documents_total"), "{m}");
+    // The index counts exactly the database's documents.
+    let docs = app.count_documents()?;
+    assert!(docs > 1);
+    assert!(
+        m.contains(&format!(
+            "\nvanban_search_index_units{{kind=\"document\"}} {docs}\n"
+        )),
+        "{docs} documents: {m}"
+    );
+    assert!(
+        m.contains("\nvanban_search_index_units{kind=\"article\"} "),
+        "{m}"
+    );
 
     // Records written through the API are counted.
     let admin = crate::authkit::add_user(&app, "quantri", "admin", &[]);
