@@ -287,18 +287,47 @@ fn run_tool(tool: &'static str, cmd: &mut Command) -> Result<(), BackupError> {
     })
 }
 
+/// The URL without its password, and the password (decoded). The PostgreSQL tools get the
+/// password through `PGPASSWORD`: a command line is visible to every user of the machine.
+fn split_password(url: &str) -> (String, Option<String>) {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return (url.to_string(), None);
+    };
+    let Some(password) = parsed.password().map(|p| {
+        percent_encoding::percent_decode_str(p)
+            .decode_utf8_lossy()
+            .into_owned()
+    }) else {
+        return (url.to_string(), None);
+    };
+    if parsed.set_password(None).is_err() {
+        return (url.to_string(), None);
+    }
+    (parsed.to_string(), Some(password))
+}
+
+/// A PostgreSQL tool connecting to `url`: `--dbname` without the password, which goes in
+/// the environment.
+fn pg_command(tool: &Path, url: &str) -> Command {
+    let (url, password) = split_password(url);
+    let mut cmd = Command::new(tool);
+    if let Some(p) = password {
+        cmd.env("PGPASSWORD", p);
+    }
+    cmd.arg("--dbname").arg(url);
+    cmd
+}
+
 fn pg_dump(url: &str, out: &Path) -> Result<(), BackupError> {
     let tool = pg_tool("pg_dump")?;
     run_tool(
         "pg_dump",
-        Command::new(tool)
+        pg_command(&tool, url)
             .arg("--format=custom")
             .arg("--no-owner")
             .arg("--no-privileges")
             .arg("--file")
-            .arg(out)
-            .arg("--dbname")
-            .arg(url),
+            .arg(out),
     )
 }
 
@@ -379,13 +408,11 @@ pub fn verify(file: &Path, scratch_url: Option<&str>) -> Result<VerifyReport, Ba
             let tool = pg_tool("pg_restore")?;
             run_tool(
                 "pg_restore",
-                Command::new(tool)
+                pg_command(&tool, &url)
                     .arg("--exit-on-error")
                     .arg("--single-transaction")
                     .arg("--no-owner")
                     .arg("--no-privileges")
-                    .arg("--dbname")
-                    .arg(&url)
                     .arg(file),
             )?;
             let expected = versions::<diesel::pg::Pg>(&crate::db::POSTGRES_MIGRATIONS)?;
@@ -492,4 +519,44 @@ fn check(
         audit,
         counts,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_leaves_the_url_for_the_environment() {
+        assert_eq!(
+            split_password("postgres://vanban:s%40cret%2F1@db.local:5432/vanban"),
+            (
+                "postgres://vanban@db.local:5432/vanban".to_string(),
+                Some("s@cret/1".to_string())
+            )
+        );
+        for plain in [
+            "postgres://postgres@127.0.0.1:55432/postgres",
+            "postgres:///vanban",
+            "not a url",
+        ] {
+            assert_eq!(split_password(plain), (plain.to_string(), None));
+        }
+        let cmd = pg_command(
+            Path::new("/usr/bin/pg_dump"),
+            "postgres://vanban:hunter2@h/db",
+        );
+        let args: Vec<String> = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(args, ["--dbname", "postgres://vanban@h/db"]);
+        let env: Vec<_> = cmd.get_envs().collect();
+        assert_eq!(
+            env,
+            [(
+                std::ffi::OsStr::new("PGPASSWORD"),
+                Some(std::ffi::OsStr::new("hunter2"))
+            )]
+        );
+    }
 }
