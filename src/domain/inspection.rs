@@ -55,6 +55,24 @@ impl FindingCode {
     }
 }
 
+/// In the API description: one of the codes, each with its Vietnamese label.
+impl utoipa::PartialSchema for FindingCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let all = FindingCode::all();
+        let described: Vec<String> = all
+            .iter()
+            .map(|f| format!("`{}`: {}.", f.code(), f.label()))
+            .collect();
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(all.iter().map(|f| f.code())))
+            .description(Some(described.join(" ")))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FindingCode {}
+
 /// Why a finding cannot be recorded for a procedure at a unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FindingRefusal {

@@ -21,6 +21,19 @@ macro_rules! vocabulary {
                 match code { $($code => Some($name::$variant),)+ _ => None }
             }
         }
+
+        /// In the API description: one of the codes, each with its Vietnamese label.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code,)+]))
+                    .description(Some(concat!($("`", $code, "`: ", $label, ". ",)+).trim_end()))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
     };
 }
 

@@ -24,7 +24,7 @@ use crate::registry::org::Org;
 pub struct FindingInput {
     /// Procedure code (`1.004227`).
     pub procedure: String,
-    /// `ok`, `missing`, `outdated`, `late`, `basis_not_in_force`, `not_required`.
+    #[schema(value_type = FindingCode, inline)]
     pub finding: String,
     #[serde(default)]
     pub note: Option<String>,

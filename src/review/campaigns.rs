@@ -44,6 +44,7 @@ pub struct Campaign {
 }))]
 pub struct CampaignInput {
     pub name: String,
+    #[schema(value_type = crate::domain::review::CampaignKind, inline)]
     pub kind: String,
     #[serde(default)]
     pub basis_document_id: Option<i64>,

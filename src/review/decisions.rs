@@ -45,6 +45,7 @@ pub struct Decision {
 #[schema(example = json!({"document_id": 1, "kind": "keep", "reason": "Nội dung còn phù hợp."}))]
 pub struct Proposal {
     pub document_id: i64,
+    #[schema(value_type = crate::domain::review::DecisionKind, inline)]
     pub kind: String,
     /// Whether only some provisions are concerned (default: when provisions are listed).
     #[serde(default)]
@@ -52,6 +53,7 @@ pub struct Proposal {
     #[serde(default)]
     pub provisions: Vec<String>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::domain::review::ExpiryGround>, inline)]
     pub ground: Option<String>,
     pub reason: String,
     #[serde(default)]
@@ -66,6 +68,7 @@ pub struct Proposal {
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct StageInput {
+    #[schema(value_type = crate::domain::review::Stage, inline)]
     pub stage: String,
     pub date: NaiveDate,
     pub paper: String,
