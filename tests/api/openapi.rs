@@ -320,3 +320,56 @@ db_test!(review_timestamps_are_rfc3339_date_times, |app| {
     assert!(chrono::DateTime::parse_from_rfc3339(&at).is_ok(), "{at}");
     Ok(())
 });
+
+#[test]
+fn coded_values_are_enums_of_the_domain_codes() {
+    use vanban::domain::review::{CampaignKind, DecisionKind, ExpiryGround, Stage};
+    let doc = document();
+    let schemas = &doc["components"]["schemas"];
+    let codes = |v: &Value| -> Vec<String> {
+        v["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no enum in {v}"))
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        codes(&schemas["Proposal"]["properties"]["kind"]),
+        all(&DecisionKind::ALL
+            .iter()
+            .map(|k| k.code())
+            .collect::<Vec<_>>())
+    );
+    let ground = &schemas["Proposal"]["properties"]["ground"]["oneOf"];
+    assert!(ground
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|g| g.get("enum").is_some()
+            && codes(g)
+                == all(&ExpiryGround::ALL
+                    .iter()
+                    .map(|k| k.code())
+                    .collect::<Vec<_>>())));
+    assert_eq!(
+        codes(&schemas["StageInput"]["properties"]["stage"]),
+        all(&Stage::ALL.iter().map(|k| k.code()).collect::<Vec<_>>())
+    );
+    assert_eq!(
+        codes(&schemas["CampaignInput"]["properties"]["kind"]),
+        all(&CampaignKind::ALL
+            .iter()
+            .map(|k| k.code())
+            .collect::<Vec<_>>())
+    );
+    let finding = &schemas["FindingInput"]["properties"]["finding"];
+    assert_eq!(codes(finding)[0], "ok");
+    assert!(codes(finding).contains(&"basis_not_in_force".to_string()));
+    // Each code is described with its Vietnamese label.
+    assert!(finding["description"]
+        .as_str()
+        .unwrap()
+        .contains("`missing`: Chưa niêm yết."));
+}
