@@ -165,6 +165,8 @@ pub struct DocumentFilter {
     pub doc_type: Option<String>,
     pub authority_ids: Option<Vec<i64>>,
     pub year: Option<i32>,
+    /// Only numbers containing this text (as written).
+    pub number_contains: Option<String>,
 }
 
 pub fn document_summaries(db: &mut Db<'_>, f: &DocumentFilter) -> R<Vec<DocumentSummary>> {
@@ -180,6 +182,10 @@ pub fn document_summaries(db: &mut Db<'_>, f: &DocumentFilter) -> R<Vec<Document
             let from = NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default();
             let to = NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or_default();
             q = q.filter(documents::issued_on.between(from, to));
+        }
+        if let Some(part) = &f.number_contains {
+            let escaped = part.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            q = q.filter(documents::number.like(format!("%{escaped}%")).escape('\\'));
         }
         q.order((documents::issued_on.desc(), documents::id.desc())).load(c)
     })?)

@@ -248,7 +248,8 @@ pub fn check_units(
     check_with(db, &org, unit_ids, date, settings)
 }
 
-fn check_with(
+/// As [`check_units`], with the organisation already loaded (several dates of one unit).
+pub fn check_with(
     db: &mut Db<'_>,
     org: &Org,
     unit_ids: &[i64],

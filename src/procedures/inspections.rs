@@ -576,7 +576,7 @@ pub fn history(
     }
     let mut checks: HashMap<NaiveDate, Completeness> = HashMap::new();
     for d in &dates {
-        if let Some(c) = check::check_units(db, &[u.id], *d, settings)?.pop() {
+        if let Some(c) = check::check_with(db, &org, &[u.id], *d, settings)?.pop() {
             checks.insert(*d, c);
         }
     }

@@ -51,10 +51,19 @@ fn find(db: &mut Db<'_>, org: &Org, want: &Eli) -> Result<Found, AppError> {
     else {
         return Ok(Found::None(None));
     };
+    // Only documents whose number holds the digits the address's number starts with: every
+    // document the address can name (its number's first part, made an address, equals the
+    // address's) is among them, and the authority's other documents are not read.
+    let digits: String = want
+        .number
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     let docs = queries::document_summaries(
         db,
         &queries::DocumentFilter {
             authority_ids: Some(vec![authority.id]),
+            number_contains: (!digits.is_empty()).then_some(digits),
             ..Default::default()
         },
     )?;

@@ -100,6 +100,7 @@ pub fn document_list(
         doc_type: opt(&q.doc_type).map(String::from),
         authority_ids: authority.map(|a| org.authority_with_predecessors(a)),
         year,
+        number_contains: None,
     };
     let mut docs = queries::document_summaries(db, &filter)?;
     if let Some(text) = opt(&q.q) {
