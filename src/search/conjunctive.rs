@@ -10,6 +10,7 @@
 //! is counted and faceted, never scored); otherwise it is scored exactly, term by term.
 
 use tantivy::fieldnorm::FieldNormReader;
+use tantivy::index::SegmentId;
 use tantivy::postings::{BlockSegmentPostings, SegmentPostings};
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, Scorer};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -345,12 +346,14 @@ pub struct EveryWord {
 const SEEK_COST: u64 = 24;
 
 impl EveryWord {
-    /// The bitset of the documents having every word, when it is cheaper than the leapfrog
-    /// intersection of the words' postings or `always` (`None`: use `EitherField`).
+    /// The bitset of the documents having every word and the term `within` (the scope's kind,
+    /// whose bitset is kept per segment), when it is cheaper than the leapfrog intersection of
+    /// the words' postings or `always` (`None`: use `EitherField`, and filter by `within`).
     pub fn open(
         reader: &SegmentReader,
         fields: &[Field; 2],
         words: &[String],
+        within: &Term,
         always: bool,
     ) -> tantivy::Result<Option<EveryWord>> {
         let max_doc = reader.max_doc();
@@ -383,18 +386,16 @@ impl EveryWord {
             return Ok(None);
         }
         let size = usize::try_from(words_per_bitset).unwrap_or(0);
-        let mut bits = vec![0u64; size];
+        let mut bits = term_bits(reader, within)?.as_ref().clone();
+        bits.resize(size, 0);
         let mut word = vec![0u64; size];
-        for (i, (_, pair)) in lists.into_iter().enumerate() {
-            let target = if i == 0 { &mut bits } else { &mut word };
+        for (_, pair) in lists {
             for p in pair.into_iter().flatten() {
-                set_bits(p, target);
+                set_bits(p, &mut word);
             }
-            if i > 0 {
-                for (b, w) in bits.iter_mut().zip(word.iter_mut()) {
-                    *b &= *w;
-                    *w = 0;
-                }
+            for (b, w) in bits.iter_mut().zip(word.iter_mut()) {
+                *b &= *w;
+                *w = 0;
             }
         }
         let len = bits.iter().map(|b| b.count_ones()).sum();
@@ -421,6 +422,40 @@ impl EveryWord {
             }
         }
     }
+}
+
+/// Bitsets of a term's documents by segment (the scope's kinds: a few per segment), shared by
+/// the searches of every thread. A segment never changes; entries of segments merged away are
+/// dropped when the map grows past `TERM_BITS_KEPT`.
+type TermBits = std::collections::HashMap<(SegmentId, Term), std::sync::Arc<Vec<u64>>>;
+
+static TERM_BITS: std::sync::OnceLock<std::sync::Mutex<TermBits>> = std::sync::OnceLock::new();
+
+const TERM_BITS_KEPT: usize = 64;
+
+/// The documents of `reader`'s segment having `term`, as a bitset.
+fn term_bits(reader: &SegmentReader, term: &Term) -> tantivy::Result<std::sync::Arc<Vec<u64>>> {
+    let key = (reader.segment_id(), term.clone());
+    let cache = TERM_BITS.get_or_init(Default::default);
+    if let Some(bits) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Ok(bits);
+    }
+    let size = usize::try_from(reader.max_doc().div_ceil(64)).unwrap_or(0);
+    let mut bits = vec![0u64; size];
+    if let Some(p) = reader
+        .inverted_index(term.field())?
+        .read_block_postings(term, IndexRecordOption::Basic)?
+    {
+        set_bits(p, &mut bits);
+    }
+    let bits = std::sync::Arc::new(bits);
+    if let Ok(mut c) = cache.lock() {
+        if c.len() >= TERM_BITS_KEPT {
+            c.clear();
+        }
+        c.insert(key, bits.clone());
+    }
+    Ok(bits)
 }
 
 /// Sets the bit of every document in `postings`.

@@ -576,6 +576,15 @@ fn execute(
     // What a hit must satisfy besides the words: the filters and, for keywords, every word.
     let no_scores = EnableScoring::disabled_from_searcher(searcher);
     let filter_weight = BooleanQuery::new(filters(f, p)).weight(no_scores)?;
+    // The scope's kind is the first filter; with the words' bitset it is a bitset too, and
+    // only the other filters (if any) are sought.
+    let scope_kind = Term::from_field_text(f.kind, p.scope.kind());
+    let other_filters: Vec<(Occur, Box<dyn Query>)> = filters(f, p).into_iter().skip(1).collect();
+    let other_weight = if other_filters.is_empty() {
+        None
+    } else {
+        Some(BooleanQuery::new(other_filters).weight(no_scores)?)
+    };
     let mut constraint = filters(f, p);
     let every_word = strict.is_some();
     let words = strict.unwrap_or_default();
@@ -650,11 +659,18 @@ fn execute(
         // postings in the text and the title merged as they go (tantivy's union of the two
         // would fill a window of 4,096 documents from both lists at every step).
         let mut allowed = {
-            let mut parts = vec![filter_weight.scorer(reader, 1.0)?];
             let fields = [f.body[1], f.title_idx[1]];
-            match super::conjunctive::EveryWord::open(reader, &fields, &words, false)? {
-                Some(every) => parts.push(Box::new(every)),
+            let mut parts: Vec<Box<dyn Scorer>> = Vec::new();
+            match super::conjunctive::EveryWord::open(reader, &fields, &words, &scope_kind, false)?
+            {
+                Some(every) => {
+                    parts.push(Box::new(every));
+                    if let Some(w) = &other_weight {
+                        parts.push(w.scorer(reader, 1.0)?);
+                    }
+                }
                 None => {
+                    parts.push(filter_weight.scorer(reader, 1.0)?);
                     for w in &words {
                         parts.push(Box::new(super::conjunctive::EitherField::open(
                             reader, &fields, w,
@@ -1056,20 +1072,32 @@ mod browse_tests {
             vec!["rung", "khongcochu"],
         ] {
             let words: Vec<String> = words.into_iter().map(String::from).collect();
-            for reader in searcher.segment_readers() {
-                let parts: Vec<Box<dyn Scorer>> = words
+            for (reader, kind) in searcher
+                .segment_readers()
+                .iter()
+                .flat_map(|r| [(r, "document"), (r, "article")])
+            {
+                let within = Term::from_field_text(f.kind, kind);
+                let mut parts: Vec<Box<dyn Scorer>> = words
                     .iter()
                     .map(|w| {
                         Box::new(EitherField::open(reader, &fields, w).unwrap()) as Box<dyn Scorer>
                     })
                     .collect();
+                parts.push(
+                    TermQuery::new(within.clone(), IndexRecordOption::Basic)
+                        .weight(EnableScoring::disabled_from_searcher(&searcher))
+                        .unwrap()
+                        .scorer(reader, 1.0)
+                        .unwrap(),
+                );
                 let mut leapfrog = intersect_scorers(parts);
                 let mut expected = Vec::new();
                 while leapfrog.doc() != TERMINATED {
                     expected.push(leapfrog.doc());
                     leapfrog.advance();
                 }
-                let mut bits = EveryWord::open(reader, &fields, &words, true)
+                let mut bits = EveryWord::open(reader, &fields, &words, &within, true)
                     .unwrap()
                     .unwrap();
                 assert_eq!(bits.size_hint() as usize, expected.len(), "{words:?}");
@@ -1081,7 +1109,7 @@ mod browse_tests {
                 assert_eq!(got, expected, "{words:?}");
                 nonempty += usize::from(!got.is_empty());
                 // Seeking lands on the first document at or after the target.
-                let mut bits = EveryWord::open(reader, &fields, &words, true)
+                let mut bits = EveryWord::open(reader, &fields, &words, &within, true)
                     .unwrap()
                     .unwrap();
                 for target in (0..reader.max_doc() + 70).step_by(37) {
