@@ -439,34 +439,55 @@ db_test!(reindex_swaps_generations_while_queries_run, |app| {
     Ok(())
 });
 
+/// A document written after the fixture, whose words no fixture document has.
+const BEACH: &str = r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"46/2024/QĐ-UBND","title":"Quy định về bãi biển","issued_on":"2024-01-02","effective_on":"2024-01-20","text":"Điều 1. Phạm vi\nQuy định bãi biển."}"#;
+
+/// The fixture imported and an index of it caught up: the index and its outbox position.
+fn indexed_fixture(app: &TestApp) -> anyhow::Result<(vanban::search::service::SearchService, i64)> {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
+    let s = vanban::search::service::SearchService::in_memory(clock)?;
+    s.catch_up(&app.pool)?;
+    let at = s.applied();
+    Ok((s, at))
+}
+
+/// A PostgreSQL connection whose open transaction has taken the next outbox id.
+fn holding_next_outbox_id(app: &TestApp) -> anyhow::Result<diesel::pg::PgConnection> {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let mut slow = diesel::pg::PgConnection::establish(&app.url)?;
+    slow.batch_execute(
+        "BEGIN; INSERT INTO outbox (entity, entity_id) SELECT 'document', min(id) FROM documents;",
+    )?;
+    Ok(slow)
+}
+
+fn outbox_max(app: &TestApp) -> anyhow::Result<i64> {
+    let mut conn = app.pool.get()?;
+    Ok(vanban::db::queries::outbox_max(&mut conn.db())?)
+}
+
+fn total(s: &vanban::search::service::SearchService, q: &str) -> anyhow::Result<usize> {
+    let p = vanban::search::query::Params::new(q, vanban::search::query::Scope::Documents);
+    Ok(vanban::search::query::search(&s.searcher(), &s.fields, &p)?.total)
+}
+
 /// PostgreSQL only: a transaction that took a smaller outbox id but commits after a larger one
 /// must not be skipped (SQLite has one writer at a time, so ids there commit in order).
 #[actix_web::test]
 async fn postgres_outbox_row_committed_late_is_not_skipped() -> anyhow::Result<()> {
     use diesel::connection::SimpleConnection;
-    use diesel::Connection;
     let Some(app) = TestApp::postgres()? else {
         return Ok(());
     };
-    app.import_str("f.jsonl", FIXTURE)?;
-    let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
-    let s = vanban::search::service::SearchService::in_memory(clock)?;
+    let (s, before) = indexed_fixture(&app)?;
+    // A slow writer takes the next id and has not committed yet; a faster one takes a larger
+    // id and commits.
+    let mut slow = holding_next_outbox_id(&app)?;
+    app.import_str("n.jsonl", BEACH)?;
     s.catch_up(&app.pool)?;
-    let before = s.applied();
-    // A slow writer takes the next id and has not committed yet.
-    let mut slow = diesel::pg::PgConnection::establish(&app.url)?;
-    slow.batch_execute(
-        "BEGIN; INSERT INTO outbox (entity, entity_id) SELECT 'document', min(id) FROM documents;",
-    )?;
-    // A faster one takes a larger id and commits.
-    app.import_str("n.jsonl", r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"46/2024/QĐ-UBND","title":"Quy định về bãi biển","issued_on":"2024-01-02","effective_on":"2024-01-20","text":"Điều 1. Phạm vi\nQuy định bãi biển."}"#)?;
-    s.catch_up(&app.pool)?;
-    let found = vanban::search::query::search(
-        &s.searcher(),
-        &s.fields,
-        &vanban::search::query::Params::new("bãi biển", vanban::search::query::Scope::Documents),
-    )?;
-    assert_eq!(found.total, 1, "the committed row is applied");
+    assert_eq!(total(&s, "bãi biển")?, 1, "the committed row is applied");
     assert_eq!(s.applied(), before, "but the position stays before the gap");
     // However often the indexer looks, the gap holds while the writer's transaction is open.
     for _ in 0..3 {
@@ -479,10 +500,9 @@ async fn postgres_outbox_row_committed_late_is_not_skipped() -> anyhow::Result<(
     }
     slow.batch_execute("COMMIT;")?;
     s.catch_up(&app.pool)?;
-    let mut conn = app.pool.get()?;
     assert_eq!(
         s.applied(),
-        vanban::db::queries::outbox_max(&mut conn.db())?,
+        outbox_max(&app)?,
         "the late row closes the gap"
     );
     Ok(())
@@ -494,30 +514,21 @@ async fn postgres_outbox_row_committed_late_is_not_skipped() -> anyhow::Result<(
 async fn postgres_outbox_id_of_a_rolled_back_transaction_is_skipped_once_it_ended(
 ) -> anyhow::Result<()> {
     use diesel::connection::SimpleConnection;
-    use diesel::Connection;
     let Some(app) = TestApp::postgres()? else {
         return Ok(());
     };
-    app.import_str("f.jsonl", FIXTURE)?;
-    let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
-    let s = vanban::search::service::SearchService::in_memory(clock)?;
-    s.catch_up(&app.pool)?;
-    let before = s.applied();
-    let mut slow = diesel::pg::PgConnection::establish(&app.url)?;
-    slow.batch_execute(
-        "BEGIN; INSERT INTO outbox (entity, entity_id) SELECT 'document', min(id) FROM documents;",
-    )?;
-    app.import_str("n.jsonl", r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"46/2024/QĐ-UBND","title":"Quy định về bãi biển","issued_on":"2024-01-02","effective_on":"2024-01-20","text":"Điều 1. Phạm vi\nQuy định bãi biển."}"#)?;
+    let (s, before) = indexed_fixture(&app)?;
+    let mut slow = holding_next_outbox_id(&app)?;
+    app.import_str("n.jsonl", BEACH)?;
     s.catch_up(&app.pool)?;
     assert_eq!(s.applied(), before, "the gap is waited for");
     // The writer's connection goes away mid-transaction, as when its process is killed.
     slow.batch_execute("ROLLBACK;")?;
     drop(slow);
     s.catch_up(&app.pool)?;
-    let mut conn = app.pool.get()?;
     assert_eq!(
         s.applied(),
-        vanban::db::queries::outbox_max(&mut conn.db())?,
+        outbox_max(&app)?,
         "the id that never comes is skipped at the next look"
     );
     Ok(())
@@ -525,43 +536,32 @@ async fn postgres_outbox_id_of_a_rolled_back_transaction_is_skipped_once_it_ende
 
 db_test!(a_missing_outbox_id_is_skipped_at_the_next_look, |app| {
     use diesel::RunQueryDsl;
-    app.import_str("f.jsonl", FIXTURE)?;
-    let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
-    let s = vanban::search::service::SearchService::in_memory(clock)?;
-    s.catch_up(&app.pool)?;
-    let before = s.applied();
-    app.import_str("n.jsonl", r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"46/2024/QĐ-UBND","title":"Quy định về bãi biển","issued_on":"2024-01-02","effective_on":"2024-01-20","text":"Điều 1. Phạm vi\nQuy định bãi biển."}"#)?;
-    app.import_str("m.jsonl", r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"47/2024/QĐ-UBND","title":"Quy định về rừng ngập mặn","issued_on":"2024-01-03","effective_on":"2024-01-20","text":"Điều 1. Phạm vi\nQuy định rừng ngập mặn."}"#)?;
+    let (s, before) = indexed_fixture(&app)?;
+    app.import_str("n.jsonl", BEACH)?;
+    app.import_str(
+        "m.jsonl",
+        &BEACH
+            .replace("46/2024", "47/2024")
+            .replace("bãi biển", "rừng ngập mặn"),
+    )?;
     // The first new row goes missing (as an id no transaction ever commits).
-    let first = before + 1;
-    {
-        let mut conn = app.pool.get()?;
-        let deleted = match conn.db() {
-            vanban::db::Db::Sqlite(c) => {
-                diesel::sql_query(format!("DELETE FROM outbox WHERE id = {first}")).execute(c)?
-            }
-            vanban::db::Db::Pg(c) => {
-                diesel::sql_query(format!("DELETE FROM outbox WHERE id = {first}")).execute(c)?
-            }
-        };
-        assert_eq!(deleted, 1);
-    }
+    let delete = format!("DELETE FROM outbox WHERE id = {}", before + 1);
+    let deleted = match app.pool.get()?.db() {
+        vanban::db::Db::Sqlite(c) => diesel::sql_query(&delete).execute(c)?,
+        vanban::db::Db::Pg(c) => diesel::sql_query(&delete).execute(c)?,
+    };
+    assert_eq!(deleted, 1);
     s.catch_up(&app.pool)?;
     assert_eq!(s.applied(), before, "a gap is first waited for");
-    let found = vanban::search::query::search(
-        &s.searcher(),
-        &s.fields,
-        &vanban::search::query::Params::new(
-            "rừng ngập mặn",
-            vanban::search::query::Scope::Documents,
-        ),
-    )?;
-    assert_eq!(found.total, 1, "rows after the gap are applied meanwhile");
+    assert_eq!(
+        total(&s, "rừng ngập mặn")?,
+        1,
+        "rows after the gap are applied meanwhile"
+    );
     s.catch_up(&app.pool)?;
-    let mut conn = app.pool.get()?;
     assert_eq!(
         s.applied(),
-        vanban::db::queries::outbox_max(&mut conn.db())?,
+        outbox_max(&app)?,
         "no transaction can fill it: skipped at the next look"
     );
     Ok(())
