@@ -296,46 +296,36 @@ db_test!(a_reorganisation_campaign_from_proposal_to_handling, |app| {
 
     // Handling stages: in order and in time.
     let stage = |s: &str, d: &str| json!({"stage": s, "date": d, "paper": "Công văn số 2170/STP-XDTHPL ngày 02/10/2025"});
-    let r = call(
-        &client,
-        "POST",
-        &format!("{path}/stages"),
-        &officer,
-        Some(stage("consultation", "2025-08-01")),
-        None,
-    )
-    .await;
-    assert_eq!(r.status, 422, "registration comes first: {}", r.body);
-    let r = call(
-        &client,
-        "POST",
-        &format!("{path}/stages"),
-        &officer,
-        Some(stage("registered", "2025-08-01")),
-        None,
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    let r = call(
-        &client,
-        "POST",
-        &format!("{path}/stages"),
-        &officer,
-        Some(stage("consultation", "2025-07-15")),
-        None,
-    )
-    .await;
-    assert_eq!(r.status, 422, "dated before the previous stage: {}", r.body);
-    let r = call(
-        &client,
-        "POST",
-        &format!("{path}/stages"),
-        &officer,
-        Some(stage("appraisal", "2025-10-02")),
-        None,
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    let mut r = None;
+    for (name, date, status, why) in [
+        (
+            "consultation",
+            "2025-08-01",
+            422,
+            "registration comes first",
+        ),
+        ("registered", "2025-08-01", 200, "the first stage"),
+        (
+            "consultation",
+            "2025-07-15",
+            422,
+            "dated before the previous stage",
+        ),
+        ("appraisal", "2025-10-02", 200, "a later stage, in time"),
+    ] {
+        let answer = call(
+            &client,
+            "POST",
+            &format!("{path}/stages"),
+            &officer,
+            Some(stage(name, date)),
+            None,
+        )
+        .await;
+        assert_eq!(answer.status, status, "{why}: {}", answer.body);
+        r = Some(answer);
+    }
+    let r = r.unwrap();
     assert_eq!(r.json()["stages"].as_array().map(Vec::len), Some(2));
 
     // A second decision on a document already decided is refused: a correction names the
