@@ -353,7 +353,56 @@ impl SearchService {
         Ok(n)
     }
 
-    /// Applies outbox rows written since the last call; rebuilds when the day has changed.
+    /// A new day: re-indexes the documents whose status on it differs from their status on the
+    /// day the index was last brought up to date (a document came into force, an end date or a
+    /// repeal's date passed, a document it details ceased), found by deriving every status for
+    /// both days from one load of the registry. Returns how many documents were re-indexed.
+    pub fn refresh_statuses(&self, pool: &DbPool) -> Result<usize, BuildError> {
+        let mut st = self.lock()?;
+        let Some(from) = st.day else {
+            drop(st);
+            return self.rebuild(pool);
+        };
+        let today = self.today();
+        let started = Instant::now();
+        let mut conn = pool.get()?;
+        let mut db = conn.db();
+        let graph = StatusGraph::load_all(&mut db)?;
+        let before = graph.statuses(from);
+        let after = graph.statuses(today);
+        let changed: Vec<i64> = after
+            .iter()
+            .filter(|(id, s)| before.get(*id) != Some(*s))
+            .map(|(id, _)| *id)
+            .collect();
+        apply_documents_with(
+            &mut db,
+            &st.writer,
+            &self.fields,
+            &changed,
+            today,
+            Some(&graph),
+        )?;
+        let text = payload(st.applied, today);
+        let mut commit = st.writer.prepare_commit()?;
+        commit.set_payload(&text);
+        commit.commit()?;
+        st.day = Some(today);
+        drop(st);
+        self.reload()?;
+        tracing::info!(
+            from = %from,
+            to = %today,
+            documents = changed.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "search index: statuses refreshed for the day"
+        );
+        Ok(changed.len())
+    }
+
+    /// Applies outbox rows written since the last call; on a new day first refreshes the
+    /// statuses that changed (a whole rebuild when the index's day is unknown or it fell
+    /// behind the retained outbox).
     /// Returns how many rows were applied.
     pub fn catch_up(&self, pool: &DbPool) -> Result<usize, BuildError> {
         if self.follow_current()? {
@@ -369,8 +418,17 @@ impl SearchService {
             // Rows this instance never applied were pruned: only a rebuild can catch up.
             oldest > applied + 1
         };
-        if day != Some(self.today()) || behind {
-            self.rebuild(pool)?;
+        match day {
+            _ if behind => {
+                self.rebuild(pool)?;
+            }
+            None => {
+                self.rebuild(pool)?;
+            }
+            Some(d) if d != self.today() => {
+                self.refresh_statuses(pool)?;
+            }
+            Some(_) => {}
         }
         let mut st = self.lock()?;
         let mut conn = pool.get()?;
@@ -549,16 +607,29 @@ fn apply_documents(
     ids: &[i64],
     today: NaiveDate,
 ) -> Result<(), BuildError> {
+    apply_documents_with(db, writer, f, ids, today, None)
+}
+
+/// As `apply_documents`, with the statuses of a registry already loaded (`graph`).
+fn apply_documents_with(
+    db: &mut Db<'_>,
+    writer: &Writer,
+    f: &Fields,
+    ids: &[i64],
+    today: NaiveDate,
+    graph: Option<&StatusGraph>,
+) -> Result<(), BuildError> {
     if ids.is_empty() {
         return Ok(());
     }
     let org = Org::load(db)?;
     // Many documents (a bulk import): one pass over all statuses beats queries per document.
-    let whole = if ids.len() > 200 {
+    let loaded = if graph.is_none() && ids.len() > 200 {
         Some(StatusGraph::load_all(db)?)
     } else {
         None
     };
+    let whole = graph.or(loaded.as_ref());
     for chunk in ids.chunks(500) {
         let docs = queries::documents_by_ids(db, chunk)?;
         let present: HashSet<i64> = docs.iter().map(|d| d.id).collect();
@@ -570,7 +641,7 @@ fn apply_documents(
         }
         let mut statuses: HashMap<i64, &'static str> = HashMap::with_capacity(docs.len());
         for d in &docs {
-            let report = match &whole {
+            let report = match whole {
                 Some(g) => g.status(d.id, today),
                 None => StatusGraph::load_around(db, d.id)?.status(d.id, today),
             };

@@ -309,6 +309,61 @@ db_test!(statuses_follow_the_clock_without_writes, |app| {
     Ok(())
 });
 
+db_test!(
+    a_new_day_reindexes_only_the_documents_whose_status_changed,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        let repeal = r#"{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"50/2026/QĐ-UBND","title":"Bãi bỏ quy chế một cửa","issued_on":"2026-03-01","effective_on":"2026-03-20","text":"Điều 1. Bãi bỏ\nBãi bỏ Quyết định 12/2021/QĐ-UBND."}
+{"kind":"effect","acting":{"authority":"UBND-96","number":"50/2026/QĐ-UBND"},"target":{"authority":"UBND-970","number":"12/2021/QĐ-UBND"},"type":"repeal","effective_on":"2026-03-20"}"#;
+        app.import_str("r.jsonl", repeal)?;
+        let set = |day: &Arc<Mutex<NaiveDate>>, d: u32| {
+            *day.lock().unwrap_or_else(|e| e.into_inner()) =
+                NaiveDate::from_ymd_opt(2026, 3, d).unwrap_or_default();
+        };
+        let day = Arc::new(Mutex::new(NaiveDate::default()));
+        set(&day, 18);
+        let d2 = day.clone();
+        let clock: vanban::search::service::Clock =
+            Arc::new(move || *d2.lock().unwrap_or_else(|e| e.into_inner()));
+        let s = vanban::search::service::SearchService::in_memory(clock)?;
+        s.catch_up(&app.pool)?;
+        let documents = usize::try_from(app.count_documents()?)?;
+        let in_force = |s: &vanban::search::service::SearchService| -> anyhow::Result<usize> {
+            let mut p =
+                vanban::search::query::Params::new("", vanban::search::query::Scope::Documents);
+            p.status = Some("con-hieu-luc".into());
+            Ok(vanban::search::query::search(&s.searcher(), &s.fields, &p)?.total)
+        };
+        let before = in_force(&s)?;
+        // Nothing changes from the 18th to the 19th: nothing is re-indexed.
+        set(&day, 19);
+        assert_eq!(s.refresh_statuses(&app.pool)?, 0);
+        // The repeal and the repealing decision take effect on the 20th: those two (and what
+        // details them), not the whole registry.
+        set(&day, 20);
+        let n = s.refresh_statuses(&app.pool)?;
+        assert!((2..documents / 2).contains(&n), "{n} of {documents}");
+        assert_eq!(in_force(&s)?, before, "one came into force, one ceased");
+        // The index is then the one a whole rebuild gives.
+        let fresh = vanban::search::service::SearchService::in_memory(Arc::new(|| {
+            NaiveDate::from_ymd_opt(2026, 3, 20).unwrap_or_default()
+        }))?;
+        fresh.catch_up(&app.pool)?;
+        for status in ["con-hieu-luc", "het-hieu-luc-toan-bo", "chua-co-hieu-luc"] {
+            let count = |s: &vanban::search::service::SearchService| -> anyhow::Result<usize> {
+                let mut p =
+                    vanban::search::query::Params::new("", vanban::search::query::Scope::Articles);
+                p.status = Some(status.into());
+                Ok(vanban::search::query::search(&s.searcher(), &s.fields, &p)?.total)
+            };
+            assert_eq!(count(&s)?, count(&fresh)?, "{status}");
+        }
+        // A later catch-up on the same day refreshes nothing again.
+        assert_eq!(s.catch_up(&app.pool)?, 0);
+        Ok(())
+    }
+);
+
 db_test!(two_instances_on_one_database_each_keep_their_index, |app| {
     app.import_str("f.jsonl", FIXTURE)?;
     let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
