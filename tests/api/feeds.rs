@@ -148,17 +148,7 @@ db_test!(
         assert!(f.entries().is_empty());
 
         let one_stop = document_id(&app, "UBND-970", "12/2021/QD-UBND");
-        let r = call(&client, "POST", "/api/v1/campaigns", &officer, Some(json!({"name": "Rà soát", "kind": "reorganisation", "predecessor_unit": "970", "deadline": "2025-12-31"})), None).await;
-        let cid = r.json()["id"].as_i64().unwrap();
-        call(
-            &client,
-            "POST",
-            &format!("/api/v1/campaigns/{cid}/start"),
-            &officer,
-            None,
-            None,
-        )
-        .await;
+        let cid = crate::review::campaign_of(&client, &officer, 1).await;
         let r = call(
             &client,
             "POST",

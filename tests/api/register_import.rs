@@ -10,36 +10,7 @@ use serde_json::json;
 use crate::authkit::{audit_len, cookie, count, session, Client};
 use crate::db_test;
 use crate::helpers::{TestApp, FIXTURE};
-use crate::review::{call, document_id, token, DISTRICT_DOC, HANDLING};
-
-/// A started reorganisation campaign over the former district's two documents.
-async fn campaign(client: &Client, officer: &str) -> i64 {
-    let r = call(
-        client,
-        "POST",
-        "/api/v1/campaigns",
-        officer,
-        Some(json!({
-            "name": "Rà soát sau sắp xếp", "kind": "reorganisation",
-            "predecessor_unit": "970", "deadline": "2025-12-31"
-        })),
-        None,
-    )
-    .await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    let cid = r.json()["id"].as_i64().unwrap();
-    let r = call(
-        client,
-        "POST",
-        &format!("/api/v1/campaigns/{cid}/start"),
-        officer,
-        None,
-        None,
-    )
-    .await;
-    assert_eq!(r.json()["documents"], 2, "{}", r.body);
-    cid
-}
+use crate::review::{call, campaign, document_id, token, DISTRICT_DOC, HANDLING};
 
 async fn upload(
     client: &Client,

@@ -18,6 +18,42 @@ pub fn token(app: &TestApp, username: &str, role: &str, scope: &[&str]) -> (i64,
     (id, t)
 }
 
+/// A started reorganisation campaign over the former district's documents (two in the
+/// fixture; fewer when some are already decided or outside the officer's units).
+pub async fn campaign(client: &Client, officer: &str) -> i64 {
+    campaign_of(client, officer, 2).await
+}
+
+/// As `campaign`, started with `documents` documents.
+pub async fn campaign_of(client: &Client, officer: &str, documents: i64) -> i64 {
+    let r = call(
+        client,
+        "POST",
+        "/api/v1/campaigns",
+        officer,
+        Some(json!({
+            "name": "Rà soát sau sắp xếp", "kind": "reorganisation",
+            "predecessor_unit": "970", "deadline": "2025-12-31"
+        })),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let cid = r.json()["id"].as_i64().unwrap();
+    let r = call(
+        client,
+        "POST",
+        &format!("/api/v1/campaigns/{cid}/start"),
+        officer,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["documents"], documents, "{}", r.body);
+    cid
+}
+
 pub async fn call(
     client: &Client,
     method: &str,
@@ -488,29 +524,7 @@ db_test!(end_to_end_reorganisation_review, |app| {
     let one_stop = document_id(&app, "UBND-970", "12/2021/QD-UBND");
 
     // The campaign for the 2025 reorganisation finds the former district's documents.
-    let r = call(
-        &client,
-        "POST",
-        "/api/v1/campaigns",
-        &officer,
-        Some(json!({
-            "name": "Rà soát sau sắp xếp", "kind": "reorganisation",
-            "predecessor_unit": "970", "deadline": "2025-12-31"
-        })),
-        None,
-    )
-    .await;
-    let cid = r.json()["id"].as_i64().unwrap();
-    let r = call(
-        &client,
-        "POST",
-        &format!("/api/v1/campaigns/{cid}/start"),
-        &officer,
-        None,
-        None,
-    )
-    .await;
-    assert_eq!(r.json()["documents"], 2, "{}", r.body);
+    let cid = campaign(&client, &officer).await;
 
     // Repeal two articles of one; declare the other expired from 1 July 2025.
     let r = call(
@@ -883,25 +897,7 @@ db_test!(
         .await;
         assert!(!listed(r.json()), "{}", r.body);
 
-        let r = call(
-        &client,
-        "POST",
-        "/api/v1/campaigns",
-        &officer,
-        Some(json!({"name": "Rà soát", "kind": "reorganisation", "predecessor_unit": "970", "deadline": "2025-12-31"})),
-        None,
-    )
-    .await;
-        let cid = r.json()["id"].as_i64().unwrap();
-        call(
-            &client,
-            "POST",
-            &format!("/api/v1/campaigns/{cid}/start"),
-            &officer,
-            None,
-            None,
-        )
-        .await;
+        let cid = campaign_of(&client, &officer, 1).await;
         let approve = |id: i64| {
             let client = &client;
             let approver = approver.clone();
