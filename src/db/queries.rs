@@ -445,7 +445,8 @@ pub fn outbox_gap_clock(db: &mut Db<'_>) -> R<Option<String>> {
 }
 
 /// PostgreSQL: whether a transaction begun at or before `clock` (from `outbox_gap_clock`) is
-/// still open in this database, besides this connection's. A transaction that took an outbox
+/// still open in this database, besides this connection's (client sessions only: autovacuum
+/// writes no outbox row). A transaction that took an outbox
 /// id had begun before a larger id was seen committed; once none of those is open, an id
 /// still missing was rolled back and never comes.
 pub fn transactions_open_since(db: &mut Db<'_>, clock: &str) -> R<bool> {
@@ -460,7 +461,7 @@ pub fn transactions_open_since(db: &mut Db<'_>, clock: &str) -> R<bool> {
             let r: Open = diesel::sql_query(
                 "SELECT count(*) AS n FROM pg_stat_activity \
                  WHERE datname = current_database() AND pid <> pg_backend_pid() \
-                 AND xact_start <= $1::timestamptz",
+                 AND backend_type = 'client backend' AND xact_start <= $1::timestamptz",
             )
             .bind::<diesel::sql_types::Text, _>(clock)
             .get_result(&mut **c)?;
