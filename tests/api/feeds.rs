@@ -149,19 +149,16 @@ db_test!(
 
         let one_stop = document_id(&app, "UBND-970", "12/2021/QD-UBND");
         let cid = crate::review::campaign_of(&client, &officer, 1).await;
-        let r = call(
+        let did = crate::review::propose(
             &client,
-            "POST",
-            &format!("/api/v1/campaigns/{cid}/decisions"),
             &officer,
-            Some(json!({
+            cid,
+            json!({
                 "document_id": one_stop, "kind": "declare_expired", "ground": "subject_gone",
                 "reason": "Bộ phận một cửa cấp huyện không còn", "effective_on": "2025-07-01"
-            })),
-            None,
+            }),
         )
         .await;
-        let did = r.json()["id"].as_i64().unwrap();
         // A proposal is not published.
         assert!(feed(&client, "/feeds/reviews.atom")
             .await

@@ -54,6 +54,21 @@ pub async fn campaign_of(client: &Client, officer: &str, documents: i64) -> i64 
     cid
 }
 
+/// Proposes a decision in campaign `cid`; its id (the proposal must be accepted).
+pub async fn propose(client: &Client, officer: &str, cid: i64, proposal: serde_json::Value) -> i64 {
+    let r = call(
+        client,
+        "POST",
+        &format!("/api/v1/campaigns/{cid}/decisions"),
+        officer,
+        Some(proposal),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.json()["id"].as_i64().unwrap()
+}
+
 pub async fn call(
     client: &Client,
     method: &str,
@@ -527,34 +542,26 @@ db_test!(end_to_end_reorganisation_review, |app| {
     let cid = campaign(&client, &officer).await;
 
     // Repeal two articles of one; declare the other expired from 1 July 2025.
-    let r = call(
+    let repeal = propose(
         &client,
-        "POST",
-        &format!("/api/v1/campaigns/{cid}/decisions"),
         &officer,
-        Some(json!({
+        cid,
+        json!({
             "document_id": markets, "kind": "repeal", "provisions": ["Điều 1", "Điều 2"],
             "reason": "Thẩm quyền quản lý chợ chuyển về xã"
-        })),
-        None,
+        }),
     )
     .await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    let repeal = r.json()["id"].as_i64().unwrap();
-    let r = call(
+    let expiry = propose(
         &client,
-        "POST",
-        &format!("/api/v1/campaigns/{cid}/decisions"),
         &officer,
-        Some(json!({
+        cid,
+        json!({
             "document_id": one_stop, "kind": "declare_expired", "ground": "subject_gone",
             "reason": "Bộ phận một cửa cấp huyện không còn", "effective_on": "2025-07-01"
-        })),
-        None,
+        }),
     )
     .await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    let expiry = r.json()["id"].as_i64().unwrap();
     for d in [repeal, expiry] {
         let r = call(
             &client,
@@ -914,19 +921,16 @@ db_test!(
                 assert_eq!(r.status, 200, "{}", r.body);
             }
         };
-        let r = call(
+        let declared = propose(
             &client,
-            "POST",
-            &format!("/api/v1/campaigns/{cid}/decisions"),
             &officer,
-            Some(json!({
+            cid,
+            json!({
                 "document_id": one_stop, "kind": "declare_expired", "ground": "subject_gone",
                 "reason": "Bộ phận một cửa cấp huyện không còn", "effective_on": "2025-07-01"
-            })),
-            None,
+            }),
         )
         .await;
-        let declared = r.json()["id"].as_i64().unwrap();
         assert!(!expired().await.contains(&one_stop), "not before approval");
         approve(declared).await;
         assert!(
@@ -945,20 +949,10 @@ db_test!(
         assert!(listed(r.json()), "{}", r.body);
 
         // A correction keeping the document undoes the declared expiry once approved.
-        let r = call(
-            &client,
-            "POST",
-            &format!("/api/v1/campaigns/{cid}/decisions"),
-            &officer,
-            Some(json!({
+        approve(propose(&client, &officer, cid, json!({
                 "document_id": one_stop, "kind": "keep", "reason": "Bộ phận một cửa vẫn hoạt động",
                 "supersedes_id": declared
-            })),
-            None,
-        )
-        .await;
-        assert_eq!(r.status, 201, "{}", r.body);
-        approve(r.json()["id"].as_i64().unwrap()).await;
+            })).await).await;
         assert!(
             !expired().await.contains(&one_stop),
             "the correction applies"
