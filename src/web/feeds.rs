@@ -280,9 +280,9 @@ fn status_feed(
     // (date, document, what happened, the acting document if any, event key)
     let mut events: Vec<(NaiveDate, i64, String, Option<i64>, String)> = Vec::new();
     let ids = s.authorities.clone();
-    let docs: Vec<(i64, NaiveDate, Option<NaiveDate>)> = crate::with_db!(db, c => {
+    let docs: Vec<(i64, NaiveDate)> = crate::with_db!(db, c => {
         let mut q = documents::table
-            .select((documents::id, documents::effective_on, documents::end_on))
+            .select((documents::id, documents::effective_on))
             .filter(documents::effective_on.le(today))
             .order(documents::effective_on.desc())
             .limit(n as i64)
@@ -293,7 +293,7 @@ fn status_feed(
         q.load(c)
     })
     .map_err(crate::db::DbError::Query)?;
-    for (id, from, _) in &docs {
+    for (id, from) in &docs {
         events.push((
             *from,
             *id,
