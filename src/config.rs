@@ -25,6 +25,10 @@ pub struct Config {
     pub indexer_interval_ms: u64,
     /// Targets of the reform scorecard (`[scorecard]`; defaults from the seed article).
     pub scorecard_targets: crate::domain::scorecard::Targets,
+    /// Client addresses that may read `/metrics` (default loopback).
+    pub metrics_allow: Vec<std::net::IpAddr>,
+    /// A bearer token that lets any address read `/metrics` (at least 24 characters).
+    pub metrics_token: Option<String>,
 }
 
 /// What a configuration file may set; every key is optional.
@@ -40,6 +44,8 @@ struct FileConfig {
     ready_max_lag: Option<i64>,
     indexer_interval_ms: Option<u64>,
     scorecard: Option<ScorecardFile>,
+    metrics_allow: Option<Vec<std::net::IpAddr>>,
+    metrics_token: Option<String>,
 }
 
 /// `[scorecard]`: reform targets in whole percent; a key left out keeps its default.
@@ -145,6 +151,18 @@ impl Config {
                 ConfigError::Invalid(file.map(|p| p.display().to_string()).unwrap_or_default(), e)
             })?
             .unwrap_or_default();
+        let metrics_token = match f.metrics_token {
+            Some(t)
+                if t.chars().count() < 24
+                    || t.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+            {
+                return Err(ConfigError::Invalid(
+                    file.map(|p| p.display().to_string()).unwrap_or_default(),
+                    "metrics_token: ít nhất 24 ký tự, không có khoảng trắng".into(),
+                ))
+            }
+            t => t,
+        };
         Ok(Config {
             database_url: over
                 .database_url
@@ -163,6 +181,10 @@ impl Config {
             ready_max_lag: f.ready_max_lag.unwrap_or(1000),
             indexer_interval_ms: f.indexer_interval_ms.unwrap_or(500).max(10),
             scorecard_targets,
+            metrics_allow: f
+                .metrics_allow
+                .unwrap_or_else(crate::auth::default_metrics_allow),
+            metrics_token,
         })
     }
 

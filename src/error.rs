@@ -29,6 +29,13 @@ pub enum AppError {
     TooManyRequests(String),
     #[error("dữ liệu gửi lên quá lớn")]
     PayloadTooLarge,
+    /// The body did not arrive in time.
+    #[error("hết thời gian chờ dữ liệu")]
+    RequestTimeout,
+    /// The server is at a bound of work it takes at once (bodies held, password checks):
+    /// 503, with `Retry-After` added where it is raised.
+    #[error("{0}")]
+    Busy(String),
     /// The address (with its query) is longer than any page or API needs.
     #[error("địa chỉ quá dài")]
     UriTooLong,
@@ -58,6 +65,8 @@ impl AppError {
             AppError::Csrf(_) => "csrf",
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::PayloadTooLarge => "payload_too_large",
+            AppError::Busy(_) => "busy",
+            AppError::RequestTimeout => "request_timeout",
             AppError::UriTooLong => "uri_too_long",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Unprocessable(_) => "unprocessable",
@@ -76,6 +85,8 @@ impl AppError {
             AppError::Csrf(_) => "Yêu cầu bị từ chối",
             AppError::TooManyRequests(_) => "Tạm thời bị từ chối",
             AppError::PayloadTooLarge => "Dữ liệu quá lớn",
+            AppError::Busy(_) => "Máy chủ đang bận",
+            AppError::RequestTimeout => "Hết thời gian chờ",
             AppError::UriTooLong => "Địa chỉ quá dài",
             AppError::MethodNotAllowed => "Phương thức không được hỗ trợ",
             AppError::Unprocessable(_) => "Không thể thực hiện",
@@ -92,6 +103,7 @@ impl AppError {
             | AppError::Forbidden(m)
             | AppError::Csrf(m)
             | AppError::TooManyRequests(m)
+            | AppError::Busy(m)
             | AppError::Unprocessable(m)
             | AppError::Conflict(m)
             | AppError::PreconditionFailed(m) => m.clone(),
@@ -101,6 +113,9 @@ impl AppError {
                     .to_string()
             }
             AppError::PayloadTooLarge => "Dữ liệu gửi lên vượt quá giới hạn cho phép.".to_string(),
+            AppError::RequestTimeout => {
+                "Dữ liệu gửi lên đến quá chậm nên đã bị ngắt. Hãy gửi lại.".to_string()
+            }
             AppError::UriTooLong => format!(
                 "Địa chỉ yêu cầu dài quá {} ký tự; hãy rút ngắn từ khóa hoặc bớt bộ lọc.",
                 crate::web::http::MAX_URI
@@ -151,6 +166,8 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) | AppError::Csrf(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::UriTooLong => StatusCode::URI_TOO_LONG,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,

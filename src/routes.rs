@@ -9,6 +9,7 @@
 use actix_web::http::Method;
 use actix_web::{web, Route};
 
+use crate::auth::guard::{FORM_LIMIT, UPLOAD_LIMIT};
 use crate::auth::{Access, Role};
 use crate::{api, web as pages};
 
@@ -38,12 +39,13 @@ impl Verb {
         m.as_str() == self.as_str() || (self == Verb::Get && m == Method::HEAD)
     }
 
-    fn route(self) -> Route {
+    /// The method guard of the route's resource (GET also answers HEAD).
+    fn guard(self) -> actix_web::guard::AnyGuard {
+        use actix_web::guard;
         match self {
-            Verb::Get => web::route()
-                .guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head())),
-            Verb::Post => web::post(),
-            Verb::Delete => web::delete(),
+            Verb::Get => guard::Any(guard::Get()).or(guard::Head()),
+            Verb::Post => guard::Any(guard::Post()),
+            Verb::Delete => guard::Any(guard::Delete()),
         }
     }
 }
@@ -52,8 +54,20 @@ pub struct RouteDef {
     pub method: Verb,
     pub path: &'static str,
     pub access: Access,
+    /// The largest request body the route takes (413 above it, before anything is read).
+    pub max_body: usize,
     /// Attaches the handler to the route (`|r| r.to(handler)`).
     pub handler: fn(Route) -> Route,
+}
+
+impl RouteDef {
+    /// The same route taking bodies of up to `max` bytes.
+    pub const fn body(self, max: usize) -> RouteDef {
+        RouteDef {
+            max_body: max,
+            ..self
+        }
+    }
 }
 
 impl std::fmt::Debug for RouteDef {
@@ -73,6 +87,7 @@ const fn get(path: &'static str, access: Access, handler: fn(Route) -> Route) ->
         method: Verb::Get,
         path,
         access,
+        max_body: 0,
         handler,
     }
 }
@@ -82,6 +97,7 @@ const fn post(path: &'static str, access: Access, handler: fn(Route) -> Route) -
         method: Verb::Post,
         path,
         access,
+        max_body: FORM_LIMIT,
         handler,
     }
 }
@@ -91,11 +107,16 @@ const fn delete(path: &'static str, access: Access, handler: fn(Route) -> Route)
         method: Verb::Delete,
         path,
         access,
+        max_body: FORM_LIMIT,
         handler,
     }
 }
 
-use Access::{AnyUser, Public, Roles};
+use crate::auth::RecordOf;
+use Access::{AnyUser, Monitor, Public, Roles, Scoped};
+
+/// Bodies of the JSON API's writes (a decision, an inspection with its findings).
+const JSON_LIMIT: usize = 1024 * 1024;
 
 pub const ADMINS: &[Role] = &[Role::Admin];
 /// Who opens and starts review campaigns.
@@ -125,7 +146,7 @@ pub static ROUTES: &[RouteDef] = &[
         |r| r.to(pages::eli::resolve),
     ),
     get("/readyz", Public, |r| r.to(pages::observe::readyz)),
-    get("/metrics", Public, |r| r.to(pages::observe::metrics)),
+    get("/metrics", Monitor, |r| r.to(pages::observe::metrics)),
     get("/documents", Public, |r| r.to(pages::public::documents)),
     get("/documents/{id}", Public, |r| r.to(pages::public::document)),
     get("/documents/{id}/{key:.+}", Public, |r| {
@@ -191,9 +212,11 @@ pub static ROUTES: &[RouteDef] = &[
     get("/units/{code}/inspections", AnyUser, |r| {
         r.to(pages::inspections::unit_page)
     }),
-    get("/units/{code}/inspections/new", Roles(INSPECTORS), |r| {
-        r.to(pages::inspections::new_form)
-    }),
+    get(
+        "/units/{code}/inspections/new",
+        Scoped(INSPECTORS, RecordOf::Unit("code")),
+        |r| r.to(pages::inspections::new_form),
+    ),
     post("/inspections", Roles(INSPECTORS), |r| {
         r.to(pages::inspections::create)
     }),
@@ -208,7 +231,8 @@ pub static ROUTES: &[RouteDef] = &[
     }),
     post("/api/v1/inspections", Roles(INSPECTORS), |r| {
         r.to(api::inspections::create)
-    }),
+    })
+    .body(JSON_LIMIT),
     get("/api/v1/inspections/{id}", AnyUser, |r| {
         r.to(api::inspections::get)
     }),
@@ -224,7 +248,8 @@ pub static ROUTES: &[RouteDef] = &[
     // Registry records written through the API (all or nothing, within the writer's units).
     post("/api/v1/records", Roles(RECORD_WRITERS), |r| {
         r.to(api::records::write)
-    }),
+    })
+    .body(api::records::RECORDS_LIMIT),
     // Review tracker: pages.
     get("/campaigns", AnyUser, |r| r.to(pages::review::list)),
     post("/campaigns", Roles(CAMPAIGN_MANAGERS), |r| {
@@ -236,7 +261,8 @@ pub static ROUTES: &[RouteDef] = &[
     }),
     post("/campaigns/{id}/register", Roles(REVIEWERS), |r| {
         r.to(pages::register::upload)
-    }),
+    })
+    .body(UPLOAD_LIMIT),
     post("/campaigns/{id}/start", Roles(CAMPAIGN_MANAGERS), |r| {
         r.to(pages::review::start)
     }),
@@ -279,7 +305,8 @@ pub static ROUTES: &[RouteDef] = &[
     ),
     post("/api/v1/campaigns/{id}/register", Roles(REVIEWERS), |r| {
         r.to(api::register::import)
-    }),
+    })
+    .body(api::register::REGISTER_LIMIT),
     post("/api/v1/campaigns/{id}/decisions", Roles(REVIEWERS), |r| {
         r.to(api::review::propose)
     }),
@@ -344,10 +371,21 @@ pub static ROUTES: &[RouteDef] = &[
     }),
 ];
 
-/// Registers the handlers of `routes`, in order.
+/// Registers the handlers of `routes`, in order: each route is a resource of its own, with
+/// its method guard and the route guard holding its own access rule, so the handler cannot
+/// run unless the router matched this route and its rule allowed the request.
 pub fn register(cfg: &mut web::ServiceConfig, routes: &'static [RouteDef]) {
     for r in routes {
-        cfg.route(r.path, (r.handler)(r.method.route()));
+        cfg.service(
+            web::resource(r.path)
+                .guard(r.method.guard())
+                .wrap(actix_web::middleware::from_fn(
+                    move |req, next: actix_web::middleware::Next<actix_web::body::BoxBody>| {
+                        crate::auth::guard::route(r, req, next)
+                    },
+                ))
+                .route((r.handler)(web::route())),
+        );
     }
 }
 

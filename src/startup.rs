@@ -52,7 +52,7 @@ macro_rules! vanban_app {
                 }
             }))
             .wrap(actix_web::middleware::from_fn($crate::web::http::conditional))
-            .wrap(actix_web::middleware::from_fn($crate::auth::guard::guard))
+            .wrap(actix_web::middleware::from_fn($crate::auth::guard::front))
             .wrap($crate::startup::security_headers())
             .wrap(actix_web::middleware::from_fn($crate::web::http::limits))
             .wrap(actix_web::middleware::from_fn($crate::web::observe::observe))
@@ -79,6 +79,9 @@ impl Application {
         let security = crate::auth::Security {
             trusted_proxies: config.trusted_proxies.clone(),
             loopback: local.ip().is_loopback(),
+            metrics_allow: config.metrics_allow.clone(),
+            metrics_token: config.metrics_token.clone(),
+            ..crate::auth::Security::default()
         };
         if !security.loopback {
             tracing::info!(

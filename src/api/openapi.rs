@@ -233,6 +233,7 @@ fn apply_access(op: &mut Operation, access: Access) {
             return;
         }
         Access::AnyUser => "Mọi người dùng đã đăng nhập.".to_string(),
+        Access::Monitor => "Giám sát: địa chỉ được phép hoặc mã giám sát.".to_string(),
         Access::Roles(roles) | Access::Scoped(roles, _) => {
             format!("Vai trò: {}.", roles_text(roles))
         }

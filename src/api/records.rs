@@ -91,20 +91,7 @@ pub async fn write(
     actor: Actor,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let body = match actix_web::body::to_bytes_limited(
-        actix_web::body::BodyStream::new(payload),
-        RECORDS_LIMIT,
-    )
-    .await
-    {
-        Ok(Ok(b)) => b,
-        Ok(Err(e)) => {
-            return Err(AppError::BadRequest(format!(
-                "Không đọc được dữ liệu gửi lên: {e}"
-            )))
-        }
-        Err(_) => return Err(AppError::PayloadTooLarge),
-    };
+    let body = crate::auth::guard::read_body(payload.into_inner(), RECORDS_LIMIT).await?;
     let p = actor.0.clone();
     let pool = state.pool.clone();
     let result = web::block(move || -> Result<_, AppError> {

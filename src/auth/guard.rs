@@ -1,65 +1,105 @@
-//! The guard in front of every route (an app-wide middleware). For each request it:
+//! Access control in two layers, both in front of every handler.
 //!
-//! 1. finds the route's access rule in the route table; a path that exists but has no entry
-//!    for the method is refused (405), so a route registered outside the table cannot be
-//!    reached;
-//! 2. decides how the request arrived (HTTPS directly or at a trusted proxy, or plain http on
-//!    loopback) and the client's address;
-//! 3. finds who is asking: a bearer API token, else the session cookie;
-//! 4. for a state-changing request made with cookies, checks where it comes from
-//!    (`Sec-Fetch-Site`, `Origin`);
-//! 5. applies the rule: anonymous → login (pages) or 401 (API); wrong role or a record outside
-//!    the user's scope → 403;
-//! 6. checks the CSRF token of a state-changing request made with cookies;
-//! 7. runs the handler with the user available to it and to the templates, then adds
-//!    `Cache-Control: no-store` (signed-in requests and the login page) and HSTS (HTTPS).
+//! **The front** (`front`, an app-wide middleware) runs before routing. It refuses a path with
+//! a control character (400), decides how the request arrived (HTTPS directly or at a trusted
+//! proxy, or plain http on loopback), the client's address and the server's origin (forwarded
+//! headers count only from `trusted_proxies`), and who is asking (a bearer API token, else the
+//! session cookie). It reads no body and decides no access: it only refuses a path that some
+//! registered resource serves but the route table does not list for this method (405), so a
+//! handler registered outside the table cannot be reached.
+//!
+//! **The route guard** (`route`) is attached by `routes::register` to each resource of the
+//! route table, with that route's own rule: it runs only once the router has matched the
+//! route, so access follows from what matched, never from how the path is spelled. It
+//! checks where a state-changing request comes from (`Sec-Fetch-Site`, `Origin`), applies the
+//! rule (anonymous → login page or 401; wrong role or a record outside the user's scope, read
+//! from the router's own captures → 403), bounds the body (the route's largest body, a read
+//! timeout, a budget of bodies held at once) and only then reads a form for its CSRF token.
+//!
+//! The front adds `Cache-Control: no-store` (signed-in requests and the login page) and HSTS
+//! (HTTPS) to every answer, refusals included.
 
 use std::net::IpAddr;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::body::{BodyStream, BoxBody, MessageBody};
-use actix_web::dev::{Path as RoutePath, Payload, ResourceDef, ServiceRequest, ServiceResponse};
+use actix_web::dev::{Payload, ResourceDef, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpResponse, ResponseError};
 use diesel::prelude::*;
+use futures_util::StreamExt;
 
 use super::roles::{Access, Decision, RecordOf};
 use super::viewer::{self, Viewer};
 use super::{csrf, session, Principal, RequestInfo, Security, Transport, Via};
 use crate::error::AppError;
-use crate::routes::{RouteDef, Verb};
+use crate::routes::RouteDef;
 use crate::web::AppState;
 
-/// The largest form body accepted (also `FormConfig`'s limit); larger ones get 413.
+/// The largest form body a route accepts unless its table entry says otherwise (also
+/// `FormConfig`'s limit); larger ones get 413 before anything is read.
 pub const FORM_LIMIT: usize = 64 * 1024;
-/// The largest file upload form (a review register), its body read here for the CSRF token.
+/// The largest file upload form (a review register), its body read for the CSRF token.
 pub const UPLOAD_LIMIT: usize = crate::api::register::REGISTER_LIMIT + 64 * 1024;
+/// A body whose next part does not arrive within this time is abandoned (408).
+pub const BODY_IDLE: Duration = Duration::from_secs(15);
+/// A body not received in full within this time is abandoned (408).
+pub const BODY_TOTAL: Duration = Duration::from_secs(120);
+/// Bytes of request bodies held by all requests at once; a body that would pass it waits for
+/// nobody: it is answered 503 with `Retry-After`.
+pub const BODY_BUDGET: usize = 64 * 1024 * 1024;
 
-/// The route table, compiled for matching. Kept in the app data next to the routes it was
-/// built from.
+/// The route table, compiled for matching: which routes serve a path the router sees.
 pub struct RouteIndex {
-    entries: Vec<(Verb, ResourceDef, Access)>,
+    entries: Vec<(&'static RouteDef, ResourceDef)>,
 }
 
 impl RouteIndex {
-    pub fn new(routes: &[RouteDef]) -> RouteIndex {
+    pub fn new(routes: &'static [RouteDef]) -> RouteIndex {
         RouteIndex {
             entries: routes
                 .iter()
-                .map(|r| (r.method, ResourceDef::new(r.path), r.access))
+                .map(|r| (r, ResourceDef::new(r.path)))
                 .collect(),
         }
     }
 
-    /// The first route for this method whose pattern matches, as the router picks it.
-    pub fn find(&self, method: &Method, path: &str) -> Option<(Access, &ResourceDef)> {
+    /// The first route for this method whose pattern matches the router's path (percent
+    /// decoded as the router decodes it), as the router picks it.
+    pub fn find(&self, method: &Method, path: &str) -> Option<&'static RouteDef> {
         self.entries
             .iter()
-            .find(|(v, def, _)| v.matches(method) && def.is_match(path))
-            .map(|(_, def, a)| (*a, def))
+            .find(|(r, def)| r.method.matches(method) && def.is_match(path))
+            .map(|(r, _)| *r)
+    }
+}
+
+/// Bodies held at once, in KiB (see [`BODY_BUDGET`]).
+pub struct BodyBudget {
+    permits: Arc<tokio::sync::Semaphore>,
+}
+
+impl BodyBudget {
+    pub fn new(bytes: usize) -> BodyBudget {
+        BodyBudget {
+            permits: Arc::new(tokio::sync::Semaphore::new(bytes.div_ceil(1024))),
+        }
+    }
+
+    /// A share of the budget for a body of `bytes`, or `None` when it is spent.
+    fn take(&self, bytes: usize) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        let kib = u32::try_from(bytes.div_ceil(1024).max(1)).ok()?;
+        self.permits.clone().try_acquire_many_owned(kib).ok()
+    }
+}
+
+impl Default for BodyBudget {
+    fn default() -> Self {
+        BodyBudget::new(BODY_BUDGET)
     }
 }
 
@@ -242,8 +282,8 @@ fn param_name(record: RecordOf) -> &'static str {
     }
 }
 
-/// Whether the user's scope covers the record the path names (`Err(NotFound)` when the record
-/// does not exist).
+/// Whether the user's scope covers the record the route names (`Err(NotFound)` when the
+/// record does not exist). `value` is the router's capture of the route's parameter.
 async fn check_scope(
     state: &AppState,
     principal: Arc<Principal>,
@@ -269,40 +309,105 @@ async fn check_scope(
     .await?
 }
 
+/// The request body as the handler will read it: at most `limit` bytes, each part within
+/// [`BODY_IDLE`] of the last and the whole within [`BODY_TOTAL`]; past either, the read
+/// fails (the handler answers 413 or 408).
+fn bounded_payload(payload: Payload, limit: usize, sec: &Security) -> Payload {
+    let deadline = tokio::time::Instant::now() + sec.body_total;
+    let idle = sec.body_idle;
+    let stream = futures_util::stream::unfold(
+        (payload, 0usize, false),
+        move |(mut payload, seen, done)| async move {
+            if done {
+                return None;
+            }
+            let next = tokio::time::timeout_at(
+                deadline.min(tokio::time::Instant::now() + idle),
+                payload.next(),
+            )
+            .await;
+            match next {
+                Err(_) => Some((
+                    Err(actix_web::error::PayloadError::Io(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "hết thời gian chờ nhận dữ liệu",
+                    ))),
+                    (payload, seen, true),
+                )),
+                Ok(None) => None,
+                Ok(Some(Err(e))) => Some((Err(e), (payload, seen, true))),
+                Ok(Some(Ok(chunk))) => {
+                    let seen = seen.saturating_add(chunk.len());
+                    if seen > limit {
+                        Some((
+                            Err(actix_web::error::PayloadError::Overflow),
+                            (payload, seen, true),
+                        ))
+                    } else {
+                        Some((Ok(chunk), (payload, seen, false)))
+                    }
+                }
+            }
+        },
+    );
+    Payload::Stream {
+        payload: Box::pin(stream),
+    }
+}
+
+/// The error of a body that could not be read: too large (413), too slow (408), or broken.
+pub fn body_error(e: actix_web::error::PayloadError) -> AppError {
+    use actix_web::error::PayloadError;
+    match e {
+        PayloadError::Overflow => AppError::PayloadTooLarge,
+        PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
+            AppError::RequestTimeout
+        }
+        e => AppError::BadRequest(format!("Không đọc được dữ liệu gửi lên: {e}")),
+    }
+}
+
+/// Reads a whole body of at most `limit` bytes.
+pub async fn read_body(payload: Payload, limit: usize) -> Result<web::Bytes, AppError> {
+    match actix_web::body::to_bytes_limited(BodyStream::new(payload), limit).await {
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(e)) => Err(body_error(e)),
+        Err(_) => Err(AppError::PayloadTooLarge),
+    }
+}
+
 /// Reads a form body (at most `limit` bytes) and puts it back for the handler.
 async fn read_form(req: &mut ServiceRequest, limit: usize) -> Result<web::Bytes, AppError> {
-    let declared =
-        header_str(req.headers(), "content-length").and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        return Err(AppError::PayloadTooLarge);
-    }
-    let payload = req.take_payload();
-    let body = match actix_web::body::to_bytes_limited(BodyStream::new(payload), limit).await {
-        Ok(Ok(b)) => b,
-        Ok(Err(e)) => {
-            return Err(AppError::BadRequest(format!(
-                "Không đọc được dữ liệu gửi lên: {e}"
-            )))
-        }
-        Err(_) => return Err(AppError::PayloadTooLarge),
-    };
+    let body = read_body(req.take_payload(), limit).await?;
     req.set_payload(Payload::from(body.clone()));
     Ok(body)
 }
 
-pub async fn guard(
-    mut req: ServiceRequest,
+/// Whether the path, percent-decoded, holds a control character (a newline, NUL, DEL…).
+pub fn has_control(raw_path: &str) -> bool {
+    percent_encoding::percent_decode_str(raw_path).any(|b| b < 0x20 || b == 0x7f)
+}
+
+/// The app-wide front: transport, client address, origin and credentials of every request,
+/// and the headers every answer needs. Reads no body and decides no access (see the module).
+pub async fn front(
+    req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let path = req.path().to_string();
-    let api = path.starts_with("/api/");
+    let api = req.path().starts_with("/api/");
+    // The path the router matches: percent-decoded except for `/`, `%` and `+`.
+    let router_path = req.match_info().as_str().to_string();
     let mut fin = Finish {
         transport: Transport::LoopbackHttp,
         signed_in: false,
-        no_store_path: path == "/login",
-        static_path: path.starts_with("/static/"),
+        no_store_path: router_path == "/login",
+        static_path: router_path.starts_with("/static/"),
         stale_cookie: false,
     };
+    if has_control(req.path()) {
+        let e = AppError::BadRequest("Địa chỉ có ký tự điều khiển, không hợp lệ.".into());
+        return Ok(fin.respond(req, refusal(&e, api, None)));
+    }
     let (Some(state), Some(index)) = (
         req.app_data::<web::Data<AppState>>().cloned(),
         req.app_data::<web::Data<RouteIndex>>().cloned(),
@@ -324,20 +429,16 @@ pub async fn guard(
         header_str(req.headers(), "x-forwarded-for"),
         &sec.trusted_proxies,
     );
+    let origin = expected_origin(&req, fin.transport, trusted_peer);
 
-    // 1. The rule. A path that exists without an entry for this method is refused.
-    let method = req.method().clone();
-    let safe = method == Method::GET || method == Method::HEAD;
-    let (access, def) = match index.find(&method, &path) {
-        Some((a, d)) => (a, Some(d)),
-        None if req.match_pattern().is_some() => {
-            return Ok(fin.respond(req, refusal(&AppError::MethodNotAllowed, api, None)));
-        }
-        // No such page: the 404 handler answers.
-        None => (Access::Public, None),
-    };
+    // A resource that serves this path but is not in the table for this method: refused, so
+    // nothing is reachable without a rule. (No resource at all: the 404 handler answers.)
+    let route = index.find(req.method(), &router_path);
+    if route.is_none() && req.resource_map().has_resource(&router_path) {
+        return Ok(fin.respond(req, refusal(&AppError::MethodNotAllowed, api, None)));
+    }
 
-    // 2. Who is asking.
+    // Who is asking. The metrics route takes its own token, not an account's.
     let cookies: Vec<String> = req
         .headers()
         .get_all(header::COOKIE)
@@ -351,8 +452,9 @@ pub async fn guard(
     let login_csrf = cookie(fin.transport.login_csrf_cookie());
     let now = super::now();
     let mut principal: Option<Arc<Principal>> = None;
+    let own_credentials = route.is_some_and(|r| r.access == Access::Monitor);
     // Static files are the same for everyone: no session lookup for each stylesheet fetch.
-    if fin.transport.credentials_allowed() && !fin.static_path {
+    if fin.transport.credentials_allowed() && !fin.static_path && !own_credentials {
         if let Some(token) = bearer(req.headers()) {
             match crate::web::with_db(&state, move |db| {
                 Ok(super::principal_from_token(db, &token, now)?)
@@ -378,6 +480,42 @@ pub async fn guard(
         }
     }
     fin.signed_in = principal.is_some();
+    let viewer = principal.as_deref().map(|p| Rc::new(Viewer::of(p)));
+    req.extensions_mut().insert(RequestInfo {
+        transport: fin.transport,
+        client_ip,
+        login_csrf,
+        origin,
+    });
+    if let Some(p) = principal {
+        req.extensions_mut().insert(p);
+    }
+    let mut res = viewer::scope(viewer, next.call(req))
+        .await?
+        .map_into_boxed_body();
+    fin.apply(res.headers_mut());
+    Ok(res)
+}
+
+/// The guard of one route of the table, run once the router has matched it: the route's
+/// own rule decides (see the module).
+pub async fn route(
+    def: &'static RouteDef,
+    mut req: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let api = def.path.starts_with("/api/");
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        let e = AppError::Internal("the route guard needs the app state".into());
+        return Ok(req.into_response(refusal(&e, api, None)));
+    };
+    let info = req.extensions().get::<RequestInfo>().cloned();
+    let Some(info) = info else {
+        let e = AppError::Internal("the route guard runs behind the front".into());
+        return Ok(req.into_response(refusal(&e, api, None)));
+    };
+    let principal = req.extensions().get::<Arc<Principal>>().cloned();
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD);
     let via_token = principal
         .as_ref()
         .is_some_and(|p| matches!(p.via, Via::Token { .. }));
@@ -386,21 +524,34 @@ pub async fn guard(
     // A bearer token cannot be attached by another site: CSRF checks are for cookies only.
     let cookie_write = !safe && !via_token;
 
-    // 3. Where a state-changing request comes from.
+    // Where a state-changing request comes from.
     if cookie_write {
-        let expected = expected_origin(&req, fin.transport, trusted_peer);
         if let Err(r) = csrf::check_source(
             header_str(req.headers(), "sec-fetch-site"),
             header_str(req.headers(), "origin"),
-            &expected,
+            &info.origin,
         ) {
             let e = AppError::Csrf(r.message());
-            return Ok(fin.respond(req, refusal(&e, problem, viewer_of())));
+            return Ok(req.into_response(refusal(&e, problem, viewer_of())));
         }
     }
 
-    // 4. The rule.
-    match access.decide(principal.as_ref().map(|p| p.role)) {
+    // The rule of the route that matched.
+    let decision = match def.access {
+        Access::Monitor => {
+            if monitor_allowed(&state.security, &info, req.headers()) {
+                Decision::Allow
+            } else {
+                let e = AppError::Forbidden(
+                    "Chỉ địa chỉ giám sát được phép hoặc người có mã giám sát mới xem được số liệu này."
+                        .into(),
+                );
+                return Ok(req.into_response(refusal(&e, true, None)));
+            }
+        }
+        a => a.decide(principal.as_ref().map(|p| p.role)),
+    };
+    match decision {
         Decision::Allow => {}
         Decision::Unauthenticated => {
             let res = if problem {
@@ -408,22 +559,19 @@ pub async fn guard(
             } else {
                 login_redirect(&req)
             };
-            return Ok(fin.respond(req, res));
+            return Ok(req.into_response(res));
         }
         Decision::Forbidden => {
             let e = AppError::Forbidden(
                 "Tài khoản của bạn không có quyền thực hiện thao tác này.".into(),
             );
-            return Ok(fin.respond(req, refusal(&e, problem, viewer_of())));
+            return Ok(req.into_response(refusal(&e, problem, viewer_of())));
         }
         Decision::CheckScope(record) => {
-            let value = def.and_then(|d| {
-                let mut p = RoutePath::new(path.clone());
-                d.capture_match_info(&mut p);
-                p.get(param_name(record)).map(String::from)
-            });
+            let value = req.match_info().get(param_name(record)).map(String::from);
             let Some(p) = principal.clone() else {
-                return Ok(fin.respond(req, refusal(&AppError::Unauthenticated, problem, None)));
+                let e = AppError::Unauthenticated;
+                return Ok(req.into_response(refusal(&e, problem, None)));
             };
             match check_scope(&state, p, record, value).await {
                 Ok(true) => {}
@@ -432,17 +580,45 @@ pub async fn guard(
                         "Bản ghi này nằm ngoài phạm vi đơn vị được giao cho tài khoản của bạn."
                             .into(),
                     );
-                    return Ok(fin.respond(req, refusal(&e, problem, viewer_of())));
+                    return Ok(req.into_response(refusal(&e, problem, viewer_of())));
                 }
-                Err(e) => return Ok(fin.respond(req, refusal(&e, problem, viewer_of()))),
+                Err(e) => return Ok(req.into_response(refusal(&e, problem, viewer_of()))),
             }
         }
     }
 
-    // 5. The CSRF token: the session's, or for the login form the pre-session cookie's.
+    // The body: only now, and no larger than the route takes.
+    let mut _held = None;
+    if !safe {
+        let declared =
+            header_str(req.headers(), "content-length").and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > def.max_body) {
+            let e = AppError::PayloadTooLarge;
+            return Ok(req.into_response(refusal(&e, problem, viewer_of())));
+        }
+        let size = declared.unwrap_or(def.max_body);
+        if size > 0 {
+            match state.bodies.take(size) {
+                Some(permit) => _held = Some(permit),
+                None => {
+                    let e = AppError::Busy(
+                        "Máy chủ đang nhận nhiều dữ liệu cùng lúc. Xin thử lại sau ít phút.".into(),
+                    );
+                    let mut res = refusal(&e, problem, viewer_of());
+                    res.headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                    return Ok(req.into_response(res));
+                }
+            }
+        }
+        let payload = req.take_payload();
+        req.set_payload(bounded_payload(payload, def.max_body, &state.security));
+    }
+
+    // The CSRF token: the session's, or for the login form the pre-session cookie's.
     if cookie_write {
-        let expected = if access == Access::Public {
-            login_csrf.clone()
+        let expected = if def.access == Access::Public {
+            info.login_csrf.clone()
         } else {
             match principal.as_ref().map(|p| &p.via) {
                 Some(Via::Session { csrf_token, .. }) => Some(csrf_token.clone()),
@@ -457,36 +633,38 @@ pub async fn guard(
             .content_type()
             .eq_ignore_ascii_case("multipart/form-data");
         if given.is_none() && (is_form || is_upload) {
-            let limit = if is_upload { UPLOAD_LIMIT } else { FORM_LIMIT };
-            match read_form(&mut req, limit).await {
+            match read_form(&mut req, def.max_body).await {
                 Ok(body) if is_upload => {
                     given = csrf::multipart_field(req.headers(), body, csrf::FIELD).await
                 }
                 Ok(body) => given = csrf::form_field(&body, csrf::FIELD),
-                Err(e) => return Ok(fin.respond(req, refusal(&e, problem, viewer_of()))),
+                Err(e) => return Ok(req.into_response(refusal(&e, problem, viewer_of()))),
             }
         }
         let ok = matches!((&expected, &given), (Some(e), Some(g)) if csrf::tokens_match(e, g));
         if !ok {
             let e = AppError::Csrf("Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã chống giả mạo yêu cầu). Hãy tải lại trang rồi thử lại.".into());
-            return Ok(fin.respond(req, refusal(&e, problem, viewer_of())));
+            return Ok(req.into_response(refusal(&e, problem, viewer_of())));
         }
     }
 
-    // 6. The handler, with the user and the request facts available.
-    req.extensions_mut().insert(RequestInfo {
-        transport: fin.transport,
-        client_ip,
-        login_csrf,
-    });
-    if let Some(p) = &principal {
-        req.extensions_mut().insert(p.clone());
-    }
-    let mut res = viewer::scope(viewer_of(), next.call(req))
-        .await?
-        .map_into_boxed_body();
-    fin.apply(res.headers_mut());
-    Ok(res)
+    let res = next.call(req).await;
+    drop(_held);
+    res
+}
+
+/// Whether the metrics may be read: from an address in `metrics_allow` (the resolved client
+/// address: behind an untrusted peer, the peer), or with the configured metrics token.
+fn monitor_allowed(sec: &Security, info: &RequestInfo, headers: &HeaderMap) -> bool {
+    let from_allowed = info
+        .client_ip
+        .parse::<IpAddr>()
+        .is_ok_and(|ip| sec.metrics_allow.contains(&ip));
+    let with_token = match (&sec.metrics_token, bearer(headers)) {
+        (Some(want), Some(given)) => csrf::tokens_match(want, &given),
+        _ => false,
+    };
+    from_allowed || with_token
 }
 
 #[cfg(test)]
@@ -502,6 +680,7 @@ mod tests {
         let sec = Security {
             trusted_proxies: vec![ip("10.0.0.1")],
             loopback: false,
+            ..Security::default()
         };
         assert_eq!(transport(true, None, None, &sec), Transport::Https);
         assert_eq!(
@@ -556,6 +735,27 @@ mod tests {
         );
         assert_eq!(client_ip(Some(ip("10.0.0.1")), None, &trusted), "10.0.0.1");
         assert_eq!(client_ip(None, Some("1.2.3.4"), &trusted), "unknown");
+    }
+
+    #[test]
+    fn control_characters_in_a_path_are_found_however_spelled() {
+        assert!(has_control("/documents/%0A"));
+        assert!(has_control("/a%00b"));
+        assert!(has_control("/a%7f"));
+        assert!(has_control("/a\tb"));
+        assert!(!has_control("/documents/12%2F2021"));
+        assert!(!has_control("/t%C3%ACm-ki%E1%BA%BFm"));
+    }
+
+    #[test]
+    fn the_body_budget_refuses_what_it_cannot_hold() {
+        let b = BodyBudget::new(100 * 1024);
+        let first = b.take(60 * 1024);
+        assert!(first.is_some());
+        assert!(b.take(60 * 1024).is_none());
+        drop(first);
+        assert!(b.take(60 * 1024).is_some());
+        assert!(b.take(usize::MAX).is_none());
     }
 
     #[test]

@@ -36,6 +36,23 @@ pub struct Security {
     /// The server listens on a loopback address only: plain http is then allowed (no one
     /// else can listen in). Otherwise sessions and logins need HTTPS.
     pub loopback: bool,
+    /// Client addresses that may read `/metrics` without a token (config key
+    /// `metrics_allow`; default loopback).
+    pub metrics_allow: Vec<IpAddr>,
+    /// A bearer token that lets any address read `/metrics` (config key `metrics_token`).
+    pub metrics_token: Option<String>,
+    /// A request body whose next part does not arrive within this time is abandoned (408).
+    pub body_idle: std::time::Duration,
+    /// A request body not received in full within this time is abandoned (408).
+    pub body_total: std::time::Duration,
+}
+
+/// The addresses that may read the metrics unless configured otherwise.
+pub fn default_metrics_allow() -> Vec<IpAddr> {
+    vec![
+        IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+    ]
 }
 
 impl Default for Security {
@@ -43,6 +60,10 @@ impl Default for Security {
         Security {
             trusted_proxies: Vec::new(),
             loopback: true,
+            metrics_allow: default_metrics_allow(),
+            metrics_token: None,
+            body_idle: guard::BODY_IDLE,
+            body_total: guard::BODY_TOTAL,
         }
     }
 }
@@ -92,6 +113,19 @@ pub struct RequestInfo {
     pub client_ip: String,
     /// The pre-session CSRF cookie of the login form, if the browser sent one.
     pub login_csrf: Option<String>,
+    /// The server's origin as the browser sees it (`https://host`): the scheme from the
+    /// transport, the host from `Host`, or from `X-Forwarded-Host` at a trusted proxy only.
+    pub origin: String,
+}
+
+/// The server's origin as the client reached it (`scheme://host`), for absolute links
+/// (feeds, JSON-LD): from the front's [`RequestInfo`], so forwarded headers count only from
+/// a trusted proxy.
+pub fn origin_of(req: &HttpRequest) -> String {
+    req.extensions()
+        .get::<RequestInfo>()
+        .map(|i| i.origin.clone())
+        .unwrap_or_else(|| format!("http://{}", req.app_config().host()))
 }
 
 /// A signed-in user, as the guard found them for this request.

@@ -118,6 +118,9 @@ pub enum Access {
     Roles(&'static [Role]),
     /// Users with one of these roles whose scope covers the record the path names.
     Scoped(&'static [Role], RecordOf),
+    /// Monitoring (the metrics): no account; a client address in `metrics_allow`, or the
+    /// metrics token (decided by the route guard, not by a role).
+    Monitor,
 }
 
 /// What the guard does with a request, before any scope check.
@@ -137,6 +140,9 @@ impl Access {
     pub fn decide(self, role: Option<Role>) -> Decision {
         match (self, role) {
             (Access::Public, _) => Decision::Allow,
+            // Not a matter of accounts: the route guard decides from the client's address or
+            // the metrics token; asked by role, the answer is no.
+            (Access::Monitor, _) => Decision::Forbidden,
             (_, None) => Decision::Unauthenticated,
             (Access::AnyUser, Some(_)) => Decision::Allow,
             (Access::Roles(roles), Some(r)) => {

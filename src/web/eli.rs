@@ -298,8 +298,7 @@ pub fn legal_force(s: Status) -> &'static str {
 
 /// This server's address as the client reached it (for absolute identifiers).
 fn origin(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+    crate::auth::origin_of(req)
 }
 
 /// The document as schema.org `Legislation`, ready to be put in a

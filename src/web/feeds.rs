@@ -533,9 +533,11 @@ async fn serve(
 ) -> Result<HttpResponse, PageError> {
     let q = q.into_inner();
     let n = limit(&q)?;
-    let info = req.connection_info().clone();
-    let base = format!("{}://{}", info.scheme(), info.host());
-    let host = info.host().to_string();
+    let base = crate::auth::origin_of(&req);
+    let host = base
+        .split_once("://")
+        .map_or(base.as_str(), |(_, h)| h)
+        .to_string();
     let today = today();
     let (entries, label) = with_db(&state, move |db| {
         let org = Org::load(db)?;

@@ -54,6 +54,8 @@ pub struct AppState {
     pub ready_max_lag: i64,
     /// Targets of the reform scorecard (configuration `[scorecard]`).
     pub scorecard_targets: crate::domain::scorecard::Targets,
+    /// Request bodies held at once (see `auth::guard::BODY_BUDGET`).
+    pub bodies: std::sync::Arc<crate::auth::guard::BodyBudget>,
 }
 
 /// Authorities, units and successions, reloaded at most every [`OrgCache::TTL`]: every search
@@ -105,6 +107,7 @@ impl AppState {
             procedure_listings: std::sync::Arc::default(),
             ready_max_lag: 1000,
             scorecard_targets: crate::domain::scorecard::Targets::default(),
+            bodies: std::sync::Arc::new(crate::auth::guard::BodyBudget::default()),
         }
     }
 

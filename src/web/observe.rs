@@ -126,8 +126,10 @@ pub async fn observe(
     let id = request_id(&req);
     req.extensions_mut().insert(RequestId(id.clone()));
     let method = req.method().to_string();
+    // The pattern the router matches: on its percent-decoded path, as it routes.
     let route = req
-        .match_pattern()
+        .resource_map()
+        .match_pattern(req.match_info().as_str())
         .unwrap_or_else(|| "unmatched".to_string());
     let path = req.path().to_string();
     let metrics = req
@@ -141,6 +143,16 @@ pub async fn observe(
         Err(e) => e.as_response_error().status_code().as_u16(),
     };
     let class = format!("{}xx", status / 100);
+    // The client as the front resolved it (forwarded headers only from trusted proxies).
+    let client = match &result {
+        Ok(res) => res
+            .request()
+            .extensions()
+            .get::<crate::auth::RequestInfo>()
+            .map(|i| i.client_ip.clone()),
+        Err(_) => None,
+    }
+    .unwrap_or_default();
     if let Some(h) = metrics
         .as_ref()
         .and_then(|m| m.latency.as_ref())
@@ -155,6 +167,7 @@ pub async fn observe(
         tracing::info!(
             status,
             path = %path,
+            client = %client,
             ms = elapsed.as_secs_f64() * 1000.0,
             "request"
         )

@@ -559,6 +559,7 @@ db_test!(over_https_cookies_are_secure_and_hsts_is_sent, |app| {
     let state = app.state().await.with_security(vanban::auth::Security {
         trusted_proxies: vec![proxy.ip()],
         loopback: false,
+        ..Default::default()
     });
     let c = Client::with_state(state).await;
     let https = |r: TestRequest| {

@@ -14,6 +14,7 @@ mod bench;
 mod check;
 mod eli;
 mod feeds;
+mod front;
 mod http;
 mod import;
 mod inspections;

@@ -11,6 +11,9 @@ use crate::authkit::Client;
 use crate::db_test;
 use crate::helpers::FIXTURE;
 
+/// A client on this machine: the only address that reads `/metrics` without a token.
+const LOOPBACK: &str = "127.0.0.1:40000";
+
 db_test!(every_response_carries_a_request_id, |app| {
     app.import_str("f.jsonl", FIXTURE)?;
     let client = Client::new(&app).await;
@@ -81,7 +84,13 @@ db_test!(health_readiness_and_metrics, |app| {
     // Latency by route pattern (never by raw path), index lag, rebuild progress.
     client.send(TestRequest::get().uri("/documents")).await;
     client.send(TestRequest::get().uri("/documents/1")).await;
-    let r = client.send(TestRequest::get().uri("/metrics")).await;
+    let r = client
+        .send(
+            TestRequest::get()
+                .uri("/metrics")
+                .peer_addr(LOOPBACK.parse().unwrap()),
+        )
+        .await;
     assert_eq!(r.status, 200);
     assert!(r
         .header("content-type")
@@ -130,7 +139,13 @@ db_test!(health_readiness_and_metrics, |app| {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let r = client.send(TestRequest::get().uri("/metrics")).await;
+    let r = client
+        .send(
+            TestRequest::get()
+                .uri("/metrics")
+                .peer_addr(LOOPBACK.parse().unwrap()),
+        )
+        .await;
     assert!(
         r.body
             .contains(r#"vanban_imported_records_total{source="records"} 1"#),
