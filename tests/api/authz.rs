@@ -665,6 +665,7 @@ db_test!(
             ],
         };
         let rows = rows();
+        let started = std::time::Instant::now();
         let sent = actix_web::rt::task::spawn_blocking(move || {
             let n = run_matrix(&mut world, &rows);
             (n, rows.len())
@@ -674,6 +675,10 @@ db_test!(
         let (sent, routes) = sent.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
         assert_eq!(routes, ROUTES.len());
         assert!(sent > ROUTES.len() * 15, "{sent} requests");
+        println!(
+            "authorisation matrix: {sent} requests in {:.1?}",
+            started.elapsed()
+        );
         Ok(())
     }
 );
