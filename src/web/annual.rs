@@ -10,7 +10,7 @@ use crate::domain::review::{annual_list_late, Extent};
 use crate::domain::text::date_vn;
 use crate::error::AppError;
 use crate::registry::org::Org;
-use crate::review::annual::{annual_list, AnnualRow};
+use crate::review::annual::{annual_list, AnnualRow, PublishError};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -262,7 +262,8 @@ pub async fn api(
     Ok(HttpResponse::Ok().json(list))
 }
 
-/// An approver (or administrator) publishes the list of a year for an authority.
+/// An approver (or administrator) publishes the list of a year for an authority of their
+/// units (403 outside them, nothing written).
 pub async fn publish(
     state: web::Data<AppState>,
     actor: crate::auth::Actor,
@@ -274,27 +275,16 @@ pub async fn publish(
         .get("authority")
         .and_then(|a| a.trim().parse().ok())
         .ok_or_else(|| AppError::Unprocessable("Cần chọn cơ quan ban hành của danh mục.".into()))?;
-    let (uid, name) = (actor.user_id, actor.actor());
-    let pool = state.pool.clone();
-    web::block(move || -> Result<bool, AppError> {
-        let mut conn = pool.get()?;
-        conn.write(|db| {
-            if crate::db::queries::authority_by_id(db, authority)?.is_none() {
-                return Err(AppError::Unprocessable(
-                    "Không có cơ quan ban hành này.".into(),
-                ));
-            }
-            Ok(crate::review::annual::publish(
-                db,
-                &name,
-                uid,
-                year,
-                authority,
-                crate::auth::now(),
-            )?)
-        })
+    crate::web::with_write(&state, move |db| {
+        let p = crate::web::reviewer(db, &actor)?;
+        match crate::review::annual::publish(db, &p, year, authority, crate::auth::now()) {
+            Ok(done) => Ok(done),
+            Err(PublishError::NotFound(m)) => Err(AppError::Unprocessable(m)),
+            Err(PublishError::Forbidden(m)) => Err(AppError::Forbidden(m)),
+            Err(PublishError::Db(e)) => Err(AppError::Db(e)),
+        }
     })
-    .await??;
+    .await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((
             actix_web::http::header::LOCATION,

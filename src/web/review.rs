@@ -379,17 +379,12 @@ pub async fn create(
     form: Pairs,
 ) -> Result<HttpResponse, PageError> {
     let submitted = CampaignForm::from_pairs(&form.into_inner());
-    let (uid, name) = (actor.user_id, actor.actor());
     let f = submitted.clone();
+    let a = actor.clone();
     let done = crate::web::with_write(&state, move |db| {
         let input = f.input(db)?;
-        Ok(campaigns::create(
-            db,
-            &name,
-            uid,
-            &input,
-            crate::auth::now(),
-        )?)
+        let p = crate::web::reviewer(db, &a)?;
+        Ok(campaigns::create_as(db, &p, &input, crate::auth::now())?)
     })
     .await;
     match done {
@@ -842,9 +837,12 @@ pub async fn start(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let id = path_id(path, "đợt rà soát")?;
-    let name = actor.actor();
     let day = today();
-    crate::web::with_write(&state, move |db| Ok(campaigns::start(db, &name, id, day)?)).await?;
+    crate::web::with_write(&state, move |db| {
+        let p = crate::web::reviewer(db, &actor)?;
+        Ok(campaigns::start_as(db, &p, id, day)?)
+    })
+    .await?;
     Ok(see_other(format!("/campaigns/{id}")))
 }
 
@@ -970,7 +968,7 @@ pub async fn assign(
     form: Pairs,
 ) -> Result<HttpResponse, PageError> {
     let id = path_id(path, "đợt rà soát")?;
-    let name = actor.actor();
+    let a = actor.clone();
     let done = match assignment(&form.into_inner()) {
         Err(e) => Err(e),
         Ok((documents, officer)) => {
@@ -978,7 +976,8 @@ pub async fn assign(
                 if campaigns::get(db, id)?.is_none() {
                     return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")));
                 }
-                Ok(campaigns::assign(db, &name, id, &documents, officer)?)
+                let p = crate::web::reviewer(db, &a)?;
+                Ok(campaigns::assign_as(db, &p, id, &documents, officer)?)
             })
             .await
         }
