@@ -161,11 +161,26 @@ fn xlsx_of(list: &AnnualList) -> Result<Vec<u8>, AppError> {
 
 pub async fn page(
     state: web::Data<AppState>,
+    viewer: crate::auth::MaybeActor,
     path: web::Path<String>,
     q: web::Query<AnnualQuery>,
 ) -> Result<HttpResponse, PageError> {
     let q = q.into_inner();
     let (list, org) = load(&state, &path.into_inner(), &q).await?;
+    // The publish form, for approvers whose units cover the authority chosen.
+    let may_publish = match (&viewer.0, list.authority) {
+        (Some(p), Some(a)) => {
+            matches!(
+                p.role,
+                crate::auth::Role::Approver | crate::auth::Role::Admin
+            ) && p
+                .scope
+                .covers(org.authorities.get(&a).and_then(|x| x.unit_id), |u| {
+                    org.all_unit_predecessors(u)
+                })
+        }
+        _ => false,
+    };
     match q.format.as_deref() {
         None | Some("") | Some("html") => {}
         Some("csv") => {
@@ -232,6 +247,7 @@ pub async fn page(
         ]),
     );
     ctx.insert("list", &list);
+    ctx.insert("may_publish", &may_publish);
     ctx.insert(
         "years",
         &((now.year() - 9)..=now.year()).rev().collect::<Vec<_>>(),

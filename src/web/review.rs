@@ -406,6 +406,8 @@ pub async fn create(
 #[derive(Serialize)]
 struct DocLine {
     id: i64,
+    /// Whether the viewer's units cover the document (the forms acting on it are shown).
+    in_scope: bool,
     officer: Option<String>,
     number: String,
     title: String,
@@ -607,9 +609,25 @@ async fn campaign_page(
     let me = actor.user_id;
     let day = today();
     let v = view.clone();
+    let a = actor.clone();
     let (c, dash, docs, pages, officers, assignable, authorities) = with_db(state, move |db| {
         let Some(c) = campaigns::get(db, id)? else {
             return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")));
+        };
+        // The viewer's units: forms are offered only for the documents they may act on.
+        let units = crate::web::reviewer(db, &a)?.units;
+        let unit_of: HashMap<i64, Option<i64>> = queries::all_authorities(db)?
+            .into_iter()
+            .map(|x| (x.id, x.unit_id))
+            .collect();
+        let covers = |authority: i64| {
+            units.as_ref().is_none_or(|u| {
+                unit_of
+                    .get(&authority)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|x| u.contains(&x))
+            })
         };
         let dash = dashboard(db, id, day)?.ok_or_else(|| AppError::NotFound(String::new()))?;
         let assigned: HashMap<i64, Option<i64>> =
@@ -707,6 +725,7 @@ async fn campaign_page(
             .iter()
             .filter_map(|d| summaries.get(d))
             .map(|s| DocLine {
+                in_scope: covers(s.authority_id),
                 officer: assigned
                     .get(&s.id)
                     .copied()

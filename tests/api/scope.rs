@@ -28,6 +28,14 @@ fn snapshot(app: &TestApp, tables: &[&str]) -> (i64, Vec<i64>) {
     )
 }
 
+async fn get_page(client: &Client, (secret, _): &(String, String), path: &str) -> Resp {
+    let r = client
+        .send(TestRequest::get().uri(path).insert_header(cookie(secret)))
+        .await;
+    assert_eq!(r.status, 200, "{path}: {}", r.body);
+    r
+}
+
 async fn records(client: &Client, token: &str, body: &str) -> Resp {
     client
         .send(
@@ -245,8 +253,18 @@ db_test!(approvers_decide_only_within_their_units, |app| {
     api_forbidden(&r, why);
     let r = call(&client, "POST", &path("approve"), &outside, None, None).await;
     api_forbidden(&r, why);
-    // Nor through the pages.
+    // Nor through the pages, which offer them no form for it.
     let s = session(&app, outside_id);
+    let approve_form = format!("action=\"/decisions/{did}/approve\"");
+    let page = get_page(&client, &s, &format!("/campaigns/{cid}")).await;
+    assert!(!page.body.contains(&approve_form), "{}", page.body);
+    let page = get_page(
+        &client,
+        &session(&app, inside_id),
+        &format!("/campaigns/{cid}"),
+    )
+    .await;
+    assert!(page.body.contains(&approve_form), "{}", page.body);
     let r = post_form(
         &client,
         &s,
@@ -322,6 +340,14 @@ db_test!(annual_lists_are_published_only_within_the_units, |app| {
             .await
         }
     };
+
+    // Bạc Liêu's approver is offered no form for Cà Mau's list, Cà Mau's is.
+    let list = format!("/annual-lists/2022?authority={hdnd96}");
+    let form = "action=\"/annual-lists/2022/publish\"";
+    let page = get_page(&client, &session(&app, outside), &list).await;
+    assert!(!page.body.contains(form), "{}", page.body);
+    let page = get_page(&client, &session(&app, inside), &list).await;
+    assert!(page.body.contains(form), "{}", page.body);
 
     // Bạc Liêu's approver publishes Cà Mau's list: refused, nothing published.
     let before = snapshot(&app, &tables);
@@ -485,8 +511,18 @@ db_test!(campaigns_reach_only_the_actors_units, |app| {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(assigned(&app), [(doc, officer_id)]);
 
-    // The same through the pages.
+    // The same through the pages, which offer the outsider no checkbox for the document.
     let s = session(&app, outside_id);
+    let pick = format!("name=\"documents\" value=\"{doc}\"");
+    let page = get_page(&client, &s, &format!("/campaigns/{cid}")).await;
+    assert!(!page.body.contains(&pick), "{}", page.body);
+    let page = get_page(
+        &client,
+        &session(&app, officer_id),
+        &format!("/campaigns/{cid}"),
+    )
+    .await;
+    assert!(page.body.contains(&pick), "{}", page.body);
     let before = snapshot(&app, &tables);
     let r = post_form(
         &client,
