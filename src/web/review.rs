@@ -247,10 +247,14 @@ struct CampaignChoices {
     other_units: Vec<Choice>,
 }
 
+/// What the form offers; a user limited to some units (`units`, predecessors included) is
+/// offered only their authorities and units (a campaign over others would be refused).
 fn campaign_choices(
     db: &mut crate::db::Db<'_>,
     f: &CampaignForm,
+    units: Option<&std::collections::HashSet<i64>>,
 ) -> Result<CampaignChoices, AppError> {
+    let mine = |unit: Option<i64>| units.is_none_or(|s| unit.is_some_and(|u| s.contains(&u)));
     let choice = |value: String, label: String, selected: bool| Choice {
         value,
         label,
@@ -260,7 +264,7 @@ fn campaign_choices(
     authorities.sort_by(|a, b| a.name.cmp(&b.name));
     let local_authorities = authorities
         .iter()
-        .filter(|a| a.unit_id.is_some())
+        .filter(|a| a.unit_id.is_some() && mine(a.unit_id))
         .map(|a| {
             let v = a.id.to_string();
             let selected = f.authorities.contains(&v);
@@ -275,10 +279,10 @@ fn campaign_choices(
             choice(v, a.name.clone(), selected)
         })
         .collect();
-    let mut units = queries::all_units(db)?;
-    units.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut all_units = queries::all_units(db)?;
+    all_units.sort_by(|a, b| a.name.cmp(&b.name));
     let (mut ended_units, mut other_units) = (Vec::new(), Vec::new());
-    for u in units {
+    for u in all_units.into_iter().filter(|u| mine(Some(u.id))) {
         let selected = f.predecessor_unit == u.code;
         match u.valid_to {
             Some(to) => ended_units.push(choice(
@@ -335,6 +339,7 @@ async fn campaigns_page(
 ) -> Result<HttpResponse, PageError> {
     let may_create = matches!(actor.role, Role::Admin | Role::Officer | Role::Approver);
     let shown = form.clone();
+    let a = actor.clone();
     let (lines, choices) = with_db(state, move |db| {
         let lines = campaigns::list(db)?
             .into_iter()
@@ -347,7 +352,8 @@ async fn campaigns_page(
             })
             .collect::<Vec<_>>();
         let choices = if may_create {
-            campaign_choices(db, &form)?
+            let units = crate::web::reviewer(db, &a)?.units;
+            campaign_choices(db, &form, units.as_ref())?
         } else {
             CampaignChoices::default()
         };

@@ -537,6 +537,38 @@ db_test!(campaigns_reach_only_the_actors_units, |app| {
     )
     .await;
     page_forbidden(&r, "Huyện Đầm Dơi");
+    // The form offers Bạc Liêu's officer only Bạc Liêu's authorities and units to review.
+    let offered = |page: &Resp| {
+        let at = page.body.find("name=\"authorities\"").unwrap();
+        let list = &page.body[at..];
+        let list = &list[..list.find("</select>").unwrap()];
+        let at = page.body.find("name=\"predecessor_unit\"").unwrap();
+        let units = &page.body[at..];
+        let units = &units[..units.find("</select>").unwrap()];
+        (list.to_string(), units.to_string())
+    };
+    let (authorities, units) = offered(&get_page(&client, &s, "/campaigns").await);
+    assert!(
+        authorities.contains("Hội đồng nhân dân tỉnh Bạc Liêu"),
+        "{authorities}"
+    );
+    assert!(!authorities.contains("Đầm Dơi"), "{authorities}");
+    assert!(!authorities.contains("Cà Mau"), "{authorities}");
+    assert!(
+        units.contains("value=\"95\"") && !units.contains("value=\"970\""),
+        "{units}"
+    );
+    let (authorities, units) =
+        offered(&get_page(&client, &session(&app, officer_id), "/campaigns").await);
+    assert!(
+        authorities.contains("Ủy ban nhân dân huyện Đầm Dơi"),
+        "{authorities}"
+    );
+    assert!(!authorities.contains("Bạc Liêu"), "{authorities}");
+    assert!(
+        units.contains("value=\"970\"") && !units.contains("value=\"95\""),
+        "{units}"
+    );
     let r = create(&officer, over_district).await;
     let fresh = r.json()["id"].as_i64().unwrap();
     let before_start = snapshot(&app, &tables);
