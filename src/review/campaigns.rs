@@ -131,6 +131,30 @@ fn require_reach(
     Ok(())
 }
 
+/// Whether a user limited to `units` may start `c` as far as its reach goes (its frozen list is
+/// checked when it starts); for the pages, to offer the button only to them.
+pub fn reach_covered(
+    db: &mut Db<'_>,
+    units: Option<&HashSet<i64>>,
+    c: &Campaign,
+) -> Result<bool, DbError> {
+    let Some(units) = units else {
+        return Ok(true);
+    };
+    let kind = CampaignKind::parse(&c.kind).unwrap_or(CampaignKind::Ongoing);
+    match require_reach(
+        db,
+        units,
+        kind,
+        &list_of::<i64>(&c.authority_ids),
+        c.predecessor_unit_id,
+    ) {
+        Ok(()) => Ok(true),
+        Err(CampaignError::Db(e)) => Err(e),
+        Err(_) => Ok(false),
+    }
+}
+
 /// The unit of each document's issuing authority (`None`: a central authority).
 fn units_of_documents(
     db: &mut Db<'_>,

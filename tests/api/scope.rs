@@ -571,6 +571,16 @@ db_test!(campaigns_reach_only_the_actors_units, |app| {
     );
     let r = create(&officer, over_district).await;
     let fresh = r.json()["id"].as_i64().unwrap();
+    let start_form = format!("action=\"/campaigns/{fresh}/start\"");
+    let page = get_page(&client, &s, &format!("/campaigns/{fresh}")).await;
+    assert!(!page.body.contains(&start_form), "{}", page.body);
+    let page = get_page(
+        &client,
+        &session(&app, officer_id),
+        &format!("/campaigns/{fresh}"),
+    )
+    .await;
+    assert!(page.body.contains(&start_form), "{}", page.body);
     let before_start = snapshot(&app, &tables);
     let r = post_form(&client, &s, &format!("/campaigns/{fresh}/start"), &[]).await;
     page_forbidden(&r, why);
