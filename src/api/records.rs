@@ -1,5 +1,6 @@
 //! `POST /api/v1/records`: registry records (the import's JSON Lines) written by a signed-in
-//! administrator or legal officer, all or nothing, within the officer's units.
+//! administrator or legal officer, all or nothing, within the officer's units (everything a
+//! line touches: both documents of an effect, every unit of a posting).
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
@@ -76,7 +77,7 @@ fn problem(
     operation_id = "write_records",
     tag = "ghi-du-lieu",
     summary = "Ghi bản ghi (JSON Lines, định dạng nhập), tất cả hoặc không gì cả",
-    description = "Mỗi dòng một bản ghi: cơ quan, đơn vị, văn bản, hiệu lực giữa các văn bản, thủ tục, niêm yết…; cán bộ pháp chế chỉ ghi văn bản và hiệu lực của cơ quan thuộc đơn vị mình. Tối đa 8 MiB.",
+    description = "Mỗi dòng một bản ghi: cơ quan, đơn vị, văn bản, hiệu lực giữa các văn bản, thủ tục, niêm yết…; cán bộ pháp chế chỉ ghi văn bản của cơ quan thuộc đơn vị mình, hiệu lực khi cả văn bản tác động lẫn văn bản bị tác động đều thuộc đơn vị mình, và niêm yết chỉ tại đơn vị mình (niêm yết theo cấp bị từ chối nếu cấp đó gồm đơn vị khác). Tối đa 8 MiB.",
     request_body(content = String, content_type = "application/x-ndjson", description = "JSON Lines"),
     responses(
         (status = 200, description = "Đã ghi", body = Written),

@@ -16,6 +16,7 @@ impl From<CampaignError> for AppError {
     fn from(e: CampaignError) -> Self {
         match e {
             CampaignError::Invalid(m) => AppError::Unprocessable(m),
+            CampaignError::Forbidden(m) => AppError::Forbidden(m),
             CampaignError::Db(e) => AppError::Db(e),
         }
     }
@@ -88,15 +89,9 @@ pub async fn create_campaign(
     bytes: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let input: CampaignInput = body(&bytes)?;
-    let (uid, name) = (actor.user_id, actor.actor());
     let id = crate::web::with_write(&state, move |db| {
-        Ok(campaigns::create(
-            db,
-            &name,
-            uid,
-            &input,
-            crate::auth::now(),
-        )?)
+        let p = crate::web::reviewer(db, &actor)?;
+        Ok(campaigns::create_as(db, &p, &input, crate::auth::now())?)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -129,7 +124,6 @@ pub async fn start_campaign(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let cid = id(&path.into_inner())?;
-    let name = actor.actor();
     let today = crate::web::today();
     let n = crate::web::with_write(&state, move |db| {
         if campaigns::get(db, cid)?.is_none() {
@@ -137,7 +131,8 @@ pub async fn start_campaign(
                 "Không có đợt rà soát số {cid}."
             )));
         }
-        Ok(campaigns::start(db, &name, cid, today)?)
+        let p = crate::web::reviewer(db, &actor)?;
+        Ok(campaigns::start_as(db, &p, cid, today)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Started { documents: n }))
@@ -484,7 +479,7 @@ struct Assigned {
         (status = 200, description = "Số văn bản đã phân công", body = Assigned),
         (status = 400, description = "JSON không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 404, description = "Không có đợt này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Không có tài khoản này, hoặc văn bản ngoài đợt (`unprocessable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Không có tài khoản này, văn bản ngoài đợt, hoặc ngoài phạm vi của cán bộ được phân công (`unprocessable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn assign(
@@ -495,7 +490,6 @@ pub async fn assign(
 ) -> Result<HttpResponse, AppError> {
     let cid = id(&path.into_inner())?;
     let input: AssignInput = body(&bytes)?;
-    let name = actor.actor();
     let n = crate::web::with_write(&state, move |db| {
         let officer = match &input.officer {
             None => None,
@@ -513,9 +507,10 @@ pub async fn assign(
                 "Không có đợt rà soát số {cid}."
             )));
         }
-        Ok(campaigns::assign(
+        let p = crate::web::reviewer(db, &actor)?;
+        Ok(campaigns::assign_as(
             db,
-            &name,
+            &p,
             cid,
             &input.documents,
             officer,

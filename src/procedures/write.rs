@@ -59,7 +59,7 @@ fn audit(
     Ok(())
 }
 
-fn authority(db: &mut Db<'_>, code: &str) -> Result<Authority, RecordError> {
+pub fn authority(db: &mut Db<'_>, code: &str) -> Result<Authority, RecordError> {
     let code = nfc(code.trim());
     match queries::authority_by_code(db, &code)? {
         Some(a) => Ok(a),
@@ -324,50 +324,16 @@ fn overlaps(a: (NaiveDate, Option<NaiveDate>), b: (NaiveDate, Option<NaiveDate>)
     a_before_b_ends && b_before_a_ends
 }
 
-/// Writes a posting line (one posting or a bulk posting of a decision).
-pub fn apply_posting(
+/// The units a posting line writes at: the one unit it names, or every unit of its level in
+/// the province of the announcing authority `a` that exists on the first day of the posting.
+/// Also what the scope of a writer is checked against (`registry::write`), so that a bulk
+/// posting is refused when it would reach a unit outside the writer's units.
+pub fn posting_units(
     db: &mut Db<'_>,
-    actor: &str,
+    a: &Authority,
     rec: &PostingRecord,
-) -> Result<Outcome, RecordError> {
-    let a = authority(db, &rec.decision.authority)?;
-    let (decision_number, decision_key) = number_key(&rec.decision.number)?;
-    let mut versions = pq::versions_of_decision(db, a.id, &decision_key)?;
-    if versions.is_empty() {
-        return invalid(format!(
-            "không tìm thấy quyết định công bố số {decision_number} của «{}» (chưa có thủ tục nào được công bố theo quyết định này)",
-            a.code
-        ));
-    }
-    if let Some(code) = &rec.procedure {
-        let p = procedure_row(db, code)?;
-        versions.retain(|v| v.procedure_id == p.id);
-        if versions.is_empty() {
-            return invalid(format!(
-                "quyết định {decision_number} không công bố thủ tục {}",
-                p.code
-            ));
-        }
-    }
-    let point = match rec.point.as_deref().map(str::trim) {
-        None | Some("reception") => "reception",
-        Some("portal") => "portal",
-        Some(other) => {
-            return invalid(format!(
-                "nơi niêm yết «{other}» không hợp lệ (reception: bộ phận tiếp nhận và trả kết quả, portal: cổng thông tin điện tử)"
-            ))
-        }
-    };
-    if let Some(to) = rec.to {
-        if to < rec.from {
-            return invalid(format!(
-                "ngày kết thúc niêm yết {to} trước ngày bắt đầu {}",
-                rec.from
-            ));
-        }
-    }
-    let single = rec.procedure.is_some() && rec.unit.is_some();
-    let targets: Vec<Unit> = match (&rec.unit, &rec.level) {
+) -> Result<Vec<Unit>, RecordError> {
+    Ok(match (&rec.unit, &rec.level) {
         (Some(_), Some(_)) => return invalid(
             "chỉ nêu «unit» (một đơn vị) hoặc «level» (mọi đơn vị của một cấp), không nêu cả hai",
         ),
@@ -415,7 +381,53 @@ pub fn apply_posting(
             }
             v
         }
+    })
+}
+
+/// Writes a posting line (one posting or a bulk posting of a decision).
+pub fn apply_posting(
+    db: &mut Db<'_>,
+    actor: &str,
+    rec: &PostingRecord,
+) -> Result<Outcome, RecordError> {
+    let a = authority(db, &rec.decision.authority)?;
+    let (decision_number, decision_key) = number_key(&rec.decision.number)?;
+    let mut versions = pq::versions_of_decision(db, a.id, &decision_key)?;
+    if versions.is_empty() {
+        return invalid(format!(
+            "không tìm thấy quyết định công bố số {decision_number} của «{}» (chưa có thủ tục nào được công bố theo quyết định này)",
+            a.code
+        ));
+    }
+    if let Some(code) = &rec.procedure {
+        let p = procedure_row(db, code)?;
+        versions.retain(|v| v.procedure_id == p.id);
+        if versions.is_empty() {
+            return invalid(format!(
+                "quyết định {decision_number} không công bố thủ tục {}",
+                p.code
+            ));
+        }
+    }
+    let point = match rec.point.as_deref().map(str::trim) {
+        None | Some("reception") => "reception",
+        Some("portal") => "portal",
+        Some(other) => {
+            return invalid(format!(
+                "nơi niêm yết «{other}» không hợp lệ (reception: bộ phận tiếp nhận và trả kết quả, portal: cổng thông tin điện tử)"
+            ))
+        }
     };
+    if let Some(to) = rec.to {
+        if to < rec.from {
+            return invalid(format!(
+                "ngày kết thúc niêm yết {to} trước ngày bắt đầu {}",
+                rec.from
+            ));
+        }
+    }
+    let single = rec.procedure.is_some() && rec.unit.is_some();
+    let targets = posting_units(db, &a, rec)?;
     let mut created = 0usize;
     let mut updated = 0usize;
     let mut touched = BTreeSet::new();

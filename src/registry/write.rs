@@ -1,7 +1,10 @@
 //! Writes from the API: the same records as an import (JSON Lines), by a signed-in user, all
-//! or nothing. Each record is checked against what the user may touch: a user limited to some
-//! units writes only documents and effects of those units' authorities; units, successions
-//! and authorities belong to administrators.
+//! or nothing. Each record is checked against everything it touches: a user limited to some
+//! units writes only documents of those units' authorities, effects whose acting document
+//! *and* target are such documents, and postings only at those units (a bulk posting by
+//! level is refused when the level reaches a unit outside them); units, successions,
+//! authorities and calendar days belong to administrators. One line out of scope refuses the
+//! whole body (403, every such line named), and nothing is written.
 
 use std::collections::HashSet;
 
@@ -40,7 +43,9 @@ impl From<diesel::result::Error> for WriteError {
     }
 }
 
-/// Why `w` may not write `r`, if so.
+/// Why `w` may not write `r`, if so. Everything a record touches is checked, not only the
+/// record that names it: an effect changes its target's status as well as its acting
+/// document's page, and a bulk posting writes a posting at every unit of its level.
 fn refusal(db: &mut Db<'_>, w: &Writer, r: &Record) -> Result<Option<String>, DbError> {
     let authority_code = match r {
         Record::Unit(_) | Record::Succession(_) | Record::Authority(_) => {
@@ -53,20 +58,21 @@ fn refusal(db: &mut Db<'_>, w: &Writer, r: &Record) -> Result<Option<String>, Db
                 .then(|| "chỉ quản trị viên được khai báo ngày nghỉ, ngày làm bù".into()))
         }
         Record::Document(d) => &d.authority,
-        Record::Effect(e) => &e.acting.authority,
+        Record::Effect(e) => return effect_refusal(db, w, e),
         Record::Procedure(p) => &p.decision.authority,
-        // A posting at one unit is the unit's; a bulk posting is the announcing authority's.
-        Record::Posting(p) => match &p.unit {
-            Some(u) => return unit_refusal(db, w, u),
-            None => &p.decision.authority,
-        },
+        Record::Posting(p) => return posting_refusal(db, w, p),
         Record::DossierCount(c) => return unit_refusal(db, w, &c.unit),
         Record::Inspection(i) => return unit_refusal(db, w, &i.unit),
     };
+    authority_refusal(db, w, authority_code)
+}
+
+/// Why `w` may not write a record of the authority `code`, if so.
+fn authority_refusal(db: &mut Db<'_>, w: &Writer, code: &str) -> Result<Option<String>, DbError> {
     let Some(units) = &w.units else {
         return Ok(None);
     };
-    let code = crate::domain::text::nfc(authority_code.trim());
+    let code = crate::domain::text::nfc(code.trim());
     // An unknown authority is reported by the import itself.
     let Some(a) = queries::authority_by_code(db, &code)? else {
         return Ok(None);
@@ -76,6 +82,76 @@ fn refusal(db: &mut Db<'_>, w: &Writer, r: &Record) -> Result<Option<String>, Db
         _ => Some(format!(
             "cơ quan «{code}» không thuộc đơn vị hành chính mà tài khoản được phân công"
         )),
+    })
+}
+
+/// Why `w` may not write an effect: its acting document and its target must both be
+/// documents of authorities of the writer's units (an officer of a commune cannot repeal or
+/// amend the province's resolutions, nor have them amend the commune's).
+fn effect_refusal(
+    db: &mut Db<'_>,
+    w: &Writer,
+    e: &super::records::EffectRecord,
+) -> Result<Option<String>, DbError> {
+    let mut reasons = Vec::new();
+    for (role, d) in [
+        ("văn bản tác động", &e.acting),
+        ("văn bản bị tác động", &e.target),
+    ] {
+        if let Some(why) = authority_refusal(db, w, &d.authority)? {
+            reasons.push(format!(
+                "{role} {} của {why}",
+                crate::domain::text::nfc(d.number.trim())
+            ));
+        }
+    }
+    Ok((!reasons.is_empty()).then(|| reasons.join("; ")))
+}
+
+/// Why `w` may not write a posting line: every unit it would post at must be one of the
+/// writer's units (a bulk posting by level reaches every unit of that level in the province).
+fn posting_refusal(
+    db: &mut Db<'_>,
+    w: &Writer,
+    p: &crate::procedures::records::PostingRecord,
+) -> Result<Option<String>, DbError> {
+    let Some(units) = &w.units else {
+        return Ok(None);
+    };
+    if let (Some(u), None) = (&p.unit, &p.level) {
+        return unit_refusal(db, w, u);
+    }
+    let targets = match crate::procedures::write::authority(db, &p.decision.authority)
+        .and_then(|a| crate::procedures::write::posting_units(db, &a, p))
+    {
+        Ok(t) => t,
+        // What cannot be resolved is reported by the import itself.
+        Err(RecordError::Invalid(_)) => return Ok(None),
+        Err(RecordError::Db(e)) => return Err(e),
+    };
+    let outside: Vec<String> = targets
+        .iter()
+        .filter(|u| !units.contains(&u.id))
+        .map(|u| format!("{} ({})", u.name, u.code))
+        .collect();
+    Ok(match outside.as_slice() {
+        [] => None,
+        [one] => Some(format!(
+            "niêm yết theo cấp gồm cả {one}, không thuộc đơn vị hành chính mà tài khoản được phân công; hãy niêm yết từng đơn vị của mình («unit»)"
+        )),
+        many => {
+            const SHOWN: usize = 5;
+            let more = if many.len() > SHOWN {
+                format!(" và {} đơn vị khác", many.len() - SHOWN)
+            } else {
+                String::new()
+            };
+            Some(format!(
+                "niêm yết theo cấp gồm cả {} đơn vị không thuộc đơn vị hành chính mà tài khoản được phân công ({}{more}); hãy niêm yết từng đơn vị của mình («unit»)",
+                many.len(),
+                many[..many.len().min(SHOWN)].join(", ")
+            ))
+        }
     })
 }
 

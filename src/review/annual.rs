@@ -185,32 +185,62 @@ pub fn published_on(
         .optional())?)
 }
 
-/// Records that the list for `year` is published for `authority` (once).
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("{0}")]
+    NotFound(String),
+    /// The authority is outside the units of the approver (403); nothing written.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for PublishError {
+    fn from(e: diesel::result::Error) -> Self {
+        PublishError::Db(DbError::Query(e))
+    }
+}
+
+/// Records that the list for `year` is published for `authority` (once), by `p`. Publishing
+/// cannot be undone, so it is refused unless the authority belongs to `p`'s units.
 pub fn publish(
     db: &mut Db<'_>,
-    actor: &str,
-    user_id: i64,
+    p: &super::decisions::Person,
     year: i32,
     authority: i64,
     now: chrono::NaiveDateTime,
-) -> Result<bool, DbError> {
-    use crate::db::schema::annual_list_publications as p;
+) -> Result<bool, PublishError> {
+    use crate::db::schema::annual_list_publications as t;
     use diesel::prelude::*;
+    let Some(a) = queries::authority_by_id(db, authority)? else {
+        return Err(PublishError::NotFound(
+            "Không có cơ quan ban hành này.".into(),
+        ));
+    };
+    if let Some(units) = &p.units {
+        if !a.unit_id.is_some_and(|u| units.contains(&u)) {
+            return Err(PublishError::Forbidden(format!(
+                "Danh mục của «{}» không thuộc đơn vị hành chính mà tài khoản được phân công; chỉ công bố danh mục của cơ quan thuộc đơn vị mình.",
+                a.name
+            )));
+        }
+    }
     if published_on(db, year, authority)?.is_some() {
         return Ok(false);
     }
-    crate::with_db!(db, c => diesel::insert_into(p::table)
+    crate::with_db!(db, c => diesel::insert_into(t::table)
         .values((
-            p::year.eq(year),
-            p::authority_id.eq(authority),
-            p::published_at.eq(now),
-            p::published_by.eq(user_id),
+            t::year.eq(year),
+            t::authority_id.eq(authority),
+            t::published_at.eq(now),
+            t::published_by.eq(p.id),
         ))
         .execute(c))?;
     let after = serde_json::json!({ "year": year, "authority_id": authority });
     crate::audit::append(
         db,
-        actor,
+        &p.actor,
         "publish",
         "annual_list",
         &format!("{year}/{authority}"),

@@ -1,5 +1,11 @@
 //! Campaigns (đợt rà soát): a scope gives the documents to review, frozen when the campaign
 //! starts.
+//!
+//! A user limited to some units creates, starts and assigns only campaigns over those units:
+//! every authority a campaign names, the reorganised unit it reviews and every document its
+//! frozen list would hold must belong to them (a campaign naming no authority reaches every
+//! authority, so it is for users without a limit). A document is assigned only to an officer
+//! whose own units cover it, since no one else could propose its decision.
 
 use std::collections::HashSet;
 
@@ -7,6 +13,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::decisions::Person;
 use crate::db::schema::{campaign_documents, campaigns, documents};
 use crate::db::{queries, Db, DbError};
 use crate::domain::kinds::EffectKind;
@@ -67,6 +74,9 @@ pub struct CampaignInput {
 pub enum CampaignError {
     #[error("{0}")]
     Invalid(String),
+    /// Outside the units of the user who acts (403); nothing written.
+    #[error("{0}")]
+    Forbidden(String),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -81,11 +91,139 @@ fn invalid<T>(m: impl Into<String>) -> Result<T, CampaignError> {
     Err(CampaignError::Invalid(m.into()))
 }
 
-/// Checks and stores a campaign (not started); returns its id.
+fn forbidden<T>(m: impl Into<String>) -> Result<T, CampaignError> {
+    Err(CampaignError::Forbidden(m.into()))
+}
+
+const OUTSIDE: &str = "không thuộc đơn vị hành chính mà tài khoản được phân công";
+
+/// Refuses a campaign whose reach is not inside `units` (the acting user's, predecessors
+/// included): each authority it names, the reorganised unit it reviews, and, when it names
+/// neither, the whole registry.
+fn require_reach(
+    db: &mut Db<'_>,
+    units: &HashSet<i64>,
+    kind: CampaignKind,
+    authorities: &[i64],
+    predecessor: Option<i64>,
+) -> Result<(), CampaignError> {
+    let reorganised = kind == CampaignKind::Reorganisation && predecessor.is_some();
+    if authorities.is_empty() && !reorganised {
+        return forbidden(
+            "đợt rà soát không chọn cơ quan ban hành sẽ gồm văn bản của mọi cơ quan; tài khoản chỉ được rà soát văn bản của các đơn vị được phân công, hãy chọn cơ quan ban hành thuộc các đơn vị đó",
+        );
+    }
+    for a in authorities {
+        // An authority that does not exist is refused by the rules of the campaign.
+        let Some(a) = queries::authority_by_id(db, *a)? else {
+            continue;
+        };
+        if !a.unit_id.is_some_and(|u| units.contains(&u)) {
+            return forbidden(format!("cơ quan «{}» {OUTSIDE}", a.name));
+        }
+    }
+    if let (true, Some(u)) = (reorganised, predecessor) {
+        if !units.contains(&u) {
+            let name = queries::unit_by_id(db, u)?.map_or_else(|| format!("#{u}"), |u| u.name);
+            return forbidden(format!("đơn vị đã sắp xếp «{name}» {OUTSIDE}"));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a user limited to `units` may start `c` as far as its reach goes (its frozen list is
+/// checked when it starts); for the pages, to offer the button only to them.
+pub fn reach_covered(
+    db: &mut Db<'_>,
+    units: Option<&HashSet<i64>>,
+    c: &Campaign,
+) -> Result<bool, DbError> {
+    let Some(units) = units else {
+        return Ok(true);
+    };
+    let kind = CampaignKind::parse(&c.kind).unwrap_or(CampaignKind::Ongoing);
+    match require_reach(
+        db,
+        units,
+        kind,
+        &list_of::<i64>(&c.authority_ids),
+        c.predecessor_unit_id,
+    ) {
+        Ok(()) => Ok(true),
+        Err(CampaignError::Db(e)) => Err(e),
+        Err(_) => Ok(false),
+    }
+}
+
+/// The unit of each document's issuing authority (`None`: a central authority).
+fn units_of_documents(
+    db: &mut Db<'_>,
+    docs: &[i64],
+) -> Result<Vec<(i64, i64, Option<i64>)>, DbError> {
+    let mut rows: Vec<(i64, i64)> = Vec::new();
+    for chunk in docs.chunks(500) {
+        let part: Vec<(i64, i64)> = crate::with_db!(db, c => documents::table
+            .filter(documents::id.eq_any(chunk))
+            .select((documents::id, documents::authority_id))
+            .load(c))?;
+        rows.extend(part);
+    }
+    let unit_of: std::collections::HashMap<i64, Option<i64>> = queries::all_authorities(db)?
+        .into_iter()
+        .map(|a| (a.id, a.unit_id))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(d, a)| (d, a, unit_of.get(&a).copied().flatten()))
+        .collect())
+}
+
+/// The first of `docs` whose authority's unit is not in `units`: (document, authority).
+fn first_outside(
+    db: &mut Db<'_>,
+    units: &HashSet<i64>,
+    docs: &[i64],
+) -> Result<Option<(i64, String)>, DbError> {
+    let mut outside: Vec<(i64, i64)> = units_of_documents(db, docs)?
+        .into_iter()
+        .filter(|(_, _, u)| !u.is_some_and(|u| units.contains(&u)))
+        .map(|(d, a, _)| (d, a))
+        .collect();
+    outside.sort_unstable();
+    let Some((d, a)) = outside.first().copied() else {
+        return Ok(None);
+    };
+    let name = queries::authority_by_id(db, a)?.map_or_else(|| format!("#{a}"), |a| a.name);
+    Ok(Some((d, name)))
+}
+
+/// Checks and stores a campaign (not started) created by `p`, refused (403) unless its reach
+/// is inside `p`'s units; returns its id. What the pages and the API call.
+pub fn create_as(
+    db: &mut Db<'_>,
+    p: &Person,
+    input: &CampaignInput,
+    now: NaiveDateTime,
+) -> Result<i64, CampaignError> {
+    create_within(db, &p.actor, p.id, p.units.as_ref(), input, now)
+}
+
+/// As [`create_as`], for a caller without a limit (command line, benchmarks, tests).
 pub fn create(
     db: &mut Db<'_>,
     actor: &str,
     user_id: i64,
+    input: &CampaignInput,
+    now: NaiveDateTime,
+) -> Result<i64, CampaignError> {
+    create_within(db, actor, user_id, None, input, now)
+}
+
+fn create_within(
+    db: &mut Db<'_>,
+    actor: &str,
+    user_id: i64,
+    units: Option<&HashSet<i64>>,
     input: &CampaignInput,
     now: NaiveDateTime,
 ) -> Result<i64, CampaignError> {
@@ -137,6 +275,9 @@ pub fn create(
         if crate::domain::kinds::document_type(t).is_none() {
             return invalid(format!("loại văn bản «{t}» không hợp lệ"));
         }
+    }
+    if let Some(units) = units {
+        require_reach(db, units, kind, &input.authorities, predecessor)?;
     }
     let id: i64 = crate::with_db!(db, c => diesel::insert_into(campaigns::table)
         .values((
@@ -270,15 +411,54 @@ pub fn documents_in_scope(
         .collect())
 }
 
-/// Starts a campaign: its document list is computed and frozen. Starting twice is refused.
+/// Starts a campaign as `p`: its document list is computed and frozen. Starting twice is
+/// refused, and so (403) is a campaign whose reach or list goes outside `p`'s units. What the
+/// pages and the API call.
+pub fn start_as(
+    db: &mut Db<'_>,
+    p: &Person,
+    id: i64,
+    on: NaiveDate,
+) -> Result<usize, CampaignError> {
+    start_within(db, &p.actor, p.units.as_ref(), id, on)
+}
+
+/// As [`start_as`], for a caller without a limit (command line, benchmarks, tests).
 pub fn start(db: &mut Db<'_>, actor: &str, id: i64, on: NaiveDate) -> Result<usize, CampaignError> {
+    start_within(db, actor, None, id, on)
+}
+
+fn start_within(
+    db: &mut Db<'_>,
+    actor: &str,
+    units: Option<&HashSet<i64>>,
+    id: i64,
+    on: NaiveDate,
+) -> Result<usize, CampaignError> {
     let Some(c) = get(db, id)? else {
         return invalid(format!("không có đợt rà soát số {id}"));
     };
+    if let Some(units) = units {
+        let kind = CampaignKind::parse(&c.kind).unwrap_or(CampaignKind::Ongoing);
+        require_reach(
+            db,
+            units,
+            kind,
+            &list_of::<i64>(&c.authority_ids),
+            c.predecessor_unit_id,
+        )?;
+    }
     if c.started_on.is_some() {
         return invalid("đợt rà soát đã bắt đầu; danh sách văn bản đã cố định");
     }
     let docs = documents_in_scope(db, &c, on)?;
+    if let Some(units) = units {
+        if let Some((d, authority)) = first_outside(db, units, &docs)? {
+            return forbidden(format!(
+                "danh sách của đợt rà soát gồm văn bản số {d} của «{authority}», {OUTSIDE}"
+            ));
+        }
+    }
     for chunk in docs.chunks(500) {
         let rows: Vec<_> = chunk
             .iter()
@@ -333,11 +513,36 @@ pub fn list(db: &mut Db<'_>) -> Result<Vec<Campaign>, DbError> {
         .load(c))?)
 }
 
+/// Assigns documents of a started campaign to an officer (or unassigns them), as `p`: as
+/// [`assign`], and refused (403) unless every document is in `p`'s units. What the pages and
+/// the API call.
+pub fn assign_as(
+    db: &mut Db<'_>,
+    p: &Person,
+    id: i64,
+    documents: &[i64],
+    officer: Option<i64>,
+) -> Result<usize, CampaignError> {
+    assign_within(db, &p.actor, p.units.as_ref(), id, documents, officer)
+}
+
 /// Assigns documents of a started campaign to an officer (or unassigns them with `None`).
-/// Documents outside the campaign are refused, naming the first.
+/// Documents outside the campaign are refused, naming the first, and so are documents outside
+/// the officer's own units (they could not propose a decision on them).
 pub fn assign(
     db: &mut Db<'_>,
     actor: &str,
+    id: i64,
+    documents: &[i64],
+    officer: Option<i64>,
+) -> Result<usize, CampaignError> {
+    assign_within(db, actor, None, id, documents, officer)
+}
+
+fn assign_within(
+    db: &mut Db<'_>,
+    actor: &str,
+    units: Option<&HashSet<i64>>,
     id: i64,
     documents: &[i64],
     officer: Option<i64>,
@@ -366,6 +571,24 @@ pub fn assign(
             return invalid(format!(
                 "văn bản số {d} không thuộc danh sách của đợt rà soát"
             ));
+        }
+    }
+    if let Some(units) = units {
+        if let Some((d, authority)) = first_outside(db, units, documents)? {
+            return forbidden(format!("văn bản số {d} của «{authority}» {OUTSIDE}"));
+        }
+    }
+    if let Some(o) = officer {
+        let org = Org::load(db)?;
+        let scope = crate::auth::users::scope_of(db, o)?;
+        if let Some(units) = scope.expanded(|u| org.all_unit_predecessors(u)) {
+            if let Some((d, authority)) = first_outside(db, &units, documents)? {
+                let name = crate::auth::users::find(db, o)?
+                    .map_or_else(|| format!("#{o}"), |u| u.display_name);
+                return invalid(format!(
+                    "văn bản số {d} của «{authority}» không thuộc đơn vị hành chính mà cán bộ {name} được phân công: cán bộ đó không đề xuất được kết quả rà soát văn bản này"
+                ));
+            }
         }
     }
     let n = crate::with_db!(db, c => diesel::update(

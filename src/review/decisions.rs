@@ -1,5 +1,7 @@
 //! Review decisions: an officer proposes, another person approves or returns; a decided
 //! record is never edited (a correction supersedes it); handling stages follow in order.
+//! Every write (propose, approve, return, stage, close) is refused (403) unless the document
+//! reviewed belongs to the units of the person acting.
 
 use std::collections::HashMap;
 
@@ -361,10 +363,10 @@ pub fn approve(
     now: NaiveDateTime,
 ) -> Result<Decision, DecisionError> {
     let d = load(db, id)?;
+    require_cover(db, p, d.document_id)?;
     check_version(&d, if_match)?;
     let state = DecisionState::parse(&d.state).unwrap_or(DecisionState::Proposed);
     review::approve(state, d.proposed_by, p.id)?;
-    require_cover(db, p, d.document_id)?;
     let after = decide(db, p, &d, DecisionState::Approved, None, now)?;
     if d.kind == DecisionKind::DeclareExpired.code() {
         // Its status changes from the stated date: the search index refreshes the document.
@@ -403,6 +405,8 @@ pub fn return_to_officer(
     now: NaiveDateTime,
 ) -> Result<Decision, DecisionError> {
     let d = load(db, id)?;
+    // Returning is deciding too: only within the approver's units.
+    require_cover(db, p, d.document_id)?;
     check_version(&d, if_match)?;
     let state = DecisionState::parse(&d.state).unwrap_or(DecisionState::Proposed);
     review::return_to_officer(state, d.proposed_by, p.id, comment)?;

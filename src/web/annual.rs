@@ -10,7 +10,7 @@ use crate::domain::review::{annual_list_late, Extent};
 use crate::domain::text::date_vn;
 use crate::error::AppError;
 use crate::registry::org::Org;
-use crate::review::annual::{annual_list, AnnualRow};
+use crate::review::annual::{annual_list, AnnualRow, PublishError};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -161,11 +161,26 @@ fn xlsx_of(list: &AnnualList) -> Result<Vec<u8>, AppError> {
 
 pub async fn page(
     state: web::Data<AppState>,
+    viewer: crate::auth::MaybeActor,
     path: web::Path<String>,
     q: web::Query<AnnualQuery>,
 ) -> Result<HttpResponse, PageError> {
     let q = q.into_inner();
     let (list, org) = load(&state, &path.into_inner(), &q).await?;
+    // The publish form, for approvers whose units cover the authority chosen.
+    let may_publish = match (&viewer.0, list.authority) {
+        (Some(p), Some(a)) => {
+            matches!(
+                p.role,
+                crate::auth::Role::Approver | crate::auth::Role::Admin
+            ) && p
+                .scope
+                .covers(org.authorities.get(&a).and_then(|x| x.unit_id), |u| {
+                    org.all_unit_predecessors(u)
+                })
+        }
+        _ => false,
+    };
     match q.format.as_deref() {
         None | Some("") | Some("html") => {}
         Some("csv") => {
@@ -232,6 +247,7 @@ pub async fn page(
         ]),
     );
     ctx.insert("list", &list);
+    ctx.insert("may_publish", &may_publish);
     ctx.insert(
         "years",
         &((now.year() - 9)..=now.year()).rev().collect::<Vec<_>>(),
@@ -262,7 +278,8 @@ pub async fn api(
     Ok(HttpResponse::Ok().json(list))
 }
 
-/// An approver (or administrator) publishes the list of a year for an authority.
+/// An approver (or administrator) publishes the list of a year for an authority of their
+/// units (403 outside them, nothing written).
 pub async fn publish(
     state: web::Data<AppState>,
     actor: crate::auth::Actor,
@@ -274,27 +291,16 @@ pub async fn publish(
         .get("authority")
         .and_then(|a| a.trim().parse().ok())
         .ok_or_else(|| AppError::Unprocessable("Cần chọn cơ quan ban hành của danh mục.".into()))?;
-    let (uid, name) = (actor.user_id, actor.actor());
-    let pool = state.pool.clone();
-    web::block(move || -> Result<bool, AppError> {
-        let mut conn = pool.get()?;
-        conn.write(|db| {
-            if crate::db::queries::authority_by_id(db, authority)?.is_none() {
-                return Err(AppError::Unprocessable(
-                    "Không có cơ quan ban hành này.".into(),
-                ));
-            }
-            Ok(crate::review::annual::publish(
-                db,
-                &name,
-                uid,
-                year,
-                authority,
-                crate::auth::now(),
-            )?)
-        })
+    crate::web::with_write(&state, move |db| {
+        let p = crate::web::reviewer(db, &actor)?;
+        match crate::review::annual::publish(db, &p, year, authority, crate::auth::now()) {
+            Ok(done) => Ok(done),
+            Err(PublishError::NotFound(m)) => Err(AppError::Unprocessable(m)),
+            Err(PublishError::Forbidden(m)) => Err(AppError::Forbidden(m)),
+            Err(PublishError::Db(e)) => Err(AppError::Db(e)),
+        }
     })
-    .await??;
+    .await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((
             actix_web::http::header::LOCATION,

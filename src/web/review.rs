@@ -247,10 +247,14 @@ struct CampaignChoices {
     other_units: Vec<Choice>,
 }
 
+/// What the form offers; a user limited to some units (`units`, predecessors included) is
+/// offered only their authorities and units (a campaign over others would be refused).
 fn campaign_choices(
     db: &mut crate::db::Db<'_>,
     f: &CampaignForm,
+    units: Option<&std::collections::HashSet<i64>>,
 ) -> Result<CampaignChoices, AppError> {
+    let mine = |unit: Option<i64>| units.is_none_or(|s| unit.is_some_and(|u| s.contains(&u)));
     let choice = |value: String, label: String, selected: bool| Choice {
         value,
         label,
@@ -260,7 +264,7 @@ fn campaign_choices(
     authorities.sort_by(|a, b| a.name.cmp(&b.name));
     let local_authorities = authorities
         .iter()
-        .filter(|a| a.unit_id.is_some())
+        .filter(|a| a.unit_id.is_some() && mine(a.unit_id))
         .map(|a| {
             let v = a.id.to_string();
             let selected = f.authorities.contains(&v);
@@ -275,10 +279,10 @@ fn campaign_choices(
             choice(v, a.name.clone(), selected)
         })
         .collect();
-    let mut units = queries::all_units(db)?;
-    units.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut all_units = queries::all_units(db)?;
+    all_units.sort_by(|a, b| a.name.cmp(&b.name));
     let (mut ended_units, mut other_units) = (Vec::new(), Vec::new());
-    for u in units {
+    for u in all_units.into_iter().filter(|u| mine(Some(u.id))) {
         let selected = f.predecessor_unit == u.code;
         match u.valid_to {
             Some(to) => ended_units.push(choice(
@@ -335,6 +339,7 @@ async fn campaigns_page(
 ) -> Result<HttpResponse, PageError> {
     let may_create = matches!(actor.role, Role::Admin | Role::Officer | Role::Approver);
     let shown = form.clone();
+    let a = actor.clone();
     let (lines, choices) = with_db(state, move |db| {
         let lines = campaigns::list(db)?
             .into_iter()
@@ -347,7 +352,8 @@ async fn campaigns_page(
             })
             .collect::<Vec<_>>();
         let choices = if may_create {
-            campaign_choices(db, &form)?
+            let units = crate::web::reviewer(db, &a)?.units;
+            campaign_choices(db, &form, units.as_ref())?
         } else {
             CampaignChoices::default()
         };
@@ -379,17 +385,12 @@ pub async fn create(
     form: Pairs,
 ) -> Result<HttpResponse, PageError> {
     let submitted = CampaignForm::from_pairs(&form.into_inner());
-    let (uid, name) = (actor.user_id, actor.actor());
     let f = submitted.clone();
+    let a = actor.clone();
     let done = crate::web::with_write(&state, move |db| {
         let input = f.input(db)?;
-        Ok(campaigns::create(
-            db,
-            &name,
-            uid,
-            &input,
-            crate::auth::now(),
-        )?)
+        let p = crate::web::reviewer(db, &a)?;
+        Ok(campaigns::create_as(db, &p, &input, crate::auth::now())?)
     })
     .await;
     match done {
@@ -411,6 +412,8 @@ pub async fn create(
 #[derive(Serialize)]
 struct DocLine {
     id: i64,
+    /// Whether the viewer's units cover the document (the forms acting on it are shown).
+    in_scope: bool,
     officer: Option<String>,
     number: String,
     title: String,
@@ -612,162 +615,190 @@ async fn campaign_page(
     let me = actor.user_id;
     let day = today();
     let v = view.clone();
-    let (c, dash, docs, pages, officers, assignable, authorities) = with_db(state, move |db| {
-        let Some(c) = campaigns::get(db, id)? else {
-            return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")));
-        };
-        let dash = dashboard(db, id, day)?.ok_or_else(|| AppError::NotFound(String::new()))?;
-        let assigned: HashMap<i64, Option<i64>> =
-            campaigns::assignments(db, id)?.into_iter().collect();
-        let all = decisions::of_campaign(db, id)?;
-        let latest = decisions::current(all.clone());
-        let last = if v.stage.is_empty() {
-            HashMap::new()
-        } else {
-            last_stages(db, id)?
-        };
-        // Lists filterable by officer, by where the review stands and by handling stage.
-        let docs_all: Vec<i64> = campaigns::documents(db, id)?
-            .into_iter()
-            .filter(|d| {
-                let to = assigned.get(d).copied().flatten();
-                match v.officer.as_str() {
+    let a = actor.clone();
+    let (c, dash, docs, pages, officers, assignable, authorities, reach) =
+        with_db(state, move |db| {
+            let Some(c) = campaigns::get(db, id)? else {
+                return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")));
+            };
+            // The viewer's units: forms are offered only for the documents they may act on.
+            let units = crate::web::reviewer(db, &a)?.units;
+            let unit_of: HashMap<i64, Option<i64>> = queries::all_authorities(db)?
+                .into_iter()
+                .map(|x| (x.id, x.unit_id))
+                .collect();
+            let covers = |authority: i64| {
+                units.as_ref().is_none_or(|u| {
+                    unit_of
+                        .get(&authority)
+                        .copied()
+                        .flatten()
+                        .is_some_and(|x| u.contains(&x))
+                })
+            };
+            let dash = dashboard(db, id, day)?.ok_or_else(|| AppError::NotFound(String::new()))?;
+            let assigned: HashMap<i64, Option<i64>> =
+                campaigns::assignments(db, id)?.into_iter().collect();
+            let all = decisions::of_campaign(db, id)?;
+            let latest = decisions::current(all.clone());
+            let last = if v.stage.is_empty() {
+                HashMap::new()
+            } else {
+                last_stages(db, id)?
+            };
+            // Lists filterable by officer, by where the review stands and by handling stage.
+            let docs_all: Vec<i64> = campaigns::documents(db, id)?
+                .into_iter()
+                .filter(|d| {
+                    let to = assigned.get(d).copied().flatten();
+                    match v.officer.as_str() {
+                        "" => true,
+                        "none" => to.is_none(),
+                        o => o.parse::<i64>().ok().is_some_and(|o| to == Some(o)),
+                    }
+                })
+                .filter(|d| match v.state.as_str() {
                     "" => true,
-                    "none" => to.is_none(),
-                    o => o.parse::<i64>().ok().is_some_and(|o| to == Some(o)),
+                    "none" => !latest.contains_key(d),
+                    s => latest.get(d).map(|x| x.state.as_str()) == Some(s),
+                })
+                .filter(|d| v.stage.is_empty() || at_stage(&v.stage, latest.get(d), &last))
+                .collect();
+            let users = crate::auth::users::rows(db)?;
+            let names: HashMap<i64, String> = users
+                .iter()
+                .map(|u| (u.id, u.display_name.clone()))
+                .collect();
+            let officers: Vec<(String, String)> = {
+                let mut v: Vec<(i64, String)> = assigned
+                    .values()
+                    .flatten()
+                    .map(|o| (*o, names.get(o).cloned().unwrap_or_default()))
+                    .collect();
+                v.sort();
+                v.dedup();
+                v.into_iter().map(|(o, n)| (o.to_string(), n)).collect()
+            };
+            // Who documents may be assigned to: active legal officers (and administrators).
+            let assignable: Vec<(i64, String)> = users
+                .iter()
+                .filter(|u| !u.disabled && matches!(u.role.as_str(), "officer" | "admin"))
+                .map(|u| (u.id, format!("{} ({})", u.display_name, u.username)))
+                .collect();
+            let pages = docs_all.len().div_ceil(PAGE).max(1);
+            let shown: Vec<i64> = docs_all
+                .iter()
+                .skip((v.page - 1) * PAGE)
+                .take(PAGE)
+                .copied()
+                .collect();
+            let summaries: HashMap<i64, crate::db::models::DocumentSummary> =
+                queries::summaries_by_ids(db, &shown)?
+                    .into_iter()
+                    .map(|s| (s.id, s))
+                    .collect();
+            let mut stage_lines: HashMap<i64, Vec<String>> = HashMap::new();
+            let mut handling: HashMap<i64, String> = HashMap::new();
+            for d in shown.iter().filter_map(|doc| latest.get(doc)) {
+                let lines: Vec<String> = decisions::stages(db, d.id)?
+                    .into_iter()
+                    .map(|st| {
+                        format!(
+                            "{}: {} — {}",
+                            Stage::parse(&st.stage).map_or("", |x| x.label()),
+                            date_vn(st.done_on),
+                            st.paper
+                        )
+                    })
+                    .collect();
+                if !lines.is_empty() {
+                    stage_lines.insert(d.id, lines);
                 }
-            })
-            .filter(|d| match v.state.as_str() {
-                "" => true,
-                "none" => !latest.contains_key(d),
-                s => latest.get(d).map(|x| x.state.as_str()) == Some(s),
-            })
-            .filter(|d| v.stage.is_empty() || at_stage(&v.stage, latest.get(d), &last))
-            .collect();
-        let users = crate::auth::users::rows(db)?;
-        let names: HashMap<i64, String> = users
-            .iter()
-            .map(|u| (u.id, u.display_name.clone()))
-            .collect();
-        let officers: Vec<(String, String)> = {
-            let mut v: Vec<(i64, String)> = assigned
-                .values()
-                .flatten()
-                .map(|o| (*o, names.get(o).cloned().unwrap_or_default()))
-                .collect();
-            v.sort();
-            v.dedup();
-            v.into_iter().map(|(o, n)| (o.to_string(), n)).collect()
-        };
-        // Who documents may be assigned to: active legal officers (and administrators).
-        let assignable: Vec<(i64, String)> = users
-            .iter()
-            .filter(|u| !u.disabled && matches!(u.role.as_str(), "officer" | "admin"))
-            .map(|u| (u.id, format!("{} ({})", u.display_name, u.username)))
-            .collect();
-        let pages = docs_all.len().div_ceil(PAGE).max(1);
-        let shown: Vec<i64> = docs_all
-            .iter()
-            .skip((v.page - 1) * PAGE)
-            .take(PAGE)
-            .copied()
-            .collect();
-        let summaries: HashMap<i64, crate::db::models::DocumentSummary> =
-            queries::summaries_by_ids(db, &shown)?
-                .into_iter()
-                .map(|s| (s.id, s))
-                .collect();
-        let mut stage_lines: HashMap<i64, Vec<String>> = HashMap::new();
-        let mut handling: HashMap<i64, String> = HashMap::new();
-        for d in shown.iter().filter_map(|doc| latest.get(doc)) {
-            let lines: Vec<String> = decisions::stages(db, d.id)?
-                .into_iter()
-                .map(|st| {
-                    format!(
-                        "{}: {} — {}",
-                        Stage::parse(&st.stage).map_or("", |x| x.label()),
-                        date_vn(st.done_on),
-                        st.paper
-                    )
+                if let Some(h) = d.handling_document_id {
+                    if let Some(h) = queries::document(db, h)? {
+                        handling.insert(d.id, format!("{} {}", h.doc_type, h.number));
+                    }
+                }
+            }
+            let mut others: HashMap<i64, Vec<&Decision>> = HashMap::new();
+            for d in &all {
+                if summaries.contains_key(&d.document_id)
+                    && latest.get(&d.document_id).is_none_or(|l| l.id != d.id)
+                {
+                    others.entry(d.document_id).or_default().push(d);
+                }
+            }
+            let docs: Vec<DocLine> = shown
+                .iter()
+                .filter_map(|d| summaries.get(d))
+                .map(|s| DocLine {
+                    in_scope: covers(s.authority_id),
+                    officer: assigned
+                        .get(&s.id)
+                        .copied()
+                        .flatten()
+                        .and_then(|o| names.get(&o).cloned()),
+                    id: s.id,
+                    number: format!("{} {}", s.doc_type, s.number),
+                    title: s.title.clone(),
+                    decision: latest.get(&s.id).map(|d| DecisionLine {
+                        id: d.id,
+                        kind: DecisionKind::parse(&d.kind).map_or("", |k| k.label()),
+                        state: DecisionState::parse(&d.state).map_or("", |s| s.label()),
+                        state_code: d.state.clone(),
+                        provisions: provisions_text(d),
+                        reason: d.reason.clone(),
+                        comment: d.comment.clone(),
+                        version: d.version,
+                        mine: d.proposed_by == me,
+                        needs_handling: DecisionKind::parse(&d.kind)
+                            .is_some_and(DecisionKind::needs_handling),
+                        stages: stage_lines.get(&d.id).cloned().unwrap_or_default(),
+                        supersedes_id: d.supersedes_id,
+                        handling: handling.get(&d.id).cloned(),
+                    }),
+                    history: others
+                        .get(&s.id)
+                        .map(|v| {
+                            v.iter()
+                                .rev()
+                                .map(|d| HistoryLine {
+                                    id: d.id,
+                                    kind: DecisionKind::parse(&d.kind).map_or("", |k| k.label()),
+                                    state: DecisionState::parse(&d.state).map_or("", |s| s.label()),
+                                    superseded: d.state == DecisionState::Superseded.code(),
+                                    provisions: provisions_text(d),
+                                    reason: d.reason.clone(),
+                                    comment: d.comment.clone(),
+                                    proposed_on: date_vn(d.proposed_at.date()),
+                                    decided_on: d.decided_at.map(|t| date_vn(t.date())),
+                                    supersedes_id: d.supersedes_id,
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    propose: propose_form(latest.get(&s.id)),
                 })
                 .collect();
-            if !lines.is_empty() {
-                stage_lines.insert(d.id, lines);
-            }
-            if let Some(h) = d.handling_document_id {
-                if let Some(h) = queries::document(db, h)? {
-                    handling.insert(d.id, format!("{} {}", h.doc_type, h.number));
-                }
-            }
-        }
-        let mut others: HashMap<i64, Vec<&Decision>> = HashMap::new();
-        for d in &all {
-            if summaries.contains_key(&d.document_id)
-                && latest.get(&d.document_id).is_none_or(|l| l.id != d.id)
-            {
-                others.entry(d.document_id).or_default().push(d);
-            }
-        }
-        let docs: Vec<DocLine> = shown
-            .iter()
-            .filter_map(|d| summaries.get(d))
-            .map(|s| DocLine {
-                officer: assigned
-                    .get(&s.id)
-                    .copied()
-                    .flatten()
-                    .and_then(|o| names.get(&o).cloned()),
-                id: s.id,
-                number: format!("{} {}", s.doc_type, s.number),
-                title: s.title.clone(),
-                decision: latest.get(&s.id).map(|d| DecisionLine {
-                    id: d.id,
-                    kind: DecisionKind::parse(&d.kind).map_or("", |k| k.label()),
-                    state: DecisionState::parse(&d.state).map_or("", |s| s.label()),
-                    state_code: d.state.clone(),
-                    provisions: provisions_text(d),
-                    reason: d.reason.clone(),
-                    comment: d.comment.clone(),
-                    version: d.version,
-                    mine: d.proposed_by == me,
-                    needs_handling: DecisionKind::parse(&d.kind)
-                        .is_some_and(DecisionKind::needs_handling),
-                    stages: stage_lines.get(&d.id).cloned().unwrap_or_default(),
-                    supersedes_id: d.supersedes_id,
-                    handling: handling.get(&d.id).cloned(),
-                }),
-                history: others
-                    .get(&s.id)
-                    .map(|v| {
-                        v.iter()
-                            .rev()
-                            .map(|d| HistoryLine {
-                                id: d.id,
-                                kind: DecisionKind::parse(&d.kind).map_or("", |k| k.label()),
-                                state: DecisionState::parse(&d.state).map_or("", |s| s.label()),
-                                superseded: d.state == DecisionState::Superseded.code(),
-                                provisions: provisions_text(d),
-                                reason: d.reason.clone(),
-                                comment: d.comment.clone(),
-                                proposed_on: date_vn(d.proposed_at.date()),
-                                decided_on: d.decided_at.map(|t| date_vn(t.date())),
-                                supersedes_id: d.supersedes_id,
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                propose: propose_form(latest.get(&s.id)),
-            })
-            .collect();
-        // Where a handling document may come from, to tell apart documents sharing a number.
-        let mut authorities: Vec<(i64, String)> = queries::all_authorities(db)?
-            .into_iter()
-            .map(|a| (a.id, a.name))
-            .collect();
-        authorities.sort_by(|a, b| a.1.cmp(&b.1));
-        Ok((c, dash, docs, pages, officers, assignable, authorities))
-    })
-    .await?;
+            // Where a handling document may come from, to tell apart documents sharing a number.
+            let mut authorities: Vec<(i64, String)> = queries::all_authorities(db)?
+                .into_iter()
+                .map(|a| (a.id, a.name))
+                .collect();
+            authorities.sort_by(|a, b| a.1.cmp(&b.1));
+            let reach = campaigns::reach_covered(db, units.as_ref(), &c)?;
+            Ok((
+                c,
+                dash,
+                docs,
+                pages,
+                officers,
+                assignable,
+                authorities,
+                reach,
+            ))
+        })
+        .await?;
     let mut ctx = base_context("review", "");
     ctx_filters(&mut ctx, &view, officers);
     ctx.insert(
@@ -788,6 +819,10 @@ async fn campaign_page(
     ctx.insert("filter_query", &view.query());
     ctx.insert("assignable", &assignable);
     ctx.insert("error", &error);
+    ctx.insert(
+        "may_start",
+        &(reach && matches!(actor.role, Role::Admin | Role::Officer | Role::Approver)),
+    );
     ctx.insert(
         "may_manage",
         &matches!(actor.role, Role::Admin | Role::Officer | Role::Approver),
@@ -842,9 +877,12 @@ pub async fn start(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let id = path_id(path, "đợt rà soát")?;
-    let name = actor.actor();
     let day = today();
-    crate::web::with_write(&state, move |db| Ok(campaigns::start(db, &name, id, day)?)).await?;
+    crate::web::with_write(&state, move |db| {
+        let p = crate::web::reviewer(db, &actor)?;
+        Ok(campaigns::start_as(db, &p, id, day)?)
+    })
+    .await?;
     Ok(see_other(format!("/campaigns/{id}")))
 }
 
@@ -970,7 +1008,7 @@ pub async fn assign(
     form: Pairs,
 ) -> Result<HttpResponse, PageError> {
     let id = path_id(path, "đợt rà soát")?;
-    let name = actor.actor();
+    let a = actor.clone();
     let done = match assignment(&form.into_inner()) {
         Err(e) => Err(e),
         Ok((documents, officer)) => {
@@ -978,7 +1016,8 @@ pub async fn assign(
                 if campaigns::get(db, id)?.is_none() {
                     return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")));
                 }
-                Ok(campaigns::assign(db, &name, id, &documents, officer)?)
+                let p = crate::web::reviewer(db, &a)?;
+                Ok(campaigns::assign_as(db, &p, id, &documents, officer)?)
             })
             .await
         }

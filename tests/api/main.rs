@@ -29,6 +29,7 @@ mod register_import;
 mod review;
 mod review_pages;
 mod sample;
+mod scope;
 mod scorecard;
 mod search;
 mod user_cli;

@@ -568,7 +568,7 @@ db_test!(bad_registers_are_reported_by_row_and_write_nothing, |app| {
         "POST",
         "/api/v1/campaigns",
         &officer,
-        Some(json!({"name": "Chưa bắt đầu", "kind": "ongoing", "deadline": "2030-12-31"})),
+        Some(json!({"name": "Chưa bắt đầu", "kind": "reorganisation", "predecessor_unit": "970", "deadline": "2030-12-31"})),
         None,
     )
     .await;
