@@ -1077,3 +1077,45 @@ db_test!(
         Ok(())
     }
 );
+
+db_test!(every_export_neutralises_formulas, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let link = "=HYPERLINK(\"http://x.example\",\"Mở\")";
+    sql(
+        &app,
+        &format!("UPDATE documents SET title = '{link}' WHERE number = '15/2018/NQ-HĐND'"),
+    );
+    sql(
+        &app,
+        "UPDATE documents SET title = '-Quy định phí' WHERE number = '03/2019/NQ-HĐND'",
+    );
+    let quoted = "\"'=HYPERLINK(\"\"http://x.example\"\",\"\"Mở\"\")\"";
+
+    // The annual list, as CSV and XLSX.
+    let (status, _, body) = app.get("/annual-lists/2022?format=csv").await;
+    assert_eq!(status, 200);
+    assert!(body.contains(quoted), "{body}");
+    let xlsx = Client::new(&app)
+        .await
+        .send(TestRequest::get().uri("/annual-lists/2022?format=xlsx"))
+        .await;
+    assert_eq!(xlsx.status, 200);
+    {
+        use calamine::Reader;
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx.bytes))?;
+        let name = book.sheet_names()[0].clone();
+        let range = book.worksheet_range(&name)?;
+        let cells: Vec<String> = range.cells().map(|(_, _, c)| c.to_string()).collect();
+        assert!(cells.contains(&format!("'{link}")), "{cells:?}");
+        assert!(!cells.contains(&link.to_string()), "{cells:?}");
+    }
+
+    // `vanban export --format csv`.
+    let out = app.cli(&["export", "--format", "csv", "--date", "2021-01-01"]);
+    assert_eq!(out.status.code(), Some(0));
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(csv.contains(quoted), "{csv}");
+    assert!(csv.contains(",'-Quy định phí,"), "{csv}");
+    assert!(!csv.contains(",=HYPERLINK"), "{csv}");
+    Ok(())
+});
