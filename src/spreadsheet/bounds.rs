@@ -952,6 +952,26 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_that_inflates_past_what_it_declares_is_refused() {
+        let spaces = vec![b' '; 3 * 1024 * 1024];
+        let mut z = zip_of(&[("s.xml", &spaces)]);
+        // Every header (local and central) says the entry inflates to 100 bytes.
+        let size = (spaces.len() as u32).to_le_bytes();
+        let mut at = 0;
+        while let Some(p) = z[at..].windows(4).position(|w| w == size) {
+            z[at + p..at + p + 4].copy_from_slice(&100u32.to_le_bytes());
+            at += p + 4;
+        }
+        assert!(at > 0, "the size was found in the headers");
+        // The archive reader stops where the entry passes its declared size.
+        let r = check_xlsx(&z, &REGISTER);
+        assert!(
+            matches!(&r, Err(CheckError::Unreadable(m)) if m.contains("declared")),
+            "{r:?}"
+        );
+    }
+
+    #[test]
     fn a_directory_declaring_too_many_entries_is_refused_before_it_is_read() {
         let mut z = zip_of(&[("a.xml", b"<a/>")]);
         let at = z.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
