@@ -683,6 +683,18 @@ db_test!(the_register_is_uploaded_from_the_campaign_page, |app| {
     let r = send(Some(csrf.clone()), csv(&[good]), true).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("chưa có gì được ghi"), "{}", r.body);
+    assert!(!r.body.contains("import-warnings"), "{}", r.body);
+    assert_eq!(written(&app), before);
+    // An approver written in the file: the page says on its row that it is not imported.
+    let r = send(Some(csrf.clone()), csv(&[&format!("{good}pheduyet")]), true).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("id=\"import-warnings\""), "{}", r.body);
+    assert!(
+        r.body
+            .contains("«pheduyet» không được ghi là người phê duyệt"),
+        "{}",
+        r.body
+    );
     assert_eq!(written(&app), before);
     let r = send(Some(csrf.clone()), csv(&[good]), false).await;
     assert_eq!(r.status, 200, "{}", r.body);
