@@ -278,15 +278,6 @@ fn attribute<'a>(tag: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
     None
 }
 
-/// What kind of part an entry is, told by its root element.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Part {
-    Unknown,
-    Sheet,
-    SharedStrings,
-    Other,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Text,
@@ -311,7 +302,12 @@ enum State {
 struct Scanner<'l> {
     limits: &'l Limits,
     name: String,
-    part: Part,
+    /// Whether the part is read as a sheet (a `worksheet` or `sheetData` element was seen)
+    /// or as a string table (an `sst` element): the spreadsheet library finds cells after
+    /// `sheetData` and strings after `sst` whatever the root, so every part is scanned and
+    /// both may hold.
+    sheet: bool,
+    string_table: bool,
     state: State,
     tag: Vec<u8>,
     tag_overflow: bool,
@@ -328,7 +324,8 @@ impl<'l> Scanner<'l> {
         Scanner {
             limits,
             name: name.to_string(),
-            part: Part::Unknown,
+            sheet: false,
+            string_table: false,
             state: State::Text,
             tag: Vec::new(),
             tag_overflow: false,
@@ -340,14 +337,9 @@ impl<'l> Scanner<'l> {
         }
     }
 
-    /// Whether the rest of the part needs no scanning.
-    fn done(&self) -> bool {
-        self.part == Part::Other
-    }
-
     fn feed(&mut self, chunk: &[u8]) -> Result<(), CheckError> {
         let mut i = 0;
-        while i < chunk.len() && !self.done() {
+        while i < chunk.len() {
             let b = chunk[i];
             match self.state {
                 State::Text => match chunk[i..].iter().position(|b| *b == b'<') {
@@ -474,17 +466,16 @@ impl<'l> Scanner<'l> {
         let name = &tag[..name_end];
         // Readers match the local name, whatever the prefix.
         let local = name.rsplit(|b| *b == b':').next().unwrap_or(name);
-        if self.part == Part::Unknown {
-            self.part = match local {
-                b"worksheet" => Part::Sheet,
-                b"sst" => Part::SharedStrings,
-                _ => Part::Other,
-            };
+        match local {
+            b"worksheet" | b"sheetData" => self.sheet = true,
+            b"sst" => self.string_table = true,
+            _ => {}
         }
-        let interesting = match self.part {
-            Part::Sheet => matches!(local, b"dimension" | b"row" | b"c"),
-            Part::SharedStrings => matches!(local, b"sst" | b"si"),
-            Part::Unknown | Part::Other => false,
+        let interesting = match local {
+            b"dimension" | b"sst" => true,
+            b"row" | b"c" => self.sheet,
+            b"si" => self.string_table,
+            _ => false,
         };
         if !interesting {
             return Ok(());
@@ -679,10 +670,8 @@ pub fn check_xlsx(bytes: &[u8], limits: &Limits) -> Result<(), CheckError> {
             if let Some(e) = over(read, total) {
                 return Err(e.into());
             }
-            if !scanner.done() {
-                scanner.feed(buf.get(..n).unwrap_or_default())?;
-            }
-            if scanner.part == Part::SharedStrings && read > limits.shared_strings_bytes {
+            scanner.feed(buf.get(..n).unwrap_or_default())?;
+            if scanner.string_table && read > limits.shared_strings_bytes {
                 return Err(Exceeded::new(
                     Bound::SharedStringsSize,
                     limits,
@@ -691,7 +680,7 @@ pub fn check_xlsx(bytes: &[u8], limits: &Limits) -> Result<(), CheckError> {
                 .into());
             }
         }
-        if scanner.part == Part::Sheet {
+        if scanner.sheet {
             cells = cells.saturating_add(scanner.max_row.saturating_mul(scanner.max_col));
             if cells > limits.cells {
                 return Err(Exceeded::new(
@@ -854,6 +843,31 @@ mod tests {
             &sheet("<!-- <c r=\"XFD1\"/> --><![CDATA[<c r=\"XFD2\"/>]]><c r=\"A1\"/>"),
         )]);
         assert_eq!(check_xlsx(&z, &REGISTER), Ok(()));
+        // Whatever the root element, cells after a `sheetData` are a sheet's.
+        let z = zip_of(&[(
+            "s.xml",
+            b"<foo><sheetData><row><c r=\"XFD1048576\"/></row></sheetData></foo>",
+        )]);
+        assert_eq!(bound(check_xlsx(&z, &REGISTER)), Bound::Rows);
+        let z = zip_of(&[(
+            "xl/sharedStrings.xml",
+            b"<foo><sst uniqueCount=\"999999999\"/></foo>",
+        )]);
+        assert_eq!(bound(check_xlsx(&z, &REGISTER)), Bound::SharedStrings);
+        // A string table inside a sheet does not hide the cells after it.
+        let z = zip_of(&[("s.xml", &sheet("<sst/><c r=\"A20001\"/>"))]);
+        assert_eq!(bound(check_xlsx(&z, &REGISTER)), Bound::Rows);
+        // A drawing's anchors (`xdr:row`) are not a sheet's rows.
+        let anchors: String = (0..30).map(|i| format!("<xdr:row>{i}</xdr:row>")).collect();
+        let small = Limits {
+            rows: 10,
+            ..REGISTER
+        };
+        let z = zip_of(&[(
+            "d.xml",
+            format!("<xdr:wsDr>{anchors}</xdr:wsDr>").as_bytes(),
+        )]);
+        assert_eq!(check_xlsx(&z, &small), Ok(()));
         // A reference that is not one.
         let z = zip_of(&[("s.xml", &sheet("<c r=\"1A\"/>"))]);
         assert!(matches!(
