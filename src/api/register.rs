@@ -143,7 +143,7 @@ pub fn flag(v: Option<&str>) -> Result<bool, AppError> {
         (status = 409, description = "Đợt chưa bắt đầu (`conflict`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 413, description = "Quá 8 MiB (`payload_too_large`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 415, description = "Tệp .xls cũ (`unsupported_spreadsheet`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Có dòng sai, tệp không đọc được hoặc vượt quá giới hạn (`invalid_register_rows`, `unreadable_register`; `errors` nêu các dòng; `register_too_large`: `bound` nêu giới hạn — rows, columns, cells, entries, entry_size, total_size, compression_ratio, shared_strings, shared_strings_size, field_length, line_length — và `limit` giá trị của nó)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Có dòng sai, tệp không đọc được hoặc vượt quá giới hạn (`invalid_register_rows`, `unreadable_register`; `errors` nêu các dòng; `register_too_large`: `bound` nêu giới hạn — rows, columns, cells, merged_cells, entries, entry_size, total_size, compression_ratio, shared_strings, shared_strings_size, field_length, line_length — và `limit` giá trị của nó)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn import(

@@ -79,6 +79,7 @@ pub enum Bound {
     Rows,
     Columns,
     Cells,
+    MergedCells,
     Entries,
     EntrySize,
     TotalSize,
@@ -96,6 +97,7 @@ impl Bound {
             Bound::Rows => "rows",
             Bound::Columns => "columns",
             Bound::Cells => "cells",
+            Bound::MergedCells => "merged_cells",
             Bound::Entries => "entries",
             Bound::EntrySize => "entry_size",
             Bound::TotalSize => "total_size",
@@ -113,6 +115,7 @@ impl Bound {
             Bound::Rows => "số dòng của trang tính",
             Bound::Columns => "số cột của trang tính",
             Bound::Cells => "số ô của cả tệp (dòng × cột của mọi trang tính)",
+            Bound::MergedCells => "số ô thuộc các vùng gộp ô của cả tệp",
             Bound::Entries => "số tệp thành phần trong tệp XLSX",
             Bound::EntrySize => "dung lượng giải nén của một tệp thành phần (byte)",
             Bound::TotalSize => "tổng dung lượng giải nén (byte)",
@@ -129,6 +132,7 @@ impl Bound {
             Bound::Rows => limits.rows,
             Bound::Columns => limits.columns,
             Bound::Cells => limits.cells,
+            Bound::MergedCells => limits.cells,
             Bound::Entries => limits.entries,
             Bound::EntrySize => limits.entry_bytes,
             Bound::TotalSize => limits.total_bytes,
@@ -317,6 +321,8 @@ struct Scanner<'l> {
     max_row: u64,
     max_col: u64,
     strings: u64,
+    /// Cells covered by merged ranges (each is copied into every cell of its range).
+    merged: u64,
 }
 
 impl<'l> Scanner<'l> {
@@ -334,6 +340,7 @@ impl<'l> Scanner<'l> {
             max_row: 0,
             max_col: 0,
             strings: 0,
+            merged: 0,
         }
     }
 
@@ -473,7 +480,7 @@ impl<'l> Scanner<'l> {
         }
         let interesting = match local {
             b"dimension" | b"sst" => true,
-            b"row" | b"c" => self.sheet,
+            b"row" | b"c" | b"mergeCell" => self.sheet,
             b"si" => self.string_table,
             _ => false,
         };
@@ -538,6 +545,33 @@ impl<'l> Scanner<'l> {
                     None => format!("ô ở dòng {row}, cột {col}"),
                 };
                 self.within(row, col, found)?;
+            }
+            b"mergeCell" => {
+                let Some(range) = attribute(tag, b"ref") else {
+                    return Ok(());
+                };
+                let mut corners = Vec::new();
+                for part in range.split(|b| *b == b':').take(2) {
+                    let Some((row, col)) = cell_ref(part) else {
+                        return Err(
+                            self.unreadable(format!("vùng gộp ô «{}» không hợp lệ", text(range)))
+                        );
+                    };
+                    self.within(row, col, format!("vùng gộp ô {}", text(range)))?;
+                    corners.push((row, col));
+                }
+                if let [(r1, c1), (r2, c2)] = corners[..] {
+                    let area = (r1.abs_diff(r2) + 1).saturating_mul(c1.abs_diff(c2) + 1);
+                    self.merged = self.merged.saturating_add(area);
+                    if self.merged > self.limits.cells {
+                        return Err(Exceeded::new(
+                            Bound::MergedCells,
+                            self.limits,
+                            format!("{} ô khi đến vùng gộp {}", self.merged, text(range)),
+                        )
+                        .into());
+                    }
+                }
             }
             b"sst" => {
                 for a in [&b"count"[..], b"uniqueCount"] {
@@ -614,6 +648,7 @@ pub fn check_xlsx(bytes: &[u8], limits: &Limits) -> Result<(), CheckError> {
     }
     let mut total: u64 = 0;
     let mut cells: u64 = 0;
+    let mut merged: u64 = 0;
     let mut buf = vec![0u8; 64 * 1024];
     for i in 0..archive.len() {
         let mut entry = archive
@@ -681,6 +716,15 @@ pub fn check_xlsx(bytes: &[u8], limits: &Limits) -> Result<(), CheckError> {
             }
         }
         if scanner.sheet {
+            merged = merged.saturating_add(scanner.merged);
+            if merged > limits.cells {
+                return Err(Exceeded::new(
+                    Bound::MergedCells,
+                    limits,
+                    format!("{merged} ô khi đến trang tính «{name}»"),
+                )
+                .into());
+            }
             cells = cells.saturating_add(scanner.max_row.saturating_mul(scanner.max_col));
             if cells > limits.cells {
                 return Err(Exceeded::new(
@@ -854,6 +898,16 @@ mod tests {
             b"<foo><sst uniqueCount=\"999999999\"/></foo>",
         )]);
         assert_eq!(bound(check_xlsx(&z, &REGISTER)), Bound::SharedStrings);
+        // Merged ranges: within the bounds, and not more cells in all than the sheet may have
+        // (each is copied into every cell it covers).
+        assert_eq!(
+            refused("<mergeCells><mergeCell ref=\"A1:XFD1048576\"/></mergeCells>"),
+            Bound::Rows
+        );
+        let whole: String = (0..2).map(|_| "<mergeCell ref=\"A1:BH20000\"/>").collect();
+        assert_eq!(refused(&whole), Bound::MergedCells);
+        let z = zip_of(&[("s.xml", &sheet("<mergeCell ref=\"A1:BH20000\"/>"))]);
+        assert_eq!(check_xlsx(&z, &REGISTER), Ok(()));
         // A string table inside a sheet does not hide the cells after it.
         let z = zip_of(&[("s.xml", &sheet("<sst/><c r=\"A20001\"/>"))]);
         assert_eq!(bound(check_xlsx(&z, &REGISTER)), Bound::Rows);
