@@ -16,6 +16,7 @@ pub mod registry;
 pub mod review;
 pub mod routes;
 pub mod search;
+pub mod spreadsheet;
 pub mod startup;
 pub mod web;
 pub mod wire;

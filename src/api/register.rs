@@ -6,9 +6,10 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use crate::auth::{Actor, Role};
+use crate::auth::Actor;
 use crate::error::AppError;
 use crate::review::register::{self, FileError, ImportError, Importer, Report, RowError};
+use crate::spreadsheet::bounds::Exceeded;
 use crate::web::AppState;
 
 /// The largest register accepted.
@@ -24,6 +25,8 @@ pub enum Outcome {
         code: &'static str,
         message: String,
         rows: Vec<RowError>,
+        /// The bound a file passed (`register_too_large`).
+        bound: Option<Exceeded>,
     },
 }
 
@@ -45,7 +48,6 @@ pub async fn run(
         let mut conn = pool.get()?;
         let who = Importer {
             person: crate::web::reviewer(&mut conn.db(), &actor)?,
-            is_admin: actor.role == Role::Admin,
         };
         let now = crate::auth::now();
         Ok(conn.write(|db| register::import(db, &who, campaign, &grids, dry_run, now)))
@@ -57,6 +59,7 @@ pub async fn run(
             code,
             message,
             rows,
+            bound: None,
         })
     };
     match result {
@@ -80,6 +83,13 @@ pub async fn run(
             format!("Không nhập được: {}.", FileError::LegacyXls),
             Vec::new(),
         ),
+        Err(ImportError::File(FileError::TooLarge(e))) => Ok(Outcome::Refused {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "register_too_large",
+            message: format!("Không nhập được: {e}. Hãy chia sổ theo dõi thành nhiều tệp nhỏ hơn."),
+            rows: Vec::new(),
+            bound: Some(e),
+        }),
         Err(ImportError::File(e)) => refused(
             StatusCode::UNPROCESSABLE_ENTITY,
             "unreadable_register",
@@ -133,7 +143,7 @@ pub fn flag(v: Option<&str>) -> Result<bool, AppError> {
         (status = 409, description = "Đợt chưa bắt đầu (`conflict`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 413, description = "Quá 8 MiB (`payload_too_large`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 415, description = "Tệp .xls cũ (`unsupported_spreadsheet`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Có dòng sai hoặc tệp không đọc được (`invalid_register_rows`, `unreadable_register`; `errors` nêu các dòng)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Có dòng sai, tệp không đọc được hoặc vượt quá giới hạn (`invalid_register_rows`, `unreadable_register`; `errors` nêu các dòng; `register_too_large`: `bound` nêu giới hạn — rows, columns, cells, merged_cells, entries, entry_size, total_size, compression_ratio, shared_strings, shared_strings_size, field_length, line_length — và `limit` giá trị của nó)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn import(
@@ -174,10 +184,15 @@ pub async fn import(
             code,
             message,
             rows,
+            bound,
         } => {
             let mut body =
                 crate::error::problem(status, code, "Không nhập được sổ theo dõi", &message);
             body["errors"] = serde_json::json!(rows);
+            if let Some(b) = bound {
+                body["bound"] = serde_json::json!(b.bound.code());
+                body["limit"] = serde_json::json!(b.limit);
+            }
             Ok(HttpResponse::build(status)
                 .content_type("application/problem+json")
                 .json(body))

@@ -626,7 +626,7 @@ fn check_one(
 /// gap.
 pub fn write_csv(c: &Completeness, out: &mut impl std::io::Write) -> std::io::Result<()> {
     out.write_all("\u{feff}".as_bytes())?;
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = crate::spreadsheet::cells::CsvWriter::new(out);
     let header = [
         "Đơn vị",
         "Ngày kiểm tra",

@@ -414,7 +414,7 @@ fn build(
 /// The figures as CSV (UTF-8 with BOM): one row per unit and figure.
 pub fn write_csv(cards: &[Scorecard], out: &mut impl std::io::Write) -> std::io::Result<()> {
     out.write_all("\u{feff}".as_bytes())?;
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = crate::spreadsheet::cells::CsvWriter::new(out);
     w.write_record([
         "Mã đơn vị",
         "Đơn vị",

@@ -153,7 +153,7 @@ pub fn export_csv(
             .into_iter()
             .map(|a| (a.id, (a.code, a.name)))
             .collect();
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = crate::spreadsheet::cells::CsvWriter::new(out);
     w.write_record([
         "authority_code",
         "authority",

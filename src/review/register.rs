@@ -6,7 +6,9 @@
 //! ([`read_csv`], [`read_xlsx`], [`import`]): the header may span several rows with merged
 //! cells, empty rows and section headings are skipped, dates may be typed as text. Every
 //! problem is reported with its spreadsheet row number, and nothing is written unless every
-//! row is right.
+//! row is right. The file is held to [`bounds::REGISTER`] before anything is sized by it.
+//! Approvals are never imported: an import proposes only in the importer's own name, and the
+//! approver column is set aside with a warning.
 
 use std::collections::{HashMap, HashSet};
 
@@ -20,6 +22,8 @@ use crate::domain::number::DocumentNumber;
 use crate::domain::review::{DecisionKind, DecisionState, ExpiryGround, Stage};
 use crate::domain::structure::{display_reference, parse_reference};
 use crate::domain::text::{date_in_text, date_vn, fold, nfc, parse_date_vn};
+use crate::spreadsheet::bounds::{self, CheckError, Exceeded, Limits};
+use crate::spreadsheet::cells::restore;
 
 /// One cell as read from a file.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,22 +87,49 @@ pub enum FileError {
     Csv { line: usize, message: String },
     #[error("tệp không có trang tính nào")]
     NoSheet,
+    /// A bound of [`bounds::REGISTER`] passed: nothing of the file was allocated by its size.
+    #[error("{0}")]
+    TooLarge(Exceeded),
 }
 
-/// Reads the file by its content: XLSX (a zip), legacy XLS (refused), otherwise CSV.
+impl From<Exceeded> for FileError {
+    fn from(e: Exceeded) -> Self {
+        FileError::TooLarge(e)
+    }
+}
+
+/// A text as read from a cell: the apostrophe that exports put before a formula-like text
+/// taken away, trimmed, NFC.
+fn text_cell(s: &str) -> Cell {
+    let s = restore(s).trim();
+    if s.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(nfc(s))
+    }
+}
+
+/// Reads the file by its content: XLSX (a zip), legacy XLS (refused), otherwise CSV; within
+/// the bounds of a register ([`bounds::REGISTER`]).
 pub fn read_file(bytes: &[u8]) -> Result<Vec<Grid>, FileError> {
+    read_file_within(bytes, &bounds::REGISTER)
+}
+
+/// [`read_file`] within other bounds.
+pub fn read_file_within(bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>, FileError> {
     if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(bytes)
+        read_xlsx(bytes, limits)
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         Err(FileError::LegacyXls)
     } else {
-        Ok(vec![read_csv(bytes)?])
+        Ok(vec![read_csv(bytes, limits)?])
     }
 }
 
 /// Reads a CSV file (UTF-8, with or without BOM; comma or semicolon separated, as Excel
-/// writes with Vietnamese regional settings).
-pub fn read_csv(bytes: &[u8]) -> Result<Grid, FileError> {
+/// writes with Vietnamese regional settings). Lines, records, columns and fields are counted
+/// against `limits` as they are read.
+pub fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Grid, FileError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Err(e) = std::str::from_utf8(bytes) {
         let line = bytes[..e.valid_up_to()]
@@ -108,6 +139,8 @@ pub fn read_csv(bytes: &[u8]) -> Result<Grid, FileError> {
             + 1;
         return Err(FileError::NotUtf8(line));
     }
+    bounds::check_csv_lines(bytes, limits)?;
+    let mut counted = bounds::CsvCount::new(limits);
     let first = bytes
         .split(|b| *b == b'\n')
         .find(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
@@ -140,25 +173,23 @@ pub fn read_csv(bytes: &[u8]) -> Result<Grid, FileError> {
                 .count();
             p.line() as usize + skipped
         });
-        let cells = record
-            .iter()
-            .map(|s| {
-                if s.trim().is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(nfc(s.trim()))
-                }
-            })
-            .collect();
+        counted.record(line, record.iter())?;
+        let cells = record.iter().map(text_cell).collect();
         grid.push((line, cells));
     }
     Ok(grid)
 }
 
 /// Reads every sheet of an XLSX workbook. Merged cells take the value of their top-left cell,
-/// so a header written as a group over sub-columns reads as "group sub-column".
-pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Grid>, FileError> {
+/// so a header written as a group over sub-columns reads as "group sub-column". The archive
+/// is checked against `limits` first ([`bounds::check_xlsx`]): only then is it given to the
+/// spreadsheet library, which sizes its tables by what the file declares.
+pub fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>, FileError> {
     use calamine::{Data, Reader};
+    bounds::check_xlsx(bytes, limits).map_err(|e| match e {
+        CheckError::Exceeded(e) => FileError::TooLarge(e),
+        CheckError::Unreadable(m) => FileError::Xlsx(m),
+    })?;
     let fail = |e: calamine::XlsxError| FileError::Xlsx(e.to_string());
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(fail)?;
     let names = book.sheet_names();
@@ -180,7 +211,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Grid>, FileError> {
             for (c, v) in row.iter().enumerate() {
                 rows[r0 + r][c0 + c] = match v {
                     Data::Empty => Cell::Empty,
-                    Data::String(s) => Cell::Text(nfc(s.trim())),
+                    Data::String(s) => text_cell(s),
                     Data::Float(f) => Cell::Number(*f),
                     Data::Int(n) => Cell::Number(*n as f64),
                     Data::Bool(b) => Cell::Text(b.to_string()),
@@ -851,12 +882,13 @@ pub fn parse_row(layout: &Layout, row: usize, cells: &[Cell]) -> Result<Line, Ve
     })))
 }
 
-/// Who imports: their person (id, audit name, scope) and whether they administer (only an
-/// administrator may enter decisions already approved on paper).
+/// Who imports: their person (id, audit name, scope). Whatever the file says about who
+/// proposed or approved, every proposal an import writes is this person's own act, and an
+/// import never approves (the two-person rule: approvals happen only in the application, by
+/// the approver).
 #[derive(Debug, Clone)]
 pub struct Importer {
     pub person: Person,
-    pub is_admin: bool,
 }
 
 /// What the import did (or, for a check, would do).
@@ -870,11 +902,13 @@ pub struct Report {
     pub unchanged: usize,
     pub assigned: usize,
     pub proposed: usize,
-    pub approved: usize,
     pub stages: usize,
     pub closed: usize,
     pub ignored_columns: Vec<String>,
     pub changes: Vec<RowChange>,
+    /// What the import left aside, by row: an approver named in the file (approvals are never
+    /// imported), a proposer other than the importer, a returned proposal written again.
+    pub warnings: Vec<RowError>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -1117,29 +1151,8 @@ pub fn import(
                 }
             }
         };
-        let approver = match &input.approver {
-            None => None,
-            Some(name) => {
-                match find_person(
-                    &people,
-                    name,
-                    &["approver", "admin"],
-                    "người có quyền phê duyệt",
-                ) {
-                    Ok(p) => Some(p.clone()),
-                    Err(m) => {
-                        errors.push(err(Some(Column::Approver), m));
-                        continue;
-                    }
-                }
-            }
-        };
-        let as_person = |n: &Named| Person {
-            id: n.id,
-            actor: who.person.actor.clone(),
-            units: who.person.units.clone(),
-        };
         let mut actions = Vec::new();
+        let mut notes: Vec<RowError> = Vec::new();
         // Each row in its own savepoint, so that a refused row leaves nothing behind and the
         // following rows are still checked.
         let outcome = db.savepoint(|db| -> Result<(), RowFail> {
@@ -1182,13 +1195,30 @@ pub fn import(
                         ),
                     )))
                 }
+                // The register exported after a return still shows the returned proposal: read
+                // back, it must not propose it again (in anyone's name) as if nothing happened.
+                Some(d) if same_decision(d, kind, &input.provisions) => {
+                    notes.push(err(
+                        Some(Column::Kind),
+                        format!(
+                            "đề xuất số {} («{}») đã bị trả lại; dòng được giữ nguyên: hãy sửa và đề xuất lại trên trang đợt rà soát, hoặc ghi hình thức xử lý khác",
+                            d.id,
+                            DecisionKind::parse(&d.kind).map_or("", |k| k.label())
+                        ),
+                    ));
+                    return Ok(());
+                }
                 _ => {
-                    let Some(o) = officer.as_ref() else {
-                        return Err(RowFail::Row(err(
+                    // The proposal is the importer's own act, whoever the file names.
+                    if let Some(o) = officer.as_ref().filter(|o| o.id != who.person.id) {
+                        notes.push(err(
                             Some(Column::Officer),
-                            "cần tên cán bộ đề xuất cho kết quả rà soát mới".into(),
-                        )));
-                    };
+                            format!(
+                                "đề xuất được ghi là của người nhập sổ, không phải của «{}»: cột «Cán bộ đề xuất» chỉ dùng để phân công",
+                                o.display_name
+                            ),
+                        ));
+                    }
                     let proposal = Proposal {
                         document_id: document,
                         kind: kind.code().into(),
@@ -1205,7 +1235,7 @@ pub fn import(
                         effective_on: input.expiry,
                         supersedes_id: None,
                     };
-                    let id = match decisions::propose(db, &as_person(o), campaign, &proposal, now) {
+                    let id = match decisions::propose(db, &who.person, campaign, &proposal, now) {
                         Ok(id) => id,
                         Err(e) => return Err(RowFail::Row(err(Some(Column::Kind), decision_message(e)?))),
                     };
@@ -1233,28 +1263,6 @@ pub fn import(
                     }
                 }
             };
-            if let Some(a) = &approver {
-                let state = DecisionState::parse(&d.state);
-                if state == Some(DecisionState::Proposed) {
-                    if !who.is_admin {
-                        return Err(RowFail::Row(err(
-                            Some(Column::Approver),
-                            "chỉ quản trị viên được nhập quyết định đã phê duyệt trên giấy; hãy để trống cột «Người phê duyệt» để nhập như đề xuất và phê duyệt trên hệ thống".into(),
-                        )));
-                    }
-                    d = match decisions::approve(db, &as_person(a), d.id, None, now) {
-                        Ok(d) => d,
-                        Err(e) => return Err(RowFail::Row(err(Some(Column::Approver), decision_message(e)?))),
-                    };
-                    actions.push(format!("phê duyệt bởi {}", a.display_name));
-                    report.approved += 1;
-                } else if d.decided_by.is_some_and(|id| id != a.id) {
-                    return Err(RowFail::Row(err(
-                        Some(Column::Approver),
-                        format!("quyết định số {} do người khác phê duyệt, không phải {}", d.id, a.display_name),
-                    )));
-                }
-            }
             let recorded = decisions::stages(db, d.id)?;
             for (i, (stage, date, paper)) in input.stages.iter().enumerate() {
                 if let Some(r) = recorded.iter().find(|r| r.stage == stage.code()) {
@@ -1342,6 +1350,26 @@ pub fn import(
             }
             Err(RowFail::Fatal(e)) => return Err(e),
         }
+        if let Some(name) = &input.approver {
+            // An approver written in the file is never imported; the export's own column (the
+            // approver the application recorded) reads back without a warning.
+            let recorded = current
+                .get(&document)
+                .filter(|d| d.state != DecisionState::Returned.code())
+                .and_then(|d| d.decided_by);
+            let same = people
+                .get(&words(name))
+                .is_some_and(|ps| ps.iter().any(|p| Some(p.id) == recorded));
+            if !same {
+                notes.push(err(
+                    Some(Column::Approver),
+                    format!(
+                        "«{name}» không được ghi là người phê duyệt: việc phê duyệt chỉ thực hiện trên hệ thống, do chính người phê duyệt"
+                    ),
+                ));
+            }
+        }
+        report.warnings.extend(notes);
         if actions.is_empty() {
             report.unchanged += 1;
         } else {
@@ -1628,6 +1656,45 @@ mod tests {
         );
         assert!(Cell::Number(1.5).date().is_err());
         assert!(t("31/02/2025").date().is_err());
+    }
+
+    #[test]
+    fn neutralised_texts_read_back_without_their_apostrophe() {
+        let g = read_csv(
+            "Văn bản,'=HYPERLINK(1),'- Điều 5,'abc,-3".as_bytes(),
+            &bounds::REGISTER,
+        )
+        .unwrap();
+        assert_eq!(
+            g[0].1,
+            vec![
+                t("Văn bản"),
+                t("=HYPERLINK(1)"),
+                t("- Điều 5"),
+                t("'abc"),
+                t("-3")
+            ]
+        );
+    }
+
+    #[test]
+    fn csv_files_are_held_to_their_bounds() {
+        let small = Limits {
+            rows: 2,
+            columns: 2,
+            ..bounds::REGISTER
+        };
+        assert!(read_csv(b"a,b\nc,d\n", &small).is_ok());
+        let e = read_csv(b"a,b\nc,d\ne,f\n", &small).unwrap_err();
+        assert!(
+            matches!(&e, FileError::TooLarge(x) if x.bound == bounds::Bound::Rows),
+            "{e}"
+        );
+        let e = read_csv(b"a,b,c\n", &small).unwrap_err();
+        assert!(
+            matches!(&e, FileError::TooLarge(x) if x.bound == bounds::Bound::Columns),
+            "{e}"
+        );
     }
 
     #[test]

@@ -128,7 +128,7 @@ const WHOLE: &str = "Hết hiệu lực toàn bộ";
 const PART: &str = "Hết hiệu lực một phần";
 
 fn csv_of(list: &AnnualList) -> Result<Vec<u8>, AppError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::spreadsheet::cells::CsvWriter::new(Vec::new());
     let fail = |e: csv::Error| AppError::Internal(e.to_string());
     let mut header = vec!["Danh mục"];
     header.extend(HEADER);
@@ -140,8 +140,7 @@ fn csv_of(list: &AnnualList) -> Result<Vec<u8>, AppError> {
             w.write_record(&line).map_err(fail)?;
         }
     }
-    w.into_inner()
-        .map_err(|e| AppError::Internal(e.to_string()))
+    w.into_inner().map_err(fail)
 }
 
 fn xlsx_of(list: &AnnualList) -> Result<Vec<u8>, AppError> {

@@ -1489,14 +1489,13 @@ fn export_rows(rows: &[Row]) -> Vec<Vec<String>> {
 
 fn csv_of(rows: &[Row]) -> Result<Vec<u8>, AppError> {
     // A byte order mark, so that spreadsheets read the diacritics.
-    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut w = crate::spreadsheet::cells::CsvWriter::new(b"\xEF\xBB\xBF".to_vec());
     let fail = |e: csv::Error| AppError::Internal(e.to_string());
     w.write_record(EXPORT_HEADER).map_err(fail)?;
     for row in export_rows(rows) {
         w.write_record(&row).map_err(fail)?;
     }
-    w.into_inner()
-        .map_err(|e| AppError::Internal(e.to_string()))
+    w.into_inner().map_err(fail)
 }
 
 fn attachment(content_type: &str, name: String, body: Vec<u8>) -> HttpResponse {

@@ -1093,17 +1093,13 @@ pub async fn register_file(
         return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")).into());
     };
     let (body, content_type) = if format == "csv" {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut w = crate::spreadsheet::cells::CsvWriter::new(Vec::new());
         let fail = |e: csv::Error| AppError::Internal(e.to_string());
         w.write_record(&header).map_err(fail)?;
         for r in &rows {
             w.write_record(r).map_err(fail)?;
         }
-        (
-            w.into_inner()
-                .map_err(|e| AppError::Internal(e.to_string()))?,
-            "text/csv; charset=utf-8",
-        )
+        (w.into_inner().map_err(fail)?, "text/csv; charset=utf-8")
     } else {
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         (

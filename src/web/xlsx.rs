@@ -1,9 +1,11 @@
 //! Spreadsheets for download (XLSX): one sheet per table, a bold frozen header row, columns
-//! wide enough to read, every cell text (dates as `dd/mm/yyyy`, as the forms print them).
+//! wide enough to read, every cell text (dates as `dd/mm/yyyy`, as the forms print them), a
+//! text that starts like a formula neutralised ([`neutralise`]).
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use crate::error::AppError;
+use crate::spreadsheet::cells::neutralise;
 
 /// A sheet: its name (at most 31 characters), header and rows.
 pub struct Sheet<'a> {
@@ -21,7 +23,7 @@ fn build(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, XlsxError> {
         ws.set_name(s.name)?;
         for (c, h) in s.header.iter().enumerate() {
             let col = u16::try_from(c).unwrap_or(u16::MAX);
-            ws.write_string_with_format(0, col, *h, &bold)?;
+            ws.write_string_with_format(0, col, neutralise(h), &bold)?;
             // Wide enough for the longest of the first rows, within reason.
             let longest = s
                 .rows
@@ -37,7 +39,8 @@ fn build(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, XlsxError> {
         for (r, row) in s.rows.iter().enumerate() {
             let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
             for (c, v) in row.iter().enumerate() {
-                ws.write_string_with_format(r, u16::try_from(c).unwrap_or(u16::MAX), v, &wrap)?;
+                let col = u16::try_from(c).unwrap_or(u16::MAX);
+                ws.write_string_with_format(r, col, neutralise(v), &wrap)?;
             }
         }
         ws.set_freeze_panes(1, 0)?;

@@ -62,6 +62,8 @@ pub struct Resp {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as sent (for files that are not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -75,6 +77,7 @@ impl Resp {
             status,
             headers,
             body: String::from_utf8_lossy(&body).into_owned(),
+            bytes: body.to_vec(),
         }
     }
 
