@@ -1158,7 +1158,7 @@ pub fn import(
         let outcome = db.savepoint(|db| -> Result<(), RowFail> {
             if let Some(o) = &officer {
                 if assigned.get(&document).copied().flatten() != Some(o.id) {
-                    match campaigns::assign(db, &who.person.actor, campaign, &[document], Some(o.id)) {
+                    match campaigns::assign_as(db, &who.person, campaign, &[document], Some(o.id)) {
                         Ok(_) => actions.push(format!("phân công cho {}", o.display_name)),
                         Err(campaigns::CampaignError::Db(e)) => return Err(ImportError::Db(e).into()),
                         Err(e) => return Err(RowFail::Row(err(Some(Column::Officer), e.to_string()))),
