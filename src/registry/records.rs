@@ -4,6 +4,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::input::{self, ControlCharacter, Shape};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Record {
@@ -96,4 +98,151 @@ pub struct EffectRecord {
     pub until: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl Record {
+    /// Refuses control characters in every name, title, number and code of the record, and
+    /// all but tab and line breaks in its long texts (`crate::domain::input`). The error names
+    /// the field by its JSON key (`title`, `acting.number`, `dossier[2].name`).
+    pub fn check_typed_text(&self) -> Result<(), ControlCharacter> {
+        let mut c = Checker::default();
+        match self {
+            Record::Unit(u) => {
+                c.line("code", &u.code);
+                c.line("name", &u.name);
+                c.line("level", &u.level);
+                c.opt("parent", &u.parent);
+            }
+            Record::Succession(s) => {
+                c.line("predecessor", &s.predecessor);
+                c.line("successor", &s.successor);
+            }
+            Record::Authority(a) => {
+                c.line("code", &a.code);
+                c.line("name", &a.name);
+                c.line("type", &a.kind);
+                c.opt("unit", &a.unit);
+            }
+            Record::Document(d) => {
+                c.line("authority", &d.authority);
+                c.line("type", &d.doc_type);
+                c.line("number", &d.number);
+                c.line("title", &d.title);
+                c.all("fields", &d.fields);
+                c.line("signer", &d.signer);
+                c.line("signer_position", &d.signer_position);
+                c.opt("gazette", &d.gazette);
+                c.text("text", &d.text);
+            }
+            Record::Effect(e) => {
+                c.reference("acting", &e.acting.authority, &e.acting.number);
+                c.reference("target", &e.target.authority, &e.target.number);
+                c.line("type", &e.kind);
+                c.all("provisions", &e.provisions);
+                if let Some(n) = &e.note {
+                    c.text("note", n);
+                }
+            }
+            Record::Procedure(p) => {
+                c.line("code", &p.code);
+                c.line("name", &p.name);
+                c.line("field", &p.field);
+                c.all("levels", &p.levels);
+                c.line("agency", &p.agency);
+                c.text("applicants", &p.applicants);
+                c.text("steps", &p.steps);
+                c.all("channels", &p.channels);
+                for (i, d) in p.dossier.iter().enumerate() {
+                    c.line(&format!("dossier[{i}].name"), &d.name);
+                    c.opt(&format!("dossier[{i}].form"), &d.form);
+                }
+                for (i, f) in p.fees.iter().enumerate() {
+                    c.line(&format!("fees[{i}].name"), &f.name);
+                    if let Some(n) = &f.note {
+                        c.text(&format!("fees[{i}].note"), n);
+                    }
+                }
+                c.text("result", &p.result);
+                c.text("conditions", &p.conditions);
+                for (i, b) in p.legal_basis.iter().enumerate() {
+                    c.reference(&format!("legal_basis[{i}]"), &b.authority, &b.number);
+                    c.opt(&format!("legal_basis[{i}].provision"), &b.provision);
+                }
+                c.opt("online_level", &p.online_level);
+                c.opt("one_stop", &p.one_stop);
+                c.reference("decision", &p.decision.authority, &p.decision.number);
+                c.line("announcement", &p.announcement);
+            }
+            Record::Posting(p) => {
+                c.opt("procedure", &p.procedure);
+                c.reference("decision", &p.decision.authority, &p.decision.number);
+                c.opt("unit", &p.unit);
+                c.opt("level", &p.level);
+                c.opt("point", &p.point);
+            }
+            Record::DossierCount(d) => {
+                c.line("procedure", &d.procedure);
+                c.line("unit", &d.unit);
+                c.line("month", &d.month);
+            }
+            Record::Inspection(i) => {
+                c.line("unit", &i.unit);
+                c.line("inspector", &i.inspector);
+                c.text("note", &i.note);
+                for (k, f) in i.findings.iter().enumerate() {
+                    c.line(&format!("findings[{k}].procedure"), &f.procedure);
+                    c.line(&format!("findings[{k}].finding"), &f.finding);
+                    if let Some(n) = &f.note {
+                        c.text(&format!("findings[{k}].note"), n);
+                    }
+                }
+            }
+            Record::CalendarDay(d) => c.line("note", &d.note),
+        }
+        c.result
+    }
+}
+
+/// Runs the checks in order and keeps the first refusal.
+struct Checker {
+    result: Result<(), ControlCharacter>,
+}
+
+impl Default for Checker {
+    fn default() -> Self {
+        Checker { result: Ok(()) }
+    }
+}
+
+impl Checker {
+    fn check(&mut self, field: &str, value: &str, shape: Shape) {
+        if self.result.is_ok() {
+            self.result = input::check(field, value, shape);
+        }
+    }
+
+    fn line(&mut self, field: &str, value: &str) {
+        self.check(field, value, Shape::Line);
+    }
+
+    fn text(&mut self, field: &str, value: &str) {
+        self.check(field, value, Shape::Text);
+    }
+
+    fn opt(&mut self, field: &str, value: &Option<String>) {
+        if let Some(v) = value {
+            self.line(field, v);
+        }
+    }
+
+    fn all(&mut self, field: &str, values: &[String]) {
+        for (i, v) in values.iter().enumerate() {
+            self.line(&format!("{field}[{i}]"), v);
+        }
+    }
+
+    fn reference(&mut self, field: &str, authority: &str, number: &str) {
+        self.line(&format!("{field}.authority"), authority);
+        self.line(&format!("{field}.number"), number);
+    }
 }

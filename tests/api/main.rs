@@ -30,4 +30,5 @@ mod review_pages;
 mod sample;
 mod scorecard;
 mod search;
+mod typed_text;
 mod user_cli;
