@@ -188,3 +188,67 @@ db_test!(display_names_with_control_characters_are_refused, |app| {
     assert_eq!(count(&app, "users"), 1);
     Ok(())
 });
+
+db_test!(
+    review_decisions_and_stages_refuse_control_characters,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        let (_, officer) = token(&app, "canbo", "officer", &["32200"]);
+        let client = Client::new(&app).await;
+        let cid = crate::review::campaign_of(&client, &officer, 1).await;
+        let doc = crate::review::document_id(&app, "UBND-970", "12/2021/QD-UBND");
+        let (decisions, audit) = (count(&app, "decisions"), audit_len(&app));
+        for (body, needle) in [
+            (
+                json!({"document_id": doc, "kind": "keep", "reason": "Còn phù hợp\u{0}"}),
+                "«lý do (reason)» chứa ký tự điều khiển U+0000 (NUL) ở vị trí 12",
+            ),
+            (
+                json!({"document_id": doc, "kind": "repeal", "partial": true, "provisions": ["Điều 1\u{7}"], "reason": "Trái luật"}),
+                "«điều khoản (provisions)» chứa ký tự điều khiển U+0007",
+            ),
+        ] {
+            let r = call(
+                &client,
+                "POST",
+                &format!("/api/v1/campaigns/{cid}/decisions"),
+                &officer,
+                Some(body),
+                None,
+            )
+            .await;
+            assert_eq!(r.status, 422, "{}", r.body);
+            let detail = r.json()["detail"].as_str().unwrap_or_default().to_string();
+            assert!(detail.contains(needle), "{detail}");
+        }
+        // A reason keeps its line breaks.
+        let id = crate::review::propose(
+            &client,
+            &officer,
+            cid,
+            json!({"document_id": doc, "kind": "keep", "reason": "Còn phù hợp.\nKhông trái luật."}),
+        )
+        .await;
+        assert_eq!(count(&app, "decisions"), decisions + 1);
+        assert_eq!(audit_len(&app), audit + 1);
+        // A stage's paper is one line.
+        let r = call(
+        &client,
+        "POST",
+        &format!("/api/v1/decisions/{id}/stages"),
+        &officer,
+        Some(json!({"stage": "consultation", "date": "2025-08-01", "paper": "Công văn\u{0} số 1"})),
+        None,
+    )
+    .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        let detail = r.json()["detail"].as_str().unwrap_or_default().to_string();
+        assert!(
+            detail.contains("«văn bản giấy tờ (paper)» chứa ký tự điều khiển U+0000"),
+            "{detail}"
+        );
+        assert_eq!(count(&app, "decision_stages"), 0);
+        assert_eq!(audit_len(&app), audit + 1);
+        Ok(())
+    }
+);
