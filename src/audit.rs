@@ -337,10 +337,7 @@ pub fn audit(db: &mut Db<'_>, checkpoints: &[Checkpoint]) -> Result<Audit, DbErr
     if let Some(b) = &chain.broken {
         problems.push(Problem::Broken(b.clone()));
     }
-    let (guards_ok, guard_problems) = match db {
-        Db::Sqlite(c) => guards::sqlite(c)?,
-        Db::Pg(c) => guards::postgres(c)?,
-    };
+    let (guards_ok, guard_problems) = check_guards(db)?;
     problems.extend(guard_problems);
     let mut checkpoints_ok = Vec::new();
     for cp in checkpoints {
@@ -355,6 +352,15 @@ pub fn audit(db: &mut Db<'_>, checkpoints: &[Checkpoint]) -> Result<Audit, DbErr
         checkpoints_ok,
         problems,
     })
+}
+
+/// The triggers (and PostgreSQL trigger functions) that guard the table, compared with the
+/// migrations' definitions: how many hold, and what is missing, changed, disabled or foreign.
+pub fn check_guards(db: &mut Db<'_>) -> Result<(usize, Vec<Problem>), DbError> {
+    match db {
+        Db::Sqlite(c) => guards::sqlite(c),
+        Db::Pg(c) => guards::postgres(c),
+    }
 }
 
 /// Whether entry `cp.seq` still has the hash `cp.hash`; since every hash covers the one

@@ -91,6 +91,9 @@ pub struct VerifyReport {
     /// `PRAGMA integrity_check` (SQLite only): `ok`, or the problems found.
     pub integrity: Option<String>,
     pub audit: crate::audit::Verification,
+    /// What is wrong with the triggers guarding the audit trail (checked when the migrations
+    /// are this build's: an older backup has the older guards).
+    pub audit_guards: Vec<crate::audit::Problem>,
     /// Every table and its row count, by name.
     pub counts: Vec<(String, i64)>,
 }
@@ -101,6 +104,7 @@ impl VerifyReport {
         self.migrations_current
             && self.integrity.as_deref().is_none_or(|i| i == "ok")
             && self.audit.broken.is_none()
+            && self.audit_guards.is_empty()
     }
 
     /// A SQLite file whose pages do not hold together: nothing else is read from it.
@@ -118,6 +122,7 @@ impl VerifyReport {
                 head_hash: String::new(),
                 broken: None,
             },
+            audit_guards: Vec::new(),
             counts: Vec::new(),
         }
     }
@@ -528,14 +533,21 @@ fn check(
         counts.push((t.name, n.first().map_or(0, |c| c.n)));
     }
     let audit = crate::audit::verify(db)?;
+    let migrations_current = missing.is_empty() && unknown.is_empty();
+    let audit_guards = if migrations_current {
+        crate::audit::check_guards(db)?.1
+    } else {
+        Vec::new()
+    };
     Ok(VerifyReport {
         backend,
         migration_version: applied.last().cloned().unwrap_or_default(),
-        migrations_current: missing.is_empty() && unknown.is_empty(),
+        migrations_current,
         missing_migrations: missing,
         unknown_migrations: unknown,
         integrity: None,
         audit,
+        audit_guards,
         counts,
     })
 }

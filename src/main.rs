@@ -445,6 +445,9 @@ fn backup_command(
             b.seq, b.reason
         ),
     }
+    for p in &r.audit_guards {
+        println!("  {p}");
+    }
     println!("  số dòng:");
     for (table, n) in &r.counts {
         println!("    {table:<32} {n}");

@@ -293,6 +293,11 @@ db_test!(bad_backup_inputs_are_refused_and_leave_nothing, |app| {
             "{}",
             text(&out.stdout)
         );
+        assert!(
+            text(&out.stdout).contains("thiếu trigger bảo vệ «audit_log_no_update»"),
+            "{}",
+            text(&out.stdout)
+        );
         // A database that is not there.
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_vanban"))
             .args(["backup", dir.join("x.backup").to_str().unwrap()])
