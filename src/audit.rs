@@ -254,6 +254,8 @@ pub enum Problem {
         checkpoint: Checkpoint,
         found: String,
     },
+    /// Entry `seq` is gone though later ones remain.
+    CheckpointMissing { checkpoint: Checkpoint },
     /// The trail no longer reaches the checkpoint: entries were cut from its end.
     CheckpointCut {
         checkpoint: Checkpoint,
@@ -300,6 +302,11 @@ impl std::fmt::Display for Problem {
                 f,
                 "điểm kiểm tra {checkpoint}: mục số {} nay có mã băm {found}, khác mã đã ghi (nhật ký đến mục số {} đã bị thay đổi)",
                 checkpoint.seq, checkpoint.seq
+            ),
+            Problem::CheckpointMissing { checkpoint } => write!(
+                f,
+                "điểm kiểm tra {checkpoint}: không còn mục số {} (đã bị xoá)",
+                checkpoint.seq
             ),
             Problem::CheckpointCut {
                 checkpoint,
@@ -384,9 +391,8 @@ fn checkpoint_problem(db: &mut Db<'_>, cp: &Checkpoint) -> Result<Option<Problem
             let (head_seq, _) = head(db)?;
             if head_seq >= cp.seq {
                 // Entry N is gone but later ones remain: a gap, also named by the chain check.
-                Some(Problem::CheckpointMismatch {
+                Some(Problem::CheckpointMissing {
                     checkpoint: cp.clone(),
-                    found: "(không còn mục này)".into(),
                 })
             } else {
                 Some(Problem::CheckpointCut {

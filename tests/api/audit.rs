@@ -486,16 +486,23 @@ db_test!(a_cut_tail_is_found_with_a_checkpoint, |app| {
 db_test!(a_gap_in_the_numbers_is_reported, |app| {
     app.import_str("f.jsonl", FIXTURE)?;
     let recorded = checkpoint(&app);
+    let third = format!("3:{}", entries(&app)[2].hash);
     sql(&app, drop_delete_guard(&app)).unwrap();
     sql(&app, "DELETE FROM audit_log WHERE seq = 3").unwrap();
     sql(&app, recreate_delete_guard(&app)).unwrap();
-    let (code, text) = verify(&app, &["--checkpoint", &recorded]);
+    let (code, text) = verify(&app, &["--checkpoint", &recorded, "--checkpoint", &third]);
     assert_eq!(code, Some(1), "{text}");
     assert!(
         text.contains("tại mục số 4: thiếu mục số 3: số thứ tự nhảy từ 2 lên 4"),
         "{text}"
     );
     assert!(text.contains("2 mục đầu tiên nguyên vẹn"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "điểm kiểm tra {third}: không còn mục số 3 (đã bị xoá)"
+        )),
+        "{text}"
+    );
     Ok(())
 });
 
