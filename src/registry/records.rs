@@ -246,3 +246,83 @@ impl Checker {
         self.line(&format!("{field}.number"), number);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    /// One line of each kind with every field filled.
+    const FULL: &[&str] = &[
+        r#"{"kind":"unit","code":"970","name":"Huyện Đầm Dơi","level":"huyen","parent":"96","valid_from":"2000-01-01","valid_to":"2025-06-30"}"#,
+        r#"{"kind":"succession","predecessor":"970","successor":"32200","on":"2025-07-01"}"#,
+        r#"{"kind":"authority","code":"UBND-970","name":"Ủy ban nhân dân huyện","type":"ubnd","unit":"970"}"#,
+        r#"{"kind":"document","authority":"UBND-970","type":"Quyết định","number":"1/2020/QĐ-UBND","title":"Quy chế","fields":["Nội vụ"],"signer":"Trần A","signer_position":"Chủ tịch","issued_on":"2020-01-01","effective_on":"2020-01-10","end_on":"2021-01-01","gazette":"Công báo số 1","text":"Điều 1. A"}"#,
+        r#"{"kind":"effect","acting":{"authority":"A","number":"1/2021/QĐ-UBND"},"target":{"authority":"B","number":"1/2020/QĐ-UBND"},"type":"suspend","provisions":["Điều 1"],"effective_on":"2021-01-01","until":"2021-02-01","note":"ghi chú"}"#,
+        r#"{"kind":"procedure","code":"1.0001","name":"Đăng ký khai sinh","field":"Hộ tịch","levels":["xa"],"agency":"UBND xã","applicants":"Công dân","steps":"Bước 1","channels":["online"],"dossier":[{"name":"Tờ khai","originals":1,"copies":0,"form":"Mẫu 1"}],"statutory_days":1,"local_days":1,"fees":[{"name":"Lệ phí","amount":0,"note":"Miễn"}],"result":"Giấy khai sinh","conditions":"Không","legal_basis":[{"authority":"QH","number":"60/2014/QH13","provision":"Điều 16"}],"online_level":"full","one_stop":"one_stop","decision":{"authority":"UBND-96","number":"1/2025/QĐ-UBND","date":"2025-01-01"},"announcement":"new"}"#,
+        r#"{"kind":"posting","procedure":"1.0001","decision":{"authority":"UBND-96","number":"1/2025/QĐ-UBND"},"unit":"32200","level":"xa","point":"portal","from":"2025-01-02","to":"2025-12-31"}"#,
+        r#"{"kind":"dossier_count","procedure":"1.0001","unit":"32200","month":"2026-03","received":3,"online":1,"on_time":3}"#,
+        r#"{"kind":"inspection","unit":"32200","date":"2026-03-01","inspector":"Lê B","note":"Kiểm tra","findings":[{"procedure":"1.0001","finding":"ok","note":"Đủ"}]}"#,
+        r#"{"kind":"calendar_day","date":"2026-01-02","working":false,"note":"Nghỉ bù"}"#,
+    ];
+
+    /// The JSON path of every string in `v` (`dossier[0].name`), but the record's `kind`.
+    fn strings(v: &Value, path: String, out: &mut Vec<String>) {
+        match v {
+            Value::String(_) if path != "kind" => out.push(path),
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    strings(x, format!("{path}[{i}]"), out);
+                }
+            }
+            Value::Object(m) => {
+                for (k, x) in m {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    strings(x, p, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn pointer(path: &str) -> String {
+        format!(
+            "/{}",
+            path.replace("].", "/")
+                .replace(['[', '.'], "/")
+                .replace(']', "")
+        )
+    }
+
+    #[test]
+    fn every_typed_string_of_every_record_is_checked() {
+        for line in FULL {
+            let full: Value = serde_json::from_str(line).unwrap();
+            let record: Record = serde_json::from_value(full.clone()).unwrap();
+            assert_eq!(record.check_typed_text(), Ok(()), "{line}");
+            let mut paths = Vec::new();
+            strings(&full, String::new(), &mut paths);
+            let mut checked = 0;
+            for path in paths {
+                let mut v = full.clone();
+                let Some(slot) = v.pointer_mut(&pointer(&path)) else {
+                    panic!("{path} in {line}");
+                };
+                *slot = Value::String("x\u{0}".into());
+                // Dates and vocabularies that do not parse are refused by serde already.
+                let Ok(r) = serde_json::from_value::<Record>(v) else {
+                    continue;
+                };
+                let e = r.check_typed_text().expect_err(&path);
+                assert_eq!(e.field, path, "{line}");
+                assert_eq!((e.character, e.position), ('\0', 2));
+                checked += 1;
+            }
+            assert!(checked > 0, "{line}");
+        }
+    }
+}
