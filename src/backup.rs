@@ -4,8 +4,9 @@
 //! `VACUUM INTO` (one read transaction of the WAL database: writers go on), on PostgreSQL
 //! `pg_dump --format=custom` (one repeatable-read snapshot; its shared locks do not block the
 //! audit trail's exclusive lock). The copy is written to a temporary file beside the target,
-//! flushed to disk, then renamed into place, so a failed backup leaves nothing behind and an
-//! existing file is only replaced with `--force`.
+//! created with mode 0600 before anything is written to it, flushed to disk, then renamed into
+//! place, so a failed backup leaves nothing behind, an existing file is only replaced with
+//! `--force`, and no other user can ever read the copy.
 //!
 //! Verification restores the file into a scratch database (SQLite: a copy in a temporary
 //! directory; PostgreSQL: `pg_restore` into an empty database given by URL) and checks it:
@@ -90,6 +91,9 @@ pub struct VerifyReport {
     /// `PRAGMA integrity_check` (SQLite only): `ok`, or the problems found.
     pub integrity: Option<String>,
     pub audit: crate::audit::Verification,
+    /// What is wrong with the triggers guarding the audit trail (checked when the migrations
+    /// are this build's: an older backup has the older guards).
+    pub audit_guards: Vec<crate::audit::Problem>,
     /// Every table and its row count, by name.
     pub counts: Vec<(String, i64)>,
 }
@@ -100,6 +104,7 @@ impl VerifyReport {
         self.migrations_current
             && self.integrity.as_deref().is_none_or(|i| i == "ok")
             && self.audit.broken.is_none()
+            && self.audit_guards.is_empty()
     }
 
     /// A SQLite file whose pages do not hold together: nothing else is read from it.
@@ -117,6 +122,7 @@ impl VerifyReport {
                 head_hash: String::new(),
                 broken: None,
             },
+            audit_guards: Vec::new(),
             counts: Vec::new(),
         }
     }
@@ -183,9 +189,27 @@ impl Partial {
             _ => PathBuf::from("."),
         };
         let path = dir.join(format!(".{file_name}.partial-{}", std::process::id()));
-        // Proves the directory is writable before the (long) copy, and reserves the name.
-        std::fs::File::create(&path).map_err(write_err)?;
-        std::fs::remove_file(&path).map_err(write_err)?;
+        // The copy is written into this empty file (VACUUM INTO accepts an empty file, pg_dump
+        // truncates it), created readable by its owner only: a backup holds every account's
+        // password hash, so it is never readable by others, not for a moment, whatever the
+        // umask. Creating it first also proves the directory writable before the long copy.
+        let create = || {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            options.open(&path)
+        };
+        match create() {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                // Left by an earlier run of a process with the same id.
+                std::fs::remove_file(&path).map_err(write_err)?;
+                create().map_err(write_err)?;
+            }
+            other => {
+                other.map_err(write_err)?;
+            }
+        }
         Ok(Partial { path, done: false })
     }
 
@@ -509,14 +533,21 @@ fn check(
         counts.push((t.name, n.first().map_or(0, |c| c.n)));
     }
     let audit = crate::audit::verify(db)?;
+    let migrations_current = missing.is_empty() && unknown.is_empty();
+    let audit_guards = if migrations_current {
+        crate::audit::check_guards(db)?.1
+    } else {
+        Vec::new()
+    };
     Ok(VerifyReport {
         backend,
         migration_version: applied.last().cloned().unwrap_or_default(),
-        migrations_current: missing.is_empty() && unknown.is_empty(),
+        migrations_current,
         missing_migrations: missing,
         unknown_migrations: unknown,
         integrity: None,
         audit,
+        audit_guards,
         counts,
     })
 }

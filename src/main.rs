@@ -35,10 +35,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Recompute the hash chain from the first entry; exit 1 and name the first broken entry
-    Verify,
-    /// Print the latest sequence number and head hash (record them to prove later that
-    /// nothing before them changed)
+    /// Recompute the hash chain from the first entry, check the triggers that protect it
+    /// against the migrations, and each checkpoint given; exit 1 naming every problem
+    Verify {
+        /// A checkpoint recorded earlier (`vanban audit checkpoint`, or `checkpoint` of
+        /// /api/v1/audit/checkpoint): entry N must still have HASH, and the trail reach N
+        #[arg(long = "checkpoint", value_name = "N:HASH")]
+        checkpoints: Vec<vanban::audit::Checkpoint>,
+    },
+    /// Print the latest sequence number and head hash as N:HASH (record it elsewhere to prove
+    /// later, with `audit verify --checkpoint N:HASH`, that nothing up to it changed or was cut)
     Checkpoint,
 }
 
@@ -439,6 +445,9 @@ fn backup_command(
             b.seq, b.reason
         ),
     }
+    for p in &r.audit_guards {
+        println!("  {p}");
+    }
     println!("  số dòng:");
     for (table, n) in &r.counts {
         println!("    {table:<32} {n}");
@@ -450,6 +459,45 @@ fn backup_command(
         println!("kết quả: bản sao lưu KHÔNG dùng được");
         ExitCode::from(1)
     })
+}
+
+/// `vanban audit verify`: one line per check, one line per problem; status 1 if any.
+fn print_audit(a: &vanban::audit::Audit) -> ExitCode {
+    let v = &a.chain;
+    if v.broken.is_none() {
+        println!(
+            "nhật ký kiểm toán nguyên vẹn: {} mục, mục cuối số {} (mã băm {})",
+            v.entries, v.head_seq, v.head_hash
+        );
+    }
+    for p in &a.problems {
+        println!("{p}");
+    }
+    if v.broken.is_some() {
+        println!(
+            "{} mục đầu tiên nguyên vẹn (đến số {}, mã băm {})",
+            v.entries, v.head_seq, v.head_hash
+        );
+    }
+    println!(
+        "bảo vệ của cơ sở dữ liệu: {} trigger/hàm đúng như migration",
+        a.guards_ok
+    );
+    for cp in &a.checkpoints_ok {
+        println!(
+            "điểm kiểm tra {cp}: khớp (không mục nào đến số {} bị thay đổi hay cắt bỏ)",
+            cp.seq
+        );
+    }
+    if a.intact() {
+        ExitCode::SUCCESS
+    } else {
+        println!(
+            "kết quả: nhật ký kiểm toán KHÔNG đáng tin ({} vấn đề)",
+            a.problems.len()
+        );
+        ExitCode::from(1)
+    }
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -584,32 +632,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let pool = pool(&config)?;
             let mut conn = pool.get()?;
             match command {
-                AuditCommand::Verify => {
-                    let v = vanban::audit::verify(&mut conn.db())?;
-                    match v.broken {
-                        None => {
-                            println!(
-                                "nhật ký kiểm toán nguyên vẹn: {} mục, mục cuối số {} (mã băm {})",
-                                v.entries, v.head_seq, v.head_hash
-                            );
-                            Ok(ExitCode::SUCCESS)
-                        }
-                        Some(b) => {
-                            println!(
-                                "nhật ký kiểm toán bị phá vỡ tại mục số {}: {}",
-                                b.seq, b.reason
-                            );
-                            println!(
-                                "{} mục đầu tiên nguyên vẹn (đến số {}, mã băm {})",
-                                v.entries, v.head_seq, v.head_hash
-                            );
-                            Ok(ExitCode::from(1))
-                        }
-                    }
+                AuditCommand::Verify { checkpoints } => {
+                    let a = vanban::audit::audit(&mut conn.db(), &checkpoints)?;
+                    Ok(print_audit(&a))
                 }
                 AuditCommand::Checkpoint => {
                     let (seq, hash) = vanban::audit::head(&mut conn.db())?;
-                    println!("{seq} {hash}");
+                    println!("{}", vanban::audit::Checkpoint { seq, hash });
                     Ok(ExitCode::SUCCESS)
                 }
             }

@@ -128,11 +128,14 @@ pub async fn document_status(
 struct Checkpoint {
     seq: i64,
     hash: String,
+    /// `N:HASH`, for `vanban audit verify --checkpoint N:HASH`.
+    checkpoint: String,
     at: String,
 }
 
 /// The audit trail's latest sequence number and head hash: whoever records them can later
-/// prove that no entry up to that number changed (`vanban audit verify` and the entry's hash).
+/// prove that no entry up to that number changed and that none was cut
+/// (`vanban audit verify --checkpoint N:HASH`).
 #[utoipa::path(
     get,
     path = "/api/v1/audit/checkpoint",
@@ -146,6 +149,11 @@ pub async fn audit_checkpoint(state: web::Data<AppState>) -> Result<HttpResponse
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(Checkpoint {
+            checkpoint: crate::audit::Checkpoint {
+                seq,
+                hash: hash.clone(),
+            }
+            .to_string(),
             seq,
             hash,
             at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),

@@ -123,7 +123,7 @@ impl Username {
 pub fn parse_display_name(raw: &str) -> Result<String, AccountError> {
     let s: String = unicode_normalization::UnicodeNormalization::nfc(raw.trim()).collect();
     let n = s.chars().count();
-    if n == 0 || n > 100 || s.chars().any(char::is_control) {
+    if n == 0 || n > 100 || crate::domain::input::line("display_name", &s).is_err() {
         return Err(AccountError::InvalidDisplayName);
     }
     Ok(s)

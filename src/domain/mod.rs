@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod eli;
+pub mod input;
 pub mod inspection;
 pub mod kinds;
 pub mod listing;

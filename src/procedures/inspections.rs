@@ -100,6 +100,8 @@ pub enum InspectionError {
     },
     #[error("Ghi chú quá dài (tối đa {0} ký tự).")]
     TooLong(usize),
+    #[error("{0}")]
+    ControlCharacter(#[from] crate::domain::input::ControlCharacter),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -127,6 +129,7 @@ impl InspectionError {
             InspectionError::NotRequired { .. } => "procedure_not_required",
             InspectionError::Required { .. } => "procedure_required",
             InspectionError::TooLong(_) => "note_too_long",
+            InspectionError::ControlCharacter(_) => "control_character",
             InspectionError::Db(_) => "database_error",
         }
     }
@@ -152,6 +155,7 @@ fn parse_day(s: &str) -> Result<NaiveDate, InspectionError> {
 }
 
 fn note_of(s: &str) -> Result<String, InspectionError> {
+    crate::domain::input::text("ghi chú (note)", s)?;
     let n = nfc(s.trim());
     if n.chars().count() > NOTE_MAX {
         return Err(InspectionError::TooLong(NOTE_MAX));

@@ -394,6 +394,10 @@ impl Importer {
     /// filled by records that were written, and are forgotten if the savepoint rolls back.
     pub fn apply(&mut self, db: &mut Db<'_>, item: &mut Item) -> Result<Outcome, RecordError> {
         let line = item.line;
+        // Parsed lines were checked already; records built in memory (ALQAC, samples) here.
+        if let Err(e) = item.record.check_typed_text() {
+            return invalid(e.to_string());
+        }
         match &item.record {
             Record::Unit(u) => apply_unit(self, db, u),
             Record::Succession(s) => apply_succession(self, db, s),
@@ -749,7 +753,8 @@ fn apply_authority(
     }
 }
 
-/// Parses one line; `None` for blank and comment lines.
+/// Parses one line; `None` for blank and comment lines. A record with a control character in
+/// a name, title or number (or other than tab and line breaks in a text) is refused here.
 pub fn parse_line(raw: RawLine) -> Result<Option<Record>, String> {
     let bytes = match raw {
         RawLine::TooLong(n) => {
@@ -773,13 +778,15 @@ pub fn parse_line(raw: RawLine) -> Result<Option<Record>, String> {
     if t.is_empty() || t.starts_with('#') {
         return Ok(None);
     }
-    serde_json::from_str::<Record>(t).map(Some).map_err(|e| {
+    let record = serde_json::from_str::<Record>(t).map_err(|e| {
         if e.is_eof() {
             format!("dòng bị cắt ngang, JSON chưa kết thúc ({e})")
         } else {
             format!("bản ghi không hợp lệ: {e}")
         }
-    })
+    })?;
+    record.check_typed_text().map_err(|e| e.to_string())?;
+    Ok(Some(record))
 }
 
 /// A parsed line; documents carry their validated draft, computed off the writer's thread.

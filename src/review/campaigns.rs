@@ -231,6 +231,20 @@ fn create_within(
     if name.is_empty() || name.chars().count() > 300 {
         return invalid("tên đợt rà soát cần từ 1 đến 300 ký tự");
     }
+    {
+        use crate::domain::input as typed;
+        let refused = |e: typed::ControlCharacter| CampaignError::Invalid(e.to_string());
+        typed::line("tên đợt rà soát (name)", &name).map_err(refused)?;
+        for f in &input.fields {
+            typed::line("lĩnh vực (fields)", f).map_err(refused)?;
+        }
+        for t in &input.types {
+            typed::line("loại văn bản (types)", t).map_err(refused)?;
+        }
+        if let Some(u) = &input.predecessor_unit {
+            typed::line("đơn vị cũ (predecessor_unit)", u).map_err(refused)?;
+        }
+    }
     let Some(kind) = CampaignKind::parse(input.kind.trim()) else {
         let kinds: Vec<&str> = CampaignKind::ALL.iter().map(|k| k.code()).collect();
         return invalid(format!(

@@ -181,6 +181,7 @@ pub fn propose(
     input: &Proposal,
     now: NaiveDateTime,
 ) -> Result<i64, DecisionError> {
+    check_proposal_text(input)?;
     let Some(c) = super::campaigns::get(db, campaign)? else {
         return Err(DecisionError::NotFound(format!(
             "không có đợt rà soát số {campaign}"
@@ -443,6 +444,21 @@ pub fn stages(db: &mut Db<'_>, id: i64) -> Result<Vec<StageRow>, DbError> {
     Ok(v)
 }
 
+/// Refuses control characters in what a person typed into a proposal (the reason may hold
+/// line breaks), before anything is looked up or written.
+fn check_proposal_text(input: &Proposal) -> Result<(), DecisionError> {
+    use crate::domain::input as typed;
+    let invalid = |e: typed::ControlCharacter| DecisionError::Invalid(e.to_string());
+    typed::text("lý do (reason)", &input.reason).map_err(invalid)?;
+    if let Some(p) = &input.legal_basis_provision {
+        typed::line("điều khoản căn cứ (legal_basis_provision)", p).map_err(invalid)?;
+    }
+    for p in &input.provisions {
+        typed::line("điều khoản (provisions)", p).map_err(invalid)?;
+    }
+    Ok(())
+}
+
 /// Records the next handling stage of an approved amend/replace/repeal decision.
 pub fn record_stage(
     db: &mut Db<'_>,
@@ -452,6 +468,14 @@ pub fn record_stage(
     if_match: Option<i32>,
     now: NaiveDateTime,
 ) -> Result<Decision, DecisionError> {
+    {
+        use crate::domain::input as typed;
+        let invalid = |e: typed::ControlCharacter| DecisionError::Invalid(e.to_string());
+        typed::line("văn bản giấy tờ (paper)", &input.paper).map_err(invalid)?;
+        if let Some(a) = &input.agency {
+            typed::line("cơ quan (agency)", a).map_err(invalid)?;
+        }
+    }
     let d = load(db, id)?;
     check_version(&d, if_match)?;
     if DecisionState::parse(&d.state) != Some(DecisionState::Approved) {

@@ -293,6 +293,11 @@ db_test!(bad_backup_inputs_are_refused_and_leave_nothing, |app| {
             "{}",
             text(&out.stdout)
         );
+        assert!(
+            text(&out.stdout).contains("thiếu trigger bảo vệ «audit_log_no_update»"),
+            "{}",
+            text(&out.stdout)
+        );
         // A database that is not there.
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_vanban"))
             .args(["backup", dir.join("x.backup").to_str().unwrap()])
@@ -359,3 +364,46 @@ db_test!(
         Ok(())
     }
 );
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+// A backup holds every account's password hash: it is created readable by its owner only,
+// whatever the umask (here none at all), and replacing a world-readable file with --force
+// leaves an owner-only one.
+#[cfg(unix)]
+db_test!(backups_are_created_readable_by_their_owner_only, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let dir = backup_dir(&app);
+    let run = |args: &str| {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask 000; exec \"$VANBAN\" backup {args}"))
+            .env("VANBAN", env!("CARGO_BIN_EXE_vanban"))
+            .env("VANBAN_DATABASE_URL", &app.url)
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    };
+    let file = dir.join("private.backup");
+    run(&format!("'{}'", file.display()));
+    assert_eq!(mode(&file), 0o600, "{}", file.display());
+
+    let replaced = dir.join("was-public.backup");
+    std::fs::write(&replaced, "old")?;
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&replaced, std::fs::Permissions::from_mode(0o644))?;
+    }
+    run(&format!("--force '{}'", replaced.display()));
+    assert_eq!(mode(&replaced), 0o600);
+    // Still a backup that restores.
+    let (report, _) = restore(&app, &file);
+    assert!(report.ok(), "{report:?}");
+    no_partial_files(&dir);
+    Ok(())
+});

@@ -447,6 +447,31 @@ db_test!(bad_visits_are_refused_and_nothing_is_written, |app| {
         "Kết quả «thiếu» của thủ tục 1.001194 không thuộc danh mục kết quả kiểm tra (ok, missing, outdated, late, basis_not_in_force, not_required)",
     )
     .await;
+    // Control characters: none in a note but tab and line breaks, also in a finding's note.
+    let mut nul = visit("32200", "2025-12-30", ok.clone());
+    nul["note"] = json!("Kiểm tra\u{0}");
+    refused(
+        &app,
+        &b,
+        nul,
+        422,
+        "control_character",
+        "«ghi chú (note)» chứa ký tự điều khiển U+0000 (NUL) ở vị trí 9",
+    )
+    .await;
+    refused(
+        &app,
+        &b,
+        visit(
+            "32200",
+            "2025-12-30",
+            json!([{"procedure": "1.001193", "finding": "missing", "note": "\u{1b}[2J"}]),
+        ),
+        422,
+        "control_character",
+        "«ghi chú (note)» chứa ký tự điều khiển U+001B (ESC) ở vị trí 1",
+    )
+    .await;
     refused(
         &app,
         &b,

@@ -32,4 +32,5 @@ mod sample;
 mod scope;
 mod scorecard;
 mod search;
+mod typed_text;
 mod user_cli;

@@ -333,6 +333,11 @@ db_test!(
             "Tên đợt rà soát cần từ 1 đến 300 ký tự",
         ),
         (
+            "a control character in the name",
+            with(base("ongoing"), vec![("name", "Đợt\u{0}thử".into())]),
+            "«tên đợt rà soát (name)» chứa ký tự điều khiển U+0000 (NUL) ở vị trí 4",
+        ),
+        (
             "reorganisation without its unit",
             base("reorganisation"),
             "cần đơn vị đã sắp xếp",
