@@ -4,6 +4,10 @@
 //! minimum). A stored hash made with weaker parameters still verifies and is replaced at the
 //! next successful login. Hashing takes tens of milliseconds of CPU: callers run it on the
 //! blocking pool (`web::block`), never on an async worker.
+//!
+//! Each verification holds 19 MiB while it runs, so the web layer runs them through one
+//! bounded [`VerifyQueue`]: a few at a time (about one per core), a few more waiting, and
+//! the rest refused at once (503 with `Retry-After`) rather than piling up memory.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -184,9 +188,88 @@ pub fn verify_dummy(password: &str) -> Verified {
     Verified::Wrong
 }
 
+/// The running and waiting room of password hashing and verification.
+pub struct VerifyQueue {
+    /// Work running at once.
+    running: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Work running or waiting; past it, refused.
+    admitted: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+/// Why queued work did not run.
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    /// Running and waiting room full: try again shortly.
+    #[error("hàng đợi kiểm tra mật khẩu đã đầy")]
+    Full,
+    #[error("kiểm tra mật khẩu thất bại: {0}")]
+    Failed(String),
+}
+
+impl VerifyQueue {
+    /// `running` at once (at least one), `waiting` more in line.
+    pub fn new(running: usize, waiting: usize) -> VerifyQueue {
+        let running = running.clamp(1, tokio::sync::Semaphore::MAX_PERMITS / 2);
+        let waiting = waiting.min(tokio::sync::Semaphore::MAX_PERMITS / 2);
+        VerifyQueue {
+            running: std::sync::Arc::new(tokio::sync::Semaphore::new(running)),
+            admitted: std::sync::Arc::new(tokio::sync::Semaphore::new(running + waiting)),
+        }
+    }
+
+    /// Runs `work` on the blocking pool when its turn comes, or refuses at once when the
+    /// queue is full.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, QueueError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let Ok(_admitted) = self.admitted.clone().try_acquire_owned() else {
+            return Err(QueueError::Full);
+        };
+        let _running = self
+            .running
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| QueueError::Failed(e.to_string()))?;
+        actix_web::web::block(work)
+            .await
+            .map_err(|e| QueueError::Failed(e.to_string()))
+    }
+}
+
+/// The default number of verifications at once: one per core.
+pub fn default_concurrency() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[actix_web::test]
+    async fn the_queue_refuses_work_beyond_its_waiting_room() {
+        let q = std::sync::Arc::new(VerifyQueue::new(1, 1));
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let rx = std::sync::Mutex::new(rx);
+        // One running (held until told), one waiting, the third refused.
+        let q1 = q.clone();
+        let first = actix_web::rt::spawn(async move {
+            q1.run(move || rx.lock().map(|r| r.recv().is_ok()).unwrap_or(false))
+                .await
+        });
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        let q2 = q.clone();
+        let second = actix_web::rt::spawn(async move { q2.run(|| 2).await });
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert!(matches!(q.run(|| 3).await, Err(QueueError::Full)));
+        tx.send(()).unwrap();
+        assert!(first.await.unwrap().unwrap());
+        assert_eq!(second.await.unwrap().unwrap(), 2);
+        // Free again.
+        assert_eq!(q.run(|| 4).await.unwrap(), 4);
+    }
 
     #[test]
     fn length_counts_characters_after_nfc() {

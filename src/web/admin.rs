@@ -53,8 +53,8 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
     match done? {
         "created" => Some("Đã tạo tài khoản."),
         "updated" => Some("Đã lưu thay đổi."),
-        "disabled" => Some("Đã khoá tài khoản; mọi phiên đăng nhập của tài khoản đã kết thúc."),
-        "enabled" => Some("Đã mở khoá tài khoản."),
+        "disabled" => Some("Đã khoá tài khoản; mọi phiên đăng nhập của tài khoản đã kết thúc và mọi mã truy cập API đã bị thu hồi."),
+        "enabled" => Some("Đã mở khoá tài khoản. Các mã truy cập API đã thu hồi không được khôi phục: người dùng đăng nhập lại và tạo mã mới."),
         _ => None,
     }
 }
@@ -333,7 +333,8 @@ async fn set_disabled(
     Ok(see_other(&format!("/admin/users/{id}?done={done}")))
 }
 
-/// Disables an account: its sessions end at once and its API tokens stop working.
+/// Disables an account: its sessions end at once and its API tokens are revoked (enabling it
+/// again revives neither).
 pub async fn disable_user(
     state: web::Data<AppState>,
     me: Actor,

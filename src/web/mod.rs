@@ -54,6 +54,8 @@ pub struct AppState {
     pub ready_max_lag: i64,
     /// Targets of the reform scorecard (configuration `[scorecard]`).
     pub scorecard_targets: crate::domain::scorecard::Targets,
+    /// Login throttle, password check queue and token lifetime (`[login]`, `[api_tokens]`).
+    pub accounts: std::sync::Arc<crate::auth::AccountLimits>,
 }
 
 /// Authorities, units and successions, reloaded at most every [`OrgCache::TTL`]: every search
@@ -105,7 +107,14 @@ impl AppState {
             procedure_listings: std::sync::Arc::default(),
             ready_max_lag: 1000,
             scorecard_targets: crate::domain::scorecard::Targets::default(),
+            accounts: std::sync::Arc::default(),
         }
+    }
+
+    /// The same state with these account limits (tests use short delays and a small queue).
+    pub fn with_accounts(mut self, settings: crate::auth::AccountSettings) -> AppState {
+        self.accounts = std::sync::Arc::new(crate::auth::AccountLimits::new(settings));
+        self
     }
 
     /// The same state with these deployment facts (proxies, loopback).

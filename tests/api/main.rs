@@ -30,4 +30,6 @@ mod review_pages;
 mod sample;
 mod scorecard;
 mod search;
+mod throttle;
+mod tokens;
 mod user_cli;
