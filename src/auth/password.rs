@@ -194,6 +194,7 @@ pub struct VerifyQueue {
     running: std::sync::Arc<tokio::sync::Semaphore>,
     /// Work running or waiting; past it, refused.
     admitted: std::sync::Arc<tokio::sync::Semaphore>,
+    capacity: usize,
 }
 
 /// Why queued work did not run.
@@ -214,7 +215,13 @@ impl VerifyQueue {
         VerifyQueue {
             running: std::sync::Arc::new(tokio::sync::Semaphore::new(running)),
             admitted: std::sync::Arc::new(tokio::sync::Semaphore::new(running + waiting)),
+            capacity: running + waiting,
         }
+    }
+
+    /// How many are running or waiting now.
+    pub fn occupied(&self) -> usize {
+        self.capacity - self.admitted.available_permits()
     }
 
     /// Runs `work` on the blocking pool when its turn comes, or refuses at once when the
@@ -260,14 +267,17 @@ mod tests {
                 .await
         });
         actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert_eq!(q.occupied(), 1);
         let q2 = q.clone();
         let second = actix_web::rt::spawn(async move { q2.run(|| 2).await });
         actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert_eq!(q.occupied(), 2);
         assert!(matches!(q.run(|| 3).await, Err(QueueError::Full)));
         tx.send(()).unwrap();
         assert!(first.await.unwrap().unwrap());
         assert_eq!(second.await.unwrap().unwrap(), 2);
         // Free again.
+        assert_eq!(q.occupied(), 0);
         assert_eq!(q.run(|| 4).await.unwrap(), 4);
     }
 

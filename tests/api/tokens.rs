@@ -319,3 +319,61 @@ db_test!(the_last_use_of_a_token_is_shown, |app| {
     assert!(later.is_some_and(|t| t >= used), "{later:?}");
     Ok(())
 });
+
+/// Reverts migrations down to (and including) `000006_tokens_throttle`.
+fn revert_to_before_tokens_throttle(app: &TestApp) {
+    use diesel_migrations::MigrationHarness;
+    let mut conn = app.pool.get().unwrap();
+    loop {
+        let reverted = match &mut conn {
+            vanban::db::Conn::Sqlite(c) => c
+                .revert_last_migration(vanban::db::SQLITE_MIGRATIONS)
+                .map(|v| v.to_string()),
+            vanban::db::Conn::Pg(c) => c
+                .revert_last_migration(vanban::db::POSTGRES_MIGRATIONS)
+                .map(|v| v.to_string()),
+        }
+        .unwrap();
+        if reverted.contains("000006") {
+            break;
+        }
+        assert!(
+            reverted.as_str() > "2026-12-01-000006",
+            "000006 was not applied"
+        );
+    }
+}
+
+db_test!(
+    tokens_made_before_the_migration_expire_90_days_after_creation,
+    |app| {
+        let id = add_user(&app, "thuhuong01", "officer", &[]);
+        revert_to_before_tokens_throttle(&app);
+        let now = vanban::auth::now();
+        let (recent, recent_prefix) = vanban::auth::tokens::generate();
+        let (old, old_prefix) = vanban::auth::tokens::generate();
+        for (token, prefix, days_ago) in [(&recent, &recent_prefix, 10), (&old, &old_prefix, 100)] {
+            // As diesel writes times: with microseconds.
+            let created = (now - chrono::Duration::days(days_ago)).format("%Y-%m-%d %H:%M:%S%.6f");
+            sql(
+                &app,
+                &format!(
+                    "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at) \
+                 VALUES ({id}, 'cũ', '{prefix}', '{}', '{created}')",
+                    vanban::auth::tokens::hash(token)
+                ),
+            );
+        }
+        app.pool.migrate()?;
+        let c = Client::new(&app).await;
+        assert_eq!(me_with(&c, &recent).await.status, 200);
+        assert_refused(&me_with(&c, &old).await);
+        let mut conn = app.pool.get()?;
+        for t in vanban::auth::tokens::list_for_user(&mut conn.db(), id)? {
+            let off = (t.expires_at - t.created_at - chrono::Duration::days(90)).abs();
+            assert!(off < chrono::Duration::milliseconds(1), "{t:?}");
+        }
+        assert_eq!(count(&app, "login_throttle"), 0);
+        Ok(())
+    }
+);

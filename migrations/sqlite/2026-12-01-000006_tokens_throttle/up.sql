@@ -2,7 +2,10 @@
 -- default (long past) only matters to a row written without an expiry, which is then expired.
 ALTER TABLE api_tokens ADD COLUMN expires_at TIMESTAMP NOT NULL DEFAULT '1970-01-01 00:00:00';
 UPDATE api_tokens
-SET expires_at = COALESCE(datetime(created_at, '+90 days'), '1970-01-01 00:00:00');
+SET expires_at = COALESCE(
+    strftime('%Y-%m-%d %H:%M:%f', created_at, '+90 days'),
+    '1970-01-01 00:00:00'
+);
 -- Why a token was revoked: 'owner' (its user), 'password' (password changed or reset),
 -- 'disabled' (account disabled); NULL for tokens revoked before this migration.
 ALTER TABLE api_tokens ADD COLUMN revoked_reason TEXT;
