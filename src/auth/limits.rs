@@ -15,7 +15,9 @@
 //! - **Per client address** (the resolved one: the peer, or behind a trusted proxy the
 //!   forwarded address): after [`Policy::address_failures`] failures within
 //!   [`Policy::address_window`], across names, the address gets 429 with `Retry-After`.
-//!   Failures are recorded in `login_failures` (name, address, time), kept 30 days.
+//!   Every admitted attempt is recorded in `login_failures` (name, address, time) when it is
+//!   admitted, and the record removed if it was not a wrong password, so that attempts in
+//!   flight count too; records are kept 30 days.
 
 use std::time::Duration as StdDuration;
 
@@ -221,14 +223,64 @@ pub fn claim_slot(
     Ok(claimed)
 }
 
+/// What a password check may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// Check at `at`; the attempt is already recorded as the failure `failure_id` (so that
+    /// parallel attempts from one address count), to be forgiven if it succeeds.
+    Go { at: NaiveDateTime, failure_id: i64 },
+    /// Refused unchecked (the address or the name): try again after this long.
+    Later(StdDuration),
+}
+
+/// Admits a password check of `username` from `ip`, or not: the address limit first, then
+/// the name's slot. Call inside a write transaction; on PostgreSQL the attempts of one
+/// address are serialised by an advisory lock (SQLite's write lock already does it).
+pub fn admit(
+    db: &mut Db<'_>,
+    policy: &Policy,
+    username: &str,
+    ip: &str,
+    now: NaiveDateTime,
+) -> Result<Attempt, DbError> {
+    if let Db::Pg(c) = db {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(format!("vanban-login-address:{ip}"))
+            .execute(&mut **c)?;
+    }
+    if let Some(wait) = check_address(db, policy, ip, now)? {
+        return Ok(Attempt::Later(wait));
+    }
+    match claim_slot(db, policy, username, now)? {
+        Claim::Later(wait) => Ok(Attempt::Later(wait)),
+        Claim::Go { at, .. } => {
+            let failure_id: i64 = crate::with_db!(db, c => diesel::insert_into(login_failures::table)
+                .values((
+                    login_failures::username.eq(username),
+                    login_failures::ip.eq(ip),
+                    login_failures::at.eq(now),
+                ))
+                .returning(login_failures::id)
+                .get_result(c))?;
+            Ok(Attempt::Go { at, failure_id })
+        }
+    }
+}
+
+/// An admitted attempt that was not a wrong password (right, or never checked because the
+/// queue was full): its failure record is removed.
+pub fn forgive(db: &mut Db<'_>, failure_id: i64) -> Result<(), DbError> {
+    crate::with_db!(db, c => diesel::delete(login_failures::table.find(failure_id)).execute(c))?;
+    Ok(())
+}
+
 /// A right password: the name's failures are cleared.
 pub fn succeeded(db: &mut Db<'_>, username: &str) -> Result<(), DbError> {
     crate::with_db!(db, c => diesel::delete(login_throttle::table.find(username)).execute(c))?;
     Ok(())
 }
 
-/// A wrong password (or an unknown name): recorded for the address count. The name's failure
-/// was already counted by its claim.
+/// Records a failure for the address count (admitted attempts are recorded by [`admit`]).
 pub fn record(db: &mut Db<'_>, username: &str, ip: &str, at: NaiveDateTime) -> Result<(), DbError> {
     crate::with_db!(db, c => diesel::insert_into(login_failures::table)
         .values((

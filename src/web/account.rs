@@ -93,19 +93,13 @@ async fn check_password(
     let gate = {
         let (name, ip) = (name.to_string(), ip.to_string());
         with_write(state, move |db| {
-            if let Some(wait) = limits::check_address(db, &policy, &ip, now)? {
-                return Ok(Err(wait));
-            }
-            Ok(match limits::claim_slot(db, &policy, &name, now)? {
-                limits::Claim::Go { at, .. } => Ok(at),
-                limits::Claim::Later(wait) => Err(wait),
-            })
+            Ok(limits::admit(db, &policy, &name, &ip, now)?)
         })
         .await?
     };
-    let at = match gate {
-        Ok(at) => at,
-        Err(wait) => return Ok(Check::Throttled(limits::retry_secs(wait))),
+    let (at, failure_id) = match gate {
+        limits::Attempt::Go { at, failure_id } => (at, failure_id),
+        limits::Attempt::Later(wait) => return Ok(Check::Throttled(limits::retry_secs(wait))),
     };
     // Wait for this name's slot (other checks of the name were reserved before it).
     if let Ok(wait) = (at - crate::auth::now()).to_std() {
@@ -138,27 +132,33 @@ async fn check_password(
         .await;
     let (verified, rehash) = match checked {
         Ok(v) => v,
-        Err(QueueError::Full) => return Ok(Check::Busy),
+        Err(QueueError::Full) => {
+            // Not a guess: the address is not charged (the name's slot was used).
+            with_write(state, move |db| Ok(limits::forgive(db, failure_id)?)).await?;
+            return Ok(Check::Busy);
+        }
         Err(QueueError::Failed(e)) => return Err(AppError::Internal(e)),
     };
     let rehash = rehash
         .transpose()
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let (name, ip) = (name.to_string(), ip.to_string());
+    let name = name.to_string();
     match (user, verified) {
         (Some(user), Verified::Ok | Verified::OkNeedsRehash) => {
-            with_write(state, move |db| Ok(limits::succeeded(db, &name)?)).await?;
+            with_write(state, move |db| {
+                limits::forgive(db, failure_id)?;
+                Ok(limits::succeeded(db, &name)?)
+            })
+            .await?;
             Ok(Check::Right {
                 user: Box::new(user),
                 rehash,
             })
         }
         _ => {
+            // The failure was recorded when the attempt was admitted.
             with_write(state, move |db| {
-                let now = crate::auth::now();
-                limits::record(db, &name, &ip, now)?;
-                limits::prune(db, &policy, now)?;
-                Ok(())
+                Ok(limits::prune(db, &policy, crate::auth::now())?)
             })
             .await?;
             Ok(Check::Wrong)

@@ -358,3 +358,35 @@ db_test!(a_full_password_queue_answers_503_with_retry_after, |app| {
     assert_eq!(c.login("thuhuong01", PASSWORD, None).await.status, 303);
     Ok(())
 });
+
+db_test!(
+    parallel_attempts_from_one_address_cannot_pass_its_limit,
+    |app| {
+        // An address may fail 5 times in the hour; 12 guesses at once on 12 names.
+        let s = vanban::auth::AccountSettings {
+            throttle: vanban::auth::limits::Policy {
+                address_failures: 5,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let c = client_with(&app, s).await;
+        let mut tasks = Vec::new();
+        for i in 0..12 {
+            let c = c.clone();
+            tasks.push(actix_web::rt::spawn(async move {
+                login_from(&c, "203.0.113.9", &format!("khach{i:02}"), WRONG).await
+            }));
+        }
+        let mut statuses = Vec::new();
+        for t in tasks {
+            statuses.push(t.await.unwrap().status);
+        }
+        statuses.sort();
+        let checked = statuses.iter().filter(|s| **s == 401).count();
+        assert_eq!(checked, 5, "attempts in flight count too: {statuses:?}");
+        assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 7);
+        assert_eq!(count(&app, "login_failures"), 5);
+        Ok(())
+    }
+);
