@@ -150,9 +150,33 @@ pub async fn create_user(
     };
     let scope_codes = users::split_codes(&f.scope);
     let actor = me.actor();
+    // Hashed on the password check queue, like every argon2 run of the web.
+    let hash = match state
+        .accounts
+        .queue
+        .run(move || password::hash(&password))
+        .await
+    {
+        Ok(h) => h.map_err(|e| AppError::Internal(e.to_string()))?,
+        Err(password::QueueError::Full) => {
+            let mut res = users_page(
+                &state,
+                StatusCode::SERVICE_UNAVAILABLE,
+                None,
+                Some("Hệ thống đang bận kiểm tra mật khẩu của nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau ít giây; tài khoản chưa được tạo.".into()),
+                &f,
+            )
+            .await?;
+            res.headers_mut().insert(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from(1u64),
+            );
+            return Ok(res);
+        }
+        Err(password::QueueError::Failed(e)) => return Err(AppError::Internal(e).into()),
+    };
     let pool = state.pool.clone();
     let created = web::block(move || -> Result<i64, AccountError> {
-        let hash = password::hash(&password)?;
         let account = NewAccount {
             username,
             display_name,

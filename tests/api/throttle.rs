@@ -333,6 +333,31 @@ db_test!(a_full_password_queue_answers_503_with_retry_after, |app| {
                 ]),
         )
         .await;
+    // An administrator creating an account: its password is hashed on the same queue.
+    let admin = add_user(&app, "quantri", "admin", &[]);
+    let (a_secret, a_csrf) = session(&app, admin);
+    let users_before = count(&app, "users");
+    let create = c
+        .send(
+            TestRequest::post()
+                .uri("/admin/users")
+                .insert_header(crate::authkit::cookie(&a_secret))
+                .set_form([
+                    ("csrf_token", a_csrf.as_str()),
+                    ("username", "lan.nguyen"),
+                    ("role", "officer"),
+                    ("password", PASSWORD),
+                ]),
+        )
+        .await;
+    assert_eq!(create.status, 503, "{}", create.body);
+    assert_eq!(retry_after(&create), 1);
+    assert!(
+        create.body.contains("tài khoản chưa được tạo"),
+        "{}",
+        create.body
+    );
+    assert_eq!(count(&app, "users"), users_before, "nothing created");
     let refused_at = Instant::now();
     for r in [&known, &unknown, &mint] {
         assert_eq!(r.status, 503, "{}", r.body);
