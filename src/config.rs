@@ -29,6 +29,8 @@ pub struct Config {
     pub metrics_allow: Vec<std::net::IpAddr>,
     /// A bearer token that lets any address read `/metrics` (at least 24 characters).
     pub metrics_token: Option<String>,
+    /// Login throttle, password check queue (`[login]`) and token lifetime (`[api_tokens]`).
+    pub accounts: crate::auth::AccountSettings,
 }
 
 /// What a configuration file may set; every key is optional.
@@ -46,6 +48,135 @@ struct FileConfig {
     scorecard: Option<ScorecardFile>,
     metrics_allow: Option<Vec<std::net::IpAddr>>,
     metrics_token: Option<String>,
+    login: Option<LoginFile>,
+    api_tokens: Option<ApiTokensFile>,
+}
+
+/// `[login]`: brute-force limits and the password check queue; a key left out keeps its
+/// default.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginFile {
+    free_failures: Option<u32>,
+    first_delay_ms: Option<u64>,
+    max_delay_ms: Option<u64>,
+    forget_after_minutes: Option<u32>,
+    address_failures: Option<u32>,
+    address_window_minutes: Option<u32>,
+    password_checks: Option<usize>,
+    password_queue: Option<usize>,
+}
+
+/// `[api_tokens]`: how long a new token lives.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApiTokensFile {
+    lifetime_days: Option<u32>,
+}
+
+/// The bounds a setting must stay within, so that no value can overflow a time or size a
+/// queue past reason.
+fn within<T: PartialOrd + std::fmt::Display + Copy>(
+    name: &str,
+    v: Option<T>,
+    default: T,
+    min: T,
+    max: T,
+) -> Result<T, String> {
+    match v {
+        Some(n) if n < min || n > max => Err(format!("{name} = {n}: cần từ {min} đến {max}")),
+        Some(n) => Ok(n),
+        None => Ok(default),
+    }
+}
+
+fn account_settings(
+    login: Option<LoginFile>,
+    tokens: Option<ApiTokensFile>,
+) -> Result<crate::auth::AccountSettings, String> {
+    use std::time::Duration;
+    let d = crate::auth::AccountSettings::default();
+    let l = login.unwrap_or_default();
+    let p = d.throttle;
+    let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+    let minutes = |d: chrono::Duration| u32::try_from(d.num_minutes()).unwrap_or(u32::MAX);
+    let first = within(
+        "[login] first_delay_ms",
+        l.first_delay_ms,
+        ms(p.first_delay),
+        1,
+        3_600_000,
+    )?;
+    let max = within(
+        "[login] max_delay_ms",
+        l.max_delay_ms,
+        ms(p.max_delay),
+        1,
+        3_600_000,
+    )?;
+    if first > max {
+        return Err(format!(
+            "[login] first_delay_ms = {first} lớn hơn max_delay_ms = {max}"
+        ));
+    }
+    let throttle = crate::auth::limits::Policy {
+        free_failures: within(
+            "[login] free_failures",
+            l.free_failures,
+            p.free_failures,
+            0,
+            1000,
+        )?,
+        first_delay: Duration::from_millis(first),
+        max_delay: Duration::from_millis(max),
+        forget_after: chrono::Duration::minutes(i64::from(within(
+            "[login] forget_after_minutes",
+            l.forget_after_minutes,
+            minutes(p.forget_after),
+            1,
+            10_080,
+        )?)),
+        address_failures: within(
+            "[login] address_failures",
+            l.address_failures,
+            p.address_failures,
+            1,
+            1_000_000,
+        )?,
+        address_window: chrono::Duration::minutes(i64::from(within(
+            "[login] address_window_minutes",
+            l.address_window_minutes,
+            minutes(p.address_window),
+            1,
+            10_080,
+        )?)),
+    };
+    let t = tokens.unwrap_or_default();
+    let days = within(
+        "[api_tokens] lifetime_days",
+        t.lifetime_days,
+        u32::try_from(d.token_lifetime.num_days()).unwrap_or(90),
+        1,
+        3650,
+    )?;
+    Ok(crate::auth::AccountSettings {
+        throttle,
+        password_checks: within(
+            "[login] password_checks",
+            l.password_checks,
+            d.password_checks,
+            1,
+            256,
+        )?,
+        password_queue: within(
+            "[login] password_queue",
+            l.password_queue,
+            d.password_queue,
+            0,
+            10_000,
+        )?,
+        token_lifetime: chrono::Duration::days(i64::from(days)),
+    })
 }
 
 /// `[scorecard]`: reform targets in whole percent; a key left out keeps its default.
@@ -163,6 +294,9 @@ impl Config {
             }
             t => t,
         };
+        let accounts = account_settings(f.login, f.api_tokens).map_err(|e| {
+            ConfigError::Invalid(file.map(|p| p.display().to_string()).unwrap_or_default(), e)
+        })?;
         Ok(Config {
             database_url: over
                 .database_url
@@ -185,6 +319,7 @@ impl Config {
                 .metrics_allow
                 .unwrap_or_else(crate::auth::default_metrics_allow),
             metrics_token,
+            accounts,
         })
     }
 
@@ -267,6 +402,61 @@ mod tests {
             Err(ConfigError::Invalid(..))
         ));
         std::fs::write(&p, "[scorecard]\npostd = 90\n").unwrap();
+        assert!(matches!(
+            Config::load(Some(&p), Overrides::default()),
+            Err(ConfigError::Parse(..))
+        ));
+    }
+
+    #[test]
+    fn login_limits_and_token_lifetime_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("vanban.toml");
+        let c = Config::load(None, Overrides::default()).unwrap();
+        let d = c.accounts;
+        assert_eq!(d.throttle.free_failures, 5);
+        assert_eq!(d.throttle.first_delay, std::time::Duration::from_secs(1));
+        assert_eq!(d.throttle.max_delay, std::time::Duration::from_secs(60));
+        assert_eq!(d.throttle.address_failures, 100);
+        assert_eq!(d.throttle.address_window, chrono::Duration::hours(1));
+        assert_eq!(d.token_lifetime, chrono::Duration::days(90));
+        assert!(d.password_checks >= 1);
+        std::fs::write(
+            &p,
+            "[login]\nfree_failures = 3\nfirst_delay_ms = 200\nmax_delay_ms = 800\naddress_failures = 20\npassword_checks = 1\npassword_queue = 0\n[api_tokens]\nlifetime_days = 30\n",
+        )
+        .unwrap();
+        let a = Config::load(Some(&p), Overrides::default())
+            .unwrap()
+            .accounts;
+        assert_eq!(a.throttle.free_failures, 3);
+        assert_eq!(
+            a.throttle.first_delay,
+            std::time::Duration::from_millis(200)
+        );
+        assert_eq!(a.throttle.max_delay, std::time::Duration::from_millis(800));
+        assert_eq!(a.throttle.address_failures, 20);
+        assert_eq!(a.throttle.forget_after, chrono::Duration::hours(1));
+        assert_eq!((a.password_checks, a.password_queue), (1, 0));
+        assert_eq!(a.token_lifetime, chrono::Duration::days(30));
+        for bad in [
+            "[login]\nfirst_delay_ms = 5000\nmax_delay_ms = 1000\n",
+            "[login]\nmax_delay_ms = 0\n",
+            "[login]\npassword_checks = 0\n",
+            "[login]\naddress_failures = 0\n",
+            "[api_tokens]\nlifetime_days = 0\n",
+            "[api_tokens]\nlifetime_days = 100000\n",
+        ] {
+            std::fs::write(&p, bad).unwrap();
+            assert!(
+                matches!(
+                    Config::load(Some(&p), Overrides::default()),
+                    Err(ConfigError::Invalid(..))
+                ),
+                "{bad}"
+            );
+        }
+        std::fs::write(&p, "[login]\nfree_failure = 3\n").unwrap();
         assert!(matches!(
             Config::load(Some(&p), Overrides::default()),
             Err(ConfigError::Parse(..))

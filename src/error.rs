@@ -109,7 +109,7 @@ impl AppError {
             | AppError::PreconditionFailed(m) => m.clone(),
             AppError::Unauthenticated => "Bạn cần đăng nhập để thực hiện thao tác này.".to_string(),
             AppError::InvalidToken => {
-                "Mã truy cập (token) không hợp lệ, đã bị thu hồi, hoặc tài khoản đã bị khoá."
+                "Mã truy cập (token) không hợp lệ, đã hết hạn, đã bị thu hồi, hoặc tài khoản đã bị khoá."
                     .to_string()
             }
             AppError::PayloadTooLarge => "Dữ liệu gửi lên vượt quá giới hạn cho phép.".to_string(),

@@ -310,7 +310,7 @@ fn print_demo_accounts(accounts: &[vanban::auth::cli::DemoAccount]) {
     }
 }
 
-fn user_command(pool: &DbPool, action: UserCommand) -> Result<(), AccountError> {
+fn user_command(pool: &DbPool, config: &Config, action: UserCommand) -> Result<(), AccountError> {
     use vanban::auth::cli;
     let password = |given: bool| {
         if !given {
@@ -339,11 +339,11 @@ fn user_command(pool: &DbPool, action: UserCommand) -> Result<(), AccountError> 
         } => {
             let pw = password(password_stdin)?;
             cli::passwd(pool, &username, &pw)?;
-            println!("Đã đổi mật khẩu; các phiên đăng nhập của tài khoản đã kết thúc.");
+            println!("Đã đổi mật khẩu; các phiên đăng nhập của tài khoản đã kết thúc và mọi mã truy cập API đã bị thu hồi.");
         }
         UserCommand::Disable { username } => {
             cli::set_disabled(pool, &username, true)?;
-            println!("Đã khoá tài khoản; các phiên đăng nhập của tài khoản đã kết thúc.");
+            println!("Đã khoá tài khoản; các phiên đăng nhập của tài khoản đã kết thúc và mọi mã truy cập API đã bị thu hồi.");
         }
         UserCommand::Enable { username } => {
             cli::set_disabled(pool, &username, false)?;
@@ -351,8 +351,12 @@ fn user_command(pool: &DbPool, action: UserCommand) -> Result<(), AccountError> 
         }
         UserCommand::Token { username, name } => {
             // Only the token on standard output, so that scripts can capture it.
-            println!("{}", cli::token(pool, &username, &name)?);
-            eprintln!("Mã truy cập chỉ hiển thị lần này; thu hồi ở trang Tài khoản.");
+            let lifetime = config.accounts.token_lifetime;
+            println!("{}", cli::token(pool, &username, &name, lifetime)?);
+            eprintln!(
+                "Mã truy cập chỉ hiển thị lần này, có hiệu lực {} ngày; thu hồi ở trang Tài khoản.",
+                lifetime.num_days()
+            );
         }
         UserCommand::List => {
             let accounts = cli::list(pool)?;
@@ -547,7 +551,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::User { action } => {
             let pool = pool(&config)?;
-            Ok(match user_command(&pool, action) {
+            Ok(match user_command(&pool, &config, action) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if e.is_user_error() => {
                     eprintln!("lỗi: {e}");

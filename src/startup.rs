@@ -94,6 +94,7 @@ impl Application {
             AppState::new(pool, Some(search), config.search_cache_entries).with_security(security);
         state.ready_max_lag = config.ready_max_lag;
         state.scorecard_targets = config.scorecard_targets;
+        let state = state.with_accounts(config.accounts);
         // On SIGTERM or Ctrl-C: stop accepting, finish requests in flight (at most 30 s).
         let server = HttpServer::new(move || vanban_app!(state.clone()).wrap(Compress::default()))
             .shutdown_timeout(30)

@@ -68,7 +68,8 @@ pub fn add(
     conn.write(|db| users::create(db, CLI_ACTOR, &account, super::now()))
 }
 
-/// Sets a new password; every session of the user ends.
+/// Sets a new password (a reset by whoever runs the machine); every session of the user ends
+/// and every API token is revoked.
 pub fn passwd(pool: &DbPool, username: &str, password: &str) -> Result<(), AccountError> {
     let mut conn = pool.get()?;
     let name = Username::parse(username)?;
@@ -84,9 +85,15 @@ pub fn set_disabled(pool: &DbPool, username: &str, disabled: bool) -> Result<(),
     conn.write(|db| users::set_disabled(db, CLI_ACTOR, id, disabled))
 }
 
-/// Creates an API token for an enabled account (for scripts: load tests, integrations); the
-/// token is returned to be printed once, and its creation is audited (actor `cli`).
-pub fn token(pool: &DbPool, username: &str, name: &str) -> Result<String, AccountError> {
+/// Creates an API token for an enabled account (for scripts: load tests, integrations),
+/// living `lifetime`; the token is returned to be printed once, and its creation is audited
+/// (actor `cli`). No password is asked: whoever runs this already controls the database.
+pub fn token(
+    pool: &DbPool,
+    username: &str,
+    name: &str,
+    lifetime: chrono::Duration,
+) -> Result<String, AccountError> {
     let name = super::tokens::parse_name(name)?;
     let user = Username::parse(username)?;
     let mut conn = pool.get()?;
@@ -99,7 +106,8 @@ pub fn token(pool: &DbPool, username: &str, name: &str) -> Result<String, Accoun
                 row.username
             )));
         }
-        let (_, token) = super::tokens::create(db, CLI_ACTOR, row.id, &name, super::now())?;
+        let (_, token) =
+            super::tokens::create_for(db, CLI_ACTOR, row.id, &name, super::now(), lifetime)?;
         Ok(token)
     })
 }

@@ -68,6 +68,54 @@ impl Default for Security {
     }
 }
 
+/// The numbers of account security (configuration `[login]` and `[api_tokens]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountSettings {
+    /// Brute-force limits on password checks.
+    pub throttle: limits::Policy,
+    /// Password verifications and hashes running at once (default: one per core).
+    pub password_checks: usize,
+    /// How many more may wait for their turn; beyond them the request answers 503.
+    pub password_queue: usize,
+    /// How long a new API token lives.
+    pub token_lifetime: chrono::Duration,
+}
+
+/// Password checks waiting at most, by default (each holds no memory while it waits).
+pub const DEFAULT_PASSWORD_QUEUE: usize = 32;
+
+impl Default for AccountSettings {
+    fn default() -> Self {
+        AccountSettings {
+            throttle: limits::Policy::default(),
+            password_checks: password::default_concurrency(),
+            password_queue: DEFAULT_PASSWORD_QUEUE,
+            token_lifetime: tokens::DEFAULT_LIFETIME,
+        }
+    }
+}
+
+/// The account limits of a running instance: its settings and its password check queue.
+pub struct AccountLimits {
+    pub settings: AccountSettings,
+    pub queue: password::VerifyQueue,
+}
+
+impl AccountLimits {
+    pub fn new(settings: AccountSettings) -> AccountLimits {
+        AccountLimits {
+            queue: password::VerifyQueue::new(settings.password_checks, settings.password_queue),
+            settings,
+        }
+    }
+}
+
+impl Default for AccountLimits {
+    fn default() -> Self {
+        AccountLimits::new(AccountSettings::default())
+    }
+}
+
 /// How a request reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transport {

@@ -4,6 +4,11 @@
 //! minimum). A stored hash made with weaker parameters still verifies and is replaced at the
 //! next successful login. Hashing takes tens of milliseconds of CPU: callers run it on the
 //! blocking pool (`web::block`), never on an async worker.
+//!
+//! Each verification holds 19 MiB while it runs, so the web layer runs them through one
+//! bounded [`VerifyQueue`]: a few at a time on its own threads (about one per core), a few
+//! more waiting, and the rest refused at once (503 with `Retry-After`) rather than piling up
+//! memory.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -138,11 +143,15 @@ pub fn verify(password: &str, phc: &str) -> Verified {
     let Ok(parsed) = PasswordHash::new(phc) else {
         return Verified::Wrong;
     };
+    let pw = normalize(password);
     // The parameters come from the stored hash, so an old weaker hash still verifies.
-    if Argon2::default()
-        .verify_password(normalize(password).as_bytes(), &parsed)
-        .is_err()
-    {
+    let right = match verify_in_thread_memory(pw.as_bytes(), &parsed) {
+        Some(right) => right,
+        None => Argon2::default()
+            .verify_password(pw.as_bytes(), &parsed)
+            .is_ok(),
+    };
+    if !right {
         return Verified::Wrong;
     }
     if needs_rehash(phc) {
@@ -150,6 +159,55 @@ pub fn verify(password: &str, phc: &str) -> Verified {
     } else {
         Verified::Ok
     }
+}
+
+/// The largest argon2 memory kept for reuse by a thread (64 MiB); a stored hash asking for
+/// more is verified with memory of its own.
+const MAX_REUSED_BLOCKS: usize = 64 * 1024;
+
+thread_local! {
+    /// The argon2 memory of this thread, reused by every verification on it. Allocating
+    /// 19 MiB per verification makes the allocator keep freed blocks around in each thread's
+    /// arena; one block per password check thread is all the queue ever holds.
+    static BLOCKS: std::cell::RefCell<Vec<argon2::Block>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Verifies with this thread's reused memory; `None` when the stored hash cannot be handled
+/// that way (then the caller verifies the usual way, which also reports malformed hashes).
+fn verify_in_thread_memory(password: &[u8], parsed: &PasswordHash<'_>) -> Option<bool> {
+    let algorithm = Algorithm::try_from(parsed.algorithm).ok()?;
+    let version = match parsed.version {
+        Some(v) => Version::try_from(v).ok()?,
+        None => Version::default(),
+    };
+    let params = Params::try_from(parsed).ok()?;
+    let expected = parsed.hash?;
+    let mut salt_buf = [0u8; 64];
+    let salt = parsed.salt?.decode_b64(&mut salt_buf).ok()?;
+    let blocks = params.block_count();
+    if blocks > MAX_REUSED_BLOCKS {
+        return None;
+    }
+    let mut out = [0u8; 64];
+    let out = out.get_mut(..expected.len())?;
+    let hasher = Argon2::new(algorithm, version, params);
+    BLOCKS
+        .with(|cell| {
+            let mut mem = cell.try_borrow_mut().ok()?;
+            if mem.len() < blocks {
+                mem.resize(blocks, argon2::Block::default());
+            }
+            let mem = mem.get_mut(..blocks)?;
+            hasher
+                .hash_password_into_with_memory(password, salt, out, mem)
+                .ok()
+        })
+        .map(|()| same_bytes(out, expected.as_bytes()))
+}
+
+/// Compares in time independent of where the bytes differ.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Whether a stored hash was made with something weaker than argon2id v19 at the current
@@ -184,9 +242,153 @@ pub fn verify_dummy(password: &str) -> Verified {
     Verified::Wrong
 }
 
+/// A unit of queued work, run on one of the queue's threads.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The running and waiting room of password hashing and verification: a few threads of its
+/// own (started at first use) fed by a bounded channel. Own threads, not the blocking pool:
+/// the allocator keeps a freed 19 MiB block in the arena of the thread that used it, so
+/// verifications spread over hundreds of pool threads would keep hundreds of blocks.
+pub struct VerifyQueue {
+    running: usize,
+    waiting: usize,
+    jobs: std::sync::OnceLock<std::sync::mpsc::SyncSender<Job>>,
+    /// Jobs sent and not yet finished.
+    occupied: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// Why queued work did not run.
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    /// Running and waiting room full: try again shortly.
+    #[error("hàng đợi kiểm tra mật khẩu đã đầy")]
+    Full,
+    #[error("kiểm tra mật khẩu thất bại: {0}")]
+    Failed(String),
+}
+
+/// Threads of one queue at most, and jobs waiting at most (configuration is checked against
+/// lower bounds; these only keep a programming error from starting thousands of threads).
+const MAX_THREADS: usize = 256;
+const MAX_WAITING: usize = 100_000;
+
+impl VerifyQueue {
+    /// `running` at once (at least one), `waiting` more in line.
+    pub fn new(running: usize, waiting: usize) -> VerifyQueue {
+        VerifyQueue {
+            running: running.clamp(1, MAX_THREADS),
+            waiting: waiting.min(MAX_WAITING),
+            jobs: std::sync::OnceLock::new(),
+            occupied: std::sync::Arc::default(),
+        }
+    }
+
+    /// How many are running or waiting now.
+    pub fn occupied(&self) -> usize {
+        self.occupied.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The channel to the threads, started on first use. A thread that cannot be started is
+    /// logged; the others serve.
+    fn jobs(&self) -> &std::sync::mpsc::SyncSender<Job> {
+        self.jobs.get_or_init(|| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(self.waiting);
+            let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+            for i in 0..self.running {
+                let rx = rx.clone();
+                let started = std::thread::Builder::new()
+                    .name(format!("vanban-password-{i}"))
+                    .spawn(move || loop {
+                        // The lock is released at the end of this statement, before the job.
+                        let job = match rx.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            // The queue was dropped.
+                            Err(_) => return,
+                        }
+                    });
+                if let Err(e) = started {
+                    tracing::error!(error = %e, "cannot start a password check thread");
+                }
+            }
+            tx
+        })
+    }
+
+    /// Runs `work` on one of the queue's threads when its turn comes, or refuses at once when
+    /// the queue is full.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, QueueError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        use std::sync::atomic::Ordering;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let occupied = self.occupied.clone();
+        let job: Job = Box::new(move || {
+            let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+            occupied.fetch_sub(1, Ordering::SeqCst);
+            if let Ok(v) = done {
+                let _ = tx.send(v);
+            }
+        });
+        self.occupied.fetch_add(1, Ordering::SeqCst);
+        if let Err(e) = self.jobs().try_send(job) {
+            self.occupied.fetch_sub(1, Ordering::SeqCst);
+            return Err(match e {
+                std::sync::mpsc::TrySendError::Full(_) => QueueError::Full,
+                std::sync::mpsc::TrySendError::Disconnected(_) => {
+                    QueueError::Failed("no password check thread is running".into())
+                }
+            });
+        }
+        rx.await
+            .map_err(|_| QueueError::Failed("the password check failed".into()))
+    }
+}
+
+/// The default number of verifications at once: one per core.
+pub fn default_concurrency() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[actix_web::test]
+    async fn the_queue_refuses_work_beyond_its_waiting_room() {
+        let q = std::sync::Arc::new(VerifyQueue::new(1, 1));
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let rx = std::sync::Mutex::new(rx);
+        // One running (held until told), one waiting, the third refused.
+        let q1 = q.clone();
+        let first = actix_web::rt::spawn(async move {
+            q1.run(move || rx.lock().map(|r| r.recv().is_ok()).unwrap_or(false))
+                .await
+        });
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert_eq!(q.occupied(), 1);
+        let q2 = q.clone();
+        let second = actix_web::rt::spawn(async move { q2.run(|| 2).await });
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert_eq!(q.occupied(), 2);
+        assert!(matches!(q.run(|| 3).await, Err(QueueError::Full)));
+        tx.send(()).unwrap();
+        assert!(first.await.unwrap().unwrap());
+        assert_eq!(second.await.unwrap().unwrap(), 2);
+        // Free again.
+        assert_eq!(q.occupied(), 0);
+        assert_eq!(q.run(|| 4).await.unwrap(), 4);
+        // A job that panics fails alone; the thread goes on serving.
+        let panicked = q.run(|| -> u8 { panic!("in a password check") }).await;
+        assert!(matches!(panicked, Err(QueueError::Failed(_))));
+        assert_eq!(q.occupied(), 0);
+        assert_eq!(q.run(|| 5).await.unwrap(), 5);
+    }
 
     #[test]
     fn length_counts_characters_after_nfc() {
@@ -254,6 +456,42 @@ mod tests {
         assert_eq!(verify("trâu ơi ta bảo trâu nầy", &h), Verified::Wrong);
         assert_eq!(verify("anything", "not a hash"), Verified::Wrong);
         assert_eq!(verify_dummy("trâu ơi ta bảo trâu này"), Verified::Wrong);
+    }
+
+    #[test]
+    fn verification_reuses_one_memory_for_hashes_of_any_size() {
+        let strong = hash_raw("trâu ơi ta bảo trâu này").unwrap();
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(4096, 1, 1, None).unwrap(),
+        )
+        .hash_password(
+            "trâu ơi ta bảo trâu này".as_bytes(),
+            &SaltString::encode_b64(&[7u8; 16]).unwrap(),
+        )
+        .unwrap()
+        .to_string();
+        // Big, small, big again on one thread: the reused memory is sized for each.
+        for (h, want) in [(&strong, Verified::Ok), (&weak, Verified::OkNeedsRehash)] {
+            let parsed = PasswordHash::new(h).unwrap();
+            assert_eq!(
+                verify_in_thread_memory("trâu ơi ta bảo trâu này".as_bytes(), &parsed),
+                Some(true)
+            );
+            assert_eq!(verify_in_thread_memory(b"trau oi", &parsed), Some(false));
+            assert_eq!(verify("trâu ơi ta bảo trâu này", h), want);
+        }
+        assert_eq!(verify("trâu ơi ta bảo trâu này", &strong), Verified::Ok);
+        assert_eq!(verify("sai", &strong), Verified::Wrong);
+        // Too much memory for reuse: verified the usual way.
+        let huge = "$argon2id$v=19$m=262144,t=1,p=1$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+        assert_eq!(
+            verify_in_thread_memory(b"x", &PasswordHash::new(huge).unwrap()),
+            None
+        );
+        assert!(same_bytes(b"abc", b"abc"));
+        assert!(!same_bytes(b"abc", b"abd") && !same_bytes(b"abc", b"ab"));
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! API tokens for scripts and integrations: `vb_<prefix>_<secret>`, made by a user for
 //! themselves, shown once, stored as SHA-256, acting with the user's role and scope, revocable.
 //! The prefix (8 hex digits) is stored in clear so a user can tell tokens apart.
+//!
+//! A token expires ([`DEFAULT_LIFETIME`], configuration `[api_tokens] lifetime_days`), and
+//! every token of a user is revoked when their password is changed or reset and when the
+//! account is disabled; enabling the account again revives none of them.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -12,8 +16,51 @@ use super::users::AccountError;
 use crate::db::schema::api_tokens;
 use crate::db::{Db, DbError};
 
-/// `last_used_at` is written at most this often.
+/// `last_used_at` is written at most this often (not a write per request).
 pub const TOUCH_AFTER: Duration = Duration::seconds(60);
+
+/// How long a new token lives unless configured otherwise.
+pub const DEFAULT_LIFETIME: Duration = Duration::days(90);
+
+/// Why a token was revoked (stored in `revoked_reason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevokeReason {
+    /// Its user revoked it.
+    Owner,
+    /// The user's password was changed or reset.
+    Password,
+    /// The account was disabled.
+    Disabled,
+}
+
+impl RevokeReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevokeReason::Owner => "owner",
+            RevokeReason::Password => "password",
+            RevokeReason::Disabled => "disabled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RevokeReason> {
+        [
+            RevokeReason::Owner,
+            RevokeReason::Password,
+            RevokeReason::Disabled,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+
+    /// What the account page says.
+    pub fn label(self) -> &'static str {
+        match self {
+            RevokeReason::Owner => "thu hồi bởi chủ tài khoản",
+            RevokeReason::Password => "mật khẩu đã được đổi hoặc đặt lại",
+            RevokeReason::Disabled => "tài khoản đã bị khoá",
+        }
+    }
+}
 
 /// A fresh token and its prefix.
 pub fn generate() -> (String, String) {
@@ -55,6 +102,8 @@ pub struct TokenRow {
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    pub expires_at: NaiveDateTime,
+    pub revoked_reason: Option<String>,
 }
 
 /// A token name: trimmed, 1–100 characters, no control characters.
@@ -69,7 +118,7 @@ pub fn parse_name(raw: &str) -> Result<String, AccountError> {
     Ok(s.to_string())
 }
 
-/// Creates a token for `user_id`; returns its id and the token, which is never shown again.
+/// Creates a token for `user_id` living [`DEFAULT_LIFETIME`]; see [`create_for`].
 pub fn create(
     db: &mut Db<'_>,
     actor: &str,
@@ -77,7 +126,23 @@ pub fn create(
     name: &str,
     now: NaiveDateTime,
 ) -> Result<(i64, String), AccountError> {
+    create_for(db, actor, user_id, name, now, DEFAULT_LIFETIME)
+}
+
+/// Creates a token for `user_id` that expires after `lifetime`; returns its id and the token,
+/// which is never shown again.
+pub fn create_for(
+    db: &mut Db<'_>,
+    actor: &str,
+    user_id: i64,
+    name: &str,
+    now: NaiveDateTime,
+    lifetime: Duration,
+) -> Result<(i64, String), AccountError> {
     let (token, prefix) = generate();
+    let expires_at = now
+        .checked_add_signed(lifetime)
+        .ok_or_else(|| AccountError::Refused("Thời hạn của mã truy cập không hợp lệ.".into()))?;
     let id: i64 = crate::with_db!(db, c => diesel::insert_into(api_tokens::table)
         .values((
             api_tokens::user_id.eq(user_id),
@@ -85,10 +150,16 @@ pub fn create(
             api_tokens::prefix.eq(&prefix),
             api_tokens::token_hash.eq(hash(&token)),
             api_tokens::created_at.eq(now),
+            api_tokens::expires_at.eq(expires_at),
         ))
         .returning(api_tokens::id)
         .get_result(c))?;
-    let after = serde_json::json!({ "user_id": user_id, "name": name, "prefix": prefix });
+    let after = serde_json::json!({
+        "user_id": user_id,
+        "name": name,
+        "prefix": prefix,
+        "expires_at": expires_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    });
     crate::audit::append(
         db,
         actor,
@@ -127,24 +198,60 @@ pub fn revoke(
     let Some(row) = row else {
         return Ok(false);
     };
-    crate::with_db!(db, c => diesel::update(api_tokens::table.find(token_id))
-        .set(api_tokens::revoked_at.eq(now))
+    revoke_row(db, actor, &row, RevokeReason::Owner, now)?;
+    Ok(true)
+}
+
+fn revoke_row(
+    db: &mut Db<'_>,
+    actor: &str,
+    row: &TokenRow,
+    reason: RevokeReason,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    crate::with_db!(db, c => diesel::update(api_tokens::table.find(row.id))
+        .set((
+            api_tokens::revoked_at.eq(now),
+            api_tokens::revoked_reason.eq(reason.as_str()),
+        ))
         .execute(c))?;
-    let before = serde_json::json!({ "user_id": user_id, "name": row.name, "prefix": row.prefix, "revoked": false });
-    let after = serde_json::json!({ "user_id": user_id, "name": row.name, "prefix": row.prefix, "revoked": true });
+    let before = serde_json::json!({ "user_id": row.user_id, "name": row.name, "prefix": row.prefix, "revoked": false });
+    let after = serde_json::json!({ "user_id": row.user_id, "name": row.name, "prefix": row.prefix, "revoked": true, "reason": reason.as_str() });
     crate::audit::append(
         db,
         actor,
         "api_token.revoke",
         "api_token",
-        &token_id.to_string(),
+        &row.id.to_string(),
         Some(&before),
         Some(&after),
     )?;
-    Ok(true)
+    Ok(())
 }
 
-/// The live token a bearer credential names, recording its use (at most once a minute).
+/// Revokes every live token of a user (password changed or reset, account disabled), each
+/// with its audit entry; returns how many. Call inside the transaction of that change.
+pub fn revoke_all(
+    db: &mut Db<'_>,
+    actor: &str,
+    user_id: i64,
+    reason: RevokeReason,
+    now: NaiveDateTime,
+) -> Result<usize, AccountError> {
+    let live: Vec<TokenRow> = crate::with_db!(db, c => api_tokens::table
+        .filter(api_tokens::user_id.eq(user_id))
+        .filter(api_tokens::revoked_at.is_null())
+        .order(api_tokens::id.asc())
+        .select(TokenRow::as_select())
+        .load(c))?;
+    for row in &live {
+        revoke_row(db, actor, row, reason, now)?;
+    }
+    Ok(live.len())
+}
+
+/// The live (not revoked, not expired) token a bearer credential names, recording its use
+/// (at most once a minute).
 pub fn authenticate(
     db: &mut Db<'_>,
     token: &str,
@@ -156,6 +263,7 @@ pub fn authenticate(
     let row: Option<TokenRow> = crate::with_db!(db, c => api_tokens::table
         .filter(api_tokens::token_hash.eq(hash(token)))
         .filter(api_tokens::revoked_at.is_null())
+        .filter(api_tokens::expires_at.gt(now))
         .select(TokenRow::as_select())
         .first(c)
         .optional())?;
@@ -191,5 +299,18 @@ mod tests {
         ] {
             assert!(!well_formed(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn revocation_reasons_are_stored_by_code() {
+        for r in [
+            RevokeReason::Owner,
+            RevokeReason::Password,
+            RevokeReason::Disabled,
+        ] {
+            assert_eq!(RevokeReason::parse(r.as_str()), Some(r));
+            assert!(!r.label().is_empty());
+        }
+        assert_eq!(RevokeReason::parse("other"), None);
     }
 }

@@ -295,8 +295,8 @@ pub fn update(
     Ok(())
 }
 
-/// Sets a new password hash and ends the user's other sessions (`keep`: the id hash of the
-/// session that asked, which stays signed in).
+/// Sets a new password hash, ends the user's other sessions (`keep`: the id hash of the
+/// session that asked, which stays signed in) and revokes all their API tokens.
 pub fn set_password(
     db: &mut Db<'_>,
     actor: &str,
@@ -312,6 +312,7 @@ pub fn set_password(
         return Err(AccountError::UnknownUser(id.to_string()));
     }
     super::session::delete_for_user(db, id, keep)?;
+    super::tokens::revoke_all(db, actor, id, super::tokens::RevokeReason::Password, now)?;
     crate::audit::append(
         db,
         actor,
@@ -346,7 +347,8 @@ pub fn upgrade_hash(
     Ok(())
 }
 
-/// Disables (ending every session at once) or enables an account.
+/// Disables (ending every session and revoking every API token at once) or enables an
+/// account. Enabling revives neither: the user signs in again and makes new tokens.
 pub fn set_disabled(
     db: &mut Db<'_>,
     actor: &str,
@@ -359,6 +361,13 @@ pub fn set_disabled(
         .execute(c))?;
     if disabled {
         super::session::delete_for_user(db, id, None)?;
+        super::tokens::revoke_all(
+            db,
+            actor,
+            id,
+            super::tokens::RevokeReason::Disabled,
+            super::now(),
+        )?;
     }
     let after = snapshot(db, id)?;
     if after != before {

@@ -129,6 +129,17 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        expires_at -> Timestamp,
+        revoked_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    login_throttle (username) {
+        username -> Text,
+        failures -> BigInt,
+        next_attempt_at -> Timestamp,
+        last_attempt_at -> Timestamp,
     }
 }
 
@@ -362,6 +373,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     api_tokens,
     login_failures,
+    login_throttle,
     audit_log,
     units,
     unit_successions,

@@ -5,15 +5,14 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::{base_context, render_status, with_db, AppState, PageError};
-use crate::auth::password::{self, NewPassword, Verified};
+use super::{base_context, render_status, with_db, with_write, AppState, PageError};
+use crate::auth::password::{self, NewPassword, QueueError, Verified};
 use crate::auth::session::{self, SameSite};
-use crate::auth::users::{self, Username};
+use crate::auth::users::{self, UserRow, Username};
 use crate::auth::{limits, tokens, Actor, MaybeActor, RequestInfo};
 use crate::error::AppError;
 
 const WRONG_LOGIN: &str = "Tên đăng nhập hoặc mật khẩu không đúng.";
-const LOCKED: &str = "Đã có quá nhiều lần đăng nhập không thành công với tên đăng nhập này hoặc từ địa chỉ này. Vui lòng thử lại sau một giờ, hoặc liên hệ quản trị viên.";
 const HTTPS_NEEDED: &str = "Chỉ đăng nhập được qua kết nối an toàn (HTTPS). Hãy mở trang bằng địa chỉ bắt đầu với https://.";
 
 /// Times are stored in UTC and shown in Vietnam's time (UTC+7).
@@ -33,6 +32,137 @@ pub fn safe_next(next: &str) -> &str {
         next
     } else {
         "/"
+    }
+}
+
+/// The answer to too many failed attempts (429): when to try again, in words.
+fn throttled_message(secs: u64) -> String {
+    let wait = if secs < 120 {
+        format!("{secs} giây")
+    } else {
+        format!("{} phút", secs.div_ceil(60))
+    };
+    format!("Có quá nhiều lần nhập mật khẩu không thành công với tên đăng nhập này hoặc từ địa chỉ này. Vui lòng thử lại sau {wait}.")
+}
+
+/// The answer when the password check queue is full (503).
+const BUSY: &str = "Hệ thống đang bận kiểm tra mật khẩu của nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau ít giây.";
+
+/// Seconds a client is asked to wait when the password check queue is full.
+const BUSY_RETRY_SECS: u64 = 1;
+
+/// Adds `Retry-After` (seconds) to an answer.
+fn with_retry_after(
+    res: Result<HttpResponse, PageError>,
+    secs: u64,
+) -> Result<HttpResponse, PageError> {
+    let mut res = res?;
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+    Ok(res)
+}
+
+/// What a password check found.
+enum Check {
+    /// The right password of this enabled account, and a stronger hash to store if the stored
+    /// one was made with weaker parameters.
+    Right {
+        user: Box<UserRow>,
+        rehash: Option<String>,
+    },
+    /// A wrong password, an unknown name or a disabled account (the same work for each).
+    Wrong,
+    /// Not checked: too many failures for this name or from this address (429); retry after
+    /// this many seconds.
+    Throttled(u64),
+    /// Not checked: the password check queue is full (503).
+    Busy,
+}
+
+/// Checks the password of the account `name` for a request from `ip`, under the limits of
+/// `auth::limits` and through the bounded password check queue. An unknown or disabled name
+/// takes the same path and the same time as a wrong password (a dummy hash is verified).
+async fn check_password(
+    state: &AppState,
+    name: &str,
+    ip: &str,
+    password: String,
+) -> Result<Check, AppError> {
+    let policy = state.accounts.settings.throttle;
+    let now = crate::auth::now();
+    let gate = {
+        let (name, ip) = (name.to_string(), ip.to_string());
+        with_write(state, move |db| {
+            Ok(limits::admit(db, &policy, &name, &ip, now)?)
+        })
+        .await?
+    };
+    let (at, failure_id) = match gate {
+        limits::Attempt::Go { at, failure_id } => (at, failure_id),
+        limits::Attempt::Later(wait) => return Ok(Check::Throttled(limits::retry_secs(wait))),
+    };
+    // Wait for this name's slot (other checks of the name were reserved before it).
+    if let Ok(wait) = (at - crate::auth::now()).to_std() {
+        if !wait.is_zero() {
+            actix_web::rt::time::sleep(wait).await;
+        }
+    }
+    let user = {
+        let name = name.to_string();
+        with_db(state, move |db| Ok(users::find_by_username(db, &name)?)).await?
+    };
+    let stored = user
+        .as_ref()
+        .filter(|u| !u.disabled && u.role().is_some())
+        .map(|u| u.password_hash.clone());
+    let checked = state
+        .accounts
+        .queue
+        .run(move || {
+            let verified = match &stored {
+                Some(h) => password::verify(&password, h),
+                None => password::verify_dummy(&password),
+            };
+            let rehash = match verified {
+                Verified::OkNeedsRehash => Some(password::rehash(&password)),
+                _ => None,
+            };
+            (verified, rehash)
+        })
+        .await;
+    let (verified, rehash) = match checked {
+        Ok(v) => v,
+        Err(QueueError::Full) => {
+            // Not a guess: the address is not charged (the name's slot was used).
+            with_write(state, move |db| Ok(limits::forgive(db, failure_id)?)).await?;
+            return Ok(Check::Busy);
+        }
+        Err(QueueError::Failed(e)) => return Err(AppError::Internal(e)),
+    };
+    let rehash = rehash
+        .transpose()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let name = name.to_string();
+    match (user, verified) {
+        (Some(user), Verified::Ok | Verified::OkNeedsRehash) => {
+            with_write(state, move |db| {
+                limits::forgive(db, failure_id)?;
+                Ok(limits::succeeded(db, &name)?)
+            })
+            .await?;
+            Ok(Check::Right {
+                user: Box::new(user),
+                rehash,
+            })
+        }
+        _ => {
+            // The failure was recorded when the attempt was admitted.
+            with_write(state, move |db| {
+                Ok(limits::prune(db, &policy, crate::auth::now())?)
+            })
+            .await?;
+            Ok(Check::Wrong)
+        }
     }
 }
 
@@ -138,81 +268,64 @@ pub async fn login(
         );
     }
 
-    let now = crate::auth::now();
-    let (name, ip) = (username.as_str().to_string(), info.client_ip.clone());
-    let (by_name, by_ip) = {
-        let (name, ip) = (name.clone(), ip.clone());
-        with_db(&state, move |db| Ok(limits::counts(db, &name, &ip, now)?)).await?
-    };
-    match limits::verdict(by_name, by_ip) {
-        limits::Verdict::Refuse => {
+    let name = username.as_str().to_string();
+    let (user, rehash) = match check_password(&state, &name, &info.client_ip, f.password).await? {
+        Check::Right { user, rehash } => (user, rehash),
+        Check::Wrong => {
             return login_page(
-                StatusCode::TOO_MANY_REQUESTS,
+                StatusCode::UNAUTHORIZED,
                 &csrf,
                 &name,
                 &next,
-                Some(LOCKED),
+                Some(WRONG_LOGIN),
+            )
+        }
+        Check::Throttled(secs) => {
+            let msg = throttled_message(secs);
+            return with_retry_after(
+                login_page(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    &csrf,
+                    &name,
+                    &next,
+                    Some(&msg),
+                ),
+                secs,
             );
         }
-        limits::Verdict::Proceed(wait) => {
-            if !wait.is_zero() {
-                actix_web::rt::time::sleep(wait).await;
-            }
+        Check::Busy => {
+            return with_retry_after(
+                login_page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    &csrf,
+                    &name,
+                    &next,
+                    Some(BUSY),
+                ),
+                BUSY_RETRY_SECS,
+            )
         }
-    }
+    };
 
     let old_session =
         me.0.as_ref()
             .and_then(|p| p.session_hash().map(String::from));
-    let pool = state.pool.clone();
-    let pw = f.password;
-    let signed_in: Option<String> = web::block(move || -> Result<Option<String>, AppError> {
-        let mut conn = pool.get()?;
-        let user = users::find_by_username(&mut conn.db(), &name)?;
-        let verified = match &user {
-            Some(u) if !u.disabled && u.role().is_some() => password::verify(&pw, &u.password_hash),
-            _ => password::verify_dummy(&pw),
-        };
+    let policy = state.accounts.settings.throttle;
+    let secret = with_write(&state, move |db| {
         let now = crate::auth::now();
-        match (user, verified) {
-            (Some(u), Verified::Ok | Verified::OkNeedsRehash) => {
-                let upgraded = if verified == Verified::OkNeedsRehash {
-                    Some(password::rehash(&pw).map_err(|e| AppError::Internal(e.to_string()))?)
-                } else {
-                    None
-                };
-                let secret = conn.write(|db| {
-                    if let Some(h) = &upgraded {
-                        users::upgrade_hash(db, u.id, &u.username, h)?;
-                    }
-                    // A new id at every login: a session id planted before login is useless.
-                    if let Some(old) = &old_session {
-                        session::delete(db, old)?;
-                    }
-                    let (secret, _) = session::create(db, u.id, now)?;
-                    session::prune(db, now)?;
-                    limits::prune(db, now)?;
-                    Ok::<_, AppError>(secret)
-                })?;
-                Ok(Some(secret))
-            }
-            _ => {
-                conn.write(|db| Ok::<_, AppError>(limits::record(db, &name, &ip, now)?))?;
-                Ok(None)
-            }
+        if let Some(h) = &rehash {
+            users::upgrade_hash(db, user.id, &user.username, h)?;
         }
+        // A new id at every login: a session id planted before login is useless.
+        if let Some(old) = &old_session {
+            session::delete(db, old)?;
+        }
+        let (secret, _) = session::create(db, user.id, now)?;
+        session::prune(db, now)?;
+        limits::prune(db, &policy, now)?;
+        Ok(secret)
     })
-    .await??;
-
-    let Some(secret) = signed_in else {
-        return login_page(
-            StatusCode::UNAUTHORIZED,
-            &csrf,
-            username.as_str(),
-            &next,
-            Some(WRONG_LOGIN),
-        );
-    };
+    .await?;
     let t = info.transport;
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, next))
@@ -260,10 +373,14 @@ struct TokenView {
     created_at: String,
     last_used_at: Option<String>,
     revoked_at: Option<String>,
+    /// Why it was revoked, in words (none for tokens revoked before reasons were kept).
+    revoked_reason: Option<&'static str>,
+    expires_at: String,
+    expired: bool,
 }
 
-impl From<tokens::TokenRow> for TokenView {
-    fn from(t: tokens::TokenRow) -> Self {
+impl TokenView {
+    fn of(t: tokens::TokenRow, now: chrono::NaiveDateTime) -> Self {
         TokenView {
             id: t.id,
             name: t.name,
@@ -271,6 +388,13 @@ impl From<tokens::TokenRow> for TokenView {
             created_at: local_time(t.created_at),
             last_used_at: t.last_used_at.map(local_time),
             revoked_at: t.revoked_at.map(local_time),
+            revoked_reason: t
+                .revoked_reason
+                .as_deref()
+                .and_then(tokens::RevokeReason::parse)
+                .map(tokens::RevokeReason::label),
+            expires_at: local_time(t.expires_at),
+            expired: t.expires_at <= now,
         }
     }
 }
@@ -283,7 +407,7 @@ pub struct DoneQuery {
 
 fn account_notice(done: Option<&str>) -> Option<&'static str> {
     match done? {
-        "password" => Some("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc."),
+        "password" => Some("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc và mọi mã truy cập API của bạn đã bị thu hồi."),
         "revoked" => Some("Đã thu hồi mã truy cập."),
         _ => None,
     }
@@ -309,9 +433,10 @@ async fn account_page(
     let (account, tokens) = with_db(state, move |db| {
         let u = users::find(db, uid)?
             .ok_or_else(|| AppError::NotFound("Không tìm thấy tài khoản.".into()))?;
+        let now = crate::auth::now();
         let toks: Vec<TokenView> = tokens::list_for_user(db, uid)?
             .into_iter()
-            .map(TokenView::from)
+            .map(|t| TokenView::of(t, now))
             .collect();
         Ok((users::view(db, &u)?, toks))
     })
@@ -324,6 +449,10 @@ async fn account_page(
     ctx.insert("token_name", &extras.token_name);
     ctx.insert("min_chars", &password::MIN_CHARS);
     ctx.insert("max_chars", &password::MAX_CHARS);
+    ctx.insert(
+        "token_lifetime_days",
+        &state.accounts.settings.token_lifetime.num_days(),
+    );
     if let Some((name, token)) = &extras.new_token {
         ctx.insert("new_token_name", name);
         ctx.insert("new_token", token);
@@ -380,42 +509,58 @@ pub async fn change_password(
         Ok(p) => p,
         Err(e) => return refuse(StatusCode::BAD_REQUEST, e.to_string()).await,
     };
-    // Guessing the current password from a stolen session is limited like the login form.
-    let now = crate::auth::now();
-    let (name, ip) = (me.username.clone(), info.client_ip.clone());
-    let counts = {
-        let (name, ip) = (name.clone(), ip.clone());
-        with_db(&state, move |db| Ok(limits::counts(db, &name, &ip, now)?)).await?
-    };
-    if limits::verdict(counts.0, counts.1) == limits::Verdict::Refuse {
-        return refuse(StatusCode::TOO_MANY_REQUESTS, LOCKED.into()).await;
-    }
-    let pool = state.pool.clone();
-    let (uid, actor, keep) = (me.user_id, me.actor(), me.session_hash().map(String::from));
-    let current = f.current;
-    let changed = web::block(move || -> Result<bool, AppError> {
-        let mut conn = pool.get()?;
-        let u = users::find(&mut conn.db(), uid)?
-            .ok_or_else(|| AppError::NotFound("Không tìm thấy tài khoản.".into()))?;
-        let now = crate::auth::now();
-        if current.chars().count() > password::MAX_CHARS
-            || password::verify(&current, &u.password_hash) == Verified::Wrong
-        {
-            conn.write(|db| Ok::<_, AppError>(limits::record(db, &name, &ip, now)?))?;
-            return Ok(false);
-        }
-        let hash = password::hash(&new).map_err(|e| AppError::Internal(e.to_string()))?;
-        conn.write(|db| users::set_password(db, &actor, uid, &hash, keep.as_deref(), now))?;
-        Ok(true)
-    })
-    .await??;
-    if !changed {
+    if f.current.chars().count() > password::MAX_CHARS {
         return refuse(
             StatusCode::BAD_REQUEST,
             "Mật khẩu hiện tại không đúng.".into(),
         )
         .await;
     }
+    // Guessing the current password from a stolen session is limited like the login form.
+    let busy = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        BUSY.to_string(),
+        Some(BUSY_RETRY_SECS),
+    );
+    let refusal = match check_password(&state, &me.username, &info.client_ip, f.current).await? {
+        Check::Right { .. } => None,
+        Check::Wrong => Some((
+            StatusCode::BAD_REQUEST,
+            "Mật khẩu hiện tại không đúng.".to_string(),
+            None,
+        )),
+        Check::Throttled(secs) => Some((
+            StatusCode::TOO_MANY_REQUESTS,
+            throttled_message(secs),
+            Some(secs),
+        )),
+        Check::Busy => Some(busy.clone()),
+    };
+    let hashed = match refusal {
+        Some(r) => Err(r),
+        None => match state.accounts.queue.run(move || password::hash(&new)).await {
+            Ok(h) => Ok(h.map_err(|e| AppError::Internal(e.to_string()))?),
+            Err(QueueError::Full) => Err(busy),
+            Err(QueueError::Failed(e)) => return Err(AppError::Internal(e).into()),
+        },
+    };
+    let hash = match hashed {
+        Ok(h) => h,
+        Err((status, msg, None)) => return refuse(status, msg).await,
+        Err((status, msg, Some(secs))) => return with_retry_after(refuse(status, msg).await, secs),
+    };
+    let (uid, actor, keep) = (me.user_id, me.actor(), me.session_hash().map(String::from));
+    with_write(&state, move |db| {
+        Ok(users::set_password(
+            db,
+            &actor,
+            uid,
+            &hash,
+            keep.as_deref(),
+            crate::auth::now(),
+        )?)
+    })
+    .await?;
     Ok(see_other("/account?done=password"))
 }
 
@@ -429,33 +574,77 @@ pub fn see_other(to: &str) -> HttpResponse {
 pub struct TokenForm {
     #[serde(default)]
     name: String,
+    /// The current password: a stolen session alone cannot mint a lasting credential.
+    #[serde(default)]
+    password: String,
 }
 
-/// Creates a token for me and shows it once (the page is not stored: `no-store`).
+/// Creates a token for me, given my current password, and shows it once (the page is not
+/// stored: `no-store`).
 pub async fn create_token(
     state: web::Data<AppState>,
     me: Actor,
+    info: RequestInfo,
     form: web::Form<TokenForm>,
 ) -> Result<HttpResponse, PageError> {
-    let raw = form.into_inner().name;
+    let TokenForm {
+        name: raw,
+        password,
+    } = form.into_inner();
+    let typed: String = raw.chars().filter(|c| !c.is_control()).take(100).collect();
+    let (st, me_ref): (&AppState, &Actor) = (&state, &me);
+    let refuse = move |status: StatusCode, msg: String| {
+        let extras = AccountExtras {
+            error: Some(msg),
+            token_name: typed.clone(),
+            ..AccountExtras::default()
+        };
+        account_page(st, me_ref, status, extras)
+    };
     let name = match tokens::parse_name(&raw) {
         Ok(n) => n,
-        Err(e) => {
-            let extras = AccountExtras {
-                error: Some(e.to_string()),
-                token_name: raw.chars().filter(|c| !c.is_control()).take(100).collect(),
-                ..AccountExtras::default()
-            };
-            return account_page(&state, &me, StatusCode::BAD_REQUEST, extras).await;
-        }
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, e.to_string()).await,
     };
+    if password.is_empty() {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "Hãy nhập mật khẩu hiện tại của bạn để tạo mã truy cập.".into(),
+        )
+        .await;
+    }
+    let wrong = "Mật khẩu hiện tại không đúng: chưa tạo mã truy cập.";
+    if password.chars().count() > password::MAX_CHARS {
+        return refuse(StatusCode::BAD_REQUEST, wrong.into()).await;
+    }
+    match check_password(&state, &me.username, &info.client_ip, password).await? {
+        Check::Right { .. } => {}
+        Check::Wrong => return refuse(StatusCode::BAD_REQUEST, wrong.into()).await,
+        Check::Throttled(secs) => {
+            return with_retry_after(
+                refuse(StatusCode::TOO_MANY_REQUESTS, throttled_message(secs)).await,
+                secs,
+            )
+        }
+        Check::Busy => {
+            return with_retry_after(
+                refuse(StatusCode::SERVICE_UNAVAILABLE, BUSY.into()).await,
+                BUSY_RETRY_SECS,
+            )
+        }
+    }
     let (uid, actor, n) = (me.user_id, me.actor(), name.clone());
-    let pool = state.pool.clone();
-    let (_, token) = web::block(move || -> Result<(i64, String), AppError> {
-        let mut conn = pool.get()?;
-        Ok(conn.write(|db| tokens::create(db, &actor, uid, &n, crate::auth::now()))?)
+    let lifetime = state.accounts.settings.token_lifetime;
+    let (_, token) = with_write(&state, move |db| {
+        Ok(tokens::create_for(
+            db,
+            &actor,
+            uid,
+            &n,
+            crate::auth::now(),
+            lifetime,
+        )?)
     })
-    .await??;
+    .await?;
     let extras = AccountExtras {
         new_token: Some((name, token)),
         ..AccountExtras::default()

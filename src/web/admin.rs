@@ -53,8 +53,8 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
     match done? {
         "created" => Some("Đã tạo tài khoản."),
         "updated" => Some("Đã lưu thay đổi."),
-        "disabled" => Some("Đã khoá tài khoản; mọi phiên đăng nhập của tài khoản đã kết thúc."),
-        "enabled" => Some("Đã mở khoá tài khoản."),
+        "disabled" => Some("Đã khoá tài khoản; mọi phiên đăng nhập của tài khoản đã kết thúc và mọi mã truy cập API đã bị thu hồi."),
+        "enabled" => Some("Đã mở khoá tài khoản. Các mã truy cập API đã thu hồi không được khôi phục: người dùng đăng nhập lại và tạo mã mới."),
         _ => None,
     }
 }
@@ -150,9 +150,33 @@ pub async fn create_user(
     };
     let scope_codes = users::split_codes(&f.scope);
     let actor = me.actor();
+    // Hashed on the password check queue, like every argon2 run of the web.
+    let hash = match state
+        .accounts
+        .queue
+        .run(move || password::hash(&password))
+        .await
+    {
+        Ok(h) => h.map_err(|e| AppError::Internal(e.to_string()))?,
+        Err(password::QueueError::Full) => {
+            let mut res = users_page(
+                &state,
+                StatusCode::SERVICE_UNAVAILABLE,
+                None,
+                Some("Hệ thống đang bận kiểm tra mật khẩu của nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau ít giây; tài khoản chưa được tạo.".into()),
+                &f,
+            )
+            .await?;
+            res.headers_mut().insert(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from(1u64),
+            );
+            return Ok(res);
+        }
+        Err(password::QueueError::Failed(e)) => return Err(AppError::Internal(e).into()),
+    };
     let pool = state.pool.clone();
     let created = web::block(move || -> Result<i64, AccountError> {
-        let hash = password::hash(&password)?;
         let account = NewAccount {
             username,
             display_name,
@@ -333,7 +357,8 @@ async fn set_disabled(
     Ok(see_other(&format!("/admin/users/{id}?done={done}")))
 }
 
-/// Disables an account: its sessions end at once and its API tokens stop working.
+/// Disables an account: its sessions end at once and its API tokens are revoked (enabling it
+/// again revives neither).
 pub async fn disable_user(
     state: web::Data<AppState>,
     me: Actor,

@@ -56,6 +56,8 @@ pub struct AppState {
     pub scorecard_targets: crate::domain::scorecard::Targets,
     /// Request bodies held at once (see `auth::guard::BODY_BUDGET`).
     pub bodies: std::sync::Arc<crate::auth::guard::BodyBudget>,
+    /// Login throttle, password check queue and token lifetime (`[login]`, `[api_tokens]`).
+    pub accounts: std::sync::Arc<crate::auth::AccountLimits>,
 }
 
 /// Authorities, units and successions, reloaded at most every [`OrgCache::TTL`]: every search
@@ -108,7 +110,14 @@ impl AppState {
             ready_max_lag: 1000,
             scorecard_targets: crate::domain::scorecard::Targets::default(),
             bodies: std::sync::Arc::new(crate::auth::guard::BodyBudget::default()),
+            accounts: std::sync::Arc::default(),
         }
+    }
+
+    /// The same state with these account limits (tests use short delays and a small queue).
+    pub fn with_accounts(mut self, settings: crate::auth::AccountSettings) -> AppState {
+        self.accounts = std::sync::Arc::new(crate::auth::AccountLimits::new(settings));
+        self
     }
 
     /// The same state with these deployment facts (proxies, loopback).

@@ -32,5 +32,7 @@ mod sample;
 mod scope;
 mod scorecard;
 mod search;
+mod throttle;
+mod tokens;
 mod typed_text;
 mod user_cli;
