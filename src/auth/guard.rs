@@ -51,7 +51,7 @@ pub const BODY_IDLE: Duration = Duration::from_secs(15);
 pub const BODY_TOTAL: Duration = Duration::from_secs(120);
 /// Bytes of request bodies held by all requests at once; a body that would pass it waits for
 /// nobody: it is answered 503 with `Retry-After`.
-pub const BODY_BUDGET: usize = 64 * 1024 * 1024;
+pub const BODY_BUDGET: usize = 32 * 1024 * 1024;
 
 /// The route table, compiled for matching: which routes serve a path the router sees.
 pub struct RouteIndex {
