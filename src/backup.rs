@@ -66,7 +66,10 @@ impl From<diesel::result::Error> for BackupError {
 
 impl From<diesel::ConnectionError> for BackupError {
     fn from(e: diesel::ConnectionError) -> Self {
-        BackupError::Db(DbError::Url(e.to_string()))
+        BackupError::Db(DbError::Connect {
+            url: String::new(),
+            source: e,
+        })
     }
 }
 
@@ -481,7 +484,7 @@ fn versions<DB: diesel::backend::Backend>(
 ) -> Result<Vec<String>, BackupError> {
     let mut v: Vec<String> = source
         .migrations()
-        .map_err(|e| DbError::Migration(e.to_string()))?
+        .map_err(DbError::Migration)?
         .iter()
         .map(|m| m.name().version().to_string())
         .collect();

@@ -4,7 +4,16 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
+use crate::auth::users::AccountError;
 use crate::db::DbError;
+use crate::procedures::check::CheckError;
+use crate::procedures::inspections::{InspectionError, ViewError};
+use crate::procedures::scorecard::ScorecardError;
+use crate::review::campaigns::CampaignError;
+use crate::review::decisions::DecisionError;
+
+/// Any error kept as the cause of another.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -14,8 +23,16 @@ pub enum AppError {
     BadRequest(String),
     #[error("lỗi cơ sở dữ liệu")]
     Db(#[from] DbError),
+    /// A fault described in words only (no underlying error to keep).
     #[error("lỗi hệ thống")]
     Internal(String),
+    /// A fault caused by another error, kept as the source so the log shows the whole chain.
+    #[error("lỗi hệ thống: {context}")]
+    Failed {
+        context: &'static str,
+        #[source]
+        source: BoxError,
+    },
     #[error("cần đăng nhập")]
     Unauthenticated,
     #[error("mã truy cập không hợp lệ")]
@@ -58,7 +75,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::BadRequest(_) => "bad_request",
             AppError::Db(_) => "database_error",
-            AppError::Internal(_) => "internal_error",
+            AppError::Internal(_) | AppError::Failed { .. } => "internal_error",
             AppError::Unauthenticated => "unauthenticated",
             AppError::InvalidToken => "invalid_token",
             AppError::Forbidden(_) => "forbidden",
@@ -79,7 +96,7 @@ impl AppError {
         match self {
             AppError::NotFound(_) => "Không tìm thấy",
             AppError::BadRequest(_) => "Yêu cầu không hợp lệ",
-            AppError::Db(_) | AppError::Internal(_) => "Lỗi hệ thống",
+            AppError::Db(_) | AppError::Internal(_) | AppError::Failed { .. } => "Lỗi hệ thống",
             AppError::Unauthenticated | AppError::InvalidToken => "Cần đăng nhập",
             AppError::Forbidden(_) => "Không có quyền",
             AppError::Csrf(_) => "Yêu cầu bị từ chối",
@@ -123,11 +140,43 @@ impl AppError {
             AppError::MethodNotAllowed => {
                 "Địa chỉ này không nhận phương thức yêu cầu đã dùng.".to_string()
             }
-            AppError::Db(_) | AppError::Internal(_) => {
+            AppError::Db(_) | AppError::Internal(_) | AppError::Failed { .. } => {
                 "Đã xảy ra lỗi khi xử lý yêu cầu. Vui lòng thử lại sau.".to_string()
             }
         }
     }
+}
+
+impl AppError {
+    /// A fault caused by `source`, which is kept (not flattened into text) so the log shows
+    /// why; `context` says what was being done. Users see only the generic message.
+    pub fn internal(context: &'static str, source: impl Into<BoxError>) -> Self {
+        AppError::Failed {
+            context,
+            source: source.into(),
+        }
+    }
+
+    /// The error and each of its causes in turn, joined by `: ` — what the log records.
+    pub fn chain(&self) -> String {
+        chain(self)
+    }
+}
+
+/// `e` and each `source()` in turn, joined by `: `. A cause whose text its wrapper already
+/// ends with (`lỗi cơ sở dữ liệu: {0}` over the diesel error) is not repeated.
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        let text = s.to_string();
+        if !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        src = s.source();
+    }
+    out
 }
 
 impl From<diesel::result::Error> for AppError {
@@ -136,23 +185,116 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        AppError::Db(DbError::Pool(e))
+    }
+}
+
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(e: actix_web::error::BlockingError) -> Self {
-        AppError::Internal(e.to_string())
+        AppError::internal("công việc nền bị huỷ", e)
     }
 }
 
 impl From<tera::Error> for AppError {
     fn from(e: tera::Error) -> Self {
-        use std::error::Error as _;
-        let mut msg = e.to_string();
-        let mut src = e.source();
-        while let Some(s) = src {
-            msg.push_str(": ");
-            msg.push_str(&s.to_string());
-            src = s.source();
+        AppError::internal("dựng trang", e)
+    }
+}
+
+impl From<std::io::Error> for AppError {
+    fn from(e: std::io::Error) -> Self {
+        AppError::internal("đọc/ghi tệp", e)
+    }
+}
+
+impl From<serde_json::Error> for AppError {
+    fn from(e: serde_json::Error) -> Self {
+        AppError::internal("chuyển đổi JSON", e)
+    }
+}
+
+impl From<csv::Error> for AppError {
+    fn from(e: csv::Error) -> Self {
+        AppError::internal("ghi CSV", e)
+    }
+}
+
+impl From<AccountError> for AppError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::Db(e) => AppError::Db(e),
+            AccountError::Hash(e) => AppError::internal("băm mật khẩu", e),
+            AccountError::UnknownUser(_) => AppError::NotFound(e.to_string()),
+            e => AppError::BadRequest(e.to_string()),
         }
-        AppError::Internal(msg)
+    }
+}
+
+impl From<ScorecardError> for AppError {
+    fn from(e: ScorecardError) -> Self {
+        match e {
+            ScorecardError::Year { .. } => AppError::BadRequest(format!("Tham số «year»: {e}.")),
+            ScorecardError::Check(c) => c.into(),
+            ScorecardError::Db(d) => AppError::Db(d),
+        }
+    }
+}
+
+impl From<ViewError> for AppError {
+    fn from(e: ViewError) -> Self {
+        match e {
+            ViewError::NotFound(_) => AppError::NotFound(e.to_string()),
+            ViewError::Check(c) => c.into(),
+            ViewError::Db(d) => AppError::Db(d),
+        }
+    }
+}
+
+impl From<InspectionError> for AppError {
+    fn from(e: InspectionError) -> Self {
+        match e {
+            InspectionError::Db(d) => AppError::Db(d),
+            InspectionError::BadDate(_) => AppError::BadRequest(e.to_string()),
+            InspectionError::OutOfScope(_) => AppError::Forbidden(e.to_string()),
+            other => AppError::Unprocessable(other.to_string()),
+        }
+    }
+}
+
+impl From<CheckError> for AppError {
+    fn from(e: CheckError) -> Self {
+        match e {
+            CheckError::Db(e) => AppError::Db(e),
+            CheckError::UnknownUnit(_) => {
+                AppError::NotFound(format!("Không tìm thấy đơn vị: {e}."))
+            }
+            other => AppError::Unprocessable(format!("{other}.")),
+        }
+    }
+}
+
+impl From<CampaignError> for AppError {
+    fn from(e: CampaignError) -> Self {
+        match e {
+            CampaignError::Invalid(m) => AppError::Unprocessable(m),
+            CampaignError::Forbidden(m) => AppError::Forbidden(m),
+            CampaignError::Db(e) => AppError::Db(e),
+        }
+    }
+}
+
+impl From<DecisionError> for AppError {
+    fn from(e: DecisionError) -> Self {
+        match e {
+            DecisionError::NotFound(m) => AppError::NotFound(m),
+            DecisionError::Invalid(m) => AppError::Unprocessable(m),
+            DecisionError::Forbidden(m) => AppError::Forbidden(m),
+            DecisionError::Conflict(m) => AppError::Conflict(m),
+            e @ DecisionError::Stale { .. } => AppError::PreconditionFailed(e.to_string()),
+            DecisionError::Db(e) => AppError::Db(e),
+        }
     }
 }
 
@@ -161,7 +303,9 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Db(_) | AppError::Internal(_) | AppError::Failed { .. } => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
             AppError::Unauthenticated | AppError::InvalidToken => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) | AppError::Csrf(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -179,7 +323,7 @@ impl ResponseError for AppError {
     /// A bare problem document; `web::errors` renders the HTML page for non-API routes.
     fn error_response(&self) -> HttpResponse {
         if self.status_code().is_server_error() {
-            tracing::error!(error = ?self, "request failed");
+            tracing::error!(error = %self.chain(), "request failed");
         }
         HttpResponse::build(self.status_code())
             .content_type("application/problem+json")
@@ -200,4 +344,79 @@ pub fn problem(status: StatusCode, code: &str, title: &str, detail: &str) -> ser
         "code": code,
         "detail": detail,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    /// A diesel error with a cause of its own, as a decision write would meet it.
+    fn nested() -> AppError {
+        let root = std::io::Error::other("ổ đĩa đầy (root cause)");
+        let diesel = diesel::result::Error::QueryBuilderError(Box::new(root));
+        AppError::from(DecisionError::Db(DbError::Query(diesel)))
+    }
+
+    #[test]
+    fn a_nested_error_keeps_its_chain_to_the_root() {
+        let e = nested();
+        let mut texts = vec![e.to_string()];
+        let mut src = e.source();
+        while let Some(s) = src {
+            texts.push(s.to_string());
+            src = s.source();
+        }
+        // AppError → DbError → diesel (→ io where diesel exposes it), each a source of the
+        // one before; the walk ends at the root cause.
+        assert!(texts.len() >= 3, "{texts:?}");
+        assert_eq!(
+            texts.last().map(String::as_str),
+            Some("ổ đĩa đầy (root cause)")
+        );
+        let diesel = e.source().and_then(|s| s.source());
+        assert!(diesel
+            .and_then(|s| s.downcast_ref::<diesel::result::Error>())
+            .is_some());
+        assert!(e
+            .source()
+            .and_then(|s| s.downcast_ref::<DbError>())
+            .is_some());
+        assert_eq!(e.code(), "database_error");
+        assert_eq!(e.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn the_logged_chain_names_the_root_cause_and_the_public_message_does_not() {
+        let e = nested();
+        let logged = e.chain();
+        assert!(logged.contains("ổ đĩa đầy (root cause)"), "{logged}");
+        assert!(!e.public_message().contains("ổ đĩa"));
+        assert_eq!(
+            e.public_message(),
+            "Đã xảy ra lỗi khi xử lý yêu cầu. Vui lòng thử lại sau."
+        );
+    }
+
+    #[test]
+    fn a_wrapped_fault_answers_as_an_internal_error_and_keeps_its_source() {
+        let csv = csv::Error::from(std::io::Error::other("ống bị đóng"));
+        let e = AppError::from(csv);
+        assert_eq!(e.code(), "internal_error");
+        assert_eq!(e.title(), "Lỗi hệ thống");
+        assert_eq!(e.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(e.source().is_some());
+        assert!(e.chain().contains("ống bị đóng"), "{}", e.chain());
+        assert!(!e.public_message().contains("ống"));
+        let body = e.error_response();
+        assert_eq!(body.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn a_cause_already_in_its_wrappers_text_is_not_repeated() {
+        let e = AppError::Db(DbError::Query(diesel::result::Error::NotFound));
+        let logged = e.chain();
+        assert_eq!(logged.matches("Record not found").count(), 1, "{logged}");
+    }
 }

@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use crate::error::AppError;
-use crate::procedures::check::{self, CheckError, Settings};
+use crate::procedures::check::{self, Settings};
 use crate::web::{parse_date, with_db, AppState};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -21,18 +21,6 @@ pub struct CompletenessQuery {
     /// `json` (mặc định) hoặc `csv` (chỉ các thiếu sót).
     #[param(value_type = Option<String>, pattern = "^(json|csv)$")]
     pub format: Option<String>,
-}
-
-impl From<CheckError> for AppError {
-    fn from(e: CheckError) -> Self {
-        match e {
-            CheckError::Db(e) => AppError::Db(e),
-            CheckError::UnknownUnit(_) => {
-                AppError::NotFound(format!("Không tìm thấy đơn vị: {e}."))
-            }
-            other => AppError::Unprocessable(format!("{other}.")),
-        }
-    }
 }
 
 /// Settings from the query (`deadline_days` 0–60).
@@ -99,8 +87,7 @@ pub async fn completeness(
     .await?;
     if csv {
         let mut body = Vec::new();
-        check::write_csv(&result, &mut body)
-            .map_err(|e| AppError::Internal(format!("CSV: {e}")))?;
+        check::write_csv(&result, &mut body).map_err(|e| AppError::internal("ghi CSV", e))?;
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header((

@@ -8,32 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Actor;
 use crate::error::AppError;
-use crate::review::campaigns::{self, CampaignError, CampaignInput};
+use crate::review::campaigns::{self, CampaignInput};
 use crate::review::decisions::{self, DecisionError, Person, Proposal, StageInput};
 use crate::web::AppState;
-
-impl From<CampaignError> for AppError {
-    fn from(e: CampaignError) -> Self {
-        match e {
-            CampaignError::Invalid(m) => AppError::Unprocessable(m),
-            CampaignError::Forbidden(m) => AppError::Forbidden(m),
-            CampaignError::Db(e) => AppError::Db(e),
-        }
-    }
-}
-
-impl From<DecisionError> for AppError {
-    fn from(e: DecisionError) -> Self {
-        match e {
-            DecisionError::NotFound(m) => AppError::NotFound(m),
-            DecisionError::Invalid(m) => AppError::Unprocessable(m),
-            DecisionError::Forbidden(m) => AppError::Forbidden(m),
-            DecisionError::Conflict(m) => AppError::Conflict(m),
-            e @ DecisionError::Stale { .. } => AppError::PreconditionFailed(e.to_string()),
-            DecisionError::Db(e) => AppError::Db(e),
-        }
-    }
-}
 
 /// The JSON body, or a 400 naming what is wrong with it.
 fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {

@@ -74,18 +74,6 @@ impl From<diesel::result::Error> for AccountError {
     }
 }
 
-impl From<AccountError> for crate::error::AppError {
-    fn from(e: AccountError) -> Self {
-        use crate::error::AppError;
-        match e {
-            AccountError::Db(e) => AppError::Db(e),
-            AccountError::Hash(e) => AppError::Internal(e.to_string()),
-            AccountError::UnknownUser(_) => AppError::NotFound(e.to_string()),
-            e => AppError::BadRequest(e.to_string()),
-        }
-    }
-}
-
 impl AccountError {
     /// Whether the person asking can fix it (a 400, exit status 1) rather than a fault.
     pub fn is_user_error(&self) -> bool {

@@ -30,8 +30,27 @@ pub enum DbError {
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Query(#[from] diesel::result::Error),
+    /// A database that cannot be opened (`url` empty where the caller does not know it).
+    #[error(
+        "địa chỉ cơ sở dữ liệu không hợp lệ «{}»: cần bắt đầu bằng sqlite:// hoặc postgres://",
+        connect_target(.url, .source)
+    )]
+    Connect {
+        url: String,
+        #[source]
+        source: diesel::ConnectionError,
+    },
     #[error("lỗi chuyển đổi cấu trúc cơ sở dữ liệu: {0}")]
-    Migration(String),
+    Migration(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// `url: cause`, or the cause alone where the URL is not known.
+fn connect_target(url: &str, source: &diesel::ConnectionError) -> String {
+    if url.is_empty() {
+        source.to_string()
+    } else {
+        format!("{url}: {source}")
+    }
 }
 
 /// Which database a URL names.
@@ -158,8 +177,11 @@ impl DbPool {
                 // opens connections in parallel (they would race for the lock).
                 {
                     use diesel::Connection as _;
-                    let mut c = SqliteConnection::establish(&path)
-                        .map_err(|e| DbError::Url(format!("{url}: {e}")))?;
+                    let mut c =
+                        SqliteConnection::establish(&path).map_err(|source| DbError::Connect {
+                            url: url.to_string(),
+                            source,
+                        })?;
                     c.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;")?;
                 }
                 let pool = Pool::builder()
@@ -202,7 +224,7 @@ impl DbPool {
                 .run_pending_migrations(POSTGRES_MIGRATIONS)
                 .map(|v| v.len()),
         };
-        n.map_err(|e| DbError::Migration(e.to_string()))
+        n.map_err(DbError::Migration)
     }
 
     /// Reverts every migration (used by tests of the down scripts).
@@ -214,6 +236,6 @@ impl DbPool {
                 .revert_all_migrations(POSTGRES_MIGRATIONS)
                 .map(|v| v.len()),
         };
-        n.map_err(|e| DbError::Migration(e.to_string()))
+        n.map_err(DbError::Migration)
     }
 }

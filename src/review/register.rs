@@ -81,10 +81,18 @@ pub enum FileError {
         "tệp .xls (Excel 97–2003) không được hỗ trợ: hãy lưu lại dưới dạng .xlsx hoặc CSV UTF-8"
     )]
     LegacyXls,
+    /// Refused by the archive check before the spreadsheet library saw it.
     #[error("không đọc được tệp XLSX: {0}")]
     Xlsx(String),
-    #[error("không đọc được tệp CSV ở dòng {line}: {message}")]
-    Csv { line: usize, message: String },
+    /// The spreadsheet library could not read it.
+    #[error("không đọc được tệp XLSX: {0}")]
+    XlsxRead(#[source] calamine::XlsxError),
+    #[error("không đọc được tệp CSV ở dòng {line}: {source}")]
+    Csv {
+        line: usize,
+        #[source]
+        source: csv::Error,
+    },
     #[error("tệp không có trang tính nào")]
     NoSheet,
     /// A bound of [`bounds::REGISTER`] passed: nothing of the file was allocated by its size.
@@ -158,9 +166,9 @@ pub fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Grid, FileError> {
         .from_reader(bytes);
     let mut grid = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| FileError::Csv {
-            line: e.position().map_or(0, |p| p.line() as usize),
-            message: e.to_string(),
+        let record = record.map_err(|source| FileError::Csv {
+            line: source.position().map_or(0, |p| p.line() as usize),
+            source,
         })?;
         // The position is where the reader started: before any blank lines it skipped.
         let line = record.position().map_or(grid.len() + 1, |p| {
@@ -190,7 +198,7 @@ pub fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>, FileError> 
         CheckError::Exceeded(e) => FileError::TooLarge(e),
         CheckError::Unreadable(m) => FileError::Xlsx(m),
     })?;
-    let fail = |e: calamine::XlsxError| FileError::Xlsx(e.to_string());
+    let fail = FileError::XlsxRead;
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(fail)?;
     let names = book.sheet_names();
     if names.is_empty() {

@@ -141,7 +141,7 @@ async fn check_password(
     };
     let rehash = rehash
         .transpose()
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal("băm mật khẩu", e))?;
     let name = name.to_string();
     match (user, verified) {
         (Some(user), Verified::Ok | Verified::OkNeedsRehash) => {
@@ -539,7 +539,7 @@ pub async fn change_password(
     let hashed = match refusal {
         Some(r) => Err(r),
         None => match state.accounts.queue.run(move || password::hash(&new)).await {
-            Ok(h) => Ok(h.map_err(|e| AppError::Internal(e.to_string()))?),
+            Ok(h) => Ok(h.map_err(|e| AppError::internal("băm mật khẩu", e))?),
             Err(QueueError::Full) => Err(busy),
             Err(QueueError::Failed(e)) => return Err(AppError::Internal(e).into()),
         },

@@ -157,7 +157,7 @@ pub async fn create_user(
         .run(move || password::hash(&password))
         .await
     {
-        Ok(h) => h.map_err(|e| AppError::Internal(e.to_string()))?,
+        Ok(h) => h.map_err(|e| AppError::internal("băm mật khẩu", e))?,
         Err(password::QueueError::Full) => {
             let mut res = users_page(
                 &state,

@@ -129,7 +129,7 @@ const PART: &str = "Hết hiệu lực một phần";
 
 fn csv_of(list: &AnnualList) -> Result<Vec<u8>, AppError> {
     let mut w = crate::spreadsheet::cells::CsvWriter::new(Vec::new());
-    let fail = |e: csv::Error| AppError::Internal(e.to_string());
+    let fail = |e: csv::Error| AppError::internal("ghi CSV", e);
     let mut header = vec!["Danh mục"];
     header.extend(HEADER);
     w.write_record(&header).map_err(fail)?;

@@ -383,7 +383,7 @@ fn schemes(doc: &Value) -> Vec<SchemeView> {
 
 pub async fn page() -> Result<HttpResponse, PageError> {
     let doc = serde_json::to_value(crate::api::openapi::document())
-        .map_err(|e| crate::error::AppError::Internal(format!("OpenAPI: {e}")))?;
+        .map_err(|e| crate::error::AppError::internal("OpenAPI", e))?;
     let mut ctx = base_context("api", "");
     ctx.insert("title", text(&doc["info"], "title"));
     ctx.insert("openapi", text(&doc, "openapi"));

@@ -100,7 +100,7 @@ pub async fn page(
     .await?;
     if csv {
         let mut body = Vec::new();
-        check::write_csv(&c, &mut body).map_err(|e| AppError::Internal(format!("CSV: {e}")))?;
+        check::write_csv(&c, &mut body).map_err(|e| AppError::internal("ghi CSV", e))?;
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header((

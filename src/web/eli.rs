@@ -274,7 +274,7 @@ pub async fn resolve(
 }
 
 fn insert_all<T: Serialize>(ctx: &mut tera::Context, page: &T) -> Result<(), AppError> {
-    let value = serde_json::to_value(page).map_err(|e| AppError::Internal(e.to_string()))?;
+    let value = serde_json::to_value(page).map_err(|e| AppError::internal("chuyển đổi JSON", e))?;
     if let serde_json::Value::Object(m) = value {
         for (k, v) in m {
             ctx.insert(k, &v);

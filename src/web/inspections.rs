@@ -17,30 +17,9 @@ use crate::domain::text::date_vn;
 use crate::error::AppError;
 use crate::procedures::check::{self, Completeness, Settings};
 use crate::procedures::inspections::{
-    self as insp, FindingInput, InspectionError, Recorder, ViewError, VisitInput,
+    self as insp, FindingInput, InspectionError, Recorder, VisitInput,
 };
 use crate::registry::org::Org;
-
-impl From<ViewError> for AppError {
-    fn from(e: ViewError) -> Self {
-        match e {
-            ViewError::NotFound(_) => AppError::NotFound(e.to_string()),
-            ViewError::Check(c) => c.into(),
-            ViewError::Db(d) => AppError::Db(d),
-        }
-    }
-}
-
-impl From<InspectionError> for AppError {
-    fn from(e: InspectionError) -> Self {
-        match e {
-            InspectionError::Db(d) => AppError::Db(d),
-            InspectionError::BadDate(_) => AppError::BadRequest(e.to_string()),
-            InspectionError::OutOfScope(_) => AppError::Forbidden(e.to_string()),
-            other => AppError::Unprocessable(other.to_string()),
-        }
-    }
-}
 
 /// The signed-in user as the recorder of a visit.
 pub fn recorder(db: &mut crate::db::Db<'_>, actor: &Actor) -> Result<Recorder, AppError> {

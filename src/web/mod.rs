@@ -382,7 +382,7 @@ impl ResponseError for PageError {
 pub fn error_page(e: &AppError) -> HttpResponse {
     let status = e.status_code();
     if status.is_server_error() {
-        tracing::error!(error = ?e, "page failed");
+        tracing::error!(error = %e.chain(), "page failed");
     }
     let mut ctx = base_context("", "");
     ctx.insert("status", &status.as_u16());

@@ -921,7 +921,7 @@ fn ranked_codes(
     let results = state
         .search_cache
         .search(&service.searcher(), &service.fields, &p)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal("tìm kiếm", e))?;
     Ok(Some(
         results.hits.iter().map(|h| h.number.clone()).collect(),
     ))
@@ -1490,7 +1490,7 @@ fn export_rows(rows: &[Row]) -> Vec<Vec<String>> {
 fn csv_of(rows: &[Row]) -> Result<Vec<u8>, AppError> {
     // A byte order mark, so that spreadsheets read the diacritics.
     let mut w = crate::spreadsheet::cells::CsvWriter::new(b"\xEF\xBB\xBF".to_vec());
-    let fail = |e: csv::Error| AppError::Internal(e.to_string());
+    let fail = |e: csv::Error| AppError::internal("ghi CSV", e);
     w.write_record(EXPORT_HEADER).map_err(fail)?;
     for row in export_rows(rows) {
         w.write_record(&row).map_err(fail)?;
@@ -1559,7 +1559,7 @@ pub async fn unit_page(
                 unit: &data.listing.unit,
                 page: &all,
             })
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::internal("chuyển đổi JSON", e))?;
             return Ok(attachment("application/json", format!("{file}.json"), body));
         }
         _ => {}

@@ -1094,7 +1094,7 @@ pub async fn register_file(
     };
     let (body, content_type) = if format == "csv" {
         let mut w = crate::spreadsheet::cells::CsvWriter::new(Vec::new());
-        let fail = |e: csv::Error| AppError::Internal(e.to_string());
+        let fail = |e: csv::Error| AppError::internal("ghi CSV", e);
         w.write_record(&header).map_err(fail)?;
         for r in &rows {
             w.write_record(r).map_err(fail)?;

@@ -13,17 +13,7 @@ use crate::domain::scorecard::{Figure, Indicator};
 use crate::domain::text::date_vn;
 use crate::error::AppError;
 use crate::procedures::check::Settings;
-use crate::procedures::scorecard::{self as sc, Scorecard, ScorecardError};
-
-impl From<ScorecardError> for AppError {
-    fn from(e: ScorecardError) -> Self {
-        match e {
-            ScorecardError::Year { .. } => super::bad_param("year", format!("{e}.")),
-            ScorecardError::Check(c) => c.into(),
-            ScorecardError::Db(d) => AppError::Db(d),
-        }
-    }
-}
+use crate::procedures::scorecard::{self as sc, Scorecard};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -56,7 +46,7 @@ fn wants_csv(q: &ScorecardQuery) -> Result<bool, AppError> {
 
 fn csv_response(cards: &[Scorecard], name: &str) -> Result<HttpResponse, AppError> {
     let mut body = Vec::new();
-    sc::write_csv(cards, &mut body).map_err(|e| AppError::Internal(format!("CSV: {e}")))?;
+    sc::write_csv(cards, &mut body).map_err(|e| AppError::internal("ghi CSV", e))?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

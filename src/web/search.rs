@@ -223,7 +223,7 @@ async fn run_with_org(
         let (params, page) = parse(&q, &org)?;
         let results = cache
             .search(&service.searcher(), &service.fields, &params)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::internal("tìm kiếm", e))?;
         let response = SearchResponse {
             query: params.q,
             total: results.total,

@@ -50,7 +50,7 @@ fn build(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, XlsxError> {
 
 /// The workbook's bytes.
 pub fn workbook(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, AppError> {
-    build(sheets).map_err(|e| AppError::Internal(format!("XLSX: {e}")))
+    build(sheets).map_err(|e| AppError::internal("XLSX", e))
 }
 
 pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
