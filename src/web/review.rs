@@ -51,6 +51,52 @@ fn sentence(m: &str) -> String {
     s
 }
 
+/// The `version` a decision form carries (hidden, from the page it was on): the optimistic lock
+/// the API takes as `If-Match`. A form without it, or with something that is not a number, is
+/// refused (400) as the API would refuse a garbled `If-Match`, never run without the check.
+/// The forms that carry it: approve, return, record a stage, close. A proposal (first, again
+/// after a return, or a correction) creates a new record and has none.
+fn form_version(f: &HashMap<String, String>) -> Result<i32, AppError> {
+    match field(f, "version") {
+        "" => Err(AppError::BadRequest(
+            "biểu mẫu thiếu phiên bản của quyết định; hãy tải lại trang rồi thử lại".into(),
+        )),
+        v => v.parse().map_err(|_| {
+            AppError::BadRequest(
+                "phiên bản của quyết định gửi kèm biểu mẫu không hợp lệ (phải là một số); \
+                 hãy tải lại trang rồi thử lại"
+                    .into(),
+            )
+        }),
+    }
+}
+
+/// The campaign of a decision, to show its page again; 404 when there is no such decision.
+async fn campaign_of(state: &AppState, id: i64) -> Result<i64, AppError> {
+    with_db(state, move |db| {
+        decisions::get(db, id)?
+            .map(|d| d.campaign_id)
+            .ok_or_else(|| AppError::NotFound(format!("Không có quyết định số {id}.")))
+    })
+    .await
+}
+
+/// A decision form's version, or (`Err`) the campaign page again with the reason.
+async fn version_or_page(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    form: &HashMap<String, String>,
+) -> Result<Result<i32, HttpResponse>, PageError> {
+    match form_version(form) {
+        Ok(v) => Ok(Ok(v)),
+        Err(e) => {
+            let campaign = campaign_of(state, id).await?;
+            Ok(Err(refused(state, actor, campaign, e).await?))
+        }
+    }
+}
+
 fn unprocessable(m: impl Into<String>) -> AppError {
     AppError::Unprocessable(m.into())
 }
@@ -948,7 +994,10 @@ pub async fn approve(
     form: Form,
 ) -> Result<HttpResponse, PageError> {
     let id = path_id(path, "quyết định")?;
-    let version = field(&form, "version").parse::<i32>().ok();
+    let version = match version_or_page(&state, &actor, id, &form).await? {
+        Ok(v) => Some(v),
+        Err(page) => return Ok(page),
+    };
     decision_action(&state, actor, move |db, p| {
         decisions::approve(db, p, id, version, crate::auth::now())
     })
@@ -962,7 +1011,10 @@ pub async fn return_decision(
     form: Form,
 ) -> Result<HttpResponse, PageError> {
     let id = path_id(path, "quyết định")?;
-    let version = field(&form, "version").parse::<i32>().ok();
+    let version = match version_or_page(&state, &actor, id, &form).await? {
+        Ok(v) => Some(v),
+        Err(page) => return Ok(page),
+    };
     let comment = field(&form, "comment").to_string();
     decision_action(&state, actor, move |db, p| {
         decisions::return_to_officer(db, p, id, &comment, version, crate::auth::now())
@@ -1038,15 +1090,13 @@ pub async fn close(
     form: Form,
 ) -> Result<HttpResponse, PageError> {
     let id = path_id(path, "quyết định")?;
-    let version = field(&form, "version").parse::<i32>().ok();
     let number = field(&form, "number").to_string();
     let authority = field(&form, "authority").to_string();
-    let campaign = with_db(&state, move |db| {
-        decisions::get(db, id)?
-            .map(|d| d.campaign_id)
-            .ok_or_else(|| AppError::NotFound(format!("Không có quyết định số {id}.")))
-    })
-    .await?;
+    let campaign = campaign_of(&state, id).await?;
+    let version = match form_version(&form) {
+        Ok(v) => Some(v),
+        Err(e) => return refused(&state, &actor, campaign, e).await,
+    };
     let a = actor.clone();
     let done = crate::web::with_write(&state, move |db| {
         if number.is_empty() {
@@ -1128,7 +1178,10 @@ pub async fn record_stage(
     form: Form,
 ) -> Result<HttpResponse, PageError> {
     let id = path_id(path, "quyết định")?;
-    let version = field(&form, "version").parse::<i32>().ok();
+    let version = match version_or_page(&state, &actor, id, &form).await? {
+        Ok(v) => Some(v),
+        Err(page) => return Ok(page),
+    };
     let date = crate::web::parse_date(Some(field(&form, "date")).filter(|s| !s.is_empty()))?;
     let input = decisions::StageInput {
         stage: field(&form, "stage").to_string(),

@@ -818,7 +818,8 @@ db_test!(handling_stages_are_recorded_from_the_page, |app| {
     };
     let (secret, csrf) = session(&app, officer);
     let client = Client::new(&app).await;
-    let stage = |stage: &'static str, date: &'static str| {
+    // The form sends the version the page was drawn from (2 once approved, +1 per stage).
+    let stage = |stage: &'static str, date: &'static str, version: &'static str| {
         let client = &client;
         let (secret, csrf) = (secret.clone(), csrf.clone());
         async move {
@@ -831,17 +832,18 @@ db_test!(handling_stages_are_recorded_from_the_page, |app| {
                             ("csrf_token", csrf.as_str()),
                             ("stage", stage),
                             ("date", date),
+                            ("version", version),
                             ("paper", "Công văn số 2170/STP-XDTHPL ngày 02/10/2025"),
                         ]),
                 )
                 .await
         }
     };
-    let r = stage("registered", "2026-02-01").await;
+    let r = stage("registered", "2026-02-01", "2").await;
     assert_eq!(r.status, 303, "{}", r.body);
-    let r = stage("appraisal", "2026-01-15").await;
+    let r = stage("appraisal", "2026-01-15", "3").await;
     assert_eq!(r.status, 422, "before the previous stage: {}", r.body);
-    let r = stage("appraisal", "2026-02-20").await;
+    let r = stage("appraisal", "2026-02-20", "3").await;
     assert_eq!(r.status, 303, "{}", r.body);
     let page = client
         .send(

@@ -1001,6 +1001,7 @@ db_test!(
                 vec![
                     ("stage", "registered".into()),
                     ("date", "2026-02-01".into()),
+                    ("version", "2".into()),
                     (
                         "paper",
                         "Công văn số 2170/STP-XDTHPL ngày 02/10/2025".into(),
@@ -1031,6 +1032,210 @@ db_test!(
         assert!(r.body.contains("value=\"registered\" selected"));
         let r = o.get(&format!("{at}?officer=none&state=approved")).await;
         assert_eq!(listed(&r), (false, true));
+        Ok(())
+    }
+);
+
+db_test!(
+    a_decision_form_without_a_usable_version_is_refused_and_shown_again,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        app.import_str("d.jsonl", DISTRICT_DOC)?;
+        app.import_str("h.jsonl", HANDLING)?;
+        let officer = add_user(&app, "canbo", "officer", &["32200"]);
+        let approver = add_user(&app, "pheduyet", "approver", &[]);
+        let cid = started_campaign(&app, officer);
+        let markets = document_id(&app, "UBND-970", "05/2020/QD-UBND");
+        let one_stop = document_id(&app, "UBND-970", "12/2021/QD-UBND");
+        // Decided (version 2): stages and closing. Pending (version 1): approval and return.
+        let repeal = decided(
+            &app,
+            cid,
+            (officer, approver),
+            json!({"document_id": markets, "kind": "repeal", "provisions": ["Điều 1", "Điều 2"],
+               "reason": "Thẩm quyền quản lý chợ chuyển về xã"}),
+        );
+        let propose = || {
+            let mut conn = app.pool.get().unwrap();
+            conn.write(|db| -> anyhow::Result<i64> {
+                let p: vanban::review::decisions::Proposal = serde_json::from_value(
+                    json!({"document_id": one_stop, "kind": "keep", "reason": "Còn phù hợp"}),
+                )?;
+                Ok(vanban::review::decisions::propose(
+                    db,
+                    &person(officer, "canbo"),
+                    cid,
+                    &p,
+                    vanban::auth::now(),
+                )?)
+            })
+            .unwrap()
+        };
+        let pending = propose();
+        let client = Client::new(&app).await;
+        let o = Browser::new(&app, &client, officer);
+        let a = Browser::new(&app, &client, approver);
+
+        // Each form that carries a version: who sends it, where, its other fields, the
+        // decision, the current version and the stale answer of today.
+        let forms: Vec<(&str, &Browser, String, Fields, i64, &str, u16)> = vec![
+            (
+                "approve",
+                &a,
+                format!("/decisions/{pending}/approve"),
+                vec![],
+                pending,
+                "1",
+                412,
+            ),
+            (
+                "return",
+                &a,
+                format!("/decisions/{pending}/return"),
+                vec![("comment", "Chưa nêu rõ căn cứ.".into())],
+                pending,
+                "1",
+                412,
+            ),
+            (
+                "stage",
+                &o,
+                format!("/decisions/{repeal}/stages"),
+                vec![
+                    ("stage", "registered".into()),
+                    ("date", "2026-02-01".into()),
+                    ("paper", "Công văn số 2170/STP-XDTHPL".into()),
+                ],
+                repeal,
+                "2",
+                412,
+            ),
+            (
+                "close",
+                &o,
+                format!("/decisions/{repeal}/close"),
+                vec![("number", "10/2025/QĐ-UBND".into())],
+                repeal,
+                "2",
+                412,
+            ),
+        ];
+        let missing = "Biểu mẫu thiếu phiên bản của quyết định";
+        let garbled = "Phiên bản của quyết định gửi kèm biểu mẫu không hợp lệ (phải là một số)";
+        for (form, who, to, fields, id, current, stale_status) in &forms {
+            let page = who.get(&format!("/campaigns/{cid}")).await;
+            assert!(
+                page.body.contains(&format!("action=\"{to}\""))
+                    && page
+                        .body
+                        .contains(&format!("name=\"version\" value=\"{current}\"")),
+                "{form}: the page's form sends the version: {}",
+                page.body
+            );
+            let before = decision(&app, *id);
+            let audit = audit_len(&app);
+            for (what, version, message) in [
+                ("no version", None, missing),
+                ("an empty version", Some(""), missing),
+                ("blanks", Some("  "), missing),
+                ("letters", Some("abc"), garbled),
+                ("a fraction", Some("1.5"), garbled),
+                ("too large", Some("99999999999"), garbled),
+            ] {
+                let mut sent = fields.clone();
+                if let Some(v) = version {
+                    sent.push(("version", v.to_string()));
+                }
+                let r = who.post(to, sent).await;
+                assert_eq!(r.status, 400, "{form}, {what}: {}", r.body);
+                assert!(r.body.contains(message), "{form}, {what}: {}", r.body);
+                assert!(
+                    r.body.contains("id=\"page-error\"") && r.body.contains("role=\"alert\""),
+                    "{form}, {what}: shown in the page's error area: {}",
+                    r.body
+                );
+                assert!(
+                    r.body.contains("Rà soát sau sắp xếp"),
+                    "{form}, {what}: the campaign page again: {}",
+                    r.body
+                );
+                assert_eq!(
+                    decision(&app, *id),
+                    before,
+                    "{form}, {what}: nothing written"
+                );
+                assert_eq!(audit_len(&app), audit, "{form}, {what}: nothing audited");
+            }
+            // A stale version answers as it did (the error page; the campaign page for closing).
+            let mut sent = fields.clone();
+            sent.push(("version", "0".into()));
+            let r = who.post(to, sent).await;
+            assert_eq!(r.status, *stale_status, "{form}, stale: {}", r.body);
+            assert!(
+                r.body.contains(&format!(
+                    "hiên bản 0 không còn là phiên bản hiện tại ({current})"
+                )),
+                "{form}, stale: {}",
+                r.body
+            );
+            assert_eq!(
+                decision(&app, *id),
+                before,
+                "{form}, stale: nothing written"
+            );
+            assert_eq!(audit_len(&app), audit, "{form}, stale: nothing audited");
+        }
+        // A decision that does not exist is still a 404, with or without a version.
+        let r = a.post("/decisions/999999/approve", vec![]).await;
+        assert_eq!(r.status, 404, "{}", r.body);
+
+        // The current version: each form works as before.
+        let audit = audit_len(&app);
+        let r = a
+            .post(
+                &format!("/decisions/{pending}/return"),
+                vec![
+                    ("comment", "Chưa nêu rõ căn cứ.".into()),
+                    ("version", "1".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(decision(&app, pending).state, "returned");
+        let again = propose();
+        let r = a
+            .post(
+                &format!("/decisions/{again}/approve"),
+                vec![("version", " 1 ".into())],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(decision(&app, again).state, "approved");
+        let r = o
+            .post(
+                &format!("/decisions/{repeal}/stages"),
+                vec![
+                    ("stage", "registered".into()),
+                    ("date", "2026-02-01".into()),
+                    ("paper", "Công văn số 2170/STP-XDTHPL".into()),
+                    ("version", "2".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(decision(&app, repeal).version, 3);
+        let r = o
+            .post(
+                &format!("/decisions/{repeal}/close"),
+                vec![
+                    ("number", "10/2025/QĐ-UBND".into()),
+                    ("version", "3".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(decision(&app, repeal).state, "closed");
+        assert!(audit_len(&app) > audit, "the accepted forms are audited");
         Ok(())
     }
 );
