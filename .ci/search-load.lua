@@ -1,7 +1,7 @@
--- wrk script: the 200 queries of `vanban bench-search` (2–6 syllables, half without
+-- wrk script: the 200 queries of `vanban-bench bench-search` (2–6 syllables, half without
 -- diacritics, one in ten a document number), alternating document and article scope, 20 hits
 -- with facets and snippets, as the API serves them.
---   vanban bench-search --print-queries > /tmp/queries.txt
+--   vanban-bench bench-search --print-queries > /tmp/queries.txt
 --   wrk -t2 -c32 -d30s --latency -s .ci/search-load.lua http://127.0.0.1:8080 -- /tmp/queries.txt
 local qs = {}
 local i = 0

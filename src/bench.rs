@@ -1,4 +1,4 @@
-//! Benchmarks (run by `vanban bench`, figures in BENCHMARKS.md): a deterministic generator of
+//! Benchmarks (run by `vanban-bench bench`, figures in BENCHMARKS.md): a deterministic generator of
 //! realistic local documents, import throughput on SQLite and PostgreSQL side by side, and the
 //! latency of a status query for one document on a date.
 
@@ -468,7 +468,7 @@ fn dir_size(p: &Path) -> u64 {
         .unwrap_or(0)
 }
 
-/// Full reindex of the corpus in `sqlite` (imported by `vanban bench`), then in-process query
+/// Full reindex of the corpus in `sqlite` (imported by `vanban-bench bench`), then in-process query
 /// latency, and the same queries on PostgreSQL full-text search when `postgres` holds the corpus.
 pub fn run_search(
     dir: &Path,
@@ -483,7 +483,7 @@ pub fn run_search(
     let db = dir.join("bench.sqlite3");
     if !db.exists() {
         anyhow::bail!(
-            "{} is missing: run `vanban bench --documents {documents}` first",
+            "{} is missing: run `vanban-bench bench --documents {documents}` first",
             db.display()
         );
     }
@@ -651,7 +651,7 @@ pub fn run_search(
 }
 
 /// The review dashboard of a campaign of `documents` documents, on a database that already
-/// holds a corpus (`vanban bench`): a campaign is created over the newest documents, started,
+/// holds a corpus (`vanban-bench bench`): a campaign is created over the newest documents, started,
 /// half of them given a decision (a third of those approved, some needing handling), then the
 /// dashboard is computed `rounds` times. Prints p50 and p99.
 pub fn run_review(url: &str, documents: usize, rounds: usize) -> anyhow::Result<()> {

@@ -1,4 +1,4 @@
-//! `vanban bench-listings`: the completeness check of a whole province — N communes × M
+//! `vanban-bench bench-listings`: the completeness check of a whole province — N communes × M
 //! procedures (100 × 400 = 40,000 postings by default) — on SQLite and PostgreSQL.
 //!
 //! The data: one province with N communes (from 1 July 2025), one announcing decision of its

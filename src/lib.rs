@@ -5,7 +5,10 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+/// Benchmarks run by the `vanban-bench` binary (and the corpus generator the tests use); the
+/// server binary `vanban` does not reference them.
 pub mod bench;
+/// The completeness-check benchmark of `vanban-bench bench-listings`.
 pub mod bench_listings;
 pub mod config;
 pub mod db;

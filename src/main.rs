@@ -1,5 +1,5 @@
-//! The `vanban` command line: serve, migrate, import, export, check, accounts, and the
-//! benchmarks.
+//! The `vanban` command line: serve, migrate, backup, import, reindex, export, check,
+//! accounts and the audit trail. The benchmarks are in `vanban-bench` (src/bin/vanban-bench.rs).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -124,94 +124,6 @@ enum Command {
         /// Print the result as JSON
         #[arg(long)]
         json: bool,
-    },
-    /// Completeness-check benchmark: a province of N communes × M procedures on SQLite and
-    /// (with --postgres) PostgreSQL
-    BenchListings {
-        #[arg(long, default_value_t = 100)]
-        communes: usize,
-        #[arg(long, default_value_t = 400)]
-        procedures: usize,
-        /// Also run against this PostgreSQL database (it is emptied first)
-        #[arg(long)]
-        postgres: Option<String>,
-        /// Directory for the SQLite database
-        #[arg(long, default_value = "/var/tmp/vanban-bench-listings")]
-        dir: PathBuf,
-        #[arg(long, default_value_t = 5)]
-        rounds: usize,
-    },
-    /// Write a deterministic synthetic corpus (for benchmarks) as JSON Lines
-    Generate {
-        #[arg(long, default_value_t = 100_000)]
-        documents: usize,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        #[arg(long, short)]
-        output: Option<PathBuf>,
-    },
-    /// Search benchmark on the corpus of `vanban bench`: reindex rate, index size, query latency,
-    /// and PostgreSQL full-text search on the same queries
-    BenchSearch {
-        #[arg(long, default_value_t = 100_000)]
-        documents: usize,
-        /// PostgreSQL database holding the same corpus (from `vanban bench --postgres`)
-        #[arg(long)]
-        postgres: Option<String>,
-        #[arg(long, default_value = "/var/tmp/vanban-bench")]
-        dir: PathBuf,
-        /// Keep an index built by an earlier run instead of reindexing
-        #[arg(long)]
-        reuse_index: bool,
-        /// Only print the benchmark's queries, URL-encoded, one per line (for a load generator)
-        #[arg(long)]
-        print_queries: bool,
-        /// Time only these queries (repeatable), each in both scopes, instead of the 200
-        #[arg(long = "query")]
-        queries: Vec<String>,
-        /// Rounds of the queries (the first is warm-up)
-        #[arg(long, default_value_t = 3)]
-        rounds: usize,
-        /// Write every query's total and hits (with facets and snippets) to this file, to
-        /// compare the results of two builds
-        #[arg(long)]
-        dump: Option<PathBuf>,
-    },
-    /// Search relevance on ALQAC-format data (article scope): R@1/5/10/20 and MRR@10
-    EvalSearch {
-        /// Law files (ALQAC format, with law-metadata.csv beside them)
-        #[arg(long, required = true, num_args = 1..)]
-        laws: Vec<PathBuf>,
-        /// Questions file (ALQAC format)
-        #[arg(long)]
-        questions: PathBuf,
-        /// Working directory for the temporary database
-        #[arg(long, default_value = "/var/tmp/vanban-eval")]
-        dir: PathBuf,
-    },
-    /// Review dashboard latency for a campaign over a corpus loaded by `vanban bench`
-    BenchReview {
-        /// Database holding the corpus (sqlite://… or postgres://…)
-        #[arg(long = "url")]
-        url: String,
-        #[arg(long, default_value_t = 20_000)]
-        documents: usize,
-        #[arg(long, default_value_t = 50)]
-        rounds: usize,
-    },
-    /// Benchmarks: import throughput and status query latency (see BENCHMARKS.md)
-    Bench {
-        #[arg(long, default_value_t = 100_000)]
-        documents: usize,
-        /// Also run against this PostgreSQL database (it is emptied first)
-        #[arg(long)]
-        postgres: Option<String>,
-        /// Directory for the generated corpus and the SQLite database
-        #[arg(long, default_value = "/var/tmp/vanban-bench")]
-        dir: PathBuf,
-        /// Draw clause sentences from this ALQAC law file (realistic vocabulary)
-        #[arg(long)]
-        laws: Option<PathBuf>,
     },
 }
 
@@ -707,91 +619,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
-        }
-        Command::BenchListings {
-            communes,
-            procedures,
-            postgres,
-            dir,
-            rounds,
-        } => {
-            vanban::bench_listings::run(communes, procedures, postgres.as_deref(), &dir, rounds)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Generate {
-            documents,
-            seed,
-            output,
-        } => {
-            let mut out = writer(output.as_deref())?;
-            vanban::bench::generate(documents, seed, &mut out)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::BenchSearch {
-            documents,
-            postgres,
-            dir,
-            reuse_index,
-            print_queries,
-            queries,
-            rounds,
-            dump,
-        } => {
-            if print_queries {
-                for q in vanban::bench::search_queries(vanban::bench::SEARCH_QUERY_SEED) {
-                    println!("{}", vanban::web::public::urlencode(&q));
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
-            let only = (!queries.is_empty()).then_some(queries.as_slice());
-            vanban::bench::run_search(
-                &dir,
-                documents,
-                postgres.as_deref(),
-                reuse_index,
-                only,
-                rounds,
-                dump.as_deref(),
-            )?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::EvalSearch {
-            laws,
-            questions,
-            dir,
-        } => {
-            let r = vanban::search::eval::run(&laws, &questions, &dir)?;
-            println!(
-                "questions: {}, documents indexed: {}",
-                r.questions, r.documents
-            );
-            for (k, v) in r.recall {
-                println!("R@{k:<3} {v:.3}");
-            }
-            println!("MRR@10 {:.3}", r.mrr10);
-            println!(
-                "query p50 {:.2} ms, p99 {:.2} ms (in process)",
-                r.p50.as_secs_f64() * 1000.0,
-                r.p99.as_secs_f64() * 1000.0
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::BenchReview {
-            url,
-            documents,
-            rounds,
-        } => {
-            vanban::bench::run_review(&url, documents, rounds)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Bench {
-            documents,
-            postgres,
-            dir,
-            laws,
-        } => {
-            vanban::bench::run(documents, postgres.as_deref(), &dir, laws.as_deref())?;
-            Ok(ExitCode::SUCCESS)
         }
     }
 }

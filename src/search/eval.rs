@@ -1,4 +1,4 @@
-//! `vanban eval-search`: relevance on the ALQAC questions (article scope): R@1, R@5, R@10,
+//! `vanban-bench eval-search`: relevance on the ALQAC questions (article scope): R@1, R@5, R@10,
 //! R@20 and MRR@10, plus query latency inside the process.
 
 use std::collections::HashMap;

@@ -192,7 +192,7 @@ pub fn article_refs(q: &str) -> Vec<String> {
     out
 }
 
-/// Weights of the query's parts, measured with `vanban eval-search` on the ALQAC development
+/// Weights of the query's parts, measured with `vanban-bench eval-search` on the ALQAC development
 /// questions (BENCHMARKS.md): exact syllables count most, folded ones a little less (they also
 /// match words that differ only by marks), syllable pairs carry the phrase evidence.
 struct Weights {

@@ -11,6 +11,7 @@ mod audit;
 mod authz;
 mod backup;
 mod bench;
+mod bench_cli;
 mod check;
 mod eli;
 mod feeds;
