@@ -491,7 +491,7 @@ pub fn run_search(
     pool.migrate()?;
     let index_dir = dir.join("search-index");
     let reuse = reuse_index && index_dir.join("CURRENT").exists();
-    let clock: crate::search::service::Clock = std::sync::Arc::new(crate::web::today);
+    let clock: crate::search::service::Clock = std::sync::Arc::new(crate::clock::today);
     if reuse {
         println!(
             "reindex: skipped (--reuse-index); index size {:.0} MiB",
@@ -659,7 +659,7 @@ pub fn run_review(url: &str, documents: usize, rounds: usize) -> anyhow::Result<
     let pool = DbPool::connect(url, 2)?;
     pool.migrate()?;
     let mut conn = pool.get()?;
-    let now = crate::auth::now();
+    let now = crate::clock::now();
     let started = Instant::now();
     let (cid, ids) = conn.write(|db| -> anyhow::Result<(i64, Vec<i64>)> {
         let uid = match crate::auth::users::find_by_username(db, "bench.review")? {
@@ -694,7 +694,7 @@ pub fn run_review(url: &str, documents: usize, rounds: usize) -> anyhow::Result<
             ..Default::default()
         };
         let cid = crate::review::campaigns::create(db, "bench", uid, &input, now)?;
-        crate::review::campaigns::start(db, "bench", cid, crate::web::today())?;
+        crate::review::campaigns::start(db, "bench", cid, crate::clock::today())?;
         let ids = crate::review::campaigns::documents(db, cid)?;
         // Decisions for half the documents, written directly (the rules are not measured here).
         use crate::db::schema::decisions as d;
@@ -733,7 +733,7 @@ pub fn run_review(url: &str, documents: usize, rounds: usize) -> anyhow::Result<
         started.elapsed().as_secs_f64()
     );
     let mut times = Vec::with_capacity(rounds);
-    let today = crate::web::today();
+    let today = crate::clock::today();
     for _ in 0..rounds {
         let t = Instant::now();
         let dash = crate::review::dashboard::dashboard(&mut conn.db(), cid, today)?

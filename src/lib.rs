@@ -10,6 +10,7 @@ pub mod backup;
 pub mod bench;
 /// The completeness-check benchmark of `vanban-bench bench-listings`.
 pub mod bench_listings;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -437,7 +437,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 print_demo_accounts(&vanban::auth::cli::demo_accounts(&pool)?);
             }
-            let clock: vanban::search::service::Clock = std::sync::Arc::new(vanban::web::today);
+            let clock: vanban::search::service::Clock = std::sync::Arc::new(vanban::clock::today);
             let search = std::sync::Arc::new(vanban::search::service::SearchService::open(
                 &config.index_dir,
                 clock,
@@ -515,7 +515,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Reindex => {
             let pool = pool(&config)?;
-            let clock: vanban::search::service::Clock = std::sync::Arc::new(vanban::web::today);
+            let clock: vanban::search::service::Clock = std::sync::Arc::new(vanban::clock::today);
             let started = std::time::Instant::now();
             let n =
                 vanban::search::service::SearchService::reindex(&config.index_dir, &pool, clock)?;

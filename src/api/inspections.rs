@@ -7,11 +7,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
 use crate::auth::Actor;
+use crate::clock::today;
 use crate::error::{problem, AppError};
 use crate::procedures::check::Settings;
 use crate::procedures::inspections::{self as insp, InspectionError, VisitInput};
 use crate::web::inspections::recorder;
-use crate::web::{today, with_db, AppState};
+use crate::web::{on_pool, AppState};
 
 /// A refused visit as a problem document with the refusal's own code.
 fn refused(e: &InspectionError) -> HttpResponse {
@@ -64,7 +65,7 @@ pub async fn create(
         Err(InspectionError::Db(e)) => return Err(AppError::Db(e)),
         Err(e) => return Ok(refused(&e)),
     };
-    let view = with_db(&state, move |db| {
+    let view = on_pool(&state, move |db| {
         Ok(insp::inspection(db, id, Settings::default())?)
     })
     .await?;
@@ -97,7 +98,7 @@ pub async fn get(
         .into_inner()
         .parse()
         .map_err(|_| AppError::NotFound("Không có biên bản kiểm tra này.".into()))?;
-    let view = with_db(&state, move |db| {
+    let view = on_pool(&state, move |db| {
         Ok(insp::inspection(db, id, Settings::default())?)
     })
     .await?;
@@ -122,7 +123,7 @@ pub async fn of_unit(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let code = path.into_inner();
-    let h = with_db(&state, move |db| {
+    let h = on_pool(&state, move |db| {
         Ok(insp::history(db, &code, today(), Settings::default())?)
     })
     .await?;

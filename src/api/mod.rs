@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::error::AppError;
 use crate::web::public::{document_list, document_page, parse_id, DateQuery, ListQuery};
 use crate::web::view::StatusView;
-use crate::web::{parse_date, with_db, AppState};
+use crate::web::{on_pool, parse_date, AppState};
 
 /// The documents, filtered and paginated (20 a page by default).
 #[utoipa::path(
@@ -36,7 +36,7 @@ pub async fn documents(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let graphs = state.statuses.clone();
-    let list = with_db(&state, move |db| document_list(db, &q, &graphs)).await?;
+    let list = on_pool(&state, move |db| document_list(db, &q, &graphs)).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
@@ -61,7 +61,7 @@ pub async fn document(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path.into_inner())?;
     let date = parse_date(q.date.as_deref())?;
-    let page = with_db(&state, move |db| document_page(db, id, date)).await?;
+    let page = on_pool(&state, move |db| document_page(db, id, date)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -103,7 +103,7 @@ pub async fn document_status(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path.into_inner())?;
     let date = parse_date(q.date.as_deref())?;
-    let page = with_db(&state, move |db| document_page(db, id, date)).await?;
+    let page = on_pool(&state, move |db| document_page(db, id, date)).await?;
     let articles = page
         .nodes
         .into_iter()
@@ -145,7 +145,7 @@ struct Checkpoint {
     responses((status = 200, description = "Số thứ tự, mã băm SHA-256 và thời điểm (UTC)", body = Checkpoint)),
 )]
 pub async fn audit_checkpoint(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let (seq, hash) = with_db(&state, |db| Ok(crate::audit::head(db)?)).await?;
+    let (seq, hash) = on_pool(&state, |db| Ok(crate::audit::head(db)?)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(Checkpoint {

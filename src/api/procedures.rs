@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::procedures::check::{self, Settings};
-use crate::web::{parse_date, with_db, AppState};
+use crate::web::{on_pool, parse_date, AppState};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -81,7 +81,7 @@ pub async fn completeness(
         }
     };
     let code = path.into_inner();
-    let result = with_db(&state, move |db| {
+    let result = on_pool(&state, move |db| {
         Ok(check::check_unit(db, &code, date, settings)?)
     })
     .await?;

@@ -49,7 +49,7 @@ pub async fn run(
         let who = Importer {
             person: crate::web::reviewer(&mut conn.db(), &actor)?,
         };
-        let now = crate::auth::now();
+        let now = crate::clock::now();
         Ok(conn.write(|db| register::import(db, &who, campaign, &grids, dry_run, now)))
     })
     .await??;

@@ -68,7 +68,7 @@ pub async fn create_campaign(
     let input: CampaignInput = body(&bytes)?;
     let id = crate::web::with_write(&state, move |db| {
         let p = crate::web::reviewer(db, &actor)?;
-        Ok(campaigns::create_as(db, &p, &input, crate::auth::now())?)
+        Ok(campaigns::create_as(db, &p, &input, crate::clock::now())?)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -101,7 +101,7 @@ pub async fn start_campaign(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let cid = id(&path.into_inner())?;
-    let today = crate::web::today();
+    let today = crate::clock::today();
     let n = crate::web::with_write(&state, move |db| {
         if campaigns::get(db, cid)?.is_none() {
             return Err(AppError::NotFound(format!(
@@ -143,7 +143,7 @@ pub async fn campaign(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let cid = id(&path.into_inner())?;
-    let view = crate::web::with_db(&state, move |db| {
+    let view = crate::web::on_pool(&state, move |db| {
         let Some(campaign) = campaigns::get(db, cid)? else {
             return Err(AppError::NotFound(format!(
                 "Không có đợt rà soát số {cid}."
@@ -193,7 +193,13 @@ pub async fn propose(
     let input: Proposal = body(&bytes)?;
     let did = crate::web::with_write(&state, move |db| {
         let p = crate::web::reviewer(db, &actor)?;
-        Ok(decisions::propose(db, &p, cid, &input, crate::auth::now())?)
+        Ok(decisions::propose(
+            db,
+            &p,
+            cid,
+            &input,
+            crate::clock::now(),
+        )?)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -254,7 +260,7 @@ pub async fn decision(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let did = id(&path.into_inner())?;
-    let v = crate::web::with_db(&state, move |db| {
+    let v = crate::web::on_pool(&state, move |db| {
         let Some(decision) = decisions::get(db, did)? else {
             return Err(AppError::NotFound(format!("Không có quyết định số {did}.")));
         };
@@ -286,7 +292,7 @@ pub async fn approve(
     let did = id(&path.into_inner())?;
     let version = if_match(&req)?;
     decision_action(&state, actor, did, move |db, p| {
-        decisions::approve(db, p, did, version, crate::auth::now())
+        decisions::approve(db, p, did, version, crate::clock::now())
     })
     .await
 }
@@ -360,7 +366,7 @@ pub async fn return_decision(
     let version = if_match(&req)?;
     let input: ReturnInput = body(&bytes)?;
     decision_action(&state, actor, did, move |db, p| {
-        decisions::return_to_officer(db, p, did, &input.comment, version, crate::auth::now())
+        decisions::return_to_officer(db, p, did, &input.comment, version, crate::clock::now())
     })
     .await
 }
@@ -387,7 +393,7 @@ pub async fn record_stage(
     let version = if_match(&req)?;
     let input: StageInput = body(&bytes)?;
     decision_action(&state, actor, did, move |db, p| {
-        decisions::record_stage(db, p, did, &input, version, crate::auth::now())
+        decisions::record_stage(db, p, did, &input, version, crate::clock::now())
     })
     .await
 }
@@ -425,7 +431,7 @@ pub async fn close(
             did,
             input.handling_document_id,
             version,
-            crate::auth::now(),
+            crate::clock::now(),
         )
     })
     .await

@@ -65,7 +65,7 @@ pub fn add(
         scope_codes,
         password_hash: password::hash(&pw)?,
     };
-    conn.write(|db| users::create(db, CLI_ACTOR, &account, super::now()))
+    conn.write(|db| users::create(db, CLI_ACTOR, &account, crate::clock::now()))
 }
 
 /// Sets a new password (a reset by whoever runs the machine); every session of the user ends
@@ -76,7 +76,7 @@ pub fn passwd(pool: &DbPool, username: &str, password: &str) -> Result<(), Accou
     let id = user_id(&mut conn.db(), name.as_str())?;
     let pw = NewPassword::parse(password, name.as_str())?;
     let hash = password::hash(&pw)?;
-    conn.write(|db| users::set_password(db, CLI_ACTOR, id, &hash, None, super::now()))
+    conn.write(|db| users::set_password(db, CLI_ACTOR, id, &hash, None, crate::clock::now()))
 }
 
 pub fn set_disabled(pool: &DbPool, username: &str, disabled: bool) -> Result<(), AccountError> {
@@ -107,7 +107,7 @@ pub fn token(
             )));
         }
         let (_, token) =
-            super::tokens::create_for(db, CLI_ACTOR, row.id, &name, super::now(), lifetime)?;
+            super::tokens::create_for(db, CLI_ACTOR, row.id, &name, crate::clock::now(), lifetime)?;
         Ok(token)
     })
 }
@@ -208,7 +208,7 @@ pub fn demo_accounts(pool: &DbPool) -> Result<Vec<DemoAccount>, AccountError> {
             return Ok(false);
         }
         for a in &accounts {
-            users::create(db, CLI_ACTOR, a, super::now())?;
+            users::create(db, CLI_ACTOR, a, crate::clock::now())?;
         }
         Ok::<_, AccountError>(true)
     })?;

@@ -450,13 +450,13 @@ pub async fn front(
     };
     let session_secret = cookie(fin.transport.session_cookie());
     let login_csrf = cookie(fin.transport.login_csrf_cookie());
-    let now = super::now();
+    let now = crate::clock::now();
     let mut principal: Option<Arc<Principal>> = None;
     let own_credentials = route.is_some_and(|r| r.access == Access::Monitor);
     // Static files are the same for everyone: no session lookup for each stylesheet fetch.
     if fin.transport.credentials_allowed() && !fin.static_path && !own_credentials {
         if let Some(token) = bearer(req.headers()) {
-            match crate::web::with_db(&state, move |db| {
+            match crate::web::on_pool(&state, move |db| {
                 Ok(super::principal_from_token(db, &token, now)?)
             })
             .await
@@ -468,7 +468,7 @@ pub async fn front(
                 Err(e) => return Ok(fin.respond(req, refusal(&e, true, None))),
             }
         } else if let Some(secret) = session_secret {
-            match crate::web::with_db(&state, move |db| {
+            match crate::web::on_pool(&state, move |db| {
                 Ok(super::principal_from_session(db, &secret, now)?)
             })
             .await

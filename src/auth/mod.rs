@@ -259,11 +259,6 @@ pub fn principal_from_token(
     principal_of(db, t.user_id, Via::Token { token_id: t.id })
 }
 
-/// The current time as stored in the database (UTC, no zone).
-pub fn now() -> NaiveDateTime {
-    chrono::Utc::now().naive_utc()
-}
-
 /// The signed-in user of a route whose rule requires one. The guard has already applied the
 /// rule; finding no user here means the route was declared `Public` by mistake, so it fails
 /// closed.

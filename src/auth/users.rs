@@ -354,7 +354,7 @@ pub fn set_disabled(
             actor,
             id,
             super::tokens::RevokeReason::Disabled,
-            super::now(),
+            crate::clock::now(),
         )?;
     }
     let after = snapshot(db, id)?;

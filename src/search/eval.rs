@@ -68,7 +68,7 @@ pub fn run(laws: &[PathBuf], questions: &Path, dir: &Path) -> anyhow::Result<Rep
     let mut writer = index.writer(200_000_000)?;
     let mut conn = pool.get()?;
     let documents =
-        super::build::rebuild(&mut conn.db(), &mut writer, &fields, crate::web::today())?;
+        super::build::rebuild(&mut conn.db(), &mut writer, &fields, crate::clock::today())?;
     writer.commit()?;
     let searcher = index.reader()?.searcher();
     let qs: Vec<Question> = serde_json::from_str(&std::fs::read_to_string(questions)?)?;

@@ -5,7 +5,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::{base_context, render_status, with_db, with_write, AppState, PageError};
+use super::{base_context, on_pool, render_status, with_write, AppState, PageError};
 use crate::auth::password::{self, NewPassword, QueueError, Verified};
 use crate::auth::session::{self, SameSite};
 use crate::auth::users::{self, UserRow, Username};
@@ -89,7 +89,7 @@ async fn check_password(
     password: String,
 ) -> Result<Check, AppError> {
     let policy = state.accounts.settings.throttle;
-    let now = crate::auth::now();
+    let now = crate::clock::now();
     let gate = {
         let (name, ip) = (name.to_string(), ip.to_string());
         with_write(state, move |db| {
@@ -102,14 +102,14 @@ async fn check_password(
         limits::Attempt::Later(wait) => return Ok(Check::Throttled(limits::retry_secs(wait))),
     };
     // Wait for this name's slot (other checks of the name were reserved before it).
-    if let Ok(wait) = (at - crate::auth::now()).to_std() {
+    if let Ok(wait) = (at - crate::clock::now()).to_std() {
         if !wait.is_zero() {
             actix_web::rt::time::sleep(wait).await;
         }
     }
     let user = {
         let name = name.to_string();
-        with_db(state, move |db| Ok(users::find_by_username(db, &name)?)).await?
+        on_pool(state, move |db| Ok(users::find_by_username(db, &name)?)).await?
     };
     let stored = user
         .as_ref()
@@ -158,7 +158,7 @@ async fn check_password(
         _ => {
             // The failure was recorded when the attempt was admitted.
             with_write(state, move |db| {
-                Ok(limits::prune(db, &policy, crate::auth::now())?)
+                Ok(limits::prune(db, &policy, crate::clock::now())?)
             })
             .await?;
             Ok(Check::Wrong)
@@ -312,7 +312,7 @@ pub async fn login(
             .and_then(|p| p.session_hash().map(String::from));
     let policy = state.accounts.settings.throttle;
     let secret = with_write(&state, move |db| {
-        let now = crate::auth::now();
+        let now = crate::clock::now();
         if let Some(h) = &rehash {
             users::upgrade_hash(db, user.id, &user.username, h)?;
         }
@@ -353,7 +353,7 @@ pub async fn logout(
     info: RequestInfo,
 ) -> Result<HttpResponse, PageError> {
     if let Some(h) = me.session_hash().map(String::from) {
-        with_db(&state, move |db| Ok(session::delete(db, &h)?)).await?;
+        on_pool(&state, move |db| Ok(session::delete(db, &h)?)).await?;
     }
     let t = info.transport;
     Ok(HttpResponse::SeeOther()
@@ -430,10 +430,10 @@ async fn account_page(
     extras: AccountExtras,
 ) -> Result<HttpResponse, PageError> {
     let uid = me.user_id;
-    let (account, tokens) = with_db(state, move |db| {
+    let (account, tokens) = on_pool(state, move |db| {
         let u = users::find(db, uid)?
             .ok_or_else(|| AppError::NotFound("Không tìm thấy tài khoản.".into()))?;
-        let now = crate::auth::now();
+        let now = crate::clock::now();
         let toks: Vec<TokenView> = tokens::list_for_user(db, uid)?
             .into_iter()
             .map(|t| TokenView::of(t, now))
@@ -557,7 +557,7 @@ pub async fn change_password(
             uid,
             &hash,
             keep.as_deref(),
-            crate::auth::now(),
+            crate::clock::now(),
         )?)
     })
     .await?;
@@ -640,7 +640,7 @@ pub async fn create_token(
             &actor,
             uid,
             &n,
-            crate::auth::now(),
+            crate::clock::now(),
             lifetime,
         )?)
     })
@@ -663,7 +663,7 @@ async fn revoke(state: &AppState, me: &Actor, id: &str) -> Result<(), AppError> 
     let pool = state.pool.clone();
     let done = web::block(move || -> Result<bool, AppError> {
         let mut conn = pool.get()?;
-        Ok(conn.write(|db| tokens::revoke(db, &actor, uid, id, crate::auth::now()))?)
+        Ok(conn.write(|db| tokens::revoke(db, &actor, uid, id, crate::clock::now()))?)
     })
     .await??;
     if done {
@@ -730,7 +730,7 @@ struct Me {
 )]
 pub async fn api_me(state: web::Data<AppState>, me: Actor) -> Result<HttpResponse, AppError> {
     let uid = me.user_id;
-    let scope = with_db(&state, move |db| {
+    let scope = on_pool(&state, move |db| {
         Ok(users::scope_units(db, uid)?
             .into_iter()
             .map(|u| u.1)

@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::account::see_other;
-use super::{base_context, render_status, with_db, AppState, PageError};
+use super::{base_context, on_pool, render_status, AppState, PageError};
 use crate::auth::password::{self, NewPassword};
 use crate::auth::users::{self, AccountError, NewAccount, Username};
 use crate::auth::{Actor, Role};
@@ -36,7 +36,7 @@ struct UnitOption {
 }
 
 fn unit_options(db: &mut crate::db::Db<'_>) -> Result<Vec<UnitOption>, AppError> {
-    let today = super::today();
+    let today = crate::clock::today();
     let mut v: Vec<UnitOption> = crate::db::queries::all_units(db)?
         .into_iter()
         .map(|u| UnitOption {
@@ -87,7 +87,7 @@ async fn users_page(
     error: Option<String>,
     form: &NewUserForm,
 ) -> Result<HttpResponse, PageError> {
-    let (accounts, units) = with_db(state, |db| Ok((users::list(db)?, unit_options(db)?))).await?;
+    let (accounts, units) = on_pool(state, |db| Ok((users::list(db)?, unit_options(db)?))).await?;
     let mut ctx = base_context("admin", "");
     ctx.insert("accounts", &accounts);
     ctx.insert("units", &units);
@@ -185,7 +185,7 @@ pub async fn create_user(
             password_hash: hash,
         };
         let mut conn = pool.get()?;
-        conn.write(|db| users::create(db, &actor, &account, crate::auth::now()))
+        conn.write(|db| users::create(db, &actor, &account, crate::clock::now()))
     })
     .await
     .map_err(AppError::from)?;
@@ -218,7 +218,7 @@ async fn user_page(
     notice: Option<&'static str>,
     error: Option<String>,
 ) -> Result<HttpResponse, PageError> {
-    let (account, units) = with_db(state, move |db| {
+    let (account, units) = on_pool(state, move |db| {
         let u = users::find(db, id)?
             .ok_or_else(|| AppError::NotFound(format!("Không có tài khoản mã số {id}.")))?;
         Ok((users::view(db, &u)?, unit_options(db)?))

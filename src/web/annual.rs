@@ -5,7 +5,8 @@ use actix_web::{web, HttpResponse};
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
-use super::{base_context, number_param, render, today, with_db, AppState, PageError};
+use super::{base_context, number_param, on_pool, render, AppState, PageError};
+use crate::clock::today;
 use crate::domain::review::{annual_list_late, Extent};
 use crate::domain::text::date_vn;
 use crate::error::AppError;
@@ -55,7 +56,7 @@ async fn load(
     let year = parse_year(year)?;
     let authority: Option<i64> = number_param("authority", &q.authority)?;
     let graphs = state.statuses.clone();
-    let (rows, org, published) = with_db(state, move |db| {
+    let (rows, org, published) = on_pool(state, move |db| {
         let org = Org::load(db)?;
         if let Some(a) = authority {
             if !org.authorities.contains_key(&a) {
@@ -292,7 +293,7 @@ pub async fn publish(
         .ok_or_else(|| AppError::Unprocessable("Cần chọn cơ quan ban hành của danh mục.".into()))?;
     crate::web::with_write(&state, move |db| {
         let p = crate::web::reviewer(db, &actor)?;
-        match crate::review::annual::publish(db, &p, year, authority, crate::auth::now()) {
+        match crate::review::annual::publish(db, &p, year, authority, crate::clock::now()) {
             Ok(done) => Ok(done),
             Err(PublishError::NotFound(m)) => Err(AppError::Unprocessable(m)),
             Err(PublishError::Forbidden(m)) => Err(AppError::Forbidden(m)),

@@ -6,7 +6,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
-use super::{base_context, parse_date, render, with_db, AppState, PageError};
+use super::{base_context, on_pool, parse_date, render, AppState, PageError};
 use crate::api::procedures::{settings_of, CompletenessQuery};
 use crate::domain::text::date_vn;
 use crate::error::AppError;
@@ -94,7 +94,7 @@ pub async fn page(
         }
     };
     let code = path.into_inner();
-    let c = with_db(&state, move |db| {
+    let c = on_pool(&state, move |db| {
         Ok(check::check_unit(db, &code, date, settings)?)
     })
     .await?;

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::public::{document_page, provision_page, DateQuery, DocumentPage};
-use super::{base_context, render, render_status, with_db, AppState, PageError};
+use super::{base_context, on_pool, render, render_status, AppState, PageError};
 use crate::db::{queries, Db};
 use crate::domain::eli::Eli;
 use crate::domain::status::Status;
@@ -148,7 +148,7 @@ pub async fn resolve(
         (None, given) => super::parse_date(given)?,
     };
     let want2 = want.clone();
-    let found = with_db(&state, move |db| {
+    let found = on_pool(&state, move |db| {
         let org = Org::load(db)?;
         let found = find(db, &org, &want2)?;
         let candidates = match &found {
@@ -247,14 +247,14 @@ pub async fn resolve(
     }
     match provision {
         Some(key) => {
-            let page = with_db(&state, move |db| provision_page(db, id, &key, date)).await?;
+            let page = on_pool(&state, move |db| provision_page(db, id, &key, date)).await?;
             let mut ctx = base_context("documents", "");
             insert_all(&mut ctx, &page)?;
             Ok(render("provision.html", &ctx)?)
         }
         None => {
             let signed_in = viewer.0.is_some();
-            let (page, history) = with_db(&state, move |db| {
+            let (page, history) = on_pool(&state, move |db| {
                 let page = document_page(db, id, date)?;
                 let history = if signed_in {
                     crate::audit::document_history(db, id)?

@@ -12,7 +12,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::{today, with_db, AppState, PageError};
+use super::{on_pool, AppState, PageError};
+use crate::clock::today;
 use crate::db::schema::{
     annual_list_publications, decisions, documents, effects, procedure_versions, procedures,
 };
@@ -539,7 +540,7 @@ async fn serve(
         .map_or(base.as_str(), |(_, h)| h)
         .to_string();
     let today = today();
-    let (entries, label) = with_db(&state, move |db| {
+    let (entries, label) = on_pool(&state, move |db| {
         let org = Org::load(db)?;
         let s = scope(&org, &q)?;
         let entries = build(db, &org, &s, n, today, &host)?;

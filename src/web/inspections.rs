@@ -9,8 +9,9 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::{base_context, render, render_status, today, with_db, AppState, PageError};
+use super::{base_context, on_pool, render, render_status, AppState, PageError};
 use crate::auth::Actor;
+use crate::clock::today;
 use crate::domain::inspection::FindingCode;
 use crate::domain::listing::GapKind;
 use crate::domain::text::date_vn;
@@ -54,7 +55,7 @@ pub async fn unit_page(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let code = path.into_inner();
-    let h = with_db(&state, move |db| {
+    let h = on_pool(&state, move |db| {
         Ok(insp::history(db, &code, today(), Settings::default())?)
     })
     .await?;
@@ -243,7 +244,7 @@ pub async fn new_form(
         .into());
     }
     let code = path.into_inner();
-    let c = with_db(&state, move |db| {
+    let c = on_pool(&state, move |db| {
         Ok(check::check_unit(db, &code, date, Settings::default())?)
     })
     .await?;
@@ -293,7 +294,7 @@ pub async fn create(
         _ => return Err(AppError::from(err).into()),
     };
     let code = visit.unit.clone();
-    let c = with_db(&state, move |db| {
+    let c = on_pool(&state, move |db| {
         Ok(check::check_unit(db, &code, date, Settings::default()).ok())
     })
     .await?;
@@ -319,7 +320,7 @@ pub async fn page(
         .into_inner()
         .parse()
         .map_err(|_| AppError::NotFound("Không có biên bản kiểm tra này.".into()))?;
-    let v = with_db(&state, move |db| {
+    let v = on_pool(&state, move |db| {
         Ok(insp::inspection(db, id, Settings::default())?)
     })
     .await?;

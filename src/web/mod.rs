@@ -25,7 +25,9 @@ use std::sync::OnceLock;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
-use chrono::{FixedOffset, NaiveDate, Utc};
+use chrono::NaiveDate;
+
+use crate::clock::today;
 
 use crate::db::{Db, DbPool};
 use crate::error::AppError;
@@ -268,14 +270,6 @@ pub fn escape_html(input: &str) -> String {
     out
 }
 
-/// Today in Vietnam (UTC+7): statuses change at local midnight.
-pub fn today() -> NaiveDate {
-    match FixedOffset::east_opt(7 * 3600) {
-        Some(tz) => Utc::now().with_timezone(&tz).date_naive(),
-        None => Utc::now().date_naive(),
-    }
-}
-
 /// Parses a date typed by a reader: `2024-05-01` or `01/05/2024`; empty means today.
 pub fn parse_date(s: Option<&str>) -> Result<NaiveDate, AppError> {
     let s = s.map(str::trim).unwrap_or("");
@@ -400,7 +394,7 @@ pub fn error_page(e: &AppError) -> HttpResponse {
 }
 
 /// Runs `f` with a database connection on the blocking pool.
-pub async fn with_db<T, F>(state: &AppState, f: F) -> Result<T, AppError>
+pub async fn on_pool<T, F>(state: &AppState, f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce(&mut Db<'_>) -> Result<T, AppError> + Send + 'static,

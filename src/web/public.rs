@@ -9,9 +9,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::view::{iso, status_reason, DocLink, DocRow, EffectView, StatusView};
-use super::{
-    base_context, number_param, opt, parse_date, render, today, with_db, AppState, PageError,
-};
+use super::{base_context, number_param, on_pool, opt, parse_date, render, AppState, PageError};
+use crate::clock::today;
 use crate::db::{queries, Db};
 use crate::domain::eli::Eli;
 use crate::domain::kinds::{AuthorityKind, UnitLevel};
@@ -196,7 +195,7 @@ pub async fn documents(
     let q = q.into_inner();
     let q2 = q.clone();
     let graphs = state.statuses.clone();
-    let (list, types, authorities, years) = with_db(&state, move |db| {
+    let (list, types, authorities, years) = on_pool(&state, move |db| {
         let list = document_list(db, &q2, &graphs)?;
         let types = queries::document_types(db)?;
         let org = Org::load(db)?;
@@ -542,7 +541,7 @@ async fn to_eli(
     let q = web::Query::<DateQuery>::from_query(req.query_string())
         .map_err(|e| AppError::BadRequest(format!("Tham số không hợp lệ: {e}")))?;
     parse_date(q.date.as_deref())?;
-    let eli = with_db(state, move |db| {
+    let eli = on_pool(state, move |db| {
         let org = Org::load(db)?;
         super::eli::eli_of_document(db, &org, id)
     })
@@ -646,7 +645,7 @@ pub async fn provision(
 pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     let date = today();
     let graphs = state.statuses.clone();
-    let (counts, status_counts, recent) = with_db(&state, move |db| {
+    let (counts, status_counts, recent) = on_pool(&state, move |db| {
         let org = Org::load(db)?;
         let statuses = graphs.statuses(db, date)?;
         let mut per: HashMap<Status, usize> = HashMap::new();
@@ -689,7 +688,7 @@ fn kind_label(kind: &str) -> &'static str {
 
 pub async fn authorities(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     let date = today();
-    let groups = with_db(&state, move |db| {
+    let groups = on_pool(&state, move |db| {
         let org = Org::load(db)?;
         let counts: HashMap<i64, i64> = queries::documents_per_authority(db)?.into_iter().collect();
         let mut list: Vec<_> = org.authorities.values().collect();
@@ -777,7 +776,7 @@ pub async fn authority(
         .map_err(|_| AppError::NotFound(format!("Không có cơ quan ban hành «{path}».")))?;
     let date = parse_date(q.date.as_deref())?;
     let graphs = state.statuses.clone();
-    let ctx = with_db(&state, move |db| {
+    let ctx = on_pool(&state, move |db| {
         let org = Org::load(db)?;
         let a = org.authorities.get(&id).ok_or_else(|| AppError::NotFound(format!("Không có cơ quan ban hành mã số {id}.")))?;
         let unit = a.unit_id.and_then(|u| org.units.get(&u));
@@ -811,7 +810,7 @@ pub async fn authority(
 
 pub async fn units(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     let date = today();
-    let groups = with_db(&state, move |db| {
+    let groups = on_pool(&state, move |db| {
         let org = Org::load(db)?;
         let mut list: Vec<_> = org.units.values().collect();
         list.sort_by(|a, b| a.code.cmp(&b.code));
@@ -850,7 +849,7 @@ pub async fn unit(
     let code = path.into_inner();
     let date = parse_date(q.date.as_deref())?;
     let graphs = state.statuses.clone();
-    let ctx = with_db(&state, move |db| {
+    let ctx = on_pool(&state, move |db| {
         let org = Org::load(db)?;
         let u = org.unit_by_code(&code).ok_or_else(|| AppError::NotFound(format!("Không có đơn vị hành chính mã «{code}».")))?;
         let parent = u.parent_id.and_then(|p| org.units.get(&p));

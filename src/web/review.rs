@@ -10,8 +10,9 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{base_context, render_status, today, with_db, AppState, PageError};
+use super::{base_context, on_pool, render_status, AppState, PageError};
 use crate::auth::{Actor, Role};
+use crate::clock::today;
 use crate::db::queries;
 use crate::domain::review::{CampaignKind, DecisionKind, DecisionState, ExpiryGround, Stage};
 use crate::domain::text::date_vn;
@@ -73,7 +74,7 @@ fn form_version(f: &HashMap<String, String>) -> Result<i32, AppError> {
 
 /// The campaign of a decision, to show its page again; 404 when there is no such decision.
 async fn campaign_of(state: &AppState, id: i64) -> Result<i64, AppError> {
-    with_db(state, move |db| {
+    on_pool(state, move |db| {
         decisions::get(db, id)?
             .map(|d| d.campaign_id)
             .ok_or_else(|| AppError::NotFound(format!("Không có quyết định số {id}.")))
@@ -386,7 +387,7 @@ async fn campaigns_page(
     let may_create = matches!(actor.role, Role::Admin | Role::Officer | Role::Approver);
     let shown = form.clone();
     let a = actor.clone();
-    let (lines, choices) = with_db(state, move |db| {
+    let (lines, choices) = on_pool(state, move |db| {
         let lines = campaigns::list(db)?
             .into_iter()
             .map(|c| CampaignLine {
@@ -436,7 +437,7 @@ pub async fn create(
     let done = crate::web::with_write(&state, move |db| {
         let input = f.input(db)?;
         let p = crate::web::reviewer(db, &a)?;
-        Ok(campaigns::create_as(db, &p, &input, crate::auth::now())?)
+        Ok(campaigns::create_as(db, &p, &input, crate::clock::now())?)
     })
     .await;
     match done {
@@ -663,7 +664,7 @@ async fn campaign_page(
     let v = view.clone();
     let a = actor.clone();
     let (c, dash, docs, pages, officers, assignable, authorities, reach) =
-        with_db(state, move |db| {
+        on_pool(state, move |db| {
             let Some(c) = campaigns::get(db, id)? else {
                 return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")));
             };
@@ -977,7 +978,7 @@ pub async fn propose(
         };
         crate::web::with_write(&state, move |db| {
             let p = crate::web::reviewer(db, &a)?;
-            Ok(decisions::propose(db, &p, id, &input, crate::auth::now())?)
+            Ok(decisions::propose(db, &p, id, &input, crate::clock::now())?)
         })
         .await
     };
@@ -999,7 +1000,7 @@ pub async fn approve(
         Err(page) => return Ok(page),
     };
     decision_action(&state, actor, move |db, p| {
-        decisions::approve(db, p, id, version, crate::auth::now())
+        decisions::approve(db, p, id, version, crate::clock::now())
     })
     .await
 }
@@ -1017,7 +1018,7 @@ pub async fn return_decision(
     };
     let comment = field(&form, "comment").to_string();
     decision_action(&state, actor, move |db, p| {
-        decisions::return_to_officer(db, p, id, &comment, version, crate::auth::now())
+        decisions::return_to_officer(db, p, id, &comment, version, crate::clock::now())
     })
     .await
 }
@@ -1110,7 +1111,7 @@ pub async fn close(
             id,
             handling,
             version,
-            crate::auth::now(),
+            crate::clock::now(),
         )?)
     })
     .await;
@@ -1135,7 +1136,7 @@ pub async fn register_file(
         ))
         .into());
     }
-    let Some((header, rows)) = with_db(&state, move |db| {
+    let Some((header, rows)) = on_pool(&state, move |db| {
         Ok(crate::review::register::export(db, id)?)
     })
     .await?
@@ -1191,7 +1192,7 @@ pub async fn record_stage(
         planned_on: None,
     };
     decision_action(&state, actor, move |db, p| {
-        decisions::record_stage(db, p, id, &input, version, crate::auth::now())
+        decisions::record_stage(db, p, id, &input, version, crate::clock::now())
     })
     .await
 }

@@ -8,7 +8,8 @@ use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 use super::charts::{bars_svg, Bar};
-use super::{base_context, number_param, render, today, with_db, AppState, PageError};
+use super::{base_context, number_param, on_pool, render, AppState, PageError};
+use crate::clock::today;
 use crate::domain::scorecard::{Figure, Indicator};
 use crate::domain::text::date_vn;
 use crate::error::AppError;
@@ -58,7 +59,7 @@ fn csv_response(cards: &[Scorecard], name: &str) -> Result<HttpResponse, AppErro
 
 pub async fn load_unit(state: &AppState, code: String, year: i32) -> Result<Scorecard, AppError> {
     let targets = state.scorecard_targets;
-    with_db(state, move |db| {
+    on_pool(state, move |db| {
         Ok(sc::unit_scorecard(
             db,
             &code,
@@ -77,7 +78,7 @@ pub async fn load_province(
     year: i32,
 ) -> Result<Vec<Scorecard>, AppError> {
     let targets = state.scorecard_targets;
-    with_db(state, move |db| {
+    on_pool(state, move |db| {
         Ok(sc::province_scorecards(
             db,
             &code,

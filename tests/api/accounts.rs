@@ -224,7 +224,7 @@ db_test!(sessions_end_after_30_idle_minutes_or_12_hours, |app| {
     };
     let hash = vanban::auth::session::hash_secret;
     let at = |minutes: i64| {
-        (vanban::auth::now() - chrono::Duration::minutes(minutes))
+        (vanban::clock::now() - chrono::Duration::minutes(minutes))
             .format("%Y-%m-%d %H:%M:%S")
             .to_string()
     };
@@ -242,8 +242,8 @@ db_test!(sessions_end_after_30_idle_minutes_or_12_hours, |app| {
     );
     assert_eq!(c.send(me(&s)).await.status, 200);
     let mut conn = app.pool.get()?;
-    let row = vanban::auth::session::lookup(&mut conn.db(), &s, vanban::auth::now())?.unwrap();
-    assert!(vanban::auth::now() - row.last_seen_at < chrono::Duration::minutes(1));
+    let row = vanban::auth::session::lookup(&mut conn.db(), &s, vanban::clock::now())?.unwrap();
+    assert!(vanban::clock::now() - row.last_seen_at < chrono::Duration::minutes(1));
 
     // Idle for 31 minutes: over, and deleted.
     let (s, _) = session(&app, id);

@@ -22,7 +22,7 @@ pub fn add_user(app: &TestApp, username: &str, role: &str, scope: &[&str]) -> i6
 pub fn session(app: &TestApp, user_id: i64) -> (String, String) {
     let mut conn = app.pool.get().unwrap();
     let (secret, row) =
-        vanban::auth::session::create(&mut conn.db(), user_id, vanban::auth::now()).unwrap();
+        vanban::auth::session::create(&mut conn.db(), user_id, vanban::clock::now()).unwrap();
     (secret, row.csrf_token)
 }
 

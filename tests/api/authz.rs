@@ -383,7 +383,7 @@ struct World {
 fn new_session(pool: &DbPool, user: i64) -> (String, String) {
     let mut conn = pool.get().unwrap();
     let (secret, row) =
-        vanban::auth::session::create(&mut conn.db(), user, vanban::auth::now()).unwrap();
+        vanban::auth::session::create(&mut conn.db(), user, vanban::clock::now()).unwrap();
     (secret, row.csrf_token)
 }
 
@@ -564,7 +564,7 @@ fn doc_id(app: &TestApp, number: &str) -> i64 {
 
 fn token_of(app: &TestApp, user: i64) -> String {
     let mut conn = app.pool.get().unwrap();
-    conn.write(|db| vanban::auth::tokens::create(db, "matrix", user, "tests", vanban::auth::now()))
+    conn.write(|db| vanban::auth::tokens::create(db, "matrix", user, "tests", vanban::clock::now()))
         .unwrap()
         .1
 }

@@ -58,7 +58,7 @@ fn init_logs() {
 }
 
 fn search_service() -> anyhow::Result<std::sync::Arc<vanban::search::service::SearchService>> {
-    let clock: vanban::search::service::Clock = std::sync::Arc::new(vanban::web::today);
+    let clock: vanban::search::service::Clock = std::sync::Arc::new(vanban::clock::today);
     Ok(std::sync::Arc::new(
         vanban::search::service::SearchService::in_memory(clock)?,
     ))

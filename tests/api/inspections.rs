@@ -415,7 +415,7 @@ db_test!(bad_visits_are_refused_and_nothing_is_written, |app| {
         "thuộc danh mục phải niêm yết",
     )
     .await;
-    let tomorrow = (vanban::web::today() + chrono::Days::new(1)).to_string();
+    let tomorrow = (vanban::clock::today() + chrono::Days::new(1)).to_string();
     refused(
         &app,
         &b,

@@ -126,7 +126,7 @@ db_test!(health_readiness_and_metrics, |app| {
     let admin = crate::authkit::add_user(&app, "quantri", "admin", &[]);
     let token = {
         let mut conn = app.pool.get().unwrap();
-        conn.write(|db| vanban::auth::tokens::create(db, "cli", admin, "t", vanban::auth::now()))
+        conn.write(|db| vanban::auth::tokens::create(db, "cli", admin, "t", vanban::clock::now()))
             .unwrap()
             .1
     };
@@ -264,7 +264,7 @@ db_test!(a_stopped_server_leaves_everything_in_the_index, |app| {
         let mut conn = app.pool.get()?;
         vanban::db::queries::outbox_max(&mut conn.db())?
     };
-    let clock: vanban::search::service::Clock = std::sync::Arc::new(vanban::web::today);
+    let clock: vanban::search::service::Clock = std::sync::Arc::new(vanban::clock::today);
     let reopened = vanban::search::service::SearchService::open(&index, clock)?;
     assert_eq!(reopened.applied(), newest, "{stopped}");
     Ok(())

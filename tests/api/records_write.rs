@@ -133,7 +133,7 @@ db_test!(
 fn token_for(app: &TestApp, username: &str, role: &str, scope: &[&str]) -> String {
     let id = crate::authkit::add_user(app, username, role, scope);
     let mut conn = app.pool.get().unwrap();
-    conn.write(|db| vanban::auth::tokens::create(db, "cli", id, "tests", vanban::auth::now()))
+    conn.write(|db| vanban::auth::tokens::create(db, "cli", id, "tests", vanban::clock::now()))
         .unwrap()
         .1
 }

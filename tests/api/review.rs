@@ -12,7 +12,7 @@ pub fn token(app: &TestApp, username: &str, role: &str, scope: &[&str]) -> (i64,
     let id = add_user(app, username, role, scope);
     let mut conn = app.pool.get().unwrap();
     let t = conn
-        .write(|db| vanban::auth::tokens::create(db, "cli", id, "tests", vanban::auth::now()))
+        .write(|db| vanban::auth::tokens::create(db, "cli", id, "tests", vanban::clock::now()))
         .unwrap()
         .1;
     (id, t)
@@ -468,7 +468,7 @@ db_test!(two_approvers_at_once_exactly_one_wins, |app| {
     let (officer, _) = token(&app, "canbo", "officer", &[]);
     let (a1, _) = token(&app, "pheduyet", "approver", &[]);
     let (a2, _) = token(&app, "pheduyet2", "approver", &[]);
-    let now = vanban::auth::now();
+    let now = vanban::clock::now();
     let person = |id: i64, name: &str| vanban::review::decisions::Person {
         id,
         actor: format!("user:{name}"),
@@ -792,7 +792,7 @@ db_test!(handling_stages_are_recorded_from_the_page, |app| {
     app.import_str("f.jsonl", FIXTURE)?;
     let officer = add_user(&app, "canbo", "officer", &["32200"]);
     let approver = add_user(&app, "pheduyet", "approver", &[]);
-    let now = vanban::auth::now();
+    let now = vanban::clock::now();
     let person = |id: i64, name: &str| vanban::review::decisions::Person {
         id,
         actor: format!("user:{name}"),

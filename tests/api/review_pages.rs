@@ -138,7 +138,7 @@ fn started_campaign(app: &TestApp, officer: i64) -> i64 {
             "user:canbo",
             officer,
             &input,
-            vanban::auth::now(),
+            vanban::clock::now(),
         )?;
         vanban::review::campaigns::start(
             db,
@@ -161,7 +161,7 @@ fn decided(
     let mut conn = app.pool.get().unwrap();
     conn.write(|db| -> anyhow::Result<i64> {
         let p: vanban::review::decisions::Proposal = serde_json::from_value(proposal)?;
-        let now = vanban::auth::now();
+        let now = vanban::clock::now();
         let did = vanban::review::decisions::propose(db, &person(officer, "canbo"), cid, &p, now)?;
         vanban::review::decisions::approve(db, &person(approver, "pheduyet"), did, None, now)?;
         Ok(did)
@@ -939,7 +939,7 @@ db_test!(
         // The dashboard's rows per officer: the officer's one document, then the unassigned one.
         let dash = {
             let mut conn = app.pool.get()?;
-            vanban::review::dashboard::dashboard(&mut conn.db(), cid, vanban::web::today())?
+            vanban::review::dashboard::dashboard(&mut conn.db(), cid, vanban::clock::today())?
                 .unwrap()
         };
         // (officer, name, [in scope, decided, needing handling, handled])
@@ -1066,7 +1066,7 @@ db_test!(
                     &person(officer, "canbo"),
                     cid,
                     &p,
-                    vanban::auth::now(),
+                    vanban::clock::now(),
                 )?)
             })
             .unwrap()

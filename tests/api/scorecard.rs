@@ -15,7 +15,7 @@ use crate::inspections::{setup, Browser};
 fn campaign(app: &TestApp) {
     let officer = add_user(app, "canbo", "officer", &[]);
     let approver = add_user(app, "pheduyet", "approver", &[]);
-    let now = vanban::auth::now();
+    let now = vanban::clock::now();
     let person = |id: i64, name: &str| vanban::review::decisions::Person {
         id,
         actor: format!("user:{name}"),

@@ -243,7 +243,7 @@ db_test!(writes_reach_the_index_through_the_outbox, |app| {
 db_test!(index_resumes_from_its_commit_payload, |app| {
     app.import_str("f.jsonl", FIXTURE)?;
     let dir = app.dir.path().join("index");
-    let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
+    let clock: vanban::search::service::Clock = Arc::new(vanban::clock::today);
     {
         let s = vanban::search::service::SearchService::open(&dir, clock.clone())?;
         s.catch_up(&app.pool)?;
@@ -366,7 +366,7 @@ db_test!(
 
 db_test!(two_instances_on_one_database_each_keep_their_index, |app| {
     app.import_str("f.jsonl", FIXTURE)?;
-    let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
+    let clock: vanban::search::service::Clock = Arc::new(vanban::clock::today);
     let a = vanban::search::service::SearchService::in_memory(clock.clone())?;
     let b = vanban::search::service::SearchService::in_memory(clock)?;
     a.catch_up(&app.pool)?;
@@ -391,7 +391,7 @@ db_test!(two_instances_on_one_database_each_keep_their_index, |app| {
 
 db_test!(an_instance_behind_the_pruned_outbox_rebuilds, |app| {
     app.import_str("f.jsonl", FIXTURE)?;
-    let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
+    let clock: vanban::search::service::Clock = Arc::new(vanban::clock::today);
     let s = vanban::search::service::SearchService::in_memory(clock)?;
     s.catch_up(&app.pool)?;
     let stale = s.applied();
@@ -443,7 +443,7 @@ db_test!(unit_and_field_filters, |app| {
 db_test!(reindex_swaps_generations_while_queries_run, |app| {
     app.import_str("f.jsonl", FIXTURE)?;
     let dir = app.dir.path().join("index");
-    let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
+    let clock: vanban::search::service::Clock = Arc::new(vanban::clock::today);
     let service = Arc::new(vanban::search::service::SearchService::open(
         &dir,
         clock.clone(),
@@ -500,7 +500,7 @@ const BEACH: &str = r#"{"kind":"document","authority":"UBND-96","type":"Quyết 
 /// The fixture imported and an index of it caught up: the index and its outbox position.
 fn indexed_fixture(app: &TestApp) -> anyhow::Result<(vanban::search::service::SearchService, i64)> {
     app.import_str("f.jsonl", FIXTURE)?;
-    let clock: vanban::search::service::Clock = Arc::new(vanban::web::today);
+    let clock: vanban::search::service::Clock = Arc::new(vanban::clock::today);
     let s = vanban::search::service::SearchService::in_memory(clock)?;
     s.catch_up(&app.pool)?;
     let at = s.applied();

@@ -188,8 +188,8 @@ db_test!(unknown_names_are_throttled_like_known_ones, |app| {
             &format!(
                 "INSERT INTO login_throttle (username, failures, next_attempt_at, last_attempt_at) \
                  VALUES ('{name}', 40, '{}', '{}')",
-                (vanban::auth::now() + chrono::Duration::minutes(5)).format("%Y-%m-%d %H:%M:%S"),
-                vanban::auth::now().format("%Y-%m-%d %H:%M:%S"),
+                (vanban::clock::now() + chrono::Duration::minutes(5)).format("%Y-%m-%d %H:%M:%S"),
+                vanban::clock::now().format("%Y-%m-%d %H:%M:%S"),
             ),
         );
     }
@@ -221,7 +221,7 @@ db_test!(an_address_with_100_failures_in_an_hour_gets_429, |app| {
     let c = Client::new(&app).await;
     let record = |ip: &str, n: usize, minutes_ago: i64| {
         let mut conn = app.pool.get().unwrap();
-        let at = vanban::auth::now() - chrono::Duration::minutes(minutes_ago);
+        let at = vanban::clock::now() - chrono::Duration::minutes(minutes_ago);
         for i in 0..n {
             vanban::auth::limits::record(&mut conn.db(), &format!("ten{i}"), ip, at).unwrap();
         }

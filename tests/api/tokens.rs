@@ -268,7 +268,7 @@ db_test!(an_expired_token_is_refused, |app| {
     let (secret, csrf) = session(&app, id);
     let token = new_token(&c, &secret, &csrf, "đồng bộ").await;
     assert_eq!(me_with(&c, &token).await.status, 200);
-    let past = (vanban::auth::now() - chrono::Duration::minutes(1)).format("%Y-%m-%d %H:%M:%S");
+    let past = (vanban::clock::now() - chrono::Duration::minutes(1)).format("%Y-%m-%d %H:%M:%S");
     sql(
         &app,
         &format!("UPDATE api_tokens SET expires_at = '{past}' WHERE user_id = {id}"),
@@ -349,7 +349,7 @@ db_test!(
     |app| {
         let id = add_user(&app, "thuhuong01", "officer", &[]);
         revert_to_before_tokens_throttle(&app);
-        let now = vanban::auth::now();
+        let now = vanban::clock::now();
         let (recent, recent_prefix) = vanban::auth::tokens::generate();
         let (old, old_prefix) = vanban::auth::tokens::generate();
         for (token, prefix, days_ago) in [(&recent, &recent_prefix, 10), (&old, &old_prefix, 100)] {

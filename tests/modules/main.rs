@@ -176,7 +176,7 @@ fn use_groups_macros_and_super_resolve_to_top_level_modules() {
 use crate::{api::x, db, {search::q, self}};
 use super::super::domain::Rule;
 macro_rules! m { () => { $crate::error::AppError::X }; }
-fn f() { super::sibling::g(); crate::web::with_db(1); }
+fn f() { super::sibling::g(); crate::web::on_pool(1); }
 mod tests {
     use super::*;
     use super::super::super::auth::t;
