@@ -9,7 +9,7 @@
 use actix_web::http::Method;
 use actix_web::{web, Route};
 
-use crate::auth::guard::{FORM_LIMIT, UPLOAD_LIMIT};
+use crate::auth::guard::FORM_LIMIT;
 use crate::auth::{Access, Role};
 use crate::{api, web as pages};
 
@@ -114,6 +114,9 @@ const fn delete(path: &'static str, access: Access, handler: fn(Route) -> Route)
 
 use crate::auth::RecordOf;
 use Access::{AnyUser, Monitor, Public, Roles, Scoped};
+
+/// The register upload form: the file (at most `REGISTER_LIMIT`) and the form's other fields.
+const UPLOAD_LIMIT: usize = api::register::REGISTER_LIMIT + 64 * 1024;
 
 /// Bodies of the JSON API's writes (a decision, an inspection with its findings).
 const JSON_LIMIT: usize = 1024 * 1024;

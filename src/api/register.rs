@@ -158,20 +158,7 @@ pub async fn import(
         .parse()
         .map_err(|_| AppError::NotFound("Không có đợt rà soát này.".into()))?;
     let dry_run = flag(query.dry_run.as_deref())?;
-    let body = match actix_web::body::to_bytes_limited(
-        actix_web::body::BodyStream::new(payload),
-        REGISTER_LIMIT,
-    )
-    .await
-    {
-        Ok(Ok(b)) => b,
-        Ok(Err(e)) => {
-            return Err(AppError::BadRequest(format!(
-                "Không đọc được dữ liệu gửi lên: {e}"
-            )))
-        }
-        Err(_) => return Err(AppError::PayloadTooLarge),
-    };
+    let body = crate::auth::guard::read_body(payload.into_inner(), REGISTER_LIMIT).await?;
     if body.is_empty() {
         return Err(AppError::BadRequest(
             "Cần gửi tệp sổ theo dõi (CSV hoặc XLSX) trong thân yêu cầu.".into(),

@@ -43,8 +43,6 @@ use crate::web::AppState;
 /// The largest form body a route accepts unless its table entry says otherwise (also
 /// `FormConfig`'s limit); larger ones get 413 before anything is read.
 pub const FORM_LIMIT: usize = 64 * 1024;
-/// The largest file upload form (a review register), its body read for the CSRF token.
-pub const UPLOAD_LIMIT: usize = crate::api::register::REGISTER_LIMIT + 64 * 1024;
 /// A body whose next part does not arrive within this time is abandoned (408).
 pub const BODY_IDLE: Duration = Duration::from_secs(15);
 /// A body not received in full within this time is abandoned (408).
