@@ -5,6 +5,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+/// Result pages kept by default by [`crate::search::cache::ResultCache`].
+pub const SEARCH_CACHE_ENTRIES: usize = 2048;
+
+/// The longest address (path and query) served; a search query is at most 1,000 characters.
+pub const MAX_URI: usize = 16 * 1024;
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://vanban.sqlite3";
 pub const DEFAULT_INDEX_DIR: &str = "search-index/";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -308,9 +314,7 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_INDEX_DIR.into()),
             bind: over.bind.or(f.bind).unwrap_or_else(|| DEFAULT_BIND.into()),
             pool_size: f.pool_size.unwrap_or(8),
-            search_cache_entries: f
-                .search_cache_entries
-                .unwrap_or(crate::web::SEARCH_CACHE_ENTRIES),
+            search_cache_entries: f.search_cache_entries.unwrap_or(SEARCH_CACHE_ENTRIES),
             trusted_proxies: f.trusted_proxies.unwrap_or_default(),
             ready_max_lag: f.ready_max_lag.unwrap_or(1000),
             indexer_interval_ms: f.indexer_interval_ms.unwrap_or(500).max(10),

@@ -135,7 +135,7 @@ impl AppError {
             }
             AppError::UriTooLong => format!(
                 "Địa chỉ yêu cầu dài quá {} ký tự; hãy rút ngắn từ khóa hoặc bớt bộ lọc.",
-                crate::web::http::MAX_URI
+                crate::config::MAX_URI
             ),
             AppError::MethodNotAllowed => {
                 "Địa chỉ này không nhận phương thức yêu cầu đã dùng.".to_string()

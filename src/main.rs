@@ -537,7 +537,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match format {
                 ExportFormat::Jsonl => export::export_jsonl(&mut conn.db(), &mut out)?,
                 ExportFormat::Csv => {
-                    let date = vanban::web::parse_date(date.as_deref())
+                    let date = vanban::app::parse_date(date.as_deref())
                         .map_err(|e| anyhow::anyhow!(e.public_message()))?;
                     export::export_csv(&mut conn.db(), date, &mut out)?
                 }
@@ -589,7 +589,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let pool = pool(&config)?;
             let mut conn = pool.get()?;
-            let date = vanban::web::parse_date(date.as_deref())
+            let date = vanban::app::parse_date(date.as_deref())
                 .map_err(|e| anyhow::anyhow!(e.public_message()))?;
             let settings = vanban::procedures::check::Settings {
                 deadline_working_days: deadline_days,

@@ -8,9 +8,9 @@ use actix_web::HttpServer;
 
 use std::sync::Arc;
 
+use crate::app::AppState;
 use crate::db::DbPool;
 use crate::search::service::SearchService;
-use crate::web::AppState;
 
 /// Headers every response carries: pages, API, errors, static files, the 404 page, and the
 /// guard's refusals (it runs inside this middleware). `Cache-Control: no-store` and HSTS
@@ -31,31 +31,22 @@ macro_rules! vanban_app {
     ($state:expr) => {
         actix_web::App::new()
             .app_data(actix_web::web::Data::new($state))
-            .app_data(actix_web::web::QueryConfig::default().error_handler(|e, req| {
-                let err = $crate::error::AppError::BadRequest(format!("Tham số không hợp lệ: {e}"));
-                if req.path().starts_with("/api/") {
-                    actix_web::error::InternalError::from_response(err.to_string(), actix_web::ResponseError::error_response(&err)).into()
-                } else {
-                    actix_web::error::InternalError::from_response(err.to_string(), $crate::web::error_page(&err)).into()
-                }
-            }))
-            .app_data(actix_web::web::Data::new($crate::auth::guard::RouteIndex::new($crate::routes::ROUTES)))
-            .app_data(actix_web::web::FormConfig::default().limit($crate::auth::guard::FORM_LIMIT).error_handler(|e, req| {
-                let err = match e {
-                    actix_web::error::UrlencodedError::Overflow { .. } => $crate::error::AppError::PayloadTooLarge,
-                    e => $crate::error::AppError::BadRequest(format!("Dữ liệu biểu mẫu không hợp lệ: {e}")),
-                };
-                if req.path().starts_with("/api/") {
-                    actix_web::error::InternalError::from_response(err.to_string(), actix_web::ResponseError::error_response(&err)).into()
-                } else {
-                    actix_web::error::InternalError::from_response(err.to_string(), $crate::web::error_page(&err)).into()
-                }
-            }))
-            .wrap(actix_web::middleware::from_fn($crate::web::http::conditional))
-            .wrap(actix_web::middleware::from_fn($crate::auth::guard::front))
+            .app_data($crate::routes::extract::path_config())
+            .app_data($crate::routes::extract::query_config())
+            .app_data($crate::routes::extract::form_config())
+            .app_data($crate::routes::extract::json_config())
+            .app_data(actix_web::web::Data::new(
+                $crate::routes::guard::RouteIndex::new($crate::routes::ROUTES),
+            ))
+            .wrap(actix_web::middleware::from_fn(
+                $crate::web::http::conditional,
+            ))
+            .wrap(actix_web::middleware::from_fn($crate::routes::guard::front))
             .wrap($crate::startup::security_headers())
             .wrap(actix_web::middleware::from_fn($crate::web::http::limits))
-            .wrap(actix_web::middleware::from_fn($crate::web::observe::observe))
+            .wrap(actix_web::middleware::from_fn(
+                $crate::web::observe::observe,
+            ))
             .configure($crate::routes::configure)
             .default_service(actix_web::web::to($crate::web::not_found))
     };

@@ -6,13 +6,13 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
+use crate::app::{on_pool, AppState};
 use crate::auth::Actor;
 use crate::clock::today;
 use crate::error::{problem, AppError};
 use crate::procedures::check::Settings;
 use crate::procedures::inspections::{self as insp, InspectionError, VisitInput};
 use crate::web::inspections::recorder;
-use crate::web::{on_pool, AppState};
 
 /// A refused visit as a problem document with the refusal's own code.
 fn refused(e: &InspectionError) -> HttpResponse {

@@ -11,10 +11,10 @@ pub mod scorecard;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
+use crate::app::{on_pool, parse_date, AppState};
 use crate::error::AppError;
 use crate::web::public::{document_list, document_page, parse_id, DateQuery, ListQuery};
 use crate::web::view::StatusView;
-use crate::web::{on_pool, parse_date, AppState};
 
 /// The documents, filtered and paginated (20 a page by default).
 #[utoipa::path(

@@ -5,9 +5,9 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use crate::app::{on_pool, parse_date, AppState};
 use crate::error::AppError;
 use crate::procedures::check::{self, Settings};
-use crate::web::{on_pool, parse_date, AppState};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

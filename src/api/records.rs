@@ -5,12 +5,12 @@
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
+use crate::app::AppState;
 use crate::auth::{Actor, Role};
 use crate::error::AppError;
 use crate::registry::import::LineError;
 use crate::registry::org::Org;
 use crate::registry::write::{write_records, WriteError, Writer};
-use crate::web::AppState;
 
 /// The largest body accepted (a few long documents).
 pub const RECORDS_LIMIT: usize = 8 * 1024 * 1024;
@@ -92,7 +92,7 @@ pub async fn write(
     actor: Actor,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let body = crate::auth::guard::read_body(payload.into_inner(), RECORDS_LIMIT).await?;
+    let body = crate::routes::guard::read_body(payload.into_inner(), RECORDS_LIMIT).await?;
     let p = actor.0.clone();
     let pool = state.pool.clone();
     let result = web::block(move || -> Result<_, AppError> {

@@ -6,11 +6,11 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use crate::app::AppState;
 use crate::auth::Actor;
 use crate::error::AppError;
 use crate::review::register::{self, FileError, ImportError, Importer, Report, RowError};
 use crate::spreadsheet::bounds::Exceeded;
-use crate::web::AppState;
 
 /// The largest register accepted.
 pub const REGISTER_LIMIT: usize = 8 * 1024 * 1024;
@@ -47,7 +47,7 @@ pub async fn run(
         };
         let mut conn = pool.get()?;
         let who = Importer {
-            person: crate::web::reviewer(&mut conn.db(), &actor)?,
+            person: crate::app::reviewer(&mut conn.db(), &actor)?,
         };
         let now = crate::clock::now();
         Ok(conn.write(|db| register::import(db, &who, campaign, &grids, dry_run, now)))
@@ -158,7 +158,7 @@ pub async fn import(
         .parse()
         .map_err(|_| AppError::NotFound("Không có đợt rà soát này.".into()))?;
     let dry_run = flag(query.dry_run.as_deref())?;
-    let body = crate::auth::guard::read_body(payload.into_inner(), REGISTER_LIMIT).await?;
+    let body = crate::routes::guard::read_body(payload.into_inner(), REGISTER_LIMIT).await?;
     if body.is_empty() {
         return Err(AppError::BadRequest(
             "Cần gửi tệp sổ theo dõi (CSV hoặc XLSX) trong thân yêu cầu.".into(),

@@ -6,11 +6,11 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
+use crate::app::AppState;
 use crate::auth::Actor;
 use crate::error::AppError;
 use crate::review::campaigns::{self, CampaignInput};
 use crate::review::decisions::{self, DecisionError, Person, Proposal, StageInput};
-use crate::web::AppState;
 
 /// The JSON body, or a 400 naming what is wrong with it.
 fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
@@ -66,8 +66,8 @@ pub async fn create_campaign(
     bytes: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let input: CampaignInput = body(&bytes)?;
-    let id = crate::web::with_write(&state, move |db| {
-        let p = crate::web::reviewer(db, &actor)?;
+    let id = crate::app::with_write(&state, move |db| {
+        let p = crate::app::reviewer(db, &actor)?;
         Ok(campaigns::create_as(db, &p, &input, crate::clock::now())?)
     })
     .await?;
@@ -102,13 +102,13 @@ pub async fn start_campaign(
 ) -> Result<HttpResponse, AppError> {
     let cid = id(&path.into_inner())?;
     let today = crate::clock::today();
-    let n = crate::web::with_write(&state, move |db| {
+    let n = crate::app::with_write(&state, move |db| {
         if campaigns::get(db, cid)?.is_none() {
             return Err(AppError::NotFound(format!(
                 "Không có đợt rà soát số {cid}."
             )));
         }
-        let p = crate::web::reviewer(db, &actor)?;
+        let p = crate::app::reviewer(db, &actor)?;
         Ok(campaigns::start_as(db, &p, cid, today)?)
     })
     .await?;
@@ -143,7 +143,7 @@ pub async fn campaign(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let cid = id(&path.into_inner())?;
-    let view = crate::web::on_pool(&state, move |db| {
+    let view = crate::app::on_pool(&state, move |db| {
         let Some(campaign) = campaigns::get(db, cid)? else {
             return Err(AppError::NotFound(format!(
                 "Không có đợt rà soát số {cid}."
@@ -191,8 +191,8 @@ pub async fn propose(
 ) -> Result<HttpResponse, AppError> {
     let cid = id(&path.into_inner())?;
     let input: Proposal = body(&bytes)?;
-    let did = crate::web::with_write(&state, move |db| {
-        let p = crate::web::reviewer(db, &actor)?;
+    let did = crate::app::with_write(&state, move |db| {
+        let p = crate::app::reviewer(db, &actor)?;
         Ok(decisions::propose(
             db,
             &p,
@@ -224,8 +224,8 @@ async fn decision_action(
         + Send
         + 'static,
 ) -> Result<HttpResponse, AppError> {
-    let v = crate::web::with_write(state, move |db| {
-        let p = crate::web::reviewer(db, &actor)?;
+    let v = crate::app::with_write(state, move |db| {
+        let p = crate::app::reviewer(db, &actor)?;
         let decision = f(db, &p)?;
         Ok(DecisionView {
             stages: decisions::stages(db, did)?,
@@ -260,7 +260,7 @@ pub async fn decision(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let did = id(&path.into_inner())?;
-    let v = crate::web::on_pool(&state, move |db| {
+    let v = crate::app::on_pool(&state, move |db| {
         let Some(decision) = decisions::get(db, did)? else {
             return Err(AppError::NotFound(format!("Không có quyết định số {did}.")));
         };
@@ -473,7 +473,7 @@ pub async fn assign(
 ) -> Result<HttpResponse, AppError> {
     let cid = id(&path.into_inner())?;
     let input: AssignInput = body(&bytes)?;
-    let n = crate::web::with_write(&state, move |db| {
+    let n = crate::app::with_write(&state, move |db| {
         let officer = match &input.officer {
             None => None,
             Some(u) => match crate::auth::users::find_by_username(db, u.trim())? {
@@ -490,7 +490,7 @@ pub async fn assign(
                 "Không có đợt rà soát số {cid}."
             )));
         }
-        let p = crate::web::reviewer(db, &actor)?;
+        let p = crate::app::reviewer(db, &actor)?;
         Ok(campaigns::assign_as(
             db,
             &p,

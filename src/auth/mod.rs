@@ -7,7 +7,6 @@
 
 pub mod cli;
 pub mod csrf;
-pub mod guard;
 pub mod limits;
 pub mod password;
 pub mod roles;
@@ -18,15 +17,19 @@ pub mod viewer;
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
-use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use actix_web::{HttpMessage, HttpRequest};
 use chrono::NaiveDateTime;
 
 pub use roles::{Access, Decision, RecordOf, Role, Scope};
 
 use crate::db::{Db, DbError};
-use crate::error::AppError;
 
+/// A body whose next part does not arrive within this time is abandoned (408).
+pub const BODY_IDLE: Duration = Duration::from_secs(15);
+/// A body not received in full within this time is abandoned (408).
+pub const BODY_TOTAL: Duration = Duration::from_secs(120);
 /// Deployment facts the guard needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Security {
@@ -62,8 +65,8 @@ impl Default for Security {
             loopback: true,
             metrics_allow: default_metrics_allow(),
             metrics_token: None,
-            body_idle: guard::BODY_IDLE,
-            body_total: guard::BODY_TOTAL,
+            body_idle: BODY_IDLE,
+            body_total: BODY_TOTAL,
         }
     }
 }
@@ -272,46 +275,6 @@ impl std::ops::Deref for Actor {
     }
 }
 
-impl FromRequest for Actor {
-    type Error = AppError;
-    type Future = std::future::Ready<Result<Actor, AppError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        std::future::ready(
-            req.extensions()
-                .get::<Arc<Principal>>()
-                .cloned()
-                .map(Actor)
-                .ok_or(AppError::Unauthenticated),
-        )
-    }
-}
-
 /// The signed-in user, if any (public routes).
 #[derive(Debug, Clone)]
 pub struct MaybeActor(pub Option<Arc<Principal>>);
-
-impl FromRequest for MaybeActor {
-    type Error = AppError;
-    type Future = std::future::Ready<Result<MaybeActor, AppError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        std::future::ready(Ok(MaybeActor(
-            req.extensions().get::<Arc<Principal>>().cloned(),
-        )))
-    }
-}
-
-impl FromRequest for RequestInfo {
-    type Error = AppError;
-    type Future = std::future::Ready<Result<RequestInfo, AppError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        std::future::ready(
-            req.extensions()
-                .get::<RequestInfo>()
-                .cloned()
-                .ok_or_else(|| AppError::Internal("the guard did not run".into())),
-        )
-    }
-}

@@ -8,6 +8,7 @@ pub mod models;
 pub mod procedures;
 pub mod queries;
 pub mod schema;
+pub mod stored;
 
 use std::time::Duration;
 
@@ -40,6 +41,9 @@ pub enum DbError {
         #[source]
         source: diesel::ConnectionError,
     },
+    /// A stored value that does not fit its type (see [`stored`]).
+    #[error(transparent)]
+    Corrupt(#[from] stored::Corrupt),
     #[error("lỗi chuyển đổi cấu trúc cơ sở dữ liệu: {0}")]
     Migration(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

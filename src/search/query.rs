@@ -848,7 +848,7 @@ fn execute(
                 let mut s = g.snippet(&body[..end]);
                 s.set_snippet_prefix_postfix("<mark>", "</mark>");
                 if s.fragment().is_empty() {
-                    crate::web::escape_html(&body.chars().take(240).collect::<String>())
+                    crate::markup::escape_html(&body.chars().take(240).collect::<String>())
                 } else {
                     s.to_html()
                 }

@@ -5,7 +5,8 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::{base_context, on_pool, render_status, with_write, AppState, PageError};
+use super::{base_context, render_status, PageError};
+use crate::app::{on_pool, with_write, AppState};
 use crate::auth::password::{self, NewPassword, QueueError, Verified};
 use crate::auth::session::{self, SameSite};
 use crate::auth::users::{self, UserRow, Username};

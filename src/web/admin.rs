@@ -6,7 +6,8 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::account::see_other;
-use super::{base_context, on_pool, render_status, AppState, PageError};
+use super::{base_context, render_status, PageError};
+use crate::app::{on_pool, AppState};
 use crate::auth::password::{self, NewPassword};
 use crate::auth::users::{self, AccountError, NewAccount, Username};
 use crate::auth::{Actor, Role};

@@ -5,7 +5,8 @@ use actix_web::{web, HttpResponse};
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
-use super::{base_context, number_param, on_pool, render, AppState, PageError};
+use super::{base_context, render, PageError};
+use crate::app::{number_param, on_pool, AppState};
 use crate::clock::today;
 use crate::domain::review::{annual_list_late, Extent};
 use crate::domain::text::date_vn;
@@ -60,7 +61,7 @@ async fn load(
         let org = Org::load(db)?;
         if let Some(a) = authority {
             if !org.authorities.contains_key(&a) {
-                return Err(crate::web::bad_param(
+                return Err(crate::app::bad_param(
                     "authority",
                     "không có cơ quan ban hành này.".into(),
                 ));
@@ -210,7 +211,7 @@ pub async fn page(
                 .body(body));
         }
         Some(other) => {
-            return Err(crate::web::bad_param(
+            return Err(crate::app::bad_param(
                 "format",
                 format!("«{other}» không hợp lệ (html, csv, xlsx)."),
             )
@@ -291,8 +292,8 @@ pub async fn publish(
         .get("authority")
         .and_then(|a| a.trim().parse().ok())
         .ok_or_else(|| AppError::Unprocessable("Cần chọn cơ quan ban hành của danh mục.".into()))?;
-    crate::web::with_write(&state, move |db| {
-        let p = crate::web::reviewer(db, &actor)?;
+    crate::app::with_write(&state, move |db| {
+        let p = crate::app::reviewer(db, &actor)?;
         match crate::review::annual::publish(db, &p, year, authority, crate::clock::now()) {
             Ok(done) => Ok(done),
             Err(PublishError::NotFound(m)) => Err(AppError::Unprocessable(m)),

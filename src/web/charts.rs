@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::escape_html;
+use crate::markup::escape_html;
 
 /// One bar: a label, a share in percent (`None`: no data) and a target in percent.
 pub struct Bar<'a> {

@@ -6,8 +6,9 @@
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
-use super::{base_context, on_pool, parse_date, render, AppState, PageError};
+use super::{base_context, render, PageError};
 use crate::api::procedures::{settings_of, CompletenessQuery};
+use crate::app::{on_pool, parse_date, AppState};
 use crate::domain::text::date_vn;
 use crate::error::AppError;
 use crate::procedures::check::{self, Completeness};
@@ -84,13 +85,15 @@ pub async fn page(
     let q = q.into_inner();
     let date = parse_date(q.date.as_deref())?;
     let settings = settings_of(&q)?;
-    let csv = match super::opt(&q.format) {
+    let csv = match crate::app::opt(&q.format) {
         None | Some("html") => false,
         Some("csv") => true,
         Some(other) => {
-            return Err(
-                super::bad_param("format", format!("«{other}» không hợp lệ (html, csv).")).into(),
+            return Err(crate::app::bad_param(
+                "format",
+                format!("«{other}» không hợp lệ (html, csv)."),
             )
+            .into())
         }
     };
     let code = path.into_inner();

@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::public::{document_page, provision_page, DateQuery, DocumentPage};
-use super::{base_context, on_pool, render, render_status, AppState, PageError};
+use super::{base_context, render, render_status, PageError};
+use crate::app::{on_pool, AppState};
 use crate::db::{queries, Db};
 use crate::domain::eli::Eli;
 use crate::domain::status::Status;
@@ -145,7 +146,7 @@ pub async fn resolve(
     };
     let date = match (on, q.date.as_deref()) {
         (Some(d), _) => d,
-        (None, given) => super::parse_date(given)?,
+        (None, given) => crate::app::parse_date(given)?,
     };
     let want2 = want.clone();
     let found = on_pool(&state, move |db| {

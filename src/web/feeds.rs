@@ -12,7 +12,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::{on_pool, AppState, PageError};
+use super::PageError;
+use crate::app::{on_pool, AppState};
 use crate::clock::today;
 use crate::db::schema::{
     annual_list_publications, decisions, documents, effects, procedure_versions, procedures,
@@ -126,7 +127,7 @@ struct Scope {
 
 fn scope(org: &Org, q: &FeedQuery) -> Result<Scope, AppError> {
     match (q.authority.as_deref(), q.unit.as_deref()) {
-        (Some(_), Some(_)) => Err(super::bad_param(
+        (Some(_), Some(_)) => Err(crate::app::bad_param(
             "unit",
             "chỉ chọn một trong authority hoặc unit.".into(),
         )),
@@ -142,7 +143,7 @@ fn scope(org: &Org, q: &FeedQuery) -> Result<Scope, AppError> {
                         .find(|x| x.code.eq_ignore_ascii_case(a))
                 })
                 .ok_or_else(|| {
-                    super::bad_param("authority", format!("không có cơ quan ban hành «{a}»."))
+                    crate::app::bad_param("authority", format!("không có cơ quan ban hành «{a}»."))
                 })?;
             Ok(Scope {
                 authorities: Some(org.authority_with_predecessors(found.id)),
@@ -152,7 +153,7 @@ fn scope(org: &Org, q: &FeedQuery) -> Result<Scope, AppError> {
         (None, Some(u)) => {
             let u = u.trim();
             let unit = org.units.values().find(|x| x.code == u).ok_or_else(|| {
-                super::bad_param("unit", format!("không có đơn vị hành chính mã «{u}»."))
+                crate::app::bad_param("unit", format!("không có đơn vị hành chính mã «{u}»."))
             })?;
             let mut units = org.all_unit_predecessors(unit.id);
             units.push(unit.id);
@@ -179,7 +180,7 @@ fn limit(q: &FeedQuery) -> Result<usize, AppError> {
         None | Some("") => Ok(DEFAULT_LIMIT),
         Some(s) => match s.parse::<usize>() {
             Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            _ => Err(super::bad_param(
+            _ => Err(crate::app::bad_param(
                 "limit",
                 format!("«{s}» không hợp lệ: từ 1 đến {MAX_LIMIT}."),
             )),

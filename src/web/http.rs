@@ -10,10 +10,8 @@ use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, ResponseError};
 use sha2::{Digest, Sha256};
 
+use crate::config::MAX_URI;
 use crate::error::AppError;
-
-/// The longest address (path and query) served; a search query is at most 1,000 characters.
-pub const MAX_URI: usize = 16 * 1024;
 
 /// Bodies larger than this are sent without an `ETag` (exports), rather than held twice.
 const MAX_TAGGED_BODY: usize = 8 * 1024 * 1024;

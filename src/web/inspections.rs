@@ -9,7 +9,8 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::{base_context, on_pool, render, render_status, AppState, PageError};
+use super::{base_context, render, render_status, PageError};
+use crate::app::{on_pool, AppState};
 use crate::auth::Actor;
 use crate::clock::today;
 use crate::domain::inspection::FindingCode;
@@ -235,7 +236,7 @@ pub async fn new_form(
     path: web::Path<String>,
     q: web::Query<NewQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let date = super::parse_date(q.date.as_deref())?;
+    let date = crate::app::parse_date(q.date.as_deref())?;
     if date > today() {
         return Err(AppError::from(InspectionError::FutureDate {
             date: date_vn(date),

@@ -20,7 +20,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::view::StatusView;
-use super::{bad_param, base_context, number_param, opt, parse_date, AppState, PageError};
+use super::{base_context, PageError};
+use crate::app::{bad_param, number_param, opt, parse_date, AppState};
 use crate::clock::today;
 use crate::db::procedures::{self as pq, Posting, Procedure, ProcedureVersion};
 use crate::db::{queries, Db};

@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::view::{iso, status_reason, DocLink, DocRow, EffectView, StatusView};
-use super::{base_context, number_param, on_pool, opt, parse_date, render, AppState, PageError};
+use super::{base_context, render, PageError};
+use crate::app::{number_param, on_pool, opt, parse_date, AppState};
 use crate::clock::today;
 use crate::db::{queries, Db};
 use crate::domain::eli::Eli;

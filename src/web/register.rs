@@ -7,8 +7,9 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use futures_util::StreamExt;
 
-use super::{base_context, render_status, AppState, PageError};
+use super::{base_context, render_status, PageError};
 use crate::api::register::{flag, run, Outcome, REGISTER_LIMIT};
+use crate::app::AppState;
 use crate::error::AppError;
 
 /// The file and the check box of the upload form.

@@ -10,7 +10,8 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{base_context, on_pool, render_status, AppState, PageError};
+use super::{base_context, render_status, PageError};
+use crate::app::{on_pool, AppState};
 use crate::auth::{Actor, Role};
 use crate::clock::today;
 use crate::db::queries;
@@ -164,8 +165,8 @@ async fn decision_action(
         + Send
         + 'static,
 ) -> Result<HttpResponse, PageError> {
-    let d = crate::web::with_write(state, move |db| {
-        let p = crate::web::reviewer(db, &actor)?;
+    let d = crate::app::with_write(state, move |db| {
+        let p = crate::app::reviewer(db, &actor)?;
         Ok(f(db, &p)?)
     })
     .await?;
@@ -234,7 +235,7 @@ impl CampaignForm {
             if s.is_empty() {
                 return Ok(None);
             }
-            crate::web::parse_date(Some(s))
+            crate::app::parse_date(Some(s))
                 .map(Some)
                 .map_err(|e| unprocessable(format!("{label}: {}", e.public_message())))
         };
@@ -399,7 +400,7 @@ async fn campaigns_page(
             })
             .collect::<Vec<_>>();
         let choices = if may_create {
-            let units = crate::web::reviewer(db, &a)?.units;
+            let units = crate::app::reviewer(db, &a)?.units;
             campaign_choices(db, &form, units.as_ref())?
         } else {
             CampaignChoices::default()
@@ -434,9 +435,9 @@ pub async fn create(
     let submitted = CampaignForm::from_pairs(&form.into_inner());
     let f = submitted.clone();
     let a = actor.clone();
-    let done = crate::web::with_write(&state, move |db| {
+    let done = crate::app::with_write(&state, move |db| {
         let input = f.input(db)?;
-        let p = crate::web::reviewer(db, &a)?;
+        let p = crate::app::reviewer(db, &a)?;
         Ok(campaigns::create_as(db, &p, &input, crate::clock::now())?)
     })
     .await;
@@ -669,7 +670,7 @@ async fn campaign_page(
                 return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")));
             };
             // The viewer's units: forms are offered only for the documents they may act on.
-            let units = crate::web::reviewer(db, &a)?.units;
+            let units = crate::app::reviewer(db, &a)?.units;
             let unit_of: HashMap<i64, Option<i64>> = queries::all_authorities(db)?
                 .into_iter()
                 .map(|x| (x.id, x.unit_id))
@@ -925,8 +926,8 @@ pub async fn start(
 ) -> Result<HttpResponse, PageError> {
     let id = path_id(path, "đợt rà soát")?;
     let day = today();
-    crate::web::with_write(&state, move |db| {
-        let p = crate::web::reviewer(db, &actor)?;
+    crate::app::with_write(&state, move |db| {
+        let p = crate::app::reviewer(db, &actor)?;
         Ok(campaigns::start_as(db, &p, id, day)?)
     })
     .await?;
@@ -962,7 +963,7 @@ pub async fn propose(
             .collect();
         let effective_on = match field(&f, "effective_on") {
             "" => None,
-            s => Some(crate::web::parse_date(Some(s))?),
+            s => Some(crate::app::parse_date(Some(s))?),
         };
         let input = Proposal {
             document_id,
@@ -976,8 +977,8 @@ pub async fn propose(
             effective_on,
             supersedes_id,
         };
-        crate::web::with_write(&state, move |db| {
-            let p = crate::web::reviewer(db, &a)?;
+        crate::app::with_write(&state, move |db| {
+            let p = crate::app::reviewer(db, &a)?;
             Ok(decisions::propose(db, &p, id, &input, crate::clock::now())?)
         })
         .await
@@ -1065,11 +1066,11 @@ pub async fn assign(
     let done = match assignment(&form.into_inner()) {
         Err(e) => Err(e),
         Ok((documents, officer)) => {
-            crate::web::with_write(&state, move |db| {
+            crate::app::with_write(&state, move |db| {
                 if campaigns::get(db, id)?.is_none() {
                     return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")));
                 }
-                let p = crate::web::reviewer(db, &a)?;
+                let p = crate::app::reviewer(db, &a)?;
                 Ok(campaigns::assign_as(db, &p, id, &documents, officer)?)
             })
             .await
@@ -1099,12 +1100,12 @@ pub async fn close(
         Err(e) => return refused(&state, &actor, campaign, e).await,
     };
     let a = actor.clone();
-    let done = crate::web::with_write(&state, move |db| {
+    let done = crate::app::with_write(&state, move |db| {
         if number.is_empty() {
             return Err(unprocessable("cần số ký hiệu của văn bản xử lý"));
         }
         let handling = pick_document(db, &number, &authority, "văn bản xử lý")?;
-        let p = crate::web::reviewer(db, &a)?;
+        let p = crate::app::reviewer(db, &a)?;
         Ok(decisions::close(
             db,
             &p,
@@ -1183,7 +1184,7 @@ pub async fn record_stage(
         Ok(v) => Some(v),
         Err(page) => return Ok(page),
     };
-    let date = crate::web::parse_date(Some(field(&form, "date")).filter(|s| !s.is_empty()))?;
+    let date = crate::app::parse_date(Some(field(&form, "date")).filter(|s| !s.is_empty()))?;
     let input = decisions::StageInput {
         stage: field(&form, "stage").to_string(),
         date,

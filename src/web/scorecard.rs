@@ -8,7 +8,8 @@ use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 use super::charts::{bars_svg, Bar};
-use super::{base_context, number_param, on_pool, render, AppState, PageError};
+use super::{base_context, render, PageError};
+use crate::app::{number_param, on_pool, AppState};
 use crate::clock::today;
 use crate::domain::scorecard::{Figure, Indicator};
 use crate::domain::text::date_vn;
@@ -35,10 +36,10 @@ pub fn year_of(q: &ScorecardQuery) -> Result<i32, AppError> {
 }
 
 fn wants_csv(q: &ScorecardQuery) -> Result<bool, AppError> {
-    match super::opt(&q.format) {
+    match crate::app::opt(&q.format) {
         None | Some("html") => Ok(false),
         Some("csv") => Ok(true),
-        Some(other) => Err(super::bad_param(
+        Some(other) => Err(crate::app::bad_param(
             "format",
             format!("«{other}» không hợp lệ (html, csv)."),
         )),
@@ -243,7 +244,7 @@ fn default_province(org: &crate::registry::org::Org) -> Option<String> {
 }
 
 pub async fn province_code(state: &AppState, q: &ScorecardQuery) -> Result<String, AppError> {
-    if let Some(p) = super::opt(&q.province) {
+    if let Some(p) = crate::app::opt(&q.province) {
         return Ok(p.to_string());
     }
     let org = state.org_cache.get(&state.pool)?;

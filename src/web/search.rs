@@ -6,7 +6,8 @@ use std::time::Instant;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::{bad_param, base_context, number_param, opt, render, AppState, PageError};
+use super::{base_context, render, PageError};
+use crate::app::{bad_param, number_param, opt, AppState};
 use crate::domain::kinds::DOCUMENT_TYPES;
 use crate::domain::status::Status;
 use crate::error::AppError;

@@ -150,7 +150,7 @@ impl Client {
         client!(vanban::vanban_app!(state))
     }
 
-    pub async fn with_state(state: vanban::web::AppState) -> Client {
+    pub async fn with_state(state: vanban::app::AppState) -> Client {
         client!(vanban::vanban_app!(state))
     }
 

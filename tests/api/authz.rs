@@ -710,9 +710,9 @@ db_test!(
         let c = crate::client!(actix_web::App::new()
             .app_data(actix_web::web::Data::new(state))
             .app_data(actix_web::web::Data::new(
-                vanban::auth::guard::RouteIndex::new(PROBE)
+                vanban::routes::guard::RouteIndex::new(PROBE)
             ))
-            .wrap(actix_web::middleware::from_fn(vanban::auth::guard::front))
+            .wrap(actix_web::middleware::from_fn(vanban::routes::guard::front))
             .configure(|cfg| vanban::routes::register(cfg, PROBE)));
         let district = doc_id(&app, "12/2021/QĐ-UBND");
         let province = doc_id(&app, "15/2018/NQ-HĐND");

@@ -66,14 +66,14 @@ fn search_service() -> anyhow::Result<std::sync::Arc<vanban::search::service::Se
 
 impl TestApp {
     /// The app as served, with the search index caught up with the database.
-    pub async fn state(&self) -> vanban::web::AppState {
+    pub async fn state(&self) -> vanban::app::AppState {
         self.search
             .catch_up(&self.pool)
             .unwrap_or_else(|e| panic!("indexer: {e}"));
-        vanban::web::AppState::new(
+        vanban::app::AppState::new(
             self.pool.clone(),
             Some(self.search.clone()),
-            vanban::web::SEARCH_CACHE_ENTRIES,
+            vanban::config::SEARCH_CACHE_ENTRIES,
         )
     }
 }

@@ -153,7 +153,7 @@ db_test!(several_instances_share_one_throttle, |app| {
     let a = client_with(&app, s).await;
     // Another instance: its own pool and state over the same database.
     let other = vanban::db::DbPool::connect(&app.url, 4)?;
-    let state_b = vanban::web::AppState::new(other, Some(app.search.clone()), 16).with_accounts(s);
+    let state_b = vanban::app::AppState::new(other, Some(app.search.clone()), 16).with_accounts(s);
     let b = Rc::new(Client::with_state(state_b).await);
     assert_eq!(a.login("thuhuong01", WRONG, None).await.status, 401);
     let second = Instant::now();

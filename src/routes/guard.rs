@@ -22,35 +22,27 @@
 use std::net::IpAddr;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Duration;
 
 use actix_web::body::{BodyStream, BoxBody, MessageBody};
 use actix_web::dev::{Payload, ResourceDef, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::{web, HttpMessage, HttpResponse, ResponseError};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use diesel::prelude::*;
 use futures_util::StreamExt;
 
-use super::roles::{Access, Decision, RecordOf};
-use super::viewer::{self, Viewer};
-use super::{csrf, session, Principal, RequestInfo, Security, Transport, Via};
+use super::RouteDef;
+use crate::app::AppState;
+use crate::auth::roles::{Access, Decision, RecordOf};
+use crate::auth::viewer::{self, Viewer};
+use crate::auth::{csrf, session, Principal, RequestInfo, Security, Transport, Via};
+use crate::auth::{Actor, MaybeActor};
 use crate::error::AppError;
-use crate::routes::RouteDef;
-use crate::web::AppState;
 
 /// The largest form body a route accepts unless its table entry says otherwise (also
 /// `FormConfig`'s limit); larger ones get 413 before anything is read.
 pub const FORM_LIMIT: usize = 64 * 1024;
-/// A body whose next part does not arrive within this time is abandoned (408).
-pub const BODY_IDLE: Duration = Duration::from_secs(15);
-/// A body not received in full within this time is abandoned (408).
-pub const BODY_TOTAL: Duration = Duration::from_secs(120);
-/// Bytes of request bodies held by all requests at once; a body that would pass it waits for
-/// nobody: it is answered 503 with `Retry-After`.
-pub const BODY_BUDGET: usize = 32 * 1024 * 1024;
-
 /// The route table, compiled for matching: which routes serve a path the router sees.
 pub struct RouteIndex {
     entries: Vec<(&'static RouteDef, ResourceDef)>,
@@ -73,31 +65,6 @@ impl RouteIndex {
             .iter()
             .find(|(r, def)| r.method.matches(method) && def.is_match(path))
             .map(|(r, _)| *r)
-    }
-}
-
-/// Bodies held at once, in KiB (see [`BODY_BUDGET`]).
-pub struct BodyBudget {
-    permits: Arc<tokio::sync::Semaphore>,
-}
-
-impl BodyBudget {
-    pub fn new(bytes: usize) -> BodyBudget {
-        BodyBudget {
-            permits: Arc::new(tokio::sync::Semaphore::new(bytes.div_ceil(1024))),
-        }
-    }
-
-    /// A share of the budget for a body of `bytes`, or `None` when it is spent.
-    fn take(&self, bytes: usize) -> Option<tokio::sync::OwnedSemaphorePermit> {
-        let kib = u32::try_from(bytes.div_ceil(1024).max(1)).ok()?;
-        self.permits.clone().try_acquire_many_owned(kib).ok()
-    }
-}
-
-impl Default for BodyBudget {
-    fn default() -> Self {
-        BodyBudget::new(BODY_BUDGET)
     }
 }
 
@@ -454,8 +421,8 @@ pub async fn front(
     // Static files are the same for everyone: no session lookup for each stylesheet fetch.
     if fin.transport.credentials_allowed() && !fin.static_path && !own_credentials {
         if let Some(token) = bearer(req.headers()) {
-            match crate::web::on_pool(&state, move |db| {
-                Ok(super::principal_from_token(db, &token, now)?)
+            match crate::app::on_pool(&state, move |db| {
+                Ok(crate::auth::principal_from_token(db, &token, now)?)
             })
             .await
             {
@@ -466,8 +433,8 @@ pub async fn front(
                 Err(e) => return Ok(fin.respond(req, refusal(&e, true, None))),
             }
         } else if let Some(secret) = session_secret {
-            match crate::web::on_pool(&state, move |db| {
-                Ok(super::principal_from_session(db, &secret, now)?)
+            match crate::app::on_pool(&state, move |db| {
+                Ok(crate::auth::principal_from_session(db, &secret, now)?)
             })
             .await
             {
@@ -665,6 +632,49 @@ fn monitor_allowed(sec: &Security, info: &RequestInfo, headers: &HeaderMap) -> b
     from_allowed || with_token
 }
 
+// The extractors of what the guard found (the user, the request facts): a handler that
+// asks for them on a route the guard did not run on fails closed.
+
+impl FromRequest for Actor {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Actor, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(
+            req.extensions()
+                .get::<Arc<Principal>>()
+                .cloned()
+                .map(Actor)
+                .ok_or(AppError::Unauthenticated),
+        )
+    }
+}
+
+impl FromRequest for MaybeActor {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<MaybeActor, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Ok(MaybeActor(
+            req.extensions().get::<Arc<Principal>>().cloned(),
+        )))
+    }
+}
+
+impl FromRequest for RequestInfo {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<RequestInfo, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(
+            req.extensions()
+                .get::<RequestInfo>()
+                .cloned()
+                .ok_or_else(|| AppError::Internal("the guard did not run".into())),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -747,7 +757,7 @@ mod tests {
 
     #[test]
     fn the_body_budget_refuses_what_it_cannot_hold() {
-        let b = BodyBudget::new(100 * 1024);
+        let b = crate::app::BodyBudget::new(100 * 1024);
         let first = b.take(60 * 1024);
         assert!(first.is_some());
         assert!(b.take(60 * 1024).is_none());

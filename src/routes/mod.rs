@@ -1,17 +1,20 @@
 //! The one route table: every route with its method, path and access rule. [`configure`]
-//! registers the handlers from it, the guard (`auth::guard`) enforces the rules from it, and
+//! registers the handlers from it, the guard ([`guard`]) enforces the rules from it, and
 //! the tests build the authorisation matrix from it. A path served outside this table gets
 //! 405 from the guard, so a route cannot be added without a rule.
 //!
 //! Order matters as in actix: the first entry whose method and pattern match handles the
 //! request.
 
+pub mod extract;
+pub mod guard;
+
 use actix_web::http::Method;
 use actix_web::{web, Route};
 
-use crate::auth::guard::FORM_LIMIT;
 use crate::auth::{Access, Role};
 use crate::{api, web as pages};
+use guard::FORM_LIMIT;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Verb {
@@ -384,7 +387,7 @@ pub fn register(cfg: &mut web::ServiceConfig, routes: &'static [RouteDef]) {
                 .guard(r.method.guard())
                 .wrap(actix_web::middleware::from_fn(
                     move |req, next: actix_web::middleware::Next<actix_web::body::BoxBody>| {
-                        crate::auth::guard::route(r, req, next)
+                        crate::routes::guard::route(r, req, next)
                     },
                 ))
                 .route((r.handler)(web::route())),

@@ -1,0 +1,90 @@
+//! One error handler per actix extractor (`Path`, `Query`, `Form`, `Json`): a value that does
+//! not fit the handler's type answers as the route that matched answers — a problem document
+//! on `/api/` routes, the Vietnamese error page elsewhere. The kind is taken from the matched
+//! route's pattern, never from how the path was spelled.
+
+use actix_web::error::{
+    InternalError, JsonPayloadError, PathError, QueryPayloadError, UrlencodedError,
+};
+use actix_web::{web, HttpRequest, ResponseError};
+
+use super::guard::FORM_LIMIT;
+use crate::error::AppError;
+
+/// The largest JSON body any extractor reads; each route's own, smaller limit is enforced by
+/// the guard before the body is read.
+pub const JSON_EXTRACT_LIMIT: usize = 32 * 1024 * 1024;
+
+/// Whether the route that matched is part of the JSON API.
+pub fn api_route(req: &HttpRequest) -> bool {
+    req.match_pattern().is_some_and(|p| p.starts_with("/api/"))
+}
+
+/// The error as the matched route answers it.
+pub fn answer(req: &HttpRequest, err: AppError) -> actix_web::Error {
+    let response = if api_route(req) {
+        err.error_response()
+    } else {
+        crate::web::error_page(&err)
+    };
+    InternalError::from_response(err.to_string(), response).into()
+}
+
+/// A path segment that does not fit (a non-numeric id): nothing lives at that address (404).
+pub fn path_error(e: PathError, req: &HttpRequest) -> actix_web::Error {
+    tracing::debug!(error = %e, "path segment does not fit its type");
+    let shown: Vec<&str> = req.match_info().iter().map(|(_, v)| v).collect();
+    answer(
+        req,
+        AppError::NotFound(format!(
+            "Không có mục nào ở địa chỉ này: «{}» không phải là mã số hợp lệ.",
+            shown.join("/")
+        )),
+    )
+}
+
+pub fn query_error(e: QueryPayloadError, req: &HttpRequest) -> actix_web::Error {
+    answer(
+        req,
+        AppError::BadRequest(format!("Tham số không hợp lệ: {e}")),
+    )
+}
+
+pub fn form_error(e: UrlencodedError, req: &HttpRequest) -> actix_web::Error {
+    let err = match e {
+        UrlencodedError::Overflow { .. } => AppError::PayloadTooLarge,
+        e => AppError::BadRequest(format!("Dữ liệu biểu mẫu không hợp lệ: {e}")),
+    };
+    answer(req, err)
+}
+
+pub fn json_error(e: JsonPayloadError, req: &HttpRequest) -> actix_web::Error {
+    let err = match e {
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+            AppError::PayloadTooLarge
+        }
+        e => AppError::BadRequest(format!("Dữ liệu JSON không hợp lệ: {e}")),
+    };
+    answer(req, err)
+}
+
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(path_error)
+}
+
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(query_error)
+}
+
+pub fn form_config() -> web::FormConfig {
+    web::FormConfig::default()
+        .limit(FORM_LIMIT)
+        .error_handler(form_error)
+}
+
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(JSON_EXTRACT_LIMIT)
+        .content_type_required(false)
+        .error_handler(json_error)
+}
