@@ -199,13 +199,7 @@ fn append(buf: &mut String, line: &str) {
 pub fn parse(text: &str) -> Structure {
     let text = nfc(text);
     let mut s = Structure::default();
-    let mut chapter: Option<usize> = None;
-    let mut section: Option<usize> = None;
-    let mut article: Option<usize> = None;
-    let mut clause: Option<usize> = None;
-    let mut current: Option<usize> = None;
-    // A chapter or section title on the line after "Chương I".
-    let mut expect_title = false;
+    let mut at = Open::default();
     let mut keys = std::collections::HashSet::new();
 
     for raw in text.lines() {
@@ -213,21 +207,9 @@ pub fn parse(text: &str) -> Structure {
         if line.is_empty() {
             continue;
         }
-        let parsed = classify(line, article.is_some());
-        let (kind, label, rest) = match parsed {
+        let (kind, label, rest) = match classify(line, at.article.is_some()) {
             Line::Text(t) => {
-                match current {
-                    Some(i) => {
-                        let n = &mut s.nodes[i];
-                        if expect_title && n.heading.is_empty() {
-                            n.heading = t.to_string();
-                        } else {
-                            append(&mut n.body, t);
-                        }
-                    }
-                    None => append(&mut s.preamble, t),
-                }
-                expect_title = false;
+                at.continue_with(&mut s, t);
                 continue;
             }
             Line::Chuong(l, r) => (NodeKind::Chuong, l, r),
@@ -236,26 +218,9 @@ pub fn parse(text: &str) -> Structure {
             Line::Khoan(l, r) => (NodeKind::Khoan, l, r),
             Line::Diem(l, r) => (NodeKind::Diem, l, r),
         };
-        let (parent, key) = match kind {
-            NodeKind::Chuong => (None, format!("chuong-{label}")),
-            NodeKind::Muc => {
-                let base = chapter
-                    .map(|c| format!("{}/", s.nodes[c].key))
-                    .unwrap_or_default();
-                (chapter, format!("{base}muc-{label}"))
-            }
-            NodeKind::Dieu => (section.or(chapter), format!("dieu-{label}")),
-            NodeKind::Khoan => {
-                let a = article.unwrap_or_default();
-                (article, format!("{}/khoan-{label}", s.nodes[a].key))
-            }
-            NodeKind::Diem => {
-                let p = clause.or(article).unwrap_or_default();
-                (Some(p), format!("{}/diem-{label}", s.nodes[p].key))
-            }
-        };
+        let (parent, key) = at.place(&s, kind, &label);
         if !keys.insert(key.clone()) {
-            match current {
+            match at.current {
                 Some(i) => append(&mut s.nodes[i].body, line),
                 None => append(&mut s.preamble, line),
             }
@@ -265,7 +230,6 @@ pub fn parse(text: &str) -> Structure {
             NodeKind::Chuong | NodeKind::Muc | NodeKind::Dieu => (rest.to_string(), String::new()),
             NodeKind::Khoan | NodeKind::Diem => (String::new(), rest.to_string()),
         };
-        let idx = s.nodes.len();
         s.nodes.push(Node {
             kind,
             label,
@@ -274,29 +238,89 @@ pub fn parse(text: &str) -> Structure {
             heading,
             body,
         });
-        current = Some(idx);
-        expect_title = matches!(kind, NodeKind::Chuong | NodeKind::Muc) && rest.is_empty();
+        at.opened(kind, s.nodes.len() - 1, rest.is_empty());
+    }
+    s
+}
+
+/// The elements open while a text is parsed: the innermost of each level, and the element
+/// the next unrecognised line continues.
+#[derive(Default)]
+struct Open {
+    chapter: Option<usize>,
+    section: Option<usize>,
+    article: Option<usize>,
+    clause: Option<usize>,
+    current: Option<usize>,
+    /// A chapter or section title on the line after "Chương I".
+    expect_title: bool,
+}
+
+impl Open {
+    /// A line that opens nothing: the title of the chapter just opened, or more text of the
+    /// current element (the preamble before any).
+    fn continue_with(&mut self, s: &mut Structure, t: &str) {
+        match self.current {
+            Some(i) => {
+                let n = &mut s.nodes[i];
+                if self.expect_title && n.heading.is_empty() {
+                    n.heading = t.to_string();
+                } else {
+                    append(&mut n.body, t);
+                }
+            }
+            None => append(&mut s.preamble, t),
+        }
+        self.expect_title = false;
+    }
+
+    /// The parent and the key of a new element of `kind` numbered `label`.
+    fn place(&self, s: &Structure, kind: NodeKind, label: &str) -> (Option<usize>, String) {
+        match kind {
+            NodeKind::Chuong => (None, format!("chuong-{label}")),
+            NodeKind::Muc => {
+                let base = self
+                    .chapter
+                    .map(|c| format!("{}/", s.nodes[c].key))
+                    .unwrap_or_default();
+                (self.chapter, format!("{base}muc-{label}"))
+            }
+            NodeKind::Dieu => (self.section.or(self.chapter), format!("dieu-{label}")),
+            NodeKind::Khoan => {
+                let a = self.article.unwrap_or_default();
+                (self.article, format!("{}/khoan-{label}", s.nodes[a].key))
+            }
+            NodeKind::Diem => {
+                let p = self.clause.or(self.article).unwrap_or_default();
+                (Some(p), format!("{}/diem-{label}", s.nodes[p].key))
+            }
+        }
+    }
+
+    /// Element `idx` of `kind` was opened; `bare` when its line had no text after the number.
+    fn opened(&mut self, kind: NodeKind, idx: usize, bare: bool) {
+        self.current = Some(idx);
+        self.expect_title = matches!(kind, NodeKind::Chuong | NodeKind::Muc) && bare;
         match kind {
             NodeKind::Chuong => {
-                chapter = Some(idx);
-                section = None;
-                article = None;
-                clause = None;
+                self.chapter = Some(idx);
+                self.section = None;
+                self.article = None;
+                self.clause = None;
             }
             NodeKind::Muc => {
-                section = Some(idx);
-                article = None;
-                clause = None;
+                self.section = Some(idx);
+                self.article = None;
+                self.clause = None;
             }
             NodeKind::Dieu => {
-                article = Some(idx);
-                clause = None;
+                self.article = Some(idx);
+                self.clause = None;
             }
-            NodeKind::Khoan => clause = Some(idx),
+            NodeKind::Khoan => self.clause = Some(idx),
             NodeKind::Diem => {}
         }
     }
-    s
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
