@@ -35,5 +35,6 @@ mod scorecard;
 mod search;
 mod throttle;
 mod tokens;
+mod typed_paths;
 mod typed_text;
 mod user_cli;
