@@ -1,0 +1,354 @@
+//! Snapshots of the JSON answers of the main API endpoints and of the HTML of the main pages,
+//! on the sample data (`serve --demo`), so that a refactor shows every change it makes.
+//!
+//! One `.snap` file per answer in `tests/api/snapshots/`, shared by SQLite and PostgreSQL (the
+//! name carries no backend). What changes from run to run is redacted before comparing: today's
+//! date, timestamps, CSRF tokens and hashes. Dates the pages take as a parameter are fixed.
+//! Review a change with `cargo insta review` or `INSTA_UPDATE=always` (README, Tests).
+
+use actix_web::test::TestRequest;
+use chrono::Datelike;
+use serde_json::{json, Value};
+
+use crate::authkit::{add_user, cookie, session, Client, Resp};
+use crate::db_test;
+use crate::helpers::TestApp;
+
+/// The sample data with a started review campaign over the former district of Đầm Dơi, one
+/// decision proposed and approved in it, and the people who did it.
+struct Site {
+    client: Client,
+    admin: String,
+    /// The administrator's browser session (cookie secret).
+    session: String,
+    campaign: i64,
+    decision: i64,
+}
+
+fn api_token(app: &TestApp, username: &str, role: &str) -> (i64, String) {
+    let id = add_user(app, username, role, &[]);
+    let mut conn = app.pool.get().unwrap();
+    let token = conn
+        .write(|db| vanban::auth::tokens::create(db, "cli", id, "snapshots", vanban::clock::now()))
+        .unwrap()
+        .1;
+    (id, token)
+}
+
+async fn call(client: &Client, path: &str, token: &str, body: Option<Value>) -> Resp {
+    let req = match body {
+        Some(b) => TestRequest::post()
+            .insert_header(("Content-Type", "application/json"))
+            .set_payload(b.to_string()),
+        None => TestRequest::get(),
+    };
+    client
+        .send(
+            req.uri(path)
+                .insert_header(("Authorization", format!("Bearer {token}"))),
+        )
+        .await
+}
+
+async fn site(app: &TestApp) -> Site {
+    let report = vanban::registry::load_sample(&app.pool).unwrap().unwrap();
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    let (admin_id, admin) = api_token(app, "quantri", "admin");
+    let (_, approver) = api_token(app, "pheduyet", "approver");
+    let (session, _) = session(app, admin_id);
+    let client = Client::new(app).await;
+
+    let r = call(
+        &client,
+        "/api/v1/campaigns",
+        &admin,
+        Some(json!({
+            "name": "Rà soát sau sắp xếp huyện Đầm Dơi", "kind": "reorganisation",
+            "predecessor_unit": "970", "deadline": "2025-12-31"
+        })),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let campaign = r.json()["id"].as_i64().unwrap();
+    let r = call(
+        &client,
+        &format!("/api/v1/campaigns/{campaign}/start"),
+        &admin,
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = call(
+        &client,
+        &format!("/api/v1/campaigns/{campaign}"),
+        &admin,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let document = first_document(&r.json());
+    let r = call(
+        &client,
+        &format!("/api/v1/campaigns/{campaign}/decisions"),
+        &admin,
+        Some(json!({
+            "document_id": document, "kind": "keep",
+            "reason": "Vẫn phù hợp sau sắp xếp đơn vị hành chính"
+        })),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let decision = r.json()["id"].as_i64().unwrap();
+    let r = client
+        .send(
+            TestRequest::post()
+                .uri(&format!("/api/v1/decisions/{decision}/approve"))
+                .insert_header(("Authorization", format!("Bearer {approver}")))
+                .insert_header(("If-Match", "\"v1\""))
+                .insert_header(("Content-Type", "application/json"))
+                .set_payload("{}"),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    Site {
+        client,
+        admin,
+        session,
+        campaign,
+        decision,
+    }
+}
+
+/// The id of the first document of a campaign's answer.
+fn first_document(v: &Value) -> i64 {
+    let rows = v["documents"]
+        .as_array()
+        .or_else(|| v["items"].as_array())
+        .unwrap_or_else(|| panic!("no documents in {v}"));
+    rows[0]
+        .as_i64()
+        .or_else(|| rows[0]["document_id"].as_i64())
+        .or_else(|| rows[0]["id"].as_i64())
+        .or_else(|| rows[0]["document"]["id"].as_i64())
+        .unwrap_or_else(|| panic!("no document id in {}", rows[0]))
+}
+
+/// Filters for what changes from run to run; today's date in the forms the pages write it.
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_prepend_module_to_snapshot(false);
+    s.set_snapshot_path("snapshots");
+    s.set_omit_expression(true);
+    let today = vanban::clock::today();
+    // Timestamps first (they hold a date that may be today's).
+    s.add_filter(
+        r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?",
+        "[timestamp]",
+    );
+    for (format, name) in [
+        ("%Y-%m-%d", "[today]"),
+        ("%d/%m/%Y", "[today]"),
+        ("%-d/%-m/%Y", "[today]"),
+    ] {
+        s.add_filter(
+            &format!(r"\b{}\b", regex_escape(&today.format(format).to_string())),
+            name,
+        );
+    }
+    // The menu links to last year's list of expired documents.
+    s.add_filter(
+        &format!(r#"href="/annual-lists/{}""#, today.year() - 1),
+        r#"href="/annual-lists/[last year]""#,
+    );
+    s.add_filter(r#""took_ms": [0-9.eE+-]+"#, r#""took_ms": "[took_ms]""#);
+    s.add_filter(
+        r#"name="csrf_token" value="[^"]*""#,
+        r#"name="csrf_token" value="[csrf]""#,
+    );
+    s.add_filter(r#"content="[0-9a-f]{32,}""#, r#"content="[csrf]""#);
+    s
+}
+
+fn regex_escape(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| match c {
+            '.' | '/' | '-' => vec!['\\', c],
+            _ => vec![c],
+        })
+        .collect()
+}
+
+/// Asserts the body of a JSON answer (pretty, keys as the server orders them).
+fn json_snap(name: &str, r: &Resp) {
+    let v: Value = serde_json::from_str(&r.body)
+        .unwrap_or_else(|e| panic!("{name}: not JSON ({e}): {}", r.body));
+    let text = format!(
+        "status: {}\ncontent-type: {}\n\n{}",
+        r.status,
+        r.header("content-type").unwrap_or_default(),
+        serde_json::to_string_pretty(&v).unwrap()
+    );
+    settings().bind(|| insta::assert_snapshot!(name, text));
+}
+
+/// Asserts an HTML page.
+fn html_snap(name: &str, r: &Resp) {
+    let text = format!(
+        "status: {}\ncontent-type: {}\n\n{}",
+        r.status,
+        r.header("content-type").unwrap_or_default(),
+        r.body
+    );
+    settings().bind(|| insta::assert_snapshot!(name, text));
+}
+
+async fn get(site: &Site, path: &str) -> Resp {
+    site.client.send(TestRequest::get().uri(path)).await
+}
+
+async fn get_signed_in(site: &Site, path: &str) -> Resp {
+    site.client
+        .send(
+            TestRequest::get()
+                .uri(path)
+                .insert_header(cookie(&site.session)),
+        )
+        .await
+}
+
+async fn get_api(site: &Site, path: &str) -> Resp {
+    call(&site.client, path, &site.admin, None).await
+}
+
+/// The district's rules of coordination, amended in part and suspended in part.
+const SHOWN: &str = "03/2019/QĐ-UBND";
+/// Its stable address.
+const SHOWN_ELI: &str = "/eli/vn/ubnd-970/quyet-dinh/2019/03";
+
+/// The row of [`SHOWN`] in a document list answer.
+fn shown_row(list: &Resp) -> Value {
+    list.json()["rows"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["number"] == SHOWN))
+        .cloned()
+        .unwrap_or_else(|| panic!("{SHOWN} not listed: {}", list.body))
+}
+
+db_test!(the_json_answers_of_the_api, |app| {
+    let s = site(&app).await;
+    let list = get_api(&s, "/api/v1/documents?date=2026-06-30&per_page=200").await;
+    json_snap("api_documents", &list);
+    let id = shown_row(&list)["id"].as_i64().unwrap();
+    let (campaign, decision) = (s.campaign, s.decision);
+    let paths = [
+        (
+            "api_document",
+            format!("/api/v1/documents/{id}?date=2026-06-30"),
+        ),
+        (
+            "api_document_status",
+            format!("/api/v1/documents/{id}/status?date=2026-06-30"),
+        ),
+        ("api_search", "/api/v1/search?q=nuoi%20tom".into()),
+        (
+            "api_procedures",
+            "/api/v1/procedures?date=2026-06-30".into(),
+        ),
+        (
+            "api_procedure",
+            "/api/v1/procedures/1.001193?date=2026-06-30".into(),
+        ),
+        (
+            "api_unit_procedures",
+            "/api/v1/units/32153/procedures?date=2026-06-30".into(),
+        ),
+        (
+            "api_completeness",
+            "/api/v1/units/32153/completeness?date=2026-06-30".into(),
+        ),
+        (
+            "api_scorecard_unit",
+            "/api/v1/units/32153/scorecard?year=2025".into(),
+        ),
+        (
+            "api_scorecard_province",
+            "/api/v1/scorecard?province=96&year=2025".into(),
+        ),
+        (
+            "api_unit_inspections",
+            "/api/v1/units/32174/inspections".into(),
+        ),
+        ("api_inspection", "/api/v1/inspections/1".into()),
+        ("api_campaign", format!("/api/v1/campaigns/{campaign}")),
+        ("api_decision", format!("/api/v1/decisions/{decision}")),
+        ("api_openapi", "/api/v1/openapi.json".into()),
+        ("api_problem_404", "/api/v1/documents/999999".into()),
+        (
+            "api_problem_404_not_a_number",
+            "/api/v1/documents/abc".into(),
+        ),
+        (
+            "api_problem_400",
+            "/api/v1/documents?date=31-12-2025".into(),
+        ),
+    ];
+    for (name, path) in paths {
+        json_snap(name, &get_api(&s, &path).await);
+    }
+    Ok(())
+});
+
+db_test!(the_html_of_the_main_pages, |app| {
+    let s = site(&app).await;
+    let list = get_api(&s, "/api/v1/documents?per_page=200").await;
+    let authority = shown_row(&list)["authority_id"].as_i64().unwrap();
+    let public = [
+        ("page_home", "/".to_string()),
+        ("page_documents", "/documents?date=2026-06-30".into()),
+        ("page_document", format!("{SHOWN_ELI}?date=2026-06-30")),
+        (
+            "page_provision",
+            format!("{SHOWN_ELI}/dieu-6?date=2026-06-30"),
+        ),
+        ("page_search", "/search?q=nuoi%20tom".into()),
+        (
+            "page_authority",
+            format!("/authorities/{authority}?date=2026-06-30"),
+        ),
+        ("page_unit", "/units/970?date=2026-06-30".into()),
+        ("page_procedures", "/procedures?date=2026-06-30".into()),
+        (
+            "page_procedure",
+            "/procedures/1.001193?date=2026-06-30".into(),
+        ),
+        (
+            "page_unit_procedures",
+            "/units/32153/procedures?date=2026-06-30".into(),
+        ),
+        (
+            "page_completeness",
+            "/units/32153/completeness?date=2026-06-30".into(),
+        ),
+        ("page_login", "/login".into()),
+        ("page_not_found", "/units/99999".into()),
+        ("page_not_found_not_a_number", "/authorities/abc".into()),
+    ];
+    for (name, path) in public {
+        html_snap(name, &get(&s, &path).await);
+    }
+    let signed_in = [
+        (
+            "page_scorecard_unit",
+            "/units/32153/scorecard?year=2025".to_string(),
+        ),
+        (
+            "page_scorecard_province",
+            "/scorecard?province=96&year=2025".into(),
+        ),
+        ("page_campaign", format!("/campaigns/{}", s.campaign)),
+    ];
+    for (name, path) in signed_in {
+        html_snap(name, &get_signed_in(&s, &path).await);
+    }
+    Ok(())
+});
