@@ -178,28 +178,88 @@ fn regex_escape(s: &str) -> String {
         .collect()
 }
 
-/// Asserts the body of a JSON answer (pretty, keys as the server orders them).
+/// Every snapshot of this file: a name asserted must be listed, and a file in
+/// `tests/api/snapshots/` that no test asserts any more fails [`no_snapshot_is_left_over`].
+const SNAPSHOTS: &[&str] = &[
+    "api_campaign",
+    "api_completeness",
+    "api_decision",
+    "api_document",
+    "api_document_status",
+    "api_documents",
+    "api_inspection",
+    "api_openapi",
+    "api_problem_400",
+    "api_problem_404",
+    "api_problem_404_not_a_number",
+    "api_procedure",
+    "api_procedures",
+    "api_scorecard_province",
+    "api_scorecard_unit",
+    "api_search",
+    "api_unit_inspections",
+    "api_unit_procedures",
+    "page_authority",
+    "page_campaign",
+    "page_completeness",
+    "page_document",
+    "page_documents",
+    "page_home",
+    "page_login",
+    "page_not_found",
+    "page_not_found_not_a_number",
+    "page_procedure",
+    "page_procedures",
+    "page_provision",
+    "page_scorecard_province",
+    "page_scorecard_unit",
+    "page_search",
+    "page_unit",
+    "page_unit_procedures",
+];
+
+/// Asserts a JSON answer: status, content type and the body (pretty, keys sorted).
 fn json_snap(name: &str, r: &Resp) {
     let v: Value = serde_json::from_str(&r.body)
         .unwrap_or_else(|e| panic!("{name}: not JSON ({e}): {}", r.body));
+    snap(name, r, &serde_json::to_string_pretty(&v).unwrap());
+}
+
+/// Asserts an HTML page: status, content type and the page.
+fn html_snap(name: &str, r: &Resp) {
+    snap(name, r, &r.body);
+}
+
+fn snap(name: &str, r: &Resp, body: &str) {
+    assert!(
+        SNAPSHOTS.contains(&name),
+        "snapshot {name} is not listed in SNAPSHOTS"
+    );
     let text = format!(
-        "status: {}\ncontent-type: {}\n\n{}",
+        "status: {}\ncontent-type: {}\n\n{body}",
         r.status,
         r.header("content-type").unwrap_or_default(),
-        serde_json::to_string_pretty(&v).unwrap()
     );
     settings().bind(|| insta::assert_snapshot!(name, text));
 }
 
-/// Asserts an HTML page.
-fn html_snap(name: &str, r: &Resp) {
-    let text = format!(
-        "status: {}\ncontent-type: {}\n\n{}",
-        r.status,
-        r.header("content-type").unwrap_or_default(),
-        r.body
+#[test]
+fn no_snapshot_is_left_over() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/api/snapshots");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            name.strip_suffix(".snap").map(String::from)
+        })
+        .collect();
+    files.sort();
+    let mut listed: Vec<String> = SNAPSHOTS.iter().map(|s| s.to_string()).collect();
+    listed.sort();
+    assert_eq!(
+        files, listed,
+        "the .snap files of tests/api/snapshots/ and the names in SNAPSHOTS differ"
     );
-    settings().bind(|| insta::assert_snapshot!(name, text));
 }
 
 async fn get(site: &Site, path: &str) -> Resp {
