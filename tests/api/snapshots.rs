@@ -56,7 +56,7 @@ async fn site(app: &TestApp) -> Site {
     let (admin_id, admin) = api_token(app, "quantri", "admin");
     let (_, approver) = api_token(app, "pheduyet", "approver");
     let (session, _) = session(app, admin_id);
-    let client = Client::new(app).await;
+    let client = Client::with_state(state_on_the_day(app)).await;
 
     let r = call(
         &client,
@@ -119,6 +119,23 @@ async fn site(app: &TestApp) -> Site {
     }
 }
 
+/// The day the search index derives statuses on (the pages take it as `date`), so that search
+/// results do not change with the calendar.
+const DAY: &str = "2026-06-30";
+
+/// The app as served, its search index caught up with the database and dated [`DAY`].
+fn state_on_the_day(app: &TestApp) -> vanban::app::AppState {
+    let day = chrono::NaiveDate::parse_from_str(DAY, "%Y-%m-%d").unwrap();
+    let clock: vanban::search::service::Clock = std::sync::Arc::new(move || day);
+    let search = vanban::search::service::SearchService::in_memory(clock).unwrap();
+    search.catch_up(&app.pool).unwrap();
+    vanban::app::AppState::new(
+        app.pool.clone(),
+        Some(std::sync::Arc::new(search)),
+        vanban::config::SEARCH_CACHE_ENTRIES,
+    )
+}
+
 /// The id of the first document of a campaign's answer.
 fn first_document(v: &Value) -> i64 {
     let rows = v["documents"]
@@ -145,15 +162,14 @@ fn settings() -> insta::Settings {
         r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?",
         "[timestamp]",
     );
-    for (format, name) in [
-        ("%Y-%m-%d", "[today]"),
-        ("%d/%m/%Y", "[today]"),
-        ("%-d/%-m/%Y", "[today]"),
-    ] {
-        s.add_filter(
-            &format!(r"\b{}\b", regex_escape(&today.format(format).to_string())),
-            name,
-        );
+    // Today in Vietnam, and the date of the stored UTC timestamps (the day of the campaign
+    // chart), which differ between 17:00 and midnight UTC.
+    let utc_day = vanban::clock::now().date();
+    for day in [today, utc_day] {
+        for format in ["%Y-%m-%d", "%d/%m/%Y", "%-d/%-m/%Y"] {
+            let written = regex_escape(&day.format(format).to_string());
+            s.add_filter(&format!(r"\b{written}\b"), "[today]");
+        }
     }
     // The menu links to last year's list of expired documents.
     s.add_filter(
@@ -296,35 +312,29 @@ fn shown_row(list: &Resp) -> Value {
 
 db_test!(the_json_answers_of_the_api, |app| {
     let s = site(&app).await;
-    let list = get_api(&s, "/api/v1/documents?date=2026-06-30&per_page=200").await;
+    let list = get_api(&s, &format!("/api/v1/documents?date={DAY}&per_page=200")).await;
     json_snap("api_documents", &list);
     let id = shown_row(&list)["id"].as_i64().unwrap();
     let (campaign, decision) = (s.campaign, s.decision);
     let paths = [
-        (
-            "api_document",
-            format!("/api/v1/documents/{id}?date=2026-06-30"),
-        ),
+        ("api_document", format!("/api/v1/documents/{id}?date={DAY}")),
         (
             "api_document_status",
-            format!("/api/v1/documents/{id}/status?date=2026-06-30"),
+            format!("/api/v1/documents/{id}/status?date={DAY}"),
         ),
         ("api_search", "/api/v1/search?q=nuoi%20tom".into()),
-        (
-            "api_procedures",
-            "/api/v1/procedures?date=2026-06-30".into(),
-        ),
+        ("api_procedures", format!("/api/v1/procedures?date={DAY}")),
         (
             "api_procedure",
-            "/api/v1/procedures/1.001193?date=2026-06-30".into(),
+            format!("/api/v1/procedures/1.001193?date={DAY}"),
         ),
         (
             "api_unit_procedures",
-            "/api/v1/units/32153/procedures?date=2026-06-30".into(),
+            format!("/api/v1/units/32153/procedures?date={DAY}"),
         ),
         (
             "api_completeness",
-            "/api/v1/units/32153/completeness?date=2026-06-30".into(),
+            format!("/api/v1/units/32153/completeness?date={DAY}"),
         ),
         (
             "api_scorecard_unit",
@@ -364,30 +374,24 @@ db_test!(the_html_of_the_main_pages, |app| {
     let authority = shown_row(&list)["authority_id"].as_i64().unwrap();
     let public = [
         ("page_home", "/".to_string()),
-        ("page_documents", "/documents?date=2026-06-30".into()),
-        ("page_document", format!("{SHOWN_ELI}?date=2026-06-30")),
-        (
-            "page_provision",
-            format!("{SHOWN_ELI}/dieu-6?date=2026-06-30"),
-        ),
+        ("page_documents", format!("/documents?date={DAY}")),
+        ("page_document", format!("{SHOWN_ELI}?date={DAY}")),
+        ("page_provision", format!("{SHOWN_ELI}/dieu-6?date={DAY}")),
         ("page_search", "/search?q=nuoi%20tom".into()),
         (
             "page_authority",
-            format!("/authorities/{authority}?date=2026-06-30"),
+            format!("/authorities/{authority}?date={DAY}"),
         ),
-        ("page_unit", "/units/970?date=2026-06-30".into()),
-        ("page_procedures", "/procedures?date=2026-06-30".into()),
-        (
-            "page_procedure",
-            "/procedures/1.001193?date=2026-06-30".into(),
-        ),
+        ("page_unit", format!("/units/970?date={DAY}")),
+        ("page_procedures", format!("/procedures?date={DAY}")),
+        ("page_procedure", format!("/procedures/1.001193?date={DAY}")),
         (
             "page_unit_procedures",
-            "/units/32153/procedures?date=2026-06-30".into(),
+            format!("/units/32153/procedures?date={DAY}"),
         ),
         (
             "page_completeness",
-            "/units/32153/completeness?date=2026-06-30".into(),
+            format!("/units/32153/completeness?date={DAY}"),
         ),
         ("page_login", "/login".into()),
         ("page_not_found", "/units/99999".into()),
