@@ -33,6 +33,7 @@ mod sample;
 mod scope;
 mod scorecard;
 mod search;
+mod snapshots;
 mod throttle;
 mod tokens;
 mod typed_paths;
