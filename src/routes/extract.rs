@@ -30,16 +30,31 @@ pub fn answer(req: &HttpRequest, err: AppError) -> actix_web::Error {
     InternalError::from_response(err.to_string(), response).into()
 }
 
-/// A path segment that does not fit (a non-numeric id): nothing lives at that address (404).
+/// What the records behind a route pattern are called, for the 404 of an id that is not one.
+const WHAT: &[(&str, &str)] = &[
+    ("/documents/", "văn bản"),
+    ("/campaigns/", "đợt rà soát"),
+    ("/decisions/", "bản ghi"),
+    ("/inspections/", "biên bản kiểm tra"),
+    ("/admin/users/", "tài khoản"),
+];
+
+/// The name of what a route pattern serves (`mục` when the table above does not say).
+pub fn what_of(pattern: &str) -> &'static str {
+    WHAT.iter()
+        .find(|(part, _)| pattern.contains(part))
+        .map_or("mục", |(_, what)| what)
+}
+
+/// A path segment that does not fit (a non-numeric id): nothing lives at that address (404),
+/// named as the route names its records: «Không có văn bản mã số «abc».».
 pub fn path_error(e: PathError, req: &HttpRequest) -> actix_web::Error {
     tracing::debug!(error = %e, "path segment does not fit its type");
+    let what = what_of(req.match_pattern().as_deref().unwrap_or(""));
     let shown: Vec<&str> = req.match_info().iter().map(|(_, v)| v).collect();
     answer(
         req,
-        AppError::NotFound(format!(
-            "Không có mục nào ở địa chỉ này: «{}» không phải là mã số hợp lệ.",
-            shown.join("/")
-        )),
+        AppError::NotFound(format!("Không có {what} mã số «{}».", shown.join("/"))),
     )
 }
 
