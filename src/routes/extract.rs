@@ -51,10 +51,16 @@ pub fn what_of(pattern: &str) -> &'static str {
 pub fn path_error(e: PathError, req: &HttpRequest) -> actix_web::Error {
     tracing::debug!(error = %e, "path segment does not fit its type");
     let what = what_of(req.match_pattern().as_deref().unwrap_or(""));
-    let shown: Vec<&str> = req.match_info().iter().map(|(_, v)| v).collect();
+    // The segment shown is the first that is not a number (ids are the numeric segments).
+    let info = req.match_info();
+    let shown = info
+        .iter()
+        .map(|(_, v)| v)
+        .find(|v| v.parse::<i64>().is_err())
+        .unwrap_or_default();
     answer(
         req,
-        AppError::NotFound(format!("Không có {what} mã số «{}».", shown.join("/"))),
+        AppError::NotFound(format!("Không có {what} mã số «{shown}».")),
     )
 }
 
