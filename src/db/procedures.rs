@@ -277,6 +277,13 @@ pub fn all_procedures(db: &mut Db<'_>) -> R<Vec<Procedure>> {
         .load(c))?)
 }
 
+/// Every version of every procedure (the catalogue sorts them).
+pub fn all_versions(db: &mut Db<'_>) -> R<Vec<ProcedureVersion>> {
+    Ok(with_db!(db, c => procedure_versions::table
+        .select(ProcedureVersion::as_select())
+        .load(c))?)
+}
+
 pub fn insert_procedure(db: &mut Db<'_>, code: &str) -> R<i64> {
     Ok(with_db!(db, c => diesel::insert_into(procedures::table)
         .values(procedures::code.eq(code))
@@ -426,6 +433,19 @@ pub fn postings_of_units(db: &mut Db<'_>, unit_ids: &[i64], date: NaiveDate) -> 
     Ok(out)
 }
 
+/// Postings of a procedure (at any unit) that started on or before `date`.
+pub fn postings_of_procedure(
+    db: &mut Db<'_>,
+    procedure_id: i64,
+    date: NaiveDate,
+) -> R<Vec<Posting>> {
+    Ok(with_db!(db, c => postings::table
+        .filter(postings::procedure_id.eq(procedure_id))
+        .filter(postings::from_on.le(date))
+        .select(Posting::as_select())
+        .load(c))?)
+}
+
 pub fn insert_posting(db: &mut Db<'_>, p: &NewPosting) -> R<i64> {
     Ok(with_db!(db, c => diesel::insert_into(postings::table)
         .values(p)
@@ -453,6 +473,14 @@ pub fn inspection_by_key(
         .filter(inspections::unit_id.eq(unit_id))
         .filter(inspections::inspected_on.eq(on))
         .filter(inspections::inspector.eq(inspector))
+        .select(Inspection::as_select())
+        .first(c)
+        .optional())?)
+}
+
+pub fn inspection_by_id(db: &mut Db<'_>, id: i64) -> R<Option<Inspection>> {
+    Ok(with_db!(db, c => inspections::table
+        .find(id)
         .select(Inspection::as_select())
         .first(c)
         .optional())?)

@@ -473,23 +473,13 @@ pub enum ViewError {
     Db(#[from] DbError),
 }
 
-fn inspection_by_id(db: &mut Db<'_>, id: i64) -> Result<Option<pq::Inspection>, DbError> {
-    use crate::db::schema::inspections;
-    use diesel::prelude::*;
-    Ok(crate::with_db!(db, c => inspections::table
-        .find(id)
-        .select(pq::Inspection::as_select())
-        .first(c)
-        .optional())?)
-}
-
 /// One inspection by id, compared with the check of its day.
 pub fn inspection(
     db: &mut Db<'_>,
     id: i64,
     settings: Settings,
 ) -> Result<InspectionView, ViewError> {
-    let Some(i) = inspection_by_id(db, id)? else {
+    let Some(i) = pq::inspection_by_id(db, id)? else {
         return Err(ViewError::NotFound(id));
     };
     let c = check::check_units(db, &[i.unit_id], i.inspected_on, settings)?
