@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::schema::*;
+use super::stored::{self, At, Corrupt, JsonColumn};
 use super::{Db, DbError};
 use crate::domain::kinds::UnitLevel;
 use crate::domain::procedure::{
@@ -75,6 +76,51 @@ impl ProcedureVersion {
 
     pub fn fee_list(&self) -> Vec<Fee> {
         serde_json::from_str(&self.fees).unwrap_or_default()
+    }
+
+    fn at(&self, column: &'static str) -> At<'_, i64> {
+        At {
+            table: "procedure_versions",
+            row: &self.id,
+            column,
+        }
+    }
+
+    /// The unit levels; a corrupt list or an unknown code is an error naming the row.
+    pub fn levels_stored(&self) -> Result<Vec<UnitLevel>, Corrupt> {
+        let codes: Vec<String> =
+            JsonColumn::stored(self.levels.clone()).decode(self.at("levels"))?;
+        codes
+            .iter()
+            .map(|c| stored::code(c, self.at("levels"), UnitLevel::parse))
+            .collect()
+    }
+
+    /// The channels; a corrupt list or an unknown code is an error naming the row.
+    pub fn channels_stored(&self) -> Result<Vec<Channel>, Corrupt> {
+        let codes: Vec<String> =
+            JsonColumn::stored(self.channels.clone()).decode(self.at("channels"))?;
+        codes
+            .iter()
+            .map(|c| stored::code(c, self.at("channels"), Channel::parse))
+            .collect()
+    }
+
+    /// The dossier components; a corrupt list is an error naming the row.
+    pub fn dossier_stored(&self) -> Result<Vec<DossierComponent>, Corrupt> {
+        JsonColumn::stored(self.dossier.clone()).decode(self.at("dossier"))
+    }
+
+    /// The fees; a corrupt list is an error naming the row.
+    pub fn fees_stored(&self) -> Result<Vec<Fee>, Corrupt> {
+        JsonColumn::stored(self.fees.clone()).decode(self.at("fees"))
+    }
+
+    /// The online level; an unknown code is an error naming the row.
+    pub fn online_stored(&self) -> Result<OnlineLevel, Corrupt> {
+        stored::code(&self.online_level, self.at("online_level"), |c| {
+            OnlineLevel::parse(c).ok()
+        })
     }
 
     /// Stored values are checked on write; an unknown one reads as "none".

@@ -320,7 +320,7 @@ fn version_ratios(
                 list.push(rec);
             }
         }
-        let online = v.online();
+        let online = v.online_stored().map_err(DbError::from)?;
         level3.denominator += 1;
         level3.numerator += u64::from(online.level3_or_more());
         if online.level3_or_more() {

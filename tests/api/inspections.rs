@@ -653,3 +653,31 @@ db_test!(
         Ok(())
     }
 );
+
+db_test!(
+    a_corrupt_stored_procedure_version_is_an_internal_error_not_an_empty_list,
+    |app| {
+        setup(&app);
+        {
+            use diesel::RunQueryDsl;
+            let mut conn = app.pool.get()?;
+            vanban::with_db!(&mut conn.db(), c => diesel::sql_query(
+                "UPDATE procedure_versions SET fees = '[{\"name\": 5' \
+                 WHERE procedure_id = (SELECT id FROM procedures WHERE code = '1.001194')"
+            )
+            .execute(c))?;
+        }
+        let c = Client::new(&app).await;
+        let r = c
+            .send(TestRequest::get().uri("/api/v1/procedures/1.001194"))
+            .await;
+        assert_eq!(r.status, 500, "{}", r.body);
+        // The stored text is not shown to the reader.
+        assert!(!r.body.contains("[{"), "{}", r.body);
+        let r = c
+            .send(TestRequest::get().uri("/units/32200/procedures"))
+            .await;
+        assert_eq!(r.status, 500, "{}", r.body);
+        Ok(())
+    }
+);

@@ -98,8 +98,9 @@ impl Catalogue {
                         authority,
                         basis_views.remove(&v.id).unwrap_or_default(),
                     )
+                    .map_err(crate::db::DbError::from)
                 })
-                .collect();
+                .collect::<Result<Vec<_>, _>>()?;
             entries.push(Entry {
                 procedure_id: p.id,
                 code: p.code,
@@ -264,7 +265,8 @@ pub(crate) fn unit_listing(
         else {
             continue;
         };
-        if view.abolished || !level.is_some_and(|l| raw.level_list().contains(&l)) {
+        if view.abolished || !level.is_some_and(|l| view.levels.iter().any(|x| x.code == l.code()))
+        {
             continue;
         }
         let mine: Vec<&Posting> = postings.iter().filter(|p| p.version_id == raw.id).collect();

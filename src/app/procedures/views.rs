@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::app::view::StatusView;
 use crate::db::procedures::ProcedureVersion;
+use crate::db::stored::Corrupt;
 use crate::domain::procedure::{time_cut_percent, DossierComponent, OnlineLevel};
 use crate::domain::text::{date_vn, fold};
 
@@ -211,10 +212,10 @@ pub fn version_view(
     v: &ProcedureVersion,
     authority_name: String,
     legal_basis: Vec<BasisView>,
-) -> VersionView {
-    let online = OnlineLevel::parse(&v.online_level).ok();
+) -> Result<VersionView, Corrupt> {
+    let online = Some(v.online_stored()?);
     let fees: Vec<FeeView> = v
-        .fee_list()
+        .fees_stored()?
         .into_iter()
         .map(|f| FeeView {
             amount_display: money(f.amount),
@@ -235,13 +236,13 @@ pub fn version_view(
         Some(a) => Label::new(a.code(), a.label()),
         None => Label::new(&v.announcement, &v.announcement),
     };
-    VersionView {
+    Ok(VersionView {
         id: v.id,
         code: code.to_string(),
         name: v.name.clone(),
         field: v.field.clone(),
         levels: v
-            .level_list()
+            .levels_stored()?
             .into_iter()
             .map(|l| Label::new(l.code(), l.label()))
             .collect(),
@@ -249,11 +250,11 @@ pub fn version_view(
         applicants: v.applicants.clone(),
         steps: v.steps.clone(),
         channels: v
-            .channel_list()
+            .channels_stored()?
             .into_iter()
             .map(|c| Label::new(c.code(), c.label()))
             .collect(),
-        dossier: v.dossier_list(),
+        dossier: v.dossier_stored()?,
         statutory_days: v.statutory_days,
         local_days: v.local_days,
         time_cut_percent: time_cut_percent(
@@ -280,5 +281,5 @@ pub fn version_view(
         legal_basis,
         abolished: v.is_abolished(),
         online,
-    }
+    })
 }
