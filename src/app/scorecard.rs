@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::app::{number_param, on_pool, AppState};
 use crate::clock::today;
+use crate::domain::kinds::UnitLevel;
 use crate::error::AppError;
 use crate::procedures::check::Settings;
 use crate::procedures::scorecard::{self as sc, Scorecard};
@@ -68,7 +69,8 @@ fn default_province(org: &crate::registry::org::Org) -> Option<String> {
     let mut p: Vec<&crate::db::models::Unit> = org
         .units
         .values()
-        .filter(|u| u.level == "tinh" && u.valid_to.is_none_or(|t| now <= t))
+        .filter(|u| UnitLevel::parse(&u.level) == Some(UnitLevel::Tinh))
+        .filter(|u| u.valid_to.is_none_or(|t| now <= t))
         .collect();
     p.sort_by(|a, b| a.code.cmp(&b.code));
     p.first().map(|u| u.code.clone())
