@@ -6,13 +6,11 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
-use crate::app::{on_pool, AppState};
+use crate::app::inspections::{history, inspection, record};
+use crate::app::AppState;
 use crate::auth::Actor;
-use crate::clock::today;
 use crate::error::{problem, AppError};
-use crate::procedures::check::Settings;
-use crate::procedures::inspections::{self as insp, InspectionError, VisitInput};
-use crate::web::inspections::recorder;
+use crate::procedures::inspections::{InspectionError, VisitInput};
 
 /// A refused visit as a problem document with the refusal's own code.
 fn refused(e: &InspectionError) -> HttpResponse {
@@ -46,29 +44,13 @@ fn refused(e: &InspectionError) -> HttpResponse {
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
-    body: web::Bytes,
+    visit: web::Json<VisitInput>,
 ) -> Result<HttpResponse, AppError> {
-    let visit: VisitInput = serde_json::from_slice(&body).map_err(|e| {
-        AppError::BadRequest(format!(
-            "Nội dung không phải biên bản kiểm tra hợp lệ (JSON với unit, date, note, findings): {e}."
-        ))
-    })?;
-    let pool = state.pool.clone();
-    let result = web::block(move || -> Result<Result<i64, InspectionError>, AppError> {
-        let mut conn = pool.get()?;
-        let who = recorder(&mut conn.db(), &actor)?;
-        Ok(conn.write(|db| insp::record(db, &who, &visit, today(), Settings::default())))
-    })
-    .await??;
-    let id = match result {
+    let id = match record(&state, actor, visit.into_inner()).await? {
         Ok(id) => id,
-        Err(InspectionError::Db(e)) => return Err(AppError::Db(e)),
         Err(e) => return Ok(refused(&e)),
     };
-    let view = on_pool(&state, move |db| {
-        Ok(insp::inspection(db, id, Settings::default())?)
-    })
-    .await?;
+    let view = inspection(&state, id).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
@@ -92,16 +74,9 @@ pub async fn create(
 )]
 pub async fn get(
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id: i64 = path
-        .into_inner()
-        .parse()
-        .map_err(|_| AppError::NotFound("Không có biên bản kiểm tra này.".into()))?;
-    let view = on_pool(&state, move |db| {
-        Ok(insp::inspection(db, id, Settings::default())?)
-    })
-    .await?;
+    let view = inspection(&state, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -122,10 +97,6 @@ pub async fn of_unit(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let code = path.into_inner();
-    let h = on_pool(&state, move |db| {
-        Ok(insp::history(db, &code, today(), Settings::default())?)
-    })
-    .await?;
+    let h = history(&state, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(h))
 }

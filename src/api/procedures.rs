@@ -1,48 +1,18 @@
-//! `GET /api/v1/units/{code}/completeness?date=&deadline_days=&format=json|csv`: the
-//! completeness check of the procedures posted at a unit (public), as JSON or as a CSV list of
-//! gaps. See `procedures::check`.
+//! The public listing of administrative procedures as JSON: the catalogue
+//! (`GET /api/v1/procedures`), one procedure with its versions (`GET /api/v1/procedures/{code}`),
+//! what is posted at a unit (`GET /api/v1/units/{code}/procedures`), and the completeness check
+//! of a unit's postings (`GET /api/v1/units/{code}/completeness?date=&deadline_days=&format=json|csv`,
+//! JSON or a CSV list of gaps; see `procedures::check`). The read model is `app::procedures`.
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
 
-use crate::app::{on_pool, parse_date, AppState};
+use crate::app::procedures::completeness::{check_unit, gaps_csv, settings_of, CompletenessQuery};
+use crate::app::procedures::{
+    load_catalogue, load_detail, load_unit, DetailQuery, ListingPage, ListingQuery, ProcedurePage,
+    UnitListingJson,
+};
+use crate::app::{bad_param, opt, parse_date, AppState};
 use crate::error::AppError;
-use crate::procedures::check::{self, Settings};
-
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CompletenessQuery {
-    /// Ngày kiểm tra, `yyyy-mm-dd` (mặc định: hôm nay).
-    #[param(value_type = Option<String>, format = Date)]
-    pub date: Option<String>,
-    /// Thời hạn niêm yết, số ngày làm việc sau quyết định công bố (0–60, mặc định 5).
-    #[param(value_type = Option<u32>, maximum = 60)]
-    pub deadline_days: Option<String>,
-    /// `json` (mặc định) hoặc `csv` (chỉ các thiếu sót).
-    #[param(value_type = Option<String>, pattern = "^(json|csv)$")]
-    pub format: Option<String>,
-}
-
-/// Settings from the query (`deadline_days` 0–60).
-pub fn settings_of(q: &CompletenessQuery) -> Result<Settings, AppError> {
-    let mut s = Settings::default();
-    if let Some(d) = q
-        .deadline_days
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        match d.parse::<u32>() {
-            Ok(n) if n <= 60 => s.deadline_working_days = n,
-            _ => {
-                return Err(AppError::BadRequest(format!(
-                    "Tham số deadline_days «{d}» không hợp lệ: số ngày làm việc từ 0 đến 60."
-                )))
-            }
-        }
-    }
-    Ok(s)
-}
 
 /// The completeness check of the procedures posted at a unit on a date.
 #[utoipa::path(
@@ -80,24 +50,93 @@ pub async fn completeness(
             )))
         }
     };
-    let code = path.into_inner();
-    let result = on_pool(&state, move |db| {
-        Ok(check::check_unit(db, &code, date, settings)?)
-    })
-    .await?;
+    let result = check_unit(&state, path.into_inner(), date, settings).await?;
     if csv {
-        let mut body = Vec::new();
-        check::write_csv(&result, &mut body).map_err(|e| AppError::internal("ghi CSV", e))?;
+        let (body, name) = gaps_csv(&result)?;
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header((
                 "Content-Disposition",
-                format!(
-                    "attachment; filename=\"niem-yet-{}-{}.csv\"",
-                    result.unit.code, result.date
-                ),
+                format!("attachment; filename=\"{name}\""),
             ))
             .body(body));
     }
     Ok(HttpResponse::Ok().json(result))
+}
+
+/// The province's catalogue of procedures in force on a date, filtered and paginated.
+#[utoipa::path(
+    get,
+    path = "/api/v1/procedures",
+    operation_id = "list_procedures",
+    tag = "thu-tuc",
+    summary = "Danh mục thủ tục hành chính, có bộ lọc và phân trang",
+    params(ListingQuery),
+    responses(
+        (status = 200, description = "Một trang danh mục", body = ListingPage),
+        (status = 400, description = "Tham số không hợp lệ, có nêu tên tham số (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn api_catalogue(
+    state: web::Data<AppState>,
+    q: web::Query<ListingQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (_, page, _) = load_catalogue(&state, &q.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One procedure: the version asked (default the newest), every version, where it is posted.
+#[utoipa::path(
+    get,
+    path = "/api/v1/procedures/{code}",
+    operation_id = "get_procedure",
+    tag = "thu-tuc",
+    summary = "Một thủ tục hành chính: các phiên bản và nơi niêm yết",
+    params(("code" = String, Path, description = "Mã thủ tục", example = "1.001193"), DetailQuery),
+    responses(
+        (status = 200, description = "Thủ tục", body = ProcedurePage),
+        (status = 400, description = "Tham số không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Không có thủ tục hoặc phiên bản này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn api_detail(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<DetailQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = load_detail(&state, path.into_inner(), &q).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// The procedures that apply at a unit and are posted there on a date.
+#[utoipa::path(
+    get,
+    path = "/api/v1/units/{code}/procedures",
+    operation_id = "unit_procedures",
+    tag = "thu-tuc",
+    summary = "Thủ tục hành chính niêm yết tại một đơn vị",
+    params(("code" = String, Path, description = "Mã đơn vị hành chính", example = "32153"), ListingQuery),
+    responses(
+        (status = 200, description = "Đơn vị và một trang danh sách", body = UnitListingJson),
+        (status = 400, description = "Tham số không hợp lệ, kể cả `format` (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Không có đơn vị này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn api_unit(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<ListingQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    if opt(&q.format).is_some() {
+        return Err(bad_param(
+            "format",
+            "API chỉ trả JSON; tải CSV, XLSX tại trang /units/{mã}/procedures.".into(),
+        ));
+    }
+    let data = load_unit(&state, path.into_inner(), &q).await?;
+    Ok(HttpResponse::Ok().json(UnitListingJson {
+        unit: &data.listing.unit,
+        page: &data.page,
+    }))
 }

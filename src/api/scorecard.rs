@@ -4,9 +4,9 @@
 
 use actix_web::{web, HttpResponse};
 
+use crate::app::scorecard::{load_province, load_unit, province_code, year_of, ScorecardQuery};
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::web::scorecard::{load_province, load_unit, province_code, year_of, ScorecardQuery};
 
 /// The scorecards of every unit of a province.
 #[derive(serde::Serialize, utoipa::ToSchema)]

@@ -1,7 +1,11 @@
 //! The application layer under `web` (HTML) and `api` (JSON): the shared state, database
 //! access off the async workers, parameter helpers, and the read models both sides render.
 
+pub mod inspections;
 pub mod metrics;
+pub mod procedures;
+pub mod scorecard;
+pub mod view;
 
 use std::sync::Arc;
 
@@ -29,8 +33,8 @@ pub struct AppState {
     /// Prometheus metrics of this service.
     pub metrics: std::sync::Arc<metrics::Metrics>,
     /// The procedure catalogue, unit listings and their public pages, kept until the
-    /// database changes (see `web::procedures`).
-    pub procedure_listings: std::sync::Arc<crate::web::procedures::ListingCache>,
+    /// database changes (see `app::procedures`).
+    pub procedure_listings: std::sync::Arc<procedures::ListingCache>,
     /// Outbox entries the search index may lag behind before `/readyz` says not ready.
     pub ready_max_lag: i64,
     /// Targets of the reform scorecard (configuration `[scorecard]`).

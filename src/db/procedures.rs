@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::schema::*;
+use super::stored::{self, At, Corrupt, JsonColumn};
 use super::{Db, DbError};
 use crate::domain::kinds::UnitLevel;
 use crate::domain::procedure::{
@@ -75,6 +76,51 @@ impl ProcedureVersion {
 
     pub fn fee_list(&self) -> Vec<Fee> {
         serde_json::from_str(&self.fees).unwrap_or_default()
+    }
+
+    fn at(&self, column: &'static str) -> At<'_, i64> {
+        At {
+            table: "procedure_versions",
+            row: &self.id,
+            column,
+        }
+    }
+
+    /// The unit levels; a corrupt list or an unknown code is an error naming the row.
+    pub fn levels_stored(&self) -> Result<Vec<UnitLevel>, Corrupt> {
+        let codes: Vec<String> =
+            JsonColumn::stored(self.levels.clone()).decode(self.at("levels"))?;
+        codes
+            .iter()
+            .map(|c| stored::code(c, self.at("levels"), UnitLevel::parse))
+            .collect()
+    }
+
+    /// The channels; a corrupt list or an unknown code is an error naming the row.
+    pub fn channels_stored(&self) -> Result<Vec<Channel>, Corrupt> {
+        let codes: Vec<String> =
+            JsonColumn::stored(self.channels.clone()).decode(self.at("channels"))?;
+        codes
+            .iter()
+            .map(|c| stored::code(c, self.at("channels"), Channel::parse))
+            .collect()
+    }
+
+    /// The dossier components; a corrupt list is an error naming the row.
+    pub fn dossier_stored(&self) -> Result<Vec<DossierComponent>, Corrupt> {
+        JsonColumn::stored(self.dossier.clone()).decode(self.at("dossier"))
+    }
+
+    /// The fees; a corrupt list is an error naming the row.
+    pub fn fees_stored(&self) -> Result<Vec<Fee>, Corrupt> {
+        JsonColumn::stored(self.fees.clone()).decode(self.at("fees"))
+    }
+
+    /// The online level; an unknown code is an error naming the row.
+    pub fn online_stored(&self) -> Result<OnlineLevel, Corrupt> {
+        stored::code(&self.online_level, self.at("online_level"), |c| {
+            OnlineLevel::parse(c).ok()
+        })
     }
 
     /// Stored values are checked on write; an unknown one reads as "none".
@@ -277,6 +323,13 @@ pub fn all_procedures(db: &mut Db<'_>) -> R<Vec<Procedure>> {
         .load(c))?)
 }
 
+/// Every version of every procedure (the catalogue sorts them).
+pub fn all_versions(db: &mut Db<'_>) -> R<Vec<ProcedureVersion>> {
+    Ok(with_db!(db, c => procedure_versions::table
+        .select(ProcedureVersion::as_select())
+        .load(c))?)
+}
+
 pub fn insert_procedure(db: &mut Db<'_>, code: &str) -> R<i64> {
     Ok(with_db!(db, c => diesel::insert_into(procedures::table)
         .values(procedures::code.eq(code))
@@ -426,6 +479,19 @@ pub fn postings_of_units(db: &mut Db<'_>, unit_ids: &[i64], date: NaiveDate) -> 
     Ok(out)
 }
 
+/// Postings of a procedure (at any unit) that started on or before `date`.
+pub fn postings_of_procedure(
+    db: &mut Db<'_>,
+    procedure_id: i64,
+    date: NaiveDate,
+) -> R<Vec<Posting>> {
+    Ok(with_db!(db, c => postings::table
+        .filter(postings::procedure_id.eq(procedure_id))
+        .filter(postings::from_on.le(date))
+        .select(Posting::as_select())
+        .load(c))?)
+}
+
 pub fn insert_posting(db: &mut Db<'_>, p: &NewPosting) -> R<i64> {
     Ok(with_db!(db, c => diesel::insert_into(postings::table)
         .values(p)
@@ -453,6 +519,14 @@ pub fn inspection_by_key(
         .filter(inspections::unit_id.eq(unit_id))
         .filter(inspections::inspected_on.eq(on))
         .filter(inspections::inspector.eq(inspector))
+        .select(Inspection::as_select())
+        .first(c)
+        .optional())?)
+}
+
+pub fn inspection_by_id(db: &mut Db<'_>, id: i64) -> R<Option<Inspection>> {
+    Ok(with_db!(db, c => inspections::table
+        .find(id)
         .select(Inspection::as_select())
         .first(c)
         .optional())?)

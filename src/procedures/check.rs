@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::db::models::Unit;
 use crate::db::procedures::{self as pq, Posting, ProcedureVersion};
 use crate::db::{queries, Db, DbError};
 use crate::domain::calendar::{posting_deadline, Calendar, POSTING_DEADLINE_WORKING_DAYS};
@@ -257,47 +258,8 @@ pub fn check_with(
     settings: Settings,
 ) -> Result<Vec<Completeness>, CheckError> {
     let calendar = pq::calendar(db)?;
-    // Units and their provinces.
-    let mut units = Vec::new();
-    for id in unit_ids {
-        let Some(u) = org.units.get(id) else {
-            return Err(CheckError::UnknownUnit(id.to_string()));
-        };
-        if !exists_on(u, date) {
-            return Err(CheckError::NotOnDate {
-                code: u.code.clone(),
-                name: u.name.clone(),
-                date: fmt(date),
-            });
-        }
-        let Some(p) = super::write::province_of(&org.units, u.id) else {
-            return Err(CheckError::NoProvince(u.code.clone()));
-        };
-        units.push((u, p));
-    }
-    // What each province announced.
-    let mut provinces: HashMap<i64, ProvinceData> = HashMap::new();
-    for (_, p) in &units {
-        if provinces.contains_key(p) {
-            continue;
-        }
-        let mut unit_set: HashSet<i64> = org.all_unit_predecessors(*p).into_iter().collect();
-        unit_set.insert(*p);
-        let authorities: Vec<i64> = org
-            .authorities
-            .values()
-            .filter(|a| a.unit_id.is_some_and(|u| unit_set.contains(&u)))
-            .map(|a| a.id)
-            .collect();
-        let all = pq::versions_announced_by(db, &authorities, date)?;
-        let mut current: HashMap<i64, ProcedureVersion> = HashMap::new();
-        // Sorted oldest first: the last one wins.
-        for v in &all {
-            current.insert(v.procedure_id, v.clone());
-        }
-        let versions = all.into_iter().map(|v| (v.id, v)).collect();
-        provinces.insert(*p, ProvinceData { current, versions });
-    }
+    let units = units_with_provinces(org, unit_ids, date)?;
+    let provinces = announced_by_provinces(db, org, &units, date)?;
     // Procedure codes.
     let mut procedure_ids: Vec<i64> = provinces
         .values()
@@ -367,6 +329,66 @@ pub fn check_with(
     Ok(out)
 }
 
+/// The units, each with its province; a unit unknown, not existing on the date or outside any
+/// province is refused.
+fn units_with_provinces<'o>(
+    org: &'o Org,
+    unit_ids: &[i64],
+    date: NaiveDate,
+) -> Result<Vec<(&'o Unit, i64)>, CheckError> {
+    let mut units = Vec::new();
+    for id in unit_ids {
+        let Some(u) = org.units.get(id) else {
+            return Err(CheckError::UnknownUnit(id.to_string()));
+        };
+        if !exists_on(u, date) {
+            return Err(CheckError::NotOnDate {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                date: fmt(date),
+            });
+        }
+        let Some(p) = super::write::province_of(&org.units, u.id) else {
+            return Err(CheckError::NoProvince(u.code.clone()));
+        };
+        units.push((u, p));
+    }
+    Ok(units)
+}
+
+/// What each province announced by the date (its authorities and those of the units it took
+/// over), by province unit id.
+fn announced_by_provinces(
+    db: &mut Db<'_>,
+    org: &Org,
+    units: &[(&Unit, i64)],
+    date: NaiveDate,
+) -> Result<HashMap<i64, ProvinceData>, CheckError> {
+    let mut provinces: HashMap<i64, ProvinceData> = HashMap::new();
+    for (_, p) in units {
+        if provinces.contains_key(p) {
+            continue;
+        }
+        let mut unit_set: HashSet<i64> = org.all_unit_predecessors(*p).into_iter().collect();
+        unit_set.insert(*p);
+        let authorities: Vec<i64> = org
+            .authorities
+            .values()
+            .filter(|a| a.unit_id.is_some_and(|u| unit_set.contains(&u)))
+            .map(|a| a.id)
+            .collect();
+        let all = pq::versions_announced_by(db, &authorities, date)?;
+        let mut current: HashMap<i64, ProcedureVersion> = HashMap::new();
+        // Sorted oldest first: the last one wins.
+        for v in &all {
+            current.insert(v.procedure_id, v.clone());
+        }
+        let versions = all.into_iter().map(|v| (v.id, v)).collect();
+        provinces.insert(*p, ProvinceData { current, versions });
+    }
+    Ok(provinces)
+}
+
 type BasisKey = (i64, Option<String>);
 
 fn basis_statuses(
@@ -422,153 +444,70 @@ fn basis_statuses(
     Ok(out)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn check_one(
-    u: &crate::db::models::Unit,
-    province_code: &str,
-    data: &ProvinceData,
-    foreign: &HashMap<i64, ProcedureVersion>,
-    codes: &HashMap<i64, String>,
-    basis_by_version: &HashMap<i64, Vec<BasisKey>>,
-    basis_states: &HashMap<BasisKey, BasisState>,
-    postings: &[Posting],
-    calendar: &Calendar,
-    date: NaiveDate,
+/// What a gap means for this procedure, in words.
+fn gap_detail(
+    g: &GapKind,
+    v: &ProcedureVersion,
+    deadline: NaiveDate,
+    posted_decision_number: Option<&str>,
+    first_posted_current: Option<NaiveDate>,
     settings: Settings,
-) -> Completeness {
-    let level = UnitLevel::parse(&u.level);
-    let version_of = |id: i64| data.versions.get(&id).or_else(|| foreign.get(&id));
-    // Postings of this unit by procedure.
-    let mut by_procedure: BTreeMap<i64, Vec<&Posting>> = BTreeMap::new();
-    for p in postings {
-        by_procedure.entry(p.procedure_id).or_default().push(p);
+    basis: &[BasisState],
+) -> String {
+    match g {
+        GapKind::Missing => format!(
+            "chưa niêm yết; hạn niêm yết {} (quyết định {} ngày {})",
+            fmt(deadline),
+            v.decision_number,
+            fmt(v.decision_date)
+        ),
+        GapKind::Outdated => format!(
+            "đang niêm yết theo quyết định {}, phiên bản hiện hành theo quyết định {} ngày {}; hạn cập nhật {}",
+            posted_decision_number.unwrap_or_default(),
+            v.decision_number,
+            fmt(v.decision_date),
+            fmt(deadline)
+        ),
+        GapKind::Late => format!(
+            "niêm yết từ {}, sau hạn {} ({} ngày làm việc sau quyết định {})",
+            first_posted_current.map(fmt).unwrap_or_default(),
+            fmt(deadline),
+            settings.deadline_working_days,
+            v.decision_number
+        ),
+        GapKind::BasisNotInForce => {
+            let bad: Vec<String> = basis
+                .iter()
+                .filter(|b| !b.in_force)
+                .map(|b| {
+                    let what = match &b.provision {
+                        Some(k) => format!(
+                            "{} của văn bản {}",
+                            crate::domain::structure::display_reference(k),
+                            b.number
+                        ),
+                        None => format!("văn bản {}", b.number),
+                    };
+                    format!("{what}: {}", b.status_label.to_lowercase())
+                })
+                .collect();
+            bad.join("; ")
+        }
+        GapKind::NotRequired => String::new(),
     }
-    let mut items = Vec::new();
-    let mut required_ids = HashSet::new();
-    let mut currents: Vec<&ProcedureVersion> = data
-        .current
-        .values()
-        .filter(|v| !v.is_abolished())
-        .filter(|v| level.is_some_and(|l| v.level_list().contains(&l)))
-        .collect();
-    currents.sort_by(|a, b| codes.get(&a.procedure_id).cmp(&codes.get(&b.procedure_id)));
-    for v in currents {
-        required_ids.insert(v.procedure_id);
-        let code = codes.get(&v.procedure_id).cloned().unwrap_or_default();
-        let deadline = posting_deadline(calendar, v.decision_date, settings.deadline_working_days);
-        let ps = by_procedure
-            .get(&v.procedure_id)
-            .map_or(&[][..], Vec::as_slice);
-        let active: Vec<&&Posting> = ps.iter().filter(|p| p.active_on(date)).collect();
-        let current_posted = active.iter().any(|p| p.version_id == v.id);
-        let older_posted = !current_posted && !active.is_empty();
-        let first_posted_current = ps
-            .iter()
-            .filter(|p| p.version_id == v.id)
-            .map(|p| p.from_on)
-            .min();
-        let basis: Vec<BasisState> = basis_by_version
-            .get(&v.id)
-            .map(|keys| {
-                keys.iter()
-                    .filter_map(|k| basis_states.get(k).cloned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let facts = ItemFacts {
-            date,
-            deadline,
-            current_posted,
-            older_posted,
-            first_posted_current,
-            basis_in_force: basis.iter().all(|b| b.in_force),
-        };
-        let a = listing::assess(&facts);
-        let shown = active
-            .iter()
-            .find(|p| p.version_id == v.id)
-            .or_else(|| active.first())
-            .map(|p| p.version_id);
-        let mut points: Vec<String> = active
-            .iter()
-            .filter(|p| Some(p.version_id) == shown)
-            .map(|p| p.point.clone())
-            .collect();
-        points.sort();
-        points.dedup();
-        let posted_decision_number =
-            shown.and_then(|id| version_of(id).map(|x| x.decision_number.clone()));
-        let gaps = a
-            .gaps
-            .iter()
-            .map(|g| GapView {
-                kind: g.code().to_string(),
-                label: g.label().to_string(),
-                detail: match g {
-                    GapKind::Missing => format!(
-                        "chưa niêm yết; hạn niêm yết {} (quyết định {} ngày {})",
-                        fmt(deadline),
-                        v.decision_number,
-                        fmt(v.decision_date)
-                    ),
-                    GapKind::Outdated => format!(
-                        "đang niêm yết theo quyết định {}, phiên bản hiện hành theo quyết định {} ngày {}; hạn cập nhật {}",
-                        posted_decision_number.clone().unwrap_or_default(),
-                        v.decision_number,
-                        fmt(v.decision_date),
-                        fmt(deadline)
-                    ),
-                    GapKind::Late => format!(
-                        "niêm yết từ {}, sau hạn {} ({} ngày làm việc sau quyết định {})",
-                        first_posted_current.map(fmt).unwrap_or_default(),
-                        fmt(deadline),
-                        settings.deadline_working_days,
-                        v.decision_number
-                    ),
-                    GapKind::BasisNotInForce => {
-                        let bad: Vec<String> = basis
-                            .iter()
-                            .filter(|b| !b.in_force)
-                            .map(|b| {
-                                let what = match &b.provision {
-                                    Some(k) => format!(
-                                        "{} của văn bản {}",
-                                        crate::domain::structure::display_reference(k),
-                                        b.number
-                                    ),
-                                    None => format!("văn bản {}", b.number),
-                                };
-                                format!("{what}: {}", b.status_label.to_lowercase())
-                            })
-                            .collect();
-                        bad.join("; ")
-                    }
-                    GapKind::NotRequired => String::new(),
-                },
-            })
-            .collect();
-        items.push(Item {
-            procedure_id: v.procedure_id,
-            code,
-            name: v.name.clone(),
-            field: v.field.clone(),
-            version_id: v.id,
-            decision_number: v.decision_number.clone(),
-            decision_date: v.decision_date,
-            announcement: v.announcement.clone(),
-            deadline,
-            posted_version_id: shown,
-            posted_decision_number,
-            posted_points: points,
-            first_posted_on: first_posted_current,
-            basis,
-            pending: a.pending,
-            gaps,
-        });
-    }
-    // Postings up on the date of procedures that are not required here.
+}
+
+/// Postings up on the date of procedures that are not required at the unit, with the reason.
+fn extras<'v>(
+    by_procedure: &BTreeMap<i64, Vec<&Posting>>,
+    required_ids: &HashSet<i64>,
+    data: &ProvinceData,
+    version_of: &dyn Fn(i64) -> Option<&'v ProcedureVersion>,
+    codes: &HashMap<i64, String>,
+    date: NaiveDate,
+) -> Vec<Extra> {
     let mut extra = Vec::new();
-    for (pid, ps) in &by_procedure {
+    for (pid, ps) in by_procedure {
         if required_ids.contains(pid) {
             continue;
         }
@@ -599,6 +538,143 @@ fn check_one(
             });
         }
     }
+    extra
+}
+
+/// The legal basis of a version with the state of each on the date.
+fn basis_for(
+    version_id: i64,
+    basis_by_version: &HashMap<i64, Vec<BasisKey>>,
+    basis_states: &HashMap<BasisKey, BasisState>,
+) -> Vec<BasisState> {
+    basis_by_version
+        .get(&version_id)
+        .map(|keys| {
+            keys.iter()
+                .filter_map(|k| basis_states.get(k).cloned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The version shown among the active postings (the current one when posted, else the first)
+/// and the points where it is posted.
+fn shown_posting(active: &[&&Posting], current_id: i64) -> (Option<i64>, Vec<String>) {
+    let shown = active
+        .iter()
+        .find(|p| p.version_id == current_id)
+        .or_else(|| active.first())
+        .map(|p| p.version_id);
+    let mut points: Vec<String> = active
+        .iter()
+        .filter(|p| Some(p.version_id) == shown)
+        .map(|p| p.point.clone())
+        .collect();
+    points.sort();
+    points.dedup();
+    (shown, points)
+}
+
+/// Postings of a unit by procedure.
+fn by_procedure(postings: &[Posting]) -> BTreeMap<i64, Vec<&Posting>> {
+    let mut out: BTreeMap<i64, Vec<&Posting>> = BTreeMap::new();
+    for p in postings {
+        out.entry(p.procedure_id).or_default().push(p);
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_one(
+    u: &crate::db::models::Unit,
+    province_code: &str,
+    data: &ProvinceData,
+    foreign: &HashMap<i64, ProcedureVersion>,
+    codes: &HashMap<i64, String>,
+    basis_by_version: &HashMap<i64, Vec<BasisKey>>,
+    basis_states: &HashMap<BasisKey, BasisState>,
+    postings: &[Posting],
+    calendar: &Calendar,
+    date: NaiveDate,
+    settings: Settings,
+) -> Completeness {
+    let level = UnitLevel::parse(&u.level);
+    let version_of = |id: i64| data.versions.get(&id).or_else(|| foreign.get(&id));
+    let by_procedure = by_procedure(postings);
+    let mut items = Vec::new();
+    let mut required_ids = HashSet::new();
+    let mut currents: Vec<&ProcedureVersion> = data
+        .current
+        .values()
+        .filter(|v| !v.is_abolished())
+        .filter(|v| level.is_some_and(|l| v.level_list().contains(&l)))
+        .collect();
+    currents.sort_by(|a, b| codes.get(&a.procedure_id).cmp(&codes.get(&b.procedure_id)));
+    for v in currents {
+        required_ids.insert(v.procedure_id);
+        let code = codes.get(&v.procedure_id).cloned().unwrap_or_default();
+        let deadline = posting_deadline(calendar, v.decision_date, settings.deadline_working_days);
+        let ps = by_procedure
+            .get(&v.procedure_id)
+            .map_or(&[][..], Vec::as_slice);
+        let active: Vec<&&Posting> = ps.iter().filter(|p| p.active_on(date)).collect();
+        let current_posted = active.iter().any(|p| p.version_id == v.id);
+        let older_posted = !current_posted && !active.is_empty();
+        let first_posted_current = ps
+            .iter()
+            .filter(|p| p.version_id == v.id)
+            .map(|p| p.from_on)
+            .min();
+        let basis = basis_for(v.id, basis_by_version, basis_states);
+        let facts = ItemFacts {
+            date,
+            deadline,
+            current_posted,
+            older_posted,
+            first_posted_current,
+            basis_in_force: basis.iter().all(|b| b.in_force),
+        };
+        let a = listing::assess(&facts);
+        let (shown, points) = shown_posting(&active, v.id);
+        let posted_decision_number =
+            shown.and_then(|id| version_of(id).map(|x| x.decision_number.clone()));
+        let gaps = a
+            .gaps
+            .iter()
+            .map(|g| GapView {
+                kind: g.code().to_string(),
+                label: g.label().to_string(),
+                detail: gap_detail(
+                    g,
+                    v,
+                    deadline,
+                    posted_decision_number.as_deref(),
+                    first_posted_current,
+                    settings,
+                    &basis,
+                ),
+            })
+            .collect();
+        items.push(Item {
+            procedure_id: v.procedure_id,
+            code,
+            name: v.name.clone(),
+            field: v.field.clone(),
+            version_id: v.id,
+            decision_number: v.decision_number.clone(),
+            decision_date: v.decision_date,
+            announcement: v.announcement.clone(),
+            deadline,
+            posted_version_id: shown,
+            posted_decision_number,
+            posted_points: points,
+            first_posted_on: first_posted_current,
+            basis,
+            pending: a.pending,
+            gaps,
+        });
+    }
+    let extra = extras(&by_procedure, &required_ids, data, &version_of, codes, date);
     let required = items.len();
     let complete = items.iter().filter(|i| i.gaps.is_empty()).count();
     let pending = items.iter().filter(|i| i.pending).count();

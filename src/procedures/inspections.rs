@@ -342,6 +342,50 @@ fn system_view(c: &Completeness, procedure_id: i64) -> (SystemView, String) {
     )
 }
 
+/// What the system finds that the report leaves out: gaps and postings not required.
+fn not_in_report(c: &Completeness, reported: &BTreeSet<i64>) -> Vec<ComparedFinding> {
+    let mut rows = Vec::new();
+    for i in &c.items {
+        if reported.contains(&i.procedure_id) || i.gaps.is_empty() {
+            continue;
+        }
+        let (view, detail) = system_view(c, i.procedure_id);
+        let sys = view.finding();
+        rows.push(ComparedFinding {
+            procedure_id: i.procedure_id,
+            code: i.code.clone(),
+            name: i.name.clone(),
+            inspector: None,
+            inspector_label: None,
+            inspector_note: None,
+            system: sys.map(|s| s.code().to_string()),
+            system_label: sys.map_or("", |s| s.label()).to_string(),
+            system_detail: detail,
+            agreement: Agreement::NotInReport,
+            agreement_label: Agreement::NotInReport.label(),
+        });
+    }
+    for e in &c.extra {
+        if reported.contains(&e.procedure_id) {
+            continue;
+        }
+        rows.push(ComparedFinding {
+            procedure_id: e.procedure_id,
+            code: e.code.clone(),
+            name: e.name.clone(),
+            inspector: None,
+            inspector_label: None,
+            inspector_note: None,
+            system: Some(GapKind::NotRequired.code().to_string()),
+            system_label: GapKind::NotRequired.label().to_string(),
+            system_detail: e.reason.clone(),
+            agreement: Agreement::NotInReport,
+            agreement_label: Agreement::NotInReport.label(),
+        });
+    }
+    rows
+}
+
 /// A visit compared with the system's check on its day (`c` must be that check).
 pub fn compare_visit(
     db: &mut Db<'_>,
@@ -398,46 +442,8 @@ pub fn compare_visit(
             agreement_label: agreement.label(),
         });
     }
-    // What the system finds that the report leaves out.
     let reported: BTreeSet<i64> = findings.iter().map(|f| f.procedure_id).collect();
-    for i in &c.items {
-        if reported.contains(&i.procedure_id) || i.gaps.is_empty() {
-            continue;
-        }
-        let (view, detail) = system_view(c, i.procedure_id);
-        let sys = view.finding();
-        rows.push(ComparedFinding {
-            procedure_id: i.procedure_id,
-            code: i.code.clone(),
-            name: i.name.clone(),
-            inspector: None,
-            inspector_label: None,
-            inspector_note: None,
-            system: sys.map(|s| s.code().to_string()),
-            system_label: sys.map_or("", |s| s.label()).to_string(),
-            system_detail: detail,
-            agreement: Agreement::NotInReport,
-            agreement_label: Agreement::NotInReport.label(),
-        });
-    }
-    for e in &c.extra {
-        if reported.contains(&e.procedure_id) {
-            continue;
-        }
-        rows.push(ComparedFinding {
-            procedure_id: e.procedure_id,
-            code: e.code.clone(),
-            name: e.name.clone(),
-            inspector: None,
-            inspector_label: None,
-            inspector_note: None,
-            system: Some(GapKind::NotRequired.code().to_string()),
-            system_label: GapKind::NotRequired.label().to_string(),
-            system_detail: e.reason.clone(),
-            agreement: Agreement::NotInReport,
-            agreement_label: Agreement::NotInReport.label(),
-        });
-    }
+    rows.extend(not_in_report(c, &reported));
     let rank = |a: Agreement| match a {
         Agreement::Differs => 0,
         Agreement::NotInReport => 1,
@@ -473,23 +479,13 @@ pub enum ViewError {
     Db(#[from] DbError),
 }
 
-fn inspection_by_id(db: &mut Db<'_>, id: i64) -> Result<Option<pq::Inspection>, DbError> {
-    use crate::db::schema::inspections;
-    use diesel::prelude::*;
-    Ok(crate::with_db!(db, c => inspections::table
-        .find(id)
-        .select(pq::Inspection::as_select())
-        .first(c)
-        .optional())?)
-}
-
 /// One inspection by id, compared with the check of its day.
 pub fn inspection(
     db: &mut Db<'_>,
     id: i64,
     settings: Settings,
 ) -> Result<InspectionView, ViewError> {
-    let Some(i) = inspection_by_id(db, id)? else {
+    let Some(i) = pq::inspection_by_id(db, id)? else {
         return Err(ViewError::NotFound(id));
     };
     let c = check::check_units(db, &[i.unit_id], i.inspected_on, settings)?

@@ -234,7 +234,54 @@ fn build(
         })
         .collect();
 
-    // Processing time and online level of the current versions.
+    let (cut_new, cut_amended, level3, level4) = version_ratios(db, &c, &targets, &mut records)?;
+    fig.push(figure(Indicator::TimeCutNew, cut_new, &targets, level));
+    fig.push(figure(
+        Indicator::TimeCutAmended,
+        cut_amended,
+        &targets,
+        level,
+    ));
+    fig.push(figure(Indicator::OnlineLevel3, level3, &targets, level));
+    fig.push(figure(Indicator::OnlineLevel4, level4, &targets, level));
+
+    let total = review_totals(org, reviews, &c, &mut records);
+    fig.push(figure(
+        Indicator::Reviewed,
+        Ratio::new(total.reviewed as u64, total.in_scope as u64),
+        &targets,
+        level,
+    ));
+    fig.push(figure(
+        Indicator::Handled,
+        Ratio::new(total.handled as u64, total.needing_handling as u64),
+        &targets,
+        level,
+    ));
+
+    let (online, on_time) = dossier_ratios(db, &c, year, &mut records)?;
+    fig.push(figure(Indicator::FiledOnline, online, &targets, level));
+    fig.push(figure(Indicator::OnTime, on_time, &targets, level));
+
+    Ok(Scorecard {
+        level_label: level.label().to_string(),
+        unit: c.unit,
+        year,
+        as_of: c.date,
+        targets,
+        figures: fig,
+        records,
+    })
+}
+
+/// Processing time cut (new; amended) and online level (3 or more; 4) of the current
+/// versions, with their records.
+fn version_ratios(
+    db: &mut Db<'_>,
+    c: &Completeness,
+    targets: &Targets,
+    records: &mut Records,
+) -> Result<(Ratio, Ratio, Ratio, Ratio), ScorecardError> {
     let ids: Vec<i64> = c.items.iter().map(|i| i.version_id).collect();
     let versions: HashMap<i64, pq::ProcedureVersion> = pq::versions_by_ids(db, &ids)?
         .into_iter()
@@ -273,7 +320,7 @@ fn build(
                 list.push(rec);
             }
         }
-        let online = v.online();
+        let online = v.online_stored().map_err(DbError::from)?;
         level3.denominator += 1;
         level3.numerator += u64::from(online.level3_or_more());
         if online.level3_or_more() {
@@ -293,17 +340,11 @@ fn build(
     records.time_cut_new.sort_by_key(|r| r.met);
     records.time_cut_amended.sort_by_key(|r| r.met);
     records.online.sort_by_key(|r| (r.level3_or_more, r.level4));
-    fig.push(figure(Indicator::TimeCutNew, cut_new, &targets, level));
-    fig.push(figure(
-        Indicator::TimeCutAmended,
-        cut_amended,
-        &targets,
-        level,
-    ));
-    fig.push(figure(Indicator::OnlineLevel3, level3, &targets, level));
-    fig.push(figure(Indicator::OnlineLevel4, level4, &targets, level));
+    Ok((cut_new, cut_amended, level3, level4))
+}
 
-    // Review campaigns: documents of the unit's authorities and of those it took over.
+/// Review campaigns: documents of the unit's authorities and of those it took over.
+fn review_totals(org: &Org, reviews: &Reviews, c: &Completeness, records: &mut Records) -> Counts {
     let mut units: HashSet<i64> = org.all_unit_predecessors(c.unit.id).into_iter().collect();
     units.insert(c.unit.id);
     let authorities: HashSet<i64> = org
@@ -331,20 +372,16 @@ fn build(
             });
         }
     }
-    fig.push(figure(
-        Indicator::Reviewed,
-        Ratio::new(total.reviewed as u64, total.in_scope as u64),
-        &targets,
-        level,
-    ));
-    fig.push(figure(
-        Indicator::Handled,
-        Ratio::new(total.handled as u64, total.needing_handling as u64),
-        &targets,
-        level,
-    ));
+    total
+}
 
-    // Dossiers of the months of the year up to the day read.
+/// Dossiers filed online and settled on time, over the months of the year up to the day read.
+fn dossier_ratios(
+    db: &mut Db<'_>,
+    c: &Completeness,
+    year: i32,
+    records: &mut Records,
+) -> Result<(Ratio, Ratio), ScorecardError> {
     let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(c.date);
     let counts = pq::dossier_counts_of(db, &[c.unit.id], from, c.date)?;
     let mut by_procedure: BTreeMap<i64, (usize, u64, u64, u64)> = BTreeMap::new();
@@ -397,18 +434,7 @@ fn build(
             .unwrap_or(std::cmp::Ordering::Equal)
             .then_with(|| a.code.cmp(&b.code))
     });
-    fig.push(figure(Indicator::FiledOnline, online, &targets, level));
-    fig.push(figure(Indicator::OnTime, on_time, &targets, level));
-
-    Ok(Scorecard {
-        level_label: level.label().to_string(),
-        unit: c.unit,
-        year,
-        as_of: c.date,
-        targets,
-        figures: fig,
-        records,
-    })
+    Ok((online, on_time))
 }
 
 /// The figures as CSV (UTF-8 with BOM): one row per unit and figure.

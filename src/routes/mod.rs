@@ -198,13 +198,13 @@ pub static ROUTES: &[RouteDef] = &[
         r.to(pages::procedures::sheet)
     }),
     get("/api/v1/procedures", Public, |r| {
-        r.to(pages::procedures::api_catalogue)
+        r.to(api::procedures::api_catalogue)
     }),
     get("/api/v1/procedures/{code}", Public, |r| {
-        r.to(pages::procedures::api_detail)
+        r.to(api::procedures::api_detail)
     }),
     get("/api/v1/units/{code}/procedures", Public, |r| {
-        r.to(pages::procedures::api_unit)
+        r.to(api::procedures::api_unit)
     }),
     // Procedures: completeness of the postings at a unit (JSON or CSV of the gaps).
     get("/api/v1/units/{code}/completeness", Public, |r| {

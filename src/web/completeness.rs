@@ -7,10 +7,9 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
 use super::{base_context, render, PageError};
-use crate::api::procedures::{settings_of, CompletenessQuery};
-use crate::app::{on_pool, parse_date, AppState};
+use crate::app::procedures::completeness::{check_unit, gaps_csv, settings_of, CompletenessQuery};
+use crate::app::{parse_date, AppState};
 use crate::domain::text::date_vn;
-use crate::error::AppError;
 use crate::procedures::check::{self, Completeness};
 
 #[derive(Serialize)]
@@ -96,22 +95,14 @@ pub async fn page(
             .into())
         }
     };
-    let code = path.into_inner();
-    let c = on_pool(&state, move |db| {
-        Ok(check::check_unit(db, &code, date, settings)?)
-    })
-    .await?;
+    let c = check_unit(&state, path.into_inner(), date, settings).await?;
     if csv {
-        let mut body = Vec::new();
-        check::write_csv(&c, &mut body).map_err(|e| AppError::internal("ghi CSV", e))?;
+        let (body, name) = gaps_csv(&c)?;
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header((
                 "Content-Disposition",
-                format!(
-                    "attachment; filename=\"niem-yet-{}-{}.csv\"",
-                    c.unit.code, c.date
-                ),
+                format!("attachment; filename=\"{name}\""),
             ))
             .body(body));
     }

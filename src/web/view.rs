@@ -11,20 +11,7 @@ use crate::domain::text::date_vn;
 use crate::registry::org::Org;
 use crate::registry::status::StatusGraph;
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct StatusView {
-    pub code: &'static str,
-    pub label: &'static str,
-}
-
-impl From<Status> for StatusView {
-    fn from(s: Status) -> Self {
-        StatusView {
-            code: s.code(),
-            label: s.label(),
-        }
-    }
-}
+pub use crate::app::view::StatusView;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DocRow {

@@ -592,3 +592,92 @@ db_test!(bad_visits_are_refused_and_nothing_is_written, |app| {
     assert_eq!(count(&app, "inspections"), 1);
     Ok(())
 });
+
+db_test!(
+    a_non_numeric_inspection_id_answers_not_found_through_the_typed_path,
+    |app| {
+        setup(&app);
+        let inspector = add_user(&app, "thanhtra", "inspector", &[]);
+        let c = Client::new(&app).await;
+        let b = Browser::new(&app, &c, inspector);
+        // The API answers a problem document, the page the Vietnamese error page; both 404.
+        let r = b.get("/api/v1/inspections/abc").await;
+        assert_eq!(r.status, 404, "{}", r.body);
+        assert!(r
+            .header("content-type")
+            .unwrap_or_default()
+            .starts_with("application/problem+json"));
+        let j: Value = serde_json::from_str(&r.body)?;
+        assert_eq!(j["code"], "not_found", "{j}");
+        assert!(
+            j["detail"].as_str().unwrap_or_default().contains("abc"),
+            "{j}"
+        );
+        let r = b.get("/inspections/abc").await;
+        assert_eq!(r.status, 404, "{}", r.body);
+        assert!(r
+            .header("content-type")
+            .unwrap_or_default()
+            .starts_with("text/html"));
+        assert!(r.body.contains("abc"), "{}", r.body);
+        // A number that names no inspection is the same 404 as before.
+        let r = b.get("/api/v1/inspections/999999").await;
+        assert_eq!(r.status, 404, "{}", r.body);
+        assert!(r.body.contains("999999"), "{}", r.body);
+        Ok(())
+    }
+);
+
+db_test!(
+    a_garbled_inspection_body_is_refused_by_the_typed_json_extractor,
+    |app| {
+        setup(&app);
+        let inspector = add_user(&app, "thanhtra", "inspector", &[]);
+        let c = Client::new(&app).await;
+        let b = Browser::new(&app, &c, inspector);
+        let r = b
+            .client
+            .send(
+                TestRequest::post()
+                    .uri("/api/v1/inspections")
+                    .insert_header(cookie(&b.secret))
+                    .insert_header(("X-CSRF-Token", b.csrf.as_str()))
+                    .insert_header(("Content-Type", "application/json"))
+                    .set_payload(r#"{"unit": 32200, "date": "2025-12-30"}"#),
+            )
+            .await;
+        assert_eq!(r.status, 400, "{}", r.body);
+        let j: Value = serde_json::from_str(&r.body)?;
+        assert_eq!(j["code"], "bad_request", "{j}");
+        assert_eq!(count(&app, "inspections"), 0);
+        Ok(())
+    }
+);
+
+db_test!(
+    a_corrupt_stored_procedure_version_is_an_internal_error_not_an_empty_list,
+    |app| {
+        setup(&app);
+        {
+            use diesel::RunQueryDsl;
+            let mut conn = app.pool.get()?;
+            vanban::with_db!(&mut conn.db(), c => diesel::sql_query(
+                "UPDATE procedure_versions SET fees = '[{\"name\": 5' \
+                 WHERE procedure_id = (SELECT id FROM procedures WHERE code = '1.001194')"
+            )
+            .execute(c))?;
+        }
+        let c = Client::new(&app).await;
+        let r = c
+            .send(TestRequest::get().uri("/api/v1/procedures/1.001194"))
+            .await;
+        assert_eq!(r.status, 500, "{}", r.body);
+        // The stored text is not shown to the reader.
+        assert!(!r.body.contains("[{"), "{}", r.body);
+        let r = c
+            .send(TestRequest::get().uri("/units/32200/procedures"))
+            .await;
+        assert_eq!(r.status, 500, "{}", r.body);
+        Ok(())
+    }
+);

@@ -607,13 +607,13 @@ db_test!(kept_pages_follow_writes_within_a_second, |app| {
     )?;
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     std::thread::sleep(
-        vanban::web::procedures::CHECK_EVERY + std::time::Duration::from_millis(100),
+        vanban::app::procedures::CHECK_EVERY + std::time::Duration::from_millis(100),
     );
     let after = test::read_body(test::call_service(&service, get(path)).await).await;
     assert!(
         String::from_utf8_lossy(&after).contains("Đăng ký nuôi con nuôi trong nước"),
         "the write shows after {:?}",
-        vanban::web::procedures::CHECK_EVERY
+        vanban::app::procedures::CHECK_EVERY
     );
     // The API reads the same listing.
     let (_, v) = app.get_json("/api/v1/units/32200/procedures").await;

@@ -3,6 +3,8 @@
 //! `/inspections`), and one visit compared with the system's check (`/inspections/{id}`).
 //! A refused form is shown again with what was typed and the reason; nothing is written.
 
+mod form;
+
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
@@ -10,28 +12,18 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::{base_context, render, render_status, PageError};
-use crate::app::{on_pool, AppState};
+use crate::app::inspections::{history, inspection, record};
+use crate::app::procedures::completeness::check_unit;
+use crate::app::AppState;
 use crate::auth::Actor;
 use crate::clock::today;
 use crate::domain::inspection::FindingCode;
 use crate::domain::listing::GapKind;
 use crate::domain::text::date_vn;
 use crate::error::AppError;
-use crate::procedures::check::{self, Completeness, Settings};
-use crate::procedures::inspections::{
-    self as insp, FindingInput, InspectionError, Recorder, VisitInput,
-};
-use crate::registry::org::Org;
-
-/// The signed-in user as the recorder of a visit.
-pub fn recorder(db: &mut crate::db::Db<'_>, actor: &Actor) -> Result<Recorder, AppError> {
-    let org = Org::load(db)?;
-    Ok(Recorder {
-        actor: actor.actor(),
-        name: actor.display_name.clone(),
-        units: actor.scope.expanded(|u| org.all_unit_predecessors(u)),
-    })
-}
+use crate::procedures::check::{Completeness, Settings};
+use crate::procedures::inspections::InspectionError;
+pub use form::InspectionForm;
 
 #[derive(Serialize)]
 struct VisitRow {
@@ -55,11 +47,7 @@ pub async fn unit_page(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let code = path.into_inner();
-    let h = on_pool(&state, move |db| {
-        Ok(insp::history(db, &code, today(), Settings::default())?)
-    })
-    .await?;
+    let h = history(&state, path.into_inner()).await?;
     let points: Vec<_> = h
         .points
         .iter()
@@ -165,50 +153,6 @@ fn form_rows(c: &Completeness, typed: &HashMap<String, (String, String)>) -> Vec
     rows
 }
 
-/// What the form sent: the visit and, per procedure code, the finding and note typed.
-fn visit_of(
-    unit: &str,
-    pairs: &[(String, String)],
-) -> (VisitInput, HashMap<String, (String, String)>) {
-    let mut v = VisitInput {
-        unit: unit.to_string(),
-        ..VisitInput::default()
-    };
-    let mut typed: HashMap<String, (String, String)> = HashMap::new();
-    let mut order: Vec<String> = Vec::new();
-    for (k, val) in pairs {
-        match k.as_str() {
-            "date" => v.date = val.trim().to_string(),
-            "note" => v.note = val.clone(),
-            _ => {
-                if let Some(code) = k.strip_prefix("finding:") {
-                    if !order.iter().any(|c| c == code) {
-                        order.push(code.to_string());
-                    }
-                    typed.entry(code.to_string()).or_default().0 = val.trim().to_string();
-                } else if let Some(code) = k.strip_prefix("note:") {
-                    typed.entry(code.to_string()).or_default().1 = val.clone();
-                }
-            }
-        }
-    }
-    for code in order {
-        let Some((f, n)) = typed.get(&code) else {
-            continue;
-        };
-        if f.is_empty() {
-            // Not inspected.
-            continue;
-        }
-        v.findings.push(FindingInput {
-            procedure: code.clone(),
-            finding: f.clone(),
-            note: Some(n.clone()).filter(|n| !n.trim().is_empty()),
-        });
-    }
-    (v, typed)
-}
-
 fn form_context(
     c: &Completeness,
     date: &str,
@@ -244,11 +188,7 @@ pub async fn new_form(
         })
         .into());
     }
-    let code = path.into_inner();
-    let c = on_pool(&state, move |db| {
-        Ok(check::check_unit(db, &code, date, Settings::default())?)
-    })
-    .await?;
+    let c = check_unit(&state, path.into_inner(), date, Settings::default()).await?;
     let ctx = form_context(&c, &date.to_string(), "", &HashMap::new(), None);
     Ok(render("inspection_form.html", &ctx)?)
 }
@@ -257,23 +197,12 @@ pub async fn new_form(
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
-    form: web::Form<Vec<(String, String)>>,
+    form: web::Form<InspectionForm>,
 ) -> Result<HttpResponse, PageError> {
-    let pairs = form.into_inner();
-    let unit = pairs
-        .iter()
-        .find(|(k, _)| k == "unit")
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default();
-    let (visit, typed) = visit_of(&unit, &pairs);
-    let v = visit.clone();
-    let pool = state.pool.clone();
-    let result = web::block(move || -> Result<Result<i64, InspectionError>, AppError> {
-        let mut conn = pool.get()?;
-        let who = recorder(&mut conn.db(), &actor)?;
-        Ok(conn.write(|db| insp::record(db, &who, &v, today(), Settings::default())))
-    })
-    .await??;
+    let form = form.into_inner();
+    let typed = form.typed();
+    let visit = form.into_visit();
+    let result = record(&state, actor, visit.clone()).await?;
     let err = match result {
         Ok(id) => {
             return Ok(HttpResponse::SeeOther()
@@ -283,7 +212,6 @@ pub async fn create(
                 ))
                 .finish())
         }
-        Err(InspectionError::Db(e)) => return Err(AppError::Db(e).into()),
         Err(e) => e,
     };
     // Shown again on the form when the unit and the day can be checked; otherwise an error page.
@@ -294,12 +222,7 @@ pub async fn create(
         Ok(d) if d <= today() => d,
         _ => return Err(AppError::from(err).into()),
     };
-    let code = visit.unit.clone();
-    let c = on_pool(&state, move |db| {
-        Ok(check::check_unit(db, &code, date, Settings::default()).ok())
-    })
-    .await?;
-    let Some(c) = c else {
+    let Ok(c) = check_unit(&state, visit.unit.clone(), date, Settings::default()).await else {
         return Err(AppError::from(err).into());
     };
     let ctx = form_context(
@@ -315,16 +238,9 @@ pub async fn create(
 /// One visit, compared with the system's check of its day.
 pub async fn page(
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<i64>,
 ) -> Result<HttpResponse, PageError> {
-    let id: i64 = path
-        .into_inner()
-        .parse()
-        .map_err(|_| AppError::NotFound("Không có biên bản kiểm tra này.".into()))?;
-    let v = on_pool(&state, move |db| {
-        Ok(insp::inspection(db, id, Settings::default())?)
-    })
-    .await?;
+    let v = inspection(&state, path.into_inner()).await?;
     let mut ctx = base_context("units", "");
     ctx.insert("date_vn", &date_vn(v.date));
     ctx.insert("date_iso", &v.date.to_string());

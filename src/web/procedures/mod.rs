@@ -1,0 +1,312 @@
+//! The public listing of administrative procedures (thủ tục hành chính) as pages: the
+//! catalogue (`/procedures`), one procedure with its versions (`/procedures/{code}`), what is
+//! posted at a unit (`/units/{code}/procedures`, CSV / JSON / XLSX), and the printable posting
+//! sheet of a unit and field (`/units/{code}/procedures/sheet`). The read model and its cache
+//! are `app::procedures`; the JSON equivalents are in `api::procedures`.
+
+mod export;
+
+use actix_web::web::Bytes;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::{base_context, PageError};
+use crate::app::procedures::filters::format_of;
+use crate::app::procedures::{
+    kept, load_catalogue, load_detail, load_unit, DetailQuery, Label, ListingPage, ListingQuery,
+    Row, UnitData,
+};
+use crate::app::{bad_param, opt, parse_date, AppState};
+use crate::clock::today;
+use crate::domain::kinds::UnitLevel;
+use crate::domain::procedure::{Channel, OnlineLevel};
+use crate::domain::text::date_vn;
+use crate::error::AppError;
+
+fn query_string(q: &ListingQuery, page: Option<usize>) -> String {
+    let page = page.map(|p| p.to_string());
+    let pairs: Vec<String> = [
+        ("q", opt(&q.q)),
+        ("field", opt(&q.field)),
+        ("level", opt(&q.level)),
+        ("online", opt(&q.online)),
+        ("channel", opt(&q.channel)),
+        ("date", opt(&q.date)),
+        ("per_page", opt(&q.per_page)),
+        ("page", page.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| Some(format!("{k}={}", super::public::urlencode(v?))))
+    .collect();
+    pairs.join("&")
+}
+
+fn filter_context(ctx: &mut tera::Context, q: &ListingQuery, fields: &[String]) {
+    ctx.insert(
+        "filters",
+        &serde_json::json!({
+            "q": opt(&q.q).unwrap_or(""),
+            "field": opt(&q.field).unwrap_or(""),
+            "level": opt(&q.level).unwrap_or(""),
+            "online": opt(&q.online).unwrap_or(""),
+            "channel": opt(&q.channel).unwrap_or(""),
+            "date": opt(&q.date).unwrap_or(""),
+        }),
+    );
+    ctx.insert("fields", fields);
+    ctx.insert(
+        "levels",
+        &UnitLevel::ALL
+            .iter()
+            .map(|l| Label::new(l.code(), l.label()))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "online_levels",
+        &[
+            OnlineLevel::Full,
+            OnlineLevel::Partial,
+            OnlineLevel::None,
+            OnlineLevel::Legacy(4),
+            OnlineLevel::Legacy(3),
+            OnlineLevel::Legacy(2),
+            OnlineLevel::Legacy(1),
+        ]
+        .iter()
+        .map(|l| Label::new(l.code(), l.label()))
+        .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "channels",
+        &Channel::ALL
+            .iter()
+            .map(|c| Label::new(c.code(), c.label()))
+            .collect::<Vec<_>>(),
+    );
+}
+
+fn page_context(ctx: &mut tera::Context, page: &ListingPage, base: &str, q: &ListingQuery) {
+    ctx.insert("rows", &page.items);
+    ctx.insert("total", &page.total);
+    ctx.insert("page", &page.page);
+    ctx.insert("pages", &page.pages);
+    ctx.insert("date_display", &date_vn(page.date));
+    let link = |p: usize| format!("{base}?{}", query_string(q, Some(p)));
+    ctx.insert("prev_url", &(page.page > 1).then(|| link(page.page - 1)));
+    ctx.insert(
+        "next_url",
+        &(page.page < page.pages).then(|| link(page.page + 1)),
+    );
+}
+
+fn html(body: Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body)
+}
+
+/// Renders a page; for an anonymous reader of today's listing, keeps it for the next ones.
+fn render_kept(
+    state: &AppState,
+    key: Option<(i64, String)>,
+    name: &str,
+    ctx: &tera::Context,
+) -> Result<HttpResponse, AppError> {
+    let rendered = super::templates()?.render(
+        name,
+        &match crate::auth::viewer::current() {
+            Some(v) => {
+                let mut c = ctx.clone();
+                c.insert("viewer", &*v);
+                c
+            }
+            None => ctx.clone(),
+        },
+    )?;
+    let body = Bytes::from(rendered);
+    if let Some((version, key)) = key {
+        state
+            .procedure_listings
+            .put_page(version, key, body.clone());
+    }
+    Ok(html(body))
+}
+
+/// The cache key of a page when it may be kept: anonymous reader, today's date.
+fn keep_key(req: &HttpRequest, q: &ListingQuery) -> Option<String> {
+    let anonymous = crate::auth::viewer::current().is_none();
+    let dated = opt(&q.date).is_some_and(|d| parse_date(Some(d)).ok() != Some(today()));
+    (anonymous && !dated).then(|| req.uri().to_string())
+}
+
+/// `/procedures`: the catalogue, searchable and filtered.
+pub async fn catalogue(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<ListingQuery>,
+) -> Result<HttpResponse, PageError> {
+    let q = q.into_inner();
+    let key = keep_key(&req, &q);
+    if let Some(body) = kept(&state, key.as_deref()).await? {
+        return Ok(html(body));
+    }
+    let (version, page, fields) = load_catalogue(&state, &q).await?;
+    let mut ctx = base_context("procedures", "");
+    filter_context(&mut ctx, &q, &fields);
+    page_context(&mut ctx, &page, "/procedures", &q);
+    let qs = query_string(&q, None);
+    let api = format!(
+        "/api/v1/procedures{}{qs}",
+        if qs.is_empty() { "" } else { "?" }
+    );
+    ctx.insert("api_url", &api);
+    Ok(render_kept(
+        &state,
+        key.map(|k| (version, k)),
+        "procedures.html",
+        &ctx,
+    )?)
+}
+
+/// `/procedures/{code}`.
+pub async fn detail(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<DetailQuery>,
+) -> Result<HttpResponse, PageError> {
+    let page = load_detail(&state, path.into_inner(), &q).await?;
+    let mut ctx = base_context("procedures", "");
+    ctx.insert("p", &page);
+    ctx.insert("date_display", &date_vn(page.date));
+    Ok(super::render("procedure.html", &ctx)?)
+}
+
+/// `/units/{code}/procedures[?format=csv|xlsx|json]`.
+pub async fn unit_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<ListingQuery>,
+) -> Result<HttpResponse, PageError> {
+    let q = q.into_inner();
+    let format = format_of(&q, &["html", "csv", "xlsx", "json"])?;
+    let key = (format == "html").then(|| keep_key(&req, &q)).flatten();
+    if let Some(body) = kept(&state, key.as_deref()).await? {
+        return Ok(html(body));
+    }
+    let data = load_unit(&state, path.into_inner(), &q).await?;
+    if let Some(file) = export::file(&format, &data)? {
+        return Ok(file);
+    }
+    let mut ctx = base_context("units", "");
+    filter_context(&mut ctx, &q, &data.fields);
+    let base = format!(
+        "/units/{}/procedures",
+        super::public::urlencode(&data.listing.unit.code)
+    );
+    page_context(&mut ctx, &data.page, &base, &q);
+    ctx.insert("unit", &data.listing.unit);
+    ctx.insert("listed", &data.listing.rows.len());
+    unit_links(&mut ctx, &q, &data, &base);
+    Ok(render_kept(
+        &state,
+        key.map(|k| (data.version, k)),
+        "unit_procedures.html",
+        &ctx,
+    )?)
+}
+
+/// The links of a unit's page: its exports, its API address and the posting sheets.
+fn unit_links(ctx: &mut tera::Context, q: &ListingQuery, data: &UnitData, base: &str) {
+    let qs = query_string(q, None);
+    let sep = if qs.is_empty() { "" } else { "&" };
+    ctx.insert("base_url", &base);
+    ctx.insert("csv_url", &format!("{base}?{qs}{sep}format=csv"));
+    ctx.insert("xlsx_url", &format!("{base}?{qs}{sep}format=xlsx"));
+    ctx.insert("json_url", &format!("{base}?{qs}{sep}format=json"));
+    ctx.insert(
+        "api_url",
+        &format!(
+            "/api/v1/units/{}/procedures{}{qs}",
+            super::public::urlencode(&data.listing.unit.code),
+            if qs.is_empty() { "" } else { "?" }
+        ),
+    );
+    let sheet_date = opt(&q.date).map(|d| format!("&date={}", super::public::urlencode(d)));
+    let sheets: Vec<serde_json::Value> = data
+        .fields
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "field": f,
+                "url": format!("{base}/sheet?field={}{}", super::public::urlencode(f), sheet_date.clone().unwrap_or_default()),
+            })
+        })
+        .collect();
+    ctx.insert("sheets", &sheets);
+    ctx.insert(
+        "sheet_all_url",
+        &format!(
+            "{base}/sheet{}",
+            sheet_date
+                .as_deref()
+                .map(|s| format!("?{}", &s[1..]))
+                .unwrap_or_default()
+        ),
+    );
+}
+
+/// `/units/{code}/procedures/sheet?field=`: the posting sheet (bảng niêm yết) of a unit, one
+/// section per field, for printing and posting at the reception point.
+pub async fn sheet(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<ListingQuery>,
+) -> Result<HttpResponse, PageError> {
+    let q = q.into_inner();
+    for (name, v) in [
+        ("q", &q.q),
+        ("level", &q.level),
+        ("online", &q.online),
+        ("channel", &q.channel),
+        ("page", &q.page),
+        ("per_page", &q.per_page),
+        ("format", &q.format),
+    ] {
+        if opt(v).is_some() {
+            return Err(PageError(bad_param(
+                name,
+                "bảng niêm yết chỉ chọn theo lĩnh vực (field) và ngày (date).".into(),
+            )));
+        }
+    }
+    let data = load_unit(&state, path.into_inner(), &q).await?;
+    let mut groups: Vec<serde_json::Value> = Vec::new();
+    let mut current: Option<(String, Vec<&Row>)> = None;
+    for r in &data.all {
+        match &mut current {
+            Some((f, rows)) if *f == r.field => rows.push(r),
+            _ => {
+                if let Some((f, rows)) = current.take() {
+                    groups.push(serde_json::json!({"field": f, "rows": rows}));
+                }
+                current = Some((r.field.clone(), vec![r]));
+            }
+        }
+    }
+    if let Some((f, rows)) = current.take() {
+        groups.push(serde_json::json!({"field": f, "rows": rows}));
+    }
+    let mut ctx = base_context("units", "");
+    ctx.insert("unit", &data.listing.unit);
+    ctx.insert("groups", &groups);
+    ctx.insert("field", &data.filters.field);
+    ctx.insert("date_display", &date_vn(data.listing.date));
+    ctx.insert(
+        "back_url",
+        &format!(
+            "/units/{}/procedures",
+            super::public::urlencode(&data.listing.unit.code)
+        ),
+    );
+    Ok(super::render("procedure_sheet.html", &ctx)?)
+}
