@@ -1,7 +1,10 @@
 //! The application layer under `web` (HTML) and `api` (JSON): the shared state, database
 //! access off the async workers, parameter helpers, and the read models both sides render.
 
+pub mod documents;
 pub mod metrics;
+pub mod search;
+pub mod view;
 
 use std::sync::Arc;
 

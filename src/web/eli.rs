@@ -11,27 +11,14 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::public::{document_page, provision_page, DateQuery, DocumentPage};
 use super::{base_context, render, render_status, PageError};
+use crate::app::documents::{document_page, provision_page, DateQuery, DocumentPage};
 use crate::app::{on_pool, AppState};
 use crate::db::{queries, Db};
 use crate::domain::eli::Eli;
 use crate::domain::status::Status;
 use crate::error::AppError;
 use crate::registry::org::Org;
-
-/// The ELI of a document by id (`None` when it no longer exists).
-pub fn eli_of_document(db: &mut Db<'_>, org: &Org, id: i64) -> Result<Option<Eli>, AppError> {
-    let Some(d) = queries::summaries_by_ids(db, &[id])?.into_iter().next() else {
-        return Ok(None);
-    };
-    let code = org
-        .authorities
-        .get(&d.authority_id)
-        .map(|a| a.code.clone())
-        .unwrap_or_default();
-    Ok(Some(Eli::of(&code, &d.doc_type, &d.number, d.issued_on)))
-}
 
 /// What an address names.
 enum Found {
