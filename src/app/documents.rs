@@ -260,27 +260,14 @@ pub fn anchor(key: &str) -> String {
     key.replace('/', "-")
 }
 
-/// Everything the document page shows, as of `date`.
-pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<DocumentPage, AppError> {
-    let doc = queries::document(db, id)?
-        .ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?;
-    let org = Org::load(db)?;
-    let graph = StatusGraph::load_around(db, id)?;
-    let facts = graph
-        .facts(id, date)
-        .ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?;
-    let report = crate::domain::status::status_on(&facts, date);
-    let mut links = HashMap::new();
-    let mut numbers = HashMap::new();
-    for e in graph.effects_received(id) {
-        let l = link(db, &org, &mut links, e.acting_id)?;
-        numbers.insert(e.acting_id, l.number);
-    }
-    let reason = status_reason(&graph, id, report.cause, &|i| {
-        numbers.get(&i).cloned().unwrap_or_default()
-    });
-
-    let provisions = queries::provisions_of(db, id)?;
+/// The provisions of document `id` as the page shows them: each with its status on `date`
+/// (shown where it differs from its parent's), and the articles counted by status.
+fn provision_nodes(
+    id: i64,
+    provisions: &[crate::db::models::Provision],
+    facts: &crate::domain::status::DocumentFacts,
+    date: NaiveDate,
+) -> (Vec<NodeView>, ArticlesSummary) {
     let mut article_of: HashMap<String, Vec<String>> = HashMap::new();
     let mut nodes = Vec::new();
     let mut summary = ArticlesSummary {
@@ -291,7 +278,7 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
         not_yet: 0,
     };
     let mut statuses: HashMap<String, Status> = HashMap::new();
-    for p in &provisions {
+    for p in provisions {
         let Some(kind) = NodeKind::parse(&p.kind) else {
             continue;
         };
@@ -309,7 +296,7 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
         };
         let status = match kind {
             NodeKind::Chuong | NodeKind::Muc => None,
-            _ => Some(article_status(&facts, &p.key, &containers, date).status),
+            _ => Some(article_status(facts, &p.key, &containers, date).status),
         };
         if let Some(s) = status {
             statuses.insert(p.key.clone(), s);
@@ -354,6 +341,32 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
             containers,
         });
     }
+
+    (nodes, summary)
+}
+
+/// Everything the document page shows, as of `date`.
+pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<DocumentPage, AppError> {
+    let doc = queries::document(db, id)?
+        .ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?;
+    let org = Org::load(db)?;
+    let graph = StatusGraph::load_around(db, id)?;
+    let facts = graph
+        .facts(id, date)
+        .ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?;
+    let report = crate::domain::status::status_on(&facts, date);
+    let mut links = HashMap::new();
+    let mut numbers = HashMap::new();
+    for e in graph.effects_received(id) {
+        let l = link(db, &org, &mut links, e.acting_id)?;
+        numbers.insert(e.acting_id, l.number);
+    }
+    let reason = status_reason(&graph, id, report.cause, &|i| {
+        numbers.get(&i).cloned().unwrap_or_default()
+    });
+
+    let provisions = queries::provisions_of(db, id)?;
+    let (nodes, summary) = provision_nodes(id, &provisions, &facts, date);
 
     let mut received = Vec::new();
     // Review decisions declaring expiry are explained by the status line, not listed as

@@ -62,6 +62,43 @@ pub struct SearchQuery {
     pub per_page: Option<String>,
 }
 
+/// The authorities whose documents the search is limited to: the `authority` and those it
+/// took over, the authorities of the `unit` and of the units it took over, or both at once.
+fn authority_ids(q: &SearchQuery, org: &Org) -> Result<Option<Vec<i64>>, AppError> {
+    let mut ids: Option<Vec<i64>> = None;
+    if let Some(a) = number_param::<i64>("authority", &q.authority)? {
+        if !org.authorities.contains_key(&a) {
+            return Err(bad_param(
+                "authority",
+                format!("không có cơ quan ban hành mã số {a}."),
+            ));
+        }
+        ids = Some(org.authority_with_predecessors(a));
+    }
+    if let Some(code) = opt(&q.unit) {
+        let Some(unit) = org.unit_by_code(code) else {
+            return Err(bad_param(
+                "unit",
+                format!("không có đơn vị hành chính mã «{code}»."),
+            ));
+        };
+        // The unit and the units it took over: their authorities' documents.
+        let mut units = vec![unit.id];
+        units.extend(org.all_unit_predecessors(unit.id));
+        let mut units_ids: Vec<i64> = org
+            .authorities
+            .values()
+            .filter(|a| a.unit_id.is_some_and(|u| units.contains(&u)))
+            .map(|a| a.id)
+            .collect();
+        if let Some(given) = &ids {
+            units_ids.retain(|i| given.contains(i));
+        }
+        ids = Some(units_ids);
+    }
+    Ok(ids)
+}
+
 /// Checks every parameter; `org` resolves an authority to it and its predecessors.
 pub fn parse(q: &SearchQuery, org: &Org) -> Result<(Params, usize), AppError> {
     let text = crate::domain::text::nfc(q.q.as_deref().unwrap_or(""));
@@ -117,36 +154,7 @@ pub fn parse(q: &SearchQuery, org: &Org) -> Result<(Params, usize), AppError> {
         }
         p.status = Some(s.to_string());
     }
-    if let Some(a) = number_param::<i64>("authority", &q.authority)? {
-        if !org.authorities.contains_key(&a) {
-            return Err(bad_param(
-                "authority",
-                format!("không có cơ quan ban hành mã số {a}."),
-            ));
-        }
-        p.authority_ids = Some(org.authority_with_predecessors(a));
-    }
-    if let Some(code) = opt(&q.unit) {
-        let Some(unit) = org.unit_by_code(code) else {
-            return Err(bad_param(
-                "unit",
-                format!("không có đơn vị hành chính mã «{code}»."),
-            ));
-        };
-        // The unit and the units it took over: their authorities' documents.
-        let mut units = vec![unit.id];
-        units.extend(org.all_unit_predecessors(unit.id));
-        let mut ids: Vec<i64> = org
-            .authorities
-            .values()
-            .filter(|a| a.unit_id.is_some_and(|u| units.contains(&u)))
-            .map(|a| a.id)
-            .collect();
-        if let Some(given) = &p.authority_ids {
-            ids.retain(|i| given.contains(i));
-        }
-        p.authority_ids = Some(ids);
-    }
+    p.authority_ids = authority_ids(q, org)?;
     if let Some(field) = opt(&q.field) {
         if field.chars().count() > 200 {
             return Err(bad_param("field", "dài quá 200 ký tự.".into()));

@@ -9,6 +9,7 @@ pub mod models;
 pub mod procedures;
 pub mod queries;
 pub mod schema;
+pub mod search;
 pub mod stored;
 
 use std::time::Duration;

@@ -5,29 +5,15 @@ use actix_web::{web, HttpResponse};
 
 use super::public::urlencode;
 use super::{base_context, render, PageError};
-use crate::app::search::{run_with_org, SearchQuery};
+use crate::app::search::{run_with_org, SearchQuery, SearchResponse};
 use crate::app::{opt, AppState};
 use crate::domain::kinds::DOCUMENT_TYPES;
 use crate::domain::status::Status;
-use crate::search::query::FacetCount;
+use crate::search::query::{FacetCount, Hit};
 
-pub async fn page(
-    state: web::Data<AppState>,
-    q: web::Query<SearchQuery>,
-) -> Result<HttpResponse, PageError> {
-    let q = q.into_inner();
-    let (response, org) = run_with_org(&state, q.clone()).await?;
-    let mut names: Vec<(i64, String)> = org
-        .authorities
-        .values()
-        .map(|a| (a.id, a.name.clone()))
-        .collect();
-    names.sort_by(|a, b| a.1.cmp(&b.1));
-    let text = opt(&q.q).unwrap_or("").to_string();
-    let mut ctx = base_context("search", &text);
-    let hits: Vec<serde_json::Value> = response
-        .hits
-        .iter()
+/// Each hit with its address, its date as readers write it, and its status label.
+fn hit_views(hits: &[Hit]) -> Vec<serde_json::Value> {
+    hits.iter()
         .map(|h| {
             let status = Status::parse(&h.status);
             let url = match &h.article {
@@ -46,7 +32,15 @@ pub async fn page(
                 "status": status.map(|s| serde_json::json!({"code": s.code(), "label": s.label()})),
             })
         })
-        .collect();
+        .collect()
+}
+
+/// The facets of the answer, each value labelled and linked to the search narrowed to it.
+fn facet_views(
+    q: &SearchQuery,
+    response: &SearchResponse,
+    names: &[(i64, String)],
+) -> Vec<serde_json::Value> {
     let procedures = opt(&q.scope) == Some("procedures");
     let status_labels: std::collections::HashMap<&str, &str> = if procedures {
         crate::domain::procedure::Announcement::ALL
@@ -78,7 +72,7 @@ pub async fn page(
     } else {
         "Tình trạng hiệu lực"
     };
-    let facets: Vec<serde_json::Value> = [("type", "Loại văn bản", "type"), ("status", status_heading, "status"), ("authority", "Cơ quan ban hành", "authority"), ("year", "Năm ban hành", "year")]
+    [("type", "Loại văn bản", "type"), ("status", status_heading, "status"), ("authority", "Cơ quan ban hành", "authority"), ("year", "Năm ban hành", "year")]
         .iter()
         .map(|(key, label, param)| {
             let items: Vec<serde_json::Value> = response
@@ -103,29 +97,50 @@ pub async fn page(
                 .collect();
             serde_json::json!({"key": key, "label": label, "items": items})
         })
-        .collect();
-    let pages = response.total.div_ceil(response.per_page.max(1)).max(1);
-    let link = |page: usize| -> String {
-        let mut pairs = vec![];
-        for (k, v) in [
-            ("q", &q.q),
-            ("scope", &q.scope),
-            ("type", &q.doc_type),
-            ("authority", &q.authority),
-            ("unit", &q.unit),
-            ("field", &q.field),
-            ("status", &q.status),
-            ("year_from", &q.year_from),
-            ("year_to", &q.year_to),
-            ("sort", &q.sort),
-        ] {
-            if let Some(v) = opt(v) {
-                pairs.push(format!("{k}={}", urlencode(v)));
-            }
+        .collect()
+}
+
+/// The address of another page of the same search.
+fn page_link(q: &SearchQuery, page: usize) -> String {
+    let mut pairs = vec![];
+    for (k, v) in [
+        ("q", &q.q),
+        ("scope", &q.scope),
+        ("type", &q.doc_type),
+        ("authority", &q.authority),
+        ("unit", &q.unit),
+        ("field", &q.field),
+        ("status", &q.status),
+        ("year_from", &q.year_from),
+        ("year_to", &q.year_to),
+        ("sort", &q.sort),
+    ] {
+        if let Some(v) = opt(v) {
+            pairs.push(format!("{k}={}", urlencode(v)));
         }
-        pairs.push(format!("page={page}"));
-        format!("/search?{}", pairs.join("&"))
-    };
+    }
+    pairs.push(format!("page={page}"));
+    format!("/search?{}", pairs.join("&"))
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    q: web::Query<SearchQuery>,
+) -> Result<HttpResponse, PageError> {
+    let q = q.into_inner();
+    let (response, org) = run_with_org(&state, q.clone()).await?;
+    let mut names: Vec<(i64, String)> = org
+        .authorities
+        .values()
+        .map(|a| (a.id, a.name.clone()))
+        .collect();
+    names.sort_by(|a, b| a.1.cmp(&b.1));
+    let text = opt(&q.q).unwrap_or("").to_string();
+    let mut ctx = base_context("search", &text);
+    let hits = hit_views(&response.hits);
+    let facets = facet_views(&q, &response, &names);
+    let pages = response.total.div_ceil(response.per_page.max(1)).max(1);
+    let link = |page: usize| page_link(&q, page);
     ctx.insert(
         "filters",
         &serde_json::json!({
