@@ -7,14 +7,15 @@ pub mod records;
 pub mod register;
 pub mod review;
 pub mod scorecard;
+pub mod search;
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
+use crate::app::documents::{document_list, document_page, DateQuery, ListQuery};
+use crate::app::view::StatusView;
 use crate::app::{on_pool, parse_date, AppState};
 use crate::error::AppError;
-use crate::web::public::{document_list, document_page, parse_id, DateQuery, ListQuery};
-use crate::web::view::StatusView;
 
 /// The documents, filtered and paginated (20 a page by default).
 #[utoipa::path(
@@ -26,7 +27,7 @@ use crate::web::view::StatusView;
     description = "Lọc theo từ khóa, loại, cơ quan ban hành (kể cả cơ quan tiền nhiệm), năm, tình trạng hiệu lực tại ngày `date` (mặc định hôm nay).",
     params(ListQuery),
     responses(
-        (status = 200, description = "Một trang danh sách", body = crate::web::public::DocumentList),
+        (status = 200, description = "Một trang danh sách", body = crate::app::documents::DocumentList),
         (status = 400, description = "Tham số không hợp lệ (`bad_request`)", body = openapi::Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -49,17 +50,17 @@ pub async fn documents(
     summary = "Một văn bản và tình trạng của nó tại một ngày",
     params(("id" = i64, Path, description = "Mã số văn bản", example = 1), DateQuery),
     responses(
-        (status = 200, description = "Văn bản", body = crate::web::public::DocumentPage),
+        (status = 200, description = "Văn bản", body = crate::app::documents::DocumentPage),
         (status = 400, description = "Ngày không hợp lệ (`bad_request`)", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 404, description = "Không có văn bản này (`not_found`)", body = openapi::Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn document(
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<i64>,
     q: web::Query<DateQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&path.into_inner())?;
+    let id = path.into_inner();
     let date = parse_date(q.date.as_deref())?;
     let page = on_pool(&state, move |db| document_page(db, id, date)).await?;
     Ok(HttpResponse::Ok().json(page))
@@ -98,10 +99,10 @@ struct StatusResponse {
 )]
 pub async fn document_status(
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<i64>,
     q: web::Query<DateQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&path.into_inner())?;
+    let id = path.into_inner();
     let date = parse_date(q.date.as_deref())?;
     let page = on_pool(&state, move |db| document_page(db, id, date)).await?;
     let articles = page

@@ -76,7 +76,7 @@ pub struct ProblemItem {
         super::document,
         super::document_status,
         super::audit_checkpoint,
-        crate::web::search::api,
+        crate::api::search::api,
         crate::web::annual::api,
         crate::api::procedures::api_catalogue,
         crate::api::procedures::api_detail,

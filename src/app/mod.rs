@@ -1,10 +1,12 @@
 //! The application layer under `web` (HTML) and `api` (JSON): the shared state, database
 //! access off the async workers, parameter helpers, and the read models both sides render.
 
+pub mod documents;
 pub mod inspections;
 pub mod metrics;
 pub mod procedures;
 pub mod scorecard;
+pub mod search;
 pub mod view;
 
 use std::sync::Arc;

@@ -4,10 +4,12 @@
 //! Queries are written once with diesel's DSL and run on either backend through
 //! [`with_conn!`], which expands the same block for each concrete connection type.
 
+pub mod feeds;
 pub mod models;
 pub mod procedures;
 pub mod queries;
 pub mod schema;
+pub mod search;
 pub mod stored;
 
 use std::time::Duration;

@@ -1,5 +1,5 @@
-//! Why a document has its status, as one Vietnamese sentence (pages, API and the annual
-//! report alike).
+//! Why a document has its status, in one Vietnamese sentence citing what caused it (the term,
+//! the articles, the detailed document, or the document or review decision that acted on it).
 
 use crate::domain::kinds::EffectKind;
 use crate::domain::status::Cause;

@@ -165,7 +165,7 @@ pub static ROUTES: &[RouteDef] = &[
     get("/units", Public, |r| r.to(pages::public::units)),
     get("/units/{code}", Public, |r| r.to(pages::public::unit)),
     get("/search", Public, |r| r.to(pages::search::page)),
-    get("/api/v1/search", Public, |r| r.to(pages::search::api)),
+    get("/api/v1/search", Public, |r| r.to(api::search::api)),
     get("/static/vanban.css", Public, |r| r.to(pages::stylesheet)),
     get("/static/favicon.svg", Public, |r| r.to(pages::favicon)),
     // Browsers ask for it on pages that name no icon (the printable sheets, the API page).

@@ -167,8 +167,6 @@ pub fn apply_procedures(
     ids: Option<&[i64]>,
 ) -> Result<usize, BuildError> {
     use crate::db::procedures::{Procedure, ProcedureVersion};
-    use crate::db::schema::{procedure_versions, procedures};
-    use diesel::prelude::*;
     let mut all: Vec<Procedure> = Vec::new();
     let mut versions: Vec<ProcedureVersion> = Vec::new();
     match ids {
@@ -181,24 +179,12 @@ pub fn apply_procedures(
                     ));
                 }
                 all.extend(crate::db::procedures::procedures_by_ids(db, chunk)?);
-                let part: Vec<ProcedureVersion> =
-                    crate::with_db!(db, c => procedure_versions::table
-                    .filter(procedure_versions::procedure_id.eq_any(chunk))
-                    .select(ProcedureVersion::as_select())
-                    .load(c))
-                    .map_err(crate::db::DbError::from)?;
-                versions.extend(part);
+                versions.extend(crate::db::search::versions_of(db, chunk)?);
             }
         }
         None => {
-            all = crate::with_db!(db, c => procedures::table
-                .select(Procedure::as_select())
-                .load(c))
-            .map_err(crate::db::DbError::from)?;
-            versions = crate::with_db!(db, c => procedure_versions::table
-                .select(ProcedureVersion::as_select())
-                .load(c))
-            .map_err(crate::db::DbError::from)?;
+            all = crate::db::search::all_procedures(db)?;
+            versions = crate::db::search::all_versions(db)?;
         }
     }
     // The newest version of each: latest announcement, then latest entered.

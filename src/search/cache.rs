@@ -19,7 +19,20 @@ pub struct ResultCache {
 struct Inner {
     /// The index contents the cached results were computed on.
     contents: String,
-    entries: LruCache<String, Arc<Results>>,
+    entries: LruCache<Key, Arc<Results>>,
+}
+
+/// What a cached answer is the answer to: the search's parameters, whole (the normalised
+/// words, every filter, the page and what is computed besides the hits), compared field by
+/// field. Two searches share an answer exactly when their parameters are equal; the index
+/// contents they were computed on are checked apart ([`Inner::contents`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key(Params);
+
+impl Key {
+    pub fn of(p: &Params) -> Key {
+        Key(p.clone())
+    }
 }
 
 /// Names the contents of the index a searcher sees: its segments and their deletions.
@@ -60,7 +73,7 @@ impl ResultCache {
             return super::query::search(searcher, fields, p).map(Arc::new);
         };
         let contents = contents(searcher);
-        let key = format!("{p:?}");
+        let key = Key::of(p);
         if let Ok(mut c) = inner.lock() {
             if c.contents == contents {
                 if let Some(r) = c.entries.get(&key) {
@@ -155,6 +168,21 @@ mod tests {
         p.scope = Scope::Articles;
         let articles = cache.search(&reader.searcher(), &f, &p).unwrap();
         assert_eq!((docs.total, articles.total), (1, 0));
+    }
+
+    #[test]
+    fn the_key_is_every_parameter() {
+        let p = Params::new("thủy sản", Scope::Documents);
+        assert_eq!(Key::of(&p), Key::of(&p.clone()));
+        let mut later = p.clone();
+        later.offset = 10;
+        assert_ne!(Key::of(&p), Key::of(&later));
+        let mut filtered = p.clone();
+        filtered.authority_ids = Some(vec![1, 2]);
+        assert_ne!(Key::of(&p), Key::of(&filtered));
+        let mut faceted = p.clone();
+        faceted.facets = true;
+        assert_ne!(Key::of(&p), Key::of(&faceted));
     }
 
     #[test]

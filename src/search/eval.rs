@@ -40,7 +40,46 @@ fn key(number: &str) -> String {
         .unwrap_or_else(|_| number.to_string())
 }
 
-pub fn run(laws: &[PathBuf], questions: &Path, dir: &Path) -> anyhow::Result<Report> {
+/// Where the first relevant article is among the hits.
+fn rank_of(hits: &[super::query::Hit], relevant: &[(String, String)]) -> Option<usize> {
+    hits.iter().position(|h| {
+        let art = h
+            .article
+            .as_ref()
+            .map(|a| a.key.as_str())
+            .unwrap_or_default();
+        relevant
+            .iter()
+            .any(|(n, a)| *n == key(&h.number) && a == art)
+    })
+}
+
+/// Prints a question whose answer was not first (`VANBAN_EVAL_DEBUG`).
+fn report_miss(
+    rank: Option<usize>,
+    relevant: &[(String, String)],
+    hits: &[super::query::Hit],
+    text: &str,
+) {
+    let top = hits
+        .first()
+        .map(|h| {
+            format!(
+                "{} {}",
+                h.number,
+                h.article
+                    .as_ref()
+                    .map(|a| a.key.clone())
+                    .unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    eprintln!("MISS rank={rank:?} want={relevant:?} top={top} q={}", text);
+}
+
+/// A fresh SQLite database in `dir` with the `laws` imported, and the document numbers by law
+/// id (from each law file's `law-metadata.csv`).
+fn load(laws: &[PathBuf], dir: &Path) -> anyhow::Result<(DbPool, HashMap<String, String>)> {
     std::fs::create_dir_all(dir)?;
     let db = dir.join("eval.sqlite3");
     for suffix in ["", "-wal", "-shm"] {
@@ -64,6 +103,11 @@ pub fn run(laws: &[PathBuf], questions: &Path, dir: &Path) -> anyhow::Result<Rep
             );
         }
     }
+    Ok((pool, numbers))
+}
+
+pub fn run(laws: &[PathBuf], questions: &Path, dir: &Path) -> anyhow::Result<Report> {
+    let (pool, numbers) = load(laws, dir)?;
     let (index, fields) = in_memory();
     let mut writer = index.writer(200_000_000)?;
     let mut conn = pool.get()?;
@@ -92,35 +136,9 @@ pub fn run(laws: &[PathBuf], questions: &Path, dir: &Path) -> anyhow::Result<Rep
                 ))
             })
             .collect();
-        let rank = results.hits.iter().position(|h| {
-            let art = h
-                .article
-                .as_ref()
-                .map(|a| a.key.as_str())
-                .unwrap_or_default();
-            relevant
-                .iter()
-                .any(|(n, a)| *n == key(&h.number) && a == art)
-        });
+        let rank = rank_of(&results.hits, &relevant);
         if std::env::var("VANBAN_EVAL_DEBUG").is_ok() && rank != Some(0) {
-            let top = results
-                .hits
-                .first()
-                .map(|h| {
-                    format!(
-                        "{} {}",
-                        h.number,
-                        h.article
-                            .as_ref()
-                            .map(|a| a.key.clone())
-                            .unwrap_or_default()
-                    )
-                })
-                .unwrap_or_default();
-            eprintln!(
-                "MISS rank={rank:?} want={relevant:?} top={top} q={}",
-                q.text
-            );
+            report_miss(rank, &relevant, &results.hits, &q.text);
         }
         if let Some(r) = rank {
             for (i, k) in ks.iter().enumerate() {

@@ -433,70 +433,20 @@ impl SearchService {
         let mut st = self.lock()?;
         let mut conn = pool.get()?;
         let mut db = conn.db();
-        // Whether the gap waited for is settled is asked before the rows are read, so that a
-        // row committed in between is read.
-        if let Some(gap) = st.gap.as_mut().filter(|g| !g.settled) {
-            gap.settled = match &gap.clock {
-                Some(clock) => !queries::transactions_open_since(&mut db, clock)?,
-                None => true,
-            };
-            if !gap.settled && !gap.warned && gap.since.elapsed() >= GAP_WARN {
-                gap.warned = true;
-                tracing::warn!(
-                    gap = gap.id,
-                    "search index: waiting for an outbox id held by a transaction still open"
-                );
-            }
-        }
-        let rows = queries::outbox_after(&mut db, st.applied, 50_000)?;
+        settle_gap(&mut st.gap, &mut db)?;
+        let from = st.applied;
+        let rows = queries::outbox_after(&mut db, from, 50_000)?;
         if rows.is_empty() {
             return Ok(0);
         }
-        let mut docs = BTreeSet::new();
-        let mut authorities = BTreeSet::new();
-        let mut procedures = BTreeSet::new();
-        // The watermark moves over consecutive ids only; a gap is waited for (see `Gap`).
-        let mut watermark = st.applied;
-        let mut blocked = false;
-        for (id, entity, entity_id) in &rows {
-            if !blocked && *id != watermark + 1 {
-                match &st.gap {
-                    Some(g) if g.id == watermark + 1 && g.settled => {
-                        tracing::warn!(
-                            from = g.id,
-                            to = *id - 1,
-                            "search index: outbox ids never committed (rolled back), skipped"
-                        );
-                    }
-                    Some(g) if g.id == watermark + 1 => blocked = true,
-                    _ => {
-                        st.gap = Some(Gap {
-                            id: watermark + 1,
-                            since: Instant::now(),
-                            clock: queries::outbox_gap_clock(&mut db)?,
-                            settled: false,
-                            warned: false,
-                        });
-                        blocked = true;
-                    }
-                }
-            }
-            if !blocked {
-                watermark = *id;
-            }
-            match entity.as_str() {
-                "document" => {
-                    docs.insert(*entity_id);
-                }
-                "authority" => {
-                    authorities.insert(*entity_id);
-                }
-                "procedure" => {
-                    procedures.insert(*entity_id);
-                }
-                _ => {}
-            }
-        }
+        let (
+            watermark,
+            Changed {
+                mut docs,
+                authorities,
+                procedures,
+            },
+        ) = walk(&mut st.gap, from, &rows, &mut db)?;
         for a in authorities {
             docs.extend(queries::document_ids_of_authority(&mut db, a)?);
         }
@@ -596,6 +546,87 @@ impl SearchService {
         self.catch_up(pool)?;
         Ok(self.applied())
     }
+}
+
+/// Whether the gap waited for is settled, asked before the rows are read so that a row
+/// committed in between is read; warns once when it has waited long.
+fn settle_gap(gap: &mut Option<Gap>, db: &mut Db<'_>) -> Result<(), BuildError> {
+    if let Some(gap) = gap.as_mut().filter(|g| !g.settled) {
+        gap.settled = match &gap.clock {
+            Some(clock) => !queries::transactions_open_since(db, clock)?,
+            None => true,
+        };
+        if !gap.settled && !gap.warned && gap.since.elapsed() >= GAP_WARN {
+            gap.warned = true;
+            tracing::warn!(
+                gap = gap.id,
+                "search index: waiting for an outbox id held by a transaction still open"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The entities outbox rows name, by kind.
+#[derive(Default)]
+struct Changed {
+    docs: BTreeSet<i64>,
+    authorities: BTreeSet<i64>,
+    procedures: BTreeSet<i64>,
+}
+
+/// Walks the rows read after `applied`: the watermark moves over consecutive ids only, and a
+/// gap is waited for (see [`Gap`]). Returns the new watermark and what the rows name.
+fn walk(
+    gap: &mut Option<Gap>,
+    applied: i64,
+    rows: &[(i64, String, i64)],
+    db: &mut Db<'_>,
+) -> Result<(i64, Changed), BuildError> {
+    let mut changed = Changed::default();
+    // The watermark moves over consecutive ids only; a gap is waited for (see `Gap`).
+    let mut watermark = applied;
+    let mut blocked = false;
+    for (id, entity, entity_id) in rows {
+        if !blocked && *id != watermark + 1 {
+            match &*gap {
+                Some(g) if g.id == watermark + 1 && g.settled => {
+                    tracing::warn!(
+                        from = g.id,
+                        to = *id - 1,
+                        "search index: outbox ids never committed (rolled back), skipped"
+                    );
+                }
+                Some(g) if g.id == watermark + 1 => blocked = true,
+                _ => {
+                    *gap = Some(Gap {
+                        id: watermark + 1,
+                        since: Instant::now(),
+                        clock: queries::outbox_gap_clock(db)?,
+                        settled: false,
+                        warned: false,
+                    });
+                    blocked = true;
+                }
+            }
+        }
+        if !blocked {
+            watermark = *id;
+        }
+        match entity.as_str() {
+            "document" => {
+                changed.docs.insert(*entity_id);
+            }
+            "authority" => {
+                changed.authorities.insert(*entity_id);
+            }
+            "procedure" => {
+                changed.procedures.insert(*entity_id);
+            }
+            _ => {}
+        }
+    }
+    Ok((watermark, changed))
 }
 
 /// Re-indexes the given documents from the database (deleting those that no longer exist),

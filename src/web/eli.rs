@@ -11,27 +11,14 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::public::{document_page, provision_page, DateQuery, DocumentPage};
 use super::{base_context, render, render_status, PageError};
+use crate::app::documents::{document_page, provision_page, DateQuery, DocumentPage};
 use crate::app::{on_pool, AppState};
 use crate::db::{queries, Db};
 use crate::domain::eli::Eli;
 use crate::domain::status::Status;
 use crate::error::AppError;
 use crate::registry::org::Org;
-
-/// The ELI of a document by id (`None` when it no longer exists).
-pub fn eli_of_document(db: &mut Db<'_>, org: &Org, id: i64) -> Result<Option<Eli>, AppError> {
-    let Some(d) = queries::summaries_by_ids(db, &[id])?.into_iter().next() else {
-        return Ok(None);
-    };
-    let code = org
-        .authorities
-        .get(&d.authority_id)
-        .map(|a| a.code.clone())
-        .unwrap_or_default();
-    Ok(Some(Eli::of(&code, &d.doc_type, &d.number, d.issued_on)))
-}
 
 /// What an address names.
 enum Found {
@@ -115,27 +102,86 @@ fn split_rest(rest: &str) -> Result<(Option<NaiveDate>, Option<String>), AppErro
     }
 }
 
+/// The segments of an ELI address as written (checked by [`Eli::from_segments`]).
+#[derive(Debug, serde::Deserialize)]
+pub struct EliPath {
+    authority: String,
+    #[serde(rename = "type")]
+    doc_type: String,
+    year: String,
+    number: String,
+    /// A date, a provision, or both, after the number.
+    #[serde(default)]
+    rest: Option<String>,
+}
+
 #[derive(Debug, Serialize)]
 struct Candidate {
     url: String,
     label: String,
 }
 
+/// The documents a reader may have meant: those sharing the address, or the authority's
+/// documents of that year when the address names none.
+fn candidates(
+    db: &mut Db<'_>,
+    org: &Org,
+    found: &Found,
+    want: &Eli,
+) -> Result<Vec<Candidate>, AppError> {
+    Ok(match found {
+        Found::None(Some(a)) => queries::document_summaries(
+            db,
+            &queries::DocumentFilter {
+                authority_ids: Some(vec![*a]),
+                ..Default::default()
+            },
+        )?
+        .into_iter()
+        .filter(|d| {
+            let e = Eli::of(
+                &org.authorities
+                    .get(a)
+                    .map(|x| x.code.clone())
+                    .unwrap_or_default(),
+                &d.doc_type,
+                &d.number,
+                d.issued_on,
+            );
+            e.year == want.year
+        })
+        .map(|d| Candidate {
+            url: format!("/documents/{}", d.id),
+            label: format!("{} {} — {}", d.doc_type, d.number, d.title),
+        })
+        .collect(),
+        Found::Many(hits) => hits
+            .iter()
+            .map(|(id, label)| Candidate {
+                url: format!("/documents/{id}"),
+                label: label.clone(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
 /// `GET /eli/vn/{authority}/{type}/{year}/{number}[/{rest}]`.
 pub async fn resolve(
     state: web::Data<AppState>,
     req: HttpRequest,
+    path: web::Path<EliPath>,
     q: web::Query<DateQuery>,
     viewer: crate::auth::MaybeActor,
 ) -> Result<HttpResponse, PageError> {
-    let segment = |name: &str| req.match_info().get(name).unwrap_or_default().to_string();
-    let (authority, doc_type, year, number, rest) = (
-        segment("authority"),
-        segment("type"),
-        segment("year"),
-        segment("number"),
-        segment("rest"),
-    );
+    let EliPath {
+        authority,
+        doc_type,
+        year,
+        number,
+        rest,
+    } = path.into_inner();
+    let rest = rest.unwrap_or_default();
     let (on, provision) = split_rest(&rest)?;
     let Some(want) = Eli::from_segments(&authority, &doc_type, &year, &number) else {
         return Err(AppError::NotFound(format!(
@@ -152,41 +198,7 @@ pub async fn resolve(
     let found = on_pool(&state, move |db| {
         let org = Org::load(db)?;
         let found = find(db, &org, &want2)?;
-        let candidates = match &found {
-            Found::None(Some(a)) => queries::document_summaries(
-                db,
-                &queries::DocumentFilter {
-                    authority_ids: Some(vec![*a]),
-                    ..Default::default()
-                },
-            )?
-            .into_iter()
-            .filter(|d| {
-                let e = Eli::of(
-                    &org.authorities
-                        .get(a)
-                        .map(|x| x.code.clone())
-                        .unwrap_or_default(),
-                    &d.doc_type,
-                    &d.number,
-                    d.issued_on,
-                );
-                e.year == want2.year
-            })
-            .map(|d| Candidate {
-                url: format!("/documents/{}", d.id),
-                label: format!("{} {} — {}", d.doc_type, d.number, d.title),
-            })
-            .collect(),
-            Found::Many(hits) => hits
-                .iter()
-                .map(|(id, label)| Candidate {
-                    url: format!("/documents/{id}"),
-                    label: label.clone(),
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let candidates = candidates(db, &org, &found, &want2)?;
         Ok((found, candidates))
     })
     .await?;
@@ -246,16 +258,29 @@ pub async fn resolve(
             .insert_header((header::LOCATION, location))
             .finish());
     }
+    show(&state, &req, viewer, id, provision, date).await
+}
+
+/// The page at a canonical address: a provision, or the whole document (with its history
+/// for signed-in users).
+async fn show(
+    state: &AppState,
+    req: &HttpRequest,
+    viewer: crate::auth::MaybeActor,
+    id: i64,
+    provision: Option<String>,
+    date: NaiveDate,
+) -> Result<HttpResponse, PageError> {
     match provision {
         Some(key) => {
-            let page = on_pool(&state, move |db| provision_page(db, id, &key, date)).await?;
+            let page = on_pool(state, move |db| provision_page(db, id, &key, date)).await?;
             let mut ctx = base_context("documents", "");
             insert_all(&mut ctx, &page)?;
             Ok(render("provision.html", &ctx)?)
         }
         None => {
             let signed_in = viewer.0.is_some();
-            let (page, history) = on_pool(&state, move |db| {
+            let (page, history) = on_pool(state, move |db| {
                 let page = document_page(db, id, date)?;
                 let history = if signed_in {
                     crate::audit::document_history(db, id)?
@@ -268,7 +293,7 @@ pub async fn resolve(
             let mut ctx = base_context("documents", "");
             ctx.insert("history", &history);
             insert_all(&mut ctx, &page)?;
-            ctx.insert("json_ld", &json_ld(&req, &page));
+            ctx.insert("json_ld", &json_ld(req, &page));
             Ok(render("document.html", &ctx)?)
         }
     }

@@ -9,19 +9,14 @@ use std::collections::HashMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::PageError;
 use crate::app::{on_pool, AppState};
 use crate::clock::today;
-use crate::db::schema::{
-    annual_list_publications, decisions, documents, effects, procedure_versions, procedures,
-};
-use crate::db::Db;
+use crate::db::{feeds, Db};
 use crate::domain::eli::Eli;
-use crate::domain::kinds::EffectKind;
-use crate::domain::review::{DecisionKind, DecisionState};
+use crate::domain::procedure::Announcement;
 use crate::domain::text::date_vn;
 use crate::error::AppError;
 use crate::registry::org::Org;
@@ -235,21 +230,12 @@ fn documents_feed(
     _today: NaiveDate,
     host: &str,
 ) -> Result<Vec<Entry>, AppError> {
-    let rows: Vec<(i64, i64, String, String, String, NaiveDate, NaiveDate)> = crate::with_db!(db, c => {
-        let mut q = documents::table
-            .select((documents::id, documents::authority_id, documents::doc_type, documents::number, documents::title, documents::issued_on, documents::effective_on))
-            .order(documents::id.desc())
-            .limit(n as i64)
-            .into_boxed();
-        if let Some(ids) = &s.authorities {
-            q = q.filter(documents::authority_id.eq_any(ids.clone()));
-        }
-        q.load(c)
-    })
-    .map_err(crate::db::DbError::Query)?;
+    let rows = feeds::newest_documents(db, s.authorities.as_deref(), n)?;
     Ok(rows
         .into_iter()
-        .map(|(id, a, t, number, title, issued, effective)| {
+        .map(|d| {
+            let (id, a, t, number, title) = (d.id, d.authority_id, d.doc_type, d.number, d.title);
+            let (issued, effective) = (d.issued_on, d.effective_on);
             let code = org
                 .authorities
                 .get(&a)
@@ -281,20 +267,8 @@ fn status_feed(
 ) -> Result<Vec<Entry>, AppError> {
     // (date, document, what happened, the acting document if any, event key)
     let mut events: Vec<(NaiveDate, i64, String, Option<i64>, String)> = Vec::new();
-    let ids = s.authorities.clone();
-    let docs: Vec<(i64, NaiveDate)> = crate::with_db!(db, c => {
-        let mut q = documents::table
-            .select((documents::id, documents::effective_on))
-            .filter(documents::effective_on.le(today))
-            .order(documents::effective_on.desc())
-            .limit(n as i64)
-            .into_boxed();
-        if let Some(ids) = &ids {
-            q = q.filter(documents::authority_id.eq_any(ids.clone()));
-        }
-        q.load(c)
-    })
-    .map_err(crate::db::DbError::Query)?;
+    let ids = s.authorities.as_deref();
+    let docs = feeds::took_effect(db, ids, today, n)?;
     for (id, from) in &docs {
         events.push((
             *from,
@@ -304,19 +278,7 @@ fn status_feed(
             format!("effective/{id}"),
         ));
     }
-    let ended: Vec<(i64, Option<NaiveDate>)> = crate::with_db!(db, c => {
-        let mut q = documents::table
-            .select((documents::id, documents::end_on))
-            .filter(documents::end_on.lt(today))
-            .order(documents::end_on.desc())
-            .limit(n as i64)
-            .into_boxed();
-        if let Some(ids) = &ids {
-            q = q.filter(documents::authority_id.eq_any(ids.clone()));
-        }
-        q.load(c)
-    })
-    .map_err(crate::db::DbError::Query)?;
+    let ended = feeds::term_ended(db, ids, today, n)?;
     for (id, end) in ended {
         if let Some(end) = end.and_then(|e| e.succ_opt()) {
             events.push((
@@ -328,26 +290,15 @@ fn status_feed(
             ));
         }
     }
-    let effs: Vec<(i64, i64, i64, String, NaiveDate)> = crate::with_db!(db, c => {
-        let mut q = effects::table
-            .inner_join(documents::table.on(documents::id.eq(effects::target_id)))
-            .select((effects::id, effects::acting_id, effects::target_id, effects::kind, effects::effective_on))
-            .filter(effects::effective_on.le(today))
-            .filter(effects::kind.ne(EffectKind::Implements.code()))
-            .order(effects::effective_on.desc())
-            .limit(n as i64)
-            .into_boxed();
-        if let Some(ids) = &ids {
-            q = q.filter(documents::authority_id.eq_any(ids.clone()));
-        }
-        q.load(c)
-    })
-    .map_err(crate::db::DbError::Query)?;
-    for (eid, acting, target, kind, on) in effs {
-        let what = EffectKind::parse(&kind)
-            .map(|k| k.passive_label().to_lowercase())
-            .unwrap_or(kind);
-        events.push((on, target, what, Some(acting), format!("effect/{eid}")));
+    for e in feeds::effects_in_force(db, ids, today, n)? {
+        let what = e.kind.passive_label().to_lowercase();
+        events.push((
+            e.effective_on,
+            e.target_id,
+            what,
+            Some(e.acting_id),
+            format!("effect/{}", e.id),
+        ));
     }
     for (decision, document, _, on) in crate::review::decisions::declared_expiries(db, None)? {
         if on > today {
@@ -411,34 +362,17 @@ fn reviews_feed(
     _today: NaiveDate,
     host: &str,
 ) -> Result<Vec<Entry>, AppError> {
-    let decided = [
-        DecisionState::Approved.code(),
-        DecisionState::Closed.code(),
-        DecisionState::Superseded.code(),
-    ];
-    let ids = s.authorities.clone();
-    let rows: Vec<(i64, i64, String, String, Option<NaiveDateTime>, String)> = crate::with_db!(db, c => {
-        let mut q = decisions::table
-            .inner_join(documents::table.on(documents::id.eq(decisions::document_id)))
-            .select((decisions::id, decisions::document_id, decisions::kind, decisions::state, decisions::decided_at, decisions::reason))
-            .filter(decisions::state.eq_any(decided))
-            .order(decisions::decided_at.desc())
-            .limit(n as i64)
-            .into_boxed();
-        if let Some(ids) = &ids {
-            q = q.filter(documents::authority_id.eq_any(ids.clone()));
-        }
-        q.load(c)
-    })
-    .map_err(crate::db::DbError::Query)?;
-    let docs: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    let ids = s.authorities.as_deref();
+    let rows = feeds::decided_reviews(db, ids, n)?;
+    let docs: Vec<i64> = rows.iter().map(|r| r.document_id).collect();
     let names = labels(db, org, &docs)?;
     let mut out = Vec::new();
-    for (id, doc, kind, _, at, reason) in rows {
-        let (Some(Label { eli, label, .. }), Some(at)) = (names.get(&doc), at) else {
+    for r in rows {
+        let (Some(Label { eli, label, .. }), Some(at)) = (names.get(&r.document_id), r.decided_at)
+        else {
             continue;
         };
-        let kind = DecisionKind::parse(&kind).map_or(kind.clone(), |k| k.label().to_string());
+        let (id, kind, reason) = (r.id, r.kind.label(), r.reason);
         out.push(Entry {
             id: tag(host, &format!("decision/{id}")),
             title: format!("Kết quả rà soát {label}: {kind}"),
@@ -447,18 +381,7 @@ fn reviews_feed(
             summary: reason,
         });
     }
-    let pubs: Vec<(i32, i64, NaiveDateTime)> = crate::with_db!(db, c => {
-        let mut q = annual_list_publications::table
-            .select((annual_list_publications::year, annual_list_publications::authority_id, annual_list_publications::published_at))
-            .order(annual_list_publications::published_at.desc())
-            .limit(n as i64)
-            .into_boxed();
-        if let Some(ids) = &ids {
-            q = q.filter(annual_list_publications::authority_id.eq_any(ids.clone()));
-        }
-        q.load(c)
-    })
-    .map_err(crate::db::DbError::Query)?;
+    let pubs = feeds::annual_lists(db, ids, n)?;
     for (year, authority, at) in pubs {
         out.push(Entry {
             id: tag(host, &format!("annual-list/{year}/{authority}")),
@@ -487,29 +410,17 @@ fn procedures_feed(
     _today: NaiveDate,
     host: &str,
 ) -> Result<Vec<Entry>, AppError> {
-    let ids = s.authorities.clone();
-    let rows: Vec<(i64, String, String, String, String, NaiveDate, i64)> = crate::with_db!(db, c => {
-        let mut q = procedure_versions::table
-            .inner_join(procedures::table.on(procedures::id.eq(procedure_versions::procedure_id)))
-            .select((procedure_versions::id, procedures::code, procedure_versions::name, procedure_versions::announcement, procedure_versions::decision_number, procedure_versions::decision_date, procedure_versions::decision_authority_id))
-            .order((procedure_versions::decision_date.desc(), procedure_versions::id.desc()))
-            .limit(n as i64)
-            .into_boxed();
-        if let Some(ids) = &ids {
-            q = q.filter(procedure_versions::decision_authority_id.eq_any(ids.clone()));
-        }
-        q.load(c)
-    })
-    .map_err(crate::db::DbError::Query)?;
+    let rows = feeds::announced_procedures(db, s.authorities.as_deref(), n)?;
     Ok(rows
         .into_iter()
-        .map(|(id, code, name, announcement, number, date, authority)| {
-            let what = match announcement.as_str() {
-                "new" => "ban hành mới",
-                "amended" => "sửa đổi, bổ sung",
-                "replaced" => "thay thế",
-                "abolished" => "bãi bỏ",
-                _ => "công bố",
+        .map(|v| {
+            let (id, code, name, number) = (v.version_id, v.code, v.name, v.decision_number);
+            let (date, authority) = (v.decision_date, v.authority_id);
+            let what = match v.announcement {
+                Announcement::New => "ban hành mới",
+                Announcement::Amended => "sửa đổi, bổ sung",
+                Announcement::Replaced => "thay thế",
+                Announcement::Abolished => "bãi bỏ",
             };
             Entry {
                 id: tag(host, &format!("procedure-version/{id}")),

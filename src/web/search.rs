@@ -1,283 +1,19 @@
-//! Search: the public page `/search` and `GET /api/v1/search`, sharing one parameter parser
-//! that refuses bad values with a message naming the parameter.
-
-use std::time::Instant;
+//! The public search page `/search`: the search of `app::search`, with facets to narrow it
+//! and links to the next pages.
 
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
 
+use super::public::urlencode;
 use super::{base_context, render, PageError};
-use crate::app::{bad_param, number_param, opt, AppState};
+use crate::app::search::{run_with_org, SearchQuery, SearchResponse};
+use crate::app::{opt, AppState};
 use crate::domain::kinds::DOCUMENT_TYPES;
 use crate::domain::status::Status;
-use crate::error::AppError;
-use crate::registry::org::Org;
-use crate::search::query::{FacetCount, Hit, Params, Scope, Sort};
+use crate::search::query::{FacetCount, Hit};
 
-pub const MAX_QUERY_CHARS: usize = 1000;
-pub const MAX_PER_PAGE: usize = 100;
-
-#[derive(Debug, Default, Clone, Deserialize, Serialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SearchQuery {
-    /// Từ khóa tìm kiếm (tối đa 1.000 ký tự).
-    #[serde(default)]
-    pub q: Option<String>,
-    /// `documents` (mặc định), `articles` hoặc `procedures`.
-    #[serde(default)]
-    pub scope: Option<String>,
-    /// Loại văn bản.
-    #[serde(default, rename = "type")]
-    pub doc_type: Option<String>,
-    /// Mã số cơ quan ban hành.
-    #[serde(default)]
-    #[param(value_type = Option<i64>)]
-    pub authority: Option<String>,
-    /// Mã đơn vị hành chính.
-    #[serde(default)]
-    pub unit: Option<String>,
-    /// Lĩnh vực.
-    #[serde(default)]
-    pub field: Option<String>,
-    /// Mã tình trạng hiệu lực.
-    #[serde(default)]
-    pub status: Option<String>,
-    /// Ban hành từ năm.
-    #[serde(default)]
-    #[param(value_type = Option<i32>)]
-    pub year_from: Option<String>,
-    /// Ban hành đến năm.
-    #[serde(default)]
-    #[param(value_type = Option<i32>)]
-    pub year_to: Option<String>,
-    /// `relevance` (mặc định) hoặc `date`.
-    #[serde(default)]
-    pub sort: Option<String>,
-    /// Số trang, từ 1 đến 10.000.
-    #[serde(default)]
-    #[param(value_type = Option<i64>)]
-    pub page: Option<String>,
-    /// Số kết quả mỗi trang, từ 1 đến 100.
-    #[serde(default)]
-    #[param(value_type = Option<i64>)]
-    pub per_page: Option<String>,
-}
-
-/// Checks every parameter; `org` resolves an authority to it and its predecessors.
-pub fn parse(q: &SearchQuery, org: &Org) -> Result<(Params, usize), AppError> {
-    let text = crate::domain::text::nfc(q.q.as_deref().unwrap_or(""));
-    if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(bad_param(
-            "q",
-            format!("câu tìm kiếm dài quá {MAX_QUERY_CHARS} ký tự."),
-        ));
-    }
-    let scope = match opt(&q.scope).unwrap_or("documents") {
-        "documents" => Scope::Documents,
-        "articles" => Scope::Articles,
-        "procedures" => Scope::Procedures,
-        other => {
-            return Err(bad_param(
-                "scope",
-                format!("«{other}» không hợp lệ (documents, articles, procedures)."),
-            ))
-        }
-    };
-    let mut p = Params::new(&text, scope);
-    if let Some(t) = opt(&q.doc_type) {
-        let Some(t) = crate::domain::kinds::document_type(t) else {
-            return Err(bad_param(
-                "type",
-                format!(
-                    "loại văn bản «{t}» không có (các loại: {}).",
-                    DOCUMENT_TYPES.join(", ")
-                ),
-            ));
-        };
-        p.doc_type = Some(t.to_string());
-    }
-    if let Some(s) = opt(&q.status) {
-        // Procedures carry how their announcement treats them (new, amended…) as status.
-        use crate::domain::procedure::Announcement;
-        let (known, codes): (bool, Vec<&str>) = if scope == Scope::Procedures {
-            (
-                Announcement::parse(s).is_some(),
-                Announcement::ALL.iter().map(|a| a.code()).collect(),
-            )
-        } else {
-            (
-                Status::parse(s).is_some(),
-                Status::ALL.iter().map(|s| s.code()).collect(),
-            )
-        };
-        if !known {
-            return Err(bad_param(
-                "status",
-                format!("«{s}» không hợp lệ (các giá trị: {}).", codes.join(", ")),
-            ));
-        }
-        p.status = Some(s.to_string());
-    }
-    if let Some(a) = number_param::<i64>("authority", &q.authority)? {
-        if !org.authorities.contains_key(&a) {
-            return Err(bad_param(
-                "authority",
-                format!("không có cơ quan ban hành mã số {a}."),
-            ));
-        }
-        p.authority_ids = Some(org.authority_with_predecessors(a));
-    }
-    if let Some(code) = opt(&q.unit) {
-        let Some(unit) = org.unit_by_code(code) else {
-            return Err(bad_param(
-                "unit",
-                format!("không có đơn vị hành chính mã «{code}»."),
-            ));
-        };
-        // The unit and the units it took over: their authorities' documents.
-        let mut units = vec![unit.id];
-        units.extend(org.all_unit_predecessors(unit.id));
-        let mut ids: Vec<i64> = org
-            .authorities
-            .values()
-            .filter(|a| a.unit_id.is_some_and(|u| units.contains(&u)))
-            .map(|a| a.id)
-            .collect();
-        if let Some(given) = &p.authority_ids {
-            ids.retain(|i| given.contains(i));
-        }
-        p.authority_ids = Some(ids);
-    }
-    if let Some(field) = opt(&q.field) {
-        if field.chars().count() > 200 {
-            return Err(bad_param("field", "dài quá 200 ký tự.".into()));
-        }
-        p.field = Some(field.to_string());
-    }
-    p.year_from = number_param::<u64>("year_from", &q.year_from)?;
-    p.year_to = number_param::<u64>("year_to", &q.year_to)?;
-    for (name, y) in [("year_from", p.year_from), ("year_to", p.year_to)] {
-        if y.is_some_and(|y| !(1945..=2100).contains(&y)) {
-            return Err(bad_param(name, "năm phải từ 1945 đến 2100.".into()));
-        }
-    }
-    p.sort = match opt(&q.sort).unwrap_or("relevance") {
-        "relevance" => Sort::Relevance,
-        "date" | "newest" => Sort::Newest,
-        other => {
-            return Err(bad_param(
-                "sort",
-                format!("«{other}» không hợp lệ (relevance, date)."),
-            ))
-        }
-    };
-    let page: usize = number_param("page", &q.page)?.unwrap_or(1);
-    if page == 0 || page > 10_000 {
-        return Err(bad_param("page", "phải từ 1 đến 10000.".into()));
-    }
-    let per_page: usize = number_param("per_page", &q.per_page)?.unwrap_or(20);
-    if per_page == 0 || per_page > MAX_PER_PAGE {
-        return Err(bad_param(
-            "per_page",
-            format!("phải từ 1 đến {MAX_PER_PAGE}."),
-        ));
-    }
-    p.offset = (page - 1) * per_page;
-    p.limit = per_page;
-    p.facets = true;
-    p.snippets = true;
-    Ok((p, page))
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct SearchResponse {
-    pub query: String,
-    pub total: usize,
-    /// False when `total` is a lower bound (more matches than were counted).
-    pub total_exact: bool,
-    pub took_ms: f64,
-    pub page: usize,
-    pub per_page: usize,
-    pub hits: Vec<Hit>,
-    pub facets: std::collections::BTreeMap<String, Vec<FacetCount>>,
-}
-
-pub async fn run(state: &AppState, q: SearchQuery) -> Result<SearchResponse, AppError> {
-    Ok(run_with_org(state, q).await?.0)
-}
-
-/// Runs a search; also returns the organisation it checked the parameters against, so the
-/// page can name authorities with it.
-async fn run_with_org(
-    state: &AppState,
-    q: SearchQuery,
-) -> Result<(SearchResponse, std::sync::Arc<Org>), AppError> {
-    let Some(service) = state.search.clone() else {
-        return Err(AppError::Internal("search service not started".into()));
-    };
-    let pool = state.pool.clone();
-    let cache = state.search_cache.clone();
-    let orgs = state.org_cache.clone();
-    web::block(move || {
-        let started = Instant::now();
-        let org = orgs.get(&pool)?;
-        let (params, page) = parse(&q, &org)?;
-        let results = cache
-            .search(&service.searcher(), &service.fields, &params)
-            .map_err(|e| AppError::internal("tìm kiếm", e))?;
-        let response = SearchResponse {
-            query: params.q,
-            total: results.total,
-            total_exact: results.total_exact,
-            took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
-            page,
-            per_page: params.limit,
-            hits: results.hits.clone(),
-            facets: results.facets.clone(),
-        };
-        Ok((response, org))
-    })
-    .await?
-}
-
-/// Full-text search of documents or articles, with facets.
-#[utoipa::path(
-    get,
-    path = "/api/v1/search",
-    operation_id = "search",
-    tag = "tim-kiem",
-    summary = "Tìm kiếm văn bản hoặc điều khoản",
-    description = "Từ khóa có hoặc không dấu; số ký hiệu ở mọi dạng. Kết quả có đoạn trích (`<mark>`) và số đếm theo loại, tình trạng, cơ quan, năm. Từ khóa rỗng: các văn bản mới nhất.",
-    params(SearchQuery),
-    responses(
-        (status = 200, description = "Kết quả", body = SearchResponse),
-        (status = 400, description = "Tham số không hợp lệ, có nêu tên tham số (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-    ),
-)]
-pub async fn api(
-    state: web::Data<AppState>,
-    q: web::Query<SearchQuery>,
-) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(run(&state, q.into_inner()).await?))
-}
-
-pub async fn page(
-    state: web::Data<AppState>,
-    q: web::Query<SearchQuery>,
-) -> Result<HttpResponse, PageError> {
-    let q = q.into_inner();
-    let (response, org) = run_with_org(&state, q.clone()).await?;
-    let mut names: Vec<(i64, String)> = org
-        .authorities
-        .values()
-        .map(|a| (a.id, a.name.clone()))
-        .collect();
-    names.sort_by(|a, b| a.1.cmp(&b.1));
-    let text = opt(&q.q).unwrap_or("").to_string();
-    let mut ctx = base_context("search", &text);
-    let hits: Vec<serde_json::Value> = response
-        .hits
-        .iter()
+/// Each hit with its address, its date as readers write it, and its status label.
+fn hit_views(hits: &[Hit]) -> Vec<serde_json::Value> {
+    hits.iter()
         .map(|h| {
             let status = Status::parse(&h.status);
             let url = match &h.article {
@@ -296,7 +32,15 @@ pub async fn page(
                 "status": status.map(|s| serde_json::json!({"code": s.code(), "label": s.label()})),
             })
         })
-        .collect();
+        .collect()
+}
+
+/// The facets of the answer, each value labelled and linked to the search narrowed to it.
+fn facet_views(
+    q: &SearchQuery,
+    response: &SearchResponse,
+    names: &[(i64, String)],
+) -> Vec<serde_json::Value> {
     let procedures = opt(&q.scope) == Some("procedures");
     let status_labels: std::collections::HashMap<&str, &str> = if procedures {
         crate::domain::procedure::Announcement::ALL
@@ -328,7 +72,7 @@ pub async fn page(
     } else {
         "Tình trạng hiệu lực"
     };
-    let facets: Vec<serde_json::Value> = [("type", "Loại văn bản", "type"), ("status", status_heading, "status"), ("authority", "Cơ quan ban hành", "authority"), ("year", "Năm ban hành", "year")]
+    [("type", "Loại văn bản", "type"), ("status", status_heading, "status"), ("authority", "Cơ quan ban hành", "authority"), ("year", "Năm ban hành", "year")]
         .iter()
         .map(|(key, label, param)| {
             let items: Vec<serde_json::Value> = response
@@ -341,11 +85,11 @@ pub async fn page(
                     let filter = if *param == "year" {
                         format!("year_from={0}&year_to={0}", v.value)
                     } else {
-                        format!("{param}={}", super::public::urlencode(&v.value))
+                        format!("{param}={}", urlencode(&v.value))
                     };
                     let url = format!(
                         "/search?q={}&scope={}&{filter}",
-                        super::public::urlencode(opt(&q.q).unwrap_or("")),
+                        urlencode(opt(&q.q).unwrap_or("")),
                         opt(&q.scope).unwrap_or("documents")
                     );
                     serde_json::json!({"value": v.value, "label": label_facet(key, v), "count": v.count, "url": url})
@@ -353,29 +97,50 @@ pub async fn page(
                 .collect();
             serde_json::json!({"key": key, "label": label, "items": items})
         })
-        .collect();
-    let pages = response.total.div_ceil(response.per_page.max(1)).max(1);
-    let link = |page: usize| -> String {
-        let mut pairs = vec![];
-        for (k, v) in [
-            ("q", &q.q),
-            ("scope", &q.scope),
-            ("type", &q.doc_type),
-            ("authority", &q.authority),
-            ("unit", &q.unit),
-            ("field", &q.field),
-            ("status", &q.status),
-            ("year_from", &q.year_from),
-            ("year_to", &q.year_to),
-            ("sort", &q.sort),
-        ] {
-            if let Some(v) = opt(v) {
-                pairs.push(format!("{k}={}", super::public::urlencode(v)));
-            }
+        .collect()
+}
+
+/// The address of another page of the same search.
+fn page_link(q: &SearchQuery, page: usize) -> String {
+    let mut pairs = vec![];
+    for (k, v) in [
+        ("q", &q.q),
+        ("scope", &q.scope),
+        ("type", &q.doc_type),
+        ("authority", &q.authority),
+        ("unit", &q.unit),
+        ("field", &q.field),
+        ("status", &q.status),
+        ("year_from", &q.year_from),
+        ("year_to", &q.year_to),
+        ("sort", &q.sort),
+    ] {
+        if let Some(v) = opt(v) {
+            pairs.push(format!("{k}={}", urlencode(v)));
         }
-        pairs.push(format!("page={page}"));
-        format!("/search?{}", pairs.join("&"))
-    };
+    }
+    pairs.push(format!("page={page}"));
+    format!("/search?{}", pairs.join("&"))
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    q: web::Query<SearchQuery>,
+) -> Result<HttpResponse, PageError> {
+    let q = q.into_inner();
+    let (response, org) = run_with_org(&state, q.clone()).await?;
+    let mut names: Vec<(i64, String)> = org
+        .authorities
+        .values()
+        .map(|a| (a.id, a.name.clone()))
+        .collect();
+    names.sort_by(|a, b| a.1.cmp(&b.1));
+    let text = opt(&q.q).unwrap_or("").to_string();
+    let mut ctx = base_context("search", &text);
+    let hits = hit_views(&response.hits);
+    let facets = facet_views(&q, &response, &names);
+    let pages = response.total.div_ceil(response.per_page.max(1)).max(1);
+    let link = |page: usize| page_link(&q, page);
     ctx.insert(
         "filters",
         &serde_json::json!({

@@ -317,3 +317,28 @@ db_test!(every_page_renders_with_headers, |app| {
     );
     Ok(())
 });
+
+db_test!(
+    non_numeric_document_ids_answer_404_through_the_typed_path,
+    |app| {
+        // Pages: the Vietnamese error page.
+        for path in ["/documents/abc", "/documents/abc/dieu-1", "/authorities/1x"] {
+            let (status, _, body) = app.get(path).await;
+            assert_eq!(status, 404, "{path}");
+            assert!(
+                body.contains("không phải là mã số hợp lệ"),
+                "{path}: {body}"
+            );
+        }
+        // The API: a problem document.
+        for path in ["/api/v1/documents/abc", "/api/v1/documents/abc/status"] {
+            let (status, v) = app.get_json(path).await;
+            assert_eq!(
+                (status, v["code"].as_str()),
+                (404, Some("not_found")),
+                "{path}"
+            );
+        }
+        Ok(())
+    }
+);

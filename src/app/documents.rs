@@ -1,0 +1,524 @@
+//! The public read model of documents: the filtered list, one document with the status of
+//! each provision on a date, a provision on its own. Pages (`web::public`, `web::eli`) and the
+//! JSON API (`api`) render the same values.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::view::{iso, DocLink, DocRow, EffectView, StatusView};
+use super::{number_param, opt, parse_date};
+use crate::db::{queries, Db};
+use crate::domain::eli::Eli;
+use crate::domain::status::{article_status, Status};
+use crate::domain::structure::{node_label, NodeKind};
+use crate::domain::text::{date_vn, fold};
+use crate::error::AppError;
+use crate::registry::org::Org;
+use crate::registry::reason::status_reason;
+use crate::registry::status::{containers_of, SharedGraph, StatusGraph};
+
+pub const PER_PAGE: usize = 20;
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Từ khóa trong số ký hiệu hoặc trích yếu.
+    #[serde(default)]
+    pub q: Option<String>,
+    /// Loại văn bản (`Nghị quyết`, `Quyết định`…).
+    #[serde(default, rename = "type")]
+    pub doc_type: Option<String>,
+    /// Mã số cơ quan ban hành (kể cả văn bản của cơ quan tiền nhiệm).
+    #[serde(default)]
+    #[param(value_type = Option<i64>)]
+    pub authority: Option<String>,
+    /// Năm ban hành.
+    #[serde(default)]
+    #[param(value_type = Option<i32>)]
+    pub year: Option<String>,
+    /// Mã tình trạng tại ngày `date` (`con-hieu-luc`, `het-hieu-luc-mot-phan`…).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Ngày xét tình trạng, `yyyy-mm-dd` (mặc định: hôm nay).
+    #[serde(default)]
+    #[param(value_type = Option<String>, format = Date)]
+    pub date: Option<String>,
+    /// Số trang, từ 1.
+    #[serde(default)]
+    #[param(value_type = Option<i64>)]
+    pub page: Option<String>,
+    /// Số dòng mỗi trang.
+    #[serde(default)]
+    #[param(value_type = Option<i64>)]
+    pub per_page: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DocumentList {
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    pub per_page: usize,
+    pub date: String,
+    pub rows: Vec<DocRow>,
+}
+
+/// The filtered, paginated list; filters on status use the statuses on `date`.
+pub fn document_list(
+    db: &mut Db<'_>,
+    q: &ListQuery,
+    graphs: &SharedGraph,
+) -> Result<DocumentList, AppError> {
+    let date = parse_date(q.date.as_deref())?;
+    let status = match opt(&q.status) {
+        Some(s) => Some(
+            Status::parse(s)
+                .ok_or_else(|| AppError::BadRequest(format!("Tình trạng «{s}» không hợp lệ.")))?,
+        ),
+        None => None,
+    };
+    let year: Option<i32> = number_param("year", &q.year)?;
+    let authority: Option<i64> = number_param("authority", &q.authority)?;
+    let page: usize = number_param("page", &q.page)?.unwrap_or(1).max(1);
+    let per_page: usize = number_param("per_page", &q.per_page)?
+        .unwrap_or(PER_PAGE)
+        .clamp(1, 200);
+    let org = Org::load(db)?;
+    if let Some(a) = authority {
+        if !org.authorities.contains_key(&a) {
+            return Err(AppError::BadRequest(format!(
+                "Không có cơ quan ban hành mã số {a}."
+            )));
+        }
+    }
+    let filter = queries::DocumentFilter {
+        doc_type: opt(&q.doc_type).map(String::from),
+        authority_ids: authority.map(|a| org.authority_with_predecessors(a)),
+        year,
+        number_contains: None,
+    };
+    let mut docs = queries::document_summaries(db, &filter)?;
+    if let Some(text) = opt(&q.q) {
+        // A full document number finds that document, not those citing it in their titles.
+        if let Ok(n) = crate::domain::number::DocumentNumber::parse(text) {
+            let key = n.key();
+            let exact: Vec<_> = docs
+                .iter()
+                .filter(|d| {
+                    crate::domain::number::DocumentNumber::parse(&d.number)
+                        .is_ok_and(|m| m.key() == key)
+                })
+                .cloned()
+                .collect();
+            if !exact.is_empty() {
+                docs = exact;
+            }
+        }
+        let needle = fold(text).to_lowercase();
+        let needle_compact: String = needle.chars().filter(|c| !c.is_whitespace()).collect();
+        docs.retain(|d| {
+            fold(&d.title).to_lowercase().contains(&needle)
+                || fold(&d.number).to_lowercase().contains(&needle_compact)
+        });
+    }
+    let statuses = graphs.statuses(db, date)?;
+    let mut rows = Vec::new();
+    for d in &docs {
+        let s = statuses.get(&d.id).copied();
+        if status.is_some() && s != status {
+            continue;
+        }
+        rows.push((d, s));
+    }
+    let total = rows.len();
+    let pages = total.div_ceil(per_page).max(1);
+    let rows = rows
+        .into_iter()
+        // A page far past the end (any number the client sends) is empty, not an overflow.
+        .skip((page - 1).saturating_mul(per_page))
+        .take(per_page)
+        .map(|(d, s)| DocRow::new(d, &org, s))
+        .collect();
+    Ok(DocumentList {
+        total,
+        page,
+        pages,
+        per_page,
+        date: iso(date),
+        rows,
+    })
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NodeView {
+    pub kind: &'static str,
+    pub key: String,
+    pub anchor: String,
+    pub label: String,
+    pub heading: String,
+    pub body: String,
+    pub depth: usize,
+    pub status: Option<StatusView>,
+    pub url: String,
+    /// The node's own status, also where it equals its parent's (not shown in the full text).
+    #[serde(skip)]
+    pub own_status: Option<Status>,
+    /// Chapter and section keys around the node's article.
+    #[serde(skip)]
+    pub containers: Vec<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DocumentView {
+    pub id: i64,
+    pub number: String,
+    pub doc_type: String,
+    pub title: String,
+    pub fields: Vec<String>,
+    pub signer: String,
+    pub signer_position: String,
+    pub issued_on: String,
+    pub effective_on: String,
+    pub end_on: Option<String>,
+    pub issued_on_iso: String,
+    pub effective_on_iso: String,
+    pub end_on_iso: Option<String>,
+    /// The stable address of the document (`/eli/vn/…`).
+    pub eli: String,
+    pub gazette: Option<String>,
+    pub authority_id: i64,
+    pub authority_name: String,
+    pub unit_code: Option<String>,
+    pub unit_name: Option<String>,
+    pub authority_defunct: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ArticlesSummary {
+    pub total: usize,
+    pub in_force: usize,
+    pub ceased: usize,
+    pub suspended: usize,
+    pub not_yet: usize,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DocumentPage {
+    pub doc: DocumentView,
+    pub date: String,
+    pub date_display: String,
+    pub status: StatusView,
+    pub status_reason: Option<String>,
+    pub successor_authorities: Vec<serde_json::Value>,
+    pub preamble: String,
+    pub articles_summary: ArticlesSummary,
+    pub nodes: Vec<NodeView>,
+    pub effects_received: Vec<EffectView>,
+    pub effects_made: Vec<EffectView>,
+    /// The document's status (for callers that need the value, not its view).
+    #[serde(skip)]
+    pub status_code: Status,
+}
+
+fn link(
+    db: &mut Db<'_>,
+    org: &Org,
+    cache: &mut HashMap<i64, DocLink>,
+    id: i64,
+) -> Result<DocLink, AppError> {
+    if let Some(l) = cache.get(&id) {
+        return Ok(l.clone());
+    }
+    let l = match queries::summaries_by_ids(db, &[id])?.into_iter().next() {
+        Some(d) => {
+            let code = org
+                .authorities
+                .get(&d.authority_id)
+                .map(|a| a.code.as_str())
+                .unwrap_or_default();
+            DocLink {
+                id,
+                eli: Some(Eli::of(code, &d.doc_type, &d.number, d.issued_on).path()),
+                number: d.number,
+                title: d.title,
+            }
+        }
+        None => DocLink {
+            id,
+            number: format!("#{id}"),
+            title: String::new(),
+            eli: None,
+        },
+    };
+    cache.insert(id, l.clone());
+    Ok(l)
+}
+
+pub fn anchor(key: &str) -> String {
+    key.replace('/', "-")
+}
+
+/// The provisions of document `id` as the page shows them: each with its status on `date`
+/// (shown where it differs from its parent's), and the articles counted by status.
+fn provision_nodes(
+    id: i64,
+    provisions: &[crate::db::models::Provision],
+    facts: &crate::domain::status::DocumentFacts,
+    date: NaiveDate,
+) -> (Vec<NodeView>, ArticlesSummary) {
+    let mut article_of: HashMap<String, Vec<String>> = HashMap::new();
+    let mut nodes = Vec::new();
+    let mut summary = ArticlesSummary {
+        total: 0,
+        in_force: 0,
+        ceased: 0,
+        suspended: 0,
+        not_yet: 0,
+    };
+    let mut statuses: HashMap<String, Status> = HashMap::new();
+    for p in provisions {
+        let Some(kind) = NodeKind::parse(&p.kind) else {
+            continue;
+        };
+        let containers = match kind {
+            NodeKind::Dieu => {
+                let c = containers_of(p.parent_key.as_deref());
+                article_of.insert(p.key.clone(), c.clone());
+                c
+            }
+            NodeKind::Khoan | NodeKind::Diem => {
+                let article = p.key.split('/').next().unwrap_or_default();
+                article_of.get(article).cloned().unwrap_or_default()
+            }
+            NodeKind::Chuong | NodeKind::Muc => Vec::new(),
+        };
+        let status = match kind {
+            NodeKind::Chuong | NodeKind::Muc => None,
+            _ => Some(article_status(facts, &p.key, &containers, date).status),
+        };
+        if let Some(s) = status {
+            statuses.insert(p.key.clone(), s);
+        }
+        let shown = match (kind, status) {
+            (NodeKind::Dieu, s) => s,
+            (_, Some(s)) => {
+                let parent = p
+                    .parent_key
+                    .as_deref()
+                    .and_then(|k| statuses.get(k))
+                    .copied();
+                (Some(s) != parent).then_some(s)
+            }
+            _ => None,
+        };
+        if kind == NodeKind::Dieu {
+            summary.total += 1;
+            match status {
+                Some(Status::ChuaCoHieuLuc) => summary.not_yet += 1,
+                Some(Status::HetHieuLucToanBo) => summary.ceased += 1,
+                Some(Status::NgungHieuLucToanBo) => summary.suspended += 1,
+                _ => summary.in_force += 1,
+            }
+        }
+        let depth = p.key.matches('/').count()
+            + match kind {
+                NodeKind::Chuong | NodeKind::Muc => 0,
+                _ => 1,
+            };
+        nodes.push(NodeView {
+            kind: kind.as_str(),
+            key: p.key.clone(),
+            anchor: anchor(&p.key),
+            label: node_label(kind, &p.label),
+            heading: p.heading.clone(),
+            body: p.body.clone(),
+            depth,
+            status: shown.map(StatusView::from),
+            url: format!("/documents/{id}/{}", p.key),
+            own_status: status,
+            containers,
+        });
+    }
+
+    (nodes, summary)
+}
+
+/// Everything the document page shows, as of `date`.
+pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<DocumentPage, AppError> {
+    let doc = queries::document(db, id)?
+        .ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?;
+    let org = Org::load(db)?;
+    let graph = StatusGraph::load_around(db, id)?;
+    let facts = graph
+        .facts(id, date)
+        .ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?;
+    let report = crate::domain::status::status_on(&facts, date);
+    let mut links = HashMap::new();
+    let mut numbers = HashMap::new();
+    for e in graph.effects_received(id) {
+        let l = link(db, &org, &mut links, e.acting_id)?;
+        numbers.insert(e.acting_id, l.number);
+    }
+    let reason = status_reason(&graph, id, report.cause, &|i| {
+        numbers.get(&i).cloned().unwrap_or_default()
+    });
+
+    let provisions = queries::provisions_of(db, id)?;
+    let (nodes, summary) = provision_nodes(id, &provisions, &facts, date);
+
+    let mut received = Vec::new();
+    // Review decisions declaring expiry are explained by the status line, not listed as
+    // documents acting on this one.
+    for e in graph.effects_received(id).iter().filter(|e| e.id > 0) {
+        let other = link(db, &org, &mut links, e.acting_id)?;
+        received.extend(EffectView::new(e, other, true));
+    }
+    let mut made = Vec::new();
+    for e in queries::effects_by(db, id)? {
+        let other = link(db, &org, &mut links, e.target_id)?;
+        made.extend(EffectView::new(&e, other, false));
+    }
+    let authority = org.authorities.get(&doc.authority_id);
+    let unit = authority
+        .and_then(|a| a.unit_id)
+        .and_then(|u| org.units.get(&u));
+    let defunct = org.authority_defunct(doc.authority_id, date);
+    let successor_authorities = if defunct {
+        org.authority_successors(doc.authority_id)
+            .into_iter()
+            .map(|a| serde_json::json!({"id": a, "name": org.authority_name(a)}))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let eli = Eli::of(
+        authority.map(|a| a.code.as_str()).unwrap_or_default(),
+        &doc.doc_type,
+        &doc.number,
+        doc.issued_on,
+    )
+    .path();
+    Ok(DocumentPage {
+        doc: DocumentView {
+            id,
+            fields: doc.field_list(),
+            number: doc.number,
+            doc_type: doc.doc_type,
+            title: doc.title,
+            signer: doc.signer,
+            signer_position: doc.signer_position,
+            issued_on: date_vn(doc.issued_on),
+            effective_on: date_vn(doc.effective_on),
+            end_on: doc.end_on.map(date_vn),
+            issued_on_iso: iso(doc.issued_on),
+            effective_on_iso: iso(doc.effective_on),
+            end_on_iso: doc.end_on.map(iso),
+            eli,
+            gazette: doc.gazette,
+            authority_id: doc.authority_id,
+            authority_name: authority.map(|a| a.name.clone()).unwrap_or_default(),
+            unit_code: unit.map(|u| u.code.clone()),
+            unit_name: unit.map(|u| u.name.clone()),
+            authority_defunct: defunct,
+        },
+        date: iso(date),
+        date_display: date_vn(date),
+        status: report.status.into(),
+        status_reason: reason,
+        successor_authorities,
+        preamble: doc.preamble,
+        articles_summary: summary,
+        nodes,
+        effects_received: received,
+        effects_made: made,
+        status_code: report.status,
+    })
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DateQuery {
+    /// Ngày, `yyyy-mm-dd` (mặc định: hôm nay).
+    #[serde(default)]
+    #[param(value_type = Option<String>, format = Date)]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProvisionPage {
+    pub doc: DocumentView,
+    pub date: String,
+    pub date_display: String,
+    pub node: NodeView,
+    pub children: Vec<NodeView>,
+    pub status: StatusView,
+    pub effects: Vec<EffectView>,
+    pub document_url: String,
+}
+
+pub fn provision_page(
+    db: &mut Db<'_>,
+    id: i64,
+    key: &str,
+    date: NaiveDate,
+) -> Result<ProvisionPage, AppError> {
+    let page = document_page(db, id, date)?;
+    let missing = || {
+        AppError::NotFound(format!(
+            "Văn bản {} không có quy định «{key}».",
+            page.doc.number
+        ))
+    };
+    let pos = page
+        .nodes
+        .iter()
+        .position(|n| n.key == key)
+        .ok_or_else(missing)?;
+    let mut nodes = page.nodes;
+    let prefix = format!("{key}/");
+    let children: Vec<NodeView> = nodes
+        .drain(pos + 1..)
+        .filter(|n| n.key.starts_with(&prefix))
+        .collect();
+    let node = nodes.swap_remove(pos);
+    let status = node.own_status.unwrap_or(page.status_code);
+    let containers = node.containers.clone();
+    let effects = page
+        .effects_received
+        .into_iter()
+        .filter(|e| {
+            e.provision_keys.is_empty()
+                || e.provision_keys.iter().any(|k| {
+                    k == key
+                        || key.starts_with(&format!("{k}/"))
+                        || k.starts_with(&prefix)
+                        || containers.contains(k)
+                })
+        })
+        .collect();
+    Ok(ProvisionPage {
+        document_url: format!("/documents/{id}"),
+        doc: page.doc,
+        date: page.date,
+        date_display: page.date_display,
+        node,
+        children,
+        status: status.into(),
+        effects,
+    })
+}
+
+/// The ELI of a document by id (`None` when it no longer exists).
+pub fn eli_of_document(db: &mut Db<'_>, org: &Org, id: i64) -> Result<Option<Eli>, AppError> {
+    let Some(d) = queries::summaries_by_ids(db, &[id])?.into_iter().next() else {
+        return Ok(None);
+    };
+    let code = org
+        .authorities
+        .get(&d.authority_id)
+        .map(|a| a.code.clone())
+        .unwrap_or_default();
+    Ok(Some(Eli::of(&code, &d.doc_type, &d.number, d.issued_on)))
+}

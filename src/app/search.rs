@@ -1,0 +1,248 @@
+//! Search as the public page `/search` and `GET /api/v1/search` both run it: one parameter
+//! parser that refuses bad values with a message naming the parameter, and the answer.
+
+use std::time::Instant;
+
+use actix_web::web;
+use serde::{Deserialize, Serialize};
+
+use super::{bad_param, number_param, opt, AppState};
+use crate::domain::kinds::DOCUMENT_TYPES;
+use crate::domain::status::Status;
+use crate::error::AppError;
+use crate::registry::org::Org;
+use crate::search::query::{FacetCount, Hit, Params, Scope, Sort};
+
+pub const MAX_QUERY_CHARS: usize = 1000;
+pub const MAX_PER_PAGE: usize = 100;
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// Từ khóa tìm kiếm (tối đa 1.000 ký tự).
+    #[serde(default)]
+    pub q: Option<String>,
+    /// `documents` (mặc định), `articles` hoặc `procedures`.
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// Loại văn bản.
+    #[serde(default, rename = "type")]
+    pub doc_type: Option<String>,
+    /// Mã số cơ quan ban hành.
+    #[serde(default)]
+    #[param(value_type = Option<i64>)]
+    pub authority: Option<String>,
+    /// Mã đơn vị hành chính.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Lĩnh vực.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// Mã tình trạng hiệu lực.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Ban hành từ năm.
+    #[serde(default)]
+    #[param(value_type = Option<i32>)]
+    pub year_from: Option<String>,
+    /// Ban hành đến năm.
+    #[serde(default)]
+    #[param(value_type = Option<i32>)]
+    pub year_to: Option<String>,
+    /// `relevance` (mặc định) hoặc `date`.
+    #[serde(default)]
+    pub sort: Option<String>,
+    /// Số trang, từ 1 đến 10.000.
+    #[serde(default)]
+    #[param(value_type = Option<i64>)]
+    pub page: Option<String>,
+    /// Số kết quả mỗi trang, từ 1 đến 100.
+    #[serde(default)]
+    #[param(value_type = Option<i64>)]
+    pub per_page: Option<String>,
+}
+
+/// The authorities whose documents the search is limited to: the `authority` and those it
+/// took over, the authorities of the `unit` and of the units it took over, or both at once.
+fn authority_ids(q: &SearchQuery, org: &Org) -> Result<Option<Vec<i64>>, AppError> {
+    let mut ids: Option<Vec<i64>> = None;
+    if let Some(a) = number_param::<i64>("authority", &q.authority)? {
+        if !org.authorities.contains_key(&a) {
+            return Err(bad_param(
+                "authority",
+                format!("không có cơ quan ban hành mã số {a}."),
+            ));
+        }
+        ids = Some(org.authority_with_predecessors(a));
+    }
+    if let Some(code) = opt(&q.unit) {
+        let Some(unit) = org.unit_by_code(code) else {
+            return Err(bad_param(
+                "unit",
+                format!("không có đơn vị hành chính mã «{code}»."),
+            ));
+        };
+        // The unit and the units it took over: their authorities' documents.
+        let mut units = vec![unit.id];
+        units.extend(org.all_unit_predecessors(unit.id));
+        let mut units_ids: Vec<i64> = org
+            .authorities
+            .values()
+            .filter(|a| a.unit_id.is_some_and(|u| units.contains(&u)))
+            .map(|a| a.id)
+            .collect();
+        if let Some(given) = &ids {
+            units_ids.retain(|i| given.contains(i));
+        }
+        ids = Some(units_ids);
+    }
+    Ok(ids)
+}
+
+/// Checks every parameter; `org` resolves an authority to it and its predecessors.
+pub fn parse(q: &SearchQuery, org: &Org) -> Result<(Params, usize), AppError> {
+    let text = crate::domain::text::nfc(q.q.as_deref().unwrap_or(""));
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(bad_param(
+            "q",
+            format!("câu tìm kiếm dài quá {MAX_QUERY_CHARS} ký tự."),
+        ));
+    }
+    let scope = match opt(&q.scope).unwrap_or("documents") {
+        "documents" => Scope::Documents,
+        "articles" => Scope::Articles,
+        "procedures" => Scope::Procedures,
+        other => {
+            return Err(bad_param(
+                "scope",
+                format!("«{other}» không hợp lệ (documents, articles, procedures)."),
+            ))
+        }
+    };
+    let mut p = Params::new(&text, scope);
+    if let Some(t) = opt(&q.doc_type) {
+        let Some(t) = crate::domain::kinds::document_type(t) else {
+            return Err(bad_param(
+                "type",
+                format!(
+                    "loại văn bản «{t}» không có (các loại: {}).",
+                    DOCUMENT_TYPES.join(", ")
+                ),
+            ));
+        };
+        p.doc_type = Some(t.to_string());
+    }
+    if let Some(s) = opt(&q.status) {
+        // Procedures carry how their announcement treats them (new, amended…) as status.
+        use crate::domain::procedure::Announcement;
+        let (known, codes): (bool, Vec<&str>) = if scope == Scope::Procedures {
+            (
+                Announcement::parse(s).is_some(),
+                Announcement::ALL.iter().map(|a| a.code()).collect(),
+            )
+        } else {
+            (
+                Status::parse(s).is_some(),
+                Status::ALL.iter().map(|s| s.code()).collect(),
+            )
+        };
+        if !known {
+            return Err(bad_param(
+                "status",
+                format!("«{s}» không hợp lệ (các giá trị: {}).", codes.join(", ")),
+            ));
+        }
+        p.status = Some(s.to_string());
+    }
+    p.authority_ids = authority_ids(q, org)?;
+    if let Some(field) = opt(&q.field) {
+        if field.chars().count() > 200 {
+            return Err(bad_param("field", "dài quá 200 ký tự.".into()));
+        }
+        p.field = Some(field.to_string());
+    }
+    p.year_from = number_param::<u64>("year_from", &q.year_from)?;
+    p.year_to = number_param::<u64>("year_to", &q.year_to)?;
+    for (name, y) in [("year_from", p.year_from), ("year_to", p.year_to)] {
+        if y.is_some_and(|y| !(1945..=2100).contains(&y)) {
+            return Err(bad_param(name, "năm phải từ 1945 đến 2100.".into()));
+        }
+    }
+    p.sort = match opt(&q.sort).unwrap_or("relevance") {
+        "relevance" => Sort::Relevance,
+        "date" | "newest" => Sort::Newest,
+        other => {
+            return Err(bad_param(
+                "sort",
+                format!("«{other}» không hợp lệ (relevance, date)."),
+            ))
+        }
+    };
+    let page: usize = number_param("page", &q.page)?.unwrap_or(1);
+    if page == 0 || page > 10_000 {
+        return Err(bad_param("page", "phải từ 1 đến 10000.".into()));
+    }
+    let per_page: usize = number_param("per_page", &q.per_page)?.unwrap_or(20);
+    if per_page == 0 || per_page > MAX_PER_PAGE {
+        return Err(bad_param(
+            "per_page",
+            format!("phải từ 1 đến {MAX_PER_PAGE}."),
+        ));
+    }
+    p.offset = (page - 1) * per_page;
+    p.limit = per_page;
+    p.facets = true;
+    p.snippets = true;
+    Ok((p, page))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SearchResponse {
+    pub query: String,
+    pub total: usize,
+    /// False when `total` is a lower bound (more matches than were counted).
+    pub total_exact: bool,
+    pub took_ms: f64,
+    pub page: usize,
+    pub per_page: usize,
+    pub hits: Vec<Hit>,
+    pub facets: std::collections::BTreeMap<String, Vec<FacetCount>>,
+}
+
+pub async fn run(state: &AppState, q: SearchQuery) -> Result<SearchResponse, AppError> {
+    Ok(run_with_org(state, q).await?.0)
+}
+
+/// Runs a search; also returns the organisation it checked the parameters against, so the
+/// page can name authorities with it.
+pub async fn run_with_org(
+    state: &AppState,
+    q: SearchQuery,
+) -> Result<(SearchResponse, std::sync::Arc<Org>), AppError> {
+    let Some(service) = state.search.clone() else {
+        return Err(AppError::Internal("search service not started".into()));
+    };
+    let pool = state.pool.clone();
+    let cache = state.search_cache.clone();
+    let orgs = state.org_cache.clone();
+    web::block(move || {
+        let started = Instant::now();
+        let org = orgs.get(&pool)?;
+        let (params, page) = parse(&q, &org)?;
+        let results = cache
+            .search(&service.searcher(), &service.fields, &params)
+            .map_err(|e| AppError::internal("tìm kiếm", e))?;
+        let response = SearchResponse {
+            query: params.q,
+            total: results.total,
+            total_exact: results.total_exact,
+            took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
+            page,
+            per_page: params.limit,
+            hits: results.hits.clone(),
+            facets: results.facets.clone(),
+        };
+        Ok((response, org))
+    })
+    .await?
+}

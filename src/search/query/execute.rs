@@ -1,0 +1,410 @@
+//! Running a query: each segment finds, counts and facets its matches and keeps its best
+//! documents; the segments' fruits are then gathered into one page of results.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    intersect_scorers, AllQuery, BooleanQuery, EnableScoring, Occur, Query, Scorer, Weight,
+};
+use tantivy::schema::Facet;
+use tantivy::{DocAddress, DocId, DocSet, Order, Searcher, SegmentReader, Term, TERMINATED};
+
+use super::super::conjunctive::{EitherField, Evaluation, EveryWord, SegmentTerms, TermWeight};
+use super::super::index::Fields;
+use super::rank::{Scored, TopK};
+use super::terms::{filters, word_query};
+use super::{hits, Params, Results, Sort, TOTAL_CAP};
+
+/// Matches are counted in chunks of this many against the shared budget of [`TOTAL_CAP`].
+const CHUNK: usize = 256;
+
+/// What one segment contributes: matches counted (up to the cap), facet counts by path, and
+/// its best documents when ranking by relevance.
+struct SegmentFruit {
+    counted: usize,
+    capped: bool,
+    facets: Vec<(Facet, u64)>,
+    top: Vec<Scored>,
+}
+
+/// Everything the segments need to find, count and rank the matches, prepared once.
+struct Plan<'a> {
+    f: &'a Fields,
+    p: &'a Params,
+    /// The filters (the scope's kind first).
+    filter_weight: Box<dyn Weight>,
+    /// The filters after the scope's kind, if any.
+    other_weight: Option<Box<dyn Weight>>,
+    scope_kind: Term,
+    /// The words every hit must have (keywords), when the search is strict.
+    words: Vec<String>,
+    every_word: bool,
+    /// What counts as a match: the filters, every word when strict, and a term of the text.
+    matching: BooleanQuery,
+    match_weight: Box<dyn Weight>,
+    /// Ranking by relevance (there is text and the sort asks for it).
+    relevance: bool,
+    text_weight: Option<Box<dyn Weight>>,
+    /// The text's terms scored one at a time, for the documents having every word.
+    term_weights: Vec<TermWeight>,
+    /// How many of the best documents each segment keeps.
+    k: usize,
+    /// Matches counted by all segments so far, in chunks (see [`TOTAL_CAP`]).
+    budget: AtomicUsize,
+}
+
+fn alive(reader: &SegmentReader, doc: DocId) -> bool {
+    reader.alive_bitset().is_none_or(|a| a.is_alive(doc))
+}
+
+fn address(ord: u32, doc: DocId) -> DocAddress {
+    DocAddress {
+        segment_ord: ord,
+        doc_id: doc,
+    }
+}
+
+/// Matches counted as they are found, with the facets they carry.
+struct Counter {
+    facet_reader: Option<tantivy::fastfield::FacetReader>,
+    ords: Vec<u64>,
+    counted: usize,
+}
+
+impl Counter {
+    fn new(reader: &SegmentReader, facets: bool) -> tantivy::Result<Counter> {
+        let facet_reader = if facets {
+            Some(reader.facet_reader("facets")?)
+        } else {
+            None
+        };
+        let n = facet_reader.as_ref().map_or(0, |r| r.num_facets());
+        Ok(Counter {
+            facet_reader,
+            ords: vec![0u64; n],
+            counted: 0,
+        })
+    }
+
+    fn count(&mut self, doc: DocId) {
+        self.counted += 1;
+        if let Some(fr) = &self.facet_reader {
+            for o in fr.facet_ords(doc) {
+                if let Some(c) = usize::try_from(o).ok().and_then(|o| self.ords.get_mut(o)) {
+                    *c += 1;
+                }
+            }
+        }
+    }
+
+    /// The facets seen and their counts, named in one ordered pass over the dictionary.
+    fn facets(&self) -> tantivy::Result<Vec<(Facet, u64)>> {
+        let mut facets = Vec::new();
+        if let Some(fr) = &self.facet_reader {
+            let seen: Vec<(u64, u64)> = self
+                .ords
+                .iter()
+                .enumerate()
+                .filter(|(_, &n)| n > 0)
+                .map(|(o, &n)| (o as u64, n))
+                .collect();
+            let mut counts = seen.iter().map(|(_, n)| *n);
+            fr.facet_dict()
+                .sorted_ords_to_term_cb(seen.iter().map(|(o, _)| *o), |bytes| {
+                    let facet =
+                        Facet::from_encoded(bytes.to_vec()).unwrap_or_else(|_| Facet::root());
+                    facets.push((facet, counts.next().unwrap_or(0)));
+                    Ok(())
+                })?;
+        }
+        Ok(facets)
+    }
+}
+
+impl<'a> Plan<'a> {
+    fn new(
+        searcher: &Searcher,
+        f: &'a Fields,
+        p: &'a Params,
+        terms: &[(Term, f32)],
+        text: &Option<Box<dyn Query>>,
+        strict: Option<Vec<String>>,
+    ) -> tantivy::Result<Plan<'a>> {
+        // What a hit must satisfy besides the words: the filters and, for keywords, every word.
+        let no_scores = EnableScoring::disabled_from_searcher(searcher);
+        let filter_weight = BooleanQuery::new(filters(f, p)).weight(no_scores)?;
+        // The scope's kind is the first filter; with the words' bitset it is a bitset too, and
+        // only the other filters (if any) are sought.
+        let scope_kind = Term::from_field_text(f.kind, p.scope.kind());
+        let other_filters: Vec<(Occur, Box<dyn Query>)> =
+            filters(f, p).into_iter().skip(1).collect();
+        let other_weight = if other_filters.is_empty() {
+            None
+        } else {
+            Some(BooleanQuery::new(other_filters).weight(no_scores)?)
+        };
+        let mut constraint = filters(f, p);
+        let every_word = strict.is_some();
+        let words = strict.unwrap_or_default();
+        for w in &words {
+            constraint.push((Occur::Must, word_query(f, w)));
+        }
+        // What counts as a match: the constraint and at least one term of the text (one flat
+        // conjunction).
+        constraint.push((
+            Occur::Must,
+            match text {
+                Some(t) => t.box_clone(),
+                None => Box::new(AllQuery),
+            },
+        ));
+        let matching = BooleanQuery::new(constraint);
+        let match_weight = matching.weight(no_scores)?;
+        let relevance = text.is_some() && p.sort == Sort::Relevance;
+        let text_weight = match (text, relevance) {
+            (Some(t), true) => Some(t.weight(EnableScoring::enabled_from_searcher(searcher))?),
+            _ => None,
+        };
+        let term_weights = if every_word {
+            terms
+                .iter()
+                .map(|(t, boost)| TermWeight::new(searcher, t, *boost))
+                .collect::<tantivy::Result<Vec<_>>>()?
+        } else {
+            Vec::new()
+        };
+        Ok(Plan {
+            f,
+            p,
+            filter_weight,
+            other_weight,
+            scope_kind,
+            words,
+            every_word,
+            matching,
+            match_weight,
+            relevance,
+            text_weight,
+            term_weights,
+            k: p.offset + p.limit.max(1),
+            budget: AtomicUsize::new(0),
+        })
+    }
+
+    /// The constraint as one conjunction: the filters and the documents having every word
+    /// in the text or the title, either as a bitset (common words) or, for each word, its
+    /// postings in the text and the title merged as they go (tantivy's union of the two
+    /// would fill a window of 4,096 documents from both lists at every step).
+    fn allowed(&self, reader: &SegmentReader) -> tantivy::Result<Box<dyn Scorer>> {
+        let fields = [self.f.body[1], self.f.title_idx[1]];
+        let mut parts: Vec<Box<dyn Scorer>> = Vec::new();
+        match EveryWord::open(reader, &fields, &self.words, &self.scope_kind, false)? {
+            Some(every) => {
+                parts.push(Box::new(every));
+                if let Some(w) = &self.other_weight {
+                    parts.push(w.scorer(reader, 1.0)?);
+                }
+            }
+            None => {
+                parts.push(self.filter_weight.scorer(reader, 1.0)?);
+                for w in &self.words {
+                    parts.push(Box::new(EitherField::open(reader, &fields, w)?) as Box<dyn Scorer>);
+                }
+            }
+        }
+        Ok(intersect_scorers(parts))
+    }
+
+    fn segment(&self, ord: u32, reader: &SegmentReader) -> tantivy::Result<SegmentFruit> {
+        let mut counter = Counter::new(reader, self.p.facets)?;
+        let mut top = TopK::new(self.k);
+        let mut allowed = self.allowed(reader)?;
+        // When every word is required, the documents having them all lead: each is counted
+        // exactly and scored. Block-max WAND over the words instead is measured ten times
+        // slower on phrases of common words whose union is far larger than the documents
+        // having them all, but faster when nearly every document has them all (two very
+        // common words): there it runs and the count stops at the cap. (With the bitset the
+        // size is exact; otherwise it is the rarest word's.)
+        let lead = self.every_word
+            && (self.text_weight.is_none()
+                || u64::from(allowed.size_hint()) * 3 < u64::from(reader.max_doc()));
+        let capped = if lead {
+            self.lead(ord, reader, allowed.as_mut(), &mut counter, &mut top)?;
+            false
+        } else {
+            self.count_then_rank(ord, reader, allowed.as_mut(), &mut counter, &mut top)?
+        };
+        Ok(SegmentFruit {
+            counted: counter.counted,
+            capped,
+            facets: counter.facets()?,
+            top: top.into_sorted(),
+        })
+    }
+
+    /// Walks the documents having every word: each is counted and, with text, scored.
+    fn lead(
+        &self,
+        ord: u32,
+        reader: &SegmentReader,
+        allowed: &mut dyn Scorer,
+        counter: &mut Counter,
+        top: &mut TopK,
+    ) -> tantivy::Result<()> {
+        let mut scorer = match &self.text_weight {
+            Some(_) => Some(SegmentTerms::open(reader, &self.term_weights)?),
+            None => None,
+        };
+        let mut doc = allowed.doc();
+        while doc != TERMINATED {
+            if alive(reader, doc) {
+                match &mut scorer {
+                    Some(s) => match s.evaluate(doc, top.threshold()) {
+                        Evaluation::NoMatch => {}
+                        Evaluation::Below => counter.count(doc),
+                        Evaluation::Scored(score) => {
+                            counter.count(doc);
+                            top.push(Scored(score, address(ord, doc)));
+                        }
+                    },
+                    None => counter.count(doc),
+                }
+            }
+            doc = allowed.advance();
+        }
+        Ok(())
+    }
+
+    /// Counts (and facets) the matches without scoring them, up to the cap, then finds the
+    /// best documents; answers whether the count stopped at the cap.
+    fn count_then_rank(
+        &self,
+        ord: u32,
+        reader: &SegmentReader,
+        allowed: &mut dyn Scorer,
+        counter: &mut Counter,
+        top: &mut TopK,
+    ) -> tantivy::Result<bool> {
+        let mut capped = false;
+        let mut matches = self.match_weight.scorer(reader, 1.0)?;
+        let mut doc = matches.doc();
+        let mut n = 0usize;
+        while doc != TERMINATED {
+            if alive(reader, doc) {
+                counter.count(doc);
+                n += 1;
+                if n.is_multiple_of(CHUNK)
+                    && self.budget.fetch_add(CHUNK, Relaxed) + CHUNK >= TOTAL_CAP
+                {
+                    capped = true;
+                    break;
+                }
+            }
+            doc = matches.advance();
+        }
+        // What did not fill a chunk counts too (many small segments add up).
+        self.budget.fetch_add(n % CHUNK, Relaxed);
+        // The best documents: block-max WAND over the text's terms, keeping those that
+        // meet the constraint (visited in increasing order, so one forward pass).
+        if let Some(w) = &self.text_weight {
+            w.for_each_pruning(f32::MIN, reader, &mut |doc, score| {
+                if alive(reader, doc) {
+                    if allowed.doc() < doc {
+                        allowed.seek(doc);
+                    }
+                    if allowed.doc() == doc {
+                        top.push(Scored(score, address(ord, doc)));
+                    }
+                }
+                top.threshold()
+            })?;
+        }
+        Ok(capped)
+    }
+}
+
+/// The segments' fruits together: the total, whether it is exact, facet counts by root and
+/// value, and the best documents overall.
+struct Gathered {
+    total: usize,
+    total_exact: bool,
+    facets: BTreeMap<String, BTreeMap<String, u64>>,
+    best: TopK,
+}
+
+fn gather(fruits: Vec<SegmentFruit>, k: usize) -> Gathered {
+    let mut g = Gathered {
+        total: 0,
+        total_exact: true,
+        facets: BTreeMap::new(),
+        best: TopK::new(k),
+    };
+    for fruit in fruits {
+        g.total += fruit.counted;
+        g.total_exact &= !fruit.capped;
+        for (facet, n) in fruit.facets {
+            let path = facet.to_path();
+            if let [root, value] = path.as_slice() {
+                *g.facets
+                    .entry(root.to_string())
+                    .or_default()
+                    .entry(value.to_string())
+                    .or_default() += n;
+            }
+        }
+        for s in fruit.top {
+            g.best.push(s);
+        }
+    }
+    g
+}
+
+/// Runs the query: `terms` and `text` are the reader's words, `strict` the words every hit
+/// must have (or `None` for the best partial matches).
+pub(super) fn execute(
+    searcher: &Searcher,
+    f: &Fields,
+    p: &Params,
+    terms: &[(Term, f32)],
+    text: &Option<Box<dyn Query>>,
+    strict: Option<Vec<String>>,
+) -> tantivy::Result<Results> {
+    let plan = Plan::new(searcher, f, p, terms, text, strict)?;
+    let readers: Vec<(u32, &SegmentReader)> = searcher
+        .segment_readers()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (u32::try_from(i).unwrap_or(u32::MAX), r))
+        .collect();
+    let fruits = searcher.index().search_executor().map(
+        |(ord, reader)| plan.segment(ord, reader),
+        readers.into_iter(),
+    )?;
+    let gathered = gather(fruits, plan.k);
+    let addresses: Vec<(f32, DocAddress)> = if plan.relevance {
+        gathered
+            .best
+            .into_sorted()
+            .into_iter()
+            .skip(p.offset)
+            .map(|s| (s.0, s.1))
+            .collect()
+    } else {
+        let top = TopDocs::with_limit(p.limit.max(1))
+            .and_offset(p.offset)
+            .order_by_fast_field::<i64>("issued_on", Order::Desc);
+        searcher
+            .search(&plan.matching, &top)?
+            .into_iter()
+            .map(|(_, a)| (0.0, a))
+            .collect()
+    };
+    Ok(Results {
+        total: gathered.total,
+        total_exact: gathered.total_exact,
+        hits: hits::read(searcher, f, p, text.is_some(), addresses)?,
+        facets: hits::facets(p, gathered.facets),
+    })
+}

@@ -1,0 +1,359 @@
+//! From a reader's words to tantivy terms and queries: number and article references, the
+//! words every hit must have (keywords), the weighted terms that rank, and the filters.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Searcher, Term};
+
+use super::super::analyzer::{analyze, canonical_syllable, folded_syllable, Mode, STOP_WORDS};
+use super::super::index::Fields;
+use super::Params;
+use crate::domain::number::DocumentNumber;
+use crate::domain::text::fold_upper;
+
+pub(super) fn stop_sets() -> &'static (HashSet<String>, HashSet<String>) {
+    static S: OnceLock<(HashSet<String>, HashSet<String>)> = OnceLock::new();
+    S.get_or_init(|| {
+        (
+            STOP_WORDS.iter().map(|w| canonical_syllable(w)).collect(),
+            STOP_WORDS.iter().map(|w| folded_syllable(w)).collect(),
+        )
+    })
+}
+
+/// Number terms found in the query: a whole number in any case or diacritics, or `NQ 15/2018`,
+/// `15/2018`, `NQ 15 2018`.
+pub fn number_terms(q: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(n) = DocumentNumber::parse(q) {
+        if q.contains('/') {
+            out.push(n.key());
+        }
+    }
+    let words: Vec<String> = q
+        .split_whitespace()
+        .map(|w| fold_upper(w.trim_matches(|c: char| ",.;:()\"'".contains(c))))
+        .collect();
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let year = |s: &str| s.len() == 4 && digits(s);
+    // A symbol written before the number: `NQ 15/2018`; short, so "QUYẾT 15/2018" is not one.
+    let symbol_before = |i: usize| -> Option<&String> {
+        let p = words.get(i.checked_sub(1)?)?;
+        (p.len() <= 4 && p.chars().all(|c| c.is_ascii_alphabetic())).then_some(p)
+    };
+    for (i, w) in words.iter().enumerate() {
+        if w.contains('/') {
+            if let Ok(n) = DocumentNumber::parse(w) {
+                out.push(n.key());
+                continue;
+            }
+            let parts: Vec<&str> = w.split('/').collect();
+            if parts.len() == 2 && digits(parts[0]) && year(parts[1]) {
+                if let Some(sym) = symbol_before(i) {
+                    out.push(format!("{w}/{sym}"));
+                }
+                out.push(w.clone());
+            }
+        } else if digits(w) && words.get(i + 1).is_some_and(|y| year(y)) {
+            let both = format!("{w}/{}", words[i + 1]);
+            if let Some(sym) = symbol_before(i) {
+                out.push(format!("{both}/{sym}"));
+            }
+        }
+    }
+    out.dedup();
+    out
+}
+
+/// Articles a query names: `Điều 22`, `điều 10` → `dieu-22`, `dieu-10`.
+pub fn article_refs(q: &str) -> Vec<String> {
+    let words: Vec<String> = q
+        .split_whitespace()
+        .map(|w| crate::domain::text::fold(&w.to_lowercase()))
+        .collect();
+    let mut out = Vec::new();
+    for w in words.windows(2) {
+        let n = w[1].trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+        if w[0] == "dieu" && !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) {
+            out.push(format!("dieu-{n}"));
+        }
+    }
+    out
+}
+
+/// Weights of the query's parts, measured with `vanban-bench eval-search` on the ALQAC development
+/// questions (BENCHMARKS.md): exact syllables count most, folded ones a little less (they also
+/// match words that differ only by marks), syllable pairs carry the phrase evidence.
+struct Weights {
+    body_exact: f32,
+    title_exact: f32,
+    body_folded: f32,
+    title_folded: f32,
+    pairs_exact: f32,
+    pairs_folded: f32,
+    heading_exact: f32,
+    heading_folded: f32,
+    heading_pairs: f32,
+    article_named: f32,
+    definitions: f32,
+    number: f32,
+}
+
+const W: Weights = Weights {
+    body_exact: 1.0,
+    title_exact: 0.3,
+    body_folded: 0.7,
+    title_folded: 0.0,
+    pairs_exact: 1.5,
+    pairs_folded: 1.0,
+    heading_exact: 0.5,
+    heading_folded: 0.0,
+    heading_pairs: 0.5,
+    article_named: 5.0,
+    definitions: 3.0,
+    number: 40.0,
+};
+
+/// For a short keyword query (at most six syllables, no document number): every content
+/// syllable must occur, folded, in the text or the title; from five words on, the most common
+/// one may be missing. It does not score; it narrows what the scored query runs over, which is
+/// what readers expect of a few words and keeps the common words of legal texts from matching
+/// nearly everything. `None` for long questions; otherwise the folded words required.
+pub fn keyword_filter(searcher: &Searcher, f: &Fields, q: &str) -> Option<Vec<String>> {
+    if !number_terms(q).is_empty() {
+        return None;
+    }
+    // A sentence-long question is answered best by ranking alone.
+    if analyze(q, Mode::Folded).len() > 6 {
+        return None;
+    }
+    let (_, stop_fold) = stop_sets();
+    let mut words: Vec<String> = analyze(q, Mode::Folded)
+        .into_iter()
+        .map(|t| t.text)
+        .filter(|w| !stop_fold.contains(w))
+        .collect();
+    words.sort();
+    words.dedup();
+    if words.is_empty() || words.len() > 8 {
+        return None;
+    }
+    if words.len() >= 5 {
+        // All but one: the most common word is the one allowed to be missing (an exact
+        // intersection is far cheaper than "any n-1 of n").
+        let freq = |w: &String| {
+            searcher
+                .doc_freq(&Term::from_field_text(f.body[1], w))
+                .unwrap_or(0)
+        };
+        if let Some(commonest) = words.iter().max_by_key(|w| freq(w)).cloned() {
+            words.retain(|w| *w != commonest);
+        }
+    }
+    Some(words)
+}
+
+/// A required word of a keyword query: in the folded text or the folded title.
+pub(super) fn word_query(f: &Fields, word: &str) -> Box<dyn Query> {
+    let either = |field| -> (Occur, Box<dyn Query>) {
+        (
+            Occur::Should,
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, word),
+                IndexRecordOption::Basic,
+            )),
+        )
+    };
+    Box::new(BooleanQuery::new(vec![
+        either(f.body[1]),
+        either(f.title_idx[1]),
+    ]))
+}
+
+/// The relevance part of a query (no filters); `None` when the words give no term.
+pub fn text_query(f: &Fields, q: &str) -> Option<Box<dyn Query>> {
+    terms_query(&text_terms(f, q))
+}
+
+/// The sum of the (boosted) BM25 scores of these terms; `None` without terms.
+pub(super) fn terms_query(terms: &[(Term, f32)]) -> Option<Box<dyn Query>> {
+    if terms.is_empty() {
+        return None;
+    }
+    Some(Box::new(BooleanQuery::new(
+        terms
+            .iter()
+            .map(|(term, boost)| {
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                    *boost,
+                ));
+                (Occur::Should, q)
+            })
+            .collect(),
+    )))
+}
+
+/// The scored terms of a query with their boosts; a document's score is the sum of their
+/// boosted BM25 scores.
+pub(super) fn text_terms(f: &Fields, q: &str) -> Vec<(Term, f32)> {
+    let (stop_exact, stop_fold) = stop_sets();
+    let mut clauses: Vec<(Term, f32)> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut add = |field: tantivy::schema::Field,
+                   text: String,
+                   boost: f32,
+                   clauses: &mut Vec<(Term, f32)>| {
+        if boost > 0.0 && seen.insert((field, text.clone())) {
+            clauses.push((Term::from_field_text(field, &text), boost));
+        }
+    };
+    let exact = analyze(q, Mode::Exact);
+    let folded = analyze(q, Mode::Folded);
+    // A few keywords are answered from the text alone: the title and heading fields help
+    // sentence-long questions find their law and article, and cost a scorer per word.
+    let keywords = folded.len() <= 6 && number_terms(q).is_empty();
+    let side = |w: f32| if keywords { 0.0 } else { w };
+    let content_words = exact
+        .iter()
+        .filter(|t| !stop_exact.contains(&t.text))
+        .count();
+    // Keywords are scored in the form they were typed: a word with marks on its exact form, a
+    // word without on its folded form (typed without marks, it may stand for any marked word).
+    // Scoring both forms of every word doubles the work for little gain on a few words.
+    let marked: Vec<bool> = exact
+        .iter()
+        .map(|t| q.get(t.from..t.to).is_some_and(|w| !w.is_ascii()))
+        .collect();
+    let use_exact = |i: usize| !keywords || marked.get(i).copied().unwrap_or(false);
+    let use_folded = |i: usize| !keywords || !marked.get(i).copied().unwrap_or(false);
+    for (i, t) in exact.iter().enumerate() {
+        if use_exact(i) && (content_words == 0 || !stop_exact.contains(&t.text)) {
+            add(f.body[0], t.text.clone(), W.body_exact, &mut clauses);
+            add(
+                f.heading_idx[0],
+                t.text.clone(),
+                side(W.heading_exact),
+                &mut clauses,
+            );
+            add(
+                f.title_idx[0],
+                t.text.clone(),
+                side(W.title_exact),
+                &mut clauses,
+            );
+        }
+    }
+    for (i, t) in folded.iter().enumerate() {
+        if use_folded(i) && (content_words == 0 || !stop_fold.contains(&t.text)) {
+            add(f.body[1], t.text.clone(), W.body_folded, &mut clauses);
+            add(
+                f.heading_idx[1],
+                t.text.clone(),
+                W.heading_folded,
+                &mut clauses,
+            );
+            add(f.title_idx[1], t.text.clone(), W.title_folded, &mut clauses);
+        }
+    }
+    for (i, t) in analyze(q, Mode::ExactPairs).into_iter().enumerate() {
+        if use_exact(i) && use_exact(i + 1) {
+            add(
+                f.heading_idx[2],
+                t.text.clone(),
+                side(W.heading_pairs),
+                &mut clauses,
+            );
+            add(f.body[2], t.text, W.pairs_exact, &mut clauses);
+        }
+    }
+    for (i, t) in analyze(q, Mode::FoldedPairs).into_iter().enumerate() {
+        if !keywords || use_folded(i) || use_folded(i + 1) {
+            add(f.body[3], t.text, W.pairs_folded, &mut clauses);
+        }
+    }
+    // "Điều 22" in a question names the article.
+    for key in article_refs(q) {
+        clauses.push((Term::from_field_text(f.article_key, &key), W.article_named));
+    }
+    // A question asking what a term means is answered by the article defining terms.
+    let folded_q = crate::domain::text::fold(&q.to_lowercase());
+    if ["dinh nghia", "duoc hieu", "giai thich"]
+        .iter()
+        .any(|w| folded_q.contains(w))
+    {
+        for w in ["giải_thích", "thích_từ", "từ_ngữ", "khái_niệm"] {
+            add(f.heading_idx[2], w.to_string(), W.definitions, &mut clauses);
+        }
+    }
+    for n in number_terms(q) {
+        clauses.push((Term::from_field_text(f.number_key, &n), W.number));
+    }
+    clauses
+}
+
+pub(super) fn filters(f: &Fields, p: &Params) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut v: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Must,
+        Box::new(TermQuery::new(
+            Term::from_field_text(f.kind, p.scope.kind()),
+            IndexRecordOption::Basic,
+        )),
+    )];
+    if let Some(t) = &p.doc_type {
+        v.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.doc_type, t),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    if let Some(field) = &p.field {
+        let term = crate::domain::text::fold(&field.trim().to_lowercase());
+        v.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.fields, &term),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    if let Some(s) = &p.status {
+        v.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.status, s),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    if let Some(ids) = &p.authority_ids {
+        let any: Vec<(Occur, Box<dyn Query>)> = ids
+            .iter()
+            .map(|id| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_u64(f.authority_id, u64::try_from(*id).unwrap_or_default()),
+                    IndexRecordOption::Basic,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        v.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    }
+    if p.year_from.is_some() || p.year_to.is_some() {
+        let lo = Term::from_field_u64(f.year, p.year_from.unwrap_or(0));
+        let hi = Term::from_field_u64(f.year, p.year_to.unwrap_or(u64::MAX));
+        v.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                std::ops::Bound::Included(lo),
+                std::ops::Bound::Included(hi),
+            )),
+        ));
+    }
+    v
+}

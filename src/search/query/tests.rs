@@ -1,0 +1,363 @@
+//! Tests of the search: number terms, and every search checked against tantivy's own
+//! collectors on random corpora.
+
+mod numbers {
+    use super::super::*;
+
+    #[test]
+    fn numbers_in_any_shape() {
+        assert_eq!(number_terms("15/2018/NQ-HĐND"), ["15/2018/NQ-HDND"]);
+        assert_eq!(number_terms("15/2018/nq-hdnd"), ["15/2018/NQ-HDND"]);
+        assert_eq!(number_terms("NQ 15/2018"), ["15/2018/NQ", "15/2018"]);
+        assert_eq!(number_terms("NQ 15 2018"), ["15/2018/NQ"]);
+        assert_eq!(number_terms("nghị quyết 15/2018 về thủy sản"), ["15/2018"]);
+        assert!(number_terms("quyền dân sự").is_empty());
+    }
+}
+
+mod browse {
+    use super::super::hits::text_of;
+    use super::super::terms::{filters, word_query};
+    use super::super::*;
+    use crate::search::index::Fields;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{
+        intersect_scorers, BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, Scorer,
+        TermQuery,
+    };
+    use tantivy::schema::{IndexRecordOption, Value};
+    use tantivy::{DocSet, Searcher, TantivyDocument, Term, TERMINATED};
+
+    const WORDS: &[&str] = &[
+        "thủy", "sản", "nuôi", "trồng", "hỗ", "trợ", "chi", "phí", "giống", "rừng", "bảo", "vệ",
+        "đất", "đai", "hành", "chính", "thủ", "tục",
+    ];
+    const TYPES: &[&str] = &["Nghị quyết", "Quyết định", "Chỉ thị"];
+    const STATUSES: &[&str] = &["con-hieu-luc", "het-hieu-luc", "chua-co-hieu-luc"];
+
+    /// An index of `n` small units with words, types, statuses and years drawn from `seed`.
+    fn corpus(n: usize, seed: u64) -> (tantivy::Index, Fields) {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let (index, f) = crate::search::index::in_memory();
+        let mut w = index.writer_with_num_threads(1, 30_000_000).unwrap();
+        // Segments stay as committed: the test needs several.
+        w.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        for id in 0..n {
+            let len = rng.gen_range(3..30);
+            let text: Vec<&str> = (0..len)
+                .map(|_| WORDS[rng.gen_range(0..WORDS.len())])
+                .collect();
+            let text = text.join(" ");
+            let unit = crate::search::index::Unit {
+                kind: if rng.gen_bool(0.3) {
+                    "document"
+                } else {
+                    "article"
+                },
+                doc_id: i64::try_from(id).unwrap(),
+                article: None,
+                number: "1/2020/QĐ-UBND",
+                number_keys: &[],
+                title: "Quy định",
+                text: &text,
+                doc_type: TYPES[rng.gen_range(0..TYPES.len())],
+                fields: &[],
+                status: STATUSES[rng.gen_range(0..STATUSES.len())],
+                authority_id: rng.gen_range(1..4),
+                authority: "UBND",
+                issued_on: chrono::NaiveDate::from_ymd_opt(rng.gen_range(2015..2025), 1, 1)
+                    .unwrap(),
+            };
+            w.add_document(crate::search::index::to_document(&f, &unit))
+                .unwrap();
+            // Several segments, as in a real index.
+            if id % 97 == 96 {
+                w.commit().unwrap();
+            }
+        }
+        w.commit().unwrap();
+        (index, f)
+    }
+
+    /// The same search done the plain way: tantivy's own top documents and count over
+    /// the whole query, and facets counted one document at a time.
+    /// Count, (score, document) hits in order, and facet counts.
+    type Reference = (usize, Vec<(f32, u64)>, Vec<(String, u64)>);
+
+    fn reference(searcher: &Searcher, f: &Fields, p: &Params) -> Reference {
+        use tantivy::collector::{Count, DocSetCollector};
+        let text = text_query(f, &p.q);
+        let strict = keyword_filter(searcher, f, &p.q);
+        let run = |strict: Option<Vec<String>>| {
+            let mut c = filters(f, p);
+            if let Some(s) = strict {
+                let every: Vec<(Occur, Box<dyn Query>)> =
+                    s.iter().map(|w| (Occur::Must, word_query(f, w))).collect();
+                c.push((
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(BooleanQuery::new(every)),
+                        0.0,
+                    )),
+                ));
+            }
+            c.push((Occur::Must, text.as_ref().unwrap().box_clone()));
+            let q = BooleanQuery::new(c);
+            let (top, count, all) = searcher
+                .search(&q, &(TopDocs::with_limit(p.limit), Count, DocSetCollector))
+                .unwrap();
+            (q, top, count, all)
+        };
+        let (mut _q, mut top, mut count, mut all) = run(strict);
+        if count == 0 {
+            (_q, top, count, all) = run(None);
+        }
+        let ids = top
+            .iter()
+            .map(|(score, a)| {
+                let d: TantivyDocument = searcher.doc(*a).unwrap();
+                (
+                    *score,
+                    d.get_first(f.doc_id).and_then(|v| v.as_u64()).unwrap(),
+                )
+            })
+            .collect();
+        let mut facets = BTreeMap::<String, u64>::new();
+        for a in all {
+            let d: TantivyDocument = searcher.doc(a).unwrap();
+            *facets
+                .entry(format!("type/{}", text_of(&d, f.doc_type)))
+                .or_default() += 1;
+            *facets
+                .entry(format!("status/{}", text_of(&d, f.status)))
+                .or_default() += 1;
+        }
+        (count, ids, facets.into_iter().collect())
+    }
+
+    /// Hits as groups of equal score in rank order (documents within a group in any order; the
+    /// last group may be cut by the page, so only its size counts). The plain search adds the
+    /// filters' constant scores, so groups are found from score differences.
+    fn tie_groups(hits: &[(f32, u64)]) -> Vec<Vec<u64>> {
+        let mut groups: Vec<Vec<u64>> = Vec::new();
+        let mut last: Option<f32> = None;
+        for (score, id) in hits {
+            match (last, groups.last_mut()) {
+                (Some(l), Some(g)) if (l - score).abs() <= 1e-4 * l.abs().max(1.0) => g.push(*id),
+                _ => groups.push(vec![*id]),
+            }
+            last = Some(*score);
+        }
+        for g in groups.iter_mut() {
+            g.sort_unstable();
+        }
+        if let Some(g) = groups.last_mut() {
+            *g = vec![g.len() as u64];
+        }
+        groups
+    }
+
+    #[test]
+    fn every_word_bitset_has_the_documents_of_the_leapfrog_intersection() {
+        use crate::search::conjunctive::{EitherField, EveryWord};
+        let (index, f) = corpus(1500, 7);
+        let searcher = index.reader().unwrap().searcher();
+        let fields = [f.body[1], f.title_idx[1]];
+        let mut nonempty = 0;
+        for words in [
+            vec!["thuy", "san"],
+            vec!["ho", "tro", "chi", "phi"],
+            vec!["rung"],
+            vec!["bao", "ve", "rung", "dat"],
+            vec!["rung", "khongcochu"],
+        ] {
+            let words: Vec<String> = words.into_iter().map(String::from).collect();
+            for (reader, kind) in searcher
+                .segment_readers()
+                .iter()
+                .flat_map(|r| [(r, "document"), (r, "article")])
+            {
+                let within = Term::from_field_text(f.kind, kind);
+                let mut parts: Vec<Box<dyn Scorer>> = words
+                    .iter()
+                    .map(|w| {
+                        Box::new(EitherField::open(reader, &fields, w).unwrap()) as Box<dyn Scorer>
+                    })
+                    .collect();
+                parts.push(
+                    TermQuery::new(within.clone(), IndexRecordOption::Basic)
+                        .weight(EnableScoring::disabled_from_searcher(&searcher))
+                        .unwrap()
+                        .scorer(reader, 1.0)
+                        .unwrap(),
+                );
+                let mut leapfrog = intersect_scorers(parts);
+                let mut expected = Vec::new();
+                while leapfrog.doc() != TERMINATED {
+                    expected.push(leapfrog.doc());
+                    leapfrog.advance();
+                }
+                let mut bits = EveryWord::open(reader, &fields, &words, &within, true)
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(bits.size_hint() as usize, expected.len(), "{words:?}");
+                let mut got = Vec::new();
+                while bits.doc() != TERMINATED {
+                    got.push(bits.doc());
+                    bits.advance();
+                }
+                assert_eq!(got, expected, "{words:?}");
+                nonempty += usize::from(!got.is_empty());
+                // Seeking lands on the first document at or after the target.
+                let mut bits = EveryWord::open(reader, &fields, &words, &within, true)
+                    .unwrap()
+                    .unwrap();
+                for target in (0..reader.max_doc() + 70).step_by(37) {
+                    let want = expected
+                        .iter()
+                        .copied()
+                        .find(|&d| d >= target.max(bits.doc()))
+                        .unwrap_or(TERMINATED);
+                    assert_eq!(bits.seek(target), want, "{words:?} seek {target}");
+                }
+            }
+        }
+        assert!(nonempty > 5, "the words must be found: {nonempty}");
+    }
+
+    #[test]
+    fn same_hits_counts_and_facets_as_the_plain_search() {
+        let (index, f) = corpus(1500, 7);
+        let searcher = index.reader().unwrap().searcher();
+        assert!(searcher.segment_readers().len() > 3);
+        let queries = [
+            "thủy sản",
+            "thuy san",
+            "hỗ trợ chi phí giống",
+            "bảo vệ rừng đất đai hành chính",
+            "thủ tục hành chính hỗ trợ nuôi trồng thủy sản ở đâu",
+            "rung",
+            "giống",
+        ];
+        for q in queries {
+            for scope in [Scope::Documents, Scope::Articles] {
+                for status in [None, Some("con-hieu-luc")] {
+                    let mut p = Params::new(q, scope);
+                    p.limit = 15;
+                    p.facets = true;
+                    p.status = status.map(str::to_string);
+                    let r = search(&searcher, &f, &p).unwrap();
+                    let (count, ids, facets) = reference(&searcher, &f, &p);
+                    assert!(r.total_exact, "{q}: {} matches is under the cap", r.total);
+                    assert_eq!(r.total, count, "{q} {scope:?} {status:?}: count");
+                    let got: Vec<(f32, u64)> = r
+                        .hits
+                        .iter()
+                        .map(|h| (h.score, h.document_id as u64))
+                        .collect();
+                    assert_eq!(
+                        tie_groups(&got),
+                        tie_groups(&ids),
+                        "{q} {scope:?} {status:?}: hits in order"
+                    );
+                    let mut mine: Vec<(String, u64)> = Vec::new();
+                    for root in ["type", "status"] {
+                        for c in &r.facets[root] {
+                            mine.push((format!("{root}/{}", c.value), c.count));
+                        }
+                    }
+                    mine.sort();
+                    assert_eq!(mine, facets, "{q} {scope:?} {status:?}: facets");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn counts_stop_at_the_cap_and_say_so() {
+        // Every unit has every word: the count stops at the cap and is a lower bound.
+        let (index, f) = crate::search::index::in_memory();
+        // One segment (one thread, one commit), so where the count stops is deterministic.
+        let mut w = index.writer_with_num_threads(1, 50_000_000).unwrap();
+        for id in 0..(TOTAL_CAP + 2_000) {
+            let unit = crate::search::index::Unit {
+                kind: "article",
+                doc_id: i64::try_from(id).unwrap(),
+                article: None,
+                number: "1/2020/QĐ-UBND",
+                number_keys: &[],
+                title: "Quy định",
+                text: if id % 2 == 0 {
+                    "thủy sản nuôi trồng"
+                } else {
+                    "nuôi trồng thủy sản ven biển"
+                },
+                doc_type: "Quyết định",
+                fields: &[],
+                status: "con-hieu-luc",
+                authority_id: 1,
+                authority: "UBND",
+                issued_on: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+            };
+            w.add_document(crate::search::index::to_document(&f, &unit))
+                .unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        for q in ["thủy sản", "nuôi trồng thủy sản ven biển ở các xã ven sông"] {
+            let mut p = Params::new(q, Scope::Articles);
+            p.facets = true;
+            let r = search(&searcher, &f, &p).unwrap();
+            assert!(!r.total_exact, "{q}");
+            assert!(
+                r.total >= TOTAL_CAP && r.total < TOTAL_CAP + 2_000,
+                "{q}: {}",
+                r.total
+            );
+            assert_eq!(r.hits.len(), 10);
+            let faceted: u64 = r.facets["type"].iter().map(|c| c.count).sum();
+            assert_eq!(faceted as usize, r.total, "facets count what was counted");
+        }
+        // A filter that leaves few: exact again.
+        let mut p = Params::new("thủy sản", Scope::Documents);
+        p.facets = true;
+        let r = search(&searcher, &f, &p).unwrap();
+        assert!(r.total_exact);
+        assert_eq!(r.total, 0);
+    }
+
+    #[test]
+    fn browse_mode_sorts_by_date() {
+        let (index, f) = crate::search::index::in_memory();
+        let mut w = index.writer(15_000_000).unwrap();
+        for (id, day) in [(1, "2020-01-01"), (2, "2022-01-01")] {
+            let unit = crate::search::index::Unit {
+                kind: "document",
+                doc_id: id,
+                article: None,
+                number: "1/2020/QĐ-UBND",
+                number_keys: &[],
+                title: "Quy định",
+                text: "Điều 1. A",
+                doc_type: "Quyết định",
+                fields: &[],
+                status: "con-hieu-luc",
+                authority_id: 1,
+                authority: "UBND",
+                issued_on: chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap(),
+            };
+            w.add_document(crate::search::index::to_document(&f, &unit))
+                .unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let mut p = Params::new("", Scope::Documents);
+        p.facets = true;
+        let r = search(&searcher, &f, &p).unwrap();
+        assert_eq!(
+            r.hits.iter().map(|h| h.document_id).collect::<Vec<_>>(),
+            [2, 1]
+        );
+    }
+}
