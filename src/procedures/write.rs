@@ -28,11 +28,9 @@ use crate::domain::procedure::{
 };
 use crate::domain::structure::{display_reference, parse_reference};
 use crate::domain::text::nfc;
-use crate::registry::import::{Outcome, RecordError};
+use crate::jsonl::{Outcome, RecordError};
 
-fn invalid<T>(msg: impl Into<String>) -> Result<T, RecordError> {
-    Err(RecordError::Invalid(msg.into()))
-}
+use crate::jsonl::invalid;
 
 fn domain<T>(r: Result<T, procedure::ProcedureError>) -> Result<T, RecordError> {
     r.map_err(|e| RecordError::Invalid(e.to_string()))
@@ -326,7 +324,7 @@ fn overlaps(a: (NaiveDate, Option<NaiveDate>), b: (NaiveDate, Option<NaiveDate>)
 
 /// The units a posting line writes at: the one unit it names, or every unit of its level in
 /// the province of the announcing authority `a` that exists on the first day of the posting.
-/// Also what the scope of a writer is checked against (`registry::write`), so that a bulk
+/// Also what the scope of a writer is checked against (`exchange::write`), so that a bulk
 /// posting is refused when it would reach a unit outside the writer's units.
 pub fn posting_units(
     db: &mut Db<'_>,

@@ -50,7 +50,7 @@ pub fn run(laws: &[PathBuf], questions: &Path, dir: &Path) -> anyhow::Result<Rep
     pool.migrate()?;
     let mut numbers: HashMap<String, String> = HashMap::new();
     for law in laws {
-        let report = crate::registry::import::import_path(&pool, law, false)?;
+        let report = crate::exchange::import::import_path(&pool, law, false)?;
         if let Some(e) = report.errors.first() {
             anyhow::bail!("{e}");
         }
