@@ -3,9 +3,10 @@
 -- deleted) when a later correction supersedes that decision. The status derivation reads this
 -- table, not the review's. The decisions approved before this migration are turned into
 -- records by the audited upgrade step that `vanban migrate` and `vanban serve` run after the
--- migrations (registry::upgrade), since the audit trail is hash-chained.
+-- migrations (registry::upgrade), since the audit trail is hash-chained. Ids are never reused
+-- (AUTOINCREMENT on SQLite), as audit entries name records by id.
 CREATE TABLE declared_expiries (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     document_id BIGINT NOT NULL REFERENCES documents (id),
     provisions TEXT NOT NULL,
     effective_on DATE NOT NULL,
