@@ -12,8 +12,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::db::DbPool;
-use crate::registry::import;
-use crate::registry::records::*;
+use crate::exchange::import;
+use crate::exchange::records::*;
 use crate::registry::status::StatusGraph;
 
 const SUBJECTS: &[&str] = &[

@@ -17,10 +17,10 @@ use diesel::prelude::*;
 
 use crate::db::procedures::NewPosting;
 use crate::db::{queries, DbPool};
+use crate::exchange::import;
+use crate::exchange::records::*;
 use crate::procedures::check::{self, Settings};
 use crate::procedures::records::{BasisRef, DecisionRef, ProcedureRecord};
-use crate::registry::import;
-use crate::registry::records::*;
 
 const PROVINCE: &str = "B80";
 

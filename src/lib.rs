@@ -16,6 +16,8 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod exchange;
+pub mod jsonl;
 pub mod markup;
 pub mod procedures;
 pub mod registry;

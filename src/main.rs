@@ -8,7 +8,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use vanban::auth::users::AccountError;
 use vanban::config::{Config, Overrides};
 use vanban::db::DbPool;
-use vanban::registry::{check, export, import};
+use vanban::exchange::{export, import};
+use vanban::registry::check;
 
 #[derive(Parser)]
 #[command(
@@ -314,6 +315,13 @@ fn pool(config: &Config) -> anyhow::Result<DbPool> {
     if n > 0 {
         tracing::info!(migrations = n, database = %config.database_url_redacted(), "database migrated");
     }
+    let upgraded = vanban::registry::upgrade::run(&pool)?;
+    if upgraded > 0 {
+        tracing::info!(
+            records = upgraded,
+            "declared expiries approved in the review recorded in the registry"
+        );
+    }
     Ok(pool)
 }
 
@@ -429,7 +437,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { demo } => {
             let pool = pool(&config)?;
             if demo {
-                if let Some(report) = vanban::registry::load_sample(&pool)? {
+                if let Some(report) = vanban::exchange::load_sample(&pool)? {
                     for e in &report.errors {
                         tracing::warn!("{e}");
                     }
@@ -479,6 +487,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "{n} migration(s) applied to {}",
                 config.database_url_redacted()
             );
+            let upgraded = vanban::registry::upgrade::run(&pool)?;
+            if upgraded > 0 {
+                println!(
+                    "{upgraded} declared expiry record(s) written from approved review decisions"
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup {

@@ -8,9 +8,9 @@ use serde::Serialize;
 use crate::app::AppState;
 use crate::auth::{Actor, Role};
 use crate::error::AppError;
-use crate::registry::import::LineError;
+use crate::exchange::write::{write_records, WriteError, Writer};
+use crate::jsonl::LineError;
 use crate::registry::org::Org;
-use crate::registry::write::{write_records, WriteError, Writer};
 
 /// The largest body accepted (a few long documents).
 pub const RECORDS_LIMIT: usize = 8 * 1024 * 1024;

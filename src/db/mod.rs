@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod models;
 pub mod procedures;
 pub mod queries;
+pub mod registry;
 pub mod schema;
 pub mod search;
 pub mod stored;

@@ -76,9 +76,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    declared_expiries (id) {
+        id -> BigInt,
+        document_id -> BigInt,
+        provisions -> Text,
+        effective_on -> Date,
+        decision -> BigInt,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(authorities -> units (unit_id));
 diesel::joinable!(documents -> authorities (authority_id));
 diesel::joinable!(provisions -> documents (document_id));
+diesel::joinable!(declared_expiries -> documents (document_id));
 
 diesel::table! {
     outbox (id) {
@@ -381,5 +393,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     documents,
     provisions,
     effects,
+    declared_expiries,
     outbox,
 );

@@ -10,8 +10,8 @@
 //!   online, announcement_kind}`;
 //! - the check: [`check::check_unit`], [`check::check_units`], [`check::check_province`], and
 //!   [`check::write_csv`] / [`check::write_table`];
-//! - writing: records of the import format ([`records`]), applied by [`write`] through
-//!   `registry::import` (`vanban import`, `POST /api/v1/records`).
+//! - writing: records of the import format ([`records`]), applied by [`write`], to which
+//!   `exchange` dispatches them (`vanban import`, `POST /api/v1/records`).
 
 pub mod check;
 pub mod inspections;

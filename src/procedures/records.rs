@@ -1,6 +1,6 @@
 //! The JSON Lines records of the procedure tables (kinds `procedure`, `posting`,
 //! `dossier_count`, `inspection`, `calendar_day`), part of the import format
-//! (`crate::registry::records::Record`; README "Thủ tục hành chính / Procedures").
+//! (`crate::exchange::records::Record`; README "Thủ tục hành chính / Procedures").
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

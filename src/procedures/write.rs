@@ -28,11 +28,9 @@ use crate::domain::procedure::{
 };
 use crate::domain::structure::{display_reference, parse_reference};
 use crate::domain::text::nfc;
-use crate::registry::import::{Outcome, RecordError};
+use crate::jsonl::{Outcome, RecordError};
 
-fn invalid<T>(msg: impl Into<String>) -> Result<T, RecordError> {
-    Err(RecordError::Invalid(msg.into()))
-}
+use crate::jsonl::invalid;
 
 fn domain<T>(r: Result<T, procedure::ProcedureError>) -> Result<T, RecordError> {
     r.map_err(|e| RecordError::Invalid(e.to_string()))
@@ -169,51 +167,20 @@ pub fn apply_procedure(
                 "thiếu thời hạn giải quyết cam kết tại địa phương («local_days», ngày làm việc)",
             ),
         };
-    domain(check_fees(&rec.fees))?;
-    let fees: Vec<procedure::Fee> = rec
-        .fees
-        .iter()
-        .map(|f| procedure::Fee {
-            name: text(&f.name),
-            amount: f.amount,
-            note: f.note.as_deref().map(text).filter(|n| !n.is_empty()),
-        })
-        .collect();
-    let mut dossier = Vec::new();
-    for c in &rec.dossier {
-        let name = text(&c.name);
-        if name.is_empty() {
-            return invalid("thành phần hồ sơ thiếu tên («dossier[].name»)");
-        }
-        dossier.push(procedure::DossierComponent {
-            name,
-            originals: c.originals,
-            copies: c.copies,
-            form: c.form.as_deref().map(text).filter(|f| !f.is_empty()),
-        });
-    }
+    let fees = fees_of(rec)?;
+    let dossier = dossier_of(rec)?;
     let online = match rec.online_level.as_deref() {
         Some(l) => domain(OnlineLevel::parse_for(l, decision_date))?,
         None => OnlineLevel::None,
     };
-    let one_stop = match rec.one_stop.as_deref() {
-        None => OneStop::OneStop,
-        Some(s) => match OneStop::parse(s.trim()) {
-            Some(o) => o,
-            None => {
-                return invalid(format!(
-                "cơ chế «{s}» không hợp lệ (one_stop: một cửa, inter_agency: một cửa liên thông)"
-            ))
-            }
-        },
-    };
+    let one_stop = one_stop_of(rec)?;
     let channels = domain(parse_channels(&rec.channels))?;
     let basis = resolve_basis(db, &rec.legal_basis)?;
     let json_list = |v: &[&str]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
     let level_codes: Vec<&str> = levels.iter().map(|l| l.code()).collect();
     let channel_codes: Vec<&str> = channels.iter().map(|c| c.code()).collect();
     let existing = pq::procedure_by_code(db, code.as_str())?;
-    let mut row = NewProcedureVersion {
+    let row = NewProcedureVersion {
         procedure_id: existing.as_ref().map_or(0, |p| p.id),
         name,
         field: text(&rec.field),
@@ -258,6 +225,65 @@ pub fn apply_procedure(
             ));
         }
     }
+    insert_version(db, actor, &code, existing, row, &basis)?;
+    Ok((Outcome::Created, warnings))
+}
+
+/// The fees of a procedure record, checked and normalised.
+fn fees_of(rec: &ProcedureRecord) -> Result<Vec<procedure::Fee>, RecordError> {
+    domain(check_fees(&rec.fees))?;
+    Ok(rec
+        .fees
+        .iter()
+        .map(|f| procedure::Fee {
+            name: text(&f.name),
+            amount: f.amount,
+            note: f.note.as_deref().map(text).filter(|n| !n.is_empty()),
+        })
+        .collect())
+}
+
+/// The dossier of a procedure record; every component needs a name.
+fn dossier_of(rec: &ProcedureRecord) -> Result<Vec<procedure::DossierComponent>, RecordError> {
+    let mut dossier = Vec::new();
+    for c in &rec.dossier {
+        let name = text(&c.name);
+        if name.is_empty() {
+            return invalid("thành phần hồ sơ thiếu tên («dossier[].name»)");
+        }
+        dossier.push(procedure::DossierComponent {
+            name,
+            originals: c.originals,
+            copies: c.copies,
+            form: c.form.as_deref().map(text).filter(|f| !f.is_empty()),
+        });
+    }
+    Ok(dossier)
+}
+
+/// The one-stop kind of a procedure record (one-stop when not given).
+fn one_stop_of(rec: &ProcedureRecord) -> Result<OneStop, RecordError> {
+    match rec.one_stop.as_deref() {
+        None => Ok(OneStop::OneStop),
+        Some(s) => match OneStop::parse(s.trim()) {
+            Some(o) => Ok(o),
+            None => invalid(format!(
+                "cơ chế «{s}» không hợp lệ (one_stop: một cửa, inter_agency: một cửa liên thông)"
+            )),
+        },
+    }
+}
+
+/// Writes a new version (and the procedure, the first time), its legal basis, the outbox row
+/// and the audit entries.
+fn insert_version(
+    db: &mut Db<'_>,
+    actor: &str,
+    code: &ProcedureCode,
+    existing: Option<Procedure>,
+    mut row: NewProcedureVersion,
+    basis: &[(i64, Option<String>)],
+) -> Result<(), RecordError> {
     let procedure_id = match existing {
         Some(p) => p.id,
         None => {
@@ -298,7 +324,7 @@ pub fn apply_procedure(
         None,
         &after,
     )?;
-    Ok((Outcome::Created, warnings))
+    Ok(())
 }
 
 /// The province (unit of level `tinh`) a unit belongs to: itself, or the first `tinh` up its
@@ -326,7 +352,7 @@ fn overlaps(a: (NaiveDate, Option<NaiveDate>), b: (NaiveDate, Option<NaiveDate>)
 
 /// The units a posting line writes at: the one unit it names, or every unit of its level in
 /// the province of the announcing authority `a` that exists on the first day of the posting.
-/// Also what the scope of a writer is checked against (`registry::write`), so that a bulk
+/// Also what the scope of a writer is checked against (`exchange::write`), so that a bulk
 /// posting is refused when it would reach a unit outside the writer's units.
 pub fn posting_units(
     db: &mut Db<'_>,
@@ -466,58 +492,12 @@ pub fn apply_posting(
                 }
                 continue;
             }
-            let row = NewPosting {
-                version_id: v.id,
-                procedure_id: v.procedure_id,
-                unit_id: u.id,
-                point: point.to_string(),
-                from_on: rec.from,
-                to_on: rec.to,
-            };
-            let existing = pq::postings_at(db, v.procedure_id, u.id, point)?;
-            let same = existing
-                .iter()
-                .find(|p| p.version_id == v.id && p.from_on == rec.from)
-                .cloned();
-            if let Some(other) = existing.iter().find(|p| {
-                same.as_ref().is_none_or(|s| s.id != p.id)
-                    && overlaps((p.from_on, p.to_on), (rec.from, rec.to))
-            }) {
-                let until = other
-                    .to_on
-                    .map_or("nay".to_string(), |t| t.format("%d/%m/%Y").to_string());
-                return invalid(format!(
-                    "thủ tục «{}» đã được niêm yết tại {} ({}) từ {} đến {}: hai lần niêm yết cùng một thủ tục tại cùng một nơi không được trùng thời gian",
-                    v.name,
-                    u.name,
-                    if point == "portal" { "cổng thông tin" } else { "bộ phận tiếp nhận và trả kết quả" },
-                    other.from_on.format("%d/%m/%Y"),
-                    until
-                ));
+            match post_at(db, actor, v, u, point, rec)? {
+                Outcome::Created => created += 1,
+                Outcome::Updated => updated += 1,
+                Outcome::Unchanged => continue,
             }
-            match same {
-                Some(s) if s.to_on == rec.to => {}
-                Some(s) => {
-                    pq::end_posting(db, s.id, rec.to)?;
-                    audit(
-                        db,
-                        actor,
-                        "update",
-                        "posting",
-                        s.id,
-                        Some(&json!(s)),
-                        &json!(row),
-                    )?;
-                    touched.insert(v.procedure_id);
-                    updated += 1;
-                }
-                None => {
-                    let id = pq::insert_posting(db, &row)?;
-                    audit(db, actor, "create", "posting", id, None, &json!(row))?;
-                    touched.insert(v.procedure_id);
-                    created += 1;
-                }
-            }
+            touched.insert(v.procedure_id);
         }
     }
     for p in touched {
@@ -530,6 +510,68 @@ pub fn apply_posting(
     } else {
         Outcome::Unchanged
     })
+}
+
+/// Posts version `v` at unit `u` (or ends its posting there), refusing an overlap with another
+/// posting of the procedure at the same point.
+fn post_at(
+    db: &mut Db<'_>,
+    actor: &str,
+    v: &ProcedureVersion,
+    u: &Unit,
+    point: &str,
+    rec: &PostingRecord,
+) -> Result<Outcome, RecordError> {
+    let row = NewPosting {
+        version_id: v.id,
+        procedure_id: v.procedure_id,
+        unit_id: u.id,
+        point: point.to_string(),
+        from_on: rec.from,
+        to_on: rec.to,
+    };
+    let existing = pq::postings_at(db, v.procedure_id, u.id, point)?;
+    let same = existing
+        .iter()
+        .find(|p| p.version_id == v.id && p.from_on == rec.from)
+        .cloned();
+    if let Some(other) = existing.iter().find(|p| {
+        same.as_ref().is_none_or(|s| s.id != p.id)
+            && overlaps((p.from_on, p.to_on), (rec.from, rec.to))
+    }) {
+        let until = other
+            .to_on
+            .map_or("nay".to_string(), |t| t.format("%d/%m/%Y").to_string());
+        return invalid(format!(
+            "thủ tục «{}» đã được niêm yết tại {} ({}) từ {} đến {}: hai lần niêm yết cùng một thủ tục tại cùng một nơi không được trùng thời gian",
+            v.name,
+            u.name,
+            if point == "portal" { "cổng thông tin" } else { "bộ phận tiếp nhận và trả kết quả" },
+            other.from_on.format("%d/%m/%Y"),
+            until
+        ));
+    }
+    match same {
+        Some(s) if s.to_on == rec.to => Ok(Outcome::Unchanged),
+        Some(s) => {
+            pq::end_posting(db, s.id, rec.to)?;
+            audit(
+                db,
+                actor,
+                "update",
+                "posting",
+                s.id,
+                Some(&json!(s)),
+                &json!(row),
+            )?;
+            Ok(Outcome::Updated)
+        }
+        None => {
+            let id = pq::insert_posting(db, &row)?;
+            audit(db, actor, "create", "posting", id, None, &json!(row))?;
+            Ok(Outcome::Created)
+        }
+    }
 }
 
 fn parse_month(s: &str) -> Result<NaiveDate, RecordError> {

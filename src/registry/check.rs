@@ -42,44 +42,16 @@ pub fn minimum_days(level: UnitLevel) -> i64 {
     }
 }
 
-pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
-    let mut out = Vec::new();
-    let docs: HashMap<i64, DocumentSummary> = queries::document_summaries(db, &Default::default())?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect();
-    let authorities: HashMap<i64, _> = queries::all_authorities(db)?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
-    let units: HashMap<i64, _> = queries::all_units(db)?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let name = |id: i64| -> String {
-        match docs.get(&id) {
-            Some(d) => {
-                let a = authorities
-                    .get(&d.authority_id)
-                    .map(|a| a.code.as_str())
-                    .unwrap_or("?");
-                format!("văn bản {} ({a}, id {id})", d.number)
-            }
-            None => format!("văn bản id {id}"),
-        }
-    };
-    let mut err = |code: &'static str, message: String| {
-        out.push(Finding {
-            severity: Severity::Error,
-            code,
-            message,
-        })
-    };
-
-    let mut ids: Vec<i64> = docs.keys().copied().collect();
-    ids.sort_unstable();
+/// Dates and numbers of each document: effective before issued, ended before effective, a
+/// number that does not parse, a number used twice by one authority.
+fn check_documents(
+    ids: &[i64],
+    docs: &HashMap<i64, DocumentSummary>,
+    name: &dyn Fn(i64) -> String,
+    err: &mut dyn FnMut(&'static str, String),
+) {
     let mut by_number: BTreeMap<(i64, String), Vec<i64>> = BTreeMap::new();
-    for id in &ids {
+    for id in ids {
         let d = &docs[id];
         if d.effective_on < d.issued_on {
             err(
@@ -124,6 +96,45 @@ pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
             );
         }
     }
+}
+
+pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
+    let mut out = Vec::new();
+    let docs: HashMap<i64, DocumentSummary> = queries::document_summaries(db, &Default::default())?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    let authorities: HashMap<i64, _> = queries::all_authorities(db)?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let units: HashMap<i64, _> = queries::all_units(db)?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let name = |id: i64| -> String {
+        match docs.get(&id) {
+            Some(d) => {
+                let a = authorities
+                    .get(&d.authority_id)
+                    .map(|a| a.code.as_str())
+                    .unwrap_or("?");
+                format!("văn bản {} ({a}, id {id})", d.number)
+            }
+            None => format!("văn bản id {id}"),
+        }
+    };
+    let mut err = |code: &'static str, message: String| {
+        out.push(Finding {
+            severity: Severity::Error,
+            code,
+            message,
+        })
+    };
+
+    let mut ids: Vec<i64> = docs.keys().copied().collect();
+    ids.sort_unstable();
+    check_documents(&ids, &docs, &name, &mut err);
 
     let effects = queries::all_effects(db)?;
     let mut keys_cache: HashMap<i64, HashSet<String>> = HashMap::new();

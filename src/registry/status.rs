@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use crate::db::models::Effect;
-use crate::db::{queries, Db, DbError};
+use crate::db::{queries, registry, Db, DbError};
 use crate::domain::kinds::EffectKind;
 use crate::domain::status::{self, ArticleFact, DocumentFacts, EffectFact, Status, StatusReport};
 
@@ -64,26 +64,28 @@ impl StatusGraph {
         }
     }
 
-    /// Approved review decisions declaring a document (or some provisions) expired take
-    /// effect from their stated date, like a repeal; they enter the graph as effects with a
-    /// negative id (minus the decision's id) acting from the document itself.
+    /// Declared expiries (registry records written when a review decision declaring a
+    /// document, or some provisions, expired was approved, and not ended since) take effect
+    /// from their stated date, like a repeal; they enter the graph as effects with a negative
+    /// id (minus the decision's number) acting from the document itself.
     fn add_declared(&mut self, db: &mut Db<'_>, ids: Option<&[i64]>) -> Result<(), DbError> {
-        let rows = crate::review::decisions::declared_expiries(db, ids)?;
-        let effects = rows
-            .into_iter()
-            .map(|(decision, document, provisions, on)| Effect {
-                id: -decision,
-                acting_id: document,
-                target_id: document,
+        let mut effects = Vec::new();
+        for row in registry::live_declared_expiries(db, ids)? {
+            let keys = row.provision_keys()?;
+            effects.push(Effect {
+                id: -row.decision,
+                acting_id: row.document_id,
+                target_id: row.document_id,
                 kind: EffectKind::Repeal.code().to_string(),
-                provisions,
-                effective_on: on,
+                provisions: serde_json::to_string(&keys).unwrap_or_else(|_| "[]".into()),
+                effective_on: row.effective_on,
                 until_on: None,
                 note: Some(format!(
-                    "Công bố hết hiệu lực theo kết quả rà soát (quyết định rà soát số {decision})"
+                    "Công bố hết hiệu lực theo kết quả rà soát (quyết định rà soát số {})",
+                    row.decision
                 )),
-            })
-            .collect();
+            });
+        }
         self.add_effects(effects);
         Ok(())
     }
@@ -223,7 +225,7 @@ impl StatusGraph {
 }
 
 /// The whole graph, shared between requests until the registry changes. Every write that can
-/// change a status (documents, effects, approved declared expiries and their corrections)
+/// change a status (documents, effects, declared expiries written and ended)
 /// appends an outbox row in its transaction, and the newest outbox row is never pruned, so
 /// the newest outbox id names the state the graph was loaded from. Statuses are kept for a
 /// few dates (in practice: today).

@@ -1,261 +1,309 @@
-//! Writes from the API: the same records as an import (JSON Lines), by a signed-in user, all
-//! or nothing. Each record is checked against everything it touches: a user limited to some
-//! units writes only documents of those units' authorities, effects whose acting document
-//! *and* target are such documents, and postings only at those units (a bulk posting by
-//! level is refused when the level reaches a unit outside them); units, successions,
-//! authorities and calendar days belong to administrators. One line out of scope refuses the
-//! whole body (403, every such line named), and nothing is written.
+//! The registry's writer of the interchange records (units, successions, authorities,
+//! documents, effects, declared expiries), called by the importer (`crate::exchange`) inside
+//! its transaction: every record is validated in full before anything of it is written, and
+//! every write appends an audit entry (and, when a status can change, an outbox row) in the
+//! same transaction. Re-writing a record changes nothing: records are matched by their
+//! natural keys (unit code, authority code, authority + document number, the whole identity
+//! of an effect, document + review decision).
 
-use std::collections::HashSet;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
-use super::import::{
-    parse_line, ImportReport, Importer, Item, LineError, Outcome, RawLine, RecordError,
-};
-use super::records::Record;
-use crate::db::{queries, Db, DbError, DbPool};
+use super::draft::{as_new, provision_rows, validate_document, DocumentDraft};
+use super::records::*;
+use crate::db::models::*;
+use crate::db::{queries, Db};
+use crate::domain::kinds::EffectKind;
+use crate::domain::number::DocumentNumber;
+use crate::domain::structure::{self, parse_reference};
+use crate::domain::text::nfc;
+use crate::jsonl::{invalid, Outcome, RecordError};
 
-/// Who writes, and what they may touch.
-#[derive(Debug, Clone)]
-pub struct Writer {
-    /// The audit trail's name for them (`user:<username>`).
+/// Writes the registry's records one at a time; caches what later lines look up.
+#[derive(Default)]
+pub struct RegistryWriter {
+    /// Who the audit trail names for these writes (`import:<source>`, `user:<name>`).
     pub actor: String,
-    /// Units whose authorities' records they may write; `None` for no limit.
-    pub units: Option<HashSet<i64>>,
-    /// Whether they may write units, successions and authorities.
-    pub organisation: bool,
+    pub(super) authorities: HashMap<String, i64>,
+    documents: HashMap<(i64, String), i64>,
+    /// Documents seen in this run: (authority, number key) → (line, fingerprint).
+    seen: HashMap<(i64, String), (usize, u64)>,
+    /// Cache keys added during the current batch, undone if the batch rolls back.
+    journal: Vec<(i64, String)>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    /// Records that are not valid; nothing was written.
-    #[error("{} bản ghi không hợp lệ", .0.len())]
-    Invalid(Vec<LineError>),
-    /// Records outside what the writer may touch; nothing was written.
-    #[error("{} bản ghi ngoài phạm vi được phép", .0.len())]
-    Forbidden(Vec<LineError>),
-    #[error(transparent)]
-    Db(#[from] DbError),
+fn fingerprint(rec: &DocumentRecord) -> u64 {
+    let mut h = DefaultHasher::new();
+    rec.hash(&mut h);
+    h.finish()
 }
 
-impl From<diesel::result::Error> for WriteError {
-    fn from(e: diesel::result::Error) -> Self {
-        WriteError::Db(DbError::Query(e))
-    }
-}
-
-/// Why `w` may not write `r`, if so. Everything a record touches is checked, not only the
-/// record that names it: an effect changes its target's status as well as its acting
-/// document's page, and a bulk posting writes a posting at every unit of its level.
-fn refusal(db: &mut Db<'_>, w: &Writer, r: &Record) -> Result<Option<String>, DbError> {
-    let authority_code = match r {
-        Record::Unit(_) | Record::Succession(_) | Record::Authority(_) => {
-            return Ok((!w.organisation).then(|| {
-                "chỉ quản trị viên được thêm, sửa đơn vị hành chính và cơ quan ban hành".into()
-            }))
-        }
-        Record::CalendarDay(_) => {
-            return Ok((!w.organisation)
-                .then(|| "chỉ quản trị viên được khai báo ngày nghỉ, ngày làm bù".into()))
-        }
-        Record::Document(d) => &d.authority,
-        Record::Effect(e) => return effect_refusal(db, w, e),
-        Record::Procedure(p) => &p.decision.authority,
-        Record::Posting(p) => return posting_refusal(db, w, p),
-        Record::DossierCount(c) => return unit_refusal(db, w, &c.unit),
-        Record::Inspection(i) => return unit_refusal(db, w, &i.unit),
-    };
-    authority_refusal(db, w, authority_code)
-}
-
-/// Why `w` may not write a record of the authority `code`, if so.
-fn authority_refusal(db: &mut Db<'_>, w: &Writer, code: &str) -> Result<Option<String>, DbError> {
-    let Some(units) = &w.units else {
-        return Ok(None);
-    };
-    let code = crate::domain::text::nfc(code.trim());
-    // An unknown authority is reported by the import itself.
-    let Some(a) = queries::authority_by_code(db, &code)? else {
-        return Ok(None);
-    };
-    Ok(match a.unit_id {
-        Some(u) if units.contains(&u) => None,
-        _ => Some(format!(
-            "cơ quan «{code}» không thuộc đơn vị hành chính mà tài khoản được phân công"
-        )),
-    })
-}
-
-/// Why `w` may not write an effect: its acting document and its target must both be
-/// documents of authorities of the writer's units (an officer of a commune cannot repeal or
-/// amend the province's resolutions, nor have them amend the commune's).
-fn effect_refusal(
-    db: &mut Db<'_>,
-    w: &Writer,
-    e: &super::records::EffectRecord,
-) -> Result<Option<String>, DbError> {
-    let mut reasons = Vec::new();
-    for (role, d) in [
-        ("văn bản tác động", &e.acting),
-        ("văn bản bị tác động", &e.target),
-    ] {
-        if let Some(why) = authority_refusal(db, w, &d.authority)? {
-            reasons.push(format!(
-                "{role} {} của {why}",
-                crate::domain::text::nfc(d.number.trim())
-            ));
+impl RegistryWriter {
+    pub fn new(actor: impl Into<String>) -> RegistryWriter {
+        RegistryWriter {
+            actor: actor.into(),
+            ..RegistryWriter::default()
         }
     }
-    Ok((!reasons.is_empty()).then(|| reasons.join("; ")))
-}
 
-/// Why `w` may not write a posting line: every unit it would post at must be one of the
-/// writer's units (a bulk posting by level reaches every unit of that level in the province).
-fn posting_refusal(
-    db: &mut Db<'_>,
-    w: &Writer,
-    p: &crate::procedures::records::PostingRecord,
-) -> Result<Option<String>, DbError> {
-    let Some(units) = &w.units else {
-        return Ok(None);
-    };
-    if let (Some(u), None) = (&p.unit, &p.level) {
-        return unit_refusal(db, w, u);
+    pub(super) fn audit<T: serde::Serialize>(
+        &self,
+        db: &mut Db<'_>,
+        action: &str,
+        entity: &str,
+        id: impl std::fmt::Display,
+        before: Option<&T>,
+        after: &T,
+    ) -> Result<(), RecordError> {
+        let json = |v: &T| serde_json::to_value(v).unwrap_or(serde_json::Value::Null);
+        crate::audit::append(
+            db,
+            &self.actor,
+            action,
+            entity,
+            &id.to_string(),
+            before.map(json).as_ref(),
+            Some(&json(after)),
+        )?;
+        Ok(())
     }
-    let targets = match crate::procedures::write::authority(db, &p.decision.authority)
-        .and_then(|a| crate::procedures::write::posting_units(db, &a, p))
-    {
-        Ok(t) => t,
-        // What cannot be resolved is reported by the import itself.
-        Err(RecordError::Invalid(_)) => return Ok(None),
-        Err(RecordError::Db(e)) => return Err(e),
-    };
-    let outside: Vec<String> = targets
-        .iter()
-        .filter(|u| !units.contains(&u.id))
-        .map(|u| format!("{} ({})", u.name, u.code))
-        .collect();
-    Ok(match outside.as_slice() {
-        [] => None,
-        [one] => Some(format!(
-            "niêm yết theo cấp gồm cả {one}, không thuộc đơn vị hành chính mà tài khoản được phân công; hãy niêm yết từng đơn vị của mình («unit»)"
-        )),
-        many => {
-            const SHOWN: usize = 5;
-            let more = if many.len() > SHOWN {
-                format!(" và {} đơn vị khác", many.len() - SHOWN)
-            } else {
-                String::new()
-            };
-            Some(format!(
-                "niêm yết theo cấp gồm cả {} đơn vị không thuộc đơn vị hành chính mà tài khoản được phân công ({}{more}); hãy niêm yết từng đơn vị của mình («unit»)",
-                many.len(),
-                many[..many.len().min(SHOWN)].join(", ")
-            ))
-        }
-    })
-}
 
-/// Why `w` may not write a record of the unit `code`, if so.
-fn unit_refusal(db: &mut Db<'_>, w: &Writer, code: &str) -> Result<Option<String>, DbError> {
-    let Some(units) = &w.units else {
-        return Ok(None);
-    };
-    let code = crate::domain::text::nfc(code.trim());
-    // An unknown unit is reported by the import itself.
-    let Some(u) = queries::unit_by_code(db, &code)? else {
-        return Ok(None);
-    };
-    Ok((!units.contains(&u.id)).then(|| {
-        format!("đơn vị «{code}» không thuộc các đơn vị hành chính mà tài khoản được phân công")
-    }))
-}
-
-/// Parses and writes `body` (JSON Lines) in one transaction: either every record is written,
-/// or none (with every problem found, line by line).
-pub fn write_records(
-    pool: &DbPool,
-    w: &Writer,
-    name: &str,
-    body: &[u8],
-) -> Result<ImportReport, WriteError> {
-    let mut items = Vec::new();
-    let mut invalid = Vec::new();
-    for (i, line) in body.split(|b| *b == b'\n').enumerate() {
-        match parse_line(RawLine::Bytes(line.to_vec())) {
-            Ok(Some(r)) => items.push(Item::prepare(i + 1, r)),
-            Ok(None) => {}
-            Err(message) => invalid.push(LineError {
-                file: name.into(),
-                line: i + 1,
-                message,
-            }),
+    fn remember(&mut self, key: (i64, String), id: i64) {
+        if self.documents.insert(key.clone(), id).is_none() {
+            self.journal.push(key);
         }
     }
-    if !invalid.is_empty() {
-        return Err(WriteError::Invalid(invalid));
+
+    /// A new transaction begins: what it caches is journalled.
+    pub fn begin_batch(&mut self) {
+        self.journal.clear();
     }
-    if items.is_empty() {
-        return Err(WriteError::Invalid(vec![LineError {
-            file: name.into(),
-            line: 0,
-            message: "không có bản ghi nào".into(),
-        }]));
+
+    /// The transaction rolled back: forget what it cached.
+    pub fn rollback_batch(&mut self) {
+        for key in self.journal.drain(..) {
+            self.documents.remove(&key);
+            self.seen.remove(&key);
+        }
+        self.authorities.clear();
     }
-    let mut conn = pool.get()?;
-    let mut importer = Importer::new(w.actor.clone());
-    conn.write(|db| {
-        let mut report = ImportReport::default();
-        let mut forbidden = Vec::new();
-        for item in items.iter_mut() {
-            if let Some(message) = refusal(db, w, &item.record)? {
-                forbidden.push(LineError {
-                    file: name.into(),
-                    line: item.line,
-                    message,
-                });
-                continue;
+
+    pub(super) fn authority_id(&mut self, db: &mut Db<'_>, code: &str) -> Result<i64, RecordError> {
+        let code = nfc(code);
+        if let Some(id) = self.authorities.get(&code) {
+            return Ok(*id);
+        }
+        match queries::authority_by_code(db, &code)? {
+            Some(a) => {
+                self.authorities.insert(code, a.id);
+                Ok(a.id)
             }
-            let is_document = matches!(item.record, Record::Document(_));
-            let applied = importer.apply(db, item);
-            let warnings = importer.take_warnings();
-            match applied {
-                Ok(o) => {
-                    report.count(o);
-                    if o == Outcome::Created && is_document {
-                        report.documents_created += 1;
+            None => invalid(format!("không tìm thấy cơ quan ban hành có mã «{code}»")),
+        }
+    }
+
+    pub(super) fn document_id(
+        &mut self,
+        db: &mut Db<'_>,
+        r: &DocumentRef,
+    ) -> Result<i64, RecordError> {
+        let authority = self.authority_id(db, &r.authority)?;
+        let number =
+            DocumentNumber::parse(&r.number).map_err(|e| RecordError::Invalid(e.to_string()))?;
+        let key = (authority, number.key());
+        if let Some(id) = self.documents.get(&key) {
+            return Ok(*id);
+        }
+        match queries::document_id_by_key(db, authority, &key.1)? {
+            Some(id) => {
+                self.remember(key, id);
+                Ok(id)
+            }
+            None => invalid(format!(
+                "không tìm thấy văn bản {} của cơ quan «{}»",
+                number,
+                nfc(&r.authority)
+            )),
+        }
+    }
+
+    /// Validates and writes a document; `prepared` is its draft when the importer made it
+    /// already.
+    pub fn document(
+        &mut self,
+        db: &mut Db<'_>,
+        line: usize,
+        rec: &DocumentRecord,
+        prepared: Option<Result<DocumentDraft, String>>,
+    ) -> Result<Outcome, RecordError> {
+        let authority_id = self.authority_id(db, &rec.authority)?;
+        let mut draft = match prepared {
+            Some(Ok(d)) => d,
+            Some(Err(m)) => return invalid(m),
+            None => validate_document(0, rec)?,
+        };
+        draft.row.authority_id = authority_id;
+        let key = (authority_id, draft.row.number_key.clone());
+        let fp = fingerprint(rec);
+        if let Some((first, other)) = self.seen.get(&key) {
+            if *other != fp {
+                return invalid(format!(
+                    "số ký hiệu {} của cơ quan «{}» đã dùng cho một văn bản khác ở dòng {first}",
+                    draft.row.number, rec.authority
+                ));
+            }
+        }
+        let outcome = match queries::document_by_key(db, authority_id, &key.1)? {
+            None => {
+                let id = queries::insert_document(db, &draft.row)?;
+                queries::insert_provisions(db, &provision_rows(id, &draft.structure))?;
+                queries::append_outbox(db, "document", id)?;
+                self.audit(
+                    db,
+                    "create",
+                    "document",
+                    id,
+                    None,
+                    &crate::audit::document_summary(&draft.row),
+                )?;
+                self.remember(key.clone(), id);
+                Outcome::Created
+            }
+            Some(existing) => {
+                if existing.doc_type != draft.row.doc_type
+                    || existing.issued_on != draft.row.issued_on
+                {
+                    return invalid(format!(
+                        "số ký hiệu {} của cơ quan «{}» đã được dùng cho văn bản khác ({} ban hành ngày {}); một số ký hiệu chỉ dùng cho một văn bản",
+                        existing.number, rec.authority, existing.doc_type, existing.issued_on
+                    ));
+                }
+                if as_new(&existing) == draft.row {
+                    Outcome::Unchanged
+                } else {
+                    if existing.full_text != draft.row.full_text {
+                        let keys: Vec<String> = draft
+                            .structure
+                            .nodes
+                            .iter()
+                            .map(|n| n.key.clone())
+                            .collect();
+                        for e in queries::effects_on(db, existing.id)? {
+                            if let Some(missing) =
+                                e.provision_keys().into_iter().find(|k| !keys.contains(k))
+                            {
+                                return invalid(format!(
+                                    "nội dung mới không còn {} mà một văn bản tác động đang dẫn chiếu",
+                                    structure::display_reference(&missing)
+                                ));
+                            }
+                        }
+                        queries::replace_provisions(
+                            db,
+                            existing.id,
+                            &provision_rows(existing.id, &draft.structure),
+                        )?;
                     }
-                    report
-                        .warnings
-                        .extend(warnings.into_iter().map(|message| LineError {
-                            file: name.into(),
-                            line: item.line,
-                            message,
-                        }));
+                    queries::update_document(db, existing.id, &draft.row)?;
+                    queries::append_outbox(db, "document", existing.id)?;
+                    self.audit(
+                        db,
+                        "update",
+                        "document",
+                        existing.id,
+                        Some(&crate::audit::document_summary(&as_new(&existing))),
+                        &crate::audit::document_summary(&draft.row),
+                    )?;
+                    Outcome::Updated
                 }
-                Err(RecordError::Invalid(message)) => invalid.push(LineError {
-                    file: name.into(),
-                    line: item.line,
-                    message,
-                }),
-                Err(RecordError::Db(DbError::Query(e))) => {
-                    // The transaction cannot go on (PostgreSQL aborts it): report and stop.
-                    invalid.push(LineError {
-                        file: name.into(),
-                        line: item.line,
-                        message: format!("cơ sở dữ liệu từ chối bản ghi: {e}"),
-                    });
-                    break;
-                }
-                Err(RecordError::Db(e)) => return Err(WriteError::Db(e)),
+            }
+        };
+        if self.seen.insert(key.clone(), (line, fp)).is_none() {
+            self.journal.push(key);
+        }
+        Ok(outcome)
+    }
+
+    /// Validates and writes an effect between two documents.
+    pub fn effect(&mut self, db: &mut Db<'_>, rec: &EffectRecord) -> Result<Outcome, RecordError> {
+        let Some(kind) = EffectKind::parse(rec.kind.trim()) else {
+            let kinds: Vec<&str> = EffectKind::ALL.iter().map(|k| k.code()).collect();
+            return invalid(format!(
+                "loại tác động «{}» không hợp lệ (các loại: {})",
+                rec.kind,
+                kinds.join(", ")
+            ));
+        };
+        let acting = self.document_id(db, &rec.acting)?;
+        let target = self.document_id(db, &rec.target)?;
+        if acting == target {
+            return invalid("một văn bản không thể tác động đến chính nó");
+        }
+        if rec.until.is_some() && kind != EffectKind::Suspend {
+            return invalid("«until» chỉ dùng cho tác động ngưng hiệu lực (suspend)");
+        }
+        if let Some(u) = rec.until {
+            if u < rec.effective_on {
+                return invalid(format!(
+                    "ngày kết thúc ngưng hiệu lực {u} trước ngày bắt đầu {}",
+                    rec.effective_on
+                ));
             }
         }
-        // Refused or invalid: the transaction rolls back, nothing is kept.
-        if !forbidden.is_empty() {
-            return Err(WriteError::Forbidden(forbidden));
+        let mut keys = Vec::new();
+        if !rec.provisions.is_empty() {
+            let existing = queries::provision_keys_of(db, target)?;
+            for p in &rec.provisions {
+                let key = parse_reference(p).map_err(|e| RecordError::Invalid(e.to_string()))?;
+                if !existing.contains(&key) {
+                    return invalid(format!(
+                        "văn bản {} không có {}",
+                        nfc(&rec.target.number),
+                        structure::display_reference(&key)
+                    ));
+                }
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
         }
-        if !invalid.is_empty() {
-            return Err(WriteError::Invalid(std::mem::take(&mut invalid)));
+        let provisions = serde_json::to_string(&keys).unwrap_or_else(|_| "[]".into());
+        let row = NewEffect {
+            acting_id: acting,
+            target_id: target,
+            kind: kind.code().to_string(),
+            provisions,
+            effective_on: rec.effective_on,
+            until_on: rec.until,
+            note: rec.note.as_deref().map(nfc).filter(|n| !n.is_empty()),
+        };
+        match queries::find_effect(
+            db,
+            acting,
+            target,
+            &row.kind,
+            &row.provisions,
+            row.effective_on,
+        )? {
+            None => {
+                let id = queries::insert_effect(db, &row)?;
+                queries::append_outbox(db, "document", target)?;
+                self.audit(db, "create", "effect", id, None, &row)?;
+                Ok(Outcome::Created)
+            }
+            Some(e) if e.until_on == row.until_on && e.note == row.note => Ok(Outcome::Unchanged),
+            Some(e) => {
+                queries::update_effect(db, e.id, &row)?;
+                queries::append_outbox(db, "document", target)?;
+                let before = NewEffect {
+                    until_on: e.until_on,
+                    note: e.note.clone(),
+                    ..row.clone()
+                };
+                self.audit(db, "update", "effect", e.id, Some(&before), &row)?;
+                Ok(Outcome::Updated)
+            }
         }
-        Ok(report)
-    })
+    }
 }

@@ -370,8 +370,11 @@ pub fn approve(
     review::approve(state, d.proposed_by, p.id)?;
     let after = decide(db, p, &d, DecisionState::Approved, None, now)?;
     if d.kind == DecisionKind::DeclareExpired.code() {
-        // Its status changes from the stated date: the search index refreshes the document.
-        queries::append_outbox(db, "document", d.document_id)?;
+        // The declared expiry becomes a registry record (audited); the status reads it from
+        // the stated date, and its outbox row refreshes the document in the search index.
+        if let Some(on) = d.effective_on {
+            crate::registry::expiry::declare(db, &p.actor, d.id, d.document_id, &d.provisions, on)?;
+        }
     }
     // The decision it corrects stays visible, marked as superseded.
     if let Some(old) = d.supersedes_id {
@@ -381,8 +384,9 @@ pub fn approve(
             .execute(c))?;
         let a = load(db, old)?;
         if o.kind == DecisionKind::DeclareExpired.code() {
-            // The expiry it declared no longer applies.
-            queries::append_outbox(db, "document", o.document_id)?;
+            // The expiry it declared no longer applies: its registry record is ended (kept,
+            // audited, with an outbox row for the document).
+            crate::registry::expiry::end(db, &p.actor, o.id, o.document_id, now)?;
         }
         crate::audit::append(
             db,

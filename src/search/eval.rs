@@ -89,7 +89,7 @@ fn load(laws: &[PathBuf], dir: &Path) -> anyhow::Result<(DbPool, HashMap<String,
     pool.migrate()?;
     let mut numbers: HashMap<String, String> = HashMap::new();
     for law in laws {
-        let report = crate::registry::import::import_path(&pool, law, false)?;
+        let report = crate::exchange::import::import_path(&pool, law, false)?;
         if let Some(e) = report.errors.first() {
             anyhow::bail!("{e}");
         }

@@ -46,7 +46,7 @@ fn restore(app: &TestApp, file: &Path) -> (VerifyReport, DbPool) {
 fn export(pool: &DbPool) -> String {
     let mut conn = pool.get().unwrap();
     let mut out = Vec::new();
-    vanban::registry::export::export_jsonl(&mut conn.db(), &mut out).unwrap();
+    vanban::exchange::export::export_jsonl(&mut conn.db(), &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -93,7 +93,7 @@ db_test!(
             std::thread::spawn(move || {
                 let mut i = 0;
                 while !stop.load(Ordering::SeqCst) || i < 40 {
-                    let r = vanban::registry::import::import_reader(
+                    let r = vanban::exchange::import::import_reader(
                         &pool,
                         "writer.jsonl",
                         doc(i).as_bytes(),

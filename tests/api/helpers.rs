@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use actix_web::test;
 use diesel::Connection;
 use vanban::db::DbPool;
-use vanban::registry::import::{self, ImportReport};
+use vanban::exchange::import::{self, ImportReport};
 
 pub struct TestApp {
     pub search: std::sync::Arc<vanban::search::service::SearchService>,
@@ -169,7 +169,7 @@ impl TestApp {
     pub fn export(&self) -> anyhow::Result<String> {
         let mut conn = self.pool.get()?;
         let mut out = Vec::new();
-        vanban::registry::export::export_jsonl(&mut conn.db(), &mut out)?;
+        vanban::exchange::export::export_jsonl(&mut conn.db(), &mut out)?;
         Ok(String::from_utf8(out)?)
     }
 

@@ -257,7 +257,7 @@ db_test!(new_document_reusing_a_number_is_refused, |app| {
 db_test!(file_stopping_half_way_keeps_earlier_batches, |app| {
     app.import_str("f.jsonl", FIXTURE)?;
     let mut content = String::new();
-    let n = vanban::registry::import::BATCH + 500;
+    let n = vanban::exchange::import::BATCH + 500;
     for i in 1..=n {
         content.push_str(&doc_line(
             "UBND-96",
@@ -300,7 +300,7 @@ db_test!(alqac_laws_load_as_documents_with_articles, |app| {
     ]);
     let path = dir.join("laws.json");
     std::fs::write(&path, laws.to_string())?;
-    let r = vanban::registry::import::import_path(&app.pool, &path, false)?;
+    let r = vanban::exchange::import::import_path(&app.pool, &path, false)?;
     assert_eq!(r.documents_created, 2);
     assert_eq!(r.errors.len(), 1);
     assert_eq!(r.errors[0].line, 3);

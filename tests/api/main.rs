@@ -13,6 +13,7 @@ mod backup;
 mod bench;
 mod bench_cli;
 mod check;
+mod declared_expiry;
 mod eli;
 mod feeds;
 mod front;

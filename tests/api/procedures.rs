@@ -4,7 +4,7 @@
 //! command line) on a small fixture and on the sample data.
 
 use serde_json::{json, Value};
-use vanban::registry::write::{write_records, WriteError, Writer};
+use vanban::exchange::write::{write_records, WriteError, Writer};
 
 use crate::db_test;
 use crate::helpers::{TestApp, FIXTURE};
@@ -486,7 +486,7 @@ db_test!(inspections_are_recorded_once, |app| {
 });
 
 db_test!(the_sample_shows_real_gaps, |app| {
-    let report = vanban::registry::load_sample(&app.pool)?.unwrap();
+    let report = vanban::exchange::load_sample(&app.pool)?.unwrap();
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
     // The one procedure committed longer than the law allows.
     assert_eq!(report.warnings.len(), 1, "{:#?}", report.warnings);

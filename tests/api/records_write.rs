@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use vanban::registry::write::{write_records, WriteError, Writer};
+use vanban::exchange::write::{write_records, WriteError, Writer};
 
 use crate::db_test;
 use crate::helpers::{TestApp, FIXTURE};

@@ -1,7 +1,7 @@
 use crate::db_test;
 
 db_test!(sample_data_loads_cleanly_and_every_page_renders, |app| {
-    let report = vanban::registry::load_sample(&app.pool)?
+    let report = vanban::exchange::load_sample(&app.pool)?
         .ok_or_else(|| anyhow::anyhow!("database was not empty"))?;
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
     assert!(
@@ -10,7 +10,7 @@ db_test!(sample_data_loads_cleanly_and_every_page_renders, |app| {
         report.documents_created
     );
     // A second start does not load it again.
-    assert!(vanban::registry::load_sample(&app.pool)?.is_none());
+    assert!(vanban::exchange::load_sample(&app.pool)?.is_none());
     let mut conn = app.pool.get()?;
     let findings = vanban::registry::check::run(&mut conn.db())?;
     let errors: Vec<_> = findings

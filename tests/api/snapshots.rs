@@ -52,7 +52,7 @@ async fn call(client: &Client, path: &str, token: &str, body: Option<Value>) -> 
 }
 
 async fn site(app: &TestApp) -> Site {
-    let report = vanban::registry::load_sample(&app.pool).unwrap().unwrap();
+    let report = vanban::exchange::load_sample(&app.pool).unwrap().unwrap();
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
     let (admin_id, admin) = api_token(app, "quantri", "admin");
     let (_, approver) = api_token(app, "pheduyet", "approver");

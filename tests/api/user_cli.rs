@@ -232,7 +232,7 @@ db_test!(user_commands_add_change_disable_and_list, |app| {
 });
 
 db_test!(demo_accounts_one_per_role_only_once, |app| {
-    vanban::registry::load_sample(&app.pool)?;
+    vanban::exchange::load_sample(&app.pool)?;
     let made = vanban::auth::cli::demo_accounts(&app.pool)?;
     let names: Vec<&str> = made.iter().map(|a| a.username).collect();
     assert_eq!(names, ["quantri", "canbo", "pheduyet", "thanhtra"]);

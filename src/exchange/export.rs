@@ -5,10 +5,10 @@ use std::io::Write;
 use chrono::NaiveDate;
 
 use super::records::*;
-use super::status::StatusGraph;
 use crate::db::{queries, Db, DbError};
 use crate::domain::kinds::UnitLevel;
 use crate::domain::structure::display_reference;
+use crate::registry::status::StatusGraph;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -29,15 +29,12 @@ fn level_rank(level: &str) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// Writes every record, parents and predecessors before what refers to them.
-pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, ExportError> {
-    let mut n = 0;
-    let mut line = |out: &mut dyn Write, r: &Record| -> Result<(), ExportError> {
-        serde_json::to_writer(&mut *out, r)?;
-        out.write_all(b"\n")?;
-        n += 1;
-        Ok(())
-    };
+/// Units (parents first), successions and authorities; returns the authorities' codes by id.
+fn organisation(
+    db: &mut Db<'_>,
+    line: &mut dyn FnMut(&mut dyn Write, &Record) -> Result<(), ExportError>,
+    out: &mut dyn Write,
+) -> Result<std::collections::HashMap<i64, String>, ExportError> {
     let mut units = queries::all_units(db)?;
     units.sort_by_key(|u| (level_rank(&u.level), u.id));
     let unit_code: std::collections::HashMap<i64, String> =
@@ -82,6 +79,19 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
             }),
         )?;
     }
+    Ok(authority_code)
+}
+
+/// Writes every record, parents and predecessors before what refers to them.
+pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, ExportError> {
+    let mut n = 0;
+    let mut line = |out: &mut dyn Write, r: &Record| -> Result<(), ExportError> {
+        serde_json::to_writer(&mut *out, r)?;
+        out.write_all(b"\n")?;
+        n += 1;
+        Ok(())
+    };
+    let authority_code = organisation(db, &mut line, out)?;
     let mut refs = std::collections::HashMap::new();
     queries::for_each_document_page(db, |_, page| -> Result<(), ExportError> {
         for d in page {
@@ -134,6 +144,25 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
                 effective_on: e.effective_on,
                 until: e.until_on,
                 note: e.note,
+            }),
+        )?;
+    }
+    for x in crate::db::registry::all_declared_expiries(db)? {
+        let Some(document) = refs.get(&x.document_id) else {
+            continue;
+        };
+        line(
+            out,
+            &Record::DeclaredExpiry(DeclaredExpiryRecord {
+                document: document.clone(),
+                provisions: x
+                    .provision_keys()?
+                    .iter()
+                    .map(|k| display_reference(k))
+                    .collect(),
+                effective_on: x.effective_on,
+                decision: x.decision,
+                ended_at: x.ended_at.map(|t| t.and_utc()),
             }),
         )?;
     }

@@ -1,0 +1,77 @@
+//! The dispatch of one record to its feature's writer, with the caches that later lines of the
+//! same import use (the registry writer's).
+
+use super::import::Item;
+use super::records::Record;
+use crate::db::Db;
+use crate::jsonl::{invalid, Outcome, RecordError};
+use crate::procedures::write as procedures;
+use crate::registry::write::RegistryWriter;
+
+/// Applies records one at a time.
+#[derive(Default)]
+pub struct Importer {
+    registry: RegistryWriter,
+    /// Warnings of the record being applied, taken by the caller with [`Importer::take_warnings`].
+    warnings: Vec<String>,
+}
+
+impl Importer {
+    pub fn new(actor: impl Into<String>) -> Importer {
+        Importer {
+            registry: RegistryWriter::new(actor),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Who the audit trail names for these writes (`import:<source>`, `user:<name>`).
+    pub fn actor(&self) -> &str {
+        &self.registry.actor
+    }
+
+    /// A new transaction begins.
+    pub fn begin_batch(&mut self) {
+        self.registry.begin_batch();
+    }
+
+    /// The transaction rolled back: forget what it cached.
+    pub fn rollback_batch(&mut self) {
+        self.registry.rollback_batch();
+    }
+
+    /// Validates and writes one record. The caller runs it in a savepoint; the caches are only
+    /// filled by records that were written, and are forgotten if the savepoint rolls back.
+    pub fn apply(&mut self, db: &mut Db<'_>, item: &mut Item) -> Result<Outcome, RecordError> {
+        let line = item.line;
+        // Parsed lines were checked already; records built in memory (ALQAC, samples) here.
+        if let Err(e) = item.record.check_typed_text() {
+            return invalid(e.to_string());
+        }
+        match &item.record {
+            Record::Unit(u) => self.registry.unit(db, u),
+            Record::Succession(s) => self.registry.succession(db, s),
+            Record::Authority(a) => self.registry.authority(db, a),
+            Record::Document(d) => self.registry.document(db, line, d, item.draft.take()),
+            Record::Effect(e) => self.registry.effect(db, e),
+            Record::DeclaredExpiry(x) => {
+                let (outcome, warnings) = self.registry.declared_expiry(db, x)?;
+                self.warnings = warnings;
+                Ok(outcome)
+            }
+            Record::Procedure(p) => {
+                let (outcome, warnings) = procedures::apply_procedure(db, self.actor(), p)?;
+                self.warnings = warnings;
+                Ok(outcome)
+            }
+            Record::Posting(p) => procedures::apply_posting(db, self.actor(), p),
+            Record::DossierCount(c) => procedures::apply_dossier_count(db, self.actor(), c),
+            Record::Inspection(i) => procedures::apply_inspection(db, self.actor(), i),
+            Record::CalendarDay(c) => procedures::apply_calendar_day(db, self.actor(), c),
+        }
+    }
+
+    /// The warnings of the last record applied (emptied).
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+}
