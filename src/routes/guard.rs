@@ -23,7 +23,7 @@ use std::net::IpAddr;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use actix_web::body::{BodyStream, BoxBody, MessageBody};
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ResourceDef, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::http::Method;
@@ -320,30 +320,9 @@ fn bounded_payload(payload: Payload, limit: usize, sec: &Security) -> Payload {
     }
 }
 
-/// The error of a body that could not be read: too large (413), too slow (408), or broken.
-pub fn body_error(e: actix_web::error::PayloadError) -> AppError {
-    use actix_web::error::PayloadError;
-    match e {
-        PayloadError::Overflow => AppError::PayloadTooLarge,
-        PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
-            AppError::RequestTimeout
-        }
-        e => AppError::BadRequest(format!("Không đọc được dữ liệu gửi lên: {e}")),
-    }
-}
-
-/// Reads a whole body of at most `limit` bytes.
-pub async fn read_body(payload: Payload, limit: usize) -> Result<web::Bytes, AppError> {
-    match actix_web::body::to_bytes_limited(BodyStream::new(payload), limit).await {
-        Ok(Ok(b)) => Ok(b),
-        Ok(Err(e)) => Err(body_error(e)),
-        Err(_) => Err(AppError::PayloadTooLarge),
-    }
-}
-
 /// Reads a form body (at most `limit` bytes) and puts it back for the handler.
 async fn read_form(req: &mut ServiceRequest, limit: usize) -> Result<web::Bytes, AppError> {
-    let body = read_body(req.take_payload(), limit).await?;
+    let body = crate::app::body::read_body(req.take_payload(), limit).await?;
     req.set_payload(Payload::from(body.clone()));
     Ok(body)
 }

@@ -1,5 +1,5 @@
-//! Signing in and out, and "my account": changing my password, my API tokens. Also the two
-//! API routes a token holder needs: who am I, and revoking a token.
+//! Signing in and out, and "my account": changing my password, my API tokens (the API routes
+//! of the same account are in `api::account`).
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
@@ -653,102 +653,13 @@ pub async fn create_token(
     account_page(&state, &me, StatusCode::OK, extras).await
 }
 
-fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse()
-        .map_err(|_| AppError::NotFound(format!("Không có mục nào mã số «{raw}».")))
-}
-
-async fn revoke(state: &AppState, me: &Actor, id: &str) -> Result<(), AppError> {
-    let id = parse_id(id)?;
-    let (uid, actor) = (me.user_id, me.actor());
-    let pool = state.pool.clone();
-    let done = web::block(move || -> Result<bool, AppError> {
-        let mut conn = pool.get()?;
-        Ok(conn.write(|db| tokens::revoke(db, &actor, uid, id, crate::clock::now()))?)
-    })
-    .await??;
-    if done {
-        Ok(())
-    } else {
-        Err(AppError::NotFound(
-            "Bạn không có mã truy cập còn hiệu lực nào với mã số này.".into(),
-        ))
-    }
-}
-
 pub async fn revoke_token(
     state: web::Data<AppState>,
     me: Actor,
-    path: web::Path<String>,
+    id: web::Path<i64>,
 ) -> Result<HttpResponse, PageError> {
-    revoke(&state, &me, &path.into_inner()).await?;
+    crate::app::account::revoke_my_token(&state, &me, id.into_inner()).await?;
     Ok(see_other("/account?done=revoked"))
-}
-
-/// `DELETE /api/v1/me/tokens/{id}`: revokes one of my tokens (for rotation scripts).
-/// Revokes one of my API tokens.
-#[utoipa::path(
-    delete,
-    path = "/api/v1/me/tokens/{id}",
-    operation_id = "revoke_my_token",
-    tag = "tai-khoan",
-    summary = "Thu hồi một mã truy cập của tôi",
-    params(("id" = i64, Path, description = "Số của mã truy cập")),
-    responses(
-        (status = 204, description = "Đã thu hồi"),
-        (status = 404, description = "Không có mã truy cập này của tôi (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-    ),
-)]
-pub async fn api_revoke_token(
-    state: web::Data<AppState>,
-    me: Actor,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    revoke(&state, &me, &path.into_inner()).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-struct Me {
-    username: String,
-    display_name: String,
-    role: &'static str,
-    role_label: &'static str,
-    /// Unit codes; empty: no limit.
-    scope: Vec<String>,
-    /// `session` or `token`.
-    authenticated_by: &'static str,
-}
-
-/// `GET /api/v1/me`: who the credentials belong to.
-#[utoipa::path(
-    get,
-    path = "/api/v1/me",
-    operation_id = "me",
-    tag = "tai-khoan",
-    summary = "Tài khoản của thông tin xác thực đang dùng",
-    responses((status = 200, description = "Tài khoản, vai trò và phạm vi", body = Me)),
-)]
-pub async fn api_me(state: web::Data<AppState>, me: Actor) -> Result<HttpResponse, AppError> {
-    let uid = me.user_id;
-    let scope = on_pool(&state, move |db| {
-        Ok(users::scope_units(db, uid)?
-            .into_iter()
-            .map(|u| u.1)
-            .collect::<Vec<_>>())
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(Me {
-        username: me.username.clone(),
-        display_name: me.display_name.clone(),
-        role: me.role.as_str(),
-        role_label: me.role.label(),
-        scope,
-        authenticated_by: match me.via {
-            crate::auth::Via::Session { .. } => "session",
-            crate::auth::Via::Token { .. } => "token",
-        },
-    }))
 }
 
 #[cfg(test)]
