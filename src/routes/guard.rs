@@ -463,138 +463,184 @@ pub async fn route(
     let via_token = principal
         .as_ref()
         .is_some_and(|p| matches!(p.via, Via::Token { .. }));
-    let problem = api || via_token;
-    let viewer_of = || principal.as_deref().map(|p| Rc::new(Viewer::of(p)));
-    // A bearer token cannot be attached by another site: CSRF checks are for cookies only.
-    let cookie_write = !safe && !via_token;
+    let asking = Asking {
+        problem: api || via_token,
+        principal,
+        // A bearer token cannot be attached by another site: CSRF checks are for cookies only.
+        cookie_write: !safe && !via_token,
+    };
+    if let Err(res) = admit(def, &state, &info, &asking, &req).await {
+        return Ok(req.into_response(*res));
+    }
+    // The body: only now, and no larger than the route takes.
+    let mut _held = None;
+    if !safe {
+        match bound_body(def, &state, &asking, &mut req) {
+            Ok(permit) => _held = permit,
+            Err(res) => return Ok(req.into_response(*res)),
+        }
+    }
+    if asking.cookie_write {
+        if let Err(e) = check_csrf_token(def, &info, &asking, &mut req).await {
+            return Ok(req.into_response(asking.refuse(&e)));
+        }
+    }
+    let res = next.call(req).await;
+    drop(_held);
+    res
+}
 
-    // Where a state-changing request comes from.
-    if cookie_write {
+/// Who is asking, as the route guard's steps need it.
+struct Asking {
+    /// Refusals as problem documents (API routes, token clients) rather than pages.
+    problem: bool,
+    principal: Option<Arc<Principal>>,
+    /// A state-changing request carried by the session cookie (CSRF applies).
+    cookie_write: bool,
+}
+
+impl Asking {
+    fn viewer(&self) -> Option<Rc<Viewer>> {
+        self.principal.as_deref().map(|p| Rc::new(Viewer::of(p)))
+    }
+
+    fn refuse(&self, e: &AppError) -> HttpResponse {
+        refusal(e, self.problem, self.viewer())
+    }
+}
+
+/// Where a state-changing request comes from, then the rule of the route that matched.
+async fn admit(
+    def: &'static RouteDef,
+    state: &AppState,
+    info: &RequestInfo,
+    asking: &Asking,
+    req: &ServiceRequest,
+) -> Result<(), Box<HttpResponse>> {
+    if asking.cookie_write {
         if let Err(r) = csrf::check_source(
             header_str(req.headers(), "sec-fetch-site"),
             header_str(req.headers(), "origin"),
             &info.origin,
         ) {
-            let e = AppError::Csrf(r.message());
-            return Ok(req.into_response(refusal(&e, problem, viewer_of())));
+            return Err(Box::new(asking.refuse(&AppError::Csrf(r.message()))));
         }
     }
-
-    // The rule of the route that matched.
     let decision = match def.access {
         Access::Monitor => {
-            if monitor_allowed(&state.security, &info, req.headers()) {
+            if monitor_allowed(&state.security, info, req.headers()) {
                 Decision::Allow
             } else {
                 let e = AppError::Forbidden(
                     "Chỉ địa chỉ giám sát được phép hoặc người có mã giám sát mới xem được số liệu này."
                         .into(),
                 );
-                return Ok(req.into_response(refusal(&e, true, None)));
+                return Err(Box::new(refusal(&e, true, None)));
             }
         }
-        a => a.decide(principal.as_ref().map(|p| p.role)),
+        a => a.decide(asking.principal.as_ref().map(|p| p.role)),
     };
     match decision {
-        Decision::Allow => {}
-        Decision::Unauthenticated => {
-            let res = if problem {
-                refusal(&AppError::Unauthenticated, true, None)
-            } else {
-                login_redirect(&req)
-            };
-            return Ok(req.into_response(res));
+        Decision::Allow => Ok(()),
+        Decision::Unauthenticated if asking.problem => {
+            Err(Box::new(refusal(&AppError::Unauthenticated, true, None)))
         }
-        Decision::Forbidden => {
-            let e = AppError::Forbidden(
-                "Tài khoản của bạn không có quyền thực hiện thao tác này.".into(),
-            );
-            return Ok(req.into_response(refusal(&e, problem, viewer_of())));
-        }
+        Decision::Unauthenticated => Err(Box::new(login_redirect(req))),
+        Decision::Forbidden => Err(Box::new(asking.refuse(&AppError::Forbidden(
+            "Tài khoản của bạn không có quyền thực hiện thao tác này.".into(),
+        )))),
         Decision::CheckScope(record) => {
             let value = req.match_info().get(param_name(record)).map(String::from);
-            let Some(p) = principal.clone() else {
-                let e = AppError::Unauthenticated;
-                return Ok(req.into_response(refusal(&e, problem, None)));
+            let Some(p) = asking.principal.clone() else {
+                return Err(Box::new(refusal(
+                    &AppError::Unauthenticated,
+                    asking.problem,
+                    None,
+                )));
             };
-            match check_scope(&state, p, record, value).await {
-                Ok(true) => {}
-                Ok(false) => {
-                    let e = AppError::Forbidden(
-                        "Bản ghi này nằm ngoài phạm vi đơn vị được giao cho tài khoản của bạn."
-                            .into(),
-                    );
-                    return Ok(req.into_response(refusal(&e, problem, viewer_of())));
-                }
-                Err(e) => return Ok(req.into_response(refusal(&e, problem, viewer_of()))),
+            match check_scope(state, p, record, value).await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(Box::new(asking.refuse(&AppError::Forbidden(
+                    "Bản ghi này nằm ngoài phạm vi đơn vị được giao cho tài khoản của bạn.".into(),
+                )))),
+                Err(e) => Err(Box::new(asking.refuse(&e))),
             }
         }
     }
+}
 
-    // The body: only now, and no larger than the route takes.
-    let mut _held = None;
-    if !safe {
-        let declared =
-            header_str(req.headers(), "content-length").and_then(|v| v.parse::<usize>().ok());
-        if declared.is_some_and(|n| n > def.max_body) {
-            let e = AppError::PayloadTooLarge;
-            return Ok(req.into_response(refusal(&e, problem, viewer_of())));
-        }
-        let size = declared.unwrap_or(def.max_body);
-        if size > 0 {
-            match state.bodies.take(size) {
-                Some(permit) => _held = Some(permit),
-                None => {
-                    let e = AppError::Busy(
-                        "Máy chủ đang nhận nhiều dữ liệu cùng lúc. Xin thử lại sau ít phút.".into(),
-                    );
-                    let mut res = refusal(&e, problem, viewer_of());
-                    res.headers_mut()
-                        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-                    return Ok(req.into_response(res));
-                }
+/// Holds the body to the route's largest (413 when it declares more) and to the budget of
+/// bodies held at once (503 with `Retry-After` when spent); the share taken is returned, to
+/// be held until the handler is done.
+fn bound_body(
+    def: &'static RouteDef,
+    state: &AppState,
+    asking: &Asking,
+    req: &mut ServiceRequest,
+) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, Box<HttpResponse>> {
+    let declared =
+        header_str(req.headers(), "content-length").and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > def.max_body) {
+        return Err(Box::new(asking.refuse(&AppError::PayloadTooLarge)));
+    }
+    let size = declared.unwrap_or(def.max_body);
+    let mut held = None;
+    if size > 0 {
+        match state.bodies.take(size) {
+            Some(permit) => held = Some(permit),
+            None => {
+                let e = AppError::Busy(
+                    "Máy chủ đang nhận nhiều dữ liệu cùng lúc. Xin thử lại sau ít phút.".into(),
+                );
+                let mut res = asking.refuse(&e);
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                return Err(Box::new(res));
             }
         }
-        let payload = req.take_payload();
-        req.set_payload(bounded_payload(payload, def.max_body, &state.security));
     }
+    let payload = req.take_payload();
+    req.set_payload(bounded_payload(payload, def.max_body, &state.security));
+    Ok(held)
+}
 
-    // The CSRF token: the session's, or for the login form the pre-session cookie's.
-    if cookie_write {
-        let expected = if def.access == Access::Public {
-            info.login_csrf.clone()
+/// The CSRF token of a cookie-carried write: the session's, or for the login form the
+/// pre-session cookie's, given in the header or in the form (or upload) itself.
+async fn check_csrf_token(
+    def: &'static RouteDef,
+    info: &RequestInfo,
+    asking: &Asking,
+    req: &mut ServiceRequest,
+) -> Result<(), AppError> {
+    let expected = if def.access == Access::Public {
+        info.login_csrf.clone()
+    } else {
+        match asking.principal.as_ref().map(|p| &p.via) {
+            Some(Via::Session { csrf_token, .. }) => Some(csrf_token.clone()),
+            _ => None,
+        }
+    };
+    let mut given = header_str(req.headers(), csrf::HEADER).map(String::from);
+    let is_form = req
+        .content_type()
+        .eq_ignore_ascii_case("application/x-www-form-urlencoded");
+    let is_upload = req
+        .content_type()
+        .eq_ignore_ascii_case("multipart/form-data");
+    if given.is_none() && (is_form || is_upload) {
+        let body = read_form(req, def.max_body).await?;
+        given = if is_upload {
+            csrf::multipart_field(req.headers(), body, csrf::FIELD).await
         } else {
-            match principal.as_ref().map(|p| &p.via) {
-                Some(Via::Session { csrf_token, .. }) => Some(csrf_token.clone()),
-                _ => None,
-            }
+            csrf::form_field(&body, csrf::FIELD)
         };
-        let mut given = header_str(req.headers(), csrf::HEADER).map(String::from);
-        let is_form = req
-            .content_type()
-            .eq_ignore_ascii_case("application/x-www-form-urlencoded");
-        let is_upload = req
-            .content_type()
-            .eq_ignore_ascii_case("multipart/form-data");
-        if given.is_none() && (is_form || is_upload) {
-            match read_form(&mut req, def.max_body).await {
-                Ok(body) if is_upload => {
-                    given = csrf::multipart_field(req.headers(), body, csrf::FIELD).await
-                }
-                Ok(body) => given = csrf::form_field(&body, csrf::FIELD),
-                Err(e) => return Ok(req.into_response(refusal(&e, problem, viewer_of()))),
-            }
-        }
-        let ok = matches!((&expected, &given), (Some(e), Some(g)) if csrf::tokens_match(e, g));
-        if !ok {
-            let e = AppError::Csrf("Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã chống giả mạo yêu cầu). Hãy tải lại trang rồi thử lại.".into());
-            return Ok(req.into_response(refusal(&e, problem, viewer_of())));
-        }
     }
-
-    let res = next.call(req).await;
-    drop(_held);
-    res
+    let ok = matches!((&expected, &given), (Some(e), Some(g)) if csrf::tokens_match(e, g));
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::Csrf("Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã chống giả mạo yêu cầu). Hãy tải lại trang rồi thử lại.".into()))
+    }
 }
 
 /// Whether the metrics may be read: from an address in `metrics_allow` (the resolved client

@@ -272,61 +272,12 @@ pub async fn login(
     let name = username.as_str().to_string();
     let (user, rehash) = match check_password(&state, &name, &info.client_ip, f.password).await? {
         Check::Right { user, rehash } => (user, rehash),
-        Check::Wrong => {
-            return login_page(
-                StatusCode::UNAUTHORIZED,
-                &csrf,
-                &name,
-                &next,
-                Some(WRONG_LOGIN),
-            )
-        }
-        Check::Throttled(secs) => {
-            let msg = throttled_message(secs);
-            return with_retry_after(
-                login_page(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    &csrf,
-                    &name,
-                    &next,
-                    Some(&msg),
-                ),
-                secs,
-            );
-        }
-        Check::Busy => {
-            return with_retry_after(
-                login_page(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    &csrf,
-                    &name,
-                    &next,
-                    Some(BUSY),
-                ),
-                BUSY_RETRY_SECS,
-            )
-        }
+        refused => return refused_login(refused, &csrf, &name, &next),
     };
-
     let old_session =
         me.0.as_ref()
             .and_then(|p| p.session_hash().map(String::from));
-    let policy = state.accounts.settings.throttle;
-    let secret = with_write(&state, move |db| {
-        let now = crate::clock::now();
-        if let Some(h) = &rehash {
-            users::upgrade_hash(db, user.id, &user.username, h)?;
-        }
-        // A new id at every login: a session id planted before login is useless.
-        if let Some(old) = &old_session {
-            session::delete(db, old)?;
-        }
-        let (secret, _) = session::create(db, user.id, now)?;
-        session::prune(db, now)?;
-        limits::prune(db, &policy, now)?;
-        Ok(secret)
-    })
-    .await?;
+    let secret = start_session(&state, user, rehash, old_session).await?;
     let t = info.transport;
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, next))
@@ -345,6 +296,67 @@ pub async fn login(
             session::clear_cookie(t.login_csrf_cookie(), t.secure()),
         ))
         .finish())
+}
+
+/// The login page again, after a password check that did not let the user in.
+fn refused_login(
+    check: Check,
+    csrf: &str,
+    name: &str,
+    next: &str,
+) -> Result<HttpResponse, PageError> {
+    match check {
+        Check::Right { .. } | Check::Wrong => login_page(
+            StatusCode::UNAUTHORIZED,
+            csrf,
+            name,
+            next,
+            Some(WRONG_LOGIN),
+        ),
+        Check::Throttled(secs) => {
+            let msg = throttled_message(secs);
+            with_retry_after(
+                login_page(StatusCode::TOO_MANY_REQUESTS, csrf, name, next, Some(&msg)),
+                secs,
+            )
+        }
+        Check::Busy => with_retry_after(
+            login_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                csrf,
+                name,
+                next,
+                Some(BUSY),
+            ),
+            BUSY_RETRY_SECS,
+        ),
+    }
+}
+
+/// Opens a new session for the user who signed in (storing a stronger hash if one was made,
+/// ending the session the browser had) and returns its secret.
+async fn start_session(
+    state: &AppState,
+    user: Box<UserRow>,
+    rehash: Option<String>,
+    old_session: Option<String>,
+) -> Result<String, AppError> {
+    let policy = state.accounts.settings.throttle;
+    with_write(state, move |db| {
+        let now = crate::clock::now();
+        if let Some(h) = &rehash {
+            users::upgrade_hash(db, user.id, &user.username, h)?;
+        }
+        // A new id at every login: a session id planted before login is useless.
+        if let Some(old) = &old_session {
+            session::delete(db, old)?;
+        }
+        let (secret, _) = session::create(db, user.id, now)?;
+        session::prune(db, now)?;
+        limits::prune(db, &policy, now)?;
+        Ok(secret)
+    })
+    .await
 }
 
 /// Ends the session at once: the cookie is worthless afterwards, even if replayed.
