@@ -9,32 +9,17 @@
 //! existing entry. [`audit`] checks the chain, those triggers (against the migrations'
 //! definitions) and the checkpoints given.
 
-use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::db::schema::audit_log;
+use crate::db::audit as rows;
 use crate::db::{Db, DbError};
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = audit_log)]
-pub struct Entry {
-    pub seq: i64,
-    /// UTC, RFC 3339 with microseconds.
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub prev_hash: String,
-    pub hash: String,
-}
+pub use crate::db::audit::Entry;
 
 /// The hash of an entry: SHA-256 over a JSON array of its fields and the previous hash.
 pub fn entry_hash(e: &Entry) -> String {
@@ -74,12 +59,7 @@ pub fn document_summary(d: &crate::db::models::NewDocument) -> Value {
 
 /// The latest entry's number and hash (0 and [`GENESIS`] for an empty trail).
 pub fn head(db: &mut Db<'_>) -> Result<(i64, String), DbError> {
-    let last: Option<(i64, String)> = crate::with_db!(db, c => audit_log::table
-        .select((audit_log::seq, audit_log::hash))
-        .order(audit_log::seq.desc())
-        .first(c)
-        .optional())?;
-    Ok(last.unwrap_or_else(|| (0, GENESIS.to_string())))
+    Ok(rows::head(db)?.unwrap_or_else(|| (0, GENESIS.to_string())))
 }
 
 /// Appends one entry in the caller's transaction and returns its number. On PostgreSQL the
@@ -93,9 +73,7 @@ pub fn append(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> Result<i64, DbError> {
-    if let Db::Pg(c) = db {
-        diesel::sql_query("LOCK TABLE audit_log IN EXCLUSIVE MODE").execute(&mut **c)?;
-    }
+    rows::lock_for_append(db)?;
     let (seq, prev_hash) = head(db)?;
     let mut e = Entry {
         seq: seq + 1,
@@ -110,7 +88,7 @@ pub fn append(
         hash: String::new(),
     };
     e.hash = entry_hash(&e);
-    crate::with_db!(db, c => diesel::insert_into(audit_log::table).values(&e).execute(c))?;
+    rows::insert(db, &e)?;
     Ok(e.seq)
 }
 
@@ -168,12 +146,7 @@ pub fn verify(db: &mut Db<'_>) -> Result<Verification, DbError> {
     let mut entries = 0;
     loop {
         let after = expected - 1;
-        let page: Vec<Entry> = crate::with_db!(db, c => audit_log::table
-            .filter(audit_log::seq.gt(after))
-            .order(audit_log::seq.asc())
-            .limit(PAGE)
-            .select(Entry::as_select())
-            .load(c))?;
+        let page = rows::page_after(db, after, PAGE)?;
         if page.is_empty() {
             break;
         }
@@ -364,10 +337,11 @@ pub fn audit(db: &mut Db<'_>, checkpoints: &[Checkpoint]) -> Result<Audit, DbErr
 /// The triggers (and PostgreSQL trigger functions) that guard the table, compared with the
 /// migrations' definitions: how many hold, and what is missing, changed, disabled or foreign.
 pub fn check_guards(db: &mut Db<'_>) -> Result<(usize, Vec<Problem>), DbError> {
-    match db {
-        Db::Sqlite(c) => guards::sqlite(c),
-        Db::Pg(c) => guards::postgres(c),
-    }
+    let found = rows::triggers(db)?;
+    Ok(match db {
+        Db::Sqlite(_) => guards::sqlite(found),
+        Db::Pg(_) => guards::postgres(found, rows::trigger_functions(db)?),
+    })
 }
 
 /// Whether entry `cp.seq` still has the hash `cp.hash`; since every hash covers the one
@@ -376,11 +350,7 @@ fn checkpoint_problem(db: &mut Db<'_>, cp: &Checkpoint) -> Result<Option<Problem
     if cp.seq == 0 {
         return Ok(None);
     }
-    let found: Option<String> = crate::with_db!(db, c => audit_log::table
-        .filter(audit_log::seq.eq(cp.seq))
-        .select(audit_log::hash)
-        .first(c)
-        .optional())?;
+    let found = rows::hash_at(db, cp.seq)?;
     Ok(match found {
         Some(h) if h == cp.hash => None,
         Some(h) => Some(Problem::CheckpointMismatch {
@@ -404,206 +374,11 @@ fn checkpoint_problem(db: &mut Db<'_>, cp: &Checkpoint) -> Result<Option<Problem
     })
 }
 
-/// The triggers that protect the trail, compared with the migrations that create them.
-mod guards {
-    use diesel::pg::PgConnection;
-    use diesel::prelude::*;
-    use diesel::sql_types::Text;
-    use diesel::sqlite::SqliteConnection;
-
-    use super::Problem;
-    use crate::db::DbError;
-
-    const SQLITE_ACCOUNTS: &str =
-        include_str!("../migrations/sqlite/2026-11-27-000003_accounts/up.sql");
-    const SQLITE_GUARD: &str =
-        include_str!("../migrations/sqlite/2026-12-01-000007_audit_guard/up.sql");
-    const PG_ACCOUNTS: &str =
-        include_str!("../migrations/postgres/2026-11-27-000003_accounts/up.sql");
-    const PG_GUARD: &str =
-        include_str!("../migrations/postgres/2026-12-01-000007_audit_guard/up.sql");
-
-    /// The triggers on `audit_log` as PostgreSQL prints them back (`pg_get_triggerdef`, the
-    /// table's schema left out): its own normal form of the migrations' statements.
-    const PG_TRIGGERS: [(&str, &str); 3] = [
-        (
-            "audit_log_no_update",
-            "CREATE TRIGGER audit_log_no_update BEFORE DELETE OR UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
-        ),
-        (
-            "audit_log_no_truncate",
-            "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
-        ),
-        (
-            "audit_log_append_at_head",
-            "CREATE TRIGGER audit_log_append_at_head BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_continue_chain()",
-        ),
-    ];
-
-    /// Runs of whitespace as one space, trimmed: the same statement however it was indented.
-    pub(super) fn squash(s: &str) -> String {
-        s.split_whitespace().collect::<Vec<_>>().join(" ")
-    }
-
-    /// The `CREATE TRIGGER … END` statements of a SQLite migration, by trigger name.
-    pub(super) fn sqlite_triggers(sql: &str) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        let mut rest = sql;
-        while let Some(i) = rest.find("CREATE TRIGGER ") {
-            let from = &rest[i..];
-            let Some(end) = from.find("END;") else {
-                break;
-            };
-            let stmt = &from[..end + "END".len()];
-            if let Some(name) = stmt.split_whitespace().nth(2) {
-                out.push((name.to_string(), squash(stmt)));
-            }
-            rest = &from[end..];
-        }
-        out
-    }
-
-    /// The body (between `$$`) of each `CREATE FUNCTION name()` of a PostgreSQL migration.
-    pub(super) fn pg_functions(sql: &str) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        let mut rest = sql;
-        while let Some(i) = rest.find("CREATE FUNCTION ") {
-            let from = &rest[i + "CREATE FUNCTION ".len()..];
-            let name = from
-                .split('(')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_string();
-            let Some(open) = from.find("$$") else { break };
-            let body = &from[open + 2..];
-            let Some(close) = body.find("$$") else { break };
-            out.push((name, body[..close].to_string()));
-            rest = &body[close + 2..];
-        }
-        out
-    }
-
-    #[derive(QueryableByName)]
-    struct Trigger {
-        #[diesel(sql_type = Text)]
-        name: String,
-        #[diesel(sql_type = Text)]
-        definition: String,
-        #[diesel(sql_type = Text)]
-        enabled: String,
-    }
-
-    #[derive(QueryableByName)]
-    struct Function {
-        #[diesel(sql_type = Text)]
-        name: String,
-        #[diesel(sql_type = Text)]
-        source: String,
-        #[diesel(sql_type = Text)]
-        language: String,
-    }
-
-    /// Compares what the database has with what is expected, trigger by trigger.
-    fn compare(expected: &[(String, String)], found: Vec<Trigger>) -> (usize, Vec<Problem>) {
-        let mut ok = 0;
-        let mut problems = Vec::new();
-        for (name, def) in expected {
-            match found.iter().find(|t| &t.name == name) {
-                None => problems.push(Problem::TriggerMissing { name: name.clone() }),
-                Some(t) if squash(&t.definition) != *def => {
-                    problems.push(Problem::TriggerChanged {
-                        name: name.clone(),
-                        found: squash(&t.definition),
-                    })
-                }
-                Some(t) if t.enabled != "O" && t.enabled != "A" => {
-                    problems.push(Problem::TriggerDisabled {
-                        name: name.clone(),
-                        state: t.enabled.clone(),
-                    })
-                }
-                Some(_) => ok += 1,
-            }
-        }
-        for t in &found {
-            if !expected.iter().any(|(n, _)| *n == t.name) {
-                problems.push(Problem::TriggerUnknown {
-                    name: t.name.clone(),
-                    definition: squash(&t.definition),
-                });
-            }
-        }
-        (ok, problems)
-    }
-
-    pub(super) fn sqlite(c: &mut SqliteConnection) -> Result<(usize, Vec<Problem>), DbError> {
-        let expected: Vec<(String, String)> = sqlite_triggers(SQLITE_ACCOUNTS)
-            .into_iter()
-            .chain(sqlite_triggers(SQLITE_GUARD))
-            .filter(|(_, def)| def.contains(" ON audit_log "))
-            .collect();
-        let found: Vec<Trigger> = diesel::sql_query(
-            "SELECT name, COALESCE(sql, '') AS definition, 'O' AS enabled FROM sqlite_master \
-             WHERE type = 'trigger' AND lower(tbl_name) = 'audit_log' ORDER BY name",
-        )
-        .load(c)?;
-        Ok(compare(&expected, found))
-    }
-
-    pub(super) fn postgres(c: &mut PgConnection) -> Result<(usize, Vec<Problem>), DbError> {
-        let mut found: Vec<Trigger> = diesel::sql_query(
-            "SELECT t.tgname::text AS name, \
-                    replace(pg_get_triggerdef(t.oid), ' ON ' || quote_ident(n.nspname) || '.audit_log ', ' ON audit_log ') AS definition, \
-                    t.tgenabled::text AS enabled \
-             FROM pg_trigger t \
-             JOIN pg_class r ON r.oid = t.tgrelid \
-             JOIN pg_namespace n ON n.oid = r.relnamespace \
-             WHERE t.tgrelid = to_regclass('audit_log') AND NOT t.tgisinternal \
-             ORDER BY t.tgname",
-        )
-        .load(c)?;
-        for t in &mut found {
-            t.definition = squash(&t.definition);
-        }
-        let expected: Vec<(String, String)> = PG_TRIGGERS
-            .iter()
-            .map(|(n, d)| (n.to_string(), squash(d)))
-            .collect();
-        let (mut ok, mut problems) = compare(&expected, found);
-        let functions: Vec<Function> = diesel::sql_query(
-            "SELECT p.proname::text AS name, p.prosrc AS source, l.lanname::text AS language \
-             FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang \
-             WHERE p.pronamespace = (SELECT relnamespace FROM pg_class WHERE oid = to_regclass('audit_log')) \
-               AND p.proname IN ('audit_log_append_only', 'audit_log_continue_chain')",
-        )
-        .load(c)?;
-        for (name, body) in pg_functions(PG_ACCOUNTS)
-            .into_iter()
-            .chain(pg_functions(PG_GUARD))
-            .filter(|(n, _)| n.starts_with("audit_log_"))
-        {
-            match functions.iter().find(|f| f.name == name) {
-                Some(f) if squash(&f.source) == squash(&body) && f.language == "plpgsql" => ok += 1,
-                Some(f) => problems.push(Problem::FunctionChanged {
-                    name,
-                    found: Some(squash(&f.source)),
-                }),
-                None => problems.push(Problem::FunctionChanged { name, found: None }),
-            }
-        }
-        Ok((ok, problems))
-    }
-}
+mod guards;
 
 /// The entries about one record, oldest first.
 pub fn history(db: &mut Db<'_>, entity: &str, entity_id: &str) -> Result<Vec<Entry>, DbError> {
-    Ok(crate::with_db!(db, c => audit_log::table
-        .filter(audit_log::entity.eq(entity))
-        .filter(audit_log::entity_id.eq(entity_id))
-        .order(audit_log::seq.asc())
-        .select(Entry::as_select())
-        .load(c))?)
+    rows::for_record(db, entity, entity_id)
 }
 
 /// One entry as a record's page shows it: when, who, what, and which fields changed.
@@ -700,177 +475,4 @@ pub fn document_history(db: &mut Db<'_>, id: i64) -> Result<Vec<HistoryItem>, Db
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(seq: i64, prev: &str) -> Entry {
-        let mut e = Entry {
-            seq,
-            at: "2026-11-27T01:02:03.000004Z".into(),
-            actor: "user:lan".into(),
-            action: "update".into(),
-            entity: "document".into(),
-            entity_id: "7".into(),
-            before: Some(r#"{"title":"A"}"#.into()),
-            after: Some(r#"{"title":"B"}"#.into()),
-            prev_hash: prev.into(),
-            hash: String::new(),
-        };
-        e.hash = entry_hash(&e);
-        e
-    }
-
-    #[test]
-    fn every_field_is_covered_by_the_hash() {
-        let e = entry(1, GENESIS);
-        assert_eq!(e.hash.len(), 64);
-        let variants: Vec<Entry> = vec![
-            Entry {
-                seq: 2,
-                ..e.clone()
-            },
-            Entry {
-                at: "2026-11-27T01:02:03.000005Z".into(),
-                ..e.clone()
-            },
-            Entry {
-                actor: "user:mai".into(),
-                ..e.clone()
-            },
-            Entry {
-                action: "create".into(),
-                ..e.clone()
-            },
-            Entry {
-                entity: "effect".into(),
-                ..e.clone()
-            },
-            Entry {
-                entity_id: "8".into(),
-                ..e.clone()
-            },
-            Entry {
-                before: None,
-                ..e.clone()
-            },
-            Entry {
-                after: Some(r#"{"title":"C"}"#.into()),
-                ..e.clone()
-            },
-            Entry {
-                prev_hash: "1".repeat(64),
-                ..e.clone()
-            },
-        ];
-        for v in variants {
-            assert_ne!(entry_hash(&v), e.hash, "{v:?}");
-        }
-    }
-
-    #[test]
-    fn changes_name_only_what_differs() {
-        let c = changes(
-            Some(r#"{"title":"A","number":"1/2020","end_on":null}"#),
-            Some(r#"{"title":"B","number":"1/2020","end_on":"2025-01-01"}"#),
-        );
-        let fields: Vec<&str> = c.iter().map(|c| c.field.as_str()).collect();
-        assert_eq!(fields, ["end_on", "title"]);
-        assert_eq!((c[1].before.as_str(), c[1].after.as_str()), ("A", "B"));
-        assert_eq!(c[0].before, "—");
-        // A creation lists every field.
-        assert_eq!(changes(None, Some(r#"{"a":1,"b":"x"}"#)).len(), 2);
-        assert!(changes(Some("{}"), Some("{}")).is_empty());
-    }
-
-    #[test]
-    fn checkpoints_are_read_strictly() {
-        let h = "ab".repeat(32);
-        let cp: Checkpoint = format!("12:{}", h.to_uppercase()).parse().unwrap();
-        assert_eq!(
-            cp,
-            Checkpoint {
-                seq: 12,
-                hash: h.clone()
-            }
-        );
-        assert_eq!(cp.to_string(), format!("12:{h}"));
-        assert_eq!(cp.to_string().parse::<Checkpoint>(), Ok(cp));
-        assert!(format!("0:{GENESIS}").parse::<Checkpoint>().is_ok());
-        for bad in [
-            format!("12 {h}"),
-            format!("-1:{h}"),
-            format!("x:{h}"),
-            "12:abc".to_string(),
-            format!("12:{}", "g".repeat(64)),
-            format!("0:{h}"),
-            String::new(),
-        ] {
-            let err = bad.parse::<Checkpoint>().expect_err(&bad);
-            assert!(err.contains("không hợp lệ"), "{err}");
-        }
-    }
-
-    #[test]
-    fn the_expected_guards_come_from_the_migrations() {
-        let sqlite: Vec<String> = guards::sqlite_triggers(include_str!(
-            "../migrations/sqlite/2026-11-27-000003_accounts/up.sql"
-        ))
-        .into_iter()
-        .chain(guards::sqlite_triggers(include_str!(
-            "../migrations/sqlite/2026-12-01-000007_audit_guard/up.sql"
-        )))
-        .map(|(name, def)| {
-            assert!(def.starts_with(&format!("CREATE TRIGGER {name} ")), "{def}");
-            assert!(def.ends_with(" END"), "{def}");
-            name
-        })
-        .collect();
-        assert_eq!(
-            sqlite,
-            [
-                "audit_log_no_update",
-                "audit_log_no_delete",
-                "audit_log_append_at_head"
-            ]
-        );
-        let pg: Vec<String> = guards::pg_functions(include_str!(
-            "../migrations/postgres/2026-12-01-000007_audit_guard/up.sql"
-        ))
-        .into_iter()
-        .map(|(name, body)| {
-            assert!(body.contains("RAISE EXCEPTION"), "{body}");
-            name
-        })
-        .collect();
-        assert_eq!(pg, ["audit_log_continue_chain"]);
-        assert_eq!(guards::squash("  a \n\t b  "), "a b");
-    }
-
-    #[test]
-    fn a_gap_names_the_missing_numbers() {
-        let a = entry(1, GENESIS);
-        let r = check_link(2, &a.hash, &entry(3, &a.hash)).unwrap();
-        assert!(
-            r.starts_with("thiếu mục số 2: số thứ tự nhảy từ 1 lên 3"),
-            "{r}"
-        );
-        let r = check_link(2, &a.hash, &entry(5, &a.hash)).unwrap();
-        assert!(r.starts_with("thiếu các mục số 2–4"), "{r}");
-    }
-
-    #[test]
-    fn links_are_checked_in_order() {
-        let a = entry(1, GENESIS);
-        let b = entry(2, &a.hash);
-        assert_eq!(check_link(1, GENESIS, &a), None);
-        assert_eq!(check_link(2, &a.hash, &b), None);
-        // A missing entry, a foreign link, an edited entry.
-        assert!(check_link(2, &a.hash, &entry(3, &a.hash)).is_some());
-        assert!(check_link(2, GENESIS, &b).is_some());
-        let edited = Entry {
-            actor: "user:mallory".into(),
-            ..b.clone()
-        };
-        assert!(check_link(2, &a.hash, &edited).is_some_and(|r| r.contains("bị sửa")));
-    }
-}
+mod tests;

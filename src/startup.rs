@@ -38,6 +38,7 @@ macro_rules! vanban_app {
             .app_data(actix_web::web::Data::new(
                 $crate::routes::guard::RouteIndex::new($crate::routes::ROUTES),
             ))
+            .app_data($crate::routes::openapi::description())
             .wrap(actix_web::middleware::from_fn(
                 $crate::web::http::conditional,
             ))

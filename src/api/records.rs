@@ -92,7 +92,7 @@ pub async fn write(
     actor: Actor,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let body = crate::routes::guard::read_body(payload.into_inner(), RECORDS_LIMIT).await?;
+    let body = crate::app::body::read_body(payload.into_inner(), RECORDS_LIMIT).await?;
     let p = actor.0.clone();
     let pool = state.pool.clone();
     let result = web::block(move || -> Result<_, AppError> {

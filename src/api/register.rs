@@ -158,7 +158,7 @@ pub async fn import(
         .parse()
         .map_err(|_| AppError::NotFound("Không có đợt rà soát này.".into()))?;
     let dry_run = flag(query.dry_run.as_deref())?;
-    let body = crate::routes::guard::read_body(payload.into_inner(), REGISTER_LIMIT).await?;
+    let body = crate::app::body::read_body(payload.into_inner(), REGISTER_LIMIT).await?;
     if body.is_empty() {
         return Err(AppError::BadRequest(
             "Cần gửi tệp sổ theo dõi (CSV hoặc XLSX) trong thân yêu cầu.".into(),

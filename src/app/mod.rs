@@ -1,6 +1,9 @@
 //! The application layer under `web` (HTML) and `api` (JSON): the shared state, database
 //! access off the async workers, parameter helpers, and the read models both sides render.
 
+pub mod account;
+pub mod api_description;
+pub mod body;
 pub mod documents;
 pub mod inspections;
 pub mod metrics;
@@ -17,6 +20,7 @@ use crate::clock::today;
 use crate::db::{Db, DbPool};
 use crate::error::AppError;
 use crate::registry::org::Org;
+pub use api_description::ApiDescription;
 
 /// Shared state of the application: pools, caches and limits, for `web` and `api` alike.
 #[derive(Clone)]

@@ -4,6 +4,7 @@
 //! Queries are written once with diesel's DSL and run on either backend through
 //! [`with_conn!`], which expands the same block for each concrete connection type.
 
+pub mod audit;
 pub mod feeds;
 pub mod models;
 pub mod procedures;

@@ -23,7 +23,7 @@ use std::net::IpAddr;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use actix_web::body::{BodyStream, BoxBody, MessageBody};
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ResourceDef, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::http::Method;
@@ -320,30 +320,9 @@ fn bounded_payload(payload: Payload, limit: usize, sec: &Security) -> Payload {
     }
 }
 
-/// The error of a body that could not be read: too large (413), too slow (408), or broken.
-pub fn body_error(e: actix_web::error::PayloadError) -> AppError {
-    use actix_web::error::PayloadError;
-    match e {
-        PayloadError::Overflow => AppError::PayloadTooLarge,
-        PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
-            AppError::RequestTimeout
-        }
-        e => AppError::BadRequest(format!("Không đọc được dữ liệu gửi lên: {e}")),
-    }
-}
-
-/// Reads a whole body of at most `limit` bytes.
-pub async fn read_body(payload: Payload, limit: usize) -> Result<web::Bytes, AppError> {
-    match actix_web::body::to_bytes_limited(BodyStream::new(payload), limit).await {
-        Ok(Ok(b)) => Ok(b),
-        Ok(Err(e)) => Err(body_error(e)),
-        Err(_) => Err(AppError::PayloadTooLarge),
-    }
-}
-
 /// Reads a form body (at most `limit` bytes) and puts it back for the handler.
 async fn read_form(req: &mut ServiceRequest, limit: usize) -> Result<web::Bytes, AppError> {
-    let body = read_body(req.take_payload(), limit).await?;
+    let body = crate::app::body::read_body(req.take_payload(), limit).await?;
     req.set_payload(Payload::from(body.clone()));
     Ok(body)
 }
@@ -484,138 +463,184 @@ pub async fn route(
     let via_token = principal
         .as_ref()
         .is_some_and(|p| matches!(p.via, Via::Token { .. }));
-    let problem = api || via_token;
-    let viewer_of = || principal.as_deref().map(|p| Rc::new(Viewer::of(p)));
-    // A bearer token cannot be attached by another site: CSRF checks are for cookies only.
-    let cookie_write = !safe && !via_token;
+    let asking = Asking {
+        problem: api || via_token,
+        principal,
+        // A bearer token cannot be attached by another site: CSRF checks are for cookies only.
+        cookie_write: !safe && !via_token,
+    };
+    if let Err(res) = admit(def, &state, &info, &asking, &req).await {
+        return Ok(req.into_response(*res));
+    }
+    // The body: only now, and no larger than the route takes.
+    let mut _held = None;
+    if !safe {
+        match bound_body(def, &state, &asking, &mut req) {
+            Ok(permit) => _held = permit,
+            Err(res) => return Ok(req.into_response(*res)),
+        }
+    }
+    if asking.cookie_write {
+        if let Err(e) = check_csrf_token(def, &info, &asking, &mut req).await {
+            return Ok(req.into_response(asking.refuse(&e)));
+        }
+    }
+    let res = next.call(req).await;
+    drop(_held);
+    res
+}
 
-    // Where a state-changing request comes from.
-    if cookie_write {
+/// Who is asking, as the route guard's steps need it.
+struct Asking {
+    /// Refusals as problem documents (API routes, token clients) rather than pages.
+    problem: bool,
+    principal: Option<Arc<Principal>>,
+    /// A state-changing request carried by the session cookie (CSRF applies).
+    cookie_write: bool,
+}
+
+impl Asking {
+    fn viewer(&self) -> Option<Rc<Viewer>> {
+        self.principal.as_deref().map(|p| Rc::new(Viewer::of(p)))
+    }
+
+    fn refuse(&self, e: &AppError) -> HttpResponse {
+        refusal(e, self.problem, self.viewer())
+    }
+}
+
+/// Where a state-changing request comes from, then the rule of the route that matched.
+async fn admit(
+    def: &'static RouteDef,
+    state: &AppState,
+    info: &RequestInfo,
+    asking: &Asking,
+    req: &ServiceRequest,
+) -> Result<(), Box<HttpResponse>> {
+    if asking.cookie_write {
         if let Err(r) = csrf::check_source(
             header_str(req.headers(), "sec-fetch-site"),
             header_str(req.headers(), "origin"),
             &info.origin,
         ) {
-            let e = AppError::Csrf(r.message());
-            return Ok(req.into_response(refusal(&e, problem, viewer_of())));
+            return Err(Box::new(asking.refuse(&AppError::Csrf(r.message()))));
         }
     }
-
-    // The rule of the route that matched.
     let decision = match def.access {
         Access::Monitor => {
-            if monitor_allowed(&state.security, &info, req.headers()) {
+            if monitor_allowed(&state.security, info, req.headers()) {
                 Decision::Allow
             } else {
                 let e = AppError::Forbidden(
                     "Chỉ địa chỉ giám sát được phép hoặc người có mã giám sát mới xem được số liệu này."
                         .into(),
                 );
-                return Ok(req.into_response(refusal(&e, true, None)));
+                return Err(Box::new(refusal(&e, true, None)));
             }
         }
-        a => a.decide(principal.as_ref().map(|p| p.role)),
+        a => a.decide(asking.principal.as_ref().map(|p| p.role)),
     };
     match decision {
-        Decision::Allow => {}
-        Decision::Unauthenticated => {
-            let res = if problem {
-                refusal(&AppError::Unauthenticated, true, None)
-            } else {
-                login_redirect(&req)
-            };
-            return Ok(req.into_response(res));
+        Decision::Allow => Ok(()),
+        Decision::Unauthenticated if asking.problem => {
+            Err(Box::new(refusal(&AppError::Unauthenticated, true, None)))
         }
-        Decision::Forbidden => {
-            let e = AppError::Forbidden(
-                "Tài khoản của bạn không có quyền thực hiện thao tác này.".into(),
-            );
-            return Ok(req.into_response(refusal(&e, problem, viewer_of())));
-        }
+        Decision::Unauthenticated => Err(Box::new(login_redirect(req))),
+        Decision::Forbidden => Err(Box::new(asking.refuse(&AppError::Forbidden(
+            "Tài khoản của bạn không có quyền thực hiện thao tác này.".into(),
+        )))),
         Decision::CheckScope(record) => {
             let value = req.match_info().get(param_name(record)).map(String::from);
-            let Some(p) = principal.clone() else {
-                let e = AppError::Unauthenticated;
-                return Ok(req.into_response(refusal(&e, problem, None)));
+            let Some(p) = asking.principal.clone() else {
+                return Err(Box::new(refusal(
+                    &AppError::Unauthenticated,
+                    asking.problem,
+                    None,
+                )));
             };
-            match check_scope(&state, p, record, value).await {
-                Ok(true) => {}
-                Ok(false) => {
-                    let e = AppError::Forbidden(
-                        "Bản ghi này nằm ngoài phạm vi đơn vị được giao cho tài khoản của bạn."
-                            .into(),
-                    );
-                    return Ok(req.into_response(refusal(&e, problem, viewer_of())));
-                }
-                Err(e) => return Ok(req.into_response(refusal(&e, problem, viewer_of()))),
+            match check_scope(state, p, record, value).await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(Box::new(asking.refuse(&AppError::Forbidden(
+                    "Bản ghi này nằm ngoài phạm vi đơn vị được giao cho tài khoản của bạn.".into(),
+                )))),
+                Err(e) => Err(Box::new(asking.refuse(&e))),
             }
         }
     }
+}
 
-    // The body: only now, and no larger than the route takes.
-    let mut _held = None;
-    if !safe {
-        let declared =
-            header_str(req.headers(), "content-length").and_then(|v| v.parse::<usize>().ok());
-        if declared.is_some_and(|n| n > def.max_body) {
-            let e = AppError::PayloadTooLarge;
-            return Ok(req.into_response(refusal(&e, problem, viewer_of())));
-        }
-        let size = declared.unwrap_or(def.max_body);
-        if size > 0 {
-            match state.bodies.take(size) {
-                Some(permit) => _held = Some(permit),
-                None => {
-                    let e = AppError::Busy(
-                        "Máy chủ đang nhận nhiều dữ liệu cùng lúc. Xin thử lại sau ít phút.".into(),
-                    );
-                    let mut res = refusal(&e, problem, viewer_of());
-                    res.headers_mut()
-                        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-                    return Ok(req.into_response(res));
-                }
+/// Holds the body to the route's largest (413 when it declares more) and to the budget of
+/// bodies held at once (503 with `Retry-After` when spent); the share taken is returned, to
+/// be held until the handler is done.
+fn bound_body(
+    def: &'static RouteDef,
+    state: &AppState,
+    asking: &Asking,
+    req: &mut ServiceRequest,
+) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, Box<HttpResponse>> {
+    let declared =
+        header_str(req.headers(), "content-length").and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > def.max_body) {
+        return Err(Box::new(asking.refuse(&AppError::PayloadTooLarge)));
+    }
+    let size = declared.unwrap_or(def.max_body);
+    let mut held = None;
+    if size > 0 {
+        match state.bodies.take(size) {
+            Some(permit) => held = Some(permit),
+            None => {
+                let e = AppError::Busy(
+                    "Máy chủ đang nhận nhiều dữ liệu cùng lúc. Xin thử lại sau ít phút.".into(),
+                );
+                let mut res = asking.refuse(&e);
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                return Err(Box::new(res));
             }
         }
-        let payload = req.take_payload();
-        req.set_payload(bounded_payload(payload, def.max_body, &state.security));
     }
+    let payload = req.take_payload();
+    req.set_payload(bounded_payload(payload, def.max_body, &state.security));
+    Ok(held)
+}
 
-    // The CSRF token: the session's, or for the login form the pre-session cookie's.
-    if cookie_write {
-        let expected = if def.access == Access::Public {
-            info.login_csrf.clone()
+/// The CSRF token of a cookie-carried write: the session's, or for the login form the
+/// pre-session cookie's, given in the header or in the form (or upload) itself.
+async fn check_csrf_token(
+    def: &'static RouteDef,
+    info: &RequestInfo,
+    asking: &Asking,
+    req: &mut ServiceRequest,
+) -> Result<(), AppError> {
+    let expected = if def.access == Access::Public {
+        info.login_csrf.clone()
+    } else {
+        match asking.principal.as_ref().map(|p| &p.via) {
+            Some(Via::Session { csrf_token, .. }) => Some(csrf_token.clone()),
+            _ => None,
+        }
+    };
+    let mut given = header_str(req.headers(), csrf::HEADER).map(String::from);
+    let is_form = req
+        .content_type()
+        .eq_ignore_ascii_case("application/x-www-form-urlencoded");
+    let is_upload = req
+        .content_type()
+        .eq_ignore_ascii_case("multipart/form-data");
+    if given.is_none() && (is_form || is_upload) {
+        let body = read_form(req, def.max_body).await?;
+        given = if is_upload {
+            csrf::multipart_field(req.headers(), body, csrf::FIELD).await
         } else {
-            match principal.as_ref().map(|p| &p.via) {
-                Some(Via::Session { csrf_token, .. }) => Some(csrf_token.clone()),
-                _ => None,
-            }
+            csrf::form_field(&body, csrf::FIELD)
         };
-        let mut given = header_str(req.headers(), csrf::HEADER).map(String::from);
-        let is_form = req
-            .content_type()
-            .eq_ignore_ascii_case("application/x-www-form-urlencoded");
-        let is_upload = req
-            .content_type()
-            .eq_ignore_ascii_case("multipart/form-data");
-        if given.is_none() && (is_form || is_upload) {
-            match read_form(&mut req, def.max_body).await {
-                Ok(body) if is_upload => {
-                    given = csrf::multipart_field(req.headers(), body, csrf::FIELD).await
-                }
-                Ok(body) => given = csrf::form_field(&body, csrf::FIELD),
-                Err(e) => return Ok(req.into_response(refusal(&e, problem, viewer_of()))),
-            }
-        }
-        let ok = matches!((&expected, &given), (Some(e), Some(g)) if csrf::tokens_match(e, g));
-        if !ok {
-            let e = AppError::Csrf("Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã chống giả mạo yêu cầu). Hãy tải lại trang rồi thử lại.".into());
-            return Ok(req.into_response(refusal(&e, problem, viewer_of())));
-        }
     }
-
-    let res = next.call(req).await;
-    drop(_held);
-    res
+    let ok = matches!((&expected, &given), (Some(e), Some(g)) if csrf::tokens_match(e, g));
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::Csrf("Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã chống giả mạo yêu cầu). Hãy tải lại trang rồi thử lại.".into()))
+    }
 }
 
 /// Whether the metrics may be read: from an address in `metrics_allow` (the resolved client
@@ -676,105 +701,4 @@ impl FromRequest for RequestInfo {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn https_is_believed_from_tls_or_a_trusted_proxy_only() {
-        let sec = Security {
-            trusted_proxies: vec![ip("10.0.0.1")],
-            loopback: false,
-            ..Security::default()
-        };
-        assert_eq!(transport(true, None, None, &sec), Transport::Https);
-        assert_eq!(
-            transport(false, Some(ip("10.0.0.1")), Some("https"), &sec),
-            Transport::Https
-        );
-        assert_eq!(
-            transport(false, Some(ip("10.0.0.2")), Some("https"), &sec),
-            Transport::PlainHttp
-        );
-        assert_eq!(
-            transport(false, Some(ip("10.0.0.1")), Some("http"), &sec),
-            Transport::PlainHttp
-        );
-        let local = Security::default();
-        assert_eq!(
-            transport(false, Some(ip("127.0.0.1")), None, &local),
-            Transport::LoopbackHttp
-        );
-        assert_eq!(
-            transport(false, Some(ip("127.0.0.1")), Some("https"), &local),
-            Transport::LoopbackHttp
-        );
-    }
-
-    #[test]
-    fn forwarded_for_counts_only_behind_trusted_proxies() {
-        let trusted = [ip("10.0.0.1"), ip("10.0.0.2")];
-        assert_eq!(
-            client_ip(Some(ip("203.0.113.9")), Some("1.2.3.4"), &trusted),
-            "203.0.113.9"
-        );
-        assert_eq!(
-            client_ip(
-                Some(ip("10.0.0.1")),
-                Some("1.2.3.4, 198.51.100.7"),
-                &trusted
-            ),
-            "198.51.100.7"
-        );
-        assert_eq!(
-            client_ip(
-                Some(ip("10.0.0.1")),
-                Some("198.51.100.7, 10.0.0.2"),
-                &trusted
-            ),
-            "198.51.100.7"
-        );
-        assert_eq!(
-            client_ip(Some(ip("10.0.0.1")), Some("junk"), &trusted),
-            "10.0.0.1"
-        );
-        assert_eq!(client_ip(Some(ip("10.0.0.1")), None, &trusted), "10.0.0.1");
-        assert_eq!(client_ip(None, Some("1.2.3.4"), &trusted), "unknown");
-    }
-
-    #[test]
-    fn control_characters_in_a_path_are_found_however_spelled() {
-        assert!(has_control("/documents/%0A"));
-        assert!(has_control("/a%00b"));
-        assert!(has_control("/a%7f"));
-        assert!(has_control("/a\tb"));
-        assert!(!has_control("/documents/12%2F2021"));
-        assert!(!has_control("/t%C3%ACm-ki%E1%BA%BFm"));
-    }
-
-    #[test]
-    fn the_body_budget_refuses_what_it_cannot_hold() {
-        let b = crate::app::BodyBudget::new(100 * 1024);
-        let first = b.take(60 * 1024);
-        assert!(first.is_some());
-        assert!(b.take(60 * 1024).is_none());
-        drop(first);
-        assert!(b.take(60 * 1024).is_some());
-        assert!(b.take(usize::MAX).is_none());
-    }
-
-    #[test]
-    fn bearer_scheme_only() {
-        let mut h = HeaderMap::new();
-        h.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("Bearer vb_x_y"),
-        );
-        assert_eq!(bearer(&h).as_deref(), Some("vb_x_y"));
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
-        assert_eq!(bearer(&h), None);
-    }
-}
+mod tests;

@@ -8,6 +8,7 @@
 
 pub mod extract;
 pub mod guard;
+pub mod openapi;
 
 use actix_web::http::Method;
 use actix_web::{web, Route};
@@ -354,9 +355,9 @@ pub static ROUTES: &[RouteDef] = &[
     post("/account/tokens/{id}/revoke", AnyUser, |r| {
         r.to(pages::account::revoke_token)
     }),
-    get("/api/v1/me", AnyUser, |r| r.to(pages::account::api_me)),
+    get("/api/v1/me", AnyUser, |r| r.to(api::account::api_me)),
     delete("/api/v1/me/tokens/{id}", AnyUser, |r| {
-        r.to(pages::account::api_revoke_token)
+        r.to(api::account::api_revoke_token)
     }),
     // Accounts, roles and scopes.
     get("/admin/users", Roles(ADMINS), |r| r.to(pages::admin::users)),

@@ -1,5 +1,5 @@
-//! Signing in and out, and "my account": changing my password, my API tokens. Also the two
-//! API routes a token holder needs: who am I, and revoking a token.
+//! Signing in and out, and "my account": changing my password, my API tokens (the API routes
+//! of the same account are in `api::account`).
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
@@ -272,61 +272,12 @@ pub async fn login(
     let name = username.as_str().to_string();
     let (user, rehash) = match check_password(&state, &name, &info.client_ip, f.password).await? {
         Check::Right { user, rehash } => (user, rehash),
-        Check::Wrong => {
-            return login_page(
-                StatusCode::UNAUTHORIZED,
-                &csrf,
-                &name,
-                &next,
-                Some(WRONG_LOGIN),
-            )
-        }
-        Check::Throttled(secs) => {
-            let msg = throttled_message(secs);
-            return with_retry_after(
-                login_page(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    &csrf,
-                    &name,
-                    &next,
-                    Some(&msg),
-                ),
-                secs,
-            );
-        }
-        Check::Busy => {
-            return with_retry_after(
-                login_page(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    &csrf,
-                    &name,
-                    &next,
-                    Some(BUSY),
-                ),
-                BUSY_RETRY_SECS,
-            )
-        }
+        refused => return refused_login(refused, &csrf, &name, &next),
     };
-
     let old_session =
         me.0.as_ref()
             .and_then(|p| p.session_hash().map(String::from));
-    let policy = state.accounts.settings.throttle;
-    let secret = with_write(&state, move |db| {
-        let now = crate::clock::now();
-        if let Some(h) = &rehash {
-            users::upgrade_hash(db, user.id, &user.username, h)?;
-        }
-        // A new id at every login: a session id planted before login is useless.
-        if let Some(old) = &old_session {
-            session::delete(db, old)?;
-        }
-        let (secret, _) = session::create(db, user.id, now)?;
-        session::prune(db, now)?;
-        limits::prune(db, &policy, now)?;
-        Ok(secret)
-    })
-    .await?;
+    let secret = start_session(&state, user, rehash, old_session).await?;
     let t = info.transport;
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, next))
@@ -345,6 +296,67 @@ pub async fn login(
             session::clear_cookie(t.login_csrf_cookie(), t.secure()),
         ))
         .finish())
+}
+
+/// The login page again, after a password check that did not let the user in.
+fn refused_login(
+    check: Check,
+    csrf: &str,
+    name: &str,
+    next: &str,
+) -> Result<HttpResponse, PageError> {
+    match check {
+        Check::Right { .. } | Check::Wrong => login_page(
+            StatusCode::UNAUTHORIZED,
+            csrf,
+            name,
+            next,
+            Some(WRONG_LOGIN),
+        ),
+        Check::Throttled(secs) => {
+            let msg = throttled_message(secs);
+            with_retry_after(
+                login_page(StatusCode::TOO_MANY_REQUESTS, csrf, name, next, Some(&msg)),
+                secs,
+            )
+        }
+        Check::Busy => with_retry_after(
+            login_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                csrf,
+                name,
+                next,
+                Some(BUSY),
+            ),
+            BUSY_RETRY_SECS,
+        ),
+    }
+}
+
+/// Opens a new session for the user who signed in (storing a stronger hash if one was made,
+/// ending the session the browser had) and returns its secret.
+async fn start_session(
+    state: &AppState,
+    user: Box<UserRow>,
+    rehash: Option<String>,
+    old_session: Option<String>,
+) -> Result<String, AppError> {
+    let policy = state.accounts.settings.throttle;
+    with_write(state, move |db| {
+        let now = crate::clock::now();
+        if let Some(h) = &rehash {
+            users::upgrade_hash(db, user.id, &user.username, h)?;
+        }
+        // A new id at every login: a session id planted before login is useless.
+        if let Some(old) = &old_session {
+            session::delete(db, old)?;
+        }
+        let (secret, _) = session::create(db, user.id, now)?;
+        session::prune(db, now)?;
+        limits::prune(db, &policy, now)?;
+        Ok(secret)
+    })
+    .await
 }
 
 /// Ends the session at once: the cookie is worthless afterwards, even if replayed.
@@ -653,102 +665,13 @@ pub async fn create_token(
     account_page(&state, &me, StatusCode::OK, extras).await
 }
 
-fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse()
-        .map_err(|_| AppError::NotFound(format!("Không có mục nào mã số «{raw}».")))
-}
-
-async fn revoke(state: &AppState, me: &Actor, id: &str) -> Result<(), AppError> {
-    let id = parse_id(id)?;
-    let (uid, actor) = (me.user_id, me.actor());
-    let pool = state.pool.clone();
-    let done = web::block(move || -> Result<bool, AppError> {
-        let mut conn = pool.get()?;
-        Ok(conn.write(|db| tokens::revoke(db, &actor, uid, id, crate::clock::now()))?)
-    })
-    .await??;
-    if done {
-        Ok(())
-    } else {
-        Err(AppError::NotFound(
-            "Bạn không có mã truy cập còn hiệu lực nào với mã số này.".into(),
-        ))
-    }
-}
-
 pub async fn revoke_token(
     state: web::Data<AppState>,
     me: Actor,
-    path: web::Path<String>,
+    id: web::Path<i64>,
 ) -> Result<HttpResponse, PageError> {
-    revoke(&state, &me, &path.into_inner()).await?;
+    crate::app::account::revoke_my_token(&state, &me, id.into_inner()).await?;
     Ok(see_other("/account?done=revoked"))
-}
-
-/// `DELETE /api/v1/me/tokens/{id}`: revokes one of my tokens (for rotation scripts).
-/// Revokes one of my API tokens.
-#[utoipa::path(
-    delete,
-    path = "/api/v1/me/tokens/{id}",
-    operation_id = "revoke_my_token",
-    tag = "tai-khoan",
-    summary = "Thu hồi một mã truy cập của tôi",
-    params(("id" = i64, Path, description = "Số của mã truy cập")),
-    responses(
-        (status = 204, description = "Đã thu hồi"),
-        (status = 404, description = "Không có mã truy cập này của tôi (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-    ),
-)]
-pub async fn api_revoke_token(
-    state: web::Data<AppState>,
-    me: Actor,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    revoke(&state, &me, &path.into_inner()).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-struct Me {
-    username: String,
-    display_name: String,
-    role: &'static str,
-    role_label: &'static str,
-    /// Unit codes; empty: no limit.
-    scope: Vec<String>,
-    /// `session` or `token`.
-    authenticated_by: &'static str,
-}
-
-/// `GET /api/v1/me`: who the credentials belong to.
-#[utoipa::path(
-    get,
-    path = "/api/v1/me",
-    operation_id = "me",
-    tag = "tai-khoan",
-    summary = "Tài khoản của thông tin xác thực đang dùng",
-    responses((status = 200, description = "Tài khoản, vai trò và phạm vi", body = Me)),
-)]
-pub async fn api_me(state: web::Data<AppState>, me: Actor) -> Result<HttpResponse, AppError> {
-    let uid = me.user_id;
-    let scope = on_pool(&state, move |db| {
-        Ok(users::scope_units(db, uid)?
-            .into_iter()
-            .map(|u| u.1)
-            .collect::<Vec<_>>())
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(Me {
-        username: me.username.clone(),
-        display_name: me.display_name.clone(),
-        role: me.role.as_str(),
-        role_label: me.role.label(),
-        scope,
-        authenticated_by: match me.via {
-            crate::auth::Via::Session { .. } => "session",
-            crate::auth::Via::Token { .. } => "token",
-        },
-    }))
 }
 
 #[cfg(test)]

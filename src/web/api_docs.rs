@@ -2,11 +2,12 @@
 //! `/api/v1/openapi.json` serves (no script, no outside resource): operations grouped by tag
 //! with who may call them, their parameters, bodies and answers, then the data types.
 
-use actix_web::HttpResponse;
+use actix_web::{web, HttpResponse};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{base_context, render, PageError};
+use crate::app::ApiDescription;
 
 /// A piece of text; `code` pieces were between backticks.
 #[derive(Debug, Serialize)]
@@ -381,8 +382,8 @@ fn schemes(doc: &Value) -> Vec<SchemeView> {
         .unwrap_or_default()
 }
 
-pub async fn page() -> Result<HttpResponse, PageError> {
-    let doc = serde_json::to_value(crate::api::openapi::document())
+pub async fn page(description: web::Data<ApiDescription>) -> Result<HttpResponse, PageError> {
+    let doc = serde_json::to_value(description.document())
         .map_err(|e| crate::error::AppError::internal("OpenAPI", e))?;
     let mut ctx = base_context("api", "");
     ctx.insert("title", text(&doc["info"], "title"));

@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use crate::db_test;
 use crate::helpers::FIXTURE;
-use vanban::api::openapi::openapi_path_of;
 use vanban::auth::Access;
+use vanban::routes::openapi::openapi_path_of;
 use vanban::routes::ROUTES;
 
 const METHODS: [&str; 8] = [
@@ -18,7 +18,7 @@ const METHODS: [&str; 8] = [
 ];
 
 fn document() -> Value {
-    serde_json::to_value(vanban::api::openapi::document()).unwrap()
+    serde_json::to_value(vanban::routes::openapi::document()).unwrap()
 }
 
 /// (METHOD, OpenAPI path) of every operation of the document.
