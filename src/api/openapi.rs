@@ -77,7 +77,7 @@ pub struct ProblemItem {
         super::document_status,
         super::audit_checkpoint,
         crate::web::search::api,
-        crate::web::annual::api,
+        super::annual::api,
         crate::web::procedures::api_catalogue,
         crate::web::procedures::api_detail,
         crate::web::procedures::api_unit,

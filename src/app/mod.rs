@@ -1,7 +1,10 @@
 //! The application layer under `web` (HTML) and `api` (JSON): the shared state, database
 //! access off the async workers, parameter helpers, and the read models both sides render.
 
+pub mod annual;
 pub mod metrics;
+pub mod register;
+pub mod review;
 
 use std::sync::Arc;
 

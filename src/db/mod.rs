@@ -7,6 +7,7 @@
 pub mod models;
 pub mod procedures;
 pub mod queries;
+pub mod review;
 pub mod schema;
 pub mod stored;
 

@@ -5,6 +5,7 @@ pub mod check;
 pub mod export;
 pub mod import;
 pub mod org;
+pub mod reason;
 pub mod records;
 pub mod status;
 pub mod write;

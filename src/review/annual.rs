@@ -102,7 +102,7 @@ pub fn annual_list(
         }
         let ground = match grounds {
             Grounds::Whole(cause) => {
-                crate::web::view::status_reason(graph, id, cause, &name).unwrap_or_default()
+                crate::registry::reason::status_reason(graph, id, cause, &name).unwrap_or_default()
             }
             Grounds::Part(parts) => parts
                 .iter()

@@ -1007,10 +1007,9 @@ fn documents_numbered(db: &mut Db<'_>, key: &str) -> Result<Vec<i64>, DbError> {
 }
 
 fn same_decision(d: &Decision, kind: DecisionKind, provisions: &[String]) -> bool {
-    let have: Vec<String> = serde_json::from_str(&d.provisions).unwrap_or_default();
-    let a: HashSet<&String> = have.iter().collect();
+    let a: HashSet<&String> = d.provisions.iter().collect();
     let b: HashSet<&String> = provisions.iter().collect();
-    d.kind == kind.code() && a == b
+    d.kind == kind && a == b
 }
 
 /// Why a row's savepoint is undone: the row is refused, or the database failed.
@@ -1178,28 +1177,28 @@ pub fn import(
             };
             let mut d = match current.get(&document) {
                 Some(d)
-                    if d.state != DecisionState::Returned.code()
+                    if d.state != DecisionState::Returned
                         && same_decision(d, kind, &input.provisions) =>
                 {
                     d.clone()
                 }
-                Some(d) if d.state == DecisionState::Proposed.code() => {
+                Some(d) if d.state == DecisionState::Proposed => {
                     return Err(RowFail::Row(err(
                         Some(Column::Kind),
                         format!(
                             "văn bản đang có đề xuất số {} («{}») chờ phê duyệt, khác với dòng này; hãy phê duyệt hoặc trả lại đề xuất đó trước",
                             d.id,
-                            DecisionKind::parse(&d.kind).map_or("", |k| k.label())
+                            d.kind.label()
                         ),
                     )))
                 }
-                Some(d) if d.state != DecisionState::Returned.code() => {
+                Some(d) if d.state != DecisionState::Returned => {
                     return Err(RowFail::Row(err(
                         Some(Column::Kind),
                         format!(
                             "khác với quyết định số {} đã phê duyệt («{}»): quyết định đã phê duyệt không sửa được bằng sổ; hãy lập đính chính trên trang đợt rà soát",
                             d.id,
-                            DecisionKind::parse(&d.kind).map_or("", |k| k.label())
+                            d.kind.label()
                         ),
                     )))
                 }
@@ -1211,7 +1210,7 @@ pub fn import(
                         format!(
                             "đề xuất số {} («{}») đã bị trả lại; dòng được giữ nguyên: hãy sửa và đề xuất lại trên trang đợt rà soát, hoặc ghi hình thức xử lý khác",
                             d.id,
-                            DecisionKind::parse(&d.kind).map_or("", |k| k.label())
+                            d.kind.label()
                         ),
                     ));
                     return Ok(());
@@ -1273,7 +1272,7 @@ pub fn import(
             };
             let recorded = decisions::stages(db, d.id)?;
             for (i, (stage, date, paper)) in input.stages.iter().enumerate() {
-                if let Some(r) = recorded.iter().find(|r| r.stage == stage.code()) {
+                if let Some(r) = recorded.iter().find(|r| r.stage == *stage) {
                     if r.done_on != *date || words(&r.paper) != words(paper) {
                         return Err(RowFail::Row(err(
                             Some(Column::StageDate(*stage)),
@@ -1363,7 +1362,7 @@ pub fn import(
             // approver the application recorded) reads back without a warning.
             let recorded = current
                 .get(&document)
-                .filter(|d| d.state != DecisionState::Returned.code())
+                .filter(|d| d.state != DecisionState::Returned)
                 .and_then(|d| d.decided_by);
             let same = people
                 .get(&words(name))
@@ -1453,14 +1452,10 @@ pub fn export(db: &mut Db<'_>, campaign: i64) -> Result<Option<Table>, DbError> 
                 Column::Ordinal => (i + 1).to_string(),
                 Column::Document => format!("{} {}", s.doc_type, s.number),
                 Column::Title => s.title.clone(),
-                Column::Kind => d
-                    .and_then(|d| DecisionKind::parse(&d.kind))
-                    .map_or("", |k| k.label())
-                    .to_string(),
+                Column::Kind => d.map_or("", |d| d.kind.label()).to_string(),
                 Column::Provisions => d
                     .map(|d| {
-                        serde_json::from_str::<Vec<String>>(&d.provisions)
-                            .unwrap_or_default()
+                        d.provisions
                             .iter()
                             .map(|k| display_reference(k))
                             .collect::<Vec<_>>()
@@ -1469,12 +1464,11 @@ pub fn export(db: &mut Db<'_>, campaign: i64) -> Result<Option<Table>, DbError> 
                     .unwrap_or_default(),
                 Column::Reason => d.map(|d| d.reason.clone()).unwrap_or_default(),
                 Column::Ground => d
-                    .and_then(|d| d.ground.as_deref())
-                    .and_then(ExpiryGround::parse)
+                    .and_then(|d| d.ground)
                     .map_or("", |g| g.label())
                     .to_string(),
                 Column::ExpiryDate => d
-                    .filter(|d| d.kind == DecisionKind::DeclareExpired.code())
+                    .filter(|d| d.kind == DecisionKind::DeclareExpired)
                     .and_then(|d| d.effective_on)
                     .map(date_vn)
                     .unwrap_or_default(),
@@ -1485,23 +1479,20 @@ pub fn export(db: &mut Db<'_>, campaign: i64) -> Result<Option<Table>, DbError> 
                 Column::Officer => officer
                     .and_then(|u| names.get(&u).cloned())
                     .unwrap_or_default(),
-                Column::State => d
-                    .and_then(|d| DecisionState::parse(&d.state))
-                    .map_or("Chưa rà soát", |s| s.label())
-                    .to_string(),
+                Column::State => d.map_or("Chưa rà soát", |d| d.state.label()).to_string(),
                 Column::Approver => d
-                    .filter(|d| d.state != DecisionState::Returned.code())
+                    .filter(|d| d.state != DecisionState::Returned)
                     .and_then(|d| d.decided_by)
                     .and_then(|u| names.get(&u).cloned())
                     .unwrap_or_default(),
                 Column::StageDate(st) => stages
                     .iter()
-                    .find(|x| x.stage == st.code())
+                    .find(|x| x.stage == *st)
                     .map(|x| date_vn(x.done_on))
                     .unwrap_or_default(),
                 Column::StagePaper(st) => stages
                     .iter()
-                    .find(|x| x.stage == st.code())
+                    .find(|x| x.stage == *st)
                     .map(|x| x.paper.clone())
                     .unwrap_or_default(),
                 Column::Handling => handling.clone(),

@@ -477,7 +477,7 @@ struct DecisionLine {
     id: i64,
     kind: &'static str,
     state: &'static str,
-    state_code: String,
+    state_code: &'static str,
     provisions: String,
     reason: String,
     comment: Option<String>,
@@ -512,8 +512,7 @@ struct ProposeForm {
 }
 
 fn provisions_text(d: &Decision) -> String {
-    serde_json::from_str::<Vec<String>>(&d.provisions)
-        .unwrap_or_default()
+    d.provisions
         .iter()
         .map(|k| crate::domain::structure::display_reference(k))
         .collect::<Vec<_>>()
@@ -527,7 +526,7 @@ fn propose_form(d: Option<&Decision>) -> Option<ProposeForm> {
             supersedes_id: None,
         });
     };
-    match DecisionState::parse(&d.state)? {
+    match d.state {
         DecisionState::Returned => Some(ProposeForm {
             summary: "Đề xuất lại",
             supersedes_id: d.supersedes_id,
@@ -586,16 +585,15 @@ fn at_stage(filter: &str, d: Option<&Decision>, last: &HashMap<i64, (Stage, Naiv
     let Some(d) = d else {
         return false;
     };
-    if !DecisionKind::parse(&d.kind).is_some_and(DecisionKind::needs_handling) {
+    if !d.kind.needs_handling() {
         return false;
     }
-    let state = DecisionState::parse(&d.state);
+    let state = d.state;
     match filter {
-        "waiting" => state == Some(DecisionState::Approved) && !last.contains_key(&d.id),
-        "closed" => state == Some(DecisionState::Closed),
+        "waiting" => state == DecisionState::Approved && !last.contains_key(&d.id),
+        "closed" => state == DecisionState::Closed,
         code => {
-            state == Some(DecisionState::Approved)
-                && last.get(&d.id).map(|(s, _)| s.code()) == Some(code)
+            state == DecisionState::Approved && last.get(&d.id).map(|(s, _)| s.code()) == Some(code)
         }
     }
 }
@@ -708,7 +706,7 @@ async fn campaign_page(
                 .filter(|d| match v.state.as_str() {
                     "" => true,
                     "none" => !latest.contains_key(d),
-                    s => latest.get(d).map(|x| x.state.as_str()) == Some(s),
+                    s => latest.get(d).map(|x| x.state.code()) == Some(s),
                 })
                 .filter(|d| v.stage.is_empty() || at_stage(&v.stage, latest.get(d), &last))
                 .collect();
@@ -753,7 +751,7 @@ async fn campaign_page(
                     .map(|st| {
                         format!(
                             "{}: {} — {}",
-                            Stage::parse(&st.stage).map_or("", |x| x.label()),
+                            st.stage.label(),
                             date_vn(st.done_on),
                             st.paper
                         )
@@ -791,16 +789,15 @@ async fn campaign_page(
                     title: s.title.clone(),
                     decision: latest.get(&s.id).map(|d| DecisionLine {
                         id: d.id,
-                        kind: DecisionKind::parse(&d.kind).map_or("", |k| k.label()),
-                        state: DecisionState::parse(&d.state).map_or("", |s| s.label()),
-                        state_code: d.state.clone(),
+                        kind: d.kind.label(),
+                        state: d.state.label(),
+                        state_code: d.state.code(),
                         provisions: provisions_text(d),
                         reason: d.reason.clone(),
                         comment: d.comment.clone(),
                         version: d.version,
                         mine: d.proposed_by == me,
-                        needs_handling: DecisionKind::parse(&d.kind)
-                            .is_some_and(DecisionKind::needs_handling),
+                        needs_handling: d.kind.needs_handling(),
                         stages: stage_lines.get(&d.id).cloned().unwrap_or_default(),
                         supersedes_id: d.supersedes_id,
                         handling: handling.get(&d.id).cloned(),
@@ -812,9 +809,9 @@ async fn campaign_page(
                                 .rev()
                                 .map(|d| HistoryLine {
                                     id: d.id,
-                                    kind: DecisionKind::parse(&d.kind).map_or("", |k| k.label()),
-                                    state: DecisionState::parse(&d.state).map_or("", |s| s.label()),
-                                    superseded: d.state == DecisionState::Superseded.code(),
+                                    kind: d.kind.label(),
+                                    state: d.state.label(),
+                                    superseded: d.state == DecisionState::Superseded,
                                     provisions: provisions_text(d),
                                     reason: d.reason.clone(),
                                     comment: d.comment.clone(),

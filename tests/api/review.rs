@@ -518,7 +518,7 @@ db_test!(two_approvers_at_once_exactly_one_wins, |app| {
     assert_eq!(results.iter().filter(|ok| **ok).count(), 1, "{results:?}");
     let mut conn = app.pool.get()?;
     let d = vanban::review::decisions::get(&mut conn.db(), did)?.unwrap();
-    assert_eq!((d.state.as_str(), d.version), ("approved", 2));
+    assert_eq!((d.state.code(), d.version), ("approved", 2));
     Ok(())
 });
 
