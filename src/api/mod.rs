@@ -1,6 +1,7 @@
 //! JSON API under `/api/v1`: the same data as the pages; errors as `application/problem+json`.
 
 pub mod account;
+pub mod annual;
 pub mod inspections;
 pub mod openapi;
 pub mod procedures;

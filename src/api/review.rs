@@ -211,7 +211,7 @@ pub async fn propose(
 #[derive(Serialize, utoipa::ToSchema)]
 struct DecisionView {
     decision: decisions::Decision,
-    stages: Vec<decisions::StageRow>,
+    stages: Vec<decisions::StageRecord>,
 }
 
 /// Runs a change to decision `did` as the signed-in user and answers with the decision as it

@@ -2,12 +2,15 @@
 //! access off the async workers, parameter helpers, and the read models both sides render.
 
 pub mod account;
+pub mod annual;
 pub mod api_description;
 pub mod body;
 pub mod documents;
 pub mod inspections;
 pub mod metrics;
 pub mod procedures;
+pub mod register;
+pub mod review;
 pub mod scorecard;
 pub mod search;
 pub mod view;

@@ -10,6 +10,7 @@ pub mod models;
 pub mod procedures;
 pub mod queries;
 pub mod registry;
+pub mod review;
 pub mod schema;
 pub mod search;
 pub mod stored;

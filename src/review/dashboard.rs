@@ -5,11 +5,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::Serialize;
 
 use super::decisions::Decision;
-use crate::db::schema::{campaign_documents, decision_stages, decisions, documents, users};
 use crate::db::{queries, Db, DbError};
 use crate::domain::review::{
     overdue, stage_deadline, DecisionKind, DecisionState, Stage, StageDays,
@@ -92,8 +90,8 @@ fn standing(
     deadline: NaiveDate,
     today: NaiveDate,
 ) -> Standing {
-    let state = d.and_then(|d| DecisionState::parse(&d.state));
-    let kind = d.and_then(|d| DecisionKind::parse(&d.kind));
+    let state = d.map(|d| d.state);
+    let kind = d.map(|d| d.kind);
     let reviewed = matches!(
         state,
         Some(DecisionState::Proposed | DecisionState::Approved | DecisionState::Closed)
@@ -143,15 +141,8 @@ pub fn dashboard(
     let Some(c) = super::campaigns::get(db, campaign)? else {
         return Ok(None);
     };
-    let docs: Vec<(i64, i64, Option<i64>)> = crate::with_db!(db, conn => campaign_documents::table
-        .inner_join(documents::table.on(documents::id.eq(campaign_documents::document_id)))
-        .filter(campaign_documents::campaign_id.eq(campaign))
-        .select((documents::id, documents::authority_id, campaign_documents::officer_id))
-        .load(conn))?;
-    let all: Vec<Decision> = crate::with_db!(db, conn => decisions::table
-        .filter(decisions::campaign_id.eq(campaign))
-        .select(Decision::as_select())
-        .load(conn))?;
+    let docs = crate::db::review::campaign_documents_with_authority(db, campaign)?;
+    let all = super::decisions::of_campaign(db, campaign)?;
     let last = last_stages(db, campaign)?;
     let now = super::decisions::current(all);
     let names: HashMap<i64, String> = queries::all_authorities(db)?
@@ -176,10 +167,7 @@ pub fn dashboard(
     let mut days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     for d in now.values() {
         if let (true, Some(at)) = (
-            matches!(
-                DecisionState::parse(&d.state),
-                Some(DecisionState::Approved | DecisionState::Closed)
-            ),
+            matches!(d.state, DecisionState::Approved | DecisionState::Closed),
             d.decided_at,
         ) {
             *days.entry(at.date()).or_default() += 1;
@@ -205,11 +193,7 @@ pub fn dashboard(
         .collect();
     authorities.sort_by(|a, b| a.authority.cmp(&b.authority));
     let people: HashMap<i64, String> = if by_officer.keys().any(Option::is_some) {
-        crate::with_db!(db, conn => users::table
-            .select((users::id, users::display_name))
-            .load::<(i64, String)>(conn))?
-        .into_iter()
-        .collect()
+        crate::db::review::user_names(db)?.into_iter().collect()
     } else {
         HashMap::new()
     };
@@ -244,17 +228,12 @@ pub fn last_stages(
     db: &mut Db<'_>,
     campaign: i64,
 ) -> Result<HashMap<i64, (Stage, NaiveDate)>, DbError> {
-    let stages: Vec<(i64, String, NaiveDate)> = crate::with_db!(db, conn => decision_stages::table
-        .inner_join(decisions::table.on(decisions::id.eq(decision_stages::decision_id)))
-        .filter(decisions::campaign_id.eq(campaign))
-        .select((decision_stages::decision_id, decision_stages::stage, decision_stages::done_on))
-        .load(conn))?;
     let mut last: HashMap<i64, (Stage, NaiveDate)> = HashMap::new();
-    for (d, s, on) in stages {
-        if let Some(s) = Stage::parse(&s) {
-            if last.get(&d).is_none_or(|(l, _)| s.index() > l.index()) {
-                last.insert(d, (s, on));
-            }
+    for row in crate::db::review::stages_of_campaign(db, campaign)? {
+        let s = row.stage()?;
+        let d = row.decision_id;
+        if last.get(&d).is_none_or(|(l, _)| s.index() > l.index()) {
+            last.insert(d, (s, row.done_on));
         }
     }
     Ok(last)

@@ -6,30 +6,38 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::db::schema::{decision_stages, decisions};
+use crate::db::review::{self as rows, DecisionRow, NewDecision, NewStage};
+use crate::db::stored::Corrupt;
 use crate::db::{queries, Db, DbError};
 use crate::domain::review::{self, DecisionKind, DecisionState, ExpiryGround, ReviewError, Stage};
 use crate::domain::structure::parse_reference;
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize, utoipa::ToSchema)]
-#[diesel(table_name = decisions)]
+/// A decision, read from its row: every stored code and the provision list must fit their
+/// types (see [`Decision::from_row`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Decision {
     pub id: i64,
     pub campaign_id: i64,
     pub document_id: i64,
     pub supersedes_id: Option<i64>,
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: DecisionKind,
     pub partial: bool,
-    pub provisions: String,
-    pub ground: Option<String>,
+    /// The provision keys concerned (empty: the whole document), as a JSON list in text, as
+    /// stored.
+    #[serde(serialize_with = "json_text")]
+    #[schema(value_type = String)]
+    pub provisions: Vec<String>,
+    #[schema(value_type = Option<String>)]
+    pub ground: Option<ExpiryGround>,
     pub reason: String,
     pub legal_basis_document_id: Option<i64>,
     pub legal_basis_provision: Option<String>,
     pub effective_on: Option<NaiveDate>,
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: DecisionState,
     pub proposed_by: i64,
     #[serde(serialize_with = "crate::wire::utc")]
     pub proposed_at: NaiveDateTime,
@@ -41,6 +49,47 @@ pub struct Decision {
     #[serde(serialize_with = "crate::wire::utc_opt")]
     pub closed_at: Option<NaiveDateTime>,
     pub version: i32,
+}
+
+/// The provision list as the API has always shown it: JSON text.
+fn json_text<S: serde::Serializer>(v: &[String], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&serde_json::json!(v).to_string())
+}
+
+impl Decision {
+    /// The decision of a stored row; a code or a provision list that does not fit is
+    /// [`Corrupt`], never read as a default.
+    pub fn from_row(r: DecisionRow) -> Result<Decision, Corrupt> {
+        Ok(Decision {
+            kind: r.kind()?,
+            state: r.state()?,
+            ground: r.ground()?,
+            provisions: r.provisions()?,
+            id: r.id,
+            campaign_id: r.campaign_id,
+            document_id: r.document_id,
+            supersedes_id: r.supersedes_id,
+            partial: r.partial,
+            reason: r.reason,
+            legal_basis_document_id: r.legal_basis_document_id,
+            legal_basis_provision: r.legal_basis_provision,
+            effective_on: r.effective_on,
+            proposed_by: r.proposed_by,
+            proposed_at: r.proposed_at,
+            decided_by: r.decided_by,
+            decided_at: r.decided_at,
+            comment: r.comment,
+            handling_document_id: r.handling_document_id,
+            closed_at: r.closed_at,
+            version: r.version,
+        })
+    }
+}
+
+fn read_all(rows: Vec<DecisionRow>) -> Result<Vec<Decision>, DbError> {
+    rows.into_iter()
+        .map(|r| Decision::from_row(r).map_err(DbError::from))
+        .collect()
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -125,11 +174,9 @@ impl From<ReviewError> for DecisionError {
 }
 
 pub fn get(db: &mut Db<'_>, id: i64) -> Result<Option<Decision>, DbError> {
-    Ok(crate::with_db!(db, c => decisions::table
-        .find(id)
-        .select(Decision::as_select())
-        .first(c)
-        .optional())?)
+    rows::decision(db, id)?
+        .map(|r| Decision::from_row(r).map_err(DbError::from))
+        .transpose()
 }
 
 fn load(db: &mut Db<'_>, id: i64) -> Result<Decision, DecisionError> {
@@ -237,10 +284,7 @@ pub fn propose(
     }
     if let Some(old) = input.supersedes_id {
         let o = load(db, old)?;
-        let decided = matches!(
-            DecisionState::parse(&o.state),
-            Some(DecisionState::Approved | DecisionState::Closed)
-        );
+        let decided = matches!(o.state, DecisionState::Approved | DecisionState::Closed);
         if o.document_id != input.document_id || o.campaign_id != campaign || !decided {
             return Err(DecisionError::Invalid(
                 "chỉ thay thế được một quyết định đã phê duyệt về cùng văn bản trong cùng đợt"
@@ -254,15 +298,12 @@ pub fn propose(
         .into_iter()
         .filter(|d| {
             matches!(
-                DecisionState::parse(&d.state),
-                Some(DecisionState::Proposed | DecisionState::Approved | DecisionState::Closed)
+                d.state,
+                DecisionState::Proposed | DecisionState::Approved | DecisionState::Closed
             )
         })
         .collect::<Vec<_>>();
-    if let Some(p) = live
-        .iter()
-        .find(|d| d.state == DecisionState::Proposed.code())
-    {
+    if let Some(p) = live.iter().find(|d| d.state == DecisionState::Proposed) {
         return Err(DecisionError::Conflict(format!(
             "văn bản đang có đề xuất số {} chờ phê duyệt; hãy phê duyệt hoặc trả lại đề xuất đó trước",
             p.id
@@ -276,26 +317,25 @@ pub fn propose(
             )));
         }
     }
-    let id: i64 = crate::with_db!(db, c => diesel::insert_into(decisions::table)
-        .values((
-            decisions::campaign_id.eq(campaign),
-            decisions::document_id.eq(input.document_id),
-            decisions::supersedes_id.eq(input.supersedes_id),
-            decisions::kind.eq(kind.code()),
-            decisions::partial.eq(partial),
-            decisions::provisions.eq(serde_json::json!(keys).to_string()),
-            decisions::ground.eq(ground.map(|g| g.code())),
-            decisions::reason.eq(crate::domain::text::nfc(input.reason.trim())),
-            decisions::legal_basis_document_id.eq(input.legal_basis_document_id),
-            decisions::legal_basis_provision.eq(input.legal_basis_provision.as_deref()),
-            decisions::effective_on.eq(input.effective_on),
-            decisions::state.eq(DecisionState::Proposed.code()),
-            decisions::proposed_by.eq(p.id),
-            decisions::proposed_at.eq(now),
-            decisions::version.eq(1),
-        ))
-        .returning(decisions::id)
-        .get_result(c))?;
+    let reason = crate::domain::text::nfc(input.reason.trim());
+    let id = rows::insert_decision(
+        db,
+        &NewDecision {
+            campaign_id: campaign,
+            document_id: input.document_id,
+            supersedes_id: input.supersedes_id,
+            kind,
+            partial,
+            provisions: &keys,
+            ground,
+            reason: &reason,
+            legal_basis_document_id: input.legal_basis_document_id,
+            legal_basis_provision: input.legal_basis_provision.as_deref(),
+            effective_on: input.effective_on,
+            proposed_by: p.id,
+            proposed_at: now,
+        },
+    )?;
     let d = load(db, id)?;
     crate::audit::append(
         db,
@@ -319,20 +359,7 @@ fn decide(
     comment: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<Decision, DecisionError> {
-    let n = crate::with_db!(db, c => diesel::update(
-        decisions::table
-            .filter(decisions::id.eq(d.id))
-            .filter(decisions::version.eq(d.version))
-            .filter(decisions::state.eq(DecisionState::Proposed.code())),
-    )
-    .set((
-        decisions::state.eq(to.code()),
-        decisions::decided_by.eq(Some(p.id)),
-        decisions::decided_at.eq(Some(now)),
-        decisions::comment.eq(comment),
-        decisions::version.eq(d.version + 1),
-    ))
-    .execute(c))?;
+    let n = rows::decide(db, d.id, d.version, to, p.id, comment, now)?;
     if n == 0 {
         return Err(DecisionError::Conflict(
             "quyết định vừa được người khác xử lý; hãy tải lại".into(),
@@ -366,24 +393,23 @@ pub fn approve(
     let d = load(db, id)?;
     require_cover(db, p, d.document_id)?;
     check_version(&d, if_match)?;
-    let state = DecisionState::parse(&d.state).unwrap_or(DecisionState::Proposed);
-    review::approve(state, d.proposed_by, p.id)?;
+    review::approve(d.state, d.proposed_by, p.id)?;
     let after = decide(db, p, &d, DecisionState::Approved, None, now)?;
-    if d.kind == DecisionKind::DeclareExpired.code() {
+    if d.kind == DecisionKind::DeclareExpired {
         // The declared expiry becomes a registry record (audited); the status reads it from
         // the stated date, and its outbox row refreshes the document in the search index.
         if let Some(on) = d.effective_on {
-            crate::registry::expiry::declare(db, &p.actor, d.id, d.document_id, &d.provisions, on)?;
+            // The record keeps the provision keys as the decision stored them (a JSON array).
+            let provisions = serde_json::Value::from(d.provisions.clone()).to_string();
+            crate::registry::expiry::declare(db, &p.actor, d.id, d.document_id, &provisions, on)?;
         }
     }
     // The decision it corrects stays visible, marked as superseded.
     if let Some(old) = d.supersedes_id {
         let o = load(db, old)?;
-        crate::with_db!(db, c => diesel::update(decisions::table.find(old))
-            .set((decisions::state.eq(DecisionState::Superseded.code()), decisions::version.eq(o.version + 1)))
-            .execute(c))?;
+        rows::supersede(db, old, o.version)?;
         let a = load(db, old)?;
-        if o.kind == DecisionKind::DeclareExpired.code() {
+        if o.kind == DecisionKind::DeclareExpired {
             // The expiry it declared no longer applies: its registry record is ended (kept,
             // audited, with an outbox row for the document).
             crate::registry::expiry::end(db, &p.actor, o.id, o.document_id, now)?;
@@ -413,8 +439,7 @@ pub fn return_to_officer(
     // Returning is deciding too: only within the approver's units.
     require_cover(db, p, d.document_id)?;
     check_version(&d, if_match)?;
-    let state = DecisionState::parse(&d.state).unwrap_or(DecisionState::Proposed);
-    review::return_to_officer(state, d.proposed_by, p.id, comment)?;
+    review::return_to_officer(d.state, d.proposed_by, p.id, comment)?;
     decide(
         db,
         p,
@@ -425,11 +450,12 @@ pub fn return_to_officer(
     )
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize, utoipa::ToSchema)]
-#[diesel(table_name = decision_stages)]
-pub struct StageRow {
+/// A recorded handling stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct StageRecord {
     pub decision_id: i64,
-    pub stage: String,
+    #[schema(value_type = String)]
+    pub stage: Stage,
     pub done_on: NaiveDate,
     pub paper: String,
     pub agency: Option<String>,
@@ -439,12 +465,22 @@ pub struct StageRow {
     pub recorded_at: NaiveDateTime,
 }
 
-pub fn stages(db: &mut Db<'_>, id: i64) -> Result<Vec<StageRow>, DbError> {
-    let mut v: Vec<StageRow> = crate::with_db!(db, c => decision_stages::table
-        .filter(decision_stages::decision_id.eq(id))
-        .select(StageRow::as_select())
-        .load(c))?;
-    v.sort_by_key(|s| Stage::parse(&s.stage).map(Stage::index));
+/// The handling stages of a decision, in the order of the pipeline.
+pub fn stages(db: &mut Db<'_>, id: i64) -> Result<Vec<StageRecord>, DbError> {
+    let mut v = Vec::new();
+    for r in rows::stages_of(db, id)? {
+        v.push(StageRecord {
+            stage: r.stage()?,
+            decision_id: r.decision_id,
+            done_on: r.done_on,
+            paper: r.paper,
+            agency: r.agency,
+            planned_on: r.planned_on,
+            recorded_by: r.recorded_by,
+            recorded_at: r.recorded_at,
+        });
+    }
+    v.sort_by_key(|s| s.stage.index());
     Ok(v)
 }
 
@@ -482,7 +518,7 @@ pub fn record_stage(
     }
     let d = load(db, id)?;
     check_version(&d, if_match)?;
-    if DecisionState::parse(&d.state) != Some(DecisionState::Approved) {
+    if d.state != DecisionState::Approved {
         return Err(DecisionError::Conflict(
             "chỉ ghi giai đoạn xử lý cho quyết định đã phê duyệt".into(),
         ));
@@ -499,26 +535,23 @@ pub fn record_stage(
             "cần số, ngày của văn bản giấy tờ của giai đoạn (ví dụ: Công văn số 2170/STP-XDTHPL ngày 02/10/2025)".into(),
         ));
     }
-    let last = stages(db, id)?
-        .last()
-        .and_then(|s| Some((Stage::parse(&s.stage)?, s.done_on)));
-    let kind = DecisionKind::parse(&d.kind).unwrap_or(DecisionKind::Keep);
-    review::advance(kind, last, stage, input.date)?;
-    crate::with_db!(db, c => diesel::insert_into(decision_stages::table)
-        .values((
-            decision_stages::decision_id.eq(id),
-            decision_stages::stage.eq(stage.code()),
-            decision_stages::done_on.eq(input.date),
-            decision_stages::paper.eq(crate::domain::text::nfc(input.paper.trim())),
-            decision_stages::agency.eq(input.agency.as_deref()),
-            decision_stages::planned_on.eq(input.planned_on),
-            decision_stages::recorded_by.eq(p.id),
-            decision_stages::recorded_at.eq(now),
-        ))
-        .execute(c))?;
-    crate::with_db!(db, c => diesel::update(decisions::table.filter(decisions::id.eq(id)).filter(decisions::version.eq(d.version)))
-        .set(decisions::version.eq(d.version + 1))
-        .execute(c))?;
+    let last = stages(db, id)?.last().map(|s| (s.stage, s.done_on));
+    review::advance(d.kind, last, stage, input.date)?;
+    let paper = crate::domain::text::nfc(input.paper.trim());
+    rows::insert_stage(
+        db,
+        &NewStage {
+            decision_id: id,
+            stage,
+            done_on: input.date,
+            paper: &paper,
+            agency: input.agency.as_deref(),
+            planned_on: input.planned_on,
+            recorded_by: p.id,
+            recorded_at: now,
+        },
+    )?;
+    rows::bump_version(db, id, d.version)?;
     let after = serde_json::json!({
         "stage": stage.code(), "date": input.date, "paper": input.paper.trim(),
         "agency": input.agency, "planned_on": input.planned_on,
@@ -537,21 +570,12 @@ pub fn record_stage(
 
 /// The decisions of a campaign on one document, oldest first.
 fn of_document(db: &mut Db<'_>, campaign: i64, document: i64) -> Result<Vec<Decision>, DbError> {
-    Ok(crate::with_db!(db, c => decisions::table
-        .filter(decisions::campaign_id.eq(campaign))
-        .filter(decisions::document_id.eq(document))
-        .order(decisions::id)
-        .select(Decision::as_select())
-        .load(c))?)
+    read_all(rows::decisions_of_document(db, campaign, document)?)
 }
 
 /// The decisions of a campaign, oldest first (superseded ones included).
 pub fn of_campaign(db: &mut Db<'_>, campaign: i64) -> Result<Vec<Decision>, DbError> {
-    Ok(crate::with_db!(db, c => decisions::table
-        .filter(decisions::campaign_id.eq(campaign))
-        .order(decisions::id)
-        .select(Decision::as_select())
-        .load(c))?)
+    read_all(rows::decisions_of_campaign(db, campaign)?)
 }
 
 /// Approved (or closed) decisions declaring expiry, not superseded: (decision, document,
@@ -560,28 +584,7 @@ pub fn declared_expiries(
     db: &mut Db<'_>,
     ids: Option<&[i64]>,
 ) -> Result<Vec<(i64, i64, String, NaiveDate)>, DbError> {
-    let states = [DecisionState::Approved.code(), DecisionState::Closed.code()];
-    let rows: Vec<(i64, i64, String, Option<NaiveDate>)> = match ids {
-        None => crate::with_db!(db, c => decisions::table
-            .filter(decisions::kind.eq(DecisionKind::DeclareExpired.code()))
-            .filter(decisions::state.eq_any(states))
-            .select((decisions::id, decisions::document_id, decisions::provisions, decisions::effective_on))
-            .load(c))?,
-        Some(ids) => {
-            let mut out = Vec::new();
-            for chunk in ids.chunks(500) {
-                let part: Vec<(i64, i64, String, Option<NaiveDate>)> = crate::with_db!(db, c => decisions::table
-                    .filter(decisions::kind.eq(DecisionKind::DeclareExpired.code()))
-                    .filter(decisions::state.eq_any(states))
-                    .filter(decisions::document_id.eq_any(chunk))
-                    .select((decisions::id, decisions::document_id, decisions::provisions, decisions::effective_on))
-                    .load(c))?;
-                out.extend(part);
-            }
-            out
-        }
-    };
-    Ok(rows
+    Ok(rows::declared_expiries(db, ids)?
         .into_iter()
         .filter_map(|(d, doc, p, on)| Some((d, doc, p, on?)))
         .collect())
@@ -600,12 +603,12 @@ pub fn close(
 ) -> Result<Decision, DecisionError> {
     let d = load(db, id)?;
     check_version(&d, if_match)?;
-    if DecisionState::parse(&d.state) != Some(DecisionState::Approved) {
+    if d.state != DecisionState::Approved {
         return Err(DecisionError::Conflict(
             "chỉ đóng được quyết định đã phê duyệt".into(),
         ));
     }
-    let kind = DecisionKind::parse(&d.kind).unwrap_or(DecisionKind::Keep);
+    let kind = d.kind;
     if !kind.needs_handling() {
         return Err(ReviewError::NoHandling.into());
     }
@@ -619,18 +622,7 @@ pub fn close(
             kind.label()
         )));
     }
-    let n = crate::with_db!(db, c => diesel::update(
-        decisions::table
-            .filter(decisions::id.eq(id))
-            .filter(decisions::version.eq(d.version)),
-    )
-    .set((
-        decisions::state.eq(DecisionState::Closed.code()),
-        decisions::handling_document_id.eq(Some(handling_document_id)),
-        decisions::closed_at.eq(Some(now)),
-        decisions::version.eq(d.version + 1),
-    ))
-    .execute(c))?;
+    let n = rows::close(db, id, d.version, handling_document_id, now)?;
     if n == 0 {
         return Err(DecisionError::Conflict(
             "quyết định vừa được người khác thay đổi; hãy tải lại".into(),
@@ -653,7 +645,7 @@ pub fn close(
 pub fn current(decisions: Vec<Decision>) -> HashMap<i64, Decision> {
     let mut out: HashMap<i64, Decision> = HashMap::new();
     for d in decisions {
-        if d.state == DecisionState::Superseded.code() {
+        if d.state == DecisionState::Superseded {
             continue;
         }
         if out.get(&d.document_id).is_none_or(|o| o.id < d.id) {

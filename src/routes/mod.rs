@@ -120,7 +120,7 @@ use crate::auth::RecordOf;
 use Access::{AnyUser, Monitor, Public, Roles, Scoped};
 
 /// The register upload form: the file (at most `REGISTER_LIMIT`) and the form's other fields.
-const UPLOAD_LIMIT: usize = api::register::REGISTER_LIMIT + 64 * 1024;
+const UPLOAD_LIMIT: usize = crate::app::register::REGISTER_LIMIT + 64 * 1024;
 
 /// Bodies of the JSON API's writes (a decision, an inspection with its findings).
 const JSON_LIMIT: usize = 1024 * 1024;
@@ -313,7 +313,7 @@ pub static ROUTES: &[RouteDef] = &[
     post("/api/v1/campaigns/{id}/register", Roles(REVIEWERS), |r| {
         r.to(api::register::import)
     })
-    .body(api::register::REGISTER_LIMIT),
+    .body(crate::app::register::REGISTER_LIMIT),
     post("/api/v1/campaigns/{id}/decisions", Roles(REVIEWERS), |r| {
         r.to(api::review::propose)
     }),
@@ -339,7 +339,7 @@ pub static ROUTES: &[RouteDef] = &[
         r.to(pages::annual::publish)
     }),
     get("/api/v1/annual-lists/{year}", Public, |r| {
-        r.to(pages::annual::api)
+        r.to(api::annual::api)
     }),
     // Signing in and out, my account, my API tokens.
     get("/login", Public, |r| r.to(pages::account::login_form)),

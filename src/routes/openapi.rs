@@ -32,7 +32,7 @@ use crate::auth::{Access, Role};
         crate::api::document_status,
         crate::api::audit_checkpoint,
         crate::api::search::api,
-        crate::web::annual::api, // moved by merge: crate::api::annual::api
+        crate::api::annual::api,
         crate::api::procedures::api_catalogue,
         crate::api::procedures::api_detail,
         crate::api::procedures::api_unit,

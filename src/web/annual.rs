@@ -1,101 +1,17 @@
-//! The yearly list of expired documents: `/annual-lists/{year}` (printable), its CSV, and
-//! `/api/v1/annual-lists/{year}`.
+//! The yearly list of expired documents: `/annual-lists/{year}` (printable), its CSV and XLSX,
+//! and the publish form.
 
 use actix_web::{web, HttpResponse};
 use chrono::Datelike;
-use serde::{Deserialize, Serialize};
 
 use super::{base_context, render, PageError};
-use crate::app::{number_param, on_pool, AppState};
+use crate::app::annual::{load, parse_year, AnnualList, AnnualQuery};
+use crate::app::AppState;
 use crate::clock::today;
-use crate::domain::review::{annual_list_late, Extent};
+use crate::domain::review::annual_list_late;
 use crate::domain::text::date_vn;
 use crate::error::AppError;
-use crate::registry::org::Org;
-use crate::review::annual::{annual_list, AnnualRow, PublishError};
-
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AnnualQuery {
-    /// Mã số cơ quan ban hành (mặc định: mọi cơ quan).
-    #[serde(default)]
-    #[param(value_type = Option<i64>)]
-    pub authority: Option<String>,
-    /// Pages only (`csv`, `xlsx`); the API answers JSON.
-    #[serde(default)]
-    #[param(ignore)]
-    pub format: Option<String>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AnnualList {
-    pub year: i32,
-    pub authority: Option<i64>,
-    pub authority_name: Option<String>,
-    /// When the list was published (for the authority chosen, or for any).
-    pub published_on: Option<String>,
-    pub whole: Vec<AnnualRow>,
-    pub part: Vec<AnnualRow>,
-}
-
-/// The year in the path: four digits, from 1945 to next year.
-fn parse_year(s: &str) -> Result<i32, AppError> {
-    let max = today().year() + 1;
-    match s.parse::<i32>() {
-        Ok(y) if s.len() == 4 && (1945..=max).contains(&y) => Ok(y),
-        _ => Err(AppError::NotFound(format!(
-            "Không có danh mục cho năm «{s}»: năm gồm bốn chữ số, từ 1945 đến {max}."
-        ))),
-    }
-}
-
-async fn load(
-    state: &AppState,
-    year: &str,
-    q: &AnnualQuery,
-) -> Result<(AnnualList, Org), AppError> {
-    let year = parse_year(year)?;
-    let authority: Option<i64> = number_param("authority", &q.authority)?;
-    let graphs = state.statuses.clone();
-    let (rows, org, published) = on_pool(state, move |db| {
-        let org = Org::load(db)?;
-        if let Some(a) = authority {
-            if !org.authorities.contains_key(&a) {
-                return Err(crate::app::bad_param(
-                    "authority",
-                    "không có cơ quan ban hành này.".into(),
-                ));
-            }
-        }
-        let ids = authority.map(|a| org.authority_with_predecessors(a));
-        let published = match authority {
-            Some(a) => crate::review::annual::published_on(db, year, a)?
-                .map(|t| crate::domain::text::date_vn(t.date())),
-            None => crate::review::annual::any_published(db, year)?.then(String::new),
-        };
-        let graph = graphs.graph(db)?;
-        Ok((
-            annual_list(db, &graph, year, ids.as_deref())?,
-            org,
-            published,
-        ))
-    })
-    .await?;
-    let (whole, part) = rows.into_iter().partition(|r| r.extent == Extent::Whole);
-    Ok((
-        AnnualList {
-            year,
-            authority,
-            published_on: published,
-            authority_name: authority
-                .and_then(|a| org.authorities.get(&a))
-                .map(|a| a.name.clone()),
-            whole,
-            part,
-        },
-        org,
-    ))
-}
+use crate::review::annual::{AnnualRow, PublishError};
 
 const HEADER: [&str; 8] = [
     "STT",
@@ -256,29 +172,6 @@ pub async fn page(
     Ok(render("annual_list.html", &ctx)?)
 }
 
-/// The year's list of documents expired in whole or in part, with the ground of each.
-#[utoipa::path(
-    get,
-    path = "/api/v1/annual-lists/{year}",
-    operation_id = "annual_list",
-    tag = "van-ban",
-    summary = "Danh mục văn bản hết hiệu lực toàn bộ hoặc một phần trong năm",
-    params(("year" = i32, Path, description = "Năm, bốn chữ số, từ 1945 đến năm sau", example = 2025), AnnualQuery),
-    responses(
-        (status = 200, description = "Danh mục", body = AnnualList),
-        (status = 400, description = "Tham số không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Năm hoặc cơ quan không có (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-    ),
-)]
-pub async fn api(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    q: web::Query<AnnualQuery>,
-) -> Result<HttpResponse, AppError> {
-    let (list, _) = load(&state, &path.into_inner(), &q.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(list))
-}
-
 /// An approver (or administrator) publishes the list of a year for an authority of their
 /// units (403 outside them, nothing written).
 pub async fn publish(
@@ -308,17 +201,4 @@ pub async fn publish(
             format!("/annual-lists/{year}?authority={authority}"),
         ))
         .finish())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn years_are_four_digits_in_range() {
-        assert_eq!(parse_year("2025").ok(), Some(2025));
-        for bad in ["25", "02025", "1900", "abcd", "9999", "-2025"] {
-            assert!(parse_year(bad).is_err(), "{bad}");
-        }
-    }
 }

@@ -8,7 +8,7 @@ use actix_web::{web, HttpResponse};
 use futures_util::StreamExt;
 
 use super::{base_context, render_status, PageError};
-use crate::api::register::{flag, run, Outcome, REGISTER_LIMIT};
+use crate::app::register::{flag, run, Outcome, REGISTER_LIMIT};
 use crate::app::AppState;
 use crate::error::AppError;
 

@@ -206,7 +206,7 @@ db_test!(a_department_register_is_read_and_round_trips, |app| {
     drop(conn);
     for d in &all {
         assert_eq!(
-            (d.state.as_str(), d.proposed_by, d.decided_by),
+            (d.state.code(), d.proposed_by, d.decided_by),
             ("proposed", officer_id, None)
         );
     }
@@ -308,8 +308,8 @@ db_test!(a_department_register_is_read_and_round_trips, |app| {
     let mut conn = app.pool.get().unwrap();
     let all = vanban::review::decisions::of_campaign(&mut conn.db(), cid).unwrap();
     let repeal = all.iter().find(|d| d.document_id == markets).unwrap();
-    assert_eq!(repeal.kind, "repeal");
-    assert_eq!(repeal.state, "closed");
+    assert_eq!(repeal.kind.code(), "repeal");
+    assert_eq!(repeal.state.code(), "closed");
     assert!(repeal.partial);
     let st = vanban::review::decisions::stages(&mut conn.db(), repeal.id).unwrap();
     let dates: Vec<String> = st.iter().map(|s| s.done_on.to_string()).collect();
@@ -317,14 +317,14 @@ db_test!(a_department_register_is_read_and_round_trips, |app| {
     assert_eq!(st[0].agency.as_deref(), Some("Phòng Kinh tế xã Đầm Dơi"));
     let expiry = all.iter().find(|d| d.document_id != markets).unwrap();
     assert_eq!(
-        (expiry.kind.as_str(), expiry.state.as_str()),
+        (expiry.kind.code(), expiry.state.code()),
         ("declare_expired", "approved")
     );
     assert_eq!(
         expiry.effective_on.map(|d| d.to_string()).as_deref(),
         Some("2025-07-01")
     );
-    assert_eq!(expiry.ground.as_deref(), Some("subject_gone"));
+    assert_eq!(expiry.ground.map(|g| g.code()), Some("subject_gone"));
     drop(conn);
 
     // Importing the same file again changes nothing.
@@ -714,7 +714,7 @@ fn decided(app: &TestApp, cid: i64) -> Vec<(String, i64, Option<i64>)> {
     vanban::review::decisions::of_campaign(&mut conn.db(), cid)
         .unwrap()
         .into_iter()
-        .map(|d| (d.state, d.proposed_by, d.decided_by))
+        .map(|d| (d.state.code().to_string(), d.proposed_by, d.decided_by))
         .collect()
 }
 

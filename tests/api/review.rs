@@ -518,7 +518,7 @@ db_test!(two_approvers_at_once_exactly_one_wins, |app| {
     assert_eq!(results.iter().filter(|ok| **ok).count(), 1, "{results:?}");
     let mut conn = app.pool.get()?;
     let d = vanban::review::decisions::get(&mut conn.db(), did)?.unwrap();
-    assert_eq!((d.state.as_str(), d.version), ("approved", 2));
+    assert_eq!((d.state.code(), d.version), ("approved", 2));
     Ok(())
 });
 
@@ -972,3 +972,120 @@ db_test!(
         Ok(())
     }
 );
+
+// A decision whose stored state (or provision list) is not one the tracker knows is an
+// internal error on the API and on the campaign page, never read as "proposed" or as empty;
+// nothing acts on it (an approval is refused the same way).
+db_test!(
+    an_unknown_stored_state_is_an_internal_error_not_a_default,
+    |app| {
+        use crate::authkit::{cookie, session, sql};
+        app.import_str("f.jsonl", FIXTURE)?;
+        let (_, officer) = token(&app, "canbo", "officer", &[]);
+        let (approver_id, approver) = token(&app, "pheduyet", "approver", &[]);
+        let client = Client::new(&app).await;
+        let cid = campaign_of(&client, &officer, 1).await;
+        let doc = document_id(&app, "UBND-970", "12/2021/QD-UBND");
+        let did = propose(
+            &client,
+            &officer,
+            cid,
+            json!({"document_id": doc, "kind": "keep", "reason": "Còn phù hợp"}),
+        )
+        .await;
+        let r = call(
+            &client,
+            "GET",
+            &format!("/api/v1/decisions/{did}"),
+            &approver,
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["decision"]["state"], "proposed", "{}", r.body);
+
+        plant_state(&app, did, "cho_xu_ly");
+        let r = call(
+            &client,
+            "GET",
+            &format!("/api/v1/decisions/{did}"),
+            &approver,
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(r.status, 500, "{}", r.body);
+        assert!(!r.body.contains("proposed"), "{}", r.body);
+        assert!(
+            !r.body.contains("cho_xu_ly"),
+            "the stored value stays in the log: {}",
+            r.body
+        );
+        let (secret, _) = session(&app, approver_id);
+        let page = client
+            .send(
+                TestRequest::get()
+                    .uri(&format!("/campaigns/{cid}"))
+                    .insert_header(cookie(&secret)),
+            )
+            .await;
+        assert_eq!(page.status, 500, "{}", page.body);
+        let audit = audit_len(&app);
+        let r = call(
+            &client,
+            "POST",
+            &format!("/api/v1/decisions/{did}/approve"),
+            &approver,
+            None,
+            Some("1"),
+        )
+        .await;
+        assert_eq!(r.status, 500, "{}", r.body);
+        assert_eq!(audit_len(&app), audit, "nothing was decided");
+
+        plant_state(&app, did, "proposed");
+        sql(
+            &app,
+            &format!("UPDATE decisions SET provisions = '[\"dieu-1\",' WHERE id = {did}"),
+        );
+        let r = call(
+            &client,
+            "GET",
+            &format!("/api/v1/decisions/{did}"),
+            &approver,
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(r.status, 500, "{}", r.body);
+        Ok(())
+    }
+);
+
+/// Writes a state the schema's check would refuse (as an older or newer version of the
+/// software, or a hand edit, could leave it), on one connection.
+fn plant_state(app: &TestApp, did: i64, state: &str) {
+    use diesel::RunQueryDsl;
+    let mut conn = app.pool.get().unwrap();
+    let update = format!("UPDATE decisions SET state = '{state}' WHERE id = {did}");
+    match conn.db() {
+        vanban::db::Db::Sqlite(c) => {
+            for q in [
+                "PRAGMA ignore_check_constraints = ON",
+                update.as_str(),
+                "PRAGMA ignore_check_constraints = OFF",
+            ] {
+                diesel::sql_query(q).execute(c).unwrap();
+            }
+        }
+        vanban::db::Db::Pg(c) => {
+            for q in [
+                "ALTER TABLE decisions DROP CONSTRAINT IF EXISTS decisions_state_check",
+                update.as_str(),
+            ] {
+                diesel::sql_query(q).execute(c).unwrap();
+            }
+        }
+    }
+}

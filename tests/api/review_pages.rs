@@ -744,9 +744,9 @@ db_test!(
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
         let old = decision(&app, kept);
-        assert_eq!(old.state, "superseded");
+        assert_eq!(old.state.code(), "superseded");
         assert_eq!(
-            (old.kind.as_str(), old.reason.as_str(), old.decided_by),
+            (old.kind.code(), old.reason.as_str(), old.decided_by),
             ("keep", "Còn phù hợp", original.decided_by),
             "only its state changed"
         );
@@ -878,7 +878,7 @@ db_test!(
         assert_eq!(r.status, 303, "{}", r.body);
         assert_eq!(r.header("location").as_deref(), Some(at.as_str()));
         let d = decision(&app, repeal);
-        assert_eq!(d.state, "closed");
+        assert_eq!(d.state.code(), "closed");
         assert_eq!(
             d.handling_document_id,
             Some(document_id(&app, "UBND-32200", "10/2025/QD-UBND"))
@@ -1201,7 +1201,7 @@ db_test!(
             )
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
-        assert_eq!(decision(&app, pending).state, "returned");
+        assert_eq!(decision(&app, pending).state.code(), "returned");
         let again = propose();
         let r = a
             .post(
@@ -1210,7 +1210,7 @@ db_test!(
             )
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
-        assert_eq!(decision(&app, again).state, "approved");
+        assert_eq!(decision(&app, again).state.code(), "approved");
         let r = o
             .post(
                 &format!("/decisions/{repeal}/stages"),
@@ -1234,7 +1234,7 @@ db_test!(
             )
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
-        assert_eq!(decision(&app, repeal).state, "closed");
+        assert_eq!(decision(&app, repeal).state.code(), "closed");
         assert!(audit_len(&app) > audit, "the accepted forms are audited");
         Ok(())
     }

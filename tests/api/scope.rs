@@ -225,7 +225,7 @@ fn decision_state(app: &TestApp, did: i64) -> (String, i32) {
     let d = vanban::review::decisions::get(&mut conn.db(), did)
         .unwrap()
         .unwrap();
-    (d.state, d.version)
+    (d.state.code().to_string(), d.version)
 }
 
 db_test!(approvers_decide_only_within_their_units, |app| {

@@ -3,12 +3,16 @@
 //! return decisions, record handling stages and close a decision with its handling document.
 //! The rules live in `crate::review`; a form refused by them is shown again with the reason.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde::Serialize;
+
+mod campaign_list;
+
+pub use campaign_list::{create, list};
 
 use super::{base_context, render_status, PageError};
 use crate::app::{on_pool, AppState};
@@ -18,7 +22,7 @@ use crate::db::queries;
 use crate::domain::review::{CampaignKind, DecisionKind, DecisionState, ExpiryGround, Stage};
 use crate::domain::text::date_vn;
 use crate::error::AppError;
-use crate::review::campaigns::{self, CampaignInput};
+use crate::review::campaigns;
 use crate::review::dashboard::{dashboard, last_stages, progress_svg};
 use crate::review::decisions::{self, Decision, Proposal};
 
@@ -40,7 +44,7 @@ fn path_id(path: web::Path<String>, what: &str) -> Result<i64, AppError> {
 }
 
 /// A rule's message as a sentence: capital first letter, full stop.
-fn sentence(m: &str) -> String {
+pub(super) fn sentence(m: &str) -> String {
     let m = m.trim();
     let mut chars = m.chars();
     let mut s: String = match chars.next() {
@@ -180,284 +184,6 @@ fn see_other(to: String) -> HttpResponse {
 }
 
 #[derive(Serialize)]
-struct CampaignLine {
-    id: i64,
-    name: String,
-    kind: &'static str,
-    deadline: String,
-    started: Option<String>,
-}
-
-/// The creation form as typed, to show it again with its error.
-#[derive(Debug, Clone, Default, Serialize)]
-struct CampaignForm {
-    name: String,
-    kind: String,
-    authorities: Vec<String>,
-    types: Vec<String>,
-    fields: Vec<String>,
-    issued_from: String,
-    issued_to: String,
-    deadline: String,
-    basis_number: String,
-    basis_authority: String,
-    predecessor_unit: String,
-}
-
-impl CampaignForm {
-    fn from_pairs(pairs: &[(String, String)]) -> CampaignForm {
-        let mut f = CampaignForm::default();
-        for (k, v) in pairs {
-            let v = v.trim().to_string();
-            match k.as_str() {
-                "name" => f.name = v,
-                "kind" => f.kind = v,
-                "authorities" if !v.is_empty() => f.authorities.push(v),
-                "types" if !v.is_empty() => f.types.push(v),
-                "fields" if !v.is_empty() => f.fields.push(v),
-                "issued_from" => f.issued_from = v,
-                "issued_to" => f.issued_to = v,
-                "deadline" => f.deadline = v,
-                "basis_number" => f.basis_number = v,
-                "basis_authority" => f.basis_authority = v,
-                "predecessor_unit" => f.predecessor_unit = v,
-                _ => {}
-            }
-        }
-        f
-    }
-
-    /// What the campaign rules are given. Only what cannot be read at all (a date, a choice
-    /// that is not a number, a document number not in the registry) is refused here; the
-    /// rules themselves are `campaigns::create`'s.
-    fn input(&self, db: &mut crate::db::Db<'_>) -> Result<CampaignInput, AppError> {
-        let date = |label: &str, s: &str| -> Result<Option<NaiveDate>, AppError> {
-            if s.is_empty() {
-                return Ok(None);
-            }
-            crate::app::parse_date(Some(s))
-                .map(Some)
-                .map_err(|e| unprocessable(format!("{label}: {}", e.public_message())))
-        };
-        let deadline = date("Thời hạn", &self.deadline)?
-            .ok_or_else(|| unprocessable("cần nhập thời hạn của đợt rà soát"))?;
-        let mut authorities = Vec::new();
-        for a in &self.authorities {
-            authorities.push(
-                a.parse::<i64>()
-                    .map_err(|_| unprocessable(format!("cơ quan ban hành «{a}» không hợp lệ")))?,
-            );
-        }
-        let basis_document_id = match self.basis_number.as_str() {
-            "" => None,
-            n => Some(pick_document(
-                db,
-                n,
-                &self.basis_authority,
-                "văn bản căn cứ rà soát",
-            )?),
-        };
-        Ok(CampaignInput {
-            name: self.name.clone(),
-            kind: self.kind.clone(),
-            basis_document_id,
-            predecessor_unit: Some(self.predecessor_unit.clone()).filter(|s| !s.is_empty()),
-            authorities,
-            types: self.types.clone(),
-            fields: self.fields.clone(),
-            issued_from: date("Ban hành từ ngày", &self.issued_from)?,
-            issued_to: date("Ban hành đến ngày", &self.issued_to)?,
-            deadline,
-        })
-    }
-}
-
-/// One choice of a select or a checkbox list.
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
-}
-
-/// What the creation form offers, from the registry, with the typed values selected.
-#[derive(Serialize, Default)]
-struct CampaignChoices {
-    kinds: Vec<Choice>,
-    /// Authorities of local units (the documents a campaign reviews).
-    local_authorities: Vec<Choice>,
-    /// Every authority, central ones included (where a basis document may come from).
-    all_authorities: Vec<Choice>,
-    types: Vec<Choice>,
-    fields: Vec<Choice>,
-    /// Units whose validity has ended (reorganised), then the others.
-    ended_units: Vec<Choice>,
-    other_units: Vec<Choice>,
-}
-
-/// What the form offers; a user limited to some units (`units`, predecessors included) is
-/// offered only their authorities and units (a campaign over others would be refused).
-fn campaign_choices(
-    db: &mut crate::db::Db<'_>,
-    f: &CampaignForm,
-    units: Option<&std::collections::HashSet<i64>>,
-) -> Result<CampaignChoices, AppError> {
-    let mine = |unit: Option<i64>| units.is_none_or(|s| unit.is_some_and(|u| s.contains(&u)));
-    let choice = |value: String, label: String, selected: bool| Choice {
-        value,
-        label,
-        selected,
-    };
-    let mut authorities = queries::all_authorities(db)?;
-    authorities.sort_by(|a, b| a.name.cmp(&b.name));
-    let local_authorities = authorities
-        .iter()
-        .filter(|a| a.unit_id.is_some() && mine(a.unit_id))
-        .map(|a| {
-            let v = a.id.to_string();
-            let selected = f.authorities.contains(&v);
-            choice(v, a.name.clone(), selected)
-        })
-        .collect();
-    let all_authorities = authorities
-        .iter()
-        .map(|a| {
-            let v = a.id.to_string();
-            let selected = f.basis_authority == v;
-            choice(v, a.name.clone(), selected)
-        })
-        .collect();
-    let mut all_units = queries::all_units(db)?;
-    all_units.sort_by(|a, b| a.name.cmp(&b.name));
-    let (mut ended_units, mut other_units) = (Vec::new(), Vec::new());
-    for u in all_units.into_iter().filter(|u| mine(Some(u.id))) {
-        let selected = f.predecessor_unit == u.code;
-        match u.valid_to {
-            Some(to) => ended_units.push(choice(
-                u.code.clone(),
-                format!("{} ({}), đến {}", u.name, u.code, date_vn(to)),
-                selected,
-            )),
-            None => other_units.push(choice(
-                u.code.clone(),
-                format!("{} ({})", u.name, u.code),
-                selected,
-            )),
-        }
-    }
-    let mut fields = BTreeSet::new();
-    for list in queries::distinct_field_lists(db)? {
-        let list: Vec<String> = serde_json::from_str(&list).unwrap_or_default();
-        fields.extend(
-            list.into_iter()
-                .map(|x| x.trim().to_string())
-                .filter(|x| !x.is_empty()),
-        );
-    }
-    Ok(CampaignChoices {
-        kinds: CampaignKind::ALL
-            .iter()
-            .map(|k| choice(k.code().into(), k.label().into(), f.kind == k.code()))
-            .collect(),
-        local_authorities,
-        all_authorities,
-        types: crate::domain::kinds::DOCUMENT_TYPES
-            .iter()
-            .map(|t| choice((*t).into(), (*t).into(), f.types.iter().any(|x| x == t)))
-            .collect(),
-        fields: fields
-            .into_iter()
-            .map(|x| {
-                let selected = f.fields.contains(&x);
-                choice(x.clone(), x, selected)
-            })
-            .collect(),
-        ended_units,
-        other_units,
-    })
-}
-
-/// The list of campaigns, with the creation form for those who may create one.
-async fn campaigns_page(
-    state: &AppState,
-    actor: &Actor,
-    form: CampaignForm,
-    error: Option<String>,
-    status: StatusCode,
-) -> Result<HttpResponse, PageError> {
-    let may_create = matches!(actor.role, Role::Admin | Role::Officer | Role::Approver);
-    let shown = form.clone();
-    let a = actor.clone();
-    let (lines, choices) = on_pool(state, move |db| {
-        let lines = campaigns::list(db)?
-            .into_iter()
-            .map(|c| CampaignLine {
-                id: c.id,
-                kind: CampaignKind::parse(&c.kind).map_or("", |k| k.label()),
-                name: c.name,
-                deadline: date_vn(c.deadline),
-                started: c.started_on.map(date_vn),
-            })
-            .collect::<Vec<_>>();
-        let choices = if may_create {
-            let units = crate::app::reviewer(db, &a)?.units;
-            campaign_choices(db, &form, units.as_ref())?
-        } else {
-            CampaignChoices::default()
-        };
-        Ok((lines, choices))
-    })
-    .await?;
-    let mut ctx = base_context("review", "");
-    ctx.insert("campaigns", &lines);
-    ctx.insert("may_create", &may_create);
-    ctx.insert("choices", &choices);
-    ctx.insert("form", &shown);
-    ctx.insert("error", &error);
-    Ok(render_status(status, "campaigns.html", &ctx)?)
-}
-
-pub async fn list(state: web::Data<AppState>, actor: Actor) -> Result<HttpResponse, PageError> {
-    let form = CampaignForm {
-        kind: CampaignKind::Ongoing.code().into(),
-        ..CampaignForm::default()
-    };
-    campaigns_page(&state, &actor, form, None, StatusCode::OK).await
-}
-
-/// Creates a campaign from the form; a refused one is shown again, as typed, with the reason
-/// (422) and nothing written.
-pub async fn create(
-    state: web::Data<AppState>,
-    actor: Actor,
-    form: Pairs,
-) -> Result<HttpResponse, PageError> {
-    let submitted = CampaignForm::from_pairs(&form.into_inner());
-    let f = submitted.clone();
-    let a = actor.clone();
-    let done = crate::app::with_write(&state, move |db| {
-        let input = f.input(db)?;
-        let p = crate::app::reviewer(db, &a)?;
-        Ok(campaigns::create_as(db, &p, &input, crate::clock::now())?)
-    })
-    .await;
-    match done {
-        Ok(id) => Ok(see_other(format!("/campaigns/{id}"))),
-        Err(AppError::Unprocessable(m)) => {
-            campaigns_page(
-                &state,
-                &actor,
-                submitted,
-                Some(sentence(&m)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[derive(Serialize)]
 struct DocLine {
     id: i64,
     /// Whether the viewer's units cover the document (the forms acting on it are shown).
@@ -477,7 +203,7 @@ struct DecisionLine {
     id: i64,
     kind: &'static str,
     state: &'static str,
-    state_code: String,
+    state_code: &'static str,
     provisions: String,
     reason: String,
     comment: Option<String>,
@@ -512,8 +238,7 @@ struct ProposeForm {
 }
 
 fn provisions_text(d: &Decision) -> String {
-    serde_json::from_str::<Vec<String>>(&d.provisions)
-        .unwrap_or_default()
+    d.provisions
         .iter()
         .map(|k| crate::domain::structure::display_reference(k))
         .collect::<Vec<_>>()
@@ -527,7 +252,7 @@ fn propose_form(d: Option<&Decision>) -> Option<ProposeForm> {
             supersedes_id: None,
         });
     };
-    match DecisionState::parse(&d.state)? {
+    match d.state {
         DecisionState::Returned => Some(ProposeForm {
             summary: "Đề xuất lại",
             supersedes_id: d.supersedes_id,
@@ -576,7 +301,7 @@ impl View {
         ]
         .iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}&", super::public::urlencode(v)))
+        .map(|(k, v)| format!("{k}={}&", crate::web::public::urlencode(v)))
         .collect()
     }
 }
@@ -586,16 +311,15 @@ fn at_stage(filter: &str, d: Option<&Decision>, last: &HashMap<i64, (Stage, Naiv
     let Some(d) = d else {
         return false;
     };
-    if !DecisionKind::parse(&d.kind).is_some_and(DecisionKind::needs_handling) {
+    if !d.kind.needs_handling() {
         return false;
     }
-    let state = DecisionState::parse(&d.state);
+    let state = d.state;
     match filter {
-        "waiting" => state == Some(DecisionState::Approved) && !last.contains_key(&d.id),
-        "closed" => state == Some(DecisionState::Closed),
+        "waiting" => state == DecisionState::Approved && !last.contains_key(&d.id),
+        "closed" => state == DecisionState::Closed,
         code => {
-            state == Some(DecisionState::Approved)
-                && last.get(&d.id).map(|(s, _)| s.code()) == Some(code)
+            state == DecisionState::Approved && last.get(&d.id).map(|(s, _)| s.code()) == Some(code)
         }
     }
 }
@@ -708,7 +432,7 @@ async fn campaign_page(
                 .filter(|d| match v.state.as_str() {
                     "" => true,
                     "none" => !latest.contains_key(d),
-                    s => latest.get(d).map(|x| x.state.as_str()) == Some(s),
+                    s => latest.get(d).map(|x| x.state.code()) == Some(s),
                 })
                 .filter(|d| v.stage.is_empty() || at_stage(&v.stage, latest.get(d), &last))
                 .collect();
@@ -753,7 +477,7 @@ async fn campaign_page(
                     .map(|st| {
                         format!(
                             "{}: {} — {}",
-                            Stage::parse(&st.stage).map_or("", |x| x.label()),
+                            st.stage.label(),
                             date_vn(st.done_on),
                             st.paper
                         )
@@ -791,16 +515,15 @@ async fn campaign_page(
                     title: s.title.clone(),
                     decision: latest.get(&s.id).map(|d| DecisionLine {
                         id: d.id,
-                        kind: DecisionKind::parse(&d.kind).map_or("", |k| k.label()),
-                        state: DecisionState::parse(&d.state).map_or("", |s| s.label()),
-                        state_code: d.state.clone(),
+                        kind: d.kind.label(),
+                        state: d.state.label(),
+                        state_code: d.state.code(),
                         provisions: provisions_text(d),
                         reason: d.reason.clone(),
                         comment: d.comment.clone(),
                         version: d.version,
                         mine: d.proposed_by == me,
-                        needs_handling: DecisionKind::parse(&d.kind)
-                            .is_some_and(DecisionKind::needs_handling),
+                        needs_handling: d.kind.needs_handling(),
                         stages: stage_lines.get(&d.id).cloned().unwrap_or_default(),
                         supersedes_id: d.supersedes_id,
                         handling: handling.get(&d.id).cloned(),
@@ -812,9 +535,9 @@ async fn campaign_page(
                                 .rev()
                                 .map(|d| HistoryLine {
                                     id: d.id,
-                                    kind: DecisionKind::parse(&d.kind).map_or("", |k| k.label()),
-                                    state: DecisionState::parse(&d.state).map_or("", |s| s.label()),
-                                    superseded: d.state == DecisionState::Superseded.code(),
+                                    kind: d.kind.label(),
+                                    state: d.state.label(),
+                                    superseded: d.state == DecisionState::Superseded,
                                     provisions: provisions_text(d),
                                     reason: d.reason.clone(),
                                     comment: d.comment.clone(),
@@ -1155,12 +878,12 @@ pub async fn register_file(
     } else {
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         (
-            super::xlsx::workbook(&[super::xlsx::Sheet {
+            crate::web::xlsx::workbook(&[crate::web::xlsx::Sheet {
                 name: "Sổ theo dõi rà soát",
                 header: &header,
                 rows,
             }])?,
-            super::xlsx::CONTENT_TYPE,
+            crate::web::xlsx::CONTENT_TYPE,
         )
     };
     Ok(HttpResponse::Ok()

@@ -1,0 +1,1 @@
+//! Read models of the review tracker shared by the pages and the API.
