@@ -30,27 +30,30 @@ pub fn answer(req: &HttpRequest, err: AppError) -> actix_web::Error {
     InternalError::from_response(err.to_string(), response).into()
 }
 
-/// What the records behind a route pattern are called, for the 404 of an id that is not one.
-const WHAT: &[(&str, &str)] = &[
-    ("/documents/", "văn bản"),
-    ("/campaigns/", "đợt rà soát"),
-    ("/decisions/", "bản ghi"),
-    ("/inspections/", "biên bản kiểm tra"),
-    ("/admin/users/", "tài khoản"),
+/// How a route names the record an id that is not one would have been (`{}`: the segment),
+/// as the handlers' own parsers said before the typed extractors.
+const NOT_FOUND: &[(&str, &str)] = &[
+    ("/documents/", "Không có văn bản mã số «{}»."),
+    ("/authorities/", "Không có cơ quan ban hành «{}»."),
+    ("/campaigns/", "Không có đợt rà soát mã số «{}»."),
+    ("/decisions/", "Không có bản ghi số «{}»."),
+    ("/inspections/", "Không có biên bản kiểm tra mã số «{}»."),
+    ("/admin/users/", "Không có tài khoản mã số «{}»."),
 ];
 
-/// The name of what a route pattern serves (`mục` when the table above does not say).
-pub fn what_of(pattern: &str) -> &'static str {
-    WHAT.iter()
+/// The 404 message for segment `shown` of a route with this pattern.
+pub fn not_found_message(pattern: &str, shown: &str) -> String {
+    let template = NOT_FOUND
+        .iter()
         .find(|(part, _)| pattern.contains(part))
-        .map_or("mục", |(_, what)| what)
+        .map_or("Không có mục nào mã số «{}».", |(_, t)| t);
+    template.replace("{}", shown)
 }
 
 /// A path segment that does not fit (a non-numeric id): nothing lives at that address (404),
-/// named as the route names its records: «Không có văn bản mã số «abc».».
+/// named as the route names its records (`Không có văn bản mã số «abc».`).
 pub fn path_error(e: PathError, req: &HttpRequest) -> actix_web::Error {
     tracing::debug!(error = %e, "path segment does not fit its type");
-    let what = what_of(req.match_pattern().as_deref().unwrap_or(""));
     // The segment shown is the first that is not a number (ids are the numeric segments).
     let info = req.match_info();
     let shown = info
@@ -58,10 +61,8 @@ pub fn path_error(e: PathError, req: &HttpRequest) -> actix_web::Error {
         .map(|(_, v)| v)
         .find(|v| v.parse::<i64>().is_err())
         .unwrap_or_default();
-    answer(
-        req,
-        AppError::NotFound(format!("Không có {what} mã số «{shown}».")),
-    )
+    let pattern = req.match_pattern().unwrap_or_default();
+    answer(req, AppError::NotFound(not_found_message(&pattern, shown)))
 }
 
 pub fn query_error(e: QueryPayloadError, req: &HttpRequest) -> actix_web::Error {
@@ -108,4 +109,25 @@ pub fn json_config() -> web::JsonConfig {
         .limit(JSON_EXTRACT_LIMIT)
         .content_type_required(false)
         .error_handler(json_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::not_found_message;
+
+    #[test]
+    fn each_route_names_what_it_serves() {
+        assert_eq!(
+            not_found_message("/api/v1/documents/{id}/status", "abc"),
+            "Không có văn bản mã số «abc»."
+        );
+        assert_eq!(
+            not_found_message("/authorities/{id}", "1x"),
+            "Không có cơ quan ban hành «1x»."
+        );
+        assert_eq!(
+            not_found_message("/account/tokens/{id}/revoke", "x"),
+            "Không có mục nào mã số «x»."
+        );
+    }
 }

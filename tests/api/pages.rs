@@ -326,7 +326,8 @@ db_test!(
             let (status, _, body) = app.get(path).await;
             assert_eq!(status, 404, "{path}");
             assert!(
-                body.contains("không phải là mã số hợp lệ"),
+                body.contains("Không có văn bản mã số «abc»")
+                    || body.contains("Không có cơ quan ban hành «1x»"),
                 "{path}: {body}"
             );
         }

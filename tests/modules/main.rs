@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod graph;
+mod sql;
 
 use graph::{module_path, references, scan_crate, strip, Graph};
 use std::path::Path;
@@ -206,4 +207,55 @@ fn module_paths_follow_files_and_leave_the_binaries_out() {
     assert_eq!(p("lib.rs"), None);
     assert_eq!(p("main.rs"), None);
     assert_eq!(p("bin/vanban-bench.rs"), None);
+}
+
+#[test]
+fn sql_lives_in_db_beyond_the_listed_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let found = sql::sql_outside_db(root).unwrap();
+    let list = std::fs::read_to_string(root.join("tests/sql-outside-db.txt")).unwrap();
+    for (file, hit) in &found {
+        println!("{file}: {hit}");
+    }
+    if let Err(problems) = sql::check(&found, &list) {
+        panic!("SQL outside src/db/:\n{problems}");
+    }
+}
+
+#[test]
+fn a_query_outside_db_is_found_and_error_types_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let put = |path: &str, text: &str| {
+        let full = dir.path().join("src").join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    };
+    put(
+        "db/mod.rs",
+        "use diesel::prelude::*;\n#[derive(Queryable)]\npub struct Row;\n",
+    );
+    put(
+        "review/mod.rs",
+        "// diesel::prelude in a comment\nfn f() -> Result<(), diesel::result::Error> {\n    let s = \"diesel::update\";\n    Ok(())\n}\n",
+    );
+    put(
+        "web/mod.rs",
+        "fn g() {\n    crate::with_db!(db, c => diesel::update(t).execute(c));\n}\n",
+    );
+    put("auth/mod.rs", "#[derive(Debug, Queryable)]\nstruct U;\n");
+    put(
+        "search/mod.rs",
+        "use tantivy::schema::Field;\nstruct MyQueryable;\n",
+    );
+    let found = sql::sql_outside_db(dir.path()).unwrap();
+    let files: Vec<&str> = found.keys().map(String::as_str).collect();
+    assert_eq!(files, ["src/auth/mod.rs", "src/web/mod.rs"], "{found:?}");
+    assert_eq!(found["src/web/mod.rs"], "diesel::update at line 2");
+    let err = sql::check(&found, "src/auth/mod.rs\nsrc/review/mod.rs\n").unwrap_err();
+    assert!(err.contains("src/web/mod.rs holds SQL"), "{err}");
+    assert!(
+        err.contains("src/review/mod.rs no longer holds SQL"),
+        "{err}"
+    );
+    sql::check(&found, "# header\nsrc/auth/mod.rs\nsrc/web/mod.rs\n").unwrap();
 }
