@@ -44,14 +44,11 @@ pub struct ImportQuery {
 pub async fn import(
     state: web::Data<AppState>,
     actor: Actor,
-    path: web::Path<String>,
+    path: web::Path<i64>,
     query: web::Query<ImportQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let campaign: i64 = path
-        .into_inner()
-        .parse()
-        .map_err(|_| AppError::NotFound("Không có đợt rà soát này.".into()))?;
+    let campaign = path.into_inner();
     let dry_run = flag(query.dry_run.as_deref())?;
     let body = crate::app::body::read_body(payload.into_inner(), REGISTER_LIMIT).await?;
     if body.is_empty() {

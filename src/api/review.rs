@@ -12,19 +12,6 @@ use crate::error::AppError;
 use crate::review::campaigns::{self, CampaignInput};
 use crate::review::decisions::{self, DecisionError, Person, Proposal, StageInput};
 
-/// The JSON body, or a 400 naming what is wrong with it.
-fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| AppError::BadRequest(format!("Dữ liệu JSON không hợp lệ: {e}")))
-}
-
-fn id(s: &str) -> Result<i64, AppError> {
-    s.parse::<i64>()
-        .ok()
-        .filter(|v| *v > 0)
-        .ok_or_else(|| AppError::NotFound(format!("Không có bản ghi số «{s}».")))
-}
-
 /// The version a write was based on: `If-Match: "v3"` (or `3`); absent means "whatever is
 /// current", a malformed one is a 400.
 fn if_match(req: &HttpRequest) -> Result<Option<i32>, AppError> {
@@ -63,9 +50,9 @@ struct Created {
 pub async fn create_campaign(
     state: web::Data<AppState>,
     actor: Actor,
-    bytes: web::Bytes,
+    input: web::Json<CampaignInput>,
 ) -> Result<HttpResponse, AppError> {
-    let input: CampaignInput = body(&bytes)?;
+    let input = input.into_inner();
     let id = crate::app::with_write(&state, move |db| {
         let p = crate::app::reviewer(db, &actor)?;
         Ok(campaigns::create_as(db, &p, &input, crate::clock::now())?)
@@ -98,9 +85,9 @@ struct Started {
 pub async fn start_campaign(
     state: web::Data<AppState>,
     actor: Actor,
-    path: web::Path<String>,
+    path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let cid = id(&path.into_inner())?;
+    let cid = path.into_inner();
     let today = crate::clock::today();
     let n = crate::app::with_write(&state, move |db| {
         if campaigns::get(db, cid)?.is_none() {
@@ -115,16 +102,6 @@ pub async fn start_campaign(
     Ok(HttpResponse::Ok().json(Started { documents: n }))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-struct CampaignView {
-    campaign: campaigns::Campaign,
-    documents: Vec<i64>,
-    /// (document, officer) for the documents assigned to someone.
-    #[schema(value_type = Vec<Vec<i64>>)]
-    assignments: Vec<(i64, i64)>,
-    decisions: Vec<decisions::Decision>,
-}
-
 /// A campaign with its documents, assignments and decisions.
 #[utoipa::path(
     get,
@@ -134,32 +111,16 @@ struct CampaignView {
     summary = "Một đợt rà soát: văn bản, phân công, kết quả rà soát",
     params(("id" = i64, Path, description = "Số đợt rà soát", example = 1)),
     responses(
-        (status = 200, description = "Đợt rà soát", body = CampaignView),
+        (status = 200, description = "Đợt rà soát", body = crate::app::review::CampaignView),
         (status = 404, description = "Không có đợt này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn campaign(
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let cid = id(&path.into_inner())?;
-    let view = crate::app::on_pool(&state, move |db| {
-        let Some(campaign) = campaigns::get(db, cid)? else {
-            return Err(AppError::NotFound(format!(
-                "Không có đợt rà soát số {cid}."
-            )));
-        };
-        Ok(CampaignView {
-            assignments: campaigns::assignments(db, cid)?
-                .into_iter()
-                .filter_map(|(d, o)| Some((d, o?)))
-                .collect(),
-            documents: campaigns::documents(db, cid)?,
-            decisions: decisions::of_campaign(db, cid)?,
-            campaign,
-        })
-    })
-    .await?;
+    let cid = path.into_inner();
+    let view = crate::app::on_pool(&state, move |db| crate::app::review::campaign(db, cid)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -186,11 +147,11 @@ pub async fn campaign(
 pub async fn propose(
     state: web::Data<AppState>,
     actor: Actor,
-    path: web::Path<String>,
-    bytes: web::Bytes,
+    path: web::Path<i64>,
+    input: web::Json<Proposal>,
 ) -> Result<HttpResponse, AppError> {
-    let cid = id(&path.into_inner())?;
-    let input: Proposal = body(&bytes)?;
+    let cid = path.into_inner();
+    let input = input.into_inner();
     let did = crate::app::with_write(&state, move |db| {
         let p = crate::app::reviewer(db, &actor)?;
         Ok(decisions::propose(
@@ -257,9 +218,9 @@ fn decision_response(v: DecisionView) -> HttpResponse {
 )]
 pub async fn decision(
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let did = id(&path.into_inner())?;
+    let did = path.into_inner();
     let v = crate::app::on_pool(&state, move |db| {
         let Some(decision) = decisions::get(db, did)? else {
             return Err(AppError::NotFound(format!("Không có quyết định số {did}.")));
@@ -287,9 +248,9 @@ pub async fn approve(
     state: web::Data<AppState>,
     actor: Actor,
     req: HttpRequest,
-    path: web::Path<String>,
+    path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let did = id(&path.into_inner())?;
+    let did = path.into_inner();
     let version = if_match(&req)?;
     decision_action(&state, actor, did, move |db, p| {
         decisions::approve(db, p, did, version, crate::clock::now())
@@ -298,7 +259,7 @@ pub async fn approve(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-struct ReturnInput {
+pub struct ReturnInput {
     comment: String,
 }
 
@@ -359,12 +320,12 @@ pub async fn return_decision(
     state: web::Data<AppState>,
     actor: Actor,
     req: HttpRequest,
-    path: web::Path<String>,
-    bytes: web::Bytes,
+    path: web::Path<i64>,
+    input: web::Json<ReturnInput>,
 ) -> Result<HttpResponse, AppError> {
-    let did = id(&path.into_inner())?;
+    let did = path.into_inner();
     let version = if_match(&req)?;
-    let input: ReturnInput = body(&bytes)?;
+    let input = input.into_inner();
     decision_action(&state, actor, did, move |db, p| {
         decisions::return_to_officer(db, p, did, &input.comment, version, crate::clock::now())
     })
@@ -386,12 +347,12 @@ pub async fn record_stage(
     state: web::Data<AppState>,
     actor: Actor,
     req: HttpRequest,
-    path: web::Path<String>,
-    bytes: web::Bytes,
+    path: web::Path<i64>,
+    input: web::Json<StageInput>,
 ) -> Result<HttpResponse, AppError> {
-    let did = id(&path.into_inner())?;
+    let did = path.into_inner();
     let version = if_match(&req)?;
-    let input: StageInput = body(&bytes)?;
+    let input = input.into_inner();
     decision_action(&state, actor, did, move |db, p| {
         decisions::record_stage(db, p, did, &input, version, crate::clock::now())
     })
@@ -399,7 +360,7 @@ pub async fn record_stage(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-struct CloseInput {
+pub struct CloseInput {
     handling_document_id: i64,
 }
 
@@ -418,12 +379,12 @@ pub async fn close(
     state: web::Data<AppState>,
     actor: Actor,
     req: HttpRequest,
-    path: web::Path<String>,
-    bytes: web::Bytes,
+    path: web::Path<i64>,
+    input: web::Json<CloseInput>,
 ) -> Result<HttpResponse, AppError> {
-    let did = id(&path.into_inner())?;
+    let did = path.into_inner();
     let version = if_match(&req)?;
-    let input: CloseInput = body(&bytes)?;
+    let input = input.into_inner();
     decision_action(&state, actor, did, move |db, p| {
         decisions::close(
             db,
@@ -438,7 +399,7 @@ pub async fn close(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-struct AssignInput {
+pub struct AssignInput {
     documents: Vec<i64>,
     /// A username, or null to unassign.
     officer: Option<String>,
@@ -468,11 +429,11 @@ struct Assigned {
 pub async fn assign(
     state: web::Data<AppState>,
     actor: Actor,
-    path: web::Path<String>,
-    bytes: web::Bytes,
+    path: web::Path<i64>,
+    input: web::Json<AssignInput>,
 ) -> Result<HttpResponse, AppError> {
-    let cid = id(&path.into_inner())?;
-    let input: AssignInput = body(&bytes)?;
+    let cid = path.into_inner();
+    let input = input.into_inner();
     let n = crate::app::with_write(&state, move |db| {
         let officer = match &input.officer {
             None => None,

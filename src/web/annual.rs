@@ -172,19 +172,26 @@ pub async fn page(
     Ok(render("annual_list.html", &ctx)?)
 }
 
+/// The publish form: the authority whose list of the year is published (its id).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PublishForm {
+    #[serde(default)]
+    authority: String,
+}
+
 /// An approver (or administrator) publishes the list of a year for an authority of their
 /// units (403 outside them, nothing written).
 pub async fn publish(
     state: web::Data<AppState>,
     actor: crate::auth::Actor,
     path: web::Path<String>,
-    form: web::Form<std::collections::HashMap<String, String>>,
+    form: web::Form<PublishForm>,
 ) -> Result<HttpResponse, PageError> {
     let year = parse_year(&path.into_inner())?;
-    let authority: i64 = form
-        .get("authority")
-        .and_then(|a| a.trim().parse().ok())
-        .ok_or_else(|| AppError::Unprocessable("Cần chọn cơ quan ban hành của danh mục.".into()))?;
+    let authority: i64 =
+        form.authority.trim().parse().ok().ok_or_else(|| {
+            AppError::Unprocessable("Cần chọn cơ quan ban hành của danh mục.".into())
+        })?;
     crate::app::with_write(&state, move |db| {
         let p = crate::app::reviewer(db, &actor)?;
         match crate::review::annual::publish(db, &p, year, authority, crate::clock::now()) {

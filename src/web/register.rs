@@ -51,13 +51,10 @@ async fn read_form(mut form: Multipart) -> Result<(Vec<u8>, String, bool), AppEr
 pub async fn upload(
     state: web::Data<AppState>,
     actor: crate::auth::Actor,
-    path: web::Path<String>,
+    path: web::Path<i64>,
     form: Multipart,
 ) -> Result<HttpResponse, PageError> {
-    let campaign: i64 = path
-        .into_inner()
-        .parse()
-        .map_err(|_| AppError::NotFound("Không có đợt rà soát này.".into()))?;
+    let campaign = path.into_inner();
     let (bytes, filename, dry_run) = read_form(form).await?;
     let outcome = run(&state, actor, campaign, bytes, dry_run).await?;
     let mut ctx = base_context("campaigns", "");

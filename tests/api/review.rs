@@ -1089,3 +1089,52 @@ fn plant_state(app: &TestApp, did: i64, state: &str) {
         }
     }
 }
+
+db_test!(
+    a_garbled_json_body_or_a_non_numeric_id_is_refused_by_the_typed_extractors,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        let client = Client::new(&app).await;
+        let (_, officer) = token(&app, "canbo", "officer", &[]);
+        let audit = audit_len(&app);
+        for (path, body) in [
+            ("/api/v1/campaigns", "{\"name\": "),
+            ("/api/v1/campaigns", "[1, 2]"),
+            ("/api/v1/campaigns/1/assignments", "not json"),
+        ] {
+            let req = TestRequest::post()
+                .uri(path)
+                .insert_header(("Authorization", format!("Bearer {officer}")))
+                .insert_header(("Content-Type", "application/json"))
+                .set_payload(body);
+            let r = client.send(req).await;
+            assert_eq!(r.status, 400, "{path} {body}: {}", r.body);
+            assert_eq!(r.json()["code"], "bad_request", "{path}: {}", r.body);
+            assert!(
+                r.json()["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.starts_with("Dữ liệu JSON không hợp lệ")),
+                "{path}: {}",
+                r.body
+            );
+        }
+        let r = call(
+            &client,
+            "GET",
+            "/api/v1/campaigns/abc",
+            &officer,
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(r.status, 404, "{}", r.body);
+        assert_eq!(r.json()["detail"], "Không có đợt rà soát mã số «abc».");
+        let r = call(&client, "GET", "/api/v1/decisions/x1", &officer, None, None).await;
+        assert_eq!(
+            (r.status, r.json()["code"].clone()),
+            (404, "not_found".into())
+        );
+        assert_eq!(audit_len(&app), audit, "nothing written");
+        Ok(())
+    }
+);

@@ -1239,3 +1239,44 @@ db_test!(
         Ok(())
     }
 );
+
+db_test!(
+    non_numeric_ids_in_the_review_pages_answer_404_and_a_garbled_page_shows_the_first,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        app.import_str("d.jsonl", DISTRICT_DOC)?;
+        let officer = add_user(&app, "canbo", "officer", &["32200"]);
+        let approver = add_user(&app, "pheduyet", "approver", &[]);
+        let cid = started_campaign(&app, officer);
+        let client = Client::new(&app).await;
+        let o = Browser::new(&app, &client, officer);
+        let a = Browser::new(&app, &client, approver);
+        let audit = audit_len(&app);
+        for (who, path) in [
+            (&a, "/decisions/abc/approve"),
+            (&a, "/decisions/1x/return"),
+            (&o, "/decisions/x/stages"),
+            (&o, "/decisions/x/close"),
+            (&o, "/campaigns/abc/decisions"),
+            (&o, "/campaigns/abc/assignments"),
+        ] {
+            let r = who.post(path, vec![("version", "1".into())]).await;
+            assert_eq!(r.status, 404, "{path}: {}", r.body);
+            assert!(r.body.contains("mã số «"), "{path}: {}", r.body);
+        }
+        let r = o.get("/campaigns/abc/register.csv").await;
+        assert_eq!(r.status, 404, "{}", r.body);
+        assert!(
+            r.body.contains("Không có đợt rà soát mã số «abc»."),
+            "{}",
+            r.body
+        );
+        let r = o.get(&format!("/campaigns/{cid}/register.pdf")).await;
+        assert_eq!(r.status, 404, "{}", r.body);
+        // A page number that is not one shows the first page, as before.
+        let r = o.get(&format!("/campaigns/{cid}?page=abc")).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(audit_len(&app), audit, "nothing written");
+        Ok(())
+    }
+);

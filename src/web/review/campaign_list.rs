@@ -8,7 +8,8 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{pick_document, see_other, sentence, unprocessable, Pairs};
+use super::form::{fields, FromFields};
+use super::{pick_document, see_other, sentence, unprocessable};
 use crate::app::{on_pool, AppState};
 use crate::auth::{Actor, Role};
 use crate::db::queries;
@@ -29,7 +30,7 @@ struct CampaignLine {
 
 /// The creation form as typed, to show it again with its error.
 #[derive(Debug, Clone, Default, Serialize)]
-struct CampaignForm {
+pub struct CampaignForm {
     name: String,
     kind: String,
     authorities: Vec<String>,
@@ -43,29 +44,34 @@ struct CampaignForm {
     predecessor_unit: String,
 }
 
-impl CampaignForm {
-    fn from_pairs(pairs: &[(String, String)]) -> CampaignForm {
-        let mut f = CampaignForm::default();
-        for (k, v) in pairs {
-            let v = v.trim().to_string();
-            match k.as_str() {
-                "name" => f.name = v,
-                "kind" => f.kind = v,
-                "authorities" if !v.is_empty() => f.authorities.push(v),
-                "types" if !v.is_empty() => f.types.push(v),
-                "fields" if !v.is_empty() => f.fields.push(v),
-                "issued_from" => f.issued_from = v,
-                "issued_to" => f.issued_to = v,
-                "deadline" => f.deadline = v,
-                "basis_number" => f.basis_number = v,
-                "basis_authority" => f.basis_authority = v,
-                "predecessor_unit" => f.predecessor_unit = v,
-                _ => {}
-            }
+/// The form as posted: the multi-selects (`authorities`, `types`, `fields`) repeat.
+impl FromFields for CampaignForm {
+    fn take(&mut self, key: &str, value: String) {
+        let v = value.trim().to_string();
+        match key {
+            "name" => self.name = v,
+            "kind" => self.kind = v,
+            "authorities" if !v.is_empty() => self.authorities.push(v),
+            "types" if !v.is_empty() => self.types.push(v),
+            "fields" if !v.is_empty() => self.fields.push(v),
+            "issued_from" => self.issued_from = v,
+            "issued_to" => self.issued_to = v,
+            "deadline" => self.deadline = v,
+            "basis_number" => self.basis_number = v,
+            "basis_authority" => self.basis_authority = v,
+            "predecessor_unit" => self.predecessor_unit = v,
+            _ => {}
         }
-        f
     }
+}
 
+impl<'de> serde::Deserialize<'de> for CampaignForm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields(d)
+    }
+}
+
+impl CampaignForm {
     /// What the campaign rules are given. Only what cannot be read at all (a date, a choice
     /// that is not a number, a document number not in the registry) is refused here; the
     /// rules themselves are `campaigns::create`'s.
@@ -269,9 +275,9 @@ pub async fn list(state: web::Data<AppState>, actor: Actor) -> Result<HttpRespon
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
-    form: Pairs,
+    form: web::Form<CampaignForm>,
 ) -> Result<HttpResponse, PageError> {
-    let submitted = CampaignForm::from_pairs(&form.into_inner());
+    let submitted = form.into_inner();
     let f = submitted.clone();
     let a = actor.clone();
     let done = crate::app::with_write(&state, move |db| {

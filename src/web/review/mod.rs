@@ -3,18 +3,17 @@
 //! return decisions, record handling stages and close a decision with its handling document.
 //! The rules live in `crate::review`; a form refused by them is shown again with the reason.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use chrono::NaiveDate;
-use serde::Serialize;
 
 mod campaign_list;
+mod form;
 
 pub use campaign_list::{create, list};
+use form::{AssignForm, CloseForm, DecisionForm, ProposalForm, StageForm, ViewQuery};
 
 use super::{base_context, render_status, PageError};
+use crate::app::review::{self, DocFilter};
 use crate::app::{on_pool, AppState};
 use crate::auth::{Actor, Role};
 use crate::clock::today;
@@ -23,25 +22,8 @@ use crate::domain::review::{CampaignKind, DecisionKind, DecisionState, ExpiryGro
 use crate::domain::text::date_vn;
 use crate::error::AppError;
 use crate::review::campaigns;
-use crate::review::dashboard::{dashboard, last_stages, progress_svg};
-use crate::review::decisions::{self, Decision, Proposal};
-
-type Form = web::Form<HashMap<String, String>>;
-/// A form whose fields may repeat (multi-selects, checkboxes).
-type Pairs = web::Form<Vec<(String, String)>>;
-
-const PAGE: usize = 100;
-
-fn field<'a>(f: &'a HashMap<String, String>, name: &str) -> &'a str {
-    f.get(name).map(|s| s.trim()).unwrap_or_default()
-}
-
-/// The record number in the path; anything else is a 404 naming what was looked for.
-fn path_id(path: web::Path<String>, what: &str) -> Result<i64, AppError> {
-    path.into_inner()
-        .parse()
-        .map_err(|_| AppError::NotFound(format!("Không có {what} này.")))
-}
+use crate::review::dashboard::progress_svg;
+use crate::review::decisions::{self, Proposal};
 
 /// A rule's message as a sentence: capital first letter, full stop.
 pub(super) fn sentence(m: &str) -> String {
@@ -62,8 +44,8 @@ pub(super) fn sentence(m: &str) -> String {
 /// refused (400) as the API would refuse a garbled `If-Match`, never run without the check.
 /// The forms that carry it: approve, return, record a stage, close. A proposal (first, again
 /// after a return, or a correction) creates a new record and has none.
-fn form_version(f: &HashMap<String, String>) -> Result<i32, AppError> {
-    match field(f, "version") {
+fn form_version(version: Option<&str>) -> Result<i32, AppError> {
+    match version.map_or("", str::trim) {
         "" => Err(AppError::BadRequest(
             "biểu mẫu thiếu phiên bản của quyết định; hãy tải lại trang rồi thử lại".into(),
         )),
@@ -92,9 +74,9 @@ async fn version_or_page(
     state: &AppState,
     actor: &Actor,
     id: i64,
-    form: &HashMap<String, String>,
+    version: Option<&str>,
 ) -> Result<Result<i32, HttpResponse>, PageError> {
-    match form_version(form) {
+    match form_version(version) {
         Ok(v) => Ok(Ok(v)),
         Err(e) => {
             let campaign = campaign_of(state, id).await?;
@@ -183,121 +165,36 @@ fn see_other(to: String) -> HttpResponse {
         .finish()
 }
 
-#[derive(Serialize)]
-struct DocLine {
-    id: i64,
-    /// Whether the viewer's units cover the document (the forms acting on it are shown).
-    in_scope: bool,
-    officer: Option<String>,
-    number: String,
-    title: String,
-    decision: Option<DecisionLine>,
-    /// The document's other decisions: superseded versions, returned proposals.
-    history: Vec<HistoryLine>,
-    /// The proposal form this document offers, if any.
-    propose: Option<ProposeForm>,
-}
-
-#[derive(Serialize)]
-struct DecisionLine {
-    id: i64,
-    kind: &'static str,
-    state: &'static str,
-    state_code: &'static str,
-    provisions: String,
-    reason: String,
-    comment: Option<String>,
-    version: i32,
-    mine: bool,
-    needs_handling: bool,
-    stages: Vec<String>,
-    supersedes_id: Option<i64>,
-    handling: Option<String>,
-}
-
-#[derive(Serialize)]
-struct HistoryLine {
-    id: i64,
-    kind: &'static str,
-    state: &'static str,
-    superseded: bool,
-    provisions: String,
-    reason: String,
-    comment: Option<String>,
-    proposed_on: String,
-    decided_on: Option<String>,
-    supersedes_id: Option<i64>,
-}
-
-/// A proposal: a first one, one made again after a return, or a correction of a decided one
-/// (a new version that supersedes it once approved; the decided record is never edited).
-#[derive(Serialize)]
-struct ProposeForm {
-    summary: &'static str,
-    supersedes_id: Option<i64>,
-}
-
-fn provisions_text(d: &Decision) -> String {
-    d.provisions
-        .iter()
-        .map(|k| crate::domain::structure::display_reference(k))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn propose_form(d: Option<&Decision>) -> Option<ProposeForm> {
-    let Some(d) = d else {
-        return Some(ProposeForm {
-            summary: "Đề xuất kết quả rà soát",
-            supersedes_id: None,
-        });
-    };
-    match d.state {
-        DecisionState::Returned => Some(ProposeForm {
-            summary: "Đề xuất lại",
-            supersedes_id: d.supersedes_id,
-        }),
-        DecisionState::Approved | DecisionState::Closed => Some(ProposeForm {
-            summary: "Đính chính / đề xuất lại",
-            supersedes_id: Some(d.id),
-        }),
-        DecisionState::Proposed | DecisionState::Superseded => None,
-    }
-}
-
 /// Which documents of the campaign page are listed, and which page of them.
 #[derive(Debug, Clone, Default)]
 struct View {
     page: usize,
-    /// An officer's id, or `none` for the documents assigned to nobody.
-    officer: String,
-    /// A decision state, or `none` for the documents not reviewed yet.
-    state: String,
-    /// A handling stage (the last one recorded), `waiting` (none yet) or `closed`.
-    stage: String,
+    filter: DocFilter,
 }
 
 impl View {
-    fn from_query(q: &HashMap<String, String>) -> View {
-        let get = |k: &str| q.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+    fn from_query(q: &ViewQuery) -> View {
         View {
             page: q
-                .get("page")
-                .and_then(|p| p.parse().ok())
+                .page
+                .as_deref()
+                .and_then(|p| p.trim().parse().ok())
                 .filter(|p| *p >= 1)
                 .unwrap_or(1),
-            officer: get("officer"),
-            state: get("state"),
-            stage: get("stage"),
+            filter: DocFilter {
+                officer: q.officer.trim().to_string(),
+                state: q.state.trim().to_string(),
+                stage: q.stage.trim().to_string(),
+            },
         }
     }
 
     /// The filters as a query string prefix for the page links (`officer=3&`).
     fn query(&self) -> String {
         [
-            ("officer", &self.officer),
-            ("state", &self.state),
-            ("stage", &self.stage),
+            ("officer", &self.filter.officer),
+            ("state", &self.filter.state),
+            ("stage", &self.filter.stage),
         ]
         .iter()
         .filter(|(_, v)| !v.is_empty())
@@ -306,31 +203,13 @@ impl View {
     }
 }
 
-/// Whether a document's current decision is at this point of the handling pipeline.
-fn at_stage(filter: &str, d: Option<&Decision>, last: &HashMap<i64, (Stage, NaiveDate)>) -> bool {
-    let Some(d) = d else {
-        return false;
-    };
-    if !d.kind.needs_handling() {
-        return false;
-    }
-    let state = d.state;
-    match filter {
-        "waiting" => state == DecisionState::Approved && !last.contains_key(&d.id),
-        "closed" => state == DecisionState::Closed,
-        code => {
-            state == DecisionState::Approved && last.get(&d.id).map(|(s, _)| s.code()) == Some(code)
-        }
-    }
-}
-
 pub async fn page(
     state: web::Data<AppState>,
     actor: Actor,
-    path: web::Path<String>,
-    q: web::Query<HashMap<String, String>>,
+    path: web::Path<i64>,
+    q: web::Query<ViewQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let id = path_id(path, "đợt rà soát")?;
+    let id = path.into_inner();
     campaign_page(
         &state,
         &actor,
@@ -384,197 +263,29 @@ async fn campaign_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
-    let me = actor.user_id;
     let day = today();
-    let v = view.clone();
-    let a = actor.clone();
-    let (c, dash, docs, pages, officers, assignable, authorities, reach) =
-        on_pool(state, move |db| {
-            let Some(c) = campaigns::get(db, id)? else {
-                return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")));
-            };
-            // The viewer's units: forms are offered only for the documents they may act on.
-            let units = crate::app::reviewer(db, &a)?.units;
-            let unit_of: HashMap<i64, Option<i64>> = queries::all_authorities(db)?
-                .into_iter()
-                .map(|x| (x.id, x.unit_id))
-                .collect();
-            let covers = |authority: i64| {
-                units.as_ref().is_none_or(|u| {
-                    unit_of
-                        .get(&authority)
-                        .copied()
-                        .flatten()
-                        .is_some_and(|x| u.contains(&x))
-                })
-            };
-            let dash = dashboard(db, id, day)?.ok_or_else(|| AppError::NotFound(String::new()))?;
-            let assigned: HashMap<i64, Option<i64>> =
-                campaigns::assignments(db, id)?.into_iter().collect();
-            let all = decisions::of_campaign(db, id)?;
-            let latest = decisions::current(all.clone());
-            let last = if v.stage.is_empty() {
-                HashMap::new()
-            } else {
-                last_stages(db, id)?
-            };
-            // Lists filterable by officer, by where the review stands and by handling stage.
-            let docs_all: Vec<i64> = campaigns::documents(db, id)?
-                .into_iter()
-                .filter(|d| {
-                    let to = assigned.get(d).copied().flatten();
-                    match v.officer.as_str() {
-                        "" => true,
-                        "none" => to.is_none(),
-                        o => o.parse::<i64>().ok().is_some_and(|o| to == Some(o)),
-                    }
-                })
-                .filter(|d| match v.state.as_str() {
-                    "" => true,
-                    "none" => !latest.contains_key(d),
-                    s => latest.get(d).map(|x| x.state.code()) == Some(s),
-                })
-                .filter(|d| v.stage.is_empty() || at_stage(&v.stage, latest.get(d), &last))
-                .collect();
-            let users = crate::auth::users::rows(db)?;
-            let names: HashMap<i64, String> = users
-                .iter()
-                .map(|u| (u.id, u.display_name.clone()))
-                .collect();
-            let officers: Vec<(String, String)> = {
-                let mut v: Vec<(i64, String)> = assigned
-                    .values()
-                    .flatten()
-                    .map(|o| (*o, names.get(o).cloned().unwrap_or_default()))
-                    .collect();
-                v.sort();
-                v.dedup();
-                v.into_iter().map(|(o, n)| (o.to_string(), n)).collect()
-            };
-            // Who documents may be assigned to: active legal officers (and administrators).
-            let assignable: Vec<(i64, String)> = users
-                .iter()
-                .filter(|u| !u.disabled && matches!(u.role.as_str(), "officer" | "admin"))
-                .map(|u| (u.id, format!("{} ({})", u.display_name, u.username)))
-                .collect();
-            let pages = docs_all.len().div_ceil(PAGE).max(1);
-            let shown: Vec<i64> = docs_all
-                .iter()
-                .skip((v.page - 1) * PAGE)
-                .take(PAGE)
-                .copied()
-                .collect();
-            let summaries: HashMap<i64, crate::db::models::DocumentSummary> =
-                queries::summaries_by_ids(db, &shown)?
-                    .into_iter()
-                    .map(|s| (s.id, s))
-                    .collect();
-            let mut stage_lines: HashMap<i64, Vec<String>> = HashMap::new();
-            let mut handling: HashMap<i64, String> = HashMap::new();
-            for d in shown.iter().filter_map(|doc| latest.get(doc)) {
-                let lines: Vec<String> = decisions::stages(db, d.id)?
-                    .into_iter()
-                    .map(|st| {
-                        format!(
-                            "{}: {} — {}",
-                            st.stage.label(),
-                            date_vn(st.done_on),
-                            st.paper
-                        )
-                    })
-                    .collect();
-                if !lines.is_empty() {
-                    stage_lines.insert(d.id, lines);
-                }
-                if let Some(h) = d.handling_document_id {
-                    if let Some(h) = queries::document(db, h)? {
-                        handling.insert(d.id, format!("{} {}", h.doc_type, h.number));
-                    }
-                }
-            }
-            let mut others: HashMap<i64, Vec<&Decision>> = HashMap::new();
-            for d in &all {
-                if summaries.contains_key(&d.document_id)
-                    && latest.get(&d.document_id).is_none_or(|l| l.id != d.id)
-                {
-                    others.entry(d.document_id).or_default().push(d);
-                }
-            }
-            let docs: Vec<DocLine> = shown
-                .iter()
-                .filter_map(|d| summaries.get(d))
-                .map(|s| DocLine {
-                    in_scope: covers(s.authority_id),
-                    officer: assigned
-                        .get(&s.id)
-                        .copied()
-                        .flatten()
-                        .and_then(|o| names.get(&o).cloned()),
-                    id: s.id,
-                    number: format!("{} {}", s.doc_type, s.number),
-                    title: s.title.clone(),
-                    decision: latest.get(&s.id).map(|d| DecisionLine {
-                        id: d.id,
-                        kind: d.kind.label(),
-                        state: d.state.label(),
-                        state_code: d.state.code(),
-                        provisions: provisions_text(d),
-                        reason: d.reason.clone(),
-                        comment: d.comment.clone(),
-                        version: d.version,
-                        mine: d.proposed_by == me,
-                        needs_handling: d.kind.needs_handling(),
-                        stages: stage_lines.get(&d.id).cloned().unwrap_or_default(),
-                        supersedes_id: d.supersedes_id,
-                        handling: handling.get(&d.id).cloned(),
-                    }),
-                    history: others
-                        .get(&s.id)
-                        .map(|v| {
-                            v.iter()
-                                .rev()
-                                .map(|d| HistoryLine {
-                                    id: d.id,
-                                    kind: d.kind.label(),
-                                    state: d.state.label(),
-                                    superseded: d.state == DecisionState::Superseded,
-                                    provisions: provisions_text(d),
-                                    reason: d.reason.clone(),
-                                    comment: d.comment.clone(),
-                                    proposed_on: date_vn(d.proposed_at.date()),
-                                    decided_on: d.decided_at.map(|t| date_vn(t.date())),
-                                    supersedes_id: d.supersedes_id,
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                    propose: propose_form(latest.get(&s.id)),
-                })
-                .collect();
-            // Where a handling document may come from, to tell apart documents sharing a number.
-            let mut authorities: Vec<(i64, String)> = queries::all_authorities(db)?
-                .into_iter()
-                .map(|a| (a.id, a.name))
-                .collect();
-            authorities.sort_by(|a, b| a.1.cmp(&b.1));
-            let reach = campaigns::reach_covered(db, units.as_ref(), &c)?;
-            Ok((
-                c,
-                dash,
-                docs,
-                pages,
-                officers,
-                assignable,
-                authorities,
-                reach,
-            ))
-        })
-        .await?;
+    let (v, a) = (view.clone(), actor.clone());
+    let page = on_pool(state, move |db| {
+        review::campaign_page(db, &a, id, &v.filter, v.page, day)
+    })
+    .await?;
     let mut ctx = base_context("review", "");
-    ctx_filters(&mut ctx, &view, officers);
+    ctx_filters(&mut ctx, &view, &page.officers);
+    ctx_campaign(&mut ctx, &page);
+    ctx.insert("page", &view.page);
+    ctx.insert("filter_query", &view.query());
+    ctx.insert("error", &error);
+    ctx_rights(&mut ctx, actor, page.reach);
+    ctx_choices(&mut ctx);
+    Ok(render_status(status, "campaign.html", &ctx)?)
+}
+
+/// The campaign, its progress and the page of documents.
+fn ctx_campaign(ctx: &mut tera::Context, page: &review::CampaignPage) {
+    let c = &page.campaign;
     ctx.insert(
         "chart",
-        &progress_svg(&dash.progress, dash.total.in_scope, 640, 220),
+        &progress_svg(&page.dash.progress, page.dash.total.in_scope, 640, 220),
     );
     ctx.insert(
         "campaign_kind",
@@ -582,22 +293,19 @@ async fn campaign_page(
     );
     ctx.insert("deadline", &date_vn(c.deadline));
     ctx.insert("started", &c.started_on.map(date_vn));
-    ctx.insert("campaign", &c);
-    ctx.insert("dash", &dash);
-    ctx.insert("docs", &docs);
-    ctx.insert("page", &view.page);
-    ctx.insert("pages", &pages);
-    ctx.insert("filter_query", &view.query());
-    ctx.insert("assignable", &assignable);
-    ctx.insert("error", &error);
-    ctx.insert(
-        "may_start",
-        &(reach && matches!(actor.role, Role::Admin | Role::Officer | Role::Approver)),
-    );
-    ctx.insert(
-        "may_manage",
-        &matches!(actor.role, Role::Admin | Role::Officer | Role::Approver),
-    );
+    ctx.insert("campaign", c);
+    ctx.insert("dash", &page.dash);
+    ctx.insert("docs", &page.docs);
+    ctx.insert("pages", &page.pages);
+    ctx.insert("assignable", &page.assignable);
+    ctx.insert("authorities", &page.authorities);
+}
+
+/// What the viewer's role lets them do on the page.
+fn ctx_rights(ctx: &mut tera::Context, actor: &Actor, reach: bool) {
+    let manages = matches!(actor.role, Role::Admin | Role::Officer | Role::Approver);
+    ctx.insert("may_start", &(reach && manages));
+    ctx.insert("may_manage", &manages);
     ctx.insert(
         "may_propose",
         &matches!(actor.role, Role::Admin | Role::Officer),
@@ -606,6 +314,10 @@ async fn campaign_page(
         "may_approve",
         &matches!(actor.role, Role::Admin | Role::Approver),
     );
+}
+
+/// The choices of the proposal form: decision kinds and expiry grounds.
+fn ctx_choices(ctx: &mut tera::Context) {
     let kinds: Vec<(&str, &str)> = DecisionKind::ALL
         .iter()
         .map(|k| (k.code(), k.label()))
@@ -616,15 +328,13 @@ async fn campaign_page(
         .map(|k| (k.code(), k.label()))
         .collect();
     ctx.insert("grounds", &grounds);
-    ctx.insert("authorities", &authorities);
-    Ok(render_status(status, "campaign.html", &ctx)?)
 }
 
-fn ctx_filters(ctx: &mut tera::Context, view: &View, officers: Vec<(String, String)>) {
-    ctx.insert("officer_filter", &view.officer);
-    ctx.insert("state_filter", &view.state);
-    ctx.insert("stage_filter", &view.stage);
-    ctx.insert("officers", &officers);
+fn ctx_filters(ctx: &mut tera::Context, view: &View, officers: &[(String, String)]) {
+    ctx.insert("officer_filter", &view.filter.officer);
+    ctx.insert("state_filter", &view.filter.state);
+    ctx.insert("stage_filter", &view.filter.stage);
+    ctx.insert("officers", officers);
     let states: Vec<(&str, &str)> = std::iter::once(("none", "Chưa rà soát"))
         .chain(DecisionState::ALL.iter().map(|s| (s.code(), s.label())))
         .collect();
@@ -645,9 +355,9 @@ fn ctx_filters(ctx: &mut tera::Context, view: &View, officers: Vec<(String, Stri
 pub async fn start(
     state: web::Data<AppState>,
     actor: Actor,
-    path: web::Path<String>,
+    path: web::Path<i64>,
 ) -> Result<HttpResponse, PageError> {
-    let id = path_id(path, "đợt rà soát")?;
+    let id = path.into_inner();
     let day = today();
     crate::app::with_write(&state, move |db| {
         let p = crate::app::reviewer(db, &actor)?;
@@ -657,49 +367,59 @@ pub async fn start(
     Ok(see_other(format!("/campaigns/{id}")))
 }
 
-/// Proposes a decision from the campaign page: a first proposal, one made again after a
-/// return, or a correction (`supersedes_id`: the decided record it will replace once approved).
-pub async fn propose(
-    state: web::Data<AppState>,
-    actor: Actor,
-    path: web::Path<String>,
-    form: Form,
-) -> Result<HttpResponse, PageError> {
-    let id = path_id(path, "đợt rà soát")?;
-    let f = form.into_inner();
-    let a = actor.clone();
-    let done = async {
-        let document_id: i64 = field(&f, "document_id")
-            .parse()
-            .map_err(|_| unprocessable("cần chọn văn bản"))?;
-        let supersedes_id = match field(&f, "supersedes_id") {
+/// What the proposal form asks the rules for; only what cannot be read at all (a number that
+/// is not one, a date) is refused here.
+fn proposal(f: &ProposalForm) -> Result<Proposal, AppError> {
+    let document_id: i64 = f
+        .document_id
+        .trim()
+        .parse()
+        .map_err(|_| unprocessable("cần chọn văn bản"))?;
+    let supersedes_id =
+        match f.supersedes_id.trim() {
             "" => None,
             s => Some(s.parse::<i64>().map_err(|_| {
                 unprocessable(format!("phiên bản được đính chính «{s}» không hợp lệ"))
             })?),
         };
-        let provisions: Vec<String> = field(&f, "provisions")
-            .split([',', ';'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect();
-        let effective_on = match field(&f, "effective_on") {
-            "" => None,
-            s => Some(crate::app::parse_date(Some(s))?),
-        };
-        let input = Proposal {
-            document_id,
-            kind: field(&f, "kind").to_string(),
-            partial: (field(&f, "partial") == "on").then_some(true),
-            provisions,
-            ground: Some(field(&f, "ground").to_string()).filter(|s| !s.is_empty()),
-            reason: field(&f, "reason").to_string(),
-            legal_basis_document_id: None,
-            legal_basis_provision: None,
-            effective_on,
-            supersedes_id,
-        };
+    let provisions: Vec<String> = f
+        .provisions
+        .trim()
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    let effective_on = match f.effective_on.trim() {
+        "" => None,
+        s => Some(crate::app::parse_date(Some(s))?),
+    };
+    Ok(Proposal {
+        document_id,
+        kind: f.kind.trim().to_string(),
+        partial: (f.partial.trim() == "on").then_some(true),
+        provisions,
+        ground: Some(f.ground.trim().to_string()).filter(|s| !s.is_empty()),
+        reason: f.reason.trim().to_string(),
+        legal_basis_document_id: None,
+        legal_basis_provision: None,
+        effective_on,
+        supersedes_id,
+    })
+}
+
+/// Proposes a decision from the campaign page: a first proposal, one made again after a
+/// return, or a correction (`supersedes_id`: the decided record it will replace once approved).
+pub async fn propose(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<i64>,
+    form: web::Form<ProposalForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let a = actor.clone();
+    let done = async {
+        let input = proposal(&form)?;
         crate::app::with_write(&state, move |db| {
             let p = crate::app::reviewer(db, &a)?;
             Ok(decisions::propose(db, &p, id, &input, crate::clock::now())?)
@@ -715,11 +435,11 @@ pub async fn propose(
 pub async fn approve(
     state: web::Data<AppState>,
     actor: Actor,
-    path: web::Path<String>,
-    form: Form,
+    path: web::Path<i64>,
+    form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, PageError> {
-    let id = path_id(path, "quyết định")?;
-    let version = match version_or_page(&state, &actor, id, &form).await? {
+    let id = path.into_inner();
+    let version = match version_or_page(&state, &actor, id, form.version.as_deref()).await? {
         Ok(v) => Some(v),
         Err(page) => return Ok(page),
     };
@@ -732,15 +452,15 @@ pub async fn approve(
 pub async fn return_decision(
     state: web::Data<AppState>,
     actor: Actor,
-    path: web::Path<String>,
-    form: Form,
+    path: web::Path<i64>,
+    form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, PageError> {
-    let id = path_id(path, "quyết định")?;
-    let version = match version_or_page(&state, &actor, id, &form).await? {
+    let id = path.into_inner();
+    let version = match version_or_page(&state, &actor, id, form.version.as_deref()).await? {
         Ok(v) => Some(v),
         Err(page) => return Ok(page),
     };
-    let comment = field(&form, "comment").to_string();
+    let comment = form.comment.trim().to_string();
     decision_action(&state, actor, move |db, p| {
         decisions::return_to_officer(db, p, id, &comment, version, crate::clock::now())
     })
@@ -748,21 +468,15 @@ pub async fn return_decision(
 }
 
 /// The checked documents and the chosen officer (`None`: unassign) of the assignment form.
-fn assignment(pairs: &[(String, String)]) -> Result<(Vec<i64>, Option<i64>), AppError> {
+fn assignment(form: &AssignForm) -> Result<(Vec<i64>, Option<i64>), AppError> {
     let mut documents = Vec::new();
-    let mut officer = "";
-    for (k, v) in pairs {
-        let v = v.trim();
-        match k.as_str() {
-            "documents" => documents.push(
-                v.parse::<i64>()
-                    .map_err(|_| unprocessable(format!("văn bản «{v}» không hợp lệ")))?,
-            ),
-            "officer" => officer = v,
-            _ => {}
-        }
+    for v in &form.documents {
+        documents.push(
+            v.parse::<i64>()
+                .map_err(|_| unprocessable(format!("văn bản «{v}» không hợp lệ")))?,
+        );
     }
-    let officer = match officer {
+    let officer = match form.officer.as_str() {
         "" => {
             return Err(unprocessable(
                 "cần chọn cán bộ được phân công (hoặc «Bỏ phân công»)",
@@ -781,12 +495,12 @@ fn assignment(pairs: &[(String, String)]) -> Result<(Vec<i64>, Option<i64>), App
 pub async fn assign(
     state: web::Data<AppState>,
     actor: Actor,
-    path: web::Path<String>,
-    form: Pairs,
+    path: web::Path<i64>,
+    form: web::Form<AssignForm>,
 ) -> Result<HttpResponse, PageError> {
-    let id = path_id(path, "đợt rà soát")?;
+    let id = path.into_inner();
     let a = actor.clone();
-    let done = match assignment(&form.into_inner()) {
+    let done = match assignment(&form) {
         Err(e) => Err(e),
         Ok((documents, officer)) => {
             crate::app::with_write(&state, move |db| {
@@ -811,14 +525,18 @@ pub async fn assign(
 pub async fn close(
     state: web::Data<AppState>,
     actor: Actor,
-    path: web::Path<String>,
-    form: Form,
+    path: web::Path<i64>,
+    form: web::Form<CloseForm>,
 ) -> Result<HttpResponse, PageError> {
-    let id = path_id(path, "quyết định")?;
-    let number = field(&form, "number").to_string();
-    let authority = field(&form, "authority").to_string();
+    let id = path.into_inner();
+    let CloseForm {
+        version,
+        number,
+        authority,
+    } = form.into_inner();
+    let number = number.trim().to_string();
     let campaign = campaign_of(&state, id).await?;
-    let version = match form_version(&form) {
+    let version = match form_version(version.as_deref()) {
         Ok(v) => Some(v),
         Err(e) => return refused(&state, &actor, campaign, e).await,
     };
@@ -827,7 +545,7 @@ pub async fn close(
         if number.is_empty() {
             return Err(unprocessable("cần số ký hiệu của văn bản xử lý"));
         }
-        let handling = pick_document(db, &number, &authority, "văn bản xử lý")?;
+        let handling = pick_document(db, &number, authority.trim(), "văn bản xử lý")?;
         let p = crate::app::reviewer(db, &a)?;
         Ok(decisions::close(
             db,
@@ -845,21 +563,69 @@ pub async fn close(
     }
 }
 
+/// The formats the review register is given in: `/campaigns/{id}/register.{csv|xlsx}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RegisterFormat {
+    Csv,
+    Xlsx,
+}
+
+impl RegisterFormat {
+    fn parse(s: &str) -> Result<RegisterFormat, AppError> {
+        match s {
+            "csv" => Ok(RegisterFormat::Csv),
+            "xlsx" => Ok(RegisterFormat::Xlsx),
+            other => Err(AppError::NotFound(format!(
+                "Không có sổ theo dõi dạng «{other}» (csv, xlsx)."
+            ))),
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            RegisterFormat::Csv => "csv",
+            RegisterFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// The register as a file of `format`.
+fn register_body(
+    format: RegisterFormat,
+    header: &[String],
+    rows: Vec<Vec<String>>,
+) -> Result<(Vec<u8>, &'static str), AppError> {
+    match format {
+        RegisterFormat::Csv => {
+            let mut w = crate::spreadsheet::cells::CsvWriter::new(Vec::new());
+            let fail = |e: csv::Error| AppError::internal("ghi CSV", e);
+            w.write_record(header).map_err(fail)?;
+            for r in &rows {
+                w.write_record(r).map_err(fail)?;
+            }
+            Ok((w.into_inner().map_err(fail)?, "text/csv; charset=utf-8"))
+        }
+        RegisterFormat::Xlsx => {
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            Ok((
+                crate::web::xlsx::workbook(&[crate::web::xlsx::Sheet {
+                    name: "Sổ theo dõi rà soát",
+                    header: &header,
+                    rows,
+                }])?,
+                crate::web::xlsx::CONTENT_TYPE,
+            ))
+        }
+    }
+}
+
 /// `/campaigns/{id}/register.csv` and `/campaigns/{id}/register.xlsx`.
 pub async fn register_file(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, PageError> {
     let (id, format) = path.into_inner();
-    let id: i64 = id
-        .parse()
-        .map_err(|_| AppError::NotFound("Không có đợt rà soát này.".into()))?;
-    if format != "csv" && format != "xlsx" {
-        return Err(AppError::NotFound(format!(
-            "Không có sổ theo dõi dạng «{format}» (csv, xlsx)."
-        ))
-        .into());
-    }
+    let format = RegisterFormat::parse(&format)?;
     let Some((header, rows)) = on_pool(&state, move |db| {
         Ok(crate::review::register::export(db, id)?)
     })
@@ -867,30 +633,15 @@ pub async fn register_file(
     else {
         return Err(AppError::NotFound(format!("Không có đợt rà soát số {id}.")).into());
     };
-    let (body, content_type) = if format == "csv" {
-        let mut w = crate::spreadsheet::cells::CsvWriter::new(Vec::new());
-        let fail = |e: csv::Error| AppError::internal("ghi CSV", e);
-        w.write_record(&header).map_err(fail)?;
-        for r in &rows {
-            w.write_record(r).map_err(fail)?;
-        }
-        (w.into_inner().map_err(fail)?, "text/csv; charset=utf-8")
-    } else {
-        let header: Vec<&str> = header.iter().map(String::as_str).collect();
-        (
-            crate::web::xlsx::workbook(&[crate::web::xlsx::Sheet {
-                name: "Sổ theo dõi rà soát",
-                header: &header,
-                rows,
-            }])?,
-            crate::web::xlsx::CONTENT_TYPE,
-        )
-    };
+    let (body, content_type) = register_body(format, &header, rows)?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((
             "Content-Disposition",
-            format!("attachment; filename=\"so-theo-doi-ra-soat-{id}.{format}\""),
+            format!(
+                "attachment; filename=\"so-theo-doi-ra-soat-{id}.{}\"",
+                format.extension()
+            ),
         ))
         .body(body))
 }
@@ -899,20 +650,20 @@ pub async fn register_file(
 pub async fn record_stage(
     state: web::Data<AppState>,
     actor: Actor,
-    path: web::Path<String>,
-    form: Form,
+    path: web::Path<i64>,
+    form: web::Form<StageForm>,
 ) -> Result<HttpResponse, PageError> {
-    let id = path_id(path, "quyết định")?;
-    let version = match version_or_page(&state, &actor, id, &form).await? {
+    let id = path.into_inner();
+    let version = match version_or_page(&state, &actor, id, form.version.as_deref()).await? {
         Ok(v) => Some(v),
         Err(page) => return Ok(page),
     };
-    let date = crate::app::parse_date(Some(field(&form, "date")).filter(|s| !s.is_empty()))?;
+    let date = crate::app::parse_date(Some(form.date.trim()).filter(|s| !s.is_empty()))?;
     let input = decisions::StageInput {
-        stage: field(&form, "stage").to_string(),
+        stage: form.stage.trim().to_string(),
         date,
-        paper: field(&form, "paper").to_string(),
-        agency: Some(field(&form, "agency").to_string()).filter(|s| !s.is_empty()),
+        paper: form.paper.trim().to_string(),
+        agency: Some(form.agency.trim().to_string()).filter(|s| !s.is_empty()),
         planned_on: None,
     };
     decision_action(&state, actor, move |db, p| {
