@@ -14,6 +14,7 @@ pub mod review;
 pub mod schema;
 pub mod search;
 pub mod stored;
+pub mod users;
 
 use std::time::Duration;
 
