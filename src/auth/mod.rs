@@ -214,9 +214,6 @@ fn principal_of(db: &mut Db<'_>, user_id: i64, via: Via) -> Result<Option<Princi
     let Some(u) = users::find(db, user_id)? else {
         return Ok(None);
     };
-    let Some(role) = u.role() else {
-        return Ok(None);
-    };
     if u.disabled {
         return Ok(None);
     }
@@ -224,7 +221,7 @@ fn principal_of(db: &mut Db<'_>, user_id: i64, via: Via) -> Result<Option<Princi
         user_id: u.id,
         username: u.username,
         display_name: u.display_name,
-        role,
+        role: u.role,
         scope: users::scope_of(db, user_id)?,
         via,
     }))

@@ -4,11 +4,11 @@
 //! and disabling the user delete it at once.
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::db::schema::sessions;
+use crate::db::sessions as rows;
+pub use crate::db::sessions::SessionRow;
 use crate::db::{Db, DbError};
 
 pub const IDLE: Duration = Duration::minutes(30);
@@ -104,16 +104,6 @@ pub fn read_cookie<'a>(headers: impl IntoIterator<Item = &'a str>, name: &str) -
         .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_graphic()))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = sessions)]
-pub struct SessionRow {
-    pub id_hash: String,
-    pub user_id: i64,
-    pub csrf_token: String,
-    pub created_at: NaiveDateTime,
-    pub last_seen_at: NaiveDateTime,
-}
-
 /// A new session for `user_id`; returns the secret for the cookie and the row.
 pub fn create(
     db: &mut Db<'_>,
@@ -128,7 +118,7 @@ pub fn create(
         created_at: now,
         last_seen_at: now,
     };
-    crate::with_db!(db, c => diesel::insert_into(sessions::table).values(&row).execute(c))?;
+    rows::insert(db, &row)?;
     Ok((secret, row))
 }
 
@@ -139,32 +129,26 @@ pub fn lookup(
     now: NaiveDateTime,
 ) -> Result<Option<SessionRow>, DbError> {
     let h = hash_secret(secret);
-    let row: Option<SessionRow> = crate::with_db!(db, c => sessions::table
-        .find(&h)
-        .select(SessionRow::as_select())
-        .first(c)
-        .optional())?;
+    let row = rows::find(db, &h)?;
     let Some(row) = row else {
         return Ok(None);
     };
     match freshness(row.created_at, row.last_seen_at, now) {
         Freshness::Live { touch } => {
             if touch {
-                crate::with_db!(db, c => diesel::update(sessions::table.find(&h))
-                    .set(sessions::last_seen_at.eq(now))
-                    .execute(c))?;
+                rows::touch(db, &h, now)?;
             }
             Ok(Some(row))
         }
         Freshness::IdleExpired | Freshness::AbsoluteExpired => {
-            crate::with_db!(db, c => diesel::delete(sessions::table.find(&h)).execute(c))?;
+            rows::delete(db, &h)?;
             Ok(None)
         }
     }
 }
 
 pub fn delete(db: &mut Db<'_>, id_hash: &str) -> Result<usize, DbError> {
-    Ok(crate::with_db!(db, c => diesel::delete(sessions::table.find(id_hash)).execute(c))?)
+    rows::delete(db, id_hash)
 }
 
 /// Ends every session of a user, except `keep` (the id hash of the session that asked).
@@ -173,25 +157,12 @@ pub fn delete_for_user(
     user_id: i64,
     keep: Option<&str>,
 ) -> Result<usize, DbError> {
-    let keep = keep.unwrap_or("");
-    Ok(crate::with_db!(db, c => diesel::delete(
-        sessions::table
-            .filter(sessions::user_id.eq(user_id))
-            .filter(sessions::id_hash.ne(keep)),
-    )
-    .execute(c))?)
+    rows::delete_for_user(db, user_id, keep.unwrap_or(""))
 }
 
 /// Deletes sessions that can no longer be used.
 pub fn prune(db: &mut Db<'_>, now: NaiveDateTime) -> Result<usize, DbError> {
-    Ok(crate::with_db!(db, c => diesel::delete(
-        sessions::table.filter(
-            sessions::last_seen_at
-                .le(now - IDLE)
-                .or(sessions::created_at.le(now - ABSOLUTE)),
-        ),
-    )
-    .execute(c))?)
+    rows::delete_stale(db, now - IDLE, now - ABSOLUTE)
 }
 
 #[cfg(test)]

@@ -7,13 +7,12 @@
 //! account is disabled; enabling the account again revives none of them.
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
 use rand::RngCore;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::users::AccountError;
-use crate::db::schema::api_tokens;
+use crate::db::tokens as rows;
+pub use crate::db::tokens::TokenRow;
 use crate::db::{Db, DbError};
 
 /// `last_used_at` is written at most this often (not a write per request).
@@ -92,20 +91,6 @@ pub fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
-#[diesel(table_name = api_tokens)]
-pub struct TokenRow {
-    pub id: i64,
-    pub user_id: i64,
-    pub name: String,
-    pub prefix: String,
-    pub created_at: NaiveDateTime,
-    pub last_used_at: Option<NaiveDateTime>,
-    pub revoked_at: Option<NaiveDateTime>,
-    pub expires_at: NaiveDateTime,
-    pub revoked_reason: Option<String>,
-}
-
 /// A token name: trimmed, 1–100 characters, no control characters.
 pub fn parse_name(raw: &str) -> Result<String, AccountError> {
     let s = raw.trim();
@@ -143,17 +128,17 @@ pub fn create_for(
     let expires_at = now
         .checked_add_signed(lifetime)
         .ok_or_else(|| AccountError::Refused("Thời hạn của mã truy cập không hợp lệ.".into()))?;
-    let id: i64 = crate::with_db!(db, c => diesel::insert_into(api_tokens::table)
-        .values((
-            api_tokens::user_id.eq(user_id),
-            api_tokens::name.eq(name),
-            api_tokens::prefix.eq(&prefix),
-            api_tokens::token_hash.eq(hash(&token)),
-            api_tokens::created_at.eq(now),
-            api_tokens::expires_at.eq(expires_at),
-        ))
-        .returning(api_tokens::id)
-        .get_result(c))?;
+    let id = rows::insert(
+        db,
+        &rows::NewToken {
+            user_id,
+            name,
+            prefix: &prefix,
+            token_hash: &hash(&token),
+            created_at: now,
+            expires_at,
+        },
+    )?;
     let after = serde_json::json!({
         "user_id": user_id,
         "name": name,
@@ -173,11 +158,7 @@ pub fn create_for(
 }
 
 pub fn list_for_user(db: &mut Db<'_>, user_id: i64) -> Result<Vec<TokenRow>, DbError> {
-    Ok(crate::with_db!(db, c => api_tokens::table
-        .filter(api_tokens::user_id.eq(user_id))
-        .order(api_tokens::id.desc())
-        .select(TokenRow::as_select())
-        .load(c))?)
+    rows::for_user(db, user_id)
 }
 
 /// Revokes one of the user's own tokens. `false` when the user has no such live token.
@@ -188,13 +169,7 @@ pub fn revoke(
     token_id: i64,
     now: NaiveDateTime,
 ) -> Result<bool, AccountError> {
-    let row: Option<TokenRow> = crate::with_db!(db, c => api_tokens::table
-        .find(token_id)
-        .filter(api_tokens::user_id.eq(user_id))
-        .filter(api_tokens::revoked_at.is_null())
-        .select(TokenRow::as_select())
-        .first(c)
-        .optional())?;
+    let row = rows::live_of_user(db, user_id, token_id)?;
     let Some(row) = row else {
         return Ok(false);
     };
@@ -209,12 +184,7 @@ fn revoke_row(
     reason: RevokeReason,
     now: NaiveDateTime,
 ) -> Result<(), AccountError> {
-    crate::with_db!(db, c => diesel::update(api_tokens::table.find(row.id))
-        .set((
-            api_tokens::revoked_at.eq(now),
-            api_tokens::revoked_reason.eq(reason.as_str()),
-        ))
-        .execute(c))?;
+    rows::set_revoked(db, row.id, now, reason.as_str())?;
     let before = serde_json::json!({ "user_id": row.user_id, "name": row.name, "prefix": row.prefix, "revoked": false });
     let after = serde_json::json!({ "user_id": row.user_id, "name": row.name, "prefix": row.prefix, "revoked": true, "reason": reason.as_str() });
     crate::audit::append(
@@ -238,12 +208,7 @@ pub fn revoke_all(
     reason: RevokeReason,
     now: NaiveDateTime,
 ) -> Result<usize, AccountError> {
-    let live: Vec<TokenRow> = crate::with_db!(db, c => api_tokens::table
-        .filter(api_tokens::user_id.eq(user_id))
-        .filter(api_tokens::revoked_at.is_null())
-        .order(api_tokens::id.asc())
-        .select(TokenRow::as_select())
-        .load(c))?;
+    let live = rows::all_live_of_user(db, user_id)?;
     for row in &live {
         revoke_row(db, actor, row, reason, now)?;
     }
@@ -260,18 +225,10 @@ pub fn authenticate(
     if !well_formed(token) {
         return Ok(None);
     }
-    let row: Option<TokenRow> = crate::with_db!(db, c => api_tokens::table
-        .filter(api_tokens::token_hash.eq(hash(token)))
-        .filter(api_tokens::revoked_at.is_null())
-        .filter(api_tokens::expires_at.gt(now))
-        .select(TokenRow::as_select())
-        .first(c)
-        .optional())?;
+    let row = rows::by_hash(db, &hash(token), now)?;
     if let Some(r) = &row {
         if r.last_used_at.is_none_or(|t| now - t >= TOUCH_AFTER) {
-            crate::with_db!(db, c => diesel::update(api_tokens::table.find(r.id))
-                .set(api_tokens::last_used_at.eq(now))
-                .execute(c))?;
+            rows::set_last_used(db, r.id, now)?;
         }
     }
     Ok(row)

@@ -3,44 +3,54 @@
 //! password hashes never appear in the audit trail.
 
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use serde::Serialize;
 
 use super::password::{HashError, PasswordError};
 use super::roles::{Role, Scope};
-use crate::db::schema::{units, user_scopes, users};
+use crate::db::stored::{self, At, Corrupt};
+use crate::db::users as db_users;
 use crate::db::{Db, DbError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = users)]
-pub struct UserRow {
+/// An account, its role read from the stored code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
     pub id: i64,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: String,
     pub disabled: bool,
     pub created_at: NaiveDateTime,
     pub password_changed_at: NaiveDateTime,
 }
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = users)]
-struct NewUserRow<'a> {
-    username: &'a str,
-    display_name: &'a str,
-    role: &'a str,
-    password_hash: &'a str,
-    disabled: bool,
-    created_at: NaiveDateTime,
-    password_changed_at: NaiveDateTime,
+impl TryFrom<db_users::UserRow> for User {
+    type Error = Corrupt;
+
+    /// A stored role the code does not know is corrupt: the account is never taken for
+    /// another role, nor quietly for none.
+    fn try_from(r: db_users::UserRow) -> Result<User, Corrupt> {
+        let at = At {
+            table: "users",
+            row: &r.id,
+            column: "role",
+        };
+        let role = stored::code(&r.role, at, Role::parse)?;
+        Ok(User {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            role,
+            password_hash: r.password_hash,
+            disabled: r.disabled,
+            created_at: r.created_at,
+            password_changed_at: r.password_changed_at,
+        })
+    }
 }
 
-impl UserRow {
-    /// The stored role; a value the code does not know grants nothing.
-    pub fn role(&self) -> Option<Role> {
-        Role::parse(&self.role)
-    }
+fn user(row: Option<db_users::UserRow>) -> Result<Option<User>, DbError> {
+    Ok(row.map(User::try_from).transpose()?)
 }
 
 /// Why an account change is refused. The messages are shown to users and on the console.
@@ -68,6 +78,7 @@ pub enum AccountError {
     Db(#[from] DbError),
 }
 
+/// For [`crate::db::Conn::write`], whose transaction may fail to begin or commit.
 impl From<diesel::result::Error> for AccountError {
     fn from(e: diesel::result::Error) -> Self {
         AccountError::Db(DbError::Query(e))
@@ -121,34 +132,21 @@ pub fn parse_role(raw: &str) -> Result<Role, AccountError> {
     Role::parse(raw).ok_or_else(|| AccountError::InvalidRole(raw.to_string()))
 }
 
-pub fn find_by_username(db: &mut Db<'_>, username: &str) -> Result<Option<UserRow>, DbError> {
-    Ok(crate::with_db!(db, c => users::table
-        .filter(users::username.eq(username))
-        .select(UserRow::as_select())
-        .first(c)
-        .optional())?)
+pub fn find_by_username(db: &mut Db<'_>, username: &str) -> Result<Option<User>, DbError> {
+    user(db_users::find_by_username(db, username)?)
 }
 
-pub fn find(db: &mut Db<'_>, id: i64) -> Result<Option<UserRow>, DbError> {
-    Ok(crate::with_db!(db, c => users::table
-        .find(id)
-        .select(UserRow::as_select())
-        .first(c)
-        .optional())?)
+pub fn find(db: &mut Db<'_>, id: i64) -> Result<Option<User>, DbError> {
+    user(db_users::find(db, id)?)
 }
 
 pub fn count(db: &mut Db<'_>) -> Result<i64, DbError> {
-    Ok(crate::with_db!(db, c => users::table.count().get_result(c))?)
+    db_users::count(db)
 }
 
 /// The units of a user's scope, as (id, code, name), by code.
 pub fn scope_units(db: &mut Db<'_>, user_id: i64) -> Result<Vec<(i64, String, String)>, DbError> {
-    Ok(crate::with_db!(db, c => user_scopes::table
-        .inner_join(units::table)
-        .filter(user_scopes::user_id.eq(user_id))
-        .select((units::id, units::code, units::name))
-        .order(units::code.asc())
-        .load(c))?)
+    db_users::scope_units(db, user_id)
 }
 
 pub fn scope_of(db: &mut Db<'_>, user_id: i64) -> Result<Scope, DbError> {
@@ -161,11 +159,7 @@ pub fn scope_of(db: &mut Db<'_>, user_id: i64) -> Result<Scope, DbError> {
 pub fn units_for_codes(db: &mut Db<'_>, codes: &[String]) -> Result<Vec<i64>, AccountError> {
     let mut ids = Vec::new();
     for code in codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
-        let id: Option<i64> = crate::with_db!(db, c => units::table
-            .filter(units::code.eq(code))
-            .select(units::id)
-            .first(c)
-            .optional())?;
+        let id = db_users::unit_id(db, code)?;
         match id {
             Some(id) if !ids.contains(&id) => ids.push(id),
             Some(_) => {}
@@ -190,20 +184,14 @@ fn snapshot(db: &mut Db<'_>, id: i64) -> Result<serde_json::Value, AccountError>
     Ok(serde_json::json!({
         "username": u.username,
         "display_name": u.display_name,
-        "role": u.role,
+        "role": u.role.as_str(),
         "scope": scope,
         "disabled": u.disabled,
     }))
 }
 
 fn set_scope(db: &mut Db<'_>, user_id: i64, unit_ids: &[i64]) -> Result<(), AccountError> {
-    crate::with_db!(db, c => diesel::delete(user_scopes::table.filter(user_scopes::user_id.eq(user_id))).execute(c))?;
-    for u in unit_ids {
-        crate::with_db!(db, c => diesel::insert_into(user_scopes::table)
-            .values((user_scopes::user_id.eq(user_id), user_scopes::unit_id.eq(*u)))
-            .execute(c))?;
-    }
-    Ok(())
+    Ok(db_users::set_scope(db, user_id, unit_ids)?)
 }
 
 /// A new account, checked and ready to insert (the password already hashed).
@@ -226,7 +214,7 @@ pub fn create(
         return Err(AccountError::Exists(a.username.as_str().to_string()));
     }
     let units = units_for_codes(db, &a.scope_codes)?;
-    let row = NewUserRow {
+    let row = db_users::NewUserRow {
         username: a.username.as_str(),
         display_name: &a.display_name,
         role: a.role.as_str(),
@@ -235,10 +223,7 @@ pub fn create(
         created_at: now,
         password_changed_at: now,
     };
-    let id: i64 = crate::with_db!(db, c => diesel::insert_into(users::table)
-        .values(&row)
-        .returning(users::id)
-        .get_result(c))?;
+    let id = db_users::insert(db, &row)?;
     set_scope(db, id, &units)?;
     let after = snapshot(db, id)?;
     crate::audit::append(
@@ -264,9 +249,7 @@ pub fn update(
 ) -> Result<(), AccountError> {
     let before = snapshot(db, id)?;
     let units = units_for_codes(db, scope_codes)?;
-    crate::with_db!(db, c => diesel::update(users::table.find(id))
-        .set((users::display_name.eq(display_name), users::role.eq(role.as_str())))
-        .execute(c))?;
+    db_users::set_name_and_role(db, id, display_name, role.as_str())?;
     set_scope(db, id, &units)?;
     let after = snapshot(db, id)?;
     if after != before {
@@ -293,9 +276,7 @@ pub fn set_password(
     keep: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<(), AccountError> {
-    let n = crate::with_db!(db, c => diesel::update(users::table.find(id))
-        .set((users::password_hash.eq(hash), users::password_changed_at.eq(now)))
-        .execute(c))?;
+    let n = db_users::set_password(db, id, hash, now)?;
     if n == 0 {
         return Err(AccountError::UnknownUser(id.to_string()));
     }
@@ -320,9 +301,7 @@ pub fn upgrade_hash(
     username: &str,
     hash: &str,
 ) -> Result<(), AccountError> {
-    crate::with_db!(db, c => diesel::update(users::table.find(id))
-        .set(users::password_hash.eq(hash))
-        .execute(c))?;
+    db_users::set_hash(db, id, hash)?;
     crate::audit::append(
         db,
         &format!("user:{username}"),
@@ -344,9 +323,7 @@ pub fn set_disabled(
     disabled: bool,
 ) -> Result<(), AccountError> {
     let before = snapshot(db, id)?;
-    crate::with_db!(db, c => diesel::update(users::table.find(id))
-        .set(users::disabled.eq(disabled))
-        .execute(c))?;
+    db_users::set_disabled(db, id, disabled)?;
     if disabled {
         super::session::delete_for_user(db, id, None)?;
         super::tokens::revoke_all(
@@ -396,13 +373,13 @@ pub struct ScopeUnit {
     pub name: String,
 }
 
-pub fn view(db: &mut Db<'_>, u: &UserRow) -> Result<AccountView, DbError> {
+pub fn view(db: &mut Db<'_>, u: &User) -> Result<AccountView, DbError> {
     Ok(AccountView {
         id: u.id,
         username: u.username.clone(),
         display_name: u.display_name.clone(),
-        role: u.role.clone(),
-        role_label: u.role().map(Role::label).unwrap_or("?").to_string(),
+        role: u.role.as_str().to_string(),
+        role_label: u.role.label().to_string(),
         scope: scope_units(db, u.id)?
             .into_iter()
             .map(|(_, code, name)| ScopeUnit { code, name })
@@ -413,11 +390,11 @@ pub fn view(db: &mut Db<'_>, u: &UserRow) -> Result<AccountView, DbError> {
 }
 
 /// Every account's row, by user name (no scopes: one query).
-pub fn rows(db: &mut Db<'_>) -> Result<Vec<UserRow>, DbError> {
-    Ok(crate::with_db!(db, c => users::table
-        .order(users::username.asc())
-        .select(UserRow::as_select())
-        .load(c))?)
+pub fn rows(db: &mut Db<'_>) -> Result<Vec<User>, DbError> {
+    db_users::all(db)?
+        .into_iter()
+        .map(|r| Ok(User::try_from(r)?))
+        .collect()
 }
 
 /// Every account, by user name, with its scope.

@@ -12,8 +12,12 @@ pub mod queries;
 pub mod registry;
 pub mod review;
 pub mod schema;
+pub mod scope;
 pub mod search;
+pub mod sessions;
 pub mod stored;
+pub mod tokens;
+pub mod users;
 
 use std::time::Duration;
 

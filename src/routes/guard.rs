@@ -29,7 +29,6 @@ use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
-use diesel::prelude::*;
 use futures_util::StreamExt;
 
 use super::RouteDef;
@@ -212,32 +211,18 @@ fn record_unit(
     record: RecordOf,
     value: &str,
 ) -> Result<Option<Option<i64>>, AppError> {
-    use crate::db::schema::{authorities, documents, units};
+    use crate::db::scope;
     let id = || value.parse::<i64>().ok();
     Ok(match record {
         RecordOf::Document(_) => match id() {
             None => None,
-            Some(id) => crate::with_db!(db, c => documents::table
-                .inner_join(authorities::table)
-                .filter(documents::id.eq(id))
-                .select(authorities::unit_id)
-                .first::<Option<i64>>(c)
-                .optional())?,
+            Some(id) => scope::document_unit(db, id)?,
         },
         RecordOf::Authority(_) => match id() {
             None => None,
-            Some(id) => crate::with_db!(db, c => authorities::table
-                .find(id)
-                .select(authorities::unit_id)
-                .first::<Option<i64>>(c)
-                .optional())?,
+            Some(id) => scope::authority_unit(db, id)?,
         },
-        RecordOf::Unit(_) => crate::with_db!(db, c => units::table
-            .filter(units::code.eq(value))
-            .select(units::id)
-            .first::<i64>(c)
-            .optional())?
-        .map(Some),
+        RecordOf::Unit(_) => scope::unit_by_code(db, value)?.map(Some),
     })
 }
 

@@ -9,7 +9,7 @@ use super::{base_context, render_status, PageError};
 use crate::app::{on_pool, with_write, AppState};
 use crate::auth::password::{self, NewPassword, QueueError, Verified};
 use crate::auth::session::{self, SameSite};
-use crate::auth::users::{self, UserRow, Username};
+use crate::auth::users::{self, User, Username};
 use crate::auth::{limits, tokens, Actor, MaybeActor, RequestInfo};
 use crate::error::AppError;
 
@@ -68,7 +68,7 @@ enum Check {
     /// The right password of this enabled account, and a stronger hash to store if the stored
     /// one was made with weaker parameters.
     Right {
-        user: Box<UserRow>,
+        user: Box<User>,
         rehash: Option<String>,
     },
     /// A wrong password, an unknown name or a disabled account (the same work for each).
@@ -114,7 +114,7 @@ async fn check_password(
     };
     let stored = user
         .as_ref()
-        .filter(|u| !u.disabled && u.role().is_some())
+        .filter(|u| !u.disabled)
         .map(|u| u.password_hash.clone());
     let checked = state
         .accounts
@@ -337,7 +337,7 @@ fn refused_login(
 /// ending the session the browser had) and returns its secret.
 async fn start_session(
     state: &AppState,
-    user: Box<UserRow>,
+    user: Box<User>,
     rehash: Option<String>,
     old_session: Option<String>,
 ) -> Result<String, AppError> {

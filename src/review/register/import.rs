@@ -92,7 +92,7 @@ fn people(db: &mut Db<'_>) -> Result<HashMap<String, Vec<Named>>, DbError> {
         let n = Named {
             id: u.id,
             display_name: u.display_name.clone(),
-            role: u.role.clone(),
+            role: u.role.as_str().to_string(),
         };
         out.entry(words(&u.display_name))
             .or_default()

@@ -1,0 +1,35 @@
+//! The unit a scoped record belongs to, for the route guard's scope check.
+
+use diesel::prelude::*;
+
+use super::schema::{authorities, documents, units};
+use super::{Db, DbError};
+
+/// The unit of a document's issuing authority: `None` when there is no such document,
+/// `Some(None)` for a central authority.
+pub fn document_unit(db: &mut Db<'_>, id: i64) -> Result<Option<Option<i64>>, DbError> {
+    Ok(crate::with_db!(db, c => documents::table
+        .inner_join(authorities::table)
+        .filter(documents::id.eq(id))
+        .select(authorities::unit_id)
+        .first::<Option<i64>>(c)
+        .optional())?)
+}
+
+/// The unit of an authority, as [`document_unit`].
+pub fn authority_unit(db: &mut Db<'_>, id: i64) -> Result<Option<Option<i64>>, DbError> {
+    Ok(crate::with_db!(db, c => authorities::table
+        .find(id)
+        .select(authorities::unit_id)
+        .first::<Option<i64>>(c)
+        .optional())?)
+}
+
+/// The id of the unit with this code.
+pub fn unit_by_code(db: &mut Db<'_>, code: &str) -> Result<Option<i64>, DbError> {
+    Ok(crate::with_db!(db, c => units::table
+        .filter(units::code.eq(code))
+        .select(units::id)
+        .first::<i64>(c)
+        .optional())?)
+}
