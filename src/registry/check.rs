@@ -171,7 +171,7 @@ fn check_effects(
                 );
             }
         }
-        let provisions = e.provision_keys();
+        let provisions = e.provisions_stored()?;
         if !provisions.is_empty() {
             let keys = match keys_cache.entry(e.target_id) {
                 std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
