@@ -403,7 +403,7 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
     Ok(DocumentPage {
         doc: DocumentView {
             id,
-            fields: doc.field_list(),
+            fields: doc.fields_stored().map_err(crate::db::DbError::from)?,
             number: doc.number,
             doc_type: doc.doc_type,
             title: doc.title,

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::schema::*;
+use super::stored::{At, Corrupt, JsonColumn};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = units)]
@@ -78,6 +79,16 @@ pub struct Document {
 impl Document {
     pub fn field_list(&self) -> Vec<String> {
         serde_json::from_str(&self.fields).unwrap_or_default()
+    }
+
+    /// The fields (lĩnh vực); a corrupt stored list is an error naming the row.
+    pub fn fields_stored(&self) -> Result<Vec<String>, Corrupt> {
+        let at = At {
+            table: "documents",
+            row: &self.id,
+            column: "fields",
+        };
+        JsonColumn::stored(self.fields.clone()).decode(at)
     }
 }
 
@@ -156,6 +167,16 @@ pub struct Effect {
 impl Effect {
     pub fn provision_keys(&self) -> Vec<String> {
         serde_json::from_str(&self.provisions).unwrap_or_default()
+    }
+
+    /// The provisions acted on; a corrupt stored list is an error naming the row.
+    pub fn provisions_stored(&self) -> Result<Vec<String>, Corrupt> {
+        let at = At {
+            table: "effects",
+            row: &self.id,
+            column: "provisions",
+        };
+        JsonColumn::stored(self.provisions.clone()).decode(at)
     }
 }
 

@@ -60,24 +60,6 @@ pub struct ProcedureVersion {
 }
 
 impl ProcedureVersion {
-    pub fn level_list(&self) -> Vec<UnitLevel> {
-        let codes: Vec<String> = serde_json::from_str(&self.levels).unwrap_or_default();
-        codes.iter().filter_map(|c| UnitLevel::parse(c)).collect()
-    }
-
-    pub fn channel_list(&self) -> Vec<Channel> {
-        let codes: Vec<String> = serde_json::from_str(&self.channels).unwrap_or_default();
-        codes.iter().filter_map(|c| Channel::parse(c)).collect()
-    }
-
-    pub fn dossier_list(&self) -> Vec<DossierComponent> {
-        serde_json::from_str(&self.dossier).unwrap_or_default()
-    }
-
-    pub fn fee_list(&self) -> Vec<Fee> {
-        serde_json::from_str(&self.fees).unwrap_or_default()
-    }
-
     fn at(&self, column: &'static str) -> At<'_, i64> {
         At {
             table: "procedure_versions",
@@ -121,11 +103,6 @@ impl ProcedureVersion {
         stored::code(&self.online_level, self.at("online_level"), |c| {
             OnlineLevel::parse(c).ok()
         })
-    }
-
-    /// Stored values are checked on write; an unknown one reads as "none".
-    pub fn online(&self) -> OnlineLevel {
-        OnlineLevel::parse(&self.online_level).unwrap_or(OnlineLevel::None)
     }
 
     pub fn announcement_kind(&self) -> Option<Announcement> {

@@ -109,7 +109,7 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
             line(
                 out,
                 &Record::Document(DocumentRecord {
-                    fields: d.field_list(),
+                    fields: d.fields_stored().map_err(DbError::from)?,
                     authority,
                     doc_type: d.doc_type,
                     number: d.number,
@@ -136,7 +136,8 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
                 acting: acting.clone(),
                 target: target.clone(),
                 provisions: e
-                    .provision_keys()
+                    .provisions_stored()
+                    .map_err(DbError::from)?
                     .iter()
                     .map(|k| display_reference(k))
                     .collect(),

@@ -21,6 +21,7 @@ use serde::Serialize;
 
 use crate::db::models::Unit;
 use crate::db::procedures::{self as pq, Posting, ProcedureVersion};
+use crate::db::stored::Corrupt;
 use crate::db::{queries, Db, DbError};
 use crate::domain::calendar::{posting_deadline, Calendar, POSTING_DEADLINE_WORKING_DAYS};
 use crate::domain::kinds::UnitLevel;
@@ -194,6 +195,8 @@ struct ProvinceData {
     current: HashMap<i64, ProcedureVersion>,
     /// Every version announced for the province, by id.
     versions: HashMap<i64, ProcedureVersion>,
+    /// The unit levels of each current version, by version id (read once, checked).
+    levels: HashMap<i64, Vec<UnitLevel>>,
 }
 
 /// Checks one unit, by code.
@@ -383,8 +386,20 @@ fn announced_by_provinces(
         for v in &all {
             current.insert(v.procedure_id, v.clone());
         }
+        let levels = current
+            .values()
+            .map(|v| Ok((v.id, v.levels_stored()?)))
+            .collect::<Result<_, Corrupt>>()
+            .map_err(DbError::from)?;
         let versions = all.into_iter().map(|v| (v.id, v)).collect();
-        provinces.insert(*p, ProvinceData { current, versions });
+        provinces.insert(
+            *p,
+            ProvinceData {
+                current,
+                versions,
+                levels,
+            },
+        );
     }
     Ok(provinces)
 }
@@ -607,7 +622,7 @@ fn check_one(
         .current
         .values()
         .filter(|v| !v.is_abolished())
-        .filter(|v| level.is_some_and(|l| v.level_list().contains(&l)))
+        .filter(|v| level.is_some_and(|l| data.levels.get(&v.id).is_some_and(|ls| ls.contains(&l))))
         .collect();
     currents.sort_by(|a, b| codes.get(&a.procedure_id).cmp(&codes.get(&b.procedure_id)));
     for v in currents {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::check::{self, CheckError, Completeness, Settings};
 use crate::db::procedures::{self as pq, Finding, NewInspection};
+use crate::db::stored::{self, At};
 use crate::db::{queries, Db, DbError};
 use crate::domain::inspection::{
     compare, finding_allowed, inspected_ratio, Agreement, FindingCode, FindingRefusal, SystemView,
@@ -416,7 +417,13 @@ pub fn compare_visit(
     let mut rows = Vec::new();
     let mut codes_found = Vec::new();
     for f in &findings {
-        let code = FindingCode::parse(&f.finding);
+        let row = format!("{}/{}", f.inspection_id, f.procedure_id);
+        let at = At {
+            table: "inspection_findings",
+            row: &row,
+            column: "finding",
+        };
+        let code = Some(stored::code(&f.finding, at, FindingCode::parse)?);
         codes_found.extend(code.filter(|_| {
             c.items.iter().any(|i| i.procedure_id == f.procedure_id)
                 || code == Some(FindingCode::Gap(GapKind::NotRequired))

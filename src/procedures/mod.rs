@@ -6,8 +6,8 @@
 //! For pages and the API:
 //! - reading: `db::procedures` (`procedure_by_code`, `versions_of`, `basis_of`,
 //!   `postings_of_units`, `inspections_of`, `findings_of`, `dossier_counts_of`, `calendar`),
-//!   with the row helpers `ProcedureVersion::{level_list, channel_list, dossier_list, fee_list,
-//!   online, announcement_kind}`;
+//!   with the row readers `ProcedureVersion::{levels_stored, channels_stored, dossier_stored,
+//!   fees_stored, online_stored, announcement_kind}` (a corrupt stored value is an error);
 //! - the check: [`check::check_unit`], [`check::check_units`], [`check::check_province`], and
 //!   [`check::write_csv`] / [`check::write_table`];
 //! - writing: records of the import format ([`records`]), applied by [`write`], to which

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use super::check::{self, CheckError, Completeness, Settings};
 use crate::db::procedures as pq;
+use crate::db::stored::{self, At};
 use crate::db::{Db, DbError};
 use crate::domain::kinds::UnitLevel;
 use crate::domain::procedure::{time_cut_percent, Announcement};
@@ -212,7 +213,12 @@ fn build(
     year: i32,
     targets: Targets,
 ) -> Result<Scorecard, ScorecardError> {
-    let level = UnitLevel::parse(&c.unit.level).unwrap_or(UnitLevel::Xa);
+    let at = At {
+        table: "units",
+        row: &c.unit.id,
+        column: "level",
+    };
+    let level = stored::code(&c.unit.level, at, UnitLevel::parse).map_err(DbError::from)?;
     let mut records = Records::default();
     let mut fig = Vec::new();
 

@@ -458,7 +458,7 @@ pub fn apply_posting(
     let mut updated = 0usize;
     let mut touched = BTreeSet::new();
     for v in &versions {
-        let levels = v.level_list();
+        let levels = v.levels_stored()?;
         if v.is_abolished() {
             if single {
                 return invalid(format!(

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::db::models::DocumentSummary;
+use crate::db::models::{Authority, DocumentSummary, Unit};
 use crate::db::{queries, Db, DbError};
 use crate::domain::kinds::{AuthorityKind, EffectKind, UnitLevel};
 use crate::domain::number::DocumentNumber;
@@ -136,6 +136,20 @@ pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
     ids.sort_unstable();
     check_documents(&ids, &docs, &name, &mut err);
 
+    check_effects(db, &docs, &name, &mut err)?;
+    check_timing(&ids, &docs, &authorities, &units, &name, &mut out);
+    out.sort_by_key(|f| f.severity);
+    Ok(out)
+}
+
+/// The effects between documents: dated before the acting document was issued, citing a
+/// provision the target does not have, acting on itself, or going round in a circle.
+fn check_effects(
+    db: &mut Db<'_>,
+    docs: &HashMap<i64, DocumentSummary>,
+    name: &dyn Fn(i64) -> String,
+    err: &mut dyn FnMut(&'static str, String),
+) -> Result<(), DbError> {
     let effects = queries::all_effects(db)?;
     let mut keys_cache: HashMap<i64, HashSet<String>> = HashMap::new();
     let mut edges: HashMap<i64, Vec<i64>> = HashMap::new();
@@ -157,7 +171,7 @@ pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
                 );
             }
         }
-        let provisions = e.provision_keys();
+        let provisions = e.provisions_stored()?;
         if !provisions.is_empty() {
             let keys = match keys_cache.entry(e.target_id) {
                 std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
@@ -199,7 +213,20 @@ pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
         );
     }
 
-    for id in &ids {
+    Ok(())
+}
+
+/// Documents of provincial, district and commune authorities that take effect sooner after
+/// signing than Điều 151 allows (a warning).
+fn check_timing(
+    ids: &[i64],
+    docs: &HashMap<i64, DocumentSummary>,
+    authorities: &HashMap<i64, Authority>,
+    units: &HashMap<i64, Unit>,
+    name: &dyn Fn(i64) -> String,
+    out: &mut Vec<Finding>,
+) {
+    for id in ids {
         let d = &docs[id];
         let Some(a) = authorities.get(&d.authority_id) else {
             continue;
@@ -227,8 +254,6 @@ pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
             });
         }
     }
-    out.sort_by_key(|f| f.severity);
-    Ok(out)
 }
 
 /// Each elementary cycle found once, as the list of documents on it (smallest id first).

@@ -133,7 +133,7 @@ pub fn add_page(
 }
 
 /// The search text of a procedure version: what a citizen may type to find it.
-fn procedure_text(v: &crate::db::procedures::ProcedureVersion) -> String {
+fn procedure_text(v: &crate::db::procedures::ProcedureVersion) -> Result<String, BuildError> {
     let mut text = String::with_capacity(v.name.len() + v.steps.len() + 256);
     for part in [
         v.name.as_str(),
@@ -149,11 +149,11 @@ fn procedure_text(v: &crate::db::procedures::ProcedureVersion) -> String {
             text.push('\n');
         }
     }
-    for c in v.dossier_list() {
+    for c in v.dossier_stored().map_err(crate::db::DbError::from)? {
         text.push_str(&c.name);
         text.push('\n');
     }
-    text
+    Ok(text)
 }
 
 /// Re-indexes the given procedures (deleting those that no longer exist): one unit each, its
@@ -205,7 +205,7 @@ pub fn apply_procedures(
         };
         let keys = vec![p.code.clone()];
         let fields = vec![v.field.clone()];
-        let text = procedure_text(v);
+        let text = procedure_text(v)?;
         let authority = org.authority_name(v.decision_authority_id);
         let unit = Unit {
             kind: "procedure",

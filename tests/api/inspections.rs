@@ -681,3 +681,38 @@ db_test!(
         Ok(())
     }
 );
+
+db_test!(
+    an_unknown_stored_unit_level_of_a_procedure_is_an_internal_error_not_left_out,
+    |app| {
+        setup(&app);
+        let inspector = add_user(&app, "thanhtra", "inspector", &[]);
+        let c = Client::new(&app).await;
+        let b = Browser::new(&app, &c, inspector);
+        let r = b
+            .post_json(
+                "/api/v1/inspections",
+                &json!({"unit": "32200", "date": "2025-12-31", "note": "Kiểm tra",
+                    "findings": [{"procedure": "1.001193", "finding": "ok"}]}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let location = r.header("location").unwrap().to_string();
+        let r = b.get(&location).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        {
+            use diesel::RunQueryDsl;
+            let mut conn = app.pool.get()?;
+            vanban::with_db!(&mut conn.db(), c => diesel::sql_query(
+                "UPDATE procedure_versions SET levels = '[\"khong-ro\"]' \
+                 WHERE procedure_id = (SELECT id FROM procedures WHERE code = '1.001194')"
+            )
+            .execute(c))?;
+        }
+        let r = b.get(&location).await;
+        assert_eq!(r.status, 500, "{}", r.body);
+        // The stored value is not shown to the reader.
+        assert!(!r.body.contains("khong-ro"), "{}", r.body);
+        Ok(())
+    }
+);

@@ -343,3 +343,28 @@ db_test!(
         Ok(())
     }
 );
+
+db_test!(
+    a_corrupt_stored_field_list_is_an_internal_error_not_empty,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        let nq = id_of(&app, "15/2018/NQ-HĐND").await;
+        let (status, _, _) = app.get(&format!("/documents/{nq}")).await;
+        assert_eq!(status, 200);
+        {
+            use diesel::RunQueryDsl;
+            let mut conn = app.pool.get()?;
+            vanban::with_db!(&mut conn.db(), c => diesel::sql_query(format!(
+            "UPDATE documents SET fields = '[\"Đất đai\",' WHERE id = {nq}"
+        ))
+        .execute(c))?;
+        }
+        let (status, _, body) = app.get(&format!("/documents/{nq}")).await;
+        assert_eq!(status, 500, "{body}");
+        // The stored text is not shown to the reader.
+        assert!(!body.contains("[\""), "{body}");
+        let (status, _) = app.get_json(&format!("/api/v1/documents/{nq}")).await;
+        assert_eq!(status, 500);
+        Ok(())
+    }
+);
