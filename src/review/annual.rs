@@ -106,32 +106,7 @@ pub fn annual_list(
             }
             Grounds::Part(parts) => parts
                 .iter()
-                .map(|e| {
-                    let kind = EffectKind::parse(&e.kind)
-                        .map(|k| k.passive_label().trim_end_matches(" bởi").to_string())
-                        .unwrap_or_default();
-                    let what: Vec<String> = e
-                        .provision_keys()
-                        .iter()
-                        .map(|k| display_reference(k))
-                        .collect();
-                    if e.id < 0 {
-                        // A review decision declaring these provisions expired.
-                        return format!(
-                            "{}: công bố hết hiệu lực theo kết quả rà soát (quyết định rà soát số {}) từ ngày {}",
-                            what.join(", "),
-                            -e.id,
-                            date_vn(e.effective_on)
-                        );
-                    }
-                    format!(
-                        "{}: {} bởi {} từ ngày {}",
-                        what.join(", "),
-                        kind.to_lowercase(),
-                        name(e.acting_id),
-                        date_vn(e.effective_on)
-                    )
-                })
+                .map(|e| part_ground(e, &name))
                 .collect::<Vec<_>>()
                 .join("; "),
         };
@@ -162,6 +137,34 @@ pub fn annual_list(
         ))
     });
     Ok(rows)
+}
+
+/// The ground of a partial expiry: which provisions ceased, by what and from when.
+fn part_ground(e: &crate::db::models::Effect, name: &impl Fn(i64) -> String) -> String {
+    let kind = EffectKind::parse(&e.kind)
+        .map(|k| k.passive_label().trim_end_matches(" bởi").to_string())
+        .unwrap_or_default();
+    let what: Vec<String> = e
+        .provision_keys()
+        .iter()
+        .map(|k| display_reference(k))
+        .collect();
+    if e.id < 0 {
+        // A review decision declaring these provisions expired.
+        return format!(
+            "{}: công bố hết hiệu lực theo kết quả rà soát (quyết định rà soát số {}) từ ngày {}",
+            what.join(", "),
+            -e.id,
+            date_vn(e.effective_on)
+        );
+    }
+    format!(
+        "{}: {} bởi {} từ ngày {}",
+        what.join(", "),
+        kind.to_lowercase(),
+        name(e.acting_id),
+        date_vn(e.effective_on)
+    )
 }
 
 enum Grounds {
