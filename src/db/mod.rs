@@ -5,6 +5,7 @@
 //! [`with_conn!`], which expands the same block for each concrete connection type.
 
 pub mod audit;
+pub mod campaigns;
 pub mod feeds;
 pub mod models;
 pub mod procedures;

@@ -106,32 +106,7 @@ pub fn annual_list(
             }
             Grounds::Part(parts) => parts
                 .iter()
-                .map(|e| {
-                    let kind = EffectKind::parse(&e.kind)
-                        .map(|k| k.passive_label().trim_end_matches(" bởi").to_string())
-                        .unwrap_or_default();
-                    let what: Vec<String> = e
-                        .provision_keys()
-                        .iter()
-                        .map(|k| display_reference(k))
-                        .collect();
-                    if e.id < 0 {
-                        // A review decision declaring these provisions expired.
-                        return format!(
-                            "{}: công bố hết hiệu lực theo kết quả rà soát (quyết định rà soát số {}) từ ngày {}",
-                            what.join(", "),
-                            -e.id,
-                            date_vn(e.effective_on)
-                        );
-                    }
-                    format!(
-                        "{}: {} bởi {} từ ngày {}",
-                        what.join(", "),
-                        kind.to_lowercase(),
-                        name(e.acting_id),
-                        date_vn(e.effective_on)
-                    )
-                })
+                .map(|e| part_ground(e, &name))
                 .collect::<Vec<_>>()
                 .join("; "),
         };
@@ -164,6 +139,34 @@ pub fn annual_list(
     Ok(rows)
 }
 
+/// The ground of a partial expiry: which provisions ceased, by what and from when.
+fn part_ground(e: &crate::db::models::Effect, name: &impl Fn(i64) -> String) -> String {
+    let kind = EffectKind::parse(&e.kind)
+        .map(|k| k.passive_label().trim_end_matches(" bởi").to_string())
+        .unwrap_or_default();
+    let what: Vec<String> = e
+        .provision_keys()
+        .iter()
+        .map(|k| display_reference(k))
+        .collect();
+    if e.id < 0 {
+        // A review decision declaring these provisions expired.
+        return format!(
+            "{}: công bố hết hiệu lực theo kết quả rà soát (quyết định rà soát số {}) từ ngày {}",
+            what.join(", "),
+            -e.id,
+            date_vn(e.effective_on)
+        );
+    }
+    format!(
+        "{}: {} bởi {} từ ngày {}",
+        what.join(", "),
+        kind.to_lowercase(),
+        name(e.acting_id),
+        date_vn(e.effective_on)
+    )
+}
+
 enum Grounds {
     Whole(Option<crate::domain::status::Cause>),
     Part(Vec<crate::db::models::Effect>),
@@ -175,14 +178,7 @@ pub fn published_on(
     year: i32,
     authority: i64,
 ) -> Result<Option<chrono::NaiveDateTime>, DbError> {
-    use crate::db::schema::annual_list_publications as p;
-    use diesel::prelude::*;
-    Ok(crate::with_db!(db, c => p::table
-        .filter(p::year.eq(year))
-        .filter(p::authority_id.eq(authority))
-        .select(p::published_at)
-        .first(c)
-        .optional())?)
+    crate::db::campaigns::published_on(db, year, authority)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -211,8 +207,6 @@ pub fn publish(
     authority: i64,
     now: chrono::NaiveDateTime,
 ) -> Result<bool, PublishError> {
-    use crate::db::schema::annual_list_publications as t;
-    use diesel::prelude::*;
     let Some(a) = queries::authority_by_id(db, authority)? else {
         return Err(PublishError::NotFound(
             "Không có cơ quan ban hành này.".into(),
@@ -229,14 +223,7 @@ pub fn publish(
     if published_on(db, year, authority)?.is_some() {
         return Ok(false);
     }
-    crate::with_db!(db, c => diesel::insert_into(t::table)
-        .values((
-            t::year.eq(year),
-            t::authority_id.eq(authority),
-            t::published_at.eq(now),
-            t::published_by.eq(p.id),
-        ))
-        .execute(c))?;
+    crate::db::campaigns::insert_publication(db, year, authority, now, p.id)?;
     let after = serde_json::json!({ "year": year, "authority_id": authority });
     crate::audit::append(
         db,
@@ -252,8 +239,5 @@ pub fn publish(
 
 /// Whether the list for `year` was published for any authority.
 pub fn any_published(db: &mut Db<'_>, year: i32) -> Result<bool, DbError> {
-    use crate::db::schema::annual_list_publications as p;
-    use diesel::prelude::*;
-    let n: i64 = crate::with_db!(db, c => p::table.filter(p::year.eq(year)).count().get_result(c))?;
-    Ok(n > 0)
+    crate::db::campaigns::any_published(db, year)
 }

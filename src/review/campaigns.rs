@@ -10,19 +10,20 @@
 use std::collections::HashSet;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::decisions::Person;
-use crate::db::schema::{campaign_documents, campaigns, documents};
+use crate::db::campaigns::{self as rows, CampaignRow, NewCampaign};
+use crate::db::stored::{self, At, Corrupt, JsonColumn};
 use crate::db::{queries, Db, DbError};
 use crate::domain::kinds::EffectKind;
 use crate::domain::review::CampaignKind;
 use crate::registry::org::Org;
 use crate::registry::status::StatusGraph;
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize, utoipa::ToSchema)]
-#[diesel(table_name = campaigns)]
+// A campaign as the pages and the API show it (its kind and filters as stored, checked when
+// read: see `Campaign::scope`). A plain comment: the OpenAPI document shows doc comments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Campaign {
     pub id: i64,
     pub name: String,
@@ -40,6 +41,71 @@ pub struct Campaign {
     #[serde(serialize_with = "crate::wire::utc")]
     pub created_at: NaiveDateTime,
     pub version: i32,
+}
+
+/// A campaign's kind and filters, read from their stored code and JSON lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub kind: CampaignKind,
+    pub authorities: Vec<i64>,
+    pub types: Vec<String>,
+    pub fields: Vec<String>,
+}
+
+impl Campaign {
+    fn at(&self, column: &'static str) -> At<'_, i64> {
+        At {
+            table: "campaigns",
+            row: &self.id,
+            column,
+        }
+    }
+
+    /// The kind and filters; an unknown kind or a corrupt list is [`Corrupt`], never a
+    /// default.
+    pub fn scope(&self) -> Result<Scope, Corrupt> {
+        Ok(Scope {
+            kind: stored::code(&self.kind, self.at("kind"), CampaignKind::parse)?,
+            authorities: self.list(&self.authority_ids, "authority_ids")?,
+            types: self.list(&self.doc_types, "doc_types")?,
+            fields: self.list(&self.fields, "fields")?,
+        })
+    }
+
+    fn list<T: serde::de::DeserializeOwned>(
+        &self,
+        raw: &str,
+        column: &'static str,
+    ) -> Result<Vec<T>, Corrupt> {
+        JsonColumn::stored(raw.to_owned()).decode(self.at(column))
+    }
+}
+
+impl TryFrom<CampaignRow> for Campaign {
+    type Error = Corrupt;
+
+    /// The campaign, once its kind and filters are known to fit their types.
+    fn try_from(r: CampaignRow) -> Result<Campaign, Corrupt> {
+        let c = Campaign {
+            id: r.id,
+            name: r.name,
+            kind: r.kind,
+            basis_document_id: r.basis_document_id,
+            predecessor_unit_id: r.predecessor_unit_id,
+            authority_ids: r.authority_ids,
+            doc_types: r.doc_types,
+            fields: r.fields,
+            issued_from: r.issued_from,
+            issued_to: r.issued_to,
+            deadline: r.deadline,
+            started_on: r.started_on,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            version: r.version,
+        };
+        c.scope()?;
+        Ok(c)
+    }
 }
 
 /// What a new campaign is given.
@@ -141,12 +207,12 @@ pub fn reach_covered(
     let Some(units) = units else {
         return Ok(true);
     };
-    let kind = CampaignKind::parse(&c.kind).unwrap_or(CampaignKind::Ongoing);
+    let scope = c.scope()?;
     match require_reach(
         db,
         units,
-        kind,
-        &list_of::<i64>(&c.authority_ids),
+        scope.kind,
+        &scope.authorities,
         c.predecessor_unit_id,
     ) {
         Ok(()) => Ok(true),
@@ -160,14 +226,7 @@ fn units_of_documents(
     db: &mut Db<'_>,
     docs: &[i64],
 ) -> Result<Vec<(i64, i64, Option<i64>)>, DbError> {
-    let mut rows: Vec<(i64, i64)> = Vec::new();
-    for chunk in docs.chunks(500) {
-        let part: Vec<(i64, i64)> = crate::with_db!(db, c => documents::table
-            .filter(documents::id.eq_any(chunk))
-            .select((documents::id, documents::authority_id))
-            .load(c))?;
-        rows.extend(part);
-    }
+    let rows = rows::authorities_of_documents(db, docs)?;
     let unit_of: std::collections::HashMap<i64, Option<i64>> = queries::all_authorities(db)?
         .into_iter()
         .map(|a| (a.id, a.unit_id))
@@ -219,6 +278,14 @@ pub fn create(
     create_within(db, actor, user_id, None, input, now)
 }
 
+/// A new campaign's input once checked: its name in NFC, its kind and the rows it refers to.
+struct Checked {
+    name: String,
+    kind: CampaignKind,
+    basis: Option<i64>,
+    predecessor: Option<i64>,
+}
+
 fn create_within(
     db: &mut Db<'_>,
     actor: &str,
@@ -227,23 +294,47 @@ fn create_within(
     input: &CampaignInput,
     now: NaiveDateTime,
 ) -> Result<i64, CampaignError> {
+    let (name, kind) = check_text(input)?;
+    let checked = resolve(db, input, name, kind)?;
+    if let Some(units) = units {
+        require_reach(db, units, kind, &input.authorities, checked.predecessor)?;
+    }
+    let id = write_campaign(db, user_id, input, &checked, now)?;
+    let after = serde_json::json!({
+        "name": checked.name, "kind": kind.code(), "basis_document_id": checked.basis,
+        "predecessor_unit_id": checked.predecessor, "authorities": input.authorities,
+        "types": input.types, "fields": input.fields, "issued_from": input.issued_from,
+        "issued_to": input.issued_to, "deadline": input.deadline,
+    });
+    crate::audit::append(
+        db,
+        actor,
+        "create",
+        "campaign",
+        &id.to_string(),
+        None,
+        Some(&after),
+    )?;
+    Ok(id)
+}
+
+/// The checks that need no database: the name, control characters, the kind, the dates.
+fn check_text(input: &CampaignInput) -> Result<(String, CampaignKind), CampaignError> {
+    use crate::domain::input as typed;
     let name = crate::domain::text::nfc(input.name.trim());
     if name.is_empty() || name.chars().count() > 300 {
         return invalid("tên đợt rà soát cần từ 1 đến 300 ký tự");
     }
-    {
-        use crate::domain::input as typed;
-        let refused = |e: typed::ControlCharacter| CampaignError::Invalid(e.to_string());
-        typed::line("tên đợt rà soát (name)", &name).map_err(refused)?;
-        for f in &input.fields {
-            typed::line("lĩnh vực (fields)", f).map_err(refused)?;
-        }
-        for t in &input.types {
-            typed::line("loại văn bản (types)", t).map_err(refused)?;
-        }
-        if let Some(u) = &input.predecessor_unit {
-            typed::line("đơn vị cũ (predecessor_unit)", u).map_err(refused)?;
-        }
+    let refused = |e: typed::ControlCharacter| CampaignError::Invalid(e.to_string());
+    typed::line("tên đợt rà soát (name)", &name).map_err(refused)?;
+    for f in &input.fields {
+        typed::line("lĩnh vực (fields)", f).map_err(refused)?;
+    }
+    for t in &input.types {
+        typed::line("loại văn bản (types)", t).map_err(refused)?;
+    }
+    if let Some(u) = &input.predecessor_unit {
+        typed::line("đơn vị cũ (predecessor_unit)", u).map_err(refused)?;
     }
     let Some(kind) = CampaignKind::parse(input.kind.trim()) else {
         let kinds: Vec<&str> = CampaignKind::ALL.iter().map(|k| k.code()).collect();
@@ -258,6 +349,17 @@ fn create_within(
             return invalid("khoảng ngày ban hành: ngày cuối trước ngày đầu");
         }
     }
+    Ok((name, kind))
+}
+
+/// The checks against the registry: the basis document, the reorganised unit, the
+/// authorities and the document types the input names.
+fn resolve(
+    db: &mut Db<'_>,
+    input: &CampaignInput,
+    name: String,
+    kind: CampaignKind,
+) -> Result<Checked, CampaignError> {
     let basis = match (kind, input.basis_document_id) {
         (CampaignKind::HigherDocument, None) => {
             return invalid("đợt rà soát theo căn cứ mới cần văn bản căn cứ (basis_document_id)")
@@ -290,55 +392,51 @@ fn create_within(
             return invalid(format!("loại văn bản «{t}» không hợp lệ"));
         }
     }
-    if let Some(units) = units {
-        require_reach(db, units, kind, &input.authorities, predecessor)?;
-    }
-    let id: i64 = crate::with_db!(db, c => diesel::insert_into(campaigns::table)
-        .values((
-            campaigns::name.eq(&name),
-            campaigns::kind.eq(kind.code()),
-            campaigns::basis_document_id.eq(basis),
-            campaigns::predecessor_unit_id.eq(predecessor),
-            campaigns::authority_ids.eq(serde_json::json!(input.authorities).to_string()),
-            campaigns::doc_types.eq(serde_json::json!(input.types).to_string()),
-            campaigns::fields.eq(serde_json::json!(input.fields).to_string()),
-            campaigns::issued_from.eq(input.issued_from),
-            campaigns::issued_to.eq(input.issued_to),
-            campaigns::deadline.eq(input.deadline),
-            campaigns::created_by.eq(user_id),
-            campaigns::created_at.eq(now),
-            campaigns::version.eq(1),
-        ))
-        .returning(campaigns::id)
-        .get_result(c))?;
-    let after = serde_json::json!({
-        "name": name, "kind": kind.code(), "basis_document_id": basis,
-        "predecessor_unit_id": predecessor, "authorities": input.authorities,
-        "types": input.types, "fields": input.fields, "issued_from": input.issued_from,
-        "issued_to": input.issued_to, "deadline": input.deadline,
-    });
-    crate::audit::append(
+    Ok(Checked {
+        name,
+        kind,
+        basis,
+        predecessor,
+    })
+}
+
+/// Stores a checked campaign; its id.
+fn write_campaign(
+    db: &mut Db<'_>,
+    user_id: i64,
+    input: &CampaignInput,
+    checked: &Checked,
+    now: NaiveDateTime,
+) -> Result<i64, CampaignError> {
+    let list = |v: serde_json::Value| v.to_string();
+    let (authorities, types, fields) = (
+        list(serde_json::json!(input.authorities)),
+        list(serde_json::json!(input.types)),
+        list(serde_json::json!(input.fields)),
+    );
+    Ok(rows::insert_campaign(
         db,
-        actor,
-        "create",
-        "campaign",
-        &id.to_string(),
-        None,
-        Some(&after),
-    )?;
-    Ok(id)
+        &NewCampaign {
+            name: &checked.name,
+            kind: checked.kind.code(),
+            basis_document_id: checked.basis,
+            predecessor_unit_id: checked.predecessor,
+            authority_ids: &authorities,
+            doc_types: &types,
+            fields: &fields,
+            issued_from: input.issued_from,
+            issued_to: input.issued_to,
+            deadline: input.deadline,
+            created_by: user_id,
+            created_at: now,
+        },
+    )?)
 }
 
 pub fn get(db: &mut Db<'_>, id: i64) -> Result<Option<Campaign>, DbError> {
-    Ok(crate::with_db!(db, c => campaigns::table
-        .find(id)
-        .select(Campaign::as_select())
-        .first(c)
-        .optional())?)
-}
-
-fn list_of<T: serde::de::DeserializeOwned>(s: &str) -> Vec<T> {
-    serde_json::from_str(s).unwrap_or_default()
+    Ok(rows::campaign(db, id)?
+        .map(Campaign::try_from)
+        .transpose()?)
 }
 
 /// The documents a campaign covers on `on`: by its kind (those citing or implementing its
@@ -349,56 +447,14 @@ pub fn documents_in_scope(
     c: &Campaign,
     on: NaiveDate,
 ) -> Result<Vec<i64>, DbError> {
+    let scope = c.scope()?;
     let org = Org::load(db)?;
-    let kind = CampaignKind::parse(&c.kind);
-    let mut candidates: Option<HashSet<i64>> = None;
-    if let (Some(CampaignKind::HigherDocument), Some(basis)) = (kind, c.basis_document_id) {
-        candidates = Some(
-            queries::effects_on(db, basis)?
-                .into_iter()
-                .filter(|e| {
-                    matches!(
-                        EffectKind::parse(&e.kind),
-                        Some(EffectKind::Implements | EffectKind::BasedOn)
-                    )
-                })
-                .map(|e| e.acting_id)
-                .collect(),
-        );
-    }
-    let mut authorities: Option<HashSet<i64>> = None;
-    let wanted: Vec<i64> = list_of(&c.authority_ids);
-    if !wanted.is_empty() {
-        authorities = Some(
-            wanted
-                .iter()
-                .flat_map(|a| org.authority_with_predecessors(*a))
-                .collect(),
-        );
-    }
-    if let (Some(CampaignKind::Reorganisation), Some(unit)) = (kind, c.predecessor_unit_id) {
-        let mut units: HashSet<i64> = org.all_unit_predecessors(unit).into_iter().collect();
-        units.insert(unit);
-        let of_unit: HashSet<i64> = org
-            .authorities
-            .values()
-            .filter(|a| a.unit_id.is_some_and(|u| units.contains(&u)))
-            .map(|a| a.id)
-            .collect();
-        authorities = Some(match authorities {
-            Some(a) => a.intersection(&of_unit).copied().collect(),
-            None => of_unit,
-        });
-    }
-    let types: Vec<String> = list_of(&c.doc_types);
-    let fields: Vec<String> = list_of::<String>(&c.fields)
-        .iter()
-        .map(|f| crate::domain::text::fold(&f.to_lowercase()))
-        .collect();
-    let rows: Vec<(i64, i64, String, String, NaiveDate)> = crate::with_db!(db, c => documents::table
-        .select((documents::id, documents::authority_id, documents::doc_type, documents::fields, documents::issued_on))
-        .order(documents::id)
-        .load(c))?;
+    let candidates = match (scope.kind, c.basis_document_id) {
+        (CampaignKind::HigherDocument, Some(basis)) => Some(acting_on_basis(db, basis)?),
+        _ => None,
+    };
+    let authorities = authorities_in_reach(&org, &scope, c);
+    let fields: Vec<String> = scope.fields.iter().map(|f| folded(f)).collect();
     let graph = StatusGraph::load_all(db)?;
     let local: HashSet<i64> = org
         .authorities
@@ -406,23 +462,84 @@ pub fn documents_in_scope(
         .filter(|a| a.unit_id.is_some())
         .map(|a| a.id)
         .collect();
-    Ok(rows
-        .into_iter()
-        .filter(|(id, a, t, f, issued)| {
-            local.contains(a)
-                && candidates.as_ref().is_none_or(|s| s.contains(id))
-                && authorities.as_ref().is_none_or(|s| s.contains(a))
-                && (types.is_empty() || types.contains(t))
-                && (fields.is_empty()
-                    || list_of::<String>(f)
-                        .iter()
-                        .any(|x| fields.contains(&crate::domain::text::fold(&x.to_lowercase()))))
-                && c.issued_from.is_none_or(|d| *issued >= d)
-                && c.issued_to.is_none_or(|d| *issued <= d)
-                && graph.status(*id, on).is_some_and(|s| s.status.applies())
-        })
-        .map(|r| r.0)
-        .collect())
+    let mut found = Vec::new();
+    for d in rows::scope_rows(db)? {
+        let wanted = local.contains(&d.authority_id)
+            && candidates.as_ref().is_none_or(|s| s.contains(&d.id))
+            && authorities
+                .as_ref()
+                .is_none_or(|s| s.contains(&d.authority_id))
+            && (scope.types.is_empty() || scope.types.contains(&d.doc_type))
+            && c.issued_from.is_none_or(|f| d.issued_on >= f)
+            && c.issued_to.is_none_or(|t| d.issued_on <= t)
+            && (fields.is_empty() || has_field(&d, &fields)?)
+            && graph.status(d.id, on).is_some_and(|s| s.status.applies());
+        if wanted {
+            found.push(d.id);
+        }
+    }
+    Ok(found)
+}
+
+/// A field name as compared: lower case, without diacritics.
+fn folded(f: &str) -> String {
+    crate::domain::text::fold(&f.to_lowercase())
+}
+
+/// Whether a document's stored fields name one of `fields` (folded); a corrupt list is
+/// [`Corrupt`].
+fn has_field(d: &rows::ScopeRow, fields: &[String]) -> Result<bool, Corrupt> {
+    let at = At {
+        table: "documents",
+        row: &d.id,
+        column: "fields",
+    };
+    let own: Vec<String> = JsonColumn::stored(d.fields.clone()).decode(at)?;
+    Ok(own.iter().any(|x| fields.contains(&folded(x))))
+}
+
+/// The documents implementing or based on `basis`.
+fn acting_on_basis(db: &mut Db<'_>, basis: i64) -> Result<HashSet<i64>, DbError> {
+    let mut acting = HashSet::new();
+    for e in queries::effects_on(db, basis)? {
+        let at = At {
+            table: "effects",
+            row: &e.id,
+            column: "kind",
+        };
+        let kind = stored::code(&e.kind, at, EffectKind::parse)?;
+        if matches!(kind, EffectKind::Implements | EffectKind::BasedOn) {
+            acting.insert(e.acting_id);
+        }
+    }
+    Ok(acting)
+}
+
+/// The authorities whose documents the campaign reviews (`None`: every one): those it names
+/// with their predecessors, narrowed to the reorganised unit's when it reviews one.
+fn authorities_in_reach(org: &Org, scope: &Scope, c: &Campaign) -> Option<HashSet<i64>> {
+    let named: Option<HashSet<i64>> = (!scope.authorities.is_empty()).then(|| {
+        scope
+            .authorities
+            .iter()
+            .flat_map(|a| org.authority_with_predecessors(*a))
+            .collect()
+    });
+    let (CampaignKind::Reorganisation, Some(unit)) = (scope.kind, c.predecessor_unit_id) else {
+        return named;
+    };
+    let mut units: HashSet<i64> = org.all_unit_predecessors(unit).into_iter().collect();
+    units.insert(unit);
+    let of_unit: HashSet<i64> = org
+        .authorities
+        .values()
+        .filter(|a| a.unit_id.is_some_and(|u| units.contains(&u)))
+        .map(|a| a.id)
+        .collect();
+    Some(match named {
+        Some(a) => a.intersection(&of_unit).copied().collect(),
+        None => of_unit,
+    })
 }
 
 /// Starts a campaign as `p`: its document list is computed and frozen. Starting twice is
@@ -453,12 +570,12 @@ fn start_within(
         return invalid(format!("không có đợt rà soát số {id}"));
     };
     if let Some(units) = units {
-        let kind = CampaignKind::parse(&c.kind).unwrap_or(CampaignKind::Ongoing);
+        let scope = c.scope().map_err(DbError::from)?;
         require_reach(
             db,
             units,
-            kind,
-            &list_of::<i64>(&c.authority_ids),
+            scope.kind,
+            &scope.authorities,
             c.predecessor_unit_id,
         )?;
     }
@@ -473,21 +590,7 @@ fn start_within(
             ));
         }
     }
-    for chunk in docs.chunks(500) {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|d| {
-                (
-                    campaign_documents::campaign_id.eq(id),
-                    campaign_documents::document_id.eq(*d),
-                )
-            })
-            .collect();
-        crate::with_db!(db, c => diesel::insert_into(campaign_documents::table).values(&rows).execute(c))?;
-    }
-    crate::with_db!(db, c => diesel::update(campaigns::table.find(id))
-        .set((campaigns::started_on.eq(Some(on)), campaigns::version.eq(campaigns::version + 1)))
-        .execute(c))?;
+    rows::freeze(db, id, &docs, on)?;
     let after = serde_json::json!({ "started_on": on, "documents": docs.len() });
     crate::audit::append(
         db,
@@ -503,28 +606,19 @@ fn start_within(
 
 /// The frozen list of a started campaign.
 pub fn documents(db: &mut Db<'_>, id: i64) -> Result<Vec<i64>, DbError> {
-    Ok(crate::with_db!(db, c => campaign_documents::table
-        .filter(campaign_documents::campaign_id.eq(id))
-        .order(campaign_documents::document_id)
-        .select(campaign_documents::document_id)
-        .load(c))?)
+    rows::campaign_documents(db, id)
 }
 
 pub fn contains(db: &mut Db<'_>, id: i64, document: i64) -> Result<bool, DbError> {
-    let n: i64 = crate::with_db!(db, c => campaign_documents::table
-        .filter(campaign_documents::campaign_id.eq(id))
-        .filter(campaign_documents::document_id.eq(document))
-        .count()
-        .get_result(c))?;
-    Ok(n > 0)
+    rows::campaign_contains(db, id, document)
 }
 
 /// All campaigns, newest first.
 pub fn list(db: &mut Db<'_>) -> Result<Vec<Campaign>, DbError> {
-    Ok(crate::with_db!(db, c => campaigns::table
-        .order(campaigns::id.desc())
-        .select(Campaign::as_select())
-        .load(c))?)
+    rows::campaigns(db)?
+        .into_iter()
+        .map(|r| Ok(Campaign::try_from(r)?))
+        .collect()
 }
 
 /// Assigns documents of a started campaign to an officer (or unassigns them), as `p`: as
@@ -571,11 +665,7 @@ fn assign_within(
         return invalid("cần ít nhất một văn bản để phân công");
     }
     if let Some(o) = officer {
-        let role: Option<String> = crate::with_db!(db, c => crate::db::schema::users::table
-            .find(o)
-            .select(crate::db::schema::users::role)
-            .first(c)
-            .optional())?;
+        let role = rows::user_role(db, o)?;
         if !matches!(role.as_deref(), Some("officer" | "admin")) {
             return invalid(format!("tài khoản số {o} không phải cán bộ pháp chế"));
         }
@@ -605,13 +695,7 @@ fn assign_within(
             }
         }
     }
-    let n = crate::with_db!(db, c => diesel::update(
-        campaign_documents::table
-            .filter(campaign_documents::campaign_id.eq(id))
-            .filter(campaign_documents::document_id.eq_any(documents)),
-    )
-    .set(campaign_documents::officer_id.eq(officer))
-    .execute(c))?;
+    let n = rows::assign(db, id, documents, officer)?;
     let after = serde_json::json!({ "documents": documents, "officer_id": officer });
     crate::audit::append(
         db,
@@ -627,8 +711,5 @@ fn assign_within(
 
 /// The officer each document of the campaign is assigned to.
 pub fn assignments(db: &mut Db<'_>, id: i64) -> Result<Vec<(i64, Option<i64>)>, DbError> {
-    Ok(crate::with_db!(db, c => campaign_documents::table
-        .filter(campaign_documents::campaign_id.eq(id))
-        .select((campaign_documents::document_id, campaign_documents::officer_id))
-        .load(c))?)
+    rows::assignments(db, id)
 }

@@ -14,8 +14,8 @@ use crate::db::{queries, Db, DbError};
 use crate::domain::review::{self, DecisionKind, DecisionState, ExpiryGround, ReviewError, Stage};
 use crate::domain::structure::parse_reference;
 
-/// A decision, read from its row: every stored code and the provision list must fit their
-/// types (see [`Decision::from_row`]).
+// A decision, read from its row: every stored code and the provision list must fit their
+// types (see [`Decision::from_row`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Decision {
     pub id: i64,
@@ -25,8 +25,8 @@ pub struct Decision {
     #[schema(value_type = String)]
     pub kind: DecisionKind,
     pub partial: bool,
-    /// The provision keys concerned (empty: the whole document), as a JSON list in text, as
-    /// stored.
+    // The provision keys concerned (empty: the whole document), as a JSON list in text, as
+    // stored.
     #[serde(serialize_with = "json_text")]
     #[schema(value_type = String)]
     pub provisions: Vec<String>,
@@ -450,8 +450,9 @@ pub fn return_to_officer(
     )
 }
 
-/// A recorded handling stage.
+// A recorded handling stage (named `StageRow` in the OpenAPI document, as it always was).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = StageRow)]
 pub struct StageRecord {
     pub decision_id: i64,
     #[schema(value_type = String)]

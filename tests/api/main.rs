@@ -12,6 +12,7 @@ mod authz;
 mod backup;
 mod bench;
 mod bench_cli;
+mod campaign_store;
 mod check;
 mod declared_expiry;
 mod eli;

@@ -121,16 +121,6 @@ fn find_person<'a>(
     }
 }
 
-/// Registry documents with a number, by number key.
-fn documents_numbered(db: &mut Db<'_>, key: &str) -> Result<Vec<i64>, DbError> {
-    use crate::db::schema::documents;
-    use diesel::prelude::*;
-    Ok(crate::with_db!(db, c => documents::table
-        .filter(documents::number_key.eq(key))
-        .select(documents::id)
-        .load(c))?)
-}
-
 fn same_decision(d: &Decision, kind: DecisionKind, provisions: &[String]) -> bool {
     let a: HashSet<&String> = d.provisions.iter().collect();
     let b: HashSet<&String> = provisions.iter().collect();
@@ -428,7 +418,7 @@ pub fn import(
                 report.stages += 1;
             }
             if let Some(h) = &input.handling {
-                let candidates = documents_numbered(db, &h.key())?;
+                let candidates = crate::db::campaigns::documents_numbered(db, &h.key())?;
                 if d.handling_document_id.is_some_and(|x| candidates.contains(&x)) {
                     // Already closed with it.
                 } else {

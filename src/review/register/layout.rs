@@ -130,12 +130,7 @@ const GROUP_WORDS: &[&str] = &[
 
 /// Which column a header label names, if any.
 pub fn classify(label: &str) -> Option<Column> {
-    let mut w = words(label);
-    for g in GROUP_WORDS {
-        if let Some(rest) = w.strip_prefix(&format!("{g} ")) {
-            w = rest.to_string();
-        }
-    }
+    let w = without_group(label);
     let w = w.as_str();
     let exact = |names: &[&str]| names.contains(&w);
     if exact(&["stt", "tt", "so tt", "so thu tu"]) {
@@ -223,6 +218,22 @@ pub fn classify(label: &str) -> Option<Column> {
     if exact(&["nguoi phe duyet", "lanh dao phe duyet", "nguoi duyet"]) {
         return Some(Column::Approver);
     }
+    stage_column(w)
+}
+
+/// A label's words, without the words of a merged group header above it.
+fn without_group(label: &str) -> String {
+    let mut w = words(label);
+    for g in GROUP_WORDS {
+        if let Some(rest) = w.strip_prefix(&format!("{g} ")) {
+            w = rest.to_string();
+        }
+    }
+    w
+}
+
+/// The date or paper column of a handling stage that `w` names, if any.
+fn stage_column(w: &str) -> Option<Column> {
     for (stage, names) in STAGE_NAMES {
         for n in *names {
             let Some(rest) = w.strip_prefix(n) else {
