@@ -36,7 +36,7 @@ const NOT_FOUND: &[(&str, &str)] = &[
     ("/documents/", "Không có văn bản mã số «{}»."),
     ("/authorities/", "Không có cơ quan ban hành «{}»."),
     ("/campaigns/", "Không có đợt rà soát mã số «{}»."),
-    ("/decisions/", "Không có bản ghi số «{}»."),
+    ("/decisions/", "Không có bản ghi mã số «{}»."),
     ("/inspections/", "Không có biên bản kiểm tra mã số «{}»."),
     ("/admin/users/", "Không có tài khoản mã số «{}»."),
 ];
