@@ -206,11 +206,6 @@ pub async fn create_user(
     }
 }
 
-fn user_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse()
-        .map_err(|_| AppError::NotFound(format!("Không có tài khoản mã số «{raw}».")))
-}
-
 async fn user_page(
     state: &AppState,
     me: &Actor,
@@ -240,10 +235,10 @@ async fn user_page(
 pub async fn user(
     state: web::Data<AppState>,
     me: Actor,
-    path: web::Path<String>,
+    path: web::Path<i64>,
     q: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let id = user_id(&path.into_inner())?;
+    let id = path.into_inner();
     user_page(
         &state,
         &me,
@@ -268,10 +263,10 @@ pub struct EditUserForm {
 pub async fn update_user(
     state: web::Data<AppState>,
     me: Actor,
-    path: web::Path<String>,
+    path: web::Path<i64>,
     form: web::Form<EditUserForm>,
 ) -> Result<HttpResponse, PageError> {
-    let id = user_id(&path.into_inner())?;
+    let id = path.into_inner();
     let f = form.into_inner();
     let checked = users::parse_display_name(&f.display_name).and_then(|name| {
         let role = users::parse_role(&f.role)?;
@@ -330,10 +325,10 @@ pub async fn update_user(
 async fn set_disabled(
     state: web::Data<AppState>,
     me: Actor,
-    path: web::Path<String>,
+    path: web::Path<i64>,
     disabled: bool,
 ) -> Result<HttpResponse, PageError> {
-    let id = user_id(&path.into_inner())?;
+    let id = path.into_inner();
     if disabled && id == me.user_id {
         return user_page(
             &state,
@@ -363,7 +358,7 @@ async fn set_disabled(
 pub async fn disable_user(
     state: web::Data<AppState>,
     me: Actor,
-    path: web::Path<String>,
+    path: web::Path<i64>,
 ) -> Result<HttpResponse, PageError> {
     set_disabled(state, me, path, true).await
 }
@@ -371,7 +366,7 @@ pub async fn disable_user(
 pub async fn enable_user(
     state: web::Data<AppState>,
     me: Actor,
-    path: web::Path<String>,
+    path: web::Path<i64>,
 ) -> Result<HttpResponse, PageError> {
     set_disabled(state, me, path, false).await
 }

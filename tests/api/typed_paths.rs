@@ -53,6 +53,16 @@ db_test!(
             assert!(is_page(&r), "{path}: {:?}", r.header("content-type"));
             assert!(r.body.contains("Không tìm thấy"), "{path}: {}", r.body);
         }
+        // Each route names what it serves, as its own parser did before.
+        for (path, message) in [
+            ("/admin/users/abc", "Không có tài khoản mã số «abc»."),
+            ("/authorities/1x", "Không có cơ quan ban hành «1x»."),
+            ("/campaigns/abc", "Không có đợt rà soát mã số «abc»."),
+        ] {
+            let r = get(&client, path, Some(&secret)).await;
+            assert_eq!(r.status, 404, "{path}");
+            assert!(r.body.contains(message), "{path}: {}", r.body);
+        }
         // A number that names nothing is the same 404 as before, from the handler.
         let r = get(&client, "/api/v1/documents/999999", None).await;
         assert_eq!(
