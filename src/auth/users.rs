@@ -30,11 +30,7 @@ impl TryFrom<db_users::UserRow> for User {
     /// A stored role the code does not know is corrupt: the account is never taken for
     /// another role, nor quietly for none.
     fn try_from(r: db_users::UserRow) -> Result<User, Corrupt> {
-        let at = At {
-            table: "users",
-            row: &r.id,
-            column: "role",
-        };
+        let at = At::new("users", &r.id, "role");
         let role = stored::code(&r.role, at, Role::parse)?;
         Ok(User {
             id: r.id,

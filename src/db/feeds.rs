@@ -124,11 +124,7 @@ pub fn effects_in_force(
     })?;
     rows.into_iter()
         .map(|(id, acting_id, target_id, kind, effective_on)| {
-            let at = At {
-                table: "effects",
-                row: &id,
-                column: "kind",
-            };
+            let at = At::new("effects", &id, "kind");
             Ok(EffectEvent {
                 kind: stored::code(&kind, at, EffectKind::parse)?,
                 id,
@@ -176,11 +172,7 @@ pub fn decided_reviews(
     })?;
     rows.into_iter()
         .map(|(id, document_id, kind, decided_at, reason)| {
-            let at = At {
-                table: "decisions",
-                row: &id,
-                column: "kind",
-            };
+            let at = At::new("decisions", &id, "kind");
             Ok(DecidedReview {
                 kind: stored::code(&kind, at, DecisionKind::parse)?,
                 id,
@@ -252,11 +244,7 @@ pub fn announced_procedures(
                 decision_date,
                 authority_id,
             )| {
-                let at = At {
-                    table: "procedure_versions",
-                    row: &version_id,
-                    column: "announcement",
-                };
+                let at = At::new("procedure_versions", &version_id, "announcement");
                 Ok(Announced {
                     announcement: stored::code(&announcement, at, Announcement::parse)?,
                     version_id,

@@ -83,11 +83,7 @@ impl Document {
 
     /// The fields (lĩnh vực); a corrupt stored list is an error naming the row.
     pub fn fields_stored(&self) -> Result<Vec<String>, Corrupt> {
-        let at = At {
-            table: "documents",
-            row: &self.id,
-            column: "fields",
-        };
+        let at = At::new("documents", &self.id, "fields");
         JsonColumn::stored(self.fields.clone()).decode(at)
     }
 }
@@ -171,11 +167,7 @@ impl Effect {
 
     /// The provisions acted on; a corrupt stored list is an error naming the row.
     pub fn provisions_stored(&self) -> Result<Vec<String>, Corrupt> {
-        let at = At {
-            table: "effects",
-            row: &self.id,
-            column: "provisions",
-        };
+        let at = At::new("effects", &self.id, "provisions");
         JsonColumn::stored(self.provisions.clone()).decode(at)
     }
 }

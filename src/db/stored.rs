@@ -46,6 +46,13 @@ pub struct At<'a, R: Display> {
     pub column: &'static str,
 }
 
+impl<'a, R: Display> At<'a, R> {
+    /// Where a value was read: table, row, column.
+    pub fn new(table: &'static str, row: &'a R, column: &'static str) -> At<'a, R> {
+        At { table, row, column }
+    }
+}
+
 /// Reads a stored code with the vocabulary's `parse`; an unknown code is [`Corrupt`].
 pub fn code<T, R: Display>(
     raw: &str,

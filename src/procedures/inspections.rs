@@ -418,11 +418,7 @@ pub fn compare_visit(
     let mut codes_found = Vec::new();
     for f in &findings {
         let row = format!("{}/{}", f.inspection_id, f.procedure_id);
-        let at = At {
-            table: "inspection_findings",
-            row: &row,
-            column: "finding",
-        };
+        let at = At::new("inspection_findings", &row, "finding");
         let code = Some(stored::code(&f.finding, at, FindingCode::parse)?);
         codes_found.extend(code.filter(|_| {
             c.items.iter().any(|i| i.procedure_id == f.procedure_id)

@@ -213,11 +213,7 @@ fn build(
     year: i32,
     targets: Targets,
 ) -> Result<Scorecard, ScorecardError> {
-    let at = At {
-        table: "units",
-        row: &c.unit.id,
-        column: "level",
-    };
+    let at = At::new("units", &c.unit.id, "level");
     let level = stored::code(&c.unit.level, at, UnitLevel::parse).map_err(DbError::from)?;
     let mut records = Records::default();
     let mut fig = Vec::new();

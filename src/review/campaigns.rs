@@ -489,11 +489,7 @@ fn folded(f: &str) -> String {
 /// Whether a document's stored fields name one of `fields` (folded); a corrupt list is
 /// [`Corrupt`].
 fn has_field(d: &rows::ScopeRow, fields: &[String]) -> Result<bool, Corrupt> {
-    let at = At {
-        table: "documents",
-        row: &d.id,
-        column: "fields",
-    };
+    let at = At::new("documents", &d.id, "fields");
     let own: Vec<String> = JsonColumn::stored(d.fields.clone()).decode(at)?;
     Ok(own.iter().any(|x| fields.contains(&folded(x))))
 }
@@ -502,11 +498,7 @@ fn has_field(d: &rows::ScopeRow, fields: &[String]) -> Result<bool, Corrupt> {
 fn acting_on_basis(db: &mut Db<'_>, basis: i64) -> Result<HashSet<i64>, DbError> {
     let mut acting = HashSet::new();
     for e in queries::effects_on(db, basis)? {
-        let at = At {
-            table: "effects",
-            row: &e.id,
-            column: "kind",
-        };
+        let at = At::new("effects", &e.id, "kind");
         let kind = stored::code(&e.kind, at, EffectKind::parse)?;
         if matches!(kind, EffectKind::Implements | EffectKind::BasedOn) {
             acting.insert(e.acting_id);
