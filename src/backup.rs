@@ -17,13 +17,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use diesel::connection::SimpleConnection;
 use diesel::migration::MigrationSource;
-use diesel::pg::PgConnection;
-use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
-use diesel::sqlite::SqliteConnection;
 
+use crate::db::backup as sql;
 use crate::db::{Backend, Db, DbError};
 
 #[derive(Debug, thiserror::Error)]
@@ -261,10 +257,6 @@ impl Drop for Partial {
     }
 }
 
-fn sql_string(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
 fn sqlite_snapshot(source: &str, out: &Path) -> Result<(), BackupError> {
     if !Path::new(source).is_file() {
         return Err(BackupError::Read {
@@ -272,8 +264,8 @@ fn sqlite_snapshot(source: &str, out: &Path) -> Result<(), BackupError> {
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "không có cơ sở dữ liệu"),
         });
     }
-    let mut c = SqliteConnection::establish(source)?;
-    c.batch_execute("PRAGMA busy_timeout = 10000;")?;
+    let mut c = sql::open_sqlite(source)?;
+    sql::wait_when_busy(&mut c)?;
     let target = out.to_str().ok_or_else(|| BackupError::Write {
         path: out.to_path_buf(),
         source: std::io::Error::new(
@@ -281,11 +273,10 @@ fn sqlite_snapshot(source: &str, out: &Path) -> Result<(), BackupError> {
             "đường dẫn không phải UTF-8",
         ),
     })?;
-    c.batch_execute(&format!("VACUUM INTO {}", sql_string(target)))
-        .map_err(|e| BackupError::Write {
-            path: out.to_path_buf(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+    sql::vacuum_into(&mut c, target).map_err(|e| BackupError::Write {
+        path: out.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
     Ok(())
 }
 
@@ -401,15 +392,9 @@ pub fn verify(file: &Path, scratch_url: Option<&str>) -> Result<VerifyReport, Ba
                 .0
                 .to_str()
                 .ok_or_else(|| BackupError::NotABackup(file.to_path_buf()))?;
-            let mut c = SqliteConnection::establish(path)?;
-            let integrity: Vec<Line> = diesel::sql_query("PRAGMA integrity_check")
-                .load(&mut c)
+            let mut c = sql::open_sqlite(path)?;
+            let integrity = sql::integrity_check(&mut c)
                 .map_err(|_| BackupError::NotABackup(file.to_path_buf()))?;
-            let integrity = integrity
-                .into_iter()
-                .map(|l| l.text)
-                .collect::<Vec<_>>()
-                .join("; ");
             if integrity != "ok" {
                 return Ok(VerifyReport::damaged(integrity));
             }
@@ -423,12 +408,8 @@ pub fn verify(file: &Path, scratch_url: Option<&str>) -> Result<VerifyReport, Ba
             let Backend::Postgres(url) = Backend::from_url(url)? else {
                 return Err(BackupError::ScratchNotPostgres);
             };
-            let mut c = PgConnection::establish(&url)?;
-            let tables: Vec<Count> = diesel::sql_query(
-                "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'",
-            )
-            .load(&mut c)?;
-            let n = tables.first().map_or(0, |t| t.n);
+            let mut c = sql::open_pg(&url)?;
+            let n = sql::public_tables(&mut c)?;
             if n > 0 {
                 return Err(BackupError::ScratchNotEmpty(n));
             }
@@ -461,24 +442,6 @@ impl Drop for Scratch {
     }
 }
 
-#[derive(QueryableByName)]
-struct Line {
-    #[diesel(sql_type = Text, column_name = "integrity_check")]
-    text: String,
-}
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-#[derive(QueryableByName)]
-struct Name {
-    #[diesel(sql_type = Text)]
-    name: String,
-}
-
 fn versions<DB: diesel::backend::Backend>(
     source: &impl MigrationSource<DB>,
 ) -> Result<Vec<String>, BackupError> {
@@ -499,15 +462,8 @@ fn check(
     expected: Vec<String>,
     backend: &'static str,
 ) -> Result<VerifyReport, BackupError> {
-    let applied: Result<Vec<Name>, _> = crate::with_db!(db, c => diesel::sql_query(
-        "SELECT version AS name FROM __diesel_schema_migrations ORDER BY version"
-    )
-    .load(c));
-    let applied: Vec<String> = applied
-        .map_err(|_| BackupError::NotABackup(file.to_path_buf()))?
-        .into_iter()
-        .map(|n| n.name)
-        .collect();
+    let applied =
+        sql::applied_migrations(db).map_err(|_| BackupError::NotABackup(file.to_path_buf()))?;
     if applied.is_empty() {
         return Err(BackupError::NotABackup(file.to_path_buf()));
     }
@@ -521,20 +477,7 @@ fn check(
         .filter(|v| !expected.contains(v))
         .cloned()
         .collect();
-    let catalog = match db {
-        Db::Sqlite(_) => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-        Db::Pg(_) => "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
-    };
-    let tables: Vec<Name> = crate::with_db!(db, c => diesel::sql_query(catalog).load(c))?;
-    let mut counts = Vec::new();
-    for t in tables {
-        let q = format!(
-            "SELECT count(*) AS n FROM \"{}\"",
-            t.name.replace('"', "\"\"")
-        );
-        let n: Vec<Count> = crate::with_db!(db, c => diesel::sql_query(&q).load(c))?;
-        counts.push((t.name, n.first().map_or(0, |c| c.n)));
-    }
+    let counts = sql::table_counts(db)?;
     let audit = crate::audit::verify(db)?;
     let migrations_current = missing.is_empty() && unknown.is_empty();
     let audit_guards = if migrations_current {

@@ -22,9 +22,8 @@
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
 
-use crate::db::schema::{login_failures, login_throttle};
+use crate::db::limits::{self, ThrottleRow};
 use crate::db::{Db, DbError};
 
 /// How long `login_failures` rows are kept.
@@ -76,13 +75,32 @@ impl Policy {
     }
 }
 
-/// A name's throttle row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = login_throttle)]
+/// A name's throttle state (its `login_throttle` row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Throttle {
     pub failures: i64,
     pub next_attempt_at: NaiveDateTime,
     pub last_attempt_at: NaiveDateTime,
+}
+
+impl From<ThrottleRow> for Throttle {
+    fn from(r: ThrottleRow) -> Self {
+        Throttle {
+            failures: r.failures,
+            next_attempt_at: r.next_attempt_at,
+            last_attempt_at: r.last_attempt_at,
+        }
+    }
+}
+
+impl From<Throttle> for ThrottleRow {
+    fn from(t: Throttle) -> Self {
+        ThrottleRow {
+            failures: t.failures,
+            next_attempt_at: t.next_attempt_at,
+            last_attempt_at: t.last_attempt_at,
+        }
+    }
 }
 
 /// The answer to a claim.
@@ -161,12 +179,7 @@ pub fn check_address(
     ip: &str,
     now: NaiveDateTime,
 ) -> Result<Option<StdDuration>, DbError> {
-    let since = now - policy.address_window;
-    let (n, oldest): (i64, Option<NaiveDateTime>) = crate::with_db!(db, c => login_failures::table
-        .filter(login_failures::ip.eq(ip))
-        .filter(login_failures::at.gt(since))
-        .select((diesel::dsl::count_star(), diesel::dsl::min(login_failures::at)))
-        .get_result(c))?;
+    let (n, oldest) = limits::address_failures(db, ip, now - policy.address_window)?;
     Ok(address_refusal(policy, n, oldest, now))
 }
 
@@ -178,47 +191,11 @@ pub fn claim_slot(
     username: &str,
     now: NaiveDateTime,
 ) -> Result<Claim, DbError> {
-    let fresh = (
-        login_throttle::username.eq(username),
-        login_throttle::failures.eq(0i64),
-        login_throttle::next_attempt_at.eq(now),
-        login_throttle::last_attempt_at.eq(now),
-    );
-    // SQLite: the transaction already holds the write lock (`BEGIN IMMEDIATE`). PostgreSQL:
-    // the row exists after the insert, and `FOR UPDATE` makes a parallel claim wait for ours.
-    let row: Throttle = match db {
-        Db::Sqlite(c) => {
-            diesel::insert_into(login_throttle::table)
-                .values(fresh)
-                .on_conflict_do_nothing()
-                .execute(&mut **c)?;
-            login_throttle::table
-                .find(username)
-                .select(Throttle::as_select())
-                .first(&mut **c)?
-        }
-        Db::Pg(c) => {
-            diesel::insert_into(login_throttle::table)
-                .values(fresh)
-                .on_conflict_do_nothing()
-                .execute(&mut **c)?;
-            login_throttle::table
-                .find(username)
-                .select(Throttle::as_select())
-                .for_update()
-                .first(&mut **c)?
-        }
-    };
+    let row = Throttle::from(limits::hold_throttle(db, username, now)?);
     // A row just inserted has no failures; `claim` treats it as absent.
     let claimed = claim(policy, Some(row), now);
     if let Claim::Go { row, .. } = claimed {
-        crate::with_db!(db, c => diesel::update(login_throttle::table.find(username))
-            .set((
-                login_throttle::failures.eq(row.failures),
-                login_throttle::next_attempt_at.eq(row.next_attempt_at),
-                login_throttle::last_attempt_at.eq(row.last_attempt_at),
-            ))
-            .execute(c))?;
+        limits::store_throttle(db, username, &row.into())?;
     }
     Ok(claimed)
 }
@@ -243,25 +220,14 @@ pub fn admit(
     ip: &str,
     now: NaiveDateTime,
 ) -> Result<Attempt, DbError> {
-    if let Db::Pg(c) = db {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
-            .bind::<diesel::sql_types::Text, _>(format!("vanban-login-address:{ip}"))
-            .execute(&mut **c)?;
-    }
+    limits::lock_address(db, ip)?;
     if let Some(wait) = check_address(db, policy, ip, now)? {
         return Ok(Attempt::Later(wait));
     }
     match claim_slot(db, policy, username, now)? {
         Claim::Later(wait) => Ok(Attempt::Later(wait)),
         Claim::Go { at, .. } => {
-            let failure_id: i64 = crate::with_db!(db, c => diesel::insert_into(login_failures::table)
-                .values((
-                    login_failures::username.eq(username),
-                    login_failures::ip.eq(ip),
-                    login_failures::at.eq(now),
-                ))
-                .returning(login_failures::id)
-                .get_result(c))?;
+            let failure_id = limits::insert_failure(db, username, ip, now)?;
             Ok(Attempt::Go { at, failure_id })
         }
     }
@@ -270,41 +236,23 @@ pub fn admit(
 /// An admitted attempt that was not a wrong password (right, or never checked because the
 /// queue was full): its failure record is removed.
 pub fn forgive(db: &mut Db<'_>, failure_id: i64) -> Result<(), DbError> {
-    crate::with_db!(db, c => diesel::delete(login_failures::table.find(failure_id)).execute(c))?;
-    Ok(())
+    limits::delete_failure(db, failure_id)
 }
 
 /// A right password: the name's failures are cleared.
 pub fn succeeded(db: &mut Db<'_>, username: &str) -> Result<(), DbError> {
-    crate::with_db!(db, c => diesel::delete(login_throttle::table.find(username)).execute(c))?;
-    Ok(())
+    limits::delete_throttle(db, username)
 }
 
 /// Records a failure for the address count (admitted attempts are recorded by [`admit`]).
 pub fn record(db: &mut Db<'_>, username: &str, ip: &str, at: NaiveDateTime) -> Result<(), DbError> {
-    crate::with_db!(db, c => diesel::insert_into(login_failures::table)
-        .values((
-            login_failures::username.eq(username),
-            login_failures::ip.eq(ip),
-            login_failures::at.eq(at),
-        ))
-        .execute(c))?;
+    limits::insert_failure(db, username, ip, at)?;
     Ok(())
 }
 
 /// Deletes failures older than [`KEEP`] and throttle rows that no longer hold anything back.
 pub fn prune(db: &mut Db<'_>, policy: &Policy, now: NaiveDateTime) -> Result<usize, DbError> {
-    let failures = crate::with_db!(db, c => diesel::delete(
-        login_failures::table.filter(login_failures::at.lt(now - KEEP)),
-    )
-    .execute(c))?;
-    let idle = crate::with_db!(db, c => diesel::delete(
-        login_throttle::table
-            .filter(login_throttle::last_attempt_at.lt(now - policy.forget_after))
-            .filter(login_throttle::next_attempt_at.lt(now)),
-    )
-    .execute(c))?;
-    Ok(failures + idle)
+    limits::prune(db, now - KEEP, now - policy.forget_after, now)
 }
 
 #[cfg(test)]

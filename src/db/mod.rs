@@ -5,8 +5,10 @@
 //! [`with_conn!`], which expands the same block for each concrete connection type.
 
 pub mod audit;
+pub mod backup;
 pub mod campaigns;
 pub mod feeds;
+pub mod limits;
 pub mod models;
 pub mod procedures;
 pub mod queries;
