@@ -13,10 +13,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use diesel::prelude::*;
 
 use crate::db::procedures::NewPosting;
-use crate::db::{queries, DbPool};
+use crate::db::{bench, queries, DbPool};
+use crate::domain::kinds::UnitLevel;
 use crate::exchange::import;
 use crate::exchange::records::*;
 use crate::procedures::check::{self, Settings};
@@ -28,27 +28,10 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
 }
 
-#[allow(clippy::too_many_lines)] // still to split (issue 14): the one exception of its file
+/// The records to import: the province and its communes, the authorities, the law, the
+/// announcing decision's procedures and the amending decision's new versions.
 fn records(communes: usize, procedures: usize) -> Vec<(usize, Record)> {
-    let mut out = Vec::new();
-    out.push(Record::Unit(UnitRecord {
-        code: PROVINCE.into(),
-        name: "Tỉnh Thử Nghiệm".into(),
-        level: "tinh".into(),
-        parent: None,
-        valid_from: Some(d(1997, 1, 1)),
-        valid_to: None,
-    }));
-    for i in 0..communes {
-        out.push(Record::Unit(UnitRecord {
-            code: format!("{PROVINCE}-{i:03}"),
-            name: format!("Xã Thử Nghiệm {}", i + 1),
-            level: "xa".into(),
-            parent: Some(PROVINCE.into()),
-            valid_from: Some(d(2025, 7, 1)),
-            valid_to: None,
-        }));
-    }
+    let mut out = units(communes);
     out.push(Record::Authority(AuthorityRecord {
         code: "QH".into(),
         name: "Quốc hội".into(),
@@ -61,75 +44,7 @@ fn records(communes: usize, procedures: usize) -> Vec<(usize, Record)> {
         kind: "chu_tich_ubnd".into(),
         unit: Some(PROVINCE.into()),
     }));
-    let text: String = (1..=20)
-        .map(|i| format!("Điều {i}. Quy định thứ {i}\nNội dung của điều {i}.\n"))
-        .collect();
-    out.push(Record::Document(DocumentRecord {
-        authority: "QH".into(),
-        doc_type: "Luật".into(),
-        number: "99/2024/QH15".into(),
-        title: "Luật thử nghiệm".into(),
-        fields: vec!["Hành chính".into()],
-        signer: "Người ký".into(),
-        signer_position: "Chủ tịch Quốc hội".into(),
-        issued_on: d(2024, 6, 1),
-        effective_on: d(2025, 1, 1),
-        end_on: None,
-        gazette: None,
-        text,
-    }));
-    let authority = format!("CTUBND-{PROVINCE}");
-    let version = |i: usize, number: &str, date: NaiveDate, announcement: &str, local: i64| {
-        Record::Procedure(Box::new(ProcedureRecord {
-            code: format!("9.{i:06}"),
-            name: format!("Thủ tục thử nghiệm số {}", i + 1),
-            field: format!("Lĩnh vực {}", i % 12 + 1),
-            levels: if i.is_multiple_of(10) {
-                vec!["tinh".into(), "xa".into()]
-            } else {
-                vec!["xa".into()]
-            },
-            agency: "Ủy ban nhân dân cấp xã".into(),
-            applicants: "Công dân Việt Nam".into(),
-            steps: "Nộp hồ sơ; tiếp nhận; giải quyết; trả kết quả.".into(),
-            channels: vec!["in_person".into(), "online".into()],
-            dossier: vec![crate::domain::procedure::DossierComponent {
-                name: "Tờ khai".into(),
-                originals: 1,
-                copies: 0,
-                form: Some("Mẫu 01".into()),
-            }],
-            statutory_days: Some(10),
-            local_days: Some(local),
-            fees: vec![crate::domain::procedure::Fee {
-                name: "Lệ phí".into(),
-                amount: 10_000,
-                note: None,
-            }],
-            result: "Giấy xác nhận".into(),
-            conditions: String::new(),
-            legal_basis: vec![BasisRef {
-                authority: "QH".into(),
-                number: "99/2024/QH15".into(),
-                provision: Some(format!("Điều {}", i % 20 + 1)),
-            }],
-            online_level: Some(
-                if i.is_multiple_of(3) {
-                    "full"
-                } else {
-                    "partial"
-                }
-                .into(),
-            ),
-            one_stop: None,
-            decision: DecisionRef {
-                authority: authority.clone(),
-                number: number.into(),
-                date: Some(date),
-            },
-            announcement: announcement.into(),
-        }))
-    };
+    out.push(law());
     for i in 0..procedures {
         out.push(version(i, "100/QĐ-CTUBND", d(2025, 8, 1), "new", 8));
     }
@@ -142,28 +57,117 @@ fn records(communes: usize, procedures: usize) -> Vec<(usize, Record)> {
         .collect()
 }
 
+/// The province and its `communes` communes (from 1 July 2025).
+fn units(communes: usize) -> Vec<Record> {
+    let mut out = vec![Record::Unit(UnitRecord {
+        code: PROVINCE.into(),
+        name: "Tỉnh Thử Nghiệm".into(),
+        level: "tinh".into(),
+        parent: None,
+        valid_from: Some(d(1997, 1, 1)),
+        valid_to: None,
+    })];
+    for i in 0..communes {
+        out.push(Record::Unit(UnitRecord {
+            code: format!("{PROVINCE}-{i:03}"),
+            name: format!("Xã Thử Nghiệm {}", i + 1),
+            level: "xa".into(),
+            parent: Some(PROVINCE.into()),
+            valid_from: Some(d(2025, 7, 1)),
+            valid_to: None,
+        }));
+    }
+    out
+}
+
+/// The central law of 20 articles that the procedures rest on.
+fn law() -> Record {
+    let text: String = (1..=20)
+        .map(|i| format!("Điều {i}. Quy định thứ {i}\nNội dung của điều {i}.\n"))
+        .collect();
+    Record::Document(DocumentRecord {
+        authority: "QH".into(),
+        doc_type: "Luật".into(),
+        number: "99/2024/QH15".into(),
+        title: "Luật thử nghiệm".into(),
+        fields: vec!["Hành chính".into()],
+        signer: "Người ký".into(),
+        signer_position: "Chủ tịch Quốc hội".into(),
+        issued_on: d(2024, 6, 1),
+        effective_on: d(2025, 1, 1),
+        end_on: None,
+        gazette: None,
+        text,
+    })
+}
+
+/// The version of procedure `i` announced by the chairman's decision `number` of `date`
+/// (a tenth at both levels, a third fully online).
+fn version(i: usize, number: &str, date: NaiveDate, announcement: &str, local: i64) -> Record {
+    Record::Procedure(Box::new(ProcedureRecord {
+        code: format!("9.{i:06}"),
+        name: format!("Thủ tục thử nghiệm số {}", i + 1),
+        field: format!("Lĩnh vực {}", i % 12 + 1),
+        levels: if i.is_multiple_of(10) {
+            vec!["tinh".into(), "xa".into()]
+        } else {
+            vec!["xa".into()]
+        },
+        agency: "Ủy ban nhân dân cấp xã".into(),
+        applicants: "Công dân Việt Nam".into(),
+        steps: "Nộp hồ sơ; tiếp nhận; giải quyết; trả kết quả.".into(),
+        channels: vec!["in_person".into(), "online".into()],
+        dossier: vec![crate::domain::procedure::DossierComponent {
+            name: "Tờ khai".into(),
+            originals: 1,
+            copies: 0,
+            form: Some("Mẫu 01".into()),
+        }],
+        statutory_days: Some(10),
+        local_days: Some(local),
+        fees: vec![crate::domain::procedure::Fee {
+            name: "Lệ phí".into(),
+            amount: 10_000,
+            note: None,
+        }],
+        result: "Giấy xác nhận".into(),
+        conditions: String::new(),
+        legal_basis: vec![BasisRef {
+            authority: "QH".into(),
+            number: "99/2024/QH15".into(),
+            provision: Some(format!("Điều {}", i % 20 + 1)),
+        }],
+        online_level: Some(
+            if i.is_multiple_of(3) {
+                "full"
+            } else {
+                "partial"
+            }
+            .into(),
+        ),
+        one_stop: None,
+        decision: DecisionRef {
+            authority: format!("CTUBND-{PROVINCE}"),
+            number: number.into(),
+            date: Some(date),
+        },
+        announcement: announcement.into(),
+    }))
+}
+
 /// Inserts the postings: every procedure at every commune, with the planned gaps.
 fn postings(pool: &DbPool) -> anyhow::Result<usize> {
-    use crate::db::schema::{postings, procedure_versions, procedures, units};
     let mut conn = pool.get()?;
     let mut db = conn.db();
-    let communes: Vec<(i64, String)> = crate::with_db!(&mut db, c => units::table
-        .filter(units::level.eq("xa"))
-        .order(units::code)
-        .select((units::id, units::code))
-        .load(c))?;
-    // (version id, procedure id, procedure code, decision number)
-    let versions: Vec<(i64, i64, String, String)> = crate::with_db!(&mut db, c => procedure_versions::table
-        .inner_join(procedures::table)
-        .order(procedure_versions::id)
-        .select((procedure_versions::id, procedures::id, procedures::code, procedure_versions::decision_number))
-        .load(c))?;
+    let communes = bench::units_of_level(&mut db, UnitLevel::Xa)?;
+    let versions = bench::version_keys(&mut db)?;
     let mut rows = Vec::new();
     for (ci, (unit, _)) in communes.iter().enumerate() {
-        for (k, (vid, pid, _, number)) in versions.iter().enumerate() {
+        for (k, v) in versions.iter().enumerate() {
+            let (vid, pid, number) = (&v.version_id, &v.procedure_id, &v.decision_number);
             let amended_later = versions
                 .iter()
-                .any(|(_, p, _, n)| p == pid && n.starts_with("200/"));
+                .any(|w| w.procedure_id == *pid && w.decision_number.starts_with("200/"));
             let first = number.starts_with("100/");
             // 2% missing (never posted).
             if (ci * 7 + k) % 50 == 0 {
@@ -194,12 +198,7 @@ fn postings(pool: &DbPool) -> anyhow::Result<usize> {
         }
     }
     let n = rows.len();
-    conn.write(|db| -> Result<(), crate::db::DbError> {
-        for chunk in rows.chunks(1000) {
-            crate::with_db!(db, c => diesel::insert_into(postings::table).values(chunk).execute(c))?;
-        }
-        Ok(())
-    })?;
+    conn.write(|db| bench::insert_postings(db, &rows))?;
     Ok(n)
 }
 

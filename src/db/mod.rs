@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod bench;
 pub mod campaigns;
 pub mod feeds;
 pub mod limits;

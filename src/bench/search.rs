@@ -1,0 +1,262 @@
+//! `vanban-bench bench-search`: reindex rate and index size, in-process query latency of
+//! vanban's search, and PostgreSQL full-text search on the same queries.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use super::{percentile, search_queries, SEARCH_QUERY_SEED};
+use crate::db::DbPool;
+use crate::search::query::{search, Params, Scope};
+use crate::search::service::SearchService;
+
+fn dir_size(p: &Path) -> u64 {
+    std::fs::read_dir(p)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| {
+                    e.metadata()
+                        .map(|m| {
+                            if m.is_dir() {
+                                dir_size(&e.path())
+                            } else {
+                                m.len()
+                            }
+                        })
+                        .unwrap_or(0)
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Full reindex of the corpus in `sqlite` (imported by `vanban-bench bench`), then in-process query
+/// latency, and the same queries on PostgreSQL full-text search when `postgres` holds the corpus.
+pub fn run_search(
+    dir: &Path,
+    documents: usize,
+    postgres: Option<&str>,
+    reuse_index: bool,
+    only: Option<&[String]>,
+    rounds: usize,
+    dump: Option<&Path>,
+) -> anyhow::Result<()> {
+    let db = dir.join("bench.sqlite3");
+    if !db.exists() {
+        anyhow::bail!(
+            "{} is missing: run `vanban-bench bench --documents {documents}` first",
+            db.display()
+        );
+    }
+    let pool = DbPool::connect(&format!("sqlite://{}", db.display()), 2)?;
+    pool.migrate()?;
+    let index_dir = dir.join("search-index");
+    let clock: crate::search::service::Clock = std::sync::Arc::new(crate::clock::today);
+    let reuse = reuse_index && index_dir.join("CURRENT").exists();
+    build_index(&index_dir, &pool, reuse, clock.clone())?;
+    let service = SearchService::open(&index_dir, clock)?;
+    let segments: Vec<u32> = service
+        .searcher()
+        .segment_readers()
+        .iter()
+        .map(|r| r.num_docs())
+        .collect();
+    println!("index segments (units each): {segments:?}");
+    let queries = search_queries(SEARCH_QUERY_SEED);
+    let runs = query_runs(&queries, only);
+    let mut dumped = match dump {
+        Some(path) => Some(std::io::BufWriter::new(std::fs::File::create(path)?)),
+        None => None,
+    };
+    let mut ours = Duration::ZERO;
+    for (label, extras) in [("with facets and snippets", true), ("top 20 only", false)] {
+        let timing = time_queries(&service, &runs, rounds, extras, dumped.as_mut())?;
+        timing.print(label);
+        if extras {
+            ours = percentile(&timing.times, 0.5);
+            timing.print_slowest();
+        }
+    }
+    if let Some(url) = postgres {
+        time_postgres(url, &queries, ours)?;
+    }
+    Ok(())
+}
+
+/// Reindexes the corpus as `vanban reindex` does (a new generation, its merges finished), or
+/// keeps the index of an earlier run (`reuse`); prints the rate and the index size.
+fn build_index(
+    index_dir: &Path,
+    pool: &DbPool,
+    reuse: bool,
+    clock: crate::search::service::Clock,
+) -> anyhow::Result<()> {
+    if reuse {
+        println!(
+            "reindex: skipped (--reuse-index); index size {:.0} MiB",
+            dir_size(index_dir) as f64 / 1048576.0
+        );
+        return Ok(());
+    }
+    let _ = std::fs::remove_dir_all(index_dir);
+    let t = Instant::now();
+    let n = SearchService::reindex(index_dir, pool, clock)?;
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "reindex: {n} documents in {secs:.1} s = {:.0} documents/s; index size {:.0} MiB",
+        n as f64 / secs,
+        dir_size(index_dir) as f64 / 1048576.0
+    );
+    Ok(())
+}
+
+/// The 200 queries alternate scopes; queries named on the command line run in both.
+fn query_runs(queries: &[String], only: Option<&[String]>) -> Vec<(String, Scope)> {
+    match only {
+        Some(qs) => qs
+            .iter()
+            .flat_map(|q| [(q.clone(), Scope::Documents), (q.clone(), Scope::Articles)])
+            .collect(),
+        None => queries
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                let scope = if i % 2 == 0 {
+                    Scope::Documents
+                } else {
+                    Scope::Articles
+                };
+                (q.clone(), scope)
+            })
+            .collect(),
+    }
+}
+
+/// The latencies of the timed rounds (after the first) of one way of searching.
+struct Timing {
+    /// Sorted.
+    times: Vec<Duration>,
+    slowest: Vec<(Duration, String)>,
+    hits: usize,
+}
+
+impl Timing {
+    fn print(&self, label: &str) {
+        let total: Duration = self.times.iter().sum();
+        println!(
+            "vanban search in process, {label} ({} queries, {:.0} ms in all): p50 {:.2} ms, p99 {:.2} ms, mean hits {:.1}",
+            self.times.len(),
+            total.as_secs_f64() * 1000.0,
+            percentile(&self.times, 0.5).as_secs_f64() * 1000.0,
+            percentile(&self.times, 0.99).as_secs_f64() * 1000.0,
+            self.hits as f64 / self.times.len().max(1) as f64
+        );
+    }
+
+    fn print_slowest(mut self) {
+        self.slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
+        for (d, q) in self.slowest.iter().step_by(2).take(4) {
+            println!("  slow: {:.1} ms  {q}", d.as_secs_f64() * 1000.0);
+        }
+    }
+}
+
+/// Runs every query `rounds` times (at least twice; the first round is warm-up), top 20,
+/// with facets and snippets when `extras`. The first round with extras goes to `dump`.
+fn time_queries(
+    service: &SearchService,
+    runs: &[(String, Scope)],
+    rounds: usize,
+    extras: bool,
+    mut dump: Option<&mut std::io::BufWriter<std::fs::File>>,
+) -> anyhow::Result<Timing> {
+    let searcher = service.searcher();
+    let mut timing = Timing {
+        times: Vec::new(),
+        slowest: Vec::new(),
+        hits: 0,
+    };
+    for round in 0..rounds.max(2) {
+        for (q, scope) in runs {
+            let mut p = Params::new(q, *scope);
+            p.limit = 20;
+            p.facets = extras;
+            p.snippets = extras;
+            let t = Instant::now();
+            let r = search(&searcher, &service.fields, &p)?;
+            if let (Some(out), true) = (dump.as_deref_mut(), round == 0 && extras) {
+                dump_result(out, q, *scope, &r)?;
+            }
+            if round > 0 {
+                timing.times.push(t.elapsed());
+                timing.slowest.push((
+                    t.elapsed(),
+                    format!("{q} ({scope:?}, {} hits of {})", r.hits.len(), r.total),
+                ));
+                timing.hits += r.hits.len();
+            }
+        }
+    }
+    timing.times.sort_unstable();
+    Ok(timing)
+}
+
+/// A query's total, hits and facets, to compare the results of two builds.
+fn dump_result(
+    out: &mut dyn Write,
+    q: &str,
+    scope: Scope,
+    r: &crate::search::query::Results,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{q} ({scope:?}): {} {}",
+        r.total,
+        if r.total_exact { "exact" } else { "capped" }
+    )?;
+    for h in &r.hits {
+        let key = h.article.as_ref().map_or("", |a| a.key.as_str());
+        writeln!(out, "  {:.3} {} {key}", h.score, h.document_id)?;
+    }
+    writeln!(out, "  {:?}", r.facets)
+}
+
+/// The same queries on PostgreSQL full-text search over the articles (the words of each
+/// query, folded, OR-ed); prints its latency and the ratio of the medians to `ours`.
+fn time_postgres(url: &str, queries: &[String], ours: Duration) -> anyhow::Result<()> {
+    use crate::search::analyzer::{analyze, Mode};
+    let mut fts = crate::db::bench::PgFts::connect(url)?;
+    let t = Instant::now();
+    fts.build()?;
+    println!(
+        "PostgreSQL: fts table and GIN index built in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let mut pg_times = Vec::new();
+    for q in queries {
+        let words: Vec<String> = analyze(q, Mode::Folded)
+            .into_iter()
+            .map(|t| t.text)
+            .filter(|w| w.chars().all(|c| c.is_alphanumeric()))
+            .collect();
+        if words.is_empty() {
+            continue;
+        }
+        let tsq = words.join(" | ");
+        let t = Instant::now();
+        fts.top20(&tsq)?;
+        pg_times.push(t.elapsed());
+    }
+    pg_times.sort_unstable();
+    let theirs = percentile(&pg_times, 0.5);
+    println!(
+        "PostgreSQL FTS (unaccent, GIN, OR of words, ts_rank_cd), articles: p50 {:.2} ms, p99 {:.2} ms",
+        theirs.as_secs_f64() * 1000.0,
+        percentile(&pg_times, 0.99).as_secs_f64() * 1000.0
+    );
+    println!(
+        "p50 ratio PostgreSQL / vanban: {:.1}",
+        theirs.as_secs_f64() / ours.as_secs_f64().max(1e-9)
+    );
+    Ok(())
+}
