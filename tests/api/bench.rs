@@ -46,3 +46,18 @@ fn corpus_can_draw_real_sentences_deterministically() -> anyhow::Result<()> {
     assert!(String::from_utf8(a)?.contains("an ninh mạng"));
     Ok(())
 }
+
+/// The corpus of a seed is the same bytes from build to build (BENCHMARKS.md's figures were
+/// measured on it): the fingerprint of `vanban-bench generate --documents 300 --seed 5`.
+#[test]
+fn the_corpus_of_a_seed_keeps_its_bytes_across_builds() -> anyhow::Result<()> {
+    use sha2::Digest;
+    let mut corpus = Vec::new();
+    vanban::bench::generate(300, 5, &mut corpus)?;
+    assert_eq!(corpus.len(), 1_611_786);
+    assert_eq!(
+        hex::encode(sha2::Sha256::digest(&corpus)),
+        "15ffa40a8fbb93cc87dd7228fca4381d5a8e5b15fa4dc7c9ba8d8a4bc0281606"
+    );
+    Ok(())
+}
