@@ -17,8 +17,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use diesel::migration::MigrationSource;
-
 use crate::db::backup as sql;
 use crate::db::{Backend, Db, DbError};
 
@@ -52,21 +50,6 @@ pub enum BackupError {
     ScratchNotEmpty(i64),
     #[error(transparent)]
     Db(#[from] DbError),
-}
-
-impl From<diesel::result::Error> for BackupError {
-    fn from(e: diesel::result::Error) -> Self {
-        BackupError::Db(DbError::Query(e))
-    }
-}
-
-impl From<diesel::ConnectionError> for BackupError {
-    fn from(e: diesel::ConnectionError) -> Self {
-        BackupError::Db(DbError::Connect {
-            url: String::new(),
-            source: e,
-        })
-    }
 }
 
 /// What a backup wrote.
@@ -398,7 +381,7 @@ pub fn verify(file: &Path, scratch_url: Option<&str>) -> Result<VerifyReport, Ba
             if integrity != "ok" {
                 return Ok(VerifyReport::damaged(integrity));
             }
-            let expected = versions::<diesel::sqlite::Sqlite>(&crate::db::SQLITE_MIGRATIONS)?;
+            let expected = sql::migration_versions(sql::Dialect::Sqlite)?;
             let mut report = check(&mut Db::Sqlite(&mut c), file, expected, "SQLite")?;
             report.integrity = Some(integrity);
             Ok(report)
@@ -423,7 +406,7 @@ pub fn verify(file: &Path, scratch_url: Option<&str>) -> Result<VerifyReport, Ba
                     .arg("--no-privileges")
                     .arg(file),
             )?;
-            let expected = versions::<diesel::pg::Pg>(&crate::db::POSTGRES_MIGRATIONS)?;
+            let expected = sql::migration_versions(sql::Dialect::Postgres)?;
             check(&mut Db::Pg(&mut c), file, expected, "PostgreSQL")
         }
     }
@@ -440,19 +423,6 @@ impl Drop for Scratch {
             let _ = std::fs::remove_file(p);
         }
     }
-}
-
-fn versions<DB: diesel::backend::Backend>(
-    source: &impl MigrationSource<DB>,
-) -> Result<Vec<String>, BackupError> {
-    let mut v: Vec<String> = source
-        .migrations()
-        .map_err(DbError::Migration)?
-        .iter()
-        .map(|m| m.name().version().to_string())
-        .collect();
-    v.sort();
-    Ok(v)
 }
 
 /// Migrations, audit chain and row counts of a restored database.

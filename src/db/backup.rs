@@ -3,6 +3,7 @@
 //! counts). The files, the PostgreSQL tools and the verdict stay in `crate::backup`.
 
 use diesel::connection::SimpleConnection;
+use diesel::migration::MigrationSource;
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
@@ -108,4 +109,31 @@ pub fn table_counts(db: &mut Db<'_>) -> Result<Vec<(String, i64)>, DbError> {
         counts.push((t.name, n.first().map_or(0, |c| c.n)));
     }
     Ok(counts)
+}
+
+/// Which tree of migrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// The versions of this build's migrations for a backend, sorted.
+pub fn migration_versions(dialect: Dialect) -> Result<Vec<String>, DbError> {
+    fn sorted<DB: diesel::backend::Backend>(
+        source: &impl MigrationSource<DB>,
+    ) -> Result<Vec<String>, DbError> {
+        let mut v: Vec<String> = source
+            .migrations()
+            .map_err(DbError::Migration)?
+            .iter()
+            .map(|m| m.name().version().to_string())
+            .collect();
+        v.sort();
+        Ok(v)
+    }
+    match dialect {
+        Dialect::Sqlite => sorted::<diesel::sqlite::Sqlite>(&super::SQLITE_MIGRATIONS),
+        Dialect::Postgres => sorted::<diesel::pg::Pg>(&super::POSTGRES_MIGRATIONS),
+    }
 }
