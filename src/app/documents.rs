@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::view::{iso, DocLink, DocRow, EffectView, StatusView};
 use super::{number_param, opt, parse_date};
+use crate::db::models::StoredEffect;
 use crate::db::{queries, Db};
 use crate::domain::eli::Eli;
 use crate::domain::status::{article_status, Status};
@@ -373,12 +374,13 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
     // documents acting on this one.
     for e in graph.effects_received(id).iter().filter(|e| e.id > 0) {
         let other = link(db, &org, &mut links, e.acting_id)?;
-        received.extend(EffectView::new(e, other, true));
+        received.push(EffectView::new(e, other, true));
     }
     let mut made = Vec::new();
     for e in queries::effects_by(db, id)? {
+        let e = StoredEffect::try_from(e).map_err(crate::db::DbError::from)?;
         let other = link(db, &org, &mut links, e.target_id)?;
-        made.extend(EffectView::new(&e, other, false));
+        made.push(EffectView::new(&e, other, false));
     }
     let authority = org.authorities.get(&doc.authority_id);
     let unit = authority
