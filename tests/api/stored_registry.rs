@@ -130,3 +130,22 @@ db_test!(
         Ok(())
     }
 );
+
+db_test!(
+    an_unknown_stored_unit_level_is_an_internal_error_not_another_level,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        let qd = id_of(&app, "12/2021/QĐ-UBND").await;
+        let (status, _, body) = app.get("/units/970").await;
+        assert_eq!(status, 200, "{body}");
+        let row = plant(&app, "units", "level", "thon", "code = '970'");
+        let names = format!("bảng units, bản ghi {row}, cột level");
+        refused_everywhere(&app, qd, "thon", &names).await;
+        // Not listed under no level, nor its authority under the central ones.
+        for page in ["/units", "/units/970", "/authorities"] {
+            let (status, _, body) = app.get(page).await;
+            assert_eq!(status, 500, "{page}: {body}");
+        }
+        Ok(())
+    }
+);
