@@ -163,7 +163,7 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
             &Record::DeclaredExpiry(DeclaredExpiryRecord {
                 document: document.clone(),
                 provisions: x
-                    .provision_keys()?
+                    .provisions_stored()?
                     .iter()
                     .map(|k| display_reference(k))
                     .collect(),

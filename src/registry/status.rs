@@ -80,7 +80,7 @@ impl StatusGraph {
     fn add_declared(&mut self, db: &mut Db<'_>, ids: Option<&[i64]>) -> Result<(), DbError> {
         let mut effects = Vec::new();
         for row in registry::live_declared_expiries(db, ids)? {
-            let keys = row.provision_keys()?;
+            let keys = row.provisions_stored()?;
             effects.push(StoredEffect {
                 id: -row.decision,
                 acting_id: row.document_id,
