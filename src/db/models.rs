@@ -251,3 +251,40 @@ pub struct NewEffect {
     pub until_on: Option<NaiveDate>,
     pub note: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn effect(kind: &str, provisions: &str) -> Effect {
+        Effect {
+            id: 42,
+            acting_id: 1,
+            target_id: 2,
+            kind: kind.into(),
+            provisions: provisions.into(),
+            effective_on: NaiveDate::default(),
+            until_on: None,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn an_effect_is_read_strictly_or_names_its_row() {
+        let e = StoredEffect::try_from(effect("amend", r#"["dieu-2/khoan-1"]"#)).unwrap();
+        assert_eq!(
+            (e.kind, e.provisions),
+            (EffectKind::Amend, vec!["dieu-2/khoan-1".to_string()])
+        );
+        let e = StoredEffect::try_from(effect("abrogate", "[]")).unwrap_err();
+        assert_eq!(
+            (e.table, e.row.as_str(), e.column),
+            ("effects", "42", "kind")
+        );
+        let e = StoredEffect::try_from(effect("repeal", "[\"dieu-1\",")).unwrap_err();
+        assert_eq!(
+            (e.table, e.row.as_str(), e.column),
+            ("effects", "42", "provisions")
+        );
+    }
+}

@@ -149,3 +149,20 @@ db_test!(
         Ok(())
     }
 );
+
+db_test!(
+    an_unknown_stored_authority_kind_is_an_internal_error_not_another_group,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        let qd = id_of(&app, "12/2021/QĐ-UBND").await;
+        let row = plant(&app, "authorities", "kind", "so_nganh", "code = 'UBND-970'");
+        let names = format!("bảng authorities, bản ghi {row}, cột kind");
+        refused_everywhere(&app, qd, "so_nganh", &names).await;
+        let (status, _, body) = app.get("/authorities").await;
+        assert_eq!(status, 500, "{body}");
+        let mut conn = app.pool.get()?;
+        let e = vanban::registry::check::run(&mut conn.db()).expect_err("the data check too");
+        assert!(e.to_string().contains(&names), "{e}");
+        Ok(())
+    }
+);
