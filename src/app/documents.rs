@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::view::{iso, DocLink, DocRow, EffectView, StatusView};
 use super::{number_param, opt, parse_date};
+use crate::db::models::StoredEffect;
+use crate::db::stored::Corrupt;
 use crate::db::{queries, Db};
 use crate::domain::eli::Eli;
 use crate::domain::status::{article_status, Status};
@@ -267,7 +269,7 @@ fn provision_nodes(
     provisions: &[crate::db::models::Provision],
     facts: &crate::domain::status::DocumentFacts,
     date: NaiveDate,
-) -> (Vec<NodeView>, ArticlesSummary) {
+) -> Result<(Vec<NodeView>, ArticlesSummary), Corrupt> {
     let mut article_of: HashMap<String, Vec<String>> = HashMap::new();
     let mut nodes = Vec::new();
     let mut summary = ArticlesSummary {
@@ -279,9 +281,7 @@ fn provision_nodes(
     };
     let mut statuses: HashMap<String, Status> = HashMap::new();
     for p in provisions {
-        let Some(kind) = NodeKind::parse(&p.kind) else {
-            continue;
-        };
+        let kind = p.kind_stored()?;
         let containers = match kind {
             NodeKind::Dieu => {
                 let c = containers_of(p.parent_key.as_deref());
@@ -342,7 +342,7 @@ fn provision_nodes(
         });
     }
 
-    (nodes, summary)
+    Ok((nodes, summary))
 }
 
 /// Everything the document page shows, as of `date`.
@@ -366,19 +366,21 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
     });
 
     let provisions = queries::provisions_of(db, id)?;
-    let (nodes, summary) = provision_nodes(id, &provisions, &facts, date);
+    let (nodes, summary) =
+        provision_nodes(id, &provisions, &facts, date).map_err(crate::db::DbError::from)?;
 
     let mut received = Vec::new();
     // Review decisions declaring expiry are explained by the status line, not listed as
     // documents acting on this one.
     for e in graph.effects_received(id).iter().filter(|e| e.id > 0) {
         let other = link(db, &org, &mut links, e.acting_id)?;
-        received.extend(EffectView::new(e, other, true));
+        received.push(EffectView::new(e, other, true));
     }
     let mut made = Vec::new();
     for e in queries::effects_by(db, id)? {
+        let e = StoredEffect::try_from(e).map_err(crate::db::DbError::from)?;
         let other = link(db, &org, &mut links, e.target_id)?;
-        made.extend(EffectView::new(&e, other, false));
+        made.push(EffectView::new(&e, other, false));
     }
     let authority = org.authorities.get(&doc.authority_id);
     let unit = authority

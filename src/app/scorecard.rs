@@ -69,7 +69,7 @@ fn default_province(org: &crate::registry::org::Org) -> Option<String> {
     let mut p: Vec<&crate::db::models::Unit> = org
         .units
         .values()
-        .filter(|u| UnitLevel::parse(&u.level) == Some(UnitLevel::Tinh))
+        .filter(|u| org.unit_level(u.id) == Some(UnitLevel::Tinh))
         .filter(|u| u.valid_to.is_none_or(|t| now <= t))
         .collect();
     p.sort_by(|a, b| a.code.cmp(&b.code));

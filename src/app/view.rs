@@ -3,8 +3,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::db::models::{DocumentSummary, Effect};
-use crate::domain::kinds::EffectKind;
+use crate::db::models::{DocumentSummary, StoredEffect};
 use crate::domain::status::Status;
 use crate::domain::structure::display_reference;
 use crate::domain::text::date_vn;
@@ -79,10 +78,10 @@ pub struct EffectView {
 
 impl EffectView {
     /// `passive`: described from the target's side ("Bị thay thế bởi").
-    pub fn new(e: &Effect, other: DocLink, passive: bool) -> Option<EffectView> {
-        let kind = EffectKind::parse(&e.kind)?;
-        let keys = e.provision_keys();
-        Some(EffectView {
+    pub fn new(e: &StoredEffect, other: DocLink, passive: bool) -> EffectView {
+        let kind = e.kind;
+        let keys = e.provisions.clone();
+        EffectView {
             kind: kind.code(),
             kind_label: if passive {
                 kind.passive_label()
@@ -99,7 +98,7 @@ impl EffectView {
             effective_on: date_vn(e.effective_on),
             until: e.until_on.map(date_vn),
             note: e.note.clone(),
-        })
+        }
     }
 }
 

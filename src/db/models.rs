@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::schema::*;
-use super::stored::{At, Corrupt, JsonColumn};
+use super::stored::{self, At, Corrupt, JsonColumn};
+use crate::domain::kinds::{AuthorityKind, EffectKind, UnitLevel};
+use crate::domain::structure::NodeKind;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = units)]
@@ -16,6 +18,17 @@ pub struct Unit {
     pub parent_id: Option<i64>,
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
+}
+
+impl Unit {
+    /// The level (cấp); an unknown stored code is an error naming the row.
+    pub fn level_stored(&self) -> Result<UnitLevel, Corrupt> {
+        stored::code(
+            &self.level,
+            At::new("units", &self.id, "level"),
+            UnitLevel::parse,
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset, serde::Serialize)]
@@ -45,6 +58,14 @@ pub struct Authority {
     pub name: String,
     pub kind: String,
     pub unit_id: Option<i64>,
+}
+
+impl Authority {
+    /// The kind of authority; an unknown stored code is an error naming the row.
+    pub fn kind_stored(&self) -> Result<AuthorityKind, Corrupt> {
+        let at = At::new("authorities", &self.id, "kind");
+        stored::code(&self.kind, at, AuthorityKind::parse)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset, serde::Serialize)]
@@ -77,10 +98,6 @@ pub struct Document {
 }
 
 impl Document {
-    pub fn field_list(&self) -> Vec<String> {
-        serde_json::from_str(&self.fields).unwrap_or_default()
-    }
-
     /// The fields (lĩnh vực); a corrupt stored list is an error naming the row.
     pub fn fields_stored(&self) -> Result<Vec<String>, Corrupt> {
         let at = At::new("documents", &self.id, "fields");
@@ -134,6 +151,19 @@ pub struct Provision {
     pub body: String,
 }
 
+impl Provision {
+    /// The kind of node (chương, mục, điều, khoản, điểm); an unknown stored code is an error
+    /// naming the row (`document/key`).
+    pub fn kind_stored(&self) -> Result<NodeKind, Corrupt> {
+        let row = format!("{}/{}", self.document_id, self.key);
+        stored::code(
+            &self.kind,
+            At::new("provisions", &row, "kind"),
+            NodeKind::parse,
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
 #[diesel(table_name = provisions, treat_none_as_default_value = false)]
 pub struct NewProvision {
@@ -161,14 +191,52 @@ pub struct Effect {
 }
 
 impl Effect {
-    pub fn provision_keys(&self) -> Vec<String> {
-        serde_json::from_str(&self.provisions).unwrap_or_default()
+    /// How it acts; an unknown stored code is an error naming the row.
+    pub fn kind_stored(&self) -> Result<EffectKind, Corrupt> {
+        stored::code(
+            &self.kind,
+            At::new("effects", &self.id, "kind"),
+            EffectKind::parse,
+        )
     }
 
     /// The provisions acted on; a corrupt stored list is an error naming the row.
     pub fn provisions_stored(&self) -> Result<Vec<String>, Corrupt> {
         let at = At::new("effects", &self.id, "provisions");
         JsonColumn::stored(self.provisions.clone()).decode(at)
+    }
+}
+
+/// An effect read strictly: its kind and the provisions it acts on (empty: the whole
+/// document) checked when read, so no reader can take a corrupt one for "the whole document"
+/// or skip one it does not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEffect {
+    /// The row's id; negative for a declared expiry (minus the review decision's number).
+    pub id: i64,
+    pub acting_id: i64,
+    pub target_id: i64,
+    pub kind: EffectKind,
+    pub provisions: Vec<String>,
+    pub effective_on: NaiveDate,
+    pub until_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+impl TryFrom<Effect> for StoredEffect {
+    type Error = Corrupt;
+
+    fn try_from(e: Effect) -> Result<StoredEffect, Corrupt> {
+        Ok(StoredEffect {
+            kind: e.kind_stored()?,
+            provisions: e.provisions_stored()?,
+            id: e.id,
+            acting_id: e.acting_id,
+            target_id: e.target_id,
+            effective_on: e.effective_on,
+            until_on: e.until_on,
+            note: e.note,
+        })
     }
 }
 
@@ -182,4 +250,41 @@ pub struct NewEffect {
     pub effective_on: NaiveDate,
     pub until_on: Option<NaiveDate>,
     pub note: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn effect(kind: &str, provisions: &str) -> Effect {
+        Effect {
+            id: 42,
+            acting_id: 1,
+            target_id: 2,
+            kind: kind.into(),
+            provisions: provisions.into(),
+            effective_on: NaiveDate::default(),
+            until_on: None,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn an_effect_is_read_strictly_or_names_its_row() {
+        let e = StoredEffect::try_from(effect("amend", r#"["dieu-2/khoan-1"]"#)).unwrap();
+        assert_eq!(
+            (e.kind, e.provisions),
+            (EffectKind::Amend, vec!["dieu-2/khoan-1".to_string()])
+        );
+        let e = StoredEffect::try_from(effect("abrogate", "[]")).unwrap_err();
+        assert_eq!(
+            (e.table, e.row.as_str(), e.column),
+            ("effects", "42", "kind")
+        );
+        let e = StoredEffect::try_from(effect("repeal", "[\"dieu-1\",")).unwrap_err();
+        assert_eq!(
+            (e.table, e.row.as_str(), e.column),
+            ("effects", "42", "provisions")
+        );
+    }
 }

@@ -30,7 +30,7 @@ pub struct DeclaredExpiryRow {
 
 impl DeclaredExpiryRow {
     /// The provision keys; stored JSON that does not read is an error naming the row.
-    pub fn provision_keys(&self) -> R<Vec<String>> {
+    pub fn provisions_stored(&self) -> R<Vec<String>> {
         let column: JsonColumn<Vec<String>> = JsonColumn::stored(self.provisions.clone());
         Ok(column.decode(At::new("declared_expiries", &self.id, "provisions"))?)
     }

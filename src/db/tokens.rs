@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::schema::api_tokens;
+use super::stored::{self, At, Corrupt};
 use super::{Db, DbError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
@@ -18,7 +19,24 @@ pub struct TokenRow {
     pub last_used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
     pub expires_at: NaiveDateTime,
+    /// A code of `auth::tokens::RevokeReason`; read it with [`TokenRow::revoked_reason_stored`].
     pub revoked_reason: Option<String>,
+}
+
+impl TokenRow {
+    /// Why the token was revoked, read with the vocabulary's `parse` (`auth::tokens::RevokeReason`
+    /// sits above `db`): `None` for a live token or one revoked before reasons were kept; an
+    /// unknown stored code is an error naming the row, never "no reason".
+    pub fn revoked_reason_stored<T>(
+        &self,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<Option<T>, Corrupt> {
+        let at = At::new("api_tokens", &self.id, "revoked_reason");
+        self.revoked_reason
+            .as_deref()
+            .map(|raw| stored::code(raw, at, parse))
+            .transpose()
+    }
 }
 
 /// A new token's row.

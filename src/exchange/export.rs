@@ -5,6 +5,7 @@ use std::io::Write;
 use chrono::NaiveDate;
 
 use super::records::*;
+use crate::db::stored::Corrupt;
 use crate::db::{queries, Db, DbError};
 use crate::domain::kinds::UnitLevel;
 use crate::domain::structure::display_reference;
@@ -22,10 +23,10 @@ pub enum ExportError {
     Json(#[from] serde_json::Error),
 }
 
-fn level_rank(level: &str) -> usize {
+fn level_rank(level: UnitLevel) -> usize {
     UnitLevel::ALL
         .iter()
-        .position(|l| l.code() == level)
+        .position(|l| *l == level)
         .unwrap_or(usize::MAX)
 }
 
@@ -35,17 +36,22 @@ fn organisation(
     line: &mut dyn FnMut(&mut dyn Write, &Record) -> Result<(), ExportError>,
     out: &mut dyn Write,
 ) -> Result<std::collections::HashMap<i64, String>, ExportError> {
-    let mut units = queries::all_units(db)?;
-    units.sort_by_key(|u| (level_rank(&u.level), u.id));
+    // Levels read strictly: an unknown stored level stops the export naming the unit.
+    let mut units = queries::all_units(db)?
+        .into_iter()
+        .map(|u| Ok((u.level_stored()?, u)))
+        .collect::<Result<Vec<_>, Corrupt>>()
+        .map_err(DbError::from)?;
+    units.sort_by_key(|(level, u)| (level_rank(*level), u.id));
     let unit_code: std::collections::HashMap<i64, String> =
-        units.iter().map(|u| (u.id, u.code.clone())).collect();
-    for u in &units {
+        units.iter().map(|(_, u)| (u.id, u.code.clone())).collect();
+    for (level, u) in &units {
         line(
             out,
             &Record::Unit(UnitRecord {
                 code: u.code.clone(),
                 name: u.name.clone(),
-                level: u.level.clone(),
+                level: level.code().to_string(),
                 parent: u.parent_id.and_then(|p| unit_code.get(&p).cloned()),
                 valid_from: u.valid_from,
                 valid_to: u.valid_to,
@@ -74,7 +80,7 @@ fn organisation(
             &Record::Authority(AuthorityRecord {
                 code: a.code.clone(),
                 name: a.name.clone(),
-                kind: a.kind.clone(),
+                kind: a.kind_stored().map_err(DbError::from)?.code().to_string(),
                 unit: a.unit_id.and_then(|u| unit_code.get(&u).cloned()),
             }),
         )?;
@@ -141,7 +147,7 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
                     .iter()
                     .map(|k| display_reference(k))
                     .collect(),
-                kind: e.kind,
+                kind: e.kind_stored().map_err(DbError::from)?.code().to_string(),
                 effective_on: e.effective_on,
                 until: e.until_on,
                 note: e.note,
@@ -157,7 +163,7 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
             &Record::DeclaredExpiry(DeclaredExpiryRecord {
                 document: document.clone(),
                 provisions: x
-                    .provision_keys()?
+                    .provisions_stored()?
                     .iter()
                     .map(|k| display_reference(k))
                     .collect(),
@@ -214,7 +220,7 @@ pub fn export_csv(
                 d.doc_type.clone(),
                 d.number.clone(),
                 d.title.clone(),
-                d.field_list().join("; "),
+                d.fields_stored().map_err(DbError::from)?.join("; "),
                 d.issued_on.to_string(),
                 d.effective_on.to_string(),
                 d.end_on.map(|e| e.to_string()).unwrap_or_default(),

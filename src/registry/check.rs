@@ -5,8 +5,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::db::models::{Authority, DocumentSummary, Unit};
+use crate::db::stored::Corrupt;
 use crate::db::{queries, Db, DbError};
-use crate::domain::kinds::{AuthorityKind, EffectKind, UnitLevel};
+use crate::domain::kinds::{AuthorityKind, UnitLevel};
 use crate::domain::number::DocumentNumber;
 use crate::domain::structure::display_reference;
 
@@ -137,7 +138,7 @@ pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
     check_documents(&ids, &docs, &name, &mut err);
 
     check_effects(db, &docs, &name, &mut err)?;
-    check_timing(&ids, &docs, &authorities, &units, &name, &mut out);
+    check_timing(&ids, &docs, &authorities, &units, &name, &mut out)?;
     out.sort_by_key(|f| f.severity);
     Ok(out)
 }
@@ -155,7 +156,7 @@ fn check_effects(
     let mut edges: HashMap<i64, Vec<i64>> = HashMap::new();
     for e in &effects {
         edges.entry(e.acting_id).or_default().push(e.target_id);
-        let kind = EffectKind::parse(&e.kind).map(|k| k.label()).unwrap_or("?");
+        let kind = e.kind_stored()?.label();
         if let Some(acting) = docs.get(&e.acting_id) {
             if e.effective_on < acting.issued_on {
                 err(
@@ -225,22 +226,19 @@ fn check_timing(
     units: &HashMap<i64, Unit>,
     name: &dyn Fn(i64) -> String,
     out: &mut Vec<Finding>,
-) {
+) -> Result<(), Corrupt> {
     for id in ids {
         let d = &docs[id];
         let Some(a) = authorities.get(&d.authority_id) else {
             continue;
         };
-        if a.kind == AuthorityKind::Central.code() {
+        if a.kind_stored()? == AuthorityKind::Central {
             continue;
         }
-        let Some(level) = a
-            .unit_id
-            .and_then(|u| units.get(&u))
-            .and_then(|u| UnitLevel::parse(&u.level))
-        else {
+        let Some(unit) = a.unit_id.and_then(|u| units.get(&u)) else {
             continue;
         };
+        let level = unit.level_stored()?;
         let min = minimum_days(level);
         let days = (d.effective_on - d.issued_on).num_days();
         if (0..min).contains(&days) {
@@ -254,6 +252,7 @@ fn check_timing(
             });
         }
     }
+    Ok(())
 }
 
 /// Each elementary cycle found once, as the list of documents on it (smallest id first).

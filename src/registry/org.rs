@@ -8,26 +8,57 @@ use chrono::NaiveDate;
 
 use crate::db::models::{Authority, Unit, UnitSuccession};
 use crate::db::{queries, Db, DbError};
+use crate::domain::kinds::{AuthorityKind, UnitLevel};
 
 pub struct Org {
     pub units: HashMap<i64, Unit>,
     pub authorities: HashMap<i64, Authority>,
     successions: Vec<UnitSuccession>,
+    /// Each unit's level, read strictly when loaded.
+    levels: HashMap<i64, UnitLevel>,
+    /// Each authority's kind, read strictly when loaded.
+    kinds: HashMap<i64, AuthorityKind>,
 }
 
 impl Org {
+    /// The whole organisation. A unit of unknown stored level or an authority of unknown
+    /// stored kind stops the load with an error naming the row: it is never taken for
+    /// "not this level" (a missing province, an authority out of its group).
     pub fn load(db: &mut Db<'_>) -> Result<Org, DbError> {
+        let units = queries::all_units(db)?;
+        let authorities = queries::all_authorities(db)?;
+        let mut levels = HashMap::with_capacity(units.len());
+        for u in &units {
+            levels.insert(u.id, u.level_stored()?);
+        }
+        let mut kinds = HashMap::with_capacity(authorities.len());
+        for a in &authorities {
+            kinds.insert(a.id, a.kind_stored()?);
+        }
         Ok(Org {
-            units: queries::all_units(db)?
-                .into_iter()
-                .map(|u| (u.id, u))
-                .collect(),
-            authorities: queries::all_authorities(db)?
-                .into_iter()
-                .map(|a| (a.id, a))
-                .collect(),
+            units: units.into_iter().map(|u| (u.id, u)).collect(),
+            authorities: authorities.into_iter().map(|a| (a.id, a)).collect(),
             successions: queries::all_successions(db)?,
+            levels,
+            kinds,
         })
+    }
+
+    /// The level of unit `unit` (`None`: no such unit).
+    pub fn unit_level(&self, unit: i64) -> Option<UnitLevel> {
+        self.levels.get(&unit).copied()
+    }
+
+    /// The kind of authority `authority` (`None`: no such authority).
+    pub fn authority_kind(&self, authority: i64) -> Option<AuthorityKind> {
+        self.kinds.get(&authority).copied()
+    }
+
+    /// The level of the unit of authority `authority` (`None`: no such authority, or an
+    /// authority without a unit, i.e. a central one).
+    pub fn authority_level(&self, authority: i64) -> Option<UnitLevel> {
+        let unit = self.authorities.get(&authority)?.unit_id?;
+        self.unit_level(unit)
     }
 
     pub fn unit_by_code(&self, code: &str) -> Option<&Unit> {
@@ -76,11 +107,12 @@ impl Org {
         self.closure(unit, false)
     }
 
-    fn same_kind_in(&self, kind: &str, units: &[i64]) -> Vec<i64> {
+    fn same_kind_in(&self, kind: Option<AuthorityKind>, units: &[i64]) -> Vec<i64> {
         let mut v: Vec<i64> = self
             .authorities
             .values()
-            .filter(|a| a.kind == kind && a.unit_id.is_some_and(|u| units.contains(&u)))
+            .filter(|a| self.authority_kind(a.id) == kind)
+            .filter(|a| a.unit_id.is_some_and(|u| units.contains(&u)))
             .map(|a| a.id)
             .collect();
         v.sort_unstable();
@@ -95,7 +127,7 @@ impl Org {
         let Some(unit) = a.unit_id else {
             return Vec::new();
         };
-        self.same_kind_in(&a.kind, &self.closure(unit, false))
+        self.same_kind_in(self.authority_kind(a.id), &self.closure(unit, false))
     }
 
     /// Authorities that took this one over (same kind, direct successor units).
@@ -111,7 +143,7 @@ impl Org {
             .iter()
             .map(|(u, _)| u.id)
             .collect();
-        self.same_kind_in(&a.kind, &direct)
+        self.same_kind_in(self.authority_kind(a.id), &direct)
     }
 
     /// The authority and all it took over: what a filter by this authority covers.

@@ -1,7 +1,6 @@
 //! Why a document has its status, in one Vietnamese sentence citing what caused it (the term,
 //! the articles, the detailed document, or the document or review decision that acted on it).
 
-use crate::domain::kinds::EffectKind;
 use crate::domain::status::Cause;
 use crate::domain::structure::display_reference;
 use crate::domain::text::date_vn;
@@ -32,8 +31,8 @@ pub fn status_reason(
                     date_vn(e.effective_on)
                 ));
             }
-            let kind = EffectKind::parse(&e.kind)?;
-            let keys = e.provision_keys();
+            let kind = e.kind;
+            let keys = &e.provisions;
             let what = if keys.is_empty() {
                 "toàn bộ".to_string()
             } else {

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
-use crate::db::models::Effect;
+use crate::db::models::{Effect, StoredEffect};
 use crate::db::{queries, registry, Db, DbError};
 use crate::domain::kinds::EffectKind;
 use crate::domain::status::{self, ArticleFact, DocumentFacts, EffectFact, Status, StatusReport};
@@ -14,8 +14,8 @@ use crate::domain::status::{self, ArticleFact, DocumentFacts, EffectFact, Status
 #[derive(Debug, Default)]
 pub struct StatusGraph {
     dates: HashMap<i64, (NaiveDate, Option<NaiveDate>)>,
-    /// Effects received, by target, in date order (rows kept so a cause can be named).
-    received: HashMap<i64, Vec<Effect>>,
+    /// Effects received, by target, in date order (kept so a cause can be named).
+    received: HashMap<i64, Vec<StoredEffect>>,
     /// Documents each document details or implements.
     implements: HashMap<i64, Vec<i64>>,
     articles: HashMap<i64, Vec<ArticleFact>>,
@@ -38,19 +38,28 @@ pub fn containers_of(parent_key: Option<&str>) -> Vec<String> {
     out
 }
 
-fn effect_fact(e: &Effect) -> Option<EffectFact> {
-    Some(EffectFact {
-        kind: EffectKind::parse(&e.kind)?,
-        provisions: e.provision_keys(),
+fn effect_fact(e: &StoredEffect) -> EffectFact {
+    EffectFact {
+        kind: e.kind,
+        provisions: e.provisions.clone(),
         effective_on: e.effective_on,
         until: e.until_on,
-    })
+    }
+}
+
+/// The rows read strictly: an effect of unknown kind or with a corrupt provision list stops
+/// the load (it is never skipped, nor read as acting on the whole document).
+fn strict(effects: Vec<Effect>) -> Result<Vec<StoredEffect>, DbError> {
+    effects
+        .into_iter()
+        .map(|e| StoredEffect::try_from(e).map_err(DbError::from))
+        .collect()
 }
 
 impl StatusGraph {
-    fn add_effects(&mut self, effects: Vec<Effect>) {
+    fn add_effects(&mut self, effects: Vec<StoredEffect>) {
         for e in effects {
-            if e.kind == EffectKind::Implements.code() {
+            if e.kind == EffectKind::Implements {
                 let v = self.implements.entry(e.acting_id).or_default();
                 if !v.contains(&e.target_id) {
                     v.push(e.target_id);
@@ -71,13 +80,13 @@ impl StatusGraph {
     fn add_declared(&mut self, db: &mut Db<'_>, ids: Option<&[i64]>) -> Result<(), DbError> {
         let mut effects = Vec::new();
         for row in registry::live_declared_expiries(db, ids)? {
-            let keys = row.provision_keys()?;
-            effects.push(Effect {
+            let keys = row.provisions_stored()?;
+            effects.push(StoredEffect {
                 id: -row.decision,
                 acting_id: row.document_id,
                 target_id: row.document_id,
-                kind: EffectKind::Repeal.code().to_string(),
-                provisions: serde_json::to_string(&keys).unwrap_or_else(|_| "[]".into()),
+                kind: EffectKind::Repeal,
+                provisions: keys,
                 effective_on: row.effective_on,
                 until_on: None,
                 note: Some(format!(
@@ -106,13 +115,13 @@ impl StatusGraph {
         for d in queries::document_summaries(db, &Default::default())? {
             g.dates.insert(d.id, (d.effective_on, d.end_on));
         }
-        g.add_effects(queries::all_effects(db)?);
+        g.add_effects(strict(queries::all_effects(db)?)?);
         g.add_declared(db, None)?;
         // Articles matter only where some effect names provisions.
         let partial: Vec<i64> = g
             .received
             .iter()
-            .filter(|(_, es)| es.iter().any(|e| e.provisions != "[]"))
+            .filter(|(_, es)| es.iter().any(|e| !e.provisions.is_empty()))
             .map(|(id, _)| *id)
             .collect();
         g.add_articles(db, &partial)?;
@@ -128,9 +137,9 @@ impl StatusGraph {
             if !seen.insert(x) {
                 continue;
             }
-            g.add_effects(queries::effects_on(db, x)?);
-            for e in queries::effects_by(db, x)? {
-                if e.kind == EffectKind::Implements.code() {
+            g.add_effects(strict(queries::effects_on(db, x)?)?);
+            for e in strict(queries::effects_by(db, x)?)? {
+                if e.kind == EffectKind::Implements {
                     todo.push(e.target_id);
                     let v = g.implements.entry(x).or_default();
                     if !v.contains(&e.target_id) {
@@ -148,7 +157,7 @@ impl StatusGraph {
         Ok(g)
     }
 
-    pub fn effects_received(&self, id: i64) -> &[Effect] {
+    pub fn effects_received(&self, id: i64) -> &[StoredEffect] {
         self.received.get(&id).map_or(&[], Vec::as_slice)
     }
 
@@ -189,11 +198,7 @@ impl StatusGraph {
             effective_on,
             end_on,
             articles: self.articles.get(&id).cloned().unwrap_or_default(),
-            received: self
-                .effects_received(id)
-                .iter()
-                .filter_map(effect_fact)
-                .collect(),
+            received: self.effects_received(id).iter().map(effect_fact).collect(),
             implements,
         })
     }
@@ -202,13 +207,10 @@ impl StatusGraph {
         self.facts(id, date).map(|f| status::status_on(&f, date))
     }
 
-    /// The effect row behind a cause, when the cause is an effect. Effects with an unknown
-    /// kind are skipped in the facts, so indexes are mapped over the known ones.
-    pub fn cause_effect(&self, id: i64, index: usize) -> Option<&Effect> {
-        self.effects_received(id)
-            .iter()
-            .filter(|e| EffectKind::parse(&e.kind).is_some())
-            .nth(index)
+    /// The effect behind a cause, when the cause is an effect (the facts hold every effect
+    /// received, in the same order).
+    pub fn cause_effect(&self, id: i64, index: usize) -> Option<&StoredEffect> {
+        self.effects_received(id).get(index)
     }
 
     /// Every document the graph holds.

@@ -190,8 +190,10 @@ impl RegistryWriter {
                             .map(|n| n.key.clone())
                             .collect();
                         for e in queries::effects_on(db, existing.id)? {
-                            if let Some(missing) =
-                                e.provision_keys().into_iter().find(|k| !keys.contains(k))
+                            if let Some(missing) = e
+                                .provisions_stored()?
+                                .into_iter()
+                                .find(|k| !keys.contains(k))
                             {
                                 return invalid(format!(
                                     "nội dung mới không còn {} mà một văn bản tác động đang dẫn chiếu",

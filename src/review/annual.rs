@@ -7,7 +7,6 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::db::{queries, Db, DbError};
-use crate::domain::kinds::EffectKind;
 use crate::domain::review::{annual_entry, Extent};
 use crate::domain::status::{ceased_on, status_on};
 use crate::domain::structure::display_reference;
@@ -61,8 +60,8 @@ pub fn annual_list(
                     .effects_received(id)
                     .iter()
                     .filter(|e| e.effective_on.year() == year)
-                    .filter(|e| EffectKind::parse(&e.kind).is_some_and(|k| k.ceases()))
-                    .filter(|e| !e.provision_keys().is_empty())
+                    .filter(|e| e.kind.ceases())
+                    .filter(|e| !e.provisions.is_empty())
                     .cloned()
                     .collect();
                 let on = parts.iter().map(|e| e.effective_on).min().unwrap_or(end);
@@ -140,15 +139,9 @@ pub fn annual_list(
 }
 
 /// The ground of a partial expiry: which provisions ceased, by what and from when.
-fn part_ground(e: &crate::db::models::Effect, name: &impl Fn(i64) -> String) -> String {
-    let kind = EffectKind::parse(&e.kind)
-        .map(|k| k.passive_label().trim_end_matches(" bởi").to_string())
-        .unwrap_or_default();
-    let what: Vec<String> = e
-        .provision_keys()
-        .iter()
-        .map(|k| display_reference(k))
-        .collect();
+fn part_ground(e: &crate::db::models::StoredEffect, name: &impl Fn(i64) -> String) -> String {
+    let kind = e.kind.passive_label().trim_end_matches(" bởi").to_string();
+    let what: Vec<String> = e.provisions.iter().map(|k| display_reference(k)).collect();
     if e.id < 0 {
         // A review decision declaring these provisions expired.
         return format!(
@@ -169,7 +162,7 @@ fn part_ground(e: &crate::db::models::Effect, name: &impl Fn(i64) -> String) -> 
 
 enum Grounds {
     Whole(Option<crate::domain::status::Cause>),
-    Part(Vec<crate::db::models::Effect>),
+    Part(Vec<crate::db::models::StoredEffect>),
 }
 
 /// When the list for `year` was published for `authority`.

@@ -7,7 +7,8 @@ use tantivy::{IndexWriter, Term};
 
 use super::index::{number_keys, procedure_unit_doc, Fields, SharedValues, Unit, UnitDoc};
 use crate::db::models::{Document, Provision};
-use crate::db::{queries, Db};
+use crate::db::stored::Corrupt;
+use crate::db::{queries, Db, DbError};
 use crate::domain::structure::{node_label, NodeKind};
 use crate::registry::org::Org;
 use crate::registry::status::StatusGraph;
@@ -25,12 +26,15 @@ pub enum BuildError {
 /// The index writer of vanban's search units.
 pub type Writer = IndexWriter<UnitDoc>;
 
-/// Each article (Điều): key, label, heading, and its text with its clauses and points.
-fn articles(provisions: &[Provision]) -> Vec<(&str, String, &str, String)> {
-    let mut out: Vec<(&str, String, &str, String)> = Vec::new();
+/// An article's search unit: key, label, heading, and its text with its clauses and points.
+type Article<'a> = (&'a str, String, &'a str, String);
+
+/// Each article (Điều); a provision of unknown stored kind is an error naming its row.
+fn articles(provisions: &[Provision]) -> Result<Vec<Article<'_>>, Corrupt> {
+    let mut out: Vec<Article<'_>> = Vec::new();
     for p in provisions {
-        match NodeKind::parse(&p.kind) {
-            Some(NodeKind::Dieu) => {
+        match p.kind_stored()? {
+            NodeKind::Dieu => {
                 let mut text = String::with_capacity(p.heading.len() + p.body.len() + 1);
                 text.push_str(&p.heading);
                 if !p.body.is_empty() {
@@ -44,7 +48,7 @@ fn articles(provisions: &[Provision]) -> Vec<(&str, String, &str, String)> {
                     text,
                 ));
             }
-            Some(kind @ (NodeKind::Khoan | NodeKind::Diem)) => {
+            kind @ (NodeKind::Khoan | NodeKind::Diem) => {
                 if let Some(last) = out.last_mut() {
                     let inside = p
                         .key
@@ -58,10 +62,10 @@ fn articles(provisions: &[Provision]) -> Vec<(&str, String, &str, String)> {
                     }
                 }
             }
-            _ => {}
+            NodeKind::Chuong | NodeKind::Muc => {}
         }
     }
-    out
+    Ok(out)
 }
 
 /// Adds one document and its articles to the writer (after deleting what it had).
@@ -72,13 +76,13 @@ pub fn add_document(
     provisions: &[Provision],
     status: &str,
     authority: &str,
-) -> tantivy::Result<()> {
+) -> Result<(), BuildError> {
     writer.delete_term(Term::from_field_u64(
         f.doc_id,
         u64::try_from(d.id).unwrap_or_default(),
     ));
     let keys = number_keys(&d.number);
-    let fields = d.field_list();
+    let fields = d.fields_stored().map_err(DbError::from)?;
     let mut text = String::with_capacity(d.title.len() + d.full_text.len() + 1);
     text.push_str(&d.title);
     text.push('\n');
@@ -100,7 +104,7 @@ pub fn add_document(
     };
     let shared = SharedValues::new(f, &unit);
     writer.add_document(shared.unit(f, "document", None, &text))?;
-    for (key, label, heading, body) in articles(provisions) {
+    for (key, label, heading, body) in articles(provisions).map_err(DbError::from)? {
         writer.add_document(shared.unit(f, "article", Some((key, &label, heading)), &body))?;
     }
     Ok(())

@@ -393,22 +393,24 @@ struct TokenView {
 }
 
 impl TokenView {
-    fn of(t: tokens::TokenRow, now: chrono::NaiveDateTime) -> Self {
-        TokenView {
+    fn of(
+        t: tokens::TokenRow,
+        now: chrono::NaiveDateTime,
+    ) -> Result<Self, crate::db::stored::Corrupt> {
+        let revoked_reason = t
+            .revoked_reason_stored(tokens::RevokeReason::parse)?
+            .map(tokens::RevokeReason::label);
+        Ok(TokenView {
             id: t.id,
             name: t.name,
             prefix: t.prefix,
             created_at: local_time(t.created_at),
             last_used_at: t.last_used_at.map(local_time),
             revoked_at: t.revoked_at.map(local_time),
-            revoked_reason: t
-                .revoked_reason
-                .as_deref()
-                .and_then(tokens::RevokeReason::parse)
-                .map(tokens::RevokeReason::label),
+            revoked_reason,
             expires_at: local_time(t.expires_at),
             expired: t.expires_at <= now,
-        }
+        })
     }
 }
 
@@ -450,7 +452,8 @@ async fn account_page(
         let toks: Vec<TokenView> = tokens::list_for_user(db, uid)?
             .into_iter()
             .map(|t| TokenView::of(t, now))
-            .collect();
+            .collect::<Result<_, _>>()
+            .map_err(crate::db::DbError::from)?;
         Ok((users::view(db, &u)?, toks))
     })
     .await?;

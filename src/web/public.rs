@@ -194,12 +194,15 @@ pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError
     Ok(render("index.html", &ctx)?)
 }
 
-fn level_label(level: &str) -> &'static str {
-    UnitLevel::parse(level).map_or("", UnitLevel::label)
+/// The label of a unit's level (read strictly when the organisation was loaded).
+fn level_label(org: &Org, unit: i64) -> &'static str {
+    org.unit_level(unit).map_or("", UnitLevel::label)
 }
 
-fn kind_label(kind: &str) -> &'static str {
-    AuthorityKind::parse(kind).map_or("", AuthorityKind::label)
+/// The label of an authority's kind (read strictly when the organisation was loaded).
+fn kind_label(org: &Org, authority: i64) -> &'static str {
+    org.authority_kind(authority)
+        .map_or("", AuthorityKind::label)
 }
 
 pub async fn authorities(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
@@ -210,7 +213,7 @@ pub async fn authorities(state: web::Data<AppState>) -> Result<HttpResponse, Pag
         let mut list: Vec<_> = org.authorities.values().collect();
         list.sort_by(|a, b| a.name.cmp(&b.name));
         let group_of = |a: &crate::db::models::Authority| -> usize {
-            match a.unit_id.and_then(|u| org.units.get(&u)).and_then(|u| UnitLevel::parse(&u.level)) {
+            match a.unit_id.and_then(|u| org.unit_level(u)) {
                 None => 0,
                 Some(UnitLevel::Tinh) => 1,
                 Some(UnitLevel::Huyen) => 2,
@@ -305,7 +308,7 @@ pub async fn authority(
         ctx.insert(
             "authority",
             &serde_json::json!({
-                "id": a.id, "code": a.code, "name": a.name, "kind_label": kind_label(&a.kind),
+                "id": a.id, "code": a.code, "name": a.name, "kind_label": kind_label(&org, a.id),
                 "unit_code": unit.map(|u| u.code.clone()), "unit_name": unit.map(|u| u.name.clone()),
                 "defunct": org.authority_defunct(id, date),
                 "valid_to": unit.and_then(|u| u.valid_to).map(date_vn),
@@ -333,7 +336,7 @@ pub async fn units(state: web::Data<AppState>) -> Result<HttpResponse, PageError
             .map(|level| {
                 let items: Vec<serde_json::Value> = list
                     .iter()
-                    .filter(|u| u.level == level.code())
+                    .filter(|u| org.unit_level(u.id) == Some(*level))
                     .map(|u| {
                         let parent = u.parent_id.and_then(|p| org.units.get(&p));
                         serde_json::json!({
@@ -379,7 +382,7 @@ pub async fn unit(
         ctx.insert(
             "unit",
             &serde_json::json!({
-                "code": u.code, "name": u.name, "level_label": level_label(&u.level),
+                "code": u.code, "name": u.name, "level_label": level_label(&org, u.id),
                 "valid_from": u.valid_from.map(date_vn), "valid_to": u.valid_to.map(date_vn),
                 "defunct": org.unit_defunct(u.id, date),
             }),
@@ -397,7 +400,7 @@ pub async fn unit(
         ctx.insert(
             "authorities",
             &own.iter()
-                .map(|a| serde_json::json!({"id": a.id, "name": a.name, "kind_label": kind_label(&a.kind), "defunct": org.authority_defunct(a.id, date)}))
+                .map(|a| serde_json::json!({"id": a.id, "name": a.name, "kind_label": kind_label(&org, a.id), "defunct": org.authority_defunct(a.id, date)}))
                 .collect::<Vec<_>>(),
         );
         ctx.insert("documents", &documents);

@@ -36,6 +36,7 @@ mod scope;
 mod scorecard;
 mod search;
 mod snapshots;
+mod stored_registry;
 mod throttle;
 mod tokens;
 mod typed_paths;

@@ -377,3 +377,34 @@ db_test!(
         Ok(())
     }
 );
+
+// A revoked token's reason is a code (owner, password, disabled): an unknown stored code is an
+// internal error naming the row, never shown as "no reason"; a token revoked before reasons
+// were kept (no code) still shows without one.
+db_test!(
+    an_unknown_stored_revoke_reason_is_an_internal_error_not_no_reason,
+    |app| {
+        let id = add_user(&app, "thuhuong02", "officer", &[]);
+        let c = Client::new(&app).await;
+        let (secret, csrf) = session(&app, id);
+        new_token(&c, &secret, &csrf, "cũ").await;
+        sql(
+            &app,
+            "UPDATE api_tokens SET revoked_at = created_at, revoked_reason = NULL",
+        );
+        let page = account_page(&c, &secret).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        sql(&app, "UPDATE api_tokens SET revoked_reason = 'stolen'");
+        let mut conn = app.pool.get()?;
+        let rows = vanban::auth::tokens::list_for_user(&mut conn.db(), id)?;
+        let e = rows[0]
+            .revoked_reason_stored(vanban::auth::tokens::RevokeReason::parse)
+            .expect_err("an unknown code is corrupt");
+        assert_eq!((e.table, e.column), ("api_tokens", "revoked_reason"));
+        assert_eq!(e.row, rows[0].id.to_string());
+        let page = account_page(&c, &secret).await;
+        assert_eq!(page.status, 500, "{}", page.body);
+        assert!(!page.body.contains("stolen"), "{}", page.body);
+        Ok(())
+    }
+);

@@ -10,7 +10,6 @@ use super::views::{point_label, version_view, BasisView, Row, VersionView};
 use crate::app::view::StatusView;
 use crate::db::procedures::{self as pq, Posting, ProcedureVersion};
 use crate::db::{queries, Db};
-use crate::domain::kinds::UnitLevel;
 use crate::domain::text::{date_vn, fold};
 use crate::error::AppError;
 use crate::registry::org::Org;
@@ -234,7 +233,7 @@ pub(crate) fn unit_listing(
     unit: &crate::db::models::Unit,
     date: NaiveDate,
 ) -> Result<UnitListing, AppError> {
-    let level = UnitLevel::parse(&unit.level);
+    let level = unit.level_stored().map_err(crate::db::DbError::from)?;
     let mut active: HashMap<i64, Vec<Posting>> = HashMap::new();
     for p in pq::postings_of_units(db, &[unit.id], date)? {
         if p.active_on(date) {
@@ -265,8 +264,7 @@ pub(crate) fn unit_listing(
         else {
             continue;
         };
-        if view.abolished || !level.is_some_and(|l| view.levels.iter().any(|x| x.code == l.code()))
-        {
+        if view.abolished || !view.levels.iter().any(|x| x.code == level.code()) {
             continue;
         }
         let mine: Vec<&Posting> = postings.iter().filter(|p| p.version_id == raw.id).collect();
@@ -312,8 +310,8 @@ pub(crate) fn unit_listing(
         unit: UnitInfo {
             code: unit.code.clone(),
             name: unit.name.clone(),
-            level: unit.level.clone(),
-            level_label: level.map_or("", UnitLevel::label).to_string(),
+            level: level.code().to_string(),
+            level_label: level.label().to_string(),
             parent_name: parent.map(|p| p.name.clone()),
         },
         date,
