@@ -220,8 +220,16 @@ fn snapshot(d: &Decision) -> serde_json::Value {
     serde_json::to_value(d).unwrap_or(serde_json::Value::Null)
 }
 
+/// What a proposal says, checked against the rules and the document.
+struct Checked {
+    kind: DecisionKind,
+    ground: Option<ExpiryGround>,
+    /// The provision keys, parsed.
+    keys: Vec<String>,
+    partial: bool,
+}
+
 /// An officer proposes a decision on a document of a started campaign.
-#[allow(clippy::too_many_lines)] // still to split (issue 14): the one exception of its file
 pub fn propose(
     db: &mut Db<'_>,
     p: &Person,
@@ -230,6 +238,16 @@ pub fn propose(
     now: NaiveDateTime,
 ) -> Result<i64, DecisionError> {
     check_proposal_text(input)?;
+    check_campaign(db, campaign, input.document_id)?;
+    require_cover(db, p, input.document_id)?;
+    let checked = check_content(db, input)?;
+    check_supersedes(db, campaign, input)?;
+    check_live(db, campaign, input)?;
+    write_proposal(db, p, campaign, input, &checked, now)
+}
+
+/// The campaign exists, has started, and lists the document.
+fn check_campaign(db: &mut Db<'_>, campaign: i64, document: i64) -> Result<(), DecisionError> {
     let Some(c) = super::campaigns::get(db, campaign)? else {
         return Err(DecisionError::NotFound(format!(
             "không có đợt rà soát số {campaign}"
@@ -238,13 +256,17 @@ pub fn propose(
     if c.started_on.is_none() {
         return Err(DecisionError::Conflict("đợt rà soát chưa bắt đầu".into()));
     }
-    if !super::campaigns::contains(db, campaign, input.document_id)? {
+    if !super::campaigns::contains(db, campaign, document)? {
         return Err(DecisionError::Invalid(format!(
-            "văn bản số {} không thuộc danh sách rà soát của đợt này",
-            input.document_id
+            "văn bản số {document} không thuộc danh sách rà soát của đợt này"
         )));
     }
-    require_cover(db, p, input.document_id)?;
+    Ok(())
+}
+
+/// The kind, ground, provisions, reason, expiry date and legal basis of a proposal, checked
+/// by the rules of [`review::check_decision`] against the document's provisions.
+fn check_content(db: &mut Db<'_>, input: &Proposal) -> Result<Checked, DecisionError> {
     let Some(kind) = DecisionKind::parse(input.kind.trim()) else {
         let kinds: Vec<&str> = DecisionKind::ALL.iter().map(|k| k.code()).collect();
         return Err(DecisionError::Invalid(format!(
@@ -283,18 +305,32 @@ pub fn propose(
             )));
         }
     }
-    if let Some(old) = input.supersedes_id {
-        let o = load(db, old)?;
-        let decided = matches!(o.state, DecisionState::Approved | DecisionState::Closed);
-        if o.document_id != input.document_id || o.campaign_id != campaign || !decided {
-            return Err(DecisionError::Invalid(
-                "chỉ thay thế được một quyết định đã phê duyệt về cùng văn bản trong cùng đợt"
-                    .into(),
-            ));
-        }
+    Ok(Checked {
+        kind,
+        ground,
+        keys,
+        partial,
+    })
+}
+
+/// A correction supersedes only a decided decision on the same document in the same campaign.
+fn check_supersedes(db: &mut Db<'_>, campaign: i64, input: &Proposal) -> Result<(), DecisionError> {
+    let Some(old) = input.supersedes_id else {
+        return Ok(());
+    };
+    let o = load(db, old)?;
+    let decided = matches!(o.state, DecisionState::Approved | DecisionState::Closed);
+    if o.document_id != input.document_id || o.campaign_id != campaign || !decided {
+        return Err(DecisionError::Invalid(
+            "chỉ thay thế được một quyết định đã phê duyệt về cùng văn bản trong cùng đợt".into(),
+        ));
     }
-    // One live decision per document: a correction names the decision it supersedes, and a
-    // new proposal waits until the pending one is decided.
+    Ok(())
+}
+
+/// One live decision per document: a correction names the decision it supersedes, and a new
+/// proposal waits until the pending one is decided.
+fn check_live(db: &mut Db<'_>, campaign: i64, input: &Proposal) -> Result<(), DecisionError> {
     let live = of_document(db, campaign, input.document_id)?
         .into_iter()
         .filter(|d| {
@@ -318,6 +354,18 @@ pub fn propose(
             )));
         }
     }
+    Ok(())
+}
+
+/// Writes a checked proposal and its audit entry.
+fn write_proposal(
+    db: &mut Db<'_>,
+    p: &Person,
+    campaign: i64,
+    input: &Proposal,
+    checked: &Checked,
+    now: NaiveDateTime,
+) -> Result<i64, DecisionError> {
     let reason = crate::domain::text::nfc(input.reason.trim());
     let id = rows::insert_decision(
         db,
@@ -325,10 +373,10 @@ pub fn propose(
             campaign_id: campaign,
             document_id: input.document_id,
             supersedes_id: input.supersedes_id,
-            kind,
-            partial,
-            provisions: &keys,
-            ground,
+            kind: checked.kind,
+            partial: checked.partial,
+            provisions: &checked.keys,
+            ground: checked.ground,
             reason: &reason,
             legal_basis_document_id: input.legal_basis_document_id,
             legal_basis_provision: input.legal_basis_provision.as_deref(),
