@@ -92,20 +92,19 @@ fn read_all(rows: Vec<DecisionRow>) -> Result<Vec<Decision>, DbError> {
         .collect()
 }
 
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"document_id": 1, "kind": "keep", "reason": "Nội dung còn phù hợp."}))]
+/// What an officer proposes, its codes read (by [`kind_of`] and [`ground_of`] where the
+/// proposal arrives as text; deserialized, only the codes are accepted).
+#[derive(Debug, Clone, Deserialize)]
 pub struct Proposal {
     pub document_id: i64,
-    #[schema(value_type = crate::domain::review::DecisionKind, inline)]
-    pub kind: String,
+    pub kind: DecisionKind,
     /// Whether only some provisions are concerned (default: when provisions are listed).
     #[serde(default)]
     pub partial: Option<bool>,
     #[serde(default)]
     pub provisions: Vec<String>,
     #[serde(default)]
-    #[schema(value_type = Option<crate::domain::review::ExpiryGround>, inline)]
-    pub ground: Option<String>,
+    pub ground: Option<ExpiryGround>,
     pub reason: String,
     #[serde(default)]
     pub legal_basis_document_id: Option<i64>,
@@ -117,16 +116,43 @@ pub struct Proposal {
     pub supersedes_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+/// A handling stage to record, its stage read (by [`stage_of`] where it arrives as text).
+#[derive(Debug, Clone, Deserialize)]
 pub struct StageInput {
-    #[schema(value_type = crate::domain::review::Stage, inline)]
-    pub stage: String,
+    pub stage: Stage,
     pub date: NaiveDate,
     pub paper: String,
     #[serde(default)]
     pub agency: Option<String>,
     #[serde(default)]
     pub planned_on: Option<NaiveDate>,
+}
+
+/// A decision kind as sent or typed; an unknown one is refused, naming the codes.
+pub fn kind_of(raw: &str) -> Result<DecisionKind, DecisionError> {
+    DecisionKind::parse(raw.trim()).ok_or_else(|| {
+        let kinds: Vec<&str> = DecisionKind::ALL.iter().map(|k| k.code()).collect();
+        DecisionError::Invalid(format!(
+            "loại quyết định «{raw}» không hợp lệ ({})",
+            kinds.join(", ")
+        ))
+    })
+}
+
+/// A ground of expiry as sent or typed (none when absent or blank); an unknown one is refused.
+pub fn ground_of(raw: Option<&str>) -> Result<Option<ExpiryGround>, DecisionError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(g) => ExpiryGround::parse(g).map(Some).ok_or_else(|| {
+            DecisionError::Invalid(format!("căn cứ hết hiệu lực «{g}» không hợp lệ"))
+        }),
+    }
+}
+
+/// A handling stage as sent or typed; an unknown one is refused.
+pub fn stage_of(raw: &str) -> Result<Stage, DecisionError> {
+    Stage::parse(raw.trim())
+        .ok_or_else(|| DecisionError::Invalid(format!("giai đoạn «{raw}» không hợp lệ")))
 }
 
 /// Who acts: their id, audit name, and the units their scope covers (`None`: all).
@@ -267,20 +293,7 @@ fn check_campaign(db: &mut Db<'_>, campaign: i64, document: i64) -> Result<(), D
 /// The kind, ground, provisions, reason, expiry date and legal basis of a proposal, checked
 /// by the rules of [`review::check_decision`] against the document's provisions.
 fn check_content(db: &mut Db<'_>, input: &Proposal) -> Result<Checked, DecisionError> {
-    let Some(kind) = DecisionKind::parse(input.kind.trim()) else {
-        let kinds: Vec<&str> = DecisionKind::ALL.iter().map(|k| k.code()).collect();
-        return Err(DecisionError::Invalid(format!(
-            "loại quyết định «{}» không hợp lệ ({})",
-            input.kind,
-            kinds.join(", ")
-        )));
-    };
-    let ground = match input.ground.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(g) => Some(ExpiryGround::parse(g).ok_or_else(|| {
-            DecisionError::Invalid(format!("căn cứ hết hiệu lực «{g}» không hợp lệ"))
-        })?),
-    };
+    let (kind, ground) = (input.kind, input.ground);
     let mut keys = Vec::new();
     for p in &input.provisions {
         keys.push(parse_reference(p).map_err(|e| DecisionError::Invalid(e.to_string()))?);
@@ -574,12 +587,7 @@ pub fn record_stage(
         ));
     }
     require_cover(db, p, d.document_id)?;
-    let Some(stage) = Stage::parse(input.stage.trim()) else {
-        return Err(DecisionError::Invalid(format!(
-            "giai đoạn «{}» không hợp lệ",
-            input.stage
-        )));
-    };
+    let stage = input.stage;
     if input.paper.trim().is_empty() {
         return Err(DecisionError::Invalid(
             "cần số, ngày của văn bản giấy tờ của giai đoạn (ví dụ: Công văn số 2170/STP-XDTHPL ngày 02/10/2025)".into(),

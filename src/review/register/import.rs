@@ -509,10 +509,10 @@ impl RowImport<'_> {
         }
         let proposal = Proposal {
             document_id: self.document,
-            kind: kind.code().into(),
+            kind,
             partial: input.partial,
             provisions: input.provisions.clone(),
-            ground: input.ground.map(|g| g.code().to_string()),
+            ground: input.ground,
             reason: if input.reason.is_empty() {
                 "(theo sổ theo dõi rà soát)".into()
             } else {
@@ -564,7 +564,7 @@ impl RowImport<'_> {
                 continue;
             }
             let stage_input = StageInput {
-                stage: stage.code().into(),
+                stage: *stage,
                 date: *date,
                 paper: paper.clone(),
                 agency: if i == 0 {

@@ -104,7 +104,7 @@ impl CampaignForm {
         };
         Ok(CampaignInput {
             name: self.name.clone(),
-            kind: self.kind.clone(),
+            kind: campaigns::kind_of(&self.kind)?,
             basis_document_id,
             predecessor_unit: Some(self.predecessor_unit.clone()).filter(|s| !s.is_empty()),
             authorities,

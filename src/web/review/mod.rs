@@ -396,10 +396,10 @@ fn proposal(f: &ProposalForm) -> Result<Proposal, AppError> {
     };
     Ok(Proposal {
         document_id,
-        kind: f.kind.trim().to_string(),
+        kind: decisions::kind_of(f.kind.trim())?,
         partial: (f.partial.trim() == "on").then_some(true),
         provisions,
-        ground: Some(f.ground.trim().to_string()).filter(|s| !s.is_empty()),
+        ground: decisions::ground_of(Some(f.ground.trim()))?,
         reason: f.reason.trim().to_string(),
         legal_basis_document_id: None,
         legal_basis_provision: None,
@@ -660,7 +660,7 @@ pub async fn record_stage(
     };
     let date = crate::app::parse_date(Some(form.date.trim()).filter(|s| !s.is_empty()))?;
     let input = decisions::StageInput {
-        stage: form.stage.trim().to_string(),
+        stage: decisions::stage_of(form.stage.trim()).map_err(AppError::from)?,
         date,
         paper: form.paper.trim().to_string(),
         agency: Some(form.agency.trim().to_string()).filter(|s| !s.is_empty()),
