@@ -192,7 +192,6 @@ fn campaign_choices(
     }
     let mut fields = BTreeSet::new();
     for list in queries::distinct_field_lists(db)? {
-        let list: Vec<String> = serde_json::from_str(&list).unwrap_or_default();
         fields.extend(
             list.into_iter()
                 .map(|x| x.trim().to_string())
