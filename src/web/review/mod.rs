@@ -183,8 +183,8 @@ impl View {
                 .unwrap_or(1),
             filter: DocFilter {
                 officer: q.officer.trim().to_string(),
-                state: q.state.trim().to_string(),
-                stage: q.stage.trim().to_string(),
+                state: q.state.clone(),
+                stage: q.stage.clone(),
             },
         }
     }
@@ -192,9 +192,9 @@ impl View {
     /// The filters as a query string prefix for the page links (`officer=3&`).
     fn query(&self) -> String {
         [
-            ("officer", &self.filter.officer),
-            ("state", &self.filter.state),
-            ("stage", &self.filter.stage),
+            ("officer", self.filter.officer.as_str()),
+            ("state", self.filter.state.as_str()),
+            ("stage", self.filter.stage.as_str()),
         ]
         .iter()
         .filter(|(_, v)| !v.is_empty())
@@ -332,8 +332,8 @@ fn ctx_choices(ctx: &mut tera::Context) {
 
 fn ctx_filters(ctx: &mut tera::Context, view: &View, officers: &[(String, String)]) {
     ctx.insert("officer_filter", &view.filter.officer);
-    ctx.insert("state_filter", &view.filter.state);
-    ctx.insert("stage_filter", &view.filter.stage);
+    ctx.insert("state_filter", view.filter.state.as_str());
+    ctx.insert("stage_filter", view.filter.stage.as_str());
     ctx.insert("officers", officers);
     let states: Vec<(&str, &str)> = std::iter::once(("none", "Chưa rà soát"))
         .chain(DecisionState::ALL.iter().map(|s| (s.code(), s.label())))
