@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::super::campaigns;
 use super::super::decisions::{self, Decision, DecisionError, Person, Proposal, StageInput};
 use super::*;
+use crate::auth::roles::Role;
 use crate::db::{queries, Db, DbError};
 use crate::domain::number::DocumentNumber;
 use crate::domain::review::{DecisionKind, DecisionState};
@@ -80,7 +81,7 @@ impl From<diesel::result::Error> for ImportError {
 struct Named {
     id: i64,
     display_name: String,
-    role: String,
+    role: Role,
 }
 
 fn people(db: &mut Db<'_>) -> Result<HashMap<String, Vec<Named>>, DbError> {
@@ -92,7 +93,7 @@ fn people(db: &mut Db<'_>) -> Result<HashMap<String, Vec<Named>>, DbError> {
         let n = Named {
             id: u.id,
             display_name: u.display_name.clone(),
-            role: u.role.as_str().to_string(),
+            role: u.role,
         };
         out.entry(words(&u.display_name))
             .or_default()
@@ -108,12 +109,12 @@ fn people(db: &mut Db<'_>) -> Result<HashMap<String, Vec<Named>>, DbError> {
 fn find_person<'a>(
     people: &'a HashMap<String, Vec<Named>>,
     name: &str,
-    roles: &[&str],
+    roles: &[Role],
     what: &str,
 ) -> Result<&'a Named, String> {
     match people.get(&words(name)).map(Vec::as_slice) {
         None | Some([]) => Err(format!("không có tài khoản nào tên «{name}»")),
-        Some([one]) if roles.contains(&one.role.as_str()) => Ok(one),
+        Some([one]) if roles.contains(&one.role) => Ok(one),
         Some([one]) => Err(format!("«{}» không phải {what}", one.display_name)),
         Some(_) => Err(format!(
             "có nhiều tài khoản tên «{name}»: ghi tên đăng nhập thay cho họ tên"
@@ -353,9 +354,14 @@ impl Campaign {
         let officer = match &input.officer {
             None => None,
             Some(name) => Some(
-                find_person(&self.people, name, &["officer", "admin"], "cán bộ pháp chế")
-                    .map_err(|m| err(Column::Officer, m))?
-                    .clone(),
+                find_person(
+                    &self.people,
+                    name,
+                    &[Role::Officer, Role::Admin],
+                    "cán bộ pháp chế",
+                )
+                .map_err(|m| err(Column::Officer, m))?
+                .clone(),
             ),
         };
         Ok((document, label, officer))
