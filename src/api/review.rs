@@ -12,6 +12,125 @@ use crate::error::AppError;
 use crate::review::campaigns::{self, CampaignInput};
 use crate::review::decisions::{self, DecisionError, Person, Proposal, StageInput};
 
+/// What a new campaign is given.
+// As the API receives it: the kind arrives as text and is read by `campaigns::kind_of`, so that
+// an unknown one is refused by the campaign rules (422), as it always was, not by the JSON
+// reader. (Plain comments: the OpenAPI document shows doc comments.)
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[schema(as = CampaignInput, example = json!({
+    "name": "Rà soát thường xuyên năm 2026",
+    "kind": "ongoing",
+    "deadline": "2026-12-31"
+}))]
+pub struct CampaignBody {
+    pub name: String,
+    #[schema(value_type = crate::domain::review::CampaignKind, inline)]
+    pub kind: String,
+    #[serde(default)]
+    pub basis_document_id: Option<i64>,
+    #[serde(default)]
+    pub predecessor_unit: Option<String>,
+    #[serde(default)]
+    pub authorities: Vec<i64>,
+    #[serde(default)]
+    pub types: Vec<String>,
+    #[serde(default)]
+    pub fields: Vec<String>,
+    #[serde(default)]
+    pub issued_from: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub issued_to: Option<chrono::NaiveDate>,
+    pub deadline: chrono::NaiveDate,
+}
+
+impl CampaignBody {
+    fn read(self) -> Result<CampaignInput, AppError> {
+        Ok(CampaignInput {
+            kind: campaigns::kind_of(&self.kind)?,
+            name: self.name,
+            basis_document_id: self.basis_document_id,
+            predecessor_unit: self.predecessor_unit,
+            authorities: self.authorities,
+            types: self.types,
+            fields: self.fields,
+            issued_from: self.issued_from,
+            issued_to: self.issued_to,
+            deadline: self.deadline,
+        })
+    }
+}
+
+// A proposal as the API receives it: the kind and the ground arrive as text and are read by
+// `decisions::kind_of` and `ground_of` (an unknown one: 422, as it always was).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[schema(as = Proposal, example = json!({"document_id": 1, "kind": "keep", "reason": "Nội dung còn phù hợp."}))]
+pub struct ProposalBody {
+    pub document_id: i64,
+    #[schema(value_type = crate::domain::review::DecisionKind, inline)]
+    pub kind: String,
+    /// Whether only some provisions are concerned (default: when provisions are listed).
+    #[serde(default)]
+    pub partial: Option<bool>,
+    #[serde(default)]
+    pub provisions: Vec<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<crate::domain::review::ExpiryGround>, inline)]
+    pub ground: Option<String>,
+    pub reason: String,
+    #[serde(default)]
+    pub legal_basis_document_id: Option<i64>,
+    #[serde(default)]
+    pub legal_basis_provision: Option<String>,
+    #[serde(default)]
+    pub effective_on: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub supersedes_id: Option<i64>,
+}
+
+impl ProposalBody {
+    fn read(self) -> Result<Proposal, DecisionError> {
+        Ok(Proposal {
+            kind: decisions::kind_of(&self.kind)?,
+            ground: decisions::ground_of(self.ground.as_deref())?,
+            document_id: self.document_id,
+            partial: self.partial,
+            provisions: self.provisions,
+            reason: self.reason,
+            legal_basis_document_id: self.legal_basis_document_id,
+            legal_basis_provision: self.legal_basis_provision,
+            effective_on: self.effective_on,
+            supersedes_id: self.supersedes_id,
+        })
+    }
+}
+
+// A handling stage as the API receives it: the stage arrives as text and is read by
+// `decisions::stage_of` (an unknown one: 422, as it always was).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[schema(as = StageInput)]
+pub struct StageBody {
+    #[schema(value_type = crate::domain::review::Stage, inline)]
+    pub stage: String,
+    pub date: chrono::NaiveDate,
+    pub paper: String,
+    #[serde(default)]
+    pub agency: Option<String>,
+    #[serde(default)]
+    pub planned_on: Option<chrono::NaiveDate>,
+}
+
+impl StageBody {
+    fn read(self) -> Result<StageInput, DecisionError> {
+        Ok(StageInput {
+            stage: decisions::stage_of(&self.stage)?,
+            date: self.date,
+            paper: self.paper,
+            agency: self.agency,
+            planned_on: self.planned_on,
+        })
+    }
+}
+
 /// The version a write was based on: `If-Match: "v3"` (or `3`); absent means "whatever is
 /// current", a malformed one is a 400.
 fn if_match(req: &HttpRequest) -> Result<Option<i32>, AppError> {
@@ -40,7 +159,7 @@ struct Created {
     operation_id = "create_campaign",
     tag = "ra-soat",
     summary = "Tạo đợt rà soát",
-    request_body(content = CampaignInput, content_type = "application/json"),
+    request_body(content = CampaignBody, content_type = "application/json"),
     responses(
         (status = 201, description = "Đã tạo", body = Created, headers(("Location" = String, description = "Địa chỉ của đợt"))),
         (status = 400, description = "JSON không hợp lệ (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
@@ -50,9 +169,9 @@ struct Created {
 pub async fn create_campaign(
     state: web::Data<AppState>,
     actor: Actor,
-    input: web::Json<CampaignInput>,
+    input: web::Json<CampaignBody>,
 ) -> Result<HttpResponse, AppError> {
-    let input = input.into_inner();
+    let input = input.into_inner().read()?;
     let id = crate::app::with_write(&state, move |db| {
         let p = crate::app::reviewer(db, &actor)?;
         Ok(campaigns::create_as(db, &p, &input, crate::clock::now())?)
@@ -132,7 +251,7 @@ pub async fn campaign(
     tag = "ra-soat",
     summary = "Đề xuất kết quả rà soát một văn bản",
     params(("id" = i64, Path, description = "Số đợt rà soát", example = 1)),
-    request_body(content = Proposal, content_type = "application/json"),
+    request_body(content = ProposalBody, content_type = "application/json"),
     responses(
         (status = 201, description = "Đã đề xuất", body = Created, headers(
             ("Location" = String, description = "Địa chỉ của quyết định"),
@@ -148,10 +267,10 @@ pub async fn propose(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<i64>,
-    input: web::Json<Proposal>,
+    input: web::Json<ProposalBody>,
 ) -> Result<HttpResponse, AppError> {
     let cid = path.into_inner();
-    let input = input.into_inner();
+    let input = input.into_inner().read()?;
     let did = crate::app::with_write(&state, move |db| {
         let p = crate::app::reviewer(db, &actor)?;
         Ok(decisions::propose(
@@ -340,7 +459,7 @@ pub async fn return_decision(
     tag = "ra-soat",
     summary = "Ghi một bước xử lý văn bản sau rà soát",
     params(("id" = i64, Path, description = "Số quyết định", example = 1), ("If-Match" = Option<String>, Header, description = "ETag của quyết định (`\"v3\"`); phiên bản cũ: 412, không ghi gì")),
-    request_body(content = StageInput, content_type = "application/json"),
+    request_body(content = StageBody, content_type = "application/json"),
     responses(DecisionAnswers),
 )]
 pub async fn record_stage(
@@ -348,11 +467,11 @@ pub async fn record_stage(
     actor: Actor,
     req: HttpRequest,
     path: web::Path<i64>,
-    input: web::Json<StageInput>,
+    input: web::Json<StageBody>,
 ) -> Result<HttpResponse, AppError> {
     let did = path.into_inner();
     let version = if_match(&req)?;
-    let input = input.into_inner();
+    let input = input.into_inner().read()?;
     decision_action(&state, actor, did, move |db, p| {
         decisions::record_stage(db, p, did, &input, version, crate::clock::now())
     })

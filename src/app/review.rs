@@ -73,15 +73,96 @@ pub fn campaign(db: &mut Db<'_>, id: i64) -> Result<CampaignView, AppError> {
     })
 }
 
-/// Which documents of the campaign page are listed (filters as typed in the query string).
+/// Which documents of the campaign page are listed (filters read from the query string).
 #[derive(Debug, Clone, Default)]
 pub struct DocFilter {
     /// An officer's id, or `none` for the documents assigned to nobody.
     pub officer: String,
-    /// A decision state, or `none` for the documents not reviewed yet.
-    pub state: String,
-    /// A handling stage (the last one recorded), `waiting` (none yet) or `closed`.
-    pub stage: String,
+    pub state: StateFilter,
+    pub stage: StageFilter,
+}
+
+/// The decision-state filter: every document, those not reviewed yet (`none`), those whose
+/// current decision is in a state, or text naming no state (shown back as asked; it keeps no
+/// document).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(from = "String")]
+pub enum StateFilter {
+    #[default]
+    All,
+    NotReviewed,
+    In(DecisionState),
+    Unknown(String),
+}
+
+impl From<String> for StateFilter {
+    fn from(raw: String) -> Self {
+        match raw.trim() {
+            "" => StateFilter::All,
+            "none" => StateFilter::NotReviewed,
+            s => DecisionState::parse(s)
+                .map_or_else(|| StateFilter::Unknown(s.into()), StateFilter::In),
+        }
+    }
+}
+
+impl StateFilter {
+    /// As written in the query string and the filter form (empty: no filter).
+    pub fn as_str(&self) -> &str {
+        match self {
+            StateFilter::All => "",
+            StateFilter::NotReviewed => "none",
+            StateFilter::In(s) => s.code(),
+            StateFilter::Unknown(s) => s,
+        }
+    }
+
+    fn keeps(&self, current: Option<&Decision>) -> bool {
+        match self {
+            StateFilter::All => true,
+            StateFilter::NotReviewed => current.is_none(),
+            StateFilter::In(s) => current.is_some_and(|d| d.state == *s),
+            StateFilter::Unknown(_) => false,
+        }
+    }
+}
+
+/// The handling-stage filter, over decisions that need a handling document: every document,
+/// approved ones with no stage yet (`waiting`), closed ones (`closed`), approved ones whose
+/// last recorded stage is a given one, or text naming no stage (shown back; keeps nothing).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(from = "String")]
+pub enum StageFilter {
+    #[default]
+    All,
+    Waiting,
+    Closed,
+    At(Stage),
+    Unknown(String),
+}
+
+impl From<String> for StageFilter {
+    fn from(raw: String) -> Self {
+        match raw.trim() {
+            "" => StageFilter::All,
+            "waiting" => StageFilter::Waiting,
+            "closed" => StageFilter::Closed,
+            s => Stage::parse(s).map_or_else(|| StageFilter::Unknown(s.into()), StageFilter::At),
+        }
+    }
+}
+
+impl StageFilter {
+    /// As written in the query string and the filter form (empty: no filter).
+    pub fn as_str(&self) -> &str {
+        match self {
+            StageFilter::All => "",
+            StageFilter::Waiting => "waiting",
+            StageFilter::Closed => "closed",
+            StageFilter::At(s) => s.code(),
+            StageFilter::Unknown(s) => s,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -184,7 +265,11 @@ fn propose_form(d: Option<&Decision>) -> Option<ProposeForm> {
 }
 
 /// Whether a document's current decision is at this point of the handling pipeline.
-fn at_stage(filter: &str, d: Option<&Decision>, last: &HashMap<i64, (Stage, NaiveDate)>) -> bool {
+fn at_stage(
+    filter: &StageFilter,
+    d: Option<&Decision>,
+    last: &HashMap<i64, (Stage, NaiveDate)>,
+) -> bool {
     let Some(d) = d else {
         return false;
     };
@@ -193,11 +278,13 @@ fn at_stage(filter: &str, d: Option<&Decision>, last: &HashMap<i64, (Stage, Naiv
     }
     let state = d.state;
     match filter {
-        "waiting" => state == DecisionState::Approved && !last.contains_key(&d.id),
-        "closed" => state == DecisionState::Closed,
-        code => {
-            state == DecisionState::Approved && last.get(&d.id).map(|(s, _)| s.code()) == Some(code)
+        StageFilter::All => true,
+        StageFilter::Waiting => state == DecisionState::Approved && !last.contains_key(&d.id),
+        StageFilter::Closed => state == DecisionState::Closed,
+        StageFilter::At(stage) => {
+            state == DecisionState::Approved && last.get(&d.id).map(|(s, _)| *s) == Some(*stage)
         }
+        StageFilter::Unknown(_) => false,
     }
 }
 
@@ -208,7 +295,7 @@ fn filtered(
     latest: &HashMap<i64, Decision>,
     filter: &DocFilter,
 ) -> Result<Vec<i64>, AppError> {
-    let last = if filter.stage.is_empty() {
+    let last = if filter.stage == StageFilter::All {
         HashMap::new()
     } else {
         last_stages(db, data.campaign.id)?
@@ -225,12 +312,10 @@ fn filtered(
                 o => o.parse::<i64>().ok().is_some_and(|o| to == Some(o)),
             }
         })
-        .filter(|d| match filter.state.as_str() {
-            "" => true,
-            "none" => !latest.contains_key(d),
-            s => latest.get(d).map(|x| x.state.code()) == Some(s),
+        .filter(|d| filter.state.keeps(latest.get(d)))
+        .filter(|d| {
+            filter.stage == StageFilter::All || at_stage(&filter.stage, latest.get(d), &last)
         })
-        .filter(|d| filter.stage.is_empty() || at_stage(&filter.stage, latest.get(d), &last))
         .collect())
 }
 
@@ -461,4 +546,36 @@ pub fn campaign_page(
         authorities,
         reach,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_filter_is_read_once_and_written_back_as_asked() {
+        assert_eq!(StateFilter::from(" ".to_string()), StateFilter::All);
+        assert_eq!(
+            StateFilter::from("none".to_string()),
+            StateFilter::NotReviewed
+        );
+        assert_eq!(
+            StateFilter::from(" approved ".to_string()),
+            StateFilter::In(DecisionState::Approved)
+        );
+        let odd = StateFilter::from("weekly".to_string());
+        assert_eq!(odd.as_str(), "weekly");
+        assert!(!odd.keeps(None));
+        assert!(StateFilter::NotReviewed.keeps(None));
+        assert_eq!(
+            StageFilter::from("waiting".to_string()),
+            StageFilter::Waiting
+        );
+        assert_eq!(
+            StageFilter::from("appraisal".to_string()),
+            StageFilter::At(Stage::Appraisal)
+        );
+        assert_eq!(StageFilter::from("bogus".to_string()).as_str(), "bogus");
+        assert_eq!(StageFilter::At(Stage::Issued).as_str(), "issued");
+    }
 }

@@ -22,7 +22,7 @@ pub fn run_review(url: &str, documents: usize, rounds: usize) -> anyhow::Result<
         let from = dates.last().copied();
         let input = crate::review::campaigns::CampaignInput {
             name: format!("Benchmark {documents}"),
-            kind: "ongoing".into(),
+            kind: crate::domain::review::CampaignKind::Ongoing,
             issued_from: from,
             deadline: chrono::NaiveDate::from_ymd_opt(2030, 12, 31).unwrap_or_default(),
             ..Default::default()

@@ -138,12 +138,24 @@ pub fn documents_by_number_key(db: &mut Db<'_>, number_key: &str) -> R<Vec<(i64,
         .load(c))?)
 }
 
-/// The distinct field lists (lĩnh vực, each a JSON list as stored) of the documents.
-pub fn distinct_field_lists(db: &mut Db<'_>) -> R<Vec<String>> {
-    Ok(with_db!(db, c => documents::table
-        .select(documents::fields)
-        .distinct()
-        .load(c))?)
+/// The distinct field lists (lĩnh vực) of the documents, each read from its stored JSON list;
+/// a list that is not one is [`super::stored::Corrupt`], named by the first document holding
+/// it, never read as empty.
+pub fn distinct_field_lists(db: &mut Db<'_>) -> R<Vec<Vec<String>>> {
+    use super::stored::{At, JsonColumn};
+    let stored: Vec<(Option<i64>, String)> = with_db!(db, c => documents::table
+        .group_by(documents::fields)
+        .select((diesel::dsl::min(documents::id), documents::fields))
+        .load(c))?;
+    stored
+        .into_iter()
+        .map(|(id, raw)| {
+            let row = id.unwrap_or_default();
+            JsonColumn::<Vec<String>>::stored(raw)
+                .decode(At::new("documents", &row, "fields"))
+                .map_err(DbError::from)
+        })
+        .collect()
 }
 
 pub fn insert_document(db: &mut Db<'_>, d: &NewDocument) -> R<i64> {

@@ -315,8 +315,10 @@ pub fn check_with(
     for (u, p) in units {
         let data = &provinces[&p];
         let ps = postings.get(&u.id).unwrap_or(&empty);
+        let level = u.level_stored().map_err(DbError::from)?;
         out.push(check_one(
             u,
+            level,
             org.units.get(&p).map_or("", |x| x.code.as_str()),
             data,
             &foreign,
@@ -602,6 +604,7 @@ fn by_procedure(postings: &[Posting]) -> BTreeMap<i64, Vec<&Posting>> {
 #[allow(clippy::too_many_arguments)]
 fn check_one(
     u: &crate::db::models::Unit,
+    level: UnitLevel,
     province_code: &str,
     data: &ProvinceData,
     foreign: &HashMap<i64, ProcedureVersion>,
@@ -613,7 +616,6 @@ fn check_one(
     date: NaiveDate,
     settings: Settings,
 ) -> Completeness {
-    let level = UnitLevel::parse(&u.level);
     let version_of = |id: i64| data.versions.get(&id).or_else(|| foreign.get(&id));
     let by_procedure = by_procedure(postings);
     let mut items = Vec::new();
@@ -622,7 +624,7 @@ fn check_one(
         .current
         .values()
         .filter(|v| !v.is_abolished())
-        .filter(|v| level.is_some_and(|l| data.levels.get(&v.id).is_some_and(|ls| ls.contains(&l))))
+        .filter(|v| data.levels.get(&v.id).is_some_and(|ls| ls.contains(&level)))
         .collect();
     currents.sort_by(|a, b| codes.get(&a.procedure_id).cmp(&codes.get(&b.procedure_id)));
     for v in currents {

@@ -477,9 +477,7 @@ pub fn apply_posting(
             ));
         }
         for u in &targets {
-            let Some(unit_level) = UnitLevel::parse(&u.level) else {
-                continue;
-            };
+            let unit_level = u.level_stored().map_err(crate::db::DbError::from)?;
             if !procedure::applies_at(&levels, unit_level) {
                 if single {
                     return invalid(format!(

@@ -108,17 +108,11 @@ impl TryFrom<CampaignRow> for Campaign {
     }
 }
 
-/// What a new campaign is given.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({
-    "name": "Rà soát thường xuyên năm 2026",
-    "kind": "ongoing",
-    "deadline": "2026-12-31"
-}))]
+/// What a new campaign is given, its kind read (by [`kind_of`] where it arrives as text).
+#[derive(Debug, Clone, Deserialize)]
 pub struct CampaignInput {
     pub name: String,
-    #[schema(value_type = crate::domain::review::CampaignKind, inline)]
-    pub kind: String,
+    pub kind: CampaignKind,
     #[serde(default)]
     pub basis_document_id: Option<i64>,
     #[serde(default)]
@@ -134,6 +128,35 @@ pub struct CampaignInput {
     #[serde(default)]
     pub issued_to: Option<NaiveDate>,
     pub deadline: NaiveDate,
+}
+
+/// A routine review (`ongoing`) with no name, scope or deadline yet.
+impl Default for CampaignInput {
+    fn default() -> Self {
+        CampaignInput {
+            name: String::new(),
+            kind: CampaignKind::Ongoing,
+            basis_document_id: None,
+            predecessor_unit: None,
+            authorities: Vec::new(),
+            types: Vec::new(),
+            fields: Vec::new(),
+            issued_from: None,
+            issued_to: None,
+            deadline: NaiveDate::default(),
+        }
+    }
+}
+
+/// A campaign kind as sent or typed; an unknown one is refused, naming the codes.
+pub fn kind_of(raw: &str) -> Result<CampaignKind, CampaignError> {
+    CampaignKind::parse(raw.trim()).ok_or_else(|| {
+        let kinds: Vec<&str> = CampaignKind::ALL.iter().map(|k| k.code()).collect();
+        CampaignError::Invalid(format!(
+            "loại đợt rà soát «{raw}» không hợp lệ ({})",
+            kinds.join(", ")
+        ))
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -336,14 +359,7 @@ fn check_text(input: &CampaignInput) -> Result<(String, CampaignKind), CampaignE
     if let Some(u) = &input.predecessor_unit {
         typed::line("đơn vị cũ (predecessor_unit)", u).map_err(refused)?;
     }
-    let Some(kind) = CampaignKind::parse(input.kind.trim()) else {
-        let kinds: Vec<&str> = CampaignKind::ALL.iter().map(|k| k.code()).collect();
-        return invalid(format!(
-            "loại đợt rà soát «{}» không hợp lệ ({})",
-            input.kind,
-            kinds.join(", ")
-        ));
-    };
+    let kind = input.kind;
     if let (Some(f), Some(t)) = (input.issued_from, input.issued_to) {
         if t < f {
             return invalid("khoảng ngày ban hành: ngày cuối trước ngày đầu");

@@ -92,20 +92,19 @@ fn read_all(rows: Vec<DecisionRow>) -> Result<Vec<Decision>, DbError> {
         .collect()
 }
 
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"document_id": 1, "kind": "keep", "reason": "Nội dung còn phù hợp."}))]
+/// What an officer proposes, its codes read (by [`kind_of`] and [`ground_of`] where the
+/// proposal arrives as text; deserialized, only the codes are accepted).
+#[derive(Debug, Clone, Deserialize)]
 pub struct Proposal {
     pub document_id: i64,
-    #[schema(value_type = crate::domain::review::DecisionKind, inline)]
-    pub kind: String,
+    pub kind: DecisionKind,
     /// Whether only some provisions are concerned (default: when provisions are listed).
     #[serde(default)]
     pub partial: Option<bool>,
     #[serde(default)]
     pub provisions: Vec<String>,
     #[serde(default)]
-    #[schema(value_type = Option<crate::domain::review::ExpiryGround>, inline)]
-    pub ground: Option<String>,
+    pub ground: Option<ExpiryGround>,
     pub reason: String,
     #[serde(default)]
     pub legal_basis_document_id: Option<i64>,
@@ -117,16 +116,43 @@ pub struct Proposal {
     pub supersedes_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+/// A handling stage to record, its stage read (by [`stage_of`] where it arrives as text).
+#[derive(Debug, Clone, Deserialize)]
 pub struct StageInput {
-    #[schema(value_type = crate::domain::review::Stage, inline)]
-    pub stage: String,
+    pub stage: Stage,
     pub date: NaiveDate,
     pub paper: String,
     #[serde(default)]
     pub agency: Option<String>,
     #[serde(default)]
     pub planned_on: Option<NaiveDate>,
+}
+
+/// A decision kind as sent or typed; an unknown one is refused, naming the codes.
+pub fn kind_of(raw: &str) -> Result<DecisionKind, DecisionError> {
+    DecisionKind::parse(raw.trim()).ok_or_else(|| {
+        let kinds: Vec<&str> = DecisionKind::ALL.iter().map(|k| k.code()).collect();
+        DecisionError::Invalid(format!(
+            "loại quyết định «{raw}» không hợp lệ ({})",
+            kinds.join(", ")
+        ))
+    })
+}
+
+/// A ground of expiry as sent or typed (none when absent or blank); an unknown one is refused.
+pub fn ground_of(raw: Option<&str>) -> Result<Option<ExpiryGround>, DecisionError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(g) => ExpiryGround::parse(g).map(Some).ok_or_else(|| {
+            DecisionError::Invalid(format!("căn cứ hết hiệu lực «{g}» không hợp lệ"))
+        }),
+    }
+}
+
+/// A handling stage as sent or typed; an unknown one is refused.
+pub fn stage_of(raw: &str) -> Result<Stage, DecisionError> {
+    Stage::parse(raw.trim())
+        .ok_or_else(|| DecisionError::Invalid(format!("giai đoạn «{raw}» không hợp lệ")))
 }
 
 /// Who acts: their id, audit name, and the units their scope covers (`None`: all).
@@ -220,8 +246,16 @@ fn snapshot(d: &Decision) -> serde_json::Value {
     serde_json::to_value(d).unwrap_or(serde_json::Value::Null)
 }
 
+/// What a proposal says, checked against the rules and the document.
+struct Checked {
+    kind: DecisionKind,
+    ground: Option<ExpiryGround>,
+    /// The provision keys, parsed.
+    keys: Vec<String>,
+    partial: bool,
+}
+
 /// An officer proposes a decision on a document of a started campaign.
-#[allow(clippy::too_many_lines)] // still to split (issue 14): the one exception of its file
 pub fn propose(
     db: &mut Db<'_>,
     p: &Person,
@@ -230,6 +264,16 @@ pub fn propose(
     now: NaiveDateTime,
 ) -> Result<i64, DecisionError> {
     check_proposal_text(input)?;
+    check_campaign(db, campaign, input.document_id)?;
+    require_cover(db, p, input.document_id)?;
+    let checked = check_content(db, input)?;
+    check_supersedes(db, campaign, input)?;
+    check_live(db, campaign, input)?;
+    write_proposal(db, p, campaign, input, &checked, now)
+}
+
+/// The campaign exists, has started, and lists the document.
+fn check_campaign(db: &mut Db<'_>, campaign: i64, document: i64) -> Result<(), DecisionError> {
     let Some(c) = super::campaigns::get(db, campaign)? else {
         return Err(DecisionError::NotFound(format!(
             "không có đợt rà soát số {campaign}"
@@ -238,27 +282,18 @@ pub fn propose(
     if c.started_on.is_none() {
         return Err(DecisionError::Conflict("đợt rà soát chưa bắt đầu".into()));
     }
-    if !super::campaigns::contains(db, campaign, input.document_id)? {
+    if !super::campaigns::contains(db, campaign, document)? {
         return Err(DecisionError::Invalid(format!(
-            "văn bản số {} không thuộc danh sách rà soát của đợt này",
-            input.document_id
+            "văn bản số {document} không thuộc danh sách rà soát của đợt này"
         )));
     }
-    require_cover(db, p, input.document_id)?;
-    let Some(kind) = DecisionKind::parse(input.kind.trim()) else {
-        let kinds: Vec<&str> = DecisionKind::ALL.iter().map(|k| k.code()).collect();
-        return Err(DecisionError::Invalid(format!(
-            "loại quyết định «{}» không hợp lệ ({})",
-            input.kind,
-            kinds.join(", ")
-        )));
-    };
-    let ground = match input.ground.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(g) => Some(ExpiryGround::parse(g).ok_or_else(|| {
-            DecisionError::Invalid(format!("căn cứ hết hiệu lực «{g}» không hợp lệ"))
-        })?),
-    };
+    Ok(())
+}
+
+/// The kind, ground, provisions, reason, expiry date and legal basis of a proposal, checked
+/// by the rules of [`review::check_decision`] against the document's provisions.
+fn check_content(db: &mut Db<'_>, input: &Proposal) -> Result<Checked, DecisionError> {
+    let (kind, ground) = (input.kind, input.ground);
     let mut keys = Vec::new();
     for p in &input.provisions {
         keys.push(parse_reference(p).map_err(|e| DecisionError::Invalid(e.to_string()))?);
@@ -283,18 +318,32 @@ pub fn propose(
             )));
         }
     }
-    if let Some(old) = input.supersedes_id {
-        let o = load(db, old)?;
-        let decided = matches!(o.state, DecisionState::Approved | DecisionState::Closed);
-        if o.document_id != input.document_id || o.campaign_id != campaign || !decided {
-            return Err(DecisionError::Invalid(
-                "chỉ thay thế được một quyết định đã phê duyệt về cùng văn bản trong cùng đợt"
-                    .into(),
-            ));
-        }
+    Ok(Checked {
+        kind,
+        ground,
+        keys,
+        partial,
+    })
+}
+
+/// A correction supersedes only a decided decision on the same document in the same campaign.
+fn check_supersedes(db: &mut Db<'_>, campaign: i64, input: &Proposal) -> Result<(), DecisionError> {
+    let Some(old) = input.supersedes_id else {
+        return Ok(());
+    };
+    let o = load(db, old)?;
+    let decided = matches!(o.state, DecisionState::Approved | DecisionState::Closed);
+    if o.document_id != input.document_id || o.campaign_id != campaign || !decided {
+        return Err(DecisionError::Invalid(
+            "chỉ thay thế được một quyết định đã phê duyệt về cùng văn bản trong cùng đợt".into(),
+        ));
     }
-    // One live decision per document: a correction names the decision it supersedes, and a
-    // new proposal waits until the pending one is decided.
+    Ok(())
+}
+
+/// One live decision per document: a correction names the decision it supersedes, and a new
+/// proposal waits until the pending one is decided.
+fn check_live(db: &mut Db<'_>, campaign: i64, input: &Proposal) -> Result<(), DecisionError> {
     let live = of_document(db, campaign, input.document_id)?
         .into_iter()
         .filter(|d| {
@@ -318,6 +367,18 @@ pub fn propose(
             )));
         }
     }
+    Ok(())
+}
+
+/// Writes a checked proposal and its audit entry.
+fn write_proposal(
+    db: &mut Db<'_>,
+    p: &Person,
+    campaign: i64,
+    input: &Proposal,
+    checked: &Checked,
+    now: NaiveDateTime,
+) -> Result<i64, DecisionError> {
     let reason = crate::domain::text::nfc(input.reason.trim());
     let id = rows::insert_decision(
         db,
@@ -325,10 +386,10 @@ pub fn propose(
             campaign_id: campaign,
             document_id: input.document_id,
             supersedes_id: input.supersedes_id,
-            kind,
-            partial,
-            provisions: &keys,
-            ground,
+            kind: checked.kind,
+            partial: checked.partial,
+            provisions: &checked.keys,
+            ground: checked.ground,
             reason: &reason,
             legal_basis_document_id: input.legal_basis_document_id,
             legal_basis_provision: input.legal_basis_provision.as_deref(),
@@ -526,12 +587,7 @@ pub fn record_stage(
         ));
     }
     require_cover(db, p, d.document_id)?;
-    let Some(stage) = Stage::parse(input.stage.trim()) else {
-        return Err(DecisionError::Invalid(format!(
-            "giai đoạn «{}» không hợp lệ",
-            input.stage
-        )));
-    };
+    let stage = input.stage;
     if input.paper.trim().is_empty() {
         return Err(DecisionError::Invalid(
             "cần số, ngày của văn bản giấy tờ của giai đoạn (ví dụ: Công văn số 2170/STP-XDTHPL ngày 02/10/2025)".into(),

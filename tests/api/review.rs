@@ -1138,3 +1138,110 @@ db_test!(
         Ok(())
     }
 );
+
+/// A refusal by the review rules: 422 `unprocessable`, the rules' own wording, nothing written.
+fn refused_by_the_rules(r: &crate::authkit::Resp, words: &str) {
+    assert_eq!(r.status, 422, "{words}: {}", r.body);
+    assert_eq!(r.json()["code"], "unprocessable", "{}", r.body);
+    let detail = r.json()["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .to_lowercase();
+    assert!(
+        detail.contains(&words.to_lowercase()),
+        "{words}: {}",
+        r.body
+    );
+}
+
+db_test!(
+    an_unknown_code_in_a_review_body_is_refused_by_the_rules_in_their_words,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        let (_, officer) = token(&app, "canbo", "officer", &["32200"]);
+        let (_, approver) = token(&app, "pheduyet", "approver", &[]);
+        let client = Client::new(&app).await;
+        let post = |path: String, token: &str, body: serde_json::Value| {
+            let (client, token) = (&client, token.to_string());
+            async move { call(client, "POST", &path, &token, Some(body), None).await }
+        };
+
+        let audit = audit_len(&app);
+        let r = post(
+            "/api/v1/campaigns".into(),
+            &officer,
+            json!({"name": "x", "kind": "weekly", "deadline": "2025-12-31"}),
+        )
+        .await;
+        refused_by_the_rules(
+            &r,
+            "loại đợt rà soát «weekly» không hợp lệ (ongoing, systematisation, thematic, higher_document, reorganisation)",
+        );
+        assert_eq!(audit_len(&app), audit);
+
+        let r = post(
+            "/api/v1/campaigns".into(),
+            &officer,
+            json!({"name": "Rà soát sau sắp xếp", "kind": "reorganisation",
+                   "predecessor_unit": "970", "deadline": "2025-12-31"}),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let cid = r.json()["id"].as_i64().unwrap();
+        let r = post(
+            format!("/api/v1/campaigns/{cid}/start"),
+            &officer,
+            json!({}),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let doc = document_id(&app, "UBND-970", "12/2021/QD-UBND");
+
+        let audit = audit_len(&app);
+        let proposals = format!("/api/v1/campaigns/{cid}/decisions");
+        let r = post(
+            proposals.clone(),
+            &officer,
+            json!({"document_id": doc, "kind": "weekly", "reason": "r"}),
+        )
+        .await;
+        refused_by_the_rules(
+            &r,
+            "loại quyết định «weekly» không hợp lệ (keep, amend, replace, repeal, declare_expired, suspend)",
+        );
+        let r = post(
+            proposals.clone(),
+            &officer,
+            json!({"document_id": doc, "kind": "declare_expired", "ground": "bogus",
+                   "effective_on": "2025-07-01", "reason": "r"}),
+        )
+        .await;
+        refused_by_the_rules(&r, "căn cứ hết hiệu lực «bogus» không hợp lệ");
+        assert_eq!(audit_len(&app), audit);
+
+        let did = propose(
+            &client,
+            &officer,
+            cid,
+            json!({"document_id": doc, "kind": "keep", "reason": "Còn phù hợp"}),
+        )
+        .await;
+        let r = post(
+            format!("/api/v1/decisions/{did}/approve"),
+            &approver,
+            json!({}),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let audit = audit_len(&app);
+        let r = post(
+            format!("/api/v1/decisions/{did}/stages"),
+            &officer,
+            json!({"stage": "bogus", "date": "2025-08-01", "paper": "Công văn số 1/STP"}),
+        )
+        .await;
+        refused_by_the_rules(&r, "giai đoạn «bogus» không hợp lệ");
+        assert_eq!(audit_len(&app), audit);
+        Ok(())
+    }
+);

@@ -1280,3 +1280,29 @@ db_test!(
         Ok(())
     }
 );
+
+db_test!(
+    a_corrupt_stored_field_list_fails_the_campaign_form_instead_of_hiding_the_field,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        let officer = add_user(&app, "canbo", "officer", &[]);
+        let client = Client::new(&app).await;
+        let b = Browser::new(&app, &client, officer);
+        let page = b.get("/campaigns").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("Thủy sản"), "{}", page.body);
+        {
+            use diesel::RunQueryDsl;
+            let mut conn = app.pool.get()?;
+            vanban::with_db!(&mut conn.db(), c => diesel::sql_query(
+                "UPDATE documents SET fields = '[\"Thủy sản\",' WHERE fields LIKE '%Thủy sản%'"
+            )
+            .execute(c))?;
+        }
+        let page = b.get("/campaigns").await;
+        assert_eq!(page.status, 500, "{}", page.body);
+        // The stored text is not shown to the reader.
+        assert!(!page.body.contains("[\""), "{}", page.body);
+        Ok(())
+    }
+);

@@ -110,25 +110,39 @@ fn parse_provisions(text: &str) -> Result<Vec<String>, String> {
     Ok(keys)
 }
 
-/// Reads one body row; each problem is named with its column.
-#[allow(clippy::too_many_lines)] // still to split (issue 14): the one exception of its file
-pub fn parse_row(layout: &Layout, row: usize, cells: &[Cell]) -> Result<Line, Vec<RowError>> {
-    if cells.iter().all(Cell::is_empty) {
-        return Ok(Line::Empty);
-    }
-    let get = |c: Column| {
-        layout
+/// One body row's cells, read through the layout.
+struct Cells<'a> {
+    layout: &'a Layout,
+    row: usize,
+    cells: &'a [Cell],
+}
+
+impl Cells<'_> {
+    fn get(&self, c: Column) -> &Cell {
+        self.layout
             .columns
             .get(&c)
-            .and_then(|i| cells.get(*i))
+            .and_then(|i| self.cells.get(*i))
             .unwrap_or(&Cell::Empty)
-    };
-    let text = |c: Column| nfc(&get(c).text());
-    let opt = |c: Column| Some(text(c)).filter(|s| !s.is_empty());
-    let doc_text = text(Column::Document);
-    let Some(document) = number_in(&doc_text) else {
-        // Section headings: one text (merged across the row) or only the ordinal and a name.
-        let filled: Vec<String> = cells
+    }
+
+    fn text(&self, c: Column) -> String {
+        nfc(&self.get(c).text())
+    }
+
+    fn opt(&self, c: Column) -> Option<String> {
+        Some(self.text(c)).filter(|s| !s.is_empty())
+    }
+
+    fn error(&self, c: Column, message: impl Into<String>) -> RowError {
+        row_error(self.row, Some(c), message)
+    }
+
+    /// A row without a document number: a section heading (one text merged across the row,
+    /// or only the ordinal and a name), or a decided row missing its document.
+    fn without_document(&self, doc_text: &str) -> Result<Line, Vec<RowError>> {
+        let filled: Vec<String> = self
+            .cells
             .iter()
             .filter(|c| !c.is_empty())
             .map(Cell::text)
@@ -136,7 +150,7 @@ pub fn parse_row(layout: &Layout, row: usize, cells: &[Cell]) -> Result<Line, Ve
         let same = filled.windows(2).all(|w| w[0] == w[1]);
         let decided = [Column::Kind, Column::Officer, Column::Handling]
             .iter()
-            .any(|c| !get(*c).is_empty());
+            .any(|c| !self.get(*c).is_empty());
         if same || !decided {
             return Ok(Line::Heading);
         }
@@ -145,40 +159,53 @@ pub fn parse_row(layout: &Layout, row: usize, cells: &[Cell]) -> Result<Line, Ve
         } else {
             format!("không thấy số, ký hiệu văn bản trong «{doc_text}» (ví dụ: 15/2018/NQ-HĐND)")
         };
-        return Err(vec![row_error(row, Some(Column::Document), message)]);
-    };
-    let mut errors = Vec::new();
-    let kind = match opt(Column::Kind) {
-        None => None,
-        Some(k) => match parse_kind(&k) {
-            Some(k) => Some(k),
-            None => {
-                errors.push(row_error(
-                    row,
-                    Some(Column::Kind),
-                    format!(
-                        "hình thức xử lý «{k}» không rõ: ghi một trong {}",
-                        DecisionKind::ALL
-                            .iter()
-                            .map(|k| format!("«{}»", k.label()))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ));
-                None
-            }
-        },
-    };
-    let provisions = parse_provisions(&text(Column::Provisions)).unwrap_or_else(|e| {
-        errors.push(row_error(row, Some(Column::Provisions), e));
-        Vec::new()
-    });
-    let ground = opt(Column::Ground).and_then(|g| {
+        Err(vec![self.error(Column::Document, message)])
+    }
+
+    fn kind(&self, errors: &mut Vec<RowError>) -> Option<DecisionKind> {
+        let k = self.opt(Column::Kind)?;
+        let parsed = parse_kind(&k);
+        if parsed.is_none() {
+            errors.push(self.error(
+                Column::Kind,
+                format!(
+                    "hình thức xử lý «{k}» không rõ: ghi một trong {}",
+                    DecisionKind::ALL
+                        .iter()
+                        .map(|k| format!("«{}»", k.label()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        parsed
+    }
+
+    /// "một phần" or "toàn bộ" written with the handling form.
+    fn partial(&self) -> Option<bool> {
+        let form = words(&self.text(Column::Kind));
+        if form.contains("mot phan") {
+            Some(true)
+        } else if form.contains("toan bo") {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    fn provisions(&self, errors: &mut Vec<RowError>) -> Vec<String> {
+        parse_provisions(&self.text(Column::Provisions)).unwrap_or_else(|e| {
+            errors.push(self.error(Column::Provisions, e));
+            Vec::new()
+        })
+    }
+
+    fn ground(&self, errors: &mut Vec<RowError>) -> Option<ExpiryGround> {
+        let g = self.opt(Column::Ground)?;
         let parsed = parse_ground(&g);
         if parsed.is_none() {
-            errors.push(row_error(
-                row,
-                Some(Column::Ground),
+            errors.push(self.error(
+                Column::Ground,
                 format!(
                     "căn cứ hết hiệu lực «{g}» không rõ: ghi một trong {}",
                     ExpiryGround::ALL
@@ -190,82 +217,95 @@ pub fn parse_row(layout: &Layout, row: usize, cells: &[Cell]) -> Result<Line, Ve
             ));
         }
         parsed
-    });
-    let date_of = |c: Column, errors: &mut Vec<RowError>| match get(c).date() {
-        Ok(d) => d,
-        Err(e) => {
-            errors.push(row_error(row, Some(c), e));
-            None
-        }
-    };
-    let expiry = date_of(Column::ExpiryDate, &mut errors);
-    let mut stages = Vec::new();
-    for &s in Stage::ALL {
-        let date = date_of(Column::StageDate(s), &mut errors);
-        let paper = text(Column::StagePaper(s));
-        let date = date.or_else(|| date_in_text(&paper));
-        match (date, paper.is_empty()) {
-            (None, true) => {}
-            (Some(d), false) => stages.push((s, d, paper)),
-            (Some(_), true) => errors.push(row_error(
-                row,
-                Some(Column::StagePaper(s)),
-                format!(
-                    "giai đoạn «{}» có ngày nhưng thiếu số, ngày của văn bản (ví dụ: Công văn số 2170/STP-XDTHPL ngày 02/10/2025)",
-                    s.label()
-                ),
-            )),
-            (None, false) => errors.push(row_error(
-                row,
-                Some(Column::StageDate(s)),
-                format!("giai đoạn «{}» thiếu ngày thực hiện", s.label()),
-            )),
+    }
+
+    fn date(&self, c: Column, errors: &mut Vec<RowError>) -> Option<NaiveDate> {
+        match self.get(c).date() {
+            Ok(d) => d,
+            Err(e) => {
+                errors.push(self.error(c, e));
+                None
+            }
         }
     }
-    let handling = match opt(Column::Handling) {
-        None => None,
-        Some(h) => {
-            let n = number_in(&h);
-            if n.is_none() {
-                errors.push(row_error(
-                    row,
-                    Some(Column::Handling),
-                    format!("không thấy số, ký hiệu văn bản xử lý trong «{h}»"),
-                ));
+
+    /// Each handling stage written: its date (or a date in its paper) and its paper.
+    fn stages(&self, errors: &mut Vec<RowError>) -> Vec<(Stage, NaiveDate, String)> {
+        let mut stages = Vec::new();
+        for &s in Stage::ALL {
+            let date = self.date(Column::StageDate(s), errors);
+            let paper = self.text(Column::StagePaper(s));
+            let date = date.or_else(|| date_in_text(&paper));
+            match (date, paper.is_empty()) {
+                (None, true) => {}
+                (Some(d), false) => stages.push((s, d, paper)),
+                (Some(_), true) => errors.push(self.error(
+                    Column::StagePaper(s),
+                    format!(
+                        "giai đoạn «{}» có ngày nhưng thiếu số, ngày của văn bản (ví dụ: Công văn số 2170/STP-XDTHPL ngày 02/10/2025)",
+                        s.label()
+                    ),
+                )),
+                (None, false) => errors.push(self.error(
+                    Column::StageDate(s),
+                    format!("giai đoạn «{}» thiếu ngày thực hiện", s.label()),
+                )),
             }
-            n
         }
+        stages
+    }
+
+    fn handling(&self, errors: &mut Vec<RowError>) -> Option<DocumentNumber> {
+        let h = self.opt(Column::Handling)?;
+        let n = number_in(&h);
+        if n.is_none() {
+            errors.push(self.error(
+                Column::Handling,
+                format!("không thấy số, ký hiệu văn bản xử lý trong «{h}»"),
+            ));
+        }
+        n
+    }
+}
+
+/// Reads one body row; each problem is named with its column.
+pub fn parse_row(layout: &Layout, row: usize, cells: &[Cell]) -> Result<Line, Vec<RowError>> {
+    if cells.iter().all(Cell::is_empty) {
+        return Ok(Line::Empty);
+    }
+    let c = Cells { layout, row, cells };
+    let doc_text = c.text(Column::Document);
+    let Some(document) = number_in(&doc_text) else {
+        return c.without_document(&doc_text);
     };
+    let mut errors = Vec::new();
+    let kind = c.kind(&mut errors);
+    let provisions = c.provisions(&mut errors);
+    let ground = c.ground(&mut errors);
+    let expiry = c.date(Column::ExpiryDate, &mut errors);
+    let stages = c.stages(&mut errors);
+    let handling = c.handling(&mut errors);
     if kind.is_none() && (!stages.is_empty() || handling.is_some()) && errors.is_empty() {
-        errors.push(row_error(
-            row,
-            Some(Column::Kind),
+        errors.push(c.error(
+            Column::Kind,
             "có giai đoạn xử lý hoặc văn bản xử lý nhưng chưa ghi hình thức xử lý",
         ));
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    let form = words(&text(Column::Kind));
-    let partial = if form.contains("mot phan") {
-        Some(true)
-    } else if form.contains("toan bo") {
-        Some(false)
-    } else {
-        None
-    };
     Ok(Line::Row(Box::new(RowInput {
         row,
         document,
         kind,
-        partial,
+        partial: c.partial(),
         provisions,
-        reason: text(Column::Reason),
+        reason: c.text(Column::Reason),
         ground,
         expiry,
-        agency: opt(Column::Agency),
-        officer: opt(Column::Officer),
-        approver: opt(Column::Approver),
+        agency: c.opt(Column::Agency),
+        officer: c.opt(Column::Officer),
+        approver: c.opt(Column::Approver),
         stages,
         handling,
     })))

@@ -104,7 +104,7 @@ impl CampaignForm {
         };
         Ok(CampaignInput {
             name: self.name.clone(),
-            kind: self.kind.clone(),
+            kind: campaigns::kind_of(&self.kind)?,
             basis_document_id,
             predecessor_unit: Some(self.predecessor_unit.clone()).filter(|s| !s.is_empty()),
             authorities,
@@ -192,7 +192,6 @@ fn campaign_choices(
     }
     let mut fields = BTreeSet::new();
     for list in queries::distinct_field_lists(db)? {
-        let list: Vec<String> = serde_json::from_str(&list).unwrap_or_default();
         fields.extend(
             list.into_iter()
                 .map(|x| x.trim().to_string())

@@ -10,6 +10,8 @@ use std::marker::PhantomData;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
+use crate::app::review::{StageFilter, StateFilter};
+
 /// A form read field by field, repeats kept in order; unknown fields (the CSRF token,
 /// buttons) are ignored by `take`.
 pub(super) trait FromFields: Default {
@@ -44,9 +46,9 @@ pub struct ViewQuery {
     #[serde(default)]
     pub officer: String,
     #[serde(default)]
-    pub state: String,
+    pub state: StateFilter,
     #[serde(default)]
-    pub stage: String,
+    pub stage: StageFilter,
 }
 
 /// A form acting on a decision: approve, return (with `comment`). `version` is the decision's

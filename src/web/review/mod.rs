@@ -183,8 +183,8 @@ impl View {
                 .unwrap_or(1),
             filter: DocFilter {
                 officer: q.officer.trim().to_string(),
-                state: q.state.trim().to_string(),
-                stage: q.stage.trim().to_string(),
+                state: q.state.clone(),
+                stage: q.stage.clone(),
             },
         }
     }
@@ -192,9 +192,9 @@ impl View {
     /// The filters as a query string prefix for the page links (`officer=3&`).
     fn query(&self) -> String {
         [
-            ("officer", &self.filter.officer),
-            ("state", &self.filter.state),
-            ("stage", &self.filter.stage),
+            ("officer", self.filter.officer.as_str()),
+            ("state", self.filter.state.as_str()),
+            ("stage", self.filter.stage.as_str()),
         ]
         .iter()
         .filter(|(_, v)| !v.is_empty())
@@ -332,8 +332,8 @@ fn ctx_choices(ctx: &mut tera::Context) {
 
 fn ctx_filters(ctx: &mut tera::Context, view: &View, officers: &[(String, String)]) {
     ctx.insert("officer_filter", &view.filter.officer);
-    ctx.insert("state_filter", &view.filter.state);
-    ctx.insert("stage_filter", &view.filter.stage);
+    ctx.insert("state_filter", view.filter.state.as_str());
+    ctx.insert("stage_filter", view.filter.stage.as_str());
     ctx.insert("officers", officers);
     let states: Vec<(&str, &str)> = std::iter::once(("none", "Chưa rà soát"))
         .chain(DecisionState::ALL.iter().map(|s| (s.code(), s.label())))
@@ -396,10 +396,10 @@ fn proposal(f: &ProposalForm) -> Result<Proposal, AppError> {
     };
     Ok(Proposal {
         document_id,
-        kind: f.kind.trim().to_string(),
+        kind: decisions::kind_of(f.kind.trim())?,
         partial: (f.partial.trim() == "on").then_some(true),
         provisions,
-        ground: Some(f.ground.trim().to_string()).filter(|s| !s.is_empty()),
+        ground: decisions::ground_of(Some(f.ground.trim()))?,
         reason: f.reason.trim().to_string(),
         legal_basis_document_id: None,
         legal_basis_provision: None,
@@ -660,7 +660,7 @@ pub async fn record_stage(
     };
     let date = crate::app::parse_date(Some(form.date.trim()).filter(|s| !s.is_empty()))?;
     let input = decisions::StageInput {
-        stage: form.stage.trim().to_string(),
+        stage: decisions::stage_of(form.stage.trim()).map_err(AppError::from)?,
         date,
         paper: form.paper.trim().to_string(),
         agency: Some(form.agency.trim().to_string()).filter(|s| !s.is_empty()),
