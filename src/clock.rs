@@ -3,6 +3,15 @@
 
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime, Utc};
 
+/// Today's date as a value that can be handed around: the system's in the service, a fixed
+/// day in tests whose answers must not change with the calendar.
+pub type Clock = std::sync::Arc<dyn Fn() -> NaiveDate + Send + Sync>;
+
+/// The system clock as a [`Clock`].
+pub fn system() -> Clock {
+    std::sync::Arc::new(today)
+}
+
 /// The current time as stored in the database (UTC, no zone).
 pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc()

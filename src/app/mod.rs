@@ -52,6 +52,8 @@ pub struct AppState {
     pub bodies: std::sync::Arc<BodyBudget>,
     /// Login throttle, password check queue and token lifetime (`[login]`, `[api_tokens]`).
     pub accounts: std::sync::Arc<crate::auth::AccountLimits>,
+    /// Today's date for the pages that take none (the system clock but in tests).
+    pub clock: crate::clock::Clock,
 }
 
 /// Authorities, units and successions, reloaded at most every [`OrgCache::TTL`]: every search
@@ -102,7 +104,19 @@ impl AppState {
             scorecard_targets: crate::domain::scorecard::Targets::default(),
             bodies: std::sync::Arc::new(BodyBudget::default()),
             accounts: std::sync::Arc::default(),
+            clock: crate::clock::system(),
         }
+    }
+
+    /// The same state dated by this clock (tests whose answers must not follow the calendar).
+    pub fn with_clock(mut self, clock: crate::clock::Clock) -> AppState {
+        self.clock = clock;
+        self
+    }
+
+    /// Today, by this state's clock.
+    pub fn today(&self) -> NaiveDate {
+        (self.clock)()
     }
 
     /// The same state with these account limits (tests use short delays and a small queue).

@@ -19,7 +19,7 @@ use crate::db::{queries, Db, DbPool};
 use crate::registry::org::Org;
 use crate::registry::status::StatusGraph;
 
-pub type Clock = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
+pub use crate::clock::Clock;
 
 /// Memory for the index writer, shared by its threads (one per core): large enough that a
 /// bulk catch-up writes a few large segments rather than many small ones to merge. Only what

@@ -159,7 +159,7 @@ pub async fn provision(
 }
 
 pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let date = today();
+    let date = state.today();
     let graphs = state.statuses.clone();
     let (counts, status_counts, recent) = on_pool(&state, move |db| {
         let org = Org::load(db)?;
@@ -206,7 +206,7 @@ fn kind_label(org: &Org, authority: i64) -> &'static str {
 }
 
 pub async fn authorities(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let date = today();
+    let date = state.today();
     let groups = on_pool(&state, move |db| {
         let org = Org::load(db)?;
         let counts: HashMap<i64, i64> = queries::documents_per_authority(db)?.into_iter().collect();
@@ -326,7 +326,7 @@ pub async fn authority(
 }
 
 pub async fn units(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let date = today();
+    let date = state.today();
     let groups = on_pool(&state, move |db| {
         let org = Org::load(db)?;
         let mut list: Vec<_> = org.units.values().collect();

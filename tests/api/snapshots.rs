@@ -128,13 +128,14 @@ const DAY: &str = "2026-06-30";
 fn state_on_the_day(app: &TestApp) -> vanban::app::AppState {
     let day = chrono::NaiveDate::parse_from_str(DAY, "%Y-%m-%d").unwrap();
     let clock: vanban::search::service::Clock = std::sync::Arc::new(move || day);
-    let search = vanban::search::service::SearchService::in_memory(clock).unwrap();
+    let search = vanban::search::service::SearchService::in_memory(clock.clone()).unwrap();
     search.catch_up(&app.pool).unwrap();
     vanban::app::AppState::new(
         app.pool.clone(),
         Some(std::sync::Arc::new(search)),
         vanban::config::SEARCH_CACHE_ENTRIES,
     )
+    .with_clock(clock)
 }
 
 /// The id of the first document of a campaign's answer.
@@ -378,8 +379,9 @@ db_test!(the_html_of_the_main_pages, |app| {
     let list = get_api(&s, "/api/v1/documents?per_page=200").await;
     let authority = shown_row(&list)["authority_id"].as_i64().unwrap();
     let public = [
-        // The overview counts statuses on today (the page takes no date): it changes on
-        // 1 January 2027, when the sample's 18/2026/NQ-HĐND comes into force.
+        // The overview counts statuses on today (the page takes no date): the state is dated
+        // [`DAY`], so the counts do not change when the sample's 18/2026/NQ-HĐND comes into
+        // force on 1 January 2027.
         ("page_home", "/".to_string()),
         ("page_documents", format!("/documents?date={DAY}")),
         ("page_document", format!("{SHOWN_ELI}?date={DAY}")),
