@@ -40,7 +40,9 @@ pub struct ListQuery {
     #[serde(default)]
     #[param(value_type = Option<i32>)]
     pub year: Option<String>,
-    /// Mã tình trạng tại ngày `date` (`con-hieu-luc`, `het-hieu-luc-mot-phan`…).
+    /// Mã tình trạng của văn bản tại ngày `date` (`chua-co-hieu-luc`, `con-hieu-luc`,
+    /// `het-hieu-luc-mot-phan`, `het-hieu-luc-toan-bo`, `ngung-hieu-luc-mot-phan`,
+    /// `ngung-hieu-luc-toan-bo`; `duoc-sua-doi-bo-sung` là tình trạng của quy định, không của văn bản).
     #[serde(default)]
     pub status: Option<String>,
     /// Ngày xét tình trạng, `yyyy-mm-dd` (mặc định: hôm nay).
@@ -184,6 +186,8 @@ pub struct AmendedBy {
     pub provisions: String,
     pub effective_on: String,
     pub effective_on_iso: String,
+    /// Whether the amendment names this provision (or one containing it), not only a part.
+    pub direct: bool,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -284,7 +288,7 @@ fn provision_nodes(
     id: i64,
     provisions: &[crate::db::models::Provision],
     eval: &Evaluation,
-    amended: &dyn Fn(&StatusReport) -> Option<AmendedBy>,
+    amended: &dyn Fn(&str, &StatusReport) -> Option<AmendedBy>,
 ) -> Result<(Vec<NodeView>, ArticlesSummary), Corrupt> {
     let mut nodes = Vec::new();
     let mut summary = ArticlesSummary {
@@ -364,6 +368,9 @@ fn provision_nodes(
             None => Vec::new(),
         };
         chain.insert(key.clone(), containers.clone());
+        let amended_by = report
+            .filter(|r| r.status == Status::DuocSuaDoiBoSung)
+            .and_then(|r| amended(&key, r));
         nodes.push(NodeView {
             kind: kind.as_str(),
             anchor: anchor(&key),
@@ -374,9 +381,7 @@ fn provision_nodes(
             body,
             depth,
             status: shown.map(StatusView::from),
-            amended_by: report
-                .filter(|r| r.status == Status::DuocSuaDoiBoSung)
-                .and_then(amended),
+            amended_by,
             own_status: status,
             containers,
         });
@@ -391,6 +396,7 @@ fn amended_by(
     graph: &StatusGraph,
     id: i64,
     links: &HashMap<i64, DocLink>,
+    key: &str,
     r: &StatusReport,
 ) -> Option<AmendedBy> {
     let Some(Cause::Effect { index }) = r.cause else {
@@ -407,6 +413,10 @@ fn amended_by(
             .join("; "),
         effective_on: date_vn(e.effective_on),
         effective_on_iso: iso(e.effective_on),
+        direct: e
+            .provisions
+            .iter()
+            .any(|p| p == key || key.starts_with(&format!("{p}/"))),
     })
 }
 
@@ -431,7 +441,7 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
     });
 
     let provisions = queries::provisions_of(db, id)?;
-    let amended = |r: &StatusReport| amended_by(&graph, id, &links, r);
+    let amended = |key: &str, r: &StatusReport| amended_by(&graph, id, &links, key, r);
     let (nodes, summary) =
         provision_nodes(id, &provisions, &eval, &amended).map_err(crate::db::DbError::from)?;
 

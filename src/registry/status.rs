@@ -294,6 +294,18 @@ impl StatusGraph {
         self.dates.keys().copied()
     }
 
+    /// Every document's evaluation on `date` (document and provisions), from one pass.
+    pub fn evaluations(&self, date: NaiveDate) -> HashMap<i64, Evaluation> {
+        let mut r = Resolver::default();
+        self.dates
+            .keys()
+            .filter_map(|id| {
+                let f = self.facts_with(*id, date, &mut r)?;
+                Some((*id, status::evaluate(&f, date)))
+            })
+            .collect()
+    }
+
     pub fn statuses(&self, date: NaiveDate) -> HashMap<i64, Status> {
         let mut r = Resolver::default();
         self.dates

@@ -590,3 +590,37 @@ db_test!(an_amended_provision_names_its_amendment, |app| {
     assert_eq!(status, 400);
     Ok(())
 });
+
+db_test!(articles_carry_their_own_status_in_search, |app| {
+    app.import_str("header.jsonl", HEADER)?;
+    // Khoản 1 Điều 2 amended, Chương II repealed (case 8 of the table).
+    let (jsonl, _) = scenario(8, &CASES[8]);
+    app.import_str("case.jsonl", &jsonl)?;
+    let (status, v) = app
+        .get_json("/api/v1/search?q=n%E1%BB%99i%20dung&scope=articles&status=duoc-sua-doi-bo-sung")
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let keys: Vec<&str> = v["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h["article"]["key"].as_str())
+        .collect();
+    assert_eq!(keys, ["dieu-1"], "{v}");
+    let (_, v) = app
+        .get_json("/api/v1/search?q=n%E1%BB%99i%20dung&scope=articles&status=het-hieu-luc-toan-bo")
+        .await;
+    let mut keys: Vec<&str> = v["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h["article"]["key"].as_str())
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["dieu-3", "dieu-4"], "{v}");
+    let facets = v["facets"]["status"].to_string();
+    assert!(facets.contains("het-hieu-luc-toan-bo"), "{facets}");
+    let (status, _) = app.get_json("/api/v1/search?q=x&status=khong-co").await;
+    assert_eq!(status, 400);
+    Ok(())
+});

@@ -134,6 +134,25 @@ impl Status {
     }
 }
 
+/// In the API description: one of the codes, each with its Vietnamese label (the
+/// provision-level "được sửa đổi, bổ sung" included).
+impl utoipa::PartialSchema for Status {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let description = Status::EVERY
+            .iter()
+            .map(|s| format!("`{}`: {}.", s.code(), s.label()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(Status::EVERY.iter().map(|s| s.code())))
+            .description(Some(description))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Status {}
+
 /// One effect received by the document, as the status rules need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EffectFact {
