@@ -624,3 +624,23 @@ db_test!(articles_carry_their_own_status_in_search, |app| {
     assert_eq!(status, 400);
     Ok(())
 });
+
+db_test!(
+    the_reason_cites_the_law_in_force_when_the_base_ended,
+    |app| {
+        app.import_str("header.jsonl", HEADER)?;
+        for (i, want) in [(19, "Điều 154 khoản 2"), (21, "Luật 64/2025, Điều 57")] {
+            let c = &CASES[i];
+            assert_eq!(c.document, HET, "{}", c.name);
+            let (jsonl, numbers) = scenario(i, c);
+            app.import_str("case.jsonl", &jsonl)?;
+            let id = id_of(&app, &numbers["act0"]).await;
+            let (_, v) = app
+                .get_json(&format!("/api/v1/documents/{id}/status?date={}", c.date))
+                .await;
+            let reason = v["reason"].as_str().unwrap_or_default();
+            assert!(reason.contains(want), "{}: {reason}", c.name);
+        }
+        Ok(())
+    }
+);
