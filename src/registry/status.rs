@@ -81,6 +81,10 @@ pub fn provision_facts(rows: &[(String, Option<String>)]) -> Vec<ProvisionFact> 
 struct Resolver {
     acts: HashMap<(i64, NaiveDate), bool>,
     visiting: HashSet<i64>,
+    /// Whether the answer being computed met a loop: such an answer depends on where the
+    /// resolution started and is not memoised (so each document's status is the same whether
+    /// it is asked alone or in a pass over the whole graph).
+    looped: bool,
 }
 
 /// The rows read strictly: an effect of unknown kind or with a corrupt provision list stops
@@ -176,7 +180,11 @@ impl StatusGraph {
                 continue;
             }
             let received = strict(queries::effects_on(db, x)?)?;
-            todo.extend(received.iter().map(|e| e.acting_id));
+            // Citations and links do not depend on their acting document's force.
+            let acting = received
+                .iter()
+                .filter(|e| e.kind.ends_wording() || e.kind == EffectKind::Suspend);
+            todo.extend(acting.map(|e| e.acting_id));
             g.add_effects(received);
             for e in strict(queries::effects_by(db, x)?)? {
                 if e.kind == EffectKind::Implements {
@@ -262,13 +270,21 @@ impl StatusGraph {
         if let Some(b) = r.acts.get(&key) {
             return *b;
         }
-        if r.visiting.contains(&acting) || !self.dates.contains_key(&acting) {
+        if r.visiting.contains(&acting) {
+            r.looped = true;
             return true;
         }
+        if !self.dates.contains_key(&acting) {
+            return true;
+        }
+        let outer = std::mem::replace(&mut r.looped, false);
         let b = self
             .facts_with(acting, e.effective_on, r)
             .is_none_or(|f| status::in_force_on(&f, e.effective_on));
-        r.acts.insert(key, b);
+        if !r.looped {
+            r.acts.insert(key, b);
+        }
+        r.looped |= outer;
         b
     }
 

@@ -427,6 +427,37 @@ const CASES: &[Case] = &[
         document: HET,
         provisions: &[],
     },
+    Case {
+        name: "an acting document that ceased before the effect's date acts not",
+        law: "Luật 80/2015 Điều 154 (an acting document acts only when in force)",
+        base_end: None,
+        acting: &[
+            act("2019-12-01", "2020-01-01"),
+            act("2020-05-01", "2020-06-01"),
+        ],
+        effects: &[
+            on_base("repeal", &["Điều 1"], "2020-09-01"),
+            eff(Who::Act(1), Who::Act(0), "repeal", &[], "2020-06-01"),
+        ],
+        read: BASE,
+        date: "2021-01-01",
+        document: CON,
+        provisions: &[("dieu-1", CON)],
+    },
+    Case {
+        name: "two documents repealing each other on one day: the loop ends",
+        law: "Luật 80/2015 Điều 154 (a cycle is a data error that vanban check reports)",
+        base_end: None,
+        acting: &[act("2019-12-01", "2020-01-01")],
+        effects: &[
+            on_base("repeal", &[], "2020-06-01"),
+            eff(BASE, Who::Act(0), "repeal", &[], "2020-06-01"),
+        ],
+        read: BASE,
+        date: "2021-01-01",
+        document: CON,
+        provisions: &[],
+    },
 ];
 
 fn number(case: usize, who: Who) -> String {
@@ -542,6 +573,16 @@ db_test!(legal_cases_on_both_databases, |app| {
             .await;
         assert_eq!(status, 200, "{}: {page}", c.name);
         assert_eq!(page["status"]["code"], c.document, "{} ({})", c.name, c.law);
+        // The list (one pass over the whole graph) agrees with the page.
+        let q = vanban::web::public::urlencode(&read);
+        let (_, list) = app
+            .get_json(&format!("/api/v1/documents?q={q}&date={}", c.date))
+            .await;
+        assert_eq!(
+            list["rows"][0]["status"]["code"], c.document,
+            "{}: list",
+            c.name
+        );
         let provisions = provision_statuses(&page);
         for (key, want) in c.provisions {
             assert_eq!(
