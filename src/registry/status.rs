@@ -288,6 +288,19 @@ impl StatusGraph {
         b
     }
 
+    /// Whether the effect `effect_id` received by `id` acted: its acting document was in
+    /// force on the effect's date (an effect the graph does not hold counts as acting).
+    pub fn effect_acted(&self, id: i64, effect_id: i64) -> bool {
+        let received = self.effects_received(id);
+        let Some(index) = received.iter().position(|e| e.id == effect_id) else {
+            return true;
+        };
+        let on = received[index].effective_on;
+        self.facts(id, on)
+            .and_then(|f| f.received.get(index).map(|e| e.acts))
+            .unwrap_or(true)
+    }
+
     pub fn status(&self, id: i64, date: NaiveDate) -> Option<StatusReport> {
         self.facts(id, date).map(|f| status::status_on(&f, date))
     }

@@ -685,3 +685,35 @@ db_test!(
         Ok(())
     }
 );
+
+db_test!(the_status_feed_follows_the_status_rules, |app| {
+    app.import_str("header.jsonl", HEADER)?;
+    // Case 3: a point repealed; case 13: a repeal by a document not yet in force.
+    let mut numbers = Vec::new();
+    for i in [3, 13] {
+        let (jsonl, n) = scenario(i, &CASES[i]);
+        app.import_str("case.jsonl", &jsonl)?;
+        numbers.push(n);
+    }
+    let (status, _, body) = app.get("/feeds/status.atom").await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Tình trạng từ ngày đó: Hết hiệu lực một phần."),
+        "{body}"
+    );
+    // The effect that did not act is no status change; the acting document's own coming into
+    // force still is.
+    let acting = &numbers[1]["act0"];
+    let lines: Vec<&str> = body.lines().filter(|l| l.contains("<title>")).collect();
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("bãi bỏ") && l.contains(acting.as_str())),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains(acting.as_str())),
+        "{lines:?}"
+    );
+    Ok(())
+});
