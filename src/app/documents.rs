@@ -280,27 +280,16 @@ pub fn anchor(key: &str) -> String {
     key.replace('/', "-")
 }
 
-/// The provisions of document `id` as the page shows them: each with its status on `date`
-/// (shown where it differs from its container's, or the document's for a chapter; always for
-/// an article), the provisions added by amendments after the others, and the articles counted
-/// by status. `amended(cause)` names the amendment behind a "được sửa đổi, bổ sung".
-fn provision_nodes(
-    id: i64,
+/// One node of the text: kind, key, label, heading, body, key of the node containing it.
+type NodeRow = (NodeKind, String, String, String, String, Option<String>);
+
+/// The stored provisions in order, with the provisions added by amendments (whose text is not
+/// entered) placed after the last part of the provision containing them; a new article last.
+fn node_rows(
     provisions: &[crate::db::models::Provision],
     eval: &Evaluation,
-    amended: &dyn Fn(&str, &StatusReport) -> Option<AmendedBy>,
-) -> Result<(Vec<NodeView>, ArticlesSummary), Corrupt> {
-    let mut nodes = Vec::new();
-    let mut summary = ArticlesSummary {
-        total: 0,
-        in_force: 0,
-        ceased: 0,
-        suspended: 0,
-        not_yet: 0,
-    };
-    let mut statuses: HashMap<String, Status> = HashMap::new();
-    let mut chain: HashMap<String, Vec<String>> = HashMap::new();
-    let mut rows: Vec<(NodeKind, String, String, String, String, Option<String>)> = Vec::new();
+) -> Result<Vec<NodeRow>, Corrupt> {
+    let mut rows: Vec<NodeRow> = Vec::new();
     for p in provisions {
         let kind = p.kind_stored()?;
         let label = node_label(kind, &p.label);
@@ -326,8 +315,40 @@ fn provision_nodes(
         let parent = key.rsplit_once('/').map(|(p, _)| p.to_string());
         let label = display_reference(key.rsplit('/').next().unwrap_or(key));
         let heading = "(quy định được bổ sung; nội dung chưa được nhập)".to_string();
-        rows.push((kind, key.clone(), label, heading, String::new(), parent));
+        // After the last part of the provision containing it; a new article goes last.
+        let at = parent.as_deref().and_then(|p| {
+            let inside = format!("{p}/");
+            rows.iter()
+                .rposition(|r| r.1 == p || r.1.starts_with(&inside))
+                .map(|i| i + 1)
+        });
+        let row = (kind, key.clone(), label, heading, String::new(), parent);
+        rows.insert(at.unwrap_or(rows.len()), row);
     }
+    Ok(rows)
+}
+
+/// The provisions of document `id` as the page shows them: each with its status on `date`
+/// (shown where it differs from its container's, or the document's for a chapter; always for
+/// an article), the provisions added by amendments after the others, and the articles counted
+/// by status. `amended(cause)` names the amendment behind a "được sửa đổi, bổ sung".
+fn provision_nodes(
+    id: i64,
+    provisions: &[crate::db::models::Provision],
+    eval: &Evaluation,
+    amended: &dyn Fn(&str, &StatusReport) -> Option<AmendedBy>,
+) -> Result<(Vec<NodeView>, ArticlesSummary), Corrupt> {
+    let mut nodes = Vec::new();
+    let mut summary = ArticlesSummary {
+        total: 0,
+        in_force: 0,
+        ceased: 0,
+        suspended: 0,
+        not_yet: 0,
+    };
+    let mut statuses: HashMap<String, Status> = HashMap::new();
+    let mut chain: HashMap<String, Vec<String>> = HashMap::new();
+    let rows = node_rows(provisions, eval)?;
     for (kind, key, label, heading, body, parent_key) in rows {
         let report = eval.provision(&key);
         let status = report.map(|r| r.status);

@@ -624,6 +624,25 @@ db_test!(an_amended_provision_names_its_amendment, |app| {
         app.get(&format!("/documents/{id}?date=2020-06-01")).await.2,
     );
     assert!(html.contains("Được sửa đổi, bổ sung"), "{html}");
+    // An added clause is listed inside its article, after the clauses it has.
+    let (jsonl, numbers) = scenario(11, &CASES[11]);
+    app.import_str("case.jsonl", &jsonl)?;
+    let id = id_of(&app, &numbers["base"]).await;
+    let (_, page) = app
+        .get_json(&format!("/api/v1/documents/{id}?date=2020-06-01"))
+        .await;
+    let keys: Vec<&str> = page["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n["key"].as_str())
+        .collect();
+    let at = |k: &str| keys.iter().position(|x| *x == k);
+    assert!(
+        at("dieu-2/khoan-2/diem-b") < at("dieu-2/khoan-3"),
+        "{keys:?}"
+    );
+    assert!(at("dieu-2/khoan-3") < at("chuong-II"), "{keys:?}");
     // The list filters documents by their own statuses only.
     let (status, _) = app
         .get_json("/api/v1/documents?status=duoc-sua-doi-bo-sung")
