@@ -49,6 +49,7 @@ pub mod article {
     pub const CEASING: &str =
         "Luật 80/2015/QH13, Điều 154 khoản 1; Luật 64/2025/QH15, Điều 57 khoản 1";
     pub const IN_FORCE: &str = "Luật 80/2015/QH13, Điều 151; Luật 64/2025/QH15, Điều 53";
+    pub const DECLARED_EXPIRY: &str = "Luật 64/2025/QH15, Điều 57 khoản 2";
     pub const UNIT_ENDED: &str =
         "Luật Tổ chức chính quyền địa phương 72/2025/QH15; Nghị quyết 190/2025/QH15";
 }
