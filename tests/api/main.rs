@@ -21,6 +21,7 @@ mod front;
 mod http;
 mod import;
 mod inspections;
+mod legal_cases_check;
 mod migrations;
 mod observe;
 mod openapi;
