@@ -14,6 +14,7 @@ mod bench;
 mod bench_cli;
 mod campaign_store;
 mod check;
+mod check_normative;
 mod declared_expiry;
 mod eli;
 mod feeds;
