@@ -261,8 +261,41 @@ fn effect_cases() -> Vec<Case> {
             ],
             &["effect-cycle"],
         ),
+        case(
+            "Luật 80/2015 Điều 154.1: amending an article of a chapter already repealed",
+            &[
+                a().replace(TEXT, CHAPTERED),
+                b_doc.clone(),
+                c_doc.clone(),
+                effect(b, A, "repeal", &["Chương I"], "2020-07-20"),
+                effect(c, A, "amend", &["Điều 2"], "2021-07-20"),
+            ],
+            &["effect-on-ceased-provision"],
+        ),
+        case(
+            "Luật 64/2025 Điều 57: amending an article declared expired",
+            &[
+                a(),
+                doc("HDND-96", "Nghị quyết", "05/2026/NQ-HĐND", "2026-04-17", "2026-05-01", ""),
+                r#"{"kind":"declared_expiry","document":{"authority":"HDND-96","number":"01/2019/NQ-HĐND"},"provisions":["Điều 3"],"effective_on":"2026-01-01","decision":7}"#.into(),
+                effect(("HDND-96", "05/2026/NQ-HĐND"), A, "amend", &["Điều 3"], "2026-05-01"),
+            ],
+            &["effect-on-ceased-provision"],
+        ),
+        case(
+            "Luật 80/2015 Điều 152.3: retroactivity is a rule for local documents, not central ones",
+            &[
+                a(),
+                doc("QH", "Luật", "90/2020/QH14", "2020-06-17", "2021-01-01", ""),
+                effect(("QH", "90/2020/QH14"), A, "repeal", &["Điều 2"], "2020-07-01"),
+            ],
+            &[],
+        ),
     ]
 }
+
+/// A's text in two chapters: Điều 1–2 in Chương I, Điều 3 in Chương II.
+const CHAPTERED: &str = "Chương I\\nQUY ĐỊNH CHUNG\\nĐiều 1. Phạm vi\\nNội dung.\\nĐiều 2. Mức hỗ trợ\\nMức.\\nChương II\\nTHI HÀNH\\nĐiều 3. Hiệu lực\\nThi hành.";
 
 /// References that import refuses, made by damage from outside vanban (a step `SQL: …`):
 /// an effect and a declared expiry naming an article the resolution does not have.
