@@ -261,6 +261,16 @@ fn effect_cases() -> Vec<Case> {
             ],
             &["effect-cycle"],
         ),
+    ]
+}
+
+/// Ceasing through a container or a declared expiry, and a central acting document.
+fn containment_cases() -> Vec<Case> {
+    let b = ("HDND-96", "02/2020/NQ-HĐND");
+    let b_doc = doc(b.0, "Nghị quyết", b.1, "2020-07-10", "2020-07-20", "");
+    let c = ("HDND-96", "03/2021/NQ-HĐND");
+    let c_doc = doc(c.0, "Nghị quyết", c.1, "2021-07-10", "2021-07-20", "");
+    vec![
         case(
             "Luật 80/2015 Điều 154.1: amending an article of a chapter already repealed",
             &[
@@ -344,6 +354,7 @@ async fn fresh(like: &TestApp) -> anyhow::Result<TestApp> {
 db_test!(each_legal_case_gives_exactly_its_findings, |app| {
     let mut cases = issuer_cases();
     cases.extend(effect_cases());
+    cases.extend(containment_cases());
     cases.extend(missing_cases());
     assert!(cases.len() >= 25, "{} cases", cases.len());
     let mut failures = Vec::new();
