@@ -55,7 +55,7 @@ db_test!(check_names_each_offending_record, |app| {
     sql(&app, "UPDATE effects SET provisions = '[\"dieu-9\"]' WHERE kind = 'amend' AND provisions = '[\"dieu-2/khoan-1\"]'")?;
     sql(&app, "UPDATE documents SET number = '15/2018/NQ-HĐND', number_key = 'damaged' WHERE number = '05/2022/NQ-HĐND'")?;
     let f = findings(&app)?;
-    let codes: Vec<&str> = f.iter().map(|f| f.code).collect();
+    let codes: Vec<&str> = f.iter().map(|f| f.code.code()).collect();
     for code in [
         "effect-cycle",
         "effect-before-acting-issued",
@@ -131,3 +131,18 @@ db_test!(each_finding_names_its_article_in_text_and_json, |app| {
     assert!(stdout.contains("0 lỗi, 2 cảnh báo"), "{stdout}");
     Ok(())
 });
+
+/// README's table of checks lists every finding code with its class.
+#[test]
+fn readme_lists_every_check_with_its_class() {
+    use vanban::registry::check::{FindingCode, Severity};
+    let readme = include_str!("../../README.md");
+    for code in FindingCode::ALL {
+        let class = match code.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let row = format!("| `{}` | {class}", code.code());
+        assert!(readme.contains(&row), "README lacks «{row}»");
+    }
+}

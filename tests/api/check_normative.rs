@@ -102,7 +102,7 @@ db_test!(the_law_rules_leave_non_normative_documents_out, |app| {
     let mut conn = app.pool.get()?;
     let mut codes: Vec<&str> = vanban::registry::check::run(&mut conn.db())?
         .iter()
-        .map(|f| f.code)
+        .map(|f| f.code.code())
         .collect();
     codes.sort_unstable();
     assert_eq!(codes, ["effective-too-soon", "issuer-cannot-issue"]);

@@ -372,7 +372,7 @@ db_test!(each_legal_case_gives_exactly_its_findings, |app| {
         }
         let mut conn = db.pool.get()?;
         let findings = vanban::registry::check::run(&mut conn.db())?;
-        let mut got: Vec<&str> = findings.iter().map(|f| f.code).collect();
+        let mut got: Vec<&str> = findings.iter().map(|f| f.code.code()).collect();
         got.sort_unstable();
         let mut want = c.expect.to_vec();
         want.sort_unstable();

@@ -10,7 +10,7 @@ use crate::domain::issuers::{self, article, Competence};
 use crate::domain::number::DocumentNumber;
 use crate::domain::text::date_vn;
 
-use super::{Issuer, Registry, Report};
+use super::{FindingCode, Issuer, Registry, Report};
 
 /// Effective before issued, ended before effective, a number that does not parse, a number
 /// used twice by one authority.
@@ -19,8 +19,8 @@ pub(super) fn check_dates_and_numbers(reg: &Registry, report: &mut Report) {
     for id in reg.ids() {
         let d = &reg.docs[&id];
         if d.effective_on < d.issued_on {
-            report.error(
-                "effective-before-issue",
+            report.push(
+                FindingCode::EffectiveBeforeIssue,
                 article::IN_FORCE,
                 format!(
                     "{}: ngày có hiệu lực {} trước ngày ban hành {}",
@@ -31,8 +31,8 @@ pub(super) fn check_dates_and_numbers(reg: &Registry, report: &mut Report) {
             );
         }
         if let Some(end) = d.end_on.filter(|end| *end < d.effective_on) {
-            report.error(
-                "end-before-effective",
+            report.push(
+                FindingCode::EndBeforeEffective,
                 article::CEASING,
                 format!(
                     "{}: ngày hết hiệu lực {end} trước ngày có hiệu lực {}",
@@ -46,8 +46,8 @@ pub(super) fn check_dates_and_numbers(reg: &Registry, report: &mut Report) {
                 .entry((d.authority_id, n.key()))
                 .or_default()
                 .push(id),
-            Err(e) => report.error(
-                "invalid-number",
+            Err(e) => report.push(
+                FindingCode::InvalidNumber,
                 article::NUMBER,
                 format!("{}: {e}", reg.name(id)),
             ),
@@ -56,8 +56,8 @@ pub(super) fn check_dates_and_numbers(reg: &Registry, report: &mut Report) {
     for ((_, key), list) in &by_number {
         if list.len() > 1 {
             let names: Vec<String> = list.iter().map(|i| reg.name(*i)).collect();
-            report.error(
-                "duplicate-number",
+            report.push(
+                FindingCode::DuplicateNumber,
                 article::NUMBER,
                 format!(
                     "số ký hiệu {key} dùng cho nhiều văn bản của cùng cơ quan: {}",
@@ -76,8 +76,8 @@ pub(super) fn check_issuers(reg: &Registry, report: &mut Report) -> Result<(), C
         let d = &reg.docs[&id];
         if let Ok(number) = DocumentNumber::parse(&d.number) {
             if let Some(named) = issuers::symbol_contradicts(&number, &d.doc_type) {
-                report.warn(
-                    "symbol-contradicts-type",
+                report.push(
+                    FindingCode::SymbolContradictsType,
                     article::NUMBER,
                     format!(
                         "{}: ký hiệu của số là của {named}, nhưng văn bản được ghi là {}",
@@ -107,8 +107,8 @@ fn unit_ended(reg: &Registry, d: &DocumentSummary, issuer: &Issuer<'_>, report: 
         return;
     };
     if let Some(last) = unit.valid_to.filter(|last| d.issued_on > *last) {
-        report.warn(
-            "signed-after-unit-ended",
+        report.push(
+            FindingCode::SignedAfterUnitEnded,
             article::UNIT_ENDED,
             format!(
                 "{}: ký ngày {}, sau khi đơn vị hành chính {} ({}) kết thúc ngày {}",
@@ -132,8 +132,8 @@ fn gap(
     let min = issuers::minimum_gap(level, d.issued_on);
     let days = (d.effective_on - d.issued_on).num_days();
     if (0..min.days).contains(&days) {
-        report.warn(
-            "effective-too-soon",
+        report.push(
+ FindingCode::EffectiveTooSoon,
             min.article,
             format!(
                 "{}: có hiệu lực {days} ngày sau khi ký, ít hơn {} ngày (hợp pháp chỉ khi ban hành theo thủ tục rút gọn)",
@@ -155,8 +155,8 @@ fn competence(
     if let Competence::NotAllowed { article } =
         issuers::may_issue(issuer.kind, level, &d.doc_type, d.issued_on)
     {
-        report.warn(
-            "issuer-cannot-issue",
+        report.push(
+            FindingCode::IssuerCannotIssue,
             article,
             format!(
                 "{}: {} ({}) không ban hành {} là văn bản quy phạm pháp luật vào ngày {}",

@@ -19,7 +19,7 @@ use crate::domain::kinds::EffectKind;
 use crate::domain::structure::display_reference;
 use crate::domain::text::date_vn;
 
-use super::{cycles::cycles, Registry, Report};
+use super::{cycles::cycles, FindingCode, Registry, Report};
 
 /// The provisions of one document: key → the key of the provision containing it.
 type Outline = HashMap<String, Option<String>>;
@@ -154,8 +154,8 @@ pub(super) fn check(
         let dated = before_signing(reg, e, report);
         missing_provisions(db, &mut outlines, reg, e, report)?;
         if e.acting_id == e.target_id {
-            report.error(
-                "self-effect",
+            report.push(
+                FindingCode::SelfEffect,
                 article::CEASING,
                 format!(
                     "tác động id {}: {} tác động đến chính nó",
@@ -173,8 +173,8 @@ pub(super) fn check(
     }
     for cycle in cycles(&edges) {
         let names: Vec<String> = cycle.iter().map(|i| reg.name(*i)).collect();
-        report.error(
-            "effect-cycle",
+        report.push(
+            FindingCode::EffectCycle,
             article::CEASING,
             format!("vòng tác động: {} → (quay lại đầu)", names.join(" → ")),
         );
@@ -201,8 +201,8 @@ fn before_signing(reg: &Registry, e: &StoredEffect, report: &mut Report) -> bool
     if e.effective_on >= acting.issued_on {
         return true;
     }
-    report.error(
-        "effect-before-acting-issued",
+    report.push(
+        FindingCode::EffectBeforeActingIssued,
         article::IN_FORCE,
         format!(
             "{} có hiệu lực ngày {}, trước khi văn bản tác động được ban hành ({})",
@@ -226,8 +226,8 @@ fn missing_provisions(
     }
     let outline = outlines.of(db, e.target_id)?;
     for p in e.provisions.iter().filter(|p| !outline.contains_key(*p)) {
-        report.error(
-            "missing-provision",
+        report.push(
+            FindingCode::MissingProvision,
             article::CEASING,
             format!(
                 "{} dẫn chiếu {} nhưng {} không có quy định này",
@@ -247,8 +247,8 @@ fn retroactive(reg: &Registry, e: &StoredEffect, report: &mut Report) -> Result<
         return Ok(());
     };
     if e.effective_on < acting.effective_on && reg.local_normative(acting)? {
-        report.warn(
-            "retroactive-effect",
+        report.push(
+ FindingCode::RetroactiveEffect,
             article::RETROACTIVE,
             format!(
                 "{} có hiệu lực từ ngày {}, trước ngày văn bản tác động có hiệu lực ({}): hiệu lực trở về trước",
@@ -267,8 +267,8 @@ fn target_not_in_force(reg: &Registry, e: &StoredEffect, report: &mut Report) {
         return;
     };
     if e.effective_on < target.effective_on {
-        report.warn(
-            "effect-on-target-not-in-force",
+        report.push(
+            FindingCode::EffectOnTargetNotInForce,
             article::IN_FORCE,
             format!(
                 "{} có hiệu lực ngày {}, khi văn bản bị tác động chưa có hiệu lực (từ ngày {})",
@@ -320,8 +320,8 @@ fn already_ceased(
             .collect()
     };
     for (what, c) in hits {
-        report.warn(
-            "effect-on-ceased-provision",
+        report.push(
+            FindingCode::EffectOnCeasedProvision,
             article::CEASING,
             format!(
                 "{} ngày {} tác động đến {what}, đã hết hiệu lực trước đó ({})",
@@ -348,8 +348,8 @@ fn expiry_provisions(
         }
         let outline = outlines.of(db, x.document_id)?;
         for p in provisions.iter().filter(|p| !outline.contains_key(*p)) {
-            report.warn(
-                "expiry-missing-provision",
+            report.push(
+ FindingCode::ExpiryMissingProvision,
                 article::DECLARED_EXPIRY,
                 format!(
                     "công bố hết hiệu lực id {} (quyết định rà soát số {}) dẫn chiếu {} nhưng {} không có quy định này",

@@ -21,7 +21,7 @@ use crate::db::models::{Authority, DocumentSummary, Unit};
 use crate::db::registry::live_declared_expiries;
 use crate::db::stored::Corrupt;
 use crate::db::{queries, Db, DbError};
-use crate::domain::kinds::{AuthorityKind, UnitLevel};
+use crate::domain::kinds::{vocabulary, AuthorityKind, UnitLevel};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub enum Severity {
@@ -32,7 +32,7 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Finding {
     pub severity: Severity,
-    pub code: &'static str,
+    pub code: FindingCode,
     /// What is wrong, naming the records, ending with the article of law ("căn cứ: …").
     pub message: String,
     /// The article of law the finding relies on.
@@ -45,29 +45,63 @@ impl std::fmt::Display for Finding {
             Severity::Error => "LỖI",
             Severity::Warning => "CẢNH BÁO",
         };
-        write!(f, "{s} [{}] {}", self.code, self.message)
+        write!(f, "{s} [{}] {}", self.code.code(), self.message)
     }
 }
 
-/// Every finding code with its class, in the order of README's table.
-pub const CODES: &[(&str, Severity)] = &[
-    ("effective-before-issue", Severity::Error),
-    ("end-before-effective", Severity::Error),
-    ("invalid-number", Severity::Error),
-    ("duplicate-number", Severity::Error),
-    ("effect-before-acting-issued", Severity::Error),
-    ("missing-provision", Severity::Error),
-    ("self-effect", Severity::Error),
-    ("effect-cycle", Severity::Error),
-    ("effective-too-soon", Severity::Warning),
-    ("issuer-cannot-issue", Severity::Warning),
-    ("signed-after-unit-ended", Severity::Warning),
-    ("symbol-contradicts-type", Severity::Warning),
-    ("retroactive-effect", Severity::Warning),
-    ("effect-on-ceased-provision", Severity::Warning),
-    ("effect-on-target-not-in-force", Severity::Warning),
-    ("expiry-missing-provision", Severity::Warning),
-];
+vocabulary! {
+    /// What a finding of `vanban check` is about; README's table lists every code.
+    FindingCode {
+        EffectiveBeforeIssue = "effective-before-issue", "Có hiệu lực trước ngày ban hành";
+        EndBeforeEffective = "end-before-effective", "Hết hiệu lực trước ngày có hiệu lực";
+        InvalidNumber = "invalid-number", "Số ký hiệu không đúng dạng";
+        DuplicateNumber = "duplicate-number", "Số ký hiệu trùng";
+        EffectBeforeActingIssued = "effect-before-acting-issued", "Tác động trước khi văn bản tác động được ban hành";
+        MissingProvision = "missing-provision", "Dẫn chiếu quy định không có";
+        SelfEffect = "self-effect", "Văn bản tác động đến chính nó";
+        EffectCycle = "effect-cycle", "Vòng tác động";
+        EffectiveTooSoon = "effective-too-soon", "Có hiệu lực quá sớm sau khi ký";
+        IssuerCannotIssue = "issuer-cannot-issue", "Cơ quan không có thẩm quyền ban hành loại văn bản này";
+        SignedAfterUnitEnded = "signed-after-unit-ended", "Ký sau khi đơn vị hành chính kết thúc";
+        SymbolContradictsType = "symbol-contradicts-type", "Ký hiệu không khớp loại văn bản";
+        RetroactiveEffect = "retroactive-effect", "Hiệu lực trở về trước";
+        EffectOnCeasedProvision = "effect-on-ceased-provision", "Tác động đến quy định đã hết hiệu lực";
+        EffectOnTargetNotInForce = "effect-on-target-not-in-force", "Tác động đến văn bản chưa có hiệu lực";
+        ExpiryMissingProvision = "expiry-missing-provision", "Công bố hết hiệu lực dẫn chiếu quy định không có";
+    }
+}
+
+impl FindingCode {
+    /// Errors cannot be true; warnings are forbidden by the law but found in real data.
+    pub fn severity(self) -> Severity {
+        use FindingCode::*;
+        match self {
+            EffectiveBeforeIssue
+            | EndBeforeEffective
+            | InvalidNumber
+            | DuplicateNumber
+            | EffectBeforeActingIssued
+            | MissingProvision
+            | SelfEffect
+            | EffectCycle => Severity::Error,
+            EffectiveTooSoon
+            | IssuerCannotIssue
+            | SignedAfterUnitEnded
+            | SymbolContradictsType
+            | RetroactiveEffect
+            | EffectOnCeasedProvision
+            | EffectOnTargetNotInForce
+            | ExpiryMissingProvision => Severity::Warning,
+        }
+    }
+}
+
+/// Findings compare with their code as text (`f.code == "effect-cycle"`).
+impl PartialEq<&str> for FindingCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.code() == *other
+    }
+}
 
 /// The findings collected so far.
 #[derive(Default)]
@@ -76,27 +110,13 @@ pub(super) struct Report {
 }
 
 impl Report {
-    fn push(
-        &mut self,
-        severity: Severity,
-        code: &'static str,
-        article: &'static str,
-        what: String,
-    ) {
+    fn push(&mut self, code: FindingCode, article: &'static str, what: String) {
         self.out.push(Finding {
-            severity,
+            severity: code.severity(),
             code,
             message: format!("{what} (căn cứ: {article})"),
             article,
         });
-    }
-
-    fn error(&mut self, code: &'static str, article: &'static str, what: String) {
-        self.push(Severity::Error, code, article, what);
-    }
-
-    fn warn(&mut self, code: &'static str, article: &'static str, what: String) {
-        self.push(Severity::Warning, code, article, what);
     }
 }
 
