@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use crate::db::models::DocumentSummary;
 use crate::db::stored::Corrupt;
 use crate::domain::issuers::{self, article, Competence};
+use crate::domain::kinds::UnitLevel;
 use crate::domain::number::DocumentNumber;
 use crate::domain::text::date_vn;
 
@@ -123,12 +124,7 @@ fn unit_ended(reg: &Registry, d: &DocumentSummary, issuer: &Issuer<'_>, report: 
 }
 
 /// Takes effect sooner after signing than the law in force on the signing date allows.
-fn gap(
-    reg: &Registry,
-    d: &DocumentSummary,
-    level: crate::domain::kinds::UnitLevel,
-    report: &mut Report,
-) {
+fn gap(reg: &Registry, d: &DocumentSummary, level: UnitLevel, report: &mut Report) {
     let min = issuers::minimum_gap(level, d.issued_on);
     let days = (d.effective_on - d.issued_on).num_days();
     if (0..min.days).contains(&days) {
@@ -149,7 +145,7 @@ fn competence(
     reg: &Registry,
     d: &DocumentSummary,
     issuer: &Issuer<'_>,
-    level: crate::domain::kinds::UnitLevel,
+    level: UnitLevel,
     report: &mut Report,
 ) {
     if let Competence::NotAllowed { article } =
