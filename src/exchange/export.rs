@@ -112,9 +112,11 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
                     number: d.number.clone(),
                 },
             );
+            let normative = stated_normative(&d);
             line(
                 out,
                 &Record::Document(DocumentRecord {
+                    normative,
                     fields: d.fields_stored().map_err(DbError::from)?,
                     authority,
                     doc_type: d.doc_type,
@@ -233,4 +235,14 @@ pub fn export_csv(
     })?;
     w.flush()?;
     Ok(n)
+}
+
+/// The `normative` field of an exported document: written only where the stored value is not
+/// what the importer would assume without it (`domain::issuers::default_normative`), so that
+/// import → export → import keeps the bytes of files that never state it.
+fn stated_normative(d: &crate::db::models::Document) -> Option<bool> {
+    let default = crate::domain::number::DocumentNumber::parse(&d.number)
+        .map(|n| crate::domain::issuers::default_normative(&d.doc_type, &n, d.issued_on))
+        .unwrap_or(true);
+    (d.normative != default).then_some(d.normative)
 }
