@@ -261,9 +261,7 @@ impl RegistryWriter {
                 // An amendment may add a provision (bổ sung Điều 5a, khoản 3): it names a key
                 // the document does not have yet, inside one it has (or a new article).
                 let added = kind == EffectKind::Amend
-                    && key
-                        .rsplit_once('/')
-                        .is_none_or(|(parent, _)| existing.iter().any(|k| k == parent));
+                    && crate::domain::structure::is_addition(&key, |k| existing.iter().any(|x| x == k));
                 if !existing.contains(&key) && !added {
                     return invalid(format!(
                         "văn bản {} không có {}",

@@ -225,7 +225,15 @@ fn missing_provisions(
         return Ok(());
     }
     let outline = outlines.of(db, e.target_id)?;
-    for p in e.provisions.iter().filter(|p| !outline.contains_key(*p)) {
+    let added = |p: &str| {
+        e.kind == EffectKind::Amend
+            && crate::domain::structure::is_addition(p, |k| outline.contains_key(k))
+    };
+    for p in e
+        .provisions
+        .iter()
+        .filter(|p| !outline.contains_key(*p) && !added(p))
+    {
         report.push(
             FindingCode::MissingProvision,
             article::CEASING,
