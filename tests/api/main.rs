@@ -41,4 +41,5 @@ mod throttle;
 mod tokens;
 mod typed_paths;
 mod typed_text;
+mod units;
 mod user_cli;
