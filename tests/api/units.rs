@@ -120,6 +120,13 @@ db_test!(units_round_trip_through_export_with_reused_codes, |app| {
     let rach_gia = org.unit_by_code("899").unwrap();
     let kien_giang = org.unit_on("91", day("2025-06-30")).unwrap();
     assert_eq!(rach_gia.parent_id, Some(kien_giang.id));
+    // A bare code in an address names its latest holder; code@day the holder on that day.
+    let (status, _, page) = app.get("/units/91").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Tỉnh An Giang"), "{page}");
+    let (status, _, page) = app.get("/units/91@2020-01-01").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Tỉnh Kiên Giang"), "{page}");
     let exported = app.export()?;
     assert!(
         exported.contains(r#""unit":"91@2025-06-30""#)
@@ -201,6 +208,37 @@ db_test!(
         let bad = r#"{"kind":"authority","code":"UBND-91","name":"Ủy ban nhân dân tỉnh","type":"ubnd","unit":"91@1990-13-01"}
 "#;
         refused(&app, BASE, bad, 1, "phải có dạng YYYY-MM-DD");
+        Ok(())
+    }
+);
+
+db_test!(
+    the_sample_sits_on_the_country_units_in_either_order,
+    |app| {
+        // `serve --demo`: the sample, then the country's units around it.
+        let sample = vanban::exchange::load_sample(&app.pool)?.unwrap();
+        assert!(sample.errors.is_empty(), "{:?}", sample.errors);
+        let country = vanban::exchange::load_country_units(&app.pool)?;
+        assert!(
+            country.errors.is_empty(),
+            "{:?}",
+            &country.errors[..country.errors.len().min(5)]
+        );
+        assert_eq!(country.updated, 0);
+        let sample_units = vanban::exchange::SAMPLE
+            .lines()
+            .filter(|l| {
+                l.starts_with(r#"{"kind":"unit""#) || l.starts_with(r#"{"kind":"succession""#)
+            })
+            .count();
+        assert_eq!(country.unchanged, sample_units);
+        // The other order: the country first, then the sample, with no error.
+        let other = crate::helpers::TestApp::sqlite()?;
+        let country = vanban::exchange::load_country_units(&other.pool)?;
+        assert!(country.errors.is_empty());
+        let sample = vanban::exchange::load_sample(&other.pool)?.unwrap();
+        assert!(sample.errors.is_empty(), "{:?}", sample.errors);
+        assert_eq!(sample.updated, 0);
         Ok(())
     }
 );
