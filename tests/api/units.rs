@@ -236,9 +236,20 @@ db_test!(
         let other = crate::helpers::TestApp::sqlite()?;
         let country = vanban::exchange::load_country_units(&other.pool)?;
         assert!(country.errors.is_empty());
-        let sample = vanban::exchange::load_sample(&other.pool)?.unwrap();
-        assert!(sample.errors.is_empty(), "{:?}", sample.errors);
-        assert_eq!(sample.updated, 0);
+        let units_of = |export: String| -> Vec<String> {
+            export
+                .lines()
+                .filter(|l| {
+                    l.starts_with(r#"{"kind":"unit""#) || l.starts_with(r#"{"kind":"succession""#)
+                })
+                .map(str::to_string)
+                .collect()
+        };
+        let before = units_of(other.export()?);
+        let second = vanban::exchange::load_sample(&other.pool)?.unwrap();
+        assert!(second.errors.is_empty(), "{:?}", second.errors);
+        // The sample's unit lines change none of the country's units.
+        assert_eq!(units_of(other.export()?), before);
         Ok(())
     }
 );
