@@ -44,4 +44,5 @@ mod throttle;
 mod tokens;
 mod typed_paths;
 mod typed_text;
+mod units;
 mod user_cli;
