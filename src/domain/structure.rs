@@ -445,8 +445,14 @@ mod tests {
         assert!(is_addition("dieu-5/khoan-3", has));
         assert!(is_addition("dieu-5/khoan-1/diem-d", has));
         assert!(!is_addition("dieu-5/khoan-1", has), "it exists");
-        assert!(!is_addition("dieu-7/khoan-2", has), "inside an article it does not have");
-        assert!(!is_addition("dieu-5/khoan-4/diem-a", has), "inside a clause it does not have");
+        assert!(
+            !is_addition("dieu-7/khoan-2", has),
+            "inside an article it does not have"
+        );
+        assert!(
+            !is_addition("dieu-5/khoan-4/diem-a", has),
+            "inside a clause it does not have"
+        );
     }
 
     const SAMPLE: &str = "HỘI ĐỒNG NHÂN DÂN TỈNH CÀ MAU\nCăn cứ Luật Tổ chức chính quyền địa phương;\n\nQUYẾT NGHỊ:\nChương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi điều chỉnh\nNghị quyết này quy định mức hỗ trợ.\nĐiều 2. Đối tượng áp dụng\n1. Hộ gia đình nuôi tôm.\n2. Tổ hợp tác:\na) Có đăng ký;\nb) Có trụ sở tại tỉnh.\nChương II: MỨC HỖ TRỢ\nMục 1. Hỗ trợ giống\nĐiều 3. Mức hỗ trợ\n1. Hỗ trợ 50% chi phí theo quy định tại điều 2.\nĐiều 3. Lặp lại\n";

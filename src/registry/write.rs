@@ -261,7 +261,9 @@ impl RegistryWriter {
                 // An amendment may add a provision (bổ sung Điều 5a, khoản 3): it names a key
                 // the document does not have yet, inside one it has (or a new article).
                 let added = kind == EffectKind::Amend
-                    && crate::domain::structure::is_addition(&key, |k| existing.iter().any(|x| x == k));
+                    && crate::domain::structure::is_addition(&key, |k| {
+                        existing.iter().any(|x| x == k)
+                    });
                 if !existing.contains(&key) && !added {
                     return invalid(format!(
                         "văn bản {} không có {}",

@@ -52,7 +52,9 @@ db_test!(check_names_each_offending_record, |app| {
         &app,
         "UPDATE documents SET end_on = '2019-01-01' WHERE number = '20/2019/QĐ-UBND'",
     )?;
-    sql(&app, "UPDATE effects SET provisions = '[\"dieu-9\"]' WHERE kind = 'amend' AND provisions = '[\"dieu-2/khoan-1\"]'")?;
+    // A clause of an article the target does not have (a new article itself, Điều 9, would be
+    // an addition by amendment: Luật 80/2015, Điều 154 khoản 1 điểm b).
+    sql(&app, "UPDATE effects SET provisions = '[\"dieu-9/khoan-1\"]' WHERE kind = 'amend' AND provisions = '[\"dieu-2/khoan-1\"]'")?;
     sql(&app, "UPDATE documents SET number = '15/2018/NQ-HĐND', number_key = 'damaged' WHERE number = '05/2022/NQ-HĐND'")?;
     let f = findings(&app)?;
     let codes: Vec<&str> = f.iter().map(|f| f.code.code()).collect();
