@@ -97,6 +97,7 @@ fn law() -> Record {
         effective_on: d(2025, 1, 1),
         end_on: None,
         gazette: None,
+        normative: None,
         text,
     })
 }

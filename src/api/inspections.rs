@@ -87,7 +87,7 @@ pub async fn get(
     operation_id = "unit_inspections",
     tag = "thu-tuc",
     summary = "Các lần kiểm tra tại một đơn vị và mức đầy đủ theo thời gian",
-    params(("code" = String, Path, description = "Mã đơn vị hành chính", example = "32153")),
+    params(("code" = String, Path, description = "Mã đơn vị hành chính", example = "32152")),
     responses(
         (status = 200, description = "Lịch sử", body = crate::procedures::inspections::History),
         (status = 404, description = "Không có đơn vị này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),

@@ -22,7 +22,7 @@ use crate::error::AppError;
     tag = "thu-tuc",
     summary = "Mức đầy đủ của việc niêm yết thủ tục hành chính tại một đơn vị",
     description = "Thủ tục phải niêm yết, thiếu, chưa cập nhật, niêm yết chậm (quá thời hạn ngày làm việc), căn cứ pháp lý hết hiệu lực, thủ tục đã bãi bỏ còn niêm yết.",
-    params(("code" = String, Path, description = "Mã đơn vị hành chính", example = "32153"), CompletenessQuery),
+    params(("code" = String, Path, description = "Mã đơn vị hành chính", example = "32152"), CompletenessQuery),
     responses(
         (status = 200, description = "Kết quả kiểm tra (JSON), hoặc danh sách thiếu sót (CSV với `format=csv`)", content(
             (crate::procedures::check::Completeness = "application/json"),
@@ -115,7 +115,7 @@ pub async fn api_detail(
     operation_id = "unit_procedures",
     tag = "thu-tuc",
     summary = "Thủ tục hành chính niêm yết tại một đơn vị",
-    params(("code" = String, Path, description = "Mã đơn vị hành chính", example = "32153"), ListingQuery),
+    params(("code" = String, Path, description = "Mã đơn vị hành chính", example = "32152"), ListingQuery),
     responses(
         (status = 200, description = "Đơn vị và một trang danh sách", body = UnitListingJson),
         (status = 400, description = "Tham số không hợp lệ, kể cả `format` (`bad_request`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),

@@ -25,7 +25,7 @@ pub struct ProvinceScorecard {
     tag = "thu-tuc",
     summary = "Bảng chỉ số cải cách thủ tục hành chính của một đơn vị trong năm kế hoạch",
     params(
-        ("code" = String, Path, description = "Mã đơn vị hành chính", example = "32153"),
+        ("code" = String, Path, description = "Mã đơn vị hành chính", example = "32152"),
         ("year" = Option<i32>, Query, description = "Năm kế hoạch (mặc định: năm nay)"),
     ),
     responses(

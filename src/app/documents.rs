@@ -13,13 +13,13 @@ use crate::db::models::StoredEffect;
 use crate::db::stored::Corrupt;
 use crate::db::{queries, Db};
 use crate::domain::eli::Eli;
-use crate::domain::status::{article_status, Status};
-use crate::domain::structure::{node_label, NodeKind};
+use crate::domain::status::{Cause, Evaluation, Status, StatusReport};
+use crate::domain::structure::{display_reference, node_label, NodeKind};
 use crate::domain::text::{date_vn, fold};
 use crate::error::AppError;
 use crate::registry::org::Org;
 use crate::registry::reason::status_reason;
-use crate::registry::status::{containers_of, SharedGraph, StatusGraph};
+use crate::registry::status::{SharedGraph, StatusGraph};
 
 pub const PER_PAGE: usize = 20;
 
@@ -40,7 +40,9 @@ pub struct ListQuery {
     #[serde(default)]
     #[param(value_type = Option<i32>)]
     pub year: Option<String>,
-    /// Mã tình trạng tại ngày `date` (`con-hieu-luc`, `het-hieu-luc-mot-phan`…).
+    /// Mã tình trạng của văn bản tại ngày `date` (`chua-co-hieu-luc`, `con-hieu-luc`,
+    /// `het-hieu-luc-mot-phan`, `het-hieu-luc-toan-bo`, `ngung-hieu-luc-mot-phan`,
+    /// `ngung-hieu-luc-toan-bo`; `duoc-sua-doi-bo-sung` là tình trạng của quy định, không của văn bản).
     #[serde(default)]
     pub status: Option<String>,
     /// Ngày xét tình trạng, `yyyy-mm-dd` (mặc định: hôm nay).
@@ -77,6 +79,7 @@ pub fn document_list(
     let status = match opt(&q.status) {
         Some(s) => Some(
             Status::parse(s)
+                .filter(|s| s.of_documents())
                 .ok_or_else(|| AppError::BadRequest(format!("Tình trạng «{s}» không hợp lệ.")))?,
         ),
         None => None,
@@ -163,6 +166,9 @@ pub struct NodeView {
     pub body: String,
     pub depth: usize,
     pub status: Option<StatusView>,
+    /// For a provision in force with a new wording, or added: what amended it, and from when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amended_by: Option<AmendedBy>,
     pub url: String,
     /// The node's own status, also where it equals its parent's (not shown in the full text).
     #[serde(skip)]
@@ -170,6 +176,18 @@ pub struct NodeView {
     /// Chapter and section keys around the node's article.
     #[serde(skip)]
     pub containers: Vec<String>,
+}
+
+/// The amendment behind a provision's "được sửa đổi, bổ sung".
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AmendedBy {
+    pub document: DocLink,
+    /// The provisions the amendment names, as readers write them.
+    pub provisions: String,
+    pub effective_on: String,
+    pub effective_on_iso: String,
+    /// Whether the amendment names this provision (or one containing it), not only a part.
+    pub direct: bool,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -262,15 +280,64 @@ pub fn anchor(key: &str) -> String {
     key.replace('/', "-")
 }
 
+/// One node of the text: kind, key, label, heading, body, key of the node containing it.
+type NodeRow = (NodeKind, String, String, String, String, Option<String>);
+
+/// The stored provisions in order, with the provisions added by amendments (whose text is not
+/// entered) placed after the last part of the provision containing them; a new article last.
+fn node_rows(
+    provisions: &[crate::db::models::Provision],
+    eval: &Evaluation,
+) -> Result<Vec<NodeRow>, Corrupt> {
+    let mut rows: Vec<NodeRow> = Vec::new();
+    for p in provisions {
+        let kind = p.kind_stored()?;
+        let label = node_label(kind, &p.label);
+        rows.push((
+            kind,
+            p.key.clone(),
+            label,
+            p.heading.clone(),
+            p.body.clone(),
+            p.parent_key.clone(),
+        ));
+    }
+    for (key, _) in &eval.added {
+        if rows.iter().any(|r| &r.1 == key) {
+            continue;
+        }
+        let kind = key
+            .rsplit('/')
+            .next()
+            .and_then(|last| last.split_once('-'))
+            .and_then(|(k, _)| NodeKind::parse(k))
+            .unwrap_or(NodeKind::Dieu);
+        let parent = key.rsplit_once('/').map(|(p, _)| p.to_string());
+        let label = display_reference(key.rsplit('/').next().unwrap_or(key));
+        let heading = "(quy định được bổ sung; nội dung chưa được nhập)".to_string();
+        // After the last part of the provision containing it; a new article goes last.
+        let at = parent.as_deref().and_then(|p| {
+            let inside = format!("{p}/");
+            rows.iter()
+                .rposition(|r| r.1 == p || r.1.starts_with(&inside))
+                .map(|i| i + 1)
+        });
+        let row = (kind, key.clone(), label, heading, String::new(), parent);
+        rows.insert(at.unwrap_or(rows.len()), row);
+    }
+    Ok(rows)
+}
+
 /// The provisions of document `id` as the page shows them: each with its status on `date`
-/// (shown where it differs from its parent's), and the articles counted by status.
+/// (shown where it differs from its container's, or the document's for a chapter; always for
+/// an article), the provisions added by amendments after the others, and the articles counted
+/// by status. `amended(cause)` names the amendment behind a "được sửa đổi, bổ sung".
 fn provision_nodes(
     id: i64,
     provisions: &[crate::db::models::Provision],
-    facts: &crate::domain::status::DocumentFacts,
-    date: NaiveDate,
+    eval: &Evaluation,
+    amended: &dyn Fn(&str, &StatusReport) -> Option<AmendedBy>,
 ) -> Result<(Vec<NodeView>, ArticlesSummary), Corrupt> {
-    let mut article_of: HashMap<String, Vec<String>> = HashMap::new();
     let mut nodes = Vec::new();
     let mut summary = ArticlesSummary {
         total: 0,
@@ -280,35 +347,21 @@ fn provision_nodes(
         not_yet: 0,
     };
     let mut statuses: HashMap<String, Status> = HashMap::new();
-    for p in provisions {
-        let kind = p.kind_stored()?;
-        let containers = match kind {
-            NodeKind::Dieu => {
-                let c = containers_of(p.parent_key.as_deref());
-                article_of.insert(p.key.clone(), c.clone());
-                c
-            }
-            NodeKind::Khoan | NodeKind::Diem => {
-                let article = p.key.split('/').next().unwrap_or_default();
-                article_of.get(article).cloned().unwrap_or_default()
-            }
-            NodeKind::Chuong | NodeKind::Muc => Vec::new(),
-        };
-        let status = match kind {
-            NodeKind::Chuong | NodeKind::Muc => None,
-            _ => Some(article_status(facts, &p.key, &containers, date).status),
-        };
+    let mut chain: HashMap<String, Vec<String>> = HashMap::new();
+    let rows = node_rows(provisions, eval)?;
+    for (kind, key, label, heading, body, parent_key) in rows {
+        let report = eval.provision(&key);
+        let status = report.map(|r| r.status);
         if let Some(s) = status {
-            statuses.insert(p.key.clone(), s);
+            statuses.insert(key.clone(), s);
         }
         let shown = match (kind, status) {
             (NodeKind::Dieu, s) => s,
             (_, Some(s)) => {
-                let parent = p
-                    .parent_key
-                    .as_deref()
-                    .and_then(|k| statuses.get(k))
-                    .copied();
+                let parent = match parent_key.as_deref() {
+                    Some(k) => statuses.get(k).copied(),
+                    None => Some(eval.document.status),
+                };
                 (Some(s) != parent).then_some(s)
             }
             _ => None,
@@ -322,21 +375,34 @@ fn provision_nodes(
                 _ => summary.in_force += 1,
             }
         }
-        let depth = p.key.matches('/').count()
+        let depth = key.matches('/').count()
             + match kind {
                 NodeKind::Chuong | NodeKind::Muc => 0,
                 _ => 1,
             };
+        let containers = match parent_key.as_deref() {
+            Some(p) => {
+                let mut c = chain.get(p).cloned().unwrap_or_default();
+                c.push(p.to_string());
+                c
+            }
+            None => Vec::new(),
+        };
+        chain.insert(key.clone(), containers.clone());
+        let amended_by = report
+            .filter(|r| r.status == Status::DuocSuaDoiBoSung)
+            .and_then(|r| amended(&key, r));
         nodes.push(NodeView {
             kind: kind.as_str(),
-            key: p.key.clone(),
-            anchor: anchor(&p.key),
-            label: node_label(kind, &p.label),
-            heading: p.heading.clone(),
-            body: p.body.clone(),
+            anchor: anchor(&key),
+            url: format!("/documents/{id}/{key}"),
+            key,
+            label,
+            heading,
+            body,
             depth,
             status: shown.map(StatusView::from),
-            url: format!("/documents/{id}/{}", p.key),
+            amended_by,
             own_status: status,
             containers,
         });
@@ -345,16 +411,46 @@ fn provision_nodes(
     Ok((nodes, summary))
 }
 
+/// The amendment behind a provision's "được sửa đổi, bổ sung" (its cause), with the link to
+/// the amending document.
+fn amended_by(
+    graph: &StatusGraph,
+    id: i64,
+    links: &HashMap<i64, DocLink>,
+    key: &str,
+    r: &StatusReport,
+) -> Option<AmendedBy> {
+    let Some(Cause::Effect { index }) = r.cause else {
+        return None;
+    };
+    let e = graph.cause_effect(id, index)?;
+    Some(AmendedBy {
+        document: links.get(&e.acting_id).cloned()?,
+        provisions: e
+            .provisions
+            .iter()
+            .map(|k| display_reference(k))
+            .collect::<Vec<_>>()
+            .join("; "),
+        effective_on: date_vn(e.effective_on),
+        effective_on_iso: iso(e.effective_on),
+        direct: e
+            .provisions
+            .iter()
+            .any(|p| p == key || key.starts_with(&format!("{p}/"))),
+    })
+}
+
 /// Everything the document page shows, as of `date`.
 pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<DocumentPage, AppError> {
     let doc = queries::document(db, id)?
         .ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?;
     let org = Org::load(db)?;
     let graph = StatusGraph::load_around(db, id)?;
-    let facts = graph
-        .facts(id, date)
+    let (_, eval) = graph
+        .evaluate(id, date)
         .ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?;
-    let report = crate::domain::status::status_on(&facts, date);
+    let report = eval.document.clone();
     let mut links = HashMap::new();
     let mut numbers = HashMap::new();
     for e in graph.effects_received(id) {
@@ -366,8 +462,9 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
     });
 
     let provisions = queries::provisions_of(db, id)?;
+    let amended = |key: &str, r: &StatusReport| amended_by(&graph, id, &links, key, r);
     let (nodes, summary) =
-        provision_nodes(id, &provisions, &facts, date).map_err(crate::db::DbError::from)?;
+        provision_nodes(id, &provisions, &eval, &amended).map_err(crate::db::DbError::from)?;
 
     let mut received = Vec::new();
     // Review decisions declaring expiry are explained by the status line, not listed as

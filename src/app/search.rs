@@ -143,7 +143,7 @@ pub fn parse(q: &SearchQuery, org: &Org) -> Result<(Params, usize), AppError> {
         } else {
             (
                 Status::parse(s).is_some(),
-                Status::ALL.iter().map(|s| s.code()).collect(),
+                Status::EVERY.iter().map(|s| s.code()).collect(),
             )
         };
         if !known {

@@ -11,6 +11,7 @@ use crate::registry::org::Org;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StatusView {
+    #[schema(value_type = Status, inline)]
     pub code: &'static str,
     pub label: &'static str,
 }

@@ -142,7 +142,7 @@ pub struct DemoAccount {
 
 /// The units of Đầm Dơi after the 2025 reorganisation in the sample data; with their
 /// predecessors they cover the former district and its communes.
-const DAM_DOI: [&str; 4] = ["32153", "32156", "32174", "32180"];
+const DAM_DOI: [&str; 4] = ["32152", "32155", "32167", "32182"];
 
 /// Creates one account per role with random passwords, only when there is no account yet.
 /// Returns the accounts made (to print once), or nothing.

@@ -292,6 +292,7 @@ fn document(
             .gen_bool(0.05)
             .then(|| effective + Days::new(rng.gen_range(365..2000))),
         gazette: None,
+        normative: None,
         text,
     };
     (who, doc, articles)

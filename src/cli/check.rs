@@ -9,7 +9,7 @@ use vanban::registry::check;
 
 #[derive(clap::Args)]
 pub struct ListingsArgs {
-    /// Unit code (e.g. 32153)
+    /// Unit code (e.g. 32152)
     #[arg(long)]
     unit: String,
     /// Date of the check (YYYY-MM-DD or DD/MM/YYYY; default today)

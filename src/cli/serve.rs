@@ -19,6 +19,15 @@ pub fn serve(config: &Config, demo: bool) -> anyhow::Result<ExitCode> {
                 tracing::warn!("{e}");
             }
             tracing::info!(records = report.created, "sample data loaded");
+            // The whole country's units around the sample's (its unit lines are the file's).
+            let units = vanban::exchange::load_country_units(&pool)?;
+            for e in &units.errors {
+                tracing::warn!("{e}");
+            }
+            tracing::info!(
+                records = units.created,
+                "administrative units of the country loaded"
+            );
         }
         print_demo_accounts(&vanban::auth::cli::demo_accounts(&pool)?);
     }

@@ -19,6 +19,7 @@ pub mod schema;
 pub mod scope;
 pub mod search;
 pub mod sessions;
+pub mod status;
 pub mod stored;
 pub mod tokens;
 pub mod users;

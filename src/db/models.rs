@@ -95,6 +95,8 @@ pub struct Document {
     pub gazette: Option<String>,
     pub full_text: String,
     pub preamble: String,
+    /// A legal normative document (văn bản quy phạm pháp luật); see `domain::issuers`.
+    pub normative: bool,
 }
 
 impl Document {
@@ -117,6 +119,7 @@ pub struct DocumentSummary {
     pub issued_on: NaiveDate,
     pub effective_on: NaiveDate,
     pub end_on: Option<NaiveDate>,
+    pub normative: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
@@ -136,6 +139,7 @@ pub struct NewDocument {
     pub gazette: Option<String>,
     pub full_text: String,
     pub preamble: String,
+    pub normative: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]

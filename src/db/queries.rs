@@ -10,59 +10,12 @@ use crate::with_db;
 
 type R<T> = Result<T, DbError>;
 
-// ---- units ---------------------------------------------------------------------------------
+// ---- units: in `db::registry` (unit identity is code + first day) -----------------------------
 
-pub fn unit_by_code(db: &mut Db<'_>, code: &str) -> R<Option<Unit>> {
-    Ok(
-        with_db!(db, c => units::table.filter(units::code.eq(code)).select(Unit::as_select()).first(c).optional())?,
-    )
-}
-
-pub fn unit_by_id(db: &mut Db<'_>, id: i64) -> R<Option<Unit>> {
-    Ok(with_db!(db, c => units::table.find(id).select(Unit::as_select()).first(c).optional())?)
-}
-
-pub fn all_units(db: &mut Db<'_>) -> R<Vec<Unit>> {
-    Ok(with_db!(db, c => units::table.order(units::id).select(Unit::as_select()).load(c))?)
-}
-
-pub fn insert_unit(db: &mut Db<'_>, u: &NewUnit) -> R<i64> {
-    Ok(
-        with_db!(db, c => diesel::insert_into(units::table).values(u).returning(units::id).get_result(c))?,
-    )
-}
-
-pub fn update_unit(db: &mut Db<'_>, id: i64, u: &NewUnit) -> R<()> {
-    with_db!(db, c => diesel::update(units::table.find(id)).set(u).execute(c))?;
-    Ok(())
-}
-
-pub fn all_successions(db: &mut Db<'_>) -> R<Vec<UnitSuccession>> {
-    Ok(with_db!(db, c => unit_successions::table
-        .order((unit_successions::predecessor_id, unit_successions::successor_id))
-        .select(UnitSuccession::as_select())
-        .load(c))?)
-}
-
-pub fn succession(db: &mut Db<'_>, pred: i64, succ: i64) -> R<Option<UnitSuccession>> {
-    Ok(with_db!(db, c => unit_successions::table
-        .find((pred, succ))
-        .select(UnitSuccession::as_select())
-        .first(c)
-        .optional())?)
-}
-
-pub fn insert_succession(db: &mut Db<'_>, s: &UnitSuccession) -> R<()> {
-    with_db!(db, c => diesel::insert_into(unit_successions::table).values(s).execute(c))?;
-    Ok(())
-}
-
-pub fn update_succession(db: &mut Db<'_>, s: &UnitSuccession) -> R<()> {
-    with_db!(db, c => diesel::update(unit_successions::table.find((s.predecessor_id, s.successor_id)))
-        .set(unit_successions::effective_on.eq(s.effective_on))
-        .execute(c))?;
-    Ok(())
-}
+pub use super::registry::{
+    all_successions, all_units, insert_succession, insert_unit, succession, unit_by_code,
+    unit_by_id, update_succession, update_unit,
+};
 
 // ---- authorities ---------------------------------------------------------------------------
 

@@ -1,17 +1,86 @@
-//! The registry's declared expiries (công bố hết hiệu lực theo kết quả rà soát): the row, the
-//! new row, and their queries. Written by `registry::expiry`, read by the status graph and the
-//! export.
+//! The registry's administrative units and their successions (a unit is its code plus its
+//! first day: official codes are reused), and its declared expiries (công bố hết hiệu lực theo
+//! kết quả rà soát): the rows, the new rows, and their queries. Written by
+//! `registry::write_org` and `registry::expiry`, read by the organisation, the status graph
+//! and the export.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{decisions, declared_expiries};
+use super::models::{NewUnit, Unit, UnitSuccession};
+use super::schema::{decisions, declared_expiries, unit_successions, units};
 use super::stored::{At, JsonColumn};
 use super::{Db, DbError};
 use crate::domain::review::{DecisionKind, DecisionState};
 use crate::with_db;
 
 type R<T> = Result<T, DbError>;
+
+// ---- units ---------------------------------------------------------------------------------
+
+/// Every unit that holds or held `code`, earliest first (a unit with no first day first).
+pub fn units_by_code(db: &mut Db<'_>, code: &str) -> R<Vec<Unit>> {
+    let mut v: Vec<Unit> = with_db!(db, c => units::table
+        .filter(units::code.eq(code))
+        .select(Unit::as_select())
+        .load(c))?;
+    v.sort_by_key(|u| (u.valid_from, u.id));
+    Ok(v)
+}
+
+/// The latest unit holding `code` (the one formed last): what a bare code in an address or a
+/// filter names. `registry::org::resolve` picks by date where a date is known.
+pub fn unit_by_code(db: &mut Db<'_>, code: &str) -> R<Option<Unit>> {
+    Ok(units_by_code(db, code)?.pop())
+}
+
+pub fn unit_by_id(db: &mut Db<'_>, id: i64) -> R<Option<Unit>> {
+    Ok(with_db!(db, c => units::table.find(id).select(Unit::as_select()).first(c).optional())?)
+}
+
+pub fn all_units(db: &mut Db<'_>) -> R<Vec<Unit>> {
+    Ok(with_db!(db, c => units::table.order(units::id).select(Unit::as_select()).load(c))?)
+}
+
+pub fn insert_unit(db: &mut Db<'_>, u: &NewUnit) -> R<i64> {
+    Ok(
+        with_db!(db, c => diesel::insert_into(units::table).values(u).returning(units::id).get_result(c))?,
+    )
+}
+
+pub fn update_unit(db: &mut Db<'_>, id: i64, u: &NewUnit) -> R<()> {
+    with_db!(db, c => diesel::update(units::table.find(id)).set(u).execute(c))?;
+    Ok(())
+}
+
+pub fn all_successions(db: &mut Db<'_>) -> R<Vec<UnitSuccession>> {
+    Ok(with_db!(db, c => unit_successions::table
+        .order((unit_successions::predecessor_id, unit_successions::successor_id))
+        .select(UnitSuccession::as_select())
+        .load(c))?)
+}
+
+pub fn succession(db: &mut Db<'_>, pred: i64, succ: i64) -> R<Option<UnitSuccession>> {
+    Ok(with_db!(db, c => unit_successions::table
+        .find((pred, succ))
+        .select(UnitSuccession::as_select())
+        .first(c)
+        .optional())?)
+}
+
+pub fn insert_succession(db: &mut Db<'_>, s: &UnitSuccession) -> R<()> {
+    with_db!(db, c => diesel::insert_into(unit_successions::table).values(s).execute(c))?;
+    Ok(())
+}
+
+pub fn update_succession(db: &mut Db<'_>, s: &UnitSuccession) -> R<()> {
+    with_db!(db, c => diesel::update(unit_successions::table.find((s.predecessor_id, s.successor_id)))
+        .set(unit_successions::effective_on.eq(s.effective_on))
+        .execute(c))?;
+    Ok(())
+}
+
+// ---- declared expiries -----------------------------------------------------------------------
 
 /// A document (or some of its provisions) declared expired by a review decision, from
 /// `effective_on`; no longer counted once `ended_at` is set.

@@ -47,6 +47,7 @@ diesel::table! {
         gazette -> Nullable<Text>,
         full_text -> Text,
         preamble -> Text,
+        normative -> Bool,
     }
 }
 

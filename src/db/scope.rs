@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::schema::{authorities, documents, units};
+use super::schema::{authorities, documents};
 use super::{Db, DbError};
 
 /// The unit of a document's issuing authority: `None` when there is no such document,
@@ -25,11 +25,7 @@ pub fn authority_unit(db: &mut Db<'_>, id: i64) -> Result<Option<Option<i64>>, D
         .optional())?)
 }
 
-/// The id of the unit with this code.
+/// The id of the unit with this code: its latest holder (codes are reused, `db::registry`).
 pub fn unit_by_code(db: &mut Db<'_>, code: &str) -> Result<Option<i64>, DbError> {
-    Ok(crate::with_db!(db, c => units::table
-        .filter(units::code.eq(code))
-        .select(units::id)
-        .first::<i64>(c)
-        .optional())?)
+    Ok(super::registry::unit_by_code(db, code)?.map(|u| u.id))
 }

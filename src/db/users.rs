@@ -72,13 +72,9 @@ pub fn scope_units(db: &mut Db<'_>, user_id: i64) -> Result<Vec<(i64, String, St
         .load(c))?)
 }
 
-/// The id of the unit with this code.
+/// The id of the unit with this code: its latest holder (codes are reused, `db::registry`).
 pub fn unit_id(db: &mut Db<'_>, code: &str) -> Result<Option<i64>, DbError> {
-    Ok(crate::with_db!(db, c => units::table
-        .filter(units::code.eq(code))
-        .select(units::id)
-        .first(c)
-        .optional())?)
+    Ok(super::registry::unit_by_code(db, code)?.map(|u| u.id))
 }
 
 /// Replaces a user's scope by these units.

@@ -87,12 +87,18 @@ impl EffectKind {
         }
     }
 
-    /// Whether the effect ends the force of what it targets (Luật 80/2015, Điều 154.1.b–c).
+    /// Whether the effect ends the force of the provisions it targets: replacement and repeal
+    /// (Luật 80/2015, Điều 154 khoản 1 điểm b–c; Luật 64/2025, Điều 57 khoản 1). Amendment does
+    /// not: it ends the old wording only, the provision stays in force with its new wording.
     pub fn ceases(self) -> bool {
-        matches!(
-            self,
-            EffectKind::Amend | EffectKind::Replace | EffectKind::Repeal
-        )
+        matches!(self, EffectKind::Replace | EffectKind::Repeal)
+    }
+
+    /// Whether the effect ends a wording in force: ceasing, or amending (sửa đổi, bổ sung), which
+    /// makes the old wording cease. A document that received one is "hết hiệu lực một phần"
+    /// (Luật 80/2015, Điều 154; Luật 64/2025, Điều 57).
+    pub fn ends_wording(self) -> bool {
+        self.ceases() || self == EffectKind::Amend
     }
 }
 
@@ -132,6 +138,14 @@ mod tests {
         }
         assert_eq!(EffectKind::parse("abrogate"), None);
         assert_eq!(UnitLevel::parse("xa"), Some(UnitLevel::Xa));
+    }
+
+    #[test]
+    fn amendment_ends_the_wording_not_the_provision() {
+        assert!(!EffectKind::Amend.ceases());
+        assert!(EffectKind::Amend.ends_wording());
+        assert!(EffectKind::Repeal.ceases() && EffectKind::Replace.ceases());
+        assert!(!EffectKind::Suspend.ends_wording());
     }
 
     #[test]

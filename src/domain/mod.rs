@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod eli;
 pub mod input;
 pub mod inspection;
+pub mod issuers;
 pub mod kinds;
 pub mod listing;
 pub mod number;

@@ -259,10 +259,9 @@ pub fn annual_entry(doc: &DocumentFacts, year: i32) -> Option<Extent> {
     if at_end == Status::HetHieuLucToanBo {
         return (at_start != Status::HetHieuLucToanBo).then_some(Extent::Whole);
     }
-    let part_in_year = doc
-        .received
-        .iter()
-        .any(|e| e.kind.ceases() && !e.provisions.is_empty() && e.effective_on.year() == year);
+    let part_in_year = doc.received.iter().any(|e| {
+        e.acts && e.kind.ends_wording() && !e.provisions.is_empty() && e.effective_on.year() == year
+    });
     (part_in_year && at_end != Status::ChuaCoHieuLuc).then_some(Extent::Part)
 }
 
@@ -277,7 +276,7 @@ pub fn annual_list_late(year: i32, published: bool, today: NaiveDate) -> bool {
 mod tests {
     use super::*;
     use crate::domain::kinds::EffectKind;
-    use crate::domain::status::{ArticleFact, EffectFact};
+    use crate::domain::status::{EffectFact, ProvisionFact};
     use proptest::prelude::*;
 
     fn d(s: &str) -> NaiveDate {
@@ -287,9 +286,9 @@ mod tests {
     fn doc() -> DocumentFacts {
         DocumentFacts {
             effective_on: d("2018-08-01"),
-            articles: ["dieu-1", "dieu-2", "dieu-3"]
+            provisions: ["dieu-1", "dieu-2", "dieu-3"]
                 .iter()
-                .map(|k| ArticleFact {
+                .map(|k| ProvisionFact {
                     key: k.to_string(),
                     containers: vec![],
                 })
@@ -406,6 +405,7 @@ mod tests {
             provisions: vec![],
             effective_on: d("2025-07-01"),
             until: None,
+            acts: true,
         });
         assert_eq!(annual_entry(&whole, 2025), Some(Extent::Whole));
         assert_eq!(annual_entry(&whole, 2024), None);
@@ -417,6 +417,7 @@ mod tests {
             provisions: keys(&["dieu-2"]),
             effective_on: d("2025-03-01"),
             until: None,
+            acts: true,
         });
         assert_eq!(annual_entry(&part, 2025), Some(Extent::Part));
         assert_eq!(annual_entry(&part, 2026), None);
@@ -433,6 +434,7 @@ mod tests {
             provisions: vec![],
             effective_on: d("2025-03-01"),
             until: None,
+            acts: true,
         });
         assert_eq!(annual_entry(&suspended, 2025), None);
     }
@@ -453,8 +455,8 @@ mod tests {
         #[test]
         fn ceasing_in_whole_is_listed_in_exactly_one_year(on in any_date(), part in any_date()) {
             let mut f = doc();
-            f.received.push(EffectFact { kind: EffectKind::Repeal, provisions: keys(&["dieu-1"]), effective_on: part, until: None });
-            f.received.push(EffectFact { kind: EffectKind::Replace, provisions: vec![], effective_on: on, until: None });
+            f.received.push(EffectFact { kind: EffectKind::Repeal, provisions: keys(&["dieu-1"]), effective_on: part, until: None, acts: true });
+            f.received.push(EffectFact { kind: EffectKind::Replace, provisions: vec![], effective_on: on, until: None, acts: true });
             let years: Vec<i32> = (2014..2030)
                 .filter(|y| annual_entry(&f, *y) == Some(Extent::Whole))
                 .collect();

@@ -400,6 +400,14 @@ pub fn parse_reference(input: &str) -> Result<String, ReferenceError> {
 }
 
 /// A key written as a reader would say it: `dieu-7/khoan-2` → `khoản 2 Điều 7`.
+/// Whether an amendment naming `key` adds a provision (bổ sung Điều 5a, khoản 3 Điều 5) rather
+/// than pointing at one that does not exist: the key is new, and it is an article or sits
+/// directly inside a provision the document has (Luật 80/2015, Điều 154 khoản 1 điểm b:
+/// "sửa đổi, bổ sung").
+pub fn is_addition(key: &str, has: impl Fn(&str) -> bool) -> bool {
+    !has(key) && key.rsplit_once('/').is_none_or(|(parent, _)| has(parent))
+}
+
 pub fn display_reference(key: &str) -> String {
     let mut parts: Vec<String> = key
         .split('/')
@@ -429,6 +437,23 @@ pub fn node_label(kind: NodeKind, label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_addition_is_a_new_key_inside_an_existing_provision_or_a_new_article() {
+        let has = |k: &str| ["dieu-5", "dieu-5/khoan-1"].contains(&k);
+        assert!(is_addition("dieu-5a", has));
+        assert!(is_addition("dieu-5/khoan-3", has));
+        assert!(is_addition("dieu-5/khoan-1/diem-d", has));
+        assert!(!is_addition("dieu-5/khoan-1", has), "it exists");
+        assert!(
+            !is_addition("dieu-7/khoan-2", has),
+            "inside an article it does not have"
+        );
+        assert!(
+            !is_addition("dieu-5/khoan-4/diem-a", has),
+            "inside a clause it does not have"
+        );
+    }
 
     const SAMPLE: &str = "HỘI ĐỒNG NHÂN DÂN TỈNH CÀ MAU\nCăn cứ Luật Tổ chức chính quyền địa phương;\n\nQUYẾT NGHỊ:\nChương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi điều chỉnh\nNghị quyết này quy định mức hỗ trợ.\nĐiều 2. Đối tượng áp dụng\n1. Hộ gia đình nuôi tôm.\n2. Tổ hợp tác:\na) Có đăng ký;\nb) Có trụ sở tại tỉnh.\nChương II: MỨC HỖ TRỢ\nMục 1. Hỗ trợ giống\nĐiều 3. Mức hỗ trợ\n1. Hỗ trợ 50% chi phí theo quy định tại điều 2.\nĐiều 3. Lặp lại\n";
 

@@ -143,6 +143,7 @@ pub fn import_alqac(pool: &DbPool, path: &Path, content: &str) -> Result<ImportR
                 effective_on: m.effective_on.unwrap_or(m.issued_on),
                 end_on: None,
                 gazette: None,
+                normative: None,
                 text,
             }),
         ));

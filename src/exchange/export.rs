@@ -1,14 +1,17 @@
 //! Export in the import format (a round trip is exact) and as CSV.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use chrono::NaiveDate;
 
 use super::records::*;
+use crate::db::models::Unit;
 use crate::db::stored::Corrupt;
 use crate::db::{queries, Db, DbError};
 use crate::domain::kinds::UnitLevel;
 use crate::domain::structure::display_reference;
+use crate::registry::org::{holds, REF_DATE};
 use crate::registry::status::StatusGraph;
 
 #[derive(Debug, thiserror::Error)]
@@ -30,12 +33,32 @@ fn level_rank(level: UnitLevel) -> usize {
         .unwrap_or(usize::MAX)
 }
 
+/// How a record names `target`: its bare code where that resolves to it on `on` (the day the
+/// importer resolves it on), else `code@day` (`crate::registry::org`).
+fn unit_ref(by_code: &HashMap<&str, Vec<&Unit>>, target: &Unit, on: Option<NaiveDate>) -> String {
+    let holders = by_code
+        .get(target.code.as_str())
+        .map_or(&[][..], |v| v.as_slice());
+    let bare = match on {
+        _ if holders.len() <= 1 => true,
+        Some(day) => {
+            let on_day: Vec<_> = holders.iter().filter(|u| holds(u, day)).collect();
+            on_day.len() == 1 && on_day[0].id == target.id
+        }
+        None => false,
+    };
+    match target.valid_from.or(target.valid_to) {
+        Some(day) if !bare => format!("{}{REF_DATE}{day}", target.code),
+        _ => target.code.clone(),
+    }
+}
+
 /// Units (parents first), successions and authorities; returns the authorities' codes by id.
 fn organisation(
     db: &mut Db<'_>,
     line: &mut dyn FnMut(&mut dyn Write, &Record) -> Result<(), ExportError>,
     out: &mut dyn Write,
-) -> Result<std::collections::HashMap<i64, String>, ExportError> {
+) -> Result<HashMap<i64, String>, ExportError> {
     // Levels read strictly: an unknown stored level stops the export naming the unit.
     let mut units = queries::all_units(db)?
         .into_iter()
@@ -43,8 +66,17 @@ fn organisation(
         .collect::<Result<Vec<_>, Corrupt>>()
         .map_err(DbError::from)?;
     units.sort_by_key(|(level, u)| (level_rank(*level), u.id));
-    let unit_code: std::collections::HashMap<i64, String> =
-        units.iter().map(|(_, u)| (u.id, u.code.clone())).collect();
+    let by_id: HashMap<i64, &Unit> = units.iter().map(|(_, u)| (u.id, u)).collect();
+    let mut by_code: HashMap<&str, Vec<&Unit>> = HashMap::new();
+    for (_, u) in &units {
+        by_code.entry(u.code.as_str()).or_default().push(u);
+    }
+    let name = |id: i64, on: Option<NaiveDate>| {
+        by_id
+            .get(&id)
+            .map(|u| unit_ref(&by_code, u, on))
+            .unwrap_or_default()
+    };
     for (level, u) in &units {
         line(
             out,
@@ -52,27 +84,25 @@ fn organisation(
                 code: u.code.clone(),
                 name: u.name.clone(),
                 level: level.code().to_string(),
-                parent: u.parent_id.and_then(|p| unit_code.get(&p).cloned()),
+                parent: u.parent_id.map(|p| name(p, u.valid_from.or(u.valid_to))),
                 valid_from: u.valid_from,
                 valid_to: u.valid_to,
             }),
         )?;
     }
     for s in queries::all_successions(db)? {
+        let eve = s.effective_on.pred_opt();
         line(
             out,
             &Record::Succession(SuccessionRecord {
-                predecessor: unit_code
-                    .get(&s.predecessor_id)
-                    .cloned()
-                    .unwrap_or_default(),
-                successor: unit_code.get(&s.successor_id).cloned().unwrap_or_default(),
+                predecessor: name(s.predecessor_id, eve),
+                successor: name(s.successor_id, Some(s.effective_on)),
                 on: s.effective_on,
             }),
         )?;
     }
     let authorities = queries::all_authorities(db)?;
-    let authority_code: std::collections::HashMap<i64, String> =
+    let authority_code: HashMap<i64, String> =
         authorities.iter().map(|a| (a.id, a.code.clone())).collect();
     for a in &authorities {
         line(
@@ -81,7 +111,7 @@ fn organisation(
                 code: a.code.clone(),
                 name: a.name.clone(),
                 kind: a.kind_stored().map_err(DbError::from)?.code().to_string(),
-                unit: a.unit_id.and_then(|u| unit_code.get(&u).cloned()),
+                unit: a.unit_id.map(|u| name(u, None)),
             }),
         )?;
     }
@@ -112,9 +142,11 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
                     number: d.number.clone(),
                 },
             );
+            let normative = stated_normative(&d);
             line(
                 out,
                 &Record::Document(DocumentRecord {
+                    normative,
                     fields: d.fields_stored().map_err(DbError::from)?,
                     authority,
                     doc_type: d.doc_type,
@@ -233,4 +265,14 @@ pub fn export_csv(
     })?;
     w.flush()?;
     Ok(n)
+}
+
+/// The `normative` field of an exported document: written only where the stored value is not
+/// what the importer would assume without it (`domain::issuers::default_normative`), so that
+/// import → export → import keeps the bytes of files that never state it.
+fn stated_normative(d: &crate::db::models::Document) -> Option<bool> {
+    let default = crate::domain::number::DocumentNumber::parse(&d.number)
+        .map(|n| crate::domain::issuers::default_normative(&d.doc_type, &n, d.issued_on))
+        .unwrap_or(true);
+    (d.normative != default).then_some(d.normative)
 }

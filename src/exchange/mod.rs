@@ -24,6 +24,20 @@ pub const SAMPLE: &str = include_str!("../sample/ca-mau.jsonl");
 /// inspections.
 pub const SAMPLE_PROCEDURES: &str = include_str!("../sample/procedures.jsonl");
 
+/// The administrative units of the whole country before and from 1 July 2025 with the 2025
+/// successions (`static/data/don-vi-hanh-chinh.jsonl`, built by `.ci/units/build.py`); the
+/// sample's unit lines are lines of this file, so either may be loaded first.
+pub const COUNTRY_UNITS: &str = include_str!("../../static/data/don-vi-hanh-chinh.jsonl");
+
+/// Imports [`COUNTRY_UNITS`] (`vanban serve --demo` puts the sample on top of it); a re-import
+/// changes nothing.
+pub fn load_country_units(
+    pool: &crate::db::DbPool,
+) -> Result<import::ImportReport, crate::db::DbError> {
+    let reader = std::io::BufReader::new(COUNTRY_UNITS.as_bytes());
+    import::import_reader(pool, "don-vi-hanh-chinh.jsonl", reader, None)
+}
+
 /// Loads the sample data into `pool` when it holds no document yet; returns whether it did.
 pub fn load_sample(
     pool: &crate::db::DbPool,

@@ -3,6 +3,7 @@
 //! thread by the importer.
 
 use crate::db::models::*;
+use crate::domain::issuers;
 use crate::domain::kinds::document_type;
 use crate::domain::number::DocumentNumber;
 use crate::domain::structure::{self, Structure};
@@ -95,7 +96,11 @@ pub fn validate_document(
         .map(|f| nfc(f))
         .filter(|f| !f.is_empty())
         .collect();
+    let normative = rec
+        .normative
+        .unwrap_or_else(|| issuers::default_normative(doc_type, &number, rec.issued_on));
     let row = NewDocument {
+        normative,
         authority_id,
         doc_type: doc_type.to_string(),
         number: number.as_str().to_string(),
@@ -130,5 +135,6 @@ pub(crate) fn as_new(d: &Document) -> NewDocument {
         gazette: d.gazette.clone(),
         full_text: d.full_text.clone(),
         preamble: d.preamble.clone(),
+        normative: d.normative,
     }
 }

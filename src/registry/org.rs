@@ -1,6 +1,11 @@
 //! The organisation: administrative units with their 2025 successions, and authorities. An
 //! authority's successors are the authorities of the same kind in its unit's successor units;
 //! documents of predecessors stay in force and are found under their successors.
+//!
+//! A unit is its official code plus its first day (`valid_from`): codes are reused (An Giang
+//! formed on 1 July 2025 holds `91`, Kiên Giang's code until 30 June 2025), never by two units
+//! on the same day. A bare code names the unit holding it on the day in question, or the latest
+//! holder where no day is known; `91@2020-01-01` names the holder on that day.
 
 use std::collections::{HashMap, HashSet};
 
@@ -9,6 +14,40 @@ use chrono::NaiveDate;
 use crate::db::models::{Authority, Unit, UnitSuccession};
 use crate::db::{queries, Db, DbError};
 use crate::domain::kinds::{AuthorityKind, UnitLevel};
+
+/// What separates a code from a day in a unit reference (`91@2025-07-01`).
+pub const REF_DATE: char = '@';
+
+/// Whether unit `u` exists on `day`.
+pub fn holds(u: &Unit, day: NaiveDate) -> bool {
+    u.valid_from.is_none_or(|f| f <= day) && u.valid_to.is_none_or(|t| day <= t)
+}
+
+/// Whether unit `u` exists on any day of `from ..= to` (open ends: unbounded).
+pub fn overlaps(u: &Unit, from: Option<NaiveDate>, to: Option<NaiveDate>) -> bool {
+    let starts_after = matches!((from, u.valid_to), (Some(f), Some(t)) if f > t);
+    let ends_before = matches!((to, u.valid_from), (Some(t), Some(f)) if t < f);
+    !starts_after && !ends_before
+}
+
+/// A unit's identity as the audit trail names it: `91` or `91@2025-07-01`.
+pub fn identity(code: &str, valid_from: Option<NaiveDate>) -> String {
+    match valid_from {
+        Some(f) => format!("{code}{REF_DATE}{f}"),
+        None => code.to_string(),
+    }
+}
+
+/// `từ 01/07/2025`, `đến 30/06/2025`, `01/01/1997 – 30/06/2025`, `không giới hạn`.
+pub fn span(from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
+    let d = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+    match (from, to) {
+        (Some(f), Some(t)) => format!("{} – {}", d(f), d(t)),
+        (Some(f), None) => format!("từ {}", d(f)),
+        (None, Some(t)) => format!("đến {}", d(t)),
+        (None, None) => "không giới hạn ngày".into(),
+    }
+}
 
 pub struct Org {
     pub units: HashMap<i64, Unit>,
@@ -61,8 +100,38 @@ impl Org {
         self.unit_level(unit)
     }
 
+    /// The unit a bare code names where no day is known: the latest holder of the code
+    /// (`91` is An Giang, formed on 1 July 2025); `code@YYYY-MM-DD` names the holder on
+    /// that day.
     pub fn unit_by_code(&self, code: &str) -> Option<&Unit> {
-        self.units.values().find(|u| u.code == code)
+        if let Some((code, day)) = code.split_once(REF_DATE) {
+            let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+            return self.unit_on(code, day);
+        }
+        self.units
+            .values()
+            .filter(|u| u.code == code)
+            .max_by_key(|u| (u.valid_from, u.id))
+    }
+
+    /// The unit holding `code` on `day`.
+    pub fn unit_on(&self, code: &str, day: NaiveDate) -> Option<&Unit> {
+        self.units
+            .values()
+            .find(|u| u.code == code && holds(u, day))
+    }
+
+    /// How a unit is named where its code alone would be ambiguous: `91` when no other unit
+    /// ever held the code, else `91@2025-07-01` (its first day; its last day if it has none).
+    pub fn unit_reference(&self, unit: &Unit) -> String {
+        let shared = self
+            .units
+            .values()
+            .any(|o| o.code == unit.code && o.id != unit.id);
+        match (shared, unit.valid_from.or(unit.valid_to)) {
+            (true, Some(day)) => format!("{}{REF_DATE}{day}", unit.code),
+            _ => unit.code.clone(),
+        }
     }
 
     /// Direct successors of a unit with the day each took over.

@@ -1,7 +1,8 @@
 //! Why a document has its status, in one Vietnamese sentence citing what caused it (the term,
-//! the articles, the detailed document, or the document or review decision that acted on it).
+//! the articles, the detailed document — with the law in force when it ended — or the document
+//! or review decision that acted on it).
 
-use crate::domain::status::Cause;
+use crate::domain::status::{law_2025, Cause};
 use crate::domain::structure::display_reference;
 use crate::domain::text::date_vn;
 use crate::registry::status::StatusGraph;
@@ -17,8 +18,12 @@ pub fn status_reason(
         Cause::NotYetEffective { on } => format!("Có hiệu lực từ ngày {}.", date_vn(on)),
         Cause::TermEnded { last_day } => format!("Hết thời hạn có hiệu lực vào cuối ngày {}.", date_vn(last_day)),
         Cause::AllArticlesCeased { on } => format!("Tất cả các điều đã hết hiệu lực (từ ngày {}).", date_vn(on)),
-        Cause::BasisCeased { on } => format!(
+        Cause::BasisCeased { on } if on < law_2025() => format!(
             "Văn bản được quy định chi tiết đã hết hiệu lực từ ngày {}, nên văn bản này hết hiệu lực theo (Điều 154 khoản 2).",
+            date_vn(on)
+        ),
+        Cause::BasisCeased { on } => format!(
+            "Văn bản được quy định chi tiết đã bị bãi bỏ hoặc hết thời hạn từ ngày {}, không có văn bản thay thế, nên văn bản này hết hiệu lực theo (Luật 64/2025, Điều 57).",
             date_vn(on)
         ),
         Cause::Effect { index } => {

@@ -53,6 +53,10 @@ pub struct DocumentRecord {
     pub end_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gazette: Option<String>,
+    /// Whether it is a legal normative document; absent: `domain::issuers::default_normative`
+    /// (export writes it only where the stored value differs from that default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub normative: Option<bool>,
     #[serde(default)]
     pub text: String,
 }

@@ -1,14 +1,23 @@
 //! Loads what the status rules need from the database and resolves the chains between
-//! documents (a document that details another ends with it), then asks `domain::status`.
+//! documents, then asks `domain::status`:
+//! - a document that details another may end with it (how that other ended decides, see
+//!   `domain::status`);
+//! - an effect acts only when its acting document is in force on the effect's date. That
+//!   status depends only on effects dated on or before it, so the resolution walks back in
+//!   time and ends; two documents acting on each other on the same day are a loop, broken by
+//!   taking the document already being resolved as acting (`vanban check` reports the cycle).
+//!   Answers are memoised by (acting document, date) for a whole pass over the graph.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
 use crate::db::models::{Effect, StoredEffect};
-use crate::db::{queries, registry, Db, DbError};
+use crate::db::{queries, registry, status as stored_status, Db, DbError};
 use crate::domain::kinds::EffectKind;
-use crate::domain::status::{self, ArticleFact, DocumentFacts, EffectFact, Status, StatusReport};
+use crate::domain::status::{
+    self, DocumentFacts, EffectFact, Evaluation, ProvisionFact, Status, StatusReport,
+};
 
 /// The dates of documents and the effects between them, for a set of documents.
 #[derive(Debug, Default)]
@@ -18,7 +27,7 @@ pub struct StatusGraph {
     received: HashMap<i64, Vec<StoredEffect>>,
     /// Documents each document details or implements.
     implements: HashMap<i64, Vec<i64>>,
-    articles: HashMap<i64, Vec<ArticleFact>>,
+    provisions: HashMap<i64, Vec<ProvisionFact>>,
 }
 
 /// Chapter and section keys containing an article whose parent is `parent_key`.
@@ -39,12 +48,43 @@ pub fn containers_of(parent_key: Option<&str>) -> Vec<String> {
 }
 
 fn effect_fact(e: &StoredEffect) -> EffectFact {
-    EffectFact {
-        kind: e.kind,
-        provisions: e.provisions.clone(),
-        effective_on: e.effective_on,
-        until: e.until_on,
-    }
+    EffectFact::new(e.kind, e.provisions.clone(), e.effective_on, e.until_on)
+}
+
+/// Each provision with the keys of the provisions containing it, outermost first, from the
+/// rows of one document (`key`, `parent key`) in document order.
+pub fn provision_facts(rows: &[(String, Option<String>)]) -> Vec<ProvisionFact> {
+    let parent: HashMap<&str, &str> = rows
+        .iter()
+        .filter_map(|(k, p)| Some((k.as_str(), p.as_deref()?)))
+        .collect();
+    rows.iter()
+        .map(|(key, _)| {
+            let mut containers = Vec::new();
+            let mut at = key.as_str();
+            // Bounded by the number of rows: a stored loop of parents cannot hang the walk.
+            while let Some(p) = parent.get(at).filter(|_| containers.len() < rows.len()) {
+                containers.push((*p).to_string());
+                at = p;
+            }
+            containers.reverse();
+            ProvisionFact {
+                key: key.clone(),
+                containers,
+            }
+        })
+        .collect()
+}
+
+/// Memoised answers of one pass over the graph: whether a document acted on a date.
+#[derive(Default)]
+struct Resolver {
+    acts: HashMap<(i64, NaiveDate), bool>,
+    visiting: HashSet<i64>,
+    /// Whether the answer being computed met a loop: such an answer depends on where the
+    /// resolution started and is not memoised (so each document's status is the same whether
+    /// it is asked alone or in a pass over the whole graph).
+    looped: bool,
 }
 
 /// The rows read strictly: an effect of unknown kind or with a corrupt provision list stops
@@ -99,12 +139,13 @@ impl StatusGraph {
         Ok(())
     }
 
-    fn add_articles(&mut self, db: &mut Db<'_>, ids: &[i64]) -> Result<(), DbError> {
-        for (doc, key, parent) in queries::article_keys(db, ids)? {
-            self.articles.entry(doc).or_default().push(ArticleFact {
-                key,
-                containers: containers_of(parent.as_deref()),
-            });
+    fn add_provisions(&mut self, db: &mut Db<'_>, ids: &[i64]) -> Result<(), DbError> {
+        let mut by_doc: HashMap<i64, Vec<(String, Option<String>)>> = HashMap::new();
+        for (doc, key, parent) in stored_status::provision_tree(db, ids)? {
+            by_doc.entry(doc).or_default().push((key, parent));
+        }
+        for (doc, rows) in by_doc {
+            self.provisions.insert(doc, provision_facts(&rows));
         }
         Ok(())
     }
@@ -117,18 +158,19 @@ impl StatusGraph {
         }
         g.add_effects(strict(queries::all_effects(db)?)?);
         g.add_declared(db, None)?;
-        // Articles matter only where some effect names provisions.
+        // Provisions matter only where some effect names provisions.
         let partial: Vec<i64> = g
             .received
             .iter()
             .filter(|(_, es)| es.iter().any(|e| !e.provisions.is_empty()))
             .map(|(id, _)| *id)
             .collect();
-        g.add_articles(db, &partial)?;
+        g.add_provisions(db, &partial)?;
         Ok(g)
     }
 
-    /// One document and the documents whose end can end it.
+    /// One document, the documents whose end can end it and the documents acting on them (whose
+    /// force decides whether their effects act), transitively.
     pub fn load_around(db: &mut Db<'_>, id: i64) -> Result<StatusGraph, DbError> {
         let mut g = StatusGraph::default();
         let mut todo = vec![id];
@@ -137,7 +179,13 @@ impl StatusGraph {
             if !seen.insert(x) {
                 continue;
             }
-            g.add_effects(strict(queries::effects_on(db, x)?)?);
+            let received = strict(queries::effects_on(db, x)?)?;
+            // Citations and links do not depend on their acting document's force.
+            let acting = received
+                .iter()
+                .filter(|e| e.kind.ends_wording() || e.kind == EffectKind::Suspend);
+            todo.extend(acting.map(|e| e.acting_id));
+            g.add_effects(received);
             for e in strict(queries::effects_by(db, x)?)? {
                 if e.kind == EffectKind::Implements {
                     todo.push(e.target_id);
@@ -153,7 +201,7 @@ impl StatusGraph {
         for d in queries::summaries_by_ids(db, &ids)? {
             g.dates.insert(d.id, (d.effective_on, d.end_on));
         }
-        g.add_articles(db, &ids)?;
+        g.add_provisions(db, &ids)?;
         Ok(g)
     }
 
@@ -161,21 +209,25 @@ impl StatusGraph {
         self.received.get(&id).map_or(&[], Vec::as_slice)
     }
 
-    /// The facts of document `id` as of `date`, with the ends of the documents it implements
-    /// resolved (a cycle of implementing documents counts as not ended).
+    /// The facts of document `id` as of `date`: the ends of the documents it implements
+    /// resolved (a cycle of implementing documents counts as not ended), and each effect dated
+    /// by then marked by whether its acting document was in force on the effect's date.
     pub fn facts(&self, id: i64, date: NaiveDate) -> Option<DocumentFacts> {
-        let mut visiting = HashSet::new();
-        self.facts_inner(id, date, &mut visiting)
+        self.facts_with(id, date, &mut Resolver::default())
     }
 
-    fn facts_inner(
-        &self,
-        id: i64,
-        date: NaiveDate,
-        visiting: &mut HashSet<i64>,
-    ) -> Option<DocumentFacts> {
+    fn facts_with(&self, id: i64, date: NaiveDate, r: &mut Resolver) -> Option<DocumentFacts> {
         let (effective_on, end_on) = *self.dates.get(&id)?;
-        visiting.insert(id);
+        r.visiting.insert(id);
+        let received = self
+            .effects_received(id)
+            .iter()
+            .map(|e| {
+                let mut f = effect_fact(e);
+                f.acts = e.effective_on > date || self.acts(e, r);
+                f
+            })
+            .collect();
         let implements = self
             .implements
             .get(&id)
@@ -184,27 +236,80 @@ impl StatusGraph {
                     .iter()
                     .filter(|t| self.dates.contains_key(t))
                     .map(|t| {
-                        if visiting.contains(t) {
+                        if r.visiting.contains(t) {
                             return None;
                         }
-                        let f = self.facts_inner(*t, date, visiting)?;
-                        status::ceased_on(&f, date).map(|(d, _)| d)
+                        let f = self.facts_with(*t, date, r)?;
+                        status::ending(&f, date)
                     })
                     .collect()
             })
             .unwrap_or_default();
-        visiting.remove(&id);
+        r.visiting.remove(&id);
         Some(DocumentFacts {
             effective_on,
             end_on,
-            articles: self.articles.get(&id).cloned().unwrap_or_default(),
-            received: self.effects_received(id).iter().map(effect_fact).collect(),
+            provisions: self.provisions.get(&id).cloned().unwrap_or_default(),
+            received,
             implements,
         })
     }
 
+    /// Whether the acting document of `e` was in force on the effect's date. A declared expiry
+    /// (the document acting on itself) always acts; so does an acting document the graph does
+    /// not hold, or one already being resolved (a loop).
+    fn acts(&self, e: &StoredEffect, r: &mut Resolver) -> bool {
+        let acting = e.acting_id;
+        if e.id < 0
+            || acting == e.target_id
+            || !e.kind.ends_wording() && e.kind != EffectKind::Suspend
+        {
+            return true;
+        }
+        let key = (acting, e.effective_on);
+        if let Some(b) = r.acts.get(&key) {
+            return *b;
+        }
+        if r.visiting.contains(&acting) {
+            r.looped = true;
+            return true;
+        }
+        if !self.dates.contains_key(&acting) {
+            return true;
+        }
+        let outer = std::mem::replace(&mut r.looped, false);
+        let b = self
+            .facts_with(acting, e.effective_on, r)
+            .is_none_or(|f| status::in_force_on(&f, e.effective_on));
+        if !r.looped {
+            r.acts.insert(key, b);
+        }
+        r.looped |= outer;
+        b
+    }
+
+    /// Whether the effect `effect_id` received by `id` acted: its acting document was in
+    /// force on the effect's date (an effect the graph does not hold counts as acting).
+    pub fn effect_acted(&self, id: i64, effect_id: i64) -> bool {
+        let received = self.effects_received(id);
+        let Some(index) = received.iter().position(|e| e.id == effect_id) else {
+            return true;
+        };
+        let on = received[index].effective_on;
+        self.facts(id, on)
+            .and_then(|f| f.received.get(index).map(|e| e.acts))
+            .unwrap_or(true)
+    }
+
     pub fn status(&self, id: i64, date: NaiveDate) -> Option<StatusReport> {
         self.facts(id, date).map(|f| status::status_on(&f, date))
+    }
+
+    /// The facts of a document and the status of it and of every provision on `date`.
+    pub fn evaluate(&self, id: i64, date: NaiveDate) -> Option<(DocumentFacts, Evaluation)> {
+        let f = self.facts(id, date)?;
+        let e = status::evaluate(&f, date);
+        Some((f, e))
     }
 
     /// The effect behind a cause, when the cause is an effect (the facts hold every effect
@@ -218,10 +323,26 @@ impl StatusGraph {
         self.dates.keys().copied()
     }
 
-    pub fn statuses(&self, date: NaiveDate) -> HashMap<i64, Status> {
+    /// Every document's evaluation on `date` (document and provisions), from one pass.
+    pub fn evaluations(&self, date: NaiveDate) -> HashMap<i64, Evaluation> {
+        let mut r = Resolver::default();
         self.dates
             .keys()
-            .filter_map(|id| Some((*id, self.status(*id, date)?.status)))
+            .filter_map(|id| {
+                let f = self.facts_with(*id, date, &mut r)?;
+                Some((*id, status::evaluate(&f, date)))
+            })
+            .collect()
+    }
+
+    pub fn statuses(&self, date: NaiveDate) -> HashMap<i64, Status> {
+        let mut r = Resolver::default();
+        self.dates
+            .keys()
+            .filter_map(|id| {
+                let f = self.facts_with(*id, date, &mut r)?;
+                Some((*id, status::status_on(&f, date).status))
+            })
             .collect()
     }
 }

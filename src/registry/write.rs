@@ -258,7 +258,13 @@ impl RegistryWriter {
             let existing = queries::provision_keys_of(db, target)?;
             for p in &rec.provisions {
                 let key = parse_reference(p).map_err(|e| RecordError::Invalid(e.to_string()))?;
-                if !existing.contains(&key) {
+                // An amendment may add a provision (bổ sung Điều 5a, khoản 3): it names a key
+                // the document does not have yet, inside one it has (or a new article).
+                let added = kind == EffectKind::Amend
+                    && crate::domain::structure::is_addition(&key, |k| {
+                        existing.iter().any(|x| x == k)
+                    });
+                if !existing.contains(&key) && !added {
                     return invalid(format!(
                         "văn bản {} không có {}",
                         nfc(&rec.target.number),

@@ -5,33 +5,93 @@ use super::draft::{check_code, non_empty};
 use super::records::*;
 use super::write::RegistryWriter;
 use crate::db::models::*;
-use crate::db::{queries, Db};
+use crate::db::{queries, registry, Db};
 use crate::domain::kinds::{AuthorityKind, UnitLevel};
 use crate::domain::text::nfc;
 use crate::jsonl::{invalid, Outcome, RecordError};
 
+pub use super::org::{holds, identity, overlaps, span, REF_DATE};
+
+/// The unit a reference names: `code` (the unit holding it on `on`, or the only unit of that
+/// code when no day is known) or `code@YYYY-MM-DD` (the unit holding it on that day).
+pub fn resolve(
+    db: &mut Db<'_>,
+    reference: &str,
+    on: Option<chrono::NaiveDate>,
+    role: &str,
+) -> Result<Unit, RecordError> {
+    let reference = nfc(reference.trim());
+    let (code, day) = match reference.split_once(REF_DATE) {
+        Some((c, d)) => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => (c.to_string(), Some(d)),
+            Err(_) => {
+                return invalid(format!(
+                    "{role} «{reference}»: ngày sau «{REF_DATE}» phải có dạng YYYY-MM-DD"
+                ))
+            }
+        },
+        None => (reference.clone(), on),
+    };
+    let all = registry::units_by_code(db, &code)?;
+    if all.is_empty() {
+        return invalid(format!("không tìm thấy {role} «{code}»"));
+    }
+    let found: Vec<&Unit> = match day {
+        Some(d) => all.iter().filter(|u| holds(u, d)).collect(),
+        None => all.iter().collect(),
+    };
+    match (found.as_slice(), day) {
+        ([one], _) => Ok((*one).clone()),
+        ([], Some(d)) => invalid(format!(
+            "không có {role} mã «{code}» vào ngày {}: {}",
+            d.format("%d/%m/%Y"),
+            holders(&all)
+        )),
+        (_, _) => invalid(format!(
+            "mã «{code}» thuộc nhiều đơn vị ({}); ghi «{code}{REF_DATE}YYYY-MM-DD» để chọn đơn vị \
+             giữ mã vào ngày đó",
+            holders(&all)
+        )),
+    }
+}
+
+/// `Tỉnh Kiên Giang (đến 30/06/2025), Tỉnh An Giang (từ 01/07/2025)`.
+fn holders(units: &[Unit]) -> String {
+    units
+        .iter()
+        .map(|u| format!("{} ({})", u.name, span(u.valid_from, u.valid_to)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl RegistryWriter {
-    /// Validates and writes an administrative unit.
+    /// Validates and writes an administrative unit. Its identity is its code plus its first
+    /// day (`valid_from`): a record of the same code and first day is the same unit (updated
+    /// if it differs), another first day is another unit, refused if its dates overlap those
+    /// of a unit of the same code.
     pub fn unit(&self, db: &mut Db<'_>, u: &UnitRecord) -> Result<Outcome, RecordError> {
         let code = check_code("code", &u.code)?;
+        if code.contains(REF_DATE) {
+            return invalid(format!(
+                "mã đơn vị «{code}» không được chứa «{REF_DATE}» (chỉ dùng khi tham chiếu)"
+            ));
+        }
         let Some(level) = UnitLevel::parse(u.level.trim()) else {
             return invalid(format!(
                 "cấp đơn vị «{}» không hợp lệ (tinh, huyen, xa)",
                 u.level
             ));
         };
-        let parent_id = match &u.parent {
-            Some(p) => match queries::unit_by_code(db, &nfc(p))? {
-                Some(p) => Some(p.id),
-                None => return invalid(format!("không tìm thấy đơn vị cấp trên «{p}»")),
-            },
-            None => None,
-        };
         if let (Some(f), Some(t)) = (u.valid_from, u.valid_to) {
             if t < f {
                 return invalid(format!("ngày kết thúc {t} trước ngày bắt đầu {f}"));
             }
         }
+        // The parent is the unit holding its code on the child's first day (or last day).
+        let parent_id = match &u.parent {
+            Some(p) => Some(resolve(db, p, u.valid_from.or(u.valid_to), "đơn vị cấp trên")?.id),
+            None => None,
+        };
         let row = NewUnit {
             code: code.clone(),
             name: non_empty("name", &u.name)?,
@@ -40,10 +100,27 @@ impl RegistryWriter {
             valid_from: u.valid_from,
             valid_to: u.valid_to,
         };
-        match queries::unit_by_code(db, &code)? {
+        let same_code = registry::units_by_code(db, &code)?;
+        let (existing, others): (Vec<Unit>, Vec<Unit>) = same_code
+            .into_iter()
+            .partition(|e| e.valid_from == u.valid_from);
+        if let Some(o) = others
+            .iter()
+            .find(|o| overlaps(o, u.valid_from, u.valid_to))
+        {
+            return invalid(format!(
+                "mã «{code}» đã dùng cho «{}» ({}); khoảng ngày {} chồng lên: một mã chỉ thuộc một \
+                 đơn vị vào mỗi ngày",
+                o.name,
+                span(o.valid_from, o.valid_to),
+                span(u.valid_from, u.valid_to)
+            ));
+        }
+        let audit_id = identity(&code, u.valid_from);
+        match existing.into_iter().next() {
             None => {
                 queries::insert_unit(db, &row)?;
-                self.audit(db, "create", "unit", &row.code, None, &row)?;
+                self.audit(db, "create", "unit", &audit_id, None, &row)?;
                 Ok(Outcome::Created)
             }
             Some(e) => {
@@ -59,46 +136,62 @@ impl RegistryWriter {
                     Ok(Outcome::Unchanged)
                 } else {
                     queries::update_unit(db, e.id, &row)?;
-                    self.audit(db, "update", "unit", &row.code, Some(&before), &row)?;
+                    self.audit(db, "update", "unit", &audit_id, Some(&before), &row)?;
                     Ok(Outcome::Updated)
                 }
             }
         }
     }
 
-    /// Validates and writes the succession of one unit by another.
+    /// Validates and writes the succession of one unit by another on `on`: the predecessor is
+    /// the unit holding its code the day before, the successor the one holding its code on
+    /// that day; a succession whose dates do not meet is refused.
     pub fn succession(
         &self,
         db: &mut Db<'_>,
         s: &SuccessionRecord,
     ) -> Result<Outcome, RecordError> {
-        let find = |db: &mut Db<'_>, code: &str| -> Result<Unit, RecordError> {
-            match queries::unit_by_code(db, &nfc(code))? {
-                Some(u) => Ok(u),
-                None => invalid(format!("không tìm thấy đơn vị hành chính «{code}»")),
-            }
-        };
-        let pred = find(db, &s.predecessor)?;
-        let succ = find(db, &s.successor)?;
+        let eve = s.on.pred_opt().unwrap_or(s.on);
+        let pred = resolve(db, &s.predecessor, Some(eve), "đơn vị trước")?;
+        let succ = resolve(db, &s.successor, Some(s.on), "đơn vị kế thừa")?;
         if pred.id == succ.id {
             return invalid("một đơn vị không thể kế thừa chính nó");
+        }
+        if !holds(&pred, eve) {
+            return invalid(format!(
+                "đơn vị trước «{}» ({}) không còn tồn tại vào ngày {}, ngày trước khi kế thừa",
+                pred.name,
+                span(pred.valid_from, pred.valid_to),
+                eve.format("%d/%m/%Y")
+            ));
+        }
+        if !holds(&succ, s.on) {
+            return invalid(format!(
+                "đơn vị kế thừa «{}» ({}) không tồn tại vào ngày kế thừa {}",
+                succ.name,
+                span(succ.valid_from, succ.valid_to),
+                s.on.format("%d/%m/%Y")
+            ));
         }
         let row = UnitSuccession {
             predecessor_id: pred.id,
             successor_id: succ.id,
             effective_on: s.on,
         };
+        let id = format!(
+            "{}>{}",
+            identity(&pred.code, pred.valid_from),
+            identity(&succ.code, succ.valid_from)
+        );
         match queries::succession(db, pred.id, succ.id)? {
             None => {
                 queries::insert_succession(db, &row)?;
-                let id = format!("{}>{}", s.predecessor.trim(), s.successor.trim());
                 self.audit(db, "create", "succession", id, None, &row)?;
                 Ok(Outcome::Created)
             }
             Some(e) if e == row => Ok(Outcome::Unchanged),
             Some(e) => {
                 queries::update_succession(db, &row)?;
-                let id = format!("{}>{}", s.predecessor.trim(), s.successor.trim());
                 self.audit(db, "update", "succession", id, Some(&e), &row)?;
                 Ok(Outcome::Updated)
             }
@@ -119,10 +212,7 @@ impl RegistryWriter {
             ));
         };
         let unit_id = match (&a.unit, kind) {
-            (Some(u), _) => match queries::unit_by_code(db, &nfc(u))? {
-                Some(u) => Some(u.id),
-                None => return invalid(format!("không tìm thấy đơn vị hành chính «{u}»")),
-            },
+            (Some(u), _) => Some(resolve(db, u, None, "đơn vị hành chính")?.id),
             (None, AuthorityKind::Central) => None,
             (None, _) => return invalid("cơ quan địa phương cần «unit» (mã đơn vị hành chính)"),
         };

@@ -60,7 +60,7 @@ pub fn annual_list(
                     .effects_received(id)
                     .iter()
                     .filter(|e| e.effective_on.year() == year)
-                    .filter(|e| e.kind.ceases())
+                    .filter(|e| e.kind.ends_wording())
                     .filter(|e| !e.provisions.is_empty())
                     .cloned()
                     .collect();

@@ -9,9 +9,44 @@ use super::index::{number_keys, procedure_unit_doc, Fields, SharedValues, Unit, 
 use crate::db::models::{Document, Provision};
 use crate::db::stored::Corrupt;
 use crate::db::{queries, Db, DbError};
+use crate::domain::status::Evaluation;
 use crate::domain::structure::{node_label, NodeKind};
 use crate::registry::org::Org;
 use crate::registry::status::StatusGraph;
+
+/// The status codes a document's units carry in the index: the document's, and each
+/// article's own where it differs (an amended article is "duoc-sua-doi-bo-sung", a repealed
+/// one "het-hieu-luc-toan-bo" while the document has ceased in part), so the status facet
+/// counts and filters articles by their own status.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexStatus {
+    pub document: &'static str,
+    pub articles: HashMap<String, &'static str>,
+}
+
+impl IndexStatus {
+    pub fn of(e: &Evaluation) -> IndexStatus {
+        let document = e.document.status;
+        IndexStatus {
+            document: document.code(),
+            articles: e
+                .provisions
+                .iter()
+                .filter(|(k, r)| k.starts_with("dieu-") && !k.contains('/') && r.status != document)
+                .map(|(k, r)| (k.clone(), r.status.code()))
+                .collect(),
+        }
+    }
+
+    /// Every document's, from one pass over the graph.
+    pub fn all(graph: &StatusGraph, date: NaiveDate) -> HashMap<i64, IndexStatus> {
+        graph
+            .evaluations(date)
+            .into_iter()
+            .map(|(id, e)| (id, IndexStatus::of(&e)))
+            .collect()
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -74,7 +109,7 @@ pub fn add_document(
     f: &Fields,
     d: &Document,
     provisions: &[Provision],
-    status: &str,
+    status: &IndexStatus,
     authority: &str,
 ) -> Result<(), BuildError> {
     writer.delete_term(Term::from_field_u64(
@@ -97,7 +132,7 @@ pub fn add_document(
         text: &text,
         doc_type: &d.doc_type,
         fields: &fields,
-        status,
+        status: status.document,
         authority_id: d.authority_id,
         authority,
         issued_on: d.issued_on,
@@ -105,20 +140,32 @@ pub fn add_document(
     let shared = SharedValues::new(f, &unit);
     writer.add_document(shared.unit(f, "document", None, &text))?;
     for (key, label, heading, body) in articles(provisions).map_err(DbError::from)? {
-        writer.add_document(shared.unit(f, "article", Some((key, &label, heading)), &body))?;
+        let article = Some((key, label.as_str(), heading));
+        let doc = match status.articles.get(key) {
+            Some(own) => SharedValues::new(
+                f,
+                &Unit {
+                    status: own,
+                    ..unit
+                },
+            )
+            .unit(f, "article", article, &body),
+            None => shared.unit(f, "article", article, &body),
+        };
+        writer.add_document(doc)?;
     }
     Ok(())
 }
 
 /// Adds a page of documents (with their provisions, read here in one query) to the writer;
-/// `status` gives each document's status code.
+/// `status` gives each document's status codes.
 pub fn add_page(
     db: &mut Db<'_>,
     writer: &Writer,
     f: &Fields,
     org: &Org,
     page: &[Document],
-    status: impl Fn(i64) -> &'static str,
+    status: impl Fn(i64) -> IndexStatus,
 ) -> Result<(), BuildError> {
     let ids: Vec<i64> = page.iter().map(|d| d.id).collect();
     let mut by_doc: HashMap<i64, Vec<Provision>> = HashMap::with_capacity(ids.len());
@@ -131,7 +178,7 @@ pub fn add_page(
         let authority = names
             .entry(d.authority_id)
             .or_insert_with(|| org.authority_name(d.authority_id));
-        add_document(writer, f, d, &provisions, status(d.id), authority)?;
+        add_document(writer, f, d, &provisions, &status(d.id), authority)?;
     }
     Ok(())
 }
@@ -276,11 +323,11 @@ pub fn rebuild(
     writer.delete_all_documents()?;
     let org = Org::load(db)?;
     let graph = StatusGraph::load_all(db)?;
-    let statuses = graph.statuses(today);
+    let statuses = IndexStatus::all(&graph, today);
     let mut n = 0;
     queries::for_each_document_page(db, |db, page| -> Result<(), BuildError> {
         add_page(db, writer, f, &org, &page, |id| {
-            statuses.get(&id).map(|s| s.code()).unwrap_or_default()
+            statuses.get(&id).cloned().unwrap_or_default()
         })?;
         n += page.len();
         REBUILD.done.store(n, Relaxed);

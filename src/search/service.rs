@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
-use super::build::{add_page, rebuild, BuildError, Writer};
+use super::build::{add_page, rebuild, BuildError, IndexStatus, Writer};
 use super::index::{open_or_create, Fields};
 use crate::db::{queries, Db, DbPool};
 use crate::registry::org::Org;
@@ -368,8 +368,8 @@ impl SearchService {
         let mut conn = pool.get()?;
         let mut db = conn.db();
         let graph = StatusGraph::load_all(&mut db)?;
-        let before = graph.statuses(from);
-        let after = graph.statuses(today);
+        let before = IndexStatus::all(&graph, from);
+        let after = IndexStatus::all(&graph, today);
         let changed: Vec<i64> = after
             .iter()
             .filter(|(id, s)| before.get(*id) != Some(*s))
@@ -670,16 +670,17 @@ fn apply_documents_with(
                 u64::try_from(*id).unwrap_or_default(),
             ));
         }
-        let mut statuses: HashMap<i64, &'static str> = HashMap::with_capacity(docs.len());
+        let mut statuses: HashMap<i64, IndexStatus> = HashMap::with_capacity(docs.len());
         for d in &docs {
-            let report = match whole {
-                Some(g) => g.status(d.id, today),
-                None => StatusGraph::load_around(db, d.id)?.status(d.id, today),
+            let evaluation = match whole {
+                Some(g) => g.evaluate(d.id, today),
+                None => StatusGraph::load_around(db, d.id)?.evaluate(d.id, today),
             };
-            statuses.insert(d.id, report.map(|r| r.status.code()).unwrap_or_default());
+            let status = evaluation.map(|(_, e)| IndexStatus::of(&e));
+            statuses.insert(d.id, status.unwrap_or_default());
         }
         add_page(db, writer, f, &org, &docs, |id| {
-            statuses.get(&id).copied().unwrap_or_default()
+            statuses.get(&id).cloned().unwrap_or_default()
         })?;
     }
     Ok(())

@@ -312,7 +312,7 @@ fn insert_all<T: Serialize>(ctx: &mut tera::Context, page: &T) -> Result<(), App
 /// schema.org's legal force of a status: in force, partially, or not.
 pub fn legal_force(s: Status) -> &'static str {
     match s {
-        Status::ConHieuLuc => "https://schema.org/InForce",
+        Status::ConHieuLuc | Status::DuocSuaDoiBoSung => "https://schema.org/InForce",
         Status::HetHieuLucMotPhan | Status::NgungHieuLucMotPhan => {
             "https://schema.org/PartiallyInForce"
         }

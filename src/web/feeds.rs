@@ -20,6 +20,7 @@ use crate::domain::procedure::Announcement;
 use crate::domain::text::date_vn;
 use crate::error::AppError;
 use crate::registry::org::Org;
+use crate::registry::status::StatusGraph;
 
 pub const DEFAULT_LIMIT: usize = 50;
 pub const MAX_LIMIT: usize = 200;
@@ -318,8 +319,12 @@ fn status_feed(
     all.sort_unstable();
     all.dedup();
     let names = labels(db, org, &all)?;
+    let mut graphs = HashMap::new();
     let mut out = Vec::new();
     for (on, doc, what, acting, key) in events {
+        let Some(status) = status_after(db, &mut graphs, doc, on, &key)? else {
+            continue;
+        };
         let Some(Label {
             eli,
             label,
@@ -345,13 +350,41 @@ fn status_feed(
             title: format!("{label} {what}{by} từ ngày {}", date_vn(on)),
             updated: midnight(on),
             link: format!("{eli}/{on}"),
-            summary: format!("{label} ({title}) {what}{by} từ ngày {}.", date_vn(on)),
+            summary: format!(
+                "{label} ({title}) {what}{by} từ ngày {}.{status}",
+                date_vn(on)
+            ),
         });
         if out.len() == n {
             break;
         }
     }
     Ok(out)
+}
+
+/// The document's status from the event's date, as a sentence for the entry (the one
+/// status function of `domain::status`), or `None` for an effect that did not act (its acting
+/// document was not in force on its date).
+fn status_after(
+    db: &mut Db<'_>,
+    graphs: &mut HashMap<i64, StatusGraph>,
+    doc: i64,
+    on: NaiveDate,
+    key: &str,
+) -> Result<Option<String>, AppError> {
+    let g = match graphs.entry(doc) {
+        std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(StatusGraph::load_around(db, doc)?)
+        }
+    };
+    let effect = key.strip_prefix("effect/").and_then(|i| i.parse().ok());
+    if effect.is_some_and(|e| !g.effect_acted(doc, e)) {
+        return Ok(None);
+    }
+    Ok(Some(g.status(doc, on).map_or_else(String::new, |r| {
+        format!(" Tình trạng từ ngày đó: {}.", r.status.label())
+    })))
 }
 
 fn reviews_feed(

@@ -48,7 +48,10 @@ fn facet_views(
             .map(|a| (a.code(), a.label()))
             .collect()
     } else {
-        Status::ALL.iter().map(|s| (s.code(), s.label())).collect()
+        Status::EVERY
+            .iter()
+            .map(|s| (s.code(), s.label()))
+            .collect()
     };
     let authority_names: std::collections::HashMap<String, String> = names
         .iter()
@@ -159,7 +162,7 @@ pub async fn page(
     ctx.insert("types", DOCUMENT_TYPES);
     ctx.insert(
         "statuses",
-        &Status::ALL
+        &Status::EVERY
             .iter()
             .map(|s| serde_json::json!({"code": s.code(), "label": s.label()}))
             .collect::<Vec<_>>(),

@@ -35,7 +35,10 @@ db_test!(document_status_follows_the_effects_over_time, |app| {
     let v = status_of(&app, nq, "2020-07-20").await;
     assert_eq!(v["status"]["code"], "het-hieu-luc-mot-phan");
     assert_eq!(v["articles"][0]["status"]["code"], "con-hieu-luc");
-    assert_eq!(v["articles"][1]["status"]["code"], "het-hieu-luc-mot-phan");
+    // Amending khoản 1 ends its old wording only: Điều 2 stays in force with the new one
+    // (Luật 80/2015 Điều 154 khoản 1 điểm b; Luật 64/2025 Điều 57 khoản 1 điểm b), while the
+    // document has ceased in part (the old wording).
+    assert_eq!(v["articles"][1]["status"]["code"], "duoc-sua-doi-bo-sung");
     assert!(
         v["reason"]
             .as_str()
@@ -108,7 +111,10 @@ db_test!(document_page_shows_status_as_of_the_chosen_date, |app| {
         .await;
     assert_eq!(status, 200);
     assert!(clause.contains("Hỗ trợ 50% chi phí con giống."));
-    assert!(clause.contains("Hết hiệu lực toàn bộ"));
+    // An amended clause is in force with its new wording, not ceased (Luật 80/2015 Điều 154
+    // khoản 1 điểm b; Luật 64/2025 Điều 57 khoản 1 điểm b).
+    assert!(clause.contains("Được sửa đổi, bổ sung"));
+    assert!(!clause.contains("Hết hiệu lực toàn bộ"));
     assert!(!clause.contains("Vay dưới 12 tháng"));
     let (status, _, article) = app
         .get(&format!("/documents/{nq}/dieu-2?date=2019-01-01"))

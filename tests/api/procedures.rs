@@ -499,22 +499,22 @@ db_test!(the_sample_shows_real_gaps, |app| {
     let kinds = |code: &str| -> Vec<String> {
         by(code).gaps().iter().map(|g| g.kind.to_string()).collect()
     };
-    assert!(by("32153").is_complete, "{:#?}", by("32153").gaps());
-    assert!(by("32153").required >= 35);
-    assert_eq!(kinds("32156").iter().filter(|k| *k == "missing").count(), 1);
-    assert_eq!(kinds("32156").iter().filter(|k| *k == "late").count(), 3);
+    assert!(by("32152").is_complete, "{:#?}", by("32152").gaps());
+    assert!(by("32152").required >= 35);
+    assert_eq!(kinds("32155").iter().filter(|k| *k == "missing").count(), 1);
+    assert_eq!(kinds("32155").iter().filter(|k| *k == "late").count(), 3);
     assert_eq!(
-        kinds("32174").iter().filter(|k| *k == "outdated").count(),
+        kinds("32167").iter().filter(|k| *k == "outdated").count(),
         3
     );
     assert_eq!(
-        kinds("32174")
+        kinds("32167")
             .iter()
             .filter(|k| *k == "not_required")
             .count(),
         1
     );
-    assert_eq!(kinds("32180"), vec!["missing"; 4]);
+    assert_eq!(kinds("32182"), vec!["missing"; 4]);
     let province = kinds("96");
     assert!(
         province.contains(&"basis_not_in_force".to_string()),
@@ -526,7 +526,7 @@ db_test!(the_sample_shows_real_gaps, |app| {
         "{province:?}"
     );
     // Communes of before 2025 are not checked after they ended.
-    assert!(all.iter().all(|c| c.unit.code != "32152"));
+    assert!(all.iter().all(|c| c.unit.code != "32158"));
     Ok(())
 });
 

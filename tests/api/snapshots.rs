@@ -334,15 +334,15 @@ db_test!(the_json_answers_of_the_api, |app| {
         ),
         (
             "api_unit_procedures",
-            format!("/api/v1/units/32153/procedures?date={DAY}"),
+            format!("/api/v1/units/32152/procedures?date={DAY}"),
         ),
         (
             "api_completeness",
-            format!("/api/v1/units/32153/completeness?date={DAY}"),
+            format!("/api/v1/units/32152/completeness?date={DAY}"),
         ),
         (
             "api_scorecard_unit",
-            "/api/v1/units/32153/scorecard?year=2025".into(),
+            "/api/v1/units/32152/scorecard?year=2025".into(),
         ),
         (
             "api_scorecard_province",
@@ -369,7 +369,7 @@ db_test!(the_json_answers_of_the_api, |app| {
     for (name, path) in paths {
         json_snap(name, &get_api(&s, &path).await);
     }
-    let r = get_api(&s, "/api/v1/units/32174/inspections").await;
+    let r = get_api(&s, "/api/v1/units/32167/inspections").await;
     json_snap_with("api_unit_inspections", &r, |v| v["points"] = json!(HISTORY));
     Ok(())
 });
@@ -396,11 +396,11 @@ db_test!(the_html_of_the_main_pages, |app| {
         ("page_procedure", format!("/procedures/1.001193?date={DAY}")),
         (
             "page_unit_procedures",
-            format!("/units/32153/procedures?date={DAY}"),
+            format!("/units/32152/procedures?date={DAY}"),
         ),
         (
             "page_completeness",
-            format!("/units/32153/completeness?date={DAY}"),
+            format!("/units/32152/completeness?date={DAY}"),
         ),
         ("page_login", "/login".into()),
         ("page_not_found", "/units/99999".into()),
@@ -413,7 +413,7 @@ db_test!(the_html_of_the_main_pages, |app| {
     let signed_in = [
         (
             "page_scorecard_unit",
-            "/units/32153/scorecard?year=2025".to_string(),
+            "/units/32152/scorecard?year=2025".to_string(),
         ),
         (
             "page_scorecard_province",
@@ -425,7 +425,7 @@ db_test!(the_html_of_the_main_pages, |app| {
     for (name, path) in signed_in {
         html_snap(name, &get_signed_in(&s, &path).await);
     }
-    let r = get_signed_in(&s, "/units/32174/inspections").await;
+    let r = get_signed_in(&s, "/units/32167/inspections").await;
     let history =
         format!(r#"<section class="doc-section" aria-labelledby="dien-bien">{HISTORY}</section>"#);
     snap(

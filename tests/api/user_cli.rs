@@ -238,7 +238,7 @@ db_test!(demo_accounts_one_per_role_only_once, |app| {
     assert_eq!(names, ["quantri", "canbo", "pheduyet", "thanhtra"]);
     let roles: Vec<&str> = made.iter().map(|a| a.role.as_str()).collect();
     assert_eq!(roles, ["admin", "officer", "approver", "inspector"]);
-    assert_eq!(made[1].scope, ["32153", "32156", "32174", "32180"]);
+    assert_eq!(made[1].scope, ["32152", "32155", "32167", "32182"]);
     let mut conn = app.pool.get()?;
     for a in &made {
         let u = vanban::auth::users::find_by_username(&mut conn.db(), a.username)?.unwrap();

@@ -22,7 +22,7 @@ function vanbanBinary() {
 
 /** The accounts the scenarios sign in with (created before they run, known passwords). */
 export const USERS = {
-  officer: { name: 'bt-canbo', role: 'officer', scope: ['32153'], password: 'bt-canbo-mat-khau-1' },
+  officer: { name: 'bt-canbo', role: 'officer', scope: ['32152'], password: 'bt-canbo-mat-khau-1' },
   approver: { name: 'bt-pheduyet', role: 'approver', scope: [], password: 'bt-pheduyet-mat-khau-1' },
   inspector: { name: 'bt-thanhtra', role: 'inspector', scope: [], password: 'bt-thanhtra-mat-khau-1' },
   admin: { name: 'bt-quantri', role: 'admin', scope: [], password: 'bt-quantri-mat-khau-1' },

@@ -124,25 +124,25 @@ scenario('1. a citizen searches without diacritics and opens an article', async 
 scenario("2. a citizen finds their commune's procedures and prints the posting sheet", async () => {
   const citizen = await as('2-citizen-procedures', 'citizen');
   const { page, shot } = citizen;
-  await page.goto('/units/32153');
+  await page.goto('/units/32152');
   await shot('commune');
-  const link = page.locator('a[href="/units/32153/procedures"]').first();
+  const link = page.locator('a[href="/units/32152/procedures"]').first();
   if ((await link.count()) > 0) {
-    await Promise.all([page.waitForURL(/\/units\/32153\/procedures/), link.click()]);
+    await Promise.all([page.waitForURL(/\/units\/32152\/procedures/), link.click()]);
   } else {
-    const r = await page.goto('/units/32153/procedures');
-    assert.equal(r.status(), 200, '/units/32153/procedures does not answer 200');
+    const r = await page.goto('/units/32152/procedures');
+    assert.equal(r.status(), 200, '/units/32152/procedures does not answer 200');
   }
   await shot('procedures');
   const procedures = page.locator('a[href^="/procedures/"]');
   assert.ok((await procedures.count()) > 0, 'no procedure listed for the commune');
   // The printable posting sheet of the unit, for one field (civil status) if it has one.
-  const sheets = page.locator('a[href^="/units/32153/procedures/sheet"]');
+  const sheets = page.locator('a[href^="/units/32152/procedures/sheet"]');
   assert.ok((await sheets.count()) > 0, 'no link to the printable posting sheet');
   const civil = sheets.filter({ hasText: 'Hộ tịch' });
   const hasCivil = (await civil.count()) > 0;
   const sheet = hasCivil ? civil.first() : sheets.first();
-  await Promise.all([page.waitForURL(/\/units\/32153\/procedures\/sheet/), sheet.click()]);
+  await Promise.all([page.waitForURL(/\/units\/32152\/procedures\/sheet/), sheet.click()]);
   await shot('posting-sheet');
   assert.ok((await page.locator('main').innerText()).includes('Hộ tịch') || !hasCivil, 'the sheet is not the one of the field picked');
   assert.ok((await page.locator('main td, main li').count()) > 0, 'the posting sheet is empty');
@@ -225,10 +225,10 @@ scenario('4. an inspector runs a completeness check and sees the percentage and 
   const inspector = await as('4-inspector-completeness', 'inspector');
   const { page, shot } = inspector;
   await login(inspector, USERS.inspector);
-  await page.goto('/units/32156');
+  await page.goto('/units/32155');
   await shot('commune');
   await Promise.all([
-    page.waitForURL(/\/units\/32156\/completeness/),
+    page.waitForURL(/\/units\/32155\/completeness/),
     page.getByRole('link', { name: 'kiểm tra niêm yết' }).click(),
   ]);
   await shot('completeness-today');
