@@ -10,5 +10,6 @@ pub mod reason;
 pub mod records;
 pub mod status;
 pub mod upgrade;
+pub mod wording;
 pub mod write;
 pub mod write_org;
