@@ -98,6 +98,7 @@ fn law() -> Record {
         end_on: None,
         gazette: None,
         normative: None,
+        provisions_effective: Vec::new(),
         text,
     })
 }

@@ -293,6 +293,7 @@ fn document(
             .then(|| effective + Days::new(rng.gen_range(365..2000))),
         gazette: None,
         normative: None,
+        provisions_effective: Vec::new(),
         text,
     };
     (who, doc, articles)
@@ -345,7 +346,7 @@ fn effect_on_earlier(
         target: target.doc.clone(),
         kind: kind.into(),
         provisions,
-        effective_on: effective,
+        effective_on: Some(effective),
         until: None,
         note: None,
     }))

@@ -1,17 +1,23 @@
 //! The registry's administrative units and their successions (a unit is its code plus its
 //! first day: official codes are reused), and its declared expiries (công bố hết hiệu lực theo
-//! kết quả rà soát): the rows, the new rows, and their queries. Written by
-//! `registry::write_org` and `registry::expiry`, read by the organisation, the status graph
-//! and the export.
+//! kết quả rà soát), provisions' own effective dates, class-wide ends set by transitional
+//! provisions and undated detailing links: the rows, the new rows, and their queries. Written
+//! by `registry::write_org`, `registry::expiry` and `registry::write`, read by the
+//! organisation, the status graph and the export.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::models::{NewUnit, Unit, UnitSuccession};
-use super::schema::{decisions, declared_expiries, unit_successions, units};
+use super::schema::{
+    authorities, class_ends, decisions, declared_expiries, effects, provision_dates,
+    unit_successions, units,
+};
 use super::stored::{At, JsonColumn};
 use super::{Db, DbError};
+use crate::domain::kinds::{AuthorityKind, UnitLevel};
 use crate::domain::review::{DecisionKind, DecisionState};
+use crate::domain::status::DocumentClass;
 use crate::with_db;
 
 type R<T> = Result<T, DbError>;
@@ -221,4 +227,178 @@ pub fn approved_expiries_without_record(db: &mut Db<'_>) -> R<Vec<ApprovedExpiry
             })
         })
         .collect())
+}
+
+// ---- finer law: provisions' own dates, class ends, undated links ---------------------------
+
+/// Provisions of a document taking effect on their own date (keys, a JSON array).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = provision_dates)]
+pub struct ProvisionDateRow {
+    pub id: i64,
+    pub document_id: i64,
+    pub provisions: String,
+    pub effective_on: NaiveDate,
+}
+
+impl ProvisionDateRow {
+    /// The provision keys; stored JSON that does not read is an error naming the row.
+    pub fn provisions_stored(&self) -> R<Vec<String>> {
+        let column: JsonColumn<Vec<String>> = JsonColumn::stored(self.provisions.clone());
+        Ok(column.decode(At::new("provision_dates", &self.id, "provisions"))?)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Insertable, serde::Serialize)]
+#[diesel(table_name = provision_dates)]
+pub struct NewProvisionDate {
+    pub document_id: i64,
+    pub provisions: String,
+    pub effective_on: NaiveDate,
+}
+
+/// The provisions' own dates of the documents `ids` (all when `None`), in the order recorded.
+pub fn provision_dates_of(db: &mut Db<'_>, ids: Option<&[i64]>) -> R<Vec<ProvisionDateRow>> {
+    let Some(ids) = ids else {
+        return Ok(with_db!(db, c => provision_dates::table
+            .order(provision_dates::id)
+            .select(ProvisionDateRow::as_select())
+            .load(c))?);
+    };
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let part: Vec<ProvisionDateRow> = with_db!(db, c => provision_dates::table
+            .filter(provision_dates::document_id.eq_any(chunk))
+            .order(provision_dates::id)
+            .select(ProvisionDateRow::as_select())
+            .load(c))?;
+        out.extend(part);
+    }
+    Ok(out)
+}
+
+/// Replaces the provisions' own dates of one document.
+pub fn replace_provision_dates(
+    db: &mut Db<'_>,
+    document_id: i64,
+    rows: &[NewProvisionDate],
+) -> R<()> {
+    with_db!(db, c => diesel::delete(
+        provision_dates::table.filter(provision_dates::document_id.eq(document_id))
+    )
+    .execute(c))?;
+    if !rows.is_empty() {
+        with_db!(db, c => diesel::insert_into(provision_dates::table).values(rows).execute(c))?;
+    }
+    Ok(())
+}
+
+/// An end date a transitional provision sets for a class of documents.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = class_ends)]
+pub struct ClassEndRow {
+    pub id: i64,
+    pub basis_id: i64,
+    /// The provision key of the transitional provision (`dieu-72/khoan-3`).
+    pub provision: String,
+    pub authority_kinds: String,
+    pub levels: String,
+    pub types: String,
+    pub issued_from: Option<NaiveDate>,
+    pub issued_to: Option<NaiveDate>,
+    pub ceases_on: NaiveDate,
+    pub note: Option<String>,
+}
+
+impl ClassEndRow {
+    /// The class it ends, read strictly: an unknown stored code is an error naming the row.
+    pub fn class_stored(&self) -> R<DocumentClass> {
+        let at = |column| At::new("class_ends", &self.id, column);
+        let kinds: JsonColumn<Vec<AuthorityKind>> =
+            JsonColumn::stored(self.authority_kinds.clone());
+        let levels: JsonColumn<Vec<UnitLevel>> = JsonColumn::stored(self.levels.clone());
+        let types: JsonColumn<Vec<String>> = JsonColumn::stored(self.types.clone());
+        Ok(DocumentClass {
+            authority_kinds: kinds.decode(at("authority_kinds"))?,
+            levels: levels.decode(at("levels"))?,
+            types: types.decode(at("types"))?,
+            issued_from: self.issued_from,
+            issued_to: self.issued_to,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset, serde::Serialize)]
+#[diesel(table_name = class_ends, treat_none_as_null = true)]
+pub struct NewClassEnd {
+    pub basis_id: i64,
+    pub provision: String,
+    pub authority_kinds: String,
+    pub levels: String,
+    pub types: String,
+    pub issued_from: Option<NaiveDate>,
+    pub issued_to: Option<NaiveDate>,
+    pub ceases_on: NaiveDate,
+    pub note: Option<String>,
+}
+
+pub fn all_class_ends(db: &mut Db<'_>) -> R<Vec<ClassEndRow>> {
+    Ok(with_db!(db, c => class_ends::table
+        .order(class_ends::id)
+        .select(ClassEndRow::as_select())
+        .load(c))?)
+}
+
+pub fn class_end(db: &mut Db<'_>, basis_id: i64, provision: &str) -> R<Option<ClassEndRow>> {
+    Ok(with_db!(db, c => class_ends::table
+        .filter(class_ends::basis_id.eq(basis_id))
+        .filter(class_ends::provision.eq(provision))
+        .select(ClassEndRow::as_select())
+        .first(c)
+        .optional())?)
+}
+
+pub fn insert_class_end(db: &mut Db<'_>, row: &NewClassEnd) -> R<i64> {
+    Ok(with_db!(db, c => diesel::insert_into(class_ends::table)
+        .values(row)
+        .returning(class_ends::id)
+        .get_result(c))?)
+}
+
+pub fn update_class_end(db: &mut Db<'_>, id: i64, row: &NewClassEnd) -> R<()> {
+    with_db!(db, c => diesel::update(class_ends::table.find(id)).set(row).execute(c))?;
+    Ok(())
+}
+
+/// Each authority's kind and its unit's level (`None` for an authority without a unit), as
+/// stored codes: what a class end reads of a document's issuer.
+pub fn authority_classes(db: &mut Db<'_>) -> R<Vec<(i64, String, Option<String>)>> {
+    Ok(with_db!(db, c => authorities::table
+        .left_join(units::table)
+        .select((authorities::id, authorities::kind, units::level.nullable()))
+        .load(c))?)
+}
+
+/// Whether the effect was recorded without a date of its own.
+pub fn effect_undated(db: &mut Db<'_>, id: i64) -> R<bool> {
+    Ok(with_db!(db, c => effects::table
+        .find(id)
+        .select(effects::undated)
+        .first(c))?)
+}
+
+pub fn set_effect_undated(db: &mut Db<'_>, id: i64, undated: bool) -> R<()> {
+    with_db!(db, c => diesel::update(effects::table.find(id))
+        .set(effects::undated.eq(undated))
+        .execute(c))?;
+    Ok(())
+}
+
+/// The ids of the effects recorded without a date of their own.
+pub fn undated_effects(db: &mut Db<'_>) -> R<std::collections::HashSet<i64>> {
+    let ids: Vec<i64> = with_db!(db, c => effects::table
+        .filter(effects::undated.eq(true))
+        .select(effects::id)
+        .load(c))?;
+    Ok(ids.into_iter().collect())
 }

@@ -74,6 +74,7 @@ diesel::table! {
         effective_on -> Date,
         until_on -> Nullable<Date>,
         note -> Nullable<Text>,
+        undated -> Bool,
     }
 }
 
@@ -87,6 +88,34 @@ diesel::table! {
         ended_at -> Nullable<Timestamp>,
     }
 }
+
+// Finer law (issue 15, item 4): provisions with their own effective dates, class-wide ends.
+diesel::table! {
+    provision_dates (id) {
+        id -> BigInt,
+        document_id -> BigInt,
+        provisions -> Text,
+        effective_on -> Date,
+    }
+}
+
+diesel::table! {
+    class_ends (id) {
+        id -> BigInt,
+        basis_id -> BigInt,
+        provision -> Text,
+        authority_kinds -> Text,
+        levels -> Text,
+        types -> Text,
+        issued_from -> Nullable<Date>,
+        issued_to -> Nullable<Date>,
+        ceases_on -> Date,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(provision_dates -> documents (document_id));
+diesel::joinable!(class_ends -> documents (basis_id));
 
 diesel::joinable!(authorities -> units (unit_id));
 diesel::joinable!(documents -> authorities (authority_id));

@@ -69,6 +69,7 @@ vocabulary! {
         Implements = "implements", "Quy định chi tiết, hướng dẫn thi hành";
         BasedOn = "based_on", "Căn cứ";
         Consolidates = "consolidates", "Hợp nhất";
+        Keep = "keep", "Giữ lại hiệu lực";
     }
 }
 
@@ -84,6 +85,7 @@ impl EffectKind {
             EffectKind::Implements => "Được quy định chi tiết bởi",
             EffectKind::BasedOn => "Là căn cứ ban hành của",
             EffectKind::Consolidates => "Được hợp nhất bởi",
+            EffectKind::Keep => "Được giữ lại hiệu lực bởi",
         }
     }
 
@@ -99,6 +101,12 @@ impl EffectKind {
     /// (Luật 80/2015, Điều 154; Luật 64/2025, Điều 57).
     pub fn ends_wording(self) -> bool {
         self.ceases() || self == EffectKind::Amend
+    }
+
+    /// Whether the effect may be recorded without a date of its own: a detailing link
+    /// (quy định chi tiết, hướng dẫn) acts from the acting document's own effective date.
+    pub fn may_be_undated(self) -> bool {
+        self == EffectKind::Implements
     }
 }
 

@@ -144,6 +144,7 @@ pub fn import_alqac(pool: &DbPool, path: &Path, content: &str) -> Result<ImportR
                 end_on: None,
                 gazette: None,
                 normative: None,
+                provisions_effective: Vec::new(),
                 text,
             }),
         ));

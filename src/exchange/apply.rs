@@ -58,6 +58,7 @@ impl Importer {
                 self.warnings = warnings;
                 Ok(outcome)
             }
+            Record::ClassEnd(x) => self.registry.class_end(db, x),
             Record::Procedure(p) => {
                 let (outcome, warnings) = procedures::apply_procedure(db, self.actor(), p)?;
                 self.warnings = warnings;

@@ -128,7 +128,8 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
         Ok(())
     };
     let authority_code = organisation(db, &mut line, out)?;
-    let mut refs = std::collections::HashMap::new();
+    let mut own_dates = provisions_effective(db)?;
+    let mut refs = HashMap::new();
     queries::for_each_document_page(db, |_, page| -> Result<(), ExportError> {
         for d in page {
             let authority = authority_code
@@ -143,10 +144,12 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
                 },
             );
             let normative = stated_normative(&d);
+            let provisions_effective = own_dates.remove(&d.id).unwrap_or_default();
             line(
                 out,
                 &Record::Document(DocumentRecord {
                     normative,
+                    provisions_effective,
                     fields: d.fields_stored().map_err(DbError::from)?,
                     authority,
                     doc_type: d.doc_type,
@@ -164,6 +167,19 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
         }
         Ok(())
     })?;
+    relations(db, &refs, &mut line, out)?;
+    out.flush()?;
+    Ok(n)
+}
+
+/// Effects, declared expiries and class ends: the records naming documents (`refs`).
+fn relations(
+    db: &mut Db<'_>,
+    refs: &HashMap<i64, DocumentRef>,
+    line: &mut dyn FnMut(&mut dyn Write, &Record) -> Result<(), ExportError>,
+    out: &mut dyn Write,
+) -> Result<(), ExportError> {
+    let undated = crate::db::registry::undated_effects(db)?;
     for e in queries::all_effects(db)? {
         let (Some(acting), Some(target)) = (refs.get(&e.acting_id), refs.get(&e.target_id)) else {
             continue;
@@ -180,7 +196,7 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
                     .map(|k| display_reference(k))
                     .collect(),
                 kind: e.kind_stored().map_err(DbError::from)?.code().to_string(),
-                effective_on: e.effective_on,
+                effective_on: (!undated.contains(&e.id)).then_some(e.effective_on),
                 until: e.until_on,
                 note: e.note,
             }),
@@ -205,8 +221,48 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
             }),
         )?;
     }
-    out.flush()?;
-    Ok(n)
+    for x in crate::db::registry::all_class_ends(db)? {
+        let Some(basis) = refs.get(&x.basis_id) else {
+            continue;
+        };
+        let class = x.class_stored()?;
+        line(
+            out,
+            &Record::ClassEnd(ClassEndRecord {
+                basis: basis.clone(),
+                provision: display_reference(&x.provision),
+                authority_kinds: class.authority_kinds,
+                levels: class.levels,
+                types: class.types,
+                issued_from: x.issued_from,
+                issued_to: x.issued_to,
+                ceases_on: x.ceases_on,
+                note: x.note,
+            }),
+        )?;
+    }
+    Ok(())
+}
+
+/// The provisions' own dates of every document, as the document record states them.
+fn provisions_effective(
+    db: &mut Db<'_>,
+) -> Result<HashMap<i64, Vec<ProvisionsEffective>>, DbError> {
+    let mut out: HashMap<i64, Vec<ProvisionsEffective>> = HashMap::new();
+    for row in crate::db::registry::provision_dates_of(db, None)? {
+        let provisions = row
+            .provisions_stored()?
+            .iter()
+            .map(|k| display_reference(k))
+            .collect();
+        out.entry(row.document_id)
+            .or_default()
+            .push(ProvisionsEffective {
+                provisions,
+                effective_on: row.effective_on,
+            });
+    }
+    Ok(out)
 }
 
 /// One row per document with its status on `date`.

@@ -19,6 +19,8 @@ pub enum Record {
     Effect(EffectRecord),
     /// A document (or provisions) declared expired by an approved review decision.
     DeclaredExpiry(DeclaredExpiryRecord),
+    /// An end date a transitional provision sets for a whole class of documents.
+    ClassEnd(ClassEndRecord),
     /// One version of an administrative procedure, as one decision announces it.
     Procedure(Box<ProcedureRecord>),
     /// A posting (niêm yết) at one unit, or a whole decision's procedures at every unit of a level.
@@ -63,6 +65,12 @@ impl Record {
                 c.line("signer", &d.signer);
                 c.line("signer_position", &d.signer_position);
                 c.opt("gazette", &d.gazette);
+                for (i, g) in d.provisions_effective.iter().enumerate() {
+                    c.all(
+                        &format!("provisions_effective[{i}].provisions"),
+                        &g.provisions,
+                    );
+                }
                 c.text("text", &d.text);
             }
             Record::Effect(e) => {
@@ -78,36 +86,15 @@ impl Record {
                 c.reference("document", &x.document.authority, &x.document.number);
                 c.all("provisions", &x.provisions);
             }
-            Record::Procedure(p) => {
-                c.line("code", &p.code);
-                c.line("name", &p.name);
-                c.line("field", &p.field);
-                c.all("levels", &p.levels);
-                c.line("agency", &p.agency);
-                c.text("applicants", &p.applicants);
-                c.text("steps", &p.steps);
-                c.all("channels", &p.channels);
-                for (i, d) in p.dossier.iter().enumerate() {
-                    c.line(&format!("dossier[{i}].name"), &d.name);
-                    c.opt(&format!("dossier[{i}].form"), &d.form);
+            Record::ClassEnd(x) => {
+                c.reference("basis", &x.basis.authority, &x.basis.number);
+                c.line("provision", &x.provision);
+                c.all("types", &x.types);
+                if let Some(n) = &x.note {
+                    c.text("note", n);
                 }
-                for (i, f) in p.fees.iter().enumerate() {
-                    c.line(&format!("fees[{i}].name"), &f.name);
-                    if let Some(n) = &f.note {
-                        c.text(&format!("fees[{i}].note"), n);
-                    }
-                }
-                c.text("result", &p.result);
-                c.text("conditions", &p.conditions);
-                for (i, b) in p.legal_basis.iter().enumerate() {
-                    c.reference(&format!("legal_basis[{i}]"), &b.authority, &b.number);
-                    c.opt(&format!("legal_basis[{i}].provision"), &b.provision);
-                }
-                c.opt("online_level", &p.online_level);
-                c.opt("one_stop", &p.one_stop);
-                c.reference("decision", &p.decision.authority, &p.decision.number);
-                c.line("announcement", &p.announcement);
             }
+            Record::Procedure(p) => c.procedure(p),
             Record::Posting(p) => {
                 c.opt("procedure", &p.procedure);
                 c.reference("decision", &p.decision.authority, &p.decision.number);
@@ -176,6 +163,38 @@ impl Checker {
         }
     }
 
+    /// Every typed string of a procedure record.
+    fn procedure(&mut self, p: &ProcedureRecord) {
+        self.line("code", &p.code);
+        self.line("name", &p.name);
+        self.line("field", &p.field);
+        self.all("levels", &p.levels);
+        self.line("agency", &p.agency);
+        self.text("applicants", &p.applicants);
+        self.text("steps", &p.steps);
+        self.all("channels", &p.channels);
+        for (i, d) in p.dossier.iter().enumerate() {
+            self.line(&format!("dossier[{i}].name"), &d.name);
+            self.opt(&format!("dossier[{i}].form"), &d.form);
+        }
+        for (i, f) in p.fees.iter().enumerate() {
+            self.line(&format!("fees[{i}].name"), &f.name);
+            if let Some(n) = &f.note {
+                self.text(&format!("fees[{i}].note"), n);
+            }
+        }
+        self.text("result", &p.result);
+        self.text("conditions", &p.conditions);
+        for (i, b) in p.legal_basis.iter().enumerate() {
+            self.reference(&format!("legal_basis[{i}]"), &b.authority, &b.number);
+            self.opt(&format!("legal_basis[{i}].provision"), &b.provision);
+        }
+        self.opt("online_level", &p.online_level);
+        self.opt("one_stop", &p.one_stop);
+        self.reference("decision", &p.decision.authority, &p.decision.number);
+        self.line("announcement", &p.announcement);
+    }
+
     fn reference(&mut self, field: &str, authority: &str, number: &str) {
         self.line(&format!("{field}.authority"), authority);
         self.line(&format!("{field}.number"), number);
@@ -192,8 +211,9 @@ mod tests {
         r#"{"kind":"unit","code":"970","name":"Huyện Đầm Dơi","level":"huyen","parent":"96","valid_from":"2000-01-01","valid_to":"2025-06-30"}"#,
         r#"{"kind":"succession","predecessor":"970","successor":"32200","on":"2025-07-01"}"#,
         r#"{"kind":"authority","code":"UBND-970","name":"Ủy ban nhân dân huyện","type":"ubnd","unit":"970"}"#,
-        r#"{"kind":"document","authority":"UBND-970","type":"Quyết định","number":"1/2020/QĐ-UBND","title":"Quy chế","fields":["Nội vụ"],"signer":"Trần A","signer_position":"Chủ tịch","issued_on":"2020-01-01","effective_on":"2020-01-10","end_on":"2021-01-01","gazette":"Công báo số 1","text":"Điều 1. A"}"#,
+        r#"{"kind":"document","authority":"UBND-970","type":"Quyết định","number":"1/2020/QĐ-UBND","title":"Quy chế","fields":["Nội vụ"],"signer":"Trần A","signer_position":"Chủ tịch","issued_on":"2020-01-01","effective_on":"2020-01-10","end_on":"2021-01-01","gazette":"Công báo số 1","provisions_effective":[{"provisions":["Điều 1"],"effective_on":"2020-06-01"}],"text":"Điều 1. A"}"#,
         r#"{"kind":"effect","acting":{"authority":"A","number":"1/2021/QĐ-UBND"},"target":{"authority":"B","number":"1/2020/QĐ-UBND"},"type":"suspend","provisions":["Điều 1"],"effective_on":"2021-01-01","until":"2021-02-01","note":"ghi chú"}"#,
+        r#"{"kind":"class_end","basis":{"authority":"QH","number":"64/2025/QH15"},"provision":"Khoản 3 Điều 72","authority_kinds":["ubnd"],"levels":["huyen"],"types":["Quyết định"],"issued_from":"2016-07-01","issued_to":"2025-03-31","ceases_on":"2027-03-01","note":"ghi chú"}"#,
         r#"{"kind":"declared_expiry","document":{"authority":"B","number":"1/2020/QĐ-UBND"},"provisions":["Điều 1"],"effective_on":"2026-01-01","decision":7,"ended_at":"2026-02-01T08:00:00Z"}"#,
         r#"{"kind":"procedure","code":"1.0001","name":"Đăng ký khai sinh","field":"Hộ tịch","levels":["xa"],"agency":"UBND xã","applicants":"Công dân","steps":"Bước 1","channels":["online"],"dossier":[{"name":"Tờ khai","originals":1,"copies":0,"form":"Mẫu 1"}],"statutory_days":1,"local_days":1,"fees":[{"name":"Lệ phí","amount":0,"note":"Miễn"}],"result":"Giấy khai sinh","conditions":"Không","legal_basis":[{"authority":"QH","number":"60/2014/QH13","provision":"Điều 16"}],"online_level":"full","one_stop":"one_stop","decision":{"authority":"UBND-96","number":"1/2025/QĐ-UBND","date":"2025-01-01"},"announcement":"new"}"#,
         r#"{"kind":"posting","procedure":"1.0001","decision":{"authority":"UBND-96","number":"1/2025/QĐ-UBND"},"unit":"32200","level":"xa","point":"portal","from":"2025-01-02","to":"2025-12-31"}"#,

@@ -56,6 +56,12 @@ fn refusal(db: &mut Db<'_>, w: &Writer, r: &Record) -> Result<Option<String>, Db
             return Ok((!w.organisation)
                 .then(|| "chỉ quản trị viên được khai báo ngày nghỉ, ngày làm bù".into()))
         }
+        // It ends documents of many authorities at once.
+        Record::ClassEnd(_) => {
+            return Ok((!w.organisation).then(|| {
+                "chỉ quản trị viên được ghi thời điểm hết hiệu lực theo nhóm văn bản".into()
+            }))
+        }
         Record::Document(d) => &d.authority,
         Record::DeclaredExpiry(x) => &x.document.authority,
         Record::Effect(e) => return effect_refusal(db, w, e),

@@ -12,4 +12,5 @@ pub mod status;
 pub mod upgrade;
 pub mod wording;
 pub mod write;
+pub mod write_law;
 pub mod write_org;

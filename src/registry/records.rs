@@ -4,6 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::kinds::{AuthorityKind, UnitLevel};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitRecord {
     pub code: String,
@@ -57,8 +59,18 @@ pub struct DocumentRecord {
     /// (export writes it only where the stored value differs from that default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub normative: Option<bool>,
+    /// Provisions taking effect on their own date, later than the document's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provisions_effective: Vec<ProvisionsEffective>,
     #[serde(default)]
     pub text: String,
+}
+
+/// Provisions that take effect on their own date ("Điều 5 có hiệu lực từ ngày 01/01/2027").
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ProvisionsEffective {
+    pub provisions: Vec<String>,
+    pub effective_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,7 +87,10 @@ pub struct EffectRecord {
     pub kind: String,
     #[serde(default)]
     pub provisions: Vec<String>,
-    pub effective_on: NaiveDate,
+    /// Required but for a detailing link (`implements`), which acts from the acting
+    /// document's own effective date when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,4 +111,27 @@ pub struct DeclaredExpiryRecord {
     pub decision: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<DateTime<Utc>>,
+}
+
+/// An end date that a transitional provision (`basis` + `provision`) sets for every legal
+/// normative document of a class: issued by authorities of `authority_kinds` of units of
+/// `levels`, of `types`, issued between `issued_from` and `issued_to` (an empty list or a
+/// missing date does not restrict). `ceases_on` is the first day they are no longer in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassEndRecord {
+    pub basis: DocumentRef,
+    pub provision: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authority_kinds: Vec<AuthorityKind>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<UnitLevel>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_from: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_to: Option<NaiveDate>,
+    pub ceases_on: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }

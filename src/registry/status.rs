@@ -12,11 +12,12 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
-use crate::db::models::{Effect, StoredEffect};
+use crate::db::models::{DocumentSummary, Effect, StoredEffect};
 use crate::db::{queries, registry, status as stored_status, Db, DbError};
-use crate::domain::kinds::EffectKind;
+use crate::domain::kinds::{AuthorityKind, EffectKind, UnitLevel};
 use crate::domain::status::{
-    self, DocumentFacts, EffectFact, Evaluation, ProvisionFact, Status, StatusReport,
+    self, ClassEndFact, ClassMember, DocumentClass, DocumentFacts, EffectFact, Evaluation,
+    ProvisionFact, Status, StatusReport,
 };
 
 /// The dates of documents and the effects between them, for a set of documents.
@@ -28,6 +29,84 @@ pub struct StatusGraph {
     /// Documents each document details or implements.
     implements: HashMap<i64, Vec<i64>>,
     provisions: HashMap<i64, Vec<ProvisionFact>>,
+    /// Provisions taking effect on their own date, by document.
+    provision_dates: HashMap<i64, Vec<(String, NaiveDate)>>,
+    /// The class ends recorded (a cause names its rule by index here).
+    class_rules: Vec<ClassRule>,
+    /// The earliest class end of each document some class covers.
+    class_end: HashMap<i64, ClassEndFact>,
+}
+
+/// A class end as a cause names it: the transitional provision and the day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassRule {
+    pub basis_id: i64,
+    /// The basis document's number (`64/2025/QH15`).
+    pub basis_number: String,
+    /// The provision key of the transitional provision.
+    pub provision: String,
+    pub ceases_on: NaiveDate,
+    pub class: DocumentClass,
+}
+
+/// Each authority's kind and its unit's level, read strictly.
+pub fn issuers(
+    db: &mut Db<'_>,
+) -> Result<HashMap<i64, (AuthorityKind, Option<UnitLevel>)>, DbError> {
+    let mut out = HashMap::new();
+    for (id, kind, level) in registry::authority_classes(db)? {
+        let at = |column| crate::db::stored::At::new("authorities", &id, column);
+        let kind = crate::db::stored::code(&kind, at("kind"), AuthorityKind::parse)?;
+        let level = match level {
+            Some(l) => Some(crate::db::stored::code(
+                &l,
+                at("unit level"),
+                UnitLevel::parse,
+            )?),
+            None => None,
+        };
+        out.insert(id, (kind, level));
+    }
+    Ok(out)
+}
+
+/// What a class end reads of a document.
+pub fn class_member<'a>(
+    d: &'a DocumentSummary,
+    issuers: &HashMap<i64, (AuthorityKind, Option<UnitLevel>)>,
+) -> ClassMember<'a> {
+    let issuer = issuers.get(&d.authority_id);
+    ClassMember {
+        authority_kind: issuer.map(|(k, _)| *k),
+        level: issuer.and_then(|(_, l)| *l),
+        doc_type: &d.doc_type,
+        issued_on: d.issued_on,
+        normative: d.normative,
+    }
+}
+
+/// The class ends recorded, read strictly.
+pub fn class_rules(db: &mut Db<'_>) -> Result<Vec<ClassRule>, DbError> {
+    let rows = registry::all_class_ends(db)?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.basis_id).collect();
+    let numbers: HashMap<i64, String> = queries::summaries_by_ids(db, &ids)?
+        .into_iter()
+        .map(|d| (d.id, d.number))
+        .collect();
+    rows.into_iter()
+        .map(|r| {
+            Ok(ClassRule {
+                class: r.class_stored()?,
+                basis_number: numbers.get(&r.basis_id).cloned().unwrap_or_default(),
+                basis_id: r.basis_id,
+                provision: r.provision,
+                ceases_on: r.ceases_on,
+            })
+        })
+        .collect()
 }
 
 /// Chapter and section keys containing an article whose parent is `parent_key`.
@@ -139,6 +218,49 @@ impl StatusGraph {
         Ok(())
     }
 
+    /// The dates of `docs`, the class ends covering them and their provisions' own dates.
+    fn add_documents(
+        &mut self,
+        db: &mut Db<'_>,
+        docs: &[DocumentSummary],
+        ids: Option<&[i64]>,
+    ) -> Result<(), DbError> {
+        self.class_rules = class_rules(db)?;
+        let issuers = if self.class_rules.is_empty() {
+            HashMap::new()
+        } else {
+            issuers(db)?
+        };
+        for d in docs {
+            self.dates.insert(d.id, (d.effective_on, d.end_on));
+            let member = class_member(d, &issuers);
+            let end = self
+                .class_rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.class.covers(&member))
+                .map(|(rule, r)| ClassEndFact {
+                    rule,
+                    on: r.ceases_on,
+                })
+                .min_by_key(|c| (c.on, c.rule));
+            if let Some(end) = end {
+                self.class_end.insert(d.id, end);
+            }
+        }
+        for row in registry::provision_dates_of(db, ids)? {
+            let keys = row.provisions_stored()?;
+            let v = self.provision_dates.entry(row.document_id).or_default();
+            v.extend(keys.into_iter().map(|k| (k, row.effective_on)));
+        }
+        Ok(())
+    }
+
+    /// The transitional provision behind a class end.
+    pub fn class_rule(&self, rule: usize) -> Option<&ClassRule> {
+        self.class_rules.get(rule)
+    }
+
     fn add_provisions(&mut self, db: &mut Db<'_>, ids: &[i64]) -> Result<(), DbError> {
         let mut by_doc: HashMap<i64, Vec<(String, Option<String>)>> = HashMap::new();
         for (doc, key, parent) in stored_status::provision_tree(db, ids)? {
@@ -153,18 +275,23 @@ impl StatusGraph {
     /// Everything: used by lists that filter on status.
     pub fn load_all(db: &mut Db<'_>) -> Result<StatusGraph, DbError> {
         let mut g = StatusGraph::default();
-        for d in queries::document_summaries(db, &Default::default())? {
-            g.dates.insert(d.id, (d.effective_on, d.end_on));
-        }
+        let docs = queries::document_summaries(db, &Default::default())?;
+        g.add_documents(db, &docs, None)?;
         g.add_effects(strict(queries::all_effects(db)?)?);
         g.add_declared(db, None)?;
-        // Provisions matter only where some effect names provisions.
-        let partial: Vec<i64> = g
+        // Provisions matter only where some effect names provisions, or some take effect on
+        // their own date.
+        let mut partial: Vec<i64> = g
             .received
             .iter()
             .filter(|(_, es)| es.iter().any(|e| !e.provisions.is_empty()))
             .map(|(id, _)| *id)
             .collect();
+        partial.extend(
+            g.provision_dates
+                .keys()
+                .filter(|id| !g.received.contains_key(id)),
+        );
         g.add_provisions(db, &partial)?;
         Ok(g)
     }
@@ -198,9 +325,8 @@ impl StatusGraph {
         }
         let ids: Vec<i64> = seen.into_iter().collect();
         g.add_declared(db, Some(&ids))?;
-        for d in queries::summaries_by_ids(db, &ids)? {
-            g.dates.insert(d.id, (d.effective_on, d.end_on));
-        }
+        let docs = queries::summaries_by_ids(db, &ids)?;
+        g.add_documents(db, &docs, Some(&ids))?;
         g.add_provisions(db, &ids)?;
         Ok(g)
     }
@@ -252,6 +378,8 @@ impl StatusGraph {
             provisions: self.provisions.get(&id).cloned().unwrap_or_default(),
             received,
             implements,
+            provisions_from: self.provision_dates.get(&id).cloned().unwrap_or_default(),
+            class_end: self.class_end.get(&id).copied(),
         })
     }
 
@@ -280,7 +408,7 @@ impl StatusGraph {
         let outer = std::mem::replace(&mut r.looped, false);
         let b = self
             .facts_with(acting, e.effective_on, r)
-            .is_none_or(|f| status::in_force_on(&f, e.effective_on));
+            .is_none_or(|f| status::acts_on(&f, e.effective_on));
         if !r.looped {
             r.acts.insert(key, b);
         }

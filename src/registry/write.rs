@@ -1,5 +1,5 @@
 //! The registry's writer of the interchange records (units, successions, authorities,
-//! documents, effects, declared expiries), called by the importer (`crate::exchange`) inside
+//! documents, effects, declared expiries, class ends — `write_law`), called by the importer (`crate::exchange`) inside
 //! its transaction: every record is validated in full before anything of it is written, and
 //! every write appends an audit entry (and, when a status can change, an outbox row) in the
 //! same transaction. Re-writing a record changes nothing: records are matched by their
@@ -144,6 +144,7 @@ impl RegistryWriter {
             None => validate_document(0, rec)?,
         };
         draft.row.authority_id = authority_id;
+        let dates = super::write_law::provision_dates(rec, &draft)?;
         let key = (authority_id, draft.row.number_key.clone());
         let fp = fingerprint(rec);
         if let Some((first, other)) = self.seen.get(&key) {
@@ -154,7 +155,7 @@ impl RegistryWriter {
                 ));
             }
         }
-        let outcome = match queries::document_by_key(db, authority_id, &key.1)? {
+        let (id, outcome) = match queries::document_by_key(db, authority_id, &key.1)? {
             None => {
                 let id = queries::insert_document(db, &draft.row)?;
                 queries::insert_provisions(db, &provision_rows(id, &draft.structure))?;
@@ -168,7 +169,7 @@ impl RegistryWriter {
                     &crate::audit::document_summary(&draft.row),
                 )?;
                 self.remember(key.clone(), id);
-                Outcome::Created
+                (id, Outcome::Created)
             }
             Some(existing) => {
                 if existing.doc_type != draft.row.doc_type
@@ -180,7 +181,7 @@ impl RegistryWriter {
                     ));
                 }
                 if as_new(&existing) == draft.row {
-                    Outcome::Unchanged
+                    (existing.id, Outcome::Unchanged)
                 } else {
                     if existing.full_text != draft.row.full_text {
                         let keys: Vec<String> = draft
@@ -217,9 +218,14 @@ impl RegistryWriter {
                         Some(&crate::audit::document_summary(&as_new(&existing))),
                         &crate::audit::document_summary(&draft.row),
                     )?;
-                    Outcome::Updated
+                    (existing.id, Outcome::Updated)
                 }
             }
+        };
+        let dates_changed = self.sync_provision_dates(db, id, dates)?;
+        let outcome = match outcome {
+            Outcome::Unchanged if dates_changed => Outcome::Updated,
+            o => o,
         };
         if self.seen.insert(key.clone(), (line, fp)).is_none() {
             self.journal.push(key);
@@ -242,14 +248,14 @@ impl RegistryWriter {
         if acting == target {
             return invalid("một văn bản không thể tác động đến chính nó");
         }
+        let (effective_on, undated) = super::write_law::effect_date(db, kind, acting, rec)?;
         if rec.until.is_some() && kind != EffectKind::Suspend {
             return invalid("«until» chỉ dùng cho tác động ngưng hiệu lực (suspend)");
         }
         if let Some(u) = rec.until {
-            if u < rec.effective_on {
+            if u < effective_on {
                 return invalid(format!(
-                    "ngày kết thúc ngưng hiệu lực {u} trước ngày bắt đầu {}",
-                    rec.effective_on
+                    "ngày kết thúc ngưng hiệu lực {u} trước ngày bắt đầu {effective_on}"
                 ));
             }
         }
@@ -282,7 +288,7 @@ impl RegistryWriter {
             target_id: target,
             kind: kind.code().to_string(),
             provisions,
-            effective_on: rec.effective_on,
+            effective_on,
             until_on: rec.until,
             note: rec.note.as_deref().map(nfc).filter(|n| !n.is_empty()),
         };
@@ -296,13 +302,23 @@ impl RegistryWriter {
         )? {
             None => {
                 let id = queries::insert_effect(db, &row)?;
+                if undated {
+                    crate::db::registry::set_effect_undated(db, id, true)?;
+                }
                 queries::append_outbox(db, "document", target)?;
                 self.audit(db, "create", "effect", id, None, &row)?;
                 Ok(Outcome::Created)
             }
-            Some(e) if e.until_on == row.until_on && e.note == row.note => Ok(Outcome::Unchanged),
+            Some(e)
+                if e.until_on == row.until_on
+                    && e.note == row.note
+                    && crate::db::registry::effect_undated(db, e.id)? == undated =>
+            {
+                Ok(Outcome::Unchanged)
+            }
             Some(e) => {
                 queries::update_effect(db, e.id, &row)?;
+                crate::db::registry::set_effect_undated(db, e.id, undated)?;
                 queries::append_outbox(db, "document", target)?;
                 let before = NewEffect {
                     until_on: e.until_on,

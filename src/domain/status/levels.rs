@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::{
-    ceased_on, covers, Cause, DocumentFacts, EffectFact, EffectKind, Status, StatusReport,
+    basis_fate, ceased_on, covers, pending, BasisFate, Cause, DocumentFacts, EffectFact,
+    EffectKind, Status, StatusReport,
 };
 
 /// The status of the document and of each of its provisions on one date.
@@ -126,7 +127,8 @@ fn tree(doc: &DocumentFacts) -> Vec<Node> {
 /// What the effects naming a provision (or a provision containing it) do to it on `date`.
 #[derive(Default)]
 struct Direct {
-    ceased: Option<(NaiveDate, usize, bool)>,
+    /// The day, the cause and whether by replacement.
+    ceased: Option<(NaiveDate, Cause, bool)>,
     amended: Option<usize>,
     suspended: Option<usize>,
 }
@@ -150,7 +152,8 @@ fn direct(
     for (index, e) in order {
         let named = e.provisions.iter().any(|p| covers(p, key, containers));
         if e.kind.ceases() && named && d.ceased.is_none() {
-            d.ceased = Some((e.effective_on, index, e.kind == EffectKind::Replace));
+            let cause = Cause::Effect { index };
+            d.ceased = Some((e.effective_on, cause, e.kind == EffectKind::Replace));
         }
         if e.kind == EffectKind::Amend && named && d.ceased.is_none() {
             d.amended = Some(index);
@@ -185,8 +188,8 @@ fn first_with(parts: &[&Outcome], pick: impl Fn(Status) -> bool) -> Option<Statu
 /// The state of a provision with parts `parts` and own effects `own`, or of the document
 /// (`own` empty) with top-level provisions `parts`.
 fn combine(own: &Direct, parts: &[&Outcome]) -> (StatusReport, Option<(NaiveDate, bool)>) {
-    if let Some((on, index, replaced)) = own.ceased {
-        let r = StatusReport::new(Status::HetHieuLucToanBo, Some(Cause::Effect { index }));
+    if let Some((on, cause, replaced)) = own.ceased {
+        let r = StatusReport::new(Status::HetHieuLucToanBo, Some(cause));
         return (r, Some((on, replaced)));
     }
     if !parts.is_empty() {
@@ -202,7 +205,7 @@ fn combine(own: &Direct, parts: &[&Outcome]) -> (StatusReport, Option<(NaiveDate
         parts.iter().all(|o| {
             matches!(
                 o.report.status,
-                Status::NgungHieuLucToanBo | Status::HetHieuLucToanBo
+                Status::NgungHieuLucToanBo | Status::HetHieuLucToanBo | Status::ChuaCoHieuLuc
             )
         })
     }) {
@@ -229,11 +232,13 @@ fn combine(own: &Direct, parts: &[&Outcome]) -> (StatusReport, Option<(NaiveDate
 /// provision containing them, so a walk from the end meets the parts first).
 fn outcomes(doc: &DocumentFacts, nodes: &[Node], date: NaiveDate) -> Vec<Option<Outcome>> {
     let mut out: Vec<Option<Outcome>> = vec![None; nodes.len()];
+    let ended = ended_unless_kept(nodes, doc, date);
     for i in (0..nodes.len()).rev() {
         let n = &nodes[i];
         let added_on = n.added.map(|(d, _)| d);
-        if !n.exists_on(date) {
-            let on = added_on.unwrap_or(date);
+        let own_date = pending(doc, &n.key, &n.containers, date);
+        if !n.exists_on(date) || own_date.is_some() {
+            let on = own_date.or(added_on).unwrap_or(date);
             out[i] = Some(Outcome {
                 report: StatusReport::new(
                     Status::ChuaCoHieuLuc,
@@ -244,7 +249,10 @@ fn outcomes(doc: &DocumentFacts, nodes: &[Node], date: NaiveDate) -> Vec<Option<
             });
             continue;
         }
-        let own = direct(doc, &n.key, &n.containers, added_on, date);
+        let mut own = direct(doc, &n.key, &n.containers, added_on, date);
+        if let Some(on) = ended[i].filter(|on| own.ceased.is_none_or(|(d, _, _)| *on < d)) {
+            own.ceased = Some((on, Cause::BasisCeased { on }, false));
+        }
         let parts: Vec<&Outcome> = n
             .children
             .iter()
@@ -259,6 +267,39 @@ fn outcomes(doc: &DocumentFacts, nodes: &[Node], date: NaiveDate) -> Vec<Option<
         });
     }
     out
+}
+
+/// For each node, the day it ceased with the documents it details when a new document kept
+/// other provisions (2015 law Điều 154 khoản 2): every provision neither kept nor containing a
+/// kept one.
+fn ended_unless_kept(
+    nodes: &[Node],
+    doc: &DocumentFacts,
+    date: NaiveDate,
+) -> Vec<Option<NaiveDate>> {
+    let Some(BasisFate::CeasesExcept(on, kept)) = basis_fate(doc).filter(|_| !nodes.is_empty())
+    else {
+        return vec![None; nodes.len()];
+    };
+    if on > date {
+        return vec![None; nodes.len()];
+    }
+    let contains = |outer: &Node, k: &str| {
+        k.strip_prefix(outer.key.as_str())
+            .is_some_and(|rest| rest.starts_with('/'))
+            || nodes
+                .iter()
+                .any(|n| n.key == k && n.containers.contains(&outer.key))
+    };
+    nodes
+        .iter()
+        .map(|n| {
+            let keeps = kept
+                .iter()
+                .any(|k| covers(k, &n.key, &n.containers) || contains(n, k));
+            (!keeps).then_some(on)
+        })
+        .collect()
 }
 
 fn roots<'a>(nodes: &[Node], out: &'a [Option<Outcome>], date: NaiveDate) -> Vec<&'a Outcome> {
@@ -313,7 +354,11 @@ pub fn evaluate(doc: &DocumentFacts, date: NaiveDate) -> Evaluation {
         };
     }
     let out = outcomes(doc, &nodes, date);
-    let document = document_level(doc, &roots(&nodes, &out, date), date);
+    let top = roots(&nodes, &out, date);
+    let document = match not_yet(&top) {
+        Some(r) => r,
+        None => document_level(doc, &top, date),
+    };
     let provisions = nodes
         .iter()
         .zip(out)
@@ -324,6 +369,25 @@ pub fn evaluate(doc: &DocumentFacts, date: NaiveDate) -> Evaluation {
         provisions,
         added,
     }
+}
+
+/// When every top-level provision takes effect on a later date of its own, the document is not
+/// in force yet either: from the earliest of them.
+fn not_yet(top: &[&Outcome]) -> Option<StatusReport> {
+    let dates: Option<Vec<NaiveDate>> = top
+        .iter()
+        .map(|o| match o.report.cause {
+            Some(Cause::NotYetEffective { on }) if o.report.status == Status::ChuaCoHieuLuc => {
+                Some(on)
+            }
+            _ => None,
+        })
+        .collect();
+    let on = dates?.into_iter().min()?;
+    Some(StatusReport::new(
+        Status::ChuaCoHieuLuc,
+        Some(Cause::NotYetEffective { on }),
+    ))
 }
 
 /// The document in force on `date`, its top-level provisions' outcomes `top`.
@@ -352,6 +416,12 @@ fn document_level(doc: &DocumentFacts, top: &[&Outcome], date: NaiveDate) -> Sta
             return r;
         }
     }
+    if let Some(BasisFate::CeasesExcept(on, _)) = basis_fate(doc) {
+        if on <= date {
+            let cause = Some(Cause::BasisCeased { on });
+            return StatusReport::new(Status::HetHieuLucMotPhan, cause);
+        }
+    }
     if let Some((index, _)) = doc
         .received
         .iter()
@@ -377,6 +447,10 @@ pub(super) fn loose_provision(
     ) {
         return document.clone();
     }
+    if let Some(on) = pending(doc, key, containers, date) {
+        let cause = Some(Cause::NotYetEffective { on });
+        return StatusReport::new(Status::ChuaCoHieuLuc, cause);
+    }
     let own = direct(doc, key, containers, None, date);
     let inside = |e: &EffectFact| {
         e.provisions.iter().any(|p| {
@@ -391,8 +465,8 @@ pub(super) fn loose_provision(
             .find(|(_, e)| e.counts_on(date) && inside(e) && pick(e))
             .map(|(index, _)| Some(Cause::Effect { index }))
     };
-    if let Some((_, index, _)) = own.ceased {
-        return StatusReport::new(Status::HetHieuLucToanBo, Some(Cause::Effect { index }));
+    if let Some((_, cause, _)) = own.ceased {
+        return StatusReport::new(Status::HetHieuLucToanBo, Some(cause));
     }
     if let Some(index) = own.suspended {
         return StatusReport::new(Status::NgungHieuLucToanBo, Some(Cause::Effect { index }));

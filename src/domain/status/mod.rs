@@ -23,7 +23,8 @@
 //!   document is "hết hiệu lực một phần" as soon as any provision has ceased or been amended
 //!   (the old wording ceased), and "còn hiệu lực" when nothing has.
 //! - Acting documents act only when in force on the effect's date: an effect whose acting
-//!   document has not taken effect yet on that date, or had ceased in whole before it, does
+//!   document has not taken effect yet on that date, had ceased in whole before it, or was
+//!   suspended in whole on it (a suspended document does not apply, 2015 law Điều 153), does
 //!   nothing ([`EffectFact::acts`], resolved by the caller with [`in_force_on`] on the acting
 //!   document's facts at the effect's date — see `registry::status` for how loops are avoided).
 //! - Suspension (ngưng hiệu lực; 2015 law Điều 153 on the supervision of documents, and the
@@ -40,9 +41,23 @@
 //!   1 April 2025 by repeal or by its term, nothing replaces it and there is nothing left to
 //!   detail: the detailing document ceases with it (2025 law Điều 57 khoản 1 and the general
 //!   rule; khoản 2 speaks of replacement and amendment only).
+//! - Provisions may take effect on their own date, later than the document's ("Điều 5 có hiệu
+//!   lực từ ngày 01/01/2027"; 2015 law Điều 151 khoản 1 and 2025 law Điều 53 khoản 1 let a
+//!   document state when it, or a part of it, takes effect): before that date the provision
+//!   and its parts are "chưa có hiệu lực"; the document is in force from its own date as long
+//!   as any provision is ([`DocumentFacts::provisions_from`]).
+//! - A new document may keep named provisions of a detailing document whose base ceases (2015
+//!   law Điều 154 khoản 2, "trừ trường hợp … được giữ lại"): an effect of kind `keep` (acting =
+//!   the new document, target = the detailing document, provisions = those kept; none = the
+//!   whole) dated on or before the day the base ceased. The kept provisions stay in force, the
+//!   others cease with the base, and the document is "hết hiệu lực một phần".
+//! - A transitional provision may end a whole class of documents on one day (by issuer kind,
+//!   level, type and issue dates; e.g. 2025 law Điều 72, Nghị quyết 190/2025/QH15): recorded
+//!   once as data (`class_end`) and applied like a term ([`Cause::ClassEnded`]).
 //! - Nghị quyết 190/2025/QH15: documents of an abolished or merged unit stay in force until the
 //!   successor handles them, so an issuer's end never ends its documents (no input for it here).
 
+mod class;
 mod levels;
 #[cfg(test)]
 mod tests;
@@ -52,6 +67,7 @@ use serde::Serialize;
 
 use super::kinds::EffectKind;
 
+pub use class::{ClassEndFact, ClassMember, DocumentClass};
 pub use levels::{evaluate, Evaluation};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -239,6 +255,11 @@ pub struct DocumentFacts {
     /// For each document this one details or implements: how it ended (`None` while it has
     /// not). Resolved by the caller with [`ending`].
     pub implements: Vec<Option<BasisEnd>>,
+    /// Provisions taking effect on their own date, later than the document's (keys, with the
+    /// provisions inside them): `(key, first day in force)`.
+    pub provisions_from: Vec<(String, NaiveDate)>,
+    /// The earliest end set for a class of documents this one belongs to.
+    pub class_end: Option<ClassEndFact>,
 }
 
 /// Why a document or a provision has the status it has.
@@ -260,6 +281,12 @@ pub enum Cause {
         on: NaiveDate,
     },
     BasisCeased {
+        on: NaiveDate,
+    },
+    /// A transitional provision ended the class of documents this one belongs to; `rule`
+    /// indexes the caller's list of class ends.
+    ClassEnded {
+        rule: usize,
         on: NaiveDate,
     },
 }
@@ -287,6 +314,61 @@ fn covers(p: &str, key: &str, containers: &[String]) -> bool {
             .strip_prefix(p)
             .is_some_and(|rest| rest.starts_with('/'))
         || containers.iter().any(|k| k == p)
+}
+
+/// What the end of the documents it details does to a detailing document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum BasisFate {
+    /// It ceases in whole on that day.
+    Ceases(NaiveDate),
+    /// It ceases on that day but for the provisions a new document kept (keys).
+    CeasesExcept(NaiveDate, Vec<String>),
+}
+
+/// The fate of a detailing document when every document it details has ended in a way that
+/// carries it (2015 law Điều 154 khoản 2; 2025 law Điều 57 khoản 2), and what `keep` effects
+/// dated by then keep of it. `None` while a base is in force, or when a new document kept it in
+/// whole.
+pub(crate) fn basis_fate(doc: &DocumentFacts) -> Option<BasisFate> {
+    let carried: Option<Vec<NaiveDate>> = doc
+        .implements
+        .iter()
+        .map(|b| b.filter(|b| b.carries()).map(|b| b.on))
+        .collect();
+    let on = carried.and_then(|v| v.into_iter().max())?;
+    let keeps: Vec<&EffectFact> = doc
+        .received
+        .iter()
+        .filter(|e| e.kind == EffectKind::Keep && e.counts_on(on))
+        .collect();
+    if keeps.is_empty() {
+        return Some(BasisFate::Ceases(on));
+    }
+    if keeps.iter().any(|e| e.provisions.is_empty()) {
+        return None;
+    }
+    let mut kept: Vec<String> = Vec::new();
+    for k in keeps.iter().flat_map(|e| e.provisions.iter()) {
+        if !kept.contains(k) {
+            kept.push(k.clone());
+        }
+    }
+    Some(BasisFate::CeasesExcept(on, kept))
+}
+
+/// The first day a provision (`key` inside `containers`) takes effect when it is later than
+/// `date`: the latest own date of it or of a provision containing it.
+fn pending(
+    doc: &DocumentFacts,
+    key: &str,
+    containers: &[String],
+    date: NaiveDate,
+) -> Option<NaiveDate> {
+    doc.provisions_from
+        .iter()
+        .filter(|(k, on)| *on > date && covers(k, key, containers))
+        .map(|(_, on)| *on)
+        .max()
 }
 
 /// How the document ended in whole, counting only effects dated on or before `horizon`:
@@ -317,13 +399,15 @@ fn ceased_with(doc: &DocumentFacts, horizon: NaiveDate) -> Option<(NaiveDate, Ca
             consider(e.effective_on, Cause::Effect { index }, replaced);
         }
     }
-    let carried: Option<Vec<NaiveDate>> = doc
-        .implements
-        .iter()
-        .map(|b| b.filter(|b| b.carries()).map(|b| b.on))
-        .collect();
-    if let Some(on) = carried.and_then(|v| v.into_iter().max()) {
+    if let Some(BasisFate::Ceases(on)) = basis_fate(doc) {
         consider(on, Cause::BasisCeased { on }, false);
+    }
+    if let Some(c) = doc.class_end {
+        let cause = Cause::ClassEnded {
+            rule: c.rule,
+            on: c.on,
+        };
+        consider(c.on, cause, false);
     }
     if let Some((on, replaced)) = levels::all_provisions_ceased(doc, horizon) {
         consider(on, Cause::AllArticlesCeased { on }, replaced);
@@ -335,6 +419,12 @@ fn ceased_with(doc: &DocumentFacts, horizon: NaiveDate) -> Option<(NaiveDate, Ca
 /// taken effect and has not ceased in whole. Only such a document acts on others.
 pub fn in_force_on(doc: &DocumentFacts, date: NaiveDate) -> bool {
     date >= doc.effective_on && ceased_on(doc, date).is_none()
+}
+
+/// Whether the document can act on others on `date`: in force and not suspended in whole. A
+/// suspended document does not apply during the suspension (2015 law Điều 153), so an effect it would have on a day inside the suspension does not act.
+pub fn acts_on(doc: &DocumentFacts, date: NaiveDate) -> bool {
+    in_force_on(doc, date) && status_on(doc, date).status != Status::NgungHieuLucToanBo
 }
 
 /// Status of the whole document on `date`.

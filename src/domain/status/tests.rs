@@ -157,6 +157,125 @@ fn cases() -> Vec<Case> {
     ]
 }
 
+fn own_dates(mut x: DocumentFacts, dates: &[(&str, &str)]) -> DocumentFacts {
+    x.provisions_from = dates
+        .iter()
+        .map(|(k, on)| ((*k).to_string(), d(on)))
+        .collect();
+    x
+}
+
+fn class_ended(mut x: DocumentFacts, on: &str) -> DocumentFacts {
+    x.class_end = Some(ClassEndFact { rule: 0, on: d(on) });
+    x
+}
+
+/// The finer law of issue 15 item 4: provisions' own dates, kept provisions of a detailing
+/// document, class-wide ends.
+fn finer_cases() -> Vec<Case> {
+    let s = structured;
+    let keep = EffectKind::Keep;
+    vec![
+        Case { name: "an article with its own later date: not yet in force, the rest is", law: "Luật 80/2015 Điều 151 khoản 1; Luật 64/2025 Điều 53 khoản 1 (a provision may take effect on its own date)", facts: own_dates(s(), &[("dieu-3", "2020-01-01")]), date: "2019-06-01", document: Con, provisions: &[("dieu-3", Chua), ("dieu-4", Con), ("chuong-II", Con), ("dieu-1", Con)] },
+        Case { name: "an article with its own later date: in force from it", law: "Luật 80/2015 Điều 151 khoản 1", facts: own_dates(s(), &[("dieu-3", "2020-01-01")]), date: "2020-01-01", document: Con, provisions: &[("dieu-3", Con)] },
+        Case { name: "a chapter with its own date: its articles and clauses wait too", law: "Luật 64/2025 Điều 53 khoản 1", facts: own_dates(s(), &[("chuong-I", "2020-01-01")]), date: "2019-06-01", document: Con, provisions: &[("chuong-I", Chua), ("dieu-2/khoan-2/diem-a", Chua), ("dieu-3", Con)] },
+        Case { name: "every provision with a later date: the document is not in force yet", law: "Luật 80/2015 Điều 151 (in force as long as any provision is)", facts: own_dates(s(), &[("chuong-I", "2020-01-01"), ("chuong-II", "2020-06-01")]), date: "2019-06-01", document: Chua, provisions: &[("dieu-1", Chua)] },
+        Case { name: "an article not yet in force, the others repealed: not ceased in whole", law: "Luật 80/2015 Điều 154 khoản 1 điểm c", facts: own_dates(with(s(), vec![effect(Repeal, &["chuong-I", "dieu-4"], "2019-06-01")]), &[("dieu-3", "2020-01-01")]), date: "2019-07-01", document: HetPart, provisions: &[("dieu-3", Chua), ("dieu-4", Het)] },
+        Case { name: "detailing: base ended in 2022, the new document keeps Điều 1", law: "Luật 80/2015 Điều 154 khoản 2 (trừ trường hợp được giữ lại)", facts: based(with(s(), vec![effect(keep, &["dieu-1"], "2022-01-01")]), vec![basis("2022-01-01", true)]), date: "2022-01-01", document: HetPart, provisions: &[("dieu-1", Con), ("dieu-2", Het), ("chuong-I", HetPart), ("chuong-II", Het), ("dieu-3", Het)] },
+        Case { name: "detailing: a kept clause keeps its article in part", law: "Luật 80/2015 Điều 154 khoản 2", facts: based(with(s(), vec![effect(keep, &["dieu-2/khoan-2"], "2022-01-01")]), vec![basis("2022-01-01", true)]), date: "2023-01-01", document: HetPart, provisions: &[("dieu-2/khoan-2", Con), ("dieu-2/khoan-2/diem-a", Con), ("dieu-2/khoan-1", Het), ("dieu-2", HetPart), ("dieu-1", Het)] },
+        Case { name: "detailing: kept in whole by a keep without provisions", law: "Luật 80/2015 Điều 154 khoản 2", facts: based(with(s(), vec![effect(keep, &[], "2022-01-01")]), vec![basis("2022-01-01", true)]), date: "2023-01-01", document: Con, provisions: &[("dieu-3", Con)] },
+        Case { name: "detailing: a keep dated after the base ended comes too late", law: "Luật 80/2015 Điều 154 khoản 2 (it ceased with its base)", facts: based(with(s(), vec![effect(keep, &["dieu-1"], "2022-02-01")]), vec![basis("2022-01-01", true)]), date: "2022-03-01", document: Het, provisions: &[("dieu-1", Het)] },
+        Case { name: "detailing: before the base ends a keep changes nothing", law: "Luật 80/2015 Điều 154 khoản 2", facts: based(with(s(), vec![effect(keep, &["dieu-1"], "2022-01-01")]), vec![None]), date: "2023-01-01", document: Con, provisions: &[("dieu-3", Con)] },
+        Case { name: "class end: in force the day before", law: "Luật 64/2025 Điều 72 (a transitional provision ends a class of documents)", facts: class_ended(s(), "2027-03-01"), date: "2027-02-28", document: Con, provisions: &[("dieu-1", Con)] },
+        Case { name: "class end: ceased in whole from its day", law: "Luật 64/2025 Điều 72; Nghị quyết 190/2025/QH15", facts: class_ended(s(), "2027-03-01"), date: "2027-03-01", document: Het, provisions: &[("dieu-1", Het)] },
+        Case { name: "class end after a whole repeal: the repeal came first", law: "Luật 80/2015 Điều 154 khoản 1 điểm c", facts: class_ended(with(s(), vec![effect(Repeal, &[], "2026-01-01")]), "2027-03-01"), date: "2027-06-01", document: Het, provisions: &[] },
+    ]
+}
+
+#[test]
+fn the_finer_law() {
+    for c in finer_cases() {
+        let e = evaluate(&c.facts, d(c.date));
+        assert_eq!(
+            e.document.status, c.document,
+            "{} ({}): document",
+            c.name, c.law
+        );
+        for (key, want) in c.provisions {
+            let got = e.provision(key).map(|r| r.status);
+            assert_eq!(got, Some(*want), "{} ({}): {key}", c.name, c.law);
+        }
+    }
+}
+
+#[test]
+fn causes_of_the_finer_law() {
+    let x = class_ended(structured(), "2027-03-01");
+    assert_eq!(
+        status_on(&x, d("2027-03-01")).cause,
+        Some(Cause::ClassEnded {
+            rule: 0,
+            on: d("2027-03-01")
+        })
+    );
+    let y = own_dates(structured(), &[("dieu-3", "2020-01-01")]);
+    let e = evaluate(&y, d("2019-06-01"));
+    assert_eq!(
+        e.provision("dieu-3").and_then(|r| r.cause),
+        Some(Cause::NotYetEffective {
+            on: d("2020-01-01")
+        })
+    );
+    // A provision not listed but inside one with its own date waits too.
+    let r = article_status(
+        &y,
+        "dieu-3/khoan-9",
+        &["chuong-II".into(), "dieu-3".into()],
+        d("2019-06-01"),
+    );
+    assert_eq!(r.status, Chua);
+    let z = based(
+        with(
+            structured(),
+            vec![effect(EffectKind::Keep, &["dieu-1"], "2022-01-01")],
+        ),
+        vec![basis("2022-01-01", true)],
+    );
+    let e = evaluate(&z, d("2022-01-01"));
+    assert_eq!(
+        e.document.cause,
+        Some(Cause::BasisCeased {
+            on: d("2022-01-01")
+        })
+    );
+    assert_eq!(
+        e.provision("dieu-3").and_then(|r| r.cause),
+        Some(Cause::BasisCeased {
+            on: d("2022-01-01")
+        })
+    );
+    assert_eq!(ceased_on(&z, d("2030-01-01")), None);
+}
+
+#[test]
+fn a_document_suspended_in_whole_does_not_act() {
+    // Luật 80/2015 Điều 153: a suspended document does not apply during the suspension.
+    let x = with(
+        structured(),
+        vec![until(effect(Suspend, &[], "2020-01-01"), "2020-06-30")],
+    );
+    assert!(in_force_on(&x, d("2020-03-01")));
+    assert!(!acts_on(&x, d("2020-03-01")));
+    assert!(acts_on(&x, d("2020-07-01")));
+    assert!(acts_on(&x, d("2019-12-31")));
+    // Suspended in part only: it still acts.
+    let y = with(
+        structured(),
+        vec![effect(Suspend, &["dieu-1"], "2020-01-01")],
+    );
+    assert!(acts_on(&y, d("2020-03-01")));
+}
+
 #[test]
 fn the_legal_table() {
     let all = cases();
@@ -327,6 +446,7 @@ fn arb_doc() -> impl Strategy<Value = DocumentFacts> {
                         })
                     })
                     .collect(),
+                ..Default::default()
             }
         })
 }
@@ -341,13 +461,40 @@ fn leaves_ceased(x: &DocumentFacts, date: NaiveDate) -> bool {
     ];
     leaves.iter().all(|(key, containers)| {
         let containers: Vec<String> = containers.iter().map(|c| (*c).to_string()).collect();
-        x.received.iter().any(|e| {
+        let by_effect = x.received.iter().any(|e| {
             e.acts
                 && e.kind.ceases()
                 && e.effective_on <= date
                 && e.provisions.iter().any(|p| covers(p, key, &containers))
-        })
+        });
+        // Ceased with its base, not kept by a new document (Luật 80/2015 Điều 154 khoản 2).
+        let with_base = basis_day(x).filter(|on| *on <= date).is_some_and(|on| {
+            let keeps = keeps(x, on);
+            !keeps.is_empty()
+                && !keeps.iter().any(|e| e.provisions.is_empty())
+                && !keeps
+                    .iter()
+                    .flat_map(|e| e.provisions.iter())
+                    .any(|k| covers(k, key, &containers) || k.starts_with(&format!("{key}/")))
+        });
+        by_effect || with_base
     })
+}
+
+/// The day every base it details ended in a way that carries it.
+fn basis_day(x: &DocumentFacts) -> Option<NaiveDate> {
+    if x.implements.is_empty() || !x.implements.iter().all(|b| b.is_some_and(|b| b.carries())) {
+        return None;
+    }
+    x.implements.iter().flatten().map(|b| b.on).max()
+}
+
+/// The acting `keep` effects dated by `on`.
+fn keeps(x: &DocumentFacts, on: NaiveDate) -> Vec<&EffectFact> {
+    x.received
+        .iter()
+        .filter(|e| e.acts && e.kind == EffectKind::Keep && e.effective_on <= on)
+        .collect()
 }
 
 fn whole_cause(x: &DocumentFacts, date: NaiveDate) -> bool {
@@ -356,10 +503,7 @@ fn whole_cause(x: &DocumentFacts, date: NaiveDate) -> bool {
         .received
         .iter()
         .any(|e| e.acts && e.kind.ceases() && e.provisions.is_empty() && e.effective_on <= date);
-    let basis = !x.implements.is_empty()
-        && x.implements
-            .iter()
-            .all(|b| b.is_some_and(|b| b.carries() && b.on <= date));
+    let basis = basis_day(x).is_some_and(|on| on <= date && keeps(x, on).is_empty());
     term || whole || basis
 }
 
