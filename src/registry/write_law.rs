@@ -161,7 +161,7 @@ impl RegistryWriter {
             None => {
                 let id = stored::insert_class_end(db, &row)?;
                 touch_members(db, &[class])?;
-                queries::append_outbox(db, "class_end", id)?;
+                queries::append_outbox(db, "document", basis)?;
                 self.audit(db, "create", "class_end", id, None, &row)?;
                 Ok(Outcome::Created)
             }
@@ -183,7 +183,7 @@ impl RegistryWriter {
                 let old_class = old_row_class(db, basis, &provision)?;
                 stored::update_class_end(db, old.id, &row)?;
                 touch_members(db, &[class, old_class])?;
-                queries::append_outbox(db, "class_end", old.id)?;
+                queries::append_outbox(db, "document", basis)?;
                 self.audit(db, "update", "class_end", old.id, Some(&before), &row)?;
                 Ok(Outcome::Updated)
             }

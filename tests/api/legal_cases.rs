@@ -523,7 +523,7 @@ fn scenario(i: usize, c: &Case) -> (String, HashMap<String, String>) {
     (lines.join("\n") + "\n", numbers)
 }
 
-async fn id_of(app: &TestApp, number: &str) -> i64 {
+pub(crate) async fn id_of(app: &TestApp, number: &str) -> i64 {
     let path = format!(
         "/api/v1/documents?q={}",
         vanban::web::public::urlencode(number)
@@ -537,7 +537,7 @@ async fn id_of(app: &TestApp, number: &str) -> i64 {
 
 /// Each provision's status: the one shown, or else its container's (the document's for a
 /// top-level provision), as the page leaves it out where it is the same.
-fn provision_statuses(page: &serde_json::Value) -> HashMap<String, String> {
+pub(crate) fn provision_statuses(page: &serde_json::Value) -> HashMap<String, String> {
     let doc = page["status"]["code"]
         .as_str()
         .unwrap_or_default()

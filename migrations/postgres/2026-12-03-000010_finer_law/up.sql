@@ -27,6 +27,10 @@ CREATE TABLE class_ends (
     UNIQUE (basis_id, provision)
 );
 
--- A detailing link (implements) recorded without a date of its own: stored with the acting
--- document's effective date, and exported without one.
+-- A new effect kind, keep (Luật 80/2015 Điều 154 khoản 2: the new document keeps provisions
+-- of a detailing document whose base ceased), and a detailing link (implements) recorded
+-- without a date of its own: stored with the acting document's effective date, flagged
+-- undated, and exported without one.
+ALTER TABLE effects DROP CONSTRAINT effects_kind_check;
+ALTER TABLE effects ADD CONSTRAINT effects_kind_check CHECK (kind IN ('amend', 'replace', 'repeal', 'suspend', 'correct', 'implements', 'based_on', 'consolidates', 'keep'));
 ALTER TABLE effects ADD COLUMN undated BOOLEAN NOT NULL DEFAULT FALSE;

@@ -27,6 +27,25 @@ CREATE TABLE class_ends (
     UNIQUE (basis_id, provision)
 );
 
--- A detailing link (implements) recorded without a date of its own: stored with the acting
--- document's effective date, and exported without one.
-ALTER TABLE effects ADD COLUMN undated BOOLEAN NOT NULL DEFAULT 0;
+-- A new effect kind, keep (Luật 80/2015 Điều 154 khoản 2: the new document keeps provisions
+-- of a detailing document whose base ceased), and a detailing link (implements) recorded
+-- without a date of its own: stored with the acting document's effective date, flagged
+-- undated, and exported without one. SQLite cannot change a CHECK constraint in place: the
+-- table is rebuilt with the same ids.
+CREATE TABLE effects_new (
+    id INTEGER PRIMARY KEY,
+    acting_id BIGINT NOT NULL REFERENCES documents (id),
+    target_id BIGINT NOT NULL REFERENCES documents (id),
+    kind TEXT NOT NULL CHECK (kind IN ('amend', 'replace', 'repeal', 'suspend', 'correct', 'implements', 'based_on', 'consolidates', 'keep')),
+    provisions TEXT NOT NULL,
+    effective_on DATE NOT NULL,
+    until_on DATE,
+    note TEXT,
+    undated BOOLEAN NOT NULL DEFAULT 0,
+    CHECK (acting_id <> target_id)
+);
+INSERT INTO effects_new (id, acting_id, target_id, kind, provisions, effective_on, until_on, note) SELECT id, acting_id, target_id, kind, provisions, effective_on, until_on, note FROM effects;
+DROP TABLE effects;
+ALTER TABLE effects_new RENAME TO effects;
+CREATE INDEX effects_target ON effects (target_id);
+CREATE INDEX effects_acting ON effects (acting_id);
