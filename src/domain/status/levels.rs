@@ -416,21 +416,23 @@ fn document_level(doc: &DocumentFacts, top: &[&Outcome], date: NaiveDate) -> Sta
             return r;
         }
     }
-    if let Some(BasisFate::CeasesExcept(on, _)) = basis_fate(doc) {
-        if on <= date {
-            let cause = Some(Cause::BasisCeased { on });
-            return StatusReport::new(Status::HetHieuLucMotPhan, cause);
-        }
-    }
-    if let Some((index, _)) = doc
+    // Ceased in part: the status names the latest cause (the one a reader looks for first).
+    let mut latest: Option<(NaiveDate, usize, Cause)> = doc
         .received
         .iter()
         .enumerate()
-        .find(|(_, e)| e.counts_on(date) && e.kind.ends_wording())
-    {
-        return StatusReport::new(Status::HetHieuLucMotPhan, Some(Cause::Effect { index }));
+        .filter(|(_, e)| e.counts_on(date) && e.kind.ends_wording())
+        .map(|(index, e)| (e.effective_on, index, Cause::Effect { index }))
+        .max_by_key(|(on, index, _)| (*on, *index));
+    if let Some(BasisFate::CeasesExcept(on, _)) = basis_fate(doc) {
+        if on <= date && latest.as_ref().is_none_or(|(d, _, _)| on >= *d) {
+            latest = Some((on, usize::MAX, Cause::BasisCeased { on }));
+        }
     }
-    StatusReport::new(Status::ConHieuLuc, None)
+    match latest {
+        Some((_, _, cause)) => StatusReport::new(Status::HetHieuLucMotPhan, Some(cause)),
+        None => StatusReport::new(Status::ConHieuLuc, None),
+    }
 }
 
 /// A provision the facts do not list: its own effects, and those naming its parts.

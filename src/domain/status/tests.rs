@@ -258,6 +258,25 @@ fn causes_of_the_finer_law() {
 }
 
 #[test]
+fn ceased_in_part_names_the_latest_cause() {
+    let x = with(
+        structured(),
+        vec![
+            effect(Repeal, &["dieu-1"], "2020-01-01"),
+            effect(Amend, &["dieu-3"], "2021-01-01"),
+        ],
+    );
+    assert_eq!(
+        status_on(&x, d("2021-06-01")).cause,
+        Some(Cause::Effect { index: 1 })
+    );
+    assert_eq!(
+        status_on(&x, d("2020-06-01")).cause,
+        Some(Cause::Effect { index: 0 })
+    );
+}
+
+#[test]
 fn a_document_suspended_in_whole_does_not_act() {
     // Luật 80/2015 Điều 153: a suspended document does not apply during the suspension.
     let x = with(
