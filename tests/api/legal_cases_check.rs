@@ -333,6 +333,58 @@ fn missing_cases() -> Vec<Case> {
     ]
 }
 
+/// The finer law: provisions with their own dates, kept provisions.
+fn finer_cases() -> Vec<Case> {
+    let b = ("HDND-96", "02/2020/NQ-HĐND");
+    let b_doc = doc(b.0, "Nghị quyết", b.1, "2020-07-10", "2020-07-20", "");
+    let own = doc(
+        A.0,
+        "Nghị quyết",
+        A.1,
+        "2019-07-01",
+        "2019-07-15",
+        r#""provisions_effective":[{"provisions":["Điều 2"],"effective_on":"2021-01-01"}]"#,
+    );
+    let detail = ("UBND-96", "05/2019/QĐ-UBND");
+    let detail_doc = doc(
+        detail.0,
+        "Quyết định",
+        detail.1,
+        "2019-08-01",
+        "2019-08-15",
+        "",
+    );
+    vec![
+        case(
+            "Luật 80/2015 Điều 151: an amendment of an article before the article takes effect on its own date",
+            &[own.clone(), b_doc.clone(), effect(b, A, "amend", &["khoản 1 Điều 2"], "2020-07-20")],
+            &["effect-on-target-not-in-force"],
+        ),
+        case(
+            "Luật 80/2015 Điều 151: an amendment of another article, in force, is no finding",
+            &[own, b_doc.clone(), effect(b, A, "amend", &["Điều 1"], "2020-07-20")],
+            &[],
+        ),
+        case(
+            "Luật 80/2015 Điều 154.2: keeping provisions of a document that details nothing",
+            &[a(), b_doc.clone(), detail_doc.clone(), effect(b, detail, "keep", &["Điều 1"], "2020-07-20")],
+            &["keep-without-basis"],
+        ),
+        case(
+            "Luật 80/2015 Điều 154.2: keeping provisions of a detailing document is no finding",
+            &[
+                a(),
+                b_doc,
+                detail_doc,
+                effect(detail, A, "implements", &[], "2019-08-15"),
+                effect(b, A, "replace", &[], "2020-07-20"),
+                effect(b, detail, "keep", &["Điều 1"], "2020-07-20"),
+            ],
+            &[],
+        ),
+    ]
+}
+
 fn sql(app: &TestApp, q: &str) -> anyhow::Result<()> {
     use diesel::RunQueryDsl;
     let mut conn = app.pool.get()?;
@@ -356,6 +408,7 @@ db_test!(each_legal_case_gives_exactly_its_findings, |app| {
     cases.extend(effect_cases());
     cases.extend(containment_cases());
     cases.extend(missing_cases());
+    cases.extend(finer_cases());
     assert!(cases.len() >= 25, "{} cases", cases.len());
     let mut failures = Vec::new();
     for c in &cases {

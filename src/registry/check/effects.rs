@@ -4,7 +4,8 @@
 //! the target does not have, a document acting on itself, a circle of effects.
 //! Warnings (forbidden, found in real data): an effect dated before its acting document takes
 //! effect (retroactivity), an effect on a provision that had already ceased, an effect on a
-//! target not yet in force, a declared expiry naming a provision the document does not have.
+//! target (or a provision) not yet in force, a declared expiry naming a provision the document
+//! does not have, a `keep` of a document that details nothing.
 
 use std::collections::HashMap;
 
@@ -147,6 +148,7 @@ pub(super) fn check(
         .map(StoredEffect::try_from)
         .collect::<Result<_, Corrupt>>()?;
     let ended = ceasings(reg, &effects, expiries)?;
+    let own_dates = own_dates(db)?;
     let mut outlines = Outlines::default();
     let mut edges: HashMap<i64, Vec<i64>> = HashMap::new();
     for e in &effects {
@@ -168,9 +170,11 @@ pub(super) fn check(
             retroactive(reg, e, report)?;
             target_not_in_force(reg, e, report);
             let outline = outlines.of(db, e.target_id)?;
+            provision_not_in_force(reg, e, outline, own_dates.get(&e.target_id), report);
             already_ceased(reg, e, outline, ended.get(&e.target_id), report);
         }
     }
+    keeps_without_basis(reg, &effects, report);
     for cycle in cycles(&edges) {
         let names: Vec<String> = cycle.iter().map(|i| reg.name(*i)).collect();
         report.push(
@@ -285,6 +289,79 @@ fn target_not_in_force(reg: &Registry, e: &StoredEffect, report: &mut Report) {
                 date_vn(target.effective_on)
             ),
         );
+    }
+}
+
+/// Keeping provisions of a detailing document when its base ends.
+const DETAILING: &str = "Luật 80/2015/QH13, Điều 154 khoản 2";
+
+/// Provisions taking effect on their own date, by document: (key, first day in force).
+fn own_dates(db: &mut Db<'_>) -> Result<HashMap<i64, Vec<(String, NaiveDate)>>, DbError> {
+    let mut out: HashMap<i64, Vec<(String, NaiveDate)>> = HashMap::new();
+    for row in crate::db::registry::provision_dates_of(db, None)? {
+        let v = out.entry(row.document_id).or_default();
+        v.extend(
+            row.provisions_stored()?
+                .into_iter()
+                .map(|k| (k, row.effective_on)),
+        );
+    }
+    Ok(out)
+}
+
+/// Acting on a provision before it takes effect on its own date (the same rule as acting on a
+/// document not yet in force).
+fn provision_not_in_force(
+    reg: &Registry,
+    e: &StoredEffect,
+    outline: &Outline,
+    own: Option<&Vec<(String, NaiveDate)>>,
+    report: &mut Report,
+) {
+    let Some(own) = own else { return };
+    if !reg.docs.get(&e.target_id).is_some_and(|t| t.normative) {
+        return;
+    }
+    for p in &e.provisions {
+        let around = self_and_containers(outline, p);
+        let waits = own
+            .iter()
+            .filter(|(k, on)| e.effective_on < *on && around.contains(k))
+            .map(|(_, on)| *on)
+            .max();
+        if let Some(on) = waits {
+            report.push(
+                FindingCode::EffectOnTargetNotInForce,
+                article::IN_FORCE,
+                format!(
+                    "{} có hiệu lực ngày {}, khi {} chưa có hiệu lực (từ ngày {})",
+                    describe(reg, e),
+                    date_vn(e.effective_on),
+                    display_reference(p),
+                    date_vn(on)
+                ),
+            );
+        }
+    }
+}
+
+/// A `keep` effect on a document that details nothing: there is no base whose end it could
+/// survive (Luật 80/2015, Điều 154 khoản 2).
+fn keeps_without_basis(reg: &Registry, effects: &[StoredEffect], report: &mut Report) {
+    for e in effects.iter().filter(|e| e.kind == EffectKind::Keep) {
+        let details = effects
+            .iter()
+            .any(|x| x.kind == EffectKind::Implements && x.acting_id == e.target_id);
+        if !details {
+            report.push(
+                FindingCode::KeepWithoutBasis,
+                DETAILING,
+                format!(
+                    "{}: văn bản được giữ lại không quy định chi tiết văn bản nào",
+                    describe(reg, e)
+                ),
+            );
+        }
     }
 }
 

@@ -68,6 +68,7 @@ vocabulary! {
         EffectOnCeasedProvision = "effect-on-ceased-provision", "Tác động đến quy định đã hết hiệu lực";
         EffectOnTargetNotInForce = "effect-on-target-not-in-force", "Tác động đến văn bản chưa có hiệu lực";
         ExpiryMissingProvision = "expiry-missing-provision", "Công bố hết hiệu lực dẫn chiếu quy định không có";
+        KeepWithoutBasis = "keep-without-basis", "Giữ lại hiệu lực một văn bản không quy định chi tiết văn bản nào";
     }
 }
 
@@ -91,7 +92,8 @@ impl FindingCode {
             | RetroactiveEffect
             | EffectOnCeasedProvision
             | EffectOnTargetNotInForce
-            | ExpiryMissingProvision => Severity::Warning,
+            | ExpiryMissingProvision
+            | KeepWithoutBasis => Severity::Warning,
         }
     }
 }
