@@ -622,3 +622,29 @@ pub fn calendar(db: &mut Db<'_>) -> R<crate::domain::calendar::Calendar> {
         .collect();
     Ok(crate::domain::calendar::Calendar::vietnam().with_overrides(&overrides))
 }
+
+// ---- the export ------------------------------------------------------------------------------
+
+/// Every posting, in the order written.
+pub fn all_postings(db: &mut Db<'_>) -> R<Vec<Posting>> {
+    Ok(with_db!(db, c => postings::table
+        .order(postings::id)
+        .select(Posting::as_select())
+        .load(c))?)
+}
+
+/// Every inspection, in the order written.
+pub fn all_inspections(db: &mut Db<'_>) -> R<Vec<Inspection>> {
+    Ok(with_db!(db, c => inspections::table
+        .order(inspections::id)
+        .select(Inspection::as_select())
+        .load(c))?)
+}
+
+/// Every dossier count, by procedure, unit and month.
+pub fn all_dossier_counts(db: &mut Db<'_>) -> R<Vec<DossierCount>> {
+    Ok(with_db!(db, c => dossier_counts::table
+        .order((dossier_counts::procedure_id, dossier_counts::unit_id, dossier_counts::month))
+        .select(DossierCount::as_select())
+        .load(c))?)
+}

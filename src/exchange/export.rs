@@ -168,6 +168,7 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
         Ok(())
     })?;
     relations(db, &refs, &mut line, out)?;
+    super::export_procedures::export_procedures(db, &mut line, out)?;
     out.flush()?;
     Ok(n)
 }

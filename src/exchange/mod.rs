@@ -12,6 +12,7 @@
 pub mod alqac;
 pub mod apply;
 pub mod export;
+pub mod export_procedures;
 pub mod import;
 pub mod records;
 pub mod write;
