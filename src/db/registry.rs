@@ -40,6 +40,20 @@ pub fn unit_by_code(db: &mut Db<'_>, code: &str) -> R<Option<Unit>> {
     Ok(units_by_code(db, code)?.pop())
 }
 
+/// A unit by a bare code (its latest holder) or by `code@YYYY-MM-DD` (the unit holding the
+/// code on that day, the latest formed if several); `None` when nothing matches.
+pub fn unit_by_reference(db: &mut Db<'_>, reference: &str) -> R<Option<Unit>> {
+    let Some((code, day)) = reference.split_once('@') else {
+        return unit_by_code(db, reference);
+    };
+    let Ok(day) = NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
+        return Ok(None);
+    };
+    Ok(units_by_code(db, code)?
+        .into_iter()
+        .rfind(|u| u.valid_from.is_none_or(|f| f <= day) && u.valid_to.is_none_or(|t| day <= t)))
+}
+
 pub fn unit_by_id(db: &mut Db<'_>, id: i64) -> R<Option<Unit>> {
     Ok(with_db!(db, c => units::table.find(id).select(Unit::as_select()).first(c).optional())?)
 }

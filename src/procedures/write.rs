@@ -67,20 +67,8 @@ pub fn authority(db: &mut Db<'_>, code: &str) -> Result<Authority, RecordError> 
 
 fn unit(db: &mut Db<'_>, code: &str) -> Result<Unit, RecordError> {
     let code = nfc(code.trim());
-    // `code@YYYY-MM-DD`: the unit holding a reused code on that day (as the export writes it).
-    if let Some((bare, day)) = code.split_once(crate::registry::org::REF_DATE) {
-        let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
-            RecordError::Invalid(format!("ngày «{day}» trong «{code}» không hợp lệ"))
-        })?;
-        let found = crate::db::registry::units_by_code(db, bare)?
-            .into_iter()
-            .rfind(|u| crate::registry::org::holds(u, day));
-        return match found {
-            Some(u) => Ok(u),
-            None => invalid(format!("không tìm thấy đơn vị hành chính «{code}»")),
-        };
-    }
-    match queries::unit_by_code(db, &code)? {
+    // A bare code, or `code@YYYY-MM-DD` for a reused code (as the export writes it).
+    match crate::db::registry::unit_by_reference(db, &code)? {
         Some(u) => Ok(u),
         None => invalid(format!("không tìm thấy đơn vị hành chính «{code}»")),
     }

@@ -63,23 +63,20 @@ fn round_trip(app: &TestApp, input: &str) -> anyhow::Result<String> {
     Ok(first)
 }
 
-db_test!(
-    every_record_kind_round_trips_byte_for_byte,
-    |app| {
-        let first = round_trip(&app, CANONICAL)?;
-        // The canonical input comes back as it was, line for line.
-        for (want, got) in CANONICAL.lines().zip(first.lines()) {
-            assert_eq!(got, want);
-        }
-        assert_eq!(first, CANONICAL);
-        // Into a fresh database: the same bytes again.
-        let other = TestApp::sqlite()?;
-        let r = other.import_str("first.jsonl", &first)?;
-        assert!(r.errors.is_empty(), "{:?}", r.errors);
-        assert_eq!(other.export()?, first);
-        Ok(())
+db_test!(every_record_kind_round_trips_byte_for_byte, |app| {
+    let first = round_trip(&app, CANONICAL)?;
+    // The canonical input comes back as it was, line for line.
+    for (want, got) in CANONICAL.lines().zip(first.lines()) {
+        assert_eq!(got, want);
     }
-);
+    assert_eq!(first, CANONICAL);
+    // Into a fresh database: the same bytes again.
+    let other = TestApp::sqlite()?;
+    let r = other.import_str("first.jsonl", &first)?;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(other.export()?, first);
+    Ok(())
+});
 
 db_test!(the_sample_round_trips_byte_for_byte, |app| {
     // Documents, effects and the procedures' records (procedures, postings, dossier counts,
