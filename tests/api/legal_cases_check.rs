@@ -366,6 +366,24 @@ fn finer_cases() -> Vec<Case> {
             &[],
         ),
         case(
+            "Luật 64/2025 Điều 53: a class end before its basis takes effect",
+            &[
+                a(),
+                doc("QH", "Luật", "64/2025/QH15", "2025-02-19", "2025-04-01", ""),
+                r#"{"kind":"class_end","basis":{"authority":"QH","number":"64/2025/QH15"},"provision":"Điều 3","ceases_on":"2025-01-01"}"#.into(),
+            ],
+            &["class-end-before-basis"],
+        ),
+        case(
+            "Luật 64/2025 Điều 53: a class end after its basis takes effect is no finding",
+            &[
+                a(),
+                doc("QH", "Luật", "64/2025/QH15", "2025-02-19", "2025-04-01", ""),
+                r#"{"kind":"class_end","basis":{"authority":"QH","number":"64/2025/QH15"},"provision":"Điều 3","ceases_on":"2027-03-01"}"#.into(),
+            ],
+            &[],
+        ),
+        case(
             "Luật 80/2015 Điều 154.2: keeping provisions of a document that details nothing",
             &[a(), b_doc.clone(), detail_doc.clone(), effect(b, detail, "keep", &["Điều 1"], "2020-07-20")],
             &["keep-without-basis"],

@@ -9,11 +9,13 @@
 //! - [`documents`]: each document's dates and number, and the issuer rules of
 //!   `domain::issuers` (legal normative documents only for the law's rules);
 //! - [`effects`]: the effects between documents, and the declared expiries;
-//! - [`cycles`]: circles of effects.
+//! - [`cycles`]: circles of effects;
+//! - [`law`]: class ends set by transitional provisions.
 
 mod cycles;
 mod documents;
 mod effects;
+mod law;
 
 use std::collections::HashMap;
 
@@ -69,6 +71,7 @@ vocabulary! {
         EffectOnTargetNotInForce = "effect-on-target-not-in-force", "Tác động đến văn bản chưa có hiệu lực";
         ExpiryMissingProvision = "expiry-missing-provision", "Công bố hết hiệu lực dẫn chiếu quy định không có";
         KeepWithoutBasis = "keep-without-basis", "Giữ lại hiệu lực một văn bản không quy định chi tiết văn bản nào";
+        ClassEndBeforeBasis = "class-end-before-basis", "Hết hiệu lực theo nhóm trước khi văn bản quy định có hiệu lực";
     }
 }
 
@@ -93,7 +96,8 @@ impl FindingCode {
             | EffectOnCeasedProvision
             | EffectOnTargetNotInForce
             | ExpiryMissingProvision
-            | KeepWithoutBasis => Severity::Warning,
+            | KeepWithoutBasis
+            | ClassEndBeforeBasis => Severity::Warning,
         }
     }
 }
@@ -206,6 +210,7 @@ pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
     let effects = queries::all_effects(db)?;
     let expiries = live_declared_expiries(db, None)?;
     effects::check(db, &reg, &effects, &expiries, &mut report)?;
+    law::check(db, &reg, &mut report)?;
     let mut out = report.out;
     out.sort_by_key(|f| f.severity);
     Ok(out)
