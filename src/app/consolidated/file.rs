@@ -58,10 +58,11 @@ fn head(c: &Consolidated) -> Vec<Paragraph> {
             ));
         }
     }
-    if !c.preamble.is_empty() {
+    // One paragraph a line: a justified paragraph would stretch the short lines of a preamble.
+    for line in c.preamble.lines().map(str::trim).filter(|l| !l.is_empty()) {
         out.push(Paragraph::new(
             Style::Normal,
-            vec![Run::Italic(c.preamble.clone())],
+            vec![Run::Italic(line.to_string())],
         ));
     }
     out
@@ -74,10 +75,11 @@ fn label_runs(p: &Part) -> Vec<Run> {
     } else {
         p.label.clone()
     };
-    let head = if p.heading.is_empty() {
-        label
-    } else {
-        format!("{label} {}", p.heading)
+    let head = match (p.heading.is_empty(), p.kind) {
+        (true, _) => label,
+        // A chapter's or section's title goes under its number, as in the signed text.
+        (false, "chuong" | "muc") => format!("{label}\n{}", p.heading),
+        (false, _) => format!("{label} {}", p.heading),
     };
     match p.kind {
         "khoan" | "diem" => runs.push(Run::Text(head)),
