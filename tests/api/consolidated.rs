@@ -43,6 +43,10 @@ db_test!(
         assert!(html.contains("VĂN BẢN HỢP NHẤT"));
         assert!(html.contains("không phải là văn bản quy phạm pháp luật"));
         assert!(html.contains("01/02/2025"));
+        assert!(
+            html.contains("Tình trạng hiệu lực của văn bản tại ngày này: hết hiệu lực một phần."),
+            "{html}"
+        );
         assert!(html.contains("Quyết định số 20/2024/QĐ-UBND ngày 10/06/2024 của Ủy ban nhân dân tỉnh Cà Mau, có hiệu lực kể từ ngày 01/07/2024"), "{html}");
         assert!(html.contains("Quyết định số 30/2024/QĐ-UBND ngày 10/12/2024"));
         // Footnotes in text order: khoản 1 Điều 2 (gap), khoản 2 (repealed), Điều 2a (added).
@@ -56,6 +60,30 @@ db_test!(
         );
         assert!(html.contains("Nội dung sửa đổi chưa được nhập"));
         assert!(html.contains("<del>Mức thu cũ là 10.000 đồng.</del>"));
+        // A whole repeal is the document's status, not an amendment of its text.
+        app.import_str(
+            "r.jsonl",
+            &(serde_json::json!({
+                "kind": "document", "authority": "UBND-96", "type": "Quyết định",
+                "number": "40/2025/QĐ-UBND", "title": "Bãi bỏ", "issued_on": "2025-05-01",
+                "effective_on": "2025-06-01", "text": "Điều 1. Bãi bỏ\nNội dung."
+            })
+            .to_string()
+                + "\n"
+                + &serde_json::json!({
+                    "kind": "effect", "type": "repeal", "effective_on": "2025-06-01",
+                    "acting": {"authority": "UBND-96", "number": "40/2025/QĐ-UBND"},
+                    "target": {"authority": "UBND-96", "number": "10/2020/QĐ-UBND"},
+                })
+                .to_string()
+                + "\n"),
+        )?;
+        let (_, _, html) = app.get(&format!("{ELI}/2025-07-01/hop-nhat")).await;
+        assert!(html.contains("hết hiệu lực toàn bộ"), "{html}");
+        assert!(
+            !html.contains("Quyết định số 40/2025/QĐ-UBND ngày"),
+            "{html}"
+        );
         // Before the amendments: nothing amended, no footnote.
         let (_, _, html) = app.get(&format!("{ELI}/2024-01-01/hop-nhat")).await;
         assert!(html.contains("chưa được sửa đổi, bổ sung"), "{html}");

@@ -36,6 +36,17 @@ fn head(c: &Consolidated) -> Vec<Paragraph> {
                 c.date_display
             ),
         ),
+        Paragraph::text(
+            Style::Note,
+            format!(
+                "Tình trạng hiệu lực của văn bản tại ngày này: {}.{}",
+                c.status.label.to_lowercase(),
+                c.status_reason
+                    .as_ref()
+                    .map(|r| format!(" {r}"))
+                    .unwrap_or_default()
+            ),
+        ),
     ];
     if c.amending.is_empty() {
         out.push(Paragraph::text(

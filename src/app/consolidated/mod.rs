@@ -127,7 +127,9 @@ pub fn changes_of(
             url: doc.map(|d| eli_of(org, d)),
             provision: None,
         };
-        if let Some(d) = doc.filter(|d| !amending.iter().any(|a| a.id == d.id)) {
+        // A whole replacement or repeal is the document's status, not a change of its text.
+        let changes_text = kind == ChangeKind::Amend || !e.provisions.is_empty();
+        if let Some(d) = doc.filter(|d| changes_text && !amending.iter().any(|a| a.id == d.id)) {
             amending.push(Amending {
                 id: d.id,
                 citation: format!(

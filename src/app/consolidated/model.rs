@@ -38,6 +38,9 @@ pub struct Consolidated {
     pub doc: DocumentView,
     pub date: String,
     pub date_display: String,
+    /// The document's status on the date, and why.
+    pub status: crate::app::view::StatusView,
+    pub status_reason: Option<String>,
     /// The original document as cited at the top (`Quyết định số … ngày … của … về …, có
     /// hiệu lực kể từ ngày …`).
     pub original: String,
@@ -122,6 +125,8 @@ pub fn consolidated(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Consoli
         original,
         date: iso,
         date_display: date_vn(date),
+        status: page.status,
+        status_reason: page.status_reason,
         amending: page.amending,
         preamble: page.preamble,
         parts,
