@@ -133,6 +133,68 @@ mod tests {
         assert!(d.is_ascii());
     }
 
+    /// A provision amended with its new wording recorded (wd's storage gives it): the new
+    /// wording in force, not struck, the note with its link and date, the old wording with its
+    /// period one click away.
+    #[test]
+    fn a_recorded_wording_is_shown_in_force_with_the_old_one_behind() {
+        use crate::app::consolidated::ReadingView;
+        use crate::domain::pointintime::{text_on, Change, ChangeKind, Provision, Source};
+        use crate::domain::structure::NodeKind;
+        let day = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+        let original = [Provision {
+            key: "dieu-2".into(),
+            kind: NodeKind::Dieu,
+            label: "Điều 2".into(),
+            heading: "Mức thu".into(),
+            body: "Mức cũ.".into(),
+            parent: None,
+        }];
+        let change = Change {
+            key: "dieu-2".into(),
+            kind: ChangeKind::Amend,
+            on: day(7, 1),
+            wording: Some("Mức mới.".into()),
+            source: Source {
+                effect_id: 4,
+                document: "Quyết định số 20/2025/QĐ-UBND".into(),
+                url: Some("/eli/vn/ubnd-96/quyet-dinh/2025/20".into()),
+                provision: Some("dieu-1/khoan-2".into()),
+            },
+        };
+        let text = text_on(&original, &[change], day(8, 1));
+        let item = &text.items[0];
+        let n = serde_json::json!({
+            "label": item.label, "body": item.body, "reading": ReadingView::from(item),
+        });
+        let mut t = tera::Tera::default();
+        t.autoescape_on(vec![".html"]);
+        t.set_escape_fn(crate::markup::escape_html);
+        t.add_raw_templates(vec![
+            ("reading_macros.html", include_str!("../../templates/reading_macros.html")),
+            (
+                "t.html",
+                r#"{% import "reading_macros.html" as rd %}{{ rd::note(n=n) }}{{ rd::body(n=n, tag="p") }}{{ rd::earlier(n=n) }}"#,
+            ),
+        ])
+        .unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("n", &n);
+        let html = t.render("t.html", &ctx).unwrap();
+        assert!(
+            html.contains(r#"<p class="node-body">Mức mới.</p>"#),
+            "{html}"
+        );
+        assert!(!html.contains("<del>"));
+        assert!(html.contains(r#"Được sửa đổi, bổ sung bởi <a href="/eli/vn/ubnd-96/quyet-dinh/2025/20#dieu-1-khoan-2">Quyết định số 20/2025/QĐ-UBND</a> từ ngày 01/07/2025."#), "{html}");
+        assert!(html.contains("Các nội dung trước đây"));
+        assert!(
+            html.contains("đến ngày 30/06/2025 (nội dung ban đầu)"),
+            "{html}"
+        );
+        assert!(html.contains(r#"<p class="period-body">Mức cũ.</p>"#));
+    }
+
     #[test]
     fn formats_by_segment() {
         assert_eq!(Format::of("hop-nhat"), Some(Format::Page));
