@@ -119,10 +119,9 @@ pub fn changes_of(
             effect_id: e.id,
             document: match doc {
                 Some(d) => format!("{} số {}", d.doc_type, d.number),
-                None => e
-                    .note
-                    .clone()
-                    .unwrap_or_else(|| "kết quả rà soát".to_string()),
+                // A declared expiry: the review decision that declared it (its id is minus
+                // the decision's number).
+                None => format!("kết quả rà soát (quyết định rà soát số {})", -e.id),
             },
             url: doc.map(|d| eli_of(org, d)),
             provision: None,

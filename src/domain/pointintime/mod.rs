@@ -479,12 +479,22 @@ fn number_footnotes(items: &mut [Item]) -> Vec<Footnote> {
             Mark::Added | Mark::AddedGap => "được bổ sung",
             _ => c.kind.verb(),
         };
-        let mut text = format!(
-            "{} {verb} theo quy định tại {}, có hiệu lực kể từ ngày {}",
-            this(item.kind),
-            c.source.citation(),
-            date_vn(c.on)
-        );
+        let mut text = if c.kind == ChangeKind::Expire && item.mark == Mark::Ceased {
+            // A declared expiry is published, not enacted: no provision "quy định" it.
+            format!(
+                "{} {verb} theo {}, từ ngày {}",
+                this(item.kind),
+                c.source.citation(),
+                date_vn(c.on)
+            )
+        } else {
+            format!(
+                "{} {verb} theo quy định tại {}, có hiệu lực kể từ ngày {}",
+                this(item.kind),
+                c.source.citation(),
+                date_vn(c.on)
+            )
+        };
         if gap {
             text.push_str("; nội dung sửa đổi chưa được nhập");
         }

@@ -166,6 +166,28 @@ fn a_repealed_provision_stays_visible_and_marked_and_ceasing_is_final() {
 }
 
 #[test]
+fn a_declared_expiry_is_cited_as_published() {
+    let mut source = src(-3);
+    source.document = "kết quả rà soát (quyết định rà soát số 3)".into();
+    source.provision = None;
+    let t = text_on(
+        &text(),
+        &[Change {
+            key: "dieu-3".into(),
+            kind: ChangeKind::Expire,
+            on: d(2025, 1, 1),
+            wording: None,
+            source,
+        }],
+        d(2025, 1, 1),
+    );
+    assert_eq!(
+        t.footnotes[0].text,
+        "Điều này hết hiệu lực theo kết quả rà soát (quyết định rà soát số 3), từ ngày 01/01/2025."
+    );
+}
+
+#[test]
 fn an_added_article_follows_the_one_it_is_numbered_after() {
     let changes = [
         amend("dieu-2a", d(2025, 1, 1), Some("Điều mới."), 7),
