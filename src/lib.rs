@@ -14,6 +14,7 @@ pub mod bench_listings;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod docx;
 pub mod domain;
 pub mod error;
 pub mod exchange;

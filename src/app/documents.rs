@@ -7,12 +7,14 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::consolidated::{reading, Amending, ReadingView};
 use super::view::{iso, DocLink, DocRow, EffectView, StatusView};
 use super::{number_param, opt, parse_date};
 use crate::db::models::StoredEffect;
 use crate::db::stored::Corrupt;
 use crate::db::{queries, Db};
 use crate::domain::eli::Eli;
+use crate::domain::pointintime::{Mark, PointInTime};
 use crate::domain::status::{Cause, Evaluation, Status, StatusReport};
 use crate::domain::structure::{display_reference, node_label, NodeKind};
 use crate::domain::text::{date_vn, fold};
@@ -169,6 +171,11 @@ pub struct NodeView {
     /// For a provision in force with a new wording, or added: what amended it, and from when.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amended_by: Option<AmendedBy>,
+    /// The text in force on the date: present when the provision was changed (amended,
+    /// added, ceased) by then, or had other wordings before; `body` is then the wording in
+    /// force (for a `gap`: the old wording, which the amendment ended).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reading: Option<ReadingView>,
     pub url: String,
     /// The node's own status, also where it equals its parent's (not shown in the full text).
     #[serde(skip)]
@@ -213,6 +220,11 @@ pub struct DocumentView {
     pub unit_code: Option<String>,
     pub unit_name: Option<String>,
     pub authority_defunct: bool,
+    /// A legal normative document (văn bản quy phạm pháp luật); `false`: an individual
+    /// document (văn bản cá biệt), outside the status rules of legal normative documents.
+    pub normative: bool,
+    /// `Văn bản quy phạm pháp luật` or `Văn bản cá biệt, không phải văn bản quy phạm pháp luật`.
+    pub normative_label: &'static str,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -240,6 +252,12 @@ pub struct DocumentPage {
     /// The document's status (for callers that need the value, not its view).
     #[serde(skip)]
     pub status_code: Status,
+    /// The text in force on the date, with its footnotes (the consolidated text reads it).
+    #[serde(skip)]
+    pub text: PointInTime,
+    /// The documents whose changes acted on this one by the date.
+    #[serde(skip)]
+    pub amending: Vec<Amending>,
 }
 
 fn link(
@@ -403,6 +421,7 @@ fn provision_nodes(
             depth,
             status: shown.map(StatusView::from),
             amended_by,
+            reading: None,
             own_status: status,
             containers,
         });
@@ -441,9 +460,103 @@ fn amended_by(
     })
 }
 
+/// The successors of a document's issuer that no longer exists on `date` (none while it does).
+fn successors(org: &Org, authority: i64, date: NaiveDate) -> Vec<serde_json::Value> {
+    if !org.authority_defunct(authority, date) {
+        return Vec::new();
+    }
+    org.authority_successors(authority)
+        .into_iter()
+        .map(|a| serde_json::json!({"id": a, "name": org.authority_name(a)}))
+        .collect()
+}
+
+/// The label of the `normative` attribute.
+pub fn normative_label(normative: bool) -> &'static str {
+    if normative {
+        "Văn bản quy phạm pháp luật"
+    } else {
+        "Văn bản cá biệt, không phải văn bản quy phạm pháp luật"
+    }
+}
+
+fn document_view(
+    doc: crate::db::models::Document,
+    org: &Org,
+    date: NaiveDate,
+) -> Result<DocumentView, AppError> {
+    let authority = org.authorities.get(&doc.authority_id);
+    let unit = authority
+        .and_then(|a| a.unit_id)
+        .and_then(|u| org.units.get(&u));
+    let eli = Eli::of(
+        authority.map(|a| a.code.as_str()).unwrap_or_default(),
+        &doc.doc_type,
+        &doc.number,
+        doc.issued_on,
+    )
+    .path();
+    Ok(DocumentView {
+        id: doc.id,
+        fields: doc.fields_stored().map_err(crate::db::DbError::from)?,
+        number: doc.number,
+        doc_type: doc.doc_type,
+        title: doc.title,
+        signer: doc.signer,
+        signer_position: doc.signer_position,
+        issued_on: date_vn(doc.issued_on),
+        effective_on: date_vn(doc.effective_on),
+        end_on: doc.end_on.map(date_vn),
+        issued_on_iso: iso(doc.issued_on),
+        effective_on_iso: iso(doc.effective_on),
+        end_on_iso: doc.end_on.map(iso),
+        eli,
+        gazette: doc.gazette,
+        authority_id: doc.authority_id,
+        authority_name: authority.map(|a| a.name.clone()).unwrap_or_default(),
+        unit_code: unit.map(|u| u.code.clone()),
+        unit_name: unit.map(|u| u.name.clone()),
+        authority_defunct: org.authority_defunct(doc.authority_id, date),
+        normative: doc.normative,
+        normative_label: normative_label(doc.normative),
+    })
+}
+
+/// The nodes with the text in force: each changed provision's wording and reading; a part of
+/// a provision rewritten in whole is inside its new wording and no longer listed.
+fn with_reading(nodes: Vec<NodeView>, text: &PointInTime) -> Vec<NodeView> {
+    if text.items.is_empty() {
+        return nodes;
+    }
+    let items: HashMap<&str, &crate::domain::pointintime::Item> =
+        text.items.iter().map(|i| (i.key.as_str(), i)).collect();
+    nodes
+        .into_iter()
+        .filter_map(|mut n| {
+            let Some(item) = items.get(n.key.as_str()) else {
+                // A part of a provision rewritten in whole goes; a provision added later than
+                // the date stays, with its status (chưa có hiệu lực).
+                let rewritten = text
+                    .items
+                    .iter()
+                    .any(|i| i.mark == Mark::Amended && n.key.starts_with(&format!("{}/", i.key)));
+                return (!rewritten).then_some(n);
+            };
+            n.body.clone_from(&item.body);
+            if matches!(item.mark, Mark::Added | Mark::AddedGap) {
+                n.heading.clone_from(&item.heading);
+            }
+            if item.mark != Mark::Original || !item.earlier.is_empty() {
+                n.reading = Some(ReadingView::from(*item));
+            }
+            Some(n)
+        })
+        .collect()
+}
+
 /// Everything the document page shows, as of `date`.
 pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<DocumentPage, AppError> {
-    let doc = queries::document(db, id)?
+    let mut doc = queries::document(db, id)?
         .ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?;
     let org = Org::load(db)?;
     let graph = StatusGraph::load_around(db, id)?;
@@ -465,6 +578,8 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
     let amended = |key: &str, r: &StatusReport| amended_by(&graph, id, &links, key, r);
     let (nodes, summary) =
         provision_nodes(id, &provisions, &eval, &amended).map_err(crate::db::DbError::from)?;
+    let (text, amending) = reading(db, &org, &graph, id, &provisions, date)?;
+    let nodes = with_reading(nodes, &text);
 
     let mut received = Vec::new();
     // Review decisions declaring expiry are explained by the status line, not listed as
@@ -479,60 +594,23 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
         let other = link(db, &org, &mut links, e.target_id)?;
         made.push(EffectView::new(&e, other, false));
     }
-    let authority = org.authorities.get(&doc.authority_id);
-    let unit = authority
-        .and_then(|a| a.unit_id)
-        .and_then(|u| org.units.get(&u));
-    let defunct = org.authority_defunct(doc.authority_id, date);
-    let successor_authorities = if defunct {
-        org.authority_successors(doc.authority_id)
-            .into_iter()
-            .map(|a| serde_json::json!({"id": a, "name": org.authority_name(a)}))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let eli = Eli::of(
-        authority.map(|a| a.code.as_str()).unwrap_or_default(),
-        &doc.doc_type,
-        &doc.number,
-        doc.issued_on,
-    )
-    .path();
+    let preamble = std::mem::take(&mut doc.preamble);
+    let successor_authorities = successors(&org, doc.authority_id, date);
     Ok(DocumentPage {
-        doc: DocumentView {
-            id,
-            fields: doc.fields_stored().map_err(crate::db::DbError::from)?,
-            number: doc.number,
-            doc_type: doc.doc_type,
-            title: doc.title,
-            signer: doc.signer,
-            signer_position: doc.signer_position,
-            issued_on: date_vn(doc.issued_on),
-            effective_on: date_vn(doc.effective_on),
-            end_on: doc.end_on.map(date_vn),
-            issued_on_iso: iso(doc.issued_on),
-            effective_on_iso: iso(doc.effective_on),
-            end_on_iso: doc.end_on.map(iso),
-            eli,
-            gazette: doc.gazette,
-            authority_id: doc.authority_id,
-            authority_name: authority.map(|a| a.name.clone()).unwrap_or_default(),
-            unit_code: unit.map(|u| u.code.clone()),
-            unit_name: unit.map(|u| u.name.clone()),
-            authority_defunct: defunct,
-        },
+        doc: document_view(doc, &org, date)?,
+        successor_authorities,
         date: iso(date),
         date_display: date_vn(date),
         status: report.status.into(),
         status_reason: reason,
-        successor_authorities,
-        preamble: doc.preamble,
+        preamble,
         articles_summary: summary,
         nodes,
         effects_received: received,
         effects_made: made,
         status_code: report.status,
+        text,
+        amending,
     })
 }
 

@@ -5,6 +5,7 @@ pub mod account;
 pub mod annual;
 pub mod api_description;
 pub mod body;
+pub mod consolidated;
 pub mod documents;
 pub mod inspections;
 pub mod metrics;

@@ -8,6 +8,7 @@ pub mod issuers;
 pub mod kinds;
 pub mod listing;
 pub mod number;
+pub mod pointintime;
 pub mod procedure;
 pub mod review;
 pub mod scorecard;

@@ -271,6 +271,12 @@ async fn show(
     provision: Option<String>,
     date: NaiveDate,
 ) -> Result<HttpResponse, PageError> {
+    if let Some(format) = provision
+        .as_deref()
+        .and_then(super::consolidated::Format::of)
+    {
+        return super::consolidated::show(state, req, id, date, format).await;
+    }
     match provision {
         Some(key) => {
             let page = on_pool(state, move |db| provision_page(db, id, &key, date)).await?;

@@ -7,6 +7,7 @@ pub mod annual;
 pub mod api_docs;
 pub mod charts;
 pub mod completeness;
+pub mod consolidated;
 pub mod eli;
 pub mod feeds;
 pub mod http;
@@ -32,6 +33,22 @@ use crate::error::AppError;
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
+    (
+        "reading_macros.html",
+        include_str!("../../templates/reading_macros.html"),
+    ),
+    (
+        "consolidated.html",
+        include_str!("../../templates/consolidated.html"),
+    ),
+    (
+        "consolidated_text.html",
+        include_str!("../../templates/consolidated_text.html"),
+    ),
+    (
+        "consolidated_file.html",
+        include_str!("../../templates/consolidated_file.html"),
+    ),
     ("api.html", include_str!("../../templates/api.html")),
     ("index.html", include_str!("../../templates/index.html")),
     (
