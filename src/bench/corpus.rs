@@ -348,6 +348,7 @@ fn effect_on_earlier(
         effective_on: effective,
         until: None,
         note: None,
+        wording: None,
     }))
 }
 

@@ -164,6 +164,7 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
         }
         Ok(())
     })?;
+    let mut stated = crate::registry::wording::all_stated(db)?;
     for e in queries::all_effects(db)? {
         let (Some(acting), Some(target)) = (refs.get(&e.acting_id), refs.get(&e.target_id)) else {
             continue;
@@ -183,6 +184,7 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
                 effective_on: e.effective_on,
                 until: e.until_on,
                 note: e.note,
+                wording: stated.remove(&e.id),
             }),
         )?;
     }

@@ -276,6 +276,10 @@ impl RegistryWriter {
                 }
             }
         }
+        let wording = match &rec.wording {
+            Some(w) => super::wording::validate(kind, &keys, w).map_err(RecordError::Invalid)?,
+            None => Vec::new(),
+        };
         let provisions = serde_json::to_string(&keys).unwrap_or_else(|_| "[]".into());
         let row = NewEffect {
             acting_id: acting,
@@ -296,12 +300,20 @@ impl RegistryWriter {
         )? {
             None => {
                 let id = queries::insert_effect(db, &row)?;
+                super::wording::apply(self, db, id, &wording)?;
                 queries::append_outbox(db, "document", target)?;
                 self.audit(db, "create", "effect", id, None, &row)?;
                 Ok(Outcome::Created)
             }
-            Some(e) if e.until_on == row.until_on && e.note == row.note => Ok(Outcome::Unchanged),
+            Some(e) if e.until_on == row.until_on && e.note == row.note => {
+                if !super::wording::apply(self, db, e.id, &wording)? {
+                    return Ok(Outcome::Unchanged);
+                }
+                queries::append_outbox(db, "document", target)?;
+                Ok(Outcome::Updated)
+            }
             Some(e) => {
+                super::wording::apply(self, db, e.id, &wording)?;
                 queries::update_effect(db, e.id, &row)?;
                 queries::append_outbox(db, "document", target)?;
                 let before = NewEffect {

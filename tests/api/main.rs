@@ -46,3 +46,4 @@ mod typed_paths;
 mod typed_text;
 mod units;
 mod user_cli;
+mod wording;
