@@ -66,3 +66,22 @@ pub fn effects_by_ids(db: &mut Db<'_>, ids: &[i64]) -> R<Vec<Effect>> {
     }
     Ok(out)
 }
+
+/// The amending effects on the documents `targets` in force on `day` (dated on or before it),
+/// oldest first.
+pub fn amendments_on(db: &mut Db<'_>, targets: &[i64], day: chrono::NaiveDate) -> R<Vec<Effect>> {
+    let amend = crate::domain::kinds::EffectKind::Amend.code();
+    let mut out = Vec::new();
+    for chunk in targets.chunks(500) {
+        let part: Vec<Effect> = with_db!(db, c => effects::table
+            .filter(effects::target_id.eq_any(chunk))
+            .filter(effects::kind.eq(amend))
+            .filter(effects::effective_on.le(day))
+            .order((effects::effective_on, effects::id))
+            .select(Effect::as_select())
+            .load(c))?;
+        out.extend(part);
+    }
+    out.sort_by_key(|e| (e.effective_on, e.id));
+    Ok(out)
+}

@@ -679,7 +679,7 @@ fn apply_documents_with(
             let status = evaluation.map(|(_, e)| IndexStatus::of(&e));
             statuses.insert(d.id, status.unwrap_or_default());
         }
-        add_page(db, writer, f, &org, &docs, |id| {
+        add_page(db, writer, f, &org, &docs, today, |id| {
             statuses.get(&id).cloned().unwrap_or_default()
         })?;
     }

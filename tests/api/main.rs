@@ -47,3 +47,4 @@ mod typed_text;
 mod units;
 mod user_cli;
 mod wording;
+mod wording_search;

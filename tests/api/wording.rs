@@ -189,3 +189,25 @@ db_test!(
         Ok(())
     }
 );
+
+db_test!(the_sample_amendments_give_their_wordings, |app| {
+    vanban::exchange::load_sample(&app.pool).unwrap().unwrap();
+    let mut conn = app.pool.get()?;
+    let mut db = conn.db();
+    let effects = vanban::db::queries::all_effects(&mut db)?;
+    let ids: Vec<i64> = effects.iter().map(|e| e.id).collect();
+    let w = vanban::registry::wording::wordings(&mut db, &ids)?;
+    let mut missing = Vec::new();
+    for e in &effects {
+        if e.kind != "amend" {
+            continue;
+        }
+        for k in e.provisions_stored()? {
+            if !w.contains_key(&(e.id, k.clone())) {
+                missing.push((e.id, k));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:?}");
+    Ok(())
+});
