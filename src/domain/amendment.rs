@@ -64,6 +64,10 @@ pub struct Instruction {
     pub line: usize,
     /// The date the instruction carries ("kể từ ngày 01/01/2020").
     pub date: Option<NaiveDate>,
+    /// Whether the instruction announces a new wording ("… như sau:", or a quote on its line),
+    /// as an amendment giving one does; an article's caption ("Điều 1. Sửa đổi khoản 3 Điều
+    /// 6") names the change without announcing it.
+    pub announced: bool,
 }
 
 impl Instruction {
@@ -191,11 +195,11 @@ impl Parser {
                 return next;
             }
             for n in &l.numbers {
-                self.push(kind, Some(n.clone()), Vec::new(), None, i, l.date);
+                self.push(kind, Some(n.clone()), Vec::new(), None, i, &l);
             }
             return next;
         }
-        self.push(kind, target, provisions, wording, i, l.date);
+        self.push(kind, target, provisions, wording, i, &l);
         next
     }
 
@@ -206,15 +210,16 @@ impl Parser {
         provisions: Vec<String>,
         wording: Option<String>,
         i: usize,
-        date: Option<NaiveDate>,
+        l: &Line,
     ) {
         self.out.push(Instruction {
             kind,
             target,
             provisions,
+            announced: wording.is_some() || l.ends_colon || l.quote_from.is_some(),
             wording,
             line: i + 1,
-            date,
+            date: l.date,
         });
     }
 

@@ -245,7 +245,8 @@ impl Texts {
 pub enum Found {
     /// The quoted new wording.
     Wording(String),
-    /// An instruction amends it, but its wording cannot be read (not quoted, or unclosed).
+    /// An instruction amends it and announces a wording ("như sau:"), but the wording cannot
+    /// be read (not quoted, or a quote never closed).
     Unreadable { line: usize },
     /// No instruction of the text amends it.
     Nothing,
@@ -263,7 +264,9 @@ pub fn from_text(acting: &ActingText, target: &str, key: &str) -> Found {
         }
         match i.wording_for(key) {
             Some(w) => return Found::Wording(w),
-            None if found == Found::Nothing => found = Found::Unreadable { line: i.line },
+            None if found == Found::Nothing && i.announced => {
+                found = Found::Unreadable { line: i.line }
+            }
             None => {}
         }
     }

@@ -47,4 +47,5 @@ mod typed_text;
 mod units;
 mod user_cli;
 mod wording;
+mod wording_check;
 mod wording_search;

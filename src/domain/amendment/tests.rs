@@ -384,4 +384,14 @@ fn an_instruction_whose_wording_is_not_quoted_is_read_without_wording() {
     let i = one("1. Sửa đổi khoản 2 Điều 5 như sau:\n2. Nội dung không đặt trong ngoặc kép.");
     assert_eq!(keys(&i), ["dieu-5/khoan-2"]);
     assert_eq!(i.wording, None);
+    assert!(i.announced);
+}
+
+#[test]
+fn an_article_caption_names_the_change_without_announcing_a_wording() {
+    let v = parse("Điều 1. Sửa đổi khoản 1 Điều 2\nHỗ trợ 60% chi phí con giống.");
+    assert_eq!(v.len(), 1, "{v:#?}");
+    assert_eq!(keys(&v[0]), ["dieu-2/khoan-1"]);
+    assert!(!v[0].announced);
+    assert!(one("Sửa đổi khoản 2 Điều 5 như sau: “2. Mới.”").announced);
 }

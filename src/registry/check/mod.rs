@@ -14,6 +14,7 @@
 mod cycles;
 mod documents;
 mod effects;
+mod wordings;
 
 use std::collections::HashMap;
 
@@ -68,6 +69,8 @@ vocabulary! {
         EffectOnCeasedProvision = "effect-on-ceased-provision", "Tác động đến quy định đã hết hiệu lực";
         EffectOnTargetNotInForce = "effect-on-target-not-in-force", "Tác động đến văn bản chưa có hiệu lực";
         ExpiryMissingProvision = "expiry-missing-provision", "Công bố hết hiệu lực dẫn chiếu quy định không có";
+        WordingUnreadable = "wording-unreadable", "Không đọc được nội dung sửa đổi, bổ sung";
+        WordingMissingProvision = "wording-missing-provision", "Nội dung sửa đổi cho quy định không có";
     }
 }
 
@@ -91,7 +94,9 @@ impl FindingCode {
             | RetroactiveEffect
             | EffectOnCeasedProvision
             | EffectOnTargetNotInForce
-            | ExpiryMissingProvision => Severity::Warning,
+            | ExpiryMissingProvision
+            | WordingUnreadable
+            | WordingMissingProvision => Severity::Warning,
         }
     }
 }
@@ -204,6 +209,7 @@ pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
     let effects = queries::all_effects(db)?;
     let expiries = live_declared_expiries(db, None)?;
     effects::check(db, &reg, &effects, &expiries, &mut report)?;
+    wordings::check(db, &reg, &effects, &mut report)?;
     let mut out = report.out;
     out.sort_by_key(|f| f.severity);
     Ok(out)
