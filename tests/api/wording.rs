@@ -190,6 +190,8 @@ db_test!(
     }
 );
 
+// The sample's amending texts quote their new wordings: every amended provision of the demo
+// has one, read from the text, and `check` finds nothing to say about them.
 db_test!(the_sample_amendments_give_their_wordings, |app| {
     vanban::exchange::load_sample(&app.pool).unwrap().unwrap();
     let mut conn = app.pool.get()?;
@@ -209,5 +211,12 @@ db_test!(the_sample_amendments_give_their_wordings, |app| {
         }
     }
     assert!(missing.is_empty(), "{missing:?}");
+    let findings = vanban::registry::check::run(&mut db)?;
+    assert!(
+        findings
+            .iter()
+            .all(|f| !f.code.code().starts_with("wording-")),
+        "{findings:?}"
+    );
     Ok(())
 });
