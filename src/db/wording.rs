@@ -85,3 +85,20 @@ pub fn amendments_on(db: &mut Db<'_>, targets: &[i64], day: chrono::NaiveDate) -
     out.sort_by_key(|e| (e.effective_on, e.id));
     Ok(out)
 }
+
+/// The documents amended by the documents `acting` (their amending effects' targets).
+pub fn amended_by(db: &mut Db<'_>, acting: &[i64]) -> R<Vec<i64>> {
+    let amend = crate::domain::kinds::EffectKind::Amend.code();
+    let mut out = Vec::new();
+    for chunk in acting.chunks(500) {
+        let part: Vec<i64> = with_db!(db, c => effects::table
+            .filter(effects::acting_id.eq_any(chunk))
+            .filter(effects::kind.eq(amend))
+            .select(effects::target_id)
+            .load(c))?;
+        out.extend(part);
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}

@@ -76,3 +76,24 @@ db_test!(the_status_facet_is_unchanged_by_wordings, |app| {
     assert_eq!(status, ["duoc-sua-doi-bo-sung"], "{before:?}");
     Ok(())
 });
+
+db_test!(
+    a_new_amending_text_updates_the_wording_its_target_is_found_by,
+    |app| {
+        let unquoted = REGISTRY.replace(
+            "“2. Ban quản lý chợ có trưởng ban và một phó trưởng ban kiêm nhiệm luân phiên.”",
+            "2. (nội dung đang hoàn thiện)",
+        );
+        app.import_str("r.jsonl", &unquoted)?;
+        assert!(articles(&app, "kiêm nhiệm luân phiên").await.is_empty());
+        // The amending decision's text is corrected: its target's units follow.
+        let acting = REGISTRY
+            .lines()
+            .find(|l| l.contains("30/2020/QĐ-UBND") && l.contains(r#""kind":"document""#))
+            .unwrap();
+        app.import_str("a.jsonl", acting)?;
+        let new = articles(&app, "kiêm nhiệm luân phiên").await;
+        assert_eq!(new.first().map(|h| h.0.as_str()), Some("dieu-5"), "{new:?}");
+        Ok(())
+    }
+);
