@@ -349,6 +349,7 @@ fn effect_on_earlier(
         effective_on: Some(effective),
         until: None,
         note: None,
+        wording: None,
     }))
 }
 

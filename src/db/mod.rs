@@ -23,6 +23,7 @@ pub mod status;
 pub mod stored;
 pub mod tokens;
 pub mod users;
+pub mod wording;
 
 use std::time::Duration;
 

@@ -78,6 +78,16 @@ diesel::table! {
     }
 }
 
+// wd: amending effects' new wordings.
+diesel::table! {
+    effect_wordings (effect_id, provision) {
+        effect_id -> BigInt,
+        provision -> Text,
+        position -> Integer,
+        wording -> Text,
+    }
+}
+
 diesel::table! {
     declared_expiries (id) {
         id -> BigInt,
@@ -121,6 +131,8 @@ diesel::joinable!(authorities -> units (unit_id));
 diesel::joinable!(documents -> authorities (authority_id));
 diesel::joinable!(provisions -> documents (document_id));
 diesel::joinable!(declared_expiries -> documents (document_id));
+// wd: amending effects' new wordings.
+diesel::joinable!(effect_wordings -> effects (effect_id));
 
 diesel::table! {
     outbox (id) {
@@ -425,4 +437,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     effects,
     declared_expiries,
     outbox,
+    // wd: amending effects' new wordings.
+    effect_wordings,
 );

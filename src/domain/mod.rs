@@ -1,5 +1,6 @@
 //! Pure types and rules of the registry: numbers, text, structure, derived status. No I/O.
 
+pub mod amendment;
 pub mod calendar;
 pub mod eli;
 pub mod input;

@@ -181,6 +181,7 @@ fn relations(
     out: &mut dyn Write,
 ) -> Result<(), ExportError> {
     let undated = crate::db::registry::undated_effects(db)?;
+    let mut stated = crate::registry::wording::all_stated(db)?;
     for e in queries::all_effects(db)? {
         let (Some(acting), Some(target)) = (refs.get(&e.acting_id), refs.get(&e.target_id)) else {
             continue;
@@ -200,6 +201,7 @@ fn relations(
                 effective_on: (!undated.contains(&e.id)).then_some(e.effective_on),
                 until: e.until_on,
                 note: e.note,
+                wording: stated.remove(&e.id),
             }),
         )?;
     }

@@ -73,15 +73,7 @@ impl Record {
                 }
                 c.text("text", &d.text);
             }
-            Record::Effect(e) => {
-                c.reference("acting", &e.acting.authority, &e.acting.number);
-                c.reference("target", &e.target.authority, &e.target.number);
-                c.line("type", &e.kind);
-                c.all("provisions", &e.provisions);
-                if let Some(n) = &e.note {
-                    c.text("note", n);
-                }
-            }
+            Record::Effect(e) => c.effect(e),
             Record::DeclaredExpiry(x) => {
                 c.reference("document", &x.document.authority, &x.document.number);
                 c.all("provisions", &x.provisions);
@@ -195,6 +187,20 @@ impl Checker {
         self.line("announcement", &p.announcement);
     }
 
+    fn effect(&mut self, e: &EffectRecord) {
+        self.reference("acting", &e.acting.authority, &e.acting.number);
+        self.reference("target", &e.target.authority, &e.target.number);
+        self.line("type", &e.kind);
+        self.all("provisions", &e.provisions);
+        if let Some(n) = &e.note {
+            self.text("note", n);
+        }
+        for (k, w) in e.wording.iter().flat_map(|w| w.0.iter()) {
+            self.line("wording", k);
+            self.text(&format!("wording.{k}"), w);
+        }
+    }
+
     fn reference(&mut self, field: &str, authority: &str, number: &str) {
         self.line(&format!("{field}.authority"), authority);
         self.line(&format!("{field}.number"), number);
@@ -214,6 +220,7 @@ mod tests {
         r#"{"kind":"document","authority":"UBND-970","type":"Quyết định","number":"1/2020/QĐ-UBND","title":"Quy chế","fields":["Nội vụ"],"signer":"Trần A","signer_position":"Chủ tịch","issued_on":"2020-01-01","effective_on":"2020-01-10","end_on":"2021-01-01","gazette":"Công báo số 1","provisions_effective":[{"provisions":["Điều 1"],"effective_on":"2020-06-01"}],"text":"Điều 1. A"}"#,
         r#"{"kind":"effect","acting":{"authority":"A","number":"1/2021/QĐ-UBND"},"target":{"authority":"B","number":"1/2020/QĐ-UBND"},"type":"suspend","provisions":["Điều 1"],"effective_on":"2021-01-01","until":"2021-02-01","note":"ghi chú"}"#,
         r#"{"kind":"class_end","basis":{"authority":"QH","number":"64/2025/QH15"},"provision":"Khoản 3 Điều 72","authority_kinds":["ubnd"],"levels":["huyen"],"types":["Quyết định"],"issued_from":"2016-07-01","issued_to":"2025-03-31","ceases_on":"2027-03-01","note":"ghi chú"}"#,
+        r#"{"kind":"effect","acting":{"authority":"A","number":"1/2021/QĐ-UBND"},"target":{"authority":"B","number":"1/2020/QĐ-UBND"},"type":"amend","provisions":["Điều 1"],"effective_on":"2021-01-01","wording":{"Điều 1":"Điều 1. Mới"}}"#,
         r#"{"kind":"declared_expiry","document":{"authority":"B","number":"1/2020/QĐ-UBND"},"provisions":["Điều 1"],"effective_on":"2026-01-01","decision":7,"ended_at":"2026-02-01T08:00:00Z"}"#,
         r#"{"kind":"procedure","code":"1.0001","name":"Đăng ký khai sinh","field":"Hộ tịch","levels":["xa"],"agency":"UBND xã","applicants":"Công dân","steps":"Bước 1","channels":["online"],"dossier":[{"name":"Tờ khai","originals":1,"copies":0,"form":"Mẫu 1"}],"statutory_days":1,"local_days":1,"fees":[{"name":"Lệ phí","amount":0,"note":"Miễn"}],"result":"Giấy khai sinh","conditions":"Không","legal_basis":[{"authority":"QH","number":"60/2014/QH13","provision":"Điều 16"}],"online_level":"full","one_stop":"one_stop","decision":{"authority":"UBND-96","number":"1/2025/QĐ-UBND","date":"2025-01-01"},"announcement":"new"}"#,
         r#"{"kind":"posting","procedure":"1.0001","decision":{"authority":"UBND-96","number":"1/2025/QĐ-UBND"},"unit":"32200","level":"xa","point":"portal","from":"2025-01-02","to":"2025-12-31"}"#,

@@ -95,6 +95,10 @@ pub struct EffectRecord {
     pub until: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// An amendment's new wording of each provision (`{"khoản 2 Điều 5": "2. …"}`), in the
+    /// order written (`registry::wording`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wording: Option<super::wording::WordingMap>,
 }
 
 /// A document (or some of its provisions) declared expired by a review (công bố hết hiệu

@@ -282,6 +282,10 @@ impl RegistryWriter {
                 }
             }
         }
+        let wording = match &rec.wording {
+            Some(w) => super::wording::validate(kind, &keys, w).map_err(RecordError::Invalid)?,
+            None => Vec::new(),
+        };
         let provisions = serde_json::to_string(&keys).unwrap_or_else(|_| "[]".into());
         let row = NewEffect {
             acting_id: acting,
@@ -305,6 +309,7 @@ impl RegistryWriter {
                 if undated {
                     crate::db::registry::set_effect_undated(db, id, true)?;
                 }
+                super::wording::apply(self, db, id, &wording)?;
                 queries::append_outbox(db, "document", target)?;
                 self.audit(db, "create", "effect", id, None, &row)?;
                 Ok(Outcome::Created)
@@ -314,9 +319,14 @@ impl RegistryWriter {
                     && e.note == row.note
                     && crate::db::registry::effect_undated(db, e.id)? == undated =>
             {
-                Ok(Outcome::Unchanged)
+                if !super::wording::apply(self, db, e.id, &wording)? {
+                    return Ok(Outcome::Unchanged);
+                }
+                queries::append_outbox(db, "document", target)?;
+                Ok(Outcome::Updated)
             }
             Some(e) => {
+                super::wording::apply(self, db, e.id, &wording)?;
                 queries::update_effect(db, e.id, &row)?;
                 crate::db::registry::set_effect_undated(db, e.id, undated)?;
                 queries::append_outbox(db, "document", target)?;

@@ -6,11 +6,10 @@ use chrono::NaiveDate;
 use tantivy::{IndexWriter, Term};
 
 use super::index::{number_keys, procedure_unit_doc, Fields, SharedValues, Unit, UnitDoc};
+use super::wordings::{articles, Amended};
 use crate::db::models::{Document, Provision};
-use crate::db::stored::Corrupt;
 use crate::db::{queries, Db, DbError};
 use crate::domain::status::Evaluation;
-use crate::domain::structure::{node_label, NodeKind};
 use crate::registry::org::Org;
 use crate::registry::status::StatusGraph;
 
@@ -61,48 +60,6 @@ pub enum BuildError {
 /// The index writer of vanban's search units.
 pub type Writer = IndexWriter<UnitDoc>;
 
-/// An article's search unit: key, label, heading, and its text with its clauses and points.
-type Article<'a> = (&'a str, String, &'a str, String);
-
-/// Each article (Điều); a provision of unknown stored kind is an error naming its row.
-fn articles(provisions: &[Provision]) -> Result<Vec<Article<'_>>, Corrupt> {
-    let mut out: Vec<Article<'_>> = Vec::new();
-    for p in provisions {
-        match p.kind_stored()? {
-            NodeKind::Dieu => {
-                let mut text = String::with_capacity(p.heading.len() + p.body.len() + 1);
-                text.push_str(&p.heading);
-                if !p.body.is_empty() {
-                    text.push('\n');
-                    text.push_str(&p.body);
-                }
-                out.push((
-                    &p.key,
-                    node_label(NodeKind::Dieu, &p.label),
-                    &p.heading,
-                    text,
-                ));
-            }
-            kind @ (NodeKind::Khoan | NodeKind::Diem) => {
-                if let Some(last) = out.last_mut() {
-                    let inside = p
-                        .key
-                        .strip_prefix(last.0)
-                        .is_some_and(|rest| rest.starts_with('/'));
-                    if inside {
-                        last.3.push('\n');
-                        last.3.push_str(&node_label(kind, &p.label));
-                        last.3.push(' ');
-                        last.3.push_str(&p.body);
-                    }
-                }
-            }
-            NodeKind::Chuong | NodeKind::Muc => {}
-        }
-    }
-    Ok(out)
-}
-
 /// Adds one document and its articles to the writer (after deleting what it had).
 pub fn add_document(
     writer: &Writer,
@@ -111,6 +68,7 @@ pub fn add_document(
     provisions: &[Provision],
     status: &IndexStatus,
     authority: &str,
+    amended: &Amended,
 ) -> Result<(), BuildError> {
     writer.delete_term(Term::from_field_u64(
         f.doc_id,
@@ -122,6 +80,13 @@ pub fn add_document(
     text.push_str(&d.title);
     text.push('\n');
     text.push_str(&d.full_text);
+    // The document's unit also holds the wordings its amendments put in force.
+    let mut now: Vec<(&String, &String)> = amended.current.iter().collect();
+    now.sort();
+    for (_, w) in now {
+        text.push('\n');
+        text.push_str(w);
+    }
     let unit = Unit {
         kind: "document",
         doc_id: d.id,
@@ -139,8 +104,9 @@ pub fn add_document(
     };
     let shared = SharedValues::new(f, &unit);
     writer.add_document(shared.unit(f, "document", None, &text))?;
-    for (key, label, heading, body) in articles(provisions).map_err(DbError::from)? {
-        let article = Some((key, label.as_str(), heading));
+    for a in articles(provisions, amended).map_err(DbError::from)? {
+        let (key, body) = (a.key.as_str(), a.text.as_str());
+        let article = Some((key, a.label.as_str(), a.heading.as_str()));
         let doc = match status.articles.get(key) {
             Some(own) => SharedValues::new(
                 f,
@@ -149,9 +115,10 @@ pub fn add_document(
                     ..unit
                 },
             )
-            .unit(f, "article", article, &body),
-            None => shared.unit(f, "article", article, &body),
-        };
+            .unit(f, "article", article, body),
+            None => shared.unit(f, "article", article, body),
+        }
+        .with_earlier(f, &a.earlier);
         writer.add_document(doc)?;
     }
     Ok(())
@@ -165,9 +132,11 @@ pub fn add_page(
     f: &Fields,
     org: &Org,
     page: &[Document],
+    today: NaiveDate,
     status: impl Fn(i64) -> IndexStatus,
 ) -> Result<(), BuildError> {
     let ids: Vec<i64> = page.iter().map(|d| d.id).collect();
+    let mut amended = super::wordings::amended(db, &ids, today)?;
     let mut by_doc: HashMap<i64, Vec<Provision>> = HashMap::with_capacity(ids.len());
     for p in queries::provisions_of_many(db, &ids)? {
         by_doc.entry(p.document_id).or_default().push(p);
@@ -178,7 +147,16 @@ pub fn add_page(
         let authority = names
             .entry(d.authority_id)
             .or_insert_with(|| org.authority_name(d.authority_id));
-        add_document(writer, f, d, &provisions, &status(d.id), authority)?;
+        let amended = amended.remove(&d.id).unwrap_or_default();
+        add_document(
+            writer,
+            f,
+            d,
+            &provisions,
+            &status(d.id),
+            authority,
+            &amended,
+        )?;
     }
     Ok(())
 }
@@ -326,7 +304,7 @@ pub fn rebuild(
     let statuses = IndexStatus::all(&graph, today);
     let mut n = 0;
     queries::for_each_document_page(db, |db, page| -> Result<(), BuildError> {
-        add_page(db, writer, f, &org, &page, |id| {
+        add_page(db, writer, f, &org, &page, today, |id| {
             statuses.get(&id).cloned().unwrap_or_default()
         })?;
         n += page.len();

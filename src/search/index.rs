@@ -17,7 +17,7 @@ use super::analyzer::{analysis, Analysis, Mode};
 
 /// Bumped whenever the schema or the analysis changes: an index with another version is
 /// rebuilt on start.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 #[derive(Clone)]
 pub struct VnTokenizer(pub Mode);
@@ -110,6 +110,9 @@ pub struct Fields {
     /// The procedure a "procedure" unit describes (its code is in `number`); documents and
     /// articles have none, so deleting a procedure never touches them.
     pub procedure_id: Field,
+    /// An amended article's earlier wordings (folded), scored lower than its text in force;
+    /// they also count as the filter's "title" field so that a search of the old words finds it.
+    pub earlier: Field,
 }
 
 /// A text field of terms with their frequencies. No positions: phrase evidence comes from the
@@ -174,6 +177,7 @@ pub fn schema() -> (Schema, Fields) {
         year: b.add_u64_field("year", INDEXED | FAST),
         facets: b.add_facet_field("facets", FacetOptions::default()),
         procedure_id: b.add_u64_field("procedure_id", INDEXED | STORED),
+        earlier: b.add_text_field("earlier_fold", text_options("vi_fold")),
     };
     (b.build(), fields)
 }
@@ -359,6 +363,19 @@ impl SharedValues {
         }
         d.extend(self.0.iter().cloned());
         UnitDoc(d)
+    }
+}
+
+impl UnitDoc {
+    /// Adds an amended provision's earlier wordings: scored in their own field, and read by
+    /// the every-word filter with the title (whose folded field has no weight of its own).
+    pub fn with_earlier(mut self, f: &Fields, earlier: &str) -> UnitDoc {
+        if !earlier.is_empty() {
+            let text: Arc<str> = Arc::from(earlier);
+            self.0.push((f.earlier, UnitValue::Str(text.clone())));
+            self.0.push((f.title_idx[1], UnitValue::Str(text)));
+        }
+        self
     }
 }
 

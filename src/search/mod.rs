@@ -9,3 +9,4 @@ pub mod index;
 pub mod merge;
 pub mod query;
 pub mod service;
+pub mod wordings;

@@ -630,7 +630,8 @@ fn walk(
 }
 
 /// Re-indexes the given documents from the database (deleting those that no longer exist),
-/// a page at a time so that reading the next page overlaps indexing the previous one.
+/// a page at a time so that reading the next page overlaps indexing the previous one. The
+/// documents they amend are re-indexed too: a changed amending text may quote a new wording.
 fn apply_documents(
     db: &mut Db<'_>,
     writer: &Writer,
@@ -638,7 +639,13 @@ fn apply_documents(
     ids: &[i64],
     today: NaiveDate,
 ) -> Result<(), BuildError> {
-    apply_documents_with(db, writer, f, ids, today, None)
+    let mut all = ids.to_vec();
+    for t in crate::db::wording::amended_by(db, ids)? {
+        if !all.contains(&t) {
+            all.push(t);
+        }
+    }
+    apply_documents_with(db, writer, f, &all, today, None)
 }
 
 /// As `apply_documents`, with the statuses of a registry already loaded (`graph`).
@@ -679,7 +686,7 @@ fn apply_documents_with(
             let status = evaluation.map(|(_, e)| IndexStatus::of(&e));
             statuses.insert(d.id, status.unwrap_or_default());
         }
-        add_page(db, writer, f, &org, &docs, |id| {
+        add_page(db, writer, f, &org, &docs, today, |id| {
             statuses.get(&id).cloned().unwrap_or_default()
         })?;
     }

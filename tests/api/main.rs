@@ -50,3 +50,6 @@ mod typed_paths;
 mod typed_text;
 mod units;
 mod user_cli;
+mod wording;
+mod wording_check;
+mod wording_search;

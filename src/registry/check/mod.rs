@@ -16,6 +16,7 @@ mod cycles;
 mod documents;
 mod effects;
 mod law;
+mod wordings;
 
 use std::collections::HashMap;
 
@@ -72,6 +73,8 @@ vocabulary! {
         ExpiryMissingProvision = "expiry-missing-provision", "Công bố hết hiệu lực dẫn chiếu quy định không có";
         KeepWithoutBasis = "keep-without-basis", "Giữ lại hiệu lực một văn bản không quy định chi tiết văn bản nào";
         ClassEndBeforeBasis = "class-end-before-basis", "Hết hiệu lực theo nhóm trước khi văn bản quy định có hiệu lực";
+        WordingUnreadable = "wording-unreadable", "Không đọc được nội dung sửa đổi, bổ sung";
+        WordingMissingProvision = "wording-missing-provision", "Nội dung sửa đổi cho quy định không có";
     }
 }
 
@@ -97,7 +100,9 @@ impl FindingCode {
             | EffectOnTargetNotInForce
             | ExpiryMissingProvision
             | KeepWithoutBasis
-            | ClassEndBeforeBasis => Severity::Warning,
+            | ClassEndBeforeBasis
+            | WordingUnreadable
+            | WordingMissingProvision => Severity::Warning,
         }
     }
 }
@@ -211,6 +216,7 @@ pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
     let expiries = live_declared_expiries(db, None)?;
     effects::check(db, &reg, &effects, &expiries, &mut report)?;
     law::check(db, &reg, &mut report)?;
+    wordings::check(db, &reg, &effects, &mut report)?;
     let mut out = report.out;
     out.sort_by_key(|f| f.severity);
     Ok(out)

@@ -91,6 +91,8 @@ struct Weights {
     body_exact: f32,
     title_exact: f32,
     body_folded: f32,
+    /// An amended provision's earlier wordings: found, ranked below the words in force.
+    earlier_folded: f32,
     title_folded: f32,
     pairs_exact: f32,
     pairs_folded: f32,
@@ -106,6 +108,7 @@ const W: Weights = Weights {
     body_exact: 1.0,
     title_exact: 0.3,
     body_folded: 0.7,
+    earlier_folded: 0.3,
     title_folded: 0.0,
     pairs_exact: 1.5,
     pairs_folded: 1.0,
@@ -257,6 +260,13 @@ pub(super) fn text_terms(f: &Fields, q: &str) -> Vec<(Term, f32)> {
                 &mut clauses,
             );
             add(f.title_idx[1], t.text.clone(), W.title_folded, &mut clauses);
+        }
+    }
+    // Every content word is sought in the earlier wordings, however typed: the one way in to
+    // an article whose words in force no longer have it.
+    for t in &folded {
+        if content_words == 0 || !stop_fold.contains(&t.text) {
+            add(f.earlier, t.text.clone(), W.earlier_folded, &mut clauses);
         }
     }
     for (i, t) in analyze(q, Mode::ExactPairs).into_iter().enumerate() {
