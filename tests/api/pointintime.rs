@@ -212,3 +212,81 @@ db_test!(pointintime_the_normative_attribute_is_shown, |app| {
     assert!(html.contains("Văn bản cá biệt, không phải văn bản quy phạm pháp luật"));
     Ok(())
 });
+
+/// The amendment's new wording, stated in the effect record or quoted in the amending text,
+/// is the text in force from the amendment's date; the old wording is one click away; the
+/// consolidated text shows the new wording with its footnote.
+db_test!(pointintime_a_recorded_wording_is_the_text_in_force, |app| {
+    app.import_str("h.jsonl", HEADER)?;
+    let mut stated: serde_json::Value = serde_json::from_str(&effect(
+        "amend",
+        "20/2024/QĐ-UBND",
+        &["dieu-2/khoan-1"],
+        "2024-07-01",
+    ))?;
+    stated["wording"] = serde_json::json!({"khoản 1 Điều 2": "1. Mức thu mới là 20.000 đồng."});
+    let corpus = [
+        doc("10/2020/QĐ-UBND", "2020-12-15", "2021-01-01", "Quy định mức thu phí tham quan", BASE),
+        doc("20/2024/QĐ-UBND", "2024-06-10", "2024-07-01", "Sửa đổi Quyết định 10/2020/QĐ-UBND", "Điều 1. Sửa đổi\nNội dung."),
+        // The wording of khoản 2 is read from the amending document's quoted text.
+        doc(
+            "21/2024/QĐ-UBND",
+            "2024-08-10",
+            "2024-09-01",
+            "Sửa đổi khoản 2 Điều 2 Quyết định 10/2020/QĐ-UBND",
+            "Điều 1. Sửa đổi, bổ sung Quyết định số 10/2020/QĐ-UBND như sau:\n1. Sửa đổi khoản 2 Điều 2 như sau:\n“2. Miễn thu cho trẻ em dưới 6 tuổi và người cao tuổi.”\nĐiều 2. Hiệu lực\nQuyết định này có hiệu lực kể từ ngày 01 tháng 9 năm 2024.",
+        ),
+        stated.to_string(),
+        effect("amend", "21/2024/QĐ-UBND", &["dieu-2/khoan-2"], "2024-09-01"),
+    ]
+    .join("\n")
+        + "\n";
+    app.import_str("c.jsonl", &corpus)?;
+    let id = base_id(&app).await;
+
+    let (_, page) = app
+        .get_json(&format!("/api/v1/documents/{id}?date=2024-09-01"))
+        .await;
+    let k1 = node(&page, "dieu-2/khoan-1");
+    assert_eq!(k1["reading"]["mark"], "amended", "{k1}");
+    assert_eq!(k1["body"], "Mức thu mới là 20.000 đồng.", "{k1}");
+    assert_eq!(
+        k1["reading"]["earlier"][0]["body"],
+        "Mức thu cũ là 10.000 đồng."
+    );
+    let k2 = node(&page, "dieu-2/khoan-2");
+    assert_eq!(k2["reading"]["mark"], "amended", "{k2}");
+    assert_eq!(
+        k2["body"], "Miễn thu cho trẻ em dưới 6 tuổi và người cao tuổi.",
+        "{k2}"
+    );
+    // The day before, khoản 2 is still the original.
+    let (_, before) = app
+        .get_json(&format!("/api/v1/documents/{id}?date=2024-08-31"))
+        .await;
+    assert_eq!(
+        node(&before, "dieu-2/khoan-2")["body"],
+        "Miễn thu cho trẻ em."
+    );
+
+    let (status, _, html) = app
+        .get("/eli/vn/ubnd-96/quyet-dinh/2020/10/2024-09-01")
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Mức thu mới là 20.000 đồng."), "{html}");
+    assert!(
+        !html.contains("<del>Mức thu cũ là 10.000 đồng.</del>"),
+        "{html}"
+    );
+    assert!(html.contains("Các nội dung trước đây"));
+    assert!(!html.contains("nội dung mới chưa được nhập"), "{html}");
+
+    let (status, _, text) = app
+        .get("/eli/vn/ubnd-96/quyet-dinh/2020/10/2024-09-01/hop-nhat.txt")
+        .await;
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("Mức thu mới là 20.000 đồng."), "{text}");
+    assert!(text.contains("Quyết định số 21/2024/QĐ-UBND"), "{text}");
+    assert!(!text.contains("Mức thu cũ là 10.000 đồng."), "{text}");
+    Ok(())
+});

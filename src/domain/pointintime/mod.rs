@@ -255,7 +255,7 @@ impl Walk {
     }
 
     /// Reads one change naming this provision (`direct`) or one containing it.
-    fn apply(&mut self, c: &Change, direct: bool) {
+    fn apply(&mut self, c: &Change, direct: bool, p: &Provision) {
         if self.mark == Mark::Ceased || self.subsumed {
             return;
         }
@@ -268,7 +268,7 @@ impl Walk {
         match (c.kind, &c.wording, direct) {
             (ChangeKind::Amend, Some(w), true) => {
                 self.close(day_before(c.on));
-                self.body = w.clone();
+                self.body = own_wording(&p.label, &p.heading, w);
                 self.recorded = true;
                 self.mark = if matches!(self.mark, Mark::Added | Mark::AddedGap) {
                     Mark::Added
@@ -336,7 +336,7 @@ pub fn text_on(provisions: &[Provision], changes: &[Change], date: NaiveDate) ->
                     continue;
                 }
             }
-            w.apply(c, c.key == p.key);
+            w.apply(c, c.key == p.key, &p);
         }
         if w.subsumed {
             continue;
@@ -438,7 +438,7 @@ fn add_provisions(rows: &mut Vec<(Provision, Walk)>, acting: &[&Change]) {
         walk.from = Some(c.on);
         walk.by = Some(c.source.clone());
         if let Some(w) = &c.wording {
-            walk.body = w.clone();
+            walk.body = own_wording(&super::structure::node_label(kind, label), "", w);
             walk.mark = Mark::Added;
         } else {
             walk.recorded = false;
@@ -454,6 +454,33 @@ fn add_provisions(rows: &mut Vec<(Provision, Walk)>, acting: &[&Change]) {
         let at = after.unwrap_or(rows.len()).min(rows.len());
         rows.insert(at, (p, walk));
     }
+}
+
+/// A new wording as the text shows it under the provision's label: amending texts quote the
+/// provision with its own number ("2. …", "a) …", "Điều 5. Tên điều …"), which the page shows
+/// as the label; an article's heading repeated on the first line is dropped too.
+pub fn own_wording(label: &str, heading: &str, wording: &str) -> String {
+    let w = wording.trim_start();
+    let Some(rest) = w.strip_prefix(label) else {
+        return w.to_string();
+    };
+    // "2." must not strip the "2" of "20.000": the label ends the number.
+    if label.ends_with(['.', ')']) {
+        if !rest.starts_with(char::is_whitespace) && !rest.is_empty() {
+            return w.to_string();
+        }
+    } else if !rest.starts_with(['.', ' ', '\n']) && !rest.is_empty() {
+        return w.to_string();
+    }
+    let rest = rest.trim_start_matches('.').trim_start();
+    let heading = heading.trim();
+    if !heading.is_empty() {
+        let (first, after) = rest.split_once('\n').unwrap_or((rest, ""));
+        if first.trim() == heading {
+            return after.trim_start().to_string();
+        }
+    }
+    rest.to_string()
 }
 
 /// "Điều này", "Khoản này", "Điểm này".

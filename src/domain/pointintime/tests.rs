@@ -301,3 +301,21 @@ proptest! {
         prop_assert_eq!(numbers, (1..=t.footnotes.len()).collect::<Vec<_>>());
     }
 }
+
+#[test]
+fn a_quoted_wording_loses_the_number_the_label_shows() {
+    assert_eq!(own_wording("2.", "", "2. Miễn thu."), "Miễn thu.");
+    assert_eq!(own_wording("a)", "", " a) Trẻ em."), "Trẻ em.");
+    assert_eq!(
+        own_wording("Điều 5", "Mức thu", "Điều 5. Mức thu\n1. Mới."),
+        "1. Mới."
+    );
+    assert_eq!(
+        own_wording("Điều 5", "Mức thu", "Điều 5. Mức thu, lệ phí\n1. Mới."),
+        "Mức thu, lệ phí\n1. Mới."
+    );
+    // Another number, or a number that only begins like the label, is kept.
+    assert_eq!(own_wording("2.", "", "20.000 đồng."), "20.000 đồng.");
+    assert_eq!(own_wording("Điều 5", "", "Điều 5a. Mới"), "Điều 5a. Mới");
+    assert_eq!(own_wording("2.", "", "Miễn thu."), "Miễn thu.");
+}
