@@ -45,4 +45,6 @@ mod tokens;
 mod typed_paths;
 mod typed_text;
 mod units;
+mod units_import;
+mod units_pages;
 mod user_cli;
