@@ -210,3 +210,17 @@ db_test!(open_data_country_file_is_served, |app| {
     );
     Ok(())
 });
+
+db_test!(feeds_of_an_old_unit_name_it_by_code_and_day, |app| {
+    let r = app.import_str("u.jsonl", REUSED)?;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let (_, _, page) = app.get("/units/32152@2025-06-30").await;
+    assert!(
+        page.contains("/feeds/documents.atom?unit=32152@2025-06-30"),
+        "{page}"
+    );
+    let (status, _, feed) = app.get("/feeds/documents.atom?unit=32152@2025-06-30").await;
+    assert_eq!(status, 200);
+    assert!(feed.contains("Thị trấn Đầm Dơi"), "{feed}");
+    Ok(())
+});
