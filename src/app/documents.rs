@@ -218,6 +218,11 @@ pub struct DocumentView {
     pub authority_id: i64,
     pub authority_name: String,
     pub unit_code: Option<String>,
+    /// How page links name the unit where its code was reused (`32152@2025-06-30`); absent
+    /// where the code names it alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(ignore)]
+    pub unit_ref: Option<String>,
     pub unit_name: Option<String>,
     pub authority_defunct: bool,
     /// A legal normative document (văn bản quy phạm pháp luật); `false`: an individual
@@ -515,6 +520,9 @@ fn document_view(
         authority_id: doc.authority_id,
         authority_name: authority.map(|a| a.name.clone()).unwrap_or_default(),
         unit_code: unit.map(|u| u.code.clone()),
+        unit_ref: unit
+            .map(|u| org.unit_reference(u))
+            .filter(|r| Some(r) != unit.map(|u| &u.code)),
         unit_name: unit.map(|u| u.name.clone()),
         authority_defunct: org.authority_defunct(doc.authority_id, date),
         normative: doc.normative,

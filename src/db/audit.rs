@@ -11,7 +11,7 @@ use super::{Db, DbError};
 
 /// One entry of the trail.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub struct Entry {
     pub seq: i64,
     /// UTC, RFC 3339 with microseconds.
@@ -46,6 +46,19 @@ pub fn lock_for_append(db: &mut Db<'_>) -> Result<(), DbError> {
 
 pub fn insert(db: &mut Db<'_>, e: &Entry) -> Result<(), DbError> {
     crate::with_db!(db, c => diesel::insert_into(audit_log::table).values(e).execute(c))?;
+    Ok(())
+}
+
+/// Rows of one multi-row insert of entries (10 parameters a row: far below PostgreSQL's 65,535
+/// bind parameters a statement).
+const ENTRIES_PER_STATEMENT: usize = 500;
+
+/// Inserts consecutive entries in multi-row statements; the table's trigger checks each row
+/// against the rows before it in the same statement.
+pub fn insert_many(db: &mut Db<'_>, entries: &[Entry]) -> Result<(), DbError> {
+    for chunk in entries.chunks(ENTRIES_PER_STATEMENT) {
+        crate::with_db!(db, c => diesel::insert_into(audit_log::table).values(chunk).execute(c))?;
+    }
     Ok(())
 }
 

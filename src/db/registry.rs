@@ -93,6 +93,18 @@ pub fn insert_succession(db: &mut Db<'_>, s: &UnitSuccession) -> R<()> {
     Ok(())
 }
 
+/// Inserts successions in multi-row statements (3 parameters a row, far below PostgreSQL's
+/// 65,535 bind parameters a statement).
+pub fn insert_successions(db: &mut Db<'_>, rows: &[UnitSuccession]) -> R<()> {
+    for chunk in rows.chunks(SUCCESSIONS_PER_STATEMENT) {
+        with_db!(db, c => diesel::insert_into(unit_successions::table).values(chunk).execute(c))?;
+    }
+    Ok(())
+}
+
+/// Rows of one multi-row succession insert.
+const SUCCESSIONS_PER_STATEMENT: usize = 1000;
+
 pub fn update_succession(db: &mut Db<'_>, s: &UnitSuccession) -> R<()> {
     with_db!(db, c => diesel::update(unit_successions::table.find((s.predecessor_id, s.successor_id)))
         .set(unit_successions::effective_on.eq(s.effective_on))

@@ -39,6 +39,17 @@ impl Importer {
         self.registry.rollback_batch();
     }
 
+    /// Bulk imports: successions and the audit entries of units and successions are written
+    /// together by [`Importer::flush`] (which the caller runs before its transaction ends).
+    pub fn buffer_unit_writes(&mut self, on: bool) {
+        self.registry.buffer_unit_writes(on);
+    }
+
+    /// Writes what waits for the end of the transaction.
+    pub fn flush(&mut self, db: &mut Db<'_>) -> Result<(), crate::db::DbError> {
+        self.registry.flush_units(db)
+    }
+
     /// Validates and writes one record. The caller runs it in a savepoint; the caches are only
     /// filled by records that were written, and are forgotten if the savepoint rolls back.
     pub fn apply(&mut self, db: &mut Db<'_>, item: &mut Item) -> Result<Outcome, RecordError> {
@@ -47,9 +58,21 @@ impl Importer {
         if let Err(e) = item.record.check_typed_text() {
             return invalid(e.to_string());
         }
+        if !matches!(item.record, Record::Unit(_) | Record::Succession(_)) {
+            // Other records append to the trail themselves: what waits goes first.
+            self.registry.flush_units(db)?;
+        }
         match &item.record {
-            Record::Unit(u) => self.registry.unit(db, u),
-            Record::Succession(s) => self.registry.succession(db, s),
+            Record::Unit(u) => {
+                let r = self.registry.unit(db, u);
+                self.registry.unit_write_done(&r);
+                r
+            }
+            Record::Succession(s) => {
+                let r = self.registry.succession(db, s);
+                self.registry.unit_write_done(&r);
+                r
+            }
             Record::Authority(a) => self.registry.authority(db, a),
             Record::Document(d) => self.registry.document(db, line, d, item.draft.take()),
             Record::Effect(e) => self.registry.effect(db, e),

@@ -226,6 +226,9 @@ fn write_batch_with(
     savepoints: bool,
 ) -> Result<ImportReport, BatchError> {
     importer.begin_batch();
+    // Without savepoints, units' and successions' writes wait for the end of the batch (a
+    // database refusal then redoes the batch record by record, nothing waiting).
+    importer.buffer_unit_writes(!savepoints);
     let result = conn.write(|db| -> Result<ImportReport, BatchError> {
         let mut report = ImportReport::default();
         for item in batch.iter_mut() {
@@ -270,7 +273,11 @@ fn write_batch_with(
                 Err(SavepointAbort::Db(e)) => return Err(BatchError::Db(e)),
             }
         }
-        Ok(report)
+        match importer.flush(db) {
+            Ok(()) => Ok(report),
+            Err(DbError::Query(_)) if !savepoints => Err(BatchError::Retry),
+            Err(e) => Err(BatchError::Db(e)),
+        }
     });
     if result.is_err() {
         // The whole batch rolled back: forget what it cached.

@@ -9,6 +9,8 @@ pub mod org;
 pub mod reason;
 pub mod records;
 pub mod status;
+pub mod unit_batch;
+pub mod unit_tree;
 pub mod upgrade;
 pub mod wording;
 pub mod write;

@@ -57,6 +57,8 @@ pub struct Org {
     levels: HashMap<i64, UnitLevel>,
     /// Each authority's kind, read strictly when loaded.
     kinds: HashMap<i64, AuthorityKind>,
+    /// The units that held each code, earliest first.
+    by_code: HashMap<String, Vec<i64>>,
 }
 
 impl Org {
@@ -74,7 +76,14 @@ impl Org {
         for a in &authorities {
             kinds.insert(a.id, a.kind_stored()?);
         }
+        let mut by_code: HashMap<String, Vec<i64>> = HashMap::new();
+        let mut ordered: Vec<&Unit> = units.iter().collect();
+        ordered.sort_by_key(|u| (u.valid_from, u.id));
+        for u in ordered {
+            by_code.entry(u.code.clone()).or_default().push(u.id);
+        }
         Ok(Org {
+            by_code,
             units: units.into_iter().map(|u| (u.id, u)).collect(),
             authorities: authorities.into_iter().map(|a| (a.id, a)).collect(),
             successions: queries::all_successions(db)?,
@@ -108,26 +117,29 @@ impl Org {
             let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
             return self.unit_on(code, day);
         }
-        self.units
-            .values()
-            .filter(|u| u.code == code)
-            .max_by_key(|u| (u.valid_from, u.id))
+        self.holders(code).last().copied()
+    }
+
+    /// The units that held `code`, earliest first.
+    pub fn holders(&self, code: &str) -> Vec<&Unit> {
+        self.by_code
+            .get(code)
+            .map(|ids| ids.iter().filter_map(|i| self.units.get(i)).collect())
+            .unwrap_or_default()
     }
 
     /// The unit holding `code` on `day`.
     pub fn unit_on(&self, code: &str, day: NaiveDate) -> Option<&Unit> {
-        self.units
-            .values()
-            .find(|u| u.code == code && holds(u, day))
+        self.holders(code).into_iter().find(|u| holds(u, day))
     }
 
     /// How a unit is named where its code alone would be ambiguous: `91` when no other unit
     /// ever held the code, else `91@2025-07-01` (its first day; its last day if it has none).
     pub fn unit_reference(&self, unit: &Unit) -> String {
         let shared = self
-            .units
-            .values()
-            .any(|o| o.code == unit.code && o.id != unit.id);
+            .by_code
+            .get(&unit.code)
+            .is_some_and(|ids| ids.len() > 1);
         match (shared, unit.valid_from.or(unit.valid_to)) {
             (true, Some(day)) => format!("{}{REF_DATE}{day}", unit.code),
             _ => unit.code.clone(),

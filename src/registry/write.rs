@@ -31,6 +31,8 @@ pub struct RegistryWriter {
     seen: HashMap<(i64, String), (usize, u64)>,
     /// Cache keys added during the current batch, undone if the batch rolls back.
     journal: Vec<(i64, String)>,
+    /// Units and successions read once, and their writes waiting for the end of a batch.
+    pub(super) units: super::unit_batch::UnitBatch,
 }
 
 fn fingerprint(rec: &DocumentRecord) -> u64 {
@@ -87,6 +89,7 @@ impl RegistryWriter {
             self.seen.remove(&key);
         }
         self.authorities.clear();
+        self.units.forget();
     }
 
     pub(super) fn authority_id(&mut self, db: &mut Db<'_>, code: &str) -> Result<i64, RecordError> {

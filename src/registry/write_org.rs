@@ -20,19 +20,36 @@ pub fn resolve(
     on: Option<chrono::NaiveDate>,
     role: &str,
 ) -> Result<Unit, RecordError> {
-    let reference = nfc(reference.trim());
-    let (code, day) = match reference.split_once(REF_DATE) {
-        Some((c, d)) => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-            Ok(d) => (c.to_string(), Some(d)),
-            Err(_) => {
-                return invalid(format!(
-                    "{role} «{reference}»: ngày sau «{REF_DATE}» phải có dạng YYYY-MM-DD"
-                ))
-            }
-        },
-        None => (reference.clone(), on),
-    };
+    let (code, day) = parse_reference(reference, on, role)?;
     let all = registry::units_by_code(db, &code)?;
+    pick(&all, &code, day, role)
+}
+
+/// The code and the day a reference names (`91@2020-01-01`, or `91` and `on`).
+fn parse_reference(
+    reference: &str,
+    on: Option<chrono::NaiveDate>,
+    role: &str,
+) -> Result<(String, Option<chrono::NaiveDate>), RecordError> {
+    let reference = nfc(reference.trim());
+    match reference.split_once(REF_DATE) {
+        Some((c, d)) => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => Ok((c.to_string(), Some(d))),
+            Err(_) => invalid(format!(
+                "{role} «{reference}»: ngày sau «{REF_DATE}» phải có dạng YYYY-MM-DD"
+            )),
+        },
+        None => Ok((reference.clone(), on)),
+    }
+}
+
+/// The unit of `all` (the holders of `code`, earliest first) that `day` names.
+fn pick(
+    all: &[Unit],
+    code: &str,
+    day: Option<chrono::NaiveDate>,
+    role: &str,
+) -> Result<Unit, RecordError> {
     if all.is_empty() {
         return invalid(format!("không tìm thấy {role} «{code}»"));
     }
@@ -45,12 +62,12 @@ pub fn resolve(
         ([], Some(d)) => invalid(format!(
             "không có {role} mã «{code}» vào ngày {}: {}",
             d.format("%d/%m/%Y"),
-            holders(&all)
+            holders(all)
         )),
         (_, _) => invalid(format!(
             "mã «{code}» thuộc nhiều đơn vị ({}); ghi «{code}{REF_DATE}YYYY-MM-DD» để chọn đơn vị \
              giữ mã vào ngày đó",
-            holders(&all)
+            holders(all)
         )),
     }
 }
@@ -64,12 +81,90 @@ fn holders(units: &[Unit]) -> String {
         .join(", ")
 }
 
+/// The unit row `row` became once written with `id`.
+fn unit_of(id: i64, row: &NewUnit) -> Unit {
+    Unit {
+        id,
+        code: row.code.clone(),
+        name: row.name.clone(),
+        level: row.level.clone(),
+        parent_id: row.parent_id,
+        valid_from: row.valid_from,
+        valid_to: row.valid_to,
+    }
+}
+
 impl RegistryWriter {
+    /// Bulk imports: successions and the audit entries of units and successions wait for
+    /// [`RegistryWriter::flush_units`] (the importer's fast path; see `unit_batch`).
+    pub fn buffer_unit_writes(&mut self, on: bool) {
+        self.units.buffered = on;
+    }
+
+    /// Writes what waits (successions, then audit entries in their order).
+    pub fn flush_units(&mut self, db: &mut Db<'_>) -> Result<(), crate::db::DbError> {
+        self.units.flush(db, &self.actor)
+    }
+
+    /// After a unit or succession record: a database error rolls back the record's savepoint
+    /// (or, buffered, the whole batch), so what was read or written is forgotten.
+    pub fn unit_write_done(&mut self, result: &Result<Outcome, RecordError>) {
+        if matches!(result, Err(RecordError::Db(_))) {
+            self.units.forget();
+        }
+    }
+
+    /// [`resolve`] over the units read once for this writer.
+    fn resolve_cached(
+        &mut self,
+        db: &mut Db<'_>,
+        reference: &str,
+        on: Option<chrono::NaiveDate>,
+        role: &str,
+    ) -> Result<Unit, RecordError> {
+        let (code, day) = parse_reference(reference, on, role)?;
+        let all = self.units.by_code(db, &code)?;
+        pick(all, &code, day, role)
+    }
+
+    /// An audit entry of a unit or a succession: appended now, or kept for
+    /// [`RegistryWriter::flush_units`].
+    fn unit_audit<T: serde::Serialize>(
+        &mut self,
+        db: &mut Db<'_>,
+        action: &str,
+        entity: &str,
+        id: String,
+        before: Option<&T>,
+        after: &T,
+    ) -> Result<(), RecordError> {
+        let json = |v: &T| serde_json::to_value(v).unwrap_or(serde_json::Value::Null);
+        let entry = crate::audit::Pending {
+            action: action.into(),
+            entity: entity.into(),
+            entity_id: id,
+            before: before.map(json),
+            after: Some(json(after)),
+        };
+        if let Some(e) = self.units.defer_audit(entry) {
+            crate::audit::append(
+                db,
+                &self.actor,
+                &e.action,
+                &e.entity,
+                &e.entity_id,
+                e.before.as_ref(),
+                e.after.as_ref(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Validates and writes an administrative unit. Its identity is its code plus its first
     /// day (`valid_from`): a record of the same code and first day is the same unit (updated
     /// if it differs), another first day is another unit, refused if its dates overlap those
     /// of a unit of the same code.
-    pub fn unit(&self, db: &mut Db<'_>, u: &UnitRecord) -> Result<Outcome, RecordError> {
+    pub fn unit(&mut self, db: &mut Db<'_>, u: &UnitRecord) -> Result<Outcome, RecordError> {
         let code = check_code("code", &u.code)?;
         if code.contains(REF_DATE) {
             return invalid(format!(
@@ -89,7 +184,10 @@ impl RegistryWriter {
         }
         // The parent is the unit holding its code on the child's first day (or last day).
         let parent_id = match &u.parent {
-            Some(p) => Some(resolve(db, p, u.valid_from.or(u.valid_to), "đơn vị cấp trên")?.id),
+            Some(p) => Some(
+                self.resolve_cached(db, p, u.valid_from.or(u.valid_to), "đơn vị cấp trên")?
+                    .id,
+            ),
             None => None,
         };
         let row = NewUnit {
@@ -100,7 +198,7 @@ impl RegistryWriter {
             valid_from: u.valid_from,
             valid_to: u.valid_to,
         };
-        let same_code = registry::units_by_code(db, &code)?;
+        let same_code = self.units.by_code(db, &code)?.to_vec();
         let (existing, others): (Vec<Unit>, Vec<Unit>) = same_code
             .into_iter()
             .partition(|e| e.valid_from == u.valid_from);
@@ -119,8 +217,9 @@ impl RegistryWriter {
         let audit_id = identity(&code, u.valid_from);
         match existing.into_iter().next() {
             None => {
-                queries::insert_unit(db, &row)?;
-                self.audit(db, "create", "unit", &audit_id, None, &row)?;
+                let id = queries::insert_unit(db, &row)?;
+                self.units.put(unit_of(id, &row));
+                self.unit_audit(db, "create", "unit", audit_id, None, &row)?;
                 Ok(Outcome::Created)
             }
             Some(e) => {
@@ -136,7 +235,8 @@ impl RegistryWriter {
                     Ok(Outcome::Unchanged)
                 } else {
                     queries::update_unit(db, e.id, &row)?;
-                    self.audit(db, "update", "unit", &audit_id, Some(&before), &row)?;
+                    self.units.put(unit_of(e.id, &row));
+                    self.unit_audit(db, "update", "unit", audit_id, Some(&before), &row)?;
                     Ok(Outcome::Updated)
                 }
             }
@@ -147,13 +247,13 @@ impl RegistryWriter {
     /// the unit holding its code the day before, the successor the one holding its code on
     /// that day; a succession whose dates do not meet is refused.
     pub fn succession(
-        &self,
+        &mut self,
         db: &mut Db<'_>,
         s: &SuccessionRecord,
     ) -> Result<Outcome, RecordError> {
         let eve = s.on.pred_opt().unwrap_or(s.on);
-        let pred = resolve(db, &s.predecessor, Some(eve), "đơn vị trước")?;
-        let succ = resolve(db, &s.successor, Some(s.on), "đơn vị kế thừa")?;
+        let pred = self.resolve_cached(db, &s.predecessor, Some(eve), "đơn vị trước")?;
+        let succ = self.resolve_cached(db, &s.successor, Some(s.on), "đơn vị kế thừa")?;
         if pred.id == succ.id {
             return invalid("một đơn vị không thể kế thừa chính nó");
         }
@@ -183,16 +283,17 @@ impl RegistryWriter {
             identity(&pred.code, pred.valid_from),
             identity(&succ.code, succ.valid_from)
         );
-        match queries::succession(db, pred.id, succ.id)? {
+        match self.units.succession(db, pred.id, succ.id)? {
             None => {
-                queries::insert_succession(db, &row)?;
-                self.audit(db, "create", "succession", id, None, &row)?;
+                self.units.insert_succession(db, row.clone())?;
+                self.unit_audit(db, "create", "succession", id, None, &row)?;
                 Ok(Outcome::Created)
             }
             Some(e) if e == row => Ok(Outcome::Unchanged),
             Some(e) => {
                 queries::update_succession(db, &row)?;
-                self.audit(db, "update", "succession", id, Some(&e), &row)?;
+                self.units.remember_succession(row.clone());
+                self.unit_audit(db, "update", "succession", id, Some(&e), &row)?;
                 Ok(Outcome::Updated)
             }
         }

@@ -62,6 +62,9 @@ pub fn annual_list(
                     .filter(|e| e.effective_on.year() == year)
                     .filter(|e| e.kind.ends_wording())
                     .filter(|e| !e.provisions.is_empty())
+                    // An acting document not in force on the effect's date did not act
+                    // (Luật 80/2015 Điều 154; Luật 64/2025 Điều 57).
+                    .filter(|e| graph.effect_acted(id, e.id))
                     .cloned()
                     .collect();
                 let on = parts.iter().map(|e| e.effective_on).min().unwrap_or(end);

@@ -163,8 +163,11 @@ pub static ROUTES: &[RouteDef] = &[
     get("/authorities/{id}", Public, |r| {
         r.to(pages::public::authority)
     }),
-    get("/units", Public, |r| r.to(pages::public::units)),
-    get("/units/{code}", Public, |r| r.to(pages::public::unit)),
+    get("/units", Public, |r| r.to(pages::units::units)),
+    get("/units/{code}", Public, |r| r.to(pages::units::unit)),
+    get("/open-data/don-vi-hanh-chinh.jsonl", Public, |r| {
+        r.to(pages::units::country_file)
+    }),
     get("/search", Public, |r| r.to(pages::search::page)),
     get("/api/v1/search", Public, |r| r.to(api::search::api)),
     get("/static/vanban.css", Public, |r| r.to(pages::stylesheet)),

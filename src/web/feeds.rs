@@ -148,7 +148,8 @@ fn scope(org: &Org, q: &FeedQuery) -> Result<Scope, AppError> {
         }
         (None, Some(u)) => {
             let u = u.trim();
-            let unit = org.units.values().find(|x| x.code == u).ok_or_else(|| {
+            // `91` its latest holder, `91@2020-01-01` the holder on that day.
+            let unit = org.unit_by_code(u).ok_or_else(|| {
                 crate::app::bad_param("unit", format!("không có đơn vị hành chính mã «{u}»."))
             })?;
             let mut units = org.all_unit_predecessors(unit.id);

@@ -19,6 +19,7 @@ pub mod register;
 pub mod review;
 pub mod scorecard;
 pub mod search;
+pub mod units;
 pub mod view;
 pub mod xlsx;
 

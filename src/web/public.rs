@@ -195,12 +195,12 @@ pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError
 }
 
 /// The label of a unit's level (read strictly when the organisation was loaded).
-fn level_label(org: &Org, unit: i64) -> &'static str {
+pub(super) fn level_label(org: &Org, unit: i64) -> &'static str {
     org.unit_level(unit).map_or("", UnitLevel::label)
 }
 
 /// The label of an authority's kind (read strictly when the organisation was loaded).
-fn kind_label(org: &Org, authority: i64) -> &'static str {
+pub(super) fn kind_label(org: &Org, authority: i64) -> &'static str {
     org.authority_kind(authority)
         .map_or("", AuthorityKind::label)
 }
@@ -232,6 +232,7 @@ pub async fn authorities(state: web::Data<AppState>) -> Result<HttpResponse, Pag
                         serde_json::json!({
                             "id": a.id, "code": a.code, "name": a.name,
                             "unit_name": a.unit_id.and_then(|u| org.units.get(&u)).map(|u| u.name.clone()),
+                            "unit_ref": a.unit_id.and_then(|u| org.units.get(&u)).map(|u| org.unit_reference(u)),
                             "defunct": org.authority_defunct(a.id, date),
                             "document_count": counts.get(&a.id).copied().unwrap_or(0),
                         })
@@ -249,7 +250,7 @@ pub async fn authorities(state: web::Data<AppState>) -> Result<HttpResponse, Pag
     Ok(render("authorities.html", &ctx)?)
 }
 
-fn rows_for(
+pub(super) fn rows_for(
     db: &mut Db<'_>,
     org: &Org,
     authority_ids: Vec<i64>,
@@ -310,6 +311,7 @@ pub async fn authority(
             &serde_json::json!({
                 "id": a.id, "code": a.code, "name": a.name, "kind_label": kind_label(&org, a.id),
                 "unit_code": unit.map(|u| u.code.clone()), "unit_name": unit.map(|u| u.name.clone()),
+                "unit_ref": unit.map(|u| org.unit_reference(u)),
                 "defunct": org.authority_defunct(id, date),
                 "valid_to": unit.and_then(|u| u.valid_to).map(date_vn),
             }),
@@ -323,90 +325,4 @@ pub async fn authority(
     })
     .await?;
     Ok(render("authority.html", &ctx)?)
-}
-
-pub async fn units(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let date = state.today();
-    let groups = on_pool(&state, move |db| {
-        let org = Org::load(db)?;
-        let mut list: Vec<_> = org.units.values().collect();
-        list.sort_by(|a, b| a.code.cmp(&b.code));
-        let groups: Vec<serde_json::Value> = UnitLevel::ALL
-            .iter()
-            .map(|level| {
-                let items: Vec<serde_json::Value> = list
-                    .iter()
-                    .filter(|u| org.unit_level(u.id) == Some(*level))
-                    .map(|u| {
-                        let parent = u.parent_id.and_then(|p| org.units.get(&p));
-                        serde_json::json!({
-                            "code": u.code, "name": u.name, "level_label": level.label(),
-                            "parent_code": parent.map(|p| p.code.clone()), "parent_name": parent.map(|p| p.name.clone()),
-                            "valid_to": u.valid_to.map(date_vn), "defunct": org.unit_defunct(u.id, date),
-                        })
-                    })
-                    .collect();
-                serde_json::json!({"label": level.label(), "items": items})
-            })
-            .filter(|g| g["items"].as_array().is_some_and(|a| !a.is_empty()))
-            .collect();
-        Ok(groups)
-    })
-    .await?;
-    let mut ctx = base_context("units", "");
-    ctx.insert("groups", &groups);
-    Ok(render("units.html", &ctx)?)
-}
-
-pub async fn unit(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    q: web::Query<DateQuery>,
-) -> Result<HttpResponse, PageError> {
-    let code = path.into_inner();
-    let date = parse_date(q.date.as_deref())?;
-    let graphs = state.statuses.clone();
-    let ctx = on_pool(&state, move |db| {
-        let org = Org::load(db)?;
-        let u = org.unit_by_code(&code).ok_or_else(|| AppError::NotFound(format!("Không có đơn vị hành chính mã «{code}».")))?;
-        let parent = u.parent_id.and_then(|p| org.units.get(&p));
-        let mut children: Vec<_> = org.units.values().filter(|c| c.parent_id == Some(u.id)).collect();
-        children.sort_by(|a, b| a.code.cmp(&b.code));
-        let mut own: Vec<&crate::db::models::Authority> = org.authorities.values().filter(|a| a.unit_id == Some(u.id)).collect();
-        own.sort_by_key(|a| a.id);
-        let mut units = vec![u.id];
-        units.extend(org.all_unit_predecessors(u.id));
-        let authority_ids: Vec<i64> = org.authorities.values().filter(|a| a.unit_id.is_some_and(|x| units.contains(&x))).map(|a| a.id).collect();
-        let documents = rows_for(db, &org, authority_ids, date, &graphs)?;
-        let mut ctx = base_context("units", "");
-        ctx.insert(
-            "unit",
-            &serde_json::json!({
-                "code": u.code, "name": u.name, "level_label": level_label(&org, u.id),
-                "valid_from": u.valid_from.map(date_vn), "valid_to": u.valid_to.map(date_vn),
-                "defunct": org.unit_defunct(u.id, date),
-            }),
-        );
-        ctx.insert("parent", &parent.map(|p| serde_json::json!({"code": p.code, "name": p.name})));
-        ctx.insert(
-            "children",
-            &children.iter().map(|c| serde_json::json!({"code": c.code, "name": c.name, "defunct": org.unit_defunct(c.id, date)})).collect::<Vec<_>>(),
-        );
-        let rel = |list: Vec<(&crate::db::models::Unit, NaiveDate)>| -> Vec<serde_json::Value> {
-            list.iter().map(|(x, on)| serde_json::json!({"code": x.code, "name": x.name, "on": date_vn(*on)})).collect()
-        };
-        ctx.insert("predecessors", &rel(org.unit_predecessors(u.id)));
-        ctx.insert("successors", &rel(org.unit_successors(u.id)));
-        ctx.insert(
-            "authorities",
-            &own.iter()
-                .map(|a| serde_json::json!({"id": a.id, "name": a.name, "kind_label": kind_label(&org, a.id), "defunct": org.authority_defunct(a.id, date)}))
-                .collect::<Vec<_>>(),
-        );
-        ctx.insert("documents", &documents);
-        ctx.insert("date_display", &date_vn(date));
-        Ok(ctx)
-    })
-    .await?;
-    Ok(render("unit.html", &ctx)?)
 }

@@ -161,3 +161,34 @@ db_test!(an_approver_publishes_an_authoritys_list_once, |app| {
     assert!(v["published_on"].as_str().is_some(), "{v}");
     Ok(())
 });
+
+/// A document partly repealed in 2023 twice: by 11/2023, in force on the effect's day, and by
+/// 12/2023, itself repealed by 13/2023 before it took effect.
+const NOT_ACTED: &str = r#"{"kind":"unit","code":"96","name":"Tỉnh Cà Mau","level":"tinh"}
+{"kind":"authority","code":"HDND-96","name":"Hội đồng nhân dân tỉnh Cà Mau","type":"hdnd","unit":"96"}
+{"kind":"document","authority":"HDND-96","type":"Nghị quyết","number":"10/2018/NQ-HĐND","title":"Quy định phí chợ","issued_on":"2018-03-01","effective_on":"2018-03-15","text":"Điều 1. Phạm vi\nPhí chợ.\nĐiều 2. Mức thu\nMười nghìn đồng.\nĐiều 3. Tổ chức thực hiện\nGiao Ủy ban nhân dân tỉnh."}
+{"kind":"document","authority":"HDND-96","type":"Nghị quyết","number":"11/2023/NQ-HĐND","title":"Bãi bỏ Điều 1 Nghị quyết 10/2018/NQ-HĐND","issued_on":"2023-03-01","effective_on":"2023-03-15","text":"Điều 1. Bãi bỏ\nBãi bỏ Điều 1."}
+{"kind":"document","authority":"HDND-96","type":"Nghị quyết","number":"12/2023/NQ-HĐND","title":"Bãi bỏ Điều 2 Nghị quyết 10/2018/NQ-HĐND","issued_on":"2023-05-01","effective_on":"2023-06-01","text":"Điều 1. Bãi bỏ\nBãi bỏ Điều 2."}
+{"kind":"document","authority":"HDND-96","type":"Nghị quyết","number":"13/2023/NQ-HĐND","title":"Bãi bỏ Nghị quyết 12/2023/NQ-HĐND","issued_on":"2023-05-10","effective_on":"2023-05-20","text":"Điều 1. Bãi bỏ\nBãi bỏ toàn bộ."}
+{"kind":"effect","acting":{"authority":"HDND-96","number":"11/2023/NQ-HĐND"},"target":{"authority":"HDND-96","number":"10/2018/NQ-HĐND"},"type":"repeal","provisions":["Điều 1"],"effective_on":"2023-03-15"}
+{"kind":"effect","acting":{"authority":"HDND-96","number":"12/2023/NQ-HĐND"},"target":{"authority":"HDND-96","number":"10/2018/NQ-HĐND"},"type":"repeal","provisions":["Điều 2"],"effective_on":"2023-06-01"}
+{"kind":"effect","acting":{"authority":"HDND-96","number":"13/2023/NQ-HĐND"},"target":{"authority":"HDND-96","number":"12/2023/NQ-HĐND"},"type":"repeal","effective_on":"2023-05-20"}
+"#;
+
+db_test!(lists_only_effects_that_acted, |app| {
+    let r = app.import_str("n.jsonl", NOT_ACTED)?;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let (status, v) = app.get_json("/api/v1/annual-lists/2023").await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(numbers(&v, "part"), ["10/2018/NQ-HĐND"], "{v}");
+    let ground = v["part"][0]["ground"].as_str().unwrap_or_default();
+    // 12/2023 was repealed before its effective date: it never acted (Luật 80/2015 Điều 154,
+    // Luật 64/2025 Điều 57), so its repeal of Điều 2 is no ground.
+    assert!(ground.contains("11/2023/NQ-HĐND"), "{ground}");
+    assert!(!ground.contains("12/2023/NQ-HĐND"), "{ground}");
+    let (status, _, page) = app.get("/annual-lists/2023").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("11/2023/NQ-HĐND"));
+    assert!(!page.contains("bởi Nghị quyết 12/2023/NQ-HĐND"), "{page}");
+    Ok(())
+});

@@ -49,6 +49,8 @@ mod tokens;
 mod typed_paths;
 mod typed_text;
 mod units;
+mod units_import;
+mod units_pages;
 mod user_cli;
 mod wording;
 mod wording_check;

@@ -213,9 +213,9 @@ db_test!(pointintime_the_normative_attribute_is_shown, |app| {
     Ok(())
 });
 
-/// The amendment's new wording, stated in the effect record or quoted in the amending text,
-/// is the text in force from the amendment's date; the old wording is one click away; the
-/// consolidated text shows the new wording with its footnote.
+// The amendment's new wording, stated in the effect record or quoted in the amending text,
+// is the text in force from the amendment's date; the old wording is one click away; the
+// consolidated text shows the new wording with its footnote.
 db_test!(pointintime_a_recorded_wording_is_the_text_in_force, |app| {
     app.import_str("h.jsonl", HEADER)?;
     let mut stated: serde_json::Value = serde_json::from_str(&effect(

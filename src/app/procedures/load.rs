@@ -134,6 +134,11 @@ pub struct ProcedurePage {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PostedAt {
     pub unit_code: String,
+    /// How page links name the unit where its code was reused (`32152@2025-07-01`); absent
+    /// where the code names it alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(ignore)]
+    pub unit_ref: Option<String>,
     pub unit_name: String,
     pub decision_number: String,
     pub from_on: String,
@@ -223,7 +228,9 @@ fn posted_at(
         if !seen.insert(u.id) {
             continue;
         }
+        let reference = org.unit_reference(u);
         out.push(PostedAt {
+            unit_ref: (reference != u.code).then_some(reference),
             unit_code: u.code.clone(),
             unit_name: u.name.clone(),
             decision_number: catalogue

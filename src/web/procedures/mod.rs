@@ -193,16 +193,16 @@ pub async fn unit_page(
     if let Some(body) = kept(&state, key.as_deref()).await? {
         return Ok(html(body));
     }
-    let data = load_unit(&state, path.into_inner(), &q).await?;
+    // The unit as the address names it (`32152@2025-07-01` where the code was reused).
+    let reference = path.into_inner();
+    let data = load_unit(&state, reference.clone(), &q).await?;
     if let Some(file) = export::file(&format, &data)? {
         return Ok(file);
     }
     let mut ctx = base_context("units", "");
     filter_context(&mut ctx, &q, &data.fields);
-    let base = format!(
-        "/units/{}/procedures",
-        super::public::urlencode(&data.listing.unit.code)
-    );
+    let base = format!("/units/{reference}/procedures");
+    ctx.insert("unit_ref", &reference);
     page_context(&mut ctx, &data.page, &base, &q);
     ctx.insert("unit", &data.listing.unit);
     ctx.insert("listed", &data.listing.rows.len());
