@@ -262,29 +262,7 @@ impl RegistryWriter {
                 ));
             }
         }
-        let mut keys = Vec::new();
-        if !rec.provisions.is_empty() {
-            let existing = queries::provision_keys_of(db, target)?;
-            for p in &rec.provisions {
-                let key = parse_reference(p).map_err(|e| RecordError::Invalid(e.to_string()))?;
-                // An amendment may add a provision (bổ sung Điều 5a, khoản 3): it names a key
-                // the document does not have yet, inside one it has (or a new article).
-                let added = kind == EffectKind::Amend
-                    && crate::domain::structure::is_addition(&key, |k| {
-                        existing.iter().any(|x| x == k)
-                    });
-                if !existing.contains(&key) && !added {
-                    return invalid(format!(
-                        "văn bản {} không có {}",
-                        nfc(&rec.target.number),
-                        structure::display_reference(&key)
-                    ));
-                }
-                if !keys.contains(&key) {
-                    keys.push(key);
-                }
-            }
-        }
+        let keys = effect_keys(db, kind, target, rec)?;
         let wording = match &rec.wording {
             Some(w) => super::wording::validate(kind, &keys, w).map_err(RecordError::Invalid)?,
             None => Vec::new(),
@@ -343,4 +321,36 @@ impl RegistryWriter {
             }
         }
     }
+}
+
+/// The keys of the provisions an effect names, each checked against the target's text (an
+/// amendment may add one: bổ sung Điều 5a, khoản 3 — a key the document does not have yet,
+/// inside one it has, or a new article).
+fn effect_keys(
+    db: &mut Db<'_>,
+    kind: EffectKind,
+    target: i64,
+    rec: &EffectRecord,
+) -> Result<Vec<String>, RecordError> {
+    let mut keys = Vec::new();
+    if rec.provisions.is_empty() {
+        return Ok(keys);
+    }
+    let existing = queries::provision_keys_of(db, target)?;
+    for p in &rec.provisions {
+        let key = parse_reference(p).map_err(|e| RecordError::Invalid(e.to_string()))?;
+        let added = kind == EffectKind::Amend
+            && crate::domain::structure::is_addition(&key, |k| existing.iter().any(|x| x == k));
+        if !existing.contains(&key) && !added {
+            return invalid(format!(
+                "văn bản {} không có {}",
+                nfc(&rec.target.number),
+                structure::display_reference(&key)
+            ));
+        }
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    Ok(keys)
 }
