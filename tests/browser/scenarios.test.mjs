@@ -252,8 +252,8 @@ scenario('4. an inspector runs a completeness check and sees the percentage and 
 });
 
 
-/** Links the crawl leaves alone: downloads, feeds, the JSON API. */
-const NOT_PAGES = /(format=|\.csv|\.xlsx|\.atom|\.pdf|^\/api\/|^\/metrics|^\/healthz|^\/readyz|^\/feeds\/)/;
+/** Links the crawl leaves alone: downloads (open data, the consolidated text files), feeds, the JSON API. */
+const NOT_PAGES = /(format=|\.csv|\.xlsx|\.jsonl|\.docx|\.txt|\/hop-nhat\.|\.atom|\.pdf|^\/api\/|^\/metrics|^\/healthz|^\/readyz|^\/feeds\/)/;
 
 scenario('5. every page an administrator reaches by links loads cleanly', async () => {
   const admin = await as('5-crawl', 'admin');
