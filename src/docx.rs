@@ -54,22 +54,10 @@ pub struct Docx {
     pub footnotes: Vec<String>,
 }
 
-/// Text as XML character data (also valid in attribute values); characters XML 1.0 forbids
-/// are dropped.
+/// Text as XML character data (also valid in attribute values), tab and line breaks as
+/// spaces; characters XML 1.0 forbids are dropped.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::markup::escape_xml(&s.replace(['\t', '\n', '\r'], " "))
 }
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";

@@ -493,14 +493,7 @@ fn references(words: &[Word]) -> Vec<Item> {
 }
 
 fn ref_word(folded: &str) -> Option<NodeKind> {
-    Some(match folded {
-        "chuong" => NodeKind::Chuong,
-        "muc" => NodeKind::Muc,
-        "dieu" => NodeKind::Dieu,
-        "khoan" => NodeKind::Khoan,
-        "diem" => NodeKind::Diem,
-        _ => return None,
-    })
+    NodeKind::parse(folded)
 }
 
 fn ref_label(kind: NodeKind, text: &str) -> Option<String> {

@@ -45,22 +45,9 @@ pub struct Entry {
     pub summary: String,
 }
 
-/// XML text: the five predefined entities, and no control characters XML 1.0 forbids.
+/// XML text (`markup::escape_xml`).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::markup::escape_xml(s)
 }
 
 fn rfc3339(t: NaiveDateTime) -> String {
