@@ -12,13 +12,15 @@ use std::io::Read;
 use quick_xml::events::{BytesStart, Event};
 
 use super::numbering::Numbering;
+use super::styles::Styles;
 use super::{attr, reference, CellAt, DocxError, Line, Part};
 
 #[derive(Default)]
 struct Paragraph {
     text: String,
     num_id: Option<String>,
-    ilvl: usize,
+    ilvl: Option<usize>,
+    style: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -31,6 +33,7 @@ struct Table {
 #[derive(Default)]
 struct Walker {
     numbering: Numbering,
+    styles: Styles,
     lines: Vec<Line>,
     paragraphs: Vec<Paragraph>,
     tables: Vec<Table>,
@@ -50,9 +53,11 @@ struct Walker {
 pub(crate) fn read<R: Read>(
     mut part: Part<'_, R>,
     numbering: Numbering,
+    styles: Styles,
 ) -> Result<Vec<Line>, DocxError> {
     let mut w = Walker {
         numbering,
+        styles,
         ..Walker::default()
     };
     let name = part.name;
@@ -127,7 +132,12 @@ impl Walker {
             }
             "ilvl" if self.in_paragraph_properties => {
                 if let Some(p) = self.paragraphs.last_mut() {
-                    p.ilvl = attr(e, "val").and_then(|v| v.parse().ok()).unwrap_or(0);
+                    p.ilvl = attr(e, "val").and_then(|v| v.parse().ok());
+                }
+            }
+            "pStyle" if self.in_paragraph_properties => {
+                if let Some(p) = self.paragraphs.last_mut() {
+                    p.style = attr(e, "val");
                 }
             }
             "vanish" if in_run && self.in_run_properties => {
@@ -190,11 +200,17 @@ impl Walker {
             return;
         };
         // A numbered paragraph counts even when empty, as Word shows its number.
-        let label = p
-            .num_id
+        // The paragraph's own `numPr` wins over its style's (`numId` 0 removes the number).
+        let from_style = p.style.as_deref().and_then(|s| self.styles.numbering(s));
+        let (num_id, ilvl) = match (p.num_id, from_style) {
+            (Some(id), style) => (Some(id), p.ilvl.or(style.map(|s| s.1))),
+            (None, Some((id, ilvl))) => (Some(id), p.ilvl.or(Some(ilvl))),
+            (None, None) => (None, None),
+        };
+        let label = num_id
             .as_deref()
             .filter(|id| *id != "0")
-            .and_then(|id| self.numbering.label(id, p.ilvl));
+            .and_then(|id| self.numbering.label(id, ilvl.unwrap_or(0)));
         let text = tidy(&p.text);
         if text.is_empty() {
             return;

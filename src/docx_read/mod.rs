@@ -3,7 +3,7 @@
 //!
 //! Owns: opening the package within [`Limits`] (checked before anything is allocated, and again
 //! on the bytes actually inflated, since a declared size can lie), Word's automatic numbering
-//! (`numbering.rs`) and the walk over `word/document.xml` (`body.rs`). Streams the XML with a
+//! (`numbering.rs`, and through paragraph styles, `styles.rs`) and the walk over `word/document.xml` (`body.rs`). Streams the XML with a
 //! pull parser: no tree of the whole file is built.
 //!
 //! Reading order: body paragraphs as they come; a table is read row by row, cell by cell,
@@ -15,6 +15,7 @@
 
 mod body;
 mod numbering;
+mod styles;
 #[cfg(test)]
 mod tests;
 
@@ -124,6 +125,7 @@ impl DocxText {
 const OLE_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const DOCUMENT: &str = "word/document.xml";
 const NUMBERING: &str = "word/numbering.xml";
+const STYLES: &str = "word/styles.xml";
 
 /// The document's plain text (see the module doc for the reading order).
 pub fn text(bytes: &[u8], limits: &Limits) -> Result<DocxText, DocxError> {
@@ -157,12 +159,20 @@ pub fn text(bytes: &[u8], limits: &Limits) -> Result<DocxText, DocxError> {
         }
         None => numbering::Numbering::default(),
     };
+    let styles = match archive.index_for_name(STYLES) {
+        Some(index) => {
+            let entry = open(&mut archive, index, STYLES)?;
+            let reader = budget.reader(entry, Bound::DecompressedTotal, limits.decompressed_total);
+            styles::Styles::read(Part::new(reader, STYLES))?
+        }
+        None => styles::Styles::default(),
+    };
     let index = archive
         .index_for_name(DOCUMENT)
         .ok_or(DocxError::NoDocument)?;
     let entry = open(&mut archive, index, DOCUMENT)?;
     let reader = budget.reader(entry, Bound::DocumentXml, limits.document_xml);
-    let mut lines = body::read(Part::new(reader, DOCUMENT), numbering)?;
+    let mut lines = body::read(Part::new(reader, DOCUMENT), numbering, styles)?;
     for line in &mut lines {
         line.text = line.text.nfc().collect();
     }

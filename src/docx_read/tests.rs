@@ -432,3 +432,39 @@ fn the_bounded_reader_stops_on_the_bytes_actually_read() {
         }
     ));
 }
+
+#[test]
+fn numbering_carried_by_a_paragraph_style_reads_as_numbers() {
+    let document = format!(
+        "<w:document {W}><w:body>{}{}{}{}{}</w:body></w:document>",
+        "<w:p><w:pPr><w:pStyle w:val=\"Khoan\"/></w:pPr><w:r><w:t>Khoản theo kiểu.</w:t></w:r></w:p>",
+        "<w:p><w:pPr><w:pStyle w:val=\"Diem\"/></w:pPr><w:r><w:t>điểm theo kiểu kế thừa;</w:t></w:r></w:p>",
+        "<w:p><w:pPr><w:pStyle w:val=\"Khoan\"/><w:numPr><w:numId w:val=\"0\"/></w:numPr></w:pPr><w:r><w:t>bỏ số.</w:t></w:r></w:p>",
+        "<w:p><w:pPr><w:pStyle w:val=\"Khoan\"/></w:pPr><w:r><w:t>Khoản tiếp.</w:t></w:r></w:p>",
+        "<w:p><w:pPr><w:pStyle w:val=\"Loop\"/></w:pPr><w:r><w:t>kiểu vòng.</w:t></w:r></w:p>",
+    );
+    let styles = format!(
+        "<w:styles {W}>\
+         <w:style w:type=\"paragraph\" w:styleId=\"Khoan\"><w:basedOn w:val=\"Normal\"/><w:pPr><w:numPr><w:numId w:val=\"1\"/></w:numPr></w:pPr></w:style>\
+         <w:style w:type=\"paragraph\" w:styleId=\"Diem\"><w:basedOn w:val=\"Khoan\"/><w:pPr><w:numPr><w:ilvl w:val=\"1\"/></w:numPr></w:pPr></w:style>\
+         <w:style w:type=\"paragraph\" w:styleId=\"Loop\"><w:basedOn w:val=\"Loop\"/></w:style>\
+         </w:styles>"
+    );
+    let numbering = format!("<w:numbering {W}>{NUMBERING}</w:numbering>");
+    let bytes = zip_of(&[
+        ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+        ("word/document.xml", document.as_bytes()),
+        ("word/styles.xml", styles.as_bytes()),
+        ("word/numbering.xml", numbering.as_bytes()),
+    ]);
+    assert_eq!(
+        lines(&bytes),
+        [
+            "1. Khoản theo kiểu.",
+            "a) điểm theo kiểu kế thừa;",
+            "bỏ số.",
+            "2. Khoản tiếp.",
+            "kiểu vòng.",
+        ]
+    );
+}
