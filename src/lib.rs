@@ -15,6 +15,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod docx;
+pub mod docx_read;
 pub mod domain;
 pub mod error;
 pub mod exchange;
