@@ -240,9 +240,31 @@ fn from_vni(chars: &[char]) -> String {
     out.nfc().collect()
 }
 
-/// A word typed in capitals whose marked letters came out in lower case (the `.VnTimeH`
-/// fonts, or a capital mark byte read as a small one) is put in capitals whole.
+/// A column (a line, or a part of it between tabs) typed in capitals, and a word typed in
+/// capitals, whose marked letters came out in lower case (the `.VnTimeH` fonts draw small
+/// codes as capitals) is put in capitals whole.
 fn capitalise_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        for (j, column) in line.split('\t').enumerate() {
+            if j > 0 {
+                out.push('\t');
+            }
+            let capitals = column.chars().filter(char::is_ascii_uppercase).count();
+            if capitals >= 2 && !column.chars().any(|c| c.is_ascii_lowercase()) {
+                out.push_str(&column.to_uppercase());
+            } else {
+                out.push_str(&capitalise_each(column));
+            }
+        }
+    }
+    out.nfc().collect()
+}
+
+fn capitalise_each(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
