@@ -565,3 +565,112 @@ fn vni_document_is_converted_then_read() {
     );
     assert_eq!(x.encoding, Some(Encoding::Vni));
 }
+
+/// Provincial HĐND resolution after 1 July 2025 (merged province), a date without leading
+/// zeros, an earlier resolution ending on a date of its own.
+const NQ_TINH_2025: &str = "\
+HỘI ĐỒNG NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH CÀ MAU\tĐộc lập - Tự do - Hạnh phúc
+Số: 15/2025/NQ-HĐND\tCà Mau, ngày 7 tháng 8 năm 2025
+
+NGHỊ QUYẾT
+Quy định mức hỗ trợ đối với người hoạt động không chuyên trách ở ấp, khóm
+
+HỘI ĐỒNG NHÂN DÂN TỈNH CÀ MAU
+KHÓA X, KỲ HỌP THỨ HAI
+
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;
+
+QUYẾT NGHỊ:
+
+Điều 1. Mức hỗ trợ hằng tháng bằng 1,5 lần mức lương cơ sở.
+Điều 2. Hiệu lực thi hành
+1. Nghị quyết này có hiệu lực thi hành từ ngày 01/9/2025.
+2. Nghị quyết số 10/2016/NQ-HĐND ngày 8 tháng 12 năm 2016 của Hội đồng nhân dân tỉnh Bạc Liêu hết hiệu lực kể từ ngày 01 tháng 9 năm 2025.
+
+Nơi nhận:\t\tCHỦ TỊCH
+- Chính phủ;
+- Lưu: VT.\t\tHuỳnh Quốc Việt
+";
+
+#[test]
+fn provincial_resolution_after_2025_ending_an_earlier_one() {
+    check(
+        NQ_TINH_2025,
+        &Want {
+            issuer: "HỘI ĐỒNG NHÂN DÂN TỈNH CÀ MAU",
+            number: "15/2025/NQ-HĐND",
+            normalised: "15/2025/NQ-HĐND",
+            place: Some("Cà Mau"),
+            issued: ymd(2025, 8, 7),
+            doc_type: "Nghị quyết",
+            title: "Quy định mức hỗ trợ đối với người hoạt động không chuyên trách ở ấp, khóm",
+            signer: "Huỳnh Quốc Việt",
+            position: "CHỦ TỊCH",
+            capacity: None,
+            effective: Some(ymd(2025, 9, 1)),
+            articles: 2,
+            effects: vec![(Expire, "10/2016/NQ-HĐND", vec![], Some(ymd(2025, 9, 1)))],
+        },
+    );
+}
+
+/// District UBND decision with an acting chairman ("Q."), the header columns set apart by
+/// spaces, and the regulation it issues attached after the signature (its articles are not the
+/// decision's).
+const QD_HUYEN_PHU_LUC: &str = "\
+ỦY BAN NHÂN DÂN              CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+HUYỆN ĐẦM DƠI                       Độc lập - Tự do - Hạnh phúc
+Số: 02/2019/QĐ-UBND          Đầm Dơi, ngày 14 tháng 01 năm 2019
+
+QUYẾT ĐỊNH
+Ban hành Quy chế làm việc của Ủy ban nhân dân huyện Đầm Dơi
+
+ỦY BAN NHÂN DÂN HUYỆN ĐẦM DƠI
+
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Ban hành kèm theo Quyết định này Quy chế làm việc của Ủy ban nhân dân huyện.
+Điều 2. Quyết định này có hiệu lực kể từ ngày 24 tháng 01 năm 2019.
+Điều 3. Chánh Văn phòng HĐND và UBND huyện chịu trách nhiệm thi hành Quyết định này./.
+
+Nơi nhận:                    TM. ỦY BAN NHÂN DÂN
+- Như Điều 3;                Q. CHỦ TỊCH
+- Lưu: VT.
+                             Tô Minh Thắng
+
+ỦY BAN NHÂN DÂN              CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+HUYỆN ĐẦM DƠI                       Độc lập - Tự do - Hạnh phúc
+
+QUY CHẾ
+Làm việc của Ủy ban nhân dân huyện Đầm Dơi
+
+Điều 1. Phạm vi điều chỉnh
+Điều 2. Nguyên tắc làm việc
+Điều 3. Trách nhiệm của Chủ tịch
+Điều 4. Trách nhiệm của Phó Chủ tịch
+";
+
+#[test]
+fn district_decision_with_an_acting_chairman_and_an_attached_regulation() {
+    check(
+        QD_HUYEN_PHU_LUC,
+        &Want {
+            issuer: "ỦY BAN NHÂN DÂN HUYỆN ĐẦM DƠI",
+            number: "02/2019/QĐ-UBND",
+            normalised: "02/2019/QĐ-UBND",
+            place: Some("Đầm Dơi"),
+            issued: ymd(2019, 1, 14),
+            doc_type: "Quyết định",
+            title: "Ban hành Quy chế làm việc của Ủy ban nhân dân huyện Đầm Dơi",
+            signer: "Tô Minh Thắng",
+            position: "CHỦ TỊCH",
+            capacity: Some("TM. ỦY BAN NHÂN DÂN / Q. CHỦ TỊCH"),
+            effective: Some(ymd(2019, 1, 24)),
+            articles: 3,
+            effects: vec![],
+        },
+    );
+}
