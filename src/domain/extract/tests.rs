@@ -674,3 +674,195 @@ fn district_decision_with_an_acting_chairman_and_an_attached_regulation() {
         },
     );
 }
+
+/// Commune HĐND resolution after 2025, in force "kể từ ngày ký ban hành", signed by the
+/// vice-chairman for the chairman.
+const NQ_XA_2025: &str = "\
+HỘI ĐỒNG NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+XÃ TÂN THUẬN\tĐộc lập - Tự do - Hạnh phúc
+Số: 04/2025/NQ-HĐND\tTân Thuận, ngày 22 tháng 10 năm 2025
+
+NGHỊ QUYẾT
+Về mức chi tiếp khách trên địa bàn xã
+
+HỘI ĐỒNG NHÂN DÂN XÃ TÂN THUẬN
+KHÓA I, KỲ HỌP THỨ 3
+
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;
+
+QUYẾT NGHỊ:
+
+Điều 1. Mức chi tiếp khách không quá 300.000 đồng một suất.
+Điều 2. Nghị quyết này có hiệu lực kể từ ngày ký ban hành./.
+
+Nơi nhận:\t\tKT. CHỦ TỊCH
+- Thường trực HĐND tỉnh;\t\tPHÓ CHỦ TỊCH
+- Lưu: VT.\t\tVõ Thị Thu Hà
+";
+
+/// Provincial decision repealing a whole earlier decision in its own article.
+const QD_BAI_BO_2023: &str = "\
+ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH CÀ MAU\tĐộc lập - Tự do - Hạnh phúc
+Số: 30/2023/QĐ-UBND\tCà Mau, ngày 03 tháng 11 năm 2023
+
+QUYẾT ĐỊNH
+Bãi bỏ Quyết định số 25/2017/QĐ-UBND ngày 20 tháng 9 năm 2017
+của Ủy ban nhân dân tỉnh Cà Mau
+
+ỦY BAN NHÂN DÂN TỈNH CÀ MAU
+
+Căn cứ Luật Ban hành văn bản quy phạm pháp luật ngày 22 tháng 6 năm 2015;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Bãi bỏ Quyết định số 25/2017/QĐ-UBND ngày 20 tháng 9 năm 2017 của Ủy ban nhân dân tỉnh Cà Mau.
+Điều 2. Quyết định này có hiệu lực kể từ ngày 15 tháng 11 năm 2023.
+
+Nơi nhận:\t\tTM. ỦY BAN NHÂN DÂN
+- Như Điều 2;\t\tCHỦ TỊCH
+- Lưu: VT.\t\tHuỳnh Quốc Việt
+";
+
+/// Commune directive signed for the committee by the vice-chairman, the signature block
+/// before the recipients in one column.
+const CT_XA_2024: &str = "\
+ỦY BAN NHÂN DÂN
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+XÃ NGUYỄN HUÂN
+Độc lập - Tự do - Hạnh phúc
+Số: 02/CT-UBND
+Nguyễn Huân, ngày 04 tháng 3 năm 2024
+
+CHỈ THỊ
+Về tăng cường công tác quản lý đất đai
+trên địa bàn xã Nguyễn Huân
+
+Để chấn chỉnh công tác quản lý đất đai, Ủy ban nhân dân xã yêu cầu các ấp thực hiện:
+1. Rà soát hiện trạng sử dụng đất trên địa bàn.
+Chỉ thị này có hiệu lực kể từ ngày ký.
+
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Đoàn Văn Lũy
+
+Nơi nhận:
+- Các ấp;
+- Lưu: VT.
+";
+
+/// Provincial decision signed by the office's chief on the chairman's order ("TL."), a
+/// three-line title.
+const QD_TL_2017: &str = "\
+ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH BẠC LIÊU\tĐộc lập - Tự do - Hạnh phúc
+Số: 18/2017/QĐ-UBND\tBạc Liêu, ngày 30 tháng 6 năm 2017
+
+QUYẾT ĐỊNH
+Ban hành Quy chế phối hợp
+giữa các cơ quan chuyên môn
+trong công tác kiểm soát thủ tục hành chính
+
+ỦY BAN NHÂN DÂN TỈNH BẠC LIÊU
+
+Căn cứ Nghị định số 63/2010/NĐ-CP ngày 08 tháng 6 năm 2010 của Chính phủ;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Ban hành kèm theo Quyết định này Quy chế phối hợp.
+Điều 2. Quyết định này có hiệu lực thi hành kể từ ngày 10 tháng 7 năm 2017.
+Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh chịu trách nhiệm thi hành./.
+
+Nơi nhận:\t\tTL. CHỦ TỊCH
+- Như Điều 3;\t\tCHÁNH VĂN PHÒNG
+- Lưu: VT.\t\tNguyễn Hoàng Anh
+";
+
+#[test]
+fn commune_resolution_after_2025_in_force_from_signing() {
+    check(
+        NQ_XA_2025,
+        &Want {
+            issuer: "HỘI ĐỒNG NHÂN DÂN XÃ TÂN THUẬN",
+            number: "04/2025/NQ-HĐND",
+            normalised: "04/2025/NQ-HĐND",
+            place: Some("Tân Thuận"),
+            issued: ymd(2025, 10, 22),
+            doc_type: "Nghị quyết",
+            title: "Về mức chi tiếp khách trên địa bàn xã",
+            signer: "Võ Thị Thu Hà",
+            position: "PHÓ CHỦ TỊCH",
+            capacity: Some("KT. CHỦ TỊCH"),
+            effective: Some(ymd(2025, 10, 22)),
+            articles: 2,
+            effects: vec![],
+        },
+    );
+}
+
+#[test]
+fn decision_repealing_a_whole_decision() {
+    check(
+        QD_BAI_BO_2023,
+        &Want {
+            issuer: "ỦY BAN NHÂN DÂN TỈNH CÀ MAU",
+            number: "30/2023/QĐ-UBND",
+            normalised: "30/2023/QĐ-UBND",
+            place: Some("Cà Mau"),
+            issued: ymd(2023, 11, 3),
+            doc_type: "Quyết định",
+            title: "Bãi bỏ Quyết định số 25/2017/QĐ-UBND ngày 20 tháng 9 năm 2017 của Ủy ban nhân dân tỉnh Cà Mau",
+            signer: "Huỳnh Quốc Việt",
+            position: "CHỦ TỊCH",
+            capacity: Some("TM. ỦY BAN NHÂN DÂN"),
+            effective: Some(ymd(2023, 11, 15)),
+            articles: 2,
+            effects: vec![(Repeal, "25/2017/QĐ-UBND", vec![], Some(ymd(2023, 11, 15)))],
+        },
+    );
+}
+
+#[test]
+fn commune_directive_with_the_recipients_after_the_signature() {
+    check(
+        CT_XA_2024,
+        &Want {
+            issuer: "ỦY BAN NHÂN DÂN XÃ NGUYỄN HUÂN",
+            number: "02/CT-UBND",
+            normalised: "02/CT-UBND",
+            place: Some("Nguyễn Huân"),
+            issued: ymd(2024, 3, 4),
+            doc_type: "Chỉ thị",
+            title: "Về tăng cường công tác quản lý đất đai trên địa bàn xã Nguyễn Huân",
+            signer: "Đoàn Văn Lũy",
+            position: "PHÓ CHỦ TỊCH",
+            capacity: Some("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH"),
+            effective: Some(ymd(2024, 3, 4)),
+            articles: 0,
+            effects: vec![],
+        },
+    );
+}
+
+#[test]
+fn decision_signed_on_order_with_a_three_line_title() {
+    check(
+        QD_TL_2017,
+        &Want {
+            issuer: "ỦY BAN NHÂN DÂN TỈNH BẠC LIÊU",
+            number: "18/2017/QĐ-UBND",
+            normalised: "18/2017/QĐ-UBND",
+            place: Some("Bạc Liêu"),
+            issued: ymd(2017, 6, 30),
+            doc_type: "Quyết định",
+            title: "Ban hành Quy chế phối hợp giữa các cơ quan chuyên môn trong công tác kiểm soát thủ tục hành chính",
+            signer: "Nguyễn Hoàng Anh",
+            position: "CHÁNH VĂN PHÒNG",
+            capacity: Some("TL. CHỦ TỊCH"),
+            effective: Some(ymd(2017, 7, 10)),
+            articles: 3,
+            effects: vec![],
+        },
+    );
+}
