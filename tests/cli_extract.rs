@@ -128,3 +128,29 @@ fn extract_refuses_a_binary_file_and_one_over_20_mib() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn extract_converts_a_tcvn3_file() {
+    // Bytes as a `.VnTime` font saves them, one byte a character.
+    let tcvn3 = "Sè: 09/2021/Q§-UBND\tCµ Mau, ngµy 28 th¸ng 4 n¨m 2021\n\nQUYÕT §ÞNH\nVÒ viÖc qu¶n lý c¸t\n";
+    let bytes: Vec<u8> = tcvn3
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cu.txt");
+    std::fs::write(&file, bytes).unwrap();
+    let o = vanban(&["extract", file.to_str().unwrap()]);
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{out}{}", text(&o.stderr));
+    for line in [
+        "Bảng mã: TCVN3 (ABC) (đã chuyển sang Unicode)",
+        "Loại văn bản: Quyết định (dòng 3)",
+        "Số, ký hiệu: 09/2021/QĐ-UBND (dòng 1)",
+        "Địa danh: Cà Mau (dòng 1)",
+        "Ngày ban hành: 28/04/2021 (dòng 1)",
+        "Trích yếu: Về việc quản lý cát (dòng 4)",
+    ] {
+        assert!(out.contains(line), "«{line}» missing in:\n{out}");
+    }
+}
