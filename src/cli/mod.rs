@@ -5,6 +5,7 @@ mod audit;
 mod backup;
 mod check;
 mod export;
+mod extract;
 mod import;
 mod reindex;
 mod serve;
@@ -83,6 +84,9 @@ enum Command {
     /// Completeness of the procedures posted at a unit on a date (missing, outdated, late,
     /// legal basis not in force); exits with status 1 when incomplete
     CheckListings(check::ListingsArgs),
+    /// Read a signed document's fields from its text file (.txt; TCVN3 and VNI converted):
+    /// type, number, issuer, place and date, title, signer, effective date, articles, effects
+    Extract(extract::ExtractArgs),
 }
 
 /// Loads the configuration (file, environment, flags) and runs the command.
@@ -106,6 +110,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(&config, args),
         Command::Check { json } => check::registry(&config, json),
         Command::CheckListings(args) => check::listings(&config, args),
+        Command::Extract(args) => extract::run(&args),
     }
 }
 

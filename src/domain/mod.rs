@@ -3,6 +3,7 @@
 pub mod amendment;
 pub mod calendar;
 pub mod eli;
+pub mod extract;
 pub mod input;
 pub mod inspection;
 pub mod issuers;

@@ -1,0 +1,156 @@
+//! `vanban extract FILE [--json]` on files written for the test: a decision in UTF-8, the
+//! same fields as JSON, and files refused with status 2.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Command, Output};
+
+const DECISION: &str = "\
+ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH CÀ MAU\tĐộc lập - Tự do - Hạnh phúc
+Số: 09/2021/QĐ-UBND\tCà Mau, ngày 28 tháng 4 năm 2021
+
+QUYẾT ĐỊNH
+Ban hành Quy định về quản lý hoạt động
+khai thác cát trên địa bàn tỉnh Cà Mau
+
+ỦY BAN NHÂN DÂN TỈNH CÀ MAU
+
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Ban hành kèm theo Quyết định này Quy định về quản lý hoạt động khai thác cát.
+Điều 2. Quyết định này có hiệu lực kể từ ngày 15 tháng 5 năm 2021 và thay thế Quyết định số 12/2018/QĐ-UBND ngày 05 tháng 3 năm 2018 của Ủy ban nhân dân tỉnh Cà Mau.
+
+Nơi nhận:\t\tTM. ỦY BAN NHÂN DÂN
+- Như Điều 2;\t\tKT. CHỦ TỊCH
+- Lưu: VT.\t\tPHÓ CHỦ TỊCH
+\t\tLê Văn Sử
+";
+
+fn vanban(args: &[&str]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    Command::new(env!("CARGO_BIN_EXE_vanban"))
+        .args(args)
+        .current_dir(dir.path())
+        .env("VANBAN_DATABASE_URL", "sqlite://unused.sqlite3")
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn extract_prints_the_fields_in_vietnamese() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("qd.txt");
+    std::fs::write(&file, DECISION).unwrap();
+    let o = vanban(&["extract", file.to_str().unwrap()]);
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{out}{}", text(&o.stderr));
+    for line in [
+        "Loại văn bản: Quyết định (dòng 5)",
+        "Số, ký hiệu: 09/2021/QĐ-UBND (dòng 3)",
+        "Cơ quan ban hành: ỦY BAN NHÂN DÂN TỈNH CÀ MAU (dòng 1)",
+        "Ngày ban hành: 28/04/2021 (dòng 3)",
+        "Trích yếu: Ban hành Quy định về quản lý hoạt động khai thác cát trên địa bàn tỉnh Cà Mau (dòng 6)",
+        "Người ký: Lê Văn Sử (dòng 21)",
+        "Thẩm quyền ký: TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH (dòng 18)",
+        "Ngày có hiệu lực: 15/05/2021 (dòng 16)",
+        "Số điều: 2",
+        "Tác động: thay thế 12/2018/QĐ-UBND — toàn bộ — từ 15/05/2021 (dòng 16)",
+    ] {
+        assert!(out.contains(line), "«{line}» missing in:\n{out}");
+    }
+}
+
+#[test]
+fn extract_json_names_every_field_and_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("qd.txt");
+    std::fs::write(&file, DECISION).unwrap();
+    let o = vanban(&["extract", file.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["type"], "Quyết định");
+    assert_eq!(v["number"], "09/2021/QĐ-UBND");
+    assert_eq!(v["issuer"], "ỦY BAN NHÂN DÂN TỈNH CÀ MAU");
+    assert_eq!(v["place"], "Cà Mau");
+    assert_eq!(v["issued_on"], "2021-04-28");
+    assert_eq!(v["signer"], "Lê Văn Sử");
+    assert_eq!(v["signer_position"], "PHÓ CHỦ TỊCH");
+    assert_eq!(v["signing_capacity"], "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH");
+    assert_eq!(v["effective_on"], "2021-05-15");
+    assert_eq!(v["articles"], 2);
+    assert_eq!(v["lines"]["title"], 6);
+    assert_eq!(v["lines"]["signer"], 21);
+    let e = &v["effects"][0];
+    assert_eq!(e["kind"], "replace");
+    assert_eq!(e["target_number"], "12/2018/QĐ-UBND");
+    assert_eq!(e["provisions"], serde_json::json!([]));
+    assert_eq!(e["effective_on"], "2021-05-15");
+    assert_eq!(e["line"], 16);
+}
+
+#[test]
+fn extract_refuses_a_binary_file_and_one_over_20_mib() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("scan.txt");
+    std::fs::write(&binary, b"%PDF-1.7\n\x00\x01\x02binary").unwrap();
+    let o = vanban(&["extract", binary.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("không phải tệp văn bản thuần"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let big = dir.path().join("big.txt");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(20 * 1024 * 1024 + 1).unwrap();
+    let o = vanban(&["extract", big.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("vượt giới hạn 20 MiB"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let o = vanban(&["extract", dir.path().join("none.txt").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("không đọc được tệp"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn extract_converts_a_tcvn3_file() {
+    // Bytes as a `.VnTime` font saves them, one byte a character.
+    let tcvn3 = "Sè: 09/2021/Q§-UBND\tCµ Mau, ngµy 28 th¸ng 4 n¨m 2021\n\nQUYÕT §ÞNH\nVÒ viÖc qu¶n lý c¸t\n";
+    let bytes: Vec<u8> = tcvn3
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cu.txt");
+    std::fs::write(&file, bytes).unwrap();
+    let o = vanban(&["extract", file.to_str().unwrap()]);
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{out}{}", text(&o.stderr));
+    for line in [
+        "Bảng mã: TCVN3 (ABC) (đã chuyển sang Unicode)",
+        "Loại văn bản: Quyết định (dòng 3)",
+        "Số, ký hiệu: 09/2021/QĐ-UBND (dòng 1)",
+        "Địa danh: Cà Mau (dòng 1)",
+        "Ngày ban hành: 28/04/2021 (dòng 1)",
+        "Trích yếu: Về việc quản lý cát (dòng 4)",
+    ] {
+        assert!(out.contains(line), "«{line}» missing in:\n{out}");
+    }
+}
