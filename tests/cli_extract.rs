@@ -154,3 +154,41 @@ fn extract_converts_a_tcvn3_file() {
         assert!(out.contains(line), "«{line}» missing in:\n{out}");
     }
 }
+
+/// The same decision saved as DOCX (one paragraph a line, the two header columns apart by
+/// spaces): read by the DOCX reader, then the same fields.
+#[test]
+fn extract_reads_a_docx_file() {
+    use vanban::docx::{Docx, Paragraph, Style};
+    let doc = Docx {
+        title: "Quyết định".into(),
+        paragraphs: DECISION
+            .lines()
+            .map(|l| Paragraph::text(Style::Normal, l.replace('\t', "     ")))
+            .collect(),
+        footnotes: Vec::new(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("qd.docx");
+    std::fs::write(&file, vanban::docx::write(&doc).unwrap()).unwrap();
+    let o = vanban(&["extract", file.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["type"], "Quyết định", "{v}");
+    assert_eq!(v["number"], "09/2021/QĐ-UBND", "{v}");
+    assert_eq!(v["effective_on"], "2021-05-15", "{v}");
+    assert_eq!(v["effects"][0]["target_number"], "12/2018/QĐ-UBND", "{v}");
+
+    // A legacy Word file is refused with the advice to save it as DOCX or PDF.
+    let legacy = dir.path().join("qd.doc");
+    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    bytes.resize(4096, 0);
+    std::fs::write(&legacy, bytes).unwrap();
+    let o = vanban(&["extract", legacy.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stderr).contains("DOCX hoặc PDF"),
+        "{}",
+        text(&o.stderr)
+    );
+}

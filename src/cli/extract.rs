@@ -52,8 +52,14 @@ fn read_text(path: &Path) -> Result<String, String> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("không đọc được tệp ({e})"))?;
+    // A DOCX (a zip archive) or a legacy Word file: the DOCX reader, within its bounds.
+    if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return vanban::docx_read::text(&bytes, &vanban::docx_read::Limits::default())
+            .map(|d| d.text())
+            .map_err(|e| e.to_string());
+    }
     let not_text = || {
-        "không phải tệp văn bản thuần (.txt); tệp DOCX và PDF chưa được hỗ trợ ở lệnh này"
+        "không phải tệp văn bản thuần (.txt) hay DOCX; tệp PDF chưa được hỗ trợ ở lệnh này"
             .to_string()
     };
     if bytes.contains(&0) {
