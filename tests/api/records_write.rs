@@ -216,3 +216,31 @@ db_test!(the_records_api_writes_for_officers_in_their_units, |app| {
     assert_eq!(r.status, 413, "{}", r.body);
     Ok(())
 });
+
+// A class end ends documents of many authorities at once: an officer scoped to one unit may
+// not write one, even naming a basis in scope; an administrator may.
+db_test!(a_class_end_is_written_by_administrators_only, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let line = r#"{"kind":"class_end","basis":{"authority":"HDND-96","number":"15/2018/NQ-HĐND"},"provision":"Điều 1","authority_kinds":["ubnd"],"levels":["xa"],"ceases_on":"2027-01-01"}"#;
+    let audit = audit_len(&app);
+    match write_records(&app.pool, &officer(&app), "api", line.as_bytes()) {
+        Err(WriteError::Forbidden(lines)) => {
+            assert_eq!(lines[0].line, 1);
+            assert!(
+                lines[0].message.contains("quản trị viên"),
+                "{}",
+                lines[0].message
+            );
+        }
+        other => panic!("expected Forbidden, got {other:?}"),
+    }
+    assert_eq!(audit_len(&app), audit, "nothing written");
+    let admin = Writer {
+        actor: "user:admin".into(),
+        units: None,
+        organisation: true,
+    };
+    write_records(&app.pool, &admin, "api", line.as_bytes())?;
+    assert!(audit_len(&app) > audit);
+    Ok(())
+});
