@@ -6,6 +6,7 @@ pub mod annual;
 pub mod api_description;
 pub mod body;
 pub mod consolidated;
+pub mod counter;
 pub mod documents;
 pub mod inspections;
 pub mod metrics;

@@ -14,6 +14,7 @@
 //!   `exchange` dispatches them (`vanban import`, `POST /api/v1/records`).
 
 pub mod check;
+pub mod counter;
 pub mod inspections;
 pub mod records;
 pub mod scorecard;

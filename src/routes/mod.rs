@@ -379,6 +379,17 @@ pub static ROUTES: &[RouteDef] = &[
     post("/admin/users/{id}/enable", Roles(ADMINS), |r| {
         r.to(pages::admin::enable_user)
     }),
+    // Procedures at the counter: the postings checklist of a unit (officers within their units).
+    get(
+        "/units/{code}/niem-yet",
+        Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
+        |r| r.to(pages::counter::postings::page),
+    ),
+    post(
+        "/units/{code}/niem-yet",
+        Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
+        |r| r.to(pages::counter::postings::save),
+    ),
 ];
 
 /// Registers the handlers of `routes`, in order: each route is a resource of its own, with

@@ -8,6 +8,7 @@ pub mod api_docs;
 pub mod charts;
 pub mod completeness;
 pub mod consolidated;
+pub mod counter;
 pub mod eli;
 pub mod feeds;
 pub mod http;
@@ -149,6 +150,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "admin_user.html",
         include_str!("../../templates/admin_user.html"),
+    ),
+    (
+        "counter_postings.html",
+        include_str!("../../templates/counter_postings.html"),
     ),
 ];
 

@@ -87,6 +87,8 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/units/{code}/completeness", Anyone),
     ("GET", "/units/{code}/inspections", SignedIn),
     ("GET", "/units/{code}/inspections/new", Scoped(INSPECTORS)),
+    ("GET", "/units/{code}/niem-yet", Scoped(REVIEWERS)),
+    ("POST", "/units/{code}/niem-yet", Scoped(REVIEWERS)),
     ("POST", "/inspections", Roles(INSPECTORS)),
     ("GET", "/inspections/{id}", SignedIn),
     ("GET", "/units/{code}/scorecard", SignedIn),

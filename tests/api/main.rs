@@ -16,6 +16,7 @@ mod campaign_store;
 mod check;
 mod check_normative;
 mod consolidated;
+mod counter;
 mod declared_expiry;
 mod eli;
 mod feeds;
