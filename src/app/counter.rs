@@ -1,7 +1,8 @@
-//! Procedures at the counter, for pages: a unit's postings checklist, and the checklist form
-//! written through the one write path — the form becomes posting lines of the import format,
-//! written by `exchange::write::write_records` with the signed-in user's scope (records, audit
-//! and outbox in one transaction; nothing written when a line is refused).
+//! Procedures at the counter, for pages: a unit's postings checklist and monthly dossier
+//! counts, and their forms and the counts file written through the one write path — each
+//! becomes lines of the import format (postings, dossier counts), written by
+//! `exchange::write::write_records` with the signed-in user's scope (records, audit and outbox
+//! in one transaction; nothing written when a line is refused).
 
 use crate::app::{on_pool, AppState};
 use crate::auth::{Actor, Role};
@@ -9,6 +10,9 @@ use crate::db::{Db, DbPool};
 use crate::error::AppError;
 use crate::exchange::records::Record;
 use crate::exchange::write::{write_records, WriteError, Writer};
+use crate::jsonl::LineError;
+use crate::procedures::counter::counts::{self, CountSheet, SheetErrors, SheetInput};
+use crate::procedures::counter::counts_file::{self, LineProblem};
 use crate::procedures::counter::{self, Checklist, FieldError, FormField, PostingInput};
 use crate::registry::org::Org;
 
@@ -39,38 +43,32 @@ pub fn jsonl(records: &[Record]) -> Result<Vec<u8>, AppError> {
     Ok(body)
 }
 
-/// Writes `records` as `actor`; a refused line is a refusal beside `field` (nothing written),
-/// a line out of the user's units a 403.
+/// Writes `records` as `actor`: the number written, or the refused lines (numbered from 1 in
+/// the order of `records`; nothing written); a line out of the user's units is a 403.
 pub fn write(
     pool: &DbPool,
     actor: &Actor,
     name: &str,
     records: &[Record],
-    field: FormField,
-) -> Result<Result<usize, FieldError>, AppError> {
+) -> Result<Result<usize, Vec<LineError>>, AppError> {
     let w = {
         let mut conn = pool.get()?;
         writer(&mut conn.db(), actor)?
     };
     match write_records(pool, &w, name, &jsonl(records)?) {
         Ok(r) => Ok(Ok(r.created + r.updated)),
-        Err(WriteError::Invalid(lines)) => Ok(Err(FieldError {
-            field,
-            message: lines
-                .into_iter()
-                .map(|l| l.message)
-                .collect::<Vec<_>>()
-                .join("; "),
-        })),
-        Err(WriteError::Forbidden(lines)) => Err(AppError::Forbidden(
-            lines
-                .into_iter()
-                .map(|l| l.message)
-                .collect::<Vec<_>>()
-                .join("; "),
-        )),
+        Err(WriteError::Invalid(lines)) => Ok(Err(lines)),
+        Err(WriteError::Forbidden(lines)) => Err(AppError::Forbidden(joined(lines))),
         Err(WriteError::Db(e)) => Err(AppError::Db(e)),
     }
+}
+
+fn joined(lines: Vec<LineError>) -> String {
+    lines
+        .into_iter()
+        .map(|l| l.message)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// What the checklist form did: the number of postings written, or the refusal with the
@@ -100,12 +98,141 @@ pub async fn save_postings(
             Ok(lines) => lines.into_iter().map(Record::Posting).collect(),
             Err(e) => return Ok(Saved::Refused(Box::new(list), e)),
         };
-        Ok(
-            match write(&pool, &actor, "niem-yet", &records, FormField::Picks)? {
-                Ok(n) => Saved::Written(n),
-                Err(e) => Saved::Refused(Box::new(list), e),
+        Ok(match write(&pool, &actor, "niem-yet", &records)? {
+            Ok(n) => Saved::Written(n),
+            Err(lines) => Saved::Refused(
+                Box::new(list),
+                FieldError {
+                    field: FormField::Picks,
+                    message: joined(lines),
+                },
+            ),
+        })
+    })
+    .await?
+}
+
+/// The dossier counts sheet of a unit for a month (`2026-03`; this month when not given).
+pub async fn count_sheet(
+    state: &AppState,
+    code: String,
+    month: Option<String>,
+) -> Result<CountSheet, AppError> {
+    let today = state.today();
+    let month = match month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        None => counts::first_of(today),
+        Some(m) => counts::parse_month(m, today)
+            .map_err(|e| crate::app::bad_param("thang", format!("{e}.")))?,
+    };
+    on_pool(state, move |db| Ok(counts::sheet(db, &code, month, today)?)).await
+}
+
+/// What the counts form or file did: the counts written (and the month to show), or the
+/// refusals with the sheet to show the form again.
+pub enum SavedCounts {
+    Written { month: String, count: usize },
+    Refused(Box<CountSheet>, SheetErrors),
+    FileRefused(Box<CountSheet>, Vec<LineProblem>),
+}
+
+/// Applies the counts form of the unit `code` as `actor`.
+pub async fn save_counts(
+    state: &AppState,
+    actor: Actor,
+    code: String,
+    input: SheetInput,
+) -> Result<SavedCounts, AppError> {
+    let today = state.today();
+    let pool = state.pool.clone();
+    actix_web::web::block(move || -> Result<SavedCounts, AppError> {
+        let (month, month_error) = match counts::parse_month(&input.month, today) {
+            Ok(m) => (m, None),
+            Err(e) => (counts::first_of(today), Some(format!("{e}."))),
+        };
+        let sheet = {
+            let mut conn = pool.get()?;
+            counts::sheet(&mut conn.db(), &code, month, today)?
+        };
+        if let Some(m) = month_error {
+            let errors = SheetErrors {
+                month: Some(m),
+                ..SheetErrors::default()
+            };
+            return Ok(SavedCounts::Refused(Box::new(sheet), errors));
+        }
+        let lines = match counts::sheet_lines(&sheet, &input) {
+            Ok(l) => l,
+            Err(e) => return Ok(SavedCounts::Refused(Box::new(sheet), e)),
+        };
+        let records: Vec<Record> = lines.into_iter().map(Record::DossierCount).collect();
+        Ok(match write(&pool, &actor, "ho-so", &records)? {
+            Ok(count) => SavedCounts::Written {
+                month: month.format("%Y-%m").to_string(),
+                count,
             },
-        )
+            Err(lines) => SavedCounts::Refused(
+                Box::new(sheet),
+                SheetErrors {
+                    form: Some(joined(lines)),
+                    ..SheetErrors::default()
+                },
+            ),
+        })
+    })
+    .await?
+}
+
+/// Applies a counts file sent for the unit `code` as `actor`: every line or none.
+pub async fn upload_counts(
+    state: &AppState,
+    actor: Actor,
+    code: String,
+    bytes: Vec<u8>,
+) -> Result<SavedCounts, AppError> {
+    let today = state.today();
+    let pool = state.pool.clone();
+    actix_web::web::block(move || -> Result<SavedCounts, AppError> {
+        let (sheet, read) = {
+            let mut conn = pool.get()?;
+            let mut db = conn.db();
+            let sheet = counts::sheet(&mut db, &code, counts::first_of(today), today)?;
+            let limits = crate::spreadsheet::bounds::REGISTER;
+            let read = counts_file::read(&mut db, &sheet.unit.code, &bytes, today, &limits)?;
+            (sheet, read)
+        };
+        let lines = match read {
+            Ok(l) => l,
+            Err(problems) => return Ok(SavedCounts::FileRefused(Box::new(sheet), problems)),
+        };
+        let month = lines
+            .iter()
+            .map(|(_, r)| r.month.clone())
+            .max()
+            .unwrap_or_default();
+        let numbers: Vec<usize> = lines.iter().map(|(n, _)| *n).collect();
+        let records: Vec<Record> = lines
+            .into_iter()
+            .map(|(_, r)| Record::DossierCount(r))
+            .collect();
+        Ok(match write(&pool, &actor, "ho-so.csv", &records)? {
+            Ok(count) => SavedCounts::Written { month, count },
+            // Refused records are numbered in the order written: back to the file's lines.
+            Err(refused) => SavedCounts::FileRefused(
+                Box::new(sheet),
+                refused
+                    .into_iter()
+                    .map(|l| LineProblem {
+                        line: l
+                            .line
+                            .checked_sub(1)
+                            .and_then(|i| numbers.get(i))
+                            .copied()
+                            .unwrap_or(0),
+                        message: l.message,
+                    })
+                    .collect(),
+            ),
+        })
     })
     .await?
 }

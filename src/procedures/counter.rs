@@ -8,6 +8,9 @@
 //! can get wrong is found here first and reported beside its field, so that the writer's own
 //! checks (overlaps, dates before the decision) are a second line, not the officer's message.
 
+pub mod counts;
+pub mod counts_file;
+
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};

@@ -390,6 +390,23 @@ pub static ROUTES: &[RouteDef] = &[
         Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
         |r| r.to(pages::counter::postings::save),
     ),
+    // Procedures at the counter: monthly dossier counts, by form or CSV file.
+    get(
+        "/units/{code}/ho-so",
+        Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
+        |r| r.to(pages::counter::counts::page),
+    ),
+    post(
+        "/units/{code}/ho-so",
+        Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
+        |r| r.to(pages::counter::counts::save),
+    ),
+    post(
+        "/units/{code}/ho-so/tep",
+        Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
+        |r| r.to(pages::counter::counts::upload),
+    )
+    .body(crate::procedures::counter::counts_file::COUNTS_FILE_LIMIT + 64 * 1024),
 ];
 
 /// Registers the handlers of `routes`, in order: each route is a resource of its own, with

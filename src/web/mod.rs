@@ -155,6 +155,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "counter_postings.html",
         include_str!("../../templates/counter_postings.html"),
     ),
+    (
+        "counter_counts.html",
+        include_str!("../../templates/counter_counts.html"),
+    ),
 ];
 
 pub const STYLESHEET: &str = include_str!("../../static/vanban.css");

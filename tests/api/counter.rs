@@ -24,14 +24,14 @@ fn day(s: &str) -> chrono::NaiveDate {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-fn prepare(app: &TestApp) {
+pub fn prepare(app: &TestApp) {
     setup(app);
     let r = app.import_str("more.jsonl", MORE).unwrap();
     assert!(r.errors.is_empty(), "{:?}", r.errors);
 }
 
 /// A client whose today is [`TODAY`].
-async fn client(app: &TestApp) -> Client {
+pub async fn client(app: &TestApp) -> Client {
     let today = day(TODAY);
     let clock: vanban::clock::Clock = std::sync::Arc::new(move || today);
     Client::with_state(app.state().await.with_clock(clock)).await

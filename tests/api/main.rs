@@ -17,6 +17,7 @@ mod check;
 mod check_normative;
 mod consolidated;
 mod counter;
+mod counter_counts;
 mod declared_expiry;
 mod eli;
 mod feeds;
