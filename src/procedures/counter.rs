@@ -76,7 +76,8 @@ pub struct ChecklistRow {
     pub decision_date: NaiveDate,
     pub state: PostingState,
     pub open: Vec<OpenPosting>,
-    /// The last day of the latest ended posting, when nothing is up.
+    /// The day the latest ended posting was taken down (the day after its last day up), when
+    /// nothing is up.
     pub removed_on: Option<NaiveDate>,
 }
 
@@ -226,7 +227,11 @@ pub fn checklist(db: &mut Db<'_>, code: &str, today: NaiveDate) -> Result<Checkl
             decision: decision_of(&org, current).map_err(DbError::from)?,
             decision_date: current.decision_date,
             state,
-            removed_on: if open.is_empty() { removed_on } else { None },
+            removed_on: if open.is_empty() {
+                removed_on.and_then(|d| d.succ_opt())
+            } else {
+                None
+            },
             open,
         });
     }
@@ -391,10 +396,11 @@ fn posting(
             return refuse(
                 FormField::Date,
                 format!(
-                    "Thủ tục {} đã niêm yết tại {} đến hết ngày {}: niêm yết lại từ ngày sau đó.",
+                    "Thủ tục {} đã niêm yết tại {} đến hết ngày {}: niêm yết lại từ ngày {}.",
                     r.code,
                     point.label().to_lowercase(),
-                    date_vn(*last)
+                    date_vn(*last),
+                    last.succ_opt().map(date_vn).unwrap_or_default()
                 ),
             );
         }
@@ -455,24 +461,25 @@ fn removal(
             ),
         );
     };
-    if date < o.from_on {
+    // Taken down on `date`: the last day up is the day before.
+    let Some(last) = date.pred_opt().filter(|l| *l >= o.from_on) else {
         return refuse(
             FormField::Date,
             format!(
-                "Thủ tục {}: ngày gỡ {} trước ngày niêm yết {}.",
+                "Thủ tục {}: ngày gỡ {} phải sau ngày niêm yết {}.",
                 r.code,
                 date_vn(date),
                 date_vn(o.from_on)
             ),
         );
-    }
+    };
     Ok(line(
         &r.code,
         &o.decision,
         unit,
         point,
         o.from_on,
-        Some(date),
+        Some(last),
     ))
 }
 

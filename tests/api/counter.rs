@@ -131,7 +131,7 @@ db_test!(
             r.body
         );
 
-        // Removed on 5 December: missing again after that day.
+        // Taken down on 5 December: missing again from that day.
         let r = b
             .post_form(
                 "/units/32200/niem-yet",
@@ -145,30 +145,53 @@ db_test!(
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
         assert_eq!(percent(&c, TODAY).await, "25.0");
-        assert_eq!(percent(&c, "2025-12-05").await, "50.0");
+        assert_eq!(percent(&c, "2025-12-05").await, "25.0");
+        assert_eq!(percent(&c, "2025-12-04").await, "50.0");
         let r = b.get("/units/32200/niem-yet").await;
         assert!(r.body.contains("Đã gỡ"));
-        assert!(
-            r.body.contains("niêm yết đến hết ngày 05/12/2025"),
-            "{}",
-            r.body
-        );
-        // Posted again from the next day.
+        assert!(r.body.contains("gỡ ngày 05/12/2025"), "{}", r.body);
+        // Not again while it was still up; again from the day it was taken down.
+        refused(
+            &app,
+            &b,
+            &[
+                ("action", "post"),
+                ("date", "2025-12-04"),
+                ("pick", "1.001193"),
+            ],
+            "date",
+            "niêm yết lại từ ngày 05/12/2025",
+        )
+        .await;
         let r = b
             .post_form(
                 "/units/32200/niem-yet",
                 &[
                     ("action", "post"),
-                    ("date", "2025-12-06"),
+                    ("date", "2025-12-05"),
                     ("pick", "1.001193"),
                 ],
             )
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(percent(&c, TODAY).await, "50.0");
+        // Taking down on the day it was put up is refused.
+        refused(
+            &app,
+            &b,
+            &[
+                ("action", "remove"),
+                ("date", "2025-12-05"),
+                ("pick", "1.001193"),
+            ],
+            "date",
+            "phải sau ngày niêm yết 05/12/2025",
+        )
+        .await;
         // The writes are the import's records: the export carries them.
         let export = app.export().unwrap();
         assert!(
-            export.contains(r#""procedure":"1.001193","decision":{"authority":"UBND-96","number":"100/QĐ-UBND"},"unit":"32200","from":"2025-08-04","to":"2025-12-05""#),
+            export.contains(r#""procedure":"1.001193","decision":{"authority":"UBND-96","number":"100/QĐ-UBND"},"unit":"32200","from":"2025-08-04","to":"2025-12-04""#),
             "{export}"
         );
         Ok(())
@@ -321,7 +344,7 @@ db_test!(bad_checklist_forms_are_refused_beside_their_field, |app| {
             ("pick", "1.001193"),
         ],
         "date",
-        "trước ngày niêm yết 04/08/2025",
+        "phải sau ngày niêm yết 04/08/2025",
     )
     .await;
     // Removing what is not posted there.

@@ -285,3 +285,46 @@ scenario('5. every page an administrator reaches by links loads cleanly', async 
   assert.ok(seen.size >= 20, `only ${seen.size} pages reached`);
   console.log(`crawled ${seen.size} pages: ${[...seen].join(' ')}`);
 });
+
+scenario('6. a commune officer marks procedures posted and the completeness percentage changes', async () => {
+  // An officer of Tạ An Khương, whose sample postings have a gap: 1.009994 was taken down.
+  const user = { name: 'bt-motcua', role: 'officer', scope: ['32155'], password: 'bt-motcua-mat-khau-1' };
+  server.addUser(user);
+  const officer = await as('6-counter-postings', 'officer');
+  const { page, shot } = officer;
+  await login(officer, user);
+  const percent = async () => {
+    const text = await page.locator('section[aria-labelledby="ket-qua"] .stat-number').first().innerText();
+    return Number(text.replace('%', '').replace(',', '.'));
+  };
+  await page.goto('/units/32155/completeness');
+  const before = await percent();
+  assert.ok(before < 100, `the sample commune has gaps today (${before}%)`);
+  await shot('completeness-before');
+
+  // From the completeness page to the checklist.
+  await Promise.all([page.waitForURL(/\/units\/32155\/niem-yet$/), page.getByRole('link', { name: 'ghi niêm yết' }).click()]);
+  await shot('checklist');
+  const notUp = page.locator('tbody tr.row-removed, tbody tr.row-not_posted');
+  const count = await notUp.count();
+  assert.ok(count > 0, 'the checklist shows procedures not posted');
+  for (let i = 0; i < count; i++) await notUp.nth(i).getByRole('checkbox').check();
+  // Today, at the one-stop office (the defaults).
+  assert.equal(await page.getByLabel('Ngày niêm yết hoặc ngày gỡ').inputValue(), isoDate(new Date(Date.now() + 7 * 3600 * 1000)));
+  assert.equal(await page.getByLabel('Nơi niêm yết').inputValue(), 'reception');
+  await shot('ticked');
+  await Promise.all([
+    page.waitForURL(/\/units\/32155\/niem-yet\?saved=\d+/),
+    page.getByRole('button', { name: 'Niêm yết các thủ tục đã chọn', exact: true }).click(),
+  ]);
+  assert.match(await page.locator('.form-notice').innerText(), new RegExp(`Đã ghi ${count} lượt niêm yết`));
+  assert.equal(await notUp.count(), 0);
+  await shot('posted');
+
+  // The completeness page follows at once.
+  await Promise.all([page.waitForURL(/\/units\/32155\/completeness/), page.getByRole('link', { name: 'Xem kết quả kiểm tra niêm yết' }).click()]);
+  const after = await percent();
+  assert.ok(after > before, `the percentage did not rise: ${before}% → ${after}%`);
+  await shot('completeness-after');
+  noProblems(officer);
+});

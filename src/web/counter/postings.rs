@@ -57,7 +57,7 @@ fn detail(r: &crate::procedures::counter::ChecklistRow) -> String {
             .join("; "),
         PostingState::Removed => r
             .removed_on
-            .map(|d| format!("niêm yết đến hết ngày {}", date_vn(d)))
+            .map(|d| format!("gỡ ngày {}", date_vn(d)))
             .unwrap_or_default(),
         PostingState::NotPosted => String::new(),
     }
