@@ -100,11 +100,21 @@ fn extract_json_names_every_field_and_its_line() {
 fn extract_refuses_a_binary_file_and_one_over_20_mib() {
     let dir = tempfile::tempdir().unwrap();
     let binary = dir.path().join("scan.txt");
-    std::fs::write(&binary, b"%PDF-1.7\n\x00\x01\x02binary").unwrap();
+    std::fs::write(&binary, b"\x7fELF\x00\x01\x02binary").unwrap();
     let o = vanban(&["extract", binary.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         text(&o.stderr).contains("không phải tệp văn bản thuần"),
+        "{}",
+        text(&o.stderr)
+    );
+    // A file that says it is a PDF is read as one, and refused when it is broken.
+    let broken = dir.path().join("scan.pdf");
+    std::fs::write(&broken, b"%PDF-1.7\n\x00\x01\x02binary").unwrap();
+    let o = vanban(&["extract", broken.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("Tệp PDF bị hỏng"),
         "{}",
         text(&o.stderr)
     );
