@@ -16,6 +16,9 @@ pub struct ExtractArgs {
     /// Print the fields as JSON
     #[arg(long)]
     json: bool,
+    /// Print the text read from the file (one line a line, columns split by tabs) instead
+    #[arg(long, conflicts_with = "json")]
+    text: bool,
 }
 
 /// Prints the extraction; status 2 when the file cannot be read as text.
@@ -27,6 +30,10 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    if args.text {
+        println!("{text}");
+        return Ok(ExitCode::SUCCESS);
+    }
     let x = extract::extract(&text);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&to_json(&x))?);

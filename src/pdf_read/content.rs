@@ -19,6 +19,9 @@ pub struct Run {
     pub y: f32,
     /// The font size as drawn.
     pub size: f32,
+    /// The text object (`BT` … `ET`) it was shown in, counted from the page's first: the cells
+    /// of a table are separate objects, the words of one line are not.
+    pub object: u32,
 }
 
 type Matrix = [f32; 6];
@@ -73,6 +76,7 @@ struct Walk<'d> {
     ts: TextState,
     tm: Matrix,
     tlm: Matrix,
+    object: u32,
     runs: Vec<Run>,
 }
 
@@ -100,6 +104,7 @@ pub fn page_runs(
         ts: TextState::default(),
         tm: IDENTITY,
         tlm: IDENTITY,
+        object: 0,
         runs: Vec::new(),
     };
     for op in &ops.operations {
@@ -148,6 +153,7 @@ impl Walk<'_> {
             "BT" => {
                 self.tm = IDENTITY;
                 self.tlm = IDENTITY;
+                self.object += 1;
             }
             "Tf" => {
                 self.ts.size = a(1);
@@ -250,6 +256,7 @@ impl Walk<'_> {
             x1: end[4],
             y: start[5],
             size: if size > 0.0 { size } else { 1.0 },
+            object: self.object,
         });
     }
 }

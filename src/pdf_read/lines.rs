@@ -7,8 +7,9 @@ use super::content::Run;
 const SAME_LINE: f32 = 0.45;
 /// A gap (share of the font size) from which two runs are separate words.
 const WORD_GAP: f32 = 0.12;
-/// A gap from which two runs stand in separate columns.
-const COLUMN_GAP: f32 = 2.0;
+/// A gap from which two runs stand in separate columns (a justified line's widest word
+/// space stays under it; the two cells of a header row leave more).
+const COLUMN_GAP: f32 = 1.0;
 /// A distance between baselines (share of the font size) from which a blank line is left.
 const PARAGRAPH_GAP: f32 = 1.6;
 
@@ -89,7 +90,13 @@ fn join(runs: &[Run], middle: f32) -> String {
             None => {}
             Some(e) => {
                 let gap = r.x0 - e;
-                if gap > COLUMN_GAP * r.size {
+                // Another text object with no space between: the next cell of a table row,
+                // however close (word spaces are drawn as spaces, or within one object).
+                let next_cell = last.is_some_and(|p| p.object != r.object)
+                    && gap > WORD_GAP * r.size
+                    && !s.ends_with(' ')
+                    && !r.text.starts_with(' ');
+                if gap > COLUMN_GAP * r.size || next_cell {
                     while s.ends_with(' ') {
                         s.pop();
                     }

@@ -139,6 +139,16 @@ fn pdf_read_lines_of_a_header_row_share_a_line_across_small_baseline_shifts() {
 }
 
 #[test]
+fn pdf_read_cells_close_together_are_columns_words_are_not() {
+    // Two text objects 4 pt apart (cells of a table), then words of one object 4 pt apart.
+    let page =
+        "BT /F1 12 Tf 72 700 Td (HOI DONG) Tj ET BT /F1 12 Tf 131.4 700 Td (CONG HOA) Tj ET \
+                BT /F1 12 Tf 72 686 Td (Dieu) Tj 28 0 Td (mot) Tj ET";
+    let t = read(&pdf(&[page], CMAP, true)).unwrap();
+    assert_eq!(t.text, "HOI DONG\tCONG HOA\nDieu mot");
+}
+
+#[test]
 fn pdf_read_a_page_without_text_is_a_scan() {
     let page = "q 595 0 0 842 0 0 cm 0 0 1 rg 0 0 1 1 re f Q";
     let t = read(&pdf(&[page, page], CMAP, true)).unwrap();
