@@ -63,3 +63,26 @@ fn a_docx_file_keeps_words_automatic_numbering() {
     let text = vanban::extract_file::text(&bytes).unwrap();
     assert!(text.contains("Điều 1. Ban hành kèm theo"), "{text}");
 }
+
+#[test]
+fn the_long_decision_of_the_speed_benchmark_is_read_whole() {
+    // tests/extraction/long: ~60 pages printed by LibreOffice (make.sh --long), 371 articles.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/extraction/long");
+    let pdf = std::fs::read(dir.join("long.pdf")).unwrap();
+    let read = vanban::pdf_read::text(&pdf, &vanban::pdf_read::Limits::default()).unwrap();
+    assert!(read.pages >= 60, "{} pages", read.pages);
+    for file in ["long.pdf", "long.docx"] {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let x = vanban::domain::extract::extract(&vanban::extract_file::text(&bytes).unwrap());
+        assert_eq!(x.articles, 371, "{file}");
+        assert_eq!(
+            x.number.map(|n| n.value).as_deref(),
+            Some("09/2021/QĐ-UBND")
+        );
+        assert_eq!(
+            x.effective_on.map(|d| d.value.to_string()).as_deref(),
+            Some("2021-05-15"),
+            "{file}"
+        );
+    }
+}

@@ -450,7 +450,34 @@ def expected(doc):
     }
 
 
+LONG_ARTICLES = 370
+
+
+def long_doc():
+    """A long decision (about 60 pages printed): the speed benchmark's document."""
+    from corpus import DOCS as docs
+
+    base = dict(docs[0])
+    articles = []
+    for n in range(1, LONG_ARTICLES + 1):
+        articles.append((
+            f"Quy định về nội dung quản lý thứ {n}",
+            [
+                f"1. Cơ quan, tổ chức, cá nhân có hoạt động liên quan đến nội dung quản lý thứ {n} trên địa bàn tỉnh phải thực hiện đúng quy hoạch, kế hoạch đã được cấp có thẩm quyền phê duyệt và các quy định của pháp luật có liên quan.",
+                f"2. Sở Tài nguyên và Môi trường chủ trì, phối hợp với các sở, ban, ngành và Ủy ban nhân dân cấp huyện hướng dẫn, kiểm tra việc thực hiện nội dung quản lý thứ {n}; tổng hợp, báo cáo Ủy ban nhân dân tỉnh định kỳ hằng năm.",
+            ],
+        ))
+    articles.append(("Hiệu lực thi hành", ["Quyết định này có hiệu lực kể từ ngày 15 tháng 5 năm 2021."]))
+    base.update(slug="long", articles=articles)
+    return base
+
+
 def main():
+    if sys.argv[1:] == ["--long"]:
+        d = os.path.join(HERE, "long")
+        os.makedirs(d, exist_ok=True)
+        open(os.path.join(d, "long.fodt"), "w", encoding="utf-8").write(render_fodt(long_doc(), lambda s: s))
+        return
     only = set(sys.argv[1:])
     for doc in DOCS:
         slug = doc["slug"]
