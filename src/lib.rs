@@ -19,8 +19,12 @@ pub mod docx_read;
 pub mod domain;
 pub mod error;
 pub mod exchange;
+/// A signed file's text by its kind (DOCX, PDF, plain text) and its fields as JSON.
+pub mod extract_file;
 pub mod jsonl;
 pub mod markup;
+/// The text of a PDF within bounds (issue 16: a signed file's text for extraction).
+pub mod pdf_read;
 pub mod procedures;
 pub mod registry;
 pub mod review;

@@ -100,11 +100,21 @@ fn extract_json_names_every_field_and_its_line() {
 fn extract_refuses_a_binary_file_and_one_over_20_mib() {
     let dir = tempfile::tempdir().unwrap();
     let binary = dir.path().join("scan.txt");
-    std::fs::write(&binary, b"%PDF-1.7\n\x00\x01\x02binary").unwrap();
+    std::fs::write(&binary, b"\x7fELF\x00\x01\x02binary").unwrap();
     let o = vanban(&["extract", binary.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         text(&o.stderr).contains("không phải tệp văn bản thuần"),
+        "{}",
+        text(&o.stderr)
+    );
+    // A file that says it is a PDF is read as one, and refused when it is broken.
+    let broken = dir.path().join("scan.pdf");
+    std::fs::write(&broken, b"%PDF-1.7\n\x00\x01\x02binary").unwrap();
+    let o = vanban(&["extract", broken.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("Tệp PDF bị hỏng"),
         "{}",
         text(&o.stderr)
     );
@@ -188,6 +198,66 @@ fn extract_reads_a_docx_file() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stdout));
     assert!(
         text(&o.stderr).contains("DOCX hoặc PDF"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+/// A one-page PDF whose page only paints a rectangle (what a scan's page is to a text reader).
+fn scan_pdf() -> Vec<u8> {
+    let content = "q 595 0 0 842 0 0 cm 0 0 1 rg 0 0 1 1 re f Q";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Count 1 /Kids [3 0 R] >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_string(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+    ];
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend(b"xref\n0 5\n0000000000 65535 f \n");
+    for o in offsets {
+        out.extend(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend(
+        format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn extract_reads_a_pdf_printed_by_libreoffice_and_refuses_a_scan() {
+    let pdf = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/extraction/docs/01-qd-tinh-thay-the/source.pdf");
+    let o = vanban(&["extract", pdf.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["number"], "09/2021/QĐ-UBND");
+    assert_eq!(v["issuer"], "ỦY BAN NHÂN DÂN TỈNH CÀ MAU");
+    assert_eq!(v["effective_on"], "2021-05-15");
+    assert_eq!(v["effects"][0]["target_number"], "12/2018/QĐ-UBND");
+
+    let o = vanban(&["extract", pdf.to_str().unwrap(), "--text"]);
+    let out = text(&o.stdout);
+    assert!(
+        out.starts_with("ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"),
+        "{out}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("scan.pdf");
+    std::fs::write(&scan, scan_pdf()).unwrap();
+    let o = vanban(&["extract", scan.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("không có lớp chữ"),
         "{}",
         text(&o.stderr)
     );

@@ -15,6 +15,7 @@ use crate::exchange::import;
 use crate::registry::status::StatusGraph;
 
 pub mod corpus;
+pub mod extraction;
 pub mod review;
 pub mod search;
 

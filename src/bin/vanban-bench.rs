@@ -95,6 +95,21 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Extraction accuracy over a corpus: per-field accuracy and the share of files with every
+    /// field right, each file of each directory of DIR compared with its expected.json
+    Extraction {
+        dir: PathBuf,
+        /// Only the documents whose directory name starts with one of these (repeatable)
+        #[arg(long)]
+        only: Vec<String>,
+    },
+    /// Extraction speed: the median time from a file's bytes to its fields
+    ExtractionSpeed {
+        #[arg(required = true, num_args = 1..)]
+        files: Vec<PathBuf>,
+        #[arg(long, default_value_t = 15)]
+        runs: usize,
+    },
     /// Search relevance on ALQAC-format data (article scope): R@1/5/10/20 and MRR@10
     EvalSearch {
         /// Law files (ALQAC format, with law-metadata.csv beside them)
@@ -187,6 +202,15 @@ fn run(command: Command) -> anyhow::Result<()> {
         } => {
             let mut out = writer(output.as_deref())?;
             vanban::bench::generate(documents, seed, &mut out)?;
+        }
+        Command::Extraction { dir, only } => {
+            let results = vanban::bench::extraction::evaluate(&dir, &only)?;
+            print!("{}", vanban::bench::extraction::report(&results));
+        }
+        Command::ExtractionSpeed { files, runs } => {
+            for f in files {
+                println!("{}", vanban::bench::extraction::speed(&f, runs)?);
+            }
         }
         Command::EvalSearch {
             laws,

@@ -59,18 +59,40 @@ fn top(h: &mut Header, lines: &[&str]) {
     let mut issuer: Vec<&str> = Vec::new();
     let mut issuer_line = None;
     let mut closed = false;
+    let mut motto_open = false;
     for (i, line) in lines.iter().enumerate() {
-        for seg in segments(line) {
-            let t = seg.text;
-            if let Some(n) = number_after_so(t) {
+        let segs = segments(line);
+        let mut k = 0;
+        while k < segs.len() {
+            let t = segs[k].text;
+            k += 1;
+            // `Số:` set apart from the number by a wide gap (a tab stop, spaces, a cell).
+            let number = number_after_so(t).or_else(|| {
+                let next = segs.get(k).filter(|_| is_bare_so(t))?;
+                k += 1;
+                Some(next.text)
+            });
+            if let Some(n) = number {
+                // `Số: 18/2021/NQ-HĐND Thành phố …, ngày …` run together: the date after it.
+                let (n, dated_rest) = split_date(n);
                 h.number_normalised = normalised(n);
                 h.number = Some(Field::at(n.to_string(), i));
+                if let Some((rest, d)) = dated_rest {
+                    h.place = place(rest).map(|p| Field::at(p, i));
+                    h.issued_on = Some(Field::at(d, i));
+                }
                 closed = true;
-            } else if let Some(d) = dated(t) {
+            } else if let Some(d) = dated(t).or_else(|| dated_over(t, lines.get(i + 1))) {
                 h.place = place(t).map(|p| Field::at(p, i));
                 h.issued_on = Some(Field::at(d, i));
                 closed = true;
-            } else if !closed && is_upper(t) && !is_motto(t) && !is_rule(t) {
+            } else if is_motto(t) {
+                motto_open = !key(t).ends_with("viet nam") && key(t).starts_with("cong hoa");
+            } else if motto_open && MOTTO.ends_with(key(t).trim()) {
+                // The motto's first line wrapped in its cell: `… VIỆT` / `NAM`.
+                motto_open = false;
+            } else if !closed && !segs[k - 1].right && is_upper(t) && !is_rule(t) {
+                // The issuing body is the left column (a right column is the motto's).
                 issuer.push(t);
                 issuer_line.get_or_insert(i);
             }
@@ -91,6 +113,38 @@ fn number_after_so(seg: &str) -> Option<&str> {
     let colon = seg.find(':')?;
     let n = seg[colon + 1..].trim();
     (!n.is_empty()).then_some(n)
+}
+
+/// The motto's first line, folded.
+const MOTTO: &str = "cong hoa xa hoi chu nghia viet nam";
+
+/// The date of a `…, ngày 12 tháng 7 năm` column whose year wrapped onto the next line (the
+/// last column of that line).
+fn dated_over(seg: &str, next: Option<&&str>) -> Option<NaiveDate> {
+    if !key(seg).contains("ngay") {
+        return None;
+    }
+    let next = segments(next?).last()?.text;
+    dated(&format!("{seg} {next}"))
+}
+
+/// `Số:` alone in its column.
+fn is_bare_so(seg: &str) -> bool {
+    let k = key(seg);
+    k.strip_prefix("so").is_some_and(|rest| rest.trim() == ":")
+}
+
+/// A number followed by the place and date in one column: the number (its first word) and
+/// the rest with its date.
+fn split_date(n: &str) -> (&str, Option<(&str, NaiveDate)>) {
+    let Some((first, rest)) = n.split_once(char::is_whitespace) else {
+        return (n, None);
+    };
+    let rest = rest.trim();
+    match dated(rest) {
+        Some(d) if rest.contains(',') => (first, Some((rest, d))),
+        _ => (n, None),
+    }
 }
 
 /// The canonical number, a one-digit sequence padded to two (`7/2020` → `07/2020`).

@@ -206,7 +206,10 @@ pub fn to_unicode(text: &str) -> Option<(Encoding, String)> {
     if pairs > tcvn_only {
         Some((Encoding::Vni, capitalise_words(&from_vni(&chars))))
     } else {
-        Some((Encoding::Tcvn3, capitalise_words(&from_tcvn3(text))))
+        Some((
+            Encoding::Tcvn3,
+            restore_initials(&capitalise_words(&from_tcvn3(text))),
+        ))
     }
 }
 
@@ -288,4 +291,71 @@ fn capitalise_each(text: &str) -> String {
     }
     flush(&mut word, &mut out);
     out.nfc().collect()
+}
+
+/// A capital with a tone mark (`Ủ`, `Á`, `Ộ` …) has no TCVN3 code: in a mixed-case text the
+/// `.VnTimeH` font draws it from the small letter's code, which converts to the small letter.
+/// Such a small first letter is put back in capitals where a capital stands: at the start of a
+/// sentence (the first word of a line after one that ended a sentence, or a word after a full
+/// stop) and in a name (every other word of the column capitalised).
+fn restore_initials(text: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut sentence_ended = true;
+    for line in text.split('\n') {
+        let columns: Vec<String> = line
+            .split('\t')
+            .enumerate()
+            .map(|(j, c)| restore_column(c, j > 0 || sentence_ended))
+            .collect();
+        let t = line.trim_end();
+        // A heading in capitals ends its line as a full stop does.
+        sentence_ended = t.is_empty()
+            || t.ends_with(['.', ':', ';', '!', '?'])
+            || !t.chars().any(char::is_lowercase);
+        out.push(columns.join("\t"));
+    }
+    out.join("\n")
+}
+
+/// Whether `c` is a small letter whose capital TCVN3 cannot write.
+fn capital_lost(c: char) -> bool {
+    c.is_lowercase()
+        && !c.is_ascii()
+        && c.to_uppercase()
+            .next()
+            .is_some_and(|u| u != c && tcvn3_code(u).is_none())
+}
+
+fn tcvn3_code(u: char) -> Option<char> {
+    TCVN3.iter().find(|(_, x)| *x == u).map(|(b, _)| *b)
+}
+
+fn restore_column(column: &str, starts_sentence: bool) -> String {
+    let words: Vec<&str> = column.split(' ').collect();
+    let lettered: Vec<&str> = words.iter().copied().filter(|w| !w.is_empty()).collect();
+    let name_like = (2..=6).contains(&lettered.len())
+        && lettered.iter().all(|w| w.chars().all(char::is_alphabetic))
+        && lettered
+            .iter()
+            .filter(|w| !w.starts_with(capital_lost))
+            .all(|w| w.starts_with(char::is_uppercase))
+        && lettered.iter().any(|w| w.starts_with(char::is_uppercase));
+    let mut sentence_start = starts_sentence;
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for w in words {
+        let Some(at) = w.find(char::is_alphabetic) else {
+            out.push(w.to_string());
+            continue;
+        };
+        let mut cs = w[at..].chars();
+        match cs.next() {
+            Some(c) if capital_lost(c) && (name_like || sentence_start) => {
+                let head: String = c.to_uppercase().collect();
+                out.push(format!("{}{head}{}", &w[..at], cs.as_str()));
+            }
+            _ => out.push(w.to_string()),
+        }
+        sentence_start = w.ends_with('.');
+    }
+    out.join(" ")
 }

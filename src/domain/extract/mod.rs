@@ -13,6 +13,7 @@ mod effects;
 mod header;
 mod layout;
 pub mod legacy;
+mod paragraphs;
 mod signature;
 
 #[cfg(test)]
@@ -92,16 +93,12 @@ pub fn extract(text: &str) -> Extraction {
     let body_end = sign.as_ref().map_or(lines.len(), |s| s.start);
     let body = lines[..body_end].join("\n");
     let issued_on = head.issued_on.clone();
-    let effective_on =
-        effects::effective_on(&lines[..body_end], issued_on.as_ref().map(|f| f.value));
     // The title ("Bãi bỏ một phần Nghị quyết số …") names what the body does: only the body
-    // is read for effects, the lines above it blanked so that line numbers stay.
-    let acting: Vec<&str> = lines[..body_end]
-        .iter()
-        .enumerate()
-        .map(|(i, l)| if i < head.body_start { "" } else { *l })
-        .collect();
-    let effects = effects::read(&acting.join("\n"), effective_on.as_ref().map(|f| f.value));
+    // is read for the effective date and the effects, in paragraphs (wrapped lines joined).
+    let acting = paragraphs::paragraphs(&lines[head.body_start.min(body_end)..body_end]);
+    let shift = head.body_start.min(body_end);
+    let effective_on = effects::effective_on(&acting, shift, issued_on.as_ref().map(|f| f.value));
+    let effects = effects::read(&acting, shift, effective_on.as_ref().map(|f| f.value));
     Extraction {
         encoding,
         issuer: head.issuer,

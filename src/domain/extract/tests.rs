@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use super::*;
 
 mod legacy;
+mod pdf_layouts;
 use crate::domain::amendment::InstructionKind::{self, Amend, Expire, Repeal, Replace};
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {

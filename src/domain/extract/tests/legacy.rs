@@ -146,3 +146,16 @@ fn vni_document_is_converted_then_read() {
     );
     assert_eq!(x.encoding, Some(Encoding::Vni));
 }
+
+#[test]
+fn tcvn3_capitals_with_a_tone_come_back_at_a_sentence_start_and_in_names() {
+    // `.VnTime` text where the capitals Ủ and Á were typed in `.VnTimeH`: small codes.
+    let unicode = "QUYẾT ĐỊNH\nỦy ban nhân dân tỉnh quyết định. Ủy ban sẽ họp.\nbáo cáo ủy ban\t\tĐinh Viết Ánh\n";
+    let written = to_tcvn3(unicode);
+    let (e, back) = to_unicode(&written).unwrap();
+    assert_eq!(e, Encoding::Tcvn3);
+    // Mid-sentence small letters stay small: "báo cáo ủy ban" follows a full stop's line,
+    // so only its first word would take a capital, and "báo" has a small first letter
+    // that TCVN3 can write ("b").
+    assert_eq!(back, unicode);
+}
