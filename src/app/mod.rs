@@ -15,6 +15,8 @@ pub mod review;
 pub mod scorecard;
 pub mod search;
 pub mod view;
+// issue 16: a new document from its signed file, effects by hand
+pub mod intake;
 
 use std::sync::Arc;
 

@@ -24,6 +24,8 @@ pub mod stored;
 pub mod tokens;
 pub mod users;
 pub mod wording;
+// issue 16: the new-document and effects forms
+pub mod intake;
 
 use std::time::Duration;
 

@@ -155,6 +155,18 @@ pub static ROUTES: &[RouteDef] = &[
     get("/readyz", Public, |r| r.to(pages::observe::readyz)),
     get("/metrics", Monitor, |r| r.to(pages::observe::metrics)),
     get("/documents", Public, |r| r.to(pages::public::documents)),
+    // A new document from its signed file (issue 16); before `/documents/{id}`.
+    get("/documents/new", Roles(RECORD_WRITERS), |r| {
+        r.to(pages::intake::new_form)
+    }),
+    post("/documents/new", Roles(RECORD_WRITERS), |r| {
+        r.to(pages::intake::upload)
+    })
+    .body(pages::intake::UPLOAD_LIMIT),
+    post("/documents/new/confirm", Roles(RECORD_WRITERS), |r| {
+        r.to(pages::intake::confirm)
+    })
+    .body(pages::intake::REVIEW_LIMIT),
     get("/documents/{id}", Public, |r| r.to(pages::public::document)),
     get("/documents/{id}/{key:.+}", Public, |r| {
         r.to(pages::public::provision)

@@ -11,7 +11,9 @@ pub mod consolidated;
 pub mod eli;
 pub mod feeds;
 pub mod http;
+// issue 16: a new document from its signed file, effects by hand
 pub mod inspections;
+pub mod intake;
 pub mod observe;
 pub mod procedures;
 pub mod public;
@@ -149,6 +151,19 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "admin_user.html",
         include_str!("../../templates/admin_user.html"),
+    ),
+    // issue 16: a new document from its signed file, effects by hand
+    (
+        "intake_macros.html",
+        include_str!("../../templates/intake_macros.html"),
+    ),
+    (
+        "intake_new.html",
+        include_str!("../../templates/intake_new.html"),
+    ),
+    (
+        "intake_review.html",
+        include_str!("../../templates/intake_review.html"),
     ),
 ];
 

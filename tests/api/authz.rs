@@ -58,6 +58,10 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/readyz", Anyone),
     ("GET", "/metrics", Monitor),
     ("GET", "/documents", Anyone),
+    // A new document from its signed file (issue 16): officers and administrators.
+    ("GET", "/documents/new", Roles(REVIEWERS)),
+    ("POST", "/documents/new", Roles(REVIEWERS)),
+    ("POST", "/documents/new/confirm", Roles(REVIEWERS)),
     ("GET", "/documents/{id}", Anyone),
     ("GET", "/documents/{id}/{key:.+}", Anyone),
     ("GET", "/authorities", Anyone),

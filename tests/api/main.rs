@@ -23,6 +23,7 @@ mod front;
 mod http;
 mod import;
 mod inspections;
+mod intake;
 mod legal_cases;
 mod legal_cases_check;
 mod legal_cases_finer;
