@@ -168,6 +168,18 @@ pub static ROUTES: &[RouteDef] = &[
     })
     .body(pages::intake::REVIEW_LIMIT),
     get("/documents/{id}", Public, |r| r.to(pages::public::document)),
+    // An effect of a document on another, entered by hand (issue 16); the acting document
+    // in the writer's scope (the target is checked by the write).
+    get(
+        "/documents/{id}/tac-dong/moi",
+        Scoped(RECORD_WRITERS, RecordOf::Document("id")),
+        |r| r.to(pages::intake::effects::form),
+    ),
+    post(
+        "/documents/{id}/tac-dong/moi",
+        Scoped(RECORD_WRITERS, RecordOf::Document("id")),
+        |r| r.to(pages::intake::effects::submit),
+    ),
     get("/documents/{id}/{key:.+}", Public, |r| {
         r.to(pages::public::provision)
     }),

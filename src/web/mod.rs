@@ -165,6 +165,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "intake_review.html",
         include_str!("../../templates/intake_review.html"),
     ),
+    (
+        "intake_effect.html",
+        include_str!("../../templates/intake_effect.html"),
+    ),
 ];
 
 pub const STYLESHEET: &str = include_str!("../../static/vanban.css");

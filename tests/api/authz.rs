@@ -62,6 +62,8 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/documents/new", Roles(REVIEWERS)),
     ("POST", "/documents/new", Roles(REVIEWERS)),
     ("POST", "/documents/new/confirm", Roles(REVIEWERS)),
+    ("GET", "/documents/{id}/tac-dong/moi", Scoped(REVIEWERS)),
+    ("POST", "/documents/{id}/tac-dong/moi", Scoped(REVIEWERS)),
     ("GET", "/documents/{id}", Anyone),
     ("GET", "/documents/{id}/{key:.+}", Anyone),
     ("GET", "/authorities", Anyone),

@@ -492,3 +492,124 @@ db_test!(
         Ok(())
     }
 );
+
+async fn effect_post(client: &Client, o: &Officer, acting: i64, fields: &[(&str, String)]) -> Resp {
+    let mut f: Vec<(String, String)> = vec![("csrf_token".into(), o.csrf.clone())];
+    f.extend(fields.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    client
+        .send(
+            TestRequest::post()
+                .uri(&format!("/documents/{acting}/tac-dong/moi"))
+                .insert_header(cookie(&o.secret))
+                .set_form(f),
+        )
+        .await
+}
+
+db_test!(
+    an_effect_is_entered_by_hand_on_an_existing_document,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        app.import_str(
+        "acting.jsonl",
+        r#"{"kind":"document","authority":"UBND-970","type":"Quyết định","number":"02/2023/QĐ-UBND","title":"Bãi bỏ một phần Quy chế bộ phận một cửa","issued_on":"2023-05-02","effective_on":"2023-05-15","text":"Điều 1. Bãi bỏ Điều 2 của Quy chế.\nĐiều 2. Hiệu lực\nCó hiệu lực từ ngày 15/5/2023."}"#,
+    )?;
+        let o = officer(&app, "canbo", "officer", &["32200"]);
+        let client = Client::new(&app).await;
+        let acting = doc_id(&app, "UBND-970", "02/2023/QĐ-UBND").unwrap();
+        let target = doc_id(&app, "UBND-970", OLD).unwrap();
+        let province = doc_id(&app, "HDND-96", "15/2018/NQ-HĐND").unwrap();
+        // The search lists candidates; choosing one shows its provisions as boxes.
+        let url = format!("/documents/{acting}/tac-dong/moi?q=12%2F2021");
+        let r = client
+            .send(
+                TestRequest::get()
+                    .uri(&url)
+                    .insert_header(cookie(&o.secret)),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains(&format!("target={target}")), "{}", r.body);
+        let url = format!("{url}&target={target}");
+        let r = client
+            .send(
+                TestRequest::get()
+                    .uri(&url)
+                    .insert_header(cookie(&o.secret)),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(
+            r.body.contains("name=\"provision\" value=\"dieu-2\""),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("<fieldset class=\"provision-tree\""));
+        let base = |t: i64| {
+            vec![
+                ("target", t.to_string()),
+                ("kind", "repeal".to_string()),
+                ("provision", "dieu-2".to_string()),
+                ("effective_on", "2023-05-15".to_string()),
+            ]
+        };
+        // Preview: Điều 2 ends from 15/5/2023, the document partly; nothing kept.
+        let audit = audit_len(&app);
+        let mut f = base(target);
+        f.push(("action", "preview".into()));
+        let p = effect_post(&client, &o, acting, &f).await;
+        assert_eq!(p.status, 200, "{}", p.body);
+        assert!(
+            p.body.contains("Hết hiệu lực một phần") && p.body.contains("15/05/2023"),
+            "{}",
+            p.body
+        );
+        assert_eq!(audit_len(&app), audit);
+        // A bad date and a provision the target lacks: beside their fields.
+        let mut f = base(target);
+        f.retain(|(k, _)| *k != "effective_on" && *k != "provision");
+        f.extend([
+            ("effective_on", "x".to_string()),
+            ("provision", "dieu-9".to_string()),
+            ("action", "save".into()),
+        ]);
+        let s = effect_post(&client, &o, acting, &f).await;
+        assert_eq!(s.status, 422, "{}", s.body);
+        assert!(s.body.contains("id=\"f-effective_on-error\""), "{}", s.body);
+        // A target outside the officer's units: 403 beside the target, nothing stored.
+        let mut f = base(province);
+        f.retain(|(k, _)| *k != "provision");
+        f.push(("action", "save".into()));
+        let s = effect_post(&client, &o, acting, &f).await;
+        assert_eq!(s.status, 403, "{}", s.body);
+        assert!(s.body.contains("id=\"f-target-error\""), "{}", s.body);
+        assert_eq!(audit_len(&app), audit);
+        // Saved: the acting document's page; the target partly ended from that date.
+        let mut f = base(target);
+        f.push(("action", "save".into()));
+        let s = effect_post(&client, &o, acting, &f).await;
+        assert_eq!(s.status, 303, "{}", s.body);
+        assert_eq!(
+            s.header("location").as_deref(),
+            Some(format!("/documents/{acting}").as_str())
+        );
+        assert_eq!(status(&app, target, ymd(2023, 5, 14)), "Còn hiệu lực");
+        assert_eq!(
+            status(&app, target, ymd(2023, 5, 15)),
+            "Hết hiệu lực một phần"
+        );
+        // An officer of another province may not open the form of this document.
+        let out = officer(&app, "baclieu", "officer", &["95"]);
+        let r = client
+            .send(
+                TestRequest::get()
+                    .uri(&format!("/documents/{acting}/tac-dong/moi"))
+                    .insert_header(cookie(&out.secret)),
+            )
+            .await;
+        assert_eq!(r.status, 403);
+        let r = effect_post(&client, &out, acting, &f).await;
+        assert_eq!(r.status, 403);
+        Ok(())
+    }
+);

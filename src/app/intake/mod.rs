@@ -7,8 +7,10 @@
 //!   readers);
 //! - [`form`]: the review form's fields, filled from an extraction or as posted;
 //! - [`resolve`]: the issuer matched to an authority, effect targets matched to documents;
+//! - [`effect`]: the effects form of an existing document;
 //! - [`save`]: records, preview and save, with the importer's errors put beside their fields.
 
+pub mod effect;
 pub mod form;
 pub mod resolve;
 pub mod save;

@@ -1,7 +1,9 @@
 //! `/documents/new`: a new document from its signed file. The officer uploads the file (or
 //! pastes its text), checks the fields read from it on the review form, previews the changes of
 //! status its effects make, and saves — through the import's write path (`app::intake`).
-//! Nothing is stored before «Lưu».
+//! Nothing is stored before «Lưu». The effects form of an existing document is [`effects`].
+
+pub mod effects;
 
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
@@ -32,7 +34,7 @@ pub const KINDS: [EffectKind; 4] = [
     EffectKind::Suspend,
 ];
 
-fn kinds() -> Vec<(&'static str, &'static str)> {
+pub(super) fn kinds() -> Vec<(&'static str, &'static str)> {
     KINDS.iter().map(|k| (k.code(), k.label())).collect()
 }
 
