@@ -17,8 +17,8 @@ mod upload;
 
 pub use check::check;
 pub use store::{
-    content, disposition, list, store, withdraw, StoredFile, StoredFileMeta, WithdrawError,
-    Withdrawal,
+    content, disposition, list, store, verify_hashes, withdraw, HashCheck, HashMismatch,
+    StoredFile, StoredFileMeta, WithdrawError, Withdrawal,
 };
 pub use upload::{read_field, sanitise_name, Upload};
 

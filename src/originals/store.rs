@@ -298,3 +298,52 @@ const ATTR_CHAR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMER
     .remove(b'`')
     .remove(b'|')
     .remove(b'~');
+
+/// A stored file whose bytes no longer have their recorded SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HashMismatch {
+    pub id: i64,
+    pub document_id: i64,
+    pub name: String,
+    pub recorded: String,
+    pub actual: String,
+}
+
+/// What [`verify_hashes`] found: how many files were read, and those that do not match.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct HashCheck {
+    pub files: u64,
+    pub bytes: u64,
+    pub mismatches: Vec<HashMismatch>,
+}
+
+/// Recomputes the SHA-256 (and size) of every stored file, a few files at a time, and
+/// reports those that differ from what was recorded.
+pub fn verify_hashes(db: &mut Db<'_>) -> Result<HashCheck, DbError> {
+    use sha2::{Digest, Sha256};
+    const BATCH: i64 = 4;
+    let mut out = HashCheck::default();
+    let mut after = 0;
+    loop {
+        let batch = rows::hashed_after(db, after, BATCH)?;
+        let Some(last) = batch.last() else {
+            return Ok(out);
+        };
+        after = last.id;
+        for f in batch {
+            out.files += 1;
+            out.bytes += f.content.len() as u64;
+            let actual = hex::encode(Sha256::digest(&f.content));
+            let size_ok = usize::try_from(f.size).is_ok_and(|s| s == f.content.len());
+            if actual != f.sha256 || !size_ok {
+                out.mismatches.push(HashMismatch {
+                    id: f.id,
+                    document_id: f.document_id,
+                    name: f.name,
+                    recorded: f.sha256,
+                    actual,
+                });
+            }
+        }
+    }
+}

@@ -13,6 +13,7 @@ pub mod feeds;
 pub mod http;
 pub mod inspections;
 pub mod observe;
+pub mod originals;
 pub mod procedures;
 pub mod public;
 pub mod register;
@@ -149,6 +150,15 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "admin_user.html",
         include_str!("../../templates/admin_user.html"),
+    ),
+    // of: the originals of documents.
+    (
+        "document_files.html",
+        include_str!("../../templates/document_files.html"),
+    ),
+    (
+        "file_withdraw.html",
+        include_str!("../../templates/file_withdraw.html"),
     ),
 ];
 
