@@ -21,6 +21,7 @@ pub mod error;
 pub mod exchange;
 pub mod jsonl;
 pub mod markup;
+pub mod originals;
 pub mod procedures;
 pub mod registry;
 pub mod review;

@@ -9,6 +9,7 @@ pub mod consolidated;
 pub mod documents;
 pub mod inspections;
 pub mod metrics;
+pub mod originals;
 pub mod procedures;
 pub mod register;
 pub mod review;

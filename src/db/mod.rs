@@ -11,6 +11,7 @@ pub mod campaigns;
 pub mod feeds;
 pub mod limits;
 pub mod models;
+pub mod originals;
 pub mod procedures;
 pub mod queries;
 pub mod registry;

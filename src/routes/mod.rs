@@ -403,6 +403,29 @@ pub static ROUTES: &[RouteDef] = &[
     post("/admin/users/{id}/enable", Roles(ADMINS), |r| {
         r.to(pages::admin::enable_user)
     }),
+    // of: the originals of documents — the list and the upload (officers within the
+    // document's units), the withdrawal of a file entered in error (administrators). The
+    // download is under the ELI address (`…/{number}/tep/{prefix}/{name}`).
+    get("/api/v1/documents/{id}/files", Public, |r| {
+        r.to(api::originals::list)
+    }),
+    post(
+        "/api/v1/documents/{id}/files",
+        Scoped(RECORD_WRITERS, RecordOf::Document("id")),
+        |r| r.to(api::originals::upload),
+    )
+    .body(crate::app::originals::UPLOAD_BODY),
+    post(
+        "/api/v1/documents/{id}/files/{file}/withdraw",
+        Roles(ADMINS),
+        |r| r.to(api::originals::withdraw),
+    ),
+    get("/admin/files/{id}/withdraw", Roles(ADMINS), |r| {
+        r.to(pages::originals::withdraw_form)
+    }),
+    post("/admin/files/{id}/withdraw", Roles(ADMINS), |r| {
+        r.to(pages::originals::withdraw)
+    }),
 ];
 
 /// Registers the handlers of `routes`, in order: each route is a resource of its own, with

@@ -11,10 +11,10 @@ pub mod consolidated;
 pub mod eli;
 pub mod feeds;
 pub mod http;
-// issue 16: a new document from its signed file, effects by hand
 pub mod inspections;
 pub mod intake;
 pub mod observe;
+pub mod originals;
 pub mod procedures;
 pub mod public;
 pub mod register;
@@ -168,6 +168,15 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "intake_effect.html",
         include_str!("../../templates/intake_effect.html"),
+    ),
+    // of: the originals of documents.
+    (
+        "document_files.html",
+        include_str!("../../templates/document_files.html"),
+    ),
+    (
+        "file_withdraw.html",
+        include_str!("../../templates/file_withdraw.html"),
     ),
 ];
 

@@ -148,6 +148,16 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("POST", "/admin/users/{id}", Roles(ADMINS)),
     ("POST", "/admin/users/{id}/disable", Roles(ADMINS)),
     ("POST", "/admin/users/{id}/enable", Roles(ADMINS)),
+    // of: the originals of documents.
+    ("GET", "/api/v1/documents/{id}/files", Anyone),
+    ("POST", "/api/v1/documents/{id}/files", Scoped(REVIEWERS)),
+    (
+        "POST",
+        "/api/v1/documents/{id}/files/{file}/withdraw",
+        Roles(ADMINS),
+    ),
+    ("GET", "/admin/files/{id}/withdraw", Roles(ADMINS)),
+    ("POST", "/admin/files/{id}/withdraw", Roles(ADMINS)),
 ];
 
 /// Who asks.
@@ -675,6 +685,8 @@ db_test!(
                 ("/users/{id}", format!("/users/{target}")),
                 ("/inspections/{id}", "/inspections/999999".into()),
                 ("/authorities/{id}", "/authorities/1".into()),
+                ("/files/{id}", "/files/999999".into()),
+                ("{file}", "999999".into()),
             ],
         };
         let rows = rows();

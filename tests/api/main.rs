@@ -30,6 +30,7 @@ mod legal_cases_finer;
 mod migrations;
 mod observe;
 mod openapi;
+mod originals;
 mod pages;
 mod pointintime;
 mod procedure_pages;
