@@ -428,6 +428,18 @@ diesel::table! {
 
 diesel::joinable!(document_files -> documents (document_id));
 
+// nd: files held between the upload and the save of the new-document form.
+diesel::table! {
+    intake_pending (token) {
+        token -> Text,
+        user_id -> BigInt,
+        name -> Text,
+        content -> Binary,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     procedures,
     procedure_versions,
@@ -461,4 +473,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     effect_wordings,
     // of: the originals of documents.
     document_files,
+    // nd: files held between the upload and the save of the new-document form.
+    intake_pending,
 );

@@ -173,6 +173,7 @@ fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
 async fn confirm(client: &Client, o: &Officer, fields: &[(String, String)], action: &str) -> Resp {
     let mut fields = fields.to_vec();
     set(&mut fields, "action", action);
+    set(&mut fields, "csrf_token", &o.csrf);
     client
         .send(
             TestRequest::post()
@@ -401,19 +402,41 @@ db_test!(bad_files_are_refused_beside_the_file_field, |app| {
                 .set_payload(body),
         )
     };
-    let r = send(("a.doc", vec![0xD0, 0xCF, 0x11, 0xE0, 0, 0, 0, 0]), "").await;
+    let r = send(
+        (
+            "a.doc",
+            vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0],
+        ),
+        "",
+    )
+    .await;
     assert_eq!(r.status, 415, "{}", r.body);
     assert!(r.body.contains("id=\"f-file-error\"") && r.body.contains("DOCX hoặc PDF"));
     let r = send(("a.docx", b"plain text pretending".to_vec()), "").await;
     assert_eq!(r.status, 415, "{}", r.body);
     let r = send(("a.docx", b"PK\x03\x04broken".to_vec()), "").await;
     assert_eq!(r.status, 422, "{}", r.body);
-    // A PDF without a text layer (until the reader lands): the note, and pasting works.
-    let r = send(("a.pdf", b"%PDF-1.4\n%%EOF".to_vec()), "").await;
+    let r = send(("a.pdf", vanban::originals::samples::pdf("x", true, 0)), "").await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"f-file-error\""));
+    // A PDF without a text layer (until the reader lands): the note, and pasting works; the
+    // file is kept as the signed copy.
+    let pdf = vanban::originals::samples::pdf("x", false, 0);
+    let r = send(("a.pdf", pdf.clone()), "").await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("không có lớp văn bản"), "{}", r.body);
-    let r = send(("a.pdf", b"%PDF-1.4\n%%EOF".to_vec()), REPLACING).await;
+    let r = send(("quyet-dinh.pdf", pdf.clone()), REPLACING).await;
     assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(crate::authkit::count(&app, "document_files"), 0);
+    let s = confirm(&client, &o, &form_fields(&r.body), "save").await;
+    assert_eq!(s.status, 303, "{}", s.body);
+    let new = doc_id(&app, "UBND-970", "05/2024/QĐ-UBND").unwrap();
+    let mut conn = app.pool.get()?;
+    let files = vanban::originals::list(&mut conn.db(), new)?;
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].name, "quyet-dinh.pdf");
+    assert_eq!(files[0].role, vanban::originals::FileRole::Signed);
+    assert_eq!(crate::authkit::count(&app, "intake_pending"), 0);
     // Nothing sent at all.
     let r = upload(&client, &o, "").await;
     assert_eq!(r.status, 400, "{}", r.body);
@@ -613,3 +636,51 @@ db_test!(
         Ok(())
     }
 );
+
+db_test!(a_docx_is_read_prefilled_and_kept_as_the_original, |app| {
+    use sha2::Digest;
+    app.import_str("f.jsonl", FIXTURE)?;
+    let o = officer(&app, "canbo", "officer", &["970"]);
+    let client = Client::new(&app).await;
+    let docx = vanban::originals::samples::docx(REPLACING)?;
+    let (ct, body) = multipart(Some(&o.csrf), Some(("quyet-dinh-05.docx", &docx)), "");
+    let r = client
+        .send(
+            TestRequest::post()
+                .uri("/documents/new")
+                .insert_header(cookie(&o.secret))
+                .insert_header(("Content-Type", ct))
+                .set_payload(body),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let fields = form_fields(&r.body);
+    let get = |n: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(get("number"), "05/2024/QĐ-UBND");
+    assert_eq!(get("effective_on"), "2024-03-20");
+    assert_eq!(get("upload").len(), 64);
+    // Held on the server, not on the document yet.
+    assert_eq!(crate::authkit::count(&app, "intake_pending"), 1);
+    assert_eq!(crate::authkit::count(&app, "document_files"), 0);
+    // Another user cannot save with this hold: the save fails, nothing stored.
+    let other = officer(&app, "canbo2", "officer", &["970"]);
+    let s = confirm(&client, &other, &fields, "save").await;
+    assert_eq!(s.status, 422, "{}", s.body);
+    assert!(s.body.contains("hết hạn"), "{}", s.body);
+    assert_eq!(doc_id(&app, "UBND-970", "05/2024/QĐ-UBND"), None);
+    let s = confirm(&client, &o, &fields, "save").await;
+    assert_eq!(s.status, 303, "{}", s.body);
+    let new = doc_id(&app, "UBND-970", "05/2024/QĐ-UBND").unwrap();
+    let mut conn = app.pool.get()?;
+    let files = vanban::originals::list(&mut conn.db(), new)?;
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].sha256, hex::encode(sha2::Sha256::digest(&docx)));
+    assert_eq!(crate::authkit::count(&app, "intake_pending"), 0);
+    Ok(())
+});

@@ -21,7 +21,7 @@ use crate::domain::kinds::EffectKind;
 use crate::error::AppError;
 
 /// The largest body of the upload form: the file, the pasted text and the other fields.
-pub const UPLOAD_LIMIT: usize = source::MAX_FILE + source::MAX_TEXT + 64 * 1024;
+pub const UPLOAD_LIMIT: usize = crate::originals::MAX_FILE_BYTES + source::MAX_TEXT + 64 * 1024;
 
 /// The largest body of the review form (the text percent-encoded: up to 9 bytes a character).
 pub const REVIEW_LIMIT: usize = 9 * source::MAX_TEXT + 256 * 1024;
@@ -62,85 +62,89 @@ fn upload_refused(
 
 /// What the upload form sent.
 #[derive(Default)]
-struct Upload {
-    file: Option<(Vec<u8>, String)>,
+struct Sent {
+    file: Option<crate::originals::Upload>,
     text: String,
 }
 
-/// Reads the upload form; a file over the bound is refused as soon as it passes it.
-async fn read_upload(mut form: Multipart) -> Result<Result<Upload, SourceError>, AppError> {
-    let mut up = Upload::default();
+/// Reads the upload form; a file or a text over its bound is refused as soon as it passes it.
+async fn read_upload(mut form: Multipart) -> Result<Result<Sent, SourceError>, AppError> {
+    let mut sent = Sent::default();
     let bad = |e: actix_multipart::MultipartError| {
         AppError::BadRequest(format!("Không đọc được biểu mẫu gửi lên: {e}"))
     };
     while let Some(field) = form.next().await {
         let mut field = field.map_err(bad)?;
-        let name = field.name().unwrap_or_default().to_string();
-        let filename = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .unwrap_or_default()
-            .to_string();
-        let limit = if name == "file" {
-            source::MAX_FILE
-        } else {
-            source::MAX_TEXT
-        };
-        let mut data = Vec::new();
-        while let Some(chunk) = field.next().await {
-            data.extend_from_slice(&chunk.map_err(bad)?);
-            if data.len() > limit {
-                return Ok(Err(if name == "file" {
-                    SourceError::TooLarge
-                } else {
-                    SourceError::Unreadable("Nội dung dán vượt quá 2 MiB.".into())
-                }));
+        match field.name().unwrap_or_default() {
+            "file" => {
+                match crate::originals::read_field(&mut field, crate::originals::MAX_FILE_BYTES)
+                    .await
+                {
+                    Ok(f) if f.bytes.is_empty() => {}
+                    Ok(f) => sent.file = Some(f),
+                    Err(e) => return Ok(Err(e.into())),
+                }
+            }
+            "text" => {
+                let mut data = Vec::new();
+                while let Some(chunk) = field.next().await {
+                    data.extend_from_slice(&chunk.map_err(bad)?);
+                    if data.len() > source::MAX_TEXT {
+                        return Ok(Err(SourceError::TextTooLarge));
+                    }
+                }
+                sent.text = String::from_utf8_lossy(&data).into_owned();
+            }
+            _ => {
+                while let Some(chunk) = field.next().await {
+                    chunk.map_err(bad)?;
+                }
             }
         }
-        match name.as_str() {
-            "file" if !data.is_empty() => up.file = Some((data, filename)),
-            "text" => up.text = String::from_utf8_lossy(&data).into_owned(),
-            _ => {}
-        }
     }
-    Ok(Ok(up))
+    Ok(Ok(sent))
 }
 
-/// `POST /documents/new`: reads the file or the pasted text and shows the review form.
-pub async fn upload(
-    state: web::Data<AppState>,
-    actor: Actor,
-    form: Multipart,
-) -> Result<HttpResponse, PageError> {
-    let up = match read_upload(form).await? {
-        Ok(up) => up,
-        Err(e) => return upload_refused(e.status(), "file", e.to_string(), ""),
-    };
-    let pasted = source::pasted(&up.text);
+/// The text to read: the pasted text, else the file's; the note when the file gave none.
+fn text_to_read(sent: &Sent) -> Result<(String, Option<String>), SourceError> {
     let mut note = None;
-    let mut filename = String::new();
     let mut file_text = None;
-    if let Some((bytes, name)) = &up.file {
-        filename.clone_from(name);
-        let read = source::kind_of(bytes).and_then(|k| source::text_of(k, bytes));
-        match read {
-            Ok(Some(t)) => file_text = Some(t),
-            Ok(None) => note = Some(source::NO_TEXT_LAYER.to_string()),
-            Err(e) => return upload_refused(e.status(), "file", e.to_string(), &up.text),
+    if let Some(f) = &sent.file {
+        let checked = crate::originals::check(f)?;
+        match source::text_of(checked.kind, &f.bytes)? {
+            Some(t) => file_text = Some(t),
+            None => note = Some(source::NO_TEXT_LAYER.to_string()),
         }
     }
+    let pasted = source::pasted(&sent.text);
     let text = if pasted.trim().is_empty() {
         file_text.unwrap_or_default()
     } else {
         pasted
     };
+    Ok((text, note))
+}
+
+/// `POST /documents/new`: reads the file or the pasted text and shows the review form; the
+/// file is held on the server until «Lưu».
+pub async fn upload(
+    state: web::Data<AppState>,
+    actor: Actor,
+    form: Multipart,
+) -> Result<HttpResponse, PageError> {
+    let sent = match read_upload(form).await? {
+        Ok(s) => s,
+        Err(e) => return upload_refused(e.status(), e.field(), e.to_string(), ""),
+    };
+    let (text, mut note) = match text_to_read(&sent) {
+        Ok(t) => t,
+        Err(e) => return upload_refused(e.status(), e.field(), e.to_string(), &sent.text),
+    };
     if text.trim().is_empty() {
-        let (field, message) = match &note {
-            Some(n) => ("text", format!("{n}.")),
-            None => ("file", SourceError::Nothing.to_string()),
+        return match &note {
+            Some(n) => upload_refused(422, "text", format!("{n}."), ""),
+            None => upload_refused(400, "file", SourceError::Nothing.to_string(), ""),
         };
-        let status = if note.is_some() { 422 } else { 400 };
-        return upload_refused(status, field, message, "");
     }
     let x = crate::domain::extract::extract(&text);
     let mut draft = Draft::from_extraction(&x, &source::pasted(&text));
@@ -149,8 +153,15 @@ pub async fn upload(
             "Văn bản được gõ bằng bảng mã cũ ({e:?}) và đã được chuyển sang Unicode; hãy kiểm tra lại dấu."
         ));
     }
-    draft.action.clear();
+    let filename = sent
+        .file
+        .as_ref()
+        .map(|f| f.name.clone())
+        .unwrap_or_default();
     let review = on_pool(&state, move |db| {
+        if let Some(f) = &sent.file {
+            draft.upload = source::hold(db, actor.user_id, f)?;
+        }
         let w = writer(db, &actor)?;
         save::review(db, &w, draft)
     })
@@ -191,6 +202,8 @@ pub async fn confirm(
         .map_err(|e| AppError::BadRequest(format!("Biểu mẫu gửi lên không hợp lệ: {e}")))?
         .into_inner();
     let saving = draft.action == "save";
+    let upload_token = draft.upload.clone();
+    let actor_id = actor.user_id;
     let today = state.today();
     let pool = state.pool.clone();
     let (review, outcome) = web::block(move || -> Result<_, AppError> {
@@ -208,7 +221,13 @@ pub async fn confirm(
             Err(errors) => return Ok((review, Outcome::Refused(422, errors))),
         };
         if saving {
-            return Ok(match save::save(&pool, &w, &records, |_, _| Ok(()))? {
+            let user = actor_id;
+            let held = upload_token;
+            let actor_name = w.actor.clone();
+            let keep = move |db: &mut crate::db::Db<'_>, id: i64| {
+                keep_file(db, user, &held, &actor_name, id)
+            };
+            return Ok(match save::save(&pool, &w, &records, keep)? {
                 Ok(id) => (review, Outcome::Saved(id)),
                 Err((status, errors)) => (review, Outcome::Refused(status, errors)),
             });
@@ -232,6 +251,40 @@ pub async fn confirm(
             review.errors = errors;
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
             review_page(status, &review, "", None)
+        }
+    }
+}
+
+/// Stores the file held under `token` (if any) on the saved document `id`, in the save's
+/// transaction: an expired hold fails the save, beside the form.
+fn keep_file(
+    db: &mut crate::db::Db<'_>,
+    user: i64,
+    token: &str,
+    actor: &str,
+    id: i64,
+) -> Result<(), save::SaveError> {
+    if token.is_empty() {
+        return Ok(());
+    }
+    let refuse = |message: String| {
+        save::SaveError::Write(crate::exchange::write::WriteError::Invalid(vec![
+            crate::jsonl::LineError {
+                file: String::new(),
+                line: 0,
+                message,
+            },
+        ]))
+    };
+    match source::take_held(db, user, token)? {
+        None => Err(refuse(format!(
+            "Tệp đã tải lên chỉ được giữ {} giờ và đã hết hạn: hãy tải lên lại",
+            source::HOLD_HOURS
+        ))),
+        Some(Err(e)) => Err(refuse(e.to_string())),
+        Some(Ok((upload, checked, role))) => {
+            crate::originals::store(db, actor, id, &upload, &checked, role)?;
+            Ok(())
         }
     }
 }
