@@ -78,6 +78,9 @@ pub struct VerifyReport {
     pub audit_guards: Vec<crate::audit::Problem>,
     /// Every table and its row count, by name.
     pub counts: Vec<(String, i64)>,
+    /// The stored originals read back and their SHA-256 recomputed (when the migrations are
+    /// this build's): a file whose bytes changed makes the backup unusable.
+    pub files: Option<crate::originals::HashCheck>,
 }
 
 impl VerifyReport {
@@ -87,6 +90,7 @@ impl VerifyReport {
             && self.integrity.as_deref().is_none_or(|i| i == "ok")
             && self.audit.broken.is_none()
             && self.audit_guards.is_empty()
+            && self.files.as_ref().is_none_or(|f| f.mismatches.is_empty())
     }
 
     /// A SQLite file whose pages do not hold together: nothing else is read from it.
@@ -106,6 +110,7 @@ impl VerifyReport {
             },
             audit_guards: Vec::new(),
             counts: Vec::new(),
+            files: None,
         }
     }
 
@@ -455,6 +460,11 @@ fn check(
     } else {
         Vec::new()
     };
+    let files = if migrations_current {
+        Some(crate::originals::verify_hashes(db)?)
+    } else {
+        None
+    };
     Ok(VerifyReport {
         backend,
         migration_version: applied.last().cloned().unwrap_or_default(),
@@ -465,6 +475,7 @@ fn check(
         audit,
         audit_guards,
         counts,
+        files,
     })
 }
 

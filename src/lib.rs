@@ -25,6 +25,7 @@ pub mod jsonl;
 pub mod markup;
 /// The text of a PDF within bounds (issue 16: a signed file's text for extraction).
 pub mod pdf_read;
+pub mod originals;
 pub mod procedures;
 pub mod registry;
 pub mod review;

@@ -4,6 +4,7 @@ pub mod account;
 pub mod annual;
 pub mod inspections;
 pub mod openapi;
+pub mod originals;
 pub mod procedures;
 pub mod records;
 pub mod register;

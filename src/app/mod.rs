@@ -10,12 +10,15 @@ pub mod counter;
 pub mod documents;
 pub mod inspections;
 pub mod metrics;
+pub mod originals;
 pub mod procedures;
 pub mod register;
 pub mod review;
 pub mod scorecard;
 pub mod search;
 pub mod view;
+// issue 16: a new document from its signed file, effects by hand
+pub mod intake;
 
 use std::sync::Arc;
 

@@ -66,6 +66,20 @@ fn print_verify(file: &std::path::Path, r: &VerifyReport) -> ExitCode {
     for p in &r.audit_guards {
         println!("  {p}");
     }
+    if let Some(f) = &r.files {
+        println!(
+            "  tệp gốc: {} tệp, {} byte, {} tệp sai mã băm SHA-256",
+            f.files,
+            f.bytes,
+            f.mismatches.len()
+        );
+        for m in &f.mismatches {
+            println!(
+                "    tệp số {} «{}» của văn bản số {}: mã băm ghi nhận {}, nội dung hiện có mã băm {}",
+                m.id, m.name, m.document_id, m.recorded, m.actual
+            );
+        }
+    }
     println!("  số dòng:");
     for (table, n) in &r.counts {
         println!("    {table:<32} {n}");

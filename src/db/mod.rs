@@ -11,6 +11,7 @@ pub mod campaigns;
 pub mod feeds;
 pub mod limits;
 pub mod models;
+pub mod originals;
 pub mod procedures;
 pub mod queries;
 pub mod registry;
@@ -24,6 +25,8 @@ pub mod stored;
 pub mod tokens;
 pub mod users;
 pub mod wording;
+// issue 16: the new-document and effects forms
+pub mod intake;
 
 use std::time::Duration;
 

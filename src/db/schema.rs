@@ -408,6 +408,38 @@ diesel::joinable!(user_scopes -> units (unit_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
+diesel::table! {
+    document_files (id) {
+        id -> BigInt,
+        document_id -> BigInt,
+        sha256 -> Text,
+        name -> Text,
+        role -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        content -> Binary,
+        created_at -> Timestamp,
+        created_by -> Text,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_by -> Nullable<Text>,
+        withdrawn_reason -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(document_files -> documents (document_id));
+
+// nd: files held between the upload and the save of the new-document form.
+diesel::table! {
+    intake_pending (token) {
+        token -> Text,
+        user_id -> BigInt,
+        name -> Text,
+        content -> Binary,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     procedures,
     procedure_versions,
@@ -439,4 +471,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     // wd: amending effects' new wordings.
     effect_wordings,
+    // of: the originals of documents.
+    document_files,
+    // nd: files held between the upload and the save of the new-document form.
+    intake_pending,
 );

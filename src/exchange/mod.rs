@@ -6,7 +6,8 @@
 //! - [`records`]: the `Record` of one line (every kind);
 //! - [`import`]: reading files and streams in batches, line-numbered errors; [`apply`]: the
 //!   dispatch of one record;
-//! - [`write`]: the all-or-nothing write of the API, with the writer's scope;
+//! - [`write`]: the all-or-nothing write of the API, with the writer's scope; [`preview`]: the
+//!   same write rolled back, with the changes of status it would make;
 //! - [`export`]: JSON Lines (a round trip is exact) and CSV; [`alqac`]: the ALQAC law corpus.
 
 pub mod alqac;
@@ -14,6 +15,7 @@ pub mod apply;
 pub mod export;
 pub mod export_procedures;
 pub mod import;
+pub mod preview;
 pub mod records;
 pub mod write;
 

@@ -184,6 +184,32 @@ pub fn write_records(
     name: &str,
     body: &[u8],
 ) -> Result<ImportReport, WriteError> {
+    write_records_then(pool, w, name, body, |_| Ok::<(), WriteError>(())).map(|(r, ())| r)
+}
+
+/// [`write_records`], then `after` in the same transaction (the originals of a document saved
+/// from its file are stored there): if `after` fails, nothing of the records is kept either.
+pub fn write_records_then<T, E>(
+    pool: &DbPool,
+    w: &Writer,
+    name: &str,
+    body: &[u8],
+    after: impl FnOnce(&mut Db<'_>) -> Result<T, E>,
+) -> Result<(ImportReport, T), E>
+where
+    E: From<WriteError> + From<diesel::result::Error>,
+{
+    let mut items = parse_items(name, body)?;
+    let mut conn = pool.get().map_err(WriteError::from)?;
+    conn.write(|db| {
+        let report = apply_items(db, w, name, &mut items)?;
+        let t = after(db)?;
+        Ok((report, t))
+    })
+}
+
+/// The lines of `body` as records to apply; every line that does not parse is reported.
+pub(super) fn parse_items(name: &str, body: &[u8]) -> Result<Vec<Item>, WriteError> {
     let mut items = Vec::new();
     let mut invalid = Vec::new();
     for (i, line) in body.split(|b| *b == b'\n').enumerate() {
@@ -207,61 +233,59 @@ pub fn write_records(
             message: "không có bản ghi nào".into(),
         }]));
     }
-    let mut conn = pool.get()?;
+    Ok(items)
+}
+
+/// Checks and applies `items` inside the caller's transaction; any refusal or invalid record
+/// is an error (the caller's transaction then rolls back).
+pub(super) fn apply_items(
+    db: &mut Db<'_>,
+    w: &Writer,
+    name: &str,
+    items: &mut [Item],
+) -> Result<ImportReport, WriteError> {
     let mut importer = Importer::new(w.actor.clone());
-    conn.write(|db| {
-        let mut report = ImportReport::default();
-        let mut forbidden = Vec::new();
-        for item in items.iter_mut() {
-            if let Some(message) = refusal(db, w, &item.record)? {
-                forbidden.push(LineError {
-                    file: name.into(),
-                    line: item.line,
-                    message,
-                });
-                continue;
-            }
-            let is_document = matches!(item.record, Record::Document(_));
-            let applied = importer.apply(db, item);
-            let warnings = importer.take_warnings();
-            match applied {
-                Ok(o) => {
-                    report.count(o);
-                    if o == Outcome::Created && is_document {
-                        report.documents_created += 1;
-                    }
-                    report
-                        .warnings
-                        .extend(warnings.into_iter().map(|message| LineError {
-                            file: name.into(),
-                            line: item.line,
-                            message,
-                        }));
+    let mut report = ImportReport::default();
+    let mut forbidden = Vec::new();
+    let mut invalid = Vec::new();
+    let at = |line: usize, message: String| LineError {
+        file: name.into(),
+        line,
+        message,
+    };
+    for item in items.iter_mut() {
+        if let Some(message) = refusal(db, w, &item.record)? {
+            forbidden.push(at(item.line, message));
+            continue;
+        }
+        let is_document = matches!(item.record, Record::Document(_));
+        let applied = importer.apply(db, item);
+        let warnings = importer.take_warnings();
+        match applied {
+            Ok(o) => {
+                report.count(o);
+                if o == Outcome::Created && is_document {
+                    report.documents_created += 1;
                 }
-                Err(RecordError::Invalid(message)) => invalid.push(LineError {
-                    file: name.into(),
-                    line: item.line,
-                    message,
-                }),
-                Err(RecordError::Db(DbError::Query(e))) => {
-                    // The transaction cannot go on (PostgreSQL aborts it): report and stop.
-                    invalid.push(LineError {
-                        file: name.into(),
-                        line: item.line,
-                        message: format!("cơ sở dữ liệu từ chối bản ghi: {e}"),
-                    });
-                    break;
-                }
-                Err(RecordError::Db(e)) => return Err(WriteError::Db(e)),
+                report
+                    .warnings
+                    .extend(warnings.into_iter().map(|m| at(item.line, m)));
             }
+            Err(RecordError::Invalid(message)) => invalid.push(at(item.line, message)),
+            Err(RecordError::Db(DbError::Query(e))) => {
+                // The transaction cannot go on (PostgreSQL aborts it): report and stop.
+                invalid.push(at(item.line, format!("cơ sở dữ liệu từ chối bản ghi: {e}")));
+                break;
+            }
+            Err(RecordError::Db(e)) => return Err(WriteError::Db(e)),
         }
-        // Refused or invalid: the transaction rolls back, nothing is kept.
-        if !forbidden.is_empty() {
-            return Err(WriteError::Forbidden(forbidden));
-        }
-        if !invalid.is_empty() {
-            return Err(WriteError::Invalid(std::mem::take(&mut invalid)));
-        }
-        Ok(report)
-    })
+    }
+    // Refused or invalid: the transaction rolls back, nothing is kept.
+    if !forbidden.is_empty() {
+        return Err(WriteError::Forbidden(forbidden));
+    }
+    if !invalid.is_empty() {
+        return Err(WriteError::Invalid(invalid));
+    }
+    Ok(report)
 }

@@ -300,8 +300,9 @@ fn bounded_payload(payload: Payload, limit: usize, sec: &Security) -> Payload {
             }
         },
     );
+    // Fused: a multipart reader polls again after the end, which `unfold` does not allow.
     Payload::Stream {
-        payload: Box::pin(stream),
+        payload: Box::pin(stream.fuse()),
     }
 }
 

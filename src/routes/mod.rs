@@ -155,7 +155,31 @@ pub static ROUTES: &[RouteDef] = &[
     get("/readyz", Public, |r| r.to(pages::observe::readyz)),
     get("/metrics", Monitor, |r| r.to(pages::observe::metrics)),
     get("/documents", Public, |r| r.to(pages::public::documents)),
+    // A new document from its signed file (issue 16); before `/documents/{id}`.
+    get("/documents/new", Roles(RECORD_WRITERS), |r| {
+        r.to(pages::intake::new_form)
+    }),
+    post("/documents/new", Roles(RECORD_WRITERS), |r| {
+        r.to(pages::intake::upload)
+    })
+    .body(pages::intake::UPLOAD_LIMIT),
+    post("/documents/new/confirm", Roles(RECORD_WRITERS), |r| {
+        r.to(pages::intake::confirm)
+    })
+    .body(pages::intake::REVIEW_LIMIT),
     get("/documents/{id}", Public, |r| r.to(pages::public::document)),
+    // An effect of a document on another, entered by hand (issue 16); the acting document
+    // in the writer's scope (the target is checked by the write).
+    get(
+        "/documents/{id}/tac-dong/moi",
+        Scoped(RECORD_WRITERS, RecordOf::Document("id")),
+        |r| r.to(pages::intake::effects::form),
+    ),
+    post(
+        "/documents/{id}/tac-dong/moi",
+        Scoped(RECORD_WRITERS, RecordOf::Document("id")),
+        |r| r.to(pages::intake::effects::submit),
+    ),
     get("/documents/{id}/{key:.+}", Public, |r| {
         r.to(pages::public::provision)
     }),
@@ -407,6 +431,29 @@ pub static ROUTES: &[RouteDef] = &[
         |r| r.to(pages::counter::counts::upload),
     )
     .body(crate::procedures::counter::counts_file::COUNTS_FILE_LIMIT + 64 * 1024),
+    // of: the originals of documents — the list and the upload (officers within the
+    // document's units), the withdrawal of a file entered in error (administrators). The
+    // download is under the ELI address (`…/{number}/tep/{prefix}/{name}`).
+    get("/api/v1/documents/{id}/files", Public, |r| {
+        r.to(api::originals::list)
+    }),
+    post(
+        "/api/v1/documents/{id}/files",
+        Scoped(RECORD_WRITERS, RecordOf::Document("id")),
+        |r| r.to(api::originals::upload),
+    )
+    .body(crate::app::originals::UPLOAD_BODY),
+    post(
+        "/api/v1/documents/{id}/files/{file}/withdraw",
+        Roles(ADMINS),
+        |r| r.to(api::originals::withdraw),
+    ),
+    get("/admin/files/{id}/withdraw", Roles(ADMINS), |r| {
+        r.to(pages::originals::withdraw_form)
+    }),
+    post("/admin/files/{id}/withdraw", Roles(ADMINS), |r| {
+        r.to(pages::originals::withdraw)
+    }),
 ];
 
 /// Registers the handlers of `routes`, in order: each route is a resource of its own, with

@@ -271,6 +271,10 @@ async fn show(
     provision: Option<String>,
     date: NaiveDate,
 ) -> Result<HttpResponse, PageError> {
+    // `tep/…`: an original file. Provision keys are `kind-label` segments, never `tep`.
+    if let Some(file) = provision.as_deref().and_then(|p| p.strip_prefix("tep/")) {
+        return super::originals::download(state, req, id, file).await;
+    }
     if let Some(format) = provision
         .as_deref()
         .and_then(super::consolidated::Format::of)
@@ -297,6 +301,7 @@ async fn show(
             })
             .await?;
             let mut ctx = base_context("documents", "");
+            ctx.insert("files", &super::originals::of_document(state, id).await?);
             ctx.insert("history", &history);
             insert_all(&mut ctx, &page)?;
             ctx.insert("json_ld", &json_ld(req, &page));

@@ -13,7 +13,9 @@ pub mod eli;
 pub mod feeds;
 pub mod http;
 pub mod inspections;
+pub mod intake;
 pub mod observe;
+pub mod originals;
 pub mod procedures;
 pub mod public;
 pub mod register;
@@ -158,6 +160,32 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "counter_counts.html",
         include_str!("../../templates/counter_counts.html"),
+    ),
+    // issue 16: a new document from its signed file, effects by hand
+    (
+        "intake_macros.html",
+        include_str!("../../templates/intake_macros.html"),
+    ),
+    (
+        "intake_new.html",
+        include_str!("../../templates/intake_new.html"),
+    ),
+    (
+        "intake_review.html",
+        include_str!("../../templates/intake_review.html"),
+    ),
+    (
+        "intake_effect.html",
+        include_str!("../../templates/intake_effect.html"),
+    ),
+    // of: the originals of documents.
+    (
+        "document_files.html",
+        include_str!("../../templates/document_files.html"),
+    ),
+    (
+        "file_withdraw.html",
+        include_str!("../../templates/file_withdraw.html"),
     ),
 ];
 

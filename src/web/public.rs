@@ -155,6 +155,13 @@ pub async fn provision(
     q: web::Query<DateQuery>,
 ) -> Result<HttpResponse, PageError> {
     let (id, key) = path.into_inner();
+    // Other spellings of the officers' pages under the document (a trailing slash, `;v=1`)
+    // are not provisions either.
+    if crate::web::intake::effects::is_reserved(&key) {
+        return Err(
+            AppError::NotFound(format!("Không có trang nào ở địa chỉ {}.", req.path())).into(),
+        );
+    }
     to_eli(&state, &req, id, &q, Some(key)).await
 }
 

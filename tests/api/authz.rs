@@ -58,6 +58,12 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/readyz", Anyone),
     ("GET", "/metrics", Monitor),
     ("GET", "/documents", Anyone),
+    // A new document from its signed file (issue 16): officers and administrators.
+    ("GET", "/documents/new", Roles(REVIEWERS)),
+    ("POST", "/documents/new", Roles(REVIEWERS)),
+    ("POST", "/documents/new/confirm", Roles(REVIEWERS)),
+    ("GET", "/documents/{id}/tac-dong/moi", Scoped(REVIEWERS)),
+    ("POST", "/documents/{id}/tac-dong/moi", Scoped(REVIEWERS)),
     ("GET", "/documents/{id}", Anyone),
     ("GET", "/documents/{id}/{key:.+}", Anyone),
     ("GET", "/authorities", Anyone),
@@ -147,6 +153,16 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("POST", "/admin/users/{id}", Roles(ADMINS)),
     ("POST", "/admin/users/{id}/disable", Roles(ADMINS)),
     ("POST", "/admin/users/{id}/enable", Roles(ADMINS)),
+    // of: the originals of documents.
+    ("GET", "/api/v1/documents/{id}/files", Anyone),
+    ("POST", "/api/v1/documents/{id}/files", Scoped(REVIEWERS)),
+    (
+        "POST",
+        "/api/v1/documents/{id}/files/{file}/withdraw",
+        Roles(ADMINS),
+    ),
+    ("GET", "/admin/files/{id}/withdraw", Roles(ADMINS)),
+    ("POST", "/admin/files/{id}/withdraw", Roles(ADMINS)),
 ];
 
 /// Who asks.
@@ -674,6 +690,8 @@ db_test!(
                 ("/users/{id}", format!("/users/{target}")),
                 ("/inspections/{id}", "/inspections/999999".into()),
                 ("/authorities/{id}", "/authorities/1".into()),
+                ("/files/{id}", "/files/999999".into()),
+                ("{file}", "999999".into()),
             ],
         };
         let rows = rows();

@@ -328,3 +328,154 @@ scenario('6. a commune officer marks procedures posted and the completeness perc
   await shot('completeness-after');
   noProblems(officer);
 });
+
+/** CRC-32 of a buffer (the zip format's checksum). */
+function crc32(buf) {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
+/** A zip archive of stored (uncompressed) entries. */
+function zipStored(entries) {
+  const locals = [];
+  const centrals = [];
+  let offset = 0;
+  for (const [name, text] of entries) {
+    const nameBuf = Buffer.from(name, 'utf8');
+    const data = Buffer.from(text, 'utf8');
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBuf.length, 26);
+    locals.push(local, nameBuf, data);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBuf.length, 28);
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, nameBuf);
+    offset += 30 + nameBuf.length + data.length;
+  }
+  const dir = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(dir.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, dir, end]);
+}
+
+/** A DOCX with one paragraph per line of `text`, as a word processor would save it. */
+function docxOf(text) {
+  const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const body = text
+    .split('\n')
+    .map((l) => `<w:p><w:r><w:t xml:space="preserve">${esc(l)}</w:t></w:r></w:p>`)
+    .join('');
+  const types =
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>';
+  const rels =
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>';
+  const doc = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}<w:sectPr/></w:body></w:document>`;
+  return zipStored([
+    ['[Content_Types].xml', types],
+    ['_rels/.rels', rels],
+    ['word/document.xml', doc],
+  ]);
+}
+
+scenario('7. an officer enters a signed decision from its DOCX; the one it replaces ends from its date', async () => {
+  const { createHash } = await import('node:crypto');
+  const officer = await as('7-new-document', 'officer');
+  const { page, shot } = officer;
+  await login(officer, USERS.officer);
+  const text = [
+    'ỦY BAN NHÂN DÂN',
+    'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+    'XÃ ĐẦM DƠI',
+    'Độc lập - Tự do - Hạnh phúc',
+    'Số: 07/2026/QĐ-UBND',
+    'Đầm Dơi, ngày 02 tháng 11 năm 2026',
+    '',
+    'QUYẾT ĐỊNH',
+    'Ban hành Quy định tổ chức và hoạt động',
+    'của Trung tâm Phục vụ hành chính công xã Đầm Dơi',
+    '',
+    'ỦY BAN NHÂN DÂN XÃ ĐẦM DƠI',
+    '',
+    'QUYẾT ĐỊNH:',
+    '',
+    'Điều 1. Ban hành kèm theo Quyết định này Quy định tổ chức và hoạt động của Trung tâm Phục vụ hành chính công xã Đầm Dơi.',
+    'Điều 2. Hiệu lực thi hành',
+    'Quyết định này có hiệu lực kể từ ngày 12 tháng 11 năm 2026 và thay thế Quyết định số 02/2025/QĐ-UBND ngày 10 tháng 9 năm 2025 của Ủy ban nhân dân xã Đầm Dơi.',
+    'Điều 3. Tổ chức thực hiện',
+    'Văn phòng Ủy ban nhân dân xã chịu trách nhiệm thi hành Quyết định này./.',
+    '',
+    'Nơi nhận:',
+    '- Lưu: VT.',
+    'TM. ỦY BAN NHÂN DÂN',
+    'CHỦ TỊCH',
+    '(Đã ký)',
+    'Nguyễn Văn Bình',
+  ].join('\n');
+  const docx = docxOf(text);
+  const sha = createHash('sha256').update(docx).digest('hex');
+  await page.goto('/documents/new');
+  await shot('upload-form');
+  await page.getByLabel('Tệp văn bản đã ký (DOCX hoặc PDF)').setInputFiles({
+    name: 'quyet-dinh-07-2026.docx',
+    mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    buffer: docx,
+  });
+  await Promise.all([page.waitForURL(/\/documents\/new$/), page.getByRole('button', { name: 'Đọc thông tin văn bản' }).click()]);
+  // Prefilled, with the line each field came from; the replaced decision resolved.
+  assert.equal(await page.getByLabel('Số ký hiệu', { exact: true }).inputValue(), '07/2026/QĐ-UBND');
+  assert.equal(await page.getByLabel('Ngày có hiệu lực').inputValue(), '2026-11-12');
+  assert.match(await page.locator('#f-authority option:checked').innerText(), /xã Đầm Dơi/);
+  assert.ok(await page.getByText('từ dòng 5 của tệp').isVisible());
+  const oldId = await page.locator('input[name="e0.target"]:checked').getAttribute('value');
+  assert.ok(oldId, 'the replaced decision is chosen');
+  await shot('review');
+  await Promise.all([page.waitForURL(/\/documents\/new\/confirm$/), page.getByRole('button', { name: 'Xem trước' }).click()]);
+  const preview = await page.locator('#preview').innerText();
+  assert.match(preview, /02\/2025\/QĐ-UBND/);
+  assert.match(preview, /Hết hiệu lực toàn bộ/);
+  assert.match(preview, /12\/11\/2026/);
+  await shot('preview');
+  await Promise.all([page.waitForURL(/\/eli\//), page.getByRole('button', { name: 'Lưu' }).click()]);
+  await shot('saved');
+  assert.match(await page.locator('h1').innerText(), /07\/2026\/QĐ-UBND|Quy định tổ chức/);
+  // The original downloads with the same SHA-256.
+  const href = await page.locator('a[href*="/tep/"]').first().getAttribute('href');
+  assert.ok(href, 'no original listed');
+  const file = await page.request.get(href);
+  assert.equal(file.status(), 200);
+  assert.equal(createHash('sha256').update(await file.body()).digest('hex'), sha);
+  // The new document is public; the replaced one ended from its date and not before.
+  const anonymous = await as('7-public', 'anonymous');
+  const shown = await anonymous.page.goto(new URL(page.url()).pathname);
+  assert.equal(shown.status(), 200);
+  assert.match(await anonymous.page.locator('main').innerText(), /07\/2026\/QĐ-UBND/);
+  await anonymous.shot('public-new');
+  await anonymous.page.goto(`/documents/${oldId}`);
+  const old = new URL(anonymous.page.url()).pathname;
+  assert.match(await anonymous.page.locator('main').innerText(), /Hết hiệu lực toàn bộ/);
+  await anonymous.shot('old-ended');
+  await anonymous.page.goto(`${old}${old.includes('?') ? '&' : '?'}date=2026-11-11`);
+  assert.doesNotMatch(await anonymous.page.locator('main').innerText(), /Hết hiệu lực toàn bộ/);
+});

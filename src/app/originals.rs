@@ -1,0 +1,288 @@
+//! The originals of a document as pages and the API use them: reading the upload form
+//! (multipart: `file`, `role`), checking and storing a file, the list of a document's files
+//! with their addresses, and the withdrawal of one entered in error.
+
+use actix_multipart::Multipart;
+use futures_util::StreamExt;
+use serde::Serialize;
+
+use super::{on_pool, with_write, AppState};
+use crate::auth::Actor;
+use crate::db::queries;
+use crate::error::AppError;
+use crate::originals::{
+    self, FileError, FileRole, StoredFile, StoredFileMeta, Upload, WithdrawError, MAX_FILE_BYTES,
+};
+use crate::registry::org::Org;
+
+/// The body of an upload: the file and the form's short fields.
+pub const UPLOAD_BODY: usize = MAX_FILE_BYTES + 64 * 1024;
+
+/// The longest short field of the upload form (`role`, `csrf_token`).
+const SHORT_FIELD: usize = 4096;
+
+/// Why an upload form was refused: the file itself, or the form around it.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error("Cần chọn tệp (DOCX hoặc PDF) để tải lên.")]
+    Missing,
+    #[error("Vai trò của tệp «{0}» không có trong danh mục (signed, word, annex).")]
+    Role(String),
+    #[error("Không đọc được biểu mẫu gửi lên: {0}")]
+    Form(String),
+}
+
+impl UploadError {
+    pub fn status(&self) -> u16 {
+        match self {
+            UploadError::File(e) => e.status(),
+            UploadError::Missing | UploadError::Role(_) | UploadError::Form(_) => 400,
+        }
+    }
+
+    /// The stable problem code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            UploadError::File(e) => e.code(),
+            UploadError::Missing => "file-missing",
+            UploadError::Role(_) => "file-role",
+            UploadError::Form(_) => "bad_request",
+        }
+    }
+
+    /// The form field the message belongs beside.
+    pub fn field(&self) -> &'static str {
+        match self {
+            UploadError::Role(_) => "role",
+            _ => "file",
+        }
+    }
+}
+
+/// The upload form read: the file (within [`MAX_FILE_BYTES`]) and its role (by default, from
+/// its kind once checked: a PDF is the signed copy, a DOCX the Word file).
+pub async fn read_form(mut form: Multipart) -> Result<(Upload, Option<FileRole>), UploadError> {
+    let mut file = None;
+    let mut role = None;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|e| UploadError::Form(e.to_string()))?;
+        match field.name() {
+            Some("file") if file.is_none() => {
+                file = Some(originals::read_field(&mut field, MAX_FILE_BYTES).await?);
+            }
+            Some("role") => {
+                let text = short(&mut field).await?;
+                let text = text.trim();
+                if !text.is_empty() {
+                    role = Some(
+                        FileRole::parse(text).ok_or_else(|| UploadError::Role(text.to_string()))?,
+                    );
+                }
+            }
+            _ => {
+                short(&mut field).await?;
+            }
+        }
+    }
+    let file = file.ok_or(UploadError::Missing)?;
+    if file.bytes.is_empty() && file.name == "tep" {
+        // A form sent with no file chosen: an empty part without a name.
+        return Err(UploadError::Missing);
+    }
+    Ok((file, role))
+}
+
+/// A short text field, refused past [`SHORT_FIELD`] bytes.
+async fn short(field: &mut actix_multipart::Field) -> Result<String, UploadError> {
+    let mut value = Vec::new();
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(|e| UploadError::Form(e.to_string()))?;
+        if value.len() + chunk.len() > SHORT_FIELD {
+            return Err(UploadError::Form("một trường của biểu mẫu quá dài".into()));
+        }
+        value.extend_from_slice(&chunk);
+    }
+    String::from_utf8(value).map_err(|_| UploadError::Form("trường không phải UTF-8".into()))
+}
+
+/// Checks `upload` by its bytes (off the async workers) and stores it on the document `id`
+/// (its own write transaction). A refused file is the inner error; nothing is stored.
+pub async fn add(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    upload: Upload,
+    role: Option<FileRole>,
+) -> Result<Result<StoredFile, UploadError>, AppError> {
+    let (upload, checked) = actix_web::web::block(move || {
+        let checked = originals::check(&upload);
+        (upload, checked)
+    })
+    .await?;
+    let checked = match checked {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e.into())),
+    };
+    let role = role.unwrap_or(match checked.kind {
+        originals::FileKind::Pdf => FileRole::Signed,
+        originals::FileKind::Docx => FileRole::Word,
+    });
+    let who = actor.actor();
+    let stored = with_write(state, move |db| {
+        if queries::document(db, id)?.is_none() {
+            return Err(AppError::NotFound(format!("Không có văn bản mã số {id}.")));
+        }
+        Ok(originals::store(db, &who, id, &upload, &checked, role)?)
+    })
+    .await?;
+    Ok(Ok(stored))
+}
+
+/// A file as pages and the API show it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FileView {
+    pub id: i64,
+    /// SHA-256 of the bytes, lowercase hex.
+    pub sha256: String,
+    /// The hash's first 12 characters, as in the address.
+    pub sha256_prefix: String,
+    pub name: String,
+    pub role: FileRole,
+    pub role_label: String,
+    pub content_type: String,
+    /// Bytes.
+    pub size: u64,
+    /// The size in Vietnamese units (`1,2 MB`).
+    pub size_label: String,
+    /// The download address (under the document's ELI address).
+    pub href: String,
+    /// When it was stored (UTC, ISO 8601).
+    pub created_at: String,
+    /// Set when the file was withdrawn (entered in error): it then answers 410.
+    pub withdrawn: Option<WithdrawnView>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct WithdrawnView {
+    /// When (UTC, ISO 8601).
+    pub at: String,
+    pub reason: String,
+}
+
+/// A document's files.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FileList {
+    pub document_id: i64,
+    /// The document's ELI address.
+    pub eli: String,
+    pub files: Vec<FileView>,
+}
+
+impl FileView {
+    pub fn of(m: &StoredFileMeta, eli: &str) -> FileView {
+        FileView {
+            id: m.id,
+            sha256: m.sha256.clone(),
+            sha256_prefix: m.prefix().to_string(),
+            name: m.name.clone(),
+            role: m.role,
+            role_label: m.role.label().to_string(),
+            content_type: m.kind.content_type().to_string(),
+            size: m.size,
+            size_label: size_label(m.size),
+            href: m.href(eli),
+            created_at: m.created_at.and_utc().to_rfc3339(),
+            withdrawn: m.withdrawn.as_ref().map(|w| WithdrawnView {
+                at: w.at.and_utc().to_rfc3339(),
+                reason: w.reason.clone(),
+            }),
+        }
+    }
+}
+
+/// A size in Vietnamese units: `512 byte`, `12,5 KB`, `1,2 MB` (1 KB = 1024 byte, one
+/// decimal with a comma).
+pub fn size_label(bytes: u64) -> String {
+    const KIB: f64 = 1024.0;
+    #[allow(clippy::cast_precision_loss)] // sizes ≤ 20 MiB
+    let b = bytes as f64;
+    let (value, unit) = if bytes < 1024 {
+        return format!("{bytes} byte");
+    } else if b < KIB * KIB {
+        (b / KIB, "KB")
+    } else {
+        (b / (KIB * KIB), "MB")
+    };
+    format!("{value:.1} {unit}").replace('.', ",")
+}
+
+/// The files of the document `id` (404 when there is no such document).
+pub fn files_of(db: &mut crate::db::Db<'_>, id: i64) -> Result<FileList, AppError> {
+    let org = Org::load(db)?;
+    let eli = super::documents::eli_of_document(db, &org, id)?
+        .ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?
+        .path();
+    let files = originals::list(db, id)?
+        .iter()
+        .map(|m| FileView::of(m, &eli))
+        .collect();
+    Ok(FileList {
+        document_id: id,
+        eli,
+        files,
+    })
+}
+
+/// [`files_of`] off the async workers.
+pub async fn list(state: &AppState, id: i64) -> Result<FileList, AppError> {
+    on_pool(state, move |db| files_of(db, id)).await
+}
+
+/// One file and its document's address (for the withdrawal form).
+pub async fn file(state: &AppState, file_id: i64) -> Result<(FileView, i64, String), AppError> {
+    on_pool(state, move |db| {
+        let meta = crate::db::originals::by_id(db, file_id)?
+            .ok_or_else(|| AppError::NotFound(format!("Không có tệp mã số {file_id}.")))?;
+        let list = files_of(db, meta.document_id)?;
+        let view = list
+            .files
+            .into_iter()
+            .find(|f| f.id == file_id)
+            .ok_or_else(|| AppError::NotFound(format!("Không có tệp mã số {file_id}.")))?;
+        Ok((view, list.document_id, list.eli))
+    })
+    .await
+}
+
+/// Withdraws the file `file_id` (of the document `document_id`, when given) with a reason;
+/// the refusal (no such file, already withdrawn, no reason) is the inner error.
+pub async fn withdraw(
+    state: &AppState,
+    actor: &Actor,
+    document_id: Option<i64>,
+    file_id: i64,
+    reason: String,
+) -> Result<Result<FileView, WithdrawError>, AppError> {
+    let who = actor.actor();
+    with_write(state, move |db| {
+        let Some(row) = crate::db::originals::by_id(db, file_id)? else {
+            return Ok(Err(WithdrawError::NotFound));
+        };
+        if document_id.is_some_and(|d| d != row.document_id) {
+            return Ok(Err(WithdrawError::NotFound));
+        }
+        let meta = match originals::withdraw(db, &who, row.document_id, file_id, &reason) {
+            Ok(m) => m,
+            Err(WithdrawError::Db(e)) => return Err(e.into()),
+            Err(e) => return Ok(Err(e)),
+        };
+        let org = Org::load(db)?;
+        let eli = super::documents::eli_of_document(db, &org, meta.document_id)?
+            .map(|e| e.path())
+            .unwrap_or_default();
+        Ok(Ok(FileView::of(&meta, &eli)))
+    })
+    .await
+}

@@ -1,0 +1,176 @@
+//! The originals on the pages: the download under the document's ELI address
+//! (`…/{number}/tep/{sha256-prefix}/{file name}`), the files block of the document page, and
+//! the administrators' withdrawal of a file entered in error (`/admin/files/{id}/withdraw`).
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::{base_context, render, render_status, PageError};
+use crate::app::originals::{self as files, FileView};
+use crate::app::{on_pool, AppState};
+use crate::auth::Actor;
+use crate::error::AppError;
+use crate::originals::{self, StoredFileMeta, WithdrawError};
+
+/// The files of the document `id` for its page (withdrawn ones flagged).
+pub async fn of_document(state: &AppState, id: i64) -> Result<Vec<FileView>, AppError> {
+    Ok(files::list(state, id).await?.files)
+}
+
+fn not_found(name: &str) -> AppError {
+    AppError::NotFound(format!(
+        "Văn bản này không có tệp «{name}» ở địa chỉ này (mã băm hoặc tên tệp không khớp)."
+    ))
+}
+
+/// `GET …/{number}/tep/{prefix}/{name}` of the document `id`: the file's bytes, or 410 with
+/// the reason when it was withdrawn. `rest` is what follows `tep/`.
+pub async fn download(
+    state: &AppState,
+    req: &HttpRequest,
+    id: i64,
+    rest: &str,
+) -> Result<HttpResponse, PageError> {
+    let Some((prefix, raw_name)) = rest.split_once('/') else {
+        return Err(not_found(rest).into());
+    };
+    // The router keeps `%`, `/` and `+` encoded in a segment: decode them once more.
+    let name = percent_encoding::percent_decode_str(raw_name)
+        .decode_utf8_lossy()
+        .into_owned();
+    if name.is_empty() || name.contains('/') {
+        return Err(not_found(&name).into());
+    }
+    let (prefix, lookup) = (prefix.to_string(), name.clone());
+    let found = on_pool(state, move |db| {
+        Ok(originals::content(db, id, &prefix, &lookup)?)
+    })
+    .await?;
+    let Some((meta, bytes)) = found else {
+        return Err(not_found(&name).into());
+    };
+    if let Some(w) = &meta.withdrawn {
+        return Ok(gone(&meta, &w.reason)?);
+    }
+    let etag = format!("\"{}\"", meta.sha256);
+    let mut res = if if_none_match(req, &etag) {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    res.insert_header((header::CONTENT_TYPE, meta.kind.content_type()))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            originals::disposition(&meta.name),
+        ))
+        .insert_header((header::ETAG, etag.clone()))
+        .insert_header((
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        // The bytes at this address never change (the address holds their hash); it can still
+        // be withdrawn, so caches keep it a day, not for ever.
+        .insert_header((
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=86400"),
+        ))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("sandbox; default-src 'none'"),
+        ));
+    if if_none_match(req, &etag) {
+        return Ok(res.finish());
+    }
+    Ok(res.body(bytes))
+}
+
+/// Whether `If-None-Match` names this ETag (or `*`).
+fn if_none_match(req: &HttpRequest, etag: &str) -> bool {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == etag || t == "*")
+        })
+}
+
+/// 410: the file was withdrawn (entered in error), with the reason.
+fn gone(meta: &StoredFileMeta, reason: &str) -> Result<HttpResponse, AppError> {
+    let mut ctx = base_context("documents", "");
+    ctx.insert("status", &410);
+    ctx.insert("title", "Tệp đã bị thu hồi");
+    ctx.insert(
+        "message",
+        &format!(
+            "Tệp «{}» đã được quản trị viên thu hồi vì nhập nhầm. Lý do: {reason}",
+            meta.name
+        ),
+    );
+    render_status(StatusCode::GONE, "error.html", &ctx)
+}
+
+/// `GET /admin/files/{id}/withdraw`: the withdrawal form.
+pub async fn withdraw_form(
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let (file, document_id, eli) = files::file(&state, path.into_inner()).await?;
+    let ctx = form_context(&file, document_id, &eli, "", None);
+    Ok(render("file_withdraw.html", &ctx)?)
+}
+
+fn form_context(
+    file: &FileView,
+    document_id: i64,
+    eli: &str,
+    reason: &str,
+    error: Option<String>,
+) -> tera::Context {
+    let mut ctx = base_context("documents", "");
+    ctx.insert("file", file);
+    ctx.insert("document_id", &document_id);
+    ctx.insert("eli", eli);
+    ctx.insert("reason", reason);
+    ctx.insert("error", &error);
+    ctx
+}
+
+/// The withdrawal form as posted.
+#[derive(Debug, Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /admin/files/{id}/withdraw`: withdraws the file and returns to the document page;
+/// without a reason the form comes back with the error beside the field.
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<i64>,
+    form: web::Form<WithdrawForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let reason = form.into_inner().reason;
+    let (file, document_id, eli) = files::file(&state, id).await?;
+    match files::withdraw(&state, &actor, None, id, reason.clone()).await? {
+        Ok(_) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("{eli}#tep-goc")))
+            .finish()),
+        Err(WithdrawError::NotFound) => Err(not_found(&file.name).into()),
+        Err(e @ (WithdrawError::Already | WithdrawError::Reason)) => {
+            let status = if matches!(e, WithdrawError::Already) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            let ctx = form_context(&file, document_id, &eli, &reason, Some(e.to_string()));
+            Ok(render_status(status, "file_withdraw.html", &ctx)?)
+        }
+        Err(WithdrawError::Db(e)) => Err(AppError::from(e).into()),
+    }
+}
