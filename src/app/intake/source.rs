@@ -1,6 +1,5 @@
 //! The text of the document to extract: read from the uploaded file (checked by
-//! `originals::check`; DOCX through `docx_read`; PDF once its reader lands — [`text_of`] is the
-//! one place to change) or taken from the pasted text. The file itself is held server-side
+//! `originals::check`; DOCX through `docx_read`, PDF through `pdf_read` — [`text_of`]) or taken from the pasted text. The file itself is held server-side
 //! between the upload and the save ([`hold`], [`take_held`]): the client never sends it back.
 
 use chrono::Duration;
@@ -48,14 +47,18 @@ impl SourceError {
     }
 }
 
-/// The text of a checked file: `Ok(None)` when the file has no text to read (a PDF until the
-/// PDF reader lands, or a scan) — the officer then pastes it.
+/// The text of a checked file: `Ok(None)` when the file has no text to read (a PDF without a
+/// text layer: a scan) — the officer then pastes it.
 pub fn text_of(kind: FileKind, bytes: &[u8]) -> Result<Option<String>, SourceError> {
     match kind {
         FileKind::Docx => crate::docx_read::text(bytes, &crate::docx_read::Limits::default())
             .map(|d| Some(d.text()))
             .map_err(|e| SourceError::Unreadable(e.to_string())),
-        FileKind::Pdf => Ok(None),
+        FileKind::Pdf => {
+            let pdf = crate::pdf_read::text(bytes, &crate::pdf_read::Limits::default())
+                .map_err(|e| SourceError::Unreadable(e.to_string()))?;
+            Ok(pdf.has_text_layer.then_some(pdf.text))
+        }
     }
 }
 
