@@ -417,7 +417,6 @@ diesel::table! {
         role -> Text,
         content_type -> Text,
         size -> BigInt,
-        content -> Binary,
         created_at -> Timestamp,
         created_by -> Text,
         withdrawn_at -> Nullable<Timestamp>,
@@ -426,7 +425,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    document_file_parts (file_id, seq) {
+        file_id -> BigInt,
+        seq -> Integer,
+        bytes -> Binary,
+    }
+}
+
 diesel::joinable!(document_files -> documents (document_id));
+diesel::joinable!(document_file_parts -> document_files (file_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     procedures,
@@ -461,4 +469,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     effect_wordings,
     // of: the originals of documents.
     document_files,
+    document_file_parts,
 );
