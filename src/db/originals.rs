@@ -1,11 +1,12 @@
-//! The originals of documents (`document_files`): the rows and every query of
-//! `crate::originals`. The bytes are read only where they are served or verified; listings
-//! select the other columns.
+//! The originals of documents (`document_files`, their bytes in `document_file_parts`): the
+//! rows and every query of `crate::originals`. The bytes are written and read in parts of at
+//! most [`PART_BYTES`], so no statement carries a whole file (SQLite copies a bound value and
+//! builds its record in memory: a 20 MiB value would cost its size several times over).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::document_files;
+use super::schema::{document_file_parts, document_files};
 use super::{Db, DbError};
 use crate::with_db;
 
@@ -39,7 +40,6 @@ pub struct NewFileRow<'a> {
     pub role: &'a str,
     pub content_type: &'a str,
     pub size: i64,
-    pub content: &'a [u8],
     pub created_at: NaiveDateTime,
     pub created_by: &'a str,
 }
@@ -63,12 +63,47 @@ pub fn by_id(db: &mut Db<'_>, id: i64) -> R<Option<FileRow>> {
         .optional())?)
 }
 
-/// Stores a file and returns its id.
-pub fn insert(db: &mut Db<'_>, row: &NewFileRow<'_>) -> R<i64> {
-    Ok(with_db!(db, c => diesel::insert_into(document_files::table)
+/// The largest part of a file's bytes stored in one row.
+pub const PART_BYTES: usize = 1024 * 1024;
+
+/// Stores a file and its bytes (in parts) and returns its id.
+pub fn insert(db: &mut Db<'_>, row: &NewFileRow<'_>, content: &[u8]) -> R<i64> {
+    let id: i64 = with_db!(db, c => diesel::insert_into(document_files::table)
         .values(row)
         .returning(document_files::id)
-        .get_result(c))?)
+        .get_result(c))?;
+    for (seq, part) in content.chunks(PART_BYTES).enumerate() {
+        let seq = i32::try_from(seq).unwrap_or(i32::MAX);
+        with_db!(db, c => diesel::insert_into(document_file_parts::table)
+            .values((
+                document_file_parts::file_id.eq(id),
+                document_file_parts::seq.eq(seq),
+                document_file_parts::bytes.eq(part),
+            ))
+            .execute(c))?;
+    }
+    Ok(id)
+}
+
+/// The part `seq` of the file `id`'s bytes, if there is one.
+pub fn part(db: &mut Db<'_>, id: i64, seq: i32) -> R<Option<Vec<u8>>> {
+    Ok(with_db!(db, c => document_file_parts::table
+        .filter(document_file_parts::file_id.eq(id))
+        .filter(document_file_parts::seq.eq(seq))
+        .select(document_file_parts::bytes)
+        .first(c)
+        .optional())?)
+}
+
+/// The whole bytes of the file `id`, its parts in order.
+pub fn content(db: &mut Db<'_>, id: i64, size: usize) -> R<Vec<u8>> {
+    let mut out = Vec::with_capacity(size);
+    let mut seq = 0;
+    while let Some(p) = part(db, id, seq)? {
+        out.extend_from_slice(&p);
+        seq += 1;
+    }
+    Ok(out)
 }
 
 /// The files of a document, oldest first.
@@ -81,20 +116,15 @@ pub fn of_document(db: &mut Db<'_>, document_id: i64) -> R<Vec<FileRow>> {
 }
 
 /// The files of a document whose hash starts with `prefix` (lowercase hex) and whose name is
-/// `name`, with their bytes.
-pub fn with_content(
-    db: &mut Db<'_>,
-    document_id: i64,
-    prefix: &str,
-    name: &str,
-) -> R<Vec<(FileRow, Vec<u8>)>> {
+/// `name`.
+pub fn by_address(db: &mut Db<'_>, document_id: i64, prefix: &str, name: &str) -> R<Vec<FileRow>> {
     let pattern = format!("{prefix}%");
     Ok(with_db!(db, c => document_files::table
         .filter(document_files::document_id.eq(document_id))
         .filter(document_files::sha256.like(&pattern))
         .filter(document_files::name.eq(name))
         .order(document_files::id)
-        .select((FileRow::as_select(), document_files::content))
+        .select(FileRow::as_select())
         .load(c))?)
 }
 
@@ -113,31 +143,13 @@ pub fn withdraw(db: &mut Db<'_>, id: i64, at: NaiveDateTime, by: &str, reason: &
     Ok(n == 1)
 }
 
-/// One stored file's recorded hash and its bytes, for the verification of a backup.
-#[derive(Debug, Queryable)]
-pub struct HashedBytes {
-    pub id: i64,
-    pub document_id: i64,
-    pub name: String,
-    pub sha256: String,
-    pub size: i64,
-    pub content: Vec<u8>,
-}
-
-/// Up to `limit` stored files with an id above `after`, by id, with their bytes (the backup
-/// check reads them a few at a time, so memory holds a batch, never the whole table).
-pub fn hashed_after(db: &mut Db<'_>, after: i64, limit: i64) -> R<Vec<HashedBytes>> {
+/// Up to `limit` stored files with an id above `after`, by id (the backup check reads them a
+/// few at a time).
+pub fn files_after(db: &mut Db<'_>, after: i64, limit: i64) -> R<Vec<FileRow>> {
     Ok(with_db!(db, c => document_files::table
         .filter(document_files::id.gt(after))
         .order(document_files::id)
         .limit(limit)
-        .select((
-            document_files::id,
-            document_files::document_id,
-            document_files::name,
-            document_files::sha256,
-            document_files::size,
-            document_files::content,
-        ))
+        .select(FileRow::as_select())
         .load(c))?)
 }

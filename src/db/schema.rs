@@ -417,7 +417,6 @@ diesel::table! {
         role -> Text,
         content_type -> Text,
         size -> BigInt,
-        content -> Binary,
         created_at -> Timestamp,
         created_by -> Text,
         withdrawn_at -> Nullable<Timestamp>,
@@ -426,7 +425,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    document_file_parts (file_id, seq) {
+        file_id -> BigInt,
+        seq -> Integer,
+        bytes -> Binary,
+    }
+}
+
 diesel::joinable!(document_files -> documents (document_id));
+diesel::joinable!(document_file_parts -> document_files (file_id));
 
 // nd: files held between the upload and the save of the new-document form.
 diesel::table! {
@@ -475,4 +483,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     document_files,
     // nd: files held between the upload and the save of the new-document form.
     intake_pending,
+    document_file_parts,
 );

@@ -149,10 +149,10 @@ pub fn store(
             role: role.code(),
             content_type: checked.kind.content_type(),
             size,
-            content: &upload.bytes,
             created_at: crate::clock::now(),
             created_by: actor,
         },
+        &upload.bytes,
     )?;
     crate::audit::append(
         db,
@@ -200,13 +200,16 @@ pub fn content(
     if !valid {
         return Ok(None);
     }
-    let Some((row, bytes)) = rows::with_content(db, document_id, sha_prefix, name)?
+    let Some(row) = rows::by_address(db, document_id, sha_prefix, name)?
         .into_iter()
         .next()
     else {
         return Ok(None);
     };
-    Ok(Some((row.try_into()?, bytes)))
+    let meta = StoredFileMeta::try_from(row)?;
+    let size = usize::try_from(meta.size).unwrap_or(0);
+    let bytes = rows::content(db, meta.id, size)?;
+    Ok(Some((meta, bytes)))
 }
 
 /// Why a file could not be withdrawn.
@@ -317,25 +320,32 @@ pub struct HashCheck {
     pub mismatches: Vec<HashMismatch>,
 }
 
-/// Recomputes the SHA-256 (and size) of every stored file, a few files at a time, and
-/// reports those that differ from what was recorded.
+/// Recomputes the SHA-256 (and size) of every stored file, part by part, and reports those
+/// that differ from what was recorded.
 pub fn verify_hashes(db: &mut Db<'_>) -> Result<HashCheck, DbError> {
     use sha2::{Digest, Sha256};
-    const BATCH: i64 = 4;
+    const BATCH: i64 = 100;
     let mut out = HashCheck::default();
     let mut after = 0;
     loop {
-        let batch = rows::hashed_after(db, after, BATCH)?;
+        let batch = rows::files_after(db, after, BATCH)?;
         let Some(last) = batch.last() else {
             return Ok(out);
         };
         after = last.id;
         for f in batch {
+            let mut hasher = Sha256::new();
+            let mut size: u64 = 0;
+            let mut seq = 0;
+            while let Some(part) = rows::part(db, f.id, seq)? {
+                hasher.update(&part);
+                size += part.len() as u64;
+                seq += 1;
+            }
             out.files += 1;
-            out.bytes += f.content.len() as u64;
-            let actual = hex::encode(Sha256::digest(&f.content));
-            let size_ok = usize::try_from(f.size).is_ok_and(|s| s == f.content.len());
-            if actual != f.sha256 || !size_ok {
+            out.bytes += size;
+            let actual = hex::encode(hasher.finalize());
+            if actual != f.sha256 || u64::try_from(f.size).ok() != Some(size) {
                 out.mismatches.push(HashMismatch {
                     id: f.id,
                     document_id: f.document_id,

@@ -155,3 +155,29 @@ fn roles_have_codes_and_labels() {
         Some(FileKind::Docx)
     );
 }
+
+#[test]
+fn a_pdf_whose_streams_inflate_past_the_bound_is_refused() {
+    use flate2::write::ZlibEncoder;
+    use std::io::Write;
+    let mut z = ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    z.write_all(&vec![0u8; 3 << 20]).unwrap();
+    let data = z.finish().unwrap();
+    let mut pdf = samples::pdf("x", false, 0);
+    pdf.extend_from_slice(
+        format!(
+            "7 0 obj\n<< /Length {} /Filter /FlateDecode >>\nstream\n",
+            data.len()
+        )
+        .as_bytes(),
+    );
+    pdf.extend_from_slice(&data);
+    pdf.extend_from_slice(b"\nendstream\nendobj\n");
+    assert!(super::pdf::inflated_within(&pdf, 4 << 20).is_ok());
+    let e = super::pdf::inflated_within(&pdf, 2 << 20).unwrap_err();
+    assert_eq!((e.status(), e.code()), (422, "file-over-bounds"), "{e}");
+    // Within the real bound, with a proper ending: accepted.
+    let at = pdf.len();
+    pdf.extend_from_slice(format!("startxref\n{at}\n%%EOF\n").as_bytes());
+    assert_eq!(check(&up("x.pdf", pdf)).unwrap().kind, FileKind::Pdf);
+}

@@ -75,7 +75,10 @@ pub async fn read_field(
             })
         })
         .unwrap_or_default();
-    let mut bytes = Vec::new();
+    // The whole bound reserved at once: growing by doubling would copy the file and hold two
+    // of it (glibc serves blocks under 32 MiB from the heap once large blocks were freed).
+    // Reserved pages cost nothing until written.
+    let mut bytes = Vec::with_capacity(limit);
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(|e| FileError::Read(e.to_string()))?;
         if bytes.len() + chunk.len() > limit {
@@ -83,6 +86,7 @@ pub async fn read_field(
         }
         bytes.extend_from_slice(&chunk);
     }
+    bytes.shrink_to_fit();
     Ok(Upload {
         name: sanitise_name(&name),
         bytes,

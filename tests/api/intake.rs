@@ -419,9 +419,13 @@ db_test!(bad_files_are_refused_beside_the_file_field, |app| {
     let r = send(("a.pdf", vanban::originals::samples::pdf("x", true, 0)), "").await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("id=\"f-file-error\""));
-    // A PDF without a text layer (until the reader lands): the note, and pasting works; the
-    // file is kept as the signed copy.
-    let pdf = vanban::originals::samples::pdf("x", false, 0);
+    // A PDF with a text layer is read into the review form.
+    let r = send(("a.pdf", vanban::originals::samples::pdf("Quyet dinh so 77", false, 0)), "").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Quyet dinh so 77"), "{}", r.body);
+    // A PDF without a text layer (a scan): the note, and pasting works; the file is kept as
+    // the signed copy.
+    let pdf = vanban::originals::samples::pdf("", false, 0);
     let r = send(("a.pdf", pdf.clone()), "").await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("không có lớp văn bản"), "{}", r.body);

@@ -86,7 +86,8 @@ db_test!(
         let (_, officer) = token(&app, "canbo", "officer", &["96"]);
         let client = Client::new(&app).await;
         let id = doc_id(&app, NQ15);
-        let pdf = samples::pdf("Nghi quyet 15/2018", false, 3000);
+        // More than one part of storage (1 MiB each).
+        let pdf = samples::pdf("Nghi quyet 15/2018", false, 2_500_000);
         let word = docx();
 
         let r = upload(
@@ -195,7 +196,7 @@ db_test!(
             page.contains(&href.replace('&', "&amp;")) || page.contains(&href),
             "{href}"
         );
-        assert!(page.contains(",") && page.contains(" KB"), "{page}");
+        assert!(page.contains(",") && page.contains(" MB"), "{page}");
         Ok(())
     }
 );
@@ -557,14 +558,14 @@ db_test!(
     }
 );
 
-/// Changes one byte of every stored file's content in the database at `url`.
+/// Changes one byte of the first part of every stored file in the database at `url`.
 fn flip_a_byte(url: &str) {
     #[derive(QueryableByName)]
     struct Row {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
-        id: i64,
+        file_id: i64,
         #[diesel(sql_type = diesel::sql_types::Binary)]
-        content: Vec<u8>,
+        bytes: Vec<u8>,
     }
     let (mut lite, mut pg);
     let mut db = if let Some(path) = url.strip_prefix("sqlite://") {
@@ -574,16 +575,20 @@ fn flip_a_byte(url: &str) {
         pg = diesel::pg::PgConnection::establish(url).unwrap();
         vanban::db::Db::Pg(&mut pg)
     };
-    let rows: Vec<Row> = vanban::with_db!(&mut db, c => diesel::sql_query("SELECT id, content FROM document_files").load(c)).unwrap();
+    let rows: Vec<Row> = vanban::with_db!(&mut db, c => diesel::sql_query(
+        "SELECT file_id, bytes FROM document_file_parts WHERE seq = 0"
+    )
+    .load(c))
+    .unwrap();
     for mut r in rows {
-        r.content[20] ^= 0x01;
+        r.bytes[20] ^= 0x01;
         vanban::with_db!(&mut db, c => diesel::sql_query(if url.starts_with("sqlite") {
-            "UPDATE document_files SET content = ? WHERE id = ?"
+            "UPDATE document_file_parts SET bytes = ? WHERE file_id = ? AND seq = 0"
         } else {
-            "UPDATE document_files SET content = $1 WHERE id = $2"
+            "UPDATE document_file_parts SET bytes = $1 WHERE file_id = $2 AND seq = 0"
         })
-        .bind::<diesel::sql_types::Binary, _>(&r.content)
-        .bind::<diesel::sql_types::BigInt, _>(r.id)
+        .bind::<diesel::sql_types::Binary, _>(&r.bytes)
+        .bind::<diesel::sql_types::BigInt, _>(r.file_id)
         .execute(c))
         .unwrap();
     }

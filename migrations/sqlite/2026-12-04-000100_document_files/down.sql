@@ -1,1 +1,2 @@
+DROP TABLE document_file_parts;
 DROP TABLE document_files;
