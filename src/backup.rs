@@ -11,7 +11,8 @@
 //! Verification restores the file into a scratch database (SQLite: a copy in a temporary
 //! directory; PostgreSQL: `pg_restore` into an empty database given by URL) and checks it:
 //! migrations at this build's version, `PRAGMA integrity_check` on SQLite, the audit trail's
-//! hash chain, and the row count of every table.
+//! hash chain, the row count of every table, and the SHA-256 of every stored original (the
+//! documents' files, recomputed part by part: a changed byte makes the backup unusable).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
