@@ -15,6 +15,8 @@ pub mod review;
 pub mod scorecard;
 pub mod search;
 pub mod view;
+// ed: editing, corrections, versions and withdrawal.
+pub mod editing;
 
 use std::sync::Arc;
 

@@ -24,6 +24,8 @@ pub mod stored;
 pub mod tokens;
 pub mod users;
 pub mod wording;
+// ed: corrections and withdrawals.
+pub mod editing;
 
 use std::time::Duration;
 

@@ -439,4 +439,29 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     // wd: amending effects' new wordings.
     effect_wordings,
+    // ed: corrections and withdrawals.
+    corrections,
+    withdrawals,
 );
+
+// ed: corrections (đính chính) naming their correcting document, and withdrawals of documents
+// entered in error.
+diesel::table! {
+    corrections (id) {
+        id -> BigInt,
+        document_id -> BigInt,
+        correcting_document_id -> BigInt,
+        audit_seq -> BigInt,
+        fields -> Text,
+    }
+}
+
+diesel::table! {
+    withdrawals (document_id) {
+        document_id -> BigInt,
+        withdrawn_on -> Date,
+        reason -> Text,
+    }
+}
+
+diesel::joinable!(withdrawals -> documents (document_id));

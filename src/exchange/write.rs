@@ -22,6 +22,19 @@ pub struct Writer {
     pub units: Option<HashSet<i64>>,
     /// Whether they may write units, successions and authorities.
     pub organisation: bool,
+    /// Whether records that differ from the stored ones replace them; otherwise each such
+    /// line is a conflict naming its fields, and nothing is written.
+    pub update: bool,
+    /// Why they write (an edit's reason), kept in the audit entries of updates.
+    pub reason: Option<String>,
+}
+
+/// A line that differs from the stored record, with the fields that differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictLine {
+    pub file: String,
+    pub line: usize,
+    pub fields: Vec<&'static str>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +45,10 @@ pub enum WriteError {
     /// Records outside what the writer may touch; nothing was written.
     #[error("{} bản ghi ngoài phạm vi được phép", .0.len())]
     Forbidden(Vec<LineError>),
+    /// Records differing from the stored ones, the write not asked to update; nothing was
+    /// written.
+    #[error("{} bản ghi xung đột với bản đang lưu", .0.len())]
+    Conflict(Vec<ConflictLine>),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -132,7 +149,7 @@ fn posting_refusal(
     {
         Ok(t) => t,
         // What cannot be resolved is reported by the import itself.
-        Err(RecordError::Invalid(_)) => return Ok(None),
+        Err(RecordError::Invalid(_) | RecordError::Conflict(_)) => return Ok(None),
         Err(RecordError::Db(e)) => return Err(e),
     };
     let outside: Vec<String> = targets
@@ -184,6 +201,18 @@ pub fn write_records(
     name: &str,
     body: &[u8],
 ) -> Result<ImportReport, WriteError> {
+    write_records_then(pool, w, name, body, |_, _| Ok(()))
+}
+
+/// [`write_records`], then `then` in the same transaction once every record is written (an
+/// edit in the browser records its correction there); an error from it rolls everything back.
+pub fn write_records_then(
+    pool: &DbPool,
+    w: &Writer,
+    name: &str,
+    body: &[u8],
+    then: impl FnOnce(&mut crate::db::Db<'_>, &ImportReport) -> Result<(), WriteError>,
+) -> Result<ImportReport, WriteError> {
     let mut items = Vec::new();
     let mut invalid = Vec::new();
     for (i, line) in body.split(|b| *b == b'\n').enumerate() {
@@ -209,9 +238,11 @@ pub fn write_records(
     }
     let mut conn = pool.get()?;
     let mut importer = Importer::new(w.actor.clone());
+    importer.set_update(w.update, w.reason.clone());
     conn.write(|db| {
         let mut report = ImportReport::default();
         let mut forbidden = Vec::new();
+        let mut conflicts = Vec::new();
         for item in items.iter_mut() {
             if let Some(message) = refusal(db, w, &item.record)? {
                 forbidden.push(LineError {
@@ -238,6 +269,11 @@ pub fn write_records(
                             message,
                         }));
                 }
+                Err(RecordError::Conflict(fields)) => conflicts.push(ConflictLine {
+                    file: name.into(),
+                    line: item.line,
+                    fields,
+                }),
                 Err(RecordError::Invalid(message)) => invalid.push(LineError {
                     file: name.into(),
                     line: item.line,
@@ -260,8 +296,19 @@ pub fn write_records(
             return Err(WriteError::Forbidden(forbidden));
         }
         if !invalid.is_empty() {
+            // Conflicting lines are named among the invalid ones.
+            invalid.extend(conflicts.into_iter().map(|c| LineError {
+                message: RecordError::Conflict(c.fields).to_string(),
+                file: c.file,
+                line: c.line,
+            }));
+            invalid.sort_by_key(|l| l.line);
             return Err(WriteError::Invalid(std::mem::take(&mut invalid)));
         }
+        if !conflicts.is_empty() {
+            return Err(WriteError::Conflict(conflicts));
+        }
+        then(db, &report)?;
         Ok(report)
     })
 }

@@ -52,6 +52,7 @@ fn find(db: &mut Db<'_>, org: &Org, want: &Eli) -> Result<Found, AppError> {
         &queries::DocumentFilter {
             authority_ids: Some(vec![authority.id]),
             number_contains: (!digits.is_empty()).then_some(digits),
+            include_withdrawn: true,
             ..Default::default()
         },
     )?;
@@ -271,6 +272,12 @@ async fn show(
     provision: Option<String>,
     date: NaiveDate,
 ) -> Result<HttpResponse, PageError> {
+    // A withdrawn document's addresses (the page, provisions, versions on a date, the
+    // consolidated text) answer 410 with the reason.
+    on_pool(state, move |db| {
+        crate::app::editing::refuse_withdrawn(db, id)
+    })
+    .await?;
     if let Some(format) = provision
         .as_deref()
         .and_then(super::consolidated::Format::of)
@@ -286,18 +293,29 @@ async fn show(
         }
         None => {
             let signed_in = viewer.0.is_some();
-            let (page, history) = on_pool(state, move |db| {
+            let role = viewer.0.as_ref().map(|p| p.role);
+            let (page, history, corrections) = on_pool(state, move |db| {
                 let page = document_page(db, id, date)?;
                 let history = if signed_in {
                     crate::audit::document_history(db, id)?
                 } else {
                     Vec::new()
                 };
-                Ok((page, history))
+                let corrections = crate::app::editing::corrections(db, id)?;
+                Ok((page, history, corrections))
             })
             .await?;
             let mut ctx = base_context("documents", "");
             ctx.insert("history", &history);
+            ctx.insert("corrections", &corrections);
+            ctx.insert(
+                "editor",
+                &matches!(
+                    role,
+                    Some(crate::auth::Role::Admin | crate::auth::Role::Officer)
+                ),
+            );
+            ctx.insert("admin", &(role == Some(crate::auth::Role::Admin)));
             insert_all(&mut ctx, &page)?;
             ctx.insert("json_ld", &json_ld(req, &page));
             Ok(render("document.html", &ctx)?)

@@ -22,6 +22,8 @@ pub mod search;
 pub mod units;
 pub mod view;
 pub mod xlsx;
+// ed: edit, correct, versions, withdraw.
+pub mod editing;
 
 use std::sync::OnceLock;
 
@@ -149,6 +151,19 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "admin_user.html",
         include_str!("../../templates/admin_user.html"),
+    ),
+    // ed: edit, versions, withdrawal.
+    (
+        "edit_document.html",
+        include_str!("../../templates/edit_document.html"),
+    ),
+    (
+        "edit_withdraw.html",
+        include_str!("../../templates/edit_withdraw.html"),
+    ),
+    (
+        "versions.html",
+        include_str!("../../templates/versions.html"),
     ),
 ];
 

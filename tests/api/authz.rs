@@ -60,6 +60,12 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/documents", Anyone),
     ("GET", "/documents/{id}", Anyone),
     ("GET", "/documents/{id}/{key:.+}", Anyone),
+    // ed: edit and correct (officers within their units), versions (public), withdrawal.
+    ("GET", "/documents/{id}/sua", Scoped(REVIEWERS)),
+    ("POST", "/documents/{id}/sua", Scoped(REVIEWERS)),
+    ("GET", "/documents/{id}/phien-ban", Anyone),
+    ("GET", "/documents/{id}/rut", Roles(ADMINS)),
+    ("POST", "/documents/{id}/rut", Roles(ADMINS)),
     ("GET", "/authorities", Anyone),
     ("GET", "/authorities/{id}", Anyone),
     ("GET", "/units", Anyone),
