@@ -4,6 +4,7 @@
 //! go in one transaction); its withdrawal; the refusal (410) of a withdrawn document's
 //! addresses. Earlier versions read from the audit trail are in [`versions`].
 
+pub mod effects;
 pub mod versions;
 
 use serde::Serialize;

@@ -115,3 +115,12 @@ pub fn documents_by_number_key(db: &mut Db<'_>, key: &str) -> R<Vec<(i64, i64)>>
         .select((documents::id, documents::authority_id))
         .load(c))?)
 }
+
+/// One effect by id.
+pub fn effect(db: &mut Db<'_>, id: i64) -> R<Option<super::models::Effect>> {
+    Ok(with_db!(db, c => effects::table
+        .find(id)
+        .select(super::models::Effect::as_select())
+        .first(c)
+        .optional())?)
+}

@@ -267,6 +267,45 @@ pub fn document_record(
     })
 }
 
+/// The effect line of a stored effect (what the export writes; what an edit in the browser
+/// starts from); `None` when one of its documents is gone.
+pub fn effect_record(
+    db: &mut Db<'_>,
+    e: crate::db::models::Effect,
+) -> Result<Option<EffectRecord>, DbError> {
+    let org = crate::registry::org::Org::load(db)?;
+    let reference = |db: &mut Db<'_>, id: i64| -> Result<Option<DocumentRef>, DbError> {
+        Ok(queries::document(db, id)?.map(|d| DocumentRef {
+            authority: org
+                .authorities
+                .get(&d.authority_id)
+                .map(|a| a.code.clone())
+                .unwrap_or_default(),
+            number: d.number,
+        }))
+    };
+    let (Some(acting), Some(target)) = (reference(db, e.acting_id)?, reference(db, e.target_id)?)
+    else {
+        return Ok(None);
+    };
+    let undated = crate::db::registry::effect_undated(db, e.id)?;
+    let wording = crate::registry::wording::all_stated(db)?.remove(&e.id);
+    Ok(Some(EffectRecord {
+        acting,
+        target,
+        provisions: e
+            .provisions_stored()?
+            .iter()
+            .map(|k| display_reference(k))
+            .collect(),
+        kind: e.kind_stored()?.code().to_string(),
+        effective_on: (!undated).then_some(e.effective_on),
+        until: e.until_on,
+        note: e.note,
+        wording,
+    }))
+}
+
 /// The provisions taking effect on their own date, of document `id` (all when `None`).
 pub fn provisions_effective(
     db: &mut Db<'_>,

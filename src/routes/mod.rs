@@ -182,6 +182,16 @@ pub static ROUTES: &[RouteDef] = &[
     post("/documents/{id}/rut", Roles(ADMINS), |r| {
         r.to(pages::editing::withdraw)
     }),
+    // ed: an effect edited or withdrawn (the write path checks both of its documents' units).
+    get("/effects/{id}/sua", Roles(RECORD_WRITERS), |r| {
+        r.to(pages::editing::effects::edit_form)
+    }),
+    post("/effects/{id}/sua", Roles(RECORD_WRITERS), |r| {
+        r.to(pages::editing::effects::edit)
+    }),
+    post("/effects/{id}/rut", Roles(RECORD_WRITERS), |r| {
+        r.to(pages::editing::effects::withdraw)
+    }),
     get("/documents/{id}/{key:.+}", Public, |r| {
         r.to(pages::public::provision)
     }),

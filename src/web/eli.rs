@@ -294,7 +294,7 @@ async fn show(
         None => {
             let signed_in = viewer.0.is_some();
             let role = viewer.0.as_ref().map(|p| p.role);
-            let (page, history, corrections) = on_pool(state, move |db| {
+            let (page, history, (corrections, editable)) = on_pool(state, move |db| {
                 let page = document_page(db, id, date)?;
                 let history = if signed_in {
                     crate::audit::document_history(db, id)?
@@ -302,12 +302,21 @@ async fn show(
                     Vec::new()
                 };
                 let corrections = crate::app::editing::corrections(db, id)?;
-                Ok((page, history, corrections))
+                let editable = if matches!(
+                    role,
+                    Some(crate::auth::Role::Admin | crate::auth::Role::Officer)
+                ) {
+                    crate::app::editing::effects::effects_made(db, id)?
+                } else {
+                    Vec::new()
+                };
+                Ok((page, history, (corrections, editable)))
             })
             .await?;
             let mut ctx = base_context("documents", "");
             ctx.insert("history", &history);
             ctx.insert("corrections", &corrections);
+            ctx.insert("editable_effects", &editable);
             ctx.insert(
                 "editor",
                 &matches!(

@@ -165,6 +165,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "versions.html",
         include_str!("../../templates/versions.html"),
     ),
+    (
+        "edit_effect.html",
+        include_str!("../../templates/edit_effect.html"),
+    ),
 ];
 
 pub const STYLESHEET: &str = include_str!("../../static/vanban.css");

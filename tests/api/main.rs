@@ -18,6 +18,7 @@ mod check_normative;
 mod consolidated;
 mod declared_expiry;
 mod editing;
+mod editing_effects;
 mod eli;
 mod feeds;
 mod front;

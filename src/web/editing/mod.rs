@@ -4,6 +4,8 @@
 //! withdraw one entered in error (`/documents/{id}/rut`, administrators, with a reason and a
 //! confirmation). A withdrawn document's pages answer 410, its edit form included.
 
+pub mod effects;
+
 use std::collections::HashMap;
 
 use actix_web::http::{header, StatusCode};
@@ -17,13 +19,13 @@ use crate::auth::Actor;
 /// The last segments of this module's addresses under `/documents/{id}/`.
 pub const ACTIONS: &[&str] = &["sua", "phien-ban", "rut"];
 
-fn see_other(to: String) -> HttpResponse {
+pub(crate) fn see_other(to: String) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to))
         .finish()
 }
 
-fn error_map(errors: &[FieldError]) -> HashMap<&'static str, String> {
+pub(crate) fn error_map(errors: &[FieldError]) -> HashMap<&'static str, String> {
     let mut map: HashMap<&'static str, String> = HashMap::new();
     for e in errors {
         map.entry(e.field)
