@@ -336,6 +336,8 @@ pub fn export_csv(
     out: &mut dyn Write,
 ) -> Result<usize, ExportError> {
     let graph = StatusGraph::load_all(db)?;
+    // Withdrawn documents stay in the file, flagged in the status column.
+    let withdrawn = crate::db::editing::withdrawn_ids(db)?;
     let authorities: std::collections::HashMap<i64, (String, String)> =
         queries::all_authorities(db)?
             .into_iter()
@@ -362,10 +364,14 @@ pub fn export_csv(
                 .get(&d.authority_id)
                 .cloned()
                 .unwrap_or_default();
-            let status = graph
-                .status(d.id, date)
-                .map(|s| s.status.label())
-                .unwrap_or_default();
+            let status = if withdrawn.contains(&d.id) {
+                "Đã rút (nhập nhầm)"
+            } else {
+                graph
+                    .status(d.id, date)
+                    .map(|s| s.status.label())
+                    .unwrap_or_default()
+            };
             w.write_record([
                 code,
                 name,

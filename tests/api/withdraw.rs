@@ -198,6 +198,18 @@ db_test!(export_keeps_the_flag_and_the_import_reads_it_back, |app| {
         )),
         "{line}"
     );
+    // The CSV export keeps it too, flagged in its status column.
+    let mut csv = Vec::new();
+    {
+        let mut conn = app.pool.get()?;
+        vanban::exchange::export::export_csv(&mut conn.db(), vanban::clock::today(), &mut csv)?;
+    }
+    let csv = String::from_utf8(csv)?;
+    assert!(
+        csv.lines()
+            .any(|l| l.contains("05/2022/NQ-HĐND") && l.contains("Đã rút (nhập nhầm)")),
+        "{csv}"
+    );
     // Another registry reads it back: withdrawn there too, the old resolution in force.
     let other = TestApp::sqlite()?;
     let r = other.import_str("out.jsonl", &out)?;
