@@ -463,7 +463,10 @@ pub fn changes(before: Option<&str>, after: Option<&str>) -> Vec<Change> {
     let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
     keys.sort();
     keys.dedup();
+    // A document's whole text, kept in updates for its earlier versions, is shown by its
+    // hash here (`text_sha256`); the versions page shows the text itself.
     keys.into_iter()
+        .filter(|k| k.as_str() != "text")
         .filter(|k| b.get(*k) != a.get(*k))
         .map(|k| Change {
             field: k.clone(),

@@ -99,6 +99,7 @@ fn law() -> Record {
         gazette: None,
         normative: None,
         provisions_effective: Vec::new(),
+        withdrawn: None,
         text,
     })
 }

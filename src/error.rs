@@ -67,6 +67,9 @@ pub enum AppError {
     /// `If-Match` names a version that is no longer current.
     #[error("{0}")]
     PreconditionFailed(String),
+    /// A document withdrawn because it was entered in error (410, with the reason).
+    #[error("{0}")]
+    Withdrawn(String),
 }
 
 impl AppError {
@@ -89,6 +92,7 @@ impl AppError {
             AppError::Unprocessable(_) => "unprocessable",
             AppError::Conflict(_) => "conflict",
             AppError::PreconditionFailed(_) => "precondition_failed",
+            AppError::Withdrawn(_) => "document-withdrawn",
         }
     }
 
@@ -109,6 +113,7 @@ impl AppError {
             AppError::Unprocessable(_) => "Không thể thực hiện",
             AppError::Conflict(_) => "Xung đột trạng thái",
             AppError::PreconditionFailed(_) => "Dữ liệu đã thay đổi",
+            AppError::Withdrawn(_) => "Văn bản đã bị rút",
         }
     }
 
@@ -123,7 +128,8 @@ impl AppError {
             | AppError::Busy(m)
             | AppError::Unprocessable(m)
             | AppError::Conflict(m)
-            | AppError::PreconditionFailed(m) => m.clone(),
+            | AppError::PreconditionFailed(m)
+            | AppError::Withdrawn(m) => m.clone(),
             AppError::Unauthenticated => "Bạn cần đăng nhập để thực hiện thao tác này.".to_string(),
             AppError::InvalidToken => {
                 "Mã truy cập (token) không hợp lệ, đã hết hạn, đã bị thu hồi, hoặc tài khoản đã bị khoá."
@@ -317,6 +323,7 @@ impl ResponseError for AppError {
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            AppError::Withdrawn(_) => StatusCode::GONE,
         }
     }
 

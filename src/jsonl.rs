@@ -16,6 +16,10 @@ pub const MAX_LINE: usize = 8 * 1024 * 1024;
 pub enum RecordError {
     #[error("{0}")]
     Invalid(String),
+    /// The record differs from what the registry holds (the names of the differing fields)
+    /// and the write was not asked to update: nothing is written.
+    #[error("xung đột với bản đang lưu: {}", .0.join(", "))]
+    Conflict(Vec<&'static str>),
     #[error(transparent)]
     Db(#[from] DbError),
 }

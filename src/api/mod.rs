@@ -56,6 +56,7 @@ pub async fn documents(
         (status = 200, description = "Văn bản", body = crate::app::documents::DocumentPage),
         (status = 400, description = "Ngày không hợp lệ (`bad_request`)", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 404, description = "Không có văn bản này (`not_found`)", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 410, description = "Văn bản đã bị rút vì nhập nhầm (`document-withdrawn`, `detail` nêu ngày và lý do)", body = openapi::Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn document(
@@ -98,6 +99,7 @@ struct StatusResponse {
         (status = 200, description = "Tình trạng", body = StatusResponse),
         (status = 400, description = "Ngày không hợp lệ (`bad_request`)", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 404, description = "Không có văn bản này (`not_found`)", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 410, description = "Văn bản đã bị rút vì nhập nhầm (`document-withdrawn`, `detail` nêu ngày và lý do)", body = openapi::Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn document_status(

@@ -9,7 +9,7 @@ use crate::auth::{Actor, Role};
 use crate::db::{Db, DbPool};
 use crate::error::AppError;
 use crate::exchange::records::Record;
-use crate::exchange::write::{write_records, WriteError, Writer};
+use crate::exchange::write::{write_records, ConflictLine, WriteError, Writer};
 use crate::jsonl::LineError;
 use crate::procedures::counter::counts::{self, CountSheet, SheetErrors, SheetInput};
 use crate::procedures::counter::counts_file::{self, LineProblem};
@@ -24,6 +24,9 @@ pub fn writer(db: &mut Db<'_>, actor: &Actor) -> Result<Writer, AppError> {
         actor: actor.actor(),
         units: actor.scope.expanded(|u| org.all_unit_predecessors(u)),
         organisation: actor.role == Role::Admin,
+        // The counter's forms change what they show on purpose (a removal, a new count).
+        update: true,
+        reason: None,
     })
 }
 
@@ -58,6 +61,10 @@ pub fn write(
     match write_records(pool, &w, name, &jsonl(records)?) {
         Ok(r) => Ok(Ok(r.created + r.updated)),
         Err(WriteError::Invalid(lines)) => Ok(Err(lines)),
+        Err(WriteError::Conflict(lines)) => Ok(Err(lines
+            .into_iter()
+            .map(ConflictLine::into_line_error)
+            .collect())),
         Err(WriteError::Forbidden(lines)) => Err(AppError::Forbidden(joined(lines))),
         Err(WriteError::Db(e)) => Err(AppError::Db(e)),
     }

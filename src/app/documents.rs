@@ -105,6 +105,7 @@ pub fn document_list(
         authority_ids: authority.map(|a| org.authority_with_predecessors(a)),
         year,
         number_contains: None,
+        include_withdrawn: false,
     };
     let mut docs = queries::document_summaries(db, &filter)?;
     if let Some(text) = opt(&q.q) {
@@ -564,6 +565,7 @@ fn with_reading(nodes: Vec<NodeView>, text: &PointInTime) -> Vec<NodeView> {
 
 /// Everything the document page shows, as of `date`.
 pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<DocumentPage, AppError> {
+    super::editing::refuse_withdrawn(db, id)?;
     let mut doc = queries::document(db, id)?
         .ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?;
     let org = Org::load(db)?;

@@ -19,6 +19,8 @@ pub mod search;
 pub mod view;
 // issue 16: a new document from its signed file, effects by hand
 pub mod intake;
+// ed: editing, corrections, versions and withdrawal.
+pub mod editing;
 
 use std::sync::Arc;
 

@@ -294,6 +294,7 @@ fn document(
         gazette: None,
         normative: None,
         provisions_effective: Vec::new(),
+        withdrawn: None,
         text,
     };
     (who, doc, articles)

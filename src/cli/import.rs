@@ -4,16 +4,22 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use vanban::config::Config;
-use vanban::exchange::import::{self, ImportReport};
+use vanban::exchange::import::{self, ImportOptions, ImportReport};
 
 /// Imports every file, then prints each bad line (`file:line: reason`), each warning and the
-/// totals; status 1 if any line failed.
-pub fn run(config: &Config, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+/// totals; status 1 if any line failed. A line differing from the stored record is a failure
+/// (`xung đột với bản đang lưu: title, full_text`) unless `update` is set.
+pub fn run(config: &Config, files: &[PathBuf], update: bool) -> anyhow::Result<ExitCode> {
     let pool = super::pool(config)?;
     let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut total = ImportReport::default();
     for f in files {
-        total.merge(import::import_path(&pool, f, tty)?);
+        total.merge(import::import_path_with(
+            &pool,
+            f,
+            tty,
+            ImportOptions { update },
+        )?);
     }
     for e in &total.errors {
         eprintln!("{e}");

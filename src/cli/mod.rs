@@ -69,6 +69,10 @@ enum Command {
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Replace stored documents and effects that differ from the file's lines (without it,
+        /// each such line is reported as a conflict naming its fields, and not written)
+        #[arg(long)]
+        update: bool,
     },
     /// Build a fresh search index in a new directory and switch to it atomically (a running
     /// server follows within a second and keeps answering meanwhile)
@@ -105,7 +109,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup(args) => backup::run(&config, &args),
         Command::User { action } => user::run(&config, action),
         Command::Audit { command } => audit::run(&config, command),
-        Command::Import { files } => import::run(&config, &files),
+        Command::Import { files, update } => import::run(&config, &files, update),
         Command::Reindex => reindex::run(&config),
         Command::Export(args) => export::run(&config, args),
         Command::Check { json } => check::registry(&config, json),

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use super::schema::{
     annual_list_publications, decisions, documents, effects, procedure_versions, procedures,
+    withdrawals,
 };
 use super::stored::{self, At};
 use super::{Db, DbError};
@@ -39,6 +40,8 @@ pub fn newest_documents(
     Ok(crate::with_db!(db, c => {
         let mut q = documents::table
             .select((documents::id, documents::authority_id, documents::doc_type, documents::number, documents::title, documents::issued_on, documents::effective_on))
+            // Withdrawn documents (entered in error) leave the feeds.
+            .filter(diesel::dsl::not(documents::id.eq_any(withdrawals::table.select(withdrawals::document_id))))
             .order(documents::id.desc())
             .limit(limit(n))
             .into_boxed();
@@ -59,6 +62,8 @@ pub fn took_effect(
     Ok(crate::with_db!(db, c => {
         let mut q = documents::table
             .select((documents::id, documents::effective_on))
+            // Withdrawn documents (entered in error) leave the feeds.
+            .filter(diesel::dsl::not(documents::id.eq_any(withdrawals::table.select(withdrawals::document_id))))
             .filter(documents::effective_on.le(today))
             .order(documents::effective_on.desc())
             .limit(limit(n))
@@ -80,6 +85,8 @@ pub fn term_ended(
     Ok(crate::with_db!(db, c => {
         let mut q = documents::table
             .select((documents::id, documents::end_on))
+            // Withdrawn documents (entered in error) leave the feeds.
+            .filter(diesel::dsl::not(documents::id.eq_any(withdrawals::table.select(withdrawals::document_id))))
             .filter(documents::end_on.lt(today))
             .order(documents::end_on.desc())
             .limit(limit(n))
@@ -114,6 +121,8 @@ pub fn effects_in_force(
             .select((effects::id, effects::acting_id, effects::target_id, effects::kind, effects::effective_on))
             .filter(effects::effective_on.le(today))
             .filter(effects::kind.ne(EffectKind::Implements.code()))
+            .filter(diesel::dsl::not(effects::acting_id.eq_any(withdrawals::table.select(withdrawals::document_id))))
+            .filter(diesel::dsl::not(effects::target_id.eq_any(withdrawals::table.select(withdrawals::document_id))))
             .order(effects::effective_on.desc())
             .limit(limit(n))
             .into_boxed();

@@ -27,6 +27,8 @@ pub mod users;
 pub mod wording;
 // issue 16: the new-document and effects forms
 pub mod intake;
+// ed: corrections and withdrawals.
+pub mod editing;
 
 use std::time::Duration;
 

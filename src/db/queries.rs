@@ -132,6 +132,9 @@ pub struct DocumentFilter {
     pub year: Option<i32>,
     /// Only numbers containing this text (as written).
     pub number_contains: Option<String>,
+    /// Withdrawn documents too (left out of every listing otherwise; the addresses that
+    /// answer 410 for them look them up).
+    pub include_withdrawn: bool,
 }
 
 pub fn document_summaries(db: &mut Db<'_>, f: &DocumentFilter) -> R<Vec<DocumentSummary>> {
@@ -151,6 +154,11 @@ pub fn document_summaries(db: &mut Db<'_>, f: &DocumentFilter) -> R<Vec<Document
         if let Some(part) = &f.number_contains {
             let escaped = part.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             q = q.filter(documents::number.like(format!("%{escaped}%")).escape('\\'));
+        }
+        if !f.include_withdrawn {
+            q = q.filter(diesel::dsl::not(documents::id.eq_any(
+                super::schema::withdrawals::table.select(super::schema::withdrawals::document_id),
+            )));
         }
         q.order((documents::issued_on.desc(), documents::id.desc())).load(c)
     })?)

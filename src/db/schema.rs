@@ -484,4 +484,29 @@ diesel::allow_tables_to_appear_in_same_query!(
     // nd: files held between the upload and the save of the new-document form.
     intake_pending,
     document_file_parts,
+    // ed: corrections and withdrawals.
+    corrections,
+    withdrawals,
 );
+
+// ed: corrections (đính chính) naming their correcting document, and withdrawals of documents
+// entered in error.
+diesel::table! {
+    corrections (id) {
+        id -> BigInt,
+        document_id -> BigInt,
+        correcting_document_id -> BigInt,
+        audit_seq -> BigInt,
+        fields -> Text,
+    }
+}
+
+diesel::table! {
+    withdrawals (document_id) {
+        document_id -> BigInt,
+        withdrawn_on -> Date,
+        reason -> Text,
+    }
+}
+
+diesel::joinable!(withdrawals -> documents (document_id));

@@ -145,6 +145,7 @@ pub fn import_alqac(pool: &DbPool, path: &Path, content: &str) -> Result<ImportR
                 gazette: None,
                 normative: None,
                 provisions_effective: Vec::new(),
+                withdrawn: None,
                 text,
             }),
         ));

@@ -24,6 +24,13 @@ impl Importer {
         }
     }
 
+    /// Whether records differing from the stored ones replace them (otherwise they are
+    /// refused as conflicts), and the reason the audit entries of updates keep.
+    pub fn set_update(&mut self, update: bool, reason: Option<String>) {
+        self.registry.update = update;
+        self.registry.reason = reason;
+    }
+
     /// Who the audit trail names for these writes (`import:<source>`, `user:<name>`).
     pub fn actor(&self) -> &str {
         &self.registry.actor

@@ -128,10 +128,13 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
         Ok(())
     };
     let authority_code = organisation(db, &mut line, out)?;
-    let mut own_dates = provisions_effective(db)?;
+    let mut own_dates = provisions_effective(db, None)?;
+    // Withdrawn documents stay in the export, flagged (the importer reads the flag back).
+    let mut withdrawn = crate::db::editing::all_withdrawals(db)?;
     let mut refs = HashMap::new();
     queries::for_each_document_page(db, |_, page| -> Result<(), ExportError> {
         for d in page {
+            let id = d.id;
             let authority = authority_code
                 .get(&d.authority_id)
                 .cloned()
@@ -143,27 +146,13 @@ pub fn export_jsonl(db: &mut Db<'_>, out: &mut dyn Write) -> Result<usize, Expor
                     number: d.number.clone(),
                 },
             );
-            let normative = stated_normative(&d);
-            let provisions_effective = own_dates.remove(&d.id).unwrap_or_default();
-            line(
-                out,
-                &Record::Document(DocumentRecord {
-                    normative,
-                    provisions_effective,
-                    fields: d.fields_stored().map_err(DbError::from)?,
-                    authority,
-                    doc_type: d.doc_type,
-                    number: d.number,
-                    title: d.title,
-                    signer: d.signer,
-                    signer_position: d.signer_position,
-                    issued_on: d.issued_on,
-                    effective_on: d.effective_on,
-                    end_on: d.end_on,
-                    gazette: d.gazette,
-                    text: d.full_text,
-                }),
+            let record = document_record(
+                d,
+                authority,
+                own_dates.remove(&id).unwrap_or_default(),
+                withdrawn.remove(&id),
             )?;
+            line(out, &Record::Document(record))?;
         }
         Ok(())
     })?;
@@ -248,11 +237,83 @@ fn relations(
 }
 
 /// The provisions' own dates of every document, as the document record states them.
-fn provisions_effective(
+/// The document line of a stored document: what the export writes, and what an edit in the
+/// browser starts from.
+pub fn document_record(
+    d: crate::db::models::Document,
+    authority: String,
+    provisions_effective: Vec<ProvisionsEffective>,
+    withdrawn: Option<crate::db::editing::Withdrawal>,
+) -> Result<DocumentRecord, DbError> {
+    Ok(DocumentRecord {
+        normative: stated_normative(&d),
+        provisions_effective,
+        withdrawn: withdrawn.map(|w| WithdrawnFlag {
+            on: w.withdrawn_on,
+            reason: w.reason,
+        }),
+        fields: d.fields_stored().map_err(DbError::from)?,
+        authority,
+        doc_type: d.doc_type,
+        number: d.number,
+        title: d.title,
+        signer: d.signer,
+        signer_position: d.signer_position,
+        issued_on: d.issued_on,
+        effective_on: d.effective_on,
+        end_on: d.end_on,
+        gazette: d.gazette,
+        text: d.full_text,
+    })
+}
+
+/// The effect line of a stored effect (what the export writes; what an edit in the browser
+/// starts from); `None` when one of its documents is gone.
+pub fn effect_record(
     db: &mut Db<'_>,
+    e: crate::db::models::Effect,
+) -> Result<Option<EffectRecord>, DbError> {
+    let org = crate::registry::org::Org::load(db)?;
+    let reference = |db: &mut Db<'_>, id: i64| -> Result<Option<DocumentRef>, DbError> {
+        Ok(queries::document(db, id)?.map(|d| DocumentRef {
+            authority: org
+                .authorities
+                .get(&d.authority_id)
+                .map(|a| a.code.clone())
+                .unwrap_or_default(),
+            number: d.number,
+        }))
+    };
+    let (Some(acting), Some(target)) = (reference(db, e.acting_id)?, reference(db, e.target_id)?)
+    else {
+        return Ok(None);
+    };
+    let undated = crate::db::registry::effect_undated(db, e.id)?;
+    let wording = crate::registry::wording::all_stated(db)?.remove(&e.id);
+    Ok(Some(EffectRecord {
+        acting,
+        target,
+        provisions: e
+            .provisions_stored()?
+            .iter()
+            .map(|k| display_reference(k))
+            .collect(),
+        kind: e.kind_stored()?.code().to_string(),
+        effective_on: (!undated).then_some(e.effective_on),
+        until: e.until_on,
+        note: e.note,
+        wording,
+    }))
+}
+
+/// The provisions taking effect on their own date, of document `id` (all when `None`).
+pub fn provisions_effective(
+    db: &mut Db<'_>,
+    id: Option<i64>,
 ) -> Result<HashMap<i64, Vec<ProvisionsEffective>>, DbError> {
     let mut out: HashMap<i64, Vec<ProvisionsEffective>> = HashMap::new();
-    for row in crate::db::registry::provision_dates_of(db, None)? {
+    let ids = id.map(|i| vec![i]);
+    for row in crate::db::registry::provision_dates_of(db, ids.as_deref())? {
         let provisions = row
             .provisions_stored()?
             .iter()
@@ -275,6 +336,8 @@ pub fn export_csv(
     out: &mut dyn Write,
 ) -> Result<usize, ExportError> {
     let graph = StatusGraph::load_all(db)?;
+    // Withdrawn documents stay in the file, flagged in the status column.
+    let withdrawn = crate::db::editing::withdrawn_ids(db)?;
     let authorities: std::collections::HashMap<i64, (String, String)> =
         queries::all_authorities(db)?
             .into_iter()
@@ -301,10 +364,14 @@ pub fn export_csv(
                 .get(&d.authority_id)
                 .cloned()
                 .unwrap_or_default();
-            let status = graph
-                .status(d.id, date)
-                .map(|s| s.status.label())
-                .unwrap_or_default();
+            let status = if withdrawn.contains(&d.id) {
+                "Đã rút (nhập nhầm)"
+            } else {
+                graph
+                    .status(d.id, date)
+                    .map(|s| s.status.label())
+                    .unwrap_or_default()
+            };
             w.write_record([
                 code,
                 name,

@@ -154,15 +154,36 @@ fn read_chunks<R: BufRead>(reader: R, name: &str, tx: std::sync::mpsc::SyncSende
     }
 }
 
+/// How an import treats records that differ from what the registry holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Replace them (`vanban import --update`); otherwise each is reported as a conflict
+    /// naming its differing fields, and nothing of it is written.
+    pub update: bool,
+}
+
 /// Imports a JSON Lines stream; `name` is used in error reports. One thread reads, parses and
-/// prepares the next batch while this one writes the current batch.
+/// prepares the next batch while this one writes the current batch. A line differing from
+/// the stored record is a conflict (see [`import_reader_with`]).
 pub fn import_reader<R: BufRead + Send>(
     pool: &DbPool,
     name: &str,
     reader: R,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<ImportReport, DbError> {
+    import_reader_with(pool, name, reader, progress, ImportOptions::default())
+}
+
+/// [`import_reader`] with its options.
+pub fn import_reader_with<R: BufRead + Send>(
+    pool: &DbPool,
+    name: &str,
+    reader: R,
+    progress: Option<&indicatif::ProgressBar>,
+    options: ImportOptions,
+) -> Result<ImportReport, DbError> {
     let mut importer = Importer::new(format!("import:{name}"));
+    importer.set_update(options.update, None);
     let mut report = ImportReport::default();
     let mut conn = pool.get()?;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(2);
@@ -234,6 +255,7 @@ fn write_batch_with(
         for item in batch.iter_mut() {
             let mut apply = |db: &mut Db<'_>| match importer.apply(db, item) {
                 Ok(o) => Ok(o),
+                Err(e @ RecordError::Conflict(_)) => Err(SavepointAbort::Invalid(e.to_string())),
                 Err(RecordError::Invalid(m)) => Err(SavepointAbort::Invalid(m)),
                 Err(RecordError::Db(e)) => Err(SavepointAbort::Db(e)),
             };
@@ -299,6 +321,16 @@ impl From<diesel::result::Error> for SavepointAbort {
 
 /// Imports a file by path: JSON Lines, or the ALQAC law corpus (`.json` array).
 pub fn import_path(pool: &DbPool, path: &Path, progress: bool) -> Result<ImportReport, DbError> {
+    import_path_with(pool, path, progress, ImportOptions::default())
+}
+
+/// [`import_path`] with its options (the ALQAC corpus is always read without updating).
+pub fn import_path_with(
+    pool: &DbPool,
+    path: &Path,
+    progress: bool,
+    options: ImportOptions,
+) -> Result<ImportReport, DbError> {
     let name = path.display().to_string();
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
@@ -340,7 +372,7 @@ pub fn import_path(pool: &DbPool, path: &Path, progress: bool) -> Result<ImportR
         pb.set_message(name.clone());
         pb
     });
-    let report = import_reader(pool, &name, reader, pb.as_ref())?;
+    let report = import_reader_with(pool, &name, reader, pb.as_ref(), options)?;
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }

@@ -22,6 +22,30 @@ pub struct Writer {
     pub units: Option<HashSet<i64>>,
     /// Whether they may write units, successions and authorities.
     pub organisation: bool,
+    /// Whether records that differ from the stored ones replace them; otherwise each such
+    /// line is a conflict naming its fields, and nothing is written.
+    pub update: bool,
+    /// Why they write (an edit's reason), kept in the audit entries of updates.
+    pub reason: Option<String>,
+}
+
+/// A line that differs from the stored record, with the fields that differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictLine {
+    pub file: String,
+    pub line: usize,
+    pub fields: Vec<&'static str>,
+}
+
+impl ConflictLine {
+    /// The conflict as a line error (its message names the fields that differ).
+    pub fn into_line_error(self) -> LineError {
+        LineError {
+            message: RecordError::Conflict(self.fields).to_string(),
+            file: self.file,
+            line: self.line,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +56,10 @@ pub enum WriteError {
     /// Records outside what the writer may touch; nothing was written.
     #[error("{} bản ghi ngoài phạm vi được phép", .0.len())]
     Forbidden(Vec<LineError>),
+    /// Records differing from the stored ones, the write not asked to update; nothing was
+    /// written.
+    #[error("{} bản ghi xung đột với bản đang lưu", .0.len())]
+    Conflict(Vec<ConflictLine>),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -132,7 +160,7 @@ fn posting_refusal(
     {
         Ok(t) => t,
         // What cannot be resolved is reported by the import itself.
-        Err(RecordError::Invalid(_)) => return Ok(None),
+        Err(RecordError::Invalid(_) | RecordError::Conflict(_)) => return Ok(None),
         Err(RecordError::Db(e)) => return Err(e),
     };
     let outside: Vec<String> = targets
@@ -184,17 +212,18 @@ pub fn write_records(
     name: &str,
     body: &[u8],
 ) -> Result<ImportReport, WriteError> {
-    write_records_then(pool, w, name, body, |_| Ok::<(), WriteError>(())).map(|(r, ())| r)
+    write_records_then(pool, w, name, body, |_, _| Ok::<(), WriteError>(())).map(|(r, ())| r)
 }
 
-/// [`write_records`], then `after` in the same transaction (the originals of a document saved
-/// from its file are stored there): if `after` fails, nothing of the records is kept either.
+/// [`write_records`], then `after` in the same transaction once every record is written (the
+/// originals of a document saved from its file are stored there; an edit in the browser records
+/// its correction there): if `after` fails, nothing of the records is kept either.
 pub fn write_records_then<T, E>(
     pool: &DbPool,
     w: &Writer,
     name: &str,
     body: &[u8],
-    after: impl FnOnce(&mut Db<'_>) -> Result<T, E>,
+    after: impl FnOnce(&mut Db<'_>, &ImportReport) -> Result<T, E>,
 ) -> Result<(ImportReport, T), E>
 where
     E: From<WriteError> + From<diesel::result::Error>,
@@ -203,7 +232,7 @@ where
     let mut conn = pool.get().map_err(WriteError::from)?;
     conn.write(|db| {
         let report = apply_items(db, w, name, &mut items)?;
-        let t = after(db)?;
+        let t = after(db, &report)?;
         Ok((report, t))
     })
 }
@@ -236,8 +265,8 @@ pub(super) fn parse_items(name: &str, body: &[u8]) -> Result<Vec<Item>, WriteErr
     Ok(items)
 }
 
-/// Checks and applies `items` inside the caller's transaction; any refusal or invalid record
-/// is an error (the caller's transaction then rolls back).
+/// Checks and applies `items` inside the caller's transaction; any refusal, invalid record or
+/// conflict with what the registry holds is an error (the caller's transaction then rolls back).
 pub(super) fn apply_items(
     db: &mut Db<'_>,
     w: &Writer,
@@ -245,9 +274,11 @@ pub(super) fn apply_items(
     items: &mut [Item],
 ) -> Result<ImportReport, WriteError> {
     let mut importer = Importer::new(w.actor.clone());
+    importer.set_update(w.update, w.reason.clone());
     let mut report = ImportReport::default();
     let mut forbidden = Vec::new();
     let mut invalid = Vec::new();
+    let mut conflicts = Vec::new();
     let at = |line: usize, message: String| LineError {
         file: name.into(),
         line,
@@ -271,6 +302,11 @@ pub(super) fn apply_items(
                     .warnings
                     .extend(warnings.into_iter().map(|m| at(item.line, m)));
             }
+            Err(RecordError::Conflict(fields)) => conflicts.push(ConflictLine {
+                file: name.into(),
+                line: item.line,
+                fields,
+            }),
             Err(RecordError::Invalid(message)) => invalid.push(at(item.line, message)),
             Err(RecordError::Db(DbError::Query(e))) => {
                 // The transaction cannot go on (PostgreSQL aborts it): report and stop.
@@ -280,12 +316,18 @@ pub(super) fn apply_items(
             Err(RecordError::Db(e)) => return Err(WriteError::Db(e)),
         }
     }
-    // Refused or invalid: the transaction rolls back, nothing is kept.
+    // Refused, invalid or conflicting: the transaction rolls back, nothing is kept.
     if !forbidden.is_empty() {
         return Err(WriteError::Forbidden(forbidden));
     }
     if !invalid.is_empty() {
+        // Conflicting lines are named among the invalid ones.
+        invalid.extend(conflicts.into_iter().map(ConflictLine::into_line_error));
+        invalid.sort_by_key(|l| l.line);
         return Err(WriteError::Invalid(invalid));
+    }
+    if !conflicts.is_empty() {
+        return Err(WriteError::Conflict(conflicts));
     }
     Ok(report)
 }

@@ -16,3 +16,5 @@ pub mod wording;
 pub mod write;
 pub mod write_law;
 pub mod write_org;
+// ed: withdrawal of documents entered in error.
+pub mod withdraw;

@@ -62,8 +62,19 @@ pub struct DocumentRecord {
     /// Provisions taking effect on their own date, later than the document's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub provisions_effective: Vec<ProvisionsEffective>,
+    /// Withdrawn because it was entered in error (the export keeps the record, flagged; the
+    /// importer reads the flag back).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<WithdrawnFlag>,
     #[serde(default)]
     pub text: String,
+}
+
+/// When and why a document was withdrawn.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct WithdrawnFlag {
+    pub on: NaiveDate,
+    pub reason: String,
 }
 
 /// Provisions that take effect on their own date ("Điều 5 có hiệu lực từ ngày 01/01/2027").

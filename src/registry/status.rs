@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use crate::db::models::{DocumentSummary, Effect, StoredEffect};
-use crate::db::{queries, registry, status as stored_status, Db, DbError};
+use crate::db::{editing, queries, registry, status as stored_status, Db, DbError};
 use crate::domain::kinds::{AuthorityKind, EffectKind, UnitLevel};
 use crate::domain::status::{
     self, ClassEndFact, ClassMember, DocumentClass, DocumentFacts, EffectFact, Evaluation,
@@ -275,9 +275,13 @@ impl StatusGraph {
     /// Everything: used by lists that filter on status.
     pub fn load_all(db: &mut Db<'_>) -> Result<StatusGraph, DbError> {
         let mut g = StatusGraph::default();
+        // Withdrawn documents (entered in error) and their effects act on no status.
+        let withdrawn = editing::withdrawn_ids(db)?;
         let docs = queries::document_summaries(db, &Default::default())?;
         g.add_documents(db, &docs, None)?;
-        g.add_effects(strict(queries::all_effects(db)?)?);
+        let mut effects = strict(queries::all_effects(db)?)?;
+        effects.retain(|e| !withdrawn.contains(&e.acting_id));
+        g.add_effects(effects);
         g.add_declared(db, None)?;
         // Provisions matter only where some effect names provisions, or some take effect on
         // their own date.
@@ -300,13 +304,16 @@ impl StatusGraph {
     /// force decides whether their effects act), transitively.
     pub fn load_around(db: &mut Db<'_>, id: i64) -> Result<StatusGraph, DbError> {
         let mut g = StatusGraph::default();
+        // Withdrawn documents (entered in error) and their effects act on no status.
+        let withdrawn = editing::withdrawn_ids(db)?;
         let mut todo = vec![id];
         let mut seen = HashSet::new();
         while let Some(x) = todo.pop() {
             if !seen.insert(x) {
                 continue;
             }
-            let received = strict(queries::effects_on(db, x)?)?;
+            let mut received = strict(queries::effects_on(db, x)?)?;
+            received.retain(|e| !withdrawn.contains(&e.acting_id));
             // Citations and links do not depend on their acting document's force.
             let acting = received
                 .iter()
@@ -314,7 +321,7 @@ impl StatusGraph {
             todo.extend(acting.map(|e| e.acting_id));
             g.add_effects(received);
             for e in strict(queries::effects_by(db, x)?)? {
-                if e.kind == EffectKind::Implements {
+                if e.kind == EffectKind::Implements && !withdrawn.contains(&x) {
                     todo.push(e.target_id);
                     let v = g.implements.entry(x).or_default();
                     if !v.contains(&e.target_id) {

@@ -25,6 +25,12 @@ use crate::jsonl::{invalid, Outcome, RecordError};
 pub struct RegistryWriter {
     /// Who the audit trail names for these writes (`import:<source>`, `user:<name>`).
     pub actor: String,
+    /// Whether a record that differs from the stored one replaces it; when not, the record
+    /// is refused as a conflict naming the differing fields (an old file re-imported after a
+    /// correction made in the browser never silently reverts it).
+    pub update: bool,
+    /// Why the records are written (an edit's reason), kept in the audit entries of updates.
+    pub reason: Option<String>,
     pub(super) authorities: HashMap<String, i64>,
     documents: HashMap<(i64, String), i64>,
     /// Documents seen in this run: (authority, number key) → (line, fingerprint).
@@ -175,65 +181,100 @@ impl RegistryWriter {
                 (id, Outcome::Created)
             }
             Some(existing) => {
-                if existing.doc_type != draft.row.doc_type
-                    || existing.issued_on != draft.row.issued_on
-                {
-                    return invalid(format!(
-                        "số ký hiệu {} của cơ quan «{}» đã được dùng cho văn bản khác ({} ban hành ngày {}); một số ký hiệu chỉ dùng cho một văn bản",
-                        existing.number, rec.authority, existing.doc_type, existing.issued_on
-                    ));
-                }
-                if as_new(&existing) == draft.row {
-                    (existing.id, Outcome::Unchanged)
-                } else {
-                    if existing.full_text != draft.row.full_text {
-                        let keys: Vec<String> = draft
-                            .structure
-                            .nodes
-                            .iter()
-                            .map(|n| n.key.clone())
-                            .collect();
-                        for e in queries::effects_on(db, existing.id)? {
-                            if let Some(missing) = e
-                                .provisions_stored()?
-                                .into_iter()
-                                .find(|k| !keys.contains(k))
-                            {
-                                return invalid(format!(
-                                    "nội dung mới không còn {} mà một văn bản tác động đang dẫn chiếu",
-                                    structure::display_reference(&missing)
-                                ));
-                            }
-                        }
-                        queries::replace_provisions(
-                            db,
-                            existing.id,
-                            &provision_rows(existing.id, &draft.structure),
-                        )?;
-                    }
-                    queries::update_document(db, existing.id, &draft.row)?;
-                    queries::append_outbox(db, "document", existing.id)?;
-                    self.audit(
-                        db,
-                        "update",
-                        "document",
-                        existing.id,
-                        Some(&crate::audit::document_summary(&as_new(&existing))),
-                        &crate::audit::document_summary(&draft.row),
-                    )?;
-                    (existing.id, Outcome::Updated)
-                }
+                let id = existing.id;
+                (id, self.update_document(db, existing, &draft, rec, &dates)?)
             }
         };
         let dates_changed = self.sync_provision_dates(db, id, dates)?;
+        let withdrawn = self.withdrawn_flag(db, id, rec)?;
         let outcome = match outcome {
-            Outcome::Unchanged if dates_changed => Outcome::Updated,
+            Outcome::Unchanged if dates_changed || withdrawn => Outcome::Updated,
             o => o,
         };
         if self.seen.insert(key.clone(), (line, fp)).is_none() {
             self.journal.push(key);
         }
         Ok(outcome)
+    }
+
+    /// Writes a document line over the stored document of its number: unchanged, a conflict
+    /// naming the differing fields (unless the writer updates), or an update audited with
+    /// before, after and the reason.
+    fn update_document(
+        &mut self,
+        db: &mut Db<'_>,
+        existing: Document,
+        draft: &DocumentDraft,
+        rec: &DocumentRecord,
+        dates: &[(Vec<String>, chrono::NaiveDate)],
+    ) -> Result<Outcome, RecordError> {
+        // A type differing is another document under the same number, unless the write was
+        // asked to update (a correction of the type).
+        if (existing.doc_type != draft.row.doc_type && !self.update)
+            || existing.issued_on != draft.row.issued_on
+        {
+            return invalid(format!(
+                "số ký hiệu {} của cơ quan «{}» đã được dùng cho văn bản khác ({} ban hành ngày {}); một số ký hiệu chỉ dùng cho một văn bản",
+                existing.number, rec.authority, existing.doc_type, existing.issued_on
+            ));
+        }
+        let stored = as_new(&existing);
+        let mut changed = changed_fields(&stored, &draft.row);
+        if let Some(w) = crate::db::editing::withdrawal(db, existing.id)? {
+            if rec.withdrawn.is_none() {
+                changed.insert(0, "withdrawn");
+                return Err(RecordError::Conflict(changed));
+            }
+            if !changed.is_empty() {
+                return invalid(format!(
+                    "văn bản {} đã bị rút ngày {}; văn bản đã rút không sửa được",
+                    existing.number,
+                    w.withdrawn_on.format("%d/%m/%Y")
+                ));
+            }
+        }
+        if !self.update && self.provision_dates_differ(db, existing.id, dates)? {
+            changed.push("provisions_effective");
+        }
+        if changed.is_empty() || stored == draft.row {
+            return Ok(Outcome::Unchanged);
+        }
+        if !self.update {
+            return Err(RecordError::Conflict(changed));
+        }
+        if existing.full_text != draft.row.full_text {
+            replace_text(db, existing.id, draft)?;
+        }
+        queries::update_document(db, existing.id, &draft.row)?;
+        queries::append_outbox(db, "document", existing.id)?;
+        let (before, after) = update_values(&stored, &draft.row, self.reason.as_deref());
+        self.audit(db, "update", "document", existing.id, Some(&before), &after)?;
+        Ok(Outcome::Updated)
+    }
+
+    /// Records the withdrawal a document line carries (an export read back) when the
+    /// document is not withdrawn yet; whether it did.
+    fn withdrawn_flag(
+        &mut self,
+        db: &mut Db<'_>,
+        id: i64,
+        rec: &DocumentRecord,
+    ) -> Result<bool, RecordError> {
+        let Some(flag) = &rec.withdrawn else {
+            return Ok(false);
+        };
+        if crate::db::editing::withdrawal(db, id)?.is_some() {
+            return Ok(false);
+        }
+        let reason = super::withdraw::reason(&flag.reason)
+            .map_err(|e| RecordError::Invalid(format!("«withdrawn»: {e}")))?;
+        let w = crate::db::editing::Withdrawal {
+            document_id: id,
+            withdrawn_on: flag.on,
+            reason,
+        };
+        super::withdraw::record(db, &self.actor, &w)?;
+        Ok(true)
     }
 
     /// Validates and writes an effect between two documents.
@@ -307,6 +348,19 @@ impl RegistryWriter {
                 Ok(Outcome::Updated)
             }
             Some(e) => {
+                if !self.update {
+                    let mut changed = Vec::new();
+                    if e.until_on != row.until_on {
+                        changed.push("until");
+                    }
+                    if e.note != row.note {
+                        changed.push("note");
+                    }
+                    if changed.is_empty() {
+                        changed.push("effective_on");
+                    }
+                    return Err(RecordError::Conflict(changed));
+                }
                 super::wording::apply(self, db, e.id, &wording)?;
                 queries::update_effect(db, e.id, &row)?;
                 crate::db::registry::set_effect_undated(db, e.id, undated)?;
@@ -316,11 +370,96 @@ impl RegistryWriter {
                     note: e.note.clone(),
                     ..row.clone()
                 };
-                self.audit(db, "update", "effect", e.id, Some(&before), &row)?;
+                let after = with_reason(serde_json::to_value(&row), self.reason.as_deref());
+                let before = with_reason(serde_json::to_value(&before), None);
+                self.audit(db, "update", "effect", e.id, Some(&before), &after)?;
                 Ok(Outcome::Updated)
             }
         }
     }
+}
+
+/// Replaces a document's provisions by those of its new text, refused when the new text lacks
+/// a provision another document's effect names.
+fn replace_text(db: &mut Db<'_>, id: i64, draft: &DocumentDraft) -> Result<(), RecordError> {
+    let keys: Vec<String> = draft
+        .structure
+        .nodes
+        .iter()
+        .map(|n| n.key.clone())
+        .collect();
+    for e in queries::effects_on(db, id)? {
+        if let Some(missing) = e
+            .provisions_stored()?
+            .into_iter()
+            .find(|k| !keys.contains(k))
+        {
+            return invalid(format!(
+                "nội dung mới không còn {} mà một văn bản tác động đang dẫn chiếu",
+                structure::display_reference(&missing)
+            ));
+        }
+    }
+    queries::replace_provisions(db, id, &provision_rows(id, &draft.structure))?;
+    Ok(())
+}
+
+/// The fields of a stored document that `new` would change, by the names the conflict
+/// report gives them (the record's fields; the text is `full_text`).
+pub fn changed_fields(stored: &NewDocument, new: &NewDocument) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let mut differs = |name: &'static str, d: bool| {
+        if d {
+            out.push(name);
+        }
+    };
+    differs("type", stored.doc_type != new.doc_type);
+    differs("number", stored.number != new.number);
+    differs("title", stored.title != new.title);
+    differs("fields", stored.fields != new.fields);
+    differs("signer", stored.signer != new.signer);
+    differs(
+        "signer_position",
+        stored.signer_position != new.signer_position,
+    );
+    differs("issued_on", stored.issued_on != new.issued_on);
+    differs("effective_on", stored.effective_on != new.effective_on);
+    differs("end_on", stored.end_on != new.end_on);
+    differs("gazette", stored.gazette != new.gazette);
+    differs("normative", stored.normative != new.normative);
+    differs(
+        "full_text",
+        stored.full_text != new.full_text || stored.preamble != new.preamble,
+    );
+    out
+}
+
+/// The audited values of a document update: the trail's summaries, with both texts when the
+/// text changed (so that earlier versions can be shown from the trail) and the reason given.
+fn update_values(
+    stored: &NewDocument,
+    new: &NewDocument,
+    reason: Option<&str>,
+) -> (serde_json::Value, serde_json::Value) {
+    let mut before = crate::audit::document_summary(stored);
+    let mut after = crate::audit::document_summary(new);
+    if stored.full_text != new.full_text {
+        before["text"] = serde_json::Value::from(stored.full_text.as_str());
+        after["text"] = serde_json::Value::from(new.full_text.as_str());
+    }
+    (before, with_reason(Ok(after), reason))
+}
+
+/// An audited value with the writer's reason added (`"reason"`), when one was given.
+pub(super) fn with_reason(
+    value: Result<serde_json::Value, serde_json::Error>,
+    reason: Option<&str>,
+) -> serde_json::Value {
+    let mut value = value.unwrap_or(serde_json::Value::Null);
+    if let (Some(r), serde_json::Value::Object(m)) = (reason, &mut value) {
+        m.insert("reason".into(), serde_json::Value::from(r));
+    }
+    value
 }
 
 /// The keys of the provisions an effect names, each checked against the target's text (an

@@ -77,6 +77,29 @@ pub fn effect_date(
 
 impl RegistryWriter {
     /// Stores the provisions' own dates of document `id`; returns whether they changed.
+    /// Whether `dates` differ from the provision dates stored for document `id`.
+    pub(super) fn provision_dates_differ(
+        &self,
+        db: &mut Db<'_>,
+        id: i64,
+        dates: &[(Vec<String>, NaiveDate)],
+    ) -> Result<bool, RecordError> {
+        let stored: Vec<(String, NaiveDate)> = stored::provision_dates_of(db, Some(&[id]))?
+            .into_iter()
+            .map(|r| (r.provisions, r.effective_on))
+            .collect();
+        let wanted: Vec<(String, NaiveDate)> = dates
+            .iter()
+            .map(|(keys, on)| {
+                (
+                    serde_json::to_string(keys).unwrap_or_else(|_| "[]".into()),
+                    *on,
+                )
+            })
+            .collect();
+        Ok(stored != wanted)
+    }
+
     pub(super) fn sync_provision_dates(
         &self,
         db: &mut Db<'_>,

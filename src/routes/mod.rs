@@ -125,6 +125,10 @@ const UPLOAD_LIMIT: usize = crate::app::register::REGISTER_LIMIT + 64 * 1024;
 /// Bodies of the JSON API's writes (a decision, an inspection with its findings).
 const JSON_LIMIT: usize = 1024 * 1024;
 
+/// The edit form of a document: its whole text, URL-encoded (a long law, several times its
+/// size once encoded).
+const EDIT_LIMIT: usize = 8 * 1024 * 1024;
+
 pub const ADMINS: &[Role] = &[Role::Admin];
 /// Who opens and starts review campaigns.
 pub const CAMPAIGN_MANAGERS: &[Role] = &[Role::Admin, Role::Officer, Role::Approver];
@@ -180,6 +184,38 @@ pub static ROUTES: &[RouteDef] = &[
         Scoped(RECORD_WRITERS, RecordOf::Document("id")),
         |r| r.to(pages::intake::effects::submit),
     ),
+    // ed: edit and correct, versions, withdrawal (declared before the provision addresses,
+    // which would take these paths).
+    get(
+        "/documents/{id}/sua",
+        Scoped(RECORD_WRITERS, RecordOf::Document("id")),
+        |r| r.to(pages::editing::edit_form),
+    ),
+    post(
+        "/documents/{id}/sua",
+        Scoped(RECORD_WRITERS, RecordOf::Document("id")),
+        |r| r.to(pages::editing::edit),
+    )
+    .body(EDIT_LIMIT),
+    get("/documents/{id}/phien-ban", Public, |r| {
+        r.to(pages::editing::versions)
+    }),
+    get("/documents/{id}/rut", Roles(ADMINS), |r| {
+        r.to(pages::editing::withdraw_form)
+    }),
+    post("/documents/{id}/rut", Roles(ADMINS), |r| {
+        r.to(pages::editing::withdraw)
+    }),
+    // ed: an effect edited or withdrawn (the write path checks both of its documents' units).
+    get("/effects/{id}/sua", Roles(RECORD_WRITERS), |r| {
+        r.to(pages::editing::effects::edit_form)
+    }),
+    post("/effects/{id}/sua", Roles(RECORD_WRITERS), |r| {
+        r.to(pages::editing::effects::edit)
+    }),
+    post("/effects/{id}/rut", Roles(RECORD_WRITERS), |r| {
+        r.to(pages::editing::effects::withdraw)
+    }),
     get("/documents/{id}/{key:.+}", Public, |r| {
         r.to(pages::public::provision)
     }),
@@ -461,8 +497,13 @@ pub static ROUTES: &[RouteDef] = &[
 /// run unless the router matched this route and its rule allowed the request.
 pub fn register(cfg: &mut web::ServiceConfig, routes: &'static [RouteDef]) {
     for r in routes {
+        let mut resource = web::resource(r.path);
+        // A form route taking more than the default form body reads it up to its own limit.
+        if r.max_body > FORM_LIMIT {
+            resource = resource.app_data(extract::form_config().limit(r.max_body));
+        }
         cfg.service(
-            web::resource(r.path)
+            resource
                 .guard(r.method.guard())
                 .wrap(actix_web::middleware::from_fn(
                     move |req, next: actix_web::middleware::Next<actix_web::body::BoxBody>| {

@@ -303,7 +303,10 @@ pub fn rebuild(
     let graph = StatusGraph::load_all(db)?;
     let statuses = IndexStatus::all(&graph, today);
     let mut n = 0;
-    queries::for_each_document_page(db, |db, page| -> Result<(), BuildError> {
+    // Withdrawn documents (entered in error) are not indexed.
+    let withdrawn = crate::db::editing::withdrawn_ids(db)?;
+    queries::for_each_document_page(db, |db, mut page| -> Result<(), BuildError> {
+        page.retain(|d| !withdrawn.contains(&d.id));
         add_page(db, writer, f, &org, &page, today, |id| {
             statuses.get(&id).cloned().unwrap_or_default()
         })?;

@@ -668,8 +668,11 @@ fn apply_documents_with(
         None
     };
     let whole = graph.or(loaded.as_ref());
+    // A withdrawn document (entered in error) leaves the index like a deleted one.
+    let withdrawn = crate::db::editing::withdrawn_ids(db)?;
     for chunk in ids.chunks(500) {
-        let docs = queries::documents_by_ids(db, chunk)?;
+        let mut docs = queries::documents_by_ids(db, chunk)?;
+        docs.retain(|d| !withdrawn.contains(&d.id));
         let present: HashSet<i64> = docs.iter().map(|d| d.id).collect();
         for id in chunk.iter().filter(|id| !present.contains(id)) {
             writer.delete_term(tantivy::Term::from_field_u64(

@@ -52,6 +52,7 @@ fn find(db: &mut Db<'_>, org: &Org, want: &Eli) -> Result<Found, AppError> {
         &queries::DocumentFilter {
             authority_ids: Some(vec![authority.id]),
             number_contains: (!digits.is_empty()).then_some(digits),
+            include_withdrawn: true,
             ..Default::default()
         },
     )?;
@@ -271,6 +272,12 @@ async fn show(
     provision: Option<String>,
     date: NaiveDate,
 ) -> Result<HttpResponse, PageError> {
+    // A withdrawn document's addresses (the page, provisions, versions on a date, the
+    // consolidated text) answer 410 with the reason.
+    on_pool(state, move |db| {
+        crate::app::editing::refuse_withdrawn(db, id)
+    })
+    .await?;
     // `tep/…`: an original file. Provision keys are `kind-label` segments, never `tep`.
     if let Some(file) = provision.as_deref().and_then(|p| p.strip_prefix("tep/")) {
         return super::originals::download(state, req, id, file).await;
@@ -290,19 +297,39 @@ async fn show(
         }
         None => {
             let signed_in = viewer.0.is_some();
-            let (page, history) = on_pool(state, move |db| {
+            let role = viewer.0.as_ref().map(|p| p.role);
+            let (page, history, (corrections, editable)) = on_pool(state, move |db| {
                 let page = document_page(db, id, date)?;
                 let history = if signed_in {
                     crate::audit::document_history(db, id)?
                 } else {
                     Vec::new()
                 };
-                Ok((page, history))
+                let corrections = crate::app::editing::corrections(db, id)?;
+                let editable = if matches!(
+                    role,
+                    Some(crate::auth::Role::Admin | crate::auth::Role::Officer)
+                ) {
+                    crate::app::editing::effects::effects_made(db, id)?
+                } else {
+                    Vec::new()
+                };
+                Ok((page, history, (corrections, editable)))
             })
             .await?;
             let mut ctx = base_context("documents", "");
             ctx.insert("files", &super::originals::of_document(state, id).await?);
             ctx.insert("history", &history);
+            ctx.insert("corrections", &corrections);
+            ctx.insert("editable_effects", &editable);
+            ctx.insert(
+                "editor",
+                &matches!(
+                    role,
+                    Some(crate::auth::Role::Admin | crate::auth::Role::Officer)
+                ),
+            );
+            ctx.insert("admin", &(role == Some(crate::auth::Role::Admin)));
             insert_all(&mut ctx, &page)?;
             ctx.insert("json_ld", &json_ld(req, &page));
             Ok(render("document.html", &ctx)?)

@@ -25,6 +25,8 @@ pub mod search;
 pub mod units;
 pub mod view;
 pub mod xlsx;
+// ed: edit, correct, versions, withdraw.
+pub mod editing;
 
 use std::sync::OnceLock;
 
@@ -186,6 +188,23 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "file_withdraw.html",
         include_str!("../../templates/file_withdraw.html"),
+    ),
+    // ed: edit, versions, withdrawal.
+    (
+        "edit_document.html",
+        include_str!("../../templates/edit_document.html"),
+    ),
+    (
+        "edit_withdraw.html",
+        include_str!("../../templates/edit_withdraw.html"),
+    ),
+    (
+        "versions.html",
+        include_str!("../../templates/versions.html"),
+    ),
+    (
+        "edit_effect.html",
+        include_str!("../../templates/edit_effect.html"),
     ),
 ];
 

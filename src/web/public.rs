@@ -120,6 +120,7 @@ async fn to_eli(
 ) -> Result<HttpResponse, PageError> {
     parse_date(date.date.as_deref())?;
     let eli = on_pool(state, move |db| {
+        crate::app::editing::refuse_withdrawn(db, id)?;
         let org = Org::load(db)?;
         eli_of_document(db, &org, id)
     })
@@ -161,6 +162,13 @@ pub async fn provision(
         return Err(
             AppError::NotFound(format!("Không có trang nào ở địa chỉ {}.", req.path())).into(),
         );
+    }
+    // The edit, versions and withdrawal pages of a document are not provisions: another
+    // spelling of their addresses (`…/sua/`, `…/rut;v=1`) is no page, not a provision to
+    // redirect to.
+    let first = key.split(['/', ';']).next().unwrap_or_default();
+    if crate::web::editing::ACTIONS.contains(&first) {
+        return Err(AppError::NotFound(format!("Không có trang «{}».", req.path())).into());
     }
     to_eli(&state, &req, id, &q, Some(key)).await
 }

@@ -89,7 +89,7 @@ db_test!(an_update_keeps_what_was_there_before, |app| {
         changed, FIXTURE,
         "the fixture has the title this test changes"
     );
-    let report = app.import_str("g.jsonl", &changed)?;
+    let report = app.import_update("g.jsonl", &changed)?;
     assert_eq!(report.updated, 1);
     let last = entries(&app).pop().unwrap();
     assert_eq!(
@@ -213,7 +213,7 @@ db_test!(signed_in_users_see_a_documents_history, |app| {
         "Quy định mức hỗ trợ nuôi tôm\"",
         "Quy định mức hỗ trợ nuôi tôm và cua\"",
     );
-    app.import_str("g.jsonl", &changed)?;
+    app.import_update("g.jsonl", &changed)?;
     let (_, docs) = app.get_json("/api/v1/documents?q=15%2F2018").await;
     let id = docs["rows"]
         .as_array()
@@ -377,7 +377,7 @@ db_test!(inserts_that_do_not_continue_the_chain_are_refused, |app| {
     assert_eq!(code, Some(0), "{text}");
     // The application's own appends still continue the chain.
     let changed = FIXTURE.replace("nuôi tôm\"", "nuôi tôm, cua\"");
-    assert_eq!(app.import_str("g.jsonl", &changed)?.updated, 1);
+    assert_eq!(app.import_update("g.jsonl", &changed)?.updated, 1);
     assert_eq!(entries(&app).len() as i64, n + 1);
     let (code, text) = verify(&app, &[]);
     assert_eq!(code, Some(0), "{text}");

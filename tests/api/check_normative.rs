@@ -97,7 +97,7 @@ db_test!(the_law_rules_leave_non_normative_documents_out, |app| {
         .next()
         .unwrap_or_default()
         .replace(r#""text""#, r#""normative":true,"text""#);
-    let r = app.import_str("ct.jsonl", &line)?;
+    let r = app.import_update("ct.jsonl", &line)?;
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     let mut conn = app.pool.get()?;
     let mut codes: Vec<&str> = vanban::registry::check::run(&mut conn.db())?

@@ -162,6 +162,17 @@ impl TestApp {
         )?)
     }
 
+    /// Imports lines that may differ from the stored records, replacing them (`--update`).
+    pub fn import_update(&self, name: &str, content: &str) -> anyhow::Result<ImportReport> {
+        Ok(import::import_reader_with(
+            &self.pool,
+            name,
+            content.as_bytes(),
+            None,
+            import::ImportOptions { update: true },
+        )?)
+    }
+
     pub fn import_bytes(&self, name: &str, content: &[u8]) -> anyhow::Result<ImportReport> {
         Ok(import::import_reader(&self.pool, name, content, None)?)
     }

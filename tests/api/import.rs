@@ -33,7 +33,7 @@ db_test!(changed_title_updates_in_place, |app| {
         "Quy chế bộ phận một cửa huyện Đầm Dơi",
         "Quy chế tổ chức bộ phận một cửa",
     );
-    let r = app.import_str("f.jsonl", &changed)?;
+    let r = app.import_update("f.jsonl", &changed)?;
     assert_eq!(r.updated, 1);
     assert_eq!(app.count_documents()?, 6);
     assert!(app.export()?.contains("Quy chế tổ chức bộ phận một cửa"));

@@ -14,6 +14,8 @@ fn admin() -> Writer {
         actor: "user:quantri".into(),
         units: None,
         organisation: true,
+        update: false,
+        reason: None,
     }
 }
 
@@ -550,6 +552,8 @@ db_test!(
             actor: "user:canbo.xa".into(),
             units: Some(std::collections::HashSet::from([commune])),
             organisation: false,
+            update: false,
+            reason: None,
         };
         // Postings and counts at the commune: yes.
         let r = write_records(

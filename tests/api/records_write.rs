@@ -29,6 +29,8 @@ fn officer(app: &TestApp) -> Writer {
         actor: "user:canbo".into(),
         units: Some(HashSet::from([unit_id(app, "970")])),
         organisation: false,
+        update: false,
+        reason: None,
     }
 }
 
@@ -87,6 +89,8 @@ db_test!(
             actor: "user:quantri".into(),
             units: None,
             organisation: true,
+            update: false,
+            reason: None,
         };
         let body = format!("{COMMUNE_DOC}\n{PROVINCE_DOC}\n{unit}\n");
         let report = write_records(&app.pool, &admin, "api", body.as_bytes())?;
@@ -239,6 +243,8 @@ db_test!(a_class_end_is_written_by_administrators_only, |app| {
         actor: "user:admin".into(),
         units: None,
         organisation: true,
+        update: false,
+        reason: None,
     };
     write_records(&app.pool, &admin, "api", line.as_bytes())?;
     assert!(audit_len(&app) > audit);

@@ -1,5 +1,5 @@
 //! Import → export → import → export is byte-identical for every record kind (units,
-//! successions, authorities, documents with every optional field, every effect kind, declared
+//! successions, authorities, documents with every optional field — a withdrawn one too —, every effect kind, declared
 //! expiries, class ends, procedures, postings, dossier counts, inspections, calendar days), and the first export equals an input that is already
 //! canonical (the order and the spelling the export writes).
 
@@ -27,6 +27,7 @@ const CANONICAL: &str = r#"{"kind":"unit","code":"96","name":"Tỉnh Cà Mau","l
 {"kind":"document","authority":"UBND-970","type":"Quyết định","number":"12/2021/QĐ-UBND","title":"Quy chế một cửa","fields":[],"signer":"","signer_position":"","issued_on":"2021-02-01","effective_on":"2021-02-15","text":"Điều 1. Phạm vi\nNội dung.\nĐiều 2. Thời gian\nNội dung."}
 {"kind":"document","authority":"HDND-96","type":"Nghị quyết","number":"05/2022/NQ-HĐND","title":"Thay thế","fields":[],"signer":"","signer_position":"","issued_on":"2022-07-01","effective_on":"2022-07-15","text":"Điều 1. Mức hỗ trợ mới\nNội dung."}
 {"kind":"document","authority":"CT-UBND-96","type":"Quyết định","number":"2105/QĐ-UBND","title":"Công bố thủ tục hành chính","fields":[],"signer":"","signer_position":"","issued_on":"2023-01-10","effective_on":"2023-01-10","text":"Công bố thủ tục."}
+{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"30/2023/QĐ-UBND","title":"Quy định nhập nhầm","fields":[],"signer":"","signer_position":"","issued_on":"2023-05-01","effective_on":"2023-05-15","withdrawn":{"on":"2024-03-01","reason":"Nhập trùng với văn bản khác"},"text":"Điều 1. Nội dung\nNội dung."}
 {"kind":"effect","acting":{"authority":"UBND-96","number":"20/2019/QĐ-UBND"},"target":{"authority":"HDND-96","number":"15/2018/NQ-HĐND"},"type":"implements","provisions":[]}
 {"kind":"effect","acting":{"authority":"UBND-96","number":"20/2019/QĐ-UBND"},"target":{"authority":"HDND-96","number":"15/2018/NQ-HĐND"},"type":"based_on","provisions":["Điều 1"],"effective_on":"2019-03-15"}
 {"kind":"effect","acting":{"authority":"HDND-96","number":"08/2020/NQ-HĐND"},"target":{"authority":"HDND-96","number":"15/2018/NQ-HĐND"},"type":"amend","provisions":["Khoản 1 Điều 2","Điều 5a"],"effective_on":"2020-07-20","note":"Sửa đổi mức hỗ trợ"}

@@ -91,7 +91,7 @@ db_test!(
             .lines()
             .find(|l| l.contains("30/2020/QĐ-UBND") && l.contains(r#""kind":"document""#))
             .unwrap();
-        app.import_str("a.jsonl", acting)?;
+        app.import_update("a.jsonl", acting)?;
         let new = articles(&app, "kiêm nhiệm luân phiên").await;
         assert_eq!(new.first().map(|h| h.0.as_str()), Some("dieu-5"), "{new:?}");
         Ok(())

@@ -33,5 +33,8 @@ pub fn writer(db: &mut Db<'_>, actor: &Actor) -> Result<Writer, AppError> {
         actor: actor.actor(),
         units,
         organisation: actor.role == Role::Admin,
+        // A new document or effect: a line differing from a stored record is a conflict.
+        update: false,
+        reason: None,
     })
 }

@@ -169,6 +169,7 @@ fn document_record(
         normative: None,
         provisions_effective: Vec::new(),
         text: d.text.clone(),
+        withdrawn: None,
     }))
 }
 
@@ -345,6 +346,13 @@ pub fn place_errors(e: WriteError, owners: &[String]) -> Result<(u16, FieldError
     let (status, lines, forbidden): (u16, Vec<LineError>, bool) = match e {
         WriteError::Forbidden(l) => (403, l, true),
         WriteError::Invalid(l) => (422, l, false),
+        WriteError::Conflict(l) => (
+            409,
+            l.into_iter()
+                .map(crate::exchange::write::ConflictLine::into_line_error)
+                .collect(),
+            false,
+        ),
         WriteError::Db(e) => return Err(AppError::Db(e)),
     };
     let mut errors = FieldErrors::new();
@@ -424,7 +432,7 @@ pub fn save(
     after: impl FnOnce(&mut Db<'_>, i64) -> Result<(), SaveError>,
 ) -> Result<Result<i64, (u16, FieldErrors)>, AppError> {
     let document = r.document.clone();
-    let outcome = write_records_then(pool, w, SOURCE, &r.body, |db| -> Result<i64, SaveError> {
+    let outcome = write_records_then(pool, w, SOURCE, &r.body, |db, _| -> Result<i64, SaveError> {
         let id = match &document {
             Some(d) => crate::exchange::preview::document_id(db, d)?,
             None => None,

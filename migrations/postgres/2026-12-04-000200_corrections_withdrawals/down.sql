@@ -1,0 +1,3 @@
+DROP TABLE withdrawals;
+DROP INDEX IF EXISTS corrections_document;
+DROP TABLE corrections;
