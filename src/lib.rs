@@ -23,9 +23,9 @@ pub mod exchange;
 pub mod extract_file;
 pub mod jsonl;
 pub mod markup;
+pub mod originals;
 /// The text of a PDF within bounds (issue 16: a signed file's text for extraction).
 pub mod pdf_read;
-pub mod originals;
 pub mod procedures;
 pub mod registry;
 pub mod review;

@@ -420,7 +420,14 @@ db_test!(bad_files_are_refused_beside_the_file_field, |app| {
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("id=\"f-file-error\""));
     // A PDF with a text layer is read into the review form.
-    let r = send(("a.pdf", vanban::originals::samples::pdf("Quyet dinh so 77", false, 0)), "").await;
+    let r = send(
+        (
+            "a.pdf",
+            vanban::originals::samples::pdf("Quyet dinh so 77", false, 0),
+        ),
+        "",
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("Quyet dinh so 77"), "{}", r.body);
     // A PDF without a text layer (a scan): the note, and pasting works; the file is kept as

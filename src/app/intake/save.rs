@@ -432,17 +432,23 @@ pub fn save(
     after: impl FnOnce(&mut Db<'_>, i64) -> Result<(), SaveError>,
 ) -> Result<Result<i64, (u16, FieldErrors)>, AppError> {
     let document = r.document.clone();
-    let outcome = write_records_then(pool, w, SOURCE, &r.body, |db, _| -> Result<i64, SaveError> {
-        let id = match &document {
-            Some(d) => crate::exchange::preview::document_id(db, d)?,
-            None => None,
-        };
-        let id = id.ok_or_else(|| {
-            SaveError::Other(AppError::Internal("văn bản vừa ghi không tìm thấy".into()))
-        })?;
-        after(db, id)?;
-        Ok(id)
-    });
+    let outcome = write_records_then(
+        pool,
+        w,
+        SOURCE,
+        &r.body,
+        |db, _| -> Result<i64, SaveError> {
+            let id = match &document {
+                Some(d) => crate::exchange::preview::document_id(db, d)?,
+                None => None,
+            };
+            let id = id.ok_or_else(|| {
+                SaveError::Other(AppError::Internal("văn bản vừa ghi không tìm thấy".into()))
+            })?;
+            after(db, id)?;
+            Ok(id)
+        },
+    );
     match outcome {
         Ok((_, id)) => Ok(Ok(id)),
         Err(SaveError::Write(e)) => Ok(Err(place_errors(e, &r.owners)?)),
