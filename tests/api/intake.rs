@@ -419,17 +419,6 @@ db_test!(bad_files_are_refused_beside_the_file_field, |app| {
     let r = send(("a.pdf", vanban::originals::samples::pdf("x", true, 0)), "").await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("id=\"f-file-error\""));
-    // A PDF with a text layer is read into the review form.
-    let r = send(
-        (
-            "a.pdf",
-            vanban::originals::samples::pdf("Quyet dinh so 77", false, 0),
-        ),
-        "",
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r.body.contains("Quyet dinh so 77"), "{}", r.body);
     // A PDF without a text layer (a scan): the note, and pasting works; the file is kept as
     // the signed copy.
     let pdf = vanban::originals::samples::pdf("", false, 0);
@@ -448,6 +437,17 @@ db_test!(bad_files_are_refused_beside_the_file_field, |app| {
     assert_eq!(files[0].name, "quyet-dinh.pdf");
     assert_eq!(files[0].role, vanban::originals::FileRole::Signed);
     assert_eq!(crate::authkit::count(&app, "intake_pending"), 0);
+    // A PDF with a text layer is read into the review form.
+    let r = send(
+        (
+            "a.pdf",
+            vanban::originals::samples::pdf("Quyet dinh so 77", false, 0),
+        ),
+        "",
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Quyet dinh so 77"), "{}", r.body);
     // Nothing sent at all.
     let r = upload(&client, &o, "").await;
     assert_eq!(r.status, 400, "{}", r.body);
