@@ -553,6 +553,27 @@ db_test!(
         let acting = doc_id(&app, "UBND-970", "02/2023/QĐ-UBND").unwrap();
         let target = doc_id(&app, "UBND-970", OLD).unwrap();
         let province = doc_id(&app, "HDND-96", "15/2018/NQ-HĐND").unwrap();
+        // The acting document's page leads its officer to the form; the public sees no link.
+        let first = client
+            .send(TestRequest::get().uri(&format!("/documents/{acting}")))
+            .await;
+        let page = match first.status {
+            301 | 302 | 303 | 307 | 308 => first.header("location").unwrap_or_default(),
+            _ => format!("/documents/{acting}"),
+        };
+        let staff = client
+            .send(
+                TestRequest::get()
+                    .uri(&page)
+                    .insert_header(cookie(&o.secret)),
+            )
+            .await;
+        assert_eq!(staff.status, 200, "{page}: {}", staff.body);
+        let link = format!("href=\"/documents/{acting}/tac-dong/moi\"");
+        assert!(staff.body.contains(&link), "{}", staff.body);
+        let public = client.send(TestRequest::get().uri(&page)).await;
+        assert_eq!(public.status, 200, "{page}: {}", public.body);
+        assert!(!public.body.contains(&link), "{}", public.body);
         // The search lists candidates; choosing one shows its provisions as boxes.
         let url = format!("/documents/{acting}/tac-dong/moi?q=12%2F2021");
         let r = client
