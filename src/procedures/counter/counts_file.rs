@@ -56,21 +56,7 @@ fn records(bytes: &[u8], limits: &Limits) -> Result<Vec<(usize, Vec<String>)>, L
         ));
     }
     bounds::check_csv_lines(bytes, limits).map_err(|e| problem(0, e.to_string()))?;
-    let first = bytes
-        .split(|b| *b == b'\n')
-        .find(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
-        .unwrap_or_default();
-    let count = |c: u8| first.iter().filter(|b| **b == c).count();
-    let delimiter = if count(b';') > count(b',') {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(bytes);
+    let mut reader = crate::spreadsheet::csv_reader(bytes);
     let mut counted = bounds::CsvCount::new(limits);
     let mut out = Vec::new();
     for record in reader.records() {

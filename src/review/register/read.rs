@@ -131,21 +131,7 @@ pub fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Grid, FileError> {
     }
     bounds::check_csv_lines(bytes, limits)?;
     let mut counted = bounds::CsvCount::new(limits);
-    let first = bytes
-        .split(|b| *b == b'\n')
-        .find(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
-        .unwrap_or_default();
-    let count = |c: u8| first.iter().filter(|b| **b == c).count();
-    let delimiter = if count(b';') > count(b',') {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(bytes);
+    let mut reader = crate::spreadsheet::csv_reader(bytes);
     let mut grid = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|source| FileError::Csv {
