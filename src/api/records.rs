@@ -6,11 +6,10 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
-use crate::auth::{Actor, Role};
+use crate::auth::Actor;
 use crate::error::AppError;
 use crate::exchange::write::{write_records, ConflictLine, WriteError, Writer};
 use crate::jsonl::LineError;
-use crate::registry::org::Org;
 
 /// The largest body accepted (a few long documents).
 pub const RECORDS_LIMIT: usize = 8 * 1024 * 1024;
@@ -140,17 +139,9 @@ pub async fn write(
     let p = actor.0.clone();
     let pool = state.pool.clone();
     let result = web::block(move || -> Result<_, AppError> {
-        let units = {
-            let mut conn = pool.get()?;
-            let org = Org::load(&mut conn.db())?;
-            p.scope.expanded(|u| org.all_unit_predecessors(u))
-        };
         let writer = Writer {
-            actor: p.actor(),
-            units,
-            organisation: p.role == Role::Admin,
             update,
-            reason: None,
+            ..crate::app::writer(&mut pool.get()?.db(), &p)?
         };
         Ok(write_records(&pool, &writer, "api", &body))
     })

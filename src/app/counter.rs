@@ -5,7 +5,7 @@
 //! in one transaction; nothing written when a line is refused).
 
 use crate::app::{on_pool, AppState};
-use crate::auth::{Actor, Role};
+use crate::auth::Actor;
 use crate::db::{Db, DbPool};
 use crate::error::AppError;
 use crate::exchange::records::Record;
@@ -14,19 +14,14 @@ use crate::jsonl::LineError;
 use crate::procedures::counter::counts::{self, CountSheet, SheetErrors, SheetInput};
 use crate::procedures::counter::counts_file::{self, LineProblem};
 use crate::procedures::counter::{self, Checklist, FieldError, FormField, PostingInput};
-use crate::registry::org::Org;
 
 /// The signed-in user as a writer of records: their units (with those the units took over),
 /// and the organisation only for administrators.
 pub fn writer(db: &mut Db<'_>, actor: &Actor) -> Result<Writer, AppError> {
-    let org = Org::load(db)?;
+    // The counter's forms change what they show on purpose (a removal, a new count).
     Ok(Writer {
-        actor: actor.actor(),
-        units: actor.scope.expanded(|u| org.all_unit_predecessors(u)),
-        organisation: actor.role == Role::Admin,
-        // The counter's forms change what they show on purpose (a removal, a new count).
         update: true,
-        reason: None,
+        ..crate::app::writer(db, actor)?
     })
 }
 

@@ -276,7 +276,7 @@ pub fn apply_edit(
     id: i64,
     e: &Edit,
 ) -> Result<EditOutcome, AppError> {
-    let (line, correcting, units) = {
+    let (line, correcting, base) = {
         let mut conn = pool.get()?;
         let mut db = conn.db();
         refuse_withdrawn(&mut db, id)?;
@@ -286,20 +286,13 @@ pub fn apply_edit(
             Ok(x) => x,
             Err(errors) => return Ok(EditOutcome::Refused(errors)),
         };
-        let org = Org::load(&mut db)?;
-        (
-            line,
-            correcting,
-            who.scope.expanded(|u| org.all_unit_predecessors(u)),
-        )
+        (line, correcting, crate::app::writer(&mut db, who)?)
     };
     let reason = withdraw::reason(&e.reason).unwrap_or_default();
     let writer = Writer {
-        actor: who.actor(),
-        units,
-        organisation: who.role == Role::Admin,
         update: true,
         reason: Some(reason),
+        ..base
     };
     let actor = who.actor();
     let result = write_records_then(pool, &writer, "sua", line.as_bytes(), |db, report| {

@@ -245,3 +245,21 @@ impl Default for BodyBudget {
         BodyBudget::new(BODY_BUDGET)
     }
 }
+
+/// The signed-in user as a writer of records through the one write path: their audit name, the
+/// units of their scope (with the units those took over), the organisation only for
+/// administrators; a line differing from a stored record is a conflict unless the caller asks
+/// to update.
+pub fn writer(
+    db: &mut Db<'_>,
+    who: &crate::auth::Principal,
+) -> Result<crate::exchange::write::Writer, AppError> {
+    let org = Org::load(db)?;
+    Ok(crate::exchange::write::Writer {
+        actor: who.actor(),
+        units: who.scope.expanded(|u| org.all_unit_predecessors(u)),
+        organisation: who.role == crate::auth::Role::Admin,
+        update: false,
+        reason: None,
+    })
+}

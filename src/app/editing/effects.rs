@@ -8,12 +8,11 @@ use serde::Serialize;
 
 use super::{field_error, refuse_withdrawn, FieldError};
 use crate::app::AppError;
-use crate::auth::{Principal, Role};
+use crate::auth::Principal;
 use crate::db::{editing, queries, Db, DbError, DbPool};
 use crate::exchange::records::{EffectRecord, Record};
 use crate::exchange::write::{write_records_then, WriteError, Writer};
 use crate::jsonl::LineError;
-use crate::registry::org::Org;
 use crate::registry::withdraw;
 
 /// The effect form's fields.
@@ -95,19 +94,12 @@ fn write(
     old: Option<i64>,
     reason: String,
 ) -> Result<Result<(), Vec<FieldError>>, AppError> {
-    let units = {
-        let mut conn = pool.get()?;
-        let org = Org::load(&mut conn.db())?;
-        who.scope.expanded(|u| org.all_unit_predecessors(u))
-    };
     let line = serde_json::to_string(&Record::Effect(rec))
         .map_err(|e| AppError::Internal(format!("bản ghi không tuần tự hoá được: {e}")))?;
     let writer = Writer {
-        actor: who.actor(),
-        units,
-        organisation: who.role == Role::Admin,
         update: true,
         reason: Some(reason.clone()),
+        ..crate::app::writer(&mut pool.get()?.db(), who)?
     };
     let actor = who.actor();
     let result = write_records_then(pool, &writer, "tac-dong", line.as_bytes(), |db, report| {

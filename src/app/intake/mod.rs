@@ -16,25 +16,6 @@ pub mod resolve;
 pub mod save;
 pub mod source;
 
-use std::collections::HashSet;
-
-use crate::auth::{Actor, Role};
-use crate::db::Db;
-use crate::error::AppError;
-use crate::exchange::write::Writer;
-use crate::registry::org::Org;
-
-/// The writer a signed-in user is: their audit name and the units of their scope (their
-/// predecessors included); administrators write anywhere.
-pub fn writer(db: &mut Db<'_>, actor: &Actor) -> Result<Writer, AppError> {
-    let org = Org::load(db)?;
-    let units: Option<HashSet<i64>> = actor.scope.expanded(|u| org.all_unit_predecessors(u));
-    Ok(Writer {
-        actor: actor.actor(),
-        units,
-        organisation: actor.role == Role::Admin,
-        // A new document or effect: a line differing from a stored record is a conflict.
-        update: false,
-        reason: None,
-    })
-}
+/// The writer a signed-in user is (a new document or effect: a line differing from a stored
+/// record is a conflict).
+pub use crate::app::writer;
