@@ -7,7 +7,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{annual_list_publications, campaign_documents, campaigns, documents, users};
+use super::schema::{
+    annual_list_publications, campaign_documents, campaigns, documents, users, withdrawals,
+};
 use super::{Db, DbError};
 use crate::with_db;
 
@@ -109,10 +111,12 @@ pub fn freeze(db: &mut Db<'_>, id: i64, docs: &[i64], on: NaiveDate) -> R<()> {
     Ok(())
 }
 
-/// The frozen list of a campaign, by document id.
+/// The frozen list of a campaign, by document id, less the documents withdrawn since.
 pub fn campaign_documents(db: &mut Db<'_>, id: i64) -> R<Vec<i64>> {
     Ok(with_db!(db, c => campaign_documents::table
         .filter(campaign_documents::campaign_id.eq(id))
+        // A document withdrawn since (entered in error) is no longer reviewed.
+        .filter(diesel::dsl::not(campaign_documents::document_id.eq_any(withdrawals::table.select(withdrawals::document_id))))
         .order(campaign_documents::document_id)
         .select(campaign_documents::document_id)
         .load(c))?)

@@ -171,6 +171,8 @@ pub fn decided_reviews(
             .inner_join(documents::table.on(documents::id.eq(decisions::document_id)))
             .select((decisions::id, decisions::document_id, decisions::kind, decisions::decided_at, decisions::reason))
             .filter(decisions::state.eq_any(decided))
+            // Decisions on a withdrawn document (entered in error) leave the feed with it.
+            .filter(diesel::dsl::not(documents::id.eq_any(withdrawals::table.select(withdrawals::document_id))))
             .order(decisions::decided_at.desc())
             .limit(limit(n))
             .into_boxed();

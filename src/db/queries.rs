@@ -345,6 +345,34 @@ pub fn effects_by(db: &mut Db<'_>, acting_id: i64) -> R<Vec<Effect>> {
         .load(c))?)
 }
 
+/// The effects on any of the documents `targets`, by date then id.
+pub fn effects_on_any(db: &mut Db<'_>, targets: &[i64]) -> R<Vec<Effect>> {
+    let mut out = Vec::new();
+    for chunk in targets.chunks(500) {
+        let part: Vec<Effect> = with_db!(db, c => effects::table
+            .filter(effects::target_id.eq_any(chunk))
+            .order((effects::effective_on, effects::id))
+            .select(Effect::as_select())
+            .load(c))?;
+        out.extend(part);
+    }
+    Ok(out)
+}
+
+/// The effects made by any of the documents `acting`, by date then id.
+pub fn effects_by_any(db: &mut Db<'_>, acting: &[i64]) -> R<Vec<Effect>> {
+    let mut out = Vec::new();
+    for chunk in acting.chunks(500) {
+        let part: Vec<Effect> = with_db!(db, c => effects::table
+            .filter(effects::acting_id.eq_any(chunk))
+            .order((effects::effective_on, effects::id))
+            .select(Effect::as_select())
+            .load(c))?;
+        out.extend(part);
+    }
+    Ok(out)
+}
+
 pub fn all_effects(db: &mut Db<'_>) -> R<Vec<Effect>> {
     Ok(with_db!(db, c => effects::table.order(effects::id).select(Effect::as_select()).load(c))?)
 }

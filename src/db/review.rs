@@ -6,7 +6,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{campaign_documents, decision_stages, decisions, documents, users};
+use super::schema::{
+    campaign_documents, decision_stages, decisions, documents, users, withdrawals,
+};
 use super::stored::{At, Corrupt, JsonColumn};
 use super::{Db, DbError};
 use crate::domain::review::{DecisionKind, DecisionState, ExpiryGround, Stage};
@@ -323,6 +325,8 @@ pub fn campaign_documents_with_authority(
     Ok(with_db!(db, c => campaign_documents::table
         .inner_join(documents::table.on(documents::id.eq(campaign_documents::document_id)))
         .filter(campaign_documents::campaign_id.eq(campaign))
+        // A document withdrawn since (entered in error) is no longer reviewed.
+        .filter(diesel::dsl::not(documents::id.eq_any(withdrawals::table.select(withdrawals::document_id))))
         .select((documents::id, documents::authority_id, campaign_documents::officer_id))
         .load(c))?)
 }

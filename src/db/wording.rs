@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use super::models::Effect;
-use super::schema::{effect_wordings, effects};
+use super::schema::{effect_wordings, effects, withdrawals};
 use super::{Db, DbError};
 use crate::with_db;
 
@@ -68,7 +68,7 @@ pub fn effects_by_ids(db: &mut Db<'_>, ids: &[i64]) -> R<Vec<Effect>> {
 }
 
 /// The amending effects on the documents `targets` in force on `day` (dated on or before it),
-/// oldest first.
+/// oldest first; those of a withdrawn document (entered in error) act on no text.
 pub fn amendments_on(db: &mut Db<'_>, targets: &[i64], day: chrono::NaiveDate) -> R<Vec<Effect>> {
     let amend = crate::domain::kinds::EffectKind::Amend.code();
     let mut out = Vec::new();
@@ -77,6 +77,9 @@ pub fn amendments_on(db: &mut Db<'_>, targets: &[i64], day: chrono::NaiveDate) -
             .filter(effects::target_id.eq_any(chunk))
             .filter(effects::kind.eq(amend))
             .filter(effects::effective_on.le(day))
+            .filter(diesel::dsl::not(effects::acting_id.eq_any(
+                withdrawals::table.select(withdrawals::document_id),
+            )))
             .order((effects::effective_on, effects::id))
             .select(Effect::as_select())
             .load(c))?;

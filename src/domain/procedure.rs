@@ -259,6 +259,17 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// Where a procedure is posted (nơi niêm yết, Nghị định 63/2010/NĐ-CP Điều 13 as amended;
+    /// Thông tư 01/2018/TT-VPCP): at the one-stop office of the unit, or on the public
+    /// services portal. Stored in `postings.point`; the one wording the checklist, the
+    /// completeness page, the posting sheet, the API and the import messages show.
+    PostingPoint {
+        Reception = "reception", "Bộ phận một cửa";
+        Portal = "portal", "Cổng dịch vụ công";
+    }
+}
+
 /// A processing-time finding recorded with the version: the time committed locally is longer
 /// than the statutory one. Not an error (the locality may have a reason and the data must say
 /// what was announced), never silently accepted: it is stored and shown.
@@ -360,6 +371,19 @@ pub fn applies_at(levels: &[UnitLevel], unit_level: UnitLevel) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn posting_points_have_one_code_and_one_label_each() {
+        assert_eq!(PostingPoint::parse("portal"), Some(PostingPoint::Portal));
+        assert_eq!(
+            PostingPoint::parse("reception"),
+            Some(PostingPoint::Reception)
+        );
+        assert_eq!(PostingPoint::parse("cong"), None);
+        assert_eq!(PostingPoint::Reception.label(), "Bộ phận một cửa");
+        assert_eq!(PostingPoint::Portal.label(), "Cổng dịch vụ công");
+        assert_eq!(PostingPoint::ALL.len(), 2);
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -365,7 +365,7 @@ pub fn export_csv(
                 .cloned()
                 .unwrap_or_default();
             let status = if withdrawn.contains(&d.id) {
-                "Đã rút (nhập nhầm)"
+                crate::registry::withdraw::WITHDRAWN_LABEL
             } else {
                 graph
                     .status(d.id, date)

@@ -4,7 +4,7 @@
 //! on today's date and on the date of every document and effect written — for the document
 //! and for each of its provisions.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -82,19 +82,17 @@ pub fn preview_records(
     let records: Vec<Record> = items.iter().map(|i| i.record.clone()).collect();
     let mut conn = pool.get()?;
     let outcome = conn.write(|db| -> Result<(), Rollback> {
+        // The statuses of every touched document, before and after, each read in one pass.
         let before_ids = touched(db, &records)?;
-        let before = graphs(db, &before_ids)?;
+        let before = StatusGraph::load_around_all(db, &before_ids)?;
         apply_items(db, w, name, &mut items)?;
         let after_ids = touched(db, &records)?;
-        let after = graphs(db, &after_ids)?;
+        let after = StatusGraph::load_around_all(db, &after_ids)?;
         let dates = dates(&records, today);
         let mut changes = Vec::new();
         for id in &after_ids {
-            let old = before.iter().find(|(i, _)| i == id).map(|(_, g)| g);
-            let new = after.iter().find(|(i, _)| i == id).map(|(_, g)| g);
-            if let Some(new) = new {
-                changes.extend(compare(db, *id, old, new, &dates)?);
-            }
+            let old = before_ids.contains(id).then_some(&before);
+            changes.extend(compare(db, *id, old, &after, &dates)?);
         }
         Err(Rollback::Done(Preview { changes }))
     });
@@ -120,6 +118,8 @@ pub fn document_id(db: &mut Db<'_>, r: &DocumentRef) -> Result<Option<i64>, DbEr
 /// The documents the records write or act on that the registry holds now.
 fn touched(db: &mut Db<'_>, records: &[Record]) -> Result<Vec<i64>, DbError> {
     let mut ids = Vec::new();
+    // The acting document of fifty effects is looked up once.
+    let mut known: HashSet<(String, String)> = HashSet::new();
     for r in records {
         let refs: Vec<DocumentRef> = match r {
             Record::Document(d) => vec![DocumentRef {
@@ -131,6 +131,9 @@ fn touched(db: &mut Db<'_>, records: &[Record]) -> Result<Vec<i64>, DbError> {
             _ => Vec::new(),
         };
         for r in refs {
+            if !known.insert((r.authority.clone(), r.number.clone())) {
+                continue;
+            }
             if let Some(id) = document_id(db, &r)? {
                 if !ids.contains(&id) {
                     ids.push(id);
@@ -139,12 +142,6 @@ fn touched(db: &mut Db<'_>, records: &[Record]) -> Result<Vec<i64>, DbError> {
         }
     }
     Ok(ids)
-}
-
-fn graphs(db: &mut Db<'_>, ids: &[i64]) -> Result<Vec<(i64, StatusGraph)>, DbError> {
-    ids.iter()
-        .map(|id| Ok((*id, StatusGraph::load_around(db, *id)?)))
-        .collect()
 }
 
 /// Today and every date the records carry, in order.

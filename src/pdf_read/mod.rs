@@ -5,8 +5,10 @@
 //! allocated and again on the bytes actually inflated), the fonts' code-to-Unicode maps and
 //! glyph widths (`fonts.rs`), the walk over each page's content stream that places every run
 //! of text (`content.rs`) and the rebuilding of text lines from those positions (`lines.rs`).
-//! The file structure itself (cross-reference, object streams, filters) is read by `lopdf`,
-//! whose decompression is bounded per stream (see BENCHMARKS.md for the choice).
+//! The checks of the file structure by its bytes (end marker, cross-reference offset,
+//! encryption, object count, inflation bound) are `structure.rs`, shared with the check of an
+//! uploaded original; the objects themselves (cross-reference, object streams, filters) are
+//! read by `lopdf`, whose decompression is bounded per stream (see BENCHMARKS.md).
 //!
 //! Lines: runs that share a baseline make one line, left to right; a gap of about a word space
 //! becomes a space and a wide gap (the two columns of a document's header, the recipients
@@ -19,6 +21,7 @@
 mod content;
 mod fonts;
 mod lines;
+pub mod structure;
 #[cfg(test)]
 mod tests;
 
@@ -101,7 +104,7 @@ pub struct PdfText {
 
 /// Whether `bytes` look like a PDF (the `%PDF-` mark within the first KiB, as readers allow).
 pub fn is_pdf(bytes: &[u8]) -> bool {
-    find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_some()
+    structure::find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_some()
 }
 
 /// The text of the PDF `bytes`, read within `limits`.
@@ -113,16 +116,19 @@ pub fn text(bytes: &[u8], limits: &Limits) -> Result<PdfText, PdfError> {
         return Err(PdfError::NotPdf);
     }
     // A file cut short (an interrupted download) has lost its end-of-file mark; lopdf would
-    // otherwise rebuild what it can and give part of the text as if it were all of it.
-    let tail = &bytes[bytes.len().saturating_sub(2048)..];
-    if find(tail, b"%%EOF").is_none() {
-        return Err(corrupt("no %%EOF mark at the end of the file"));
+    // otherwise rebuild what it can and give part of the text as if it were all of it. The
+    // same structure reader as the check of an uploaded original.
+    match structure::check(bytes) {
+        Err(structure::Flaw::NoEndMarker) => {
+            return Err(corrupt("no %%EOF mark at the end of the file"))
+        }
+        Err(structure::Flaw::Encrypted) => return Err(PdfError::Encrypted),
+        // A damaged cross-reference section is rebuilt by lopdf, as viewers do.
+        Err(structure::Flaw::NoCrossReference | structure::Flaw::CrossReferenceOutside)
+        | Ok(()) => {}
     }
-    if count(bytes, b" obj") > limits.objects {
+    if structure::object_count(bytes) > limits.objects {
         return Err(PdfError::OverBounds(Bound::Objects));
-    }
-    if has_encrypt(bytes) {
-        return Err(PdfError::Encrypted);
     }
     let options = LoadOptions {
         max_decompressed_size: Some(limits.stream_bytes),
@@ -205,18 +211,4 @@ fn load_error(e: &lopdf::Error) -> PdfError {
         }
         other => corrupt(other.to_string()),
     }
-}
-
-/// Whether a trailer of the file names an `/Encrypt` dictionary (looked for in the
-/// `trailer` dictionaries and the cross-reference streams' dictionaries alike).
-fn has_encrypt(bytes: &[u8]) -> bool {
-    find(bytes, b"/Encrypt").is_some()
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-fn count(hay: &[u8], needle: &[u8]) -> usize {
-    hay.windows(needle.len()).filter(|w| *w == needle).count()
 }

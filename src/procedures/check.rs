@@ -423,7 +423,25 @@ fn basis_statuses(
         .map(|d| (d.id, d.number))
         .collect();
     let mut out = HashMap::new();
+    // A withdrawn document (entered in error) is no legal basis: it acts on nothing.
+    let withdrawn = crate::db::editing::withdrawn_ids(db)?;
     for doc in docs {
+        if withdrawn.contains(&doc) {
+            for k in keys.iter().filter(|k| k.0 == doc) {
+                out.insert(
+                    k.clone(),
+                    BasisState {
+                        document_id: doc,
+                        number: numbers.get(&doc).cloned().unwrap_or_default(),
+                        provision: k.1.clone(),
+                        status: crate::registry::withdraw::WITHDRAWN_CODE.to_string(),
+                        status_label: crate::registry::withdraw::WITHDRAWN_LABEL.to_string(),
+                        in_force: false,
+                    },
+                );
+            }
+            continue;
+        }
         let graph = StatusGraph::load_around(db, doc)?;
         let Some(facts) = graph.facts(doc, date) else {
             continue;

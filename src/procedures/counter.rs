@@ -25,13 +25,8 @@ use crate::domain::kinds::vocabulary;
 use crate::domain::text::{date_vn, nfc};
 use crate::registry::org::Org;
 
-vocabulary! {
-    /// Where a procedure is posted (nơi niêm yết); stored in `postings.point`.
-    PostingPoint {
-        Reception = "reception", "Bộ phận một cửa";
-        Portal = "portal", "Cổng dịch vụ công";
-    }
-}
+/// Where a procedure is posted: the vocabulary of `domain::procedure`.
+pub use crate::domain::procedure::PostingPoint;
 
 vocabulary! {
     /// The posting state of a procedure at a unit today.

@@ -24,7 +24,7 @@ use crate::domain::kinds::UnitLevel;
 use crate::domain::number::DocumentNumber;
 use crate::domain::procedure::{
     self, check_fees, check_times, parse_channels, parse_levels, Announcement, OneStop,
-    OnlineLevel, ProcedureCode,
+    OnlineLevel, PostingPoint, ProcedureCode,
 };
 use crate::domain::structure::{display_reference, parse_reference};
 use crate::domain::text::nfc;
@@ -437,13 +437,20 @@ pub fn apply_posting(
         }
     }
     let point = match rec.point.as_deref().map(str::trim) {
-        None | Some("reception") => "reception",
-        Some("portal") => "portal",
-        Some(other) => {
-            return invalid(format!(
-                "nơi niêm yết «{other}» không hợp lệ (reception: bộ phận tiếp nhận và trả kết quả, portal: cổng thông tin điện tử)"
-            ))
-        }
+        None => PostingPoint::Reception,
+        Some(code) => match PostingPoint::parse(code) {
+            Some(p) => p,
+            None => {
+                let known: Vec<String> = PostingPoint::ALL
+                    .iter()
+                    .map(|p| format!("{}: {}", p.code(), p.label()))
+                    .collect();
+                return invalid(format!(
+                    "nơi niêm yết «{code}» không hợp lệ ({})",
+                    known.join(", ")
+                ));
+            }
+        },
     };
     if let Some(to) = rec.to {
         if to < rec.from {
@@ -518,18 +525,18 @@ fn post_at(
     actor: &str,
     v: &ProcedureVersion,
     u: &Unit,
-    point: &str,
+    point: PostingPoint,
     rec: &PostingRecord,
 ) -> Result<Outcome, RecordError> {
     let row = NewPosting {
         version_id: v.id,
         procedure_id: v.procedure_id,
         unit_id: u.id,
-        point: point.to_string(),
+        point: point.code().to_string(),
         from_on: rec.from,
         to_on: rec.to,
     };
-    let existing = pq::postings_at(db, v.procedure_id, u.id, point)?;
+    let existing = pq::postings_at(db, v.procedure_id, u.id, point.code())?;
     let same = existing
         .iter()
         .find(|p| p.version_id == v.id && p.from_on == rec.from)
@@ -545,7 +552,7 @@ fn post_at(
             "thủ tục «{}» đã được niêm yết tại {} ({}) từ {} đến {}: hai lần niêm yết cùng một thủ tục tại cùng một nơi không được trùng thời gian",
             v.name,
             u.name,
-            if point == "portal" { "cổng thông tin" } else { "bộ phận tiếp nhận và trả kết quả" },
+            point.label(),
             other.from_on.format("%d/%m/%Y"),
             until
         ));

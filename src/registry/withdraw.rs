@@ -12,6 +12,11 @@ use crate::db::editing::{self, Withdrawal};
 use crate::db::{queries, Db, DbError};
 use crate::domain::text::nfc;
 
+/// How lists and files that keep a withdrawn document name its state (the export, the legal
+/// basis of a procedure): a code and its Vietnamese label.
+pub const WITHDRAWN_CODE: &str = "da-rut";
+pub const WITHDRAWN_LABEL: &str = "Đã rút (nhập nhầm)";
+
 /// The longest reason kept (a few sentences).
 pub const MAX_REASON: usize = 2000;
 

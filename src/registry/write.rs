@@ -244,6 +244,10 @@ impl RegistryWriter {
         }
         if existing.full_text != draft.row.full_text {
             replace_text(db, existing.id, draft)?;
+            // The documents it amends show the wording its text quotes: re-indexed with it.
+            for t in crate::db::wording::amended_by(db, &[existing.id])? {
+                queries::append_outbox(db, "document", t)?;
+            }
         }
         queries::update_document(db, existing.id, &draft.row)?;
         queries::append_outbox(db, "document", existing.id)?;

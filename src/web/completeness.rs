@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{base_context, render, PageError};
 use crate::app::procedures::completeness::{check_unit, gaps_csv, settings_of, CompletenessQuery};
 use crate::app::{parse_date, AppState};
+use crate::domain::procedure::PostingPoint;
 use crate::domain::text::date_vn;
 use crate::procedures::check::{self, Completeness};
 
@@ -62,11 +63,7 @@ fn items(c: &Completeness) -> Vec<ItemRow> {
                 points: i
                     .posted_points
                     .iter()
-                    .map(|p| match p.as_str() {
-                        "reception" => "Bộ phận một cửa",
-                        "portal" => "Cổng thông tin",
-                        other => other,
-                    })
+                    .map(|p| PostingPoint::parse(p).map_or(p.as_str(), |x| x.label()))
                     .collect::<Vec<_>>()
                     .join(", "),
                 state,

@@ -301,6 +301,10 @@ fn status_feed(
             format!("declared/{decision}"),
         ));
     }
+    // A withdrawn document (entered in error) is in no feed, nor are the effects it made, nor
+    // the declared expiries of one (their pages answer 410).
+    let withdrawn = crate::db::editing::withdrawn_ids(db)?;
+    events.retain(|e| !withdrawn.contains(&e.1) && e.3.is_none_or(|a| !withdrawn.contains(&a)));
     events.sort_by(|a, b| b.0.cmp(&a.0).then(b.4.cmp(&a.4)));
     let mut all: Vec<i64> = events.iter().map(|e| e.1).collect();
     all.extend(events.iter().filter_map(|e| e.3));

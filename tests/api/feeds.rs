@@ -197,3 +197,64 @@ db_test!(
         Ok(())
     }
 );
+
+db_test!(
+    a_withdrawn_documents_review_decisions_and_declared_expiry_leave_the_feeds,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        let (_, officer) = token(&app, "canbo", "officer", &["32200"]);
+        let (_, approver) = token(&app, "pheduyet", "approver", &[]);
+        let client = Client::new(&app).await;
+        let one_stop = document_id(&app, "UBND-970", "12/2021/QD-UBND");
+        let cid = crate::review::campaign_of(&client, &officer, 1).await;
+        let did = crate::review::propose(
+            &client,
+            &officer,
+            cid,
+            json!({
+                "document_id": one_stop, "kind": "declare_expired", "ground": "subject_gone",
+                "reason": "Bộ phận một cửa cấp huyện không còn", "effective_on": "2025-07-01"
+            }),
+        )
+        .await;
+        let path = format!("/api/v1/decisions/{did}/approve");
+        let r = call(&client, "POST", &path, &approver, None, None).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(titles(&feed(&client, "/feeds/reviews.atom").await).len(), 1);
+        let declared = |f: &atom_syndication::Feed| {
+            titles(f)
+                .iter()
+                .any(|t| t.contains("12/2021/QĐ-UBND") && t.contains("công bố hết hiệu lực"))
+        };
+        assert!(declared(
+            &feed(&client, "/feeds/status.atom?unit=32200").await
+        ));
+        // The document was entered in error: an administrator withdraws it.
+        let admin = crate::authkit::session(
+            &app,
+            crate::authkit::add_user(&app, "quantri", "admin", &[]),
+        );
+        let r = crate::editing::post(
+            &client,
+            &admin,
+            &format!("/documents/{one_stop}/rut"),
+            vec![
+                ("reason".into(), "Nhập nhầm".into()),
+                ("confirm".into(), "true".into()),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let client = Client::new(&app).await;
+        let f = feed(&client, "/feeds/reviews.atom").await;
+        assert!(f.entries().is_empty(), "{:?}", titles(&f));
+        let f = feed(&client, "/feeds/status.atom?unit=32200").await;
+        assert!(!declared(&f), "{:?}", titles(&f));
+        assert!(
+            titles(&f).iter().all(|t| !t.contains("12/2021/QĐ-UBND")),
+            "{:?}",
+            titles(&f)
+        );
+        Ok(())
+    }
+);

@@ -577,3 +577,47 @@ db_test!(
         Ok(())
     }
 );
+
+db_test!(
+    a_withdrawn_legal_basis_is_not_in_force_at_the_check,
+    |app| {
+        setup(&app);
+        let body = lines(&[procedure("1.001193"), posting("1.001193", "2025-08-08")]);
+        write_records(&app.pool, &admin(), "api", body.as_bytes())?;
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let check = |app: &TestApp| {
+            let mut conn = app.pool.get().unwrap();
+            vanban::procedures::check::check_unit(&mut conn.db(), "32200", date, Default::default())
+                .unwrap()
+        };
+        assert_eq!(check(&app).complete, 1);
+        // 05/2022/NQ-HĐND, its legal basis, was entered in error and is withdrawn.
+        let basis = crate::review::document_id(&app, "HDND-96", "05/2022/NQ-HDND");
+        let c = crate::authkit::Client::new(&app).await;
+        let s = crate::authkit::session(
+            &app,
+            crate::authkit::add_user(&app, "quantri", "admin", &[]),
+        );
+        let r = crate::editing::post(
+            &c,
+            &s,
+            &format!("/documents/{basis}/rut"),
+            vec![
+                ("reason".into(), "Nhập nhầm".into()),
+                ("confirm".into(), "true".into()),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let after = check(&app);
+        assert_eq!(after.complete, 0);
+        let gaps: Vec<(&str, &str)> = after.gaps().iter().map(|g| (g.kind, g.detail)).collect();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        assert_eq!(gaps[0].0, "basis_not_in_force");
+        assert!(
+            gaps[0].1.contains("05/2022/NQ-HĐND: đã rút (nhập nhầm)"),
+            "{gaps:?}"
+        );
+        Ok(())
+    }
+);

@@ -225,3 +225,173 @@ db_test!(export_keeps_the_flag_and_the_import_reads_it_back, |app| {
     assert!(r.errors[0].message.contains("withdrawn"), "{:?}", r.errors);
     Ok(())
 });
+
+/// An effect of 05/2022/NQ-HĐND dated before it was signed: an error of `vanban check`.
+const EARLY_EFFECT: &str = r#"{"kind":"effect","acting":{"authority":"HDND-96","number":"05/2022/NQ-HĐND"},"target":{"authority":"UBND-970","number":"12/2021/QĐ-UBND"},"type":"repeal","provisions":["Điều 2"],"effective_on":"2022-01-01"}"#;
+
+fn check_codes(app: &TestApp) -> anyhow::Result<Vec<String>> {
+    let mut conn = app.pool.get()?;
+    Ok(vanban::registry::check::run(&mut conn.db())?
+        .into_iter()
+        .map(|f| format!("{}: {}", f.code.code(), f.message))
+        .collect())
+}
+
+/// Imports the fixture and the early effect, checks that `vanban check` reports it, withdraws
+/// `doc` (the acting document or the target) and checks that the finding is gone.
+async fn check_forgets_the_effect_when_withdrawing(app: &TestApp, doc: i64) -> anyhow::Result<()> {
+    let before = check_codes(app)?;
+    assert!(
+        before
+            .iter()
+            .any(|f| f.starts_with("effect-before-acting-issued") && f.contains("12/2021/QĐ-UBND")),
+        "{before:#?}"
+    );
+    let c = Client::new(app).await;
+    let r = post(
+        &c,
+        &admin(app),
+        &format!("/documents/{doc}/rut"),
+        fields(REASON, true),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let after = check_codes(app)?;
+    assert!(
+        after
+            .iter()
+            .all(|f| !f.starts_with("effect-before-acting-issued")),
+        "{after:#?}"
+    );
+    assert!(after.is_empty(), "{after:#?}");
+    let out = app.cli(&["check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    Ok(())
+}
+
+db_test!(check_no_longer_reads_a_withdrawn_documents_effects, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let r = app.import_str("early.jsonl", EARLY_EFFECT)?;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let acting = replacing(&app);
+    check_forgets_the_effect_when_withdrawing(&app, acting).await
+});
+
+db_test!(
+    check_no_longer_reads_effects_on_a_withdrawn_document,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        let r = app.import_str("early.jsonl", EARLY_EFFECT)?;
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        let target = document_id(&app, "UBND-970", "12/2021/QD-UBND");
+        check_forgets_the_effect_when_withdrawing(&app, target).await
+    }
+);
+
+db_test!(
+    search_drops_the_wording_a_withdrawn_amendment_wrote_into_its_target,
+    |app| {
+        use crate::wording_search::{articles, REGISTRY};
+        app.import_str("r.jsonl", REGISTRY)?;
+        let new = articles(&app, "kiêm nhiệm luân phiên").await;
+        assert_eq!(new.first().map(|h| h.0.as_str()), Some("dieu-5"), "{new:?}");
+        let c = Client::new(&app).await;
+        let acting = document_id(&app, "UBND-96", "30/2020/QD-UBND");
+        let r = post(
+            &c,
+            &admin(&app),
+            &format!("/documents/{acting}/rut"),
+            fields(REASON, true),
+        )
+        .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        // The indexer catches up (no full reindex): the target holds its own wording again.
+        let gone = articles(&app, "kiêm nhiệm luân phiên").await;
+        assert!(gone.is_empty(), "{gone:?}");
+        let added = articles(&app, "chợ đêm").await;
+        assert!(added.iter().all(|h| h.0 != "dieu-5a"), "{added:?}");
+        let own = articles(&app, "phó trưởng ban chuyên trách").await;
+        assert_eq!(own.first().map(|h| h.0.as_str()), Some("dieu-5"), "{own:?}");
+        Ok(())
+    }
+);
+
+db_test!(
+    a_review_campaign_no_longer_counts_a_withdrawn_document,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        let (_, officer) = crate::review::token(&app, "canbo", "officer", &["32200"]);
+        let c = Client::new(&app).await;
+        let cid = crate::review::campaign_of(&c, &officer, 1).await;
+        let in_scope = |app: &TestApp| {
+            let mut conn = app.pool.get().unwrap();
+            let d =
+                vanban::review::dashboard::dashboard(&mut conn.db(), cid, vanban::clock::today())
+                    .unwrap()
+                    .unwrap();
+            (d.total.in_scope, d.authorities.len())
+        };
+        assert_eq!(in_scope(&app), (1, 1));
+        let one_stop = document_id(&app, "UBND-970", "12/2021/QD-UBND");
+        let r = post(
+            &c,
+            &admin(&app),
+            &format!("/documents/{one_stop}/rut"),
+            fields(REASON, true),
+        )
+        .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        // The frozen list and the dashboard (and so the scorecard) drop it; a new campaign of
+        // the same scope does not take it.
+        assert_eq!(in_scope(&app), (0, 0));
+        let mut conn = app.pool.get()?;
+        assert!(vanban::review::campaigns::documents(&mut conn.db(), cid)?.is_empty());
+        drop(conn);
+        let r = crate::review::call(
+            &c,
+            "POST",
+            "/api/v1/campaigns",
+            &officer,
+            Some(serde_json::json!({
+                "name": "Rà soát lại", "kind": "reorganisation",
+                "predecessor_unit": "970", "deadline": "2025-12-31"
+            })),
+            None,
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let again = r.json()["id"].as_i64().unwrap();
+        let mut conn = app.pool.get()?;
+        let c2 = vanban::review::campaigns::get(&mut conn.db(), again)?.unwrap();
+        let scope = vanban::review::campaigns::documents_in_scope(
+            &mut conn.db(),
+            &c2,
+            vanban::clock::today(),
+        )?;
+        assert!(scope.is_empty(), "{scope:?}");
+        Ok(())
+    }
+);
+
+db_test!(
+    the_annual_list_no_longer_names_what_a_withdrawn_document_ended,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        let whole = |v: &serde_json::Value| v["whole"].to_string();
+        let (status, v) = app.get_json("/api/v1/annual-lists/2022").await;
+        assert_eq!(status, 200, "{v}");
+        assert!(whole(&v).contains("15/2018/NQ-HĐND"), "{v}");
+        let c = Client::new(&app).await;
+        withdraw_as_admin(&app, &c, &admin(&app)).await;
+        let (status, v) = app.get_json("/api/v1/annual-lists/2022").await;
+        assert_eq!(status, 200, "{v}");
+        assert!(!whole(&v).contains("15/2018/NQ-HĐND"), "{v}");
+        assert!(!v.to_string().contains("05/2022/NQ-HĐND"), "{v}");
+        Ok(())
+    }
+);

@@ -6,7 +6,7 @@ use vanban::web::public::urlencode;
 use crate::db_test;
 use crate::helpers::TestApp;
 
-const REGISTRY: &str = r#"{"kind":"unit","code":"96","name":"Tỉnh Cà Mau","level":"tinh"}
+pub const REGISTRY: &str = r#"{"kind":"unit","code":"96","name":"Tỉnh Cà Mau","level":"tinh"}
 {"kind":"authority","code":"UBND-96","name":"Ủy ban nhân dân tỉnh Cà Mau","type":"ubnd","unit":"96"}
 {"kind":"document","authority":"UBND-96","type":"Quyết định","number":"12/2018/QĐ-UBND","title":"Quy định quản lý chợ","issued_on":"2018-03-05","effective_on":"2018-03-20","text":"Điều 5. Ban quản lý chợ\n1. Ban quản lý chợ do Ủy ban nhân dân cấp huyện thành lập.\n2. Ban quản lý chợ có trưởng ban và hai phó trưởng ban chuyên trách.\nĐiều 7. Phí chợ\nMức thu phí chợ theo quy định."}
 {"kind":"document","authority":"UBND-96","type":"Quyết định","number":"30/2020/QĐ-UBND","title":"Sửa đổi Quyết định số 12/2018/QĐ-UBND","issued_on":"2020-06-01","effective_on":"2020-06-15","text":"Điều 1. Sửa đổi, bổ sung một số điều của Quyết định số 12/2018/QĐ-UBND như sau:\n1. Sửa đổi, bổ sung khoản 2 Điều 5 như sau:\n“2. Ban quản lý chợ có trưởng ban và một phó trưởng ban kiêm nhiệm luân phiên.”\n2. Bổ sung Điều 5a vào sau Điều 5 như sau:\n“Điều 5a. Chợ đêm\nChợ đêm hoạt động đến hai mươi ba giờ.”"}
@@ -14,7 +14,7 @@ const REGISTRY: &str = r#"{"kind":"unit","code":"96","name":"Tỉnh Cà Mau","le
 "#;
 
 /// The article hits of the target document for `q`: (article key, status code).
-async fn articles(app: &TestApp, q: &str) -> Vec<(String, String)> {
+pub async fn articles(app: &TestApp, q: &str) -> Vec<(String, String)> {
     let (status, v) = app
         .get_json(&format!("/api/v1/search?scope=articles&q={}", urlencode(q)))
         .await;

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::app::view::StatusView;
 use crate::db::procedures::ProcedureVersion;
 use crate::db::stored::Corrupt;
-use crate::domain::procedure::{time_cut_percent, DossierComponent, OnlineLevel};
+use crate::domain::procedure::{time_cut_percent, DossierComponent, OnlineLevel, PostingPoint};
 use crate::domain::text::{date_vn, fold};
 
 /// A code with its Vietnamese label.
@@ -193,10 +193,12 @@ pub fn money(amount: i64) -> String {
     format!("{}{out} đồng", if amount < 0 { "-" } else { "" })
 }
 
+/// A stored posting point with its label (`domain::procedure::PostingPoint`); a code that is
+/// not one is shown as it is stored.
 pub fn point_label(point: &str) -> Label {
-    match point {
-        "portal" => Label::new(point, "Cổng thông tin điện tử"),
-        _ => Label::new(point, "Bộ phận tiếp nhận và trả kết quả"),
+    match PostingPoint::parse(point) {
+        Some(p) => Label::new(p.code(), p.label()),
+        None => Label::new(point, point),
     }
 }
 

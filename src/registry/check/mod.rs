@@ -212,8 +212,14 @@ pub fn run(db: &mut Db<'_>) -> Result<Vec<Finding>, DbError> {
     let mut report = Report::default();
     documents::check_dates_and_numbers(&reg, &mut report);
     documents::check_issuers(&reg, &mut report)?;
-    let effects = queries::all_effects(db)?;
-    let expiries = live_declared_expiries(db, None)?;
+    // A withdrawn document (entered in error) and its effects act on no status, so the check
+    // reads them no more than the status does (`registry::withdraw`); a withdrawn effect is
+    // already gone from the table.
+    let withdrawn = crate::db::editing::withdrawn_ids(db)?;
+    let mut effects = queries::all_effects(db)?;
+    effects.retain(|e| !withdrawn.contains(&e.acting_id) && !withdrawn.contains(&e.target_id));
+    let mut expiries = live_declared_expiries(db, None)?;
+    expiries.retain(|x| !withdrawn.contains(&x.document_id));
     effects::check(db, &reg, &effects, &expiries, &mut report)?;
     law::check(db, &reg, &mut report)?;
     wordings::check(db, &reg, &effects, &mut report)?;
