@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod announce;
 pub mod annual;
 pub mod api_docs;
 pub mod charts;
