@@ -161,6 +161,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/counter_postings.html"),
     ),
     (
+        "announce_new.html",
+        include_str!("../../templates/announce_new.html"),
+    ),
+    (
+        "announce_preview.html",
+        include_str!("../../templates/announce_preview.html"),
+    ),
+    (
+        "announce_decision.html",
+        include_str!("../../templates/announce_decision.html"),
+    ),
+    (
         "counter_counts.html",
         include_str!("../../templates/counter_counts.html"),
     ),
