@@ -153,6 +153,7 @@ fn version(i: usize, number: &str, date: NaiveDate, announcement: &str, local: i
             authority: format!("CTUBND-{PROVINCE}"),
             number: number.into(),
             date: Some(date),
+            effective_on: None,
         },
         announcement: announcement.into(),
     }))

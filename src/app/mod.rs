@@ -2,6 +2,7 @@
 //! access off the async workers, parameter helpers, and the read models both sides render.
 
 pub mod account;
+pub mod announce;
 pub mod annual;
 pub mod api_description;
 pub mod body;

@@ -57,9 +57,26 @@ pub struct ProcedureVersion {
     pub decision_number_key: String,
     pub decision_date: NaiveDate,
     pub announcement: String,
+    /// The day the decision takes effect when it states one (else its signing day).
+    pub decision_effective_on: Option<NaiveDate>,
 }
 
 impl ProcedureVersion {
+    /// The first day this version is current (`domain::procedure::announced_from`).
+    pub fn current_from(&self) -> NaiveDate {
+        crate::domain::procedure::announced_from(self.decision_date, self.decision_effective_on)
+    }
+
+    /// The order in which versions become current: the latest key on a date is the current
+    /// version (`domain::procedure::currency_key`).
+    pub fn currency_key(&self) -> (NaiveDate, NaiveDate, i64) {
+        crate::domain::procedure::currency_key(
+            self.decision_date,
+            self.decision_effective_on,
+            self.id,
+        )
+    }
+
     fn at(&self, column: &'static str) -> At<'_, i64> {
         At {
             table: "procedure_versions",
@@ -143,6 +160,7 @@ pub struct NewProcedureVersion {
     pub decision_number_key: String,
     pub decision_date: NaiveDate,
     pub announcement: String,
+    pub decision_effective_on: Option<NaiveDate>,
 }
 
 impl NewProcedureVersion {
@@ -171,6 +189,7 @@ impl NewProcedureVersion {
             decision_number_key: v.decision_number_key.clone(),
             decision_date: v.decision_date,
             announcement: v.announcement.clone(),
+            decision_effective_on: v.decision_effective_on,
         }
     }
 }
@@ -361,7 +380,9 @@ pub fn versions_of_decision(
         .load(c))?)
 }
 
-/// Versions announced by any of `authorities` on or before `date`, oldest first.
+/// Versions announced by any of `authorities` that are in effect on `date` (signed and, when
+/// the decision states a later effective date, effective by then), in the order they became
+/// current: the last of a procedure is its current version.
 pub fn versions_announced_by(
     db: &mut Db<'_>,
     authorities: &[i64],
@@ -376,7 +397,8 @@ pub fn versions_announced_by(
             .load(c))?;
         out.extend(part);
     }
-    out.sort_by_key(|v| (v.decision_date, v.id));
+    out.retain(|v| v.current_from() <= date);
+    out.sort_by_key(ProcedureVersion::currency_key);
     Ok(out)
 }
 

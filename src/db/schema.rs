@@ -329,6 +329,7 @@ diesel::table! {
         decision_number_key -> Text,
         decision_date -> Date,
         announcement -> Text,
+        decision_effective_on -> Nullable<Date>,
     }
 }
 

@@ -270,6 +270,44 @@ vocabulary! {
     }
 }
 
+/// The first day a version announced by a decision signed on `signed` is current: the
+/// effective date the decision states (hiệu lực thi hành), else its signing day — a decision
+/// "có hiệu lực kể từ ngày ký" (the usual wording of a quyết định công bố, Nghị định
+/// 63/2010/NĐ-CP Article 15 as amended) takes effect when signed. The posting deadline is
+/// still counted from the signing day (`domain::calendar::posting_deadline`).
+pub fn announced_from(signed: NaiveDate, effective: Option<NaiveDate>) -> NaiveDate {
+    effective.unwrap_or(signed)
+}
+
+/// Whether a version announced by a decision signed on `signed` (effective on `effective`,
+/// when stated) is in effect on `date`.
+pub fn announced_by(signed: NaiveDate, effective: Option<NaiveDate>, date: NaiveDate) -> bool {
+    announced_from(signed, effective) <= date
+}
+
+/// The order in which the versions of a procedure become current: by the day they take
+/// effect, then by signing day, then by the order entered (`id`). Of the versions in effect on
+/// a date ([`announced_by`]), the greatest key is the current one.
+pub fn currency_key(
+    signed: NaiveDate,
+    effective: Option<NaiveDate>,
+    id: i64,
+) -> (NaiveDate, NaiveDate, i64) {
+    (announced_from(signed, effective), signed, id)
+}
+
+/// Checks an effective date stated by a decision: not before its signing.
+pub fn check_effective(signed: NaiveDate, effective: Option<NaiveDate>) -> Result<(), String> {
+    match effective {
+        Some(e) if e < signed => Err(format!(
+            "ngày có hiệu lực ({}) trước ngày ký ({}) của quyết định công bố",
+            e.format("%d/%m/%Y"),
+            signed.format("%d/%m/%Y")
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A processing-time finding recorded with the version: the time committed locally is longer
 /// than the statutory one. Not an error (the locality may have a reason and the data must say
 /// what was announced), never silently accepted: it is stored and shown.
@@ -385,6 +423,41 @@ mod tests {
     }
 
     use super::*;
+
+    fn ymd(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_version_is_current_from_its_effective_date_not_its_signing() {
+        // Signed 1 March, effective 15 March.
+        let (signed, eff) = (ymd(2026, 3, 1), Some(ymd(2026, 3, 15)));
+        assert!(!announced_by(signed, eff, ymd(2026, 3, 10)));
+        assert!(!announced_by(signed, eff, ymd(2026, 3, 14)));
+        assert!(announced_by(signed, eff, ymd(2026, 3, 15)));
+        assert_eq!(announced_from(signed, eff), ymd(2026, 3, 15));
+        // No effective date stated: from the signing day.
+        assert!(announced_by(signed, None, ymd(2026, 3, 1)));
+        assert!(!announced_by(signed, None, ymd(2026, 2, 28)));
+    }
+
+    #[test]
+    fn the_version_taking_effect_last_is_current() {
+        // B signed later but effective earlier than A: A, effective last, is current once both apply.
+        let a = currency_key(ymd(2026, 3, 1), Some(ymd(2026, 4, 1)), 1);
+        let b = currency_key(ymd(2026, 3, 5), None, 2);
+        assert!(a > b);
+        // Same day: the later signed, then the later entered.
+        assert!(currency_key(ymd(2026, 3, 2), Some(ymd(2026, 4, 1)), 1) > a);
+        assert!(currency_key(ymd(2026, 3, 1), Some(ymd(2026, 4, 1)), 3) > a);
+    }
+
+    #[test]
+    fn an_effective_date_before_signing_is_refused() {
+        assert!(check_effective(ymd(2026, 3, 1), Some(ymd(2026, 2, 28))).is_err());
+        assert!(check_effective(ymd(2026, 3, 1), Some(ymd(2026, 3, 1))).is_ok());
+        assert!(check_effective(ymd(2026, 3, 1), None).is_ok());
+    }
     use proptest::prelude::*;
 
     fn d(s: &str) -> NaiveDate {

@@ -57,6 +57,7 @@ pub fn export_procedures(
                 .unwrap_or_default(),
             number: v.decision_number.clone(),
             date: Some(v.decision_date),
+            effective_on: v.decision_effective_on,
         };
         decisions.insert(v.id, decision.clone());
         let record = procedure(v, decision, basis.get(&v.id), &numbers, &codes)?;
@@ -70,6 +71,7 @@ pub fn export_procedures(
             procedure: codes.get(&p.procedure_id).cloned(),
             decision: DecisionRef {
                 date: None,
+                effective_on: None,
                 ..decision.clone()
             },
             unit: units.get(&p.unit_id).cloned(),

@@ -229,3 +229,49 @@ fn compare(
     }
     Ok(out)
 }
+
+/// The outcome of a write that is always rolled back: what it found leaves as an "error".
+enum RolledBack<T> {
+    Done(T),
+    Failed(WriteError),
+}
+
+impl<T> From<diesel::result::Error> for RolledBack<T> {
+    fn from(e: diesel::result::Error) -> Self {
+        RolledBack::Failed(WriteError::from(e))
+    }
+}
+
+impl<T> From<WriteError> for RolledBack<T> {
+    fn from(e: WriteError) -> Self {
+        RolledBack::Failed(e)
+    }
+}
+
+/// Writes `body` as [`super::write::write_records`] would (same checks, same scope, same
+/// errors) with `before` run first and `after` once every record is written, all in one
+/// transaction that is then rolled back: what a write would change, by any measure the caller
+/// takes (the procedures' checklists of the units, for an announcing decision), with nothing
+/// kept.
+pub fn preview_then<B, T>(
+    pool: &DbPool,
+    w: &Writer,
+    name: &str,
+    body: &[u8],
+    before: impl FnOnce(&mut Db<'_>) -> Result<B, WriteError>,
+    after: impl FnOnce(&mut Db<'_>, B, &super::import::ImportReport) -> Result<T, WriteError>,
+) -> Result<T, WriteError> {
+    let mut items = parse_items(name, body)?;
+    let mut conn = pool.get()?;
+    let outcome = conn.write(|db| -> Result<(), RolledBack<T>> {
+        let b = before(db)?;
+        let report = apply_items(db, w, name, &mut items)?;
+        let t = after(db, b, &report)?;
+        Err(RolledBack::Done(t))
+    });
+    match outcome {
+        Err(RolledBack::Done(t)) => Ok(t),
+        Err(RolledBack::Failed(e)) => Err(e),
+        Ok(()) => Err(WriteError::Invalid(Vec::new())),
+    }
+}

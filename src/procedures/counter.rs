@@ -133,6 +133,7 @@ fn decision_of(org: &Org, v: &ProcedureVersion) -> Result<DecisionRef, Corrupt> 
         authority: authority.code.clone(),
         number: v.decision_number.clone(),
         date: None,
+        effective_on: None,
     })
 }
 

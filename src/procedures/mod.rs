@@ -11,8 +11,10 @@
 //! - the check: [`check::check_unit`], [`check::check_units`], [`check::check_province`], and
 //!   [`check::write_csv`] / [`check::write_table`];
 //! - writing: records of the import format ([`records`]), applied by [`write`], to which
-//!   `exchange` dispatches them (`vanban import`, `POST /api/v1/records`).
+//!   `exchange` dispatches them (`vanban import`, `POST /api/v1/records`);
+//! - the annex of an announcing decision read from a spreadsheet: [`announce`].
 
+pub mod announce;
 pub mod check;
 pub mod counter;
 pub mod inspections;

@@ -8,13 +8,17 @@ use serde::{Deserialize, Serialize};
 use crate::domain::procedure::{DossierComponent, Fee};
 
 /// An announcing decision (quyết định công bố): its authority and number, and, on a
-/// `procedure` line, its date.
+/// `procedure` line, its date (signed) and, when it states a later one, the date it takes
+/// effect (`effective_on`; a version is current from then, the posting deadline is counted
+/// from `date`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionRef {
     pub authority: String,
     pub number: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_on: Option<NaiveDate>,
 }
 
 /// A legal basis: a registry document, optionally one provision of it (`Điều 5`,

@@ -148,6 +148,8 @@ pub fn apply_procedure(
     let Some(decision_date) = rec.decision.date else {
         return invalid("thiếu ngày của quyết định công bố («decision.date»)");
     };
+    procedure::check_effective(decision_date, rec.decision.effective_on)
+        .map_err(RecordError::Invalid)?;
     let announcement = domain(Announcement::parse_code(&rec.announcement))?;
     let abolished = announcement == Announcement::Abolished;
     let levels = if abolished && rec.levels.is_empty() {
@@ -204,6 +206,7 @@ pub fn apply_procedure(
         decision_number_key: decision_key.clone(),
         decision_date,
         announcement: announcement.code().to_string(),
+        decision_effective_on: rec.decision.effective_on,
     };
     let warnings: Vec<String> = row
         .time_warning

@@ -221,7 +221,7 @@ pub fn apply_procedures(
     for v in versions {
         let replace = newest
             .get(&v.procedure_id)
-            .is_none_or(|o| (v.decision_date, v.id) > (o.decision_date, o.id));
+            .is_none_or(|o| v.currency_key() > o.currency_key());
         if replace {
             newest.insert(v.procedure_id, v);
         }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod announce;
 pub mod annual;
 pub mod api_docs;
 pub mod charts;
@@ -158,6 +159,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "counter_postings.html",
         include_str!("../../templates/counter_postings.html"),
+    ),
+    (
+        "announce_new.html",
+        include_str!("../../templates/announce_new.html"),
+    ),
+    (
+        "announce_preview.html",
+        include_str!("../../templates/announce_preview.html"),
+    ),
+    (
+        "announce_decision.html",
+        include_str!("../../templates/announce_decision.html"),
     ),
     (
         "counter_counts.html",

@@ -6,6 +6,7 @@ mod authkit;
 mod helpers;
 
 mod accounts;
+mod announce;
 mod annual;
 mod audit;
 mod authz;

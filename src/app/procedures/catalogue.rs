@@ -22,13 +22,24 @@ pub struct Entry {
     pub code: String,
     pub versions: Vec<VersionView>,
     pub(crate) raw: Vec<ProcedureVersion>,
+    /// The index of the version current on the catalogue's date: the last one in effect
+    /// then (`domain::procedure::announced_by`), or the newest when none is in effect yet.
+    pub(crate) current: usize,
 }
 
 impl Entry {
-    /// The newest announcement (the catalogue shows it).
+    /// The current announcement (the catalogue shows it): a version signed but not yet in
+    /// effect does not replace the one in effect.
     pub fn newest(&self) -> Option<&VersionView> {
-        self.versions.last()
+        self.versions.get(self.current).or(self.versions.last())
     }
+}
+
+/// The index of the version current on `date` among `raw` (in the order they become current).
+fn current_index(raw: &[ProcedureVersion], date: NaiveDate) -> usize {
+    raw.iter()
+        .rposition(|v| v.current_from() <= date)
+        .unwrap_or(raw.len().saturating_sub(1))
 }
 
 /// Every procedure with its versions and their legal basis as of `date`.
@@ -71,7 +82,7 @@ impl Catalogue {
         let org = Org::load(db)?;
         let all = pq::all_procedures(db)?;
         let mut versions = pq::all_versions(db)?;
-        versions.sort_by_key(|v| (v.procedure_id, v.decision_date, v.id));
+        versions.sort_by_key(|v| (v.procedure_id, v.currency_key()));
         let ids: Vec<i64> = versions.iter().map(|v| v.id).collect();
         let mut basis_views = basis_views(db, graphs, &ids, date)?;
         let mut by_procedure: HashMap<i64, Vec<ProcedureVersion>> = HashMap::new();
@@ -104,6 +115,7 @@ impl Catalogue {
                 procedure_id: p.id,
                 code: p.code,
                 versions: views,
+                current: current_index(&raw, date),
                 raw,
             });
         }
@@ -260,7 +272,7 @@ pub(crate) fn unit_listing(
         let Some((entry, view, raw)) = postings
             .iter()
             .filter_map(|p| catalogue.version(p.version_id))
-            .max_by_key(|(_, _, r)| (r.decision_date, r.id))
+            .max_by_key(|(_, _, r)| r.currency_key())
         else {
             continue;
         };
@@ -279,9 +291,9 @@ pub(crate) fn unit_listing(
             .raw
             .iter()
             .filter(|v| announcing.contains(&v.decision_authority_id))
-            .filter(|v| v.decision_date <= date)
-            .filter(|v| (v.decision_date, v.id) > (raw.decision_date, raw.id))
-            .max_by_key(|v| (v.decision_date, v.id))
+            .filter(|v| v.current_from() <= date)
+            .filter(|v| v.currency_key() > raw.currency_key())
+            .max_by_key(|v| v.currency_key())
             .map(|v| {
                 if v.is_abolished() {
                     format!(

@@ -62,6 +62,10 @@ pub struct DecisionView {
     pub number: String,
     pub date: NaiveDate,
     pub date_display: String,
+    /// The day the decision takes effect, when it states one later than its signing (the
+    /// version is current from then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_display: Option<String>,
     pub authority_id: i64,
     pub authority_name: String,
 }
@@ -275,6 +279,10 @@ pub fn version_view(
             number: v.decision_number.clone(),
             date: v.decision_date,
             date_display: date_vn(v.decision_date),
+            effective_display: v
+                .decision_effective_on
+                .filter(|e| *e != v.decision_date)
+                .map(date_vn),
             authority_id: v.decision_authority_id,
             authority_name,
         },

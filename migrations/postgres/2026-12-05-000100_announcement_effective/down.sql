@@ -1,0 +1,1 @@
+ALTER TABLE procedure_versions DROP COLUMN decision_effective_on;
