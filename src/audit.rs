@@ -52,6 +52,9 @@ pub fn document_summary(d: &crate::db::models::NewDocument) -> Value {
         "effective_on": d.effective_on,
         "end_on": d.end_on,
         "gazette": d.gazette,
+        "place": d.place,
+        "signing_capacity": d.signing_capacity,
+        "signing_for": d.signing_for,
         "preamble_sha256": hex::encode(Sha256::digest(d.preamble.as_bytes())),
         "text_sha256": hex::encode(Sha256::digest(d.full_text.as_bytes())),
     })

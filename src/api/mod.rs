@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod annual;
+pub mod counter;
 pub mod inspections;
 pub mod openapi;
 pub mod originals;

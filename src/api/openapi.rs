@@ -41,7 +41,8 @@ pub struct Problem {
     pub errors: Option<Vec<ProblemItem>>,
 }
 
-/// Một dòng lỗi (`POST /api/v1/records`) hoặc một hàng lỗi của sổ theo dõi rà soát.
+/// Một dòng lỗi (`POST /api/v1/records`), một hàng lỗi của sổ theo dõi rà soát, hoặc một trường
+/// bị từ chối (niêm yết, số liệu hồ sơ).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProblemItem {
     /// Số dòng JSON Lines (bản ghi).
@@ -53,6 +54,12 @@ pub struct ProblemItem {
     /// Cột liên quan, nếu có.
     #[schema(nullable = false)]
     pub column: Option<String>,
+    /// Trường của nội dung gửi lên (`date`, `counts[0].on_time`), nếu có.
+    #[schema(nullable = false)]
+    pub field: Option<String>,
+    /// Mã ổn định của lỗi này (`future_month`, `procedure_not_applicable`…), nếu có.
+    #[schema(nullable = false)]
+    pub code: Option<String>,
     pub message: String,
 }
 

@@ -1,5 +1,6 @@
-//! Procedures at the counter, for pages: a unit's postings checklist and monthly dossier
-//! counts, and their forms and the counts file written through the one write path — each
+//! Procedures at the counter, for pages and the JSON API alike: a unit's postings checklist
+//! and monthly dossier counts, and their forms, API bodies and the counts file written through
+//! the one write path — each
 //! becomes lines of the import format (postings, dossier counts), written by
 //! `exchange::write::write_records` with the signed-in user's scope (records, audit and outbox
 //! in one transaction; nothing written when a line is refused).
@@ -11,7 +12,7 @@ use crate::error::AppError;
 use crate::exchange::records::Record;
 use crate::exchange::write::{write_records, ConflictLine, WriteError, Writer};
 use crate::jsonl::LineError;
-use crate::procedures::counter::counts::{self, CountSheet, SheetErrors, SheetInput};
+use crate::procedures::counter::counts::{self, CountRefusal, CountSheet, SheetErrors, SheetInput};
 use crate::procedures::counter::counts_file::{self, LineProblem};
 use crate::procedures::counter::{self, Checklist, FieldError, FormField, PostingInput};
 
@@ -106,6 +107,7 @@ pub async fn save_postings(
                 Box::new(list),
                 FieldError {
                     field: FormField::Picks,
+                    code: "invalid_postings",
                     message: joined(lines),
                 },
             ),
@@ -144,27 +146,41 @@ pub async fn save_counts(
     code: String,
     input: SheetInput,
 ) -> Result<SavedCounts, AppError> {
+    let typed = input.typed.into_iter().collect();
+    save_typed(state, actor, code, input.month, typed).await
+}
+
+/// Applies counts of the unit `code` for the month `month` (as typed) as `actor`: per
+/// procedure code, in the order sent, the figures received, on time and online as typed. The
+/// form and the API both come here, so both are checked alike.
+pub async fn save_typed(
+    state: &AppState,
+    actor: Actor,
+    code: String,
+    month: String,
+    typed: Vec<(String, [String; 3])>,
+) -> Result<SavedCounts, AppError> {
     let today = state.today();
     let pool = state.pool.clone();
     actix_web::web::block(move || -> Result<SavedCounts, AppError> {
-        let (month, month_error) = match counts::parse_month(&input.month, today) {
+        let (month, month_error) = match counts::parse_month(&month, today) {
             Ok(m) => (m, None),
-            Err(e) => (counts::first_of(today), Some(format!("{e}."))),
+            Err(e) => (counts::first_of(today), Some(e)),
         };
-        let sheet = {
+        let (sheet, checked) = {
             let mut conn = pool.get()?;
-            counts::sheet(&mut conn.db(), &code, month, today)?
+            let mut db = conn.db();
+            let sheet = counts::sheet(&mut db, &code, month, today)?;
+            if let Some(e) = month_error {
+                let errors = SheetErrors::of(vec![CountRefusal::of_month(&e)]);
+                return Ok(SavedCounts::Refused(Box::new(sheet), errors));
+            }
+            let checked = counts::check_counts(&mut db, &sheet, &typed)?;
+            (sheet, checked)
         };
-        if let Some(m) = month_error {
-            let errors = SheetErrors {
-                month: Some(m),
-                ..SheetErrors::default()
-            };
-            return Ok(SavedCounts::Refused(Box::new(sheet), errors));
-        }
-        let lines = match counts::sheet_lines(&sheet, &input) {
+        let lines = match checked {
             Ok(l) => l,
-            Err(e) => return Ok(SavedCounts::Refused(Box::new(sheet), e)),
+            Err(e) => return Ok(SavedCounts::Refused(Box::new(sheet), SheetErrors::of(e))),
         };
         let records: Vec<Record> = lines.into_iter().map(Record::DossierCount).collect();
         Ok(match write(&pool, &actor, "ho-so", &records)? {
@@ -174,10 +190,7 @@ pub async fn save_counts(
             },
             Err(lines) => SavedCounts::Refused(
                 Box::new(sheet),
-                SheetErrors {
-                    form: Some(joined(lines)),
-                    ..SheetErrors::default()
-                },
+                SheetErrors::of(vec![CountRefusal::refused_by_write(joined(lines))]),
             ),
         })
     })

@@ -198,6 +198,35 @@ pub struct AmendedBy {
     pub direct: bool,
 }
 
+/// The signature block as written (capacity lines, position in capitals, name), when the
+/// capacity is recorded; empty otherwise (the page then shows position and name as before).
+fn signature_block(doc: &crate::db::models::Document) -> Vec<String> {
+    let lines = doc
+        .signing_for
+        .as_deref()
+        .and_then(|s| crate::domain::signing::SigningFor::parse(s).ok().flatten());
+    let mut out = match (&lines, doc.signing_capacity.as_deref()) {
+        (Some(l), _) => l.lines(),
+        (None, Some(code)) => match crate::domain::signing::SigningCapacity::parse(code) {
+            Some(c) => vec![c.prefix().to_string()],
+            None => Vec::new(),
+        },
+        (None, None) => Vec::new(),
+    };
+    if out.is_empty() {
+        return out;
+    }
+    let position = doc.signer_position.trim();
+    if !position.is_empty() {
+        out.push(position.to_uppercase());
+    }
+    let signer = doc.signer.trim();
+    if !signer.is_empty() {
+        out.push(signer.to_string());
+    }
+    out
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DocumentView {
     pub id: i64,
@@ -207,6 +236,19 @@ pub struct DocumentView {
     pub fields: Vec<String>,
     pub signer: String,
     pub signer_position: String,
+    /// Nơi ban hành (địa danh), nếu đã ghi.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub place: Option<String>,
+    /// Thẩm quyền ký của người ký: `tm`, `kt`, `q`, `tl`, `tuq`, nếu đã ghi.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub signing_capacity: Option<String>,
+    /// Khối chữ ký như trên văn bản, từng dòng: các dòng thẩm quyền ký, chức vụ, họ tên
+    /// (`TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`, `PHÓ CHỦ TỊCH`, `Lê Văn Sử`); chỉ khi đã ghi
+    /// thẩm quyền ký.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub signature: Vec<String>,
     pub issued_on: String,
     pub effective_on: String,
     pub end_on: Option<String>,
@@ -502,14 +544,18 @@ fn document_view(
         doc.issued_on,
     )
     .path();
+    let signature = signature_block(&doc);
     Ok(DocumentView {
         id: doc.id,
         fields: doc.fields_stored().map_err(crate::db::DbError::from)?,
         number: doc.number,
         doc_type: doc.doc_type,
         title: doc.title,
+        signature,
         signer: doc.signer,
         signer_position: doc.signer_position,
+        place: doc.place,
+        signing_capacity: doc.signing_capacity,
         issued_on: date_vn(doc.issued_on),
         effective_on: date_vn(doc.effective_on),
         end_on: doc.end_on.map(date_vn),

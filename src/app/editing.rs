@@ -15,6 +15,7 @@ use crate::db::editing::{self, NewCorrection};
 use crate::db::{queries, Db, DbPool};
 use crate::domain::kinds::DOCUMENT_TYPES;
 use crate::domain::number::DocumentNumber;
+use crate::domain::signing::{signing, SigningCapacity, SigningError};
 use crate::exchange::records::Record;
 use crate::exchange::write::{write_records_then, WriteError, Writer};
 use crate::jsonl::LineError;
@@ -40,6 +41,12 @@ pub struct Edit {
     pub fields: String,
     pub signer: String,
     pub signer_position: String,
+    /// Where it was issued (địa danh).
+    pub place: String,
+    /// The signer's own capacity code (`tm`, `kt`, `q`, `tl`, `tuq`) or empty.
+    pub signing_capacity: String,
+    /// The capacity lines as written (`TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH`).
+    pub signing_for: String,
     /// `YYYY-MM-DD`.
     pub effective_on: String,
     /// `YYYY-MM-DD` or empty.
@@ -61,6 +68,8 @@ pub struct EditView {
     pub issued_on: String,
     pub eli: String,
     pub types: &'static [&'static str],
+    /// The signing capacities (code, label) of the form's list.
+    pub capacities: Vec<(&'static str, &'static str)>,
     pub values: Edit,
 }
 
@@ -100,12 +109,16 @@ pub fn edit_view(db: &mut Db<'_>, id: i64) -> Result<EditView, AppError> {
         issued_on: d.issued_on.format("%d/%m/%Y").to_string(),
         eli,
         types: DOCUMENT_TYPES,
+        capacities: capacities(),
         values: Edit {
             doc_type: d.doc_type,
             title: d.title,
             fields: fields.join("\n"),
             signer: d.signer,
             signer_position: d.signer_position,
+            place: d.place.unwrap_or_default(),
+            signing_capacity: d.signing_capacity.unwrap_or_default(),
+            signing_for: d.signing_for.unwrap_or_default(),
             effective_on: d.effective_on.to_string(),
             end_on: d.end_on.map(|e| e.to_string()).unwrap_or_default(),
             gazette: d.gazette.unwrap_or_default(),
@@ -114,6 +127,14 @@ pub fn edit_view(db: &mut Db<'_>, id: i64) -> Result<EditView, AppError> {
             correcting_number: String::new(),
         },
     })
+}
+
+/// The signing capacities as the edit form lists them.
+pub fn capacities() -> Vec<(&'static str, &'static str)> {
+    SigningCapacity::ALL
+        .iter()
+        .map(|c| (c.code(), c.label()))
+        .collect()
 }
 
 /// Whether an edit was saved, or the form comes back with its errors.
@@ -207,6 +228,20 @@ fn edited_record(
         errors.push(field_error("effective_on", "Cần nhập ngày có hiệu lực."));
     }
     let end_on = date_field("end_on", &e.end_on, &mut errors);
+    let signing = match signing(Some(&e.signing_capacity), Some(&e.signing_for)) {
+        Ok(s) => Some(s),
+        Err(err) => {
+            let field = match err {
+                SigningError::UnknownCode(_) | SigningError::Mismatch { .. } => "signing_capacity",
+                _ => "signing_for",
+            };
+            errors.push(field_error(
+                field,
+                format!("Thẩm quyền ký: {err}; viết các dòng cách nhau bằng « / »."),
+            ));
+            None
+        }
+    };
     let correcting = if e.correcting_number.trim().is_empty() {
         None
     } else {
@@ -218,7 +253,9 @@ fn edited_record(
             }
         }
     };
-    let Some(effective_on) = effective_on.filter(|_| errors.is_empty()) else {
+    let (Some(effective_on), Some((capacity, signing_for))) =
+        (effective_on.filter(|_| errors.is_empty()), signing)
+    else {
         return Ok(Err(errors));
     };
     let org = Org::load(db)?;
@@ -245,6 +282,9 @@ fn edited_record(
     rec.effective_on = effective_on;
     rec.end_on = end_on;
     rec.gazette = Some(e.gazette.trim().to_string()).filter(|g| !g.is_empty());
+    rec.place = Some(e.place.trim().to_string()).filter(|p| !p.is_empty());
+    rec.signing_capacity = capacity.map(|c| c.code().to_string());
+    rec.signing_for = signing_for.map(|s| s.as_stored());
     rec.text = e.text.replace("\r\n", "\n");
     let line = serde_json::to_string(&Record::Document(rec))
         .map_err(|e| AppError::Internal(format!("bản ghi không tuần tự hoá được: {e}")))?;
@@ -374,6 +414,9 @@ fn field_label(name: &str) -> &str {
         "effective_on" => "ngày có hiệu lực",
         "end_on" => "ngày hết hiệu lực",
         "gazette" => "công báo",
+        "place" => "nơi ban hành",
+        "signing_capacity" => "thẩm quyền ký",
+        "signing_for" => "dòng thẩm quyền ký",
         "normative" => "tính chất",
         "full_text" => "nội dung",
         other => other,

@@ -292,6 +292,9 @@ fn document(
             .gen_bool(0.05)
             .then(|| effective + Days::new(rng.gen_range(365..2000))),
         gazette: None,
+        place: None,
+        signing_capacity: None,
+        signing_for: None,
         normative: None,
         provisions_effective: Vec::new(),
         withdrawn: None,

@@ -97,6 +97,12 @@ pub struct Document {
     pub preamble: String,
     /// A legal normative document (văn bản quy phạm pháp luật); see `domain::issuers`.
     pub normative: bool,
+    /// Where it was issued (địa danh).
+    pub place: Option<String>,
+    /// The signer's own capacity (`domain::signing::SigningCapacity` code).
+    pub signing_capacity: Option<String>,
+    /// The capacity lines as written (`TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH`).
+    pub signing_for: Option<String>,
 }
 
 impl Document {
@@ -140,6 +146,9 @@ pub struct NewDocument {
     pub full_text: String,
     pub preamble: String,
     pub normative: bool,
+    pub place: Option<String>,
+    pub signing_capacity: Option<String>,
+    pub signing_for: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]

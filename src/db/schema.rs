@@ -48,6 +48,9 @@ diesel::table! {
         full_text -> Text,
         preamble -> Text,
         normative -> Bool,
+        place -> Nullable<Text>,
+        signing_capacity -> Nullable<Text>,
+        signing_for -> Nullable<Text>,
     }
 }
 

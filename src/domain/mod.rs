@@ -14,6 +14,7 @@ pub mod pointintime;
 pub mod procedure;
 pub mod review;
 pub mod scorecard;
+pub mod signing;
 pub mod status;
 pub mod structure;
 pub mod text;

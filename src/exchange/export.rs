@@ -263,6 +263,9 @@ pub fn document_record(
         effective_on: d.effective_on,
         end_on: d.end_on,
         gazette: d.gazette,
+        place: d.place,
+        signing_capacity: d.signing_capacity,
+        signing_for: d.signing_for,
         text: d.full_text,
     })
 }

@@ -65,6 +65,8 @@ impl Record {
                 c.line("signer", &d.signer);
                 c.line("signer_position", &d.signer_position);
                 c.opt("gazette", &d.gazette);
+                c.opt("place", &d.place);
+                c.opt("signing_for", &d.signing_for);
                 for (i, g) in d.provisions_effective.iter().enumerate() {
                     c.all(
                         &format!("provisions_effective[{i}].provisions"),

@@ -259,16 +259,22 @@ pub enum FormField {
     Picks,
 }
 
-/// Why the form was refused, beside which field.
+/// Why the form was refused, beside which field, with a stable code (API problems).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     pub field: FormField,
+    pub code: &'static str,
     pub message: String,
 }
 
-fn refuse<T>(field: FormField, message: impl Into<String>) -> Result<T, FieldError> {
+fn refuse<T>(
+    field: FormField,
+    code: &'static str,
+    message: impl Into<String>,
+) -> Result<T, FieldError> {
     Err(FieldError {
         field,
+        code,
         message: message.into(),
     })
 }
@@ -282,12 +288,14 @@ pub fn form_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
     let Ok(date) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") else {
         return refuse(
             FormField::Date,
+            "invalid_date",
             format!("Ngày «{raw}» không hợp lệ: chọn ngày theo dạng năm-tháng-ngày."),
         );
     };
     if date > today {
         return refuse(
             FormField::Date,
+            "future_date",
             format!(
                 "Ngày {} ở sau hôm nay ({}): chỉ ghi việc đã làm.",
                 date_vn(date),
@@ -319,6 +327,7 @@ pub fn plan(
             if rows.is_empty() {
                 return refuse(
                     FormField::Picks,
+                    "all_posted",
                     "Mọi thủ tục áp dụng tại đơn vị đều đang được niêm yết.",
                 );
             }
@@ -339,7 +348,7 @@ pub fn plan(
 /// The rows ticked; none, an unknown code or the same code twice is refused.
 fn picked<'l>(list: &'l Checklist, picks: &[String]) -> Result<Vec<&'l ChecklistRow>, FieldError> {
     if picks.is_empty() {
-        return refuse(FormField::Picks, "Chưa chọn thủ tục nào.");
+        return refuse(FormField::Picks, "no_procedures", "Chưa chọn thủ tục nào.");
     }
     let mut rows: Vec<&ChecklistRow> = Vec::new();
     for code in picks {
@@ -347,6 +356,7 @@ fn picked<'l>(list: &'l Checklist, picks: &[String]) -> Result<Vec<&'l Checklist
         let Some(r) = list.row(&code) else {
             return refuse(
                 FormField::Picks,
+                "not_in_checklist",
                 format!("Thủ tục mã «{code}» không có trong danh mục niêm yết của đơn vị."),
             );
         };
@@ -369,6 +379,7 @@ fn posting(
     if !r.applies {
         return refuse(
             FormField::Picks,
+            "not_applicable",
             format!(
                 "Thủ tục {} không còn áp dụng tại đơn vị: chỉ có thể gỡ niêm yết.",
                 r.code
@@ -378,6 +389,7 @@ fn posting(
     if date < r.decision_date {
         return refuse(
             FormField::Date,
+            "before_decision",
             format!(
                 "Thủ tục {}: ngày niêm yết {} trước ngày ban hành quyết định công bố {} ({}).",
                 r.code,
@@ -391,6 +403,7 @@ fn posting(
         if date <= *last {
             return refuse(
                 FormField::Date,
+                "overlaps_ended_posting",
                 format!(
                     "Thủ tục {} đã niêm yết tại {} đến hết ngày {}: niêm yết lại từ ngày {}.",
                     r.code,
@@ -406,6 +419,7 @@ fn posting(
         if !o.outdated {
             return refuse(
                 FormField::Picks,
+                "already_posted",
                 format!(
                     "Thủ tục {} đã được niêm yết tại {} từ ngày {}.",
                     r.code,
@@ -420,6 +434,7 @@ fn posting(
         else {
             return refuse(
                 FormField::Date,
+                "outdated_same_day",
                 format!(
                     "Thủ tục {}: phiên bản cũ niêm yết từ ngày {}; phiên bản mới niêm yết từ ngày sau đó.",
                     r.code,
@@ -450,6 +465,7 @@ fn removal(
     let Some(o) = r.open_at(point) else {
         return refuse(
             FormField::Picks,
+            "not_posted",
             format!(
                 "Thủ tục {} không đang niêm yết tại {}.",
                 r.code,
@@ -461,6 +477,7 @@ fn removal(
     let Some(last) = date.pred_opt().filter(|l| *l >= o.from_on) else {
         return refuse(
             FormField::Date,
+            "removal_before_posting",
             format!(
                 "Thủ tục {}: ngày gỡ {} phải sau ngày niêm yết {}.",
                 r.code,

@@ -99,6 +99,11 @@ pub fn validate_document(
     let normative = rec
         .normative
         .unwrap_or_else(|| issuers::default_normative(doc_type, &number, rec.issued_on));
+    let (capacity, signing_for) = crate::domain::signing::signing(
+        rec.signing_capacity.as_deref(),
+        rec.signing_for.as_deref(),
+    )
+    .map_err(|e| RecordError::Invalid(format!("thẩm quyền ký: {e}")))?;
     let row = NewDocument {
         normative,
         authority_id,
@@ -113,6 +118,13 @@ pub fn validate_document(
         effective_on: rec.effective_on,
         end_on: rec.end_on,
         gazette: rec.gazette.as_deref().map(nfc).filter(|g| !g.is_empty()),
+        place: rec
+            .place
+            .as_deref()
+            .map(|p| nfc(p.trim()))
+            .filter(|p| !p.is_empty()),
+        signing_capacity: capacity.map(|c| c.code().to_string()),
+        signing_for: signing_for.map(|s| s.as_stored()),
         preamble: structure.preamble.clone(),
         full_text: text,
     };
@@ -133,6 +145,9 @@ pub(crate) fn as_new(d: &Document) -> NewDocument {
         effective_on: d.effective_on,
         end_on: d.end_on,
         gazette: d.gazette.clone(),
+        place: d.place.clone(),
+        signing_capacity: d.signing_capacity.clone(),
+        signing_for: d.signing_for.clone(),
         full_text: d.full_text.clone(),
         preamble: d.preamble.clone(),
         normative: d.normative,

@@ -55,6 +55,17 @@ pub struct DocumentRecord {
     pub end_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gazette: Option<String>,
+    /// Where it was issued (địa danh: `Cà Mau`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// The signer's own capacity: `tm`, `kt`, `q`, `tl` or `tuq` (absent: the last line of
+    /// `signing_for`'s, if any).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_capacity: Option<String>,
+    /// The capacity lines as written, ` / ` between lines (`TM. ỦY BAN NHÂN DÂN / KT. CHỦ
+    /// TỊCH`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_for: Option<String>,
     /// Whether it is a legal normative document; absent: `domain::issuers::default_normative`
     /// (export writes it only where the stored value differs from that default).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -430,6 +430,12 @@ pub fn changed_fields(stored: &NewDocument, new: &NewDocument) -> Vec<&'static s
     differs("effective_on", stored.effective_on != new.effective_on);
     differs("end_on", stored.end_on != new.end_on);
     differs("gazette", stored.gazette != new.gazette);
+    differs("place", stored.place != new.place);
+    differs(
+        "signing_capacity",
+        stored.signing_capacity != new.signing_capacity,
+    );
+    differs("signing_for", stored.signing_for != new.signing_for);
     differs("normative", stored.normative != new.normative);
     differs(
         "full_text",

@@ -482,6 +482,27 @@ pub static ROUTES: &[RouteDef] = &[
         |r| r.to(pages::counter::counts::upload),
     )
     .body(crate::procedures::counter::counts_file::COUNTS_FILE_LIMIT + 64 * 1024),
+    // ct: the counter as JSON, scoped like its pages (the same use cases and write path).
+    get(
+        "/api/v1/units/{code}/postings",
+        Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
+        |r| r.to(api::counter::postings),
+    ),
+    post(
+        "/api/v1/units/{code}/postings",
+        Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
+        |r| r.to(api::counter::record_postings),
+    ),
+    get(
+        "/api/v1/units/{code}/dossier-counts",
+        Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
+        |r| r.to(api::counter::dossier_counts),
+    ),
+    post(
+        "/api/v1/units/{code}/dossier-counts",
+        Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
+        |r| r.to(api::counter::record_dossier_counts),
+    ),
     // of: the originals of documents — the list and the upload (officers within the
     // document's units), the withdrawal of a file entered in error (administrators). The
     // download is under the ELI address (`…/{number}/tep/{prefix}/{name}`).

@@ -35,7 +35,7 @@ async fn figure(b: &Browser<'_>, code: &str) -> (u64, u64) {
 }
 
 /// Sends the upload form (the CSRF token and the file) as the page does.
-async fn upload(b: &Browser<'_>, csv: impl AsRef<[u8]>) -> Resp {
+pub async fn upload(b: &Browser<'_>, csv: impl AsRef<[u8]>) -> Resp {
     let boundary = "----vanbanboundary";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ho-so.csv\"\r\nContent-Type: text/csv\r\n\r\n",

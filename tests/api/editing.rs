@@ -14,11 +14,11 @@ use crate::review::document_id;
 /// The correcting decision of the district (đính chính).
 const CORRECTING: &str = r#"{"kind":"document","authority":"UBND-970","type":"Quyết định","number":"45/2021/QĐ-UBND","title":"Đính chính Quyết định 12/2021/QĐ-UBND","issued_on":"2021-03-01","effective_on":"2021-03-01","text":"Điều 1. Đính chính\nĐính chính trích yếu."}"#;
 
-fn hours(app: &TestApp) -> i64 {
+pub fn hours(app: &TestApp) -> i64 {
     document_id(app, "UBND-970", "12/2021/QD-UBND")
 }
 
-fn stored(app: &TestApp, id: i64) -> vanban::db::models::Document {
+pub fn stored(app: &TestApp, id: i64) -> vanban::db::models::Document {
     let mut conn = app.pool.get().unwrap();
     vanban::db::queries::document(&mut conn.db(), id)
         .unwrap()
@@ -26,13 +26,19 @@ fn stored(app: &TestApp, id: i64) -> vanban::db::models::Document {
 }
 
 /// The form as the page sends it: the stored values, then `changes`.
-fn form(d: &vanban::db::models::Document, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+pub fn form(d: &vanban::db::models::Document, changes: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut f: Vec<(String, String)> = vec![
         ("doc_type".into(), d.doc_type.clone()),
         ("title".into(), d.title.clone()),
         ("fields".into(), String::new()),
         ("signer".into(), d.signer.clone()),
         ("signer_position".into(), d.signer_position.clone()),
+        ("place".into(), d.place.clone().unwrap_or_default()),
+        (
+            "signing_capacity".into(),
+            d.signing_capacity.clone().unwrap_or_default(),
+        ),
+        ("signing_for".into(), d.signing_for.clone().unwrap_or_default()),
         ("effective_on".into(), d.effective_on.to_string()),
         ("end_on".into(), String::new()),
         ("gazette".into(), String::new()),

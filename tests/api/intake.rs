@@ -261,6 +261,14 @@ db_test!(pasted_text_is_reviewed_previewed_and_saved, |app| {
     assert_eq!(status(&app, old, ymd(2024, 3, 19)), "Còn hiệu lực");
     assert_eq!(status(&app, old, ymd(2024, 3, 20)), "Hết hiệu lực toàn bộ");
     assert_eq!(status(&app, new, ymd(2024, 3, 20)), "Còn hiệu lực");
+    // The place and the signing capacity read from the text are stored.
+    {
+        let mut conn = app.pool.get()?;
+        let d = vanban::db::queries::document(&mut conn.db(), new)?.unwrap();
+        assert_eq!(d.place.as_deref(), Some("Đầm Dơi"));
+        assert_eq!(d.signing_capacity.as_deref(), Some("tm"));
+        assert_eq!(d.signing_for.as_deref(), Some("TM. ỦY BAN NHÂN DÂN"));
+    }
     let page = client
         .send(TestRequest::get().uri(&format!("/documents/{new}")))
         .await;

@@ -1,5 +1,6 @@
 //! Import → export → import → export is byte-identical for every record kind (units,
-//! successions, authorities, documents with every optional field — a withdrawn one too —, every effect kind, declared
+//! successions, authorities, documents with every optional field — place and signing capacity,
+//! a withdrawn one too —, every effect kind, declared
 //! expiries, class ends, procedures, postings, dossier counts, inspections, calendar days), and the first export equals an input that is already
 //! canonical (the order and the spelling the export writes).
 
@@ -19,7 +20,7 @@ const CANONICAL: &str = r#"{"kind":"unit","code":"96","name":"Tỉnh Cà Mau","l
 {"kind":"authority","code":"CT-UBND-96","name":"Chủ tịch Ủy ban nhân dân tỉnh Cà Mau","type":"chu_tich_ubnd","unit":"96"}
 {"kind":"authority","code":"UBND-970","name":"Ủy ban nhân dân huyện Đầm Dơi","type":"ubnd","unit":"970"}
 {"kind":"document","authority":"QH","type":"Luật","number":"64/2025/QH15","title":"Luật Ban hành văn bản quy phạm pháp luật","fields":[],"signer":"","signer_position":"","issued_on":"2025-02-19","effective_on":"2025-04-01","text":"Điều 72. Quy định chuyển tiếp\n1. Khoản một.\n2. Khoản hai.\n3. Khoản ba."}
-{"kind":"document","authority":"HDND-96","type":"Nghị quyết","number":"15/2018/NQ-HĐND","title":"Quy định mức hỗ trợ","fields":["Thủy sản","Nông nghiệp"],"signer":"Trần Văn Hiện","signer_position":"Chủ tịch","issued_on":"2018-12-07","effective_on":"2018-12-17","end_on":"2030-12-31","gazette":"Công báo tỉnh số 5","provisions_effective":[{"provisions":["Điều 3"],"effective_on":"2019-06-01"},{"provisions":["Khoản 2 Điều 2"],"effective_on":"2020-01-01"}],"text":"Điều 1. Phạm vi\nNội dung.\nĐiều 2. Mức hỗ trợ\n1. Khoản một.\n2. Khoản hai:\na) Điểm a;\nb) Điểm b.\nĐiều 3. Tổ chức thực hiện\nNội dung."}
+{"kind":"document","authority":"HDND-96","type":"Nghị quyết","number":"15/2018/NQ-HĐND","title":"Quy định mức hỗ trợ","fields":["Thủy sản","Nông nghiệp"],"signer":"Trần Văn Hiện","signer_position":"Chủ tịch","issued_on":"2018-12-07","effective_on":"2018-12-17","end_on":"2030-12-31","gazette":"Công báo tỉnh số 5","place":"Cà Mau","signing_capacity":"tm","signing_for":"TM. HỘI ĐỒNG NHÂN DÂN","provisions_effective":[{"provisions":["Điều 3"],"effective_on":"2019-06-01"},{"provisions":["Khoản 2 Điều 2"],"effective_on":"2020-01-01"}],"text":"Điều 1. Phạm vi\nNội dung.\nĐiều 2. Mức hỗ trợ\n1. Khoản một.\n2. Khoản hai:\na) Điểm a;\nb) Điểm b.\nĐiều 3. Tổ chức thực hiện\nNội dung."}
 {"kind":"document","authority":"UBND-96","type":"Quyết định","number":"20/2019/QĐ-UBND","title":"Hướng dẫn","fields":[],"signer":"","signer_position":"","issued_on":"2019-03-01","effective_on":"2019-03-15","text":"Điều 1. Hướng dẫn\nNội dung.\nĐiều 2. Hiệu lực\nNội dung."}
 {"kind":"document","authority":"HDND-96","type":"Nghị quyết","number":"08/2020/NQ-HĐND","title":"Sửa đổi","fields":[],"signer":"","signer_position":"","issued_on":"2020-07-10","effective_on":"2020-07-20","text":"Điều 1. Sửa đổi\nNội dung."}
 {"kind":"document","authority":"UBND-96","type":"Chỉ thị","number":"05/CT-UBND","title":"Chỉ thị tăng cường","fields":[],"signer":"","signer_position":"","issued_on":"2020-08-01","effective_on":"2020-08-01","text":"Nội dung chỉ thị."}

@@ -66,6 +66,9 @@ const LABELS: &[(&str, &str)] = &[
     ("effective_on", "Ngày có hiệu lực"),
     ("end_on", "Ngày hết hiệu lực"),
     ("gazette", "Công báo"),
+    ("place", "Nơi ban hành"),
+    ("signing_capacity", "Thẩm quyền ký"),
+    ("signing_for", "Dòng thẩm quyền ký"),
     ("text_sha256", "Nội dung (SHA-256)"),
 ];
 

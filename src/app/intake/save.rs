@@ -10,6 +10,7 @@ use super::resolve::{self, AuthorityChoice, Candidate};
 use crate::db::{queries, Db, DbError, DbPool};
 use crate::domain::kinds::{document_type, EffectKind};
 use crate::domain::number::DocumentNumber;
+use crate::domain::signing::SigningFor;
 use crate::error::AppError;
 use crate::exchange::preview::{preview_records, Preview};
 use crate::exchange::records::{DocumentRecord, DocumentRef, EffectRecord, Record};
@@ -149,8 +150,16 @@ fn document_record(
     if d.title.trim().is_empty() {
         fail("title", "Nhập trích yếu (tên) của văn bản.".into());
     }
-    let (Some(doc_type), Ok(number), Some(issued_on), Some(effective_on)) =
-        (doc_type, number, issued_on, effective_on)
+    // The capacity lines as read or typed (`TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH`).
+    let signing = SigningFor::parse(&d.signing_capacity);
+    if let Err(e) = &signing {
+        fail(
+            "signing_capacity",
+            format!("Thẩm quyền ký: {e}; viết các dòng cách nhau bằng « / ».",),
+        );
+    }
+    let (Some(doc_type), Ok(number), Some(issued_on), Some(effective_on), Ok(signing)) =
+        (doc_type, number, issued_on, effective_on, signing)
     else {
         return Ok(None);
     };
@@ -166,6 +175,12 @@ fn document_record(
         effective_on,
         end_on: None,
         gazette: None,
+        place: Some(d.place.trim().to_string()).filter(|p| !p.is_empty()),
+        signing_capacity: signing
+            .as_ref()
+            .and_then(SigningFor::capacity)
+            .map(|c| c.code().to_string()),
+        signing_for: signing.map(|s| s.as_stored()),
         normative: None,
         provisions_effective: Vec::new(),
         text: d.text.clone(),
@@ -301,6 +316,7 @@ fn document_field(message: &str) -> &'static str {
         ("«number»", "number"),
         ("«signer»", "signer"),
         ("«signer_position»", "signer_position"),
+        ("thẩm quyền ký", "signing_capacity"),
         ("«text»", "text"),
         ("«type»", "doc_type"),
         ("«authority»", "authority"),

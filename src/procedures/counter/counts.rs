@@ -1,9 +1,11 @@
 //! Monthly dossier counts at the counter (số hồ sơ tiếp nhận, giải quyết đúng hạn, nộp trực
 //! tuyến): the month's sheet of a unit — one row per procedure that applies there (and any
 //! procedure already counted that month) with what is stored — and the count lines the sheet
-//! form or a CSV file asks for, each refusal named by its row and column (form) or its line
-//! (file). Nothing here writes: the application writes the [`DossierCountRecord`]s through
-//! the one write path.
+//! form, the API or a CSV file asks for, each refusal named by its row and column (form), its
+//! field (API) or its line (file), with a stable code. A count is taken only for a procedure
+//! that applies at the unit in that month (the completeness check's required set on the
+//! month's last day, or today in the current month). Nothing here writes: the application
+//! writes the [`DossierCountRecord`]s through the one write path.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,7 +15,7 @@ use serde::Serialize;
 use super::super::check::{self, CheckError, Settings, UnitView};
 use super::super::records::DossierCountRecord;
 use crate::db::procedures as pq;
-use crate::db::Db;
+use crate::db::{Db, DbError};
 use crate::domain::text::nfc;
 use crate::registry::org::Org;
 
@@ -55,6 +57,9 @@ pub struct CountRow {
     pub field: String,
     /// Stored figures (received, on time, online), if the month was counted.
     pub stored: Option<[i64; 3]>,
+    /// Whether the procedure applies at the unit that month (otherwise it is shown for its
+    /// stored figures only, and no count is taken for it).
+    pub applies: bool,
 }
 
 /// A unit's sheet for a month.
@@ -73,6 +78,16 @@ pub enum MonthError {
     Unreadable(String),
     #[error("tháng {0} chưa đến: chỉ nhập số liệu của tháng này và các tháng trước")]
     Future(String),
+}
+
+impl MonthError {
+    /// The stable code of the refusal (API problems).
+    pub fn code(&self) -> &'static str {
+        match self {
+            MonthError::Unreadable(_) => "invalid_month",
+            MonthError::Future(_) => "future_month",
+        }
+    }
 }
 
 /// `2026-03` (also `03/2026`, `3/2026`) as its first day; a month after `today`'s is refused.
@@ -138,6 +153,7 @@ pub fn sheet(
             name: i.name.clone(),
             field: i.field.clone(),
             stored: stored.get(&i.procedure_id).copied(),
+            applies: true,
         })
         .collect();
     let mut others: Vec<i64> = stored
@@ -152,6 +168,7 @@ pub fn sheet(
             name: latest.as_ref().map(|v| v.name.clone()).unwrap_or_default(),
             field: latest.map(|v| v.field).unwrap_or_default(),
             stored: stored.get(&p.id).copied(),
+            applies: false,
             code: p.code,
         });
     }
@@ -162,23 +179,58 @@ pub fn sheet(
     })
 }
 
+/// Why one figure, or the figures of one row, cannot be taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FigureError {
+    #[error("«{0}» âm: số hồ sơ từ 0 trở lên.")]
+    Negative(String),
+    #[error("«{0}» quá lớn.")]
+    TooLarge(String),
+    #[error("«{0}» không phải là số nguyên.")]
+    NotInteger(String),
+    #[error("Thiếu số hồ sơ tiếp nhận.")]
+    MissingReceived,
+    #[error("Số giải quyết đúng hạn ({0}) lớn hơn số tiếp nhận ({1}).")]
+    OnTimeOverReceived(i64, i64),
+    #[error("Số nộp trực tuyến ({0}) lớn hơn số tiếp nhận ({1}).")]
+    OnlineOverReceived(i64, i64),
+}
+
+impl FigureError {
+    /// The stable code of the refusal (API problems).
+    pub fn code(&self) -> &'static str {
+        match self {
+            FigureError::Negative(_) => "negative_count",
+            FigureError::TooLarge(_) => "count_too_large",
+            FigureError::NotInteger(_) => "not_an_integer",
+            FigureError::MissingReceived => "missing_received",
+            FigureError::OnTimeOverReceived(..) => "on_time_exceeds_received",
+            FigureError::OnlineOverReceived(..) => "online_exceeds_received",
+        }
+    }
+}
+
 /// One figure as typed: empty, or an integer from 0.
-fn figure(raw: &str) -> Result<Option<i64>, String> {
+fn figure(raw: &str) -> Result<Option<i64>, FigureError> {
     let t = raw.trim();
     if t.is_empty() {
         return Ok(None);
     }
     match t.parse::<i64>() {
-        Ok(n) if n < 0 => Err(format!("«{t}» âm: số hồ sơ từ 0 trở lên.")),
-        Ok(n) if n > i64::from(i32::MAX) => Err(format!("«{t}» quá lớn.")),
+        Ok(n) if n < 0 => Err(FigureError::Negative(t.to_string())),
+        Ok(n) if n > i64::from(i32::MAX) => Err(FigureError::TooLarge(t.to_string())),
         Ok(n) => Ok(Some(n)),
-        Err(_) => Err(format!("«{t}» không phải là số nguyên.")),
+        // Digits past what an i64 holds are still a number, only too large.
+        Err(_) if t.chars().all(|c| c.is_ascii_digit()) => {
+            Err(FigureError::TooLarge(t.to_string()))
+        }
+        Err(_) => Err(FigureError::NotInteger(t.to_string())),
     }
 }
 
 /// The figures of one row as typed (received, on time, online): `None` when the row is left
 /// empty, else the three numbers (on time and online default to 0), or the refusals by figure.
-pub fn row_figures(typed: [&str; 3]) -> Result<Option<[i64; 3]>, Vec<(Figure, String)>> {
+pub fn row_figures(typed: [&str; 3]) -> Result<Option<[i64; 3]>, Vec<(Figure, FigureError)>> {
     let mut errors = Vec::new();
     let mut values = [None; 3];
     for (i, f) in Figure::ALL.iter().enumerate() {
@@ -195,23 +247,20 @@ pub fn row_figures(typed: [&str; 3]) -> Result<Option<[i64; 3]>, Vec<(Figure, St
         if values.iter().all(Option::is_none) {
             return Ok(None);
         }
-        return Err(vec![(
-            Figure::Received,
-            "Thiếu số hồ sơ tiếp nhận.".to_string(),
-        )]);
+        return Err(vec![(Figure::Received, FigureError::MissingReceived)]);
     };
     let on_time = on_time.unwrap_or(0);
     let online = online.unwrap_or(0);
     if on_time > received {
         errors.push((
             Figure::OnTime,
-            format!("Số giải quyết đúng hạn ({on_time}) lớn hơn số tiếp nhận ({received})."),
+            FigureError::OnTimeOverReceived(on_time, received),
         ));
     }
     if online > received {
         errors.push((
             Figure::Online,
-            format!("Số nộp trực tuyến ({online}) lớn hơn số tiếp nhận ({received})."),
+            FigureError::OnlineOverReceived(online, received),
         ));
     }
     if errors.is_empty() {
@@ -228,12 +277,65 @@ pub struct SheetInput {
     pub typed: BTreeMap<String, [String; 3]>,
 }
 
-/// The refusals of the sheet form: the month's, and per (procedure code, figure).
+/// One refused count: the procedure and figure it belongs to (none: the month or the whole
+/// sheet), a stable code and the Vietnamese message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CountRefusal {
+    /// The procedure's code, for a refusal of one row.
+    pub procedure: Option<String>,
+    /// The figure, for a refusal of one cell.
+    pub figure: Option<Figure>,
+    /// `month` for a refusal of the month.
+    pub month: bool,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl CountRefusal {
+    pub fn of_month(e: &MonthError) -> CountRefusal {
+        CountRefusal {
+            procedure: None,
+            figure: None,
+            month: true,
+            code: e.code(),
+            message: format!("{e}."),
+        }
+    }
+
+    /// Lines the write path refused (its own checks, after these).
+    pub fn refused_by_write(message: String) -> CountRefusal {
+        CountRefusal::of_sheet("invalid_counts", message)
+    }
+
+    fn of_sheet(code: &'static str, message: String) -> CountRefusal {
+        CountRefusal {
+            procedure: None,
+            figure: None,
+            month: false,
+            code,
+            message,
+        }
+    }
+
+    fn of_row(procedure: &str, code: &'static str, message: String) -> CountRefusal {
+        CountRefusal {
+            procedure: Some(procedure.to_string()),
+            figure: None,
+            month: false,
+            code,
+            message,
+        }
+    }
+}
+
+/// The refusals of the sheet form: the month's, and per (procedure code, figure); every
+/// refusal also in `refusals`, with its code.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SheetErrors {
     pub month: Option<String>,
     pub form: Option<String>,
     pub cells: BTreeMap<String, String>,
+    pub refusals: Vec<CountRefusal>,
 }
 
 impl SheetErrors {
@@ -245,24 +347,71 @@ impl SheetErrors {
     pub fn key(code: &str, f: Figure) -> String {
         format!("{}:{code}", f.code())
     }
+
+    /// The refusals placed beside their fields.
+    pub fn of(refusals: Vec<CountRefusal>) -> SheetErrors {
+        let mut errors = SheetErrors::default();
+        for r in &refusals {
+            match (&r.procedure, r.figure) {
+                _ if r.month => errors.month = Some(r.message.clone()),
+                (Some(code), Some(f)) => {
+                    errors.cells.insert(SheetErrors::key(code, f), r.message.clone());
+                }
+                _ => {
+                    errors.form = Some(match errors.form.take() {
+                        Some(m) => format!("{m} {}", r.message),
+                        None => r.message.clone(),
+                    })
+                }
+            }
+        }
+        errors.refusals = refusals;
+        errors
+    }
 }
 
-/// The count lines of the sheet form for `unit`, or every refusal (nothing is written then).
-/// Procedure codes not on the sheet are refused; rows left empty are left as stored.
-pub fn sheet_lines(
+/// The count lines `typed` (procedure code and its three figures as typed, in the order
+/// sent) asks for on the unit's `sheet`, or every refusal (nothing is written then). Only a
+/// procedure that applies at the unit that month is counted; a row left empty is left as
+/// stored; the same procedure twice is refused.
+pub fn check_counts(
+    db: &mut Db<'_>,
     sheet: &CountSheet,
-    input: &SheetInput,
-) -> Result<Vec<DossierCountRecord>, SheetErrors> {
-    let mut errors = SheetErrors::default();
+    typed: &[(String, [String; 3])],
+) -> Result<Result<Vec<DossierCountRecord>, Vec<CountRefusal>>, DbError> {
+    let mut refusals = Vec::new();
     let mut out = Vec::new();
-    for (code, typed) in &input.typed {
-        if !sheet.rows.iter().any(|r| &r.code == code) {
-            errors.form = Some(format!(
-                "Thủ tục mã «{code}» không có trong bảng số liệu của đơn vị."
+    let mut seen = std::collections::HashSet::new();
+    for (code, figures) in typed {
+        let code = nfc(code.trim());
+        if !seen.insert(code.clone()) {
+            refusals.push(CountRefusal::of_row(
+                &code,
+                "duplicate_procedure",
+                format!("Thủ tục mã «{code}» có hai lần trong số liệu gửi lên."),
             ));
             continue;
         }
-        match row_figures([&typed[0], &typed[1], &typed[2]]) {
+        if !sheet.rows.iter().any(|r| r.applies && r.code == code) {
+            refusals.push(if pq::procedure_by_code(db, &code)?.is_some() {
+                CountRefusal::of_row(
+                    &code,
+                    "procedure_not_applicable",
+                    format!(
+                        "Thủ tục mã «{code}» không áp dụng tại đơn vị trong tháng {} (không có trong bảng số liệu của đơn vị).",
+                        month_vn(sheet.month)
+                    ),
+                )
+            } else {
+                CountRefusal::of_row(
+                    &code,
+                    "unknown_procedure",
+                    format!("Không có thủ tục mã «{code}»."),
+                )
+            });
+            continue;
+        }
+        match row_figures([&figures[0], &figures[1], &figures[2]]) {
             Ok(None) => {}
             Ok(Some([received, on_time, online])) => out.push(DossierCountRecord {
                 procedure: code.clone(),
@@ -272,21 +421,42 @@ pub fn sheet_lines(
                 online,
                 on_time,
             }),
-            Err(es) => {
-                for (f, e) in es {
-                    errors.cells.insert(SheetErrors::key(code, f), e);
-                }
-            }
+            Err(es) => refusals.extend(es.into_iter().map(|(f, e)| CountRefusal {
+                procedure: Some(code.clone()),
+                figure: Some(f),
+                month: false,
+                code: e.code(),
+                message: e.to_string(),
+            })),
         }
     }
-    if errors.is_empty() && out.is_empty() {
-        errors.form = Some("Chưa nhập số liệu của thủ tục nào.".into());
+    if refusals.is_empty() && out.is_empty() {
+        refusals.push(CountRefusal::of_sheet(
+            "no_counts",
+            "Chưa nhập số liệu của thủ tục nào.".into(),
+        ));
     }
-    if errors.is_empty() {
+    Ok(if refusals.is_empty() {
         Ok(out)
     } else {
-        Err(errors)
-    }
+        Err(refusals)
+    })
+}
+
+/// The codes of the procedures that apply at the unit `unit_code` in `month` (as its sheet
+/// lists them).
+pub fn applicable(
+    db: &mut Db<'_>,
+    unit_code: &str,
+    month: NaiveDate,
+    today: NaiveDate,
+) -> Result<std::collections::HashSet<String>, CheckError> {
+    Ok(sheet(db, unit_code, month, today)?
+        .rows
+        .into_iter()
+        .filter(|r| r.applies)
+        .map(|r| r.code)
+        .collect())
 }
 
 #[cfg(test)]
@@ -322,6 +492,14 @@ mod tests {
         assert_eq!(
             e.iter().map(|x| x.0).collect::<Vec<_>>(),
             vec![Figure::OnTime, Figure::Online]
+        );
+        assert_eq!(
+            e.iter().map(|x| x.1.code()).collect::<Vec<_>>(),
+            vec!["on_time_exceeds_received", "online_exceeds_received"]
+        );
+        assert_eq!(
+            row_figures(["99999999999999999999", "", ""]).unwrap_err()[0].1,
+            FigureError::TooLarge("99999999999999999999".into())
         );
         assert_eq!(
             row_figures(["-1", "", ""]).unwrap_err()[0].0,

@@ -1,16 +1,18 @@
 //! The dossier counts file (CSV, UTF-8, comma or semicolon separated, as Excel saves it): a
 //! header `ma_thu_tuc,thang,tiep_nhan,dung_han,truc_tuyen` and one line per procedure and
-//! month at the unit the file is sent for. Held to the spreadsheet bounds before it is parsed;
-//! every bad line is reported by its number, and a file with one bad line gives no lines.
+//! month at the unit the file is sent for, of a procedure that applies there that month. Held
+//! to the spreadsheet bounds before it is parsed; every bad line is reported by its number, and
+//! a file with one bad line gives no lines.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::counts::{month_vn, parse_month, row_figures, Figure};
+use super::counts::{applicable, month_vn, parse_month, row_figures, Figure};
 use crate::db::procedures as pq;
 use crate::db::{Db, DbError};
+use crate::procedures::check::CheckError;
 use crate::domain::procedure::ProcedureCode;
 use crate::domain::text::nfc;
 use crate::procedures::records::DossierCountRecord;
@@ -190,7 +192,7 @@ pub fn read(
     bytes: &[u8],
     today: NaiveDate,
     limits: &Limits,
-) -> Result<FileLines, DbError> {
+) -> Result<FileLines, CheckError> {
     let rows = match records(bytes, limits) {
         Ok(r) => r,
         Err(p) => return Ok(Err(vec![p])),
@@ -206,11 +208,38 @@ pub fn read(
     }
     let mut known = HashMap::new();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    // The procedures that apply at the unit, per month of the file.
+    let mut applies: HashMap<String, std::collections::HashSet<String>> = HashMap::new();
     let mut lines = Vec::new();
     let mut problems = Vec::new();
     for (line, cells) in data {
         match data_line(db, &mut known, unit, today, (*line, cells))? {
             Ok(rec) => {
+                let month = match parse_month(&rec.month, today) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        problems.push(problem(*line, e.to_string()));
+                        continue;
+                    }
+                };
+                if !applies.contains_key(&rec.month) {
+                    let set = applicable(db, unit, month, today)?;
+                    applies.insert(rec.month.clone(), set);
+                }
+                if !applies
+                    .get(&rec.month)
+                    .is_some_and(|s| s.contains(&rec.procedure))
+                {
+                    problems.push(problem(
+                        *line,
+                        format!(
+                            "thủ tục {} không áp dụng tại đơn vị trong tháng {}",
+                            rec.procedure,
+                            month_vn(month)
+                        ),
+                    ));
+                    continue;
+                }
                 let key = (rec.procedure.clone(), rec.month.clone());
                 if let Some(first) = seen.insert(key, *line) {
                     problems.push(problem(

@@ -43,6 +43,8 @@ struct RowView {
     name: String,
     field: String,
     stored: bool,
+    /// A procedure that does not apply that month: its stored figures are shown, not taken.
+    applies: bool,
     cells: Vec<CellView>,
 }
 
@@ -56,6 +58,7 @@ fn rows(sheet: &CountSheet, typed: Option<&SheetInput>, errors: &SheetErrors) ->
             name: r.name.clone(),
             field: r.field.clone(),
             stored: r.stored.is_some(),
+            applies: r.applies,
             cells: Figure::ALL
                 .iter()
                 .enumerate()
