@@ -6,6 +6,7 @@ mod authkit;
 mod helpers;
 
 mod accounts;
+mod annexes;
 mod annual;
 mod audit;
 mod authz;
