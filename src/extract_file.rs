@@ -109,6 +109,7 @@ pub fn to_json(x: &Extraction) -> Value {
     put(&mut v, &mut l, "effective_on", x.effective_on.as_ref());
     v.insert("articles".into(), json!(x.articles));
     v.insert("effects".into(), json!(x.effects));
+    v.insert("annexes".into(), json!(x.annexes));
     v.insert("encoding".into(), json!(x.encoding));
     v.insert("lines".into(), Value::Object(l));
     Value::Object(v)

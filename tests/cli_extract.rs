@@ -29,6 +29,13 @@ Nơi nhận:\t\tTM. ỦY BAN NHÂN DÂN
 \t\tLê Văn Sử
 ";
 
+/// The decision with two annexes after the signature.
+fn with_annexes() -> String {
+    format!(
+        "{DECISION}\nPHỤ LỤC I\nDANH MỤC KHU VỰC KHAI THÁC CÁT\n(Kèm theo Quyết định số 09/2021/QĐ-UBND ngày 28 tháng 4 năm 2021 của Ủy ban nhân dân tỉnh Cà Mau)\nSTT\tKhu vực\tDiện tích\n1.\tSông Gành Hào\t12 ha\nĐiều 3. Dòng trích dẫn\nPHỤ LỤC II\nBIỂU MẪU BÁO CÁO\nMẫu số 01\n"
+    )
+}
+
 fn vanban(args: &[&str]) -> Output {
     let dir = tempfile::tempdir().unwrap();
     Command::new(env!("CARGO_BIN_EXE_vanban"))
@@ -94,6 +101,40 @@ fn extract_json_names_every_field_and_its_line() {
     assert_eq!(e["provisions"], serde_json::json!([]));
     assert_eq!(e["effective_on"], "2021-05-15");
     assert_eq!(e["line"], 16);
+    assert_eq!(v["annexes"], serde_json::json!([]));
+}
+
+#[test]
+fn extract_json_lists_the_annexes_apart_from_the_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("qd.txt");
+    std::fs::write(&file, with_annexes()).unwrap();
+    let o = vanban(&["extract", file.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // The document's own articles: the annex's "Điều 3" line is not one.
+    assert_eq!(v["articles"], 2);
+    assert_eq!(v["signer"], "Lê Văn Sử");
+    let a = &v["annexes"];
+    assert_eq!(a.as_array().map(Vec::len), Some(2), "{a}");
+    assert_eq!(a[0]["label"], "I");
+    assert_eq!(a[0]["title"], "DANH MỤC KHU VỰC KHAI THÁC CÁT");
+    assert_eq!(a[0]["line"], 23);
+    assert_eq!(
+        a[0]["text"],
+        "(Kèm theo Quyết định số 09/2021/QĐ-UBND ngày 28 tháng 4 năm 2021 của Ủy ban nhân dân tỉnh Cà Mau)\nSTT\tKhu vực\tDiện tích\n1.\tSông Gành Hào\t12 ha\nĐiều 3. Dòng trích dẫn"
+    );
+    assert_eq!(a[1]["label"], "II");
+    assert_eq!(a[1]["title"], "BIỂU MẪU BÁO CÁO");
+    assert_eq!(a[1]["line"], 29);
+    assert_eq!(a[1]["text"], "Mẫu số 01");
+    let o = vanban(&["extract", file.to_str().unwrap()]);
+    let out = text(&o.stdout);
+    assert!(out.contains("Số điều: 2"), "{out}");
+    assert!(
+        out.contains("Phụ lục I: DANH MỤC KHU VỰC KHAI THÁC CÁT (dòng 23, 4 dòng nội dung)"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -114,7 +114,7 @@ pub async fn document_status(
     let articles = page
         .nodes
         .into_iter()
-        .filter(|n| n.kind == "dieu")
+        .filter(|n| n.kind == "dieu" || n.kind == "phu-luc")
         .map(|n| ArticleStatus {
             key: n.key,
             label: n.label,

@@ -16,7 +16,7 @@ use crate::db::{queries, Db};
 use crate::domain::eli::Eli;
 use crate::domain::pointintime::{Mark, PointInTime};
 use crate::domain::status::{Cause, Evaluation, Status, StatusReport};
-use crate::domain::structure::{display_reference, node_label, NodeKind};
+use crate::domain::structure::{display_reference, node_label, split_part, NodeKind};
 use crate::domain::text::{date_vn, fold};
 use crate::error::AppError;
 use crate::registry::org::Org;
@@ -375,9 +375,8 @@ fn node_rows(
         let kind = key
             .rsplit('/')
             .next()
-            .and_then(|last| last.split_once('-'))
-            .and_then(|(k, _)| NodeKind::parse(k))
-            .unwrap_or(NodeKind::Dieu);
+            .and_then(split_part)
+            .map_or(NodeKind::Dieu, |(k, _)| k);
         let parent = key.rsplit_once('/').map(|(p, _)| p.to_string());
         let label = display_reference(key.rsplit('/').next().unwrap_or(key));
         let heading = "(quy định được bổ sung; nội dung chưa được nhập)".to_string();
@@ -422,7 +421,7 @@ fn provision_nodes(
             statuses.insert(key.clone(), s);
         }
         let shown = match (kind, status) {
-            (NodeKind::Dieu, s) => s,
+            (NodeKind::Dieu | NodeKind::PhuLuc, s) => s,
             (_, Some(s)) => {
                 let parent = match parent_key.as_deref() {
                     Some(k) => statuses.get(k).copied(),

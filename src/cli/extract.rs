@@ -106,6 +106,18 @@ fn to_lines(x: &Extraction) -> String {
             e.line
         ));
     }
+    for a in &x.annexes {
+        let label = vanban::domain::structure::node_label(
+            vanban::domain::structure::NodeKind::PhuLuc,
+            &a.label,
+        );
+        out.push_str(&format!(
+            "{label}: {} (dòng {}, {} dòng nội dung)\n",
+            a.title.as_deref().unwrap_or("(không có tên)"),
+            a.line,
+            a.text.lines().count()
+        ));
+    }
     out
 }
 

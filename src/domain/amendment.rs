@@ -21,7 +21,7 @@
 use chrono::NaiveDate;
 
 use super::number::DocumentNumber;
-use super::structure::{parse_reference, NodeKind};
+use super::structure::{key_part, parse_reference, split_part, NodeKind};
 use super::text::{date_in_text, fold, nfc_keep};
 
 /// What an instruction does to the provisions (or the document) it names.
@@ -112,8 +112,8 @@ impl Instruction {
 /// `Điều 5.` for an article.
 fn label(key: &str) -> Option<String> {
     let last = key.rsplit('/').next()?;
-    let (kind, l) = last.split_once('-')?;
-    Some(match NodeKind::parse(kind)? {
+    let (kind, l) = split_part(last)?;
+    Some(match kind {
         NodeKind::Khoan => format!("{l}."),
         NodeKind::Diem => format!("{l})"),
         k => format!("{} {l}.", k.word()),
@@ -228,7 +228,8 @@ impl Parser {
         let mut keys = Vec::new();
         for chain in chains(items) {
             let mut key = chain.join("/");
-            if !key.starts_with("dieu-") && !key.starts_with("chuong-") {
+            let whole = ["dieu-", "chuong-", "phu-luc"];
+            if !whole.iter().any(|w| key.starts_with(w)) {
                 if let Some(c) = &self.context {
                     key = format!("{c}/{key}");
                 }
@@ -259,6 +260,7 @@ fn level(k: NodeKind) -> u8 {
         NodeKind::Dieu => 2,
         NodeKind::Muc => 3,
         NodeKind::Chuong => 4,
+        NodeKind::PhuLuc => 5,
     }
 }
 
@@ -318,7 +320,7 @@ fn chains(items: &[Item]) -> Vec<Vec<String>> {
 }
 
 fn part(item: &Item) -> String {
-    format!("{}-{}", item.kind.as_str(), item.label)
+    key_part(item.kind, &item.label)
 }
 
 /// What one line says, read outside its quotes and parentheses.
@@ -462,12 +464,30 @@ fn references(words: &[Word]) -> Vec<Item> {
     let mut items = Vec::new();
     let mut k = 0;
     while k < words.len() {
-        let Some(kind) = ref_word(&words[k].folded) else {
+        // "Phụ lục II", "Phụ lục" (a document's one annex): two words, then the label if any.
+        let annex = words[k].folded == "phu" && words.get(k + 1).is_some_and(|w| w.folded == "luc");
+        let Some(kind) = annex
+            .then_some(NodeKind::PhuLuc)
+            .or_else(|| ref_word(&words[k].folded))
+        else {
             k += 1;
             continue;
         };
         let anchor = k > 0 && matches!(words[k - 1].folded.as_str(), "sau" | "truoc");
-        let mut j = k + 1;
+        let mut j = k + if annex { 2 } else { 1 };
+        if annex
+            && words
+                .get(j)
+                .is_none_or(|w| ref_label(kind, &w.text).is_none())
+        {
+            items.push(Item {
+                kind,
+                label: String::new(),
+                anchor,
+            });
+            k = j;
+            continue;
+        }
         while let Some(w) = words.get(j) {
             if w.folded == "va"
                 && words
@@ -493,13 +513,13 @@ fn references(words: &[Word]) -> Vec<Item> {
 }
 
 fn ref_word(folded: &str) -> Option<NodeKind> {
-    NodeKind::parse(folded)
+    NodeKind::parse(folded).filter(|k| *k != NodeKind::PhuLuc)
 }
 
 fn ref_label(kind: NodeKind, text: &str) -> Option<String> {
     let t = text.trim_end_matches(['.', ',', ';']);
     let ok = match kind {
-        NodeKind::Chuong | NodeKind::Muc => {
+        NodeKind::Chuong | NodeKind::Muc | NodeKind::PhuLuc => {
             !t.is_empty()
                 && (t.chars().all(|c| c.is_ascii_digit())
                     || t.chars().all(|c| "IVXLCDM".contains(c)))
@@ -512,7 +532,7 @@ fn ref_label(kind: NodeKind, text: &str) -> Option<String> {
         NodeKind::Diem => t.chars().count() == 1 && t.chars().all(char::is_alphabetic),
     };
     ok.then(|| match kind {
-        NodeKind::Chuong | NodeKind::Muc => t.to_uppercase(),
+        NodeKind::Chuong | NodeKind::Muc | NodeKind::PhuLuc => t.to_uppercase(),
         _ => t.to_lowercase(),
     })
 }

@@ -1,8 +1,14 @@
-//! Document structure (Chương › Mục › Điều › Khoản › Điểm) parsed from plain text, and the
-//! addresses of provisions. Every node has a key that addresses it inside its document:
-//! `chuong-II`, `chuong-II/muc-1`, `dieu-5`, `dieu-5/khoan-2`, `dieu-5/khoan-2/diem-a`.
+//! Document structure (Chương › Mục › Điều › Khoản › Điểm, then the annexes) parsed from plain
+//! text, and the addresses of provisions. Every node has a key that addresses it inside its
+//! document: `chuong-II`, `chuong-II/muc-1`, `dieu-5`, `dieu-5/khoan-2`, `dieu-5/khoan-2/diem-a`,
+//! `phu-luc-I` (`phu-luc` for a document's one unnumbered annex).
 //! Article numbers are unique in a document whatever chapter holds them, so an article's key
 //! does not include its chapter (a reference "khoản 2 Điều 7" never names the chapter either).
+//!
+//! An annex (phụ lục, Nghị định 30/2020 Phụ lục I: "PHỤ LỤC I", its title in capitals, then
+//! "(Kèm theo Quyết định số …)") comes after the articles and the signature. Everything from
+//! its heading to the next annex is its text — tables, lists numbered "1.", even a line
+//! beginning "Điều 3" quoted from another text — never a part of the last article.
 
 use super::text::{fold, nfc};
 
@@ -14,6 +20,9 @@ pub enum NodeKind {
     Dieu,
     Khoan,
     Diem,
+    /// An annex (phụ lục): a top-level node after the articles, its text whole.
+    #[serde(rename = "phu-luc")]
+    PhuLuc,
 }
 
 impl NodeKind {
@@ -24,6 +33,7 @@ impl NodeKind {
             NodeKind::Dieu => "dieu",
             NodeKind::Khoan => "khoan",
             NodeKind::Diem => "diem",
+            NodeKind::PhuLuc => "phu-luc",
         }
     }
 
@@ -34,6 +44,7 @@ impl NodeKind {
             "dieu" => NodeKind::Dieu,
             "khoan" => NodeKind::Khoan,
             "diem" => NodeKind::Diem,
+            "phu-luc" => NodeKind::PhuLuc,
             _ => return None,
         })
     }
@@ -46,7 +57,31 @@ impl NodeKind {
             NodeKind::Dieu => "Điều",
             NodeKind::Khoan => "khoản",
             NodeKind::Diem => "điểm",
+            NodeKind::PhuLuc => "Phụ lục",
         }
+    }
+}
+
+/// One part of a key (`dieu-5`, `phu-luc-II`, `phu-luc`) as its kind and label (empty for an
+/// unnumbered annex). The annex's kind holds a hyphen itself, so it is matched first.
+pub fn split_part(part: &str) -> Option<(NodeKind, &str)> {
+    if part == "phu-luc" {
+        return Some((NodeKind::PhuLuc, ""));
+    }
+    if let Some(label) = part.strip_prefix("phu-luc-") {
+        return (!label.is_empty()).then_some((NodeKind::PhuLuc, label));
+    }
+    let (kind, label) = part.split_once('-')?;
+    let kind = NodeKind::parse(kind).filter(|k| *k != NodeKind::PhuLuc)?;
+    (!label.is_empty()).then_some((kind, label))
+}
+
+/// The key part of a node of `kind` numbered `label` (the reverse of [`split_part`]).
+pub fn key_part(kind: NodeKind, label: &str) -> String {
+    if label.is_empty() {
+        kind.as_str().to_string()
+    } else {
+        format!("{}-{label}", kind.as_str())
     }
 }
 
@@ -77,6 +112,10 @@ impl Structure {
         self.nodes.iter().filter(|n| n.kind == NodeKind::Dieu)
     }
 
+    pub fn annexes(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.iter().filter(|n| n.kind == NodeKind::PhuLuc)
+    }
+
     /// Keys of the chapter and section that contain node `i` (outermost first).
     pub fn containers(&self, i: usize) -> Vec<String> {
         let mut out = Vec::new();
@@ -103,6 +142,7 @@ enum Line<'a> {
     Dieu(String, &'a str),
     Khoan(String, &'a str),
     Diem(String, &'a str),
+    PhuLuc(String, &'a str),
     Text(&'a str),
 }
 
@@ -135,7 +175,111 @@ fn keyword_line<'a>(line: &'a str, kw: &str) -> Option<(String, &'a str)> {
     Some((label.to_string(), tail.trim()))
 }
 
-fn classify(line: &str, in_article: bool) -> Line<'_> {
+/// An annex's heading line: "PHỤ LỤC", "PHỤ LỤC I", "PHỤ LỤC SỐ 02: DANH MỤC …", "Phụ lục
+/// II", "Phụ lục kèm theo Quyết định số …". Answers the label as written (empty when the annex
+/// is not numbered) and what follows it on the line. Written in small letters ("Phụ lục I") the
+/// line must hold nothing but the number, a parenthesis or "kèm theo …": a sentence that begins
+/// with the words ("Phụ lục I quy định …") is text.
+pub fn annex_heading(line: &str) -> Option<(String, &str)> {
+    let line = line.trim();
+    if !line.starts_with(['P', 'p']) {
+        return None;
+    }
+    let mut words = line.splitn(3, char::is_whitespace);
+    let (w1, w2) = (words.next()?, words.next()?);
+    let w2 = w2.trim_end_matches(['.', ':']);
+    if fold(w1).to_lowercase() != "phu" || fold(w2).to_lowercase() != "luc" {
+        return None;
+    }
+    let capitals = w1.chars().all(char::is_uppercase) && w2.chars().all(char::is_uppercase);
+    if !capitals && !w1.starts_with('P') {
+        return None;
+    }
+    let mut rest = words.next().unwrap_or("").trim_start();
+    if let Some(after) = rest
+        .strip_prefix("SỐ ")
+        .or_else(|| rest.strip_prefix("số "))
+    {
+        rest = after.trim_start();
+    }
+    let end = rest
+        .find(|c: char| c.is_whitespace() || ".:-–,".contains(c))
+        .unwrap_or(rest.len());
+    let label = if roman_or_digits(&rest[..end]) {
+        let l = &rest[..end];
+        rest = &rest[end..];
+        l
+    } else {
+        ""
+    };
+    let separated = rest.trim_start().starts_with([':', '.', '-', '–']);
+    let tail = rest
+        .trim_start_matches(|c: char| c.is_whitespace() || ".:-–".contains(c))
+        .trim();
+    if !capitals {
+        let k = fold(tail).to_lowercase();
+        let attached = k.starts_with("kem theo") || k.starts_with("ban hanh kem theo");
+        let titled = !label.is_empty() && separated;
+        let ok = tail.is_empty()
+            || tail.starts_with('(')
+            || ((attached || titled) && !tail.ends_with([';', ':', '.']));
+        if !ok {
+            return None;
+        }
+    }
+    Some((label.to_string(), tail))
+}
+
+/// An annex's heading on `line`, the line before it being `prev` (the last line with text):
+/// a heading in small letters right after a line that stops mid-sentence (ending with a comma
+/// or a word in small letters: "… quy định tại" / "Phụ lục 01.") is a sentence wrapped by a
+/// PDF, not a heading. "PHỤ LỤC" in capitals is a heading wherever it stands.
+pub fn annex_at<'a>(prev: Option<&str>, line: &'a str) -> Option<(String, &'a str)> {
+    let found = annex_heading(line)?;
+    let capitals = line.trim().split_whitespace().take(2).all(|w| {
+        w.chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+    });
+    let wrapped = prev.is_some_and(|p| {
+        let p = p.trim_end();
+        p.ends_with(',')
+            || p.split_whitespace()
+                .last()
+                .and_then(|w| w.chars().next())
+                .is_some_and(char::is_lowercase)
+    });
+    (capitals || !wrapped).then_some(found)
+}
+
+/// Whether a line continues an annex's title: capitals, no tab (a table's header row), not
+/// the "(Kèm theo …)" line.
+pub fn is_annex_title(line: &str) -> bool {
+    let t = line.trim();
+    let mut letters = t.chars().filter(|c| c.is_alphabetic()).peekable();
+    letters.peek().is_some()
+        && letters.all(char::is_uppercase)
+        && !t.contains('\t')
+        && !t.starts_with(['(', '['])
+}
+
+/// Whether what follows "PHỤ LỤC I" on its line is the annex's title rather than its text:
+/// "(Kèm theo …)" and "kèm theo …" are text.
+fn tail_is_title(tail: &str) -> bool {
+    let k = fold(tail).to_lowercase();
+    !tail.is_empty()
+        && !tail.starts_with('(')
+        && !k.starts_with("kem theo")
+        && !k.starts_with("ban hanh kem theo")
+}
+
+fn classify<'a>(line: &'a str, prev: Option<&str>, in_article: bool, in_annex: bool) -> Line<'a> {
+    if let Some((label, rest)) = annex_at(prev, line) {
+        return Line::PhuLuc(label, rest);
+    }
+    if in_annex {
+        return Line::Text(line);
+    }
     if let Some((label, rest)) = keyword_line(line, "chuong") {
         if roman_or_digits(&label) {
             return Line::Chuong(label, rest);
@@ -201,23 +345,27 @@ pub fn parse(text: &str) -> Structure {
     let mut s = Structure::default();
     let mut at = Open::default();
     let mut keys = std::collections::HashSet::new();
+    let mut prev: Option<&str> = None;
 
     for raw in text.lines() {
         let line = raw.trim();
         if line.is_empty() {
             continue;
         }
-        let (kind, label, rest) = match classify(line, at.article.is_some()) {
-            Line::Text(t) => {
-                at.continue_with(&mut s, t);
-                continue;
-            }
-            Line::Chuong(l, r) => (NodeKind::Chuong, l, r),
-            Line::Muc(l, r) => (NodeKind::Muc, l, r),
-            Line::Dieu(l, r) => (NodeKind::Dieu, l, r),
-            Line::Khoan(l, r) => (NodeKind::Khoan, l, r),
-            Line::Diem(l, r) => (NodeKind::Diem, l, r),
-        };
+        let before = prev.replace(line);
+        let (kind, label, rest) =
+            match classify(line, before, at.article.is_some(), at.annex.is_some()) {
+                Line::Text(t) => {
+                    at.continue_with(&mut s, t);
+                    continue;
+                }
+                Line::Chuong(l, r) => (NodeKind::Chuong, l, r),
+                Line::Muc(l, r) => (NodeKind::Muc, l, r),
+                Line::Dieu(l, r) => (NodeKind::Dieu, l, r),
+                Line::Khoan(l, r) => (NodeKind::Khoan, l, r),
+                Line::Diem(l, r) => (NodeKind::Diem, l, r),
+                Line::PhuLuc(l, r) => (NodeKind::PhuLuc, l, r),
+            };
         let (parent, key) = at.place(&s, kind, &label);
         if !keys.insert(key.clone()) {
             match at.current {
@@ -229,6 +377,8 @@ pub fn parse(text: &str) -> Structure {
         let (heading, body) = match kind {
             NodeKind::Chuong | NodeKind::Muc | NodeKind::Dieu => (rest.to_string(), String::new()),
             NodeKind::Khoan | NodeKind::Diem => (String::new(), rest.to_string()),
+            NodeKind::PhuLuc if tail_is_title(rest) => (rest.to_string(), String::new()),
+            NodeKind::PhuLuc => (String::new(), rest.to_string()),
         };
         s.nodes.push(Node {
             kind,
@@ -251,9 +401,13 @@ struct Open {
     section: Option<usize>,
     article: Option<usize>,
     clause: Option<usize>,
+    /// The annex being read: every line up to the next annex is its text.
+    annex: Option<usize>,
     current: Option<usize>,
     /// A chapter or section title on the line after "Chương I".
     expect_title: bool,
+    /// An annex's title: the lines in capitals after "PHỤ LỤC I" (joined by one space).
+    annex_title: bool,
 }
 
 impl Open {
@@ -261,6 +415,14 @@ impl Open {
     /// current element (the preamble before any).
     fn continue_with(&mut self, s: &mut Structure, t: &str) {
         match self.current {
+            Some(i) if self.annex_title && is_annex_title(t) && s.nodes[i].body.is_empty() => {
+                let n = &mut s.nodes[i];
+                if !n.heading.is_empty() {
+                    n.heading.push(' ');
+                }
+                n.heading.push_str(t);
+                return;
+            }
             Some(i) => {
                 let n = &mut s.nodes[i];
                 if self.expect_title && n.heading.is_empty() {
@@ -272,6 +434,7 @@ impl Open {
             None => append(&mut s.preamble, t),
         }
         self.expect_title = false;
+        self.annex_title = false;
     }
 
     /// The parent and the key of a new element of `kind` numbered `label`.
@@ -294,6 +457,7 @@ impl Open {
                 let p = self.clause.or(self.article).unwrap_or_default();
                 (Some(p), format!("{}/diem-{label}", s.nodes[p].key))
             }
+            NodeKind::PhuLuc => (None, key_part(NodeKind::PhuLuc, label)),
         }
     }
 
@@ -301,6 +465,8 @@ impl Open {
     fn opened(&mut self, kind: NodeKind, idx: usize, bare: bool) {
         self.current = Some(idx);
         self.expect_title = matches!(kind, NodeKind::Chuong | NodeKind::Muc) && bare;
+        // The title may also follow "PHỤ LỤC I: DANH MỤC …" on more lines in capitals.
+        self.annex_title = kind == NodeKind::PhuLuc;
         match kind {
             NodeKind::Chuong => {
                 self.chapter = Some(idx);
@@ -319,29 +485,42 @@ impl Open {
             }
             NodeKind::Khoan => self.clause = Some(idx),
             NodeKind::Diem => {}
+            NodeKind::PhuLuc => {
+                self.annex = Some(idx);
+                self.chapter = None;
+                self.section = None;
+                self.article = None;
+                self.clause = None;
+            }
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("không hiểu địa chỉ quy định «{0}»: cần dạng «Điều 5», «khoản 2 Điều 7», «điểm a khoản 2 Điều 7» hoặc «Chương II»")]
+#[error("không hiểu địa chỉ quy định «{0}»: cần dạng «Điều 5», «khoản 2 Điều 7», «điểm a khoản 2 Điều 7», «Chương II» hoặc «Phụ lục I»")]
 pub struct ReferenceError(pub String);
 
 /// Parses a reference as written in legal texts (`khoản 2 Điều 7`, `điểm a khoản 1 Điều 3`,
-/// `Chương II`, `Mục 1 Chương II`) or a key (`dieu-7/khoan-2`) into a key.
+/// `Chương II`, `Mục 1 Chương II`, `Phụ lục I`, `Phụ lục`) or a key (`dieu-7/khoan-2`,
+/// `phu-luc-I`) into a key. An annex is addressed whole.
 pub fn parse_reference(input: &str) -> Result<String, ReferenceError> {
     let input = nfc(input);
     let err = || ReferenceError(input.clone());
     if input.contains('-') && !input.contains(' ') {
-        // Already a key: check its shape.
-        for part in input.split('/') {
-            let (kind, label) = part.split_once('-').ok_or_else(err)?;
-            NodeKind::parse(kind).ok_or_else(err)?;
-            if label.is_empty() {
+        // Already a key: check its shape (an annex only on its own).
+        let parts: Vec<&str> = input.split('/').collect();
+        for part in &parts {
+            let (kind, _) = split_part(part).ok_or_else(err)?;
+            if kind == NodeKind::PhuLuc && parts.len() > 1 {
                 return Err(err());
             }
         }
         return Ok(input);
+    }
+    if let Some(label) = annex_reference(&input) {
+        return label
+            .map(|l| key_part(NodeKind::PhuLuc, &l))
+            .ok_or_else(err);
     }
     let tokens: Vec<&str> = input.split_whitespace().collect();
     if tokens.is_empty() || !tokens.len().is_multiple_of(2) {
@@ -367,6 +546,7 @@ pub fn parse_reference(input: &str) -> Result<String, ReferenceError> {
                         .all(|c| c.is_ascii_digit() || c.is_lowercase())
             }
             NodeKind::Diem => label.chars().count() == 1 && label.chars().all(char::is_lowercase),
+            NodeKind::PhuLuc => false,
         };
         if !ok {
             return Err(err());
@@ -394,9 +574,30 @@ pub fn parse_reference(input: &str) -> Result<String, ReferenceError> {
     }
     Ok(parts
         .iter()
-        .map(|(k, l)| format!("{}-{}", k.as_str(), l))
+        .map(|(k, l)| key_part(*k, l))
         .collect::<Vec<_>>()
         .join("/"))
+}
+
+/// `Phụ lục I`, `phụ lục 02`, `Phụ lục`: `Some(Some(label))` (empty for the unnumbered annex);
+/// `Some(None)` for "Phụ lục" followed by what is not a number; `None` when the reference does
+/// not name an annex.
+fn annex_reference(input: &str) -> Option<Option<String>> {
+    let tokens: Vec<&str> = input.split_whitespace().collect();
+    let [w1, w2, rest @ ..] = tokens.as_slice() else {
+        return None;
+    };
+    if fold(w1).to_lowercase() != "phu" || fold(w2).to_lowercase() != "luc" {
+        return None;
+    }
+    Some(match rest {
+        [] => Some(String::new()),
+        [label] => {
+            let l = label.trim_end_matches([',', '.', ';']).to_uppercase();
+            roman_or_digits(&l).then_some(l)
+        }
+        _ => None,
+    })
 }
 
 /// A key written as a reader would say it: `dieu-7/khoan-2` → `khoản 2 Điều 7`.
@@ -412,8 +613,8 @@ pub fn display_reference(key: &str) -> String {
     let mut parts: Vec<String> = key
         .split('/')
         .filter_map(|p| {
-            let (k, l) = p.split_once('-')?;
-            Some(format!("{} {}", NodeKind::parse(k)?.word(), l))
+            let (k, l) = split_part(p)?;
+            Some(format!("{} {}", k.word(), l).trim_end().to_string())
         })
         .collect();
     parts.reverse();
@@ -425,10 +626,14 @@ pub fn display_reference(key: &str) -> String {
     s
 }
 
-/// Label shown for a node in the full text: `Chương II`, `Mục 1`, `Điều 5`, `1.`, `a)`.
+/// Label shown for a node in the full text: `Chương II`, `Mục 1`, `Điều 5`, `1.`, `a)`,
+/// `Phụ lục I` (`Phụ lục` unnumbered).
 pub fn node_label(kind: NodeKind, label: &str) -> String {
     match kind {
-        NodeKind::Chuong | NodeKind::Muc | NodeKind::Dieu => format!("{} {}", kind.word(), label),
+        NodeKind::PhuLuc if label.is_empty() => kind.word().to_string(),
+        NodeKind::Chuong | NodeKind::Muc | NodeKind::Dieu | NodeKind::PhuLuc => {
+            format!("{} {}", kind.word(), label)
+        }
         NodeKind::Khoan => format!("{label}."),
         NodeKind::Diem => format!("{label})"),
     }
@@ -530,6 +735,140 @@ mod tests {
         ] {
             assert!(parse_reference(bad).is_err(), "{bad}");
         }
+    }
+
+    const WITH_ANNEXES: &str = "QUYẾT ĐỊNH:\nĐiều 1. Ban hành\nBan hành kèm theo Quyết định này Danh mục thủ tục hành chính tại Phụ lục I và Phụ lục II.\nĐiều 2. Hiệu lực\n1. Quyết định này có hiệu lực kể từ ngày ký.\nNơi nhận:\tTM. ỦY BAN NHÂN DÂN\n- Lưu: VT.\tCHỦ TỊCH\nNguyễn Văn A\nPHỤ LỤC I\nDANH MỤC THỦ TỤC HÀNH CHÍNH\nLĨNH VỰC HỘ TỊCH\n(Kèm theo Quyết định số 12/2026/QĐ-UBND ngày 04 tháng 12 năm 2026 của Ủy ban nhân dân tỉnh)\nSTT\tTên thủ tục\tMã số\n1. Đăng ký khai sinh\n2. Đăng ký kết hôn\na) tại xã\nĐiều 3. Trích dẫn một điều của văn bản khác\nChương IV\nPhụ lục II: Mẫu đơn\nMẪU SỐ 01\n";
+
+    #[test]
+    fn annexes_come_after_the_articles_and_keep_their_own_text() {
+        let s = parse(WITH_ANNEXES);
+        let keys: Vec<&str> = s.nodes.iter().map(|n| n.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "dieu-1",
+                "dieu-2",
+                "dieu-2/khoan-1",
+                "phu-luc-I",
+                "phu-luc-II"
+            ]
+        );
+        assert_eq!(s.articles().count(), 2);
+        let i = s.find("phu-luc-I").unwrap();
+        assert_eq!(i.kind, NodeKind::PhuLuc);
+        assert_eq!(i.label, "I");
+        assert_eq!(i.parent, None);
+        assert_eq!(i.heading, "DANH MỤC THỦ TỤC HÀNH CHÍNH LĨNH VỰC HỘ TỊCH");
+        // The annex's numbered items, its table and an article-like line are its text.
+        assert!(
+            i.body
+                .starts_with("(Kèm theo Quyết định số 12/2026/QĐ-UBND"),
+            "{}",
+            i.body
+        );
+        for part in [
+            "STT\tTên thủ tục",
+            "1. Đăng ký khai sinh",
+            "a) tại xã",
+            "Điều 3. Trích dẫn",
+            "Chương IV",
+        ] {
+            assert!(i.body.contains(part), "{part} in {}", i.body);
+        }
+        // The last article ends at the signature, not at the annex.
+        let k = s.find("dieu-2/khoan-1").unwrap();
+        assert!(!k.body.contains("DANH MỤC"), "{}", k.body);
+        let ii = s.find("phu-luc-II").unwrap();
+        assert_eq!(ii.heading, "Mẫu đơn MẪU SỐ 01");
+        assert_eq!(s.containers(4), Vec::<String>::new());
+    }
+
+    #[test]
+    fn annex_keys_are_stable() {
+        // The same text parses to the same keys; a one-annex document written "PHỤ LỤC" has
+        // `phu-luc`; numbers are kept as written; a second annex numbered the same stays text.
+        assert_eq!(parse(WITH_ANNEXES), parse(WITH_ANNEXES));
+        let one = parse("Điều 1. A\nVăn bản.\nPHỤ LỤC\nBIỂU MẪU\n1. Mẫu đơn\n");
+        let keys: Vec<&str> = one.nodes.iter().map(|n| n.key.as_str()).collect();
+        assert_eq!(keys, ["dieu-1", "phu-luc"]);
+        assert_eq!(one.find("phu-luc").unwrap().heading, "BIỂU MẪU");
+        assert_eq!(one.find("phu-luc").unwrap().body, "1. Mẫu đơn");
+        let numbered = parse("Điều 1. A\nPHỤ LỤC SỐ 01\nBiểu 1.\nPhụ lục 02\ny\nPHỤ LỤC 02\nz\n");
+        let keys: Vec<&str> = numbered.nodes.iter().map(|n| n.key.as_str()).collect();
+        assert_eq!(keys, ["dieu-1", "phu-luc-01", "phu-luc-02"]);
+        assert!(numbered
+            .find("phu-luc-02")
+            .unwrap()
+            .body
+            .ends_with("PHỤ LỤC 02\nz"));
+        let attached =
+            parse("Điều 1. A\nPhụ lục kèm theo Quyết định số 5/2026/QĐ-UBND\nNội dung\n");
+        let a = attached.find("phu-luc").unwrap();
+        assert_eq!(a.heading, "");
+        assert!(a
+            .body
+            .starts_with("kèm theo Quyết định số 5/2026/QĐ-UBND\nNội dung"));
+    }
+
+    #[test]
+    fn a_sentence_beginning_with_phu_luc_is_text() {
+        let s = parse("Điều 1. A\nPhụ lục I quy định danh mục thủ tục.\nphụ lục II\n");
+        assert_eq!(s.nodes.len(), 1);
+        assert!(s
+            .find("dieu-1")
+            .unwrap()
+            .body
+            .contains("Phụ lục I quy định"));
+        // A sentence a PDF wrapped before "Phụ lục 01." goes on; "PHỤ LỤC" in capitals is
+        // a heading after any line.
+        let wrapped = parse("Điều 1. Ban hành quy trình tại\nPhụ lục 01.\nĐiều 2. B\n");
+        let keys: Vec<&str> = wrapped.nodes.iter().map(|n| n.key.as_str()).collect();
+        assert_eq!(keys, ["dieu-1", "dieu-2"]);
+        assert!(annex_at(Some("Nguyễn Văn A"), "Phụ lục 01").is_some());
+        assert!(annex_at(Some("Ban hành tại"), "Phụ lục 01").is_none());
+        assert!(annex_at(Some("Ban hành tại"), "PHỤ LỤC 01").is_some());
+        assert_eq!(
+            annex_heading("PHỤ LỤC II: DANH MỤC"),
+            Some(("II".into(), "DANH MỤC"))
+        );
+        assert_eq!(annex_heading("Phụ lục I."), Some(("I".into(), "")));
+        assert_eq!(
+            annex_heading("Phụ lục II (kèm theo)"),
+            Some(("II".into(), "(kèm theo)"))
+        );
+        assert_eq!(annex_heading("Phụ lục"), Some((String::new(), "")));
+        assert_eq!(annex_heading("Phụ lục gồm các biểu mẫu sau:"), None);
+        assert_eq!(annex_heading("Phục lục"), None);
+    }
+
+    #[test]
+    fn annexes_are_referenced_and_displayed() {
+        assert_eq!(parse_reference("Phụ lục II").unwrap(), "phu-luc-II");
+        assert_eq!(parse_reference("phụ lục ii").unwrap(), "phu-luc-II");
+        assert_eq!(parse_reference("Phụ lục 01").unwrap(), "phu-luc-01");
+        assert_eq!(parse_reference("Phụ lục").unwrap(), "phu-luc");
+        assert_eq!(parse_reference("phu-luc-I").unwrap(), "phu-luc-I");
+        assert_eq!(parse_reference("phu-luc").unwrap(), "phu-luc");
+        for bad in [
+            "Phụ lục một",
+            "Phụ lục I Điều 2",
+            "phu-luc-I/khoan-1",
+            "phu-luc-",
+            "dieu-2/phu-luc-I",
+        ] {
+            assert!(parse_reference(bad).is_err(), "{bad}");
+        }
+        assert_eq!(display_reference("phu-luc-II"), "Phụ lục II");
+        assert_eq!(display_reference("phu-luc"), "Phụ lục");
+        assert_eq!(node_label(NodeKind::PhuLuc, "I"), "Phụ lục I");
+        assert_eq!(node_label(NodeKind::PhuLuc, ""), "Phụ lục");
+        assert_eq!(split_part("phu-luc-I"), Some((NodeKind::PhuLuc, "I")));
+        assert_eq!(split_part("dieu-5"), Some((NodeKind::Dieu, "5")));
+        assert_eq!(split_part("phu-x"), None);
+        assert_eq!(
+            NodeKind::parse(NodeKind::PhuLuc.as_str()),
+            Some(NodeKind::PhuLuc)
+        );
     }
 
     #[test]

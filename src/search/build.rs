@@ -31,7 +31,11 @@ impl IndexStatus {
             articles: e
                 .provisions
                 .iter()
-                .filter(|(k, r)| k.starts_with("dieu-") && !k.contains('/') && r.status != document)
+                .filter(|(k, r)| {
+                    (k.starts_with("dieu-") || k.starts_with("phu-luc"))
+                        && !k.contains('/')
+                        && r.status != document
+                })
                 .map(|(k, r)| (k.clone(), r.status.code()))
                 .collect(),
         }

@@ -73,7 +73,8 @@ fn within(key: &str, outer: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
-/// Each article (Điều) with its clauses and points, amended provisions in their wording in
+/// Each article (Điều) with its clauses and points, and each annex (Phụ lục) whole, as a unit
+/// of its own; amended provisions in their wording in
 /// force (their original text among the earlier wordings), provisions added by an amendment
 /// (bổ sung Điều 5a, khoản 3) after the article holding them or as articles of their own. A
 /// provision of unknown stored kind is an error naming its row.
@@ -83,8 +84,9 @@ pub fn articles(provisions: &[Provision], a: &Amended) -> Result<Vec<Article>, C
     let mut replaced: Option<&str> = None;
     for p in provisions {
         let kind = p.kind_stored()?;
+        let unit = matches!(kind, NodeKind::Dieu | NodeKind::PhuLuc);
         let original = match kind {
-            NodeKind::Dieu => {
+            NodeKind::Dieu | NodeKind::PhuLuc => {
                 let mut t = p.heading.clone();
                 if !p.body.is_empty() {
                     push_line(&mut t, &p.body);
@@ -96,11 +98,11 @@ pub fn articles(provisions: &[Provision], a: &Amended) -> Result<Vec<Article>, C
             }
             NodeKind::Chuong | NodeKind::Muc => continue,
         };
-        if kind == NodeKind::Dieu {
+        if unit {
             replaced = None;
             out.push(Article {
                 key: p.key.clone(),
-                label: node_label(NodeKind::Dieu, &p.label),
+                label: node_label(kind, &p.label),
                 heading: p.heading.clone(),
                 ..Article::default()
             });
@@ -121,7 +123,7 @@ pub fn articles(provisions: &[Provision], a: &Amended) -> Result<Vec<Article>, C
             None => &original,
         };
         // The article's own text opens the unit; each clause and point goes on its own line.
-        if kind != NodeKind::Dieu {
+        if !unit {
             last.text.push('\n');
         }
         last.text.push_str(text);

@@ -815,3 +815,66 @@ db_test!(
         Ok(())
     }
 );
+
+db_test!(
+    a_docx_with_an_annex_lists_it_and_saves_it_as_a_node,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        let o = officer(&app, "canbo", "officer", &["970"]);
+        let client = Client::new(&app).await;
+        let text = format!(
+        "{REPLACING}PHỤ LỤC I\nDANH MỤC GIẤY TỜ TIẾP NHẬN TẠI BỘ PHẬN MỘT CỬA\n(Kèm theo Quyết định số 05/2024/QĐ-UBND ngày 10 tháng 3 năm 2024 của Ủy ban nhân dân huyện Đầm Dơi)\n1. Giấy đề nghị cấp phép xây dựng nhà ở riêng lẻ\n2. Bản sao giấy tờ về quyền sử dụng đất\n"
+    );
+        let docx = vanban::originals::samples::docx(&text)?;
+        let (ct, body) = multipart(Some(&o.csrf), Some(("quyet-dinh-05.docx", &docx)), "");
+        let r = client
+            .send(
+                TestRequest::post()
+                    .uri("/documents/new")
+                    .insert_header(cookie(&o.secret))
+                    .insert_header(("Content-Type", ct))
+                    .set_payload(body),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        // The review form lists the annex with the line it starts on; the document's own fields
+        // and its one effect are read as without it.
+        assert!(r.body.contains("Phụ lục (1)"), "{}", r.body);
+        assert!(
+        r.body.contains(
+            "<strong>Phụ lục I</strong>: DANH MỤC GIẤY TỜ TIẾP NHẬN TẠI BỘ PHẬN MỘT CỬA <span class=\"field-hint\">— từ dòng 31</span>"
+        ),
+        "{}",
+        r.body
+    );
+        let fields = form_fields(&r.body);
+        let get = |n: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| k == n)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(get("signer"), "Nguyễn Văn An");
+        assert_eq!(get("e0.kind"), "replace");
+        assert_eq!(get("e1.kind"), "", "no effect read in the annex");
+        assert!(get("text").contains("PHỤ LỤC I"));
+        let s = confirm(&client, &o, &fields, "save").await;
+        assert_eq!(s.status, 303, "{}", s.body);
+        let new = doc_id(&app, "UBND-970", "05/2024/QĐ-UBND").unwrap();
+        // Saved with the annex as a node of its own, shown on the document's page after the
+        // articles and at its own address.
+        let (status, _, page) = app.get(&format!("/documents/{new}")).await;
+        assert_eq!(status, 200, "{page}");
+        let annex = page
+            .find(r#"id="phu-luc-I""#)
+            .unwrap_or_else(|| panic!("{page}"));
+        assert!(page.find(r#"id="dieu-3""#).is_some_and(|a| a < annex));
+        assert!(page[annex..].contains("DANH MỤC GIẤY TỜ TIẾP NHẬN TẠI BỘ PHẬN MỘT CỬA"));
+        assert!(page[annex..].contains("2. Bản sao giấy tờ về quyền sử dụng đất"));
+        let (status, _, page) = app.get(&format!("/documents/{new}/phu-luc-I")).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(page.contains("1. Giấy đề nghị cấp phép xây dựng nhà ở riêng lẻ"));
+        Ok(())
+    }
+);

@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod announce;
+mod annexes;
 mod annual;
 mod audit;
 mod authz;

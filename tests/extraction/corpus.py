@@ -636,4 +636,129 @@ DOCS = [
             ("repeal", "21/2017/NQ-HĐND", [], (2024, 3, 1)),
         ]),
     ),
+    # 26 — provincial decision announcing procedures, two annexes after the signature, each a
+    # table (STT, code, name, field); the second lists procedures repealed elsewhere, which is
+    # not an effect of this decision.
+    dict(
+        slug="26-qd-tinh-cong-bo-hai-phu-luc",
+        issuer=["ỦY BAN NHÂN DÂN", "TỈNH CÀ MAU"],
+        number="15/2026/QĐ-UBND",
+        place="Cà Mau",
+        date=(2026, 3, 10),
+        type="QUYẾT ĐỊNH",
+        title=["Công bố Danh mục thủ tục hành chính mới ban hành và bị bãi bỏ", "trong lĩnh vực hộ tịch thuộc phạm vi quản lý của Sở Tư pháp tỉnh Cà Mau"],
+        authority="ỦY BAN NHÂN DÂN TỈNH CÀ MAU",
+        preamble=[LTCCQ25, LBH25, "Căn cứ Nghị định số 63/2010/NĐ-CP ngày 08 tháng 6 năm 2010 của Chính phủ về kiểm soát thủ tục hành chính;", "Theo đề nghị của Giám đốc Sở Tư pháp."],
+        decides="QUYẾT ĐỊNH:",
+        articles=[
+            ("Công bố kèm theo Quyết định này Danh mục thủ tục hành chính mới ban hành (Phụ lục I) và Danh mục thủ tục hành chính bị bãi bỏ (Phụ lục II) trong lĩnh vực hộ tịch thuộc phạm vi quản lý của Sở Tư pháp.", []),
+            ("Hiệu lực thi hành", ["Quyết định này có hiệu lực kể từ ngày 20 tháng 3 năm 2026."]),
+            implementation("tỉnh"),
+        ],
+        capacity=["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"],
+        position="PHÓ CHỦ TỊCH",
+        signer="Lâm Văn Bi",
+        recipients=REC_UB,
+        annexes=[
+            dict(
+                label="I",
+                title=["DANH MỤC THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH", "TRONG LĨNH VỰC HỘ TỊCH"],
+                attached="(Kèm theo Quyết định số 15/2026/QĐ-UBND ngày 10 tháng 3 năm 2026 của Ủy ban nhân dân tỉnh Cà Mau)",
+                table=[
+                    ["STT", "Mã thủ tục", "Tên thủ tục hành chính", "Cơ quan thực hiện"],
+                    ["1", "1.001193", "Đăng ký khai sinh có yếu tố nước ngoài", "Sở Tư pháp"],
+                    ["2", "1.000893", "Đăng ký kết hôn có yếu tố nước ngoài", "Sở Tư pháp"],
+                ],
+                paras=[],
+            ),
+            dict(
+                label="II",
+                title=["DANH MỤC THỦ TỤC HÀNH CHÍNH BỊ BÃI BỎ", "TRONG LĨNH VỰC HỘ TỊCH"],
+                attached="(Kèm theo Quyết định số 15/2026/QĐ-UBND ngày 10 tháng 3 năm 2026 của Ủy ban nhân dân tỉnh Cà Mau)",
+                table=[
+                    ["STT", "Mã thủ tục", "Tên thủ tục hành chính", "Văn bản quy định việc bãi bỏ"],
+                    ["1", "2.000528", "Ghi vào sổ hộ tịch việc thay đổi hộ tịch", "Thông tư số 04/2020/TT-BTP"],
+                ],
+                paras=["Ghi chú: bãi bỏ Quyết định số 820/2019/QĐ-UBND đối với các thủ tục nêu trên."],
+            ),
+        ],
+        expect=dict(effective_on=(2026, 3, 20), effects=[]),
+    ),
+    # 27 — provincial resolution with one unnumbered annex ("PHỤ LỤC") holding a table of
+    # amounts; the resolution replaces an older one in its last article.
+    dict(
+        slug="27-nq-tinh-mot-phu-luc-bang",
+        issuer=["HỘI ĐỒNG NHÂN DÂN", "TỈNH CÀ MAU"],
+        number="08/2024/NQ-HĐND",
+        place="Cà Mau",
+        date=(2024, 7, 12),
+        type="NGHỊ QUYẾT",
+        title=["Quy định mức chi cho công tác kiểm tra, rà soát,", "hệ thống hóa văn bản quy phạm pháp luật trên địa bàn tỉnh Cà Mau"],
+        authority="HỘI ĐỒNG NHÂN DÂN TỈNH CÀ MAU\nKHÓA X, KỲ HỌP THỨ MƯỜI BẢY",
+        preamble=[LTCCQ15, LTCCQ19, LBH15, LBH20, "Xét Tờ trình số 90/TTr-UBND ngày 14 tháng 6 năm 2024 của Ủy ban nhân dân tỉnh; Báo cáo thẩm tra của Ban Pháp chế Hội đồng nhân dân tỉnh; ý kiến thảo luận của đại biểu Hội đồng nhân dân tỉnh tại kỳ họp."],
+        decides="QUYẾT NGHỊ:",
+        articles=[
+            ("Phạm vi điều chỉnh", ["Nghị quyết này quy định mức chi cho công tác kiểm tra, rà soát, hệ thống hóa văn bản quy phạm pháp luật theo Phụ lục kèm theo Nghị quyết này."]),
+            ("Tổ chức thực hiện", ["1. Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết này.", "2. Nghị quyết này đã được Hội đồng nhân dân tỉnh Cà Mau Khóa X, Kỳ họp thứ Mười bảy thông qua ngày 12 tháng 7 năm 2024, có hiệu lực từ ngày 01 tháng 8 năm 2024 và thay thế Nghị quyết số 15/2018/NQ-HĐND ngày 07 tháng 12 năm 2018 của Hội đồng nhân dân tỉnh Cà Mau."]),
+        ],
+        capacity=[],
+        position="CHỦ TỊCH",
+        signer="Phạm Văn Thiều",
+        recipients=REC_HD,
+        annexes=[
+            dict(
+                label="",
+                title=["MỨC CHI CHO CÔNG TÁC KIỂM TRA, RÀ SOÁT,", "HỆ THỐNG HÓA VĂN BẢN QUY PHẠM PHÁP LUẬT"],
+                attached="(Kèm theo Nghị quyết số 08/2024/NQ-HĐND ngày 12 tháng 7 năm 2024 của Hội đồng nhân dân tỉnh Cà Mau)",
+                table=[
+                    ["STT", "Nội dung chi", "Đơn vị tính", "Mức chi (đồng)"],
+                    ["1", "Chi soạn thảo báo cáo kiểm tra văn bản", "Báo cáo", "500.000"],
+                    ["2", "Chi lấy ý kiến chuyên gia", "Văn bản", "1.000.000"],
+                    ["3", "Chi rà soát, hệ thống hóa văn bản", "Văn bản", "150.000"],
+                ],
+                paras=[],
+            ),
+        ],
+        expect=dict(effective_on=(2024, 8, 1), effects=[("replace", "15/2018/NQ-HĐND", [], (2024, 8, 1))]),
+    ),
+    # 28 — commune decision after 2025, one annex numbered in digits ("PHỤ LỤC 01") whose text
+    # is numbered items (1., 2., a), b)) and an article quoted from the regulation it details:
+    # none of it belongs to the decision's last article.
+    dict(
+        slug="28-qd-xa-phu-luc-so-muc",
+        issuer=["ỦY BAN NHÂN DÂN", "XÃ ĐẦM DƠI"],
+        number="07/2025/QĐ-UBND",
+        place="Đầm Dơi",
+        date=(2025, 9, 15),
+        type="QUYẾT ĐỊNH",
+        title=["Ban hành Quy trình tiếp nhận, giải quyết phản ánh, kiến nghị", "của người dân trên địa bàn xã Đầm Dơi"],
+        authority="ỦY BAN NHÂN DÂN XÃ ĐẦM DƠI",
+        preamble=[LTCCQ25, LBH25, "Theo đề nghị của Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã."],
+        decides="QUYẾT ĐỊNH:",
+        articles=[
+            ("Ban hành kèm theo Quyết định này Quy trình tiếp nhận, giải quyết phản ánh, kiến nghị của người dân tại Phụ lục 01.", []),
+            ("Quyết định này có hiệu lực kể từ ngày 25 tháng 9 năm 2025.", []),
+            ("Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã, các tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành Quyết định này.", []),
+        ],
+        capacity=["TM. ỦY BAN NHÂN DÂN"],
+        position="CHỦ TỊCH",
+        signer="Nguyễn Minh Tâm",
+        recipients=REC_XA,
+        annexes=[
+            dict(
+                label="01",
+                title=["QUY TRÌNH TIẾP NHẬN, GIẢI QUYẾT PHẢN ÁNH, KIẾN NGHỊ"],
+                attached="(Kèm theo Quyết định số 07/2025/QĐ-UBND ngày 15 tháng 9 năm 2025 của Ủy ban nhân dân xã Đầm Dơi)",
+                table=[],
+                paras=[
+                    "1. Tiếp nhận phản ánh, kiến nghị:",
+                    "a) Trực tiếp tại Bộ phận Một cửa của xã;",
+                    "b) Qua Cổng Dịch vụ công hoặc ứng dụng trên điện thoại.",
+                    "2. Xử lý: trong 05 ngày làm việc, công chức được giao chuyển phản ánh đến bộ phận có thẩm quyền.",
+                    "Điều 5. Trả lời người phản ánh (trích Quy chế của tỉnh): kết quả được gửi cho người phản ánh trong 10 ngày làm việc.",
+                ],
+            ),
+        ],
+        expect=dict(effective_on=(2025, 9, 25), effects=[]),
+    ),
 ]

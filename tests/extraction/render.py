@@ -160,6 +160,25 @@ def signature_lines(doc):
     return doc["capacity"] + ([doc["position"]] if doc.get("position") else [])
 
 
+def annex_heading(a):
+    return f"PHỤ LỤC {a['label']}".strip()
+
+
+def annex_lines(doc):
+    """The annexes after the signature, as text lines: heading, title, "(Kèm theo …)", the
+    table's rows (cells separated by tabs) and the paragraphs."""
+    lines = []
+    for a in doc.get("annexes", []):
+        lines.append("")
+        lines.append(annex_heading(a))
+        lines.extend(a["title"])
+        lines.append(a["attached"])
+        lines.append("")
+        lines.extend("\t".join(row) for row in a["table"])
+        lines.extend(a["paras"])
+    return lines
+
+
 def render_txt(doc):
     lines = []
     left, right = header_rows(doc)
@@ -198,6 +217,7 @@ def render_txt(doc):
             a = rec[i] if i < len(rec) else ""
             b = block[i] if i < len(block) else ""
             lines.append(f"{a}\t\t{b}".rstrip() if a else (f"\t\t\t\t{b}" if b else ""))
+    lines.extend(annex_lines(doc))
     text = "\n".join(lines) + "\n"
     return text
 
@@ -264,6 +284,14 @@ FODT_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
  <style:style style:name="SB" style:family="paragraph" style:parent-style-name="Standard">
   <style:text-properties fo:font-size="12pt" fo:font-weight="bold" fo:font-style="italic"/>
  </style:style>
+ <style:style style:name="PB" style:family="paragraph" style:parent-style-name="Standard">
+  <style:paragraph-properties fo:text-align="center" fo:break-before="page"/>
+  <style:text-properties fo:font-weight="bold" fo:font-size="14pt"/>
+ </style:style>
+ <style:style style:name="Grid" style:family="table">
+  <style:table-properties style:width="16cm" table:align="left"/>
+ </style:style>
+ <style:style style:name="GridCell" style:family="table-cell"><style:table-cell-properties fo:padding="0.05cm" fo:border="0.5pt solid #000000"/></style:style>
  <style:style style:name="Tab" style:family="table">
   <style:table-properties style:width="16cm" table:align="left"/>
  </style:style>
@@ -325,6 +353,21 @@ def render_fodt(doc, encode):
         out.extend(rec)
     else:
         out.append(table([(rec, sig)], 7, 9))
+    for a in doc.get("annexes", []):
+        out.append(p("PB", e(annex_heading(a))))
+        for t in a["title"]:
+            out.append(p("CB", e(t)))
+        out.append(p("CI", e(a["attached"])))
+        if a["table"]:
+            cols = len(a["table"][0])
+            out.append('<table:table table:style-name="Grid"><table:table-column table:number-columns-repeated="' + str(cols) + '"/>')
+            for row in a["table"]:
+                out.append("<table:table-row>" + "".join(
+                    '<table:table-cell table:style-name="GridCell" office:value-type="string">' + p("Standard", e(c)) + "</table:table-cell>"
+                    for c in row) + "</table:table-row>")
+            out.append("</table:table>\n")
+        for para in a["paras"]:
+            out.append(p("J", e(para)))
     out.append("</office:text></office:body></office:document>\n")
     return "".join(out)
 
@@ -417,6 +460,27 @@ def render_fpdf(doc, path, encode):
             pdf.set_xy(105, y)
             pdf.cell(80, 5.5, e(s), align="C", new_x="LMARGIN", new_y="NEXT")
             y += 5.5
+    for a in doc.get("annexes", []):
+        pdf.add_page()
+        pdf.set_font("S", "B", 13)
+        pdf.multi_cell(0, 7, e(annex_heading(a)), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("S", "B", 12)
+        for t in a["title"]:
+            pdf.multi_cell(0, 6, e(t), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("S", "I", 10.5)
+        pdf.multi_cell(0, 6, e(a["attached"]), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+        if a["table"]:
+            pdf.set_font("S", "", 9.5)
+            with pdf.table(col_widths=(10, 22, 70, 45)[: len(a["table"][0])]) as t:
+                for row in a["table"]:
+                    r = t.row()
+                    for c in row:
+                        r.cell(e(c))
+            pdf.ln(4)
+        pdf.set_font("S", "", 11.5)
+        for para in a["paras"]:
+            pdf.multi_cell(0, 6, e(para), align="J", new_x="LMARGIN", new_y="NEXT")
     pdf.output(path)
 
 
@@ -445,6 +509,11 @@ def expected(doc):
                 "effective_on": iso(d),
             }
             for (k, t, prov, d) in x.get("effects", [])
+        ],
+        # Lines and texts differ between formats: an annex is compared by its label and title.
+        "annexes": [
+            {"label": a["label"], "title": " ".join(a["title"]) or None}
+            for a in doc.get("annexes", [])
         ],
         "encoding": doc.get("encoding"),
     }

@@ -89,7 +89,7 @@ fn label_runs(p: &Part) -> Vec<Run> {
     let head = match (p.heading.is_empty(), p.kind) {
         (true, _) => label,
         // A chapter's or section's title goes under its number, as in the signed text.
-        (false, "chuong" | "muc") => format!("{label}\n{}", p.heading),
+        (false, "chuong" | "muc" | "phu-luc") => format!("{label}\n{}", p.heading),
         (false, _) => format!("{label} {}", p.heading),
     };
     match p.kind {
@@ -125,7 +125,7 @@ fn part_paragraphs(p: &Part) -> Vec<Paragraph> {
         _ if !p.body.is_empty() => match p.kind {
             "khoan" | "diem" => runs.push(Run::Text(format!(" {}", p.body))),
             _ => after.push(Paragraph::text(
-                if p.kind == "dieu" {
+                if p.kind == "dieu" || p.kind == "phu-luc" {
                     Style::Normal
                 } else {
                     Style::Center
@@ -136,7 +136,7 @@ fn part_paragraphs(p: &Part) -> Vec<Paragraph> {
         _ => {}
     }
     let style = match p.kind {
-        "chuong" | "muc" => Style::Title,
+        "chuong" | "muc" | "phu-luc" => Style::Title,
         "dieu" => Style::Heading,
         _ => Style::Normal,
     };

@@ -31,12 +31,41 @@ pub struct EffectView {
     pub not_found: bool,
 }
 
+/// One annex found after the signature, as the review page lists it: the text saved keeps it,
+/// and it becomes the document's annex node (`phu-luc-I`).
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnexView {
+    /// `Phụ lục I` (`Phụ lục` unnumbered).
+    pub label: String,
+    pub title: String,
+    /// The line of the text its heading stands on.
+    pub line: usize,
+}
+
+/// The annexes of `text`, read as the extraction reads them.
+pub fn annexes(text: &str) -> Vec<AnnexView> {
+    crate::domain::extract::extract(text)
+        .annexes
+        .into_iter()
+        .map(|a| AnnexView {
+            label: crate::domain::structure::node_label(
+                crate::domain::structure::NodeKind::PhuLuc,
+                &a.label,
+            ),
+            title: a.title.unwrap_or_default(),
+            line: a.line,
+        })
+        .collect()
+}
+
 /// Everything the review page shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct Review {
     pub draft: Draft,
     pub authorities: Vec<AuthorityChoice>,
     pub effects: Vec<EffectView>,
+    /// The annexes the text holds (listed; saved as part of the text).
+    pub annexes: Vec<AnnexView>,
     pub errors: FieldErrors,
     pub preview: Option<Preview>,
 }
@@ -75,6 +104,7 @@ pub fn review(db: &mut Db<'_>, w: &Writer, mut draft: Draft) -> Result<Review, A
         });
     }
     Ok(Review {
+        annexes: annexes(&draft.text),
         draft,
         authorities,
         effects,

@@ -395,3 +395,20 @@ fn an_article_caption_names_the_change_without_announcing_a_wording() {
     assert!(!v[0].announced);
     assert!(one("Sửa đổi khoản 2 Điều 5 như sau: “2. Mới.”").announced);
 }
+
+#[test]
+fn an_annex_is_a_provision_effects_name() {
+    let v = parse(
+        "Điều 1. Sửa đổi, bổ sung Quyết định số 12/2018/QĐ-UBND như sau:\n1. Bãi bỏ Phụ lục II.\n2. Sửa đổi Phụ lục I như sau:\n“Danh mục mới”\n3. Bãi bỏ Phụ lục III và Phụ lục IV.\nĐiều 2. Bãi bỏ Phụ lục kèm theo Quyết định số 05/2020/QĐ-UBND.",
+    );
+    assert_eq!(v.len(), 4, "{v:#?}");
+    assert_eq!(v[0].kind, InstructionKind::Repeal);
+    assert_eq!(v[0].target.as_deref(), Some("12/2018/QĐ-UBND"));
+    assert_eq!(keys(&v[0]), ["phu-luc-II"]);
+    assert_eq!(v[1].kind, InstructionKind::Amend);
+    assert_eq!(keys(&v[1]), ["phu-luc-I"]);
+    assert_eq!(v[1].wording.as_deref(), Some("Danh mục mới"));
+    assert_eq!(keys(&v[2]), ["phu-luc-III", "phu-luc-IV"]);
+    assert_eq!(v[3].target.as_deref(), Some("05/2020/QĐ-UBND"));
+    assert_eq!(keys(&v[3]), ["phu-luc"]);
+}

@@ -1,6 +1,7 @@
 //! The fields of a signed Vietnamese legal document read from its plain text: issuing body,
 //! number, place and date, type, title, signer (name, position, capacity), the date it takes
-//! effect, its article count and the effects it makes on other documents. Each field carries
+//! effect, its article count, the effects it makes on other documents and its annexes (after
+//! the signature: label, title, text; [`annexes`]). Each field carries
 //! the 1-based line it came from, so that a review form can show where it was read.
 //!
 //! The layout follows the presentation rules of Nghị định 30/2020 (Phụ lục I) and the drafting
@@ -9,6 +10,7 @@
 //! or on alternating lines; both are read. Text typed in the legacy encodings (TCVN3, VNI) is
 //! converted by [`legacy::to_unicode`] first. Pure: no I/O.
 
+pub mod annexes;
 mod effects;
 mod header;
 mod layout;
@@ -20,6 +22,8 @@ mod signature;
 mod tests;
 
 use chrono::NaiveDate;
+
+pub use annexes::Annex;
 
 use super::amendment::InstructionKind;
 use super::text::nfc_keep;
@@ -79,6 +83,8 @@ pub struct Extraction {
     /// The number of articles of the document itself (an annex after the signature aside).
     pub articles: usize,
     pub effects: Vec<Effect>,
+    /// The annexes after the signature ("PHỤ LỤC I" …), in order.
+    pub annexes: Vec<Annex>,
 }
 
 /// Reads every field of `text` (legacy encodings converted first).
@@ -90,7 +96,15 @@ pub fn extract(text: &str) -> Extraction {
     let lines: Vec<&str> = text.lines().collect();
     let head = header::read(&lines);
     let sign = signature::read(&lines, head.body_start);
-    let body_end = sign.as_ref().map_or(lines.len(), |s| s.start);
+    // The annexes come after the signature (after the body when no signature was found); the
+    // document's own text ends before both.
+    let tail = sign.as_ref().map_or(head.body_start, |s| s.start);
+    let annexes = annexes::read(&lines, tail);
+    let annex_start = annexes::start(&lines, tail).unwrap_or(lines.len());
+    let body_end = sign
+        .as_ref()
+        .map_or(lines.len(), |s| s.start)
+        .min(annex_start);
     let body = lines[..body_end].join("\n");
     let issued_on = head.issued_on.clone();
     // The title ("Bãi bỏ một phần Nghị quyết số …") names what the body does: only the body
@@ -114,5 +128,6 @@ pub fn extract(text: &str) -> Extraction {
         effective_on,
         articles: super::structure::parse(&body).articles().count(),
         effects,
+        annexes,
     }
 }

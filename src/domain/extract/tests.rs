@@ -724,3 +724,56 @@ fn decision_signed_on_order_with_a_three_line_title() {
         },
     );
 }
+
+#[test]
+fn annexes_after_the_signature_are_read_apart_from_the_articles() {
+    // NQ_TINH_2018 followed by two annexes: a title over two lines then "(Kèm theo …)", a table
+    // (cells separated by tabs) and numbered items, and an article-like line of the annex.
+    let text = format!(
+        "{NQ_TINH_2018}
+PHỤ LỤC I
+MỨC CHI BẢO ĐẢM CHO CÔNG TÁC KIỂM TRA,
+XỬ LÝ VĂN BẢN QUY PHẠM PHÁP LUẬT
+(Kèm theo Nghị quyết số 15/2018/NQ-HĐND ngày 07 tháng 12 năm 2018 của Hội đồng nhân dân tỉnh Cà Mau)
+
+STT\tNội dung chi\tMức chi
+1.\tChi kiểm tra văn bản\t100.000 đồng/văn bản
+2.\tChi lấy ý kiến chuyên gia\t500.000 đồng/báo cáo
+Điều 4. Trích một điều của văn bản khác
+PHỤ LỤC II
+BIỂU MẪU
+Bãi bỏ Quyết định số 01/2010/QĐ-UBND (nội dung của biểu mẫu)
+"
+    );
+    let x = extract(&text);
+    // The document's own fields do not change: three articles, no effect read in an annex.
+    assert_eq!(x.articles, 3);
+    assert!(x.effects.is_empty(), "{:?}", x.effects);
+    assert_eq!(value(&x.signer).as_deref(), Some("Trần Văn Hiện"));
+    assert_eq!(x.annexes.len(), 2, "{:#?}", x.annexes);
+    let a = &x.annexes[0];
+    assert_eq!(a.label, "I");
+    assert_eq!(
+        a.title.as_deref(),
+        Some("MỨC CHI BẢO ĐẢM CHO CÔNG TÁC KIỂM TRA, XỬ LÝ VĂN BẢN QUY PHẠM PHÁP LUẬT")
+    );
+    assert_eq!(a.line, 34);
+    assert!(
+        a.text
+            .starts_with("(Kèm theo Nghị quyết số 15/2018/NQ-HĐND"),
+        "{}",
+        a.text
+    );
+    assert!(a
+        .text
+        .contains("1.\tChi kiểm tra văn bản\t100.000 đồng/văn bản"));
+    assert!(a.text.ends_with("Điều 4. Trích một điều của văn bản khác"));
+    let b = &x.annexes[1];
+    assert_eq!(
+        (b.label.as_str(), b.title.as_deref()),
+        ("II", Some("BIỂU MẪU"))
+    );
+    assert_eq!(b.line, 43);
+    // Without annexes, none.
+    assert!(extract(NQ_TINH_2018).annexes.is_empty());
+}

@@ -414,16 +414,14 @@ fn add_provisions(rows: &mut Vec<(Provision, Walk)>, acting: &[&Change]) {
         if parent.as_deref().is_some_and(|p| !has(p)) {
             continue;
         }
-        let Some((kind, label)) = last
-            .split_once('-')
-            .and_then(|(k, l)| Some((NodeKind::parse(k)?, l)))
-        else {
+        let Some((kind, label)) = super::structure::split_part(last) else {
             continue;
         };
         let follows = label.trim_end_matches(|ch: char| ch.is_alphabetic());
+        let own = super::structure::key_part(kind, follows);
         let sibling = match &parent {
-            Some(p) => format!("{p}/{}-{follows}", kind.as_str()),
-            None => format!("{}-{follows}", kind.as_str()),
+            Some(p) => format!("{p}/{own}"),
+            None => own,
         };
         let after = [Some(sibling), parent.clone()]
             .into_iter()

@@ -599,3 +599,50 @@ proptest! {
         prop_assert_eq!(s == Status::HetHieuLucToanBo, expected);
     }
 }
+
+/// Điều 1, Điều 2 and two annexes (phụ lục): top-level provisions of their own.
+fn with_annexes() -> DocumentFacts {
+    doc(&["dieu-1", "dieu-2", "phu-luc-I", "phu-luc-II"])
+}
+
+#[test]
+fn an_annex_follows_the_document_unless_an_effect_targets_it() {
+    // Luật 80/2015 Điều 154 khoản 1 điểm c: "bãi bỏ Phụ lục II" ends that annex only; the
+    // document ceases in part, the other annex and the articles stay in force.
+    let x = with(
+        with_annexes(),
+        vec![effect(Repeal, &["phu-luc-II"], "2020-01-01")],
+    );
+    let e = evaluate(&x, d("2020-01-01"));
+    assert_eq!(e.document.status, HetPart);
+    assert_eq!(e.provision("phu-luc-II").map(|r| r.status), Some(Het));
+    assert_eq!(e.provision("phu-luc-I").map(|r| r.status), Some(Con));
+    assert_eq!(e.provision("dieu-1").map(|r| r.status), Some(Con));
+    // The day before, and with no effect at all, the annex follows the document.
+    let before = evaluate(&x, d("2019-12-31"));
+    assert_eq!(before.provision("phu-luc-II").map(|r| r.status), Some(Con));
+    let plain = evaluate(&with_annexes(), d("2018-06-01"));
+    assert_eq!(plain.provision("phu-luc-I").map(|r| r.status), Some(Chua));
+    // "sửa đổi Phụ lục I": amended, in force with its new wording.
+    let amended = with(
+        with_annexes(),
+        vec![effect(Amend, &["phu-luc-I"], "2020-01-01")],
+    );
+    let e = evaluate(&amended, d("2020-01-01"));
+    assert_eq!(e.provision("phu-luc-I").map(|r| r.status), Some(Sua));
+    assert_eq!(e.provision("phu-luc-II").map(|r| r.status), Some(Con));
+    // The whole document repealed: its annexes with it.
+    let repealed = with(with_annexes(), vec![effect(Repeal, &[], "2021-01-01")]);
+    let e = evaluate(&repealed, d("2021-01-01"));
+    assert_eq!(e.provision("phu-luc-I").map(|r| r.status), Some(Het));
+    // Every article and annex repealed one by one: the document ceased in whole.
+    let all = with(
+        with_annexes(),
+        vec![
+            effect(Repeal, &["dieu-1", "dieu-2"], "2020-01-01"),
+            effect(Repeal, &["phu-luc-I", "phu-luc-II"], "2021-01-01"),
+        ],
+    );
+    assert_eq!(evaluate(&all, d("2020-06-01")).document.status, HetPart);
+    assert_eq!(evaluate(&all, d("2021-01-01")).document.status, Het);
+}
