@@ -383,7 +383,7 @@ db_test!(unit_listing_exports_and_posting_sheet, |app| {
         "Cấp giấy phép xây dựng nhà ở riêng lẻ",
         "Chứng thực bản sao từ bản chính",
         "05/08/2025",
-        "Bộ phận tiếp nhận và trả kết quả",
+        r#"<span class="cell-note">Bộ phận một cửa"#,
         // The first version is posted; the newer one is named.
         "Đã có phiên bản mới theo Quyết định 200/QĐ-UBND ngày 01/10/2025",
         "format=csv",
