@@ -236,7 +236,7 @@ pub fn annex_heading(line: &str) -> Option<(String, &str)> {
 /// PDF, not a heading. "PHỤ LỤC" in capitals is a heading wherever it stands.
 pub fn annex_at<'a>(prev: Option<&str>, line: &'a str) -> Option<(String, &'a str)> {
     let found = annex_heading(line)?;
-    let capitals = line.trim().split_whitespace().take(2).all(|w| {
+    let capitals = line.split_whitespace().take(2).all(|w| {
         w.chars()
             .filter(|c| c.is_alphabetic())
             .all(char::is_uppercase)

@@ -121,14 +121,14 @@ db_test!(an_annex_repealed_by_an_effect_ceases_alone, |app| {
             id_of(&app)
         ))
         .await;
-    assert_eq!(v["status"], "het-hieu-luc-mot-phan", "{v}");
+    assert_eq!(v["status"]["code"], "het-hieu-luc-mot-phan", "{v}");
     let status_of = |key: &str| {
         v["articles"]
             .as_array()
             .into_iter()
             .flatten()
             .find(|a| a["key"] == key)
-            .map(|a| a["status"].clone())
+            .map(|a| a["status"]["code"].clone())
             .unwrap_or_default()
     };
     assert_eq!(status_of("phu-luc-II"), "het-hieu-luc-toan-bo", "{v}");
@@ -141,7 +141,7 @@ db_test!(an_annex_repealed_by_an_effect_ceases_alone, |app| {
             id_of(&app)
         ))
         .await;
-    assert_eq!(before["status"], "con-hieu-luc", "{before}");
+    assert_eq!(before["status"]["code"], "con-hieu-luc", "{before}");
     // Its page says so and names the repeal.
     let (status, _, page) = app.get(&format!("{ELI}/phu-luc-II?date=2025-03-01")).await;
     assert_eq!(status, 200, "{page}");
