@@ -383,15 +383,16 @@ pub fn rows_of(grid: &[(usize, Vec<String>)]) -> Result<Vec<AnnouncedRow>, Vec<R
     for (line, cells) in owned.iter().skip(at + 1) {
         let code = cell(cells, Column::Code);
         let name = cell(cells, Column::Name);
-        if code.is_empty() {
-            // A section row: one text across the row (merged cells repeat it).
-            let mut texts: Vec<&str> = cells
-                .iter()
-                .map(|c| c.trim())
-                .filter(|c| !c.is_empty())
-                .collect();
-            texts.dedup();
-            if let Some(s) = texts.first().and_then(|t| section_of(t)) {
+        // A section row: one text across the row (merged cells repeat it, even in the code
+        // column).
+        let mut texts: Vec<&str> = cells
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
+        texts.dedup();
+        if let [one] = texts.as_slice() {
+            if let Some(s) = section_of(one) {
                 if s.levels.is_some() || s.kind.is_some() {
                     section.field = None;
                 }
@@ -400,6 +401,8 @@ pub fn rows_of(grid: &[(usize, Vec<String>)]) -> Result<Vec<AnnouncedRow>, Vec<R
                 section.field = s.field.or(section.field.take());
                 continue;
             }
+        }
+        if code.is_empty() {
             // A row repeating the header's column numbers (`(1) (2) (3)`) or a lone ordinal.
             if texts
                 .iter()
