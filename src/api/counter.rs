@@ -261,7 +261,12 @@ fn refused(fallback: &'static str, title: &str, items: Vec<FieldProblem>) -> Htt
         .map(|i| i.message.as_str())
         .collect::<Vec<_>>()
         .join(" ");
-    let mut body = crate::error::problem(status, code, title, &format!("{detail} Không có gì được ghi."));
+    let mut body = crate::error::problem(
+        status,
+        code,
+        title,
+        &format!("{detail} Không có gì được ghi."),
+    );
     body["errors"] = serde_json::json!(items);
     HttpResponse::build(status)
         .content_type("application/problem+json")
@@ -470,9 +475,18 @@ mod tests {
     #[test]
     fn a_refused_count_is_named_by_its_place_in_the_body() {
         let typed = vec![
-            ("1.001".to_string(), [String::new(), String::new(), String::new()]),
-            ("1.002".to_string(), [String::new(), String::new(), String::new()]),
-            ("1.001".to_string(), [String::new(), String::new(), String::new()]),
+            (
+                "1.001".to_string(),
+                [String::new(), String::new(), String::new()],
+            ),
+            (
+                "1.002".to_string(),
+                [String::new(), String::new(), String::new()],
+            ),
+            (
+                "1.001".to_string(),
+                [String::new(), String::new(), String::new()],
+            ),
         ];
         let r = |procedure: Option<&str>, figure, month, code| CountRefusal {
             procedure: procedure.map(str::to_string),
@@ -486,18 +500,20 @@ mod tests {
             Some("month")
         );
         assert_eq!(
-            count_field(
-                &r(Some("1.002"), Some(Figure::OnTime), false, "x"),
-                &typed
-            )
-            .as_deref(),
+            count_field(&r(Some("1.002"), Some(Figure::OnTime), false, "x"), &typed).as_deref(),
             Some("counts[1].on_time")
         );
         assert_eq!(
-            count_field(&r(Some("1.001"), None, false, "duplicate_procedure"), &typed)
-                .as_deref(),
+            count_field(
+                &r(Some("1.001"), None, false, "duplicate_procedure"),
+                &typed
+            )
+            .as_deref(),
             Some("counts[2].procedure")
         );
-        assert_eq!(count_field(&r(None, None, false, "no_counts"), &typed), None);
+        assert_eq!(
+            count_field(&r(None, None, false, "no_counts"), &typed),
+            None
+        );
     }
 }

@@ -111,6 +111,18 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/units/{code}/ho-so", Scoped(REVIEWERS)),
     ("POST", "/units/{code}/ho-so", Scoped(REVIEWERS)),
     ("POST", "/units/{code}/ho-so/tep", Scoped(REVIEWERS)),
+    ("GET", "/api/v1/units/{code}/postings", Scoped(REVIEWERS)),
+    ("POST", "/api/v1/units/{code}/postings", Scoped(REVIEWERS)),
+    (
+        "GET",
+        "/api/v1/units/{code}/dossier-counts",
+        Scoped(REVIEWERS),
+    ),
+    (
+        "POST",
+        "/api/v1/units/{code}/dossier-counts",
+        Scoped(REVIEWERS),
+    ),
     ("POST", "/inspections", Roles(INSPECTORS)),
     ("GET", "/inspections/{id}", SignedIn),
     ("GET", "/units/{code}/scorecard", SignedIn),

@@ -103,7 +103,10 @@ db_test!(the_postings_api_reads_and_marks_the_checklist, |app| {
 
     // Everything not posted, today, at the one-stop office.
     let r = b
-        .post_json("/api/v1/units/32200/postings", &json!({"action": "post_all"}))
+        .post_json(
+            "/api/v1/units/32200/postings",
+            &json!({"action": "post_all"}),
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let w: Value = r.json();
@@ -155,7 +158,12 @@ db_test!(bad_postings_are_refused_with_their_field_and_code, |app| {
     ] {
         let r = b.post_json("/api/v1/units/32200/postings", &body).await;
         let (problem, f, c) = refusal(&r);
-        assert_eq!((f.as_str(), c.as_str()), (field, code), "{body}: {}", r.body);
+        assert_eq!(
+            (f.as_str(), c.as_str()),
+            (field, code),
+            "{body}: {}",
+            r.body
+        );
         assert_eq!(problem, code, "{body}");
         assert_eq!(written(&app), before, "{body}");
     }
@@ -185,7 +193,9 @@ db_test!(the_counts_api_reads_and_writes_a_month, |app| {
     let officer = add_user(&app, "motcua", "officer", &["32200"]);
     let b = Browser::new(&app, &c, officer);
 
-    let r = b.get("/api/v1/units/32200/dossier-counts?month=2025-10").await;
+    let r = b
+        .get("/api/v1/units/32200/dossier-counts?month=2025-10")
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let s: Value = r.json();
     assert_eq!(s["month"], "2025-10");
@@ -294,9 +304,16 @@ db_test!(bad_counts_are_refused_with_their_field_and_code, |app| {
             "duplicate_procedure",
         ),
     ] {
-        let r = b.post_json("/api/v1/units/32200/dossier-counts", &body).await;
+        let r = b
+            .post_json("/api/v1/units/32200/dossier-counts", &body)
+            .await;
         let (problem, f, c) = refusal(&r);
-        assert_eq!((f.as_str(), c.as_str()), (field, code), "{body}: {}", r.body);
+        assert_eq!(
+            (f.as_str(), c.as_str()),
+            (field, code),
+            "{body}: {}",
+            r.body
+        );
         assert_eq!(problem, code, "{body}");
         assert_eq!(written(&app), before, "{body}");
     }
@@ -324,60 +341,67 @@ db_test!(bad_counts_are_refused_with_their_field_and_code, |app| {
         json!({"month": "2025-11"}),
         json!({"month": "2025-11", "counts": [{"procedure": "1.001194", "received": 5.5}]}),
     ] {
-        let r = b.post_json("/api/v1/units/32200/dossier-counts", &body).await;
+        let r = b
+            .post_json("/api/v1/units/32200/dossier-counts", &body)
+            .await;
         assert_eq!(r.status, 400, "{body}: {}", r.body);
     }
     assert_eq!(written(&app), before);
     Ok(())
 });
 
-db_test!(a_count_of_a_procedure_that_does_not_apply_is_refused_by_line, |app| {
-    prepare(&app);
-    let c = client(&app).await;
-    let officer = add_user(&app, "motcua", "officer", &["32200"]);
-    let b = Browser::new(&app, &c, officer);
-    let before = written(&app);
-    // 1.009999 is the province's; 1.001196 was announced on 28 November 2025, so it does not
-    // apply in October.
-    let r = upload(
+db_test!(
+    a_count_of_a_procedure_that_does_not_apply_is_refused_by_line,
+    |app| {
+        prepare(&app);
+        let c = client(&app).await;
+        let officer = add_user(&app, "motcua", "officer", &["32200"]);
+        let b = Browser::new(&app, &c, officer);
+        let before = written(&app);
+        // 1.009999 is the province's; 1.001196 was announced on 28 November 2025, so it does not
+        // apply in October.
+        let r = upload(
         &b,
         "ma_thu_tuc,thang,tiep_nhan,dung_han,truc_tuyen\n1.001193,2025-11,5,5,0\n1.009999,2025-11,5,5,0\n1.001196,2025-10,2,2,0\n1.001196,2025-12,2,2,0\n",
     )
     .await;
-    assert_eq!(r.status, 400, "{}", r.body);
-    for (line, month) in [(3, "11/2025"), (4, "10/2025")] {
-        let at = r
+        assert_eq!(r.status, 400, "{}", r.body);
+        for (line, month) in [(3, "11/2025"), (4, "10/2025")] {
+            let at = r
+                .body
+                .find(&format!("<tr><td class=\"num\">{line}</td><td>"))
+                .unwrap_or_else(|| panic!("line {line}: {}", r.body));
+            let end = r.body[at..].find("</tr>").unwrap() + at;
+            assert!(
+                r.body[at..end].contains(&format!("không áp dụng tại đơn vị trong tháng {month}")),
+                "{}",
+                &r.body[at..end]
+            );
+        }
+        assert!(!r.body.contains("<tr><td class=\"num\">5</td>"));
+        assert_eq!(written(&app), before);
+        // The API and the form refuse it alike.
+        let r = b
+            .post_json(
+                "/api/v1/units/32200/dossier-counts",
+                &json!({"month": "2025-10", "counts": [{"procedure": "1.001196", "received": 2}]}),
+            )
+            .await;
+        assert_eq!(refusal(&r).2, "procedure_not_applicable");
+        let r = b
+            .post_form(
+                "/units/32200/ho-so",
+                &[("month", "2025-10"), ("received:1.001196", "2")],
+            )
+            .await;
+        assert_eq!(r.status, 400);
+        assert!(r
             .body
-            .find(&format!("<tr><td class=\"num\">{line}</td><td>"))
-            .unwrap_or_else(|| panic!("line {line}: {}", r.body));
-        let end = r.body[at..].find("</tr>").unwrap() + at;
-        assert!(
-            r.body[at..end].contains(&format!("không áp dụng tại đơn vị trong tháng {month}")),
-            "{}",
-            &r.body[at..end]
-        );
+            .contains("không áp dụng tại đơn vị trong tháng 10/2025"));
+        assert_eq!(written(&app), before);
+        Ok(())
     }
-    assert!(!r.body.contains("<tr><td class=\"num\">5</td>"));
-    assert_eq!(written(&app), before);
-    // The API and the form refuse it alike.
-    let r = b
-        .post_json(
-            "/api/v1/units/32200/dossier-counts",
-            &json!({"month": "2025-10", "counts": [{"procedure": "1.001196", "received": 2}]}),
-        )
-        .await;
-    assert_eq!(refusal(&r).2, "procedure_not_applicable");
-    let r = b
-        .post_form(
-            "/units/32200/ho-so",
-            &[("month", "2025-10"), ("received:1.001196", "2")],
-        )
-        .await;
-    assert_eq!(r.status, 400);
-    assert!(r.body.contains("không áp dụng tại đơn vị trong tháng 10/2025"));
-    assert_eq!(written(&app), before);
-    Ok(())
-});
+);
 
 db_test!(
     the_counter_api_is_for_the_units_officers_and_administrators,
@@ -388,7 +412,8 @@ db_test!(
         let other = add_user(&app, "motcua.khac", "officer", &["32201"]);
         let admin = add_user(&app, "quantri", "admin", &[]);
         let posting = json!({"action": "post", "date": "2025-12-03", "procedures": ["1.001196"]});
-        let counts = json!({"month": "2025-11", "counts": [{"procedure": "1.001193", "received": 5}]});
+        let counts =
+            json!({"month": "2025-11", "counts": [{"procedure": "1.001193", "received": 5}]});
         let paths = [
             ("/api/v1/units/32200/postings", &posting),
             ("/api/v1/units/32200/dossier-counts", &counts),

@@ -38,7 +38,10 @@ pub fn form(d: &vanban::db::models::Document, changes: &[(&str, &str)]) -> Vec<(
             "signing_capacity".into(),
             d.signing_capacity.clone().unwrap_or_default(),
         ),
-        ("signing_for".into(), d.signing_for.clone().unwrap_or_default()),
+        (
+            "signing_for".into(),
+            d.signing_for.clone().unwrap_or_default(),
+        ),
         ("effective_on".into(), d.effective_on.to_string()),
         ("end_on".into(), String::new()),
         ("gazette".into(), String::new()),

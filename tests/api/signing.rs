@@ -47,8 +47,16 @@ db_test!(place_and_capacity_are_imported_exported_and_shown, |app| {
     // The page: the place and the block as signed.
     let (status, _, page) = app.get(&format!("/documents/{}", signed_id(&app))).await;
     assert_eq!(status, 200);
-    assert!(page.contains("<dt>Nơi ban hành</dt><dd>Cà Mau</dd>"), "{page}");
-    for l in ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn Sử"] {
+    assert!(
+        page.contains("<dt>Nơi ban hành</dt><dd>Cà Mau</dd>"),
+        "{page}"
+    );
+    for l in [
+        "TM. ỦY BAN NHÂN DÂN",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Lê Văn Sử",
+    ] {
         assert!(
             page.contains(&format!("<span class=\"signature-line\">{l}</span>")),
             "{l}: {page}"
@@ -64,7 +72,12 @@ db_test!(place_and_capacity_are_imported_exported_and_shown, |app| {
     assert_eq!(v["doc"]["signing_capacity"], "kt");
     assert_eq!(
         v["doc"]["signature"],
-        serde_json::json!(["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn Sử"])
+        serde_json::json!([
+            "TM. ỦY BAN NHÂN DÂN",
+            "KT. CHỦ TỊCH",
+            "PHÓ CHỦ TỊCH",
+            "Lê Văn Sử"
+        ])
     );
     // A document without them shows neither.
     let other = document_id(&app, "UBND-970", "12/2021/QD-UBND");
@@ -153,7 +166,10 @@ db_test!(the_edit_form_changes_place_and_capacity, |app| {
     }
     let d = stored(&app, id);
     let path = format!("/documents/{id}/sua");
-    let reason = ("reason", "Bổ sung nơi ban hành và thẩm quyền ký theo bản gốc");
+    let reason = (
+        "reason",
+        "Bổ sung nơi ban hành và thẩm quyền ký theo bản gốc",
+    );
 
     // A line without its prefix, and a code that disagrees with the lines: refused beside
     // their fields, nothing written.
@@ -173,7 +189,7 @@ db_test!(the_edit_form_changes_place_and_capacity, |app| {
         ),
     ] {
         let r = post(&c, &s, &path, form(&d, &changes)).await;
-        assert_eq!(r.status, 400, "{changes:?}: {}", r.body);
+        assert_eq!(r.status, 422, "{changes:?}: {}", r.body);
         assert!(r.body.contains(&format!("id=\"{field}\"")), "{}", r.body);
         assert!(r.body.contains("Thẩm quyền ký"), "{}", r.body);
         assert_eq!(audit_len(&app), audit);
@@ -213,7 +229,15 @@ db_test!(the_edit_form_changes_place_and_capacity, |app| {
     drop(conn);
     // The form shows what is stored.
     let r = get(&c, Some(&s.0), &path).await;
-    assert!(r.body.contains(r#"name="place" value="Đầm Dơi""#), "{}", r.body);
-    assert!(r.body.contains(r#"<option value="kt" selected>"#), "{}", r.body);
+    assert!(
+        r.body.contains(r#"name="place" value="Đầm Dơi""#),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains(r#"<option value="kt" selected>"#),
+        "{}",
+        r.body
+    );
     Ok(())
 });

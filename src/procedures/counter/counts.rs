@@ -355,7 +355,9 @@ impl SheetErrors {
             match (&r.procedure, r.figure) {
                 _ if r.month => errors.month = Some(r.message.clone()),
                 (Some(code), Some(f)) => {
-                    errors.cells.insert(SheetErrors::key(code, f), r.message.clone());
+                    errors
+                        .cells
+                        .insert(SheetErrors::key(code, f), r.message.clone());
                 }
                 _ => {
                     errors.form = Some(match errors.form.take() {
