@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod annual;
+mod attach;
 mod audit;
 mod authz;
 mod backup;
