@@ -115,6 +115,18 @@ fn gone(meta: &StoredFileMeta, reason: &str) -> Result<HttpResponse, AppError> {
     render_status(StatusCode::GONE, "error.html", &ctx)
 }
 
+/// Whether the tail of a `/documents/{id}/…` address is another spelling of the attach page
+/// (`tep/moi/`, `tep/moi;v=1`): no page, not a file to redirect to.
+pub fn is_attach(tail: &str) -> bool {
+    let mut segments = tail.trim_start_matches('/').split(['/', ';']);
+    segments
+        .next()
+        .is_some_and(|s| s.eq_ignore_ascii_case("tep"))
+        && segments
+            .next()
+            .is_some_and(|s| s.eq_ignore_ascii_case("moi"))
+}
+
 /// The attach page, with the form as sent and an error beside its field.
 fn attach_context(
     page: &files::AttachPage,
