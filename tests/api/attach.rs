@@ -391,7 +391,7 @@ db_test!(
         };
         let before = audit_len(&app);
         let zeros = "0".repeat(64);
-        let refused: Vec<(&str, Vec<Part<'_>>, Vec<(&'static str, String)>)> = vec![
+        let refused: Vec<Case<'_>> = vec![
             (
                 "no token",
                 vec![Part::Field("role", "annex"), Part::File("x.pdf", &pdf)],
@@ -451,6 +451,9 @@ db_test!(
         Ok(())
     }
 );
+
+/// A refused post: what it is, its parts, its extra headers.
+type Case<'a> = (&'a str, Vec<Part<'a>>, Vec<(&'static str, String)>);
 
 /// A server on a port of its own (the tests below hold connections open).
 fn serve(state: vanban::app::AppState) -> anyhow::Result<(u16, actix_web::dev::ServerHandle)> {
