@@ -53,6 +53,10 @@ pub enum AppError {
     /// 503, with `Retry-After` added where it is raised.
     #[error("{0}")]
     Busy(String),
+    /// A large body arrived while another was being received (`Retry-After` added where it is
+    /// raised): 503 `upload-busy`, so two large uploads are never held at once.
+    #[error("{0}")]
+    UploadBusy(String),
     /// The address (with its query) is longer than any page or API needs.
     #[error("địa chỉ quá dài")]
     UriTooLong,
@@ -86,6 +90,7 @@ impl AppError {
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::Busy(_) => "busy",
+            AppError::UploadBusy(_) => "upload-busy",
             AppError::RequestTimeout => "request_timeout",
             AppError::UriTooLong => "uri_too_long",
             AppError::MethodNotAllowed => "method_not_allowed",
@@ -106,7 +111,7 @@ impl AppError {
             AppError::Csrf(_) => "Yêu cầu bị từ chối",
             AppError::TooManyRequests(_) => "Tạm thời bị từ chối",
             AppError::PayloadTooLarge => "Dữ liệu quá lớn",
-            AppError::Busy(_) => "Máy chủ đang bận",
+            AppError::Busy(_) | AppError::UploadBusy(_) => "Máy chủ đang bận",
             AppError::RequestTimeout => "Hết thời gian chờ",
             AppError::UriTooLong => "Địa chỉ quá dài",
             AppError::MethodNotAllowed => "Phương thức không được hỗ trợ",
@@ -126,6 +131,7 @@ impl AppError {
             | AppError::Csrf(m)
             | AppError::TooManyRequests(m)
             | AppError::Busy(m)
+            | AppError::UploadBusy(m)
             | AppError::Unprocessable(m)
             | AppError::Conflict(m)
             | AppError::PreconditionFailed(m)
@@ -316,7 +322,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) | AppError::Csrf(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Busy(_) | AppError::UploadBusy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::UriTooLong => StatusCode::URI_TOO_LONG,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,

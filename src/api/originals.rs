@@ -57,6 +57,9 @@ struct UploadForm {
     /// `signed` (bản ký), `word` (bản Word) or `annex` (phụ lục); by default from the file's
     /// kind (PDF: `signed`, DOCX: `word`).
     role: Option<crate::originals::FileRole>,
+    /// What the file is (e.g. `Phụ lục I: danh mục thủ tục hành chính`), at most 500
+    /// characters; optional.
+    description: Option<String>,
 }
 
 /// Stores a file on a document (the same bytes twice are stored once: 200 instead of 201).
@@ -66,17 +69,18 @@ struct UploadForm {
     operation_id = "upload_document_file",
     tag = "ghi-du-lieu",
     summary = "Tải lên một tệp gốc của văn bản (DOCX hoặc PDF, tối đa 20 MiB)",
-    description = "Kiểm tra theo nội dung tệp (không theo tên): mã lỗi `file-too-large` (413), `file-type` (415, kể cả tệp Word cũ .doc), `file-encrypted`, `file-corrupt`, `file-over-bounds` (422), `file-empty`, `file-missing`, `file-role` (400). Không lưu gì khi bị từ chối.",
+    description = "Kiểm tra theo nội dung tệp (không theo tên): mã lỗi `file-too-large` (413), `file-type` (415, kể cả tệp Word cũ .doc), `file-encrypted`, `file-corrupt`, `file-over-bounds` (422), `file-empty`, `file-missing`, `file-role`, `file-description` (400); `upload-busy` (503, với `Retry-After`) khi máy chủ đang nhận một tệp lớn khác. Không lưu gì khi bị từ chối.",
     params(("id" = i64, Path, description = "Mã số văn bản", example = 1)),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Đã lưu", body = FileView, headers(("Location" = String, description = "Địa chỉ tải tệp"))),
         (status = 200, description = "Văn bản đã có đúng tệp này (cùng SHA-256)", body = FileView),
-        (status = 400, description = "Biểu mẫu không hợp lệ (`file-missing`, `file-role`, `file-empty`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Biểu mẫu không hợp lệ (`file-missing`, `file-role`, `file-description`, `file-empty`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 404, description = "Không có văn bản này (`not_found`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 413, description = "Tệp lớn hơn 20 MiB (`file-too-large`, `payload_too_large`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 415, description = "Không phải DOCX hoặc PDF (`file-type`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Tệp mã hóa, hỏng hoặc vượt giới hạn giải nén (`file-encrypted`, `file-corrupt`, `file-over-bounds`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Máy chủ đang nhận một tệp lớn khác (`upload-busy`): gửi lại sau số giây trong `Retry-After`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn upload(
@@ -86,11 +90,11 @@ pub async fn upload(
     form: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (file, role) = match originals::read_form(form).await {
+    let form = match originals::read_form(form).await {
         Ok(f) => f,
-        Err(e) => return Ok(upload_refused(&e)),
+        Err((e, _)) => return Ok(upload_refused(&e)),
     };
-    let stored = match originals::add(&state, &actor, id, file, role).await? {
+    let stored = match originals::add(&state, &actor, id, form).await? {
         Ok(s) => s,
         Err(e) => return Ok(upload_refused(&e)),
     };

@@ -222,16 +222,33 @@ pub fn reviewer(
 /// nobody: it is answered 503 with `Retry-After`.
 pub const BODY_BUDGET: usize = 32 * 1024 * 1024;
 
-/// Bodies held at once, in KiB (see [`BODY_BUDGET`]).
+/// A body larger than this is a large upload: [`LARGE_BODIES_AT_ONCE`] of them are received at
+/// once, and another one meanwhile is answered 503 `upload-busy` with `Retry-After` (a 20 MiB
+/// file and the buffers around it are held while it arrives, is checked and is stored).
+pub const LARGE_BODY: usize = 4 * 1024 * 1024;
+
+/// Large bodies (over [`LARGE_BODY`]) received at once.
+pub const LARGE_BODIES_AT_ONCE: usize = 1;
+
+/// Bodies held at once, in KiB (see [`BODY_BUDGET`]), and the slots of large bodies (see
+/// [`LARGE_BODY`]).
 pub struct BodyBudget {
     permits: Arc<tokio::sync::Semaphore>,
+    large: Arc<tokio::sync::Semaphore>,
 }
 
 impl BodyBudget {
     pub fn new(bytes: usize) -> BodyBudget {
         BodyBudget {
             permits: Arc::new(tokio::sync::Semaphore::new(bytes.div_ceil(1024))),
+            large: Arc::new(tokio::sync::Semaphore::new(LARGE_BODIES_AT_ONCE)),
         }
+    }
+
+    /// A slot for a large body (over [`LARGE_BODY`]), or `None` while
+    /// [`LARGE_BODIES_AT_ONCE`] are being received.
+    pub fn take_large(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        self.large.clone().try_acquire_owned().ok()
     }
 
     /// A share of the budget for a body of `bytes`, or `None` when it is spent.

@@ -1,6 +1,7 @@
 //! The originals of a document as pages and the API use them: reading the upload form
-//! (multipart: `file`, `role`), checking and storing a file, the list of a document's files
-//! with their addresses, and the withdrawal of one entered in error.
+//! (multipart: `file`, `role`, `description`), checking and storing a file (one path for the
+//! API and the attach page), the list of a document's files with their addresses, and the
+//! withdrawal of one entered in error.
 
 use actix_multipart::Multipart;
 use futures_util::StreamExt;
@@ -11,7 +12,8 @@ use crate::auth::Actor;
 use crate::db::queries;
 use crate::error::AppError;
 use crate::originals::{
-    self, FileError, FileRole, StoredFile, StoredFileMeta, Upload, WithdrawError, MAX_FILE_BYTES,
+    self, Description, DescriptionError, FileError, FileRole, StoredFile, StoredFileMeta, Upload,
+    WithdrawError, MAX_FILE_BYTES,
 };
 use crate::registry::org::Org;
 
@@ -30,6 +32,8 @@ pub enum UploadError {
     Missing,
     #[error("Vai trò của tệp «{0}» không có trong danh mục (signed, word, annex).")]
     Role(String),
+    #[error(transparent)]
+    Description(#[from] DescriptionError),
     #[error("Không đọc được biểu mẫu gửi lên: {0}")]
     Form(String),
 }
@@ -38,7 +42,10 @@ impl UploadError {
     pub fn status(&self) -> u16 {
         match self {
             UploadError::File(e) => e.status(),
-            UploadError::Missing | UploadError::Role(_) | UploadError::Form(_) => 400,
+            UploadError::Missing
+            | UploadError::Role(_)
+            | UploadError::Description(_)
+            | UploadError::Form(_) => 400,
         }
     }
 
@@ -48,6 +55,7 @@ impl UploadError {
             UploadError::File(e) => e.code(),
             UploadError::Missing => "file-missing",
             UploadError::Role(_) => "file-role",
+            UploadError::Description(_) => "file-description",
             UploadError::Form(_) => "bad_request",
         }
     }
@@ -56,42 +64,89 @@ impl UploadError {
     pub fn field(&self) -> &'static str {
         match self {
             UploadError::Role(_) => "role",
+            UploadError::Description(_) => "description",
             _ => "file",
         }
     }
 }
 
-/// The upload form read: the file (within [`MAX_FILE_BYTES`]) and its role (by default, from
-/// its kind once checked: a PDF is the signed copy, a DOCX the Word file).
-pub async fn read_form(mut form: Multipart) -> Result<(Upload, Option<FileRole>), UploadError> {
+/// The upload form as read: the file (within [`MAX_FILE_BYTES`]), its role (by default, from
+/// its kind once checked: a PDF is the signed copy, a DOCX the Word file) and its description.
+#[derive(Debug)]
+pub struct UploadForm {
+    pub file: Upload,
+    pub role: Option<FileRole>,
+    pub description: Option<Description>,
+}
+
+/// What the form said before the file was refused, to show the form again as it was sent.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Sent {
+    pub role: String,
+    pub description: String,
+}
+
+/// Reads the upload form. A refusal comes with the short fields read so far.
+pub async fn read_form(mut form: Multipart) -> Result<UploadForm, (UploadError, Sent)> {
+    let mut sent = Sent::default();
     let mut file = None;
-    let mut role = None;
     while let Some(field) = form.next().await {
-        let mut field = field.map_err(|e| UploadError::Form(e.to_string()))?;
-        match field.name() {
+        let mut field = match field {
+            Ok(f) => f,
+            Err(e) => return Err((UploadError::Form(e.to_string()), sent)),
+        };
+        let read = match field.name() {
             Some("file") if file.is_none() => {
-                file = Some(originals::read_field(&mut field, MAX_FILE_BYTES).await?);
-            }
-            Some("role") => {
-                let text = short(&mut field).await?;
-                let text = text.trim();
-                if !text.is_empty() {
-                    role = Some(
-                        FileRole::parse(text).ok_or_else(|| UploadError::Role(text.to_string()))?,
-                    );
+                match originals::read_field(&mut field, MAX_FILE_BYTES).await {
+                    Ok(f) => {
+                        file = Some(f);
+                        Ok(())
+                    }
+                    Err(e) => Err(UploadError::File(e)),
                 }
             }
-            _ => {
-                short(&mut field).await?;
-            }
+            Some("role") => short(&mut field).await.map(|t| sent.role = t),
+            Some("description") => match short(&mut field).await {
+                Ok(t) => {
+                    sent.description = t;
+                    Ok(())
+                }
+                // Past the bound of a short field: far past the description's.
+                Err(UploadError::Form(_)) => Err(UploadError::Description(DescriptionError)),
+                Err(e) => Err(e),
+            },
+            _ => short(&mut field).await.map(|_| ()),
+        };
+        // A file over the bound, a broken form: the rest is not read.
+        if let Err(e) = read {
+            return Err((e, sent));
         }
     }
+    match parse_form(file, &sent) {
+        Ok(form) => Ok(form),
+        Err(e) => Err((e, sent)),
+    }
+}
+
+/// The form's fields checked: a file was chosen, a known role, a description within bounds.
+fn parse_form(file: Option<Upload>, sent: &Sent) -> Result<UploadForm, UploadError> {
+    let role = sent.role.trim();
+    let role = if role.is_empty() {
+        None
+    } else {
+        Some(FileRole::parse(role).ok_or_else(|| UploadError::Role(role.to_string()))?)
+    };
+    let description = Description::parse(&sent.description)?;
     let file = file.ok_or(UploadError::Missing)?;
     if file.bytes.is_empty() && file.name == "tep" {
         // A form sent with no file chosen: an empty part without a name.
         return Err(UploadError::Missing);
     }
-    Ok((file, role))
+    Ok(UploadForm {
+        file,
+        role,
+        description,
+    })
 }
 
 /// A short text field, refused past [`SHORT_FIELD`] bytes.
@@ -113,9 +168,13 @@ pub async fn add(
     state: &AppState,
     actor: &Actor,
     id: i64,
-    upload: Upload,
-    role: Option<FileRole>,
+    form: UploadForm,
 ) -> Result<Result<StoredFile, UploadError>, AppError> {
+    let UploadForm {
+        file: upload,
+        role,
+        description,
+    } = form;
     let (upload, checked) = actix_web::web::block(move || {
         let checked = originals::check(&upload);
         (upload, checked)
@@ -134,7 +193,17 @@ pub async fn add(
         if queries::document(db, id)?.is_none() {
             return Err(AppError::NotFound(format!("Không có văn bản mã số {id}.")));
         }
-        Ok(originals::store(db, &who, id, &upload, &checked, role)?)
+        // A document withdrawn as entered in error takes no more files (410 with the reason).
+        super::editing::refuse_withdrawn(db, id)?;
+        Ok(originals::store_described(
+            db,
+            &who,
+            id,
+            &upload,
+            &checked,
+            role,
+            description.as_ref(),
+        )?)
     })
     .await?;
     Ok(Ok(stored))
@@ -162,6 +231,8 @@ pub struct FileView {
     pub created_at: String,
     /// Set when the file was withdrawn (entered in error): it then answers 410.
     pub withdrawn: Option<WithdrawnView>,
+    /// What the file is, in the words of whoever attached it.
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -198,6 +269,7 @@ impl FileView {
                 at: w.at.and_utc().to_rfc3339(),
                 reason: w.reason.clone(),
             }),
+            description: m.description.clone(),
         }
     }
 }
@@ -285,4 +357,83 @@ pub async fn withdraw(
         Ok(Ok(FileView::of(&meta, &eli)))
     })
     .await
+}
+
+/// A role the attach form offers.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleOption {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+/// The page that attaches a file to an existing document: the document, the files it holds,
+/// the roles offered.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachPage {
+    pub document: super::intake::resolve::Candidate,
+    /// The document's ELI address.
+    pub eli: String,
+    pub files: Vec<FileView>,
+    pub roles: Vec<RoleOption>,
+    /// The largest file, in MiB.
+    pub max_mib: usize,
+}
+
+/// The attach page of the document `id` (404 when there is none, 410 when it was withdrawn).
+pub async fn attach_page(state: &AppState, id: i64) -> Result<AttachPage, AppError> {
+    on_pool(state, move |db| {
+        super::editing::refuse_withdrawn(db, id)?;
+        let document = super::intake::resolve::candidate(db, id)?
+            .ok_or_else(|| AppError::NotFound(format!("Không có văn bản mã số {id}.")))?;
+        let list = files_of(db, id)?;
+        Ok(AttachPage {
+            document,
+            eli: list.eli,
+            files: list.files,
+            roles: FileRole::ALL
+                .iter()
+                .map(|r| RoleOption {
+                    code: r.code(),
+                    label: r.label(),
+                })
+                .collect(),
+            max_mib: MAX_FILE_BYTES / (1024 * 1024),
+        })
+    })
+    .await
+}
+
+/// What the attach page says when the document already holds the same bytes (nothing is
+/// stored again): which file it is, and whether it was withdrawn.
+pub fn already_held(meta: &StoredFileMeta) -> String {
+    let prefix = meta.prefix();
+    match &meta.withdrawn {
+        None => format!(
+            "Văn bản đã có đúng tệp này (cùng mã SHA-256 {prefix}…): «{}». Không lưu thêm bản nào.",
+            meta.name
+        ),
+        Some(_) => format!(
+            "Văn bản đã có đúng tệp này (cùng mã SHA-256 {prefix}…): «{}», đã bị thu hồi. Không lưu thêm bản nào; nếu cần dùng lại tệp này, hãy liên hệ quản trị viên.",
+            meta.name
+        ),
+    }
+}
+
+/// Whether `who` may attach files to the document `id`: the rule of the attach route
+/// (administrators and officers whose units cover the document's), for the link on the
+/// document page.
+pub fn may_attach(
+    db: &mut crate::db::Db<'_>,
+    who: &crate::auth::Principal,
+    id: i64,
+) -> Result<bool, AppError> {
+    use crate::auth::Role;
+    if !matches!(who.role, Role::Admin | Role::Officer) {
+        return Ok(false);
+    }
+    let Some(unit) = crate::db::scope::document_unit(db, id)? else {
+        return Ok(false);
+    };
+    let org = Org::load(db)?;
+    Ok(who.scope.covers(unit, |u| org.all_unit_predecessors(u)))
 }

@@ -79,32 +79,120 @@ pub fn form_field(body: &[u8], name: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-/// A short text field of a `multipart/form-data` body (the token is sent before the file).
-pub async fn multipart_field(
-    headers: &actix_web::http::header::HeaderMap,
-    body: actix_web::web::Bytes,
-    name: &str,
-) -> Option<String> {
-    use futures_util::StreamExt;
-    let stream =
-        futures_util::stream::once(async move { Ok::<_, actix_web::error::PayloadError>(body) });
-    let mut form = actix_multipart::Multipart::new(headers, stream);
-    while let Some(Ok(mut field)) = form.next().await {
-        let wanted = field.name() == Some(name);
-        let mut value = Vec::new();
-        while let Some(Ok(chunk)) = field.next().await {
-            if wanted {
-                value.extend_from_slice(&chunk);
-                if value.len() > 256 {
-                    return None;
-                }
-            }
+/// The most bytes of a `multipart/form-data` body read to find its first part: the token's
+/// part (its headers and its value) must end within them.
+pub const FIRST_PART_LIMIT: usize = 8 * 1024;
+
+/// The longest token value taken from a form.
+const TOKEN_MAX: usize = 256;
+
+/// The `boundary` parameter of a `multipart/form-data` content type (quoted or not).
+pub fn boundary(content_type: &str) -> Option<String> {
+    let (essence, params) = content_type.split_once(';')?;
+    if !essence.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params.split(';').find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        if !k.trim().eq_ignore_ascii_case("boundary") {
+            return None;
         }
-        if wanted {
-            return String::from_utf8(value).ok();
+        let v = v.trim();
+        let v = v
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or(v);
+        // RFC 2046 §5.1.1: 1 to 70 characters.
+        (!v.is_empty() && v.len() <= 70).then(|| v.to_string())
+    })
+}
+
+/// What the start of a `multipart/form-data` body says about its first part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FirstPart {
+    /// The bytes so far do not tell yet.
+    NeedMore,
+    /// The first part is the field `name` (no file), with this value.
+    Field(String),
+    /// The first part is something else, or the body is not multipart as browsers send it.
+    Other,
+}
+
+/// Reads the first part of a multipart body from its first bytes `buf`: the forms put the CSRF
+/// token first, so the guard learns it without reading the file after it. The body must start
+/// with the delimiter (no preamble); the part's `Content-Disposition` must be `form-data`
+/// naming `name` and no file; its value is at most 256 bytes of UTF-8.
+pub fn first_part(buf: &[u8], boundary: &str, name: &str) -> FirstPart {
+    let delimiter = format!("--{boundary}");
+    let opening = format!("{delimiter}\r\n");
+    if buf.len() < opening.len() {
+        return if opening.as_bytes().starts_with(buf) {
+            FirstPart::NeedMore
+        } else {
+            FirstPart::Other
+        };
+    }
+    let Some(rest) = buf.strip_prefix(opening.as_bytes()) else {
+        return FirstPart::Other;
+    };
+    let Some(head_end) = find(rest, b"\r\n\r\n") else {
+        return FirstPart::NeedMore;
+    };
+    let Ok(head) = std::str::from_utf8(&rest[..head_end]) else {
+        return FirstPart::Other;
+    };
+    let names_field = head.split("\r\n").any(|line| {
+        line.split_once(':').is_some_and(|(k, v)| {
+            k.trim().eq_ignore_ascii_case("content-disposition") && disposition_names(v, name)
+        })
+    });
+    if !names_field {
+        return FirstPart::Other;
+    }
+    let value = &rest[head_end + 4..];
+    let closing = format!("\r\n{delimiter}");
+    match find(value, closing.as_bytes()) {
+        Some(end) if end <= TOKEN_MAX => match std::str::from_utf8(&value[..end]) {
+            Ok(v) => FirstPart::Field(v.to_string()),
+            Err(_) => FirstPart::Other,
+        },
+        Some(_) => FirstPart::Other,
+        None if value.len() > TOKEN_MAX + closing.len() => FirstPart::Other,
+        None => FirstPart::NeedMore,
+    }
+}
+
+/// Whether a `Content-Disposition` value is `form-data; name="{name}"` without a file name.
+fn disposition_names(value: &str, name: &str) -> bool {
+    let mut parts = value.split(';').map(str::trim);
+    if !parts
+        .next()
+        .is_some_and(|t| t.eq_ignore_ascii_case("form-data"))
+    {
+        return false;
+    }
+    let mut named = false;
+    for p in parts {
+        let Some((k, v)) = p.split_once('=') else {
+            continue;
+        };
+        let k = k.trim().to_ascii_lowercase();
+        let v = v.trim();
+        let v = v
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or(v);
+        match k.as_str() {
+            "name" => named = v == name,
+            "filename" | "filename*" => return false,
+            _ => {}
         }
     }
-    None
+    named
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]
@@ -158,5 +246,92 @@ mod tests {
         assert_eq!(form_field(body, "note").as_deref(), Some("a b"));
         assert_eq!(form_field(body, "missing"), None);
         assert_eq!(form_field(&[0xff, 0xfe], FIELD), None);
+    }
+
+    #[test]
+    fn the_boundary_is_read_from_the_content_type() {
+        assert_eq!(
+            boundary("multipart/form-data; boundary=----WebKitFormBoundaryA1").as_deref(),
+            Some("----WebKitFormBoundaryA1")
+        );
+        assert_eq!(
+            boundary("Multipart/Form-Data; charset=utf-8; BOUNDARY=\"a b\"").as_deref(),
+            Some("a b")
+        );
+        assert_eq!(boundary("multipart/form-data"), None);
+        assert_eq!(boundary("multipart/form-data; boundary="), None);
+        assert_eq!(
+            boundary("application/x-www-form-urlencoded; boundary=x"),
+            None
+        );
+        assert_eq!(
+            boundary(&format!("multipart/form-data; boundary={}", "x".repeat(71))),
+            None
+        );
+    }
+
+    #[test]
+    fn the_first_part_is_read_only_as_far_as_needed() {
+        let token = "ab12".repeat(16);
+        let body = format!(
+            "--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.pdf\"\r\n\r\n%PDF-"
+        );
+        let end = body
+            .find("\r\n--b\r\nContent-Disposition: form-data; name=\"file\"")
+            .unwrap();
+        // Every cut before the end of the value's delimiter asks for more.
+        for cut in 0..end + 5 {
+            assert_eq!(
+                first_part(&body.as_bytes()[..cut], "b", FIELD),
+                FirstPart::NeedMore,
+                "{cut}"
+            );
+        }
+        assert_eq!(
+            first_part(body.as_bytes(), "b", FIELD),
+            FirstPart::Field(token.clone())
+        );
+        // Header names in any case, the name unquoted.
+        let other = format!(
+            "--b\r\ncontent-disposition: Form-Data; name=csrf_token\r\n\r\n{token}\r\n--b--\r\n"
+        );
+        assert_eq!(
+            first_part(other.as_bytes(), "b", FIELD),
+            FirstPart::Field(token)
+        );
+    }
+
+    #[test]
+    fn a_first_part_that_is_not_the_token_is_told_at_once() {
+        let file_first = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.pdf\"\r\n\r\n%PDF-1.4";
+        assert_eq!(
+            first_part(file_first.as_bytes(), "b", FIELD),
+            FirstPart::Other
+        );
+        // A file part named like the token is still a file.
+        let named_file = "--b\r\nContent-Disposition: form-data; name=\"csrf_token\"; filename=\"t\"\r\n\r\nabc\r\n--b--";
+        assert_eq!(
+            first_part(named_file.as_bytes(), "b", FIELD),
+            FirstPart::Other
+        );
+        // Another field first, the token later.
+        let later = "--b\r\nContent-Disposition: form-data; name=\"role\"\r\n\r\nsigned\r\n--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc\r\n--b--";
+        assert_eq!(first_part(later.as_bytes(), "b", FIELD), FirstPart::Other);
+        // A preamble, another boundary.
+        assert_eq!(
+            first_part(b"preamble\r\n--b\r\n", "b", FIELD),
+            FirstPart::Other
+        );
+        assert_eq!(first_part(b"--c\r\n", "b", FIELD), FirstPart::Other);
+        // A value longer than any token, before its end is seen.
+        let long = format!(
+            "--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}",
+            "a".repeat(400)
+        );
+        assert_eq!(first_part(long.as_bytes(), "b", FIELD), FirstPart::Other);
+        // Not UTF-8.
+        let bad =
+            b"--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n\xff\xfe\r\n--b--";
+        assert_eq!(first_part(bad, "b", FIELD), FirstPart::Other);
     }
 }

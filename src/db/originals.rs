@@ -28,6 +28,8 @@ pub struct FileRow {
     pub withdrawn_at: Option<NaiveDateTime>,
     pub withdrawn_by: Option<String>,
     pub withdrawn_reason: Option<String>,
+    /// What the file is, in the words of whoever attached it.
+    pub description: Option<String>,
 }
 
 /// A file to store.
@@ -42,6 +44,7 @@ pub struct NewFileRow<'a> {
     pub size: i64,
     pub created_at: NaiveDateTime,
     pub created_by: &'a str,
+    pub description: Option<&'a str>,
 }
 
 /// The file of `document_id` with this SHA-256, if stored.

@@ -426,6 +426,7 @@ diesel::table! {
         withdrawn_at -> Nullable<Timestamp>,
         withdrawn_by -> Nullable<Text>,
         withdrawn_reason -> Nullable<Text>,
+        description -> Nullable<Text>,
     }
 }
 

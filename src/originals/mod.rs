@@ -18,8 +18,8 @@ mod upload;
 
 pub use check::check;
 pub use store::{
-    content, disposition, list, store, verify_hashes, withdraw, HashCheck, HashMismatch,
-    StoredFile, StoredFileMeta, WithdrawError, Withdrawal,
+    content, disposition, list, store, store_described, verify_hashes, withdraw, HashCheck,
+    HashMismatch, StoredFile, StoredFileMeta, WithdrawError, Withdrawal,
 };
 pub use upload::{read_field, sanitise_name, Upload};
 
@@ -75,6 +75,41 @@ vocabulary! {
         Annex = "annex", "Phụ lục";
     }
 }
+
+/// What a file is, in the words of whoever attached it (`Phụ lục I: danh mục thủ tục`): NFC,
+/// spaces folded, 1 to [`Description::MAX_CHARS`] characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Description(String);
+
+impl Description {
+    pub const MAX_CHARS: usize = 500;
+
+    /// `Ok(None)` for an empty text; `Err` past [`Description::MAX_CHARS`] characters.
+    pub fn parse(raw: &str) -> Result<Option<Description>, DescriptionError> {
+        let nfc = crate::domain::text::nfc(raw);
+        let text = nfc
+            .split(|c: char| c.is_whitespace() || c.is_control())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if text.is_empty() {
+            return Ok(None);
+        }
+        if text.chars().count() > Description::MAX_CHARS {
+            return Err(DescriptionError);
+        }
+        Ok(Some(Description(text)))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A description over [`Description::MAX_CHARS`] characters.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Mô tả tệp dài quá 500 ký tự: hãy viết ngắn lại.")]
+pub struct DescriptionError;
 
 /// A file that passed [`check`].
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -33,6 +33,8 @@ pub struct StoredFileMeta {
     pub created_at: NaiveDateTime,
     pub created_by: String,
     pub withdrawn: Option<Withdrawal>,
+    /// What the file is, in the words of whoever attached it.
+    pub description: Option<String>,
 }
 
 impl StoredFileMeta {
@@ -90,6 +92,7 @@ impl TryFrom<FileRow> for StoredFileMeta {
             created_at: r.created_at,
             created_by: r.created_by,
             withdrawn,
+            description: r.description,
         })
     }
 }
@@ -132,6 +135,19 @@ pub fn store(
     checked: &Checked,
     role: FileRole,
 ) -> Result<StoredFile, DbError> {
+    store_described(db, actor, document_id, upload, checked, role, None)
+}
+
+/// [`store`] with a description of the file (see [`Description`](super::Description)).
+pub fn store_described(
+    db: &mut Db<'_>,
+    actor: &str,
+    document_id: i64,
+    upload: &Upload,
+    checked: &Checked,
+    role: FileRole,
+    description: Option<&super::Description>,
+) -> Result<StoredFile, DbError> {
     if let Some(row) = rows::by_hash(db, document_id, &checked.sha256)? {
         return Ok(StoredFile {
             meta: row.try_into()?,
@@ -151,6 +167,7 @@ pub fn store(
             size,
             created_at: crate::clock::now(),
             created_by: actor,
+            description: description.map(super::Description::as_str),
         },
         &upload.bytes,
     )?;
@@ -168,6 +185,7 @@ pub fn store(
             "role": role.code(),
             "content_type": checked.kind.content_type(),
             "size": checked.size,
+            "description": description.map(super::Description::as_str),
         })),
     )?;
     let row = rows::by_id(db, id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))?;

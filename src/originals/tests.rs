@@ -181,3 +181,19 @@ fn a_pdf_whose_streams_inflate_past_the_bound_is_refused() {
     pdf.extend_from_slice(format!("startxref\n{at}\n%%EOF\n").as_bytes());
     assert_eq!(check(&up("x.pdf", pdf)).unwrap().kind, FileKind::Pdf);
 }
+
+#[test]
+fn a_description_is_nfc_folded_and_bounded() {
+    use super::{Description, DescriptionError};
+    assert_eq!(Description::parse("  \n\t "), Ok(None));
+    let d = Description::parse(" Phu\u{323} lu\u{323}c I\n—  danh mục\u{0007} ")
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.as_str(), "Phụ lục I — danh mục");
+    let max = "ệ".repeat(Description::MAX_CHARS);
+    assert_eq!(Description::parse(&max).unwrap().unwrap().as_str(), max);
+    assert_eq!(
+        Description::parse(&format!("{max}a")),
+        Err(DescriptionError)
+    );
+}

@@ -14,7 +14,9 @@
 //! checks where a state-changing request comes from (`Sec-Fetch-Site`, `Origin`), applies the
 //! rule (anonymous → login page or 401; wrong role or a record outside the user's scope, read
 //! from the router's own captures → 403), bounds the body (the route's largest body, a read
-//! timeout, a budget of bodies held at once) and only then reads a form for its CSRF token.
+//! timeout, a budget of bodies held at once, one large body at a time) and only then reads a
+//! form for its CSRF token — a multipart form only as far as its first part, where the forms
+//! put the token, so a file is never held for the check.
 //!
 //! The front adds `Cache-Control: no-store` (signed-in requests and the login page) and HSTS
 //! (HTTPS) to every answer, refusals included.
@@ -459,7 +461,7 @@ pub async fn route(
         return Ok(req.into_response(*res));
     }
     // The body: only now, and no larger than the route takes.
-    let mut _held = None;
+    let mut _held: Held = (None, None);
     if !safe {
         match bound_body(def, &state, &asking, &mut req) {
             Ok(permit) => _held = permit,
@@ -555,33 +557,63 @@ async fn admit(
     }
 }
 
-/// Holds the body to the route's largest (413 when it declares more) and to the budget of
-/// bodies held at once (503 with `Retry-After` when spent); the share taken is returned, to
-/// be held until the handler is done.
+/// What a request holds while its body is received and handled: its share of the budget of
+/// bodies held at once, and for a large body the large-body slot.
+type Held = (
+    Option<tokio::sync::OwnedSemaphorePermit>,
+    Option<tokio::sync::OwnedSemaphorePermit>,
+);
+
+/// 503 with `Retry-After`: a bound of bodies held at once is reached.
+fn busy(asking: &Asking, e: &AppError) -> Box<HttpResponse> {
+    let mut res = asking.refuse(e);
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    Box::new(res)
+}
+
+/// Holds the body to the route's largest (413 when it declares more), to one large body at a
+/// time ([`LARGE_BODY`](crate::app::LARGE_BODY): another one meanwhile is answered 503
+/// `upload-busy`) and to the budget of bodies held at once (503 `busy`), both with
+/// `Retry-After`; what is taken is returned, to be held until the handler is done. A body of
+/// unknown length counts as the route's largest.
 fn bound_body(
     def: &'static RouteDef,
     state: &AppState,
     asking: &Asking,
     req: &mut ServiceRequest,
-) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, Box<HttpResponse>> {
+) -> Result<Held, Box<HttpResponse>> {
     let declared =
         header_str(req.headers(), "content-length").and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > def.max_body) {
         return Err(Box::new(asking.refuse(&AppError::PayloadTooLarge)));
     }
     let size = declared.unwrap_or(def.max_body);
-    let mut held = None;
+    let mut held: Held = (None, None);
+    if size > crate::app::LARGE_BODY {
+        match state.bodies.take_large() {
+            Some(slot) => held.1 = Some(slot),
+            None => {
+                return Err(busy(
+                    asking,
+                    &AppError::UploadBusy(
+                        "Máy chủ đang nhận một tệp lớn khác. Xin thử gửi lại sau ít giây; dữ liệu của bạn chưa được lưu."
+                            .into(),
+                    ),
+                ))
+            }
+        }
+    }
     if size > 0 {
         match state.bodies.take(size) {
-            Some(permit) => held = Some(permit),
+            Some(permit) => held.0 = Some(permit),
             None => {
-                let e = AppError::Busy(
-                    "Máy chủ đang nhận nhiều dữ liệu cùng lúc. Xin thử lại sau ít phút.".into(),
-                );
-                let mut res = asking.refuse(&e);
-                res.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-                return Err(Box::new(res));
+                return Err(busy(
+                    asking,
+                    &AppError::Busy(
+                        "Máy chủ đang nhận nhiều dữ liệu cùng lúc. Xin thử lại sau ít phút.".into(),
+                    ),
+                ))
             }
         }
     }
@@ -613,13 +645,14 @@ async fn check_csrf_token(
     let is_upload = req
         .content_type()
         .eq_ignore_ascii_case("multipart/form-data");
-    if given.is_none() && (is_form || is_upload) {
+    if given.is_none() && is_form {
         let body = read_form(req, def.max_body).await?;
-        given = if is_upload {
-            csrf::multipart_field(req.headers(), body, csrf::FIELD).await
-        } else {
-            csrf::form_field(&body, csrf::FIELD)
-        };
+        given = csrf::form_field(&body, csrf::FIELD);
+    } else if given.is_none() && is_upload {
+        given = first_part_token(req).await?;
+        if given.is_none() {
+            return Err(AppError::Csrf("Biểu mẫu gửi tệp không hợp lệ: thiếu mã chống giả mạo yêu cầu ở đầu biểu mẫu, nên tệp không được nhận. Hãy tải lại trang rồi gửi lại.".into()));
+        }
     }
     let ok = matches!((&expected, &given), (Some(e), Some(g)) if csrf::tokens_match(e, g));
     if ok {
@@ -627,6 +660,42 @@ async fn check_csrf_token(
     } else {
         Err(AppError::Csrf("Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã chống giả mạo yêu cầu). Hãy tải lại trang rồi thử lại.".into()))
     }
+}
+
+/// The CSRF token of a `multipart/form-data` body, read from its first part only (the forms
+/// put it before the file): the body is read until that part has ended — at most
+/// [`csrf::FIRST_PART_LIMIT`] bytes and whatever else its last chunk held — then handed on
+/// whole, those chunks first, the rest still streaming. `None` when the first part is not the
+/// token: the file is then never read.
+async fn first_part_token(req: &mut ServiceRequest) -> Result<Option<String>, AppError> {
+    let Some(boundary) = header_str(req.headers(), "content-type").and_then(csrf::boundary) else {
+        return Ok(None);
+    };
+    let mut payload = req.take_payload();
+    let mut chunks: Vec<web::Bytes> = Vec::new();
+    let mut head: Vec<u8> = Vec::new();
+    let token = loop {
+        match csrf::first_part(&head, &boundary, csrf::FIELD) {
+            csrf::FirstPart::Field(t) => break Some(t),
+            csrf::FirstPart::Other => break None,
+            csrf::FirstPart::NeedMore if head.len() >= csrf::FIRST_PART_LIMIT => break None,
+            csrf::FirstPart::NeedMore => {}
+        }
+        match payload.next().await {
+            None => break None,
+            Some(Err(e)) => return Err(crate::app::body::body_error(e)),
+            Some(Ok(chunk)) => {
+                let room = csrf::FIRST_PART_LIMIT - head.len();
+                head.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                chunks.push(chunk);
+            }
+        }
+    };
+    let replay = futures_util::stream::iter(chunks.into_iter().map(Ok));
+    req.set_payload(Payload::Stream {
+        payload: Box::pin(replay.chain(payload).fuse()),
+    });
+    Ok(token)
 }
 
 /// Whether the metrics may be read: from an address in `metrics_allow` (the resolved client

@@ -216,6 +216,19 @@ pub static ROUTES: &[RouteDef] = &[
     post("/effects/{id}/rut", Roles(RECORD_WRITERS), |r| {
         r.to(pages::editing::effects::withdraw)
     }),
+    // fl: a file attached to an existing document (the same path as the API's upload); before
+    // the provision addresses. File addresses are `…/tep/{12 hex}/{name}`: `tep/moi` is none.
+    get(
+        "/documents/{id}/tep/moi",
+        Scoped(RECORD_WRITERS, RecordOf::Document("id")),
+        |r| r.to(pages::originals::attach_form),
+    ),
+    post(
+        "/documents/{id}/tep/moi",
+        Scoped(RECORD_WRITERS, RecordOf::Document("id")),
+        |r| r.to(pages::originals::attach),
+    )
+    .body(crate::app::originals::UPLOAD_BODY),
     get("/documents/{id}/{key:.+}", Public, |r| {
         r.to(pages::public::provision)
     }),

@@ -298,7 +298,8 @@ async fn show(
         None => {
             let signed_in = viewer.0.is_some();
             let role = viewer.0.as_ref().map(|p| p.role);
-            let (page, history, (corrections, editable)) = on_pool(state, move |db| {
+            let who = viewer.0.clone();
+            let (page, history, (corrections, editable), may_attach) = on_pool(state, move |db| {
                 let page = document_page(db, id, date)?;
                 let history = if signed_in {
                     crate::audit::document_history(db, id)?
@@ -314,11 +315,16 @@ async fn show(
                 } else {
                     Vec::new()
                 };
-                Ok((page, history, (corrections, editable)))
+                let may_attach = match who.as_deref() {
+                    Some(p) => crate::app::originals::may_attach(db, p, id)?,
+                    None => false,
+                };
+                Ok((page, history, (corrections, editable), may_attach))
             })
             .await?;
             let mut ctx = base_context("documents", "");
             ctx.insert("files", &super::originals::of_document(state, id).await?);
+            ctx.insert("may_attach", &may_attach);
             ctx.insert("history", &history);
             ctx.insert("corrections", &corrections);
             ctx.insert("editable_effects", &editable);

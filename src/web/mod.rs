@@ -202,6 +202,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "file_withdraw.html",
         include_str!("../../templates/file_withdraw.html"),
     ),
+    (
+        "file_attach.html",
+        include_str!("../../templates/file_attach.html"),
+    ),
     // ed: edit, versions, withdrawal.
     (
         "edit_document.html",

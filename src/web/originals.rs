@@ -1,6 +1,8 @@
 //! The originals on the pages: the download under the document's ELI address
-//! (`…/{number}/tep/{sha256-prefix}/{file name}`), the files block of the document page, and
-//! the administrators' withdrawal of a file entered in error (`/admin/files/{id}/withdraw`).
+//! (`…/{number}/tep/{sha256-prefix}/{file name}`), the files block of the document page, the
+//! page that attaches a file to an existing document (`/documents/{id}/tep/moi`: the same
+//! reading, checks and store as the API, `app::originals`), and the administrators'
+//! withdrawal of a file entered in error (`/admin/files/{id}/withdraw`).
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
@@ -8,7 +10,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::{base_context, render, render_status, PageError};
-use crate::app::originals::{self as files, FileView};
+use crate::app::originals::{self as files, FileView, Sent};
 use crate::app::{on_pool, AppState};
 use crate::auth::Actor;
 use crate::error::AppError;
@@ -111,6 +113,98 @@ fn gone(meta: &StoredFileMeta, reason: &str) -> Result<HttpResponse, AppError> {
         ),
     );
     render_status(StatusCode::GONE, "error.html", &ctx)
+}
+
+/// Whether the tail of a `/documents/{id}/…` address is another spelling of the attach page
+/// (`tep/moi/`, `tep/moi;v=1`): no page, not a file to redirect to.
+pub fn is_attach(tail: &str) -> bool {
+    let mut segments = tail.trim_start_matches('/').split(['/', ';']);
+    segments
+        .next()
+        .is_some_and(|s| s.eq_ignore_ascii_case("tep"))
+        && segments
+            .next()
+            .is_some_and(|s| s.eq_ignore_ascii_case("moi"))
+}
+
+/// The attach page, with the form as sent and an error beside its field.
+fn attach_context(
+    page: &files::AttachPage,
+    sent: &Sent,
+    error: Option<(&str, String)>,
+) -> tera::Context {
+    let mut ctx = base_context("documents", "");
+    ctx.insert("page", page);
+    ctx.insert("sent", sent);
+    let mut errors = std::collections::BTreeMap::new();
+    if let Some((field, message)) = error {
+        errors.insert(field.to_string(), message);
+    }
+    ctx.insert("errors", &errors);
+    ctx
+}
+
+/// `GET /documents/{id}/tep/moi`: the form that attaches a file (an annex, the Word file, the
+/// signed copy) to an existing document.
+pub async fn attach_form(
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let page = files::attach_page(&state, path.into_inner()).await?;
+    Ok(render(
+        "file_attach.html",
+        &attach_context(&page, &Sent::default(), None),
+    )?)
+}
+
+/// `POST /documents/{id}/tep/moi`: stores the file through the API's path and returns to the
+/// document's files; a refused file (or the same bytes again) brings the form back with the
+/// message beside its field, and nothing is stored.
+pub async fn attach(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<i64>,
+    form: actix_multipart::Multipart,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let refused = |status: u16, field: &str, message: String, sent: &Sent, page: &_| {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+        let ctx = attach_context(page, sent, Some((field, message)));
+        render_status(status, "file_attach.html", &ctx)
+    };
+    let (form, sent) = match files::read_form(form).await {
+        Ok(f) => {
+            let sent = Sent {
+                role: f.role.map(|r| r.code().to_string()).unwrap_or_default(),
+                description: f
+                    .description
+                    .as_ref()
+                    .map(|d| d.as_str().to_string())
+                    .unwrap_or_default(),
+            };
+            (f, sent)
+        }
+        Err((e, sent)) => {
+            let page = files::attach_page(&state, id).await?;
+            return Ok(refused(e.status(), e.field(), e.to_string(), &sent, &page)?);
+        }
+    };
+    let stored = match files::add(&state, &actor, id, form).await? {
+        Ok(s) => s,
+        Err(e) => {
+            let page = files::attach_page(&state, id).await?;
+            return Ok(refused(e.status(), e.field(), e.to_string(), &sent, &page)?);
+        }
+    };
+    if !stored.created {
+        let page = files::attach_page(&state, id).await?;
+        let message = files::already_held(&stored.meta);
+        return Ok(refused(409, "file", message, &sent, &page)?);
+    }
+    let page = files::attach_page(&state, id).await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("{}#tep-goc", page.eli)))
+        .finish())
 }
 
 /// `GET /admin/files/{id}/withdraw`: the withdrawal form.

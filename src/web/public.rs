@@ -158,7 +158,7 @@ pub async fn provision(
     let (id, key) = path.into_inner();
     // Other spellings of the officers' pages under the document (a trailing slash, `;v=1`)
     // are not provisions either.
-    if crate::web::intake::effects::is_reserved(&key) {
+    if crate::web::intake::effects::is_reserved(&key) || super::originals::is_attach(&key) {
         return Err(
             AppError::NotFound(format!("Không có trang nào ở địa chỉ {}.", req.path())).into(),
         );

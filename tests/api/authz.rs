@@ -65,6 +65,9 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/documents/{id}/tac-dong/moi", Scoped(REVIEWERS)),
     ("POST", "/documents/{id}/tac-dong/moi", Scoped(REVIEWERS)),
     ("GET", "/documents/{id}", Anyone),
+    // fl: a file attached to an existing document.
+    ("GET", "/documents/{id}/tep/moi", Scoped(REVIEWERS)),
+    ("POST", "/documents/{id}/tep/moi", Scoped(REVIEWERS)),
     ("GET", "/documents/{id}/{key:.+}", Anyone),
     // ed: edit and correct (officers within their units), versions (public), withdrawal.
     ("GET", "/documents/{id}/sua", Scoped(REVIEWERS)),

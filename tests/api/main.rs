@@ -9,6 +9,7 @@ mod accounts;
 mod announce;
 mod annexes;
 mod annual;
+mod attach;
 mod audit;
 mod authz;
 mod backup;

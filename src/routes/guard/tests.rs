@@ -90,6 +90,18 @@ fn the_body_budget_refuses_what_it_cannot_hold() {
 }
 
 #[test]
+fn one_large_body_is_received_at_a_time() {
+    let b = crate::app::BodyBudget::default();
+    let first = b.take_large();
+    assert!(first.is_some());
+    assert!(b.take_large().is_none());
+    // Small bodies are not held back by it.
+    assert!(b.take(crate::app::LARGE_BODY).is_some());
+    drop(first);
+    assert!(b.take_large().is_some());
+}
+
+#[test]
 fn bearer_scheme_only() {
     let mut h = HeaderMap::new();
     h.insert(

@@ -1,0 +1,1 @@
+ALTER TABLE document_files DROP COLUMN description;
