@@ -434,7 +434,7 @@ struct Plan {
 }
 
 impl Plan {
-    fn from_date(&self) -> NaiveDate {
+    fn current_from(&self) -> NaiveDate {
         procedure::announced_from(self.signed, self.effective)
     }
 }
@@ -455,7 +455,8 @@ fn province_authorities(org: &Org, a: &Authority) -> (Option<i64>, Vec<i64>) {
         .values()
         .filter(|x| {
             x.unit_id.is_some_and(|u| {
-                units.contains(&u) || crate::procedures::write::province_of(&org.units, u) == Some(p)
+                units.contains(&u)
+                    || crate::procedures::write::province_of(&org.units, u) == Some(p)
             })
         })
         .map(|x| x.id)
@@ -463,10 +464,14 @@ fn province_authorities(org: &Org, a: &Authority) -> (Option<i64>, Vec<i64>) {
     (Some(p), ids)
 }
 
-/// Checks the draft against the registry; an authority outside the writer's units is a 403.
-fn plan(db: &mut Db<'_>, w: &Writer, d: &Draft) -> Result<Result<Plan, Refusal>, AppError> {
-    let mut problems = Vec::new();
-    let org = Org::load(db)?;
+/// The decision's own fields checked (authority in the writer's scope, number, dates), each
+/// problem beside its field; an authority outside the writer's units is a 403.
+fn decision_fields(
+    db: &mut Db<'_>,
+    w: &Writer,
+    d: &Draft,
+    problems: &mut Vec<Problem>,
+) -> Result<DecisionFields, AppError> {
     let authority = queries::authority_by_code(db, &nfc(d.authority.trim()))?;
     let offered = choices(db, w)?;
     let authority = match authority {
@@ -537,6 +542,22 @@ fn plan(db: &mut Db<'_>, w: &Writer, d: &Draft) -> Result<Result<Plan, Refusal>,
             "Quyết định chưa có thủ tục nào: nhập ít nhất một dòng, hoặc chọn tệp danh mục thủ tục.",
         ));
     }
+    Ok((authority, number, signed, effective))
+}
+
+/// The authority, number, date signed and effective date, where they could be read.
+type DecisionFields = (
+    Option<Authority>,
+    Option<DocumentNumber>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+);
+
+/// Checks the draft against the registry; an authority outside the writer's units is a 403.
+fn plan(db: &mut Db<'_>, w: &Writer, d: &Draft) -> Result<Result<Plan, Refusal>, AppError> {
+    let mut problems = Vec::new();
+    let org = Org::load(db)?;
+    let (authority, number, signed, effective) = decision_fields(db, w, d, &mut problems)?;
     let (Some(authority), Some(number), Some(signed)) = (authority, number, signed) else {
         return Ok(Err(Refusal::invalid(problems)));
     };
@@ -552,154 +573,232 @@ fn plan(db: &mut Db<'_>, w: &Writer, d: &Draft) -> Result<Result<Plan, Refusal>,
         }
         current.insert(v.procedure_id, v);
     }
-    let authority_name = |id: i64| org.authority_name(id);
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let mut items = Vec::new();
+    let ctx = RowContext {
+        org: &org,
+        current: &current,
+        decision: DecisionRef {
+            authority: authority.code.clone(),
+            number: number.as_str().to_string(),
+            date: Some(signed),
+            effective_on: effective,
+        },
+    };
     for r in &d.rows {
-        let code = match ProcedureCode::parse(&r.code) {
-            Ok(c) => c,
-            Err(e) => {
-                problems.push(Problem::row(r, format!("mã thủ tục không hợp lệ: {e}")));
-                continue;
-            }
-        };
-        if let Some(first) = seen.get(code.as_str()) {
-            problems.push(Problem::row(
-                r,
-                format!("mã thủ tục {code} trùng với {}: mỗi thủ tục chỉ một dòng trong một quyết định", first.to_lowercase()),
-            ));
-            continue;
+        if let Some(item) = plan_row(db, &ctx, r, &mut seen, &mut problems)? {
+            items.push(item);
         }
-        seen.insert(code.as_str().to_string(), r.place.clone());
-        let Some(kind) = announce::kind_word(&r.kind) else {
-            problems.push(Problem::row(
-                r,
-                if r.kind.trim().is_empty() {
-                    "thiếu hình thức công bố (Mới ban hành; Sửa đổi, bổ sung; Thay thế; Bãi bỏ)".to_string()
-                } else {
-                    format!(
-                        "hình thức công bố «{}» không hợp lệ (Mới ban hành; Sửa đổi, bổ sung; Thay thế; Bãi bỏ)",
-                        r.kind
-                    )
-                },
-            ));
-            continue;
-        };
-        let existing = pq::procedure_by_code(db, code.as_str())?;
-        let now = existing
-            .as_ref()
-            .and_then(|p| current.get(&p.id))
-            .filter(|v| !v.is_abolished());
-        let decision_of = |v: &ProcedureVersion| {
+    }
+    problems.extend(number_used(db, &authority, &key, d, signed, effective)?);
+    if !problems.is_empty() {
+        return Ok(Err(Refusal::invalid(problems)));
+    }
+    let province = province
+        .and_then(|p| org.units.get(&p))
+        .map(|u| u.code.clone());
+    Ok(Ok(Plan {
+        authority_name: authority.name.clone(),
+        authority,
+        number: number.as_str().to_string(),
+        signed,
+        effective,
+        province,
+        items,
+    }))
+}
+
+/// The row's code and kind: a valid code, not given twice, and a known kind.
+fn code_and_kind(
+    r: &DraftRow,
+    seen: &mut BTreeMap<String, String>,
+) -> Result<(ProcedureCode, Announcement), Problem> {
+    let code = match ProcedureCode::parse(&r.code) {
+        Ok(c) => c,
+        Err(e) => return Err(Problem::row(r, format!("mã thủ tục không hợp lệ: {e}"))),
+    };
+    if let Some(first) = seen.get(code.as_str()) {
+        return Err(Problem::row(
+            r,
             format!(
-                "Quyết định {} ngày {} của {}",
-                v.decision_number,
-                date_vn(v.decision_date),
-                authority_name(v.decision_authority_id)
-            )
-        };
-        match (kind, now) {
-            (Announcement::New, Some(v)) => {
-                problems.push(Problem::row(
-                    r,
-                    format!(
-                        "thủ tục {code} đã được công bố theo {} và đang áp dụng: chọn «Sửa đổi, bổ sung» (hoặc «Thay thế») thay cho «Mới ban hành»",
-                        decision_of(v)
-                    ),
-                ));
-                continue;
-            }
-            (Announcement::Amended | Announcement::Replaced | Announcement::Abolished, None) => {
-                problems.push(Problem::row(
-                    r,
-                    format!(
-                        "thủ tục {code} chưa có phiên bản đang áp dụng tại tỉnh theo một quyết định công bố trước: không thể {}; nếu là thủ tục mới, chọn «Mới ban hành»",
-                        match kind {
-                            Announcement::Abolished => "bãi bỏ",
-                            Announcement::Replaced => "thay thế",
-                            _ => "sửa đổi, bổ sung",
-                        }
-                    ),
-                ));
-                continue;
-            }
-            _ => {}
-        }
-        let fill = now.filter(|_| r.name.is_empty() && kind != Announcement::New);
-        let mut rec = ProcedureRecord {
-            code: code.as_str().to_string(),
-            name: r.name.clone(),
-            field: r.field.clone(),
-            levels: r.levels.clone(),
-            agency: r.agency.clone(),
-            applicants: String::new(),
-            steps: String::new(),
-            channels: Vec::new(),
-            dossier: Vec::new(),
-            statutory_days: r.statutory_days,
-            local_days: r.local_days,
-            fees: Vec::new(),
-            result: String::new(),
-            conditions: String::new(),
-            legal_basis: Vec::new(),
-            online_level: None,
-            one_stop: None,
-            decision: DecisionRef {
-                authority: authority.code.clone(),
-                number: number.as_str().to_string(),
-                date: Some(signed),
-                effective_on: effective,
-            },
-            announcement: kind.code().to_string(),
-        };
-        if let Some(v) = fill {
-            fill_from(&mut rec, v, kind).map_err(crate::db::DbError::from)?;
-        }
-        if rec.name.is_empty() {
-            problems.push(Problem::row(r, "thiếu tên thủ tục"));
-            continue;
-        }
-        if kind != Announcement::Abolished {
-            if rec.levels.is_empty() {
-                problems.push(Problem::row(
-                    r,
-                    "thiếu cấp thực hiện (Cấp tỉnh, Cấp xã)",
-                ));
-                continue;
-            }
-            if rec.statutory_days.is_none() {
-                problems.push(Problem::row(
-                    r,
-                    "thiếu thời hạn giải quyết (số ngày làm việc)",
-                ));
-                continue;
-            }
-        }
-        let levels = rec
-            .levels
-            .iter()
-            .filter_map(|l| UnitLevel::parse(l).map(UnitLevel::label))
-            .collect();
-        items.push((
-            r.clone(),
-            PlannedItem {
-                code: rec.code.clone(),
-                name: rec.name.clone(),
-                field: rec.field.clone(),
-                levels,
-                kind: kind.code(),
-                kind_label: kind.label(),
-                statutory_days: rec.statutory_days,
-                local_days: rec.local_days,
-                place: r.place.clone(),
-                supersedes: now.map(decision_of),
-                filled_from_current: fill.is_some(),
-            },
-            rec,
+                "mã thủ tục {code} trùng với {}: mỗi thủ tục chỉ một dòng trong một quyết định",
+                first.to_lowercase()
+            ),
         ));
     }
-    // A number used by this authority for another announcement.
-    let stored = pq::versions_of_decision(db, authority.id, &key)?;
+    seen.insert(code.as_str().to_string(), r.place.clone());
+    let Some(kind) = announce::kind_word(&r.kind) else {
+        return Err(Problem::row(
+            r,
+            if r.kind.trim().is_empty() {
+                "thiếu hình thức công bố (Mới ban hành; Sửa đổi, bổ sung; Thay thế; Bãi bỏ)"
+                    .to_string()
+            } else {
+                format!(
+                    "hình thức công bố «{}» không hợp lệ (Mới ban hành; Sửa đổi, bổ sung; Thay thế; Bãi bỏ)",
+                    r.kind
+                )
+            },
+        ));
+    };
+    Ok((code, kind))
+}
+
+/// The record of a row as typed (filled from the current version afterwards if need be).
+fn record_of(
+    code: &ProcedureCode,
+    r: &DraftRow,
+    kind: Announcement,
+    decision: &DecisionRef,
+) -> ProcedureRecord {
+    ProcedureRecord {
+        code: code.as_str().to_string(),
+        name: r.name.clone(),
+        field: r.field.clone(),
+        levels: r.levels.clone(),
+        agency: r.agency.clone(),
+        applicants: String::new(),
+        steps: String::new(),
+        channels: Vec::new(),
+        dossier: Vec::new(),
+        statutory_days: r.statutory_days,
+        local_days: r.local_days,
+        fees: Vec::new(),
+        result: String::new(),
+        conditions: String::new(),
+        legal_basis: Vec::new(),
+        online_level: None,
+        one_stop: None,
+        decision: decision.clone(),
+        announcement: kind.code().to_string(),
+    }
+}
+
+/// Why a kind does not fit the procedure's current version in the province (its decision,
+/// `None` when there is none or it is abolished): a new procedure already current, or an
+/// amended, replaced or abolished one with nothing current.
+fn against_current(
+    code: &ProcedureCode,
+    kind: Announcement,
+    now: Option<String>,
+) -> Option<String> {
+    match (kind, now) {
+        (Announcement::New, Some(v)) => Some(format!(
+            "thủ tục {code} đã được công bố theo {v} và đang áp dụng: chọn «Sửa đổi, bổ sung» (hoặc «Thay thế») thay cho «Mới ban hành»"
+        )),
+        (Announcement::New, None) => None,
+        (_, Some(_)) => None,
+        (_, None) => Some(format!(
+            "thủ tục {code} chưa có phiên bản đang áp dụng tại tỉnh theo một quyết định công bố trước: không thể {}; nếu là thủ tục mới, chọn «Mới ban hành»",
+            match kind {
+                Announcement::Abolished => "bãi bỏ",
+                Announcement::Replaced => "thay thế",
+                _ => "sửa đổi, bổ sung",
+            }
+        )),
+    }
+}
+
+/// What every row is checked against.
+struct RowContext<'a> {
+    org: &'a Org,
+    /// The current version of each procedure for the province on the effective date.
+    current: &'a BTreeMap<i64, ProcedureVersion>,
+    decision: DecisionRef,
+}
+
+/// One row checked against the registry (code, kind, current version, what it must give),
+/// its record made; `None` when it has a problem (pushed to `problems`).
+fn plan_row(
+    db: &mut Db<'_>,
+    ctx: &RowContext<'_>,
+    r: &DraftRow,
+    seen: &mut BTreeMap<String, String>,
+    problems: &mut Vec<Problem>,
+) -> Result<Option<(DraftRow, PlannedItem, ProcedureRecord)>, AppError> {
+    let current = ctx.current;
+    let authority_name = |id: i64| ctx.org.authority_name(id);
+    let (code, kind) = match code_and_kind(r, seen) {
+        Ok(ck) => ck,
+        Err(p) => {
+            problems.push(p);
+            return Ok(None);
+        }
+    };
+    let existing = pq::procedure_by_code(db, code.as_str())?;
+    let now = existing
+        .as_ref()
+        .and_then(|p| current.get(&p.id))
+        .filter(|v| !v.is_abolished());
+    let decision_of = |v: &ProcedureVersion| {
+        format!(
+            "Quyết định {} ngày {} của {}",
+            v.decision_number,
+            date_vn(v.decision_date),
+            authority_name(v.decision_authority_id)
+        )
+    };
+    if let Some(m) = against_current(&code, kind, now.map(decision_of)) {
+        problems.push(Problem::row(r, m));
+        return Ok(None);
+    }
+    let fill = now.filter(|_| r.name.is_empty() && kind != Announcement::New);
+    let mut rec = record_of(&code, r, kind, &ctx.decision);
+    if let Some(v) = fill {
+        fill_from(&mut rec, v, kind).map_err(crate::db::DbError::from)?;
+    }
+    if rec.name.is_empty() {
+        problems.push(Problem::row(r, "thiếu tên thủ tục"));
+        return Ok(None);
+    }
+    if kind != Announcement::Abolished {
+        if rec.levels.is_empty() {
+            problems.push(Problem::row(r, "thiếu cấp thực hiện (Cấp tỉnh, Cấp xã)"));
+            return Ok(None);
+        }
+        if rec.statutory_days.is_none() {
+            problems.push(Problem::row(
+                r,
+                "thiếu thời hạn giải quyết (số ngày làm việc)",
+            ));
+            return Ok(None);
+        }
+    }
+    let levels = rec
+        .levels
+        .iter()
+        .filter_map(|l| UnitLevel::parse(l).map(UnitLevel::label))
+        .collect();
+    Ok(Some((
+        r.clone(),
+        PlannedItem {
+            code: rec.code.clone(),
+            name: rec.name.clone(),
+            field: rec.field.clone(),
+            levels,
+            kind: kind.code(),
+            kind_label: kind.label(),
+            statutory_days: rec.statutory_days,
+            local_days: rec.local_days,
+            place: r.place.clone(),
+            supersedes: now.map(decision_of),
+            filled_from_current: fill.is_some(),
+        },
+        rec,
+    )))
+}
+
+/// The decision's number, when this authority already used it for an announcement with other
+/// procedures or dates (a decision sent again with the same content is not a problem).
+fn number_used(
+    db: &mut Db<'_>,
+    authority: &Authority,
+    key: &str,
+    d: &Draft,
+    signed: NaiveDate,
+    effective: Option<NaiveDate>,
+) -> Result<Option<Problem>, AppError> {
+    let stored = pq::versions_of_decision(db, authority.id, key)?;
     if let Some(first) = stored.first() {
         let mut stored_codes = BTreeSet::new();
         for v in &stored {
@@ -717,7 +816,7 @@ fn plan(db: &mut Db<'_>, w: &Writer, d: &Draft) -> Result<Result<Plan, Refusal>,
             || first.decision_date != signed
             || first.decision_effective_on != effective
         {
-            problems.push(Problem::field(
+            return Ok(Some(Problem::field(
                 "number",
                 format!(
                     "Số {} đã dùng cho quyết định công bố ngày {} của {} ({} thủ tục) với nội dung khác: một quyết định đã ghi không bị ghi đè — kiểm tra lại số quyết định.",
@@ -726,22 +825,10 @@ fn plan(db: &mut Db<'_>, w: &Writer, d: &Draft) -> Result<Result<Plan, Refusal>,
                     authority.name,
                     stored_codes.len()
                 ),
-            ));
+            )));
         }
     }
-    if !problems.is_empty() {
-        return Ok(Err(Refusal::invalid(problems)));
-    }
-    let province = province.and_then(|p| org.units.get(&p)).map(|u| u.code.clone());
-    Ok(Ok(Plan {
-        authority_name: authority.name.clone(),
-        authority,
-        number: number.as_str().to_string(),
-        signed,
-        effective,
-        province,
-        items,
-    }))
+    Ok(None)
 }
 
 /// An amended, replaced or abolished procedure given by its code only: the rest as the current
@@ -806,12 +893,12 @@ fn on_rows(plan: &Plan, lines: Vec<LineError>) -> Refusal {
     Refusal::invalid(
         lines
             .into_iter()
-            .map(|l| {
-                match l.line.checked_sub(1).and_then(|i| plan.items.get(i)) {
+            .map(
+                |l| match l.line.checked_sub(1).and_then(|i| plan.items.get(i)) {
                     Some((r, _, _)) => Problem::row(r, l.message),
                     None => Problem::field("rows", l.message),
-                }
-            })
+                },
+            )
             .collect(),
     )
 }
@@ -819,7 +906,11 @@ fn on_rows(plan: &Plan, lines: Vec<LineError>) -> Refusal {
 /// The required procedures of every unit of the province on `date`, by unit.
 type Checklists = BTreeMap<String, (String, BTreeSet<String>)>;
 
-fn checklists(db: &mut Db<'_>, province: Option<&str>, date: NaiveDate) -> Result<Checklists, WriteError> {
+fn checklists(
+    db: &mut Db<'_>,
+    province: Option<&str>,
+    date: NaiveDate,
+) -> Result<Checklists, WriteError> {
     let Some(p) = province else {
         return Ok(BTreeMap::new());
     };
@@ -868,7 +959,11 @@ fn refused(plan: &Plan, e: WriteError) -> Result<Refusal, AppError> {
 }
 
 /// The preview of `draft` written by `actor`: the write rolled back.
-fn preview_draft(pool: &DbPool, w: &Writer, draft: &Draft) -> Result<Result<Preview, Refusal>, AppError> {
+fn preview_draft(
+    pool: &DbPool,
+    w: &Writer,
+    draft: &Draft,
+) -> Result<Result<Preview, Refusal>, AppError> {
     let plan = {
         let mut conn = pool.get()?;
         let mut db = conn.db();
@@ -877,7 +972,7 @@ fn preview_draft(pool: &DbPool, w: &Writer, draft: &Draft) -> Result<Result<Prev
             Err(r) => return Ok(Err(r)),
         }
     };
-    let from = plan.from_date();
+    let from = plan.current_from();
     let province = plan.province.clone();
     let measured = crate::exchange::preview::preview_then(
         pool,
@@ -885,7 +980,13 @@ fn preview_draft(pool: &DbPool, w: &Writer, draft: &Draft) -> Result<Result<Prev
         SOURCE,
         &body(&plan)?,
         |db| checklists(db, province.as_deref(), from),
-        |db, before, report| Ok((before, checklists(db, province.as_deref(), from)?, report.warnings.clone())),
+        |db, before, report| {
+            Ok((
+                before,
+                checklists(db, province.as_deref(), from)?,
+                report.warnings.clone(),
+            ))
+        },
     );
     let (before, after, warnings) = match measured {
         Ok(m) => m,
@@ -1005,13 +1106,10 @@ pub async fn confirm(
                 Err(r) => return Ok(Err((draft, r))),
             }
         };
-        let written = crate::exchange::write::write_records_then(
-            &pool,
-            &w,
-            SOURCE,
-            &body(&plan)?,
-            |_, _| Ok::<(), WriteError>(()),
-        );
+        let written =
+            crate::exchange::write::write_records_then(&pool, &w, SOURCE, &body(&plan)?, |_, _| {
+                Ok::<(), WriteError>(())
+            });
         match written {
             Ok(_) => Ok(Ok(decision_url(&plan.authority.code, &plan.number))),
             Err(e) => Ok(Err((draft, refused(&plan, e)?))),

@@ -50,11 +50,9 @@ pub fn export_procedures(
     };
     let mut decisions: HashMap<i64, DecisionRef> = HashMap::new();
     for v in &versions {
+        let authority = authorities.get(&v.decision_authority_id).cloned();
         let decision = DecisionRef {
-            authority: authorities
-                .get(&v.decision_authority_id)
-                .cloned()
-                .unwrap_or_default(),
+            authority: authority.unwrap_or_default(),
             number: v.decision_number.clone(),
             date: Some(v.decision_date),
             effective_on: v.decision_effective_on,
@@ -69,11 +67,8 @@ pub fn export_procedures(
         };
         let record = PostingRecord {
             procedure: codes.get(&p.procedure_id).cloned(),
-            decision: DecisionRef {
-                date: None,
-                effective_on: None,
-                ..decision.clone()
-            },
+            // A posting names its decision by authority and number only.
+            decision: DecisionRef::named(decision),
             unit: units.get(&p.unit_id).cloned(),
             level: None,
             point: (p.point != "reception").then_some(p.point),

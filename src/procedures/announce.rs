@@ -53,17 +53,17 @@ pub const HEADERS: &[(Column, &[&str])] = &[
     ),
     (
         Column::Name,
-        &[
-            "ten tthc",
-            "ten thu tuc",
-            "ten thu tuc hanh chinh",
-            "ten",
-        ],
+        &["ten tthc", "ten thu tuc", "ten thu tuc hanh chinh", "ten"],
     ),
     (Column::Field, &["linh vuc", "linh vuc thuc hien"]),
     (
         Column::Levels,
-        &["cap thuc hien", "cap giai quyet", "cap", "cap co tham quyen"],
+        &[
+            "cap thuc hien",
+            "cap giai quyet",
+            "cap",
+            "cap co tham quyen",
+        ],
     ),
     (
         Column::Agency,
@@ -94,7 +94,10 @@ pub const HEADERS: &[(Column, &[&str])] = &[
             "thoi gian sau cat giam",
         ],
     ),
-    (Column::Fees, &["phi le phi", "le phi", "phi", "phi va le phi"]),
+    (
+        Column::Fees,
+        &["phi le phi", "le phi", "phi", "phi va le phi"],
+    ),
     (Column::Basis, &["can cu phap ly"]),
     (
         Column::Kind,
@@ -190,8 +193,7 @@ pub fn parse_days(s: &str) -> Result<Option<i64>, String> {
         .take(2)
         .collect();
     let mut after = after.chars();
-    if matches!(after.next(), Some(',' | '.')) && after.next().is_some_and(|c| c.is_ascii_digit())
-    {
+    if matches!(after.next(), Some(',' | '.')) && after.next().is_some_and(|c| c.is_ascii_digit()) {
         return Err(format!(
             "thời hạn giải quyết «{shown}» không phải là số nguyên ngày làm việc"
         ));
@@ -241,25 +243,28 @@ pub struct Section {
     pub field: Option<String>,
 }
 
+/// The levels a section heading names (`cap tinh`, `cap xa`, folded).
+fn section_levels(w: &str) -> Option<Vec<UnitLevel>> {
+    let v: Vec<UnitLevel> = [
+        ("cap tinh", UnitLevel::Tinh),
+        ("cap huyen", UnitLevel::Huyen),
+        ("cap xa", UnitLevel::Xa),
+    ]
+    .into_iter()
+    .filter(|(k, _)| w.contains(k))
+    .map(|(_, l)| l)
+    .collect();
+    (!v.is_empty()).then_some(v)
+}
+
 /// A section heading (`A. THỦ TỤC CẤP TỈNH`, `I. DANH MỤC … MỚI BAN HÀNH`, `1. Lĩnh vực Hộ
 /// tịch`): what it sets, if it is one.
 pub fn section_of(text: &str) -> Option<Section> {
     let w = words(text);
-    let mut s = Section::default();
-    let levels = |w: &str| -> Option<Vec<UnitLevel>> {
-        let mut v = Vec::new();
-        for (k, l) in [
-            ("cap tinh", UnitLevel::Tinh),
-            ("cap huyen", UnitLevel::Huyen),
-            ("cap xa", UnitLevel::Xa),
-        ] {
-            if w.contains(k) {
-                v.push(l);
-            }
-        }
-        (!v.is_empty()).then_some(v)
+    let mut s = Section {
+        levels: section_levels(&w),
+        ..Section::default()
     };
-    s.levels = levels(&w);
     s.kind = if w.contains("moi ban hanh") || w.contains("ban hanh moi") {
         Some(Announcement::New)
     } else if w.contains("sua doi") || w.contains("bo sung") {
@@ -274,7 +279,10 @@ pub fn section_of(text: &str) -> Option<Section> {
     // `1. Lĩnh vực Hộ tịch`: the field as written after the words «Lĩnh vực».
     let ws: Vec<&str> = text.split_whitespace().collect();
     let folded: Vec<String> = ws.iter().map(|w| words(w)).collect();
-    if let Some(at) = folded.windows(2).position(|p| p[0] == "linh" && p[1] == "vuc") {
+    if let Some(at) = folded
+        .windows(2)
+        .position(|p| p[0] == "linh" && p[1] == "vuc")
+    {
         let rest = ws[at + 2..].join(" ");
         let rest = rest.trim_matches(|c: char| c == ':' || c.is_whitespace());
         if !rest.is_empty() && s.kind.is_none() && s.levels.is_none() {
@@ -357,6 +365,60 @@ fn header(grid: &[(usize, Vec<String>)]) -> Result<(usize, Vec<Option<Column>>),
     })
 }
 
+/// One procedure row of the annex: its cells read (`cell` gives a column's text), what the
+/// current section sets filled in, and the problems of the row.
+fn procedure_row(
+    line: usize,
+    code: String,
+    name: String,
+    cell: &dyn Fn(Column) -> String,
+    section: &Section,
+) -> (AnnouncedRow, Vec<RowProblem>) {
+    let mut problems = Vec::new();
+    let mut row = AnnouncedRow {
+        line,
+        code,
+        name,
+        field: cell(Column::Field),
+        agency: cell(Column::Agency),
+        fees: cell(Column::Fees),
+        basis: cell(Column::Basis),
+        ..AnnouncedRow::default()
+    };
+    if row.field.is_empty() {
+        row.field = section.field.clone().unwrap_or_default();
+    }
+    let mut fail = |m: String| problems.push(problem(line, m));
+    match parse_levels_text(&cell(Column::Levels)) {
+        Ok(l) if l.is_empty() => row.levels = section.levels.clone().unwrap_or_default(),
+        Ok(l) => row.levels = l,
+        Err(e) => fail(e),
+    }
+    let kind_text = cell(Column::Kind);
+    row.kind = if kind_text.is_empty() {
+        section.kind
+    } else {
+        let kind = kind_word(&kind_text);
+        if kind.is_none() {
+            fail(format!(
+                "hình thức công bố «{kind_text}» không hợp lệ (Mới ban hành; Sửa đổi, bổ sung; Thay thế; Bãi bỏ)"
+            ));
+        }
+        kind
+    };
+    match parse_days(&cell(Column::StatutoryDays)) {
+        Ok(d) => row.statutory_days = d,
+        Err(e) => fail(e),
+    }
+    match parse_days(&cell(Column::LocalDays)) {
+        // Without a local column the time announced is the time committed.
+        Ok(None) => row.local_days = row.statutory_days,
+        Ok(d) => row.local_days = d,
+        Err(e) => fail(e),
+    }
+    (row, problems)
+}
+
 /// The procedures of the annex `grid` (each row with its spreadsheet row number), or every
 /// problem found. Empty rows are skipped; a file with no procedure is an error.
 pub fn rows_of(grid: &[(usize, Vec<String>)]) -> Result<Vec<AnnouncedRow>, Vec<RowProblem>> {
@@ -419,49 +481,8 @@ pub fn rows_of(grid: &[(usize, Vec<String>)]) -> Result<Vec<AnnouncedRow>, Vec<R
             ));
             continue;
         }
-        let mut row = AnnouncedRow {
-            line: *line,
-            code,
-            name,
-            field: cell(cells, Column::Field),
-            agency: cell(cells, Column::Agency),
-            fees: cell(cells, Column::Fees),
-            basis: cell(cells, Column::Basis),
-            ..AnnouncedRow::default()
-        };
-        if row.field.is_empty() {
-            row.field = section.field.clone().unwrap_or_default();
-        }
-        let mut fail = |m: String| problems.push(problem(*line, m));
-        match parse_levels_text(&cell(cells, Column::Levels)) {
-            Ok(l) if l.is_empty() => row.levels = section.levels.clone().unwrap_or_default(),
-            Ok(l) => row.levels = l,
-            Err(e) => fail(e),
-        }
-        let kind_text = cell(cells, Column::Kind);
-        row.kind = if kind_text.is_empty() {
-            section.kind
-        } else {
-            match kind_word(&kind_text) {
-                Some(k) => Some(k),
-                None => {
-                    fail(format!(
-                        "hình thức công bố «{kind_text}» không hợp lệ (Mới ban hành; Sửa đổi, bổ sung; Thay thế; Bãi bỏ)"
-                    ));
-                    None
-                }
-            }
-        };
-        match parse_days(&cell(cells, Column::StatutoryDays)) {
-            Ok(d) => row.statutory_days = d,
-            Err(e) => fail(e),
-        }
-        match parse_days(&cell(cells, Column::LocalDays)) {
-            // Without a local column the time announced is the time committed.
-            Ok(None) => row.local_days = row.statutory_days,
-            Ok(d) => row.local_days = d,
-            Err(e) => fail(e),
-        }
+        let (row, mut found) = procedure_row(*line, code, name, &|k| cell(cells, k), &section);
+        problems.append(&mut found);
         out.push(row);
     }
     if !problems.is_empty() {
@@ -565,9 +586,21 @@ mod tests {
         let g = grid(&[
             &["DANH MỤC THỦ TỤC HÀNH CHÍNH", "", "", "", ""],
             &[],
-            &["STT", "Mã TTHC", "Tên TTHC", "Thời hạn giải quyết", "Hình thức công bố"],
+            &[
+                "STT",
+                "Mã TTHC",
+                "Tên TTHC",
+                "Thời hạn giải quyết",
+                "Hình thức công bố",
+            ],
             &["A. THỦ TỤC CẤP TỈNH", "A. THỦ TỤC CẤP TỈNH", "", "", ""],
-            &["1", "1.000001", "Cấp phép A", "05 ngày làm việc", "Mới ban hành"],
+            &[
+                "1",
+                "1.000001",
+                "Cấp phép A",
+                "05 ngày làm việc",
+                "Mới ban hành",
+            ],
             &["B. THỦ TỤC CẤP XÃ", "", "", "", ""],
             &["1", "1.000002", "Đăng ký B", "Trong ngày", "Bãi bỏ"],
         ]);
@@ -585,7 +618,12 @@ mod tests {
     #[test]
     fn problems_name_their_rows() {
         let g = grid(&[
-            &["Mã TTHC", "Tên TTHC", "Thời hạn giải quyết", "Hình thức công bố"],
+            &[
+                "Mã TTHC",
+                "Tên TTHC",
+                "Thời hạn giải quyết",
+                "Hình thức công bố",
+            ],
             &["1.000001", "A", "năm ngày", "Mới ban hành"],
             &["1.000002", "B", "5", "Đình chỉ"],
         ]);

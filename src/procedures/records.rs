@@ -21,6 +21,18 @@ pub struct DecisionRef {
     pub effective_on: Option<NaiveDate>,
 }
 
+impl DecisionRef {
+    /// The decision by its authority and number only (as a posting names it).
+    pub fn named(d: &DecisionRef) -> DecisionRef {
+        DecisionRef {
+            authority: d.authority.clone(),
+            number: d.number.clone(),
+            date: None,
+            effective_on: None,
+        }
+    }
+}
+
 /// A legal basis: a registry document, optionally one provision of it (`Điều 5`,
 /// `khoản 2 Điều 7`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

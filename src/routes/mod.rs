@@ -268,7 +268,9 @@ pub static ROUTES: &[RouteDef] = &[
     // An announcing decision entered in the browser (issue 16, item 6): the form, its preview
     // (the file and the rows; nothing kept) and the save; the authority chosen in the form is
     // checked against the writer's units by `app::announce`. Before `/procedures/{code}`.
-    get("/procedures/cong-bo", Public, |r| r.to(pages::announce::decision)),
+    get("/procedures/cong-bo", Public, |r| {
+        r.to(pages::announce::decision)
+    }),
     get("/procedures/cong-bo/moi", Roles(RECORD_WRITERS), |r| {
         r.to(pages::announce::form)
     }),

@@ -125,7 +125,12 @@ async fn read_form(mut form: Multipart) -> Result<(DecisionInput, Option<Vec<u8>
             }
         }
         if is_file {
-            if !data.is_empty() || field.content_disposition().and_then(|d| d.get_filename()).is_some_and(|n| !n.is_empty()) {
+            if !data.is_empty()
+                || field
+                    .content_disposition()
+                    .and_then(|d| d.get_filename())
+                    .is_some_and(|n| !n.is_empty())
+            {
                 file = Some(data);
             }
             continue;
@@ -178,7 +183,11 @@ pub async fn preview(
         Ok(p) => {
             let mut ctx = base_context("procedures", "");
             ctx.insert("p", &p);
-            Ok(render_status(StatusCode::OK, "announce_preview.html", &ctx)?)
+            Ok(render_status(
+                StatusCode::OK,
+                "announce_preview.html",
+                &ctx,
+            )?)
         }
         Err(r) => refused(&choices, &input, &r),
     }
@@ -256,5 +265,9 @@ pub async fn decision(
     let mut ctx = base_context("procedures", "");
     ctx.insert("d", &page);
     ctx.insert("saved", &q.saved.is_some());
-    Ok(render_status(StatusCode::OK, "announce_decision.html", &ctx)?)
+    Ok(render_status(
+        StatusCode::OK,
+        "announce_decision.html",
+        &ctx,
+    )?)
 }

@@ -29,6 +29,15 @@ fn written(app: &TestApp) -> (i64, i64) {
 /// A file part of the form: its name, bytes and content type.
 type FilePart<'a> = (&'a str, &'a [u8], &'a str);
 
+/// A refused form: what it is, its fields and file, the status and words of the answer.
+type Case<'a> = (
+    &'a str,
+    Vec<(&'a str, &'a str)>,
+    Option<FilePart<'a>>,
+    u16,
+    &'a str,
+);
+
 /// Posts the decision form (multipart) with `fields` and, when given, a file.
 async fn send_form(
     c: &Client,
@@ -96,9 +105,7 @@ fn draft_of(page: &str) -> String {
 /// The codes required at Xã Đầm Dơi on `date`.
 async fn required(c: &Client, date: &str) -> Vec<String> {
     let r = c
-        .send(TestRequest::get().uri(&format!(
-            "/api/v1/units/32200/completeness?date={date}"
-        )))
+        .send(TestRequest::get().uri(&format!("/api/v1/units/32200/completeness?date={date}")))
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
@@ -141,7 +148,11 @@ db_test!(
 
         // The catalogue offers the form to officers, not to the public.
         let r = b.get("/procedures").await;
-        assert!(r.body.contains("href=\"/procedures/cong-bo/moi\""), "{}", r.body);
+        assert!(
+            r.body.contains("href=\"/procedures/cong-bo/moi\""),
+            "{}",
+            r.body
+        );
         let r = c.send(TestRequest::get().uri("/procedures")).await;
         assert!(!r.body.contains("/procedures/cong-bo/moi"));
 
@@ -150,14 +161,20 @@ db_test!(
         assert!(r.body.contains("value=\"UBND-96\""));
         // The commune's UBND is not the province officer's.
         assert!(!r.body.contains("value=\"UBND-32200\""));
-        assert!(r.body.contains("<label for=\"a-effective\">Ngày có hiệu lực</label>"));
+        assert!(r
+            .body
+            .contains("<label for=\"a-effective\">Ngày có hiệu lực</label>"));
 
         // The preview writes nothing.
         let before = written(&app);
         let r = preview(&b, DECISION, None).await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(written(&app), before, "the preview wrote something");
-        assert!(r.body.contains("có hiệu lực từ ngày 15/03/2026"), "{}", r.body);
+        assert!(
+            r.body.contains("có hiệu lực từ ngày 15/03/2026"),
+            "{}",
+            r.body
+        );
         assert!(r.body.contains("Thủ tục hành chính mới ban hành (1)"));
         assert!(r.body.contains("Thủ tục hành chính bị bãi bỏ (1)"));
         // The abolished procedure: its name from the current version, and what it supersedes.
@@ -166,7 +183,8 @@ db_test!(
         assert!(r.body.contains("Quyết định 100/QĐ-UBND ngày 01/08/2025"));
         // The commune's checklist gains one and loses one from the effective date.
         assert!(
-            r.body.contains("1 đơn vị thêm thủ tục phải niêm yết, 1 đơn vị bớt thủ tục."),
+            r.body
+                .contains("1 đơn vị thêm thủ tục phải niêm yết, 1 đơn vị bớt thủ tục."),
             "{}",
             r.body
         );
@@ -179,7 +197,10 @@ db_test!(
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
         let to = r.header("location").unwrap();
-        assert!(to.starts_with("/procedures/cong-bo?co_quan=UBND-96&so=250"), "{to}");
+        assert!(
+            to.starts_with("/procedures/cong-bo?co_quan=UBND-96&so=250"),
+            "{to}"
+        );
         assert_eq!(written(&app).0, before.0 + 2);
         assert!(written(&app).1 > before.1, "no audit entry");
         let r = c.send(TestRequest::get().uri(&to)).await;
@@ -197,7 +218,11 @@ db_test!(
         assert!(on_15.contains(&"1.002000".to_string()), "{on_15:?}");
         // The procedure page names the effective date.
         let r = c.send(TestRequest::get().uri("/procedures/1.002000")).await;
-        assert!(r.body.contains("có hiệu lực từ ngày 15/03/2026"), "{}", r.body);
+        assert!(
+            r.body.contains("có hiệu lực từ ngày 15/03/2026"),
+            "{}",
+            r.body
+        );
 
         // The same draft again changes nothing; the same number with other content is refused.
         let r = b
@@ -274,7 +299,9 @@ db_test!(
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(written(&app), before);
         assert!(r.body.contains("Dòng 5 của tệp"), "{}", r.body);
-        assert!(r.body.contains("Thủ tục hành chính được sửa đổi, bổ sung (1)"));
+        assert!(r
+            .body
+            .contains("Thủ tục hành chính được sửa đổi, bổ sung (1)"));
         let draft = draft_of(&r.body);
         let r = b
             .post_form("/procedures/cong-bo/moi/luu", &[("draft", &draft)])
@@ -337,7 +364,7 @@ db_test!(every_bad_input_is_refused_with_nothing_written, |app| {
     let before = written(&app);
     let csv = |s: &'static str| s.as_bytes();
     // (what, fields, file, status, words the answer must contain)
-    let cases: Vec<(&str, Vec<(&str, &str)>, Option<FilePart>, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "missing header",
             decision("260/QĐ-UBND"),
@@ -459,7 +486,10 @@ db_test!(every_bad_input_is_refused_with_nothing_written, |app| {
     // Over the spreadsheet bounds: more columns than a register may have.
     let wide = format!(
         "{}\n{}\n",
-        (0..70).map(|i| format!("c{i}")).collect::<Vec<_>>().join(","),
+        (0..70)
+            .map(|i| format!("c{i}"))
+            .collect::<Vec<_>>()
+            .join(","),
         (0..70).map(|i| i.to_string()).collect::<Vec<_>>().join(",")
     );
     let r = preview(
@@ -472,7 +502,12 @@ db_test!(every_bad_input_is_refused_with_nothing_written, |app| {
     assert!(r.body.contains("số cột của trang tính"), "{}", r.body);
     // Over the size limit.
     let big = vec![b'a'; vanban::app::announce::ANNEX_LIMIT + 1];
-    let r = preview(&b, &decision("260/QĐ-UBND"), Some(("a.csv", &big, "text/csv"))).await;
+    let r = preview(
+        &b,
+        &decision("260/QĐ-UBND"),
+        Some(("a.csv", &big, "text/csv")),
+    )
+    .await;
     assert_eq!(r.status, 413, "{}", r.body);
     assert_eq!(written(&app), before);
     // A draft tampered with on its way back is checked again in full.
@@ -501,7 +536,9 @@ db_test!(
         let before = written(&app);
 
         // The public: no form, no preview, no save.
-        let r = c.send(TestRequest::get().uri("/procedures/cong-bo/moi")).await;
+        let r = c
+            .send(TestRequest::get().uri("/procedures/cong-bo/moi"))
+            .await;
         assert!(matches!(r.status, 302 | 303 | 401), "{}", r.status);
         let r = send_form(&c, None, "/procedures/cong-bo/moi", DECISION, None).await;
         assert!(matches!(r.status, 302 | 303 | 401 | 403), "{}", r.status);
