@@ -6,8 +6,8 @@ mod authkit;
 mod helpers;
 
 mod accounts;
-mod announce;
 mod annexes;
+mod announce;
 mod annual;
 mod attach;
 mod audit;
