@@ -461,7 +461,8 @@ scenario('7. an officer enters a signed decision from its DOCX; the one it repla
   await shot('saved');
   assert.match(await page.locator('h1').innerText(), /07\/2026\/QĐ-UBND|Quy định tổ chức/);
   // The original downloads with the same SHA-256.
-  const href = await page.locator('a[href*="/tep/"]').first().getAttribute('href');
+  // (Not the «Thêm tệp» link, /documents/{id}/tep/moi, shown to those who may attach.)
+  const href = await page.locator('a[href*="/tep/"]:not([href$="/tep/moi"])').first().getAttribute('href');
   assert.ok(href, 'no original listed');
   const file = await page.request.get(href);
   assert.equal(file.status(), 200);
