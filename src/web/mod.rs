@@ -19,6 +19,7 @@ pub mod observe;
 pub mod originals;
 pub mod procedures;
 pub mod public;
+pub mod qr;
 pub mod register;
 pub mod review;
 pub mod scorecard;
@@ -113,6 +114,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "campaign.html",
         include_str!("../../templates/campaign.html"),
+    ),
+    (
+        "review_confirm.html",
+        include_str!("../../templates/review_confirm.html"),
     ),
     (
         "register_import.html",
@@ -238,6 +243,8 @@ pub fn templates() -> Result<&'static tera::Tera, AppError> {
         let mut t = tera::Tera::default();
         t.autoescape_on(vec![".html"]);
         t.set_escape_fn(crate::markup::escape_html);
+        t.register_filter("so", number_filter);
+        t.register_filter("phan_tram", percent_filter);
         t.add_raw_templates(TEMPLATES.iter().copied())
             .map_err(|e| format!("{e:?}"))?;
         Ok(t)
@@ -245,9 +252,61 @@ pub fn templates() -> Result<&'static tera::Tera, AppError> {
     t.as_ref().map_err(|e| AppError::Internal(e.clone()))
 }
 
+/// `{{ n | so }}`: a count or decimal the Vietnamese way (`1.234`, `16,7`; `places`, default
+/// 1, for non-integers); null is `—`.
+fn number_filter(
+    v: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    use crate::domain::text::{decimal_vn, number_vn};
+    let places = args
+        .get("places")
+        .and_then(tera::Value::as_u64)
+        .map_or(1, |p| p as usize);
+    Ok(tera::Value::String(match v {
+        tera::Value::Null => "—".to_string(),
+        _ => match (v.as_i64(), v.as_f64()) {
+            (Some(n), _) => number_vn(n),
+            (None, Some(x)) => decimal_vn(x, places),
+            _ => return Err(tera::Error::msg(format!("«so» cần một số, không phải {v}"))),
+        },
+    }))
+}
+
+/// `{{ p | phan_tram }}`: a percentage, `16,7%`; null (a share of nothing) is `—`.
+fn percent_filter(
+    v: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    match v {
+        tera::Value::Null => Ok(tera::Value::String(crate::domain::text::percent_vn(None))),
+        _ => v
+            .as_f64()
+            .map(|p| tera::Value::String(crate::domain::text::percent_vn(Some(p))))
+            .ok_or_else(|| tera::Error::msg(format!("«phan_tram» cần một số, không phải {v}"))),
+    }
+}
+
+/// The deployment's name, for the header and titles of every page: set once when the server
+/// is built from its configuration (one deployment per process), the default until then.
+static SITE: std::sync::RwLock<Option<crate::config::Site>> = std::sync::RwLock::new(None);
+
+/// Names the deployment shown on every page.
+pub fn set_site(site: crate::config::Site) {
+    if let Ok(mut s) = SITE.write() {
+        *s = Some(site);
+    }
+}
+
+/// The deployment shown on pages.
+pub fn site() -> crate::config::Site {
+    SITE.read().ok().and_then(|s| s.clone()).unwrap_or_default()
+}
+
 /// Context values every page has.
 pub fn base_context(nav: &str, q: &str) -> tera::Context {
     let mut c = tera::Context::new();
+    c.insert("site", &site());
     c.insert("today", &crate::domain::text::date_vn(today()));
     {
         use chrono::Datelike;
@@ -274,16 +333,21 @@ pub fn render_status(
         .body(html))
 }
 
-/// The context plus the signed-in user, for the header of every page.
+/// The context plus the signed-in user and the deployment's name, for the header of every
+/// page.
 fn with_viewer(ctx: &tera::Context) -> std::borrow::Cow<'_, tera::Context> {
-    match crate::auth::viewer::current() {
-        Some(v) => {
-            let mut c = ctx.clone();
-            c.insert("viewer", &*v);
-            std::borrow::Cow::Owned(c)
-        }
-        None => std::borrow::Cow::Borrowed(ctx),
+    let viewer = crate::auth::viewer::current();
+    if viewer.is_none() && ctx.contains_key("site") {
+        return std::borrow::Cow::Borrowed(ctx);
     }
+    let mut c = ctx.clone();
+    if let Some(v) = viewer {
+        c.insert("viewer", &*v);
+    }
+    if !c.contains_key("site") {
+        c.insert("site", &site());
+    }
+    std::borrow::Cow::Owned(c)
 }
 
 /// An error on an HTML route: the same error, rendered as a Vietnamese page.
