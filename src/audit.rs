@@ -492,15 +492,10 @@ pub fn document_history(db: &mut Db<'_>, id: i64) -> Result<Vec<HistoryItem>, Db
     }
     entries.sort_by_key(|e| e.seq);
     entries.dedup_by_key(|e| e.seq);
-    let vn = chrono::FixedOffset::east_opt(7 * 3600);
     Ok(entries
         .into_iter()
         .map(|e| {
-            let at = chrono::DateTime::parse_from_rfc3339(&e.at)
-                .ok()
-                .zip(vn)
-                .map(|(t, tz)| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string())
-                .unwrap_or_else(|| e.at.clone());
+            let at = crate::domain::text::timestamp_vn(&e.at);
             HistoryItem {
                 seq: e.seq,
                 at,

@@ -1,7 +1,7 @@
 //! The one clock of the service: the current time as the database stores it (UTC, no zone), and
 //! today's date in Vietnam (UTC+7), where statuses change at local midnight.
 
-use chrono::{FixedOffset, NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime, Utc};
 
 /// Today's date as a value that can be handed around: the system's in the service, a fixed
 /// day in tests whose answers must not change with the calendar.
@@ -24,10 +24,7 @@ pub fn today() -> NaiveDate {
 
 /// The date in Vietnam at a UTC time.
 pub fn vietnam_date(utc: NaiveDateTime) -> NaiveDate {
-    match FixedOffset::east_opt(7 * 3600) {
-        Some(tz) => utc.and_utc().with_timezone(&tz).date_naive(),
-        None => utc.date(),
-    }
+    crate::domain::text::date_in_vietnam(utc)
 }
 
 #[cfg(test)]

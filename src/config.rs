@@ -37,6 +37,50 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Login throttle, password check queue (`[login]`) and token lifetime (`[api_tokens]`).
     pub accounts: crate::auth::AccountSettings,
+    /// The deployment's name in the header and page titles (`site_name`, `site_province`).
+    pub site: Site,
+}
+
+/// The deployment's name as its readers know it: "Cơ sở dữ liệu văn bản quy phạm pháp luật —
+/// Tỉnh Cà Mau".
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Site {
+    pub name: String,
+    /// The province (or other unit) it serves, when it serves one.
+    pub province: Option<String>,
+}
+
+/// The name shown when none is configured.
+pub const DEFAULT_SITE_NAME: &str = "Cơ sở dữ liệu văn bản quy phạm pháp luật";
+
+impl Default for Site {
+    fn default() -> Site {
+        Site {
+            name: DEFAULT_SITE_NAME.to_string(),
+            province: None,
+        }
+    }
+}
+
+impl Site {
+    /// From the file's values and `VANBAN_SITE_NAME` / `VANBAN_SITE_PROVINCE` (the environment
+    /// wins); blank values count as unset; both are NFC-normalised.
+    fn from(
+        file_name: Option<String>,
+        file_province: Option<String>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Site {
+        let clean = |v: Option<String>| {
+            v.map(|s| crate::domain::text::nfc(s.trim()))
+                .filter(|s| !s.is_empty())
+        };
+        Site {
+            name: clean(env("VANBAN_SITE_NAME"))
+                .or_else(|| clean(file_name))
+                .unwrap_or_else(|| DEFAULT_SITE_NAME.to_string()),
+            province: clean(env("VANBAN_SITE_PROVINCE")).or_else(|| clean(file_province)),
+        }
+    }
 }
 
 /// What a configuration file may set; every key is optional.
@@ -56,6 +100,8 @@ struct FileConfig {
     metrics_token: Option<String>,
     login: Option<LoginFile>,
     api_tokens: Option<ApiTokensFile>,
+    site_name: Option<String>,
+    site_province: Option<String>,
 }
 
 /// `[login]`: brute-force limits and the password check queue; a key left out keeps its
@@ -324,6 +370,7 @@ impl Config {
                 .unwrap_or_else(crate::auth::default_metrics_allow),
             metrics_token,
             accounts,
+            site: Site::from(f.site_name, f.site_province, |k| std::env::var(k).ok()),
         })
     }
 
@@ -349,6 +396,24 @@ pub fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_site_name_from_the_environment_then_the_file_then_the_default() {
+        let none = |_: &str| None;
+        assert_eq!(Site::from(None, None, none), Site::default());
+        assert_eq!(Site::default().name, DEFAULT_SITE_NAME);
+        let file = Site::from(
+            Some("CSDL văn bản".into()),
+            Some("Tỉnh Cà Mau".into()),
+            none,
+        );
+        assert_eq!(file.name, "CSDL văn bản");
+        assert_eq!(file.province.as_deref(), Some("Tỉnh Cà Mau"));
+        let env = |k: &str| (k == "VANBAN_SITE_PROVINCE").then(|| "Tỉnh An Giang".to_string());
+        let both = Site::from(Some("  ".into()), Some("Tỉnh Cà Mau".into()), env);
+        assert_eq!(both.name, DEFAULT_SITE_NAME, "a blank name is no name");
+        assert_eq!(both.province.as_deref(), Some("Tỉnh An Giang"));
+    }
 
     #[test]
     fn flags_win_over_file_and_defaults() {

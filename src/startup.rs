@@ -82,6 +82,7 @@ impl Application {
         }
         // Made now, so that the first login of an unknown user takes no longer than others.
         let _ = crate::auth::password::dummy_hash();
+        crate::web::set_site(config.site.clone());
         let mut state =
             AppState::new(pool, Some(search), config.search_cache_entries).with_security(security);
         state.ready_max_lag = config.ready_max_lag;

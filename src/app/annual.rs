@@ -67,7 +67,7 @@ pub async fn load(
         let ids = authority.map(|a| org.authority_with_predecessors(a));
         let published = match authority {
             Some(a) => crate::review::annual::published_on(db, year, a)?
-                .map(|t| crate::domain::text::date_vn(t.date())),
+                .map(|t| crate::domain::text::date_vn(crate::domain::text::date_in_vietnam(t))),
             None => crate::review::annual::any_published(db, year)?.then(String::new),
         };
         let graph = graphs.graph(db)?;

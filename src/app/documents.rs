@@ -109,27 +109,31 @@ pub fn document_list(
     };
     let mut docs = queries::document_summaries(db, &filter)?;
     if let Some(text) = opt(&q.q) {
-        // A full document number finds that document, not those citing it in their titles.
-        if let Ok(n) = crate::domain::number::DocumentNumber::parse(text) {
-            let key = n.key();
+        // A number as people type it (`7/2020/nq-hdnd`, `07/NQ-HĐND`, `07/2020`) finds the
+        // documents it names, by the same rule as the search index, not those citing it.
+        let mut docs_named = false;
+        if let Some(typed) = crate::domain::number::TypedNumber::parse(text) {
             let exact: Vec<_> = docs
                 .iter()
                 .filter(|d| {
                     crate::domain::number::DocumentNumber::parse(&d.number)
-                        .is_ok_and(|m| m.key() == key)
+                        .is_ok_and(|m| typed.finds(&m))
                 })
                 .cloned()
                 .collect();
             if !exact.is_empty() {
                 docs = exact;
+                docs_named = true;
             }
         }
-        let needle = fold(text).to_lowercase();
-        let needle_compact: String = needle.chars().filter(|c| !c.is_whitespace()).collect();
-        docs.retain(|d| {
-            fold(&d.title).to_lowercase().contains(&needle)
-                || fold(&d.number).to_lowercase().contains(&needle_compact)
-        });
+        if !docs_named {
+            let needle = fold(text).to_lowercase();
+            let needle_compact: String = needle.chars().filter(|c| !c.is_whitespace()).collect();
+            docs.retain(|d| {
+                fold(&d.title).to_lowercase().contains(&needle)
+                    || fold(&d.number).to_lowercase().contains(&needle_compact)
+            });
+        }
     }
     let statuses = graphs.statuses(db, date)?;
     let mut rows = Vec::new();

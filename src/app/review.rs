@@ -415,8 +415,10 @@ fn history_line(d: &Decision) -> HistoryLine {
         provisions: provisions_text(d),
         reason: d.reason.clone(),
         comment: d.comment.clone(),
-        proposed_on: date_vn(d.proposed_at.date()),
-        decided_on: d.decided_at.map(|t| date_vn(t.date())),
+        proposed_on: date_vn(crate::domain::text::date_in_vietnam(d.proposed_at)),
+        decided_on: d
+            .decided_at
+            .map(|t| date_vn(crate::domain::text::date_in_vietnam(t))),
         supersedes_id: d.supersedes_id,
     }
 }

@@ -381,7 +381,7 @@ pub fn view(db: &mut Db<'_>, u: &User) -> Result<AccountView, DbError> {
             .map(|(_, code, name)| ScopeUnit { code, name })
             .collect(),
         disabled: u.disabled,
-        created_at: u.created_at.format("%Y-%m-%d %H:%M").to_string(),
+        created_at: crate::domain::text::datetime_vn(u.created_at),
     })
 }
 

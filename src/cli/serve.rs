@@ -40,7 +40,12 @@ pub fn serve(config: &Config, demo: bool) -> anyhow::Result<ExitCode> {
         Duration::from_millis(config.indexer_interval_ms),
         Duration::from_secs(7 * 24 * 3600),
     );
-    let app = vanban::startup::Application::build(pool.clone(), search.clone(), config)?;
+    // The demo's sample data is Cà Mau's: its pages say so unless a province is configured.
+    let mut config = config.clone();
+    if demo && config.site.province.is_none() {
+        config.site.province = Some("Tỉnh Cà Mau".to_string());
+    }
+    let app = vanban::startup::Application::build(pool.clone(), search.clone(), &config)?;
     tracing::info!(
         "vanban listening on http://{}:{}",
         config.bind.rsplit_once(':').map_or("127.0.0.1", |b| b.0),

@@ -2,6 +2,7 @@
 
 pub mod amendment;
 pub mod calendar;
+pub mod citation;
 pub mod eli;
 pub mod extract;
 pub mod input;

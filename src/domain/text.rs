@@ -40,6 +40,33 @@ pub fn date_vn(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// Vietnam's time (Asia/Ho_Chi_Minh): UTC+7 all year, Vietnam keeps no daylight saving.
+pub const VIETNAM_UTC_OFFSET_HOURS: i64 = 7;
+
+/// A UTC instant as stored (naive UTC) in Vietnam's wall-clock time. Every date or time shown
+/// to a person goes through here, so that 20:00 UTC is already the next day.
+pub fn to_vietnam(utc: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    utc + chrono::Duration::hours(VIETNAM_UTC_OFFSET_HOURS)
+}
+
+/// The day in Vietnam on which a UTC instant falls.
+pub fn date_in_vietnam(utc: chrono::NaiveDateTime) -> chrono::NaiveDate {
+    to_vietnam(utc).date()
+}
+
+/// A UTC instant shown in Vietnam's time: `dd/mm/yyyy HH:MM`.
+pub fn datetime_vn(utc: chrono::NaiveDateTime) -> String {
+    to_vietnam(utc).format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// An RFC 3339 timestamp (any offset) shown in Vietnam's time; text that is not one is shown
+/// as it is.
+pub fn timestamp_vn(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| datetime_vn(t.naive_utc()))
+        .unwrap_or_else(|_| at.to_string())
+}
+
 /// Why a date written in a spreadsheet or form is not understood.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("«{0}» không phải là ngày hợp lệ: viết theo dạng ngày/tháng/năm (02/10/2025), «ngày 02 tháng 10 năm 2025» hoặc 2025-10-02")]
@@ -182,5 +209,107 @@ mod tests {
     fn folding_removes_marks_and_dd() {
         assert_eq!(fold("Đầm Dơi thủy hòa"), "Dam Doi thuy hoa");
         assert_eq!(fold_upper("nq-hđnd"), "NQ-HDND");
+    }
+}
+
+/// Writes a whole number the Vietnamese way, with a dot between thousands: `1234` → `1.234`.
+pub fn number_vn(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Writes a decimal number the Vietnamese way, rounded to `places` digits after a decimal
+/// comma, thousands separated by dots: `1234.56` with 1 place → `1.234,6`; trailing `,0` kept
+/// so that a column of percentages lines up.
+pub fn decimal_vn(x: f64, places: usize) -> String {
+    if !x.is_finite() {
+        return "—".to_string();
+    }
+    let fixed = format!("{:.*}", places, x.abs());
+    let (whole, frac) = fixed.split_once('.').unwrap_or((fixed.as_str(), ""));
+    let whole: i64 = whole.parse().unwrap_or(0);
+    let negative = x < 0.0 && fixed.chars().any(|c| c.is_ascii_digit() && c != '0');
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    out.push_str(&number_vn(whole));
+    if !frac.is_empty() {
+        out.push(',');
+        out.push_str(frac);
+    }
+    out
+}
+
+/// A percentage as shown on pages: one decimal and a percent sign (`16,7%`); a share of an
+/// empty set has no value and is written `—`, never 0% or 100%.
+pub fn percent_vn(p: Option<f64>) -> String {
+    p.map_or_else(|| "—".to_string(), |p| format!("{}%", decimal_vn(p, 1)))
+}
+
+/// `part` of `whole` as a percentage for pages (`1` of `6` → `16,7%`); `—` when `whole` is 0.
+pub fn share_vn(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return percent_vn(None);
+    }
+    percent_vn(Some(part as f64 * 100.0 / whole as f64))
+}
+
+#[cfg(test)]
+mod numbers_vn {
+    use super::*;
+
+    #[test]
+    fn thousands_take_a_dot() {
+        assert_eq!(number_vn(0), "0");
+        assert_eq!(number_vn(999), "999");
+        assert_eq!(number_vn(1234), "1.234");
+        assert_eq!(number_vn(1_234_567), "1.234.567");
+        assert_eq!(number_vn(-1234), "-1.234");
+    }
+
+    #[test]
+    fn decimals_take_a_comma() {
+        assert_eq!(decimal_vn(16.666, 1), "16,7");
+        assert_eq!(decimal_vn(1234.56, 1), "1.234,6");
+        assert_eq!(decimal_vn(100.0, 1), "100,0");
+        assert_eq!(decimal_vn(2.6, 0), "3");
+        assert_eq!(decimal_vn(-0.01, 1), "0,0");
+        assert_eq!(decimal_vn(f64::NAN, 1), "—");
+    }
+
+    #[test]
+    fn evening_utc_is_the_next_day_in_vietnam() {
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .unwrap()
+            .and_hms_opt(20, 0, 0)
+            .unwrap();
+        assert_eq!(date_in_vietnam(t).to_string(), "2026-12-02");
+        assert_eq!(datetime_vn(t), "02/12/2026 03:00");
+        assert_eq!(timestamp_vn("2026-12-01T20:00:00Z"), "02/12/2026 03:00");
+        assert_eq!(
+            timestamp_vn("2026-12-02T03:00:00+07:00"),
+            "02/12/2026 03:00"
+        );
+        assert_eq!(timestamp_vn("không rõ"), "không rõ");
+    }
+
+    #[test]
+    fn percentages_and_empty_shares() {
+        assert_eq!(percent_vn(Some(16.666)), "16,7%");
+        assert_eq!(percent_vn(None), "—");
+        assert_eq!(share_vn(1, 6), "16,7%");
+        assert_eq!(share_vn(0, 0), "—");
+        assert_eq!(share_vn(0, 4), "0,0%");
     }
 }

@@ -20,21 +20,29 @@ pub fn status_reason(
         Cause::TermEnded { last_day } => format!("Hết thời hạn có hiệu lực vào cuối ngày {}.", date_vn(last_day)),
         Cause::AllArticlesCeased { on } => format!("Tất cả các điều đã hết hiệu lực (từ ngày {}).", date_vn(on)),
         Cause::BasisCeased { on } if on < law_2025() => format!(
-            "Văn bản được quy định chi tiết đã hết hiệu lực từ ngày {}, nên văn bản này hết hiệu lực theo (Điều 154 khoản 2){}.",
+            "Văn bản được quy định chi tiết đã hết hiệu lực từ ngày {}, nên văn bản này hết hiệu lực theo {}{}.",
             date_vn(on),
+            law_on_documents(Some("dieu-154/khoan-2"), 2015),
             kept(graph, id, on, numbers)
         ),
         Cause::BasisCeased { on } => format!(
-            "Văn bản được quy định chi tiết đã bị bãi bỏ hoặc hết thời hạn từ ngày {}, không có văn bản thay thế, nên văn bản này hết hiệu lực theo (Luật 64/2025, Điều 57).",
-            date_vn(on)
+            "Văn bản được quy định chi tiết đã bị bãi bỏ hoặc hết thời hạn từ ngày {}, không có văn bản thay thế, nên văn bản này hết hiệu lực theo {}.",
+            date_vn(on),
+            law_on_documents(Some("dieu-57"), 2025)
         ),
         Cause::ClassEnded { rule, on } => {
             let r = graph.class_rule(rule)?;
             format!(
-                "Hết hiệu lực từ ngày {} theo {} của {}.",
+                "Hết hiệu lực từ ngày {} theo {}.",
                 date_vn(on),
-                lower_first(&display_reference(&r.provision)),
-                r.basis_number
+                crate::domain::citation::cite(
+                    Some(&r.provision),
+                    crate::domain::citation::Cited {
+                        kind: "",
+                        number: &r.basis_number,
+                        title: "",
+                    }
+                )
             )
         }
         Cause::Effect { index } => {
@@ -66,14 +74,28 @@ pub fn status_reason(
 }
 
 /// "Khoản 3 Điều 72" inside a sentence: "khoản 3 Điều 72".
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) if !s.starts_with("Điều") && !s.starts_with("Chương") => {
-            f.to_lowercase().chain(c).collect()
-        }
-        _ => s.to_string(),
-    }
+/// A provision of the Law on Promulgation of Legal Documents of 2015 (80/2015/QH13) or of
+/// 2025 (64/2025/QH15), cited the Vietnamese way; the year tells the two same-named laws apart.
+fn law_on_documents(key: Option<&str>, year: i32) -> String {
+    let (number, title) = if year < 2025 {
+        (
+            "80/2015/QH13",
+            "Ban hành văn bản quy phạm pháp luật năm 2015",
+        )
+    } else {
+        (
+            "64/2025/QH15",
+            "Ban hành văn bản quy phạm pháp luật năm 2025",
+        )
+    };
+    crate::domain::citation::cite(
+        key,
+        crate::domain::citation::Cited {
+            kind: "Luật",
+            number,
+            title,
+        },
+    )
 }
 
 /// ", trừ Điều 3 được giữ lại bởi …" where a new document kept provisions of a detailing

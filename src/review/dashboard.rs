@@ -105,7 +105,8 @@ fn standing(
         let (next, from) = match last_stage {
             None => (
                 Stage::Registered,
-                d.and_then(|d| d.decided_at).map_or(today, |t| t.date()),
+                d.and_then(|d| d.decided_at)
+                    .map_or(today, crate::domain::text::date_in_vietnam),
             ),
             Some((s, on)) => (s.next().unwrap_or(Stage::Issued), on),
         };
@@ -170,7 +171,9 @@ pub fn dashboard(
             matches!(d.state, DecisionState::Approved | DecisionState::Closed),
             d.decided_at,
         ) {
-            *days.entry(at.date()).or_default() += 1;
+            *days
+                .entry(crate::domain::text::date_in_vietnam(at))
+                .or_default() += 1;
         }
     }
     let mut running = 0;

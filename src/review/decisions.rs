@@ -445,6 +445,62 @@ fn decide(
     Ok(after)
 }
 
+/// What a confirmation step checks before it asks: the decision exists, is within the person's
+/// units and is still at the form's version (the action's own rule is checked by the caller:
+/// `approvable`, `returnable`, `closable`). Nothing is written.
+pub fn check_action(
+    db: &mut Db<'_>,
+    p: &Person,
+    id: i64,
+    if_match: Option<i32>,
+) -> Result<Decision, DecisionError> {
+    let d = load(db, id)?;
+    require_cover(db, p, d.document_id)?;
+    check_version(&d, if_match)?;
+    Ok(d)
+}
+
+/// The rule `approve` applies to a decision's state, for `check_action`.
+pub fn approvable(d: &Decision, p: &Person) -> Result<(), DecisionError> {
+    review::approve(d.state, d.proposed_by, p.id)?;
+    Ok(())
+}
+
+/// The rule `return_to_officer` applies, for `check_action`.
+pub fn returnable(d: &Decision, p: &Person, comment: &str) -> Result<(), DecisionError> {
+    review::return_to_officer(d.state, d.proposed_by, p.id, comment)?;
+    Ok(())
+}
+
+/// The rule `close` applies to the decision itself (the handling document is checked then).
+pub fn closable(d: &Decision, _: &Person) -> Result<(), DecisionError> {
+    if d.state != DecisionState::Approved {
+        return Err(DecisionError::Conflict(
+            "chỉ đóng được quyết định đã phê duyệt".into(),
+        ));
+    }
+    if !d.kind.needs_handling() {
+        return Err(ReviewError::NoHandling.into());
+    }
+    Ok(())
+}
+
+/// Whether the handling document has the decision's effect on the reviewed document, as
+/// closing requires.
+pub fn handling_acts(db: &mut Db<'_>, d: &Decision, handling: i64) -> Result<(), DecisionError> {
+    let kind = d.kind;
+    let acts = queries::effects_by(db, handling)?
+        .into_iter()
+        .any(|e| e.target_id == d.document_id && e.kind == kind.code());
+    if !acts {
+        return Err(DecisionError::Invalid(format!(
+            "văn bản xử lý số {handling} không có tác động «{}» đến văn bản được rà soát; hãy nhập văn bản xử lý cùng tác động của nó trước",
+            kind.label()
+        )));
+    }
+    Ok(())
+}
+
 pub fn approve(
     db: &mut Db<'_>,
     p: &Person,
@@ -671,15 +727,7 @@ pub fn close(
         return Err(ReviewError::NoHandling.into());
     }
     require_cover(db, p, d.document_id)?;
-    let acts = queries::effects_by(db, handling_document_id)?
-        .into_iter()
-        .any(|e| e.target_id == d.document_id && e.kind == kind.code());
-    if !acts {
-        return Err(DecisionError::Invalid(format!(
-            "văn bản xử lý số {handling_document_id} không có tác động «{}» đến văn bản được rà soát; hãy nhập văn bản xử lý cùng tác động của nó trước",
-            kind.label()
-        )));
-    }
+    handling_acts(db, &d, handling_document_id)?;
     let n = rows::close(db, id, d.version, handling_document_id, now)?;
     if n == 0 {
         return Err(DecisionError::Conflict(

@@ -17,7 +17,7 @@ use super::analyzer::{analysis, Analysis, Mode};
 
 /// Bumped whenever the schema or the analysis changes: an index with another version is
 /// rebuilt on start.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 #[derive(Clone)]
 pub struct VnTokenizer(pub Mode);
@@ -409,22 +409,15 @@ pub fn to_document(f: &Fields, u: &Unit<'_>) -> TantivyDocument {
     d
 }
 
-/// The terms a document number is found by: the whole folded key, and `seq/year` and
-/// `seq/year/FIRST` so that `NQ 15/2018` finds `15/2018/NQ-HĐND`.
+/// The terms a document number is found by: [`DocumentNumber::search_keys`], the one rule that
+/// every search box shares (`NQ 15/2018`, `7/2020/nq-hdnd` and `07/NQ-HĐND` all find
+/// `07/2020/NQ-HĐND`).
+///
+/// [`DocumentNumber::search_keys`]: crate::domain::number::DocumentNumber::search_keys
 pub fn number_keys(number: &str) -> Vec<String> {
-    let Ok(n) = crate::domain::number::DocumentNumber::parse(number) else {
-        return Vec::new();
-    };
-    let key = n.key();
-    let mut out = vec![key.clone()];
-    let parts: Vec<&str> = key.split('/').collect();
-    if parts.len() == 3 {
-        out.push(format!("{}/{}", parts[0], parts[1]));
-        if let Some(first) = parts[2].split('-').next() {
-            out.push(format!("{}/{}/{}", parts[0], parts[1], first));
-        }
-    }
-    out
+    crate::domain::number::DocumentNumber::parse(number)
+        .map(|n| n.search_keys())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

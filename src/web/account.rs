@@ -18,7 +18,7 @@ const HTTPS_NEEDED: &str = "Chỉ đăng nhập được qua kết nối an toà
 
 /// Times are stored in UTC and shown in Vietnam's time (UTC+7).
 pub fn local_time(t: chrono::NaiveDateTime) -> String {
-    (t + chrono::Duration::hours(7))
+    crate::domain::text::to_vietnam(t)
         .format("%H:%M %d/%m/%Y")
         .to_string()
 }

@@ -53,7 +53,8 @@ pub fn bars_svg(title: &str, bars: &[Bar<'_>], width: u32) -> String {
             Some(p) => {
                 let bw = plot * p.clamp(0.0, 100.0) / 100.0;
                 s.push_str(&format!(
-                    r##"<rect x="{label_w}" y="{y:.1}" width="{bw:.1}" height="18" fill="{colour}"/><text x="{tx:.1}" y="{ty:.1}" font-size="12" fill="#1d232b">{p:.1}%</text>"##,
+                    r##"<rect x="{label_w}" y="{y:.1}" width="{bw:.1}" height="18" fill="{colour}"/><text x="{tx:.1}" y="{ty:.1}" font-size="12" fill="#1d232b">{}</text>"##,
+                    crate::domain::text::percent_vn(Some(p)),
                     tx = label_w + plot + 6.0,
                     ty = y + 13.0,
                 ));
@@ -121,17 +122,19 @@ pub fn history_svg(points: &[(NaiveDate, f64, Option<f64>)], width: u32, height:
         ));
         for (d, p, i) in points {
             s.push_str(&format!(
-                r##"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="{BLUE}"><title>{}: hệ thống {p:.1}%</title></circle>"##,
+                r##"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="{BLUE}"><title>{}: hệ thống {}</title></circle>"##,
                 x(*d),
                 y(*p),
-                d.format("%d/%m/%Y")
+                d.format("%d/%m/%Y"),
+                crate::domain::text::percent_vn(Some(*p))
             ));
             if let Some(i) = i {
                 s.push_str(&format!(
-                    r##"<circle cx="{:.1}" cy="{:.1}" r="5" fill="none" stroke="{RED}" stroke-width="2"><title>{}: đoàn kiểm tra {i:.1}%</title></circle>"##,
+                    r##"<circle cx="{:.1}" cy="{:.1}" r="5" fill="none" stroke="{RED}" stroke-width="2"><title>{}: đoàn kiểm tra {}</title></circle>"##,
                     x(*d),
                     y(*i),
-                    d.format("%d/%m/%Y")
+                    d.format("%d/%m/%Y"),
+                    crate::domain::text::percent_vn(Some(*i))
                 ));
             }
         }
@@ -170,7 +173,7 @@ mod tests {
             640,
         );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        assert!(svg.contains("&lt;năm&gt;") && svg.contains(RED) && svg.contains("80.0%"));
+        assert!(svg.contains("&lt;năm&gt;") && svg.contains(RED) && svg.contains("80,0%"));
         assert!(!svg.contains("<script") && !svg.contains("href"));
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let h = history_svg(
@@ -181,7 +184,7 @@ mod tests {
             640,
             220,
         );
-        assert!(h.contains("polyline") && h.contains("đoàn kiểm tra 60.0%"));
+        assert!(h.contains("polyline") && h.contains("đoàn kiểm tra 60,0%"));
         assert!(!history_svg(&[], 640, 220).contains("polyline"));
     }
 }

@@ -127,7 +127,10 @@ pub async fn page(
     ctx.insert("c", &c);
     ctx.insert("date_iso", &c.date.to_string());
     ctx.insert("date_vn", &date_vn(c.date));
-    ctx.insert("percent", &format!("{:.1}", c.percent));
+    ctx.insert(
+        "percent",
+        &crate::domain::text::share_vn(c.complete as u64, c.required as u64),
+    );
     ctx.insert("gaps", &gaps);
     ctx.insert("items", &items(&c));
     ctx.insert(

@@ -83,6 +83,7 @@ pub async fn documents(
         "year": opt(&q.year).unwrap_or(""),
         "status": opt(&q.status).unwrap_or(""),
         "date": list.date,
+        "date_set": opt(&q.date).is_some(),
     });
     ctx.insert("filters", &filters);
     let statuses: Vec<StatusView> = Status::ALL.into_iter().map(StatusView::from).collect();

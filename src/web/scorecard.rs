@@ -51,7 +51,7 @@ struct FigureRow<'a> {
 }
 
 fn fmt_pct(p: Option<f64>) -> String {
-    p.map_or_else(|| "—".to_string(), |p| format!("{p:.1}%"))
+    crate::domain::text::percent_vn(p)
 }
 
 fn figure_rows(s: &Scorecard) -> Vec<FigureRow<'_>> {

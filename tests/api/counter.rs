@@ -81,7 +81,7 @@ db_test!(
             .body
             .contains("Niêm yết hôm nay (2 thủ tục chưa niêm yết)"));
         // 1 of 4 required procedures complete.
-        assert_eq!(percent(&c, TODAY).await, "25.0");
+        assert_eq!(percent(&c, TODAY).await, "25,0");
 
         // Posted on 3 December, within the deadline: complete.
         let before = written(&app);
@@ -102,7 +102,7 @@ db_test!(
             Some("/units/32200/niem-yet?saved=1")
         );
         assert_eq!(written(&app), (before.0 + 1, before.1 + 1));
-        assert_eq!(percent(&c, TODAY).await, "50.0");
+        assert_eq!(percent(&c, TODAY).await, "50,0");
         let r = b.get("/units/32200/niem-yet?saved=1").await;
         assert!(r.body.contains("Đã ghi 1 lượt niêm yết."));
         assert!(
@@ -144,9 +144,9 @@ db_test!(
             )
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
-        assert_eq!(percent(&c, TODAY).await, "25.0");
-        assert_eq!(percent(&c, "2025-12-05").await, "25.0");
-        assert_eq!(percent(&c, "2025-12-04").await, "50.0");
+        assert_eq!(percent(&c, TODAY).await, "25,0");
+        assert_eq!(percent(&c, "2025-12-05").await, "25,0");
+        assert_eq!(percent(&c, "2025-12-04").await, "50,0");
         let r = b.get("/units/32200/niem-yet").await;
         assert!(r.body.contains("Đã gỡ"));
         assert!(r.body.contains("gỡ ngày 05/12/2025"), "{}", r.body);
@@ -174,7 +174,7 @@ db_test!(
             )
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
-        assert_eq!(percent(&c, TODAY).await, "50.0");
+        assert_eq!(percent(&c, TODAY).await, "50,0");
         // Taking down on the day it was put up is refused.
         refused(
             &app,
@@ -223,7 +223,7 @@ db_test!(posting_today_posts_every_procedure_not_yet_posted, |app| {
         .body
         .contains("Niêm yết hôm nay (0 thủ tục chưa niêm yết)"));
     // Posted today, after both deadlines: late, so the percentage stays.
-    assert_eq!(percent(&c, TODAY).await, "25.0");
+    assert_eq!(percent(&c, TODAY).await, "25,0");
     let r = c
         .send(TestRequest::get().uri("/units/32200/completeness?date=2025-12-10"))
         .await;

@@ -119,7 +119,7 @@ db_test!(
             .await;
         assert_eq!(r.status, 200, "{}", r.body);
         // 1 of 3 required procedures complete.
-        assert!(r.body.contains("33.3%"), "{}", r.body);
+        assert!(r.body.contains("33,3%"), "{}", r.body);
         assert!(r.body.contains("(1/3 thủ tục)"));
         assert!(r.body.contains("Chưa niêm yết") && r.body.contains("1.001194"));
         assert!(r.body.contains("Niêm yết trễ hạn") && r.body.contains("1.001195"));
@@ -239,8 +239,8 @@ db_test!(
         assert!(r.body.contains("Có bản giấy dán trên bảng."));
         assert!(r.body.contains("Hệ thống phát hiện, biên bản không nêu"));
         // The inspector found 2 of 2 posted (100%), the system 1 of 3.
-        assert!(r.body.contains("100.0%") && r.body.contains("(2/2 thủ tục"));
-        assert!(r.body.contains("33.3%") && r.body.contains("(1/3 thủ tục"));
+        assert!(r.body.contains("100,0%") && r.body.contains("(2/2 thủ tục"));
+        assert!(r.body.contains("33,3%") && r.body.contains("(1/3 thủ tục"));
         let id = to.trim_start_matches("/inspections/");
         let j = o.get(&format!("/api/v1/inspections/{id}")).await.json();
         assert_eq!(j["differ"], 1, "{j}");
@@ -254,7 +254,7 @@ db_test!(
         let r = o.get("/units/32200/inspections").await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert!(r.body.contains("<svg") && r.body.contains("polyline"));
-        assert!(r.body.contains("đoàn kiểm tra 100.0%"), "{}", r.body);
+        assert!(r.body.contains("đoàn kiểm tra 100,0%"), "{}", r.body);
         assert!(r
             .body
             .contains(&format!("<a href=\"/inspections/{id}\">31/12/2025</a>")));

@@ -689,7 +689,16 @@ db_test!(
     the_reason_cites_the_law_in_force_when_the_base_ended,
     |app| {
         app.import_str("header.jsonl", HEADER)?;
-        for (i, want) in [(19, "Điều 154 khoản 2"), (21, "Luật 64/2025, Điều 57")] {
+        for (i, want) in [
+            (
+                19,
+                "khoản 2 Điều 154 Luật Ban hành văn bản quy phạm pháp luật năm 2015",
+            ),
+            (
+                21,
+                "Điều 57 Luật Ban hành văn bản quy phạm pháp luật năm 2025",
+            ),
+        ] {
             let c = &CASES[i];
             assert_eq!(c.document, HET, "{}", c.name);
             let (jsonl, numbers) = scenario(i, c);

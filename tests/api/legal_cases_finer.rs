@@ -228,7 +228,8 @@ db_test!(
         assert_eq!(p["dieu-3"], "het-hieu-luc-toan-bo", "{p:?}");
         let why = reason(&app, detail.1, "2022-06-01").await;
         assert!(
-            why.contains("Điều 154 khoản 2") && why.contains("được giữ lại bởi"),
+            why.contains("khoản 2 Điều 154 Luật Ban hành văn bản quy phạm pháp luật năm 2015")
+                && why.contains("được giữ lại bởi"),
             "{why}"
         );
         // A keep naming a provision the document does not have is refused.
@@ -286,7 +287,7 @@ db_test!(a_transitional_provision_ends_a_class_of_documents, |app| {
     let why = reason(&app, "18/2021/QĐ-UBND", "2027-03-01").await;
     assert_eq!(
         why,
-        "Hết hiệu lực từ ngày 01/03/2027 theo khoản 3 Điều 72 của 64/2025/QH15."
+        "Hết hiệu lực từ ngày 01/03/2027 theo khoản 3 Điều 72 văn bản số 64/2025/QH15."
     );
     // The provincial decision is outside the class.
     let (status, _) = read(&app, "19/2021/QĐ-UBND", "2027-03-01").await;

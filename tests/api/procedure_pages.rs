@@ -295,7 +295,7 @@ db_test!(detail_page_shows_everything_and_every_version, |app| {
         "Một cửa",
         "Quyết định 200/QĐ-UBND ngày 01/10/2025 của Ủy ban nhân dân tỉnh Cà Mau",
         "Thủ tục hành chính được sửa đổi, bổ sung",
-        "Điều 1 của 05/2022/NQ-HĐND",
+        "Điều 1 Nghị quyết số 05/2022/NQ-HĐND",
         "Còn hiệu lực",
         "100/QĐ-UBND",
         "Xem phiên bản này",

@@ -755,7 +755,11 @@ db_test!(officers_and_approvers_work_through_the_pages, |app| {
     let r = post(
         format!("/decisions/{did}/approve"),
         a_secret.clone(),
-        vec![("csrf_token", a_csrf.clone()), ("version", "1".into())],
+        vec![
+            ("csrf_token", a_csrf.clone()),
+            ("version", "1".into()),
+            ("confirm", "1".into()),
+        ],
     )
     .await;
     assert_eq!(r.status, 303, "{}", r.body);

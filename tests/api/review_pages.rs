@@ -739,7 +739,7 @@ db_test!(
         let r = a
             .post(
                 &format!("/decisions/{new}/approve"),
-                vec![("version", "1".into())],
+                vec![("version", "1".into()), ("confirm", "1".into())],
             )
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
@@ -873,7 +873,15 @@ db_test!(
         assert_eq!(decision(&app, repeal), before);
         assert_eq!(audit_len(&app), audit);
 
-        // With the handling document entered with its effect: closed, shown, audited.
+        // With the handling document entered with its effect: a confirmation first (nothing
+        // written), then closed, shown, audited.
+        let r = o.post(&to, good.clone()).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("Xác nhận đóng quyết định"), "{}", r.body);
+        assert_eq!(decision(&app, repeal), before);
+        assert_eq!(audit_len(&app), audit);
+        let mut good = good;
+        good.push(("confirm", "1".into()));
         let r = o.post(&to, good).await;
         assert_eq!(r.status, 303, "{}", r.body);
         assert_eq!(r.header("location").as_deref(), Some(at.as_str()));
@@ -1197,6 +1205,7 @@ db_test!(
                 vec![
                     ("comment", "Chưa nêu rõ căn cứ.".into()),
                     ("version", "1".into()),
+                    ("confirm", "1".into()),
                 ],
             )
             .await;
@@ -1206,7 +1215,7 @@ db_test!(
         let r = a
             .post(
                 &format!("/decisions/{again}/approve"),
-                vec![("version", " 1 ".into())],
+                vec![("version", " 1 ".into()), ("confirm", "1".into())],
             )
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
@@ -1230,6 +1239,7 @@ db_test!(
                 vec![
                     ("number", "10/2025/QĐ-UBND".into()),
                     ("version", "3".into()),
+                    ("confirm", "1".into()),
                 ],
             )
             .await;
@@ -1303,6 +1313,222 @@ db_test!(
         assert_eq!(page.status, 500, "{}", page.body);
         // The stored text is not shown to the reader.
         assert!(!page.body.contains("[\""), "{}", page.body);
+        Ok(())
+    }
+);
+
+db_test!(
+    approve_return_and_close_ask_for_confirmation_and_refusals_stay_beside_the_form,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        app.import_str("d.jsonl", DISTRICT_DOC)?;
+        app.import_str("h.jsonl", HANDLING)?;
+        let officer = add_user(&app, "canbo", "officer", &["32200"]);
+        let approver = add_user(&app, "pheduyet", "approver", &[]);
+        let cid = started_campaign(&app, officer);
+        let markets = document_id(&app, "UBND-970", "05/2020/QD-UBND");
+        let one_stop = document_id(&app, "UBND-970", "12/2021/QD-UBND");
+        let repeal = decided(
+            &app,
+            cid,
+            (officer, approver),
+            json!({"document_id": markets, "kind": "repeal", "provisions": ["Điều 1", "Điều 2"],
+               "reason": "Thẩm quyền quản lý chợ chuyển về xã"}),
+        );
+        let propose = || {
+            let mut conn = app.pool.get().unwrap();
+            conn.write(|db| -> anyhow::Result<i64> {
+                let p: vanban::review::decisions::Proposal = serde_json::from_value(
+                    json!({"document_id": one_stop, "kind": "keep", "reason": "Còn phù hợp"}),
+                )?;
+                Ok(vanban::review::decisions::propose(
+                    db,
+                    &person(officer, "canbo"),
+                    cid,
+                    &p,
+                    vanban::clock::now(),
+                )?)
+            })
+            .unwrap()
+        };
+        let pending = propose();
+        let client = Client::new(&app).await;
+        let o = Browser::new(&app, &client, officer);
+        let a = Browser::new(&app, &client, approver);
+
+        // The page: the comment is a textarea; "Trả lại" looks unlike "Phê duyệt".
+        let page = a.get(&format!("/campaigns/{cid}")).await;
+        assert!(
+            page.body
+                .contains(&format!("<textarea id=\"cm-{pending}\" name=\"comment\"")),
+            "{}",
+            page.body
+        );
+        assert!(page
+            .body
+            .contains("<button type=\"submit\" class=\"button-danger\">Trả lại</button>"));
+
+        // Returned without a comment (blank or none): the campaign page again, the message
+        // beside the comment field, nothing written, whether confirmed or not.
+        let before = decision(&app, pending);
+        let audit = audit_len(&app);
+        for fields in [
+            vec![("version", "1".to_string()), ("comment", "  ".to_string())],
+            vec![("version", "1".to_string()), ("confirm", "1".to_string())],
+        ] {
+            let r = a
+                .post(&format!("/decisions/{pending}/return"), fields)
+                .await;
+            assert_eq!(r.status, 422, "{}", r.body);
+            assert!(!r.body.contains("Lỗi 422"), "{}", r.body);
+            assert!(r.body.contains("Rà soát sau sắp xếp"), "{}", r.body);
+            let beside = format!(
+                "<p class=\"field-error\" id=\"cm-err-{pending}\">Cần ghi ý kiến khi trả lại"
+            );
+            assert!(r.body.contains(&beside), "{}", r.body);
+            assert_eq!(decision(&app, pending), before);
+            assert_eq!(audit_len(&app), audit);
+        }
+
+        // Returned with a comment: first the confirmation, which names it and writes nothing.
+        let comment = "Chưa nêu rõ căn cứ <pháp lý>.";
+        let r = a
+            .post(
+                &format!("/decisions/{pending}/return"),
+                vec![("version", "1".into()), ("comment", comment.into())],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("<h1>Xác nhận trả lại</h1>"), "{}", r.body);
+        assert!(r.body.contains("Chưa nêu rõ căn cứ &lt;pháp lý&gt;."));
+        assert!(r.body.contains("name=\"confirm\" value=\"1\""));
+        assert!(r.body.contains(">Xác nhận</button>") && r.body.contains(">Quay lại</a>"));
+        assert!(r.body.contains(&format!("href=\"/campaigns/{cid}\"")));
+        assert_eq!(
+            decision(&app, pending),
+            before,
+            "not written before confirming"
+        );
+        assert_eq!(audit_len(&app), audit);
+        // A stale version is refused at once, beside the form, before any confirmation.
+        let r = a
+            .post(
+                &format!("/decisions/{pending}/return"),
+                vec![("version", "0".into()), ("comment", comment.into())],
+            )
+            .await;
+        assert_eq!(r.status, 412, "{}", r.body);
+        assert!(r.body.contains(&format!("id=\"cm-err-{pending}\"")));
+        assert!(r
+            .body
+            .contains("Chưa nêu rõ căn cứ &lt;pháp lý&gt;.</textarea>"));
+        // Confirmed: returned.
+        let r = a
+            .post(
+                &format!("/decisions/{pending}/return"),
+                vec![
+                    ("version", "1".into()),
+                    ("comment", comment.into()),
+                    ("confirm", "1".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(decision(&app, pending).state.code(), "returned");
+        assert_eq!(decision(&app, pending).comment.as_deref(), Some(comment));
+
+        // Approval: confirmation first, then approved.
+        let again = propose();
+        let before = decision(&app, again);
+        let audit = audit_len(&app);
+        let to = format!("/decisions/{again}/approve");
+        let r = a.post(&to, vec![("version", "1".into())]).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("<h1>Xác nhận phê duyệt</h1>"), "{}", r.body);
+        assert!(r.body.contains(&format!("action=\"{to}\"")));
+        assert_eq!(decision(&app, again), before);
+        assert_eq!(audit_len(&app), audit);
+        // The proposer cannot approve their own (the rule), refused before confirming.
+        let r = Browser::new(&app, &client, officer)
+            .post(&to, vec![("version", "1".into())])
+            .await;
+        assert_eq!(
+            r.status, 403,
+            "guard: an officer does not approve: {}",
+            r.body
+        );
+        let r = a
+            .post(&to, vec![("version", "1".into()), ("confirm", "1".into())])
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(decision(&app, again).state.code(), "approved");
+
+        // Closing: a number not in the registry is refused beside the field, what was typed
+        // kept; the right one asks first, then closes.
+        let to = format!("/decisions/{repeal}/close");
+        let before = decision(&app, repeal);
+        let audit = audit_len(&app);
+        let r = o
+            .post(
+                &to,
+                vec![
+                    ("version", "2".into()),
+                    ("number", "99/2025/QĐ-UBND".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(
+            r.body.contains(&format!("id=\"ch-err-{repeal}\"")),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("value=\"99/2025/QĐ-UBND\""), "{}", r.body);
+        let r = o
+            .post(
+                &to,
+                vec![
+                    ("version", "2".into()),
+                    ("number", "10/2025/QĐ-UBND".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("<h1>Xác nhận đóng quyết định</h1>"));
+        assert!(r.body.contains("văn bản xử lý số 10/2025/QĐ-UBND"));
+        assert_eq!(decision(&app, repeal), before);
+        assert_eq!(audit_len(&app), audit);
+        let r = o
+            .post(
+                &to,
+                vec![
+                    ("version", "2".into()),
+                    ("number", "10/2025/QĐ-UBND".into()),
+                    ("confirm", "1".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(decision(&app, repeal).state.code(), "closed");
+
+        // A refused proposal: the reason typed is kept in its textarea, the message beside it.
+        let r = o
+            .post(
+                &format!("/campaigns/{cid}/decisions"),
+                vec![
+                    ("document_id", one_stop.to_string()),
+                    ("kind", "no-such-kind".into()),
+                    ("reason", "Lý do đã gõ".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("Lý do đã gõ</textarea>"), "{}", r.body);
+        assert!(
+            r.body.contains(&format!("id=\"r-err-{one_stop}\"")),
+            "{}",
+            r.body
+        );
         Ok(())
     }
 );

@@ -311,7 +311,7 @@ db_test!(approvers_decide_only_within_their_units, |app| {
         &client,
         &session(&app, inside_id),
         &format!("/decisions/{again}/approve"),
-        &[("version", "1".into())],
+        &[("version", "1".into()), ("confirm", "1".into())],
     )
     .await;
     assert_eq!(r.status, 303, "{}", r.body);

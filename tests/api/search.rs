@@ -621,3 +621,39 @@ db_test!(a_missing_outbox_id_is_skipped_at_the_next_look, |app| {
     );
     Ok(())
 });
+
+db_test!(numbers_as_people_type_them_in_every_search_box, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    for q in [
+        "8/2020/NQ-HĐND",
+        "8/2020/nq-hdnd",
+        " 08 / 2020 / NQ - HĐND ",
+        "08/NQ-HĐND",
+        "8/nq-hdnd",
+        "08/2020",
+    ] {
+        let (status, v) = search(&app, &format!("q={}", urlencode(q))).await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(
+            numbers(&v).first().map(String::as_str),
+            Some("08/2020/NQ-HĐND"),
+            "API search «{q}»: {v}"
+        );
+        // `/documents?q=` finds the same document, and only it.
+        let (status, v) = app
+            .get_json(&format!("/api/v1/documents?q={}", urlencode(q)))
+            .await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["total"], 1, "documents «{q}»: {v}");
+        assert_eq!(v["rows"][0]["number"], "08/2020/NQ-HĐND", "{q}");
+    }
+    // Another ordinal or year is not that document.
+    let (_, v) = app
+        .get_json(&format!(
+            "/api/v1/documents?q={}",
+            urlencode("18/2020/NQ-HĐND")
+        ))
+        .await;
+    assert_eq!(v["total"], 0, "{v}");
+    Ok(())
+});

@@ -208,6 +208,12 @@ scenario('3. an officer proposes a review decision and an approver approves it',
     approver.page.waitForLoadState('load'),
     pending.getByRole('button', { name: 'Phê duyệt' }).click(),
   ]);
+  // Approving asks for confirmation first: nothing is written until «Xác nhận».
+  await approver.shot('confirm');
+  await Promise.all([
+    approver.page.waitForLoadState('load'),
+    approver.page.getByRole('button', { name: 'Xác nhận' }).click(),
+  ]);
   await approver.page.goto(campaignUrl);
   const approved = approver.page.locator('article.review-item', { hasText: heading }).first();
   assert.match(await approved.innerText(), /Đã phê duyệt/i);

@@ -152,12 +152,7 @@ pub fn provision_changes(before: &str, after: &str) -> Vec<ProvisionChange> {
 }
 
 fn vietnam_time(at: &str) -> String {
-    let vn = chrono::FixedOffset::east_opt(7 * 3600);
-    chrono::DateTime::parse_from_rfc3339(at)
-        .ok()
-        .zip(vn)
-        .map(|(t, tz)| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string())
-        .unwrap_or_else(|| at.to_string())
+    crate::domain::text::timestamp_vn(at)
 }
 
 /// Every version of document `id` from the audit trail, newest first.

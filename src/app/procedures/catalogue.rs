@@ -202,6 +202,14 @@ fn basis_views(
             document_id: b.document_id,
             number: summary.map(|s| s.number.clone()).unwrap_or_default(),
             title: summary.map(|s| s.title.clone()).unwrap_or_default(),
+            citation: crate::domain::citation::cite(
+                b.provision.as_deref(),
+                crate::domain::citation::Cited {
+                    kind: summary.map_or("", |s| s.doc_type.as_str()),
+                    number: summary.map_or("", |s| s.number.as_str()),
+                    title: summary.map_or("", |s| s.title.as_str()),
+                },
+            ),
             provision_label: b
                 .provision
                 .as_deref()

@@ -38,17 +38,25 @@ pub struct BasisView {
     pub provision: Option<String>,
     /// `Điều 5`, `Khoản 2 Điều 7`.
     pub provision_label: Option<String>,
+    /// The basis cited the Vietnamese way: `khoản 2 Điều 7 Luật Hộ tịch`,
+    /// `Điều 5 Nghị quyết số 15/2018/NQ-HĐND`.
+    pub citation: String,
     pub url: String,
     pub status: Option<StatusView>,
     pub in_force: bool,
 }
 
+/// The text with its first letter capitalised (a citation starting a sentence).
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 impl BasisView {
     pub fn describe(&self) -> String {
-        let what = match &self.provision_label {
-            Some(p) => format!("{p} của văn bản {}", self.number),
-            None => format!("Văn bản {}", self.number),
-        };
+        let what = upper_first(&self.citation);
         match &self.status {
             Some(s) => format!("{what}: {}", s.label.to_lowercase()),
             None => format!("{what}: không xác định được tình trạng"),

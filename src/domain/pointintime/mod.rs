@@ -72,14 +72,11 @@ pub struct Source {
 }
 
 impl Source {
-    /// `khoản 2 Điều 1 của Quyết định số 12/2024/QĐ-UBND`, or the document alone.
+    /// `khoản 2 Điều 1 Quyết định số 12/2024/QĐ-UBND` (smallest unit first, as
+    /// [`super::citation`] writes it), or the document alone.
     pub fn citation(&self) -> String {
         match &self.provision {
-            Some(p) => format!(
-                "{} của {}",
-                lower_first(&super::structure::display_reference(p)),
-                self.document
-            ),
+            Some(p) => format!("{} {}", super::citation::provision(p), self.document),
             None => self.document.clone(),
         }
     }
@@ -92,16 +89,6 @@ impl Source {
             None => url.clone(),
         })
     }
-}
-
-/// `Khoản 2 Điều 1` → `khoản 2 Điều 1` (Điều, Chương, Mục keep their capital).
-fn lower_first(s: &str) -> String {
-    for word in ["Khoản", "Điểm"] {
-        if let Some(rest) = s.strip_prefix(word) {
-            return format!("{}{rest}", word.to_lowercase());
-        }
-    }
-    s.to_string()
 }
 
 /// One change that acted on the document: one provision named by one effect.

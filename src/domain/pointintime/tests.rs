@@ -78,7 +78,7 @@ fn a_recorded_amendment_gives_the_new_wording_and_keeps_the_old_with_its_period(
     assert_eq!(k.footnote, Some(1));
     assert_eq!(
         t.footnotes[0].text,
-        "Khoản này được sửa đổi, bổ sung theo quy định tại khoản 2 Điều 1 của Quyết định số 7/2024/QĐ-UBND, có hiệu lực kể từ ngày 01/01/2025."
+        "Khoản này được sửa đổi, bổ sung theo quy định tại khoản 2 Điều 1 Quyết định số 7/2024/QĐ-UBND, có hiệu lực kể từ ngày 01/01/2025."
     );
     assert_eq!(
         t.footnotes[0].link.as_deref(),

@@ -293,7 +293,7 @@ fn target_not_in_force(reg: &Registry, e: &StoredEffect, report: &mut Report) {
 }
 
 /// Keeping provisions of a detailing document when its base ends.
-const DETAILING: &str = "Luật 80/2015/QH13, Điều 154 khoản 2";
+const DETAILING: &str = "khoản 2 Điều 154 Luật Ban hành văn bản quy phạm pháp luật năm 2015";
 
 /// Provisions taking effect on their own date, by document: (key, first day in force).
 fn own_dates(db: &mut Db<'_>) -> Result<HashMap<i64, Vec<(String, NaiveDate)>>, DbError> {

@@ -16,7 +16,7 @@ use super::{FindingCode, Registry, Report};
 
 /// Amendment makes the old wording cease and puts the new one in force.
 const AMENDMENT: &str =
-    "Luật 80/2015/QH13, Điều 154 khoản 1 điểm b; Luật 64/2025/QH15, Điều 57 khoản 1";
+    "điểm b khoản 1 Điều 154 Luật Ban hành văn bản quy phạm pháp luật năm 2015; khoản 1 Điều 57 Luật Ban hành văn bản quy phạm pháp luật năm 2025";
 
 pub(super) fn check(
     db: &mut Db<'_>,

@@ -11,7 +11,7 @@ use tantivy::{Searcher, Term};
 use super::super::analyzer::{analyze, canonical_syllable, folded_syllable, Mode, STOP_WORDS};
 use super::super::index::Fields;
 use super::Params;
-use crate::domain::number::DocumentNumber;
+use crate::domain::number::TypedNumber;
 use crate::domain::text::fold_upper;
 
 pub(super) fn stop_sets() -> &'static (HashSet<String>, HashSet<String>) {
@@ -28,10 +28,8 @@ pub(super) fn stop_sets() -> &'static (HashSet<String>, HashSet<String>) {
 /// `15/2018`, `NQ 15 2018`.
 pub fn number_terms(q: &str) -> Vec<String> {
     let mut out = Vec::new();
-    if let Ok(n) = DocumentNumber::parse(q) {
-        if q.contains('/') {
-            out.push(n.key());
-        }
+    if let Some(n) = TypedNumber::parse(q) {
+        out.push(n.key().to_string());
     }
     let words: Vec<String> = q
         .split_whitespace()
@@ -44,27 +42,28 @@ pub fn number_terms(q: &str) -> Vec<String> {
         let p = words.get(i.checked_sub(1)?)?;
         (p.len() <= 4 && p.chars().all(|c| c.is_ascii_alphabetic())).then_some(p)
     };
+    let mut push = |typed: &str| {
+        if let Some(n) = TypedNumber::parse(typed) {
+            out.push(n.key().to_string());
+        }
+    };
     for (i, w) in words.iter().enumerate() {
         if w.contains('/') {
-            if let Ok(n) = DocumentNumber::parse(w) {
-                out.push(n.key());
-                continue;
-            }
             let parts: Vec<&str> = w.split('/').collect();
             if parts.len() == 2 && digits(parts[0]) && year(parts[1]) {
                 if let Some(sym) = symbol_before(i) {
-                    out.push(format!("{w}/{sym}"));
+                    push(&format!("{w}/{sym}"));
                 }
-                out.push(w.clone());
             }
+            push(w);
         } else if digits(w) && words.get(i + 1).is_some_and(|y| year(y)) {
-            let both = format!("{w}/{}", words[i + 1]);
             if let Some(sym) = symbol_before(i) {
-                out.push(format!("{both}/{sym}"));
+                push(&format!("{w}/{}/{sym}", words[i + 1]));
             }
         }
     }
-    out.dedup();
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|k| seen.insert(k.clone()));
     out
 }
 

@@ -95,7 +95,10 @@ fn context(
     ctx.insert("unit", &c.unit);
     ctx.insert("today_iso", &list.today.to_string());
     ctx.insert("today_vn", &date_vn(list.today));
-    ctx.insert("percent", &format!("{:.1}", c.percent));
+    ctx.insert(
+        "percent",
+        &crate::domain::text::share_vn(c.complete as u64, c.required as u64),
+    );
     ctx.insert("complete", &c.complete);
     ctx.insert("required", &c.required);
     ctx.insert("not_posted", &list.not_posted());

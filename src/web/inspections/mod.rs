@@ -39,7 +39,7 @@ struct VisitRow {
 }
 
 fn pct(p: Option<f64>) -> String {
-    p.map_or_else(|| "—".to_string(), |p| format!("{p:.1}%"))
+    crate::domain::text::percent_vn(p)
 }
 
 /// A unit's visits and its completeness over time.

@@ -59,6 +59,9 @@ pub struct DecisionForm {
     pub version: Option<String>,
     #[serde(default)]
     pub comment: String,
+    /// `1` once the confirmation page was answered "Xác nhận"; otherwise that page is shown.
+    #[serde(default)]
+    pub confirm: String,
 }
 
 /// The form that records a handling stage of a decision.
@@ -86,6 +89,9 @@ pub struct CloseForm {
     pub number: String,
     #[serde(default)]
     pub authority: String,
+    /// `1` once the confirmation page was answered "Xác nhận".
+    #[serde(default)]
+    pub confirm: String,
 }
 
 /// The proposal form: a first proposal, one made again after a return, or a correction.

@@ -80,7 +80,7 @@ async fn version_or_page(
         Ok(v) => Ok(Ok(v)),
         Err(e) => {
             let campaign = campaign_of(state, id).await?;
-            Ok(Err(refused(state, actor, campaign, e).await?))
+            Ok(Err(refused(state, actor, campaign, e, None).await?))
         }
     }
 }
@@ -140,10 +140,13 @@ fn pick_document(
     }
 }
 
-/// Runs a change to a decision as the signed-in user, then goes back to its campaign.
+/// Runs a change to a decision as the signed-in user, then goes back to its campaign; a refusal
+/// shows the campaign page again with the reason beside the form (`echo`).
 async fn decision_action(
     state: &AppState,
     actor: Actor,
+    id: i64,
+    echo: Echo,
     f: impl FnOnce(
             &mut crate::db::Db<'_>,
             &decisions::Person,
@@ -151,12 +154,43 @@ async fn decision_action(
         + Send
         + 'static,
 ) -> Result<HttpResponse, PageError> {
-    let d = crate::app::with_write(state, move |db| {
-        let p = crate::app::reviewer(db, &actor)?;
+    let a = actor.clone();
+    let done = crate::app::with_write(state, move |db| {
+        let p = crate::app::reviewer(db, &a)?;
         Ok(f(db, &p)?)
     })
-    .await?;
-    Ok(see_other(format!("/campaigns/{}", d.campaign_id)))
+    .await;
+    match done {
+        Ok(d) => Ok(see_other(format!("/campaigns/{}", d.campaign_id))),
+        Err(e) => {
+            let campaign = campaign_of(state, id).await?;
+            refused(state, &actor, campaign, e, Some(echo)).await
+        }
+    }
+}
+
+/// What a refused form had typed, to show it again beside the field with the reason: `form` is
+/// which form (`return`, `approve`, `stage`, `close`, `propose`), `id` the decision (the
+/// document for a proposal) the form belongs to.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+struct Echo {
+    form: &'static str,
+    id: i64,
+    message: String,
+    comment: String,
+    number: String,
+    reason: String,
+    provisions: String,
+}
+
+impl Echo {
+    fn new(form: &'static str, id: i64) -> Echo {
+        Echo {
+            form,
+            id,
+            ..Echo::default()
+        }
+    }
 }
 
 fn see_other(to: String) -> HttpResponse {
@@ -216,6 +250,7 @@ pub async fn page(
         id,
         View::from_query(&q),
         None,
+        None,
         StatusCode::OK,
     )
     .await
@@ -228,6 +263,7 @@ async fn refused(
     actor: &Actor,
     campaign: i64,
     e: AppError,
+    echo: Option<Echo>,
 ) -> Result<HttpResponse, PageError> {
     match e {
         AppError::Unprocessable(ref m)
@@ -236,6 +272,10 @@ async fn refused(
         | AppError::BadRequest(ref m) => {
             use actix_web::ResponseError;
             let status = e.status_code();
+            let echo = echo.map(|x| Echo {
+                message: sentence(m),
+                ..x
+            });
             campaign_page(
                 state,
                 actor,
@@ -245,6 +285,7 @@ async fn refused(
                     ..View::default()
                 },
                 Some(sentence(m)),
+                echo,
                 status,
             )
             .await
@@ -261,6 +302,7 @@ async fn campaign_page(
     id: i64,
     view: View,
     error: Option<String>,
+    echo: Option<Echo>,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     let day = today();
@@ -275,6 +317,7 @@ async fn campaign_page(
     ctx.insert("page", &view.page);
     ctx.insert("filter_query", &view.query());
     ctx.insert("error", &error);
+    ctx.insert("echo", &echo);
     ctx_rights(&mut ctx, actor, page.reach);
     ctx_choices(&mut ctx);
     Ok(render_status(status, "campaign.html", &ctx)?)
@@ -428,8 +471,79 @@ pub async fn propose(
     };
     match done.await {
         Ok(_) => Ok(see_other(format!("/campaigns/{id}"))),
-        Err(e) => refused(&state, &actor, id, e).await,
+        Err(e) => {
+            let echo = form.document_id.trim().parse().ok().map(|doc| Echo {
+                reason: form.reason.trim().to_string(),
+                provisions: form.provisions.trim().to_string(),
+                ..Echo::new("propose", doc)
+            });
+            refused(&state, &actor, id, e, echo).await
+        }
     }
+}
+
+/// What a confirmation page says and sends again: the form's own fields, then `confirm=1`.
+struct Confirm {
+    heading: &'static str,
+    what: String,
+    action: String,
+    fields: Vec<(&'static str, String)>,
+    /// The class of the "Xác nhận" button: empty (primary) or `button-danger`.
+    button: &'static str,
+}
+
+/// The step before approving, returning or closing a decision: what will happen, with
+/// "Xác nhận" (sends the same form with `confirm=1`) and "Quay lại" (the campaign page).
+/// The action's checks (scope, version, state) run first, so a refusal is shown now, on the
+/// campaign page beside the form; nothing is written until it is confirmed.
+async fn confirm_page(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    echo: Echo,
+    rule: impl FnOnce(
+            &mut crate::db::Db<'_>,
+            &decisions::Decision,
+            &decisions::Person,
+        ) -> Result<(), AppError>
+        + Send
+        + 'static,
+    c: Confirm,
+) -> Result<HttpResponse, PageError> {
+    let version = c
+        .fields
+        .iter()
+        .find(|(k, _)| *k == "version")
+        .and_then(|(_, v)| v.parse().ok());
+    let a = actor.clone();
+    let checked = on_pool(state, move |db| {
+        let p = crate::app::reviewer(db, &a)?;
+        let d = decisions::check_action(db, &p, id, version)?;
+        rule(db, &d, &p)?;
+        Ok(d)
+    })
+    .await;
+    let d = match checked {
+        Ok(d) => d,
+        Err(e) => {
+            let campaign = campaign_of(state, id).await?;
+            return refused(state, actor, campaign, e, Some(echo)).await;
+        }
+    };
+    let mut ctx = base_context("review", "");
+    ctx.insert("heading", c.heading);
+    ctx.insert("what", &c.what);
+    ctx.insert("action", &c.action);
+    ctx.insert("fields", &c.fields);
+    ctx.insert("button", c.button);
+    ctx.insert("campaign_id", &d.campaign_id);
+    ctx.insert("kind", d.kind.label());
+    ctx.insert("reason", &d.reason);
+    Ok(render_status(StatusCode::OK, "review_confirm.html", &ctx)?)
+}
+
+fn confirmed(confirm: &str) -> bool {
+    confirm.trim() == "1"
 }
 
 pub async fn approve(
@@ -440,11 +554,31 @@ pub async fn approve(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let version = match version_or_page(&state, &actor, id, form.version.as_deref()).await? {
-        Ok(v) => Some(v),
+        Ok(v) => v,
         Err(page) => return Ok(page),
     };
-    decision_action(&state, actor, move |db, p| {
-        decisions::approve(db, p, id, version, crate::clock::now())
+    if !confirmed(&form.confirm) {
+        return confirm_page(
+            &state,
+            &actor,
+            id,
+            Echo::new("approve", id),
+            |_, d, p| Ok(decisions::approvable(d, p)?),
+            Confirm {
+                heading: "Xác nhận phê duyệt",
+                what: format!(
+                    "Kết quả rà soát số {id} sẽ được phê duyệt và có hiệu lực trong sổ theo dõi; \
+                     muốn thay đổi sau đó phải đề xuất đính chính."
+                ),
+                action: format!("/decisions/{id}/approve"),
+                fields: vec![("version", version.to_string())],
+                button: "",
+            },
+        )
+        .await;
+    }
+    decision_action(&state, actor, id, Echo::new("approve", id), move |db, p| {
+        decisions::approve(db, p, id, Some(version), crate::clock::now())
     })
     .await
 }
@@ -457,12 +591,41 @@ pub async fn return_decision(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let version = match version_or_page(&state, &actor, id, form.version.as_deref()).await? {
-        Ok(v) => Some(v),
+        Ok(v) => v,
         Err(page) => return Ok(page),
     };
     let comment = form.comment.trim().to_string();
-    decision_action(&state, actor, move |db, p| {
-        decisions::return_to_officer(db, p, id, &comment, version, crate::clock::now())
+    let echo = Echo {
+        comment: comment.clone(),
+        ..Echo::new("return", id)
+    };
+    if comment.is_empty() {
+        let campaign = campaign_of(&state, id).await?;
+        let e = unprocessable("cần ghi ý kiến khi trả lại: cán bộ đề xuất cần biết phải sửa gì");
+        return refused(&state, &actor, campaign, e, Some(echo)).await;
+    }
+    if !confirmed(&form.confirm) {
+        let c = comment.clone();
+        return confirm_page(
+            &state,
+            &actor,
+            id,
+            echo,
+            move |_, d, p| Ok(decisions::returnable(d, p, &c)?),
+            Confirm {
+                heading: "Xác nhận trả lại",
+                what: format!(
+                    "Kết quả rà soát số {id} sẽ được trả lại cho cán bộ đề xuất với ý kiến: «{comment}»."
+                ),
+                action: format!("/decisions/{id}/return"),
+                fields: vec![("version", version.to_string()), ("comment", comment.clone())],
+                button: "button-danger",
+            },
+        )
+        .await;
+    }
+    decision_action(&state, actor, id, echo, move |db, p| {
+        decisions::return_to_officer(db, p, id, &comment, Some(version), crate::clock::now())
     })
     .await
 }
@@ -515,13 +678,13 @@ pub async fn assign(
     };
     match done {
         Ok(_) => Ok(see_other(format!("/campaigns/{id}"))),
-        Err(e) => refused(&state, &actor, id, e).await,
+        Err(e) => refused(&state, &actor, id, e, None).await,
     }
 }
 
 /// Closes an approved amend/replace/repeal decision with its handling document, picked by its
-/// number from the registry; refused (the reason shown) when that document has no such effect
-/// on the reviewed one.
+/// number from the registry; refused (the reason shown beside the form) when that document has
+/// no such effect on the reviewed one. A confirmation page comes first.
 pub async fn close(
     state: web::Data<AppState>,
     actor: Actor,
@@ -533,18 +696,53 @@ pub async fn close(
         version,
         number,
         authority,
+        confirm,
     } = form.into_inner();
     let number = number.trim().to_string();
     let campaign = campaign_of(&state, id).await?;
-    let version = match form_version(version.as_deref()) {
-        Ok(v) => Some(v),
-        Err(e) => return refused(&state, &actor, campaign, e).await,
+    let echo = Echo {
+        number: number.clone(),
+        ..Echo::new("close", id)
     };
+    let version = match form_version(version.as_deref()) {
+        Ok(v) => v,
+        Err(e) => return refused(&state, &actor, campaign, e, None).await,
+    };
+    if number.is_empty() {
+        let e = unprocessable("cần số ký hiệu của văn bản xử lý");
+        return refused(&state, &actor, campaign, e, Some(echo)).await;
+    }
+    if !confirmed(&confirm) {
+        let (n, au) = (number.clone(), authority.trim().to_string());
+        return confirm_page(
+            &state,
+            &actor,
+            id,
+            echo,
+            move |db, d, p| {
+                decisions::closable(d, p)?;
+                let handling = pick_document(db, &n, &au, "văn bản xử lý")?;
+                Ok(decisions::handling_acts(db, d, handling)?)
+            },
+            Confirm {
+                heading: "Xác nhận đóng quyết định",
+                what: format!(
+                    "Kết quả rà soát số {id} sẽ được đóng bằng văn bản xử lý số {number}; \
+                     sau đó không ghi thêm giai đoạn xử lý."
+                ),
+                action: format!("/decisions/{id}/close"),
+                fields: vec![
+                    ("version", version.to_string()),
+                    ("number", number.clone()),
+                    ("authority", authority.trim().to_string()),
+                ],
+                button: "",
+            },
+        )
+        .await;
+    }
     let a = actor.clone();
     let done = crate::app::with_write(&state, move |db| {
-        if number.is_empty() {
-            return Err(unprocessable("cần số ký hiệu của văn bản xử lý"));
-        }
         let handling = pick_document(db, &number, authority.trim(), "văn bản xử lý")?;
         let p = crate::app::reviewer(db, &a)?;
         Ok(decisions::close(
@@ -552,14 +750,14 @@ pub async fn close(
             &p,
             id,
             handling,
-            version,
+            Some(version),
             crate::clock::now(),
         )?)
     })
     .await;
     match done {
         Ok(_) => Ok(see_other(format!("/campaigns/{campaign}"))),
-        Err(e) => refused(&state, &actor, campaign, e).await,
+        Err(e) => refused(&state, &actor, campaign, e, Some(echo)).await,
     }
 }
 
@@ -646,7 +844,8 @@ pub async fn register_file(
         .body(body))
 }
 
-/// Records a handling stage from the campaign page.
+/// Records a handling stage from the campaign page; a refusal shows the page again with the
+/// reason beside the form.
 pub async fn record_stage(
     state: web::Data<AppState>,
     actor: Actor,
@@ -658,15 +857,25 @@ pub async fn record_stage(
         Ok(v) => Some(v),
         Err(page) => return Ok(page),
     };
-    let date = crate::app::parse_date(Some(form.date.trim()).filter(|s| !s.is_empty()))?;
-    let input = decisions::StageInput {
-        stage: decisions::stage_of(form.stage.trim()).map_err(AppError::from)?,
-        date,
-        paper: form.paper.trim().to_string(),
-        agency: Some(form.agency.trim().to_string()).filter(|s| !s.is_empty()),
-        planned_on: None,
+    let input = async {
+        let date = crate::app::parse_date(Some(form.date.trim()).filter(|s| !s.is_empty()))?;
+        Ok::<_, AppError>(decisions::StageInput {
+            stage: decisions::stage_of(form.stage.trim()).map_err(AppError::from)?,
+            date,
+            paper: form.paper.trim().to_string(),
+            agency: Some(form.agency.trim().to_string()).filter(|s| !s.is_empty()),
+            planned_on: None,
+        })
     };
-    decision_action(&state, actor, move |db, p| {
+    let echo = Echo::new("stage", id);
+    let input = match input.await {
+        Ok(i) => i,
+        Err(e) => {
+            let campaign = campaign_of(&state, id).await?;
+            return refused(&state, &actor, campaign, e, Some(echo)).await;
+        }
+    };
+    decision_action(&state, actor, id, echo, move |db, p| {
         decisions::record_stage(db, p, id, &input, version, crate::clock::now())
     })
     .await
