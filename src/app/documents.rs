@@ -15,6 +15,7 @@ use crate::db::stored::Corrupt;
 use crate::db::{queries, Db};
 use crate::domain::eli::Eli;
 use crate::domain::pointintime::{Mark, PointInTime};
+use crate::domain::related::{group_of, RelatedGroup, Relation, Side};
 use crate::domain::status::{Cause, Evaluation, Status, StatusReport};
 use crate::domain::structure::{display_reference, node_label, split_part, NodeKind};
 use crate::domain::text::{date_vn, fold};
@@ -288,6 +289,47 @@ pub struct ArticlesSummary {
     pub not_yet: usize,
 }
 
+/// Một nhóm văn bản liên quan (một thẻ của «Văn bản liên quan»).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RelatedGroupView {
+    /// Nhóm, nhìn từ văn bản này: `can-cu` (các văn bản là căn cứ ban hành của nó),
+    /// `la-can-cu` (các văn bản căn cứ vào nó), `sua-doi-bo-sung` (nó sửa đổi, bổ sung các văn
+    /// bản đó), `bi-sua-doi-bo-sung` (các văn bản đó sửa đổi, bổ sung nó), `thay-the`,
+    /// `bi-thay-the`, `bai-bo`, `bi-bai-bo`, `huong-dan`, `duoc-huong-dan`, `dinh-chi`,
+    /// `bi-dinh-chi`, `het-hieu-luc` (công bố hết hiệu lực theo kết quả rà soát)…
+    #[schema(value_type = RelatedGroup, inline)]
+    pub code: &'static str,
+    pub label: &'static str,
+    /// Số mục trong nhóm.
+    pub count: usize,
+    pub entries: Vec<RelatedEntry>,
+}
+
+/// Một văn bản liên quan, hoặc một lần công bố hết hiệu lực.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RelatedEntry {
+    /// Văn bản kia; không có khi là công bố hết hiệu lực theo kết quả rà soát (`note` nêu rõ).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub document: Option<DocLink>,
+    /// Loại văn bản (`Luật`, `Nghị quyết`…); rỗng khi là công bố hết hiệu lực.
+    pub doc_type: String,
+    /// Ngày ban hành, dd/mm/yyyy; rỗng khi là công bố hết hiệu lực.
+    pub issued_on: String,
+    /// Tình trạng hiệu lực của văn bản kia tại ngày xem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub status: Option<StatusView>,
+    /// Các quy định được nêu (`Khoản 2 Điều 5`); rỗng khi là toàn bộ văn bản.
+    pub provisions: String,
+    /// Ngày tác động có hiệu lực, dd/mm/yyyy (`effective_on_iso`: yyyy-mm-dd).
+    pub effective_on: String,
+    pub effective_on_iso: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub note: Option<String>,
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DocumentPage {
     pub doc: DocumentView,
@@ -299,8 +341,14 @@ pub struct DocumentPage {
     pub preamble: String,
     pub articles_summary: ArticlesSummary,
     pub nodes: Vec<NodeView>,
+    /// Các tác động đến văn bản này (được dùng làm căn cứ không phải là bị tác động: xem
+    /// `related`).
     pub effects_received: Vec<EffectView>,
+    /// Các tác động của văn bản này đến văn bản khác (văn bản căn cứ của nó không nằm ở đây).
     pub effects_made: Vec<EffectView>,
+    /// Văn bản liên quan theo nhóm, theo thứ tự các thẻ trên trang; chỉ các nhóm có ít nhất
+    /// một mục.
+    pub related: Vec<RelatedGroupView>,
     /// The document's status (for callers that need the value, not its view).
     #[serde(skip)]
     pub status_code: Status,
@@ -642,17 +690,32 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
 
     let mut received = Vec::new();
     // Review decisions declaring expiry are explained by the status line, not listed as
-    // documents acting on this one.
-    for e in graph.effects_received(id).iter().filter(|e| e.id > 0) {
+    // documents acting on this one; a citation as legal basis is no action (it is related).
+    for e in graph
+        .effects_received(id)
+        .iter()
+        .filter(|e| e.id > 0 && e.kind.acts_on())
+    {
         let other = link(db, &org, &mut links, e.acting_id)?;
         received.push(EffectView::new(e, other, true));
     }
+    let made_effects = queries::effects_by(db, id)?
+        .into_iter()
+        .map(|e| StoredEffect::try_from(e).map_err(crate::db::DbError::from))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut made = Vec::new();
-    for e in queries::effects_by(db, id)? {
-        let e = StoredEffect::try_from(e).map_err(crate::db::DbError::from)?;
+    for e in made_effects.iter().filter(|e| e.kind.acts_on()) {
         let other = link(db, &org, &mut links, e.target_id)?;
-        made.push(EffectView::new(&e, other, false));
+        made.push(EffectView::new(e, other, false));
     }
+    let related = related_groups(
+        db,
+        &org,
+        id,
+        date,
+        graph.effects_received(id),
+        &made_effects,
+    )?;
     let preamble = std::mem::take(&mut doc.preamble);
     let successor_authorities = successors(&org, doc.authority_id, date);
     Ok(DocumentPage {
@@ -667,10 +730,120 @@ pub fn document_page(db: &mut Db<'_>, id: i64, date: NaiveDate) -> Result<Docume
         nodes,
         effects_received: received,
         effects_made: made,
+        related,
         status_code: report.status,
         text,
         amending,
     })
+}
+
+/// The related documents of document `id` by group (see `domain::related`): the effects it
+/// received (`received`, declared expiries included) and made (`made`), each other document
+/// with its type, issue date and status on `date`. Groups in tab order, entries by date.
+fn related_groups(
+    db: &mut Db<'_>,
+    org: &Org,
+    id: i64,
+    date: NaiveDate,
+    received: &[StoredEffect],
+    made: &[StoredEffect],
+) -> Result<Vec<RelatedGroupView>, AppError> {
+    let relations: Vec<(RelatedGroup, Option<i64>, &StoredEffect)> = received
+        .iter()
+        .map(|e| {
+            if e.id < 0 {
+                (group_of(Relation::DeclaredExpiry, Side::Target), None, e)
+            } else {
+                let g = group_of(Relation::Effect(e.kind), Side::Target);
+                (g, Some(e.acting_id), e)
+            }
+        })
+        .chain(made.iter().map(|e| {
+            (
+                group_of(Relation::Effect(e.kind), Side::Acting),
+                Some(e.target_id),
+                e,
+            )
+        }))
+        .filter(|(_, other, _)| *other != Some(id))
+        .collect();
+    if relations.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ids: Vec<i64> = relations.iter().filter_map(|r| r.1).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let summaries: HashMap<i64, crate::db::models::DocumentSummary> =
+        queries::summaries_by_ids(db, &ids)?
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect();
+    let graph = StatusGraph::load_around_all(db, &ids)?;
+    let mut groups: Vec<RelatedGroupView> = Vec::new();
+    for (group, other, e) in relations {
+        let entry = match other {
+            Some(o) => {
+                // A document withdrawn since (or missing) is not related to anything.
+                let Some(d) = summaries.get(&o) else { continue };
+                let code = org
+                    .authorities
+                    .get(&d.authority_id)
+                    .map(|a| a.code.as_str())
+                    .unwrap_or_default();
+                RelatedEntry {
+                    document: Some(DocLink {
+                        id: o,
+                        number: d.number.clone(),
+                        title: d.title.clone(),
+                        eli: Some(Eli::of(code, &d.doc_type, &d.number, d.issued_on).path()),
+                    }),
+                    doc_type: d.doc_type.clone(),
+                    issued_on: date_vn(d.issued_on),
+                    status: graph
+                        .evaluate(o, date)
+                        .map(|(_, ev)| StatusView::from(ev.document.status)),
+                    provisions: provisions_cited(&e.provisions),
+                    effective_on: date_vn(e.effective_on),
+                    effective_on_iso: iso(e.effective_on),
+                    note: e.note.clone(),
+                }
+            }
+            None => RelatedEntry {
+                document: None,
+                doc_type: String::new(),
+                issued_on: String::new(),
+                status: None,
+                provisions: provisions_cited(&e.provisions),
+                effective_on: date_vn(e.effective_on),
+                effective_on_iso: iso(e.effective_on),
+                note: e.note.clone(),
+            },
+        };
+        match groups.iter_mut().find(|g| g.code == group.code()) {
+            Some(g) => g.entries.push(entry),
+            None => groups.push(RelatedGroupView {
+                code: group.code(),
+                label: group.label(),
+                count: 0,
+                entries: vec![entry],
+            }),
+        }
+    }
+    groups.sort_by_key(|g| RelatedGroup::parse(g.code).map_or(usize::MAX, RelatedGroup::position));
+    for g in &mut groups {
+        g.entries
+            .sort_by(|a, b| a.effective_on_iso.cmp(&b.effective_on_iso));
+        g.count = g.entries.len();
+    }
+    Ok(groups)
+}
+
+/// Provision keys as readers cite them, `; ` between them (empty: the whole document).
+fn provisions_cited(keys: &[String]) -> String {
+    keys.iter()
+        .map(|k| display_reference(k))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

@@ -103,6 +103,14 @@ impl EffectKind {
         self.ceases() || self == EffectKind::Amend
     }
 
+    /// Whether the link belongs to the history of the documents' force (the page's "tác động"
+    /// timeline): every kind but a citation (căn cứ), which relates two documents without
+    /// acting on either (see `domain::related`). A detailing link (hướng dẫn) stays: the
+    /// detailing document's force hangs on its base (Luật 80/2015, Điều 154 khoản 2).
+    pub fn acts_on(self) -> bool {
+        self != EffectKind::BasedOn
+    }
+
     /// Whether the effect may be recorded without a date of its own: a detailing link
     /// (quy định chi tiết, hướng dẫn) acts from the acting document's own effective date.
     pub fn may_be_undated(self) -> bool {

@@ -13,6 +13,7 @@ pub mod listing;
 pub mod number;
 pub mod pointintime;
 pub mod procedure;
+pub mod related;
 pub mod review;
 pub mod scorecard;
 pub mod signing;

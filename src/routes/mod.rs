@@ -245,6 +245,7 @@ pub static ROUTES: &[RouteDef] = &[
     get("/api/v1/search", Public, |r| r.to(api::search::api)),
     get("/static/vanban.css", Public, |r| r.to(pages::stylesheet)),
     get("/static/favicon.svg", Public, |r| r.to(pages::favicon)),
+    get("/static/vanban.js", Public, |r| r.to(pages::script)),
     // Browsers ask for it on pages that name no icon (the printable sheets, the API page).
     get("/favicon.ico", Public, |r| r.to(pages::favicon)),
     // The API's OpenAPI description, and the page that reads it to people.

@@ -259,7 +259,9 @@ pub async fn resolve(
             .insert_header((header::LOCATION, location))
             .finish());
     }
-    show(&state, &req, viewer, id, provision, date).await
+    // The version's own address when a date was asked (the paper then names what it shows).
+    let version = on.is_some() || q.date.is_some();
+    show(&state, &req, viewer, id, provision, date, version).await
 }
 
 /// The page at a canonical address: a provision, or the whole document (with its history
@@ -271,6 +273,7 @@ async fn show(
     id: i64,
     provision: Option<String>,
     date: NaiveDate,
+    version: bool,
 ) -> Result<HttpResponse, PageError> {
     // A withdrawn document's addresses (the page, provisions, versions on a date, the
     // consolidated text) answer 410 with the reason.
@@ -338,6 +341,14 @@ async fn show(
             ctx.insert("admin", &(role == Some(crate::auth::Role::Admin)));
             insert_all(&mut ctx, &page)?;
             ctx.insert("json_ld", &json_ld(req, &page));
+            let path = if version {
+                format!("{}/{}", page.doc.eli, page.date)
+            } else {
+                page.doc.eli.clone()
+            };
+            let page_url = super::full_url(req, &path);
+            ctx.insert("qr_svg", &super::qr::svg(&page_url));
+            ctx.insert("page_url", &page_url);
             Ok(render("document.html", &ctx)?)
         }
     }

@@ -234,6 +234,9 @@ pub const STYLESHEET: &str = include_str!("../../static/vanban.css");
 /// The site icon, at `/static/favicon.svg` (named by every page) and `/favicon.ico` (asked for by
 /// browsers on pages that name none): without it every page logs a 404 in the browser console.
 pub const FAVICON: &str = include_str!("../../static/favicon.svg");
+/// The small script that enhances pages that work without it (the document page's tabs,
+/// print and share buttons).
+pub const SCRIPT: &str = include_str!("../../static/vanban.js");
 
 /// The templates, parsed once. A template that fails to parse is a build defect caught by the
 /// tests; at run time the error page falls back to plain text.
@@ -412,6 +415,20 @@ pub async fn stylesheet() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(STYLESHEET)
+}
+
+pub async fn script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(SCRIPT)
+}
+
+/// The absolute address of `path` (`/eli/vn/…`) on this deployment, for QR codes and shared
+/// links. No base URL is configured: the origin is the one the reader reached
+/// ([`crate::auth::origin_of`]: scheme and host, forwarded headers only from trusted proxies).
+pub fn full_url(req: &HttpRequest, path: &str) -> String {
+    format!("{}{path}", crate::auth::origin_of(req))
 }
 
 pub async fn favicon() -> HttpResponse {

@@ -87,6 +87,7 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/api/v1/search", Anyone),
     ("GET", "/static/vanban.css", Static),
     ("GET", "/static/favicon.svg", Static),
+    ("GET", "/static/vanban.js", Static),
     ("GET", "/favicon.ico", Anyone),
     ("GET", "/api/v1/openapi.json", Anyone),
     ("GET", "/api", Anyone),

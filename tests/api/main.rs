@@ -47,6 +47,7 @@ mod procedure_pages;
 mod procedures;
 mod records_write;
 mod register_import;
+mod related;
 mod review;
 mod review_pages;
 mod roundtrip;
