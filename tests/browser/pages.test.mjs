@@ -34,6 +34,7 @@ let browser;
 const open = [];
 
 before(async () => {
+  mkdirSync(ARTEFACTS, { recursive: true });
   server = new Server();
   await server.start();
   browser = await launchBrowser();
@@ -57,6 +58,15 @@ function pageRoutes() {
   return routes.filter((route) => route.method === 'GET' && route.page);
 }
 
+/** The route's path pattern as a regular expression (`{id}` one segment, `{key:.+}` several). */
+function patternOf(route) {
+  const parts = route.split(/(\{[^}]*\})/).map((p) => {
+    if (!p.startsWith('{')) return p.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+    return p.includes(':') ? '.+' : '[^/]+';
+  });
+  return new RegExp(`^${parts.join('')}$`);
+}
+
 test('9. pages.json gives an address to every page route, and to no other', () => {
   const pages = pageRoutes().map((r) => r.path);
   const named = Object.keys(FIXTURES);
@@ -69,6 +79,8 @@ test('9. pages.json gives an address to every page route, and to no other', () =
     for (const a of list) {
       assert.ok(typeof a.path === 'string' && a.path.startsWith('/'), `${route}: bad address ${JSON.stringify(a)}`);
       assert.ok(ROLES.includes(a.as), `${route}: unknown role ${a.as}`);
+      const pathname = a.path.split('?')[0];
+      assert.match(pathname, patternOf(route), `${route}: the address ${a.path} is not one of this route's`);
     }
   }
 });
@@ -143,6 +155,7 @@ async function axeFindings(page) {
     const r = await window.axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
       resultTypes: ['violations'],
+      preload: false,
     });
     return r.violations.map((v) => ({
       id: v.id,
