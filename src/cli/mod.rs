@@ -127,7 +127,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check { json } => check::registry(&config, json),
         Command::CheckListings(args) => check::listings(&config, args),
         Command::Extract(args) => extract::run(&args),
-        Command::Routes { .. } => routes::run(false),
+        Command::Routes { json } => routes::run(json),
     }
 }
 
