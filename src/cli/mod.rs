@@ -8,6 +8,7 @@ mod export;
 mod extract;
 mod import;
 mod reindex;
+mod routes;
 mod serve;
 mod user;
 
@@ -91,10 +92,21 @@ enum Command {
     /// Read a signed document's fields from its text file (.txt; TCVN3 and VNI converted):
     /// type, number, issuer, place and date, title, signer, effective date, articles, effects
     Extract(extract::ExtractArgs),
+    /// The route table: method, path pattern, access rule and what each route answers (page,
+    /// data, write); the browser tests read it to open every page
+    Routes {
+        /// Print the table as JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Loads the configuration (file, environment, flags) and runs the command.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Needs no configuration (nor a database).
+    if let Command::Routes { json } = cli.command {
+        return routes::run(json);
+    }
     let config = Config::load(
         cli.config.as_deref(),
         Overrides {
@@ -115,6 +127,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check { json } => check::registry(&config, json),
         Command::CheckListings(args) => check::listings(&config, args),
         Command::Extract(args) => extract::run(&args),
+        Command::Routes { json } => routes::run(json),
     }
 }
 

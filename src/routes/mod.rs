@@ -54,10 +54,39 @@ impl Verb {
     }
 }
 
+/// What a route answers. Every GET route declares it (`.page()` or `.data()` after `get(…)`;
+/// `declares_what_every_get_answers` checks it): the pages are what `vanban routes --json`
+/// lists for the browser tests, which open each one at phone and desktop widths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answers {
+    /// A GET route that has not said yet (refused by the unit test).
+    Undeclared,
+    /// An HTML page for people (a browser opens it, reads it, prints it).
+    Page,
+    /// JSON, a file, a feed, a health or metrics answer: not a page.
+    Data,
+    /// A write (POST, DELETE): it answers with a redirect, a page with the form's errors, or
+    /// JSON, never an address to open.
+    Write,
+}
+
+impl Answers {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Answers::Undeclared => "undeclared",
+            Answers::Page => "page",
+            Answers::Data => "data",
+            Answers::Write => "write",
+        }
+    }
+}
+
 pub struct RouteDef {
     pub method: Verb,
     pub path: &'static str,
     pub access: Access,
+    /// A page, data or a write (see [`Answers`]).
+    pub answers: Answers,
     /// The largest request body the route takes (413 above it, before anything is read).
     pub max_body: usize,
     /// Attaches the handler to the route (`|r| r.to(handler)`).
@@ -71,6 +100,27 @@ impl RouteDef {
             max_body: max,
             ..self
         }
+    }
+
+    /// The GET route answers an HTML page.
+    pub const fn page(self) -> RouteDef {
+        RouteDef {
+            answers: Answers::Page,
+            ..self
+        }
+    }
+
+    /// The GET route answers JSON, a file, a feed: not a page.
+    pub const fn data(self) -> RouteDef {
+        RouteDef {
+            answers: Answers::Data,
+            ..self
+        }
+    }
+
+    /// Whether the route answers a page (the browser tests open every one).
+    pub fn is_page(&self) -> bool {
+        self.answers == Answers::Page
     }
 }
 
@@ -91,6 +141,7 @@ const fn get(path: &'static str, access: Access, handler: fn(Route) -> Route) ->
         method: Verb::Get,
         path,
         access,
+        answers: Answers::Undeclared,
         max_body: 0,
         handler,
     }
@@ -101,6 +152,7 @@ const fn post(path: &'static str, access: Access, handler: fn(Route) -> Route) -
         method: Verb::Post,
         path,
         access,
+        answers: Answers::Write,
         max_body: FORM_LIMIT,
         handler,
     }
@@ -111,6 +163,7 @@ const fn delete(path: &'static str, access: Access, handler: fn(Route) -> Route)
         method: Verb::Delete,
         path,
         access,
+        answers: Answers::Write,
         max_body: FORM_LIMIT,
         handler,
     }
@@ -143,26 +196,29 @@ pub const INSPECTORS: &[Role] = &[Role::Inspector, Role::Admin];
 
 pub static ROUTES: &[RouteDef] = &[
     // Public reading.
-    get("/", Public, |r| r.to(pages::public::index)),
-    get("/healthz", Public, |r| r.to(pages::observe::healthz)),
+    get("/", Public, |r| r.to(pages::public::index)).page(),
+    get("/healthz", Public, |r| r.to(pages::observe::healthz)).data(),
     // Atom feeds, overall or per authority / unit.
-    get("/feeds/{name}.atom", Public, |r| r.to(pages::feeds::feed)),
+    get("/feeds/{name}.atom", Public, |r| r.to(pages::feeds::feed)).data(),
     // Stable addresses (ELI): a document, its version on a date, its provisions.
     get("/eli/vn/{authority}/{type}/{year}/{number}", Public, |r| {
         r.to(pages::eli::resolve)
-    }),
+    })
+    .page(),
     get(
         "/eli/vn/{authority}/{type}/{year}/{number}/{rest:.+}",
         Public,
         |r| r.to(pages::eli::resolve),
-    ),
-    get("/readyz", Public, |r| r.to(pages::observe::readyz)),
-    get("/metrics", Monitor, |r| r.to(pages::observe::metrics)),
-    get("/documents", Public, |r| r.to(pages::public::documents)),
+    )
+    .page(),
+    get("/readyz", Public, |r| r.to(pages::observe::readyz)).data(),
+    get("/metrics", Monitor, |r| r.to(pages::observe::metrics)).data(),
+    get("/documents", Public, |r| r.to(pages::public::documents)).page(),
     // A new document from its signed file (issue 16); before `/documents/{id}`.
     get("/documents/new", Roles(RECORD_WRITERS), |r| {
         r.to(pages::intake::new_form)
-    }),
+    })
+    .page(),
     post("/documents/new", Roles(RECORD_WRITERS), |r| {
         r.to(pages::intake::upload)
     })
@@ -171,14 +227,15 @@ pub static ROUTES: &[RouteDef] = &[
         r.to(pages::intake::confirm)
     })
     .body(pages::intake::REVIEW_LIMIT),
-    get("/documents/{id}", Public, |r| r.to(pages::public::document)),
+    get("/documents/{id}", Public, |r| r.to(pages::public::document)).page(),
     // An effect of a document on another, entered by hand (issue 16); the acting document
     // in the writer's scope (the target is checked by the write).
     get(
         "/documents/{id}/tac-dong/moi",
         Scoped(RECORD_WRITERS, RecordOf::Document("id")),
         |r| r.to(pages::intake::effects::form),
-    ),
+    )
+    .page(),
     post(
         "/documents/{id}/tac-dong/moi",
         Scoped(RECORD_WRITERS, RecordOf::Document("id")),
@@ -190,7 +247,8 @@ pub static ROUTES: &[RouteDef] = &[
         "/documents/{id}/sua",
         Scoped(RECORD_WRITERS, RecordOf::Document("id")),
         |r| r.to(pages::editing::edit_form),
-    ),
+    )
+    .page(),
     post(
         "/documents/{id}/sua",
         Scoped(RECORD_WRITERS, RecordOf::Document("id")),
@@ -199,17 +257,20 @@ pub static ROUTES: &[RouteDef] = &[
     .body(EDIT_LIMIT),
     get("/documents/{id}/phien-ban", Public, |r| {
         r.to(pages::editing::versions)
-    }),
+    })
+    .page(),
     get("/documents/{id}/rut", Roles(ADMINS), |r| {
         r.to(pages::editing::withdraw_form)
-    }),
+    })
+    .page(),
     post("/documents/{id}/rut", Roles(ADMINS), |r| {
         r.to(pages::editing::withdraw)
     }),
     // ed: an effect edited or withdrawn (the write path checks both of its documents' units).
     get("/effects/{id}/sua", Roles(RECORD_WRITERS), |r| {
         r.to(pages::editing::effects::edit_form)
-    }),
+    })
+    .page(),
     post("/effects/{id}/sua", Roles(RECORD_WRITERS), |r| {
         r.to(pages::editing::effects::edit)
     }),
@@ -222,7 +283,8 @@ pub static ROUTES: &[RouteDef] = &[
         "/documents/{id}/tep/moi",
         Scoped(RECORD_WRITERS, RecordOf::Document("id")),
         |r| r.to(pages::originals::attach_form),
-    ),
+    )
+    .page(),
     post(
         "/documents/{id}/tep/moi",
         Scoped(RECORD_WRITERS, RecordOf::Document("id")),
@@ -231,50 +293,59 @@ pub static ROUTES: &[RouteDef] = &[
     .body(crate::app::originals::UPLOAD_BODY),
     get("/documents/{id}/{key:.+}", Public, |r| {
         r.to(pages::public::provision)
-    }),
-    get("/authorities", Public, |r| r.to(pages::public::authorities)),
+    })
+    .page(),
+    get("/authorities", Public, |r| r.to(pages::public::authorities)).page(),
     get("/authorities/{id}", Public, |r| {
         r.to(pages::public::authority)
-    }),
-    get("/units", Public, |r| r.to(pages::units::units)),
-    get("/units/{code}", Public, |r| r.to(pages::units::unit)),
+    })
+    .page(),
+    get("/units", Public, |r| r.to(pages::units::units)).page(),
+    get("/units/{code}", Public, |r| r.to(pages::units::unit)).page(),
     get("/open-data/don-vi-hanh-chinh.jsonl", Public, |r| {
         r.to(pages::units::country_file)
-    }),
-    get("/search", Public, |r| r.to(pages::search::page)),
-    get("/api/v1/search", Public, |r| r.to(api::search::api)),
-    get("/static/vanban.css", Public, |r| r.to(pages::stylesheet)),
-    get("/static/favicon.svg", Public, |r| r.to(pages::favicon)),
-    get("/static/vanban.js", Public, |r| r.to(pages::script)),
+    })
+    .data(),
+    get("/search", Public, |r| r.to(pages::search::page)).page(),
+    get("/api/v1/search", Public, |r| r.to(api::search::api)).data(),
+    get("/static/vanban.css", Public, |r| r.to(pages::stylesheet)).data(),
+    get("/static/favicon.svg", Public, |r| r.to(pages::favicon)).data(),
+    get("/static/vanban.js", Public, |r| r.to(pages::script)).data(),
     // Browsers ask for it on pages that name no icon (the printable sheets, the API page).
-    get("/favicon.ico", Public, |r| r.to(pages::favicon)),
+    get("/favicon.ico", Public, |r| r.to(pages::favicon)).data(),
     // The API's OpenAPI description, and the page that reads it to people.
     get("/api/v1/openapi.json", Public, |r| {
         r.to(api::openapi::openapi_json)
-    }),
-    get("/api", Public, |r| r.to(pages::api_docs::page)),
-    get("/api/v1/documents", Public, |r| r.to(api::documents)),
-    get("/api/v1/documents/{id}", Public, |r| r.to(api::document)),
+    })
+    .data(),
+    get("/api", Public, |r| r.to(pages::api_docs::page)).page(),
+    get("/api/v1/documents", Public, |r| r.to(api::documents)).data(),
+    get("/api/v1/documents/{id}", Public, |r| r.to(api::document)).data(),
     get("/api/v1/documents/{id}/status", Public, |r| {
         r.to(api::document_status)
-    }),
+    })
+    .data(),
     get("/api/v1/audit/checkpoint", Public, |r| {
         r.to(api::audit_checkpoint)
-    }),
+    })
+    .data(),
     // Procedures: the public listing — catalogue, one procedure with its versions, what a unit
     // posts (CSV, JSON, XLSX), the printable posting sheet, and the same as JSON.
     get("/procedures", Public, |r| {
         r.to(pages::procedures::catalogue)
-    }),
+    })
+    .page(),
     // An announcing decision entered in the browser (issue 16, item 6): the form, its preview
     // (the file and the rows; nothing kept) and the save; the authority chosen in the form is
     // checked against the writer's units by `app::announce`. Before `/procedures/{code}`.
     get("/procedures/cong-bo", Public, |r| {
         r.to(pages::announce::decision)
-    }),
+    })
+    .page(),
     get("/procedures/cong-bo/moi", Roles(RECORD_WRITERS), |r| {
         r.to(pages::announce::form)
-    }),
+    })
+    .page(),
     post("/procedures/cong-bo/moi", Roles(RECORD_WRITERS), |r| {
         r.to(pages::announce::preview)
     })
@@ -285,81 +356,99 @@ pub static ROUTES: &[RouteDef] = &[
     .body(pages::announce::CONFIRM_LIMIT),
     get("/procedures/{code}", Public, |r| {
         r.to(pages::procedures::detail)
-    }),
+    })
+    .page(),
     get("/units/{code}/procedures", Public, |r| {
         r.to(pages::procedures::unit_page)
-    }),
+    })
+    .page(),
     get("/units/{code}/procedures/sheet", Public, |r| {
         r.to(pages::procedures::sheet)
-    }),
+    })
+    .page(),
     get("/api/v1/procedures", Public, |r| {
         r.to(api::procedures::api_catalogue)
-    }),
+    })
+    .data(),
     get("/api/v1/procedures/{code}", Public, |r| {
         r.to(api::procedures::api_detail)
-    }),
+    })
+    .data(),
     get("/api/v1/units/{code}/procedures", Public, |r| {
         r.to(api::procedures::api_unit)
-    }),
+    })
+    .data(),
     // Procedures: completeness of the postings at a unit (JSON or CSV of the gaps).
     get("/api/v1/units/{code}/completeness", Public, |r| {
         r.to(api::procedures::completeness)
-    }),
+    })
+    .data(),
     // Procedures: the completeness page (public like its API), inspections and the reform
     // scorecard (signed-in users: inspection reports and review figures are internal).
     get("/units/{code}/completeness", Public, |r| {
         r.to(pages::completeness::page)
-    }),
+    })
+    .page(),
     get("/units/{code}/inspections", AnyUser, |r| {
         r.to(pages::inspections::unit_page)
-    }),
+    })
+    .page(),
     get(
         "/units/{code}/inspections/new",
         Scoped(INSPECTORS, RecordOf::Unit("code")),
         |r| r.to(pages::inspections::new_form),
-    ),
+    )
+    .page(),
     post("/inspections", Roles(INSPECTORS), |r| {
         r.to(pages::inspections::create)
     }),
     get("/inspections/{id}", AnyUser, |r| {
         r.to(pages::inspections::page)
-    }),
+    })
+    .page(),
     get("/units/{code}/scorecard", AnyUser, |r| {
         r.to(pages::scorecard::unit_page)
-    }),
+    })
+    .page(),
     get("/scorecard", AnyUser, |r| {
         r.to(pages::scorecard::province_page)
-    }),
+    })
+    .page(),
     post("/api/v1/inspections", Roles(INSPECTORS), |r| {
         r.to(api::inspections::create)
     })
     .body(JSON_LIMIT),
     get("/api/v1/inspections/{id}", AnyUser, |r| {
         r.to(api::inspections::get)
-    }),
+    })
+    .data(),
     get("/api/v1/units/{code}/inspections", AnyUser, |r| {
         r.to(api::inspections::of_unit)
-    }),
+    })
+    .data(),
     get("/api/v1/units/{code}/scorecard", AnyUser, |r| {
         r.to(api::scorecard::unit)
-    }),
+    })
+    .data(),
     get("/api/v1/scorecard", AnyUser, |r| {
         r.to(api::scorecard::province)
-    }),
+    })
+    .data(),
     // Registry records written through the API (all or nothing, within the writer's units).
     post("/api/v1/records", Roles(RECORD_WRITERS), |r| {
         r.to(api::records::write)
     })
     .body(api::records::RECORDS_LIMIT),
     // Review tracker: pages.
-    get("/campaigns", AnyUser, |r| r.to(pages::review::list)),
+    get("/campaigns", AnyUser, |r| r.to(pages::review::list)).page(),
     post("/campaigns", Roles(CAMPAIGN_MANAGERS), |r| {
         r.to(pages::review::create)
     }),
-    get("/campaigns/{id}", AnyUser, |r| r.to(pages::review::page)),
+    get("/campaigns/{id}", AnyUser, |r| r.to(pages::review::page)).page(),
     get("/campaigns/{id}/register.{format}", AnyUser, |r| {
         r.to(pages::review::register_file)
-    }),
+    })
+    .data(),
     post("/campaigns/{id}/register", Roles(REVIEWERS), |r| {
         r.to(pages::register::upload)
     })
@@ -393,7 +482,8 @@ pub static ROUTES: &[RouteDef] = &[
     }),
     get("/api/v1/campaigns/{id}", AnyUser, |r| {
         r.to(api::review::campaign)
-    }),
+    })
+    .data(),
     post(
         "/api/v1/campaigns/{id}/start",
         Roles(CAMPAIGN_MANAGERS),
@@ -413,7 +503,8 @@ pub static ROUTES: &[RouteDef] = &[
     }),
     get("/api/v1/decisions/{id}", AnyUser, |r| {
         r.to(api::review::decision)
-    }),
+    })
+    .data(),
     post("/api/v1/decisions/{id}/approve", Roles(APPROVERS), |r| {
         r.to(api::review::approve)
     }),
@@ -428,18 +519,20 @@ pub static ROUTES: &[RouteDef] = &[
     }),
     get("/annual-lists/{year}", Public, |r| {
         r.to(pages::annual::page)
-    }),
+    })
+    .page(),
     post("/annual-lists/{year}/publish", Roles(APPROVERS), |r| {
         r.to(pages::annual::publish)
     }),
     get("/api/v1/annual-lists/{year}", Public, |r| {
         r.to(api::annual::api)
-    }),
+    })
+    .data(),
     // Signing in and out, my account, my API tokens.
-    get("/login", Public, |r| r.to(pages::account::login_form)),
+    get("/login", Public, |r| r.to(pages::account::login_form)).page(),
     post("/login", Public, |r| r.to(pages::account::login)),
     post("/logout", AnyUser, |r| r.to(pages::account::logout)),
-    get("/account", AnyUser, |r| r.to(pages::account::page)),
+    get("/account", AnyUser, |r| r.to(pages::account::page)).page(),
     post("/account/password", AnyUser, |r| {
         r.to(pages::account::change_password)
     }),
@@ -449,18 +542,19 @@ pub static ROUTES: &[RouteDef] = &[
     post("/account/tokens/{id}/revoke", AnyUser, |r| {
         r.to(pages::account::revoke_token)
     }),
-    get("/api/v1/me", AnyUser, |r| r.to(api::account::api_me)),
+    get("/api/v1/me", AnyUser, |r| r.to(api::account::api_me)).data(),
     delete("/api/v1/me/tokens/{id}", AnyUser, |r| {
         r.to(api::account::api_revoke_token)
     }),
     // Accounts, roles and scopes.
-    get("/admin/users", Roles(ADMINS), |r| r.to(pages::admin::users)),
+    get("/admin/users", Roles(ADMINS), |r| r.to(pages::admin::users)).page(),
     post("/admin/users", Roles(ADMINS), |r| {
         r.to(pages::admin::create_user)
     }),
     get("/admin/users/{id}", Roles(ADMINS), |r| {
         r.to(pages::admin::user)
-    }),
+    })
+    .page(),
     post("/admin/users/{id}", Roles(ADMINS), |r| {
         r.to(pages::admin::update_user)
     }),
@@ -475,7 +569,8 @@ pub static ROUTES: &[RouteDef] = &[
         "/units/{code}/niem-yet",
         Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
         |r| r.to(pages::counter::postings::page),
-    ),
+    )
+    .page(),
     post(
         "/units/{code}/niem-yet",
         Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
@@ -486,7 +581,8 @@ pub static ROUTES: &[RouteDef] = &[
         "/units/{code}/ho-so",
         Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
         |r| r.to(pages::counter::counts::page),
-    ),
+    )
+    .page(),
     post(
         "/units/{code}/ho-so",
         Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
@@ -503,7 +599,8 @@ pub static ROUTES: &[RouteDef] = &[
         "/api/v1/units/{code}/postings",
         Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
         |r| r.to(api::counter::postings),
-    ),
+    )
+    .data(),
     post(
         "/api/v1/units/{code}/postings",
         Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
@@ -513,7 +610,8 @@ pub static ROUTES: &[RouteDef] = &[
         "/api/v1/units/{code}/dossier-counts",
         Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
         |r| r.to(api::counter::dossier_counts),
-    ),
+    )
+    .data(),
     post(
         "/api/v1/units/{code}/dossier-counts",
         Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
@@ -524,7 +622,8 @@ pub static ROUTES: &[RouteDef] = &[
     // download is under the ELI address (`…/{number}/tep/{prefix}/{name}`).
     get("/api/v1/documents/{id}/files", Public, |r| {
         r.to(api::originals::list)
-    }),
+    })
+    .data(),
     post(
         "/api/v1/documents/{id}/files",
         Scoped(RECORD_WRITERS, RecordOf::Document("id")),
@@ -538,7 +637,8 @@ pub static ROUTES: &[RouteDef] = &[
     ),
     get("/admin/files/{id}/withdraw", Roles(ADMINS), |r| {
         r.to(pages::originals::withdraw_form)
-    }),
+    })
+    .page(),
     post("/admin/files/{id}/withdraw", Roles(ADMINS), |r| {
         r.to(pages::originals::withdraw)
     }),
@@ -582,5 +682,68 @@ mod tests {
             assert!(seen.insert((r.method, r.path)), "{r:?} twice");
             assert!(r.path.starts_with('/'), "{r:?}");
         }
+    }
+
+    /// Paths that never answer a page: the API, static files, feeds, health and metrics,
+    /// files named by their extension.
+    fn looks_like_data(path: &str) -> bool {
+        const PREFIXES: &[&str] = &[
+            "/api/v1/",
+            "/static/",
+            "/feeds/",
+            "/open-data/",
+            "/healthz",
+            "/readyz",
+            "/metrics",
+            "/favicon.ico",
+        ];
+        // The last segment without its `{…}` parameters (`{key:.+}` is no extension).
+        let last = path.rsplit('/').next().unwrap_or(path);
+        let mut name = String::new();
+        let mut depth = 0;
+        for c in last.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ if depth == 0 => name.push(c),
+                _ => {}
+            }
+        }
+        PREFIXES.iter().any(|p| path.starts_with(p)) || name.contains('.')
+    }
+
+    #[test]
+    fn declares_what_every_get_answers() {
+        for r in ROUTES {
+            match r.method {
+                Verb::Get => {
+                    assert!(
+                        matches!(r.answers, Answers::Page | Answers::Data),
+                        "{r:?}: say `.page()` or `.data()` after `get(…)` (and give a page an \
+                         address in tests/browser/pages.json)"
+                    );
+                    assert_eq!(
+                        r.answers == Answers::Data,
+                        looks_like_data(r.path),
+                        "{r:?} answers {:?}, which its path does not suggest",
+                        r.answers
+                    );
+                }
+                Verb::Post | Verb::Delete => assert_eq!(r.answers, Answers::Write, "{r:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_data_rule_sorts_paths() {
+        assert!(looks_like_data("/api/v1/documents/{id}"));
+        assert!(looks_like_data("/campaigns/{id}/register.{format}"));
+        assert!(looks_like_data("/feeds/{name}.atom"));
+        assert!(!looks_like_data("/api"));
+        assert!(!looks_like_data("/procedures/{code}"));
+        assert!(!looks_like_data("/documents/{id}/{key:.+}"));
+        assert!(!looks_like_data(
+            "/eli/vn/{authority}/{type}/{year}/{number}"
+        ));
     }
 }

@@ -752,6 +752,7 @@ static PROBE: &[RouteDef] = &[RouteDef {
     method: Verb::Post,
     path: "/probe/documents/{id}",
     access: Access::Scoped(&[Role::Admin, Role::Officer], RecordOf::Document("id")),
+    answers: vanban::routes::Answers::Write,
     max_body: 1024,
     handler: |r| r.to(probe),
 }];

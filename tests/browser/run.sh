@@ -23,4 +23,4 @@ command -v node >/dev/null && command -v npm >/dev/null ||
 npm ci --no-audit --no-fund --loglevel=error
 
 # Node's test runner; --test-concurrency=1: the scenarios share one server and one browser.
-node --test --test-concurrency=1 --test-reporter=spec scenarios.test.mjs widths.test.mjs
+node --test --test-concurrency=1 --test-reporter=spec scenarios.test.mjs pages.test.mjs
