@@ -19,3 +19,4 @@ pub mod signing;
 pub mod status;
 pub mod structure;
 pub mod text;
+pub mod units;

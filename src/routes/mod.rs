@@ -238,6 +238,9 @@ pub static ROUTES: &[RouteDef] = &[
     }),
     get("/units", Public, |r| r.to(pages::units::units)),
     get("/units/{code}", Public, |r| r.to(pages::units::unit)),
+    get("/thu-tuc-tai-xa", Public, |r| {
+        r.to(pages::units::procedures_here)
+    }),
     get("/open-data/don-vi-hanh-chinh.jsonl", Public, |r| {
         r.to(pages::units::country_file)
     }),

@@ -153,15 +153,39 @@ fn campaign_choices(
         label,
         selected,
     };
+    // Units and the authorities of units are labelled apart from their namesakes (former
+    // district, province, status), current ones first, in Vietnamese order.
+    let org = crate::registry::org::Org::load(db)?;
+    let today = crate::clock::today();
+    let unit_label = |id: i64| {
+        org.units
+            .get(&id)
+            .map(|u| crate::registry::unit_labels::label(&org, u, today))
+    };
+    let authority_label = |a: &crate::db::models::Authority| -> String {
+        match a.unit_id.and_then(unit_label) {
+            Some(l) if !l.context.is_empty() || l.status.is_some() => {
+                let mut t = a.name.clone();
+                if !l.context.is_empty() {
+                    t.push_str(&format!(" ({})", l.context));
+                }
+                if let Some(s) = l.status {
+                    t.push_str(&format!(" — {s}"));
+                }
+                t
+            }
+            _ => a.name.clone(),
+        }
+    };
     let mut authorities = queries::all_authorities(db)?;
-    authorities.sort_by(|a, b| a.name.cmp(&b.name));
+    authorities.sort_by(|a, b| crate::domain::units::cmp_vn(&a.name, &b.name));
     let local_authorities = authorities
         .iter()
         .filter(|a| a.unit_id.is_some() && mine(a.unit_id))
         .map(|a| {
             let v = a.id.to_string();
             let selected = f.authorities.contains(&v);
-            choice(v, a.name.clone(), selected)
+            choice(v, authority_label(a), selected)
         })
         .collect();
     let all_authorities = authorities
@@ -169,23 +193,39 @@ fn campaign_choices(
         .map(|a| {
             let v = a.id.to_string();
             let selected = f.basis_authority == v;
-            choice(v, a.name.clone(), selected)
+            choice(v, authority_label(a), selected)
         })
         .collect();
-    let mut all_units = queries::all_units(db)?;
-    all_units.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut all_units: Vec<(crate::domain::units::UnitLabel, &crate::db::models::Unit)> = org
+        .units
+        .values()
+        .filter(|u| mine(Some(u.id)))
+        .map(|u| (crate::registry::unit_labels::label(&org, u, today), u))
+        .collect();
+    all_units.sort_by(|a, b| {
+        a.1.valid_to
+            .is_some()
+            .cmp(&b.1.valid_to.is_some())
+            .then_with(|| {
+                crate::registry::unit_labels::list_order((&a.0, &a.1.code), (&b.0, &b.1.code))
+            })
+    });
     let (mut ended_units, mut other_units) = (Vec::new(), Vec::new());
-    for u in all_units.into_iter().filter(|u| mine(Some(u.id))) {
+    for (label, u) in all_units {
         let selected = f.predecessor_unit == u.code;
+        let text = match &label.context {
+            c if c.is_empty() => label.name.clone(),
+            c => format!("{} ({c})", label.name),
+        };
         match u.valid_to {
             Some(to) => ended_units.push(choice(
                 u.code.clone(),
-                format!("{} ({}), đến {}", u.name, u.code, date_vn(to)),
+                format!("{text}, mã {}, đến {}", u.code, date_vn(to)),
                 selected,
             )),
             None => other_units.push(choice(
                 u.code.clone(),
-                format!("{} ({})", u.name, u.code),
+                format!("{text}, mã {}", u.code),
                 selected,
             )),
         }
