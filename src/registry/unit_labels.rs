@@ -78,6 +78,26 @@ pub fn label(org: &Org, u: &Unit, today: NaiveDate) -> UnitLabel {
     unit_label(&own, &up)
 }
 
+/// An authority's name with its unit's context and status where they tell it apart from
+/// namesakes: `Ủy ban nhân dân xã Tân Thuận (huyện Đầm Dơi cũ, tỉnh Cà Mau) — đã sáp nhập`.
+pub fn authority_label(org: &Org, a: &crate::db::models::Authority, today: NaiveDate) -> String {
+    let Some(l) = a
+        .unit_id
+        .and_then(|u| org.units.get(&u))
+        .map(|u| label(org, u, today))
+    else {
+        return a.name.clone();
+    };
+    let mut t = a.name.clone();
+    if !l.context.is_empty() {
+        t.push_str(&format!(" ({})", l.context));
+    }
+    if let Some(s) = l.status {
+        t.push_str(&format!(" — {s}"));
+    }
+    t
+}
+
 /// Current units first, then abolished ones; each group in Vietnamese order of name, then of
 /// context, then by code.
 pub fn list_order(a: (&UnitLabel, &str), b: (&UnitLabel, &str)) -> Ordering {

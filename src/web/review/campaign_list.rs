@@ -140,6 +140,49 @@ struct CampaignChoices {
     other_units: Vec<Choice>,
 }
 
+/// The units a campaign may start from, labelled apart from their namesakes: those whose
+/// validity ended (reorganised), then the others; current ones first, in Vietnamese order.
+fn unit_choices(
+    org: &crate::registry::org::Org,
+    today: chrono::NaiveDate,
+    selected_code: &str,
+    mine: impl Fn(Option<i64>) -> bool,
+) -> (Vec<Choice>, Vec<Choice>) {
+    use crate::registry::unit_labels::{label, list_order};
+    let mut all: Vec<_> = org
+        .units
+        .values()
+        .filter(|u| mine(Some(u.id)))
+        .map(|u| (label(org, u, today), u))
+        .collect();
+    all.sort_by(|a, b| {
+        (a.1.valid_to.is_some())
+            .cmp(&b.1.valid_to.is_some())
+            .then_with(|| list_order((&a.0, &a.1.code), (&b.0, &b.1.code)))
+    });
+    let (mut ended, mut other) = (Vec::new(), Vec::new());
+    for (l, u) in all {
+        let text = match l.context.as_str() {
+            "" => l.name.clone(),
+            c => format!("{} ({c})", l.name),
+        };
+        let selected = selected_code == u.code;
+        match u.valid_to {
+            Some(to) => ended.push(Choice {
+                value: u.code.clone(),
+                label: format!("{text}, mã {}, đến {}", u.code, date_vn(to)),
+                selected,
+            }),
+            None => other.push(Choice {
+                value: u.code.clone(),
+                label: format!("{text}, mã {}", u.code),
+                selected,
+            }),
+        }
+    }
+    (ended, other)
+}
+
 /// What the form offers; a user limited to some units (`units`, predecessors included) is
 /// offered only their authorities and units (a campaign over others would be refused).
 fn campaign_choices(
@@ -157,25 +200,8 @@ fn campaign_choices(
     // district, province, status), current ones first, in Vietnamese order.
     let org = crate::registry::org::Org::load(db)?;
     let today = crate::clock::today();
-    let unit_label = |id: i64| {
-        org.units
-            .get(&id)
-            .map(|u| crate::registry::unit_labels::label(&org, u, today))
-    };
-    let authority_label = |a: &crate::db::models::Authority| -> String {
-        match a.unit_id.and_then(unit_label) {
-            Some(l) if !l.context.is_empty() || l.status.is_some() => {
-                let mut t = a.name.clone();
-                if !l.context.is_empty() {
-                    t.push_str(&format!(" ({})", l.context));
-                }
-                if let Some(s) = l.status {
-                    t.push_str(&format!(" — {s}"));
-                }
-                t
-            }
-            _ => a.name.clone(),
-        }
+    let authority_label = |a: &crate::db::models::Authority| {
+        crate::registry::unit_labels::authority_label(&org, a, today)
     };
     let mut authorities = queries::all_authorities(db)?;
     authorities.sort_by(|a, b| crate::domain::units::cmp_vn(&a.name, &b.name));
@@ -196,40 +222,7 @@ fn campaign_choices(
             choice(v, authority_label(a), selected)
         })
         .collect();
-    let mut all_units: Vec<(crate::domain::units::UnitLabel, &crate::db::models::Unit)> = org
-        .units
-        .values()
-        .filter(|u| mine(Some(u.id)))
-        .map(|u| (crate::registry::unit_labels::label(&org, u, today), u))
-        .collect();
-    all_units.sort_by(|a, b| {
-        a.1.valid_to
-            .is_some()
-            .cmp(&b.1.valid_to.is_some())
-            .then_with(|| {
-                crate::registry::unit_labels::list_order((&a.0, &a.1.code), (&b.0, &b.1.code))
-            })
-    });
-    let (mut ended_units, mut other_units) = (Vec::new(), Vec::new());
-    for (label, u) in all_units {
-        let selected = f.predecessor_unit == u.code;
-        let text = match &label.context {
-            c if c.is_empty() => label.name.clone(),
-            c => format!("{} ({c})", label.name),
-        };
-        match u.valid_to {
-            Some(to) => ended_units.push(choice(
-                u.code.clone(),
-                format!("{text}, mã {}, đến {}", u.code, date_vn(to)),
-                selected,
-            )),
-            None => other_units.push(choice(
-                u.code.clone(),
-                format!("{text}, mã {}", u.code),
-                selected,
-            )),
-        }
-    }
+    let (ended_units, other_units) = unit_choices(&org, today, &f.predecessor_unit, mine);
     let mut fields = BTreeSet::new();
     for list in queries::distinct_field_lists(db)? {
         fields.extend(
