@@ -17,6 +17,7 @@ pub mod register;
 pub mod review;
 pub mod scorecard;
 pub mod search;
+pub mod units;
 pub mod view;
 // issue 16: a new document from its signed file, effects by hand
 pub mod intake;

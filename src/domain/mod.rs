@@ -20,3 +20,4 @@ pub mod signing;
 pub mod status;
 pub mod structure;
 pub mod text;
+pub mod units;

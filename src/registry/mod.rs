@@ -10,6 +10,7 @@ pub mod reason;
 pub mod records;
 pub mod status;
 pub mod unit_batch;
+pub mod unit_labels;
 pub mod unit_tree;
 pub mod upgrade;
 pub mod wording;

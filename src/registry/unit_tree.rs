@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::org::Org;
+use super::unit_labels;
 use crate::db::models::Unit;
 use crate::domain::kinds::{vocabulary, UnitLevel};
 use crate::domain::text::{date_vn, fold};
@@ -65,6 +66,13 @@ pub struct UnitLine {
     pub successors: Vec<UnitLink>,
     /// The name of the unit above it (search results only).
     pub parent: Option<String>,
+    /// Its former district and province (`huyện Đầm Dơi cũ, tỉnh Cà Mau`): what sets it apart
+    /// from units of the same name.
+    pub context: String,
+    /// `đã sáp nhập`, `đã giải thể` once abolished.
+    pub status: Option<&'static str>,
+    /// The former name the search matched (`xã Tân Thuận`), when its own did not.
+    pub former_name: Option<String>,
     pub children: Vec<UnitLine>,
 }
 
@@ -133,6 +141,7 @@ pub fn home_province(org: &Org, era: UnitEra) -> Option<&Unit> {
 }
 
 fn line(org: &Org, u: &Unit, today: NaiveDate) -> UnitLine {
+    let label = unit_labels::label(org, u, today);
     let mut successors: Vec<(&Unit, NaiveDate)> = org.unit_successors(u.id);
     successors.sort_by(|a, b| a.0.code.cmp(&b.0.code));
     let current = u.valid_to.is_none_or(|t| t >= today);
@@ -163,6 +172,9 @@ fn line(org: &Org, u: &Unit, today: NaiveDate) -> UnitLine {
             })
             .collect(),
         parent: None,
+        context: label.context,
+        status: label.status,
+        former_name: None,
         children: Vec::new(),
     }
 }
@@ -178,19 +190,35 @@ fn children_of(org: &Org, parent: i64, era: UnitEra) -> Vec<&Unit> {
     v
 }
 
+/// Lines in list order: current units first, then abolished ones, each in Vietnamese order.
+fn sorted(mut lines: Vec<UnitLine>) -> Vec<UnitLine> {
+    lines.sort_by(|a, b| {
+        (!a.current)
+            .cmp(&!b.current)
+            .then_with(|| crate::domain::units::cmp_vn(&a.name, &b.name))
+            .then_with(|| crate::domain::units::cmp_vn(&a.context, &b.context))
+            .then_with(|| a.code.cmp(&b.code))
+    });
+    lines
+}
+
 /// A province's tree on a map: its units, each with the units under it.
 pub fn tree(org: &Org, province: &Unit, era: UnitEra, today: NaiveDate) -> Vec<UnitLine> {
-    children_of(org, province.id, era)
-        .into_iter()
-        .map(|c| {
-            let mut l = line(org, c, today);
-            l.children = children_of(org, c.id, era)
-                .into_iter()
-                .map(|g| line(org, g, today))
-                .collect();
-            l
-        })
-        .collect()
+    sorted(
+        children_of(org, province.id, era)
+            .into_iter()
+            .map(|c| {
+                let mut l = line(org, c, today);
+                l.children = sorted(
+                    children_of(org, c.id, era)
+                        .into_iter()
+                        .map(|g| line(org, g, today))
+                        .collect(),
+                );
+                l
+            })
+            .collect(),
+    )
 }
 
 /// Folded, lower-cased: what the search compares (`Đầm Dơi` and `dam doi` match).
@@ -198,8 +226,9 @@ pub fn search_key(s: &str) -> String {
     fold(s).to_lowercase()
 }
 
-/// The units of a province on a map whose name contains `query` (diacritics and case
-/// ignored), by code, each naming the unit above it.
+/// The units of a province, on either map, whose name, or the name of a unit they took over,
+/// contains `query` (diacritics and case ignored): current units first, then abolished ones,
+/// each in Vietnamese order, naming the unit above it and the former name that matched.
 pub fn search(
     org: &Org,
     province: &Unit,
@@ -207,19 +236,31 @@ pub fn search(
     query: &str,
     today: NaiveDate,
 ) -> Vec<UnitLine> {
-    let needle = search_key(query.trim());
-    let mut found = Vec::new();
-    for c in children_of(org, province.id, era) {
-        for u in std::iter::once(c).chain(children_of(org, c.id, era)) {
-            if search_key(&u.name).contains(&needle) {
-                let mut l = line(org, u, today);
-                l.parent = u
-                    .parent_id
-                    .and_then(|p| org.units.get(&p))
-                    .map(|p| p.name.clone());
-                found.push(l);
-            }
+    // Both maps: a name typed on the new map may be a commune's of before 1 July 2025 (found
+    // with the unit that took it over, and itself after the current ones).
+    let mut candidates = Vec::new();
+    for e in [era, era.other()] {
+        let Some(p) = counterpart(org, province, e) else {
+            continue;
+        };
+        for c in children_of(org, p.id, e) {
+            candidates.push(c.id);
+            candidates.extend(children_of(org, c.id, e).iter().map(|g| g.id));
         }
     }
-    found
+    candidates.sort_unstable();
+    candidates.dedup();
+    unit_labels::units_matching(org, query, today, Some(&candidates))
+        .into_iter()
+        .filter_map(|m| {
+            let u = org.unit_by_code(&m.reference)?;
+            let mut l = line(org, u, today);
+            l.parent = u
+                .parent_id
+                .and_then(|p| org.units.get(&p))
+                .map(|p| p.name.clone());
+            l.former_name = m.former_name;
+            Some(l)
+        })
+        .collect()
 }

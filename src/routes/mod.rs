@@ -302,6 +302,10 @@ pub static ROUTES: &[RouteDef] = &[
     .page(),
     get("/units", Public, |r| r.to(pages::units::units)).page(),
     get("/units/{code}", Public, |r| r.to(pages::units::unit)).page(),
+    get("/thu-tuc-tai-xa", Public, |r| {
+        r.to(pages::units::procedures_here)
+    })
+    .page(),
     get("/open-data/don-vi-hanh-chinh.jsonl", Public, |r| {
         r.to(pages::units::country_file)
     })

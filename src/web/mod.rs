@@ -60,6 +60,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("api.html", include_str!("../../templates/api.html")),
     ("index.html", include_str!("../../templates/index.html")),
     (
+        "unit_macros.html",
+        include_str!("../../templates/unit_macros.html"),
+    ),
+    (
+        "unit_find.html",
+        include_str!("../../templates/unit_find.html"),
+    ),
+    (
         "documents.html",
         include_str!("../../templates/documents.html"),
     ),

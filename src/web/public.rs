@@ -177,8 +177,9 @@ pub async fn provision(
 pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     let date = state.today();
     let graphs = state.statuses.clone();
-    let (counts, status_counts, recent) = on_pool(&state, move |db| {
+    let (counts, status_counts, recent, communes) = on_pool(&state, move |db| {
         let org = Org::load(db)?;
+        let communes = crate::registry::unit_labels::commune_names(&org, date);
         let statuses = graphs.statuses(db, date)?;
         let mut per: HashMap<Status, usize> = HashMap::new();
         for s in statuses.values() {
@@ -200,10 +201,11 @@ pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError
             "authorities": org.authorities.len(),
             "units": org.units.len(),
         });
-        Ok((counts, status_counts, recent))
+        Ok((counts, status_counts, recent, communes))
     })
     .await?;
     let mut ctx = base_context("home", "");
+    ctx.insert("communes", &communes);
     ctx.insert("counts", &counts);
     ctx.insert("status_counts", &status_counts);
     ctx.insert("recent", &recent);

@@ -18,6 +18,7 @@ use crate::app::{on_pool, parse_date, AppState};
 use crate::domain::text::date_vn;
 use crate::error::AppError;
 use crate::registry::org::Org;
+use crate::registry::unit_labels;
 use crate::registry::unit_tree::{self, UnitEra};
 
 /// Where the country's units are published (README, "Administrative units").
@@ -62,7 +63,8 @@ pub async fn units(
                 }
             },
         };
-        let query = q.q.as_deref().map(str::trim).unwrap_or("").to_string();
+        // Bounded: an overlong query is cut to `MAX_QUERY_CHARS` characters.
+        let query = unit_labels::bounded(&crate::domain::text::nfc(q.q.as_deref().unwrap_or("")));
         let mut ctx = base_context("units", "");
         ctx.insert("era", &era.code());
         ctx.insert(
@@ -155,6 +157,8 @@ pub async fn unit(
         let rel = |list: Vec<(&crate::db::models::Unit, NaiveDate)>| -> Vec<serde_json::Value> {
             list.iter().map(|(x, on)| serde_json::json!({"code": x.code, "reference": org.unit_reference(x), "name": x.name, "on": date_vn(*on)})).collect()
         };
+        ctx.insert("notice", &unit_labels::notice(&org, u, date));
+        ctx.insert("taken_over", &unit_labels::taken_over(&org, u));
         ctx.insert("predecessors", &rel(org.unit_predecessors(u.id)));
         ctx.insert("successors", &rel(org.unit_successors(u.id)));
         ctx.insert(
@@ -202,4 +206,79 @@ pub async fn country_file(req: HttpRequest) -> HttpResponse {
     }
     res.content_type("application/x-ndjson; charset=utf-8")
         .body(crate::exchange::COUNTRY_UNITS)
+}
+
+/// `/thu-tuc-tai-xa?ten=`: the home page's «Thủ tục tại xã, phường của bạn».
+#[derive(Debug, Default, Deserialize)]
+pub struct CommuneQuery {
+    /// A commune's name, present or former, with or without diacritics.
+    pub ten: Option<String>,
+}
+
+/// A citizen's commune by its present or former name: one current commune found leads to its
+/// procedures (303); several are offered; none, a blank or an overlong name shows the form
+/// again with the reason beside the field.
+pub async fn procedures_here(
+    state: web::Data<AppState>,
+    q: web::Query<CommuneQuery>,
+) -> Result<HttpResponse, PageError> {
+    let today = state.today();
+    let typed = q.into_inner().ten.unwrap_or_default();
+    let typed = crate::domain::text::nfc(typed.trim());
+    let too_long = typed.chars().count() > unit_labels::MAX_QUERY_CHARS;
+    let shown = unit_labels::bounded(&typed);
+    let query = shown.clone();
+    let (names, found) = on_pool(&state, move |db| {
+        let org = Org::load(db)?;
+        let names = unit_labels::commune_names(&org, today);
+        let found: Vec<unit_labels::UnitMatch> = if too_long {
+            Vec::new()
+        } else {
+            unit_labels::units_matching(&org, &query, today, None)
+                .into_iter()
+                .filter(|m| m.current)
+                .filter(|m| {
+                    org.unit_by_code(&m.reference)
+                        .and_then(|u| org.unit_level(u.id))
+                        == Some(crate::domain::kinds::UnitLevel::Xa)
+                })
+                .collect()
+        };
+        Ok((names, found))
+    })
+    .await?;
+    let error = if too_long {
+        Some(format!(
+            "Tên quá dài: nhập tối đa {} ký tự.",
+            unit_labels::MAX_QUERY_CHARS
+        ))
+    } else if shown.is_empty() {
+        Some("Nhập tên xã, phường của bạn.".to_string())
+    } else if found.is_empty() {
+        Some(format!(
+            "Không tìm thấy xã, phường nào có tên hoặc tên trước đây là «{shown}». Kiểm tra lại chính tả hoặc chọn trong danh sách gợi ý."
+        ))
+    } else {
+        None
+    };
+    if let [one] = found.as_slice() {
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((
+                header::LOCATION,
+                // A reference is digits, `@` and a date: nothing to escape.
+                format!("/units/{}/procedures", one.reference),
+            ))
+            .finish());
+    }
+    let mut ctx = base_context("units", "");
+    ctx.insert("q", &shown);
+    ctx.insert("error", &error);
+    ctx.insert("names", &names);
+    ctx.insert("found", &found);
+    let status = if too_long {
+        actix_web::http::StatusCode::BAD_REQUEST
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    Ok(super::render_status(status, "unit_find.html", &ctx)?)
 }

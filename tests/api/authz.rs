@@ -82,6 +82,7 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/authorities/{id}", Anyone),
     ("GET", "/units", Anyone),
     ("GET", "/units/{code}", Anyone),
+    ("GET", "/thu-tuc-tai-xa", Anyone),
     ("GET", "/open-data/don-vi-hanh-chinh.jsonl", Anyone),
     ("GET", "/search", Anyone),
     ("GET", "/api/v1/search", Anyone),

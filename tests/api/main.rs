@@ -62,6 +62,7 @@ mod throttle;
 mod tokens;
 mod typed_paths;
 mod typed_text;
+mod unit_successions;
 mod units;
 mod units_import;
 mod units_pages;

@@ -183,7 +183,7 @@ db_test!(
         assert_eq!(page.status, 200, "{}", page.body);
         for offered in [
             "Ủy ban nhân dân huyện Đầm Dơi",
-            "Huyện Đầm Dơi (970), đến 30/06/2025",
+            "Huyện Đầm Dơi (tỉnh Cà Mau), mã 970, đến 30/06/2025",
             "value=\"Nghị quyết\"",
             "Thủy sản",
             "Rà soát khi có căn cứ rà soát mới",

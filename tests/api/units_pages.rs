@@ -165,8 +165,8 @@ db_test!(units_search_ignores_diacritics, |app| {
     let (_, _, page) = app.get("/units?era=truoc&tinh=96&q=%C4%90%E1%BA%A6M").await;
     assert!(page.contains("Thị trấn Đầm Dơi</a>"), "{page}");
     assert!(
-        page.contains("· Huyện Đầm Dơi"),
-        "names the unit above: {page}"
+        page.contains(r#"<span class="unit-context">(huyện Đầm Dơi cũ, tỉnh Cà Mau)</span>"#),
+        "names its district and province: {page}"
     );
     let (_, _, page) = app.get("/units?tinh=96&q=khong-co-ten-nay").await;
     assert!(

@@ -199,17 +199,38 @@ pub async fn unit_page(
     if let Some(file) = export::file(&format, &data)? {
         return Ok(file);
     }
+    // An abolished unit's page names what became of it and, when one unit took it over,
+    // lists that unit's procedures instead of none.
+    let notice =
+        crate::app::units::unit_notice(&state, reference.clone(), data.listing.date).await?;
+    let successor = match notice.as_ref().map(|n| n.successors.as_slice()) {
+        Some([one]) => Some((
+            one.reference.clone(),
+            load_unit(&state, one.reference.clone(), &q).await?,
+        )),
+        _ => None,
+    };
     let mut ctx = base_context("units", "");
-    filter_context(&mut ctx, &q, &data.fields);
-    let base = format!("/units/{reference}/procedures");
+    ctx.insert("notice", &notice);
     ctx.insert("unit_ref", &reference);
-    page_context(&mut ctx, &data.page, &base, &q);
     ctx.insert("unit", &data.listing.unit);
-    ctx.insert("listed", &data.listing.rows.len());
-    unit_links(&mut ctx, &q, &data, &base);
+    let (shown_ref, shown) = match &successor {
+        Some((r, d)) => {
+            ctx.insert("successor", &d.listing.unit);
+            ctx.insert("successor_ref", r);
+            (r.clone(), d)
+        }
+        None => (reference.clone(), &data),
+    };
+    filter_context(&mut ctx, &q, &shown.fields);
+    let base = format!("/units/{shown_ref}/procedures");
+    page_context(&mut ctx, &shown.page, &base, &q);
+    ctx.insert("listed", &shown.listing.rows.len());
+    ctx.insert("listed_at", &shown.listing.unit.name);
+    unit_links(&mut ctx, &q, shown, &base);
     Ok(render_kept(
         &state,
-        key.map(|k| (data.version, k)),
+        key.map(|k| (shown.version, k)),
         "unit_procedures.html",
         &ctx,
     )?)

@@ -140,6 +140,49 @@ struct CampaignChoices {
     other_units: Vec<Choice>,
 }
 
+/// The units a campaign may start from, labelled apart from their namesakes: those whose
+/// validity ended (reorganised), then the others; current ones first, in Vietnamese order.
+fn unit_choices(
+    org: &crate::registry::org::Org,
+    today: chrono::NaiveDate,
+    selected_code: &str,
+    mine: impl Fn(Option<i64>) -> bool,
+) -> (Vec<Choice>, Vec<Choice>) {
+    use crate::registry::unit_labels::{label, list_order};
+    let mut all: Vec<_> = org
+        .units
+        .values()
+        .filter(|u| mine(Some(u.id)))
+        .map(|u| (label(org, u, today), u))
+        .collect();
+    all.sort_by(|a, b| {
+        (a.1.valid_to.is_some())
+            .cmp(&b.1.valid_to.is_some())
+            .then_with(|| list_order((&a.0, &a.1.code), (&b.0, &b.1.code)))
+    });
+    let (mut ended, mut other) = (Vec::new(), Vec::new());
+    for (l, u) in all {
+        let text = match l.context.as_str() {
+            "" => l.name.clone(),
+            c => format!("{} ({c})", l.name),
+        };
+        let selected = selected_code == u.code;
+        match u.valid_to {
+            Some(to) => ended.push(Choice {
+                value: u.code.clone(),
+                label: format!("{text}, mã {}, đến {}", u.code, date_vn(to)),
+                selected,
+            }),
+            None => other.push(Choice {
+                value: u.code.clone(),
+                label: format!("{text}, mã {}", u.code),
+                selected,
+            }),
+        }
+    }
+    (ended, other)
+}
+
 /// What the form offers; a user limited to some units (`units`, predecessors included) is
 /// offered only their authorities and units (a campaign over others would be refused).
 fn campaign_choices(
@@ -153,15 +196,22 @@ fn campaign_choices(
         label,
         selected,
     };
+    // Units and the authorities of units are labelled apart from their namesakes (former
+    // district, province, status), current ones first, in Vietnamese order.
+    let org = crate::registry::org::Org::load(db)?;
+    let today = crate::clock::today();
+    let authority_label = |a: &crate::db::models::Authority| {
+        crate::registry::unit_labels::authority_label(&org, a, today)
+    };
     let mut authorities = queries::all_authorities(db)?;
-    authorities.sort_by(|a, b| a.name.cmp(&b.name));
+    authorities.sort_by(|a, b| crate::domain::units::cmp_vn(&a.name, &b.name));
     let local_authorities = authorities
         .iter()
         .filter(|a| a.unit_id.is_some() && mine(a.unit_id))
         .map(|a| {
             let v = a.id.to_string();
             let selected = f.authorities.contains(&v);
-            choice(v, a.name.clone(), selected)
+            choice(v, authority_label(a), selected)
         })
         .collect();
     let all_authorities = authorities
@@ -169,27 +219,10 @@ fn campaign_choices(
         .map(|a| {
             let v = a.id.to_string();
             let selected = f.basis_authority == v;
-            choice(v, a.name.clone(), selected)
+            choice(v, authority_label(a), selected)
         })
         .collect();
-    let mut all_units = queries::all_units(db)?;
-    all_units.sort_by(|a, b| a.name.cmp(&b.name));
-    let (mut ended_units, mut other_units) = (Vec::new(), Vec::new());
-    for u in all_units.into_iter().filter(|u| mine(Some(u.id))) {
-        let selected = f.predecessor_unit == u.code;
-        match u.valid_to {
-            Some(to) => ended_units.push(choice(
-                u.code.clone(),
-                format!("{} ({}), đến {}", u.name, u.code, date_vn(to)),
-                selected,
-            )),
-            None => other_units.push(choice(
-                u.code.clone(),
-                format!("{} ({})", u.name, u.code),
-                selected,
-            )),
-        }
-    }
+    let (ended_units, other_units) = unit_choices(&org, today, &f.predecessor_unit, mine);
     let mut fields = BTreeSet::new();
     for list in queries::distinct_field_lists(db)? {
         fields.extend(
