@@ -292,7 +292,9 @@ fn asked_procedures(
         .iter()
         .enumerate()
         .map(|(i, h)| (i, intent::name_match(asked, &h.title), h))
-        .filter(|(_, m, _)| m.coverage >= 0.5)
+        // Related: half the query and two syllables of it at least ("nuôi tôm" is not
+        // "nuôi con nuôi").
+        .filter(|(_, m, _)| m.coverage >= 0.5 && m.coverage * asked.content.len() as f32 >= 1.5)
         .collect();
     scored.sort_by(|a, b| b.1.rank().total_cmp(&a.1.rank()).then(a.0.cmp(&b.0)));
     // Only the names covering the query best lead; a name covering less of it is related.
