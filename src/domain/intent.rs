@@ -177,7 +177,7 @@ mod tests {
         let a = asked("Thủ tục đăng ký khai sinh");
         assert_eq!(a.content, strings(&["dang", "ky", "khai", "sinh"]));
         assert!(a.cue);
-        assert_eq!(asked("dang ky khai sinh").cue, false);
+        assert!(!asked("dang ky khai sinh").cue);
         let b = asked("làm khai sinh cho con");
         assert!(b.cue);
         assert_eq!(b.content, strings(&["khai", "sinh", "con"]));
