@@ -4,6 +4,7 @@
 pub mod account;
 pub mod announce;
 pub mod annual;
+pub mod answers;
 pub mod api_description;
 pub mod body;
 pub mod consolidated;

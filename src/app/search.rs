@@ -6,6 +6,7 @@ use std::time::Instant;
 use actix_web::web;
 use serde::{Deserialize, Serialize};
 
+use super::answers::{merge, number_lookup, plain, Answer, NumberLookup, Others};
 use super::{bad_param, number_param, opt, AppState};
 use crate::domain::kinds::DOCUMENT_TYPES;
 use crate::domain::status::Status;
@@ -207,6 +208,28 @@ pub struct SearchResponse {
     pub per_page: usize,
     pub hits: Vec<Hit>,
     pub facets: std::collections::BTreeMap<String, Vec<FacetCount>>,
+    /// The one answer, best first: on the first page of a search of documents by relevance
+    /// without filters, the procedures and communes or wards the query names join the
+    /// documents (before them when the query asks for them); otherwise the hits.
+    pub results: Vec<Answer>,
+    /// The query read as a document number: whether a document has it, and near numbers
+    /// when none does (`null` when the query is not a number).
+    pub number: Option<NumberLookup>,
+}
+
+/// Whether the search may answer with procedures and units besides documents: the first
+/// page of the default scope by relevance, with words, and no filter narrowing it to documents.
+fn answers_every_kind(p: &Params, page: usize) -> bool {
+    p.scope == Scope::Documents
+        && page == 1
+        && p.sort == Sort::Relevance
+        && !p.q.trim().is_empty()
+        && p.doc_type.is_none()
+        && p.field.is_none()
+        && p.authority_ids.is_none()
+        && p.status.is_none()
+        && p.year_from.is_none()
+        && p.year_to.is_none()
 }
 
 pub async fn run(state: &AppState, q: SearchQuery) -> Result<SearchResponse, AppError> {
@@ -225,13 +248,62 @@ pub async fn run_with_org(
     let pool = state.pool.clone();
     let cache = state.search_cache.clone();
     let orgs = state.org_cache.clone();
+    let listings = state.procedure_listings.clone();
+    let statuses = state.statuses.clone();
     web::block(move || {
         let started = Instant::now();
         let org = orgs.get(&pool)?;
         let (params, page) = parse(&q, &org)?;
+        let searcher = service.searcher();
         let results = cache
-            .search(&service.searcher(), &service.fields, &params)
+            .search(&searcher, &service.fields, &params)
             .map_err(|e| AppError::internal("tìm kiếm", e))?;
+        let mut number = None;
+        let answers = if answers_every_kind(&params, page) {
+            let mut conn = pool.get()?;
+            let mut db = conn.db();
+            number = number_lookup(
+                &params.q,
+                |key| crate::search::query::document_number_known(&searcher, &service.fields, key),
+                || {
+                    crate::db::queries::document_summaries(
+                        &mut db,
+                        &crate::db::queries::DocumentFilter::default(),
+                    )
+                },
+            )?;
+            // A number asks for a document: nothing else joins it.
+            if number.is_some() {
+                plain(&results.hits)
+            } else {
+                // Cue words ("thủ tục", "xin", "làm") are not words of a procedure's text:
+                // the procedures are sought by what the query asks for.
+                let content = crate::domain::intent::asked(&params.q).content.join(" ");
+                let words = if content.is_empty() {
+                    &params.q
+                } else {
+                    &content
+                };
+                let mut p = Params::new(words, Scope::Procedures);
+                p.limit = 20;
+                let procedures = cache
+                    .search(&searcher, &service.fields, &p)
+                    .map_err(|e| AppError::internal("tìm kiếm", e))?;
+                let (_, catalogue) =
+                    listings.catalogue(&mut db, &statuses, crate::clock::today())?;
+                merge(
+                    &results.hits,
+                    Others {
+                        query: &params.q,
+                        org: &org,
+                        procedures: &procedures.hits,
+                        catalogue: Some(&catalogue),
+                    },
+                )
+            }
+        } else {
+            plain(&results.hits)
+        };
         let response = SearchResponse {
             query: params.q,
             total: results.total,
@@ -241,6 +313,8 @@ pub async fn run_with_org(
             per_page: params.limit,
             hits: results.hits.clone(),
             facets: results.facets.clone(),
+            results: answers,
+            number,
         };
         Ok((response, org))
     })

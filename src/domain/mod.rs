@@ -7,6 +7,7 @@ pub mod eli;
 pub mod extract;
 pub mod input;
 pub mod inspection;
+pub mod intent;
 pub mod issuers;
 pub mod kinds;
 pub mod listing;

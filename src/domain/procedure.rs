@@ -74,6 +74,38 @@ impl ProcedureCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A code as a reader types it in a search box: `1.001193`, `1. 001193`, or without its
+    /// dot, `1001193` (the last six digits are the serial number). `None` for anything else.
+    pub fn typed(input: &str) -> Option<ProcedureCode> {
+        let s: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        let s = s.trim_end_matches(|c: char| ",.;:)".contains(c));
+        if let Ok(code) = ProcedureCode::parse(s) {
+            return Some(code);
+        }
+        let digits = s.len();
+        if (7..=9).contains(&digits) && s.bytes().all(|b| b.is_ascii_digit()) {
+            let (head, tail) = s.split_at(digits - 6);
+            return ProcedureCode::parse(&format!("{head}.{tail}")).ok();
+        }
+        None
+    }
+
+    /// The codes a query carries: the whole query read as one, else each of its words.
+    pub fn typed_in(query: &str) -> Vec<ProcedureCode> {
+        if let Some(code) = ProcedureCode::typed(query) {
+            return vec![code];
+        }
+        let mut out: Vec<ProcedureCode> = Vec::new();
+        for w in query.split_whitespace() {
+            if let Some(code) = ProcedureCode::typed(w) {
+                if !out.contains(&code) {
+                    out.push(code);
+                }
+            }
+        }
+        out
+    }
 }
 
 impl std::fmt::Display for ProcedureCode {
@@ -423,6 +455,40 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn codes_as_readers_type_them() {
+        for typed in [
+            "1.001193",
+            " 1.001193 ",
+            "1001193",
+            "1. 001193",
+            "1.001193,",
+        ] {
+            assert_eq!(
+                ProcedureCode::typed(typed).map(|c| c.to_string()),
+                Some("1.001193".to_string()),
+                "{typed}"
+            );
+        }
+        for not in [
+            "",
+            "001193",
+            "1.00119",
+            "12/2020",
+            "khai sinh",
+            "1234567890",
+        ] {
+            assert_eq!(ProcedureCode::typed(not), None, "{not}");
+        }
+        assert_eq!(
+            ProcedureCode::typed_in("mã thủ tục 1.000894 và 2000815")
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>(),
+            ["1.000894", "2.000815"]
+        );
+    }
 
     fn ymd(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

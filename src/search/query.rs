@@ -17,7 +17,7 @@ use serde::Serialize;
 use tantivy::Searcher;
 
 use super::index::Fields;
-pub use terms::{article_refs, keyword_filter, number_terms, text_query};
+pub use terms::{article_refs, document_number_known, keyword_filter, number_terms, text_query};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -5,30 +5,29 @@ use actix_web::{web, HttpResponse};
 
 use super::public::urlencode;
 use super::{base_context, render, PageError};
+use crate::app::answers::Answer;
 use crate::app::search::{run_with_org, SearchQuery, SearchResponse};
 use crate::app::{opt, AppState};
 use crate::domain::kinds::DOCUMENT_TYPES;
 use crate::domain::status::Status;
-use crate::search::query::{FacetCount, Hit};
+use crate::search::query::FacetCount;
 
-/// Each hit with its address, its date as readers write it, and its status label.
-fn hit_views(hits: &[Hit]) -> Vec<serde_json::Value> {
-    hits.iter()
-        .map(|h| {
-            let status = Status::parse(&h.status);
-            let url = match &h.article {
-                Some(a) => format!("/documents/{}/{}", h.document_id, a.key),
-                // A procedure hit carries its code as its number.
-                None if h.kind == "procedure" => format!("/procedures/{}", h.number),
-                None => format!("/documents/{}", h.document_id),
-            };
-            let issued = chrono::NaiveDate::parse_from_str(&h.issued_on, "%Y-%m-%d")
+/// Each answer with its date as readers write it and its status label (documents and
+/// articles), in the order of the one answer.
+fn answer_views(answers: &[Answer]) -> Vec<serde_json::Value> {
+    answers
+        .iter()
+        .map(|a| {
+            let status = a.hit.as_ref().and_then(|h| Status::parse(&h.status));
+            let issued = a
+                .hit
+                .as_ref()
+                .and_then(|h| chrono::NaiveDate::parse_from_str(&h.issued_on, "%Y-%m-%d").ok())
                 .map(crate::domain::text::date_vn)
                 .unwrap_or_default();
             serde_json::json!({
-                "hit": h,
+                "a": a,
                 "issued": issued,
-                "url": url,
                 "status": status.map(|s| serde_json::json!({"code": s.code(), "label": s.label()})),
             })
         })
@@ -140,7 +139,7 @@ pub async fn page(
     names.sort_by(|a, b| a.1.cmp(&b.1));
     let text = opt(&q.q).unwrap_or("").to_string();
     let mut ctx = base_context("search", &text);
-    let hits = hit_views(&response.hits);
+    let answers = answer_views(&response.results);
     let facets = facet_views(&q, &response, &names);
     let pages = response.total.div_ceil(response.per_page.max(1)).max(1);
     let link = |page: usize| page_link(&q, page);
@@ -174,7 +173,11 @@ pub async fn page(
             .map(|(id, n)| serde_json::json!({"id": id.to_string(), "name": n}))
             .collect::<Vec<_>>(),
     );
-    ctx.insert("hits", &hits);
+    ctx.insert("answers", &answers);
+    let of_kind = |k: &str| response.results.iter().filter(|a| a.kind == k).count();
+    ctx.insert("procedures_shown", &of_kind("procedure"));
+    ctx.insert("units_shown", &of_kind("unit"));
+    ctx.insert("number", &response.number);
     ctx.insert("facets", &facets);
     ctx.insert("total", &response.total);
     ctx.insert("total_exact", &response.total_exact);

@@ -18,6 +18,7 @@ mod bench_cli;
 mod campaign_store;
 mod check;
 mod check_normative;
+mod citizen_search;
 mod consolidated;
 mod conventions;
 mod counter;

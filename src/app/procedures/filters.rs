@@ -211,7 +211,7 @@ pub fn select<'a>(
         return Ok(kept.collect());
     };
     // A procedure code finds that procedure.
-    if let Ok(code) = ProcedureCode::parse(q) {
+    if let Some(code) = ProcedureCode::typed(q) {
         return Ok(kept.filter(|r| r.code == code.as_str()).collect());
     }
     match ranked_codes(state, q, catalogue)? {

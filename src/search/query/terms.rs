@@ -62,9 +62,37 @@ pub fn number_terms(q: &str) -> Vec<String> {
             }
         }
     }
+    // A procedure code as typed (`1001193` for 1.001193) is the procedure's number key.
+    out.extend(
+        crate::domain::procedure::ProcedureCode::typed_in(q)
+            .into_iter()
+            .map(|c| c.as_str().to_string()),
+    );
     let mut seen = std::collections::HashSet::new();
     out.retain(|k| seen.insert(k.clone()));
     out
+}
+
+/// Whether any document of the index carries this number key (a [`TypedNumber::key`]).
+pub fn document_number_known(searcher: &Searcher, f: &Fields, key: &str) -> bool {
+    use tantivy::query::Query as _;
+    let q = BooleanQuery::new(vec![
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.number_key, key),
+                IndexRecordOption::Basic,
+            )) as Box<dyn Query>,
+        ),
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.kind, "document"),
+                IndexRecordOption::Basic,
+            )),
+        ),
+    ]);
+    q.count(searcher).is_ok_and(|n| n > 0)
 }
 
 /// Articles a query names: `Điều 22`, `điều 10` → `dieu-22`, `dieu-10`.
