@@ -7,6 +7,7 @@ pub mod annual;
 pub mod api_description;
 pub mod body;
 pub mod consolidated;
+pub mod contacts;
 pub mod counter;
 pub mod documents;
 pub mod inspections;

@@ -3,6 +3,7 @@
 pub mod amendment;
 pub mod calendar;
 pub mod citation;
+pub mod contact;
 pub mod eli;
 pub mod extract;
 pub mod input;
@@ -17,5 +18,6 @@ pub mod review;
 pub mod scorecard;
 pub mod signing;
 pub mod status;
+pub mod steps;
 pub mod structure;
 pub mod text;

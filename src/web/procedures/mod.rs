@@ -15,7 +15,7 @@ use crate::app::procedures::{
     kept, load_catalogue, load_detail, load_unit, DetailQuery, Label, ListingPage, ListingQuery,
     Row, UnitData,
 };
-use crate::app::{bad_param, opt, parse_date, AppState};
+use crate::app::{bad_param, on_pool, opt, parse_date, AppState};
 use crate::clock::today;
 use crate::domain::kinds::UnitLevel;
 use crate::domain::procedure::{Channel, OnlineLevel};
@@ -167,16 +167,76 @@ pub async fn catalogue(
     )?)
 }
 
+/// `/procedures/{code}?version=&date=&don_vi=`: the page's own parameters are the API's, and
+/// the unit it is read for (`don_vi`, a unit reference, as the unit's listing links it).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    pub version: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+    /// The unit whose reception office and feedback address the page shows.
+    #[serde(default)]
+    pub don_vi: Option<String>,
+}
+
+/// The national public service portal, where every procedure with an online service is found
+/// by its code when its own address is not recorded.
+pub const NATIONAL_PORTAL: &str = "https://dichvucong.gov.vn";
+
 /// `/procedures/{code}`.
 pub async fn detail(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    q: web::Query<DetailQuery>,
+    q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let page = load_detail(&state, path.into_inner(), &q).await?;
+    let q = q.into_inner();
+    let unit = match opt(&q.don_vi) {
+        None => None,
+        Some(reference) => {
+            let reference = reference.trim().to_string();
+            let found = on_pool(&state, {
+                let reference = reference.clone();
+                move |db| {
+                    Ok(crate::db::registry::unit_by_reference(db, &reference)?
+                        .map(|u| (u.name.clone(), crate::app::contacts::of_unit(db, &u))))
+                }
+            })
+            .await?;
+            match found {
+                Some((name, contact)) => Some((reference, name, contact?)),
+                None => {
+                    return Err(PageError(bad_param(
+                        "don_vi",
+                        format!("không có đơn vị hành chính mã «{reference}»."),
+                    )))
+                }
+            }
+        }
+    };
+    let detail_q = DetailQuery {
+        version: q.version,
+        date: q.date,
+    };
+    let page = load_detail(&state, path.into_inner(), &detail_q).await?;
     let mut ctx = base_context("procedures", "");
     ctx.insert("p", &page);
     ctx.insert("date_display", &date_vn(page.date));
+    // «Nộp trực tuyến» where the version is online (toàn trình, một phần; levels 3–4 before
+    // 2022) and still in force.
+    let online = !page.version.abolished
+        && page
+            .version
+            .online
+            .is_some_and(crate::domain::procedure::OnlineLevel::level3_or_more);
+    ctx.insert("online_submit", &online);
+    ctx.insert("national_portal", NATIONAL_PORTAL);
+    if let Some((reference, name, contact)) = unit {
+        ctx.insert("unit_ref", &reference);
+        ctx.insert("unit_name", &name);
+        ctx.insert("contact_ref", &reference);
+        ctx.insert("contact", &contact);
+    }
     Ok(super::render("procedure.html", &ctx)?)
 }
 
@@ -195,11 +255,23 @@ pub async fn unit_page(
     }
     // The unit as the address names it (`32152@2025-07-01` where the code was reused).
     let reference = path.into_inner();
-    let data = load_unit(&state, reference.clone(), &q).await?;
+    let mut data = load_unit(&state, reference.clone(), &q).await?;
     if let Some(file) = export::file(&format, &data)? {
         return Ok(file);
     }
+    // Each procedure opens for this unit: its reception office and feedback address.
+    let don_vi = super::public::urlencode(&reference);
+    for r in &mut data.page.items {
+        r.url = format!("{}?don_vi={don_vi}", r.url);
+    }
+    let contact = on_pool(&state, {
+        let reference = reference.clone();
+        move |db| crate::app::contacts::of_reference(db, &reference)
+    })
+    .await?;
     let mut ctx = base_context("units", "");
+    ctx.insert("contact", &contact);
+    ctx.insert("contact_ref", &reference);
     filter_context(&mut ctx, &q, &data.fields);
     let base = format!("/units/{reference}/procedures");
     ctx.insert("unit_ref", &reference);
