@@ -32,7 +32,20 @@ fn context(
         &serde_json::json!({"code": unit.code, "name": unit.name}),
     );
     ctx.insert("unit_ref", reference);
-    ctx.insert("c", input);
+    // Every field, empty ones included (the record leaves those out).
+    ctx.insert(
+        "c",
+        &serde_json::json!({
+            "address": input.address,
+            "hours": input.hours,
+            "phone": input.phone,
+            "email": input.email,
+            "feedback_address": input.feedback_address,
+            "feedback_phone": input.feedback_phone,
+            "feedback_email": input.feedback_email,
+            "feedback_url": input.feedback_url,
+        }),
+    );
     let errors: std::collections::HashMap<&str, &str> = problems
         .iter()
         .map(|p| (p.field.name(), p.message.as_str()))

@@ -19,6 +19,7 @@ mod campaign_store;
 mod check;
 mod check_normative;
 mod consolidated;
+mod contacts;
 mod conventions;
 mod counter;
 mod counter_api;

@@ -198,13 +198,17 @@ pub async fn detail(
             let found = on_pool(&state, {
                 let reference = reference.clone();
                 move |db| {
-                    Ok(crate::db::registry::unit_by_reference(db, &reference)?
-                        .map(|u| (u.name.clone(), crate::app::contacts::of_unit(db, &u))))
+                    Ok(
+                        crate::db::registry::unit_by_reference(db, &reference)?.map(|u| {
+                            let contact = crate::app::contacts::of_unit(db, &u);
+                            (u.code, u.name, contact)
+                        }),
+                    )
                 }
             })
             .await?;
             match found {
-                Some((name, contact)) => Some((reference, name, contact?)),
+                Some((code, name, contact)) => Some((reference, code, name, contact?)),
                 None => {
                     return Err(PageError(bad_param(
                         "don_vi",
@@ -231,10 +235,10 @@ pub async fn detail(
             .is_some_and(crate::domain::procedure::OnlineLevel::level3_or_more);
     ctx.insert("online_submit", &online);
     ctx.insert("national_portal", NATIONAL_PORTAL);
-    if let Some((reference, name, contact)) = unit {
+    if let Some((reference, code, name, contact)) = unit {
         ctx.insert("unit_ref", &reference);
         ctx.insert("unit_name", &name);
-        ctx.insert("contact_ref", &reference);
+        ctx.insert("contact_ref", &code);
         ctx.insert("contact", &contact);
     }
     Ok(super::render("procedure.html", &ctx)?)
@@ -271,7 +275,8 @@ pub async fn unit_page(
     .await?;
     let mut ctx = base_context("units", "");
     ctx.insert("contact", &contact);
-    ctx.insert("contact_ref", &reference);
+    // The edit form's address names the unit by its code, as the other counter pages do.
+    ctx.insert("contact_ref", &data.listing.unit.code);
     filter_context(&mut ctx, &q, &data.fields);
     let base = format!("/units/{reference}/procedures");
     ctx.insert("unit_ref", &reference);
@@ -330,6 +335,7 @@ fn unit_links(ctx: &mut tera::Context, q: &ListingQuery, data: &UnitData, base: 
 /// `/units/{code}/procedures/sheet?field=`: the posting sheet (bảng niêm yết) of a unit, one
 /// section per field, for printing and posting at the reception point.
 pub async fn sheet(
+    req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
     q: web::Query<ListingQuery>,
@@ -351,7 +357,13 @@ pub async fn sheet(
             )));
         }
     }
-    let data = load_unit(&state, path.into_inner(), &q).await?;
+    let reference = path.into_inner();
+    let data = load_unit(&state, reference.clone(), &q).await?;
+    let contact = on_pool(&state, {
+        let reference = reference.clone();
+        move |db| crate::app::contacts::of_reference(db, &reference)
+    })
+    .await?;
     let mut groups: Vec<serde_json::Value> = Vec::new();
     let mut current: Option<(String, Vec<&Row>)> = None;
     for r in &data.all {
@@ -373,6 +385,18 @@ pub async fn sheet(
     ctx.insert("groups", &groups);
     ctx.insert("field", &data.filters.field);
     ctx.insert("date_display", &date_vn(data.listing.date));
+    ctx.insert("contact", &contact);
+    ctx.insert("contact_compact", &true);
+    // The unit's listing at the deployment's address as the reader reached it (the origin of
+    // feeds and JSON-LD: forwarded headers count only from a trusted proxy), printed with its
+    // QR code so that a reader of the paper reaches the live list.
+    let list_url = format!(
+        "{}/units/{}/procedures",
+        crate::auth::origin_of(&req),
+        super::public::urlencode(&reference)
+    );
+    ctx.insert("qr", &super::qr::svg(&list_url));
+    ctx.insert("list_url", &list_url);
     ctx.insert(
         "back_url",
         &format!(
