@@ -138,6 +138,7 @@ fn version(i: usize, number: &str, date: NaiveDate, announcement: &str, local: i
         }],
         result: "Giấy xác nhận".into(),
         conditions: String::new(),
+        online_url: None,
         legal_basis: vec![BasisRef {
             authority: "QH".into(),
             number: "99/2024/QH15".into(),

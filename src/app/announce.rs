@@ -671,6 +671,7 @@ fn record_of(
         one_stop: None,
         decision: decision.clone(),
         announcement: kind.code().to_string(),
+        online_url: None,
     }
 }
 
@@ -870,6 +871,10 @@ fn fill_from(
         rec.local_days = None;
     } else {
         rec.online_level = Some(v.online_level.clone());
+        // The online address stays where it was unless the row gives another.
+        if rec.online_url.is_none() {
+            rec.online_url = v.online_url.clone();
+        }
         if rec.statutory_days.is_none() {
             rec.statutory_days = Some(i64::from(v.statutory_days));
             rec.local_days = Some(i64::from(v.local_days));

@@ -8,6 +8,7 @@ pub mod answers;
 pub mod api_description;
 pub mod body;
 pub mod consolidated;
+pub mod contacts;
 pub mod counter;
 pub mod documents;
 pub mod inspections;

@@ -59,6 +59,8 @@ pub struct ProcedureVersion {
     pub announcement: String,
     /// The day the decision takes effect when it states one (else its signing day).
     pub decision_effective_on: Option<NaiveDate>,
+    /// Where the procedure is submitted online (http or https), when known.
+    pub online_url: Option<String>,
 }
 
 impl ProcedureVersion {
@@ -161,6 +163,7 @@ pub struct NewProcedureVersion {
     pub decision_date: NaiveDate,
     pub announcement: String,
     pub decision_effective_on: Option<NaiveDate>,
+    pub online_url: Option<String>,
 }
 
 impl NewProcedureVersion {
@@ -190,6 +193,7 @@ impl NewProcedureVersion {
             decision_date: v.decision_date,
             announcement: v.announcement.clone(),
             decision_effective_on: v.decision_effective_on,
+            online_url: v.online_url.clone(),
         }
     }
 }

@@ -333,6 +333,7 @@ diesel::table! {
         decision_date -> Date,
         announcement -> Text,
         decision_effective_on -> Nullable<Date>,
+        online_url -> Nullable<Text>,
     }
 }
 
@@ -453,7 +454,25 @@ diesel::table! {
     }
 }
 
+// uc: the one-stop office and feedback address of a unit.
+diesel::table! {
+    unit_contacts (unit_id) {
+        unit_id -> BigInt,
+        address -> Text,
+        hours -> Text,
+        phone -> Text,
+        email -> Text,
+        feedback_address -> Text,
+        feedback_phone -> Text,
+        feedback_email -> Text,
+        feedback_url -> Text,
+    }
+}
+
+diesel::joinable!(unit_contacts -> units (unit_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    unit_contacts,
     procedures,
     procedure_versions,
     procedure_basis,

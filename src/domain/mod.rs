@@ -3,6 +3,7 @@
 pub mod amendment;
 pub mod calendar;
 pub mod citation;
+pub mod contact;
 pub mod eli;
 pub mod extract;
 pub mod input;
@@ -19,6 +20,7 @@ pub mod review;
 pub mod scorecard;
 pub mod signing;
 pub mod status;
+pub mod steps;
 pub mod structure;
 pub mod text;
 pub mod units;

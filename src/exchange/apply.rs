@@ -96,6 +96,7 @@ impl Importer {
             }
             Record::Posting(p) => procedures::apply_posting(db, self.actor(), p),
             Record::DossierCount(c) => procedures::apply_dossier_count(db, self.actor(), c),
+            Record::UnitContact(c) => procedures::apply_unit_contact(db, self.actor(), c),
             Record::Inspection(i) => procedures::apply_inspection(db, self.actor(), i),
             Record::CalendarDay(c) => procedures::apply_calendar_day(db, self.actor(), c),
         }

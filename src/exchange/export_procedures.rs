@@ -1,5 +1,5 @@
-//! The procedure records of the export (procedures, postings, dossier counts, inspections,
-//! calendar days), in the import format, after the registry's records they name. A posting
+//! The procedure records of the export (procedures, postings, units' contacts, dossier
+//! counts, inspections, calendar days), in the import format, after the registry's records they name. A posting
 //! written by level is exported as the postings it made, one per unit; everything else comes
 //! back as it was imported (import → export → import → export gives identical bytes).
 
@@ -77,6 +77,7 @@ pub fn export_procedures(
         };
         line(out, &Record::Posting(record))?;
     }
+    export_contacts(db, &units, line, out)?;
     for c in pq::all_dossier_counts(db)? {
         let record = DossierCountRecord {
             procedure: codes.get(&c.procedure_id).cloned().unwrap_or_default(),
@@ -114,6 +115,32 @@ pub fn export_procedures(
             note: d.note,
         };
         line(out, &Record::CalendarDay(record))?;
+    }
+    Ok(())
+}
+
+/// The units' contacts (`unit_contact` records; fields not known left out).
+fn export_contacts(
+    db: &mut Db<'_>,
+    units: &HashMap<i64, String>,
+    line: &mut dyn FnMut(&mut dyn Write, &Record) -> Result<(), ExportError>,
+    out: &mut dyn Write,
+) -> Result<(), ExportError> {
+    for c in crate::db::contacts::all(db)? {
+        let record = UnitContactRecord {
+            unit: units.get(&c.unit_id).cloned().unwrap_or_default(),
+            contact: crate::domain::contact::ContactInput {
+                address: c.address,
+                hours: c.hours,
+                phone: c.phone,
+                email: c.email,
+                feedback_address: c.feedback_address,
+                feedback_phone: c.feedback_phone,
+                feedback_email: c.feedback_email,
+                feedback_url: c.feedback_url,
+            },
+        };
+        line(out, &Record::UnitContact(record))?;
     }
     Ok(())
 }
@@ -195,5 +222,6 @@ fn procedure(
         one_stop: (v.one_stop != "one_stop").then(|| v.one_stop.clone()),
         decision,
         announcement: v.announcement.clone(),
+        online_url: v.online_url.clone(),
     })
 }

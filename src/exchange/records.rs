@@ -25,6 +25,8 @@ pub enum Record {
     Procedure(Box<ProcedureRecord>),
     /// A posting (niêm yết) at one unit, or a whole decision's procedures at every unit of a level.
     Posting(PostingRecord),
+    /// The one-stop office and feedback address of a unit.
+    UnitContact(UnitContactRecord),
     /// Dossiers of one procedure at one unit in one month.
     DossierCount(DossierCountRecord),
     /// An inspector's visit to a unit with findings per procedure.
@@ -95,6 +97,18 @@ impl Record {
                 c.opt("unit", &p.unit);
                 c.opt("level", &p.level);
                 c.opt("point", &p.point);
+            }
+            Record::UnitContact(u) => {
+                c.line("unit", &u.unit);
+                let k = &u.contact;
+                c.line("address", &k.address);
+                c.line("hours", &k.hours);
+                c.line("phone", &k.phone);
+                c.line("email", &k.email);
+                c.line("feedback_address", &k.feedback_address);
+                c.line("feedback_phone", &k.feedback_phone);
+                c.line("feedback_email", &k.feedback_email);
+                c.line("feedback_url", &k.feedback_url);
             }
             Record::DossierCount(d) => {
                 c.line("procedure", &d.procedure);

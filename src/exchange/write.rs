@@ -96,6 +96,7 @@ fn refusal(db: &mut Db<'_>, w: &Writer, r: &Record) -> Result<Option<String>, Db
         Record::Procedure(p) => &p.decision.authority,
         Record::Posting(p) => return posting_refusal(db, w, p),
         Record::DossierCount(c) => return unit_refusal(db, w, &c.unit),
+        Record::UnitContact(c) => return unit_refusal(db, w, &c.unit),
         Record::Inspection(i) => return unit_refusal(db, w, &i.unit),
     };
     authority_refusal(db, w, authority_code)

@@ -88,6 +88,9 @@ pub struct ProcedureRecord {
     pub decision: DecisionRef,
     /// `new`, `amended`, `replaced`, `abolished`.
     pub announcement: String,
+    /// Where the procedure is submitted online (`https://…`; http or https only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online_url: Option<String>,
 }
 
 /// A posting. With `procedure` and `unit`: one posting. Without `procedure`: every procedure
@@ -110,6 +113,16 @@ pub struct PostingRecord {
     /// Last day posted (absent: still posted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<NaiveDate>,
+}
+
+/// The one-stop office and feedback address of a unit (`domain::contact`); the whole contact
+/// each time (a field left out is not known).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitContactRecord {
+    /// The unit's code (`code@YYYY-MM-DD` for a reused code).
+    pub unit: String,
+    #[serde(flatten)]
+    pub contact: crate::domain::contact::ContactInput,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

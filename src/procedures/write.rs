@@ -207,6 +207,10 @@ pub fn apply_procedure(
         decision_date,
         announcement: announcement.code().to_string(),
         decision_effective_on: rec.decision.effective_on,
+        online_url: crate::domain::contact::web_address(rec.online_url.as_deref().unwrap_or(""))
+            .map_err(|e| {
+                RecordError::Invalid(format!("địa chỉ nộp trực tuyến («online_url»): {e}"))
+            })?,
     };
     let warnings: Vec<String> = row
         .time_warning
@@ -648,6 +652,64 @@ pub fn apply_dossier_count(
         None => {
             pq::upsert_dossier_count(db, &row, false)?;
             audit(db, actor, "create", "dossier_count", id, None, &json!(row))?;
+            Ok(Outcome::Created)
+        }
+    }
+}
+
+/// Writes the contact of a unit (the whole contact: a field left out becomes unknown), with an
+/// audit entry of its before and after; every refused field is named.
+pub fn apply_unit_contact(
+    db: &mut Db<'_>,
+    actor: &str,
+    rec: &UnitContactRecord,
+) -> Result<Outcome, RecordError> {
+    use crate::db::contacts::{self, UnitContactRow};
+    let u = unit(db, &rec.unit)?;
+    let c = rec.contact.check().map_err(|problems| {
+        RecordError::Invalid(
+            problems
+                .iter()
+                .map(|p| format!("«{}»: {}", p.field.name(), p.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    let row = UnitContactRow {
+        unit_id: u.id,
+        address: c.address,
+        hours: c.hours,
+        phone: c.phone,
+        email: c.email,
+        feedback_address: c.feedback_address,
+        feedback_phone: c.feedback_phone,
+        feedback_email: c.feedback_email,
+        feedback_url: c.feedback_url,
+    };
+    let id = u.code.clone();
+    let existing = contacts::of_unit(db, u.id)?;
+    if existing.as_ref() != Some(&row) {
+        // Not indexed: the outbox row moves the cached pages that show the contact.
+        queries::append_outbox(db, "unit_contact", u.id)?;
+    }
+    match existing {
+        Some(e) if e == row => Ok(Outcome::Unchanged),
+        Some(e) => {
+            contacts::upsert(db, &row, true)?;
+            audit(
+                db,
+                actor,
+                "update",
+                "unit_contact",
+                id,
+                Some(&json!(e)),
+                &json!(row),
+            )?;
+            Ok(Outcome::Updated)
+        }
+        None => {
+            contacts::upsert(db, &row, false)?;
+            audit(db, actor, "create", "unit_contact", id, None, &json!(row))?;
             Ok(Outcome::Created)
         }
     }

@@ -580,6 +580,17 @@ pub static ROUTES: &[RouteDef] = &[
         Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
         |r| r.to(pages::counter::postings::save),
     ),
+    // uc: the one-stop office and feedback address of a unit (officers within their units).
+    get(
+        "/units/{code}/lien-he",
+        Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
+        |r| r.to(pages::contacts::page),
+    ),
+    post(
+        "/units/{code}/lien-he",
+        Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
+        |r| r.to(pages::contacts::submit),
+    ),
     // Procedures at the counter: monthly dossier counts, by form or CSV file.
     get(
         "/units/{code}/ho-so",

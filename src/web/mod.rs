@@ -9,6 +9,7 @@ pub mod api_docs;
 pub mod charts;
 pub mod completeness;
 pub mod consolidated;
+pub mod contacts;
 pub mod counter;
 pub mod eli;
 pub mod feeds;
@@ -101,6 +102,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "procedure.html",
         include_str!("../../templates/procedure.html"),
+    ),
+    (
+        "unit_contact.html",
+        include_str!("../../templates/unit_contact.html"),
+    ),
+    (
+        "unit_contact_form.html",
+        include_str!("../../templates/unit_contact_form.html"),
     ),
     (
         "unit_procedures.html",

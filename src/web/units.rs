@@ -169,6 +169,8 @@ pub async fn unit(
         );
         ctx.insert("documents", &documents);
         ctx.insert("date_display", &date_vn(date));
+        ctx.insert("contact", &crate::app::contacts::of_unit(db, u)?);
+        ctx.insert("contact_ref", &u.code);
         Ok(ctx)
     })
     .await?;

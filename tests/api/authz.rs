@@ -113,6 +113,8 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/units/{code}/inspections/new", Scoped(INSPECTORS)),
     ("GET", "/units/{code}/niem-yet", Scoped(REVIEWERS)),
     ("POST", "/units/{code}/niem-yet", Scoped(REVIEWERS)),
+    ("GET", "/units/{code}/lien-he", Scoped(REVIEWERS)),
+    ("POST", "/units/{code}/lien-he", Scoped(REVIEWERS)),
     ("GET", "/units/{code}/ho-so", Scoped(REVIEWERS)),
     ("POST", "/units/{code}/ho-so", Scoped(REVIEWERS)),
     ("POST", "/units/{code}/ho-so/tep", Scoped(REVIEWERS)),

@@ -20,6 +20,7 @@ mod check;
 mod check_normative;
 mod citizen_search;
 mod consolidated;
+mod contacts;
 mod conventions;
 mod counter;
 mod counter_api;

@@ -134,7 +134,7 @@ db_test!(
     }
 );
 
-fn token_for(app: &TestApp, username: &str, role: &str, scope: &[&str]) -> String {
+pub fn token_for(app: &TestApp, username: &str, role: &str, scope: &[&str]) -> String {
     let id = crate::authkit::add_user(app, username, role, scope);
     let mut conn = app.pool.get().unwrap();
     conn.write(|db| vanban::auth::tokens::create(db, "cli", id, "tests", vanban::clock::now()))
@@ -142,7 +142,7 @@ fn token_for(app: &TestApp, username: &str, role: &str, scope: &[&str]) -> Strin
         .1
 }
 
-async fn post_records(app: &TestApp, token: Option<&str>, body: &str) -> crate::authkit::Resp {
+pub async fn post_records(app: &TestApp, token: Option<&str>, body: &str) -> crate::authkit::Resp {
     let client = crate::authkit::Client::new(app).await;
     let mut req = actix_web::test::TestRequest::post()
         .uri("/api/v1/records")

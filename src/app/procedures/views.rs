@@ -99,6 +99,8 @@ pub struct VersionView {
     pub agency: String,
     pub applicants: String,
     pub steps: String,
+    /// The steps one by one, without their "Bước 1:" markers (`domain::steps`).
+    pub steps_list: Vec<String>,
     pub channels: Vec<Label>,
     pub dossier: Vec<DossierComponent>,
     /// Working days set by law, and committed locally.
@@ -112,6 +114,8 @@ pub struct VersionView {
     pub result: String,
     pub conditions: String,
     pub online_level: Label,
+    /// Where the procedure is submitted online (http or https), when known.
+    pub online_url: Option<String>,
     pub one_stop: Option<Label>,
     pub decision: DecisionView,
     pub announcement: Label,
@@ -263,6 +267,7 @@ pub fn version_view(
         agency: v.agency.clone(),
         applicants: v.applicants.clone(),
         steps: v.steps.clone(),
+        steps_list: crate::domain::steps::split_steps(&v.steps),
         channels: v
             .channels_stored()?
             .into_iter()
@@ -282,6 +287,7 @@ pub fn version_view(
         result: v.result.clone(),
         conditions: v.conditions.clone(),
         online_level: online_label(&v.online_level),
+        online_url: v.online_url.clone(),
         one_stop: v.one_stop_kind().map(|o| Label::new(o.code(), o.label())),
         decision: DecisionView {
             number: v.decision_number.clone(),

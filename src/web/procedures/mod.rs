@@ -15,7 +15,7 @@ use crate::app::procedures::{
     kept, load_catalogue, load_detail, load_unit, DetailQuery, Label, ListingPage, ListingQuery,
     Row, UnitData,
 };
-use crate::app::{bad_param, opt, parse_date, AppState};
+use crate::app::{bad_param, on_pool, opt, parse_date, AppState};
 use crate::clock::today;
 use crate::domain::kinds::UnitLevel;
 use crate::domain::procedure::{Channel, OnlineLevel};
@@ -167,16 +167,80 @@ pub async fn catalogue(
     )?)
 }
 
+/// `/procedures/{code}?version=&date=&don_vi=`: the page's own parameters are the API's, and
+/// the unit it is read for (`don_vi`, a unit reference, as the unit's listing links it).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    pub version: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+    /// The unit whose reception office and feedback address the page shows.
+    #[serde(default)]
+    pub don_vi: Option<String>,
+}
+
+/// The national public service portal, where every procedure with an online service is found
+/// by its code when its own address is not recorded.
+pub const NATIONAL_PORTAL: &str = "https://dichvucong.gov.vn";
+
 /// `/procedures/{code}`.
 pub async fn detail(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    q: web::Query<DetailQuery>,
+    q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let page = load_detail(&state, path.into_inner(), &q).await?;
+    let q = q.into_inner();
+    let unit = match opt(&q.don_vi) {
+        None => None,
+        Some(reference) => {
+            let reference = reference.trim().to_string();
+            let found = on_pool(&state, {
+                let reference = reference.clone();
+                move |db| {
+                    Ok(
+                        crate::db::registry::unit_by_reference(db, &reference)?.map(|u| {
+                            let contact = crate::app::contacts::of_unit(db, &u);
+                            (u.code, u.name, contact)
+                        }),
+                    )
+                }
+            })
+            .await?;
+            match found {
+                Some((code, name, contact)) => Some((reference, code, name, contact?)),
+                None => {
+                    return Err(PageError(bad_param(
+                        "don_vi",
+                        format!("không có đơn vị hành chính mã «{reference}»."),
+                    )))
+                }
+            }
+        }
+    };
+    let detail_q = DetailQuery {
+        version: q.version,
+        date: q.date,
+    };
+    let page = load_detail(&state, path.into_inner(), &detail_q).await?;
     let mut ctx = base_context("procedures", "");
     ctx.insert("p", &page);
     ctx.insert("date_display", &date_vn(page.date));
+    // «Nộp trực tuyến» where the version is online (toàn trình, một phần; levels 3–4 before
+    // 2022) and still in force.
+    let online = !page.version.abolished
+        && page
+            .version
+            .online
+            .is_some_and(crate::domain::procedure::OnlineLevel::level3_or_more);
+    ctx.insert("online_submit", &online);
+    ctx.insert("national_portal", NATIONAL_PORTAL);
+    if let Some((reference, code, name, contact)) = unit {
+        ctx.insert("unit_ref", &reference);
+        ctx.insert("unit_name", &name);
+        ctx.insert("contact_ref", &code);
+        ctx.insert("contact", &contact);
+    }
     Ok(super::render("procedure.html", &ctx)?)
 }
 
@@ -195,7 +259,7 @@ pub async fn unit_page(
     }
     // The unit as the address names it (`32152@2025-07-01` where the code was reused).
     let reference = path.into_inner();
-    let data = load_unit(&state, reference.clone(), &q).await?;
+    let mut data = load_unit(&state, reference.clone(), &q).await?;
     if let Some(file) = export::file(&format, &data)? {
         return Ok(file);
     }
@@ -203,7 +267,7 @@ pub async fn unit_page(
     // lists that unit's procedures instead of none.
     let notice =
         crate::app::units::unit_notice(&state, reference.clone(), data.listing.date).await?;
-    let successor = match notice.as_ref().map(|n| n.successors.as_slice()) {
+    let mut successor = match notice.as_ref().map(|n| n.successors.as_slice()) {
         Some([one]) => Some((
             one.reference.clone(),
             load_unit(&state, one.reference.clone(), &q).await?,
@@ -214,14 +278,28 @@ pub async fn unit_page(
     ctx.insert("notice", &notice);
     ctx.insert("unit_ref", &reference);
     ctx.insert("unit", &data.listing.unit);
-    let (shown_ref, shown) = match &successor {
+    let (shown_ref, shown) = match &mut successor {
         Some((r, d)) => {
             ctx.insert("successor", &d.listing.unit);
             ctx.insert("successor_ref", r);
             (r.clone(), d)
         }
-        None => (reference.clone(), &data),
+        None => (reference.clone(), &mut data),
     };
+    // Each procedure opens for the unit that handles it here: its reception office and
+    // feedback address.
+    let don_vi = super::public::urlencode(&shown_ref);
+    for r in &mut shown.page.items {
+        r.url = format!("{}?don_vi={don_vi}", r.url);
+    }
+    let contact = on_pool(&state, {
+        let reference = shown_ref.clone();
+        move |db| crate::app::contacts::of_reference(db, &reference)
+    })
+    .await?;
+    ctx.insert("contact", &contact);
+    // The edit form's address names the unit by its code, as the other counter pages do.
+    ctx.insert("contact_ref", &shown.listing.unit.code);
     filter_context(&mut ctx, &q, &shown.fields);
     let base = format!("/units/{shown_ref}/procedures");
     page_context(&mut ctx, &shown.page, &base, &q);
@@ -279,6 +357,7 @@ fn unit_links(ctx: &mut tera::Context, q: &ListingQuery, data: &UnitData, base: 
 /// `/units/{code}/procedures/sheet?field=`: the posting sheet (bảng niêm yết) of a unit, one
 /// section per field, for printing and posting at the reception point.
 pub async fn sheet(
+    req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
     q: web::Query<ListingQuery>,
@@ -300,7 +379,13 @@ pub async fn sheet(
             )));
         }
     }
-    let data = load_unit(&state, path.into_inner(), &q).await?;
+    let reference = path.into_inner();
+    let data = load_unit(&state, reference.clone(), &q).await?;
+    let contact = on_pool(&state, {
+        let reference = reference.clone();
+        move |db| crate::app::contacts::of_reference(db, &reference)
+    })
+    .await?;
     let mut groups: Vec<serde_json::Value> = Vec::new();
     let mut current: Option<(String, Vec<&Row>)> = None;
     for r in &data.all {
@@ -322,6 +407,18 @@ pub async fn sheet(
     ctx.insert("groups", &groups);
     ctx.insert("field", &data.filters.field);
     ctx.insert("date_display", &date_vn(data.listing.date));
+    ctx.insert("contact", &contact);
+    ctx.insert("contact_compact", &true);
+    // The unit's listing at the deployment's address as the reader reached it (the origin of
+    // feeds and JSON-LD: forwarded headers count only from a trusted proxy), printed with its
+    // QR code so that a reader of the paper reaches the live list.
+    let list_url = format!(
+        "{}/units/{}/procedures",
+        crate::auth::origin_of(&req),
+        super::public::urlencode(&reference)
+    );
+    ctx.insert("qr", &super::qr::svg(&list_url));
+    ctx.insert("list_url", &list_url);
     ctx.insert(
         "back_url",
         &format!(
