@@ -8,6 +8,7 @@ pub mod api_description;
 pub mod body;
 pub mod consolidated;
 pub mod counter;
+pub mod desk;
 pub mod documents;
 pub mod inspections;
 pub mod metrics;

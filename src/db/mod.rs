@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backup;
 pub mod bench;
 pub mod campaigns;
+pub mod desk;
 pub mod feeds;
 pub mod limits;
 pub mod models;

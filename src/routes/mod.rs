@@ -65,6 +65,23 @@ pub struct RouteDef {
 }
 
 impl RouteDef {
+    /// Whether a user who must change the password an administrator set may use this route
+    /// before changing it: the change form and its page, signing out, static files and the
+    /// probes. The guard decides on the route that matched, so no spelling of a path gets
+    /// past it.
+    pub fn free_before_password_change(&self) -> bool {
+        matches!(
+            (self.method, self.path),
+            (Verb::Get, "/account")
+                | (Verb::Post, "/account/password")
+                | (Verb::Post, "/logout")
+                | (Verb::Get, "/healthz")
+                | (Verb::Get, "/readyz")
+                | (Verb::Get, "/favicon.ico")
+        ) || self.path.starts_with("/static/")
+            || self.access == Access::Monitor
+    }
+
     /// The same route taking bodies of up to `max` bytes.
     pub const fn body(self, max: usize) -> RouteDef {
         RouteDef {
@@ -140,6 +157,9 @@ pub const APPROVERS: &[Role] = &[Role::Approver, Role::Admin];
 pub const RECORD_WRITERS: &[Role] = &[Role::Admin, Role::Officer];
 /// Who records inspections of the posting of procedures (an inspector within their units).
 pub const INSPECTORS: &[Role] = &[Role::Inspector, Role::Admin];
+/// Who reads the printable report of an inspection: its readers by office, and the unit's
+/// officers, who sign it for the unit (each within their units).
+pub const REPORT_READERS: &[Role] = &[Role::Inspector, Role::Admin, Role::Officer];
 
 pub static ROUTES: &[RouteDef] = &[
     // Public reading.
@@ -245,6 +265,7 @@ pub static ROUTES: &[RouteDef] = &[
     get("/api/v1/search", Public, |r| r.to(api::search::api)),
     get("/static/vanban.css", Public, |r| r.to(pages::stylesheet)),
     get("/static/favicon.svg", Public, |r| r.to(pages::favicon)),
+    get("/static/vanban.js", Public, |r| r.to(pages::script)),
     // Browsers ask for it on pages that name no icon (the printable sheets, the API page).
     get("/favicon.ico", Public, |r| r.to(pages::favicon)),
     // The API's OpenAPI description, and the page that reads it to people.
@@ -316,6 +337,11 @@ pub static ROUTES: &[RouteDef] = &[
         "/units/{code}/inspections/new",
         Scoped(INSPECTORS, RecordOf::Unit("code")),
         |r| r.to(pages::inspections::new_form),
+    ),
+    get(
+        "/units/{code}/inspections/{id}/bien-ban",
+        Scoped(REPORT_READERS, RecordOf::Unit("code")),
+        |r| r.to(pages::inspections::report),
     ),
     post("/inspections", Roles(INSPECTORS), |r| {
         r.to(pages::inspections::create)
@@ -439,6 +465,8 @@ pub static ROUTES: &[RouteDef] = &[
     post("/login", Public, |r| r.to(pages::account::login)),
     post("/logout", AnyUser, |r| r.to(pages::account::logout)),
     get("/account", AnyUser, |r| r.to(pages::account::page)),
+    // «Việc của tôi»: what waits for the signed-in user.
+    get("/viec-cua-toi", AnyUser, |r| r.to(pages::desk::page)),
     post("/account/password", AnyUser, |r| {
         r.to(pages::account::change_password)
     }),
@@ -462,6 +490,9 @@ pub static ROUTES: &[RouteDef] = &[
     }),
     post("/admin/users/{id}", Roles(ADMINS), |r| {
         r.to(pages::admin::update_user)
+    }),
+    post("/admin/users/{id}/password", Roles(ADMINS), |r| {
+        r.to(pages::admin::reset_password)
     }),
     post("/admin/users/{id}/disable", Roles(ADMINS), |r| {
         r.to(pages::admin::disable_user)

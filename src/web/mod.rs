@@ -10,6 +10,7 @@ pub mod charts;
 pub mod completeness;
 pub mod consolidated;
 pub mod counter;
+pub mod desk;
 pub mod eli;
 pub mod feeds;
 pub mod http;
@@ -151,6 +152,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         "scorecard_province.html",
         include_str!("../../templates/scorecard_province.html"),
     ),
+    (
+        "inspection_report.html",
+        include_str!("../../templates/inspection_report.html"),
+    ),
+    ("desk.html", include_str!("../../templates/desk.html")),
     ("login.html", include_str!("../../templates/login.html")),
     ("account.html", include_str!("../../templates/account.html")),
     (
@@ -412,6 +418,16 @@ pub async fn stylesheet() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(STYLESHEET)
+}
+
+/// The small script that enhances some forms (each works without it).
+pub const SCRIPT: &str = include_str!("../../static/vanban.js");
+
+pub async fn script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(SCRIPT)
 }
 
 pub async fn favicon() -> HttpResponse {
