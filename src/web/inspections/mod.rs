@@ -169,12 +169,13 @@ fn form_context(
     ctx.insert("note", note);
     ctx.insert("rows", &form_rows(c, typed));
     if let Some((code, message)) = error {
-        let message = if code == InspectionError::NoFindings.code() {
-            "Chưa chọn kết quả cho thủ tục nào. Chọn kết quả cho từng thủ tục đã kiểm tra, hoặc bấm «Tất cả khớp» để ghi mọi thủ tục để trống theo ghi nhận của hệ thống rồi chỉ sửa những thủ tục khác.".to_string()
+        if code == InspectionError::NoFindings.code() {
+            // Nothing chosen is no fault to report by its code: say what to do.
+            ctx.insert("error", "Chưa chọn kết quả cho thủ tục nào. Chọn kết quả cho từng thủ tục đã kiểm tra, hoặc bấm «Ghi biên bản: tất cả khớp» để ghi mọi thủ tục để trống theo ghi nhận của hệ thống, chỉ chọn riêng những thủ tục khác.");
         } else {
-            message
-        };
-        ctx.insert("error", &message);
+            ctx.insert("error_code", code);
+            ctx.insert("error", &message);
+        }
     }
     ctx
 }
