@@ -111,6 +111,7 @@ mod tests {
             role_label: "Cán bộ pháp chế",
             is_admin: false,
             csrf_token: String::new(),
+            desk_count: None,
         }))
     }
 

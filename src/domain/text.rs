@@ -176,7 +176,7 @@ mod place_tests {
         assert_eq!(place_of_unit("Xã"), "Xã");
         // NFD input is the same place.
         assert_eq!(
-            place_of_unit("Xa\u{303} \u{110}a\u{300}m Do\u{31b}i"),
+            place_of_unit("Xa\u{303} \u{110}a\u{302}\u{300}m Do\u{31b}i"),
             "Đầm Dơi"
         );
     }
