@@ -320,9 +320,22 @@ pub fn has_control(raw_path: &str) -> bool {
     percent_encoding::percent_decode_str(raw_path).any(|b| b < 0x20 || b == 0x7f)
 }
 
-/// How many things wait on the user's desk; a failure only leaves the badge out (the page
+/// Who looks at the page, with the header's count of their desk.
+async fn page_viewer(state: &AppState, p: Option<&Principal>, page: bool) -> Option<Rc<Viewer>> {
+    let p = p?;
+    Some(Rc::new(Viewer {
+        desk_count: desk_count(state, p, page).await,
+        ..Viewer::of(p)
+    }))
+}
+
+/// How many things wait on the user's desk, for the header of a page; a failure only leaves the badge out (the page
 /// itself does not depend on it), and is logged.
-async fn desk_count(state: &AppState, p: &Principal) -> Option<usize> {
+async fn desk_count(state: &AppState, p: &Principal, page: bool) -> Option<usize> {
+    // Pages a browser shows only (not the API, not files), in a session free to use them.
+    if !page || !matches!(p.via, Via::Session { .. }) || p.must_change_password {
+        return None;
+    }
     let who = match crate::app::desk::user_of(state, p) {
         Ok(w) => w,
         Err(e) => {
@@ -436,25 +449,8 @@ pub async fn front(
         }
     }
     fin.signed_in = principal.is_some();
-    // The header's count of the desk, for the pages a browser shows (not the API, not files).
-    let desk_count = match &principal {
-        Some(p)
-            if !api
-                && route.is_some()
-                && req.method() == Method::GET
-                && matches!(p.via, Via::Session { .. })
-                && !p.must_change_password =>
-        {
-            desk_count(&state, p).await
-        }
-        _ => None,
-    };
-    let viewer = principal.as_deref().map(|p| {
-        Rc::new(Viewer {
-            desk_count,
-            ..Viewer::of(p)
-        })
-    });
+    let page = !api && route.is_some() && req.method() == Method::GET;
+    let viewer = page_viewer(&state, principal.as_deref(), page).await;
     req.extensions_mut().insert(RequestInfo {
         transport: fin.transport,
         client_ip,
