@@ -74,6 +74,10 @@ pub enum AppError {
     /// A document withdrawn because it was entered in error (410, with the reason).
     #[error("{0}")]
     Withdrawn(String),
+    /// The account's password was set by an administrator and has not been changed yet: API
+    /// tokens are refused (403 `password_change_required`) until the user changes it.
+    #[error("cần đổi mật khẩu")]
+    PasswordChangeRequired,
 }
 
 impl AppError {
@@ -98,6 +102,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::PreconditionFailed(_) => "precondition_failed",
             AppError::Withdrawn(_) => "document-withdrawn",
+            AppError::PasswordChangeRequired => "password_change_required",
         }
     }
 
@@ -119,6 +124,7 @@ impl AppError {
             AppError::Conflict(_) => "Xung đột trạng thái",
             AppError::PreconditionFailed(_) => "Dữ liệu đã thay đổi",
             AppError::Withdrawn(_) => "Văn bản đã bị rút",
+            AppError::PasswordChangeRequired => "Cần đổi mật khẩu",
         }
     }
 
@@ -151,6 +157,10 @@ impl AppError {
             ),
             AppError::MethodNotAllowed => {
                 "Địa chỉ này không nhận phương thức yêu cầu đã dùng.".to_string()
+            }
+            AppError::PasswordChangeRequired => {
+                "Mật khẩu của tài khoản do quản trị viên đặt và chưa được đổi: hãy đăng nhập, đổi mật khẩu tại trang Tài khoản rồi tạo mã truy cập mới."
+                    .to_string()
             }
             AppError::Db(_) | AppError::Internal(_) | AppError::Failed { .. } => {
                 "Đã xảy ra lỗi khi xử lý yêu cầu. Vui lòng thử lại sau.".to_string()
@@ -330,6 +340,7 @@ impl ResponseError for AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             AppError::Withdrawn(_) => StatusCode::GONE,
+            AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
         }
     }
 

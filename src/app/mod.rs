@@ -10,6 +10,7 @@ pub mod body;
 pub mod consolidated;
 pub mod contacts;
 pub mod counter;
+pub mod desk;
 pub mod documents;
 pub mod inspections;
 pub mod metrics;

@@ -64,6 +64,7 @@ pub fn add(
         role,
         scope_codes,
         password_hash: password::hash(&pw)?,
+        must_change_password: false,
     };
     conn.write(|db| users::create(db, CLI_ACTOR, &account, crate::clock::now()))
 }
@@ -76,7 +77,17 @@ pub fn passwd(pool: &DbPool, username: &str, password: &str) -> Result<(), Accou
     let id = user_id(&mut conn.db(), name.as_str())?;
     let pw = NewPassword::parse(password, name.as_str())?;
     let hash = password::hash(&pw)?;
-    conn.write(|db| users::set_password(db, CLI_ACTOR, id, &hash, None, crate::clock::now()))
+    conn.write(|db| {
+        users::set_password(
+            db,
+            CLI_ACTOR,
+            id,
+            &hash,
+            None,
+            crate::clock::now(),
+            users::PasswordBy::Holder,
+        )
+    })
 }
 
 pub fn set_disabled(pool: &DbPool, username: &str, disabled: bool) -> Result<(), AccountError> {
@@ -194,6 +205,7 @@ pub fn demo_accounts(pool: &DbPool) -> Result<Vec<DemoAccount>, AccountError> {
             role,
             scope_codes: scope.clone(),
             password_hash: password::hash(&pw)?,
+            must_change_password: false,
         });
         made.push(DemoAccount {
             username,

@@ -26,6 +26,9 @@ pub use roles::{Access, Decision, RecordOf, Role, Scope};
 
 use crate::db::{Db, DbError};
 
+/// Where a user whose password an administrator set is led until they change it.
+pub const PASSWORD_CHANGE_PAGE: &str = "/account#doi-mat-khau";
+
 /// A body whose next part does not arrive within this time is abandoned (408).
 pub const BODY_IDLE: Duration = Duration::from_secs(15);
 /// A body not received in full within this time is abandoned (408).
@@ -188,6 +191,9 @@ pub struct Principal {
     pub role: Role,
     pub scope: Scope,
     pub via: Via,
+    /// The account's password was set by an administrator and must be changed before
+    /// anything else: the guard leads every page to the change form and refuses API tokens.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -224,6 +230,7 @@ fn principal_of(db: &mut Db<'_>, user_id: i64, via: Via) -> Result<Option<Princi
         role: u.role,
         scope: users::scope_of(db, user_id)?,
         via,
+        must_change_password: u.must_change_password,
     }))
 }
 

@@ -22,6 +22,9 @@ pub struct User {
     pub disabled: bool,
     pub created_at: NaiveDateTime,
     pub password_changed_at: NaiveDateTime,
+    /// The password was set by an administrator: the user must choose their own before
+    /// anything else (see `routes::guard`).
+    pub must_change_password: bool,
 }
 
 impl TryFrom<db_users::UserRow> for User {
@@ -41,6 +44,7 @@ impl TryFrom<db_users::UserRow> for User {
             disabled: r.disabled,
             created_at: r.created_at,
             password_changed_at: r.password_changed_at,
+            must_change_password: r.must_change_password,
         })
     }
 }
@@ -183,6 +187,7 @@ fn snapshot(db: &mut Db<'_>, id: i64) -> Result<serde_json::Value, AccountError>
         "role": u.role.as_str(),
         "scope": scope,
         "disabled": u.disabled,
+        "must_change_password": u.must_change_password,
     }))
 }
 
@@ -197,6 +202,9 @@ pub struct NewAccount {
     pub role: Role,
     pub scope_codes: Vec<String>,
     pub password_hash: String,
+    /// A temporary password chosen by an administrator (the admin page): the user must change
+    /// it at the first sign-in. The command line and the demo accounts leave it false.
+    pub must_change_password: bool,
 }
 
 /// Creates an account with its scope and audit entry; call inside a write transaction.
@@ -218,6 +226,7 @@ pub fn create(
         disabled: false,
         created_at: now,
         password_changed_at: now,
+        must_change_password: a.must_change_password,
     };
     let id = db_users::insert(db, &row)?;
     set_scope(db, id, &units)?;
@@ -262,8 +271,18 @@ pub fn update(
     Ok(())
 }
 
+/// Who chose a new password, which decides whether it must be changed at the next sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordBy {
+    /// The user themselves, or whoever runs the machine (`vanban user passwd`).
+    Holder,
+    /// An administrator on the admin page: a temporary password the user must replace.
+    Administrator,
+}
+
 /// Sets a new password hash, ends the user's other sessions (`keep`: the id hash of the
-/// session that asked, which stays signed in) and revokes all their API tokens.
+/// session that asked, which stays signed in) and revokes all their API tokens. A password
+/// set by an administrator must be changed at the next sign-in; one the user chose clears that.
 pub fn set_password(
     db: &mut Db<'_>,
     actor: &str,
@@ -271,13 +290,16 @@ pub fn set_password(
     hash: &str,
     keep: Option<&str>,
     now: NaiveDateTime,
+    by: PasswordBy,
 ) -> Result<(), AccountError> {
-    let n = db_users::set_password(db, id, hash, now)?;
+    let must_change = by == PasswordBy::Administrator;
+    let n = db_users::set_password(db, id, hash, now, must_change)?;
     if n == 0 {
         return Err(AccountError::UnknownUser(id.to_string()));
     }
     super::session::delete_for_user(db, id, keep)?;
     super::tokens::revoke_all(db, actor, id, super::tokens::RevokeReason::Password, now)?;
+    let after = serde_json::json!({ "must_change_password": must_change });
     crate::audit::append(
         db,
         actor,
@@ -285,7 +307,7 @@ pub fn set_password(
         "user",
         &id.to_string(),
         None,
-        None,
+        Some(&after),
     )?;
     Ok(())
 }
@@ -361,6 +383,8 @@ pub struct AccountView {
     pub scope: Vec<ScopeUnit>,
     pub disabled: bool,
     pub created_at: String,
+    /// The password is temporary (set by an administrator) and not yet changed.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -382,6 +406,7 @@ pub fn view(db: &mut Db<'_>, u: &User) -> Result<AccountView, DbError> {
             .collect(),
         disabled: u.disabled,
         created_at: crate::domain::text::datetime_vn(u.created_at),
+        must_change_password: u.must_change_password,
     })
 }
 

@@ -25,6 +25,9 @@ pub struct Viewer {
     pub is_admin: bool,
     /// The session's CSRF token (empty for a request authenticated by an API token).
     pub csrf_token: String,
+    /// How many things wait on the user's desk («Việc của tôi»), for the header's badge
+    /// (counted for pages only).
+    pub desk_count: Option<usize>,
 }
 
 impl Viewer {
@@ -39,6 +42,7 @@ impl Viewer {
                 Via::Session { csrf_token, .. } => csrf_token.clone(),
                 Via::Token { .. } => String::new(),
             },
+            desk_count: None,
         }
     }
 }
@@ -107,6 +111,7 @@ mod tests {
             role_label: "Cán bộ pháp chế",
             is_admin: false,
             csrf_token: String::new(),
+            desk_count: None,
         }))
     }
 

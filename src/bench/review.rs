@@ -77,6 +77,7 @@ fn bench_reviewer(db: &mut crate::db::Db<'_>, now: chrono::NaiveDateTime) -> any
             disabled: false,
             created_at: now,
             password_changed_at: now,
+            must_change_password: false,
         },
     )?)
 }

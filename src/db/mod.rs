@@ -9,6 +9,7 @@ pub mod backup;
 pub mod bench;
 pub mod campaigns;
 pub mod contacts;
+pub mod desk;
 pub mod feeds;
 pub mod limits;
 pub mod models;

@@ -156,6 +156,7 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Timestamp,
         password_changed_at -> Timestamp,
+        must_change_password -> Bool,
     }
 }
 

@@ -19,6 +19,8 @@ pub struct UserRow {
     pub disabled: bool,
     pub created_at: NaiveDateTime,
     pub password_changed_at: NaiveDateTime,
+    /// Set by an administrator's temporary password: the user must choose their own.
+    pub must_change_password: bool,
 }
 
 /// A new account row (the password already hashed).
@@ -32,6 +34,8 @@ pub struct NewUserRow<'a> {
     pub disabled: bool,
     pub created_at: NaiveDateTime,
     pub password_changed_at: NaiveDateTime,
+    /// Set by an administrator's temporary password: the user must choose their own.
+    pub must_change_password: bool,
 }
 
 pub fn find_by_username(db: &mut Db<'_>, username: &str) -> Result<Option<UserRow>, DbError> {
@@ -109,18 +113,33 @@ pub fn set_name_and_role(
     )
 }
 
-/// A new password hash, changed at `now`; returns the number of rows changed (0: no such user).
+/// A new password hash, changed at `now`, and whether its holder must change it at the next
+/// sign-in; returns the number of rows changed (0: no such user).
 pub fn set_password(
     db: &mut Db<'_>,
     id: i64,
     hash: &str,
     now: NaiveDateTime,
+    must_change: bool,
 ) -> Result<usize, DbError> {
     Ok(
         crate::with_db!(db, c => diesel::update(users::table.find(id))
-        .set((users::password_hash.eq(hash), users::password_changed_at.eq(now)))
+        .set((
+            users::password_hash.eq(hash),
+            users::password_changed_at.eq(now),
+            users::must_change_password.eq(must_change),
+        ))
         .execute(c))?,
     )
+}
+
+/// How many enabled accounts must still change a password an administrator set.
+pub fn count_must_change(db: &mut Db<'_>) -> Result<i64, DbError> {
+    Ok(crate::with_db!(db, c => users::table
+        .filter(users::must_change_password.eq(true))
+        .filter(users::disabled.eq(false))
+        .count()
+        .get_result(c))?)
 }
 
 /// The same password hashed again (the change date stays).

@@ -40,6 +40,34 @@ pub fn date_vn(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// The place name (địa danh) a document or minute of a unit is dated at: the unit's name
+/// without its kind (`Xã Đầm Dơi` → `Đầm Dơi`, `Thành phố Cà Mau` → `Cà Mau`), as in
+/// «Đầm Dơi, ngày 05 tháng 12 năm 2026».
+pub fn place_of_unit(name: &str) -> String {
+    const KINDS: [&str; 9] = [
+        "Thành phố ",
+        "Thị trấn ",
+        "Thị xã ",
+        "Đặc khu ",
+        "Phường ",
+        "Huyện ",
+        "Quận ",
+        "Tỉnh ",
+        "Xã ",
+    ];
+    let name = nfc(name.trim());
+    let lower = name.to_lowercase();
+    for kind in KINDS {
+        if lower.starts_with(&kind.to_lowercase()) {
+            let rest = name[kind.len()..].trim();
+            if !rest.is_empty() {
+                return rest.to_string();
+            }
+        }
+    }
+    name
+}
+
 /// Vietnam's time (Asia/Ho_Chi_Minh): UTC+7 all year, Vietnam keeps no daylight saving.
 pub const VIETNAM_UTC_OFFSET_HOURS: i64 = 7;
 
@@ -130,6 +158,28 @@ pub fn date_in_text(text: &str) -> Option<chrono::NaiveDate> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::place_of_unit;
+
+    #[test]
+    fn a_place_is_a_unit_name_without_its_kind() {
+        assert_eq!(place_of_unit("Xã Đầm Dơi"), "Đầm Dơi");
+        assert_eq!(place_of_unit("Thành phố Cà Mau"), "Cà Mau");
+        assert_eq!(place_of_unit(" Tỉnh Cà Mau "), "Cà Mau");
+        assert_eq!(place_of_unit("thị trấn Đầm Dơi"), "Đầm Dơi");
+        assert_eq!(place_of_unit("Phường 5"), "5");
+        // Nothing to strip, or nothing left: the name as it is.
+        assert_eq!(place_of_unit("Đầm Dơi"), "Đầm Dơi");
+        assert_eq!(place_of_unit("Xã"), "Xã");
+        // NFD input is the same place.
+        assert_eq!(
+            place_of_unit("Xa\u{303} \u{110}a\u{302}\u{300}m Do\u{31b}i"),
+            "Đầm Dơi"
+        );
+    }
 }
 
 #[cfg(test)]

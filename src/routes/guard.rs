@@ -320,6 +320,43 @@ pub fn has_control(raw_path: &str) -> bool {
     percent_encoding::percent_decode_str(raw_path).any(|b| b < 0x20 || b == 0x7f)
 }
 
+/// Who looks at the page, with the header's count of their desk.
+async fn page_viewer(state: &AppState, p: Option<&Principal>, page: bool) -> Option<Rc<Viewer>> {
+    let p = p?;
+    Some(Rc::new(Viewer {
+        desk_count: desk_count(state, p, page).await,
+        ..Viewer::of(p)
+    }))
+}
+
+/// How many things wait on the user's desk, for the header of a page; a failure only leaves the badge out (the page
+/// itself does not depend on it), and is logged.
+async fn desk_count(state: &AppState, p: &Principal, page: bool) -> Option<usize> {
+    // Pages a browser shows only (not the API, not files), in a session free to use them.
+    if !page || !matches!(p.via, Via::Session { .. }) || p.must_change_password {
+        return None;
+    }
+    let who = match crate::app::desk::user_of(state, p) {
+        Ok(w) => w,
+        Err(e) => {
+            tracing::warn!(error = %e, "desk count");
+            return None;
+        }
+    };
+    let today = crate::clock::today();
+    match crate::app::on_pool(state, move |db| {
+        Ok(crate::app::desk::load(db, &who, today)?)
+    })
+    .await
+    {
+        Ok(d) => Some(d.total),
+        Err(e) => {
+            tracing::warn!(error = %e, "desk count");
+            None
+        }
+    }
+}
+
 /// The app-wide front: transport, client address, origin and credentials of every request,
 /// and the headers every answer needs. Reads no body and decides no access (see the module).
 pub async fn front(
@@ -412,7 +449,8 @@ pub async fn front(
         }
     }
     fin.signed_in = principal.is_some();
-    let viewer = principal.as_deref().map(|p| Rc::new(Viewer::of(p)));
+    let page = !api && route.is_some() && req.method() == Method::GET;
+    let viewer = page_viewer(&state, principal.as_deref(), page).await;
     req.extensions_mut().insert(RequestInfo {
         transport: fin.transport,
         client_ip,
@@ -512,6 +550,21 @@ async fn admit(
             &info.origin,
         ) {
             return Err(Box::new(asking.refuse(&AppError::Csrf(r.message()))));
+        }
+    }
+    if let Some(p) = asking.principal.as_ref().filter(|p| p.must_change_password) {
+        if !def.free_before_password_change() {
+            return Err(Box::new(match p.via {
+                // A token of an account whose password an administrator set is refused until
+                // the user has chosen their own (a reset usually means a credential leaked).
+                Via::Token { .. } => refusal(&AppError::PasswordChangeRequired, true, None),
+                Via::Session { .. } if asking.problem => {
+                    refusal(&AppError::PasswordChangeRequired, true, None)
+                }
+                Via::Session { .. } => HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, crate::auth::PASSWORD_CHANGE_PAGE))
+                    .finish(),
+            }));
         }
     }
     let decision = match def.access {

@@ -94,6 +94,23 @@ pub struct RouteDef {
 }
 
 impl RouteDef {
+    /// Whether a user who must change the password an administrator set may use this route
+    /// before changing it: the change form and its page, signing out, static files and the
+    /// probes. The guard decides on the route that matched, so no spelling of a path gets
+    /// past it.
+    pub fn free_before_password_change(&self) -> bool {
+        matches!(
+            (self.method, self.path),
+            (Verb::Get, "/account")
+                | (Verb::Post, "/account/password")
+                | (Verb::Post, "/logout")
+                | (Verb::Get, "/healthz")
+                | (Verb::Get, "/readyz")
+                | (Verb::Get, "/favicon.ico")
+        ) || self.path.starts_with("/static/")
+            || self.access == Access::Monitor
+    }
+
     /// The same route taking bodies of up to `max` bytes.
     pub const fn body(self, max: usize) -> RouteDef {
         RouteDef {
@@ -193,6 +210,9 @@ pub const APPROVERS: &[Role] = &[Role::Approver, Role::Admin];
 pub const RECORD_WRITERS: &[Role] = &[Role::Admin, Role::Officer];
 /// Who records inspections of the posting of procedures (an inspector within their units).
 pub const INSPECTORS: &[Role] = &[Role::Inspector, Role::Admin];
+/// Who reads the printable report of an inspection: its readers by office, and the unit's
+/// officers, who sign it for the unit (each within their units).
+pub const REPORT_READERS: &[Role] = &[Role::Inspector, Role::Admin, Role::Officer];
 
 pub static ROUTES: &[RouteDef] = &[
     // Public reading.
@@ -403,6 +423,12 @@ pub static ROUTES: &[RouteDef] = &[
         |r| r.to(pages::inspections::new_form),
     )
     .page(),
+    get(
+        "/units/{code}/inspections/{id}/bien-ban",
+        Scoped(REPORT_READERS, RecordOf::Unit("code")),
+        |r| r.to(pages::inspections::report),
+    )
+    .page(),
     post("/inspections", Roles(INSPECTORS), |r| {
         r.to(pages::inspections::create)
     }),
@@ -537,6 +563,8 @@ pub static ROUTES: &[RouteDef] = &[
     post("/login", Public, |r| r.to(pages::account::login)),
     post("/logout", AnyUser, |r| r.to(pages::account::logout)),
     get("/account", AnyUser, |r| r.to(pages::account::page)).page(),
+    // «Việc của tôi»: what waits for the signed-in user.
+    get("/viec-cua-toi", AnyUser, |r| r.to(pages::desk::page)).page(),
     post("/account/password", AnyUser, |r| {
         r.to(pages::account::change_password)
     }),
@@ -561,6 +589,9 @@ pub static ROUTES: &[RouteDef] = &[
     .page(),
     post("/admin/users/{id}", Roles(ADMINS), |r| {
         r.to(pages::admin::update_user)
+    }),
+    post("/admin/users/{id}/password", Roles(ADMINS), |r| {
+        r.to(pages::admin::reset_password)
     }),
     post("/admin/users/{id}/disable", Roles(ADMINS), |r| {
         r.to(pages::admin::disable_user)

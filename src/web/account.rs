@@ -274,6 +274,12 @@ pub async fn login(
         Check::Right { user, rehash } => (user, rehash),
         refused => return refused_login(refused, &csrf, &name, &next),
     };
+    // A temporary password set by an administrator: the change form first.
+    let next = if user.must_change_password {
+        crate::auth::PASSWORD_CHANGE_PAGE.to_string()
+    } else {
+        next
+    };
     let old_session =
         me.0.as_ref()
             .and_then(|p| p.session_hash().map(String::from));
@@ -459,6 +465,7 @@ async fn account_page(
     .await?;
     let mut ctx = base_context("account", "");
     ctx.insert("account", &account);
+    ctx.insert("must_change_password", &me.must_change_password);
     ctx.insert("tokens", &tokens);
     ctx.insert("notice", &extras.notice);
     ctx.insert("error", &extras.error);
@@ -574,6 +581,7 @@ pub async fn change_password(
             &hash,
             keep.as_deref(),
             crate::clock::now(),
+            users::PasswordBy::Holder,
         )?)
     })
     .await?;

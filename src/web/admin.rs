@@ -55,6 +55,7 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         "created" => Some("Đã tạo tài khoản."),
         "updated" => Some("Đã lưu thay đổi."),
         "disabled" => Some("Đã khoá tài khoản; mọi phiên đăng nhập của tài khoản đã kết thúc và mọi mã truy cập API đã bị thu hồi."),
+        "password" => Some("Đã đặt mật khẩu tạm thời. Mọi phiên đăng nhập của tài khoản đã kết thúc, mọi mã truy cập API đã bị thu hồi; người dùng phải đổi mật khẩu ở lần đăng nhập tới."),
         "enabled" => Some("Đã mở khoá tài khoản. Các mã truy cập API đã thu hồi không được khôi phục: người dùng đăng nhập lại và tạo mã mới."),
         _ => None,
     }
@@ -81,11 +82,48 @@ pub struct NewUserForm {
     password: String,
 }
 
+/// The field of the create form an account error belongs beside (`None`: above the form).
+fn error_field(e: &AccountError) -> Option<&'static str> {
+    match e {
+        AccountError::InvalidUsername(_) | AccountError::Exists(_) => Some("username"),
+        AccountError::InvalidDisplayName => Some("display_name"),
+        AccountError::InvalidRole(_) => Some("role"),
+        AccountError::UnknownUnit(_) => Some("scope"),
+        AccountError::Password(_) => Some("password"),
+        _ => None,
+    }
+}
+
+/// The message of an account error on the admin forms (no role chosen is not "«» invalid").
+fn error_message(e: &AccountError) -> String {
+    match e {
+        AccountError::InvalidRole(r) if r.trim().is_empty() => {
+            "Chọn vai trò cho tài khoản: quản trị, cán bộ pháp chế, lãnh đạo phê duyệt hoặc kiểm tra.".into()
+        }
+        e => e.to_string(),
+    }
+}
+
+/// A refusal of the create form: the message beside its field, or above the form.
+struct FormError {
+    field: Option<&'static str>,
+    message: String,
+}
+
+impl From<&AccountError> for FormError {
+    fn from(e: &AccountError) -> FormError {
+        FormError {
+            field: error_field(e),
+            message: error_message(e),
+        }
+    }
+}
+
 async fn users_page(
     state: &AppState,
     status: StatusCode,
     notice: Option<&'static str>,
-    error: Option<String>,
+    error: Option<FormError>,
     form: &NewUserForm,
 ) -> Result<HttpResponse, PageError> {
     let (accounts, units) = on_pool(state, |db| Ok((users::list(db)?, unit_options(db)?))).await?;
@@ -94,7 +132,12 @@ async fn users_page(
     ctx.insert("units", &units);
     ctx.insert("roles", &role_options());
     ctx.insert("notice", &notice);
-    ctx.insert("error", &error);
+    let (field, message) = match error {
+        Some(FormError { field, message }) => (field, Some(message)),
+        None => (None, None),
+    };
+    ctx.insert("error", &message);
+    ctx.insert("error_field", &field.unwrap_or(""));
     ctx.insert("form", form);
     ctx.insert("min_chars", &password::MIN_CHARS);
     ctx.insert("max_chars", &password::MAX_CHARS);
@@ -143,7 +186,7 @@ pub async fn create_user(
                 &state,
                 StatusCode::BAD_REQUEST,
                 None,
-                Some(e.to_string()),
+                Some(FormError::from(&e)),
                 &f,
             )
             .await;
@@ -164,7 +207,10 @@ pub async fn create_user(
                 &state,
                 StatusCode::SERVICE_UNAVAILABLE,
                 None,
-                Some("Hệ thống đang bận kiểm tra mật khẩu của nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau ít giây; tài khoản chưa được tạo.".into()),
+                Some(FormError {
+                    field: None,
+                    message: "Hệ thống đang bận kiểm tra mật khẩu của nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau ít giây; tài khoản chưa được tạo.".into(),
+                }),
                 &f,
             )
             .await?;
@@ -184,6 +230,8 @@ pub async fn create_user(
             role,
             scope_codes,
             password_hash: hash,
+            // A temporary password: the user chooses their own at the first sign-in.
+            must_change_password: true,
         };
         let mut conn = pool.get()?;
         conn.write(|db| users::create(db, &actor, &account, crate::clock::now()))
@@ -197,7 +245,7 @@ pub async fn create_user(
                 &state,
                 StatusCode::BAD_REQUEST,
                 None,
-                Some(e.to_string()),
+                Some(FormError::from(&e)),
                 &f,
             )
             .await
@@ -214,6 +262,18 @@ async fn user_page(
     notice: Option<&'static str>,
     error: Option<String>,
 ) -> Result<HttpResponse, PageError> {
+    user_page_with(state, me, id, status, notice, error, None).await
+}
+
+async fn user_page_with(
+    state: &AppState,
+    me: &Actor,
+    id: i64,
+    status: StatusCode,
+    notice: Option<&'static str>,
+    error: Option<String>,
+    password_error: Option<String>,
+) -> Result<HttpResponse, PageError> {
     let (account, units) = on_pool(state, move |db| {
         let u = users::find(db, id)?
             .ok_or_else(|| AppError::NotFound(format!("Không có tài khoản mã số {id}.")))?;
@@ -229,6 +289,9 @@ async fn user_page(
     ctx.insert("notice", &notice);
     ctx.insert("error", &error);
     ctx.insert("is_me", &(id == me.user_id));
+    ctx.insert("password_error", &password_error);
+    ctx.insert("min_chars", &password::MIN_CHARS);
+    ctx.insert("max_chars", &password::MAX_CHARS);
     Ok(render_status(status, "admin_user.html", &ctx)?)
 }
 
@@ -369,4 +432,76 @@ pub async fn enable_user(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, PageError> {
     set_disabled(state, me, path, false).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResetPasswordForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// Sets a temporary password for another account: its sessions end, its API tokens are
+/// revoked, and the user must change it at the next sign-in (audited with that flag). An
+/// administrator changes their own password on the account page.
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    me: Actor,
+    path: web::Path<i64>,
+    form: web::Form<ResetPasswordForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let refuse = |msg: String| {
+        user_page_with(
+            &state,
+            &me,
+            id,
+            StatusCode::BAD_REQUEST,
+            None,
+            None,
+            Some(msg),
+        )
+    };
+    if id == me.user_id {
+        return refuse(
+            "Mật khẩu của chính bạn được đổi ở trang Tài khoản (cần mật khẩu hiện tại).".into(),
+        )
+        .await;
+    }
+    let username = on_pool(&state, move |db| {
+        Ok(users::find(db, id)?
+            .ok_or_else(|| AppError::NotFound(format!("Không có tài khoản mã số {id}.")))?
+            .username)
+    })
+    .await?;
+    let pw = match NewPassword::parse(&form.password, &username) {
+        Ok(p) => p,
+        Err(e) => return refuse(e.to_string()).await,
+    };
+    let hash = match state.accounts.queue.run(move || password::hash(&pw)).await {
+        Ok(h) => h.map_err(|e| AppError::internal("băm mật khẩu", e))?,
+        Err(password::QueueError::Full) => {
+            return refuse("Hệ thống đang bận kiểm tra mật khẩu của nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau ít giây; mật khẩu chưa được đặt.".into()).await
+        }
+        Err(password::QueueError::Failed(e)) => return Err(AppError::Internal(e).into()),
+    };
+    let actor = me.actor();
+    let pool = state.pool.clone();
+    web::block(move || -> Result<(), AccountError> {
+        let mut conn = pool.get()?;
+        conn.write(|db| {
+            users::set_password(
+                db,
+                &actor,
+                id,
+                &hash,
+                None,
+                crate::clock::now(),
+                users::PasswordBy::Administrator,
+            )
+        })
+    })
+    .await
+    .map_err(AppError::from)?
+    .map_err(AppError::from)?;
+    Ok(see_other(&format!("/admin/users/{id}?done=password")))
 }

@@ -11,6 +11,7 @@ pub mod completeness;
 pub mod consolidated;
 pub mod contacts;
 pub mod counter;
+pub mod desk;
 pub mod eli;
 pub mod feeds;
 pub mod http;
@@ -168,6 +169,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         "scorecard_province.html",
         include_str!("../../templates/scorecard_province.html"),
     ),
+    (
+        "inspection_report.html",
+        include_str!("../../templates/inspection_report.html"),
+    ),
+    ("desk.html", include_str!("../../templates/desk.html")),
     ("login.html", include_str!("../../templates/login.html")),
     ("account.html", include_str!("../../templates/account.html")),
     (

@@ -39,6 +39,8 @@ const MANAGERS: &[&str] = &["admin", "officer", "approver"];
 const APPROVERS: &[&str] = &["approver", "admin"];
 const INSPECTORS: &[&str] = &["inspector", "admin"];
 const ADMINS: &[&str] = &["admin"];
+/// The printable inspection report: inspectors, administrators and the unit's officers.
+const REPORT_READERS: &[&str] = &["inspector", "admin", "officer"];
 
 /// The answer key: who may use each route. Written by hand from the rules in README
 /// ("Security model"), not generated from `src/routes.rs`. A route is `Scoped` when a request
@@ -111,6 +113,11 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/units/{code}/completeness", Anyone),
     ("GET", "/units/{code}/inspections", SignedIn),
     ("GET", "/units/{code}/inspections/new", Scoped(INSPECTORS)),
+    (
+        "GET",
+        "/units/{code}/inspections/{id}/bien-ban",
+        Scoped(REPORT_READERS),
+    ),
     ("GET", "/units/{code}/niem-yet", Scoped(REVIEWERS)),
     ("POST", "/units/{code}/niem-yet", Scoped(REVIEWERS)),
     ("GET", "/units/{code}/lien-he", Scoped(REVIEWERS)),
@@ -174,6 +181,7 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("POST", "/login", Anyone),
     ("POST", "/logout", SignedIn),
     ("GET", "/account", SignedIn),
+    ("GET", "/viec-cua-toi", SignedIn),
     ("POST", "/account/password", SignedIn),
     ("POST", "/account/tokens", SignedIn),
     ("POST", "/account/tokens/{id}/revoke", SignedIn),
@@ -183,6 +191,7 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("POST", "/admin/users", Roles(ADMINS)),
     ("GET", "/admin/users/{id}", Roles(ADMINS)),
     ("POST", "/admin/users/{id}", Roles(ADMINS)),
+    ("POST", "/admin/users/{id}/password", Roles(ADMINS)),
     ("POST", "/admin/users/{id}/disable", Roles(ADMINS)),
     ("POST", "/admin/users/{id}/enable", Roles(ADMINS)),
     // of: the originals of documents.

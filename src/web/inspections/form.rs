@@ -20,6 +20,9 @@ pub struct InspectionForm {
     pub typed: HashMap<String, (String, String)>,
     /// Procedure codes in the order their finding field first appears.
     pub order: Vec<String>,
+    /// «Tất cả khớp»: every procedure left without a finding is recorded as the system
+    /// records it (the inspector chose only the exceptions).
+    pub all_match: bool,
 }
 
 impl InspectionForm {
@@ -30,6 +33,7 @@ impl InspectionForm {
             "unit" if self.unit.is_empty() => self.unit = value.trim().to_string(),
             "date" => self.date = value.trim().to_string(),
             "note" => self.note = value,
+            "all_match" => self.all_match = !value.trim().is_empty(),
             _ => {
                 if let Some(code) = key.strip_prefix("finding:") {
                     if !self.order.iter().any(|c| c == code) {
@@ -46,6 +50,20 @@ impl InspectionForm {
     /// What was typed per procedure, to show the form again.
     pub fn typed(&self) -> HashMap<String, (String, String)> {
         self.typed.clone()
+    }
+
+    /// «Tất cả khớp»: each procedure of `system` (code, the finding the system's check gives
+    /// it) left without a finding gets that one; findings chosen stay as chosen.
+    pub fn fill_unmarked<'a>(&mut self, system: impl IntoIterator<Item = (&'a str, &'a str)>) {
+        for (code, finding) in system {
+            if !self.order.iter().any(|c| c == code) {
+                self.order.push(code.to_string());
+            }
+            let typed = self.typed.entry(code.to_string()).or_default();
+            if typed.0.is_empty() {
+                typed.0 = finding.to_string();
+            }
+        }
     }
 
     /// The visit to record: the procedures with a finding, in the form's order.
@@ -134,6 +152,33 @@ mod tests {
             form.typed().get("1.003"),
             Some(&(String::new(), String::new()))
         );
+    }
+
+    #[test]
+    fn all_match_fills_only_the_procedures_left_blank() {
+        let mut form = parse(&[
+            ("unit", "32200"),
+            ("date", "2025-12-31"),
+            ("all_match", "1"),
+            ("finding:1.001", ""),
+            ("finding:1.002", "missing"),
+            ("note:1.002", "không thấy"),
+        ]);
+        assert!(form.all_match);
+        form.fill_unmarked([("1.001", "ok"), ("1.002", "ok"), ("1.003", "outdated")]);
+        let got: Vec<(String, String)> = form
+            .into_visit()
+            .findings
+            .into_iter()
+            .map(|f| (f.procedure, f.finding))
+            .collect();
+        let want = [("1.001", "ok"), ("1.002", "missing"), ("1.003", "outdated")];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(got, want);
+        assert!(!parse(&[("all_match", "")]).all_match);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
+use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 use super::{base_context, render, render_status, PageError};
@@ -168,8 +169,13 @@ fn form_context(
     ctx.insert("note", note);
     ctx.insert("rows", &form_rows(c, typed));
     if let Some((code, message)) = error {
-        ctx.insert("error_code", code);
-        ctx.insert("error", &message);
+        if code == InspectionError::NoFindings.code() {
+            // Nothing chosen is no fault to report by its code: say what to do.
+            ctx.insert("error", "Chưa chọn kết quả cho thủ tục nào. Chọn kết quả cho từng thủ tục đã kiểm tra, hoặc bấm «Ghi biên bản: tất cả khớp» để ghi mọi thủ tục để trống theo ghi nhận của hệ thống, chỉ chọn riêng những thủ tục khác.");
+        } else {
+            ctx.insert("error_code", code);
+            ctx.insert("error", &message);
+        }
     }
     ctx
 }
@@ -193,13 +199,31 @@ pub async fn new_form(
     Ok(render("inspection_form.html", &ctx)?)
 }
 
-/// Records a visit; a refusal shows the form again with what was typed.
+/// The visit's day as the form gives it, if it is one and not in the future.
+fn form_date(raw: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(raw, "%d/%m/%Y"))
+        .ok()
+        .filter(|d| *d <= today())
+}
+
+/// Records a visit; a refusal shows the form again with what was typed. «Tất cả khớp»
+/// (`all_match`) records every procedure left blank as the system's check of the day has it.
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
     form: web::Form<InspectionForm>,
 ) -> Result<HttpResponse, PageError> {
-    let form = form.into_inner();
+    let mut form = form.into_inner();
+    if form.all_match {
+        // The system's check of the day gives each procedure left blank its finding.
+        if let Some(date) = form_date(&form.date) {
+            if let Ok(c) = check_unit(&state, form.unit.clone(), date, Settings::default()).await {
+                let rows = form_rows(&c, &HashMap::new());
+                form.fill_unmarked(rows.iter().map(|r| (r.code.as_str(), r.system.as_str())));
+            }
+        }
+    }
     let typed = form.typed();
     let visit = form.into_visit();
     let result = record(&state, actor, visit.clone()).await?;
@@ -216,11 +240,8 @@ pub async fn create(
     };
     // Shown again on the form when the unit and the day can be checked; otherwise an error page.
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-    let date = match chrono::NaiveDate::parse_from_str(&visit.date, "%Y-%m-%d")
-        .or_else(|_| chrono::NaiveDate::parse_from_str(&visit.date, "%d/%m/%Y"))
-    {
-        Ok(d) if d <= today() => d,
-        _ => return Err(AppError::from(err).into()),
+    let Some(date) = form_date(&visit.date) else {
+        return Err(AppError::from(err).into());
     };
     let Ok(c) = check_unit(&state, visit.unit.clone(), date, Settings::default()).await else {
         return Err(AppError::from(err).into());
@@ -248,4 +269,59 @@ pub async fn page(
     ctx.insert("inspected_percent", &pct(v.inspected_percent));
     ctx.insert("v", &v);
     Ok(render("inspection.html", &ctx)?)
+}
+
+/// A finding as the printed report lists it.
+#[derive(Serialize)]
+struct ReportRow<'a> {
+    code: &'a str,
+    name: &'a str,
+    inspector_label: &'a str,
+    inspector_note: Option<&'a str>,
+}
+
+/// The printable report of a visit (biên bản kiểm tra), under its unit's address: the
+/// procedures the inspector recorded, by code, with the summary and signature blocks. The
+/// route admits inspectors, administrators and the unit's officers (who sign for the unit)
+/// within their scope; a visit of another unit is not found at this address.
+pub async fn report(
+    state: web::Data<AppState>,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, PageError> {
+    let (code, id) = path.into_inner();
+    let v = inspection(&state, id).await?;
+    if v.unit.code != code {
+        return Err(AppError::NotFound(format!(
+            "Đơn vị {code} không có biên bản kiểm tra số {id}."
+        ))
+        .into());
+    }
+    let mut findings: Vec<ReportRow<'_>> = v
+        .rows
+        .iter()
+        .filter_map(|r| {
+            Some(ReportRow {
+                code: &r.code,
+                name: &r.name,
+                inspector_label: r.inspector_label.as_deref()?,
+                inspector_note: r.inspector_note.as_deref(),
+            })
+        })
+        .collect();
+    findings.sort_by(|a, b| a.code.cmp(b.code));
+    let ok = FindingCode::Ok.label();
+    let ok_count = findings.iter().filter(|r| r.inspector_label == ok).count();
+    let mut ctx = base_context("units", "");
+    ctx.insert("v", &v);
+    ctx.insert("findings", &findings);
+    ctx.insert("ok_count", &ok_count);
+    ctx.insert("gap_count", &(findings.len() - ok_count));
+    ctx.insert("date_vn", &date_vn(v.date));
+    ctx.insert("day", &format!("{:02}", v.date.day()));
+    ctx.insert("month", &format!("{:02}", v.date.month()));
+    ctx.insert("year", &v.date.year());
+    ctx.insert("place", &crate::domain::text::place_of_unit(&v.unit.name));
+    ctx.insert("system_percent", &pct(Some(v.system_percent)));
+    ctx.insert("inspected_percent", &pct(v.inspected_percent));
+    Ok(render("inspection_report.html", &ctx)?)
 }
