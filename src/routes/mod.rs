@@ -616,7 +616,8 @@ pub static ROUTES: &[RouteDef] = &[
         "/units/{code}/lien-he",
         Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
         |r| r.to(pages::contacts::page),
-    ),
+    )
+    .page(),
     post(
         "/units/{code}/lien-he",
         Scoped(RECORD_WRITERS, RecordOf::Unit("code")),
