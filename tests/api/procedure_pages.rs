@@ -283,7 +283,10 @@ db_test!(detail_page_shows_everything_and_every_version, |app| {
         "Ủy ban nhân dân cấp xã",
         "Công dân Việt Nam",
         "Trực tiếp; Trực tuyến",
-        "Bước 1: Nộp hồ sơ.",
+        // The steps as a numbered list, their «Bước N:» markers dropped.
+        "<ol class=\"steps-list\">",
+        "<li>Nộp hồ sơ.</li>",
+        "<li>Nhận kết quả.</li>",
         "Tờ khai theo mẫu",
         "Mẫu TK-01",
         "1 ngày làm việc",
