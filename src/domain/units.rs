@@ -220,8 +220,12 @@ fn tone_rank(c: char) -> Option<u8> {
     }
 }
 
+/// The sort key of a text ([`cmp_vn`] compares these): computed once per item when a long
+/// list is sorted (`sort_by_cached_key`), not twice per comparison.
+pub type CollationKey = (Vec<u32>, Vec<u8>, Vec<bool>);
+
 /// The sort key of a text: letters by the Vietnamese alphabet first, then tones, then case.
-fn collation_key(s: &str) -> (Vec<u32>, Vec<u8>, Vec<bool>) {
+pub fn collation_key(s: &str) -> CollationKey {
     let (mut primary, mut tones, mut case) = (Vec::new(), Vec::new(), Vec::new());
     // Decompose, keep the letter-forming marks (breve, circumflex, horn) with their letter,
     // read the tone apart.

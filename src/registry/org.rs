@@ -53,6 +53,10 @@ pub struct Org {
     pub units: HashMap<i64, Unit>,
     pub authorities: HashMap<i64, Authority>,
     successions: Vec<UnitSuccession>,
+    /// Indexes into `successions` by predecessor and by successor: lists and pickers label
+    /// every unit, so each lookup must not walk all successions.
+    by_predecessor: HashMap<i64, Vec<usize>>,
+    by_successor: HashMap<i64, Vec<usize>>,
     /// Each unit's level, read strictly when loaded.
     levels: HashMap<i64, UnitLevel>,
     /// Each authority's kind, read strictly when loaded.
@@ -82,11 +86,25 @@ impl Org {
         for u in ordered {
             by_code.entry(u.code.clone()).or_default().push(u.id);
         }
+        let successions = queries::all_successions(db)?;
+        let (mut by_predecessor, mut by_successor) = (HashMap::new(), HashMap::new());
+        for (i, s) in successions.iter().enumerate() {
+            by_predecessor
+                .entry(s.predecessor_id)
+                .or_insert_with(Vec::new)
+                .push(i);
+            by_successor
+                .entry(s.successor_id)
+                .or_insert_with(Vec::new)
+                .push(i);
+        }
         Ok(Org {
             by_code,
             units: units.into_iter().map(|u| (u.id, u)).collect(),
             authorities: authorities.into_iter().map(|a| (a.id, a)).collect(),
-            successions: queries::all_successions(db)?,
+            successions,
+            by_predecessor,
+            by_successor,
             levels,
             kinds,
         })
@@ -148,33 +166,47 @@ impl Org {
 
     /// Direct successors of a unit with the day each took over.
     pub fn unit_successors(&self, unit: i64) -> Vec<(&Unit, NaiveDate)> {
-        self.successions
-            .iter()
-            .filter(|s| s.predecessor_id == unit)
+        self.successions_at(&self.by_predecessor, unit)
             .filter_map(|s| Some((self.units.get(&s.successor_id)?, s.effective_on)))
             .collect()
     }
 
     pub fn unit_predecessors(&self, unit: i64) -> Vec<(&Unit, NaiveDate)> {
-        self.successions
-            .iter()
-            .filter(|s| s.successor_id == unit)
+        self.successions_at(&self.by_successor, unit)
             .filter_map(|s| Some((self.units.get(&s.predecessor_id)?, s.effective_on)))
             .collect()
+    }
+
+    /// The successions `index` lists for `unit`, in stored order.
+    fn successions_at<'a>(
+        &'a self,
+        index: &'a HashMap<i64, Vec<usize>>,
+        unit: i64,
+    ) -> impl Iterator<Item = &'a UnitSuccession> + 'a {
+        index
+            .get(&unit)
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.successions.get(*i))
     }
 
     fn closure(&self, start: i64, forward: bool) -> Vec<i64> {
         let mut seen = HashSet::new();
         let mut todo = vec![start];
         let mut out = Vec::new();
+        let index = if forward {
+            &self.by_predecessor
+        } else {
+            &self.by_successor
+        };
         while let Some(u) = todo.pop() {
-            for s in &self.successions {
-                let (from, to) = if forward {
-                    (s.predecessor_id, s.successor_id)
+            for s in self.successions_at(index, u) {
+                let to = if forward {
+                    s.successor_id
                 } else {
-                    (s.successor_id, s.predecessor_id)
+                    s.predecessor_id
                 };
-                if from == u && to != start && seen.insert(to) {
+                if to != start && seen.insert(to) {
                     out.push(to);
                     todo.push(to);
                 }

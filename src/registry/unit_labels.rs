@@ -3,7 +3,6 @@
 //! notice of an abolished unit with its successors, the line of what a successor took over,
 //! and the search by present and former names ([`units_matching`]). Pure over [`Org`].
 
-use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
@@ -14,8 +13,8 @@ use super::unit_tree::{search_key, UnitLink};
 use crate::db::models::Unit;
 use crate::domain::kinds::UnitLevel;
 use crate::domain::units::{
-    cmp_vn, name_in_sentence, succession_notice, taken_over_line, unit_label, Successor, UnitFacts,
-    UnitLabel,
+    cmp_vn, collation_key, name_in_sentence, succession_notice, taken_over_line, unit_label,
+    CollationKey, Successor, UnitFacts, UnitLabel,
 };
 
 /// The longest query the unit search reads (characters); the rest is cut off.
@@ -98,15 +97,16 @@ pub fn authority_label(org: &Org, a: &crate::db::models::Authority, today: Naive
     t
 }
 
-/// Current units first, then abolished ones; each group in Vietnamese order of name, then of
-/// context, then by code.
-pub fn list_order(a: (&UnitLabel, &str), b: (&UnitLabel, &str)) -> Ordering {
-    a.0.status
-        .is_some()
-        .cmp(&b.0.status.is_some())
-        .then_with(|| cmp_vn(&a.0.name, &b.0.name))
-        .then_with(|| cmp_vn(&a.0.context, &b.0.context))
-        .then_with(|| a.1.cmp(b.1))
+/// The list order of units: current units first, then abolished ones; each group in
+/// Vietnamese order of name, then of context, then by code. A key, for sorting long lists with
+/// `sort_by_cached_key` (each text's collation key computed once).
+pub fn list_key(l: &UnitLabel, code: &str) -> (bool, CollationKey, CollationKey, String) {
+    (
+        l.status.is_some(),
+        collation_key(&l.name),
+        collation_key(&l.context),
+        code.to_string(),
+    )
 }
 
 /// The notice of an abolished unit's pages, with the units that took it over.
@@ -271,7 +271,7 @@ pub fn units_matching(
             exact: bare_key(matched) == needle || search_key(matched) == needle,
         });
     }
-    out.sort_by(|a, b| list_order((&a.label, &a.code), (&b.label, &b.code)));
+    out.sort_by_cached_key(|a| list_key(&a.label, &a.code));
     out
 }
 

@@ -192,12 +192,14 @@ fn children_of(org: &Org, parent: i64, era: UnitEra) -> Vec<&Unit> {
 
 /// Lines in list order: current units first, then abolished ones, each in Vietnamese order.
 fn sorted(mut lines: Vec<UnitLine>) -> Vec<UnitLine> {
-    lines.sort_by(|a, b| {
-        (!a.current)
-            .cmp(&!b.current)
-            .then_with(|| crate::domain::units::cmp_vn(&a.name, &b.name))
-            .then_with(|| crate::domain::units::cmp_vn(&a.context, &b.context))
-            .then_with(|| a.code.cmp(&b.code))
+    use crate::domain::units::collation_key;
+    lines.sort_by_cached_key(|l| {
+        (
+            !l.current,
+            collation_key(&l.name),
+            collation_key(&l.context),
+            l.code.clone(),
+        )
     });
     lines
 }

@@ -148,18 +148,14 @@ fn unit_choices(
     selected_code: &str,
     mine: impl Fn(Option<i64>) -> bool,
 ) -> (Vec<Choice>, Vec<Choice>) {
-    use crate::registry::unit_labels::{label, list_order};
+    use crate::registry::unit_labels::{label, list_key};
     let mut all: Vec<_> = org
         .units
         .values()
         .filter(|u| mine(Some(u.id)))
         .map(|u| (label(org, u, today), u))
         .collect();
-    all.sort_by(|a, b| {
-        (a.1.valid_to.is_some())
-            .cmp(&b.1.valid_to.is_some())
-            .then_with(|| list_order((&a.0, &a.1.code), (&b.0, &b.1.code)))
-    });
+    all.sort_by_cached_key(|(l, u)| (u.valid_to.is_some(), list_key(l, &u.code)));
     let (mut ended, mut other) = (Vec::new(), Vec::new());
     for (l, u) in all {
         let text = match l.context.as_str() {
@@ -204,7 +200,7 @@ fn campaign_choices(
         crate::registry::unit_labels::authority_label(&org, a, today)
     };
     let mut authorities = queries::all_authorities(db)?;
-    authorities.sort_by(|a, b| crate::domain::units::cmp_vn(&a.name, &b.name));
+    authorities.sort_by_cached_key(|a| crate::domain::units::collation_key(&a.name));
     let local_authorities = authorities
         .iter()
         .filter(|a| a.unit_id.is_some() && mine(a.unit_id))
