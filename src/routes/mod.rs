@@ -362,6 +362,24 @@ pub static ROUTES: &[RouteDef] = &[
         r.to(pages::procedures::detail)
     })
     .page(),
+    // pf: a procedure's forms (mẫu đơn, tờ khai) in the originals' store: the add page (the
+    // attach page's reading and checks) and the public download.
+    get(
+        "/procedures/{code}/mau-don/moi",
+        Scoped(RECORD_WRITERS, RecordOf::Procedure("code")),
+        |r| r.to(pages::procedure_forms::new_form),
+    )
+    .page(),
+    post(
+        "/procedures/{code}/mau-don/moi",
+        Scoped(RECORD_WRITERS, RecordOf::Procedure("code")),
+        |r| r.to(pages::procedure_forms::add),
+    )
+    .body(crate::app::originals::UPLOAD_BODY),
+    get("/procedures/{code}/mau-don/{id}", Public, |r| {
+        r.to(pages::procedure_forms::download)
+    })
+    .data(),
     get("/units/{code}/procedures", Public, |r| {
         r.to(pages::procedures::unit_page)
     })
