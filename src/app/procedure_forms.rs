@@ -27,8 +27,7 @@ pub struct FormView {
     pub type_label: String,
     /// Bytes.
     pub size: u64,
-    /// Kibibytes (for the page).
-    #[schema(ignore)]
+    /// The size in kibibytes (bytes / 1024), as the page shows it with one decimal.
     pub size_kb: f64,
     /// The download address.
     pub url: String,

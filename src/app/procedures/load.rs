@@ -120,7 +120,8 @@ pub async fn load_catalogue(
     .await
 }
 
-/// One procedure: the version asked (default the newest), every version, where it is posted.
+/// One procedure: the version asked (default the newest), every version, where it is posted,
+/// and the forms (mẫu đơn, tờ khai) of the version asked as files to download.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProcedurePage {
     pub code: String,
