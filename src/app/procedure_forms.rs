@@ -143,7 +143,10 @@ pub async fn add(
 
 /// What the page says when the version already holds the same bytes (nothing is stored again).
 pub fn already_held(form: &StoredForm) -> String {
-    let prefix = form.sha256.get(..originals::PREFIX_LEN).unwrap_or(&form.sha256);
+    let prefix = form
+        .sha256
+        .get(..originals::PREFIX_LEN)
+        .unwrap_or(&form.sha256);
     format!(
         "Thủ tục đã có đúng tệp này (cùng mã SHA-256 {prefix}…): «{}». Không lưu thêm bản nào.",
         form.name

@@ -102,13 +102,15 @@ pub fn insert_parts(db: &mut Db<'_>, blobs: Blobs, id: i64, content: &[u8]) -> R
                     document_file_parts::bytes.eq(part),
                 ))
                 .execute(c))?,
-            Blobs::ProcedureForms => with_db!(db, c => diesel::insert_into(procedure_form_parts::table)
+            Blobs::ProcedureForms => {
+                with_db!(db, c => diesel::insert_into(procedure_form_parts::table)
                 .values((
                     procedure_form_parts::file_id.eq(id),
                     procedure_form_parts::seq.eq(seq),
                     procedure_form_parts::bytes.eq(part),
                 ))
-                .execute(c))?,
+                .execute(c))?
+            }
         };
     }
     Ok(())

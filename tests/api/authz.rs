@@ -654,7 +654,10 @@ db_test!(
     authorisation_matrix_every_route_caller_and_spelling,
     |app| {
         app.import_str("f.jsonl", FIXTURE)?;
-        app.import_str("p.jsonl", &crate::procedure_forms::procedure_line("9.900001", "UBND-32200"))?;
+        app.import_str(
+            "p.jsonl",
+            &crate::procedure_forms::procedure_line("9.900001", "UBND-32200"),
+        )?;
         // In scope: Xã Đầm Dơi, which took over the district of Đầm Dơi (970). Out of scope:
         // Bạc Liêu.
         let mut callers = Vec::new();

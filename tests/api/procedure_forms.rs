@@ -127,7 +127,10 @@ db_test!(
         assert_eq!(f["media_type"], "application/pdf");
         assert_eq!(f["size"], pdf.len());
         let url = f["url"].as_str().unwrap().to_string();
-        assert!(url.starts_with(&format!("/procedures/{CODE}/mau-don/")), "{url}");
+        assert!(
+            url.starts_with(&format!("/procedures/{CODE}/mau-don/")),
+            "{url}"
+        );
 
         // On the page, for everyone: name, type, size in KB with a decimal comma.
         let p = page(&client, None, &format!("/procedures/{CODE}")).await;
@@ -135,7 +138,11 @@ db_test!(
         assert!(p.body.contains(&format!("href=\"{url}\"")), "{}", p.body);
         #[allow(clippy::cast_precision_loss)]
         let kb = format!("{:.1}", pdf.len() as f64 / 1024.0).replace('.', ",");
-        assert!(p.body.contains(&format!("(PDF, {kb} KB)")), "{kb}: {}", p.body);
+        assert!(
+            p.body.contains(&format!("(PDF, {kb} KB)")),
+            "{kb}: {}",
+            p.body
+        );
         assert!(p.body.contains("Mẫu số 01 — Tờ khai đăng ký khai sinh"));
 
         // Downloaded byte for byte, with its name and type.
@@ -149,7 +156,10 @@ db_test!(
             disposition.contains("filename*=UTF-8''T%E1%BB%9D%20khai%20khai%20sinh.pdf"),
             "{disposition}"
         );
-        assert_eq!(r.header("x-content-type-options").as_deref(), Some("nosniff"));
+        assert_eq!(
+            r.header("x-content-type-options").as_deref(),
+            Some("nosniff")
+        );
 
         // The audit entry names the hash.
         let mut conn = app.pool.get()?;
@@ -211,12 +221,7 @@ db_test!(
                 "Chỉ nhận tệp DOCX hoặc PDF",
             ),
             ("khoa.pdf", samples::pdf("x", true, 0), 422, "mật khẩu"),
-            (
-                "lai.docx",
-                word.clone(),
-                409,
-                "Thủ tục đã có đúng tệp này",
-            ),
+            ("lai.docx", word.clone(), 409, "Thủ tục đã có đúng tệp này"),
         ];
         for (name, bytes, status, message) in cases {
             let r = add(&client, &secret, &csrf, CODE, "Bản thử", name, &bytes).await;
