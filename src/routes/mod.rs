@@ -718,7 +718,7 @@ mod tests {
     }
 
     /// Paths that never answer a page: the API, static files, feeds, health and metrics,
-    /// files named by their extension.
+    /// files named by their extension, a procedure's form files.
     fn looks_like_data(path: &str) -> bool {
         const PREFIXES: &[&str] = &[
             "/api/v1/",
@@ -742,7 +742,9 @@ mod tests {
                 _ => {}
             }
         }
-        PREFIXES.iter().any(|p| path.starts_with(p)) || name.contains('.')
+        // A procedure's form file, named by its id.
+        let form_file = path.ends_with("/mau-don/{id}");
+        PREFIXES.iter().any(|p| path.starts_with(p)) || name.contains('.') || form_file
     }
 
     #[test]
@@ -774,6 +776,8 @@ mod tests {
         assert!(looks_like_data("/feeds/{name}.atom"));
         assert!(!looks_like_data("/api"));
         assert!(!looks_like_data("/procedures/{code}"));
+        assert!(looks_like_data("/procedures/{code}/mau-don/{id}"));
+        assert!(!looks_like_data("/procedures/{code}/mau-don/moi"));
         assert!(!looks_like_data("/documents/{id}/{key:.+}"));
         assert!(!looks_like_data(
             "/eli/vn/{authority}/{type}/{year}/{number}"
