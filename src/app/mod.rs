@@ -15,6 +15,7 @@ pub mod documents;
 pub mod inspections;
 pub mod metrics;
 pub mod originals;
+pub mod procedure_forms;
 pub mod procedures;
 pub mod register;
 pub mod review;

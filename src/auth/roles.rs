@@ -105,6 +105,9 @@ pub enum RecordOf {
     Authority(&'static str),
     /// A unit code.
     Unit(&'static str),
+    /// A procedure code: the record's unit is that of the authority that announced its
+    /// current version.
+    Procedure(&'static str),
 }
 
 /// The access rule of a route.

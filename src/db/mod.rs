@@ -14,6 +14,7 @@ pub mod feeds;
 pub mod limits;
 pub mod models;
 pub mod originals;
+pub mod procedure_forms;
 pub mod procedures;
 pub mod queries;
 pub mod registry;

@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{document_file_parts, document_files};
+use super::schema::{document_file_parts, document_files, procedure_form_parts};
 use super::{Db, DbError};
 use crate::with_db;
 
@@ -69,40 +69,86 @@ pub fn by_id(db: &mut Db<'_>, id: i64) -> R<Option<FileRow>> {
 /// The largest part of a file's bytes stored in one row.
 pub const PART_BYTES: usize = 1024 * 1024;
 
+/// Which table holds a stored file's bytes: the one store of files has its records in
+/// `document_files` (a document's originals) and `procedure_forms` (a procedure version's
+/// forms), their bytes written and read in parts by the same code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blobs {
+    /// `document_file_parts`, of `document_files`.
+    Documents,
+    /// `procedure_form_parts`, of `procedure_forms`.
+    ProcedureForms,
+}
+
 /// Stores a file and its bytes (in parts) and returns its id.
 pub fn insert(db: &mut Db<'_>, row: &NewFileRow<'_>, content: &[u8]) -> R<i64> {
     let id: i64 = with_db!(db, c => diesel::insert_into(document_files::table)
         .values(row)
         .returning(document_files::id)
         .get_result(c))?;
+    insert_parts(db, Blobs::Documents, id, content)?;
+    Ok(id)
+}
+
+/// Writes the bytes of the file `id` in parts of at most [`PART_BYTES`].
+pub fn insert_parts(db: &mut Db<'_>, blobs: Blobs, id: i64, content: &[u8]) -> R<()> {
     for (seq, part) in content.chunks(PART_BYTES).enumerate() {
         let seq = i32::try_from(seq).unwrap_or(i32::MAX);
-        with_db!(db, c => diesel::insert_into(document_file_parts::table)
-            .values((
-                document_file_parts::file_id.eq(id),
-                document_file_parts::seq.eq(seq),
-                document_file_parts::bytes.eq(part),
-            ))
-            .execute(c))?;
+        match blobs {
+            Blobs::Documents => with_db!(db, c => diesel::insert_into(document_file_parts::table)
+                .values((
+                    document_file_parts::file_id.eq(id),
+                    document_file_parts::seq.eq(seq),
+                    document_file_parts::bytes.eq(part),
+                ))
+                .execute(c))?,
+            Blobs::ProcedureForms => {
+                with_db!(db, c => diesel::insert_into(procedure_form_parts::table)
+                .values((
+                    procedure_form_parts::file_id.eq(id),
+                    procedure_form_parts::seq.eq(seq),
+                    procedure_form_parts::bytes.eq(part),
+                ))
+                .execute(c))?
+            }
+        };
     }
-    Ok(id)
+    Ok(())
 }
 
 /// The part `seq` of the file `id`'s bytes, if there is one.
 pub fn part(db: &mut Db<'_>, id: i64, seq: i32) -> R<Option<Vec<u8>>> {
-    Ok(with_db!(db, c => document_file_parts::table
-        .filter(document_file_parts::file_id.eq(id))
-        .filter(document_file_parts::seq.eq(seq))
-        .select(document_file_parts::bytes)
-        .first(c)
-        .optional())?)
+    part_of(db, Blobs::Documents, id, seq)
+}
+
+/// The part `seq` of the bytes of the file `id` kept in `blobs`, if there is one.
+pub fn part_of(db: &mut Db<'_>, blobs: Blobs, id: i64, seq: i32) -> R<Option<Vec<u8>>> {
+    Ok(match blobs {
+        Blobs::Documents => with_db!(db, c => document_file_parts::table
+            .filter(document_file_parts::file_id.eq(id))
+            .filter(document_file_parts::seq.eq(seq))
+            .select(document_file_parts::bytes)
+            .first(c)
+            .optional())?,
+        Blobs::ProcedureForms => with_db!(db, c => procedure_form_parts::table
+            .filter(procedure_form_parts::file_id.eq(id))
+            .filter(procedure_form_parts::seq.eq(seq))
+            .select(procedure_form_parts::bytes)
+            .first(c)
+            .optional())?,
+    })
 }
 
 /// The whole bytes of the file `id`, its parts in order.
 pub fn content(db: &mut Db<'_>, id: i64, size: usize) -> R<Vec<u8>> {
+    content_of(db, Blobs::Documents, id, size)
+}
+
+/// The whole bytes of the file `id` kept in `blobs`, its parts in order.
+pub fn content_of(db: &mut Db<'_>, blobs: Blobs, id: i64, size: usize) -> R<Vec<u8>> {
     let mut out = Vec::with_capacity(size);
     let mut seq = 0;
-    while let Some(p) = part(db, id, seq)? {
+    while let Some(p) = part_of(db, blobs, id, seq)? {
         out.extend_from_slice(&p);
         seq += 1;
     }

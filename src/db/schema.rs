@@ -443,6 +443,35 @@ diesel::table! {
 diesel::joinable!(document_files -> documents (document_id));
 diesel::joinable!(document_file_parts -> document_files (file_id));
 
+// pf: the forms of a procedure version (mẫu đơn, tờ khai), stored like document originals.
+diesel::table! {
+    procedure_forms (id) {
+        id -> BigInt,
+        version_id -> BigInt,
+        sha256 -> Text,
+        name -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        description -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Text,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_by -> Nullable<Text>,
+        withdrawn_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    procedure_form_parts (file_id, seq) {
+        file_id -> BigInt,
+        seq -> Integer,
+        bytes -> Binary,
+    }
+}
+
+diesel::joinable!(procedure_forms -> procedure_versions (version_id));
+diesel::joinable!(procedure_form_parts -> procedure_forms (file_id));
+
 // nd: files held between the upload and the save of the new-document form.
 diesel::table! {
     intake_pending (token) {
@@ -509,6 +538,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     // nd: files held between the upload and the save of the new-document form.
     intake_pending,
     document_file_parts,
+    // pf: the forms of a procedure version.
+    procedure_forms,
+    procedure_form_parts,
     // ed: corrections and withdrawals.
     corrections,
     withdrawals,

@@ -29,3 +29,12 @@ pub fn authority_unit(db: &mut Db<'_>, id: i64) -> Result<Option<Option<i64>>, D
 pub fn unit_by_code(db: &mut Db<'_>, code: &str) -> Result<Option<i64>, DbError> {
     Ok(super::registry::unit_by_code(db, code)?.map(|u| u.id))
 }
+
+/// The unit of the authority that announced the current version of the procedure `code`
+/// (its province for a provincial announcement), as [`document_unit`].
+pub fn procedure_unit(db: &mut Db<'_>, code: &str) -> Result<Option<Option<i64>>, DbError> {
+    match super::procedure_forms::current_version(db, code)? {
+        None => Ok(None),
+        Some(v) => authority_unit(db, v.decision_authority_id),
+    }
+}

@@ -9,6 +9,7 @@
 //! ([`std::fmt::Display`]) is shown beside the file field.
 
 mod check;
+pub mod forms;
 mod pdf;
 pub mod samples;
 mod store;

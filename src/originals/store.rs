@@ -124,6 +124,15 @@ pub(super) fn name_for(name: &str, kind: FileKind) -> String {
     }
 }
 
+/// What every stored file records of its bytes besides their hash: its name with the extension
+/// of its kind ([`name_for`]) and its size (for document originals and procedure forms alike).
+pub(super) fn blob_fields(upload: &Upload, checked: &Checked) -> (String, i64) {
+    (
+        name_for(&upload.name, checked.kind),
+        i64::try_from(checked.size).unwrap_or(i64::MAX),
+    )
+}
+
 /// Stores a checked file on the document `document_id`, in the caller's transaction, with an
 /// audit entry naming its hash. The same bytes twice on one document are stored once (the
 /// record already there is returned).
@@ -154,8 +163,7 @@ pub fn store_described(
             created: false,
         });
     }
-    let name = name_for(&upload.name, checked.kind);
-    let size = i64::try_from(checked.size).unwrap_or(i64::MAX);
+    let (name, size) = blob_fields(upload, checked);
     let id = rows::insert(
         db,
         &NewFileRow {

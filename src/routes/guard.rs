@@ -225,12 +225,16 @@ fn record_unit(
             Some(id) => scope::authority_unit(db, id)?,
         },
         RecordOf::Unit(_) => scope::unit_by_code(db, value)?.map(Some),
+        RecordOf::Procedure(_) => scope::procedure_unit(db, value)?,
     })
 }
 
 fn param_name(record: RecordOf) -> &'static str {
     match record {
-        RecordOf::Document(p) | RecordOf::Authority(p) | RecordOf::Unit(p) => p,
+        RecordOf::Document(p)
+        | RecordOf::Authority(p)
+        | RecordOf::Unit(p)
+        | RecordOf::Procedure(p) => p,
     }
 }
 

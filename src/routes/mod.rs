@@ -382,6 +382,24 @@ pub static ROUTES: &[RouteDef] = &[
         r.to(pages::procedures::detail)
     })
     .page(),
+    // pf: a procedure's forms (mẫu đơn, tờ khai) in the originals' store: the add page (the
+    // attach page's reading and checks) and the public download.
+    get(
+        "/procedures/{code}/mau-don/moi",
+        Scoped(RECORD_WRITERS, RecordOf::Procedure("code")),
+        |r| r.to(pages::procedure_forms::new_form),
+    )
+    .page(),
+    post(
+        "/procedures/{code}/mau-don/moi",
+        Scoped(RECORD_WRITERS, RecordOf::Procedure("code")),
+        |r| r.to(pages::procedure_forms::add),
+    )
+    .body(crate::app::originals::UPLOAD_BODY),
+    get("/procedures/{code}/mau-don/{id}", Public, |r| {
+        r.to(pages::procedure_forms::download)
+    })
+    .data(),
     get("/units/{code}/procedures", Public, |r| {
         r.to(pages::procedures::unit_page)
     })
@@ -732,7 +750,7 @@ mod tests {
     }
 
     /// Paths that never answer a page: the API, static files, feeds, health and metrics,
-    /// files named by their extension.
+    /// files named by their extension, a procedure's form files.
     fn looks_like_data(path: &str) -> bool {
         const PREFIXES: &[&str] = &[
             "/api/v1/",
@@ -756,7 +774,9 @@ mod tests {
                 _ => {}
             }
         }
-        PREFIXES.iter().any(|p| path.starts_with(p)) || name.contains('.')
+        // A procedure's form file, named by its id.
+        let form_file = path.ends_with("/mau-don/{id}");
+        PREFIXES.iter().any(|p| path.starts_with(p)) || name.contains('.') || form_file
     }
 
     #[test]
@@ -788,6 +808,8 @@ mod tests {
         assert!(looks_like_data("/feeds/{name}.atom"));
         assert!(!looks_like_data("/api"));
         assert!(!looks_like_data("/procedures/{code}"));
+        assert!(looks_like_data("/procedures/{code}/mau-don/{id}"));
+        assert!(!looks_like_data("/procedures/{code}/mau-don/moi"));
         assert!(!looks_like_data("/documents/{id}/{key:.+}"));
         assert!(!looks_like_data(
             "/eli/vn/{authority}/{type}/{year}/{number}"

@@ -19,6 +19,7 @@ pub mod inspections;
 pub mod intake;
 pub mod observe;
 pub mod originals;
+pub mod procedure_forms;
 pub mod procedures;
 pub mod public;
 pub mod qr;
@@ -233,6 +234,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "file_attach.html",
         include_str!("../../templates/file_attach.html"),
+    ),
+    (
+        "procedure_form_new.html",
+        include_str!("../../templates/procedure_form_new.html"),
     ),
     // ed: edit, versions, withdrawal.
     (

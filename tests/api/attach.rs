@@ -31,12 +31,12 @@ fn doc_id(app: &TestApp) -> i64 {
 }
 
 /// One part of a multipart body.
-enum Part<'a> {
+pub(crate) enum Part<'a> {
     Field(&'a str, &'a str),
     File(&'a str, &'a [u8]),
 }
 
-fn body(parts: &[Part<'_>]) -> Vec<u8> {
+pub(crate) fn body(parts: &[Part<'_>]) -> Vec<u8> {
     let mut b = Vec::new();
     for p in parts {
         match p {
@@ -60,7 +60,7 @@ fn body(parts: &[Part<'_>]) -> Vec<u8> {
     b
 }
 
-fn content_type() -> (&'static str, String) {
+pub(crate) fn content_type() -> (&'static str, String) {
     (
         "Content-Type",
         format!("multipart/form-data; boundary={BOUNDARY}"),
@@ -91,11 +91,11 @@ async fn attach(
         .await
 }
 
-fn sha(bytes: &[u8]) -> String {
+pub(crate) fn sha(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-async fn page(client: &Client, secret: Option<&str>, uri: &str) -> Resp {
+pub(crate) async fn page(client: &Client, secret: Option<&str>, uri: &str) -> Resp {
     let mut req = TestRequest::get().uri(uri);
     if let Some(s) = secret {
         req = req.insert_header(cookie(s));

@@ -104,6 +104,10 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("POST", "/procedures/cong-bo/moi", Roles(REVIEWERS)),
     ("POST", "/procedures/cong-bo/moi/luu", Roles(REVIEWERS)),
     ("GET", "/procedures/{code}", Anyone),
+    // pf: a procedure's forms.
+    ("GET", "/procedures/{code}/mau-don/moi", Scoped(REVIEWERS)),
+    ("POST", "/procedures/{code}/mau-don/moi", Scoped(REVIEWERS)),
+    ("GET", "/procedures/{code}/mau-don/{id}", Anyone),
     ("GET", "/units/{code}/procedures", Anyone),
     ("GET", "/units/{code}/procedures/sheet", Anyone),
     ("GET", "/api/v1/procedures", Anyone),
@@ -659,6 +663,10 @@ db_test!(
     authorisation_matrix_every_route_caller_and_spelling,
     |app| {
         app.import_str("f.jsonl", FIXTURE)?;
+        app.import_str(
+            "p.jsonl",
+            &crate::procedure_forms::procedure_line("9.900001", "UBND-32200"),
+        )?;
         // In scope: Xã Đầm Dơi, which took over the district of Đầm Dơi (970). Out of scope:
         // Bạc Liêu.
         let mut callers = Vec::new();
@@ -722,6 +730,9 @@ db_test!(
                 ("{number}", "12".into()),
                 ("{rest:.+}", "dieu-1".into()),
                 ("{key:.+}", "dieu-1".into()),
+                // A procedure announced by the in-scope commune (its forms' routes).
+                ("/procedures/{code}", "/procedures/9.900001".into()),
+                ("/mau-don/{id}", "/mau-don/999999".into()),
                 ("{code}", "32200".into()),
                 ("{format}", "csv".into()),
                 ("/campaigns/{id}", format!("/campaigns/{cid}")),

@@ -48,6 +48,7 @@ mod openapi;
 mod originals;
 mod pages;
 mod pointintime;
+mod procedure_forms;
 mod procedure_pages;
 mod procedures;
 mod records_write;

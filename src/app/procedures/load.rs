@@ -120,7 +120,8 @@ pub async fn load_catalogue(
     .await
 }
 
-/// One procedure: the version asked (default the newest), every version, where it is posted.
+/// One procedure: the version asked (default the newest), every version, where it is posted,
+/// and the forms (mẫu đơn, tờ khai) of the version asked as files to download.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProcedurePage {
     pub code: String,
@@ -129,6 +130,8 @@ pub struct ProcedurePage {
     pub is_newest: bool,
     pub versions: Vec<VersionView>,
     pub posted_at: Vec<PostedAt>,
+    /// The forms (mẫu đơn, tờ khai) of the version shown, as files to download.
+    pub forms: Vec<crate::app::procedure_forms::FormView>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -187,7 +190,9 @@ pub async fn load_detail(
         let posted_at = posted_at(db, &org, &catalogue, entry, date)?;
         let mut versions: Vec<VersionView> = entry.versions.clone();
         versions.reverse();
+        let forms = crate::app::procedure_forms::forms_of(db, &entry.code, version.id)?;
         Ok(ProcedurePage {
+            forms,
             code: entry.code.clone(),
             date,
             is_newest: entry.newest().is_some_and(|n| n.id == version.id),

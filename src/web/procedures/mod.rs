@@ -189,6 +189,7 @@ pub async fn detail(
     state: web::Data<AppState>,
     path: web::Path<String>,
     q: web::Query<PageQuery>,
+    viewer: crate::auth::MaybeActor,
 ) -> Result<HttpResponse, PageError> {
     let q = q.into_inner();
     let unit = match opt(&q.don_vi) {
@@ -235,6 +236,18 @@ pub async fn detail(
             .is_some_and(crate::domain::procedure::OnlineLevel::level3_or_more);
     ctx.insert("online_submit", &online);
     ctx.insert("national_portal", NATIONAL_PORTAL);
+    // «Thêm mẫu đơn» for those the add route lets in, on the current version only.
+    let may_add_form = match viewer.0 {
+        Some(who) if page.is_newest => {
+            let code = page.code.clone();
+            on_pool(&state, move |db| {
+                crate::app::procedure_forms::may_add(db, &who, &code)
+            })
+            .await?
+        }
+        _ => false,
+    };
+    ctx.insert("may_add_form", &may_add_form);
     if let Some((reference, code, name, contact)) = unit {
         ctx.insert("unit_ref", &reference);
         ctx.insert("unit_name", &name);

@@ -1,0 +1,2 @@
+DROP TABLE procedure_form_parts;
+DROP TABLE procedure_forms;
