@@ -230,7 +230,9 @@ impl Indicator {
             Indicator::TimeCutAmended => {
                 "Thủ tục sửa đổi, bổ sung, thay thế cắt giảm thời gian giải quyết"
             }
-            Indicator::OnlineLevel3 => "Thủ tục cung cấp dịch vụ công trực tuyến (một phần hoặc toàn trình)",
+            Indicator::OnlineLevel3 => {
+                "Thủ tục cung cấp dịch vụ công trực tuyến (một phần hoặc toàn trình)"
+            }
             Indicator::OnlineLevel4 => "Trong số đó, dịch vụ công trực tuyến toàn trình",
             Indicator::Reviewed => "Văn bản quy phạm pháp luật được rà soát",
             Indicator::Handled => "Văn bản không còn phù hợp đã được xử lý",
@@ -248,7 +250,10 @@ impl Indicator {
                 "thủ tục đạt mức cắt giảm",
                 "thủ tục sửa đổi, thay thế có thời hạn",
             ),
-            Indicator::OnlineLevel3 => ("thủ tục trực tuyến một phần hoặc toàn trình", "thủ tục thực hiện"),
+            Indicator::OnlineLevel3 => (
+                "thủ tục trực tuyến một phần hoặc toàn trình",
+                "thủ tục thực hiện",
+            ),
             Indicator::OnlineLevel4 => ("thủ tục trực tuyến toàn trình", "thủ tục trực tuyến"),
             Indicator::Reviewed => ("văn bản đã rà soát", "văn bản trong phạm vi rà soát"),
             Indicator::Handled => ("văn bản đã xử lý xong", "văn bản cần xử lý"),
