@@ -343,7 +343,10 @@ db_test!(annual_lists_are_published_only_within_the_units, |app| {
                 client,
                 &s,
                 "/annual-lists/2022/publish",
-                &[("authority", authority.to_string())],
+                &[
+                    ("authority", authority.to_string()),
+                    ("confirm", "1".into()),
+                ],
             )
             .await
         }
