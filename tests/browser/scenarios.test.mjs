@@ -167,7 +167,7 @@ scenario('3. an officer proposes a review decision and an approver approves it',
   await page.getByLabel('Thời hạn').fill(isoDate(deadline));
   // The authorities are checkboxes; the filter box (typed without diacritics) narrows them.
   await page.getByLabel('Lọc danh sách cơ quan').fill('xa dam doi');
-  const commune = page.getByRole('checkbox', { name: 'Ủy ban nhân dân xã Đầm Dơi', exact: true });
+  const commune = page.getByRole('checkbox', { name: /^Ủy ban nhân dân xã Đầm Dơi( |$)/ });
   await commune.check();
   assert.equal(await page.locator('#c-authorities-list li:not([hidden])').count() < await page.locator('#c-authorities-list li').count(), true);
   await officer.shot('campaign-form');
