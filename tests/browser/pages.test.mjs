@@ -216,7 +216,7 @@ async function makeRecords(people) {
   const inspector = people.inspector.page;
   await inspector.goto('/units/32152/inspections/new');
   await inspector.locator('#f-1').selectOption({ index: 1 });
-  await Promise.all([inspector.waitForURL(/\/inspections\/\d+/), inspector.getByRole('button', { name: 'Ghi biên bản' }).click()]);
+  await Promise.all([inspector.waitForURL(/\/inspections\/\d+/), inspector.getByRole('button', { name: 'Ghi biên bản', exact: true }).click()]);
   made.inspection = new URL(inspector.url()).pathname.split('/').pop();
   return made;
 }
