@@ -177,6 +177,9 @@ pub async fn page(
 pub struct PublishForm {
     #[serde(default)]
     authority: String,
+    /// `1` once the confirmation page was answered «Xác nhận»; without it nothing is written.
+    #[serde(default)]
+    confirm: String,
 }
 
 /// An approver (or administrator) publishes the list of a year for an authority of their
@@ -192,6 +195,9 @@ pub async fn publish(
         form.authority.trim().parse().ok().ok_or_else(|| {
             AppError::Unprocessable("Cần chọn cơ quan ban hành của danh mục.".into())
         })?;
+    if form.confirm.trim() != "1" {
+        return publish_confirm(&state, year, authority).await;
+    }
     crate::app::with_write(&state, move |db| {
         let p = crate::app::reviewer(db, &actor)?;
         match crate::review::annual::publish(db, &p, year, authority, crate::clock::now()) {
@@ -208,4 +214,35 @@ pub async fn publish(
             format!("/annual-lists/{year}?authority={authority}"),
         ))
         .finish())
+}
+
+/// The step before publishing a year's list: what will be published, with «Xác nhận» (the
+/// same form with `confirm=1`) and «Quay lại» (the list). An unknown authority is refused now
+/// (422); the scope is checked when it is confirmed.
+async fn publish_confirm(
+    state: &AppState,
+    year: i32,
+    authority: i64,
+) -> Result<HttpResponse, PageError> {
+    let name = crate::app::on_pool(state, move |db| {
+        Ok(crate::db::queries::authority_by_id(db, authority)?.map(|a| a.name))
+    })
+    .await?
+    .ok_or_else(|| AppError::Unprocessable("Không có cơ quan ban hành này.".into()))?;
+    let mut ctx = base_context("review", "");
+    ctx.insert("heading", "Công bố danh mục văn bản hết hiệu lực");
+    ctx.insert(
+        "what",
+        &format!(
+            "Công bố danh mục văn bản hết hiệu lực toàn bộ hoặc một phần năm {year} của {name}. Sau khi xác nhận, danh mục được ghi là đã công bố."
+        ),
+    );
+    ctx.insert("action", &format!("/annual-lists/{year}/publish"));
+    ctx.insert("fields", &[("authority", authority.to_string())]);
+    ctx.insert("button", "");
+    ctx.insert(
+        "back",
+        &format!("/annual-lists/{year}?authority={authority}"),
+    );
+    Ok(render("review_confirm.html", &ctx)?)
 }

@@ -137,7 +137,11 @@ db_test!(an_approver_publishes_an_authoritys_list_once, |app| {
                 TestRequest::post()
                     .uri("/annual-lists/2022/publish")
                     .insert_header(cookie(&secret))
-                    .set_form([("csrf_token", csrf), ("authority", authority)]),
+                    .set_form([
+                        ("csrf_token", csrf),
+                        ("authority", authority),
+                        ("confirm", "1".into()),
+                    ]),
             )
             .await
         }
@@ -159,6 +163,80 @@ db_test!(an_approver_publishes_an_authoritys_list_once, |app| {
         .get_json(&format!("/api/v1/annual-lists/2022?authority={hdnd}"))
         .await;
     assert!(v["published_on"].as_str().is_some(), "{v}");
+    Ok(())
+});
+
+db_test!(publishing_a_list_asks_for_confirmation_first, |app| {
+    use crate::authkit::{add_user, audit_len, cookie, count, session, Client};
+    use actix_web::test::TestRequest;
+    app.import_str("f.jsonl", FIXTURE)?;
+    let approver = add_user(&app, "pheduyet", "approver", &[]);
+    let (secret, csrf) = session(&app, approver);
+    let (_, docs) = app.get_json("/api/v1/documents?q=15%2F2018").await;
+    let hdnd = docs["rows"][0]["authority_id"].as_i64().unwrap();
+    let c = Client::new(&app).await;
+    let post = |fields: Vec<(&'static str, String)>| {
+        let (c, secret, csrf) = (&c, secret.clone(), csrf.clone());
+        async move {
+            let mut form = vec![("csrf_token", csrf)];
+            form.extend(fields);
+            c.send(
+                TestRequest::post()
+                    .uri("/annual-lists/2022/publish")
+                    .insert_header(cookie(&secret))
+                    .set_form(form),
+            )
+            .await
+        }
+    };
+    let before = (audit_len(&app), count(&app, "annual_list_publications"));
+    // Without «Xác nhận»: the confirmation page, sending the same form with confirm=1.
+    let r = post(vec![("authority", hdnd.to_string())]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("Công bố danh mục văn bản hết hiệu lực"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("action=\"/annual-lists/2022/publish\""),
+        "{}",
+        r.body
+    );
+    assert!(r
+        .body
+        .contains(&format!("name=\"authority\" value=\"{hdnd}\"")));
+    assert!(
+        r.body.contains("name=\"confirm\" value=\"1\""),
+        "{}",
+        r.body
+    );
+    assert!(r
+        .body
+        .contains(&format!("href=\"/annual-lists/2022?authority={hdnd}\"")));
+    let r = post(vec![
+        ("authority", hdnd.to_string()),
+        ("confirm", "0".into()),
+    ])
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        (audit_len(&app), count(&app, "annual_list_publications")),
+        before,
+        "nothing published before it is confirmed"
+    );
+    let (_, v) = app
+        .get_json(&format!("/api/v1/annual-lists/2022?authority={hdnd}"))
+        .await;
+    assert!(v["published_on"].is_null(), "{v}");
+    // Confirmed: published.
+    let r = post(vec![
+        ("authority", hdnd.to_string()),
+        ("confirm", "1".into()),
+    ])
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(count(&app, "annual_list_publications"), before.1 + 1);
     Ok(())
 });
 

@@ -363,3 +363,37 @@ db_test!(
         Ok(())
     }
 );
+
+db_test!(
+    a_counts_upload_without_a_file_shows_the_sheet_with_the_message,
+    |app| {
+        prepare(&app);
+        let c = client(&app).await;
+        let officer = add_user(&app, "motcua", "officer", &["32200"]);
+        let b = Browser::new(&app, &c, officer);
+        let before = written(&app);
+        let r = upload(&b, b"").await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        // The counts page, not a bare error page: the message beside the file field.
+        assert!(
+            r.body.contains("action=\"/units/32200/ho-so/tep\""),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains("h-file-hint h-file-error\" aria-invalid=\"true\""),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains(
+                "<p class=\"field-error\" id=\"h-file-error\">Cần chọn tệp số liệu hồ sơ"
+            ),
+            "{}",
+            r.body
+        );
+        assert_eq!(written(&app), before);
+        Ok(())
+    }
+);

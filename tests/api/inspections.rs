@@ -287,6 +287,39 @@ db_test!(
         assert!(r.body.contains("Lần hai"));
         assert!(r.body.contains("<option value=\"missing\" selected>"));
         assert_eq!(count(&app, "inspections"), before.0 + 1);
+        // A day missing, unreadable or in the future: the form again (not a bare error page),
+        // the message beside the date field, the findings and the note kept, nothing written.
+        for date in ["", "31/02/2025", "2999-01-01"] {
+            let r = b
+                .post_form(
+                    "/inspections",
+                    &[
+                        ("unit", "32200"),
+                        ("date", date),
+                        ("note", "Ngày sai"),
+                        ("finding:1.001193", "missing"),
+                    ],
+                )
+                .await;
+            assert!((400..500).contains(&r.status), "{date}: {}", r.body);
+            assert!(
+                r.body.contains("action=\"/inspections\""),
+                "{date}: {}",
+                r.body
+            );
+            assert!(
+                r.body
+                    .contains("aria-invalid=\"true\" aria-describedby=\"i-date-error\""),
+                "{date}: {}",
+                r.body
+            );
+            assert!(r
+                .body
+                .contains("<p class=\"field-error\" id=\"i-date-error\">"));
+            assert!(r.body.contains("Ngày sai"), "{date}: {}", r.body);
+            assert!(r.body.contains("<option value=\"missing\" selected>"));
+            assert_eq!(count(&app, "inspections"), before.0 + 1);
+        }
         // Without the CSRF token: refused before anything runs.
         let r = c
             .send(

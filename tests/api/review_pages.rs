@@ -193,8 +193,9 @@ db_test!(
         ] {
             assert!(page.body.contains(offered), "{offered}: {}", page.body);
         }
-        // Scope fields are labelled.
-        assert!(page.body.contains("<label for=\"c-authorities\">"));
+        // Scope fields are labelled: the authorities are a fieldset of checkboxes.
+        assert!(page.body.contains("<legend>Cơ quan ban hành</legend>"));
+        assert!(!page.body.contains("<select id=\"c-authorities\""));
         // An inspector sees the campaigns but not the form.
         let other = Browser::new(&app, &client, inspector)
             .get("/campaigns")

@@ -98,6 +98,14 @@ fn page_forbidden(r: &Resp, why: &str) {
     assert!(r.body.contains(why), "«{why}» not in {}", r.body);
 }
 
+/// A refused form shown again (not a bare error page): `status`, the campaign form, and `why`.
+fn form_refused(r: &Resp, status: u16, why: &str) {
+    assert_eq!(r.status, status, "{}", r.body);
+    assert!(r.body.contains("action=\"/campaigns\""), "{}", r.body);
+    assert!(r.body.contains("Chưa tạo được đợt rà soát"), "{}", r.body);
+    assert!(r.body.contains(why), "«{why}» not in {}", r.body);
+}
+
 fn authority_id(app: &TestApp, code: &str) -> i64 {
     let mut conn = app.pool.get().unwrap();
     vanban::db::queries::authority_by_code(&mut conn.db(), code)
@@ -335,7 +343,10 @@ db_test!(annual_lists_are_published_only_within_the_units, |app| {
                 client,
                 &s,
                 "/annual-lists/2022/publish",
-                &[("authority", authority.to_string())],
+                &[
+                    ("authority", authority.to_string()),
+                    ("confirm", "1".into()),
+                ],
             )
             .await
         }
@@ -536,12 +547,18 @@ db_test!(campaigns_reach_only_the_actors_units, |app| {
         ],
     )
     .await;
-    page_forbidden(&r, "Huyện Đầm Dơi");
+    form_refused(&r, 403, "Huyện Đầm Dơi");
+    assert!(
+        r.body.contains("value=\"Rà soát sau sắp xếp\""),
+        "{}",
+        r.body
+    );
+    assert_eq!(snapshot(&app, &tables), before);
     // The form offers Bạc Liêu's officer only Bạc Liêu's authorities and units to review.
     let offered = |page: &Resp| {
         let at = page.body.find("name=\"authorities\"").unwrap();
         let list = &page.body[at..];
-        let list = &list[..list.find("</select>").unwrap()];
+        let list = &list[..list.find("</ul>").unwrap()];
         let at = page.body.find("name=\"predecessor_unit\"").unwrap();
         let units = &page.body[at..];
         let units = &units[..units.find("</select>").unwrap()];
@@ -667,3 +684,62 @@ db_test!(bulk_postings_reach_only_the_officers_units, |app| {
     assert_eq!(count(&app, "postings"), before.1[0] + 2);
     Ok(())
 });
+
+db_test!(
+    campaign_form_refuses_an_authority_outside_the_scope_beside_it,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        let outside_id = add_user(&app, "canbo.baclieu", "officer", &["95"]);
+        let admin_id = add_user(&app, "quantri", "admin", &[]);
+        let client = Client::new(&app).await;
+        let s = session(&app, outside_id);
+        let tables = ["campaigns", "campaign_documents"];
+        let ca_mau = authority_id(&app, "HDND-96");
+        let before = snapshot(&app, &tables);
+        let r = post_form(
+            &client,
+            &s,
+            "/campaigns",
+            &[
+                ("name", "Rà soát văn bản tỉnh bạn".into()),
+                ("kind", "ongoing".into()),
+                ("authorities", ca_mau.to_string()),
+                ("deadline", "2026-12-31".into()),
+            ],
+        )
+        .await;
+        form_refused(&r, 403, "Hội đồng nhân dân tỉnh Cà Mau");
+        // Beside the authorities, linked to them, the typed name kept; nothing written.
+        assert!(
+            r.body
+                .contains("<p class=\"field-error\" id=\"c-authorities-error\""),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains("c-authorities-hint c-authorities-error\" aria-invalid=\"true\""),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains("value=\"Rà soát văn bản tỉnh bạn\""),
+            "{}",
+            r.body
+        );
+        assert_eq!(snapshot(&app, &tables), before);
+        // The checkboxes offered: the officer's own authorities only, an administrator's all.
+        let boxes = |body: &str| body.matches("name=\"authorities\" value=").count();
+        let theirs = get_page(&client, &s, "/campaigns").await;
+        assert!(!theirs
+            .body
+            .contains(&format!("name=\"authorities\" value=\"{ca_mau}\"")));
+        let all = get_page(&client, &session(&app, admin_id), "/campaigns").await;
+        assert!(all
+            .body
+            .contains(&format!("name=\"authorities\" value=\"{ca_mau}\"")));
+        assert!(boxes(&all.body) > boxes(&theirs.body), "{}", theirs.body);
+        assert!(all.body.contains("data-filter-list=\"c-authorities-list\""));
+        Ok(())
+    }
+);

@@ -199,7 +199,7 @@ async function makeRecords(people) {
   await officer.goto('/campaigns');
   await officer.getByLabel('Tên đợt').fill('Rà soát văn bản thị trấn Đầm Dơi (kiểm thử giao diện)');
   await officer.getByLabel('Thời hạn').fill(new Date(Date.now() + 60 * 24 * 3600 * 1000).toISOString().slice(0, 10));
-  await officer.locator('#c-authorities').selectOption({ label: 'Ủy ban nhân dân xã Đầm Dơi' });
+  await officer.getByRole('checkbox', { name: /^Ủy ban nhân dân xã Đầm Dơi( |$)/ }).check();
   await Promise.all([officer.waitForURL(/\/campaigns\/\d+$/), officer.getByRole('button', { name: 'Tạo đợt rà soát' }).click()]);
   made.campaign = new URL(officer.url()).pathname.split('/').pop();
   await officer.getByRole('button', { name: 'Bắt đầu và cố định danh sách văn bản' }).click();

@@ -165,7 +165,11 @@ scenario('3. an officer proposes a review decision and an approver approves it',
   await page.getByLabel('Tên đợt').fill(name);
   const deadline = new Date(Date.now() + 60 * 24 * 3600 * 1000);
   await page.getByLabel('Thời hạn').fill(isoDate(deadline));
-  await page.locator('#c-authorities').selectOption({ label: 'Ủy ban nhân dân xã Đầm Dơi' });
+  // The authorities are checkboxes; the filter box (typed without diacritics) narrows them.
+  await page.getByLabel('Lọc danh sách cơ quan').fill('xa dam doi');
+  const commune = page.getByRole('checkbox', { name: /^Ủy ban nhân dân xã Đầm Dơi( |$)/ });
+  await commune.check();
+  assert.equal(await page.locator('#c-authorities-list li:not([hidden])').count() < await page.locator('#c-authorities-list li').count(), true);
   await officer.shot('campaign-form');
   await Promise.all([
     page.waitForURL(/\/campaigns\/\d+$/),

@@ -201,7 +201,21 @@ pub async fn upload(
     form: Multipart,
 ) -> Result<HttpResponse, PageError> {
     let code = path.into_inner();
-    let bytes = read_file(form).await?;
+    let bytes = match read_file(form).await {
+        Ok(bytes) => bytes,
+        // No file chosen: the month's sheet again, the message beside the file field.
+        Err(AppError::Unprocessable(m)) => {
+            let sheet = count_sheet(&state, code, None).await?;
+            let mut ctx = context(&state, &sheet, None, &SheetErrors::default(), &[]);
+            ctx.insert("file_error", &m);
+            return Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "counter_counts.html",
+                &ctx,
+            )?);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let saved = upload_counts(&state, actor, code.clone(), bytes).await?;
     answer(&state, &code, saved, None)
 }

@@ -238,21 +238,31 @@ pub async fn create(
         }
         Err(e) => e,
     };
-    // Shown again on the form when the unit and the day can be checked; otherwise an error page.
+    // Shown again on the form when the unit can be checked (an unknown unit is an error page):
+    // a day that is missing, unreadable or in the future is refused beside the date field, the
+    // list being today's meanwhile.
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-    let Some(date) = form_date(&visit.date) else {
+    let day = form_date(&visit.date);
+    let Ok(c) = check_unit(
+        &state,
+        visit.unit.clone(),
+        day.unwrap_or_else(today),
+        Settings::default(),
+    )
+    .await
+    else {
         return Err(AppError::from(err).into());
     };
-    let Ok(c) = check_unit(&state, visit.unit.clone(), date, Settings::default()).await else {
-        return Err(AppError::from(err).into());
-    };
-    let ctx = form_context(
+    let mut ctx = form_context(
         &c,
         &visit.date,
         &visit.note,
         &typed,
         Some((err.code(), err.to_string())),
     );
+    if day.is_none() {
+        ctx.insert("error_field", "date");
+    }
     Ok(render_status(status, "inspection_form.html", &ctx)?)
 }
 

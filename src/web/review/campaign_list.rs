@@ -250,18 +250,25 @@ fn campaign_choices(
     })
 }
 
+/// A refusal of the creation form: its message, and the field it is shown beside (none: at
+/// the top of the form).
+struct Refusal {
+    status: StatusCode,
+    message: String,
+    field: Option<&'static str>,
+}
+
 /// The list of campaigns, with the creation form for those who may create one.
 async fn campaigns_page(
     state: &AppState,
     actor: &Actor,
     form: CampaignForm,
-    error: Option<String>,
-    status: StatusCode,
+    refusal: Option<Refusal>,
 ) -> Result<HttpResponse, PageError> {
     let may_create = matches!(actor.role, Role::Admin | Role::Officer | Role::Approver);
     let shown = form.clone();
     let a = actor.clone();
-    let (lines, choices) = on_pool(state, move |db| {
+    let (lines, choices, scoped) = on_pool(state, move |db| {
         let lines = campaigns::list(db)?
             .into_iter()
             .map(|c| CampaignLine {
@@ -272,21 +279,27 @@ async fn campaigns_page(
                 started: c.started_on.map(date_vn),
             })
             .collect::<Vec<_>>();
-        let choices = if may_create {
+        let (choices, scoped) = if may_create {
             let units = crate::app::reviewer(db, &a)?.units;
-            campaign_choices(db, &form, units.as_ref())?
+            (
+                campaign_choices(db, &form, units.as_ref())?,
+                units.is_some(),
+            )
         } else {
-            CampaignChoices::default()
+            (CampaignChoices::default(), false)
         };
-        Ok((lines, choices))
+        Ok((lines, choices, scoped))
     })
     .await?;
+    let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.status);
     let mut ctx = base_context("review", "");
     ctx.insert("campaigns", &lines);
     ctx.insert("may_create", &may_create);
     ctx.insert("choices", &choices);
+    ctx.insert("scoped", &scoped);
     ctx.insert("form", &shown);
-    ctx.insert("error", &error);
+    ctx.insert("error", &refusal.as_ref().map(|r| r.message.clone()));
+    ctx.insert("error_field", &refusal.as_ref().and_then(|r| r.field));
     Ok(render_status(status, "campaigns.html", &ctx)?)
 }
 
@@ -295,11 +308,36 @@ pub async fn list(state: web::Data<AppState>, actor: Actor) -> Result<HttpRespon
         kind: CampaignKind::Ongoing.code().into(),
         ..CampaignForm::default()
     };
-    campaigns_page(&state, &actor, form, None, StatusCode::OK).await
+    campaigns_page(&state, &actor, form, None).await
+}
+
+/// The first authority of `ids` outside `units` (a user limited to some units may only name
+/// theirs), as the sentence shown beside the authorities; an unknown one is left to the
+/// campaign rules.
+fn authority_outside(
+    db: &mut crate::db::Db<'_>,
+    units: Option<&std::collections::HashSet<i64>>,
+    ids: &[i64],
+) -> Result<Option<String>, AppError> {
+    let Some(units) = units else {
+        return Ok(None);
+    };
+    for id in ids {
+        if let Some(a) = queries::authority_by_id(db, *id)? {
+            if !a.unit_id.is_some_and(|u| units.contains(&u)) {
+                return Ok(Some(format!(
+                    "Cơ quan «{}» không thuộc đơn vị hành chính mà tài khoản được phân công; hãy bỏ đánh dấu cơ quan này.",
+                    a.name
+                )));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Creates a campaign from the form; a refused one is shown again, as typed, with the reason
-/// (422) and nothing written.
+/// (422, or 403 for an authority outside the user's units, beside the authorities) and
+/// nothing written.
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
@@ -311,21 +349,35 @@ pub async fn create(
     let done = crate::app::with_write(&state, move |db| {
         let input = f.input(db)?;
         let p = crate::app::reviewer(db, &a)?;
-        Ok(campaigns::create_as(db, &p, &input, crate::clock::now())?)
+        if let Some(m) = authority_outside(db, p.units.as_ref(), &input.authorities)? {
+            return Ok(Err(m));
+        }
+        Ok(Ok(campaigns::create_as(
+            db,
+            &p,
+            &input,
+            crate::clock::now(),
+        )?))
     })
     .await;
-    match done {
-        Ok(id) => Ok(see_other(format!("/campaigns/{id}"))),
-        Err(AppError::Unprocessable(m)) => {
-            campaigns_page(
-                &state,
-                &actor,
-                submitted,
-                Some(sentence(&m)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let refusal = match done {
+        Ok(Ok(id)) => return Ok(see_other(format!("/campaigns/{id}"))),
+        Ok(Err(m)) => Refusal {
+            status: StatusCode::FORBIDDEN,
+            message: m,
+            field: Some("authorities"),
+        },
+        Err(AppError::Unprocessable(m)) => Refusal {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: sentence(&m),
+            field: None,
+        },
+        Err(AppError::Forbidden(m)) => Refusal {
+            status: StatusCode::FORBIDDEN,
+            message: sentence(&m),
+            field: None,
+        },
+        Err(e) => return Err(e.into()),
+    };
+    campaigns_page(&state, &actor, submitted, Some(refusal)).await
 }

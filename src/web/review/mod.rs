@@ -537,6 +537,7 @@ async fn confirm_page(
     ctx.insert("fields", &c.fields);
     ctx.insert("button", c.button);
     ctx.insert("campaign_id", &d.campaign_id);
+    ctx.insert("back", &format!("/campaigns/{}", d.campaign_id));
     ctx.insert("kind", d.kind.label());
     ctx.insert("reason", &d.reason);
     Ok(render_status(StatusCode::OK, "review_confirm.html", &ctx)?)
