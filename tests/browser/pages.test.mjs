@@ -27,7 +27,7 @@ const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1366, height: 900 };
 const ROLES = ['anonymous', 'officer', 'approver', 'inspector', 'admin'];
 /** What counts as the first result of a result page. */
-const FIRST = '.hit, .empty, .data-table tbody tr, table tbody tr, main ol > li, .card-list > li';
+const FIRST = '.hit, .empty, .data-table tbody tr, table tbody tr, main ol > li, .card-list > li, .result-list > li';
 
 let server;
 let browser;
