@@ -453,7 +453,10 @@ pub async fn front(
         }
     }
     fin.signed_in = principal.is_some();
-    let page = !api && route.is_some() && req.method() == Method::GET;
+    // Only pages show the desk's count: not the API, files, feeds or the stylesheet.
+    let page = !api
+        && req.method() == Method::GET
+        && route.is_some_and(|r| r.answers == super::Answers::Page);
     let viewer = page_viewer(&state, principal.as_deref(), page).await;
     req.extensions_mut().insert(RequestInfo {
         transport: fin.transport,

@@ -465,3 +465,71 @@ pub async fn favicon() -> HttpResponse {
         .insert_header(("Cache-Control", "public, max-age=86400"))
         .body(FAVICON)
 }
+
+#[cfg(test)]
+mod stylesheet_tests {
+    use super::STYLESHEET;
+
+    /// The stylesheet's blocks as a reader sees them: comments dropped, then for each line the
+    /// depth of braces before it.
+    fn depths(css: &str) -> Vec<(usize, &str)> {
+        let (mut depth, mut in_comment, mut out) = (0usize, false, Vec::new());
+        for line in css.lines() {
+            out.push((depth, line));
+            let mut rest = line;
+            loop {
+                if in_comment {
+                    match rest.find("*/") {
+                        Some(i) => {
+                            in_comment = false;
+                            rest = &rest[i + 2..];
+                        }
+                        None => break,
+                    }
+                } else {
+                    let end = rest.find("/*").unwrap_or(rest.len());
+                    for c in rest[..end].chars() {
+                        match c {
+                            '{' => depth += 1,
+                            '}' => depth = depth.saturating_sub(1),
+                            _ => {}
+                        }
+                    }
+                    if end == rest.len() {
+                        break;
+                    }
+                    in_comment = true;
+                    rest = &rest[end + 2..];
+                }
+            }
+        }
+        out.push((depth, ""));
+        out
+    }
+
+    /// Two rules appended to the stylesheet in parallel once left a block unclosed, and every
+    /// rule after it silently stopped applying: every block closes, and a rule written at the
+    /// start of a line (a top-level rule, by the file's own indentation) is at top level.
+    #[test]
+    fn every_block_closes_and_top_level_rules_are_at_top_level() {
+        let lines = depths(STYLESHEET);
+        for (n, (depth, line)) in lines.iter().enumerate() {
+            let top_level_text =
+                line.chars().next().is_some_and(|c| !c.is_whitespace()) && !line.starts_with('}');
+            assert!(
+                !(top_level_text && *depth > 0),
+                "static/vanban.css line {}: «{line}» at depth {depth}",
+                n + 1
+            );
+        }
+        assert_eq!(lines.last().map(|l| l.0), Some(0), "a block is left open");
+    }
+
+    #[test]
+    fn the_check_finds_an_unclosed_block() {
+        let broken = "@media print {\n  .a {\n    color: red;\n/* next */\n.b {\n}\n";
+        let lines = depths(broken);
+        assert!(lines.iter().any(|(d, l)| *d > 0 && l.starts_with(".b")));
+        assert_ne!(lines.last().map(|l| l.0), Some(0));
+    }
+}
