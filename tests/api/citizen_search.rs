@@ -1,7 +1,9 @@
 //! The header search as one answer on the demo data: procedures first when the query names
 //! one, communes and wards, every spelling of a number, a number that names no document, odd
-//! queries; and the labelled citizen queries of `tests/data/citizen-queries.tsv`, whose
-//! rank-1 rate must stay at 90% or more.
+//! queries; and the labelled citizen queries: `tests/data/citizen-queries.tsv` (tuned on,
+//! in-sample), whose rank-1 rate must stay at 90% or more, and
+//! `tests/data/citizen-queries-heldout.tsv` (written before measuring, out-of-sample), which
+//! must stay at its measured floor.
 
 use vanban::app::search::{run, SearchQuery};
 use vanban::web::public::urlencode;
@@ -242,9 +244,9 @@ struct Labelled {
     want: String,
 }
 
-fn labelled() -> Vec<Labelled> {
-    include_str!("../data/citizen-queries.tsv")
-        .lines()
+/// The labelled queries of one TSV file (question, kind, code or number; `#` comments).
+fn labelled(tsv: &str) -> Vec<Labelled> {
+    tsv.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| {
             let parts: Vec<&str> = l.split('\t').collect();
@@ -258,21 +260,17 @@ fn labelled() -> Vec<Labelled> {
         .collect()
 }
 
-/// Every labelled query through the function the page runs, on the demo's data (the sample
-/// and the country's units); prints the rank-1 rate and the misses.
-#[actix_web::test]
-async fn citizen_queries_rank_first() -> anyhow::Result<()> {
-    let app = TestApp::sqlite()?;
-    demo(&app)?;
-    vanban::exchange::load_country_units(&app.pool)?;
-    let state = app.state().await;
-    let queries = labelled();
-    assert!(queries.len() >= 60);
+/// The rank-1 rate of one labelled set through the function the page runs: the number of
+/// queries answered first by what their label names, and the misses.
+async fn rank_first(
+    state: &vanban::app::AppState,
+    queries: &[Labelled],
+) -> anyhow::Result<(usize, Vec<String>)> {
     let mut hits = 0;
     let mut misses = Vec::new();
-    for l in &queries {
+    for l in queries {
         let r = run(
-            &state,
+            state,
             SearchQuery {
                 q: Some(l.q.clone()),
                 ..SearchQuery::default()
@@ -298,19 +296,65 @@ async fn citizen_queries_rank_first() -> anyhow::Result<()> {
             ));
         }
     }
-    let rate = hits as f64 / queries.len() as f64;
-    println!(
-        "citizen queries: rank-1 {hits}/{} = {:.1}%",
-        queries.len(),
-        rate * 100.0
-    );
-    for m in &misses {
-        println!("  miss: {m}");
+    Ok((hits, misses))
+}
+
+/// The floor of the held-out set: its rate measured once on the code as it was when the set
+/// was written (62/65 = 95.4% at 133c7e3), rounded down to the nearest 5%. Not to be raised
+/// by tuning on its misses.
+const HELDOUT_FLOOR: f64 = 0.95;
+
+/// Both labelled sets on the demo's data (the sample and the country's units): the tuned set
+/// (`citizen-queries.tsv`, in view while the rules were written: in-sample) keeps 90%; the
+/// held-out set (`citizen-queries-heldout.tsv`, written before measuring, never tuned on:
+/// out-of-sample) keeps its measured floor. Each prints its rate and misses.
+#[actix_web::test]
+async fn citizen_queries_rank_first() -> anyhow::Result<()> {
+    let app = TestApp::sqlite()?;
+    demo(&app)?;
+    vanban::exchange::load_country_units(&app.pool)?;
+    let state = app.state().await;
+    let tuned = labelled(include_str!("../data/citizen-queries.tsv"));
+    let heldout = labelled(include_str!("../data/citizen-queries-heldout.tsv"));
+    assert!(tuned.len() >= 60);
+    assert!(heldout.len() >= 45);
+    // The held-out questions are new ones.
+    for h in &heldout {
+        assert!(
+            !tuned.iter().any(|t| t.q == h.q),
+            "held-out query also in the tuned set: {}",
+            h.q
+        );
     }
+    let mut rates = Vec::new();
+    for (name, set) in [
+        ("tuned set, in-sample", &tuned),
+        ("held-out set, out-of-sample", &heldout),
+    ] {
+        let (hits, misses) = rank_first(&state, set).await?;
+        let rate = hits as f64 / set.len() as f64;
+        println!(
+            "citizen queries ({name}): rank-1 {hits}/{} = {:.1}%",
+            set.len(),
+            rate * 100.0
+        );
+        for m in &misses {
+            println!("  miss: {m}");
+        }
+        rates.push((rate, misses));
+    }
+    let (tuned_rate, tuned_misses) = &rates[0];
     assert!(
-        rate >= 0.90,
-        "rank-1 {:.1}% < 90%: {misses:#?}",
-        rate * 100.0
+        *tuned_rate >= 0.90,
+        "tuned set: rank-1 {:.1}% < 90%: {tuned_misses:#?}",
+        tuned_rate * 100.0
+    );
+    let (heldout_rate, heldout_misses) = &rates[1];
+    assert!(
+        *heldout_rate >= HELDOUT_FLOOR,
+        "held-out set: rank-1 {:.1}% < {:.0}%: {heldout_misses:#?}",
+        heldout_rate * 100.0,
+        HELDOUT_FLOOR * 100.0
     );
     Ok(())
 }
