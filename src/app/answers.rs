@@ -3,8 +3,10 @@
 //!
 //! Documents come from the search index as before (their count and facets unchanged);
 //! procedures from the index's procedure scope, re-ranked by how well their names cover the
-//! query; units from the organisation's names. Which kind leads is decided by the signals of
-//! `domain::intent` (a name covering the query, a cue, a code), never by listing queries.
+//! query; units from the organisation's names; articles from the index's article scope, when
+//! one scores clearly above the best whole document (see [`answering_articles`]). Which kind
+//! leads is decided by the signals of `domain::intent` (a name covering the query, a cue, a
+//! code), never by listing queries.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -25,6 +27,12 @@ const MAX_UNITS: usize = 3;
 const MAX_NEAR: usize = 8;
 /// Documents shown before the procedures and units that are related but not the answer.
 const DOCUMENTS_BEFORE_RELATED: usize = 3;
+/// Articles at most in the one answer, one per document.
+const MAX_ARTICLES: usize = 3;
+/// How much better than the best whole document an article must score to answer the query
+/// itself: its words are gathered in that one article rather than spread over a document.
+/// Both scores are BM25 over the same index and fields, an article being a short unit.
+const ARTICLE_LIFT: f32 = 1.1;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProcedureAnswer {
@@ -335,10 +343,57 @@ pub struct Others<'a> {
     /// The procedure scope's hits for the query, in the index's order.
     pub procedures: &'a [Hit],
     pub catalogue: Option<&'a Catalogue>,
+    /// The article scope's hits for the query, best first.
+    pub articles: &'a [Hit],
+}
+
+/// The articles that answer the query better than a whole document: each scores at least
+/// [`ARTICLE_LIFT`] times the best document hit, its document's title lacks some word asked,
+/// the best article of its document only, at
+/// most [`MAX_ARTICLES`], best first. Split in two: those of the first document (shown before
+/// it, so that the first answer still names the same document) and the others (shown right
+/// after the first document). The documents' order is not touched.
+pub fn answering_articles(
+    asked: &Asked,
+    documents: &[Hit],
+    articles: &[Hit],
+) -> (Vec<Answer>, Vec<Answer>) {
+    let Some(best) = documents.first() else {
+        return (Vec::new(), Vec::new());
+    };
+    if !(best.score.is_finite() && best.score > 0.0) || asked.content.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let mut chosen: Vec<&Hit> = Vec::new();
+    let mut ranked: Vec<&Hit> = articles
+        .iter()
+        .filter(|a| a.article.is_some() && a.score >= ARTICLE_LIFT * best.score)
+        // A document whose title has every word asked is itself the answer: its scope
+        // article («Phạm vi điều chỉnh») repeating the title adds nothing.
+        .filter(|a| intent::name_match(asked, &a.title).coverage < 1.0)
+        .collect();
+    ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
+    for a in ranked {
+        if chosen.len() == MAX_ARTICLES {
+            break;
+        }
+        if !chosen.iter().any(|c| c.document_id == a.document_id) {
+            chosen.push(a);
+        }
+    }
+    let (of_first, others): (Vec<&Hit>, Vec<&Hit>) = chosen
+        .into_iter()
+        .partition(|a| a.document_id == best.document_id);
+    (
+        of_first.into_iter().map(hit_answer).collect(),
+        others.into_iter().map(hit_answer).collect(),
+    )
 }
 
 /// The one list: what the query names (procedures, units) first when the signals say it is
 /// the answer, then the documents, with related procedures and units after the first few.
+/// Articles that answer the query better than a whole document join the documents, never
+/// before a leading procedure or unit; the documents keep their order.
 pub fn merge(documents: &[Hit], others: Others<'_>) -> Vec<Answer> {
     let asked = intent::asked(others.query);
     let (procedures, leading) = match others.catalogue {
@@ -364,9 +419,15 @@ pub fn merge(documents: &[Hit], others: Others<'_>) -> Vec<Answer> {
         }
     }
     let docs: Vec<Answer> = documents.iter().map(hit_answer).collect();
+    let (articles_first, articles_after) = answering_articles(&asked, documents, others.articles);
     let split = docs.len().min(DOCUMENTS_BEFORE_RELATED);
     let mut out = first;
-    out.extend(docs[..split].iter().cloned());
+    out.extend(articles_first);
+    if let Some((head, tail)) = docs[..split].split_first() {
+        out.push(head.clone());
+        out.extend(articles_after);
+        out.extend(tail.iter().cloned());
+    }
     out.extend(later);
     out.extend(docs[split..].iter().cloned());
     out

@@ -237,6 +237,198 @@ db_test!(empty_long_and_punctuation_queries, |app| {
     Ok(())
 });
 
+/// The numbers of the documents among the answers, in their order.
+fn document_numbers(v: &serde_json::Value) -> Vec<String> {
+    v["results"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter(|a| a["kind"] == "document")
+                .map(|a| a["code"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn hit_numbers(v: &serde_json::Value) -> Vec<String> {
+    v["hits"]
+        .as_array()
+        .map(|h| {
+            h.iter()
+                .map(|a| a["number"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+db_test!(an_article_that_answers_joins_the_one_answer, |app| {
+    demo(&app)?;
+    // The working hours are one article of the decision on the one-stop desks: it leads,
+    // with its document right after it.
+    let (status, v) = search(&app, "giờ làm việc bộ phận một cửa").await;
+    assert_eq!(status, 200, "{v}");
+    let r = &v["results"];
+    assert_eq!(r[0]["kind"], "article", "{v}");
+    assert_eq!(r[0]["label"], "Điều khoản");
+    assert_eq!(r[0]["code"], "25/2018/QĐ-UBND");
+    assert_eq!(r[0]["hit"]["article"]["number"], "Điều 6");
+    assert_eq!(r[0]["hit"]["article"]["heading"], "Thời gian làm việc");
+    assert!(r[0]["url"]
+        .as_str()
+        .is_some_and(|u| u.starts_with("/documents/") && u.matches('/').count() == 3));
+    assert_eq!(r[1]["kind"], "document");
+    assert_eq!(r[1]["code"], "25/2018/QĐ-UBND");
+    assert_eq!(v["hits"][0]["number"], "25/2018/QĐ-UBND");
+    // Only answers: no article of the scope's hits that merely matches.
+    let articles = r
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "article")
+        .count();
+    assert!((1..=3).contains(&articles), "{v}");
+    // The page shows it as an article of its document, first.
+    let (status, _, page) = app
+        .get(&format!(
+            "/search?q={}",
+            urlencode("giờ làm việc bộ phận một cửa")
+        ))
+        .await;
+    assert_eq!(status, 200);
+    let top = page.find("<li class=\"hit\">").expect("a result");
+    let article = page
+        .find("Điều 6. Thời gian làm việc — Quyết định 25/2018/QĐ-UBND")
+        .expect("the article on the page");
+    assert!(top < article);
+    assert!(page[top..article].contains("<span class=\"badge\">Điều khoản</span>"));
+    assert_eq!(page[top..article].matches("<li class=\"hit\">").count(), 1);
+
+    // Allowances asked for: the allowance article of several resolutions, one each, at most
+    // three, the first resolution still first among the documents.
+    let (_, v) = search(&app, "mức phụ cấp trưởng ấp").await;
+    let r = v["results"].as_array().unwrap();
+    let arts: Vec<&serde_json::Value> = r.iter().filter(|a| a["kind"] == "article").collect();
+    assert!((2..=3).contains(&arts.len()), "{v}");
+    let mut docs: Vec<&str> = arts.iter().filter_map(|a| a["code"].as_str()).collect();
+    docs.dedup();
+    assert_eq!(docs.len(), arts.len(), "one article per document: {v}");
+    assert!(arts
+        .iter()
+        .all(|a| a["hit"]["article"]["heading"] == "Mức phụ cấp"));
+    assert_eq!(document_numbers(&v), hit_numbers(&v));
+
+    // The title of the first document has every word asked: it is the answer, not its
+    // articles.
+    let (_, v) = search(&app, "nuoi tom").await;
+    assert_eq!(v["results"][0]["kind"], "document", "{v}");
+    let lead = v["results"][0]["code"].clone();
+    assert!(v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["kind"] != "article" || a["code"] != lead));
+    // A query no single article answers better than a document: documents only.
+    let (_, v) = search(&app, "luật đất đai").await;
+    assert!(
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["kind"] != "article"),
+        "{v}"
+    );
+    // A procedure that leads stays first.
+    let (_, v) = search(&app, "thủ tục đăng ký khai sinh").await;
+    assert_eq!(first(&v), ("procedure".into(), "1.001193".into()), "{v}");
+    // Articles only in the one answer of the first page by relevance without filters.
+    let (_, v) = app
+        .get_json(&format!(
+            "/api/v1/search?q={}&sort=date",
+            urlencode("giờ làm việc bộ phận một cửa")
+        ))
+        .await;
+    assert!(v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["kind"] == "document"));
+    Ok(())
+});
+
+db_test!(the_documents_are_the_same_with_articles_merged, |app| {
+    demo(&app)?;
+    let state = app.state().await;
+    let org = state.org_cache.get(&app.pool)?;
+    let tsv = [
+        include_str!("../data/citizen-queries.tsv"),
+        include_str!("../data/citizen-queries-heldout.tsv"),
+    ];
+    let mut with_articles = 0;
+    for l in tsv.iter().flat_map(|t| labelled(t)) {
+        let r = run(
+            &state,
+            SearchQuery {
+                q: Some(l.q.clone()),
+                ..SearchQuery::default()
+            },
+        )
+        .await?;
+        let docs = |answers: &[vanban::app::answers::Answer]| -> Vec<(String, i64)> {
+            answers
+                .iter()
+                .filter(|a| a.kind == "document")
+                .filter_map(|a| a.hit.as_ref().map(|h| (h.number.clone(), h.document_id)))
+                .collect()
+        };
+        let hits: Vec<(String, i64)> = r
+            .hits
+            .iter()
+            .map(|h| (h.number.clone(), h.document_id))
+            .collect();
+        // The documents of the one answer are the hits, in their order.
+        assert_eq!(docs(&r.results), hits, "{}", l.q);
+        if r.results.iter().any(|a| a.kind == "article") {
+            with_articles += 1;
+            // The same merge without articles: the same documents, in the same order.
+            let without = vanban::app::answers::merge(
+                &r.hits,
+                vanban::app::answers::Others {
+                    query: &r.query,
+                    org: &org,
+                    procedures: &[],
+                    catalogue: None,
+                    articles: &[],
+                },
+            );
+            assert_eq!(docs(&without), hits, "{}", l.q);
+            assert!(without.iter().all(|a| a.kind != "article"));
+        }
+        // Hits, count and facets are those of the documents' search alone.
+        let query = SearchQuery {
+            q: Some(l.q.clone()),
+            ..SearchQuery::default()
+        };
+        let (params, _) = vanban::app::search::parse(&query, &org)?;
+        let service = state.search.clone().expect("the search service");
+        let alone = vanban::search::query::search(&service.searcher(), &service.fields, &params)?;
+        let alone_hits: Vec<(String, i64)> = alone
+            .hits
+            .iter()
+            .map(|h| (h.number.clone(), h.document_id))
+            .collect();
+        assert_eq!(alone_hits, hits, "{}", l.q);
+        assert_eq!(alone.total, r.total, "{}", l.q);
+        assert_eq!(
+            serde_json::to_value(&alone.facets)?,
+            serde_json::to_value(&r.facets)?,
+            "{}",
+            l.q
+        );
+    }
+    assert!(with_articles > 0, "some labelled query has an article");
+    Ok(())
+});
+
 /// One labelled query: the words, the kind expected first, its code or number.
 struct Labelled {
     q: String,
