@@ -237,6 +237,74 @@ db_test!(empty_long_and_punctuation_queries, |app| {
     Ok(())
 });
 
+db_test!(
+    the_documents_list_says_when_a_number_names_no_document,
+    |app| {
+        demo(&app)?;
+        let q = urlencode("15/2018/NQ-HĐND");
+        let (status, v) = app.get_json(&format!("/api/v1/documents?q={q}")).await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["number"]["found"], false, "{v}");
+        assert_eq!(v["number"]["typed"], "15/2018/NQ-HĐND");
+        let near = v["number"]["near"].as_array().expect("near numbers");
+        assert!(!near.is_empty(), "{v}");
+        // The same near numbers as the search's (one function).
+        let (_, s) = search(&app, "15/2018/NQ-HĐND").await;
+        assert_eq!(v["number"], s["number"]);
+        let (status, _, page) = app.get(&format!("/documents?q={q}")).await;
+        assert_eq!(status, 200);
+        let notice = page
+            .find("Không có văn bản số <span class=\"mono\">15/2018/NQ-HĐND</span>")
+            .expect("the notice");
+        assert!(page.contains("Có phải bạn muốn tìm"));
+        for d in near {
+            let href = format!("href=\"{}\"", d["url"].as_str().unwrap_or("?"));
+            let at = page
+                .find(&href)
+                .unwrap_or_else(|| panic!("{href} on the page"));
+            assert!(at > notice);
+        }
+        // Before the list and its count.
+        let summary = page.find("class=\"result-summary\"").expect("the count");
+        assert!(notice < summary);
+
+        // A number that names a document, as typed: found, listed, no notice.
+        let q = urlencode("7/2020/NQ-HĐND");
+        let (_, v) = app.get_json(&format!("/api/v1/documents?q={q}")).await;
+        assert_eq!(v["number"]["found"], true, "{v}");
+        assert_eq!(v["number"]["near"], serde_json::json!([]));
+        assert!(v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r.to_string().contains("07/2020/NQ-HĐND")));
+        let (status, _, page) = app.get(&format!("/documents?q={q}")).await;
+        assert_eq!(status, 200);
+        assert!(!page.contains("Không có văn bản số"));
+        assert!(page.contains("07/2020/NQ-HĐND"));
+        // Another filter hiding it does not make the number unknown.
+        let (_, v) = app
+            .get_json(&format!(
+                "/api/v1/documents?q={q}&type={}",
+                urlencode("Luật")
+            ))
+            .await;
+        assert_eq!(v["number"]["found"], true, "{v}");
+        // Words are not a number; nothing near: the notice says to check the number.
+        let (_, v) = app
+            .get_json(&format!("/api/v1/documents?q={}", urlencode("nuôi tôm")))
+            .await;
+        assert_eq!(v["number"], serde_json::Value::Null);
+        let (_, _, page) = app
+            .get(&format!("/documents?q={}", urlencode("99/2020/NQ-HĐND")))
+            .await;
+        assert!(page.contains("Không có văn bản số"));
+        assert!(page.contains("Hãy kiểm tra lại số thứ tự"));
+        assert!(!page.contains("Có phải bạn muốn tìm"));
+        Ok(())
+    }
+);
+
 /// The numbers of the documents among the answers, in their order.
 fn document_numbers(v: &serde_json::Value) -> Vec<String> {
     v["results"]
