@@ -470,3 +470,95 @@ pub fn number_lookup<E>(
         near,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::query::ArticleHit;
+
+    fn hit(document_id: i64, title: &str, article: Option<&str>, score: f32) -> Hit {
+        Hit {
+            kind: if article.is_some() {
+                "article"
+            } else {
+                "document"
+            }
+            .into(),
+            document_id,
+            number: format!("{document_id:02}/2025/NQ-HĐND"),
+            title: title.into(),
+            authority: "Hội đồng nhân dân tỉnh Cà Mau".into(),
+            doc_type: "Nghị quyết".into(),
+            status: "con-hieu-luc".into(),
+            issued_on: "2025-01-01".into(),
+            article: article.map(|a| ArticleHit {
+                key: a.to_lowercase().replace(' ', "-"),
+                number: a.into(),
+                heading: String::new(),
+            }),
+            score,
+            snippet: String::new(),
+        }
+    }
+
+    const TITLE: &str = "Quy định tổ chức Bộ phận một cửa";
+
+    #[test]
+    fn an_article_joins_only_clearly_above_the_best_document() {
+        let asked = intent::asked("giờ làm việc một cửa");
+        let docs = [hit(1, TITLE, None, 40.0), hit(2, TITLE, None, 30.0)];
+        // 1.1 × 40 = 44: just under is out, at it is in.
+        let (before, after) =
+            answering_articles(&asked, &docs, &[hit(1, TITLE, Some("Điều 6"), 43.9)]);
+        assert!(before.is_empty() && after.is_empty());
+        let (before, after) =
+            answering_articles(&asked, &docs, &[hit(1, TITLE, Some("Điều 6"), 44.0)]);
+        assert_eq!(before.len(), 1);
+        assert!(after.is_empty());
+        assert_eq!(before[0].kind, "article");
+        assert_eq!(before[0].label, "Điều khoản");
+        assert_eq!(before[0].url, "/documents/1/điều-6");
+        // Another document's article goes after the first document.
+        let (before, after) =
+            answering_articles(&asked, &docs, &[hit(2, TITLE, Some("Điều 5"), 50.0)]);
+        assert!(before.is_empty());
+        assert_eq!(after[0].code, "02/2025/NQ-HĐND");
+        // No documents, or a document hit without a score: nothing.
+        let art = [hit(1, TITLE, Some("Điều 6"), 90.0)];
+        assert_eq!(answering_articles(&asked, &[], &art).0.len(), 0);
+        let zero = [hit(1, TITLE, None, 0.0)];
+        assert_eq!(answering_articles(&asked, &zero, &art).0.len(), 0);
+    }
+
+    #[test]
+    fn one_article_per_document_three_at_most_best_first() {
+        let asked = intent::asked("mức phụ cấp trưởng ấp");
+        let docs = [hit(1, TITLE, None, 10.0)];
+        let articles: Vec<Hit> = [(1, 20.0), (1, 30.0), (2, 25.0), (3, 15.0), (4, 40.0)]
+            .iter()
+            .map(|&(d, s)| hit(d, TITLE, Some(&format!("Điều {s}")), s))
+            .collect();
+        let (before, after) = answering_articles(&asked, &docs, &articles);
+        let ids: Vec<i64> = before
+            .iter()
+            .chain(&after)
+            .filter_map(|a| a.hit.as_ref().map(|h| h.document_id))
+            .collect();
+        // Document 4 (40), document 1's best (30), document 2 (25); document 3 left out.
+        assert_eq!(before.len(), 1);
+        assert_eq!(before[0].hit.as_ref().map(|h| h.score), Some(30.0));
+        assert_eq!(ids, vec![1, 4, 2]);
+    }
+
+    #[test]
+    fn a_title_with_every_word_asked_is_the_answer_not_its_articles() {
+        let title = "Chính sách hỗ trợ phát triển nuôi tôm";
+        let docs = [hit(1, title, None, 10.0)];
+        let art = [hit(1, title, Some("Điều 1"), 20.0)];
+        let (before, after) = answering_articles(&intent::asked("nuoi tom"), &docs, &art);
+        assert!(before.is_empty() && after.is_empty());
+        // A word the title lacks: the article answers.
+        let (before, _) = answering_articles(&intent::asked("mức hỗ trợ nuôi tôm"), &docs, &art);
+        assert_eq!(before.len(), 1);
+    }
+}
