@@ -3,8 +3,10 @@
 //!
 //! Documents come from the search index as before (their count and facets unchanged);
 //! procedures from the index's procedure scope, re-ranked by how well their names cover the
-//! query; units from the organisation's names. Which kind leads is decided by the signals of
-//! `domain::intent` (a name covering the query, a cue, a code), never by listing queries.
+//! query; units from the organisation's names; articles from the index's article scope, when
+//! one scores clearly above the best whole document (see [`answering_articles`]). Which kind
+//! leads is decided by the signals of `domain::intent` (a name covering the query, a cue, a
+//! code), never by listing queries.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -25,6 +27,12 @@ const MAX_UNITS: usize = 3;
 const MAX_NEAR: usize = 8;
 /// Documents shown before the procedures and units that are related but not the answer.
 const DOCUMENTS_BEFORE_RELATED: usize = 3;
+/// Articles at most in the one answer, one per document.
+const MAX_ARTICLES: usize = 3;
+/// How much better than the best whole document an article must score to answer the query
+/// itself: its words are gathered in that one article rather than spread over a document.
+/// Both scores are BM25 over the same index and fields, an article being a short unit.
+const ARTICLE_LIFT: f32 = 1.1;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProcedureAnswer {
@@ -335,10 +343,57 @@ pub struct Others<'a> {
     /// The procedure scope's hits for the query, in the index's order.
     pub procedures: &'a [Hit],
     pub catalogue: Option<&'a Catalogue>,
+    /// The article scope's hits for the query, best first.
+    pub articles: &'a [Hit],
+}
+
+/// The articles that answer the query better than a whole document: each scores at least
+/// [`ARTICLE_LIFT`] times the best document hit, its document's title lacks some word asked,
+/// the best article of its document only, at
+/// most [`MAX_ARTICLES`], best first. Split in two: those of the first document (shown before
+/// it, so that the first answer still names the same document) and the others (shown right
+/// after the first document). The documents' order is not touched.
+pub fn answering_articles(
+    asked: &Asked,
+    documents: &[Hit],
+    articles: &[Hit],
+) -> (Vec<Answer>, Vec<Answer>) {
+    let Some(best) = documents.first() else {
+        return (Vec::new(), Vec::new());
+    };
+    if !(best.score.is_finite() && best.score > 0.0) || asked.content.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let mut chosen: Vec<&Hit> = Vec::new();
+    let mut ranked: Vec<&Hit> = articles
+        .iter()
+        .filter(|a| a.article.is_some() && a.score >= ARTICLE_LIFT * best.score)
+        // A document whose title has every word asked is itself the answer: its scope
+        // article («Phạm vi điều chỉnh») repeating the title adds nothing.
+        .filter(|a| intent::name_match(asked, &a.title).coverage < 1.0)
+        .collect();
+    ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
+    for a in ranked {
+        if chosen.len() == MAX_ARTICLES {
+            break;
+        }
+        if !chosen.iter().any(|c| c.document_id == a.document_id) {
+            chosen.push(a);
+        }
+    }
+    let (of_first, others): (Vec<&Hit>, Vec<&Hit>) = chosen
+        .into_iter()
+        .partition(|a| a.document_id == best.document_id);
+    (
+        of_first.into_iter().map(hit_answer).collect(),
+        others.into_iter().map(hit_answer).collect(),
+    )
 }
 
 /// The one list: what the query names (procedures, units) first when the signals say it is
 /// the answer, then the documents, with related procedures and units after the first few.
+/// Articles that answer the query better than a whole document join the documents, never
+/// before a leading procedure or unit; the documents keep their order.
 pub fn merge(documents: &[Hit], others: Others<'_>) -> Vec<Answer> {
     let asked = intent::asked(others.query);
     let (procedures, leading) = match others.catalogue {
@@ -364,9 +419,15 @@ pub fn merge(documents: &[Hit], others: Others<'_>) -> Vec<Answer> {
         }
     }
     let docs: Vec<Answer> = documents.iter().map(hit_answer).collect();
+    let (articles_first, articles_after) = answering_articles(&asked, documents, others.articles);
     let split = docs.len().min(DOCUMENTS_BEFORE_RELATED);
     let mut out = first;
-    out.extend(docs[..split].iter().cloned());
+    out.extend(articles_first);
+    if let Some((head, tail)) = docs[..split].split_first() {
+        out.push(head.clone());
+        out.extend(articles_after);
+        out.extend(tail.iter().cloned());
+    }
     out.extend(later);
     out.extend(docs[split..].iter().cloned());
     out
@@ -408,4 +469,96 @@ pub fn number_lookup<E>(
         found: false,
         near,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::query::ArticleHit;
+
+    fn hit(document_id: i64, title: &str, article: Option<&str>, score: f32) -> Hit {
+        Hit {
+            kind: if article.is_some() {
+                "article"
+            } else {
+                "document"
+            }
+            .into(),
+            document_id,
+            number: format!("{document_id:02}/2025/NQ-HĐND"),
+            title: title.into(),
+            authority: "Hội đồng nhân dân tỉnh Cà Mau".into(),
+            doc_type: "Nghị quyết".into(),
+            status: "con-hieu-luc".into(),
+            issued_on: "2025-01-01".into(),
+            article: article.map(|a| ArticleHit {
+                key: a.to_lowercase().replace(' ', "-"),
+                number: a.into(),
+                heading: String::new(),
+            }),
+            score,
+            snippet: String::new(),
+        }
+    }
+
+    const TITLE: &str = "Quy định tổ chức Bộ phận một cửa";
+
+    #[test]
+    fn an_article_joins_only_clearly_above_the_best_document() {
+        let asked = intent::asked("giờ làm việc một cửa");
+        let docs = [hit(1, TITLE, None, 40.0), hit(2, TITLE, None, 30.0)];
+        // 1.1 × 40 = 44: just under is out, at it is in.
+        let (before, after) =
+            answering_articles(&asked, &docs, &[hit(1, TITLE, Some("Điều 6"), 43.9)]);
+        assert!(before.is_empty() && after.is_empty());
+        let (before, after) =
+            answering_articles(&asked, &docs, &[hit(1, TITLE, Some("Điều 6"), 44.0)]);
+        assert_eq!(before.len(), 1);
+        assert!(after.is_empty());
+        assert_eq!(before[0].kind, "article");
+        assert_eq!(before[0].label, "Điều khoản");
+        assert_eq!(before[0].url, "/documents/1/điều-6");
+        // Another document's article goes after the first document.
+        let (before, after) =
+            answering_articles(&asked, &docs, &[hit(2, TITLE, Some("Điều 5"), 50.0)]);
+        assert!(before.is_empty());
+        assert_eq!(after[0].code, "02/2025/NQ-HĐND");
+        // No documents, or a document hit without a score: nothing.
+        let art = [hit(1, TITLE, Some("Điều 6"), 90.0)];
+        assert_eq!(answering_articles(&asked, &[], &art).0.len(), 0);
+        let zero = [hit(1, TITLE, None, 0.0)];
+        assert_eq!(answering_articles(&asked, &zero, &art).0.len(), 0);
+    }
+
+    #[test]
+    fn one_article_per_document_three_at_most_best_first() {
+        let asked = intent::asked("mức phụ cấp trưởng ấp");
+        let docs = [hit(1, TITLE, None, 10.0)];
+        let articles: Vec<Hit> = [(1, 20.0), (1, 30.0), (2, 25.0), (3, 15.0), (4, 40.0)]
+            .iter()
+            .map(|&(d, s)| hit(d, TITLE, Some(&format!("Điều {s}")), s))
+            .collect();
+        let (before, after) = answering_articles(&asked, &docs, &articles);
+        let ids: Vec<i64> = before
+            .iter()
+            .chain(&after)
+            .filter_map(|a| a.hit.as_ref().map(|h| h.document_id))
+            .collect();
+        // Document 4 (40), document 1's best (30), document 2 (25); document 3 left out.
+        assert_eq!(before.len(), 1);
+        assert_eq!(before[0].hit.as_ref().map(|h| h.score), Some(30.0));
+        assert_eq!(ids, vec![1, 4, 2]);
+    }
+
+    #[test]
+    fn a_title_with_every_word_asked_is_the_answer_not_its_articles() {
+        let title = "Chính sách hỗ trợ phát triển nuôi tôm";
+        let docs = [hit(1, title, None, 10.0)];
+        let art = [hit(1, title, Some("Điều 1"), 20.0)];
+        let (before, after) = answering_articles(&intent::asked("nuoi tom"), &docs, &art);
+        assert!(before.is_empty() && after.is_empty());
+        // A word the title lacks: the article answers.
+        let (before, _) = answering_articles(&intent::asked("mức hỗ trợ nuôi tôm"), &docs, &art);
+        assert_eq!(before.len(), 1);
+    }
 }

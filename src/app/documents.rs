@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::answers::{number_lookup, NumberLookup};
 use super::consolidated::{reading, Amending, ReadingView};
 use super::view::{iso, DocLink, DocRow, EffectView, StatusView};
 use super::{number_param, opt, parse_date};
@@ -70,6 +71,9 @@ pub struct DocumentList {
     pub per_page: usize,
     pub date: String,
     pub rows: Vec<DocRow>,
+    /// `q` read as a document number: whether a document has it, and near numbers when none
+    /// does (`null` when `q` is not a number), as in `/api/v1/search`.
+    pub number: Option<NumberLookup>,
 }
 
 /// The filtered, paginated list; filters on status use the statuses on `date`.
@@ -109,7 +113,18 @@ pub fn document_list(
         include_withdrawn: false,
     };
     let mut docs = queries::document_summaries(db, &filter)?;
+    let mut number = None;
     if let Some(text) = opt(&q.q) {
+        // Whether the registry has the number at all, whatever the other filters: the same
+        // lookup, and near numbers, as the search's.
+        if let Some(typed) = crate::domain::number::TypedNumber::parse(text) {
+            let every = queries::document_summaries(db, &queries::DocumentFilter::default())?;
+            let known = every.iter().any(|d| {
+                crate::domain::number::DocumentNumber::parse(&d.number)
+                    .is_ok_and(|m| typed.finds(&m))
+            });
+            number = number_lookup(text, |_| known, || Ok::<_, AppError>(every))?;
+        }
         // A number as people type it (`7/2020/nq-hdnd`, `07/NQ-HĐND`, `07/2020`) finds the
         // documents it names, by the same rule as the search index, not those citing it.
         let mut docs_named = false;
@@ -161,6 +176,7 @@ pub fn document_list(
         per_page,
         date: iso(date),
         rows,
+        number,
     })
 }
 

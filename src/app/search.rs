@@ -208,9 +208,13 @@ pub struct SearchResponse {
     pub per_page: usize,
     pub hits: Vec<Hit>,
     pub facets: std::collections::BTreeMap<String, Vec<FacetCount>>,
-    /// The one answer, best first: on the first page of a search of documents by relevance
-    /// without filters, the procedures and communes or wards the query names join the
-    /// documents (before them when the query asks for them); otherwise the hits.
+    /// The one answer, best first, each with its `kind` (`procedure`, `unit`, `document` or
+    /// `article`): on the first page of a search of documents by relevance without filters,
+    /// the procedures and communes or wards the query names join the documents (before them
+    /// when the query asks for them), and so do at most 3 articles (`kind` `article`, one per
+    /// document) that score clearly above the best whole document: before it when they are
+    /// its own, right after it otherwise; the documents keep the order of `hits`. Otherwise
+    /// the hits.
     pub results: Vec<Answer>,
     /// The query read as a document number: whether a document has it, and near numbers
     /// when none does (`null` when the query is not a number).
@@ -291,6 +295,14 @@ pub async fn run_with_org(
                     .map_err(|e| AppError::internal("tìm kiếm", e))?;
                 let (_, catalogue) =
                     listings.catalogue(&mut db, &statuses, crate::clock::today())?;
+                // The articles of the same words, for those that answer better than a whole
+                // document (the documents' hits, count and facets stay as they are).
+                let mut a = Params::new(&params.q, Scope::Articles);
+                a.limit = 10;
+                a.snippets = true;
+                let articles = cache
+                    .search(&searcher, &service.fields, &a)
+                    .map_err(|e| AppError::internal("tìm kiếm", e))?;
                 merge(
                     &results.hits,
                     Others {
@@ -298,6 +310,7 @@ pub async fn run_with_org(
                         org: &org,
                         procedures: &procedures.hits,
                         catalogue: Some(&catalogue),
+                        articles: &articles.hits,
                     },
                 )
             }

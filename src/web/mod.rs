@@ -110,6 +110,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/unit_contact.html"),
     ),
     (
+        "number_notice.html",
+        include_str!("../../templates/number_notice.html"),
+    ),
+    (
         "unit_contact_form.html",
         include_str!("../../templates/unit_contact_form.html"),
     ),

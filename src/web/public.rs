@@ -93,6 +93,7 @@ pub async fn documents(
         .collect();
     ctx.insert("options", &serde_json::json!({"types": types, "authorities": authorities, "years": years, "statuses": statuses}));
     ctx.insert("rows", &list.rows);
+    ctx.insert("number", &list.number);
     ctx.insert("total", &list.total);
     ctx.insert("page", &list.page);
     ctx.insert("pages", &list.pages);
