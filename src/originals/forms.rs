@@ -176,5 +176,5 @@ pub fn withdraw_form(
         &reason,
         json!({ "version_id": before.version_id, "sha256": before.sha256, "name": before.name }),
     )?;
-    Ok(form(db, id)?.ok_or(WithdrawError::NotFound)?)
+    form(db, id)?.ok_or(WithdrawError::NotFound)
 }

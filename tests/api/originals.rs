@@ -12,6 +12,7 @@ use vanban::originals::{samples, MAX_FILE_BYTES};
 use crate::authkit::{add_user, audit_len, cookie, count, session, Client, Part, Resp, BOUNDARY};
 use crate::db_test;
 use crate::helpers::{TestApp, FIXTURE};
+use crate::procedure_forms::post_withdrawal;
 use crate::review::token;
 
 const NQ15: &str = "15/2018/NQ-HĐND";
@@ -508,14 +509,7 @@ db_test!(
             .await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert!(r.body.contains("<label for=\"reason\">"), "{}", r.body);
-        let r = client
-            .send(
-                TestRequest::post()
-                    .uri(&page)
-                    .insert_header(cookie(&secret))
-                    .set_form([("csrf_token", csrf.as_str()), ("reason", "")]),
-            )
-            .await;
+        let r = post_withdrawal(&client, &secret, &csrf, &page, "").await;
         assert_eq!(r.status, 400, "{}", r.body);
         assert!(
             r.body
@@ -524,14 +518,7 @@ db_test!(
             r.body
         );
         assert!(r.body.contains("id=\"reason-error\""), "{}", r.body);
-        let r = client
-            .send(
-                TestRequest::post()
-                    .uri(&page)
-                    .insert_header(cookie(&secret))
-                    .set_form([("csrf_token", csrf.as_str()), ("reason", "Nhập nhầm")]),
-            )
-            .await;
+        let r = post_withdrawal(&client, &secret, &csrf, &page, "Nhập nhầm").await;
         assert_eq!(r.status, 303, "{}", r.body);
         assert!(r.header("location").unwrap().ends_with("#tep-goc"));
         let r = client
@@ -591,22 +578,6 @@ pub(crate) fn damage_parts(url: &str, parts: &str, how: Damage) {
     }
 }
 
-/// `vanban backup --verify FILE` (into a scratch database on PostgreSQL).
-pub(crate) fn verify_backup(app: &TestApp, file: &std::path::Path) -> std::process::Output {
-    if app.url.starts_with("postgres") {
-        let scratch = app.scratch_pg_database();
-        app.cli(&[
-            "backup",
-            "--verify",
-            file.to_str().unwrap(),
-            "--scratch-url",
-            &scratch,
-        ])
-    } else {
-        app.cli(&["backup", "--verify", file.to_str().unwrap()])
-    }
-}
-
 /// A backup of `app` damaged by `how` in `parts`: on SQLite the copy itself; a PostgreSQL dump
 /// is compressed, so the database it is taken of is damaged first.
 pub(crate) fn damaged_backup(
@@ -648,7 +619,7 @@ db_test!(backup_verify_recomputes_every_files_hash, |app| {
     .await;
     assert_eq!(r.status, 201, "{}", r.body);
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    let verify = |file: &std::path::Path| verify_backup(&app, file);
+    let verify = |file: &std::path::Path| crate::backup::verify_backup(&app, file);
     let good = app.dir.path().join("good.backup");
     let out = app.cli(&["backup", good.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));

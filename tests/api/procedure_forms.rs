@@ -12,9 +12,10 @@ use crate::attach::{page, sha};
 use crate::authkit::{
     add_user, audit_len, cookie, count, multipart, multipart_type, session, Client, Part, Resp,
 };
+use crate::backup::verify_backup;
 use crate::db_test;
 use crate::helpers::{TestApp, FIXTURE};
-use crate::originals::{damaged_backup, verify_backup, Damage};
+use crate::originals::{damaged_backup, Damage};
 
 const CODE: &str = "1.004567";
 
@@ -325,16 +326,28 @@ db_test!(
     }
 );
 
-/// The withdrawal form of the form `id` posted with a session.
-async fn withdraw(client: &Client, secret: &str, csrf: &str, id: i64, reason: &str) -> Resp {
+/// A withdrawal page (`uri`: an original's, a form's) posted with a session and a reason.
+pub(crate) async fn post_withdrawal(
+    client: &Client,
+    secret: &str,
+    csrf: &str,
+    uri: &str,
+    reason: &str,
+) -> Resp {
     client
         .send(
             TestRequest::post()
-                .uri(&format!("/admin/procedure-forms/{id}/withdraw"))
+                .uri(uri)
                 .insert_header(cookie(secret))
                 .set_form([("csrf_token", csrf), ("reason", reason)]),
         )
         .await
+}
+
+/// The withdrawal form of the form `id` posted with a session.
+async fn withdraw(client: &Client, secret: &str, csrf: &str, id: i64, reason: &str) -> Resp {
+    let uri = format!("/admin/procedure-forms/{id}/withdraw");
+    post_withdrawal(client, secret, csrf, &uri, reason).await
 }
 
 /// The forms of the procedure `code` in its JSON.
