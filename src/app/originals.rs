@@ -175,14 +175,9 @@ pub async fn add(
         role,
         description,
     } = form;
-    let (upload, checked) = actix_web::web::block(move || {
-        let checked = originals::check(&upload);
-        (upload, checked)
-    })
-    .await?;
-    let checked = match checked {
-        Ok(c) => c,
-        Err(e) => return Ok(Err(e.into())),
+    let (upload, checked) = match check_off_workers(upload).await? {
+        (u, Ok(c)) => (u, c),
+        (_, Err(e)) => return Ok(Err(e.into())),
     };
     let role = role.unwrap_or(match checked.kind {
         originals::FileKind::Pdf => FileRole::Signed,
@@ -207,6 +202,71 @@ pub async fn add(
     })
     .await?;
     Ok(Ok(stored))
+}
+
+/// Checks an upload by its bytes off the async workers (type, size, encryption, structure):
+/// the one check of document originals and procedure forms. The upload comes back with it.
+pub async fn check_off_workers(
+    upload: Upload,
+) -> Result<(Upload, Result<originals::Checked, FileError>), AppError> {
+    Ok(actix_web::web::block(move || {
+        let checked = originals::check(&upload);
+        (upload, checked)
+    })
+    .await?)
+}
+
+/// What the upload pages say when the record already holds the same bytes (nothing is stored
+/// again): `holder` («Văn bản», «Thủ tục»), the file's hash and name, whether it was withdrawn.
+pub fn same_bytes_held(holder: &str, sha256: &str, name: &str, withdrawn: bool) -> String {
+    let prefix = sha256.get(..originals::PREFIX_LEN).unwrap_or(sha256);
+    if withdrawn {
+        format!(
+            "{holder} đã có đúng tệp này (cùng mã SHA-256 {prefix}…): «{name}», đã bị thu hồi. Không lưu thêm bản nào; nếu cần dùng lại tệp này, hãy liên hệ quản trị viên."
+        )
+    } else {
+        format!(
+            "{holder} đã có đúng tệp này (cùng mã SHA-256 {prefix}…): «{name}». Không lưu thêm bản nào."
+        )
+    }
+}
+
+/// A stored file — an original of a document or a form of a procedure — on the
+/// administrators' withdrawal page (`file_withdraw.html`).
+#[derive(Debug, Clone, Serialize)]
+pub struct WithdrawTarget {
+    pub name: String,
+    /// What the file is: an original's role, or «Mẫu đơn, tờ khai».
+    pub kind_label: String,
+    pub size_label: String,
+    pub sha256: String,
+    /// Set when already withdrawn.
+    pub withdrawn_reason: Option<String>,
+    /// Where the withdrawal form posts.
+    pub action: String,
+    /// The record the file belongs to, and its files block on that record's page.
+    pub owner_href: String,
+    pub owner_label: String,
+    pub list_href: String,
+    pub list_label: String,
+}
+
+impl WithdrawTarget {
+    /// An original of the document at `eli`.
+    pub fn of_original(file: &FileView, eli: &str) -> WithdrawTarget {
+        WithdrawTarget {
+            name: file.name.clone(),
+            kind_label: file.role_label.clone(),
+            size_label: file.size_label.clone(),
+            sha256: file.sha256.clone(),
+            withdrawn_reason: file.withdrawn.as_ref().map(|w| w.reason.clone()),
+            action: format!("/admin/files/{}/withdraw", file.id),
+            owner_href: eli.to_string(),
+            owner_label: "Văn bản".into(),
+            list_href: format!("{eli}#tep-goc"),
+            list_label: "Tệp gốc".into(),
+        }
+    }
 }
 
 /// A file as pages and the API show it.
@@ -406,17 +466,12 @@ pub async fn attach_page(state: &AppState, id: i64) -> Result<AttachPage, AppErr
 /// What the attach page says when the document already holds the same bytes (nothing is
 /// stored again): which file it is, and whether it was withdrawn.
 pub fn already_held(meta: &StoredFileMeta) -> String {
-    let prefix = meta.prefix();
-    match &meta.withdrawn {
-        None => format!(
-            "Văn bản đã có đúng tệp này (cùng mã SHA-256 {prefix}…): «{}». Không lưu thêm bản nào.",
-            meta.name
-        ),
-        Some(_) => format!(
-            "Văn bản đã có đúng tệp này (cùng mã SHA-256 {prefix}…): «{}», đã bị thu hồi. Không lưu thêm bản nào; nếu cần dùng lại tệp này, hãy liên hệ quản trị viên.",
-            meta.name
-        ),
-    }
+    same_bytes_held(
+        "Văn bản",
+        &meta.sha256,
+        &meta.name,
+        meta.withdrawn.is_some(),
+    )
 }
 
 /// Whether `who` may attach files to the document `id`: the rule of the attach route

@@ -5,13 +5,13 @@
 
 use serde::Serialize;
 
-use super::originals::{UploadError, UploadForm};
+use super::originals::{check_off_workers, size_label, UploadError, UploadForm, WithdrawTarget};
 use super::{on_pool, with_write, AppState};
 use crate::auth::{Actor, Principal, Role};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::originals::forms::{self, FormStored, StoredForm};
-use crate::originals::{self, FileKind, MAX_FILE_BYTES};
+use crate::originals::{FileKind, WithdrawError, MAX_FILE_BYTES};
 use crate::registry::org::Org;
 
 pub use super::originals::Sent;
@@ -115,14 +115,9 @@ pub async fn add(
         description,
         ..
     } = form;
-    let (upload, checked) = actix_web::web::block(move || {
-        let checked = originals::check(&upload);
-        (upload, checked)
-    })
-    .await?;
-    let checked = match checked {
-        Ok(c) => c,
-        Err(e) => return Ok(Err(e.into())),
+    let (upload, checked) = match check_off_workers(upload).await? {
+        (u, Ok(c)) => (u, c),
+        (_, Err(e)) => return Ok(Err(e.into())),
     };
     let who = actor.actor();
     let stored = with_write(state, move |db| {
@@ -143,18 +138,16 @@ pub async fn add(
 
 /// What the page says when the version already holds the same bytes (nothing is stored again).
 pub fn already_held(form: &StoredForm) -> String {
-    let prefix = form
-        .sha256
-        .get(..originals::PREFIX_LEN)
-        .unwrap_or(&form.sha256);
-    format!(
-        "Thủ tục đã có đúng tệp này (cùng mã SHA-256 {prefix}…): «{}». Không lưu thêm bản nào.",
-        form.name
+    super::originals::same_bytes_held(
+        "Thủ tục",
+        &form.sha256,
+        &form.name,
+        form.withdrawn.is_some(),
     )
 }
 
-/// The form `id` of the procedure `code` with its bytes: `None` when unknown, withdrawn or of
-/// another procedure.
+/// The form `id` of the procedure `code` with its bytes: `None` when unknown or of another
+/// procedure; a withdrawn one flagged (its address answers 410 with the reason).
 pub async fn download(
     state: &AppState,
     code: String,
@@ -166,6 +159,57 @@ pub async fn download(
         };
         let of = crate::db::procedure_forms::procedure_code_of_version(db, form.version_id)?;
         Ok((of.as_deref() == Some(code.as_str())).then_some((form, bytes)))
+    })
+    .await
+}
+
+fn no_form(id: i64) -> AppError {
+    AppError::NotFound(format!("Không có mẫu đơn, tờ khai mã số {id}."))
+}
+
+/// The form `id` on the withdrawal page (404 when there is none).
+fn withdraw_target(db: &mut Db<'_>, form: &StoredForm) -> Result<WithdrawTarget, AppError> {
+    let code = crate::db::procedure_forms::procedure_code_of_version(db, form.version_id)?
+        .ok_or_else(|| no_form(form.id))?;
+    Ok(WithdrawTarget {
+        name: form.name.clone(),
+        kind_label: format!("Mẫu đơn, tờ khai ({})", type_label(form.kind)),
+        size_label: size_label(form.size),
+        sha256: form.sha256.clone(),
+        withdrawn_reason: form.withdrawn.as_ref().map(|w| w.reason.clone()),
+        action: format!("/admin/procedure-forms/{}/withdraw", form.id),
+        owner_href: format!("/procedures/{code}"),
+        owner_label: format!("Thủ tục {code}"),
+        list_href: format!("/procedures/{code}#mau-don"),
+        list_label: "Mẫu đơn, tờ khai".into(),
+    })
+}
+
+/// The withdrawal page of the form `id` (404 when there is none).
+pub async fn withdraw_page(state: &AppState, id: i64) -> Result<WithdrawTarget, AppError> {
+    on_pool(state, move |db| {
+        let form = forms::form(db, id)?.ok_or_else(|| no_form(id))?;
+        withdraw_target(db, &form)
+    })
+    .await
+}
+
+/// Withdraws the form `id` with a reason (its own write transaction); the refusal (no such
+/// form, already withdrawn, no reason) is the inner error, and nothing is written.
+pub async fn withdraw(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    reason: String,
+) -> Result<Result<WithdrawTarget, WithdrawError>, AppError> {
+    let who = actor.actor();
+    with_write(state, move |db| {
+        let form = match forms::withdraw_form(db, &who, id, &reason) {
+            Ok(f) => f,
+            Err(WithdrawError::Db(e)) => return Err(e.into()),
+            Err(e) => return Ok(Err(e)),
+        };
+        Ok(Ok(withdraw_target(db, &form)?))
     })
     .await
 }

@@ -68,15 +68,21 @@ fn print_verify(file: &std::path::Path, r: &VerifyReport) -> ExitCode {
     }
     if let Some(f) = &r.files {
         println!(
-            "  tệp gốc: {} tệp, {} byte, {} tệp sai mã băm SHA-256",
+            "  tệp gốc: {} tệp, {} mẫu đơn, tờ khai, {} byte, {} tệp sai mã băm SHA-256",
             f.files,
+            f.forms,
             f.bytes,
             f.mismatches.len()
         );
         for m in &f.mismatches {
+            let (what, of) = if m.table == "procedure_forms" {
+                ("mẫu đơn", "phiên bản thủ tục")
+            } else {
+                ("tệp", "văn bản")
+            };
             println!(
-                "    tệp số {} «{}» của văn bản số {}: mã băm ghi nhận {}, nội dung hiện có mã băm {}",
-                m.id, m.name, m.document_id, m.recorded, m.actual
+                "    {what} số {} «{}» của {of} số {}: mã băm ghi nhận {}, nội dung hiện có mã băm {}",
+                m.id, m.name, m.owner_id, m.recorded, m.actual
             );
         }
     }

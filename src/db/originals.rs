@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{document_file_parts, document_files, procedure_form_parts};
+use super::schema::{document_file_parts, document_files, procedure_form_parts, procedure_forms};
 use super::{Db, DbError};
 use crate::with_db;
 
@@ -116,11 +116,6 @@ pub fn insert_parts(db: &mut Db<'_>, blobs: Blobs, id: i64, content: &[u8]) -> R
     Ok(())
 }
 
-/// The part `seq` of the file `id`'s bytes, if there is one.
-pub fn part(db: &mut Db<'_>, id: i64, seq: i32) -> R<Option<Vec<u8>>> {
-    part_of(db, Blobs::Documents, id, seq)
-}
-
 /// The part `seq` of the bytes of the file `id` kept in `blobs`, if there is one.
 pub fn part_of(db: &mut Db<'_>, blobs: Blobs, id: i64, seq: i32) -> R<Option<Vec<u8>>> {
     Ok(match blobs {
@@ -137,11 +132,6 @@ pub fn part_of(db: &mut Db<'_>, blobs: Blobs, id: i64, seq: i32) -> R<Option<Vec
             .first(c)
             .optional())?,
     })
-}
-
-/// The whole bytes of the file `id`, its parts in order.
-pub fn content(db: &mut Db<'_>, id: i64, size: usize) -> R<Vec<u8>> {
-    content_of(db, Blobs::Documents, id, size)
 }
 
 /// The whole bytes of the file `id` kept in `blobs`, its parts in order.
@@ -177,28 +167,77 @@ pub fn by_address(db: &mut Db<'_>, document_id: i64, prefix: &str, name: &str) -
         .load(c))?)
 }
 
-/// Marks the file `id` withdrawn (entered in error); false when it is already withdrawn or
-/// does not exist.
-pub fn withdraw(db: &mut Db<'_>, id: i64, at: NaiveDateTime, by: &str, reason: &str) -> R<bool> {
-    let n = with_db!(db, c => diesel::update(document_files::table
-        .filter(document_files::id.eq(id))
-        .filter(document_files::withdrawn_at.is_null()))
-        .set((
-            document_files::withdrawn_at.eq(Some(at)),
-            document_files::withdrawn_by.eq(Some(by)),
-            document_files::withdrawn_reason.eq(Some(reason)),
-        ))
-        .execute(c))?;
+/// Marks the file `id` of `blobs` withdrawn (entered in error); false when it is already
+/// withdrawn or does not exist.
+pub fn withdraw(
+    db: &mut Db<'_>,
+    blobs: Blobs,
+    id: i64,
+    at: NaiveDateTime,
+    by: &str,
+    reason: &str,
+) -> R<bool> {
+    let n = match blobs {
+        Blobs::Documents => with_db!(db, c => diesel::update(document_files::table
+            .filter(document_files::id.eq(id))
+            .filter(document_files::withdrawn_at.is_null()))
+            .set((
+                document_files::withdrawn_at.eq(Some(at)),
+                document_files::withdrawn_by.eq(Some(by)),
+                document_files::withdrawn_reason.eq(Some(reason)),
+            ))
+            .execute(c))?,
+        Blobs::ProcedureForms => with_db!(db, c => diesel::update(procedure_forms::table
+            .filter(procedure_forms::id.eq(id))
+            .filter(procedure_forms::withdrawn_at.is_null()))
+            .set((
+                procedure_forms::withdrawn_at.eq(Some(at)),
+                procedure_forms::withdrawn_by.eq(Some(by)),
+                procedure_forms::withdrawn_reason.eq(Some(reason)),
+            ))
+            .execute(c))?,
+    };
     Ok(n == 1)
 }
 
-/// Up to `limit` stored files with an id above `after`, by id (the backup check reads them a
-/// few at a time).
-pub fn files_after(db: &mut Db<'_>, after: i64, limit: i64) -> R<Vec<FileRow>> {
-    Ok(with_db!(db, c => document_files::table
-        .filter(document_files::id.gt(after))
-        .order(document_files::id)
-        .limit(limit)
-        .select(FileRow::as_select())
-        .load(c))?)
+/// What the backup check reads of a stored file of either table: its id, the record it
+/// belongs to (the document, or the procedure version), its name, recorded hash and size.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct BlobRow {
+    pub id: i64,
+    pub owner_id: i64,
+    pub name: String,
+    pub sha256: String,
+    pub size: i64,
+}
+
+/// Up to `limit` stored files of `blobs` with an id above `after`, by id (the backup check
+/// reads them a few at a time).
+pub fn files_after(db: &mut Db<'_>, blobs: Blobs, after: i64, limit: i64) -> R<Vec<BlobRow>> {
+    Ok(match blobs {
+        Blobs::Documents => with_db!(db, c => document_files::table
+            .filter(document_files::id.gt(after))
+            .order(document_files::id)
+            .limit(limit)
+            .select((
+                document_files::id,
+                document_files::document_id,
+                document_files::name,
+                document_files::sha256,
+                document_files::size,
+            ))
+            .load(c))?,
+        Blobs::ProcedureForms => with_db!(db, c => procedure_forms::table
+            .filter(procedure_forms::id.gt(after))
+            .order(procedure_forms::id)
+            .limit(limit)
+            .select((
+                procedure_forms::id,
+                procedure_forms::version_id,
+                procedure_forms::name,
+                procedure_forms::sha256,
+                procedure_forms::size,
+            ))
+            .load(c))?,
+    })
 }

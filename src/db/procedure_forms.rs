@@ -26,6 +26,8 @@ pub struct FormRow {
     pub created_at: NaiveDateTime,
     pub created_by: String,
     pub withdrawn_at: Option<NaiveDateTime>,
+    pub withdrawn_by: Option<String>,
+    pub withdrawn_reason: Option<String>,
 }
 
 /// A form to store.

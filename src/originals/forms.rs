@@ -8,7 +8,8 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 use serde_json::json;
 
-use super::{Checked, Description, FileKind, Upload};
+use super::store::{mark_withdrawn, withdrawal_reason};
+use super::{Checked, Description, FileKind, Upload, WithdrawError, Withdrawal};
 use crate::db::originals::{self as blobs, Blobs};
 use crate::db::procedure_forms::{self as rows, FormRow, NewFormRow};
 use crate::db::stored::{code, At};
@@ -29,7 +30,8 @@ pub struct StoredForm {
     pub description: Option<String>,
     pub created_at: NaiveDateTime,
     pub created_by: String,
-    pub withdrawn: bool,
+    /// Set when the form was withdrawn (entered in error): its address then answers 410.
+    pub withdrawn: Option<Withdrawal>,
 }
 
 impl TryFrom<FormRow> for StoredForm {
@@ -54,7 +56,11 @@ impl TryFrom<FormRow> for StoredForm {
             description: r.description,
             created_at: r.created_at,
             created_by: r.created_by,
-            withdrawn: r.withdrawn_at.is_some(),
+            withdrawn: r.withdrawn_at.map(|at| Withdrawal {
+                at,
+                by: r.withdrawn_by.unwrap_or_default(),
+                reason: r.withdrawn_reason.unwrap_or_default(),
+            }),
         })
     }
 }
@@ -127,20 +133,48 @@ pub fn list_forms(db: &mut Db<'_>, version_id: i64) -> Result<Vec<StoredForm>, D
     rows::of_version(db, version_id)?
         .into_iter()
         .map(StoredForm::try_from)
-        .filter(|f| !matches!(f, Ok(f) if f.withdrawn))
+        .filter(|f| !matches!(f, Ok(f) if f.withdrawn.is_some()))
         .collect()
 }
 
-/// The form `id` with its bytes, if stored and not withdrawn.
+/// The form `id` with its bytes, if stored (a withdrawn form too, flagged: its address
+/// answers 410 with the reason, as an original's does).
 pub fn form_content(db: &mut Db<'_>, id: i64) -> Result<Option<(StoredForm, Vec<u8>)>, DbError> {
-    let Some(row) = rows::by_id(db, id)? else {
+    let Some(form) = form(db, id)? else {
         return Ok(None);
     };
-    let form = StoredForm::try_from(row)?;
-    if form.withdrawn {
-        return Ok(None);
-    }
     let size = usize::try_from(form.size).unwrap_or(0);
     let bytes = blobs::content_of(db, Blobs::ProcedureForms, form.id, size)?;
     Ok(Some((form, bytes)))
+}
+
+/// The form `id` without its bytes, if stored (withdrawn or not).
+pub fn form(db: &mut Db<'_>, id: i64) -> Result<Option<StoredForm>, DbError> {
+    rows::by_id(db, id)?.map(StoredForm::try_from).transpose()
+}
+
+/// Withdraws the form `id` (entered in error), in the caller's transaction, as an original is
+/// withdrawn: a reason required, an audit entry naming its hash and the reason, the bytes kept
+/// (and in backups); its address then answers 410 with the reason.
+pub fn withdraw_form(
+    db: &mut Db<'_>,
+    actor: &str,
+    id: i64,
+    reason: &str,
+) -> Result<StoredForm, WithdrawError> {
+    let reason = withdrawal_reason(reason)?;
+    let before = form(db, id)?.ok_or(WithdrawError::NotFound)?;
+    if before.withdrawn.is_some() {
+        return Err(WithdrawError::Already);
+    }
+    mark_withdrawn(
+        db,
+        Blobs::ProcedureForms,
+        "procedure_form",
+        actor,
+        id,
+        &reason,
+        json!({ "version_id": before.version_id, "sha256": before.sha256, "name": before.name }),
+    )?;
+    form(db, id)?.ok_or(WithdrawError::NotFound)
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Checked, FileKind, FileRole, Upload, PREFIX_LEN};
-use crate::db::originals::{self as rows, FileRow, NewFileRow};
+use crate::db::originals::{self as rows, Blobs, FileRow, NewFileRow};
 use crate::db::stored::{code, At};
 use crate::db::{Db, DbError};
 
@@ -234,7 +234,7 @@ pub fn content(
     };
     let meta = StoredFileMeta::try_from(row)?;
     let size = usize::try_from(meta.size).unwrap_or(0);
-    let bytes = rows::content(db, meta.id, size)?;
+    let bytes = rows::content_of(db, Blobs::Documents, meta.id, size)?;
     Ok(Some((meta, bytes)))
 }
 
@@ -257,6 +257,44 @@ impl From<diesel::result::Error> for WithdrawError {
     }
 }
 
+/// The reason of a withdrawal as kept: trimmed, NFC, 1 to 1,000 characters.
+pub(super) fn withdrawal_reason(reason: &str) -> Result<String, WithdrawError> {
+    let reason = crate::domain::text::nfc(reason.trim());
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(WithdrawError::Reason);
+    }
+    Ok(reason)
+}
+
+/// Marks the file `id` kept in `blobs` withdrawn and appends the audit entry of the record
+/// kind `record`: `names` (what names the file: its owner, hash and name) before, and the same
+/// with the reason after. The one withdrawal of document originals and procedure forms.
+pub(super) fn mark_withdrawn(
+    db: &mut Db<'_>,
+    blobs: Blobs,
+    record: &str,
+    actor: &str,
+    id: i64,
+    reason: &str,
+    names: serde_json::Value,
+) -> Result<(), WithdrawError> {
+    if !rows::withdraw(db, blobs, id, crate::clock::now(), actor, reason)? {
+        return Err(WithdrawError::Already);
+    }
+    let mut after = names.clone();
+    after["withdrawn_reason"] = json!(reason);
+    crate::audit::append(
+        db,
+        actor,
+        "withdraw",
+        record,
+        &id.to_string(),
+        Some(&names),
+        Some(&after),
+    )?;
+    Ok(())
+}
+
 /// Withdraws the file `id` of the document `document_id` (entered in error), in the caller's
 /// transaction, with an audit entry naming its hash and the reason. The bytes are kept; the
 /// address answers 410 with the reason.
@@ -267,30 +305,22 @@ pub fn withdraw(
     id: i64,
     reason: &str,
 ) -> Result<StoredFileMeta, WithdrawError> {
-    let reason = crate::domain::text::nfc(reason.trim());
-    if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(WithdrawError::Reason);
-    }
+    let reason = withdrawal_reason(reason)?;
     let before = match rows::by_id(db, id)? {
         Some(r) if r.document_id == document_id => StoredFileMeta::try_from(r)?,
         _ => return Err(WithdrawError::NotFound),
     };
-    if before.withdrawn.is_some() || !rows::withdraw(db, id, crate::clock::now(), actor, &reason)? {
+    if before.withdrawn.is_some() {
         return Err(WithdrawError::Already);
     }
-    crate::audit::append(
+    mark_withdrawn(
         db,
-        actor,
-        "withdraw",
+        Blobs::Documents,
         "document_file",
-        &id.to_string(),
-        Some(&json!({ "document_id": document_id, "sha256": before.sha256, "name": before.name })),
-        Some(&json!({
-            "document_id": document_id,
-            "sha256": before.sha256,
-            "name": before.name,
-            "withdrawn_reason": reason,
-        })),
+        actor,
+        id,
+        &reason,
+        json!({ "document_id": document_id, "sha256": before.sha256, "name": before.name }),
     )?;
     let row = rows::by_id(db, id)?.ok_or(WithdrawError::NotFound)?;
     Ok(row.try_into()?)
@@ -328,58 +358,74 @@ const ATTR_CHAR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMER
     .remove(b'|')
     .remove(b'~');
 
-/// A stored file whose bytes no longer have their recorded SHA-256.
+/// A stored file whose bytes no longer have their recorded SHA-256 (or size).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HashMismatch {
     pub id: i64,
-    pub document_id: i64,
+    /// `document_files` (an original; `owner_id` is its document) or `procedure_forms` (a
+    /// form; `owner_id` is its procedure version).
+    pub table: &'static str,
+    pub owner_id: i64,
     pub name: String,
     pub recorded: String,
     pub actual: String,
 }
 
-/// What [`verify_hashes`] found: how many files were read, and those that do not match.
+/// What [`verify_hashes`] found: how many originals and forms were read, their bytes, and
+/// those that do not match.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct HashCheck {
     pub files: u64,
+    pub forms: u64,
     pub bytes: u64,
     pub mismatches: Vec<HashMismatch>,
 }
 
-/// Recomputes the SHA-256 (and size) of every stored file, part by part, and reports those
-/// that differ from what was recorded.
+/// Recomputes the SHA-256 and size of every stored file — the originals of documents and the
+/// forms of procedures — part by part, and reports those that differ from what was recorded
+/// (a part altered, missing or added).
 pub fn verify_hashes(db: &mut Db<'_>) -> Result<HashCheck, DbError> {
     use sha2::{Digest, Sha256};
     const BATCH: i64 = 100;
     let mut out = HashCheck::default();
-    let mut after = 0;
-    loop {
-        let batch = rows::files_after(db, after, BATCH)?;
-        let Some(last) = batch.last() else {
-            return Ok(out);
-        };
-        after = last.id;
-        for f in batch {
-            let mut hasher = Sha256::new();
-            let mut size: u64 = 0;
-            let mut seq = 0;
-            while let Some(part) = rows::part(db, f.id, seq)? {
-                hasher.update(&part);
-                size += part.len() as u64;
-                seq += 1;
-            }
-            out.files += 1;
-            out.bytes += size;
-            let actual = hex::encode(hasher.finalize());
-            if actual != f.sha256 || u64::try_from(f.size).ok() != Some(size) {
-                out.mismatches.push(HashMismatch {
-                    id: f.id,
-                    document_id: f.document_id,
-                    name: f.name,
-                    recorded: f.sha256,
-                    actual,
-                });
+    for (blobs, table) in [
+        (Blobs::Documents, "document_files"),
+        (Blobs::ProcedureForms, "procedure_forms"),
+    ] {
+        let mut after = 0;
+        loop {
+            let batch = rows::files_after(db, blobs, after, BATCH)?;
+            let Some(last) = batch.last() else {
+                break;
+            };
+            after = last.id;
+            for f in batch {
+                let mut hasher = Sha256::new();
+                let mut size: u64 = 0;
+                let mut seq = 0;
+                while let Some(part) = rows::part_of(db, blobs, f.id, seq)? {
+                    hasher.update(&part);
+                    size += part.len() as u64;
+                    seq += 1;
+                }
+                match blobs {
+                    Blobs::Documents => out.files += 1,
+                    Blobs::ProcedureForms => out.forms += 1,
+                }
+                out.bytes += size;
+                let actual = hex::encode(hasher.finalize());
+                if actual != f.sha256 || u64::try_from(f.size).ok() != Some(size) {
+                    out.mismatches.push(HashMismatch {
+                        id: f.id,
+                        table,
+                        owner_id: f.owner_id,
+                        name: f.name,
+                        recorded: f.sha256,
+                        actual,
+                    });
+                }
             }
         }
     }
+    Ok(out)
 }

@@ -400,6 +400,14 @@ pub static ROUTES: &[RouteDef] = &[
         r.to(pages::procedure_forms::download)
     })
     .data(),
+    // pf: the withdrawal of a form entered in error (administrators), as an original's.
+    get("/admin/procedure-forms/{id}/withdraw", Roles(ADMINS), |r| {
+        r.to(pages::procedure_forms::withdraw_form)
+    })
+    .page(),
+    post("/admin/procedure-forms/{id}/withdraw", Roles(ADMINS), |r| {
+        r.to(pages::procedure_forms::withdraw)
+    }),
     get("/units/{code}/procedures", Public, |r| {
         r.to(pages::procedures::unit_page)
     })

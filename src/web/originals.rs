@@ -10,14 +10,14 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::{base_context, render, render_status, PageError};
-use crate::app::originals::{self as files, FileView, Sent};
+use crate::app::originals::{self as files, Sent, WithdrawTarget};
 use crate::app::{on_pool, AppState};
 use crate::auth::Actor;
 use crate::error::AppError;
-use crate::originals::{self, StoredFileMeta, WithdrawError};
+use crate::originals::{self, WithdrawError};
 
 /// The files of the document `id` for its page (withdrawn ones flagged).
-pub async fn of_document(state: &AppState, id: i64) -> Result<Vec<FileView>, AppError> {
+pub async fn of_document(state: &AppState, id: i64) -> Result<Vec<files::FileView>, AppError> {
     Ok(files::list(state, id).await?.files)
 }
 
@@ -54,20 +54,37 @@ pub async fn download(
         return Err(not_found(&name).into());
     };
     if let Some(w) = &meta.withdrawn {
-        return Ok(gone(&meta, &w.reason)?);
+        return Ok(gone(&meta.name, &w.reason)?);
     }
-    let etag = format!("\"{}\"", meta.sha256);
-    let mut res = if if_none_match(req, &etag) {
+    Ok(file_response(
+        req,
+        meta.kind.content_type(),
+        &meta.name,
+        &meta.sha256,
+        bytes,
+    ))
+}
+
+/// A stored file's bytes as a download (an original or a procedure form): its type,
+/// `Content-Disposition: attachment` with its name, its hash as the ETag (304 when
+/// `If-None-Match` names it), `nosniff`, a day's caching and a sandbox.
+pub(super) fn file_response(
+    req: &HttpRequest,
+    content_type: &'static str,
+    name: &str,
+    sha256: &str,
+    bytes: Vec<u8>,
+) -> HttpResponse {
+    let etag = format!("\"{sha256}\"");
+    let fresh = if_none_match(req, &etag);
+    let mut res = if fresh {
         HttpResponse::NotModified()
     } else {
         HttpResponse::Ok()
     };
-    res.insert_header((header::CONTENT_TYPE, meta.kind.content_type()))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            originals::disposition(&meta.name),
-        ))
-        .insert_header((header::ETAG, etag.clone()))
+    res.insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((header::CONTENT_DISPOSITION, originals::disposition(name)))
+        .insert_header((header::ETAG, etag))
         .insert_header((
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -82,10 +99,10 @@ pub async fn download(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("sandbox; default-src 'none'"),
         ));
-    if if_none_match(req, &etag) {
-        return Ok(res.finish());
+    if fresh {
+        return res.finish();
     }
-    Ok(res.body(bytes))
+    res.body(bytes)
 }
 
 /// Whether `If-None-Match` names this ETag (or `*`).
@@ -100,17 +117,15 @@ fn if_none_match(req: &HttpRequest, etag: &str) -> bool {
         })
 }
 
-/// 410: the file was withdrawn (entered in error), with the reason.
-fn gone(meta: &StoredFileMeta, reason: &str) -> Result<HttpResponse, AppError> {
+/// 410: the file (an original or a procedure form) was withdrawn (entered in error), with the
+/// reason.
+pub(super) fn gone(name: &str, reason: &str) -> Result<HttpResponse, AppError> {
     let mut ctx = base_context("documents", "");
     ctx.insert("status", &410);
     ctx.insert("title", "Tệp đã bị thu hồi");
     ctx.insert(
         "message",
-        &format!(
-            "Tệp «{}» đã được quản trị viên thu hồi vì nhập nhầm. Lý do: {reason}",
-            meta.name
-        ),
+        &format!("Tệp «{name}» đã được quản trị viên thu hồi vì nhập nhầm. Lý do: {reason}"),
     );
     render_status(StatusCode::GONE, "error.html", &ctx)
 }
@@ -127,13 +142,15 @@ pub fn is_attach(tail: &str) -> bool {
             .is_some_and(|s| s.eq_ignore_ascii_case("moi"))
 }
 
-/// The attach page, with the form as sent and an error beside its field.
-fn attach_context(
-    page: &files::AttachPage,
+/// An upload page (a document's attach page, a procedure's add-a-form page) of the menu
+/// `section`, with the form as sent and an error beside its field.
+pub(super) fn upload_context(
+    section: &str,
+    page: &impl serde::Serialize,
     sent: &Sent,
     error: Option<(&str, String)>,
 ) -> tera::Context {
-    let mut ctx = base_context("documents", "");
+    let mut ctx = base_context(section, "");
     ctx.insert("page", page);
     ctx.insert("sent", sent);
     let mut errors = std::collections::BTreeMap::new();
@@ -142,6 +159,14 @@ fn attach_context(
     }
     ctx.insert("errors", &errors);
     ctx
+}
+
+fn attach_context(
+    page: &files::AttachPage,
+    sent: &Sent,
+    error: Option<(&str, String)>,
+) -> tera::Context {
+    upload_context("documents", page, sent, error)
 }
 
 /// `GET /documents/{id}/tep/moi`: the form that attaches a file (an annex, the Word file, the
@@ -212,32 +237,64 @@ pub async fn withdraw_form(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, PageError> {
-    let (file, document_id, eli) = files::file(&state, path.into_inner()).await?;
-    let ctx = form_context(&file, document_id, &eli, "", None);
-    Ok(render("file_withdraw.html", &ctx)?)
+    let (file, _, eli) = files::file(&state, path.into_inner()).await?;
+    let target = WithdrawTarget::of_original(&file, &eli);
+    Ok(withdraw_page("documents", &target, "", None)?)
 }
 
-fn form_context(
-    file: &FileView,
-    document_id: i64,
-    eli: &str,
+/// The withdrawal page of a stored file (an original, a procedure form) in the menu
+/// `section`, with the reason as sent and the refusal beside its field (`status`).
+pub(super) fn withdraw_page(
+    section: &str,
+    target: &WithdrawTarget,
     reason: &str,
-    error: Option<String>,
-) -> tera::Context {
-    let mut ctx = base_context("documents", "");
-    ctx.insert("file", file);
-    ctx.insert("document_id", &document_id);
-    ctx.insert("eli", eli);
+    error: Option<(StatusCode, String)>,
+) -> Result<HttpResponse, AppError> {
+    let mut ctx = base_context(section, "");
+    ctx.insert("target", target);
     ctx.insert("reason", reason);
-    ctx.insert("error", &error);
-    ctx
+    ctx.insert("error", &error.as_ref().map(|(_, m)| m));
+    let status = error.map_or(StatusCode::OK, |(s, _)| s);
+    render_status(status, "file_withdraw.html", &ctx)
+}
+
+/// The answer to a posted withdrawal: back to the file's list (303), or the form again with
+/// the refusal beside the reason (400 without a reason, 409 when already withdrawn).
+pub(super) fn withdrawn_answer(
+    section: &str,
+    outcome: Result<WithdrawTarget, WithdrawError>,
+    target: &WithdrawTarget,
+    reason: &str,
+) -> Result<HttpResponse, PageError> {
+    match outcome {
+        Ok(done) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, done.list_href))
+            .finish()),
+        Err(WithdrawError::NotFound) => {
+            Err(AppError::NotFound(format!("Không có tệp «{}» ở địa chỉ này.", target.name)).into())
+        }
+        Err(e @ (WithdrawError::Already | WithdrawError::Reason)) => {
+            let status = if matches!(e, WithdrawError::Already) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            Ok(withdraw_page(
+                section,
+                target,
+                reason,
+                Some((status, e.to_string())),
+            )?)
+        }
+        Err(WithdrawError::Db(e)) => Err(AppError::from(e).into()),
+    }
 }
 
 /// The withdrawal form as posted.
 #[derive(Debug, Deserialize)]
 pub struct WithdrawForm {
     #[serde(default)]
-    reason: String,
+    pub(super) reason: String,
 }
 
 /// `POST /admin/files/{id}/withdraw`: withdraws the file and returns to the document page;
@@ -250,21 +307,10 @@ pub async fn withdraw(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let reason = form.into_inner().reason;
-    let (file, document_id, eli) = files::file(&state, id).await?;
-    match files::withdraw(&state, &actor, None, id, reason.clone()).await? {
-        Ok(_) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("{eli}#tep-goc")))
-            .finish()),
-        Err(WithdrawError::NotFound) => Err(not_found(&file.name).into()),
-        Err(e @ (WithdrawError::Already | WithdrawError::Reason)) => {
-            let status = if matches!(e, WithdrawError::Already) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::BAD_REQUEST
-            };
-            let ctx = form_context(&file, document_id, &eli, &reason, Some(e.to_string()));
-            Ok(render_status(status, "file_withdraw.html", &ctx)?)
-        }
-        Err(WithdrawError::Db(e)) => Err(AppError::from(e).into()),
-    }
+    let (file, _, eli) = files::file(&state, id).await?;
+    let target = WithdrawTarget::of_original(&file, &eli);
+    let outcome = files::withdraw(&state, &actor, None, id, reason.clone())
+        .await?
+        .map(|f| WithdrawTarget::of_original(&f, &eli));
+    withdrawn_answer("documents", outcome, &target, &reason)
 }

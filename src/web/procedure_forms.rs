@@ -1,29 +1,25 @@
 //! The forms of a procedure on the pages: the page that adds one to the current version
-//! (`/procedures/{code}/mau-don/moi`: the attach page's reading, checks and store) and the
-//! public download (`/procedures/{code}/mau-don/{id}`, with the originals' headers).
+//! (`/procedures/{code}/mau-don/moi`: the attach page's reading, checks and store), the public
+//! download (`/procedures/{code}/mau-don/{id}`, with the originals' headers; 410 with the
+//! reason once withdrawn) and the administrators' withdrawal of a form entered in error
+//! (`/admin/procedure-forms/{id}/withdraw`, the originals' withdrawal page).
 
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::{base_context, render, render_status, PageError};
+use super::originals::{
+    file_response, gone, upload_context, withdraw_page, withdrawn_answer, WithdrawForm,
+};
+use super::{render, render_status, PageError};
 use crate::app::originals::Sent;
 use crate::app::procedure_forms::{self as forms, FormPage};
 use crate::app::AppState;
 use crate::auth::Actor;
 use crate::error::AppError;
 
-/// The add-a-form page, with the form as sent and an error beside its field.
 fn form_context(page: &FormPage, sent: &Sent, error: Option<(&str, String)>) -> tera::Context {
-    let mut ctx = base_context("procedures", "");
-    ctx.insert("page", page);
-    ctx.insert("sent", sent);
-    let mut errors = std::collections::BTreeMap::new();
-    if let Some((field, message)) = error {
-        errors.insert(field.to_string(), message);
-    }
-    ctx.insert("errors", &errors);
-    ctx
+    upload_context("procedures", page, sent, error)
 }
 
 /// `GET /procedures/{code}/mau-don/moi`: the form that adds a form (mẫu đơn, tờ khai) to the
@@ -88,10 +84,11 @@ pub async fn add(
         .finish())
 }
 
-/// `GET /procedures/{code}/mau-don/{id}`: the form's bytes as an attachment with its name, or
-/// 404 (unknown, withdrawn, or a form of another procedure).
+/// `GET /procedures/{code}/mau-don/{id}`: the form's bytes as an attachment with its name;
+/// 404 when unknown or a form of another procedure, 410 with the reason once withdrawn.
 pub async fn download(
     state: web::Data<AppState>,
+    req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
     let (code, id) = path.into_inner();
@@ -106,24 +103,38 @@ pub async fn download(
     let Some((form, bytes)) = forms::download(&state, code.clone(), n).await? else {
         return Err(not_found());
     };
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, form.kind.content_type()))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            crate::originals::disposition(&form.name),
-        ))
-        .insert_header((header::ETAG, format!("\"{}\"", form.sha256)))
-        .insert_header((
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .insert_header((
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=86400"),
-        ))
-        .insert_header((
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("sandbox; default-src 'none'"),
-        ))
-        .body(bytes))
+    if let Some(w) = &form.withdrawn {
+        return Ok(gone(&form.name, &w.reason)?);
+    }
+    Ok(file_response(
+        &req,
+        form.kind.content_type(),
+        &form.name,
+        &form.sha256,
+        bytes,
+    ))
+}
+
+/// `GET /admin/procedure-forms/{id}/withdraw`: the withdrawal form.
+pub async fn withdraw_form(
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let target = forms::withdraw_page(&state, path.into_inner()).await?;
+    Ok(withdraw_page("procedures", &target, "", None)?)
+}
+
+/// `POST /admin/procedure-forms/{id}/withdraw`: withdraws the form and returns to the
+/// procedure's forms; without a reason the form comes back with the error beside the field.
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<i64>,
+    form: web::Form<WithdrawForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let reason = form.into_inner().reason;
+    let target = forms::withdraw_page(&state, id).await?;
+    let outcome = forms::withdraw(&state, &actor, id, reason.clone()).await?;
+    withdrawn_answer("procedures", outcome, &target, &reason)
 }

@@ -11,12 +11,14 @@ use actix_web::test::TestRequest;
 use sha2::{Digest, Sha256};
 use vanban::originals::{samples, MAX_FILE_BYTES};
 
-use crate::authkit::{add_user, audit_len, cookie, count, session, Client, Resp};
+use crate::authkit::{
+    add_user, audit_len, cookie, count, multipart, multipart_type, session, Client, Part, Resp,
+    BOUNDARY,
+};
 use crate::db_test;
 use crate::helpers::{TestApp, FIXTURE};
 use crate::review::token;
 
-const BOUNDARY: &str = "----vanbanThemTep4Yq0";
 const ELI: &str = "/eli/vn/hdnd-96/nghi-quyet/2018/15";
 
 fn doc_id(app: &TestApp) -> i64 {
@@ -28,43 +30,6 @@ fn doc_id(app: &TestApp) -> i64 {
         .select(documents::id)
         .first::<i64>(c))
     .unwrap()
-}
-
-/// One part of a multipart body.
-pub(crate) enum Part<'a> {
-    Field(&'a str, &'a str),
-    File(&'a str, &'a [u8]),
-}
-
-pub(crate) fn body(parts: &[Part<'_>]) -> Vec<u8> {
-    let mut b = Vec::new();
-    for p in parts {
-        match p {
-            Part::Field(k, v) => b.extend_from_slice(
-                format!(
-                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-                )
-                .as_bytes(),
-            ),
-            Part::File(name, bytes) => {
-                b.extend_from_slice(
-                    format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                        .as_bytes(),
-                );
-                b.extend_from_slice(bytes);
-                b.extend_from_slice(b"\r\n");
-            }
-        }
-    }
-    b.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    b
-}
-
-pub(crate) fn content_type() -> (&'static str, String) {
-    (
-        "Content-Type",
-        format!("multipart/form-data; boundary={BOUNDARY}"),
-    )
 }
 
 /// The attach form posted with a session: the token first, then the fields, then the file.
@@ -85,8 +50,8 @@ async fn attach(
             TestRequest::post()
                 .uri(&format!("/documents/{id}/tep/moi"))
                 .insert_header(cookie(secret))
-                .insert_header(content_type())
-                .set_payload(body(&parts)),
+                .insert_header(multipart_type())
+                .set_payload(multipart(&parts)),
         )
         .await
 }
@@ -323,8 +288,8 @@ db_test!(
             .send(
                 TestRequest::post()
                     .uri(&format!("/documents/{id}/tep/moi"))
-                    .insert_header(content_type())
-                    .set_payload(body(&[
+                    .insert_header(multipart_type())
+                    .set_payload(multipart(&[
                         Part::Field("csrf_token", "x"),
                         Part::File("x.pdf", &pdf),
                     ])),
@@ -382,8 +347,8 @@ db_test!(
             let mut req = TestRequest::post()
                 .uri(&uri)
                 .insert_header(cookie(&secret))
-                .insert_header(content_type())
-                .set_payload(body(&parts));
+                .insert_header(multipart_type())
+                .set_payload(multipart(&parts));
             for h in headers {
                 req = req.insert_header(h);
             }
@@ -509,7 +474,7 @@ db_test!(
         let before = audit_len(&app);
         // The file first, the token after it: 4 KiB of the file sent, the rest never (what is
         // sent is all read by the server, so it closes without a reset).
-        let file_first = body(&[Part::File("x.pdf", &pdf), Part::Field("csrf_token", &csrf)]);
+        let file_first = multipart(&[Part::File("x.pdf", &pdf), Part::Field("csrf_token", &csrf)]);
         let (h, b) = (head.clone(), file_first.clone());
         let (answer, waited) =
             actix_web::rt::task::spawn_blocking(move || partial(port, &h, &b, 4096)).await?;
@@ -517,7 +482,7 @@ db_test!(
         assert!(answer.contains("mã chống giả mạo"), "{answer}");
         assert!(waited < Duration::from_secs(10), "{waited:?}");
         // The same with the token first, sent whole: stored.
-        let token_first = body(&[Part::Field("csrf_token", &csrf), Part::File("x.pdf", &pdf)]);
+        let token_first = multipart(&[Part::Field("csrf_token", &csrf), Part::File("x.pdf", &pdf)]);
         let n = token_first.len();
         let (answer, _) =
             actix_web::rt::task::spawn_blocking(move || partial(port, &head, &token_first, n))
@@ -546,7 +511,7 @@ db_test!(
         let page_head = format!(
             "POST /documents/{id}/tep/moi HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: vanban_session={secret}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
         );
-        let first_body = body(&[Part::File("lon.pdf", &large)]);
+        let first_body = multipart(&[Part::File("lon.pdf", &large)]);
         // The first upload: its head and 64 KiB, then a pause, then the rest.
         let (h, b) = (api_head.clone(), first_body.clone());
         let first = actix_web::rt::task::spawn_blocking(move || {
@@ -569,8 +534,8 @@ db_test!(
         let before = audit_len(&app);
         // Meanwhile another large one, through the API and through the page: 503 at once.
         let other = samples::pdf("khac", false, 5 * 1024 * 1024);
-        let api_body = body(&[Part::File("khac.pdf", &other)]);
-        let page_body = body(&[
+        let api_body = multipart(&[Part::File("khac.pdf", &other)]);
+        let page_body = multipart(&[
             Part::Field("csrf_token", &csrf),
             Part::File("khac.pdf", &other),
         ]);
@@ -582,7 +547,7 @@ db_test!(
             actix_web::rt::task::spawn_blocking(move || partial(port, &h, &b, 0)).await?;
         // A small one is still taken.
         let small = samples::pdf("nho", false, 0);
-        let small_body = body(&[Part::File("nho.pdf", &small)]);
+        let small_body = multipart(&[Part::File("nho.pdf", &small)]);
         let n = small_body.len();
         let (h, b) = (api_head.clone(), small_body);
         let (small_answer, _) =

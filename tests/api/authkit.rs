@@ -56,6 +56,48 @@ pub fn count(app: &TestApp, table: &str) -> i64 {
     n.n
 }
 
+/// The boundary of the multipart bodies the tests send.
+pub const BOUNDARY: &str = "----vanbanTepGoc7MA4YWxkTrZu0gW";
+
+/// One part of a multipart body: a short field, or a file (field `file`) with its name.
+pub enum Part<'a> {
+    Field(&'a str, &'a str),
+    File(&'a str, &'a [u8]),
+}
+
+/// A multipart body of `parts`, in order (the upload forms and the files API).
+pub fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
+    let mut b = Vec::new();
+    for p in parts {
+        match p {
+            Part::Field(k, v) => b.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            ),
+            Part::File(name, bytes) => {
+                b.extend_from_slice(
+                    format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                        .as_bytes(),
+                );
+                b.extend_from_slice(bytes);
+                b.extend_from_slice(b"\r\n");
+            }
+        }
+    }
+    b.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    b
+}
+
+/// The `Content-Type` header of a [`multipart`] body.
+pub fn multipart_type() -> (&'static str, String) {
+    (
+        "Content-Type",
+        format!("multipart/form-data; boundary={BOUNDARY}"),
+    )
+}
+
 /// A whole response.
 #[derive(Debug)]
 pub struct Resp {

@@ -108,6 +108,12 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/procedures/{code}/mau-don/moi", Scoped(REVIEWERS)),
     ("POST", "/procedures/{code}/mau-don/moi", Scoped(REVIEWERS)),
     ("GET", "/procedures/{code}/mau-don/{id}", Anyone),
+    ("GET", "/admin/procedure-forms/{id}/withdraw", Roles(ADMINS)),
+    (
+        "POST",
+        "/admin/procedure-forms/{id}/withdraw",
+        Roles(ADMINS),
+    ),
     ("GET", "/units/{code}/procedures", Anyone),
     ("GET", "/units/{code}/procedures/sheet", Anyone),
     ("GET", "/api/v1/procedures", Anyone),
@@ -744,6 +750,7 @@ db_test!(
                 ("/inspections/{id}", "/inspections/999999".into()),
                 ("/authorities/{id}", "/authorities/1".into()),
                 ("/files/{id}", "/files/999999".into()),
+                ("/procedure-forms/{id}", "/procedure-forms/999999".into()),
                 ("{file}", "999999".into()),
             ],
         };

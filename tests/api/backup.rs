@@ -67,6 +67,22 @@ fn written(pool: &DbPool) -> Vec<usize> {
     v
 }
 
+/// `vanban backup --verify FILE` (into a scratch database on PostgreSQL).
+pub(crate) fn verify_backup(app: &TestApp, file: &Path) -> std::process::Output {
+    if app.url.starts_with("postgres") {
+        let scratch = app.scratch_pg_database();
+        app.cli(&[
+            "backup",
+            "--verify",
+            file.to_str().unwrap(),
+            "--scratch-url",
+            &scratch,
+        ])
+    } else {
+        app.cli(&["backup", "--verify", file.to_str().unwrap()])
+    }
+}
+
 fn backup_dir(app: &TestApp) -> PathBuf {
     let d = app.dir.path().join("backups");
     std::fs::create_dir_all(&d).unwrap();
@@ -162,18 +178,7 @@ db_test!(
         let file = dir.join("after.backup");
         let out = app.cli(&["backup", file.to_str().unwrap()]);
         assert!(out.status.success(), "{}", text(&out.stderr));
-        let verify = if app.url.starts_with("postgres") {
-            let scratch = app.scratch_pg_database();
-            app.cli(&[
-                "backup",
-                "--verify",
-                file.to_str().unwrap(),
-                "--scratch-url",
-                &scratch,
-            ])
-        } else {
-            app.cli(&["backup", "--verify", file.to_str().unwrap()])
-        };
+        let verify = verify_backup(&app, &file);
         let stdout = text(&verify.stdout);
         assert!(verify.status.success(), "{stdout}{}", text(&verify.stderr));
         assert!(stdout.contains("nhật ký kiểm toán nguyên vẹn"), "{stdout}");

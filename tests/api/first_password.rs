@@ -12,11 +12,30 @@ use crate::helpers::{TestApp, FIXTURE};
 const TEMPORARY: &str = "mật khẩu tạm thời 2026";
 const CHANGE_PAGE: &str = "/account#doi-mat-khau";
 
-/// An administrator's session: (client, cookie secret, CSRF token).
-async fn admin(app: &TestApp) -> (Client, String, String) {
+/// The sample data and an administrator's session: (client, cookie secret, CSRF token).
+async fn setup(app: &TestApp) -> anyhow::Result<(Client, String, String)> {
+    app.import_str("f.jsonl", FIXTURE)?;
     let id = add_user(app, "quantri01", "admin", &[]);
     let (secret, csrf) = session(app, id);
-    (Client::new(app).await, secret, csrf)
+    Ok((Client::new(app).await, secret, csrf))
+}
+
+/// `GET path` with the session `secret`.
+async fn get_as(c: &Client, secret: &str, path: &str) -> Resp {
+    c.send(TestRequest::get().uri(path).insert_header(cookie(secret)))
+        .await
+}
+
+/// The account `username`.
+fn account(app: &TestApp, username: &str) -> vanban::auth::users::User {
+    let mut conn = app.pool.get().unwrap();
+    vanban::auth::users::find_by_username(&mut conn.db(), username)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no account {username}"))
+}
+
+fn user_id(app: &TestApp, username: &str) -> i64 {
+    account(app, username).id
 }
 
 async fn create(c: &Client, secret: &str, csrf: &str, fields: &[(&str, &str)]) -> Resp {
@@ -32,11 +51,7 @@ async fn create(c: &Client, secret: &str, csrf: &str, fields: &[(&str, &str)]) -
 }
 
 fn must_change(app: &TestApp, username: &str) -> bool {
-    let mut conn = app.pool.get().unwrap();
-    vanban::auth::users::find_by_username(&mut conn.db(), username)
-        .unwrap()
-        .unwrap()
-        .must_change_password
+    account(app, username).must_change_password
 }
 
 /// The session cookie a login answer sets.
@@ -46,15 +61,8 @@ fn session_of(r: &Resp) -> String {
 }
 
 db_test!(an_account_needs_a_chosen_role, |app| {
-    app.import_str("f.jsonl", FIXTURE)?;
-    let (c, secret, csrf) = admin(&app).await;
-    let page = c
-        .send(
-            TestRequest::get()
-                .uri("/admin/users")
-                .insert_header(cookie(&secret)),
-        )
-        .await;
+    let (c, secret, csrf) = setup(&app).await?;
+    let page = get_as(&c, &secret, "/admin/users").await;
     assert_eq!(page.status, 200);
     assert!(
         page.body
@@ -142,8 +150,7 @@ db_test!(an_account_needs_a_chosen_role, |app| {
 db_test!(
     a_temporary_password_is_changed_before_anything_else,
     |app| {
-        app.import_str("f.jsonl", FIXTURE)?;
-        let (c, secret, csrf) = admin(&app).await;
+        let (c, secret, csrf) = setup(&app).await?;
         let r = create(
             &c,
             &secret,
@@ -159,10 +166,8 @@ db_test!(
         assert_eq!(r.status, 303, "{}", r.body);
         assert!(must_change(&app, "lan.nguyen"));
         {
+            let id = user_id(&app, "lan.nguyen");
             let mut conn = app.pool.get()?;
-            let id = vanban::auth::users::find_by_username(&mut conn.db(), "lan.nguyen")?
-                .unwrap()
-                .id;
             let trail = vanban::audit::history(&mut conn.db(), "user", &id.to_string())?;
             assert_eq!(trail[0].action, "user.create");
             let after: serde_json::Value =
@@ -274,13 +279,7 @@ db_test!(command_line_and_demo_accounts_are_not_forced, |app| {
     let r = c.login("thuhuong01", PASSWORD, None).await;
     assert_eq!(r.header("location").as_deref(), Some("/account"));
     let s = session_of(&r);
-    let r = c
-        .send(
-            TestRequest::get()
-                .uri("/campaigns")
-                .insert_header(cookie(&s)),
-        )
-        .await;
+    let r = get_as(&c, &s, "/campaigns").await;
     assert_eq!(r.status, 200);
     // `vanban user passwd` is the holder's (or the machine owner's) own choice.
     vanban::auth::cli::passwd(&app.pool, "thuhuong01", TEMPORARY)?;
@@ -297,10 +296,9 @@ db_test!(command_line_and_demo_accounts_are_not_forced, |app| {
 });
 
 db_test!(an_administrators_reset_forces_a_change, |app| {
-    app.import_str("f.jsonl", FIXTURE)?;
+    let (c, secret, csrf) = setup(&app).await?;
     let lan = add_user(&app, "lan.nguyen", "officer", &["32200"]);
     let (lan_secret, _) = session(&app, lan);
-    let (c, secret, csrf) = admin(&app).await;
     let reset = |password: &str, id: i64| {
         TestRequest::post()
             .uri(&format!("/admin/users/{id}/password"))
@@ -321,12 +319,7 @@ db_test!(an_administrators_reset_forces_a_change, |app| {
     assert_eq!(audit_len(&app), trail);
     assert!(!must_change(&app, "lan.nguyen"));
     // One's own password is changed on the account page.
-    let me = {
-        let mut conn = app.pool.get()?;
-        vanban::auth::users::find_by_username(&mut conn.db(), "quantri01")?
-            .unwrap()
-            .id
-    };
+    let me = user_id(&app, "quantri01");
     let r = c.send(reset(TEMPORARY, me)).await;
     assert_eq!(r.status, 400);
     assert!(
@@ -350,24 +343,12 @@ db_test!(an_administrators_reset_forces_a_change, |app| {
         assert_eq!(after["must_change_password"], true);
     }
     // The user's session ended; the next sign-in leads to the change form.
-    let r = c
-        .send(
-            TestRequest::get()
-                .uri("/campaigns")
-                .insert_header(cookie(&lan_secret)),
-        )
-        .await;
+    let r = get_as(&c, &lan_secret, "/campaigns").await;
     assert_eq!(r.status, 303);
     assert!(r.header("location").unwrap().starts_with("/login"));
     let login = c.login("lan.nguyen", TEMPORARY, None).await;
     assert_eq!(login.header("location").as_deref(), Some(CHANGE_PAGE));
-    let page = c
-        .send(
-            TestRequest::get()
-                .uri(&format!("/admin/users/{lan}"))
-                .insert_header(cookie(&secret)),
-        )
-        .await;
+    let page = get_as(&c, &secret, &format!("/admin/users/{lan}")).await;
     assert!(page.body.contains("phải đổi ở lần đăng nhập tới"));
     Ok(())
 });

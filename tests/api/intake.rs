@@ -4,7 +4,7 @@
 use actix_web::test::TestRequest;
 use chrono::NaiveDate;
 
-use crate::authkit::{add_user, audit_len, cookie, session, Client, Resp};
+use crate::authkit::{add_user, audit_len, cookie, session, Client, Part, Resp};
 use crate::db_test;
 use crate::helpers::{TestApp, FIXTURE};
 
@@ -49,30 +49,16 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-/// A multipart body of the upload form.
+/// A multipart body of the upload form: the token, the file, the pasted text.
 pub fn multipart(csrf: Option<&str>, file: Option<(&str, &[u8])>, text: &str) -> (String, Vec<u8>) {
-    let b = "----vanbanintake";
-    let mut body = Vec::new();
-    let mut part = |head: String, data: &[u8]| {
-        body.extend_from_slice(format!("--{b}\r\n{head}\r\n\r\n").as_bytes());
-        body.extend_from_slice(data);
-        body.extend_from_slice(b"\r\n");
-    };
-    if let Some(t) = csrf {
-        part(
-            "Content-Disposition: form-data; name=\"csrf_token\"".into(),
-            t.as_bytes(),
-        );
-    }
-    if let Some((name, data)) = file {
-        part(format!("Content-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream"), data);
-    }
-    part(
-        "Content-Disposition: form-data; name=\"text\"".into(),
-        text.as_bytes(),
-    );
-    body.extend_from_slice(format!("--{b}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={b}"), body)
+    let mut parts = Vec::new();
+    parts.extend(csrf.map(|t| Part::Field("csrf_token", t)));
+    parts.extend(file.map(|(name, bytes)| Part::File(name, bytes)));
+    parts.push(Part::Field("text", text));
+    (
+        crate::authkit::multipart_type().1,
+        crate::authkit::multipart(&parts),
+    )
 }
 
 struct Officer {

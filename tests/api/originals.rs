@@ -9,9 +9,10 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use vanban::originals::{samples, MAX_FILE_BYTES};
 
-use crate::authkit::{add_user, audit_len, cookie, count, session, Client, Resp};
+use crate::authkit::{add_user, audit_len, cookie, count, session, Client, Part, Resp, BOUNDARY};
 use crate::db_test;
 use crate::helpers::{TestApp, FIXTURE};
+use crate::procedure_forms::post_withdrawal;
 use crate::review::token;
 
 const NQ15: &str = "15/2018/NQ-HĐND";
@@ -26,27 +27,11 @@ fn doc_id(app: &TestApp, number: &str) -> i64 {
     .unwrap()
 }
 
-const BOUNDARY: &str = "----vanbanTepGoc7MA4YWxkTrZu0gW";
-
 /// A multipart body: the short fields, then the file.
 fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
-    let mut b = Vec::new();
-    for (k, v) in fields {
-        b.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    if let Some((name, bytes)) = file {
-        b.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                .as_bytes(),
-        );
-        b.extend_from_slice(bytes);
-        b.extend_from_slice(b"\r\n");
-    }
-    b.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    b
+    let mut parts: Vec<Part<'_>> = fields.iter().map(|(k, v)| Part::Field(k, v)).collect();
+    parts.extend(file.map(|(name, bytes)| Part::File(name, bytes)));
+    crate::authkit::multipart(&parts)
 }
 
 async fn upload(
@@ -524,14 +509,7 @@ db_test!(
             .await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert!(r.body.contains("<label for=\"reason\">"), "{}", r.body);
-        let r = client
-            .send(
-                TestRequest::post()
-                    .uri(&page)
-                    .insert_header(cookie(&secret))
-                    .set_form([("csrf_token", csrf.as_str()), ("reason", "")]),
-            )
-            .await;
+        let r = post_withdrawal(&client, &secret, &csrf, &page, "").await;
         assert_eq!(r.status, 400, "{}", r.body);
         assert!(
             r.body
@@ -540,14 +518,7 @@ db_test!(
             r.body
         );
         assert!(r.body.contains("id=\"reason-error\""), "{}", r.body);
-        let r = client
-            .send(
-                TestRequest::post()
-                    .uri(&page)
-                    .insert_header(cookie(&secret))
-                    .set_form([("csrf_token", csrf.as_str()), ("reason", "Nhập nhầm")]),
-            )
-            .await;
+        let r = post_withdrawal(&client, &secret, &csrf, &page, "Nhập nhầm").await;
         assert_eq!(r.status, 303, "{}", r.body);
         assert!(r.header("location").unwrap().ends_with("#tep-goc"));
         let r = client
@@ -558,8 +529,18 @@ db_test!(
     }
 );
 
-/// Changes one byte of the first part of every stored file in the database at `url`.
-fn flip_a_byte(url: &str) {
+/// What a test does to the stored bytes of a backup.
+#[derive(Clone, Copy)]
+pub(crate) enum Damage {
+    /// One byte of the first part of every file changed.
+    Flip,
+    /// The first part of every file gone.
+    Drop,
+}
+
+/// Damages the first part of every file in `parts` (`document_file_parts`,
+/// `procedure_form_parts`) of the database at `url`.
+pub(crate) fn damage_parts(url: &str, parts: &str, how: Damage) {
     #[derive(QueryableByName)]
     struct Row {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -575,23 +556,51 @@ fn flip_a_byte(url: &str) {
         pg = diesel::pg::PgConnection::establish(url).unwrap();
         vanban::db::Db::Pg(&mut pg)
     };
-    let rows: Vec<Row> = vanban::with_db!(&mut db, c => diesel::sql_query(
-        "SELECT file_id, bytes FROM document_file_parts WHERE seq = 0"
-    )
-    .load(c))
-    .unwrap();
+    if let Damage::Drop = how {
+        let q = format!("DELETE FROM {parts} WHERE seq = 0");
+        vanban::with_db!(&mut db, c => diesel::sql_query(&q).execute(c)).unwrap();
+        return;
+    }
+    let q = format!("SELECT file_id, bytes FROM {parts} WHERE seq = 0");
+    let rows: Vec<Row> = vanban::with_db!(&mut db, c => diesel::sql_query(&q).load(c)).unwrap();
+    let update = if url.starts_with("sqlite") {
+        format!("UPDATE {parts} SET bytes = ? WHERE file_id = ? AND seq = 0")
+    } else {
+        format!("UPDATE {parts} SET bytes = $1 WHERE file_id = $2 AND seq = 0")
+    };
     for mut r in rows {
         r.bytes[20] ^= 0x01;
-        vanban::with_db!(&mut db, c => diesel::sql_query(if url.starts_with("sqlite") {
-            "UPDATE document_file_parts SET bytes = ? WHERE file_id = ? AND seq = 0"
-        } else {
-            "UPDATE document_file_parts SET bytes = $1 WHERE file_id = $2 AND seq = 0"
-        })
+        vanban::with_db!(&mut db, c => diesel::sql_query(&update)
         .bind::<diesel::sql_types::Binary, _>(&r.bytes)
         .bind::<diesel::sql_types::BigInt, _>(r.file_id)
         .execute(c))
         .unwrap();
     }
+}
+
+/// A backup of `app` damaged by `how` in `parts`: on SQLite the copy itself; a PostgreSQL dump
+/// is compressed, so the database it is taken of is damaged first.
+pub(crate) fn damaged_backup(
+    app: &TestApp,
+    good: &std::path::Path,
+    name: &str,
+    parts: &str,
+    how: Damage,
+) -> std::path::PathBuf {
+    let bad = app.dir.path().join(name);
+    if app.url.starts_with("sqlite") {
+        std::fs::copy(good, &bad).unwrap();
+        damage_parts(&format!("sqlite://{}", bad.display()), parts, how);
+    } else {
+        damage_parts(&app.url, parts, how);
+        let out = app.cli(&["backup", bad.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    bad
 }
 
 db_test!(backup_verify_recomputes_every_files_hash, |app| {
@@ -610,20 +619,7 @@ db_test!(backup_verify_recomputes_every_files_hash, |app| {
     .await;
     assert_eq!(r.status, 201, "{}", r.body);
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    let verify = |file: &std::path::Path| {
-        if app.url.starts_with("postgres") {
-            let scratch = app.scratch_pg_database();
-            app.cli(&[
-                "backup",
-                "--verify",
-                file.to_str().unwrap(),
-                "--scratch-url",
-                &scratch,
-            ])
-        } else {
-            app.cli(&["backup", "--verify", file.to_str().unwrap()])
-        }
-    };
+    let verify = |file: &std::path::Path| crate::backup::verify_backup(&app, file);
     let good = app.dir.path().join("good.backup");
     let out = app.cli(&["backup", good.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -645,17 +641,13 @@ db_test!(backup_verify_recomputes_every_files_hash, |app| {
         text(&out.stdout)
     );
 
-    let bad = app.dir.path().join("bad.backup");
-    if app.url.starts_with("sqlite") {
-        // A byte changed in the backup copy's table.
-        std::fs::copy(&good, &bad)?;
-        flip_a_byte(&format!("sqlite://{}", bad.display()));
-    } else {
-        // A dump is compressed: the byte is changed in the database the backup is taken of.
-        flip_a_byte(&app.url);
-        let out = app.cli(&["backup", bad.to_str().unwrap()]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-    }
+    let bad = damaged_backup(
+        &app,
+        &good,
+        "bad.backup",
+        "document_file_parts",
+        Damage::Flip,
+    );
     let out = verify(&bad);
     assert_eq!(
         out.status.code(),

@@ -192,7 +192,7 @@ function pdf(text) {
   return Buffer.from(out, 'latin1');
 }
 
-/** The records the sample data lacks, made through the pages: a campaign, an inspection, a file. */
+/** The records the sample data lacks, made through the pages: a campaign, an inspection, a file, a procedure form. */
 async function makeRecords(people) {
   const made = {};
   const officer = people.officer.page;
@@ -212,6 +212,11 @@ async function makeRecords(people) {
   await admin.goto('/documents/31');
   const href = await admin.locator('a[href^="/admin/files/"]').first().getAttribute('href');
   made.file = href.split('/')[3];
+  await admin.goto('/procedures/1.001193/mau-don/moi');
+  await admin.getByLabel('Tệp (DOCX hoặc PDF)').setInputFiles({ name: 'to-khai.pdf', mimeType: 'application/pdf', buffer: pdf('To khai') });
+  await Promise.all([admin.waitForURL((u) => !u.pathname.endsWith('/mau-don/moi')), admin.getByRole('button', { name: 'Tải lên và lưu mẫu đơn' }).click()]);
+  const formHref = await admin.locator('a[href^="/admin/procedure-forms/"]').first().getAttribute('href');
+  made.form = formHref.split('/')[3];
 
   const inspector = people.inspector.page;
   await inspector.goto('/units/32152/inspections/new');
