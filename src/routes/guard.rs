@@ -361,6 +361,27 @@ pub fn form_page(
     None
 }
 
+/// The viewer of a form sent from a page (a write outside the API), with the address of that
+/// page for a refusal's link back.
+fn form_viewer(
+    viewer: Option<Rc<Viewer>>,
+    req: &ServiceRequest,
+    index: &RouteIndex,
+    origin: &str,
+) -> Option<Rc<Viewer>> {
+    let mut viewer = viewer?;
+    let path = req.match_info().as_str();
+    let write = !path.starts_with("/api/")
+        && index
+            .find(req.method(), path)
+            .is_some_and(|r| r.method.changes_state());
+    if write {
+        let referer = header_str(req.headers(), "referer");
+        Rc::make_mut(&mut viewer).form_page = form_page(index, path, referer, origin);
+    }
+    Some(viewer)
+}
+
 async fn page_viewer(state: &AppState, p: Option<&Principal>, page: bool) -> Option<Rc<Viewer>> {
     let p = p?;
     Some(Rc::new(Viewer {
@@ -493,14 +514,8 @@ pub async fn front(
     let page = !api
         && req.method() == Method::GET
         && route.is_some_and(|r| r.answers == super::Answers::Page);
-    let mut viewer = page_viewer(&state, principal.as_deref(), page).await;
-    // A form sent from a page: where that page is, for a refusal's link back.
-    if let (Some(v), Some(r)) = (viewer.as_mut(), route) {
-        if !api && r.method.changes_state() {
-            let referer = header_str(req.headers(), "referer");
-            Rc::make_mut(v).form_page = form_page(&index, &router_path, referer, &origin);
-        }
-    }
+    let viewer = page_viewer(&state, principal.as_deref(), page).await;
+    let viewer = form_viewer(viewer, &req, &index, &origin);
     req.extensions_mut().insert(RequestInfo {
         transport: fin.transport,
         client_ip,
