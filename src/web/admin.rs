@@ -172,7 +172,6 @@ async fn users_page(
     ctx.insert("error", &message);
     ctx.insert("error_field", &field.unwrap_or(""));
     ctx.insert("form", form);
-    ctx.insert("scope_selected", &users::split_codes(&form.scope));
     ctx.insert("min_chars", &password::MIN_CHARS);
     ctx.insert("max_chars", &password::MAX_CHARS);
     Ok(render_status(status, "admin_users.html", &ctx)?)
@@ -357,7 +356,6 @@ async fn user_page_with(
     let mut ctx = base_context("admin", "");
     ctx.insert("account", &account);
     ctx.insert("form", &form);
-    ctx.insert("scope_selected", &users::split_codes(&form.scope));
     ctx.insert("error_field", &error_field.unwrap_or(""));
     ctx.insert("units", &units);
     ctx.insert("roles", &role_options());
