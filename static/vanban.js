@@ -109,7 +109,8 @@
 
 // Small enhancements of forms that work without this script (nothing here is needed to use
 // them): «Tất cả khớp» on the inspection form fills every procedure left blank with what the
-// system records, and a filter box narrows a long list of checkboxes. No library, no CDN.
+// system records, and a filter box narrows a long list of checkboxes or of a select's options.
+// No library, no CDN.
 (function () {
   "use strict";
   function fold(s) {
@@ -140,7 +141,8 @@
     box.addEventListener("input", function () {
       var q = fold(box.value.trim());
       list.querySelectorAll("[data-filter-text]").forEach(function (item) {
-        item.hidden = q !== "" && fold(item.getAttribute("data-filter-text")).indexOf(q) < 0 && !item.querySelector("input:checked");
+        // A ticked box, or the option chosen in a list, stays in view.
+        item.hidden = q !== "" && fold(item.getAttribute("data-filter-text")).indexOf(q) < 0 && !item.selected && !item.querySelector("input:checked");
       });
     });
   });

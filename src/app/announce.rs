@@ -55,6 +55,9 @@ pub struct FormRow {
     pub statutory_days: String,
     pub local_days: String,
     pub agency: String,
+    /// «Địa chỉ nộp trực tuyến»: an https address, or blank.
+    #[serde(default)]
+    pub online_url: String,
 }
 
 impl FormRow {
@@ -66,6 +69,7 @@ impl FormRow {
             &self.statutory_days,
             &self.local_days,
             &self.agency,
+            &self.online_url,
         ]
         .iter()
         .all(|s| s.trim().is_empty())
@@ -101,6 +105,9 @@ pub struct DraftRow {
     pub statutory_days: Option<i64>,
     pub local_days: Option<i64>,
     pub kind: String,
+    /// «Địa chỉ nộp trực tuyến» as given (checked with the row).
+    #[serde(default)]
+    pub online_url: String,
 }
 
 /// The decision with its procedures read: what the preview sends back to be confirmed.
@@ -181,6 +188,8 @@ pub struct PlannedItem {
     pub supersedes: Option<String>,
     /// The row gave only the code: the rest was taken from the current version.
     pub filled_from_current: bool,
+    /// Where it is submitted online (given by the row, or kept from the current version).
+    pub online_url: Option<String>,
 }
 
 /// How a unit's checklist changes from the effective date.
@@ -216,6 +225,8 @@ pub enum RefusalKind {
     Invalid,
     /// 415: the file is not a spreadsheet.
     NotSpreadsheet,
+    /// 403: an authority outside the writer's units (the reason beside the authority).
+    Forbidden,
 }
 
 /// The form again, with its problems.
@@ -389,6 +400,7 @@ pub fn draft_of(input: &DecisionInput, file: Option<&[u8]>) -> Result<Draft, Ref
             statutory_days,
             local_days,
             kind: r.kind.trim().to_string(),
+            online_url: r.online_url.trim().to_string(),
         });
     }
     if let Some(bytes) = file {
@@ -406,6 +418,7 @@ pub fn draft_of(input: &DecisionInput, file: Option<&[u8]>) -> Result<Draft, Ref
                 statutory_days: r.statutory_days,
                 local_days: r.local_days,
                 kind: r.kind.map(|k| k.code().to_string()).unwrap_or_default(),
+                online_url: r.online_url,
             });
         }
     }
@@ -557,7 +570,16 @@ type DecisionFields = (
 fn plan(db: &mut Db<'_>, w: &Writer, d: &Draft) -> Result<Result<Plan, Refusal>, AppError> {
     let mut problems = Vec::new();
     let org = Org::load(db)?;
-    let (authority, number, signed, effective) = decision_fields(db, w, d, &mut problems)?;
+    let (authority, number, signed, effective) = match decision_fields(db, w, d, &mut problems) {
+        // Beside the authority, on the form shown again (403).
+        Err(AppError::Forbidden(m)) => {
+            return Ok(Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                problems: vec![Problem::field("authority", m)],
+            }))
+        }
+        fields => fields?,
+    };
     let (Some(authority), Some(number), Some(signed)) = (authority, number, signed) else {
         return Ok(Err(Refusal::invalid(problems)));
     };
@@ -743,10 +765,39 @@ fn plan_row(
         problems.push(Problem::row(r, m));
         return Ok(None);
     }
+    let online_url = match crate::domain::contact::online_address(&r.online_url) {
+        Ok(Some(_)) if kind == Announcement::Abolished => {
+            problems.push(Problem::row(
+                r,
+                "thủ tục bị bãi bỏ không nhận hồ sơ trực tuyến: để trống ô «Địa chỉ nộp trực tuyến»",
+            ));
+            return Ok(None);
+        }
+        Ok(url) => url,
+        Err(e) => {
+            problems.push(Problem::row(
+                r,
+                format!("«Địa chỉ nộp trực tuyến» không hợp lệ: {e}"),
+            ));
+            return Ok(None);
+        }
+    };
     let fill = now.filter(|_| r.name.is_empty() && kind != Announcement::New);
     let mut rec = record_of(&code, r, kind, &ctx.decision);
+    rec.online_url = online_url;
     if let Some(v) = fill {
         fill_from(&mut rec, v, kind).map_err(crate::db::DbError::from)?;
+    }
+    // An address to submit at and no level known (a procedure typed in full): submitted
+    // online at least in part (Nghị định 42/2022/NĐ-CP), so the procedure page shows it.
+    if rec.online_url.is_some()
+        && rec.online_level.is_none()
+        && ctx
+            .decision
+            .date
+            .is_some_and(|d| d >= procedure::online_levels_change())
+    {
+        rec.online_level = Some(procedure::OnlineLevel::Partial.code().to_string());
     }
     if rec.name.is_empty() {
         problems.push(Problem::row(r, "thiếu tên thủ tục"));
@@ -784,6 +835,7 @@ fn plan_row(
             place: r.place.clone(),
             supersedes: now.map(decision_of),
             filled_from_current: fill.is_some(),
+            online_url: rec.online_url.clone(),
         },
         rec,
     )))

@@ -93,7 +93,7 @@ pub async fn read_form(mut form: Multipart) -> Result<UploadForm, (UploadError, 
     while let Some(field) = form.next().await {
         let mut field = match field {
             Ok(f) => f,
-            Err(e) => return Err((UploadError::Form(e.to_string()), sent)),
+            Err(e) => return Err((UploadError::Form(unreadable(&e)), sent)),
         };
         let read = match field.name() {
             Some("file") if file.is_none() => {
@@ -149,11 +149,17 @@ fn parse_form(file: Option<Upload>, sent: &Sent) -> Result<UploadForm, UploadErr
     })
 }
 
+/// Why a multipart body could not be read, in Vietnamese (the reader's words go to the log).
+fn unreadable(e: &actix_multipart::MultipartError) -> String {
+    tracing::debug!(error = %e, "upload form could not be read");
+    "biểu mẫu có tệp phải được gửi nguyên vẹn từ trang của nó (multipart/form-data); hãy chọn lại tệp rồi gửi".into()
+}
+
 /// A short text field, refused past [`SHORT_FIELD`] bytes.
 async fn short(field: &mut actix_multipart::Field) -> Result<String, UploadError> {
     let mut value = Vec::new();
     while let Some(chunk) = field.next().await {
-        let chunk = chunk.map_err(|e| UploadError::Form(e.to_string()))?;
+        let chunk = chunk.map_err(|e| UploadError::Form(unreadable(&e)))?;
         if value.len() + chunk.len() > SHORT_FIELD {
             return Err(UploadError::Form("một trường của biểu mẫu quá dài".into()));
         }

@@ -28,6 +28,9 @@ pub struct Viewer {
     /// How many things wait on the user's desk («Việc của tôi»), for the header's badge
     /// (counted for pages only).
     pub desk_count: Option<usize>,
+    /// On a form sent from a page (a write): the address of the form's page, for the link
+    /// back on the error page when the form is refused before it can be shown again.
+    pub form_page: Option<String>,
 }
 
 impl Viewer {
@@ -43,6 +46,7 @@ impl Viewer {
                 Via::Token { .. } => String::new(),
             },
             desk_count: None,
+            form_page: None,
         }
     }
 }
@@ -112,6 +116,7 @@ mod tests {
             is_admin: false,
             csrf_token: String::new(),
             desk_count: None,
+            form_page: None,
         }))
     }
 

@@ -254,9 +254,55 @@ pub fn web_address(raw: &str) -> Result<Option<String>, String> {
     Ok(Some(v))
 }
 
+/// Where a procedure is submitted online as an announcing decision gives it (the form's row or
+/// the annex's «Địa chỉ nộp trực tuyến»): blank is none; otherwise a web address
+/// ([`web_address`]) over https only — citizens send their papers there.
+pub fn online_address(raw: &str) -> Result<Option<String>, String> {
+    let Some(v) = web_address(raw)? else {
+        return Ok(None);
+    };
+    if !v
+        .get(..8)
+        .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+    {
+        return Err(
+            "Địa chỉ nộp trực tuyến phải bắt đầu bằng https:// (ví dụ https://dichvucong.camau.gov.vn).".into(),
+        );
+    }
+    Ok(Some(v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_online_address_is_https_or_nothing() {
+        assert_eq!(online_address("  "), Ok(None));
+        assert_eq!(
+            online_address(" https://dichvucong.camau.gov.vn/thu-tuc?ma=1.001193 "),
+            Ok(Some(
+                "https://dichvucong.camau.gov.vn/thu-tuc?ma=1.001193".to_string()
+            ))
+        );
+        assert_eq!(
+            online_address("HTTPS://DVC.CAMAU.GOV.VN"),
+            Ok(Some("HTTPS://DVC.CAMAU.GOV.VN".to_string()))
+        );
+        for bad in [
+            "http://dichvucong.camau.gov.vn",
+            "dichvucong.camau.gov.vn",
+            "ftp://dichvucong.camau.gov.vn",
+            "https://",
+            "https://dich vu cong.vn",
+            "javascript:alert(1)",
+        ] {
+            let e = online_address(bad).expect_err(bad);
+            assert!(!e.is_empty(), "{bad}");
+        }
+        let long = format!("https://dvc.camau.gov.vn/{}", "a".repeat(URL_CHARS));
+        assert!(online_address(&long).is_err());
+    }
 
     fn input() -> ContactInput {
         ContactInput {

@@ -34,6 +34,8 @@ pub enum Column {
     Fees,
     Basis,
     Kind,
+    /// Where the procedure is submitted online (an https address).
+    OnlineUrl,
     Ordinal,
 }
 
@@ -102,6 +104,16 @@ pub const HEADERS: &[(Column, &[&str])] = &[
     (
         Column::Kind,
         &["hinh thuc cong bo", "loai cong bo", "hinh thuc", "ghi chu"],
+    ),
+    (
+        Column::OnlineUrl,
+        &[
+            "dia chi nop truc tuyen",
+            "nop truc tuyen",
+            "dia chi nop ho so truc tuyen",
+            "duong dan nop truc tuyen",
+            "dia chi dich vu cong truc tuyen",
+        ],
     ),
     (Column::Ordinal, &["stt", "so thu tu", "tt"]),
 ];
@@ -308,6 +320,8 @@ pub struct AnnouncedRow {
     pub kind: Option<Announcement>,
     pub fees: String,
     pub basis: String,
+    /// «Địa chỉ nộp trực tuyến» as written (checked with the decision's other rows).
+    pub online_url: String,
 }
 
 /// A problem of the file, on a row (0: the whole file).
@@ -383,6 +397,7 @@ fn procedure_row(
         agency: cell(Column::Agency),
         fees: cell(Column::Fees),
         basis: cell(Column::Basis),
+        online_url: cell(Column::OnlineUrl),
         ..AnnouncedRow::default()
     };
     if row.field.is_empty() {
@@ -530,6 +545,11 @@ mod tests {
         assert_eq!(column_of("Căn cứ pháp lý"), Some(Column::Basis));
         assert_eq!(column_of("Hình thức công bố"), Some(Column::Kind));
         assert_eq!(column_of("Loại công bố"), Some(Column::Kind));
+        assert_eq!(column_of("Địa chỉ nộp trực tuyến"), Some(Column::OnlineUrl));
+        assert_eq!(
+            column_of("ĐỊA CHỈ NỘP TRỰC TUYẾN (https)"),
+            Some(Column::OnlineUrl)
+        );
         assert_eq!(column_of("Người ký"), None);
         assert_eq!(column_of(""), None);
     }

@@ -72,10 +72,15 @@ pub fn query_error(e: QueryPayloadError, req: &HttpRequest) -> actix_web::Error 
     )
 }
 
+/// A form body that does not fit the handler's form (a field sent twice, a field missing, not
+/// a URL-encoded form at all): on a page, the site's error page in Vietnamese with a link back
+/// to the form (`Viewer::form_page`); on the API, a problem document (`bad_request`,
+/// `payload_too_large`).
 pub fn form_error(e: UrlencodedError, req: &HttpRequest) -> actix_web::Error {
-    let err = match e {
+    tracing::debug!(error = %e, "form body does not fit its form");
+    let err = match &e {
         UrlencodedError::Overflow { .. } => AppError::PayloadTooLarge,
-        e => AppError::BadRequest(format!("Dữ liệu biểu mẫu không hợp lệ: {e}")),
+        e => AppError::BadRequest(crate::web::form_message(&e.to_string())),
     };
     answer(req, err)
 }

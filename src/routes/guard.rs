@@ -325,6 +325,63 @@ pub fn has_control(raw_path: &str) -> bool {
 }
 
 /// Who looks at the page, with the header's count of their desk.
+/// The page of the form sent to `path`: the page at the same address (a form that posts to
+/// itself), else the page of this site the browser says it came from (`Referer`), else the
+/// nearest page above the address (`/campaigns/7/start` → `/campaigns/7`).
+pub fn form_page(
+    index: &RouteIndex,
+    path: &str,
+    referer: Option<&str>,
+    origin: &str,
+) -> Option<String> {
+    let is_page = |p: &str| {
+        index
+            .find(&Method::GET, p)
+            .is_some_and(|r| r.answers == super::Answers::Page)
+    };
+    if is_page(path) {
+        return Some(path.to_string());
+    }
+    if let Some(from) = referer
+        .and_then(|r| r.strip_prefix(origin))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+    {
+        return Some(from.to_string());
+    }
+    let mut up = path.trim_end_matches('/');
+    while let Some((parent, _)) = up.rsplit_once('/') {
+        if parent.is_empty() {
+            break;
+        }
+        if is_page(parent) {
+            return Some(parent.to_string());
+        }
+        up = parent;
+    }
+    None
+}
+
+/// The viewer of a form sent from a page (a write outside the API), with the address of that
+/// page for a refusal's link back.
+fn form_viewer(
+    viewer: Option<Rc<Viewer>>,
+    req: &ServiceRequest,
+    index: &RouteIndex,
+    origin: &str,
+) -> Option<Rc<Viewer>> {
+    let mut viewer = viewer?;
+    let path = req.match_info().as_str();
+    let write = !path.starts_with("/api/")
+        && index
+            .find(req.method(), path)
+            .is_some_and(|r| r.method.changes_state());
+    if write {
+        let referer = header_str(req.headers(), "referer");
+        Rc::make_mut(&mut viewer).form_page = form_page(index, path, referer, origin);
+    }
+    Some(viewer)
+}
+
 async fn page_viewer(state: &AppState, p: Option<&Principal>, page: bool) -> Option<Rc<Viewer>> {
     let p = p?;
     Some(Rc::new(Viewer {
@@ -458,6 +515,7 @@ pub async fn front(
         && req.method() == Method::GET
         && route.is_some_and(|r| r.answers == super::Answers::Page);
     let viewer = page_viewer(&state, principal.as_deref(), page).await;
+    let viewer = form_viewer(viewer, &req, &index, &origin);
     req.extensions_mut().insert(RequestInfo {
         transport: fin.transport,
         client_ip,

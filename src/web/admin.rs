@@ -12,6 +12,7 @@ use crate::auth::password::{self, NewPassword};
 use crate::auth::users::{self, AccountError, NewAccount, Username};
 use crate::auth::{Actor, Role};
 use crate::error::AppError;
+use crate::web::review::form::{fields, FromFields};
 
 #[derive(Debug, Serialize)]
 struct RoleOption {
@@ -67,19 +68,46 @@ pub struct DoneQuery {
     done: Option<String>,
 }
 
-/// The create form as typed (the password is never shown again).
-#[derive(Debug, Default, Deserialize, Serialize)]
+/// The create form as typed (the password is never shown again). The scope arrives as one
+/// ticked box per unit (`scope=32200&scope=32201`) or as codes typed in one field (`32200,
+/// 32201`, as scripts send it); both are kept as the codes joined by commas.
+#[derive(Debug, Default, Serialize)]
 pub struct NewUserForm {
-    #[serde(default)]
     username: String,
-    #[serde(default)]
     display_name: String,
-    #[serde(default)]
     role: String,
-    #[serde(default)]
     scope: String,
-    #[serde(default, skip_serializing)]
+    #[serde(skip_serializing)]
     password: String,
+}
+
+/// Adds the codes of one `scope` field to those already read.
+fn add_scope(scope: &mut String, value: &str) {
+    for code in users::split_codes(value) {
+        if !scope.is_empty() {
+            scope.push_str(", ");
+        }
+        scope.push_str(&code);
+    }
+}
+
+impl FromFields for NewUserForm {
+    fn take(&mut self, key: &str, value: String) {
+        match key {
+            "username" => self.username = value,
+            "display_name" => self.display_name = value,
+            "role" => self.role = value,
+            "scope" => add_scope(&mut self.scope, &value),
+            "password" => self.password = value,
+            _ => {}
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NewUserForm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields(d)
+    }
 }
 
 /// The field of the create form an account error belongs beside (`None`: above the form).
@@ -100,6 +128,11 @@ fn error_message(e: &AccountError) -> String {
         AccountError::InvalidRole(r) if r.trim().is_empty() => {
             "Chọn vai trò cho tài khoản: quản trị, cán bộ pháp chế, lãnh đạo phê duyệt hoặc kiểm tra.".into()
         }
+        // A name far too long is not repeated back whole.
+        AccountError::InvalidUsername(u) if u.chars().count() > 64 => format!(
+            "Tên đăng nhập dài quá 64 ký tự (đang có {}): dùng 3–64 ký tự gồm chữ cái không dấu, chữ số, dấu chấm, gạch dưới hoặc gạch ngang.",
+            u.chars().count()
+        ),
         e => e.to_string(),
     }
 }
@@ -262,7 +295,29 @@ async fn user_page(
     notice: Option<&'static str>,
     error: Option<String>,
 ) -> Result<HttpResponse, PageError> {
-    user_page_with(state, me, id, status, notice, error, None).await
+    let shown = Shown {
+        notice,
+        error,
+        ..Shown::default()
+    };
+    user_page_with(state, me, id, status, shown).await
+}
+
+/// What the account page shows besides the account: a notice, a refusal of the edit form
+/// (above it, or beside a field with what was typed), a refusal of the password form.
+#[derive(Default)]
+struct Shown {
+    notice: Option<&'static str>,
+    error: Option<String>,
+    password_error: Option<String>,
+    refused: Option<EditRefused>,
+}
+
+/// The edit form sent again with its refusal: what was typed and the field the reason is
+/// beside (`None`: above the form).
+struct EditRefused {
+    typed: EditUserForm,
+    field: Option<&'static str>,
 }
 
 async fn user_page_with(
@@ -270,20 +325,38 @@ async fn user_page_with(
     me: &Actor,
     id: i64,
     status: StatusCode,
-    notice: Option<&'static str>,
-    error: Option<String>,
-    password_error: Option<String>,
+    shown: Shown,
 ) -> Result<HttpResponse, PageError> {
+    let Shown {
+        notice,
+        error,
+        password_error,
+        refused,
+    } = shown;
     let (account, units) = on_pool(state, move |db| {
         let u = users::find(db, id)?
             .ok_or_else(|| AppError::NotFound(format!("Không có tài khoản mã số {id}.")))?;
         Ok((users::view(db, &u)?, unit_options(db)?))
     })
     .await?;
-    let scope: Vec<&str> = account.scope.iter().map(|s| s.code.as_str()).collect();
+    let stored = EditUserForm {
+        display_name: account.display_name.clone(),
+        role: account.role.clone(),
+        scope: account
+            .scope
+            .iter()
+            .map(|s| s.code.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let (form, error_field) = match refused {
+        Some(r) => (r.typed, r.field),
+        None => (stored, None),
+    };
     let mut ctx = base_context("admin", "");
     ctx.insert("account", &account);
-    ctx.insert("scope_codes", &scope.join(", "));
+    ctx.insert("form", &form);
+    ctx.insert("error_field", &error_field.unwrap_or(""));
     ctx.insert("units", &units);
     ctx.insert("roles", &role_options());
     ctx.insert("notice", &notice);
@@ -313,14 +386,29 @@ pub async fn user(
     .await
 }
 
-#[derive(Debug, Deserialize)]
+/// The edit form as typed (the scope as on the create form).
+#[derive(Debug, Default, Clone, Serialize)]
 pub struct EditUserForm {
-    #[serde(default)]
     display_name: String,
-    #[serde(default)]
     role: String,
-    #[serde(default)]
     scope: String,
+}
+
+impl FromFields for EditUserForm {
+    fn take(&mut self, key: &str, value: String) {
+        match key {
+            "display_name" => self.display_name = value,
+            "role" => self.role = value,
+            "scope" => add_scope(&mut self.scope, &value),
+            _ => {}
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EditUserForm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields(d)
+    }
 }
 
 pub async fn update_user(
@@ -331,6 +419,19 @@ pub async fn update_user(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let f = form.into_inner();
+    // Refused: the form again as typed, the reason beside its field.
+    let refuse = |e: &AccountError, typed: EditUserForm| {
+        let field = match e {
+            AccountError::Refused(_) => Some("role"),
+            e => error_field(e),
+        };
+        let shown = Shown {
+            error: Some(error_message(e)),
+            refused: Some(EditRefused { typed, field }),
+            ..Shown::default()
+        };
+        user_page_with(&state, &me, id, StatusCode::BAD_REQUEST, shown)
+    };
     let checked = users::parse_display_name(&f.display_name).and_then(|name| {
         let role = users::parse_role(&f.role)?;
         // An administrator cannot lock themselves out of administration.
@@ -344,21 +445,12 @@ pub async fn update_user(
     });
     let (name, role) = match checked {
         Ok(v) => v,
-        Err(e) => {
-            return user_page(
-                &state,
-                &me,
-                id,
-                StatusCode::BAD_REQUEST,
-                None,
-                Some(e.to_string()),
-            )
-            .await
-        }
+        Err(e) => return refuse(&e, f).await,
     };
     let codes = users::split_codes(&f.scope);
     let actor = me.actor();
     let pool = state.pool.clone();
+    let typed = f.clone();
     let r = web::block(move || -> Result<(), AccountError> {
         let mut conn = pool.get()?;
         conn.write(|db| users::update(db, &actor, id, &name, role, &codes))
@@ -370,17 +462,7 @@ pub async fn update_user(
         Err(AccountError::UnknownUser(_)) => {
             Err(AppError::NotFound(format!("Không có tài khoản mã số {id}.")).into())
         }
-        Err(e) if e.is_user_error() => {
-            user_page(
-                &state,
-                &me,
-                id,
-                StatusCode::BAD_REQUEST,
-                None,
-                Some(e.to_string()),
-            )
-            .await
-        }
+        Err(e) if e.is_user_error() => refuse(&e, typed).await,
         Err(e) => Err(AppError::from(e).into()),
     }
 }
@@ -456,9 +538,10 @@ pub async fn reset_password(
             &me,
             id,
             StatusCode::BAD_REQUEST,
-            None,
-            None,
-            Some(msg),
+            Shown {
+                password_error: Some(msg),
+                ..Shown::default()
+            },
         )
     };
     if id == me.user_id {

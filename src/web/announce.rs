@@ -91,6 +91,7 @@ fn refused(
     let status = match r.kind {
         RefusalKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
         RefusalKind::NotSpreadsheet => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        RefusalKind::Forbidden => StatusCode::FORBIDDEN,
     };
     form_page(status, choices, input, &r.problems)
 }
@@ -104,9 +105,7 @@ pub async fn form(state: web::Data<AppState>, actor: Actor) -> Result<HttpRespon
 /// What the form sent: its fields, and the file when one was chosen. A file over the limit is
 /// refused as soon as it passes it (413).
 async fn read_form(mut form: Multipart) -> Result<(DecisionInput, Option<Vec<u8>>), AppError> {
-    let bad = |e: actix_multipart::MultipartError| {
-        AppError::BadRequest(format!("Không đọc được biểu mẫu gửi lên: {e}"))
-    };
+    let bad = crate::web::unreadable_form;
     let mut input = DecisionInput {
         rows: vec![FormRow::default(); FORM_ROWS],
         ..DecisionInput::default()
@@ -162,6 +161,7 @@ async fn read_form(mut form: Multipart) -> Result<(DecisionInput, Option<Vec<u8>
                     "statutory" => r.statutory_days = value,
                     "local" => r.local_days = value,
                     "agency" => r.agency = value,
+                    "online" => r.online_url = value,
                     _ => {}
                 }
             }
@@ -177,7 +177,13 @@ pub async fn preview(
     actor: Actor,
     form: Multipart,
 ) -> Result<HttpResponse, PageError> {
-    let (input, file) = read_form(form).await?;
+    let (input, file) = match read_form(form).await {
+        Ok(read) => read,
+        Err(e @ AppError::BadRequest(_)) => {
+            return Ok(crate::web::refused_form(&e, "/procedures/cong-bo/moi"))
+        }
+        Err(e) => return Err(e.into()),
+    };
     let choices = announce::form_choices(&state, actor.clone()).await?;
     match announce::preview(&state, actor, input.clone(), file).await? {
         Ok(p) => {
@@ -218,6 +224,7 @@ fn input_of(d: &Draft) -> DecisionInput {
                 statutory_days: r.statutory_days.map(|d| d.to_string()).unwrap_or_default(),
                 local_days: r.local_days.map(|d| d.to_string()).unwrap_or_default(),
                 agency: r.agency.clone(),
+                online_url: r.online_url.clone(),
             })
             .collect(),
     }

@@ -413,6 +413,11 @@ impl ResponseError for PageError {
 }
 
 pub fn error_page(e: &AppError) -> HttpResponse {
+    error_page_back(e, None)
+}
+
+/// The error page with a link back to the form that was sent (`back`: a path of this site).
+pub fn error_page_back(e: &AppError, back: Option<&str>) -> HttpResponse {
     let status = e.status_code();
     if status.is_server_error() {
         tracing::error!(error = %e.chain(), "page failed");
@@ -421,6 +426,14 @@ pub fn error_page(e: &AppError) -> HttpResponse {
     ctx.insert("status", &status.as_u16());
     ctx.insert("title", e.title());
     ctx.insert("message", &e.public_message());
+    // A form refused before it could be shown again: back to its page.
+    let form_page = crate::auth::viewer::current().and_then(|v| v.form_page.clone());
+    if let Some(b) = back
+        .or(form_page.as_deref())
+        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+    {
+        ctx.insert("back", b);
+    }
     let body = templates()
         .and_then(|t| {
             t.render("error.html", &with_viewer(&ctx))
@@ -430,6 +443,53 @@ pub fn error_page(e: &AppError) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(body)
+}
+
+/// The Vietnamese reason for a form body that could not be read, from the reader's words: a
+/// form's own reason when it gave one in Vietnamese (`việc cần làm «x» không hợp lệ`), else
+/// which field came twice or is missing, else a general one — never the reader's English.
+pub fn form_message(reader: &str) -> String {
+    // The reader's own prefix (`Parse error: `, `Query deserialize error: `) dropped.
+    let inner = reader
+        .rsplit_once("error: ")
+        .map_or(reader, |(_, r)| r)
+        .trim()
+        .trim_end_matches('.');
+    let field = |marker: &str| {
+        let rest = &reader[reader.find(marker)? + marker.len()..];
+        let name = rest.trim_start_matches([' ', '`']).split('`').next()?;
+        (!name.is_empty()).then(|| name.to_string())
+    };
+    let what = if !inner.is_empty() && !inner.is_ascii() {
+        inner.to_string()
+    } else if let Some(f) = field("duplicate field") {
+        format!("ô «{f}» được gửi nhiều lần")
+    } else if let Some(f) = field("missing field") {
+        format!("thiếu ô «{f}»")
+    } else if reader.to_lowercase().contains("content type") {
+        "dữ liệu không phải biểu mẫu của trang (sai kiểu nội dung)".to_string()
+    } else {
+        "có ô bị lặp lại, thiếu hoặc không đúng dạng".to_string()
+    };
+    format!(
+        "Không đọc được biểu mẫu gửi lên: {what}. Không có gì được ghi. Hãy mở lại biểu mẫu, điền rồi gửi lại."
+    )
+}
+
+/// A multipart form (a form with a file) that could not be read — not multipart at all, cut
+/// short, garbled: the reason in Vietnamese (the reader's own words go to the log only).
+pub fn unreadable_form(e: actix_multipart::MultipartError) -> AppError {
+    tracing::debug!(error = %e, "multipart form could not be read");
+    AppError::BadRequest(
+        "Không đọc được biểu mẫu gửi lên: biểu mẫu có tệp phải được gửi nguyên vẹn từ trang của nó (multipart/form-data). Không có gì được ghi. Hãy mở lại biểu mẫu, chọn lại tệp rồi gửi."
+            .into(),
+    )
+}
+
+/// A form refused before it could be read: the error page with a link back to `back`, as a
+/// page handler answers it.
+pub fn refused_form(e: &AppError, back: &str) -> HttpResponse {
+    error_page_back(e, Some(back))
 }
 
 /// Unknown paths: a page or a problem document depending on where they were asked.
@@ -468,6 +528,31 @@ pub async fn favicon() -> HttpResponse {
         .content_type("image/svg+xml")
         .insert_header(("Cache-Control", "public, max-age=86400"))
         .body(FAVICON)
+}
+
+#[cfg(test)]
+mod form_message_tests {
+    use super::form_message;
+
+    #[test]
+    fn a_form_that_cannot_be_read_is_told_in_vietnamese() {
+        let m = form_message("Url encoded payload deserialize error: duplicate field `reason`");
+        assert!(m.contains("ô «reason» được gửi nhiều lần"), "{m}");
+        assert!(!m.contains("deserialize"), "{m}");
+        let m = form_message("Url encoded payload deserialize error: missing field `draft`");
+        assert!(m.contains("thiếu ô «draft»"), "{m}");
+        let m = form_message("Content type error");
+        assert!(m.contains("sai kiểu nội dung"), "{m}");
+        let m = form_message("Parse error");
+        assert!(m.contains("không đúng dạng"), "{m}");
+        let m = form_message("Parse error: việc cần làm «xoá» không hợp lệ.");
+        assert!(
+            m.contains(": việc cần làm «xoá» không hợp lệ. Không có gì"),
+            "{m}"
+        );
+        let m = form_message("Query deserialize error: trường «%%%» không thuộc biểu mẫu");
+        assert!(m.contains(": trường «%%%» không thuộc biểu mẫu."), "{m}");
+    }
 }
 
 #[cfg(test)]

@@ -16,9 +16,7 @@ use crate::error::AppError;
 async fn read_form(mut form: Multipart) -> Result<(Vec<u8>, String, bool), AppError> {
     let mut file = None;
     let mut dry_run = false;
-    let bad = |e: actix_multipart::MultipartError| {
-        AppError::BadRequest(format!("Không đọc được biểu mẫu gửi lên: {e}"))
-    };
+    let bad = crate::web::unreadable_form;
     while let Some(field) = form.next().await {
         let mut field = field.map_err(bad)?;
         let name = field.name().unwrap_or_default().to_string();
@@ -55,7 +53,16 @@ pub async fn upload(
     form: Multipart,
 ) -> Result<HttpResponse, PageError> {
     let campaign = path.into_inner();
-    let (bytes, filename, dry_run) = read_form(form).await?;
+    let (bytes, filename, dry_run) = match read_form(form).await {
+        Ok(read) => read,
+        Err(e @ AppError::BadRequest(_)) => {
+            return Ok(crate::web::refused_form(
+                &e,
+                &format!("/campaigns/{campaign}"),
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
     let outcome = run(&state, actor, campaign, bytes, dry_run).await?;
     let mut ctx = base_context("campaigns", "");
     ctx.insert("campaign_id", &campaign);

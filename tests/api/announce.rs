@@ -469,6 +469,35 @@ db_test!(every_bad_input_is_refused_with_nothing_written, |app| {
             "Tệp không phải bảng tính",
         ),
         (
+            "online address not https (form)",
+            {
+                let mut v = with(&new_row);
+                v.push(("r1_online", "http://dichvucong.camau.gov.vn/tthc"));
+                v
+            },
+            None,
+            422,
+            "Dòng 1 của biểu mẫu: «Địa chỉ nộp trực tuyến» không hợp lệ: Địa chỉ nộp trực tuyến phải bắt đầu bằng https://",
+        ),
+        (
+            "online address not an address (file)",
+            decision("260/QĐ-UBND"),
+            Some((
+                "a.csv",
+                csv("Mã TTHC,Tên TTHC,Cấp thực hiện,Thời hạn giải quyết,Hình thức công bố,Địa chỉ nộp trực tuyến\n1.002001,Thủ tục A,Cấp xã,5,Mới ban hành,dichvucong camau\n"),
+                "text/csv",
+            )),
+            422,
+            "Dòng 2 của tệp: «Địa chỉ nộp trực tuyến» không hợp lệ",
+        ),
+        (
+            "online address of an abolished procedure",
+            with(&[("r1_code", "1.001194"), ("r1_kind", "abolished"), ("r1_online", "https://dichvucong.camau.gov.vn/ket-hon")]),
+            None,
+            422,
+            "Dòng 1 của biểu mẫu: thủ tục bị bãi bỏ không nhận hồ sơ trực tuyến",
+        ),
+        (
             "no procedure at all",
             decision("260/QĐ-UBND"),
             None,
@@ -578,6 +607,59 @@ db_test!(
         let r = preview(&b, &mine, None).await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(written(&app), before);
+        Ok(())
+    }
+);
+
+db_test!(
+    the_online_address_of_a_row_or_a_column_reaches_the_procedure_page,
+    |app| {
+        setup(&app);
+        let c = client(&app).await;
+        let officer = add_user(&app, "phapche.tinh", "officer", &["96"]);
+        let b = Browser::new(&app, &c, officer);
+        let r = b.get("/procedures/cong-bo/moi").await;
+        assert!(
+            r.body
+                .contains("<label for=\"r1-online\">Địa chỉ nộp trực tuyến</label>"),
+            "{}",
+            r.body
+        );
+        // A row typed in the form, and a row of the annex with the column.
+        let mut fields: Vec<(&str, &str)> = DECISION[..12].to_vec();
+        fields.push(("r1_online", "https://dichvucong.camau.gov.vn/tthc/1.002000"));
+        let annex = "Mã TTHC,Tên TTHC,Cấp thực hiện,Thời hạn giải quyết,Hình thức công bố,Địa chỉ nộp trực tuyến\n1.002003,Cấp bản sao trích lục hộ tịch,Cấp xã,3,Mới ban hành,https://dichvucong.camau.gov.vn/tthc/1.002003\n";
+        let before = written(&app);
+        let r = preview(&b, &fields, Some(("a.csv", annex.as_bytes(), "text/csv"))).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(written(&app), before, "the preview wrote something");
+        for url in [
+            "Nộp trực tuyến: https://dichvucong.camau.gov.vn/tthc/1.002000",
+            "Nộp trực tuyến: https://dichvucong.camau.gov.vn/tthc/1.002003",
+        ] {
+            assert!(r.body.contains(url), "{url}: {}", r.body);
+        }
+        let draft = draft_of(&r.body);
+        let r = b
+            .post_form("/procedures/cong-bo/moi/luu", &[("draft", &draft)])
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        for code in ["1.002000", "1.002003"] {
+            let r = c
+                .send(TestRequest::get().uri(&format!("/procedures/{code}")))
+                .await;
+            assert_eq!(r.status, 200, "{}", r.body);
+            assert!(
+                r.body.contains(&format!(
+                    "href=\"https:&#x2F;&#x2F;dichvucong.camau.gov.vn&#x2F;tthc&#x2F;{code}\""
+                )) || r.body.contains(&format!(
+                    "href=\"https://dichvucong.camau.gov.vn/tthc/{code}\""
+                )),
+                "{code}: {}",
+                r.body
+            );
+            assert!(r.body.contains(">Nộp trực tuyến</a>"), "{code}");
+        }
         Ok(())
     }
 );

@@ -32,6 +32,7 @@ mod editing_effects;
 mod eli;
 mod feeds;
 mod first_password;
+mod form_errors;
 mod front;
 mod http;
 mod import;

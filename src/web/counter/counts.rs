@@ -167,9 +167,7 @@ pub async fn save(
 
 /// The file of the upload form (the CSRF token is read by the guard).
 async fn read_file(mut form: Multipart) -> Result<Vec<u8>, AppError> {
-    let bad = |e: actix_multipart::MultipartError| {
-        AppError::BadRequest(format!("Không đọc được biểu mẫu gửi lên: {e}"))
-    };
+    let bad = crate::web::unreadable_form;
     let mut file = None;
     while let Some(field) = form.next().await {
         let mut field = field.map_err(bad)?;
@@ -213,6 +211,12 @@ pub async fn upload(
                 "counter_counts.html",
                 &ctx,
             )?);
+        }
+        Err(e @ AppError::BadRequest(_)) => {
+            return Ok(crate::web::refused_form(
+                &e,
+                &format!("/units/{code}/ho-so"),
+            ))
         }
         Err(e) => return Err(e.into()),
     };

@@ -70,9 +70,7 @@ struct Sent {
 /// Reads the upload form; a file or a text over its bound is refused as soon as it passes it.
 async fn read_upload(mut form: Multipart) -> Result<Result<Sent, SourceError>, AppError> {
     let mut sent = Sent::default();
-    let bad = |e: actix_multipart::MultipartError| {
-        AppError::BadRequest(format!("Không đọc được biểu mẫu gửi lên: {e}"))
-    };
+    let bad = crate::web::unreadable_form;
     while let Some(field) = form.next().await {
         let mut field = field.map_err(bad)?;
         match field.name().unwrap_or_default() {
@@ -132,7 +130,14 @@ pub async fn upload(
     actor: Actor,
     form: Multipart,
 ) -> Result<HttpResponse, PageError> {
-    let sent = match read_upload(form).await? {
+    let read = match read_upload(form).await {
+        Ok(read) => read,
+        Err(e @ AppError::BadRequest(_)) => {
+            return Ok(crate::web::refused_form(&e, "/documents/new"))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let sent = match read {
         Ok(s) => s,
         Err(e) => return upload_refused(e.status(), e.field(), e.to_string(), ""),
     };
@@ -198,9 +203,16 @@ pub async fn confirm(
     let body = crate::app::body::read_body(payload.into_inner(), REVIEW_LIMIT).await?;
     let text = std::str::from_utf8(&body)
         .map_err(|_| AppError::BadRequest("Biểu mẫu gửi lên không phải UTF-8.".into()))?;
-    let draft = web::Query::<Draft>::from_query(text)
-        .map_err(|e| AppError::BadRequest(format!("Biểu mẫu gửi lên không hợp lệ: {e}")))?
-        .into_inner();
+    let draft = match web::Query::<Draft>::from_query(text) {
+        Ok(d) => d.into_inner(),
+        Err(e) => {
+            let message = crate::web::form_message(&e.to_string());
+            return Ok(crate::web::refused_form(
+                &AppError::BadRequest(message),
+                "/documents/new",
+            ));
+        }
+    };
     let saving = draft.action == "save";
     let upload_token = draft.upload.clone();
     let actor_id = actor.user_id;

@@ -14,12 +14,12 @@ use crate::app::review::{StageFilter, StateFilter};
 
 /// A form read field by field, repeats kept in order; unknown fields (the CSRF token,
 /// buttons) are ignored by `take`.
-pub(super) trait FromFields: Default {
+pub(crate) trait FromFields: Default {
     fn take(&mut self, key: &str, value: String);
 }
 
 /// `Deserialize` for a `FromFields` form: the pairs of the body, in order.
-pub(super) fn fields<'de, D: Deserializer<'de>, T: FromFields>(d: D) -> Result<T, D::Error> {
+pub(crate) fn fields<'de, D: Deserializer<'de>, T: FromFields>(d: D) -> Result<T, D::Error> {
     struct Pairs<T>(PhantomData<T>);
     impl<'de, T: FromFields> Visitor<'de> for Pairs<T> {
         type Value = T;

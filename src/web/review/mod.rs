@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
 mod campaign_list;
-mod form;
+pub(crate) mod form;
 
 pub use campaign_list::{create, list};
 use form::{AssignForm, CloseForm, DecisionForm, ProposalForm, StageForm, ViewQuery};
