@@ -42,7 +42,16 @@ pub struct CampaignForm {
     basis_number: String,
     basis_authority: String,
     predecessor_unit: String,
+    /// The search of the authorities picker of a large scope (a unit's present or former name).
+    tim_don_vi: String,
+    /// «Tìm đơn vị» was pressed: show the form again with the units found, create nothing.
+    #[serde(skip)]
+    search: bool,
 }
+
+/// A scope with more authorities than this gets a search instead of the whole list of
+/// checkboxes (an administrator's, over the country's ~14,000 units, was a 1.7 MB page).
+pub const PICKER_LIST_MAX: usize = 200;
 
 /// The form as posted: the multi-selects (`authorities`, `types`, `fields`) repeat.
 impl FromFields for CampaignForm {
@@ -60,6 +69,8 @@ impl FromFields for CampaignForm {
             "basis_number" => self.basis_number = v,
             "basis_authority" => self.basis_authority = v,
             "predecessor_unit" => self.predecessor_unit = v,
+            "tim_don_vi" => self.tim_don_vi = v,
+            "tim" => self.search = true,
             _ => {}
         }
     }
@@ -138,6 +149,22 @@ struct CampaignChoices {
     /// Units whose validity has ended (reorganised), then the others.
     ended_units: Vec<Choice>,
     other_units: Vec<Choice>,
+    /// The scope has more than [`PICKER_LIST_MAX`] authorities: `local_authorities` holds the
+    /// chosen ones only, and a search finds the others.
+    large: bool,
+    /// A search was made (`found` may be empty).
+    searched: bool,
+    /// The units the search found, each with its authorities not chosen yet.
+    found: Vec<FoundUnit>,
+}
+
+/// A unit the picker's search found.
+#[derive(Serialize)]
+struct FoundUnit {
+    label: String,
+    /// The former name that matched, when the present one did not.
+    former_name: Option<String>,
+    authorities: Vec<Choice>,
 }
 
 /// The units a campaign may start from, labelled apart from their namesakes: those whose
@@ -146,13 +173,13 @@ fn unit_choices(
     org: &crate::registry::org::Org,
     today: chrono::NaiveDate,
     selected_code: &str,
-    mine: impl Fn(Option<i64>) -> bool,
+    offered: impl Fn(&crate::db::models::Unit) -> bool,
 ) -> (Vec<Choice>, Vec<Choice>) {
     use crate::registry::unit_labels::{label, list_key};
     let mut all: Vec<_> = org
         .units
         .values()
-        .filter(|u| mine(Some(u.id)))
+        .filter(|u| offered(u) || u.code == selected_code)
         .map(|u| (label(org, u, today), u))
         .collect();
     all.sort_by_cached_key(|(l, u)| (u.valid_to.is_some(), list_key(l, &u.code)));
@@ -201,24 +228,70 @@ fn campaign_choices(
     };
     let mut authorities = queries::all_authorities(db)?;
     authorities.sort_by_cached_key(|a| crate::domain::units::collation_key(&a.name));
-    let local_authorities = authorities
+    let chosen = |a: &crate::db::models::Authority| f.authorities.contains(&a.id.to_string());
+    let in_scope = authorities
         .iter()
         .filter(|a| a.unit_id.is_some() && mine(a.unit_id))
-        .map(|a| {
-            let v = a.id.to_string();
-            let selected = f.authorities.contains(&v);
-            choice(v, authority_label(a), selected)
+        .count();
+    let large = in_scope > PICKER_LIST_MAX;
+    // A large scope lists the chosen authorities only (any the form names, in scope or not:
+    // a refusal is shown beside them); the search finds the others.
+    let local_authorities = authorities
+        .iter()
+        .filter(|a| {
+            if large {
+                chosen(a)
+            } else {
+                a.unit_id.is_some() && mine(a.unit_id)
+            }
+        })
+        .map(|a| choice(a.id.to_string(), authority_label(a), chosen(a)))
+        .collect();
+    let searched = large && crate::app::units::check_lookup_query(&f.tim_don_vi).is_ok();
+    let matches = if searched {
+        crate::registry::unit_labels::lookup(&org, &f.tim_don_vi, today, units)
+    } else {
+        Vec::new()
+    };
+    let found_units: BTreeSet<String> = matches.iter().map(|m| m.unit.reference.clone()).collect();
+    let found = matches
+        .into_iter()
+        .map(|m| FoundUnit {
+            label: m.unit.label.text,
+            former_name: m.unit.former_name,
+            authorities: m
+                .authorities
+                .into_iter()
+                .filter(|a| !f.authorities.contains(&a.id.to_string()))
+                .map(|a| choice(a.id.to_string(), a.label, false))
+                .collect(),
         })
         .collect();
+    // With a large registry the basis authority is a central or provincial one (or the one
+    // chosen), and the reorganised unit a province or district, or one the search found.
+    let upper = |unit: Option<i64>| {
+        unit.is_none_or(|u| org.unit_level(u) == Some(crate::domain::kinds::UnitLevel::Tinh))
+    };
     let all_authorities = authorities
         .iter()
+        .filter(|a| !large || upper(a.unit_id) || f.basis_authority == a.id.to_string())
         .map(|a| {
             let v = a.id.to_string();
             let selected = f.basis_authority == v;
             choice(v, authority_label(a), selected)
         })
         .collect();
-    let (ended_units, other_units) = unit_choices(&org, today, &f.predecessor_unit, mine);
+    let (ended_units, other_units) = unit_choices(
+        &org,
+        today,
+        &f.predecessor_unit,
+        |u: &crate::db::models::Unit| {
+            mine(Some(u.id))
+                && (!large
+                    || org.unit_level(u.id) != Some(crate::domain::kinds::UnitLevel::Xa)
+                    || found_units.contains(&org.unit_reference(u)))
+        },
+    );
     let mut fields = BTreeSet::new();
     for list in queries::distinct_field_lists(db)? {
         fields.extend(
@@ -247,6 +320,9 @@ fn campaign_choices(
             .collect(),
         ended_units,
         other_units,
+        large,
+        searched,
+        found,
     })
 }
 
@@ -297,6 +373,8 @@ async fn campaigns_page(
     ctx.insert("may_create", &may_create);
     ctx.insert("choices", &choices);
     ctx.insert("scoped", &scoped);
+    ctx.insert("picker_max", &PICKER_LIST_MAX);
+    ctx.insert("lookup_limit", &crate::registry::unit_labels::LOOKUP_LIMIT);
     ctx.insert("form", &shown);
     ctx.insert("error", &refusal.as_ref().map(|r| r.message.clone()));
     ctx.insert("error_field", &refusal.as_ref().and_then(|r| r.field));
@@ -344,6 +422,18 @@ pub async fn create(
     form: web::Form<CampaignForm>,
 ) -> Result<HttpResponse, PageError> {
     let submitted = form.into_inner();
+    if submitted.search {
+        // «Tìm đơn vị» (the picker's search without script): the form again with the units
+        // found, nothing created.
+        let refusal = crate::app::units::check_lookup_query(&submitted.tim_don_vi)
+            .err()
+            .map(|e| Refusal {
+                status: StatusCode::BAD_REQUEST,
+                message: e.public_message(),
+                field: Some("tim_don_vi"),
+            });
+        return campaigns_page(&state, &actor, submitted, refusal).await;
+    }
     let f = submitted.clone();
     let a = actor.clone();
     let done = crate::app::with_write(&state, move |db| {
