@@ -146,7 +146,7 @@
   });
 })();
 
-// Unit lookups (`/units/tim?q=`, JSON) where a list of every unit would be too long. Without
+// Unit lookups (`/units/tim.json?q=`, JSON) where a list of every unit would be too long. Without
 // this script the forms still work: the campaign form's «Tìm đơn vị» button shows the form
 // again with the units found, and the home page's box goes to /thu-tuc-tai-xa, which lists
 // the communes of a name.
@@ -157,7 +157,7 @@
 (function () {
   "use strict";
   function lookup(q, done) {
-    fetch("/units/tim?q=" + encodeURIComponent(q), {
+    fetch("/units/tim.json?q=" + encodeURIComponent(q), {
       credentials: "same-origin",
       headers: { Accept: "application/json" }
     }).then(function (r) {
@@ -206,8 +206,10 @@
           input.name = "authorities";
           input.value = String(a.id);
           label.appendChild(input);
-          label.appendChild(document.createTextNode(" " + a.label));
-          if (m.former_name) label.appendChild(el("span", "muted", " (trước đây: " + m.former_name + ")"));
+          label.appendChild(document.createTextNode(" "));
+          var text = el("span", "", a.label);
+          if (m.former_name) text.appendChild(el("span", "muted", " (trước đây: " + m.former_name + ")"));
+          label.appendChild(text);
           li.appendChild(label);
           list.appendChild(li);
           input.addEventListener("change", function () {

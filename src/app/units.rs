@@ -58,7 +58,7 @@ pub async fn notice_of(
     .await?
 }
 
-/// The unit lookup of the pickers and the home page (`/units/tim?q=`): a blank query and one
+/// The unit lookup of the pickers and the home page (`/units/tim.json?q=`): a blank query and one
 /// over `unit_labels::MAX_QUERY_CHARS` characters are refused (400, said in Vietnamese); the
 /// units are those of `scope` (predecessors included), every unit when `None`.
 pub async fn lookup(

@@ -277,7 +277,7 @@ pub fn units_matching(
 
 /// The most names the home page's box suggests in its HTML (a datalist); the script finds the
 /// others through the lookup as one types.
-pub const HOME_SUGGESTIONS_MAX: usize = 400;
+pub const HOME_SUGGESTIONS_MAX: usize = 1_000;
 
 /// The names a citizen may type for a commune of the deployment's province: the current
 /// communes' and those of the communes they took over, in Vietnamese order (the home page's
@@ -311,7 +311,7 @@ pub fn commune_names(org: &Org, today: NaiveDate) -> Vec<String> {
     v
 }
 
-/// The most matches a unit lookup (`/units/tim`, the pickers' search) gives.
+/// The most matches a unit lookup (`/units/tim.json`, the pickers' search) gives.
 pub const LOOKUP_LIMIT: usize = 20;
 
 /// An authority of a unit found by a lookup, labelled as the pickers show it.

@@ -285,7 +285,7 @@ pub async fn procedures_here(
     Ok(super::render_status(status, "unit_find.html", &ctx)?)
 }
 
-/// `/units/tim?q=`: the unit lookup of the pickers and the home page.
+/// `/units/tim.json?q=`: the unit lookup of the pickers and the home page.
 #[derive(Debug, Default, Deserialize)]
 pub struct LookupQuery {
     /// A present or former name, or part of one, with or without diacritics.

@@ -1,5 +1,5 @@
 //! Unit pickers that scale to the whole country: the campaign form's authorities found by a
-//! search (with and without script) for large scopes, the unit lookup (`/units/tim`) within
+//! search (with and without script) for large scopes, the unit lookup (`/units/tim.json`) within
 //! the caller's units, the home page's bounded suggestions, and the succession notice on
 //! every page that names an abolished unit.
 
@@ -215,7 +215,7 @@ db_test!(
         let client = Client::new(&app).await;
         let anyone = (String::new(), String::new());
         // Without diacritics, by a former name: Xã Tân Đức merged into Xã Tân Thuận (2025).
-        let r = get(&client, &anyone, "/units/tim?q=tan%20duc").await;
+        let r = get(&client, &anyone, "/units/tim.json?q=tan%20duc").await;
         assert_eq!(r.status, 200, "{}", r.body);
         let v = r.json();
         let m = v["matches"]
@@ -232,7 +232,7 @@ db_test!(
         assert_eq!(m["level"], "xa", "{m}");
         assert!(m["text"].as_str().unwrap().contains("tỉnh Cà Mau"), "{m}");
         // Namesakes are told apart by their district and province; at most 20.
-        let r = get(&client, &anyone, "/units/tim?q=tan%20thuan").await;
+        let r = get(&client, &anyone, "/units/tim.json?q=tan%20thuan").await;
         let v = r.json();
         let found = v["matches"].as_array().unwrap();
         assert!(found.len() > 1 && found.len() <= 20, "{v}");
@@ -240,7 +240,7 @@ db_test!(
             found.iter().map(|m| m["text"].as_str().unwrap()).collect();
         assert_eq!(texts.len(), found.len(), "labels tell namesakes apart: {v}");
         // The authorities of a unit come with it (the campaign picker checks them).
-        let r = get(&client, &anyone, "/units/tim?q=C%C3%A0%20Mau").await;
+        let r = get(&client, &anyone, "/units/tim.json?q=C%C3%A0%20Mau").await;
         let v = r.json();
         let ca_mau = v["matches"]
             .as_array()
@@ -257,16 +257,22 @@ db_test!(
             "{ca_mau}"
         );
         // Anyone finds Hà Nội; an officer of Cà Mau finds only the units of their scope.
-        assert!(
-            codes(&get(&client, &anyone, "/units/tim?q=ha%20noi").await.json())
-                .contains(&"01".to_string())
-        );
+        assert!(codes(
+            &get(&client, &anyone, "/units/tim.json?q=ha%20noi")
+                .await
+                .json()
+        )
+        .contains(&"01".to_string()));
         let officer = add_user(&app, "canbo.camau", "officer", &["96"]);
         let s = session(&app, officer);
-        let r = get(&client, &s, "/units/tim?q=ha%20noi").await;
+        let r = get(&client, &s, "/units/tim.json?q=ha%20noi").await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert!(codes(&r.json()).is_empty(), "{}", r.body);
-        let mine = codes(&get(&client, &s, "/units/tim?q=t%E1%BB%89nh").await.json());
+        let mine = codes(
+            &get(&client, &s, "/units/tim.json?q=t%E1%BB%89nh")
+                .await
+                .json(),
+        );
         assert!(mine.contains(&"96".to_string()), "{mine:?}");
         assert!(
             mine.iter().all(|c| c == "96" || c.starts_with("95")),
@@ -274,10 +280,10 @@ db_test!(
         );
         // Blank, missing and overlong queries: 400 problems said in Vietnamese.
         for path in [
-            "/units/tim?q=".to_string(),
-            "/units/tim?q=%20%20".to_string(),
-            "/units/tim".to_string(),
-            format!("/units/tim?q={}", "a".repeat(101)),
+            "/units/tim.json?q=".to_string(),
+            "/units/tim.json?q=%20%20".to_string(),
+            "/units/tim.json".to_string(),
+            format!("/units/tim.json?q={}", "a".repeat(101)),
         ] {
             let r = get(&client, &anyone, &path).await;
             assert_eq!(r.status, 400, "{path}: {}", r.body);
@@ -297,7 +303,7 @@ db_test!(
         let r = get(
             &client,
             &anyone,
-            &format!("/units/tim?q={}", "a".repeat(100)),
+            &format!("/units/tim.json?q={}", "a".repeat(100)),
         )
         .await;
         assert_eq!(r.status, 200, "100 characters are read: {}", r.body);

@@ -210,6 +210,7 @@ fn unit_choices(
 /// offered only their authorities and units (a campaign over others would be refused).
 fn campaign_choices(
     db: &mut crate::db::Db<'_>,
+    org: &crate::registry::org::Org,
     f: &CampaignForm,
     units: Option<&std::collections::HashSet<i64>>,
 ) -> Result<CampaignChoices, AppError> {
@@ -221,10 +222,9 @@ fn campaign_choices(
     };
     // Units and the authorities of units are labelled apart from their namesakes (former
     // district, province, status), current ones first, in Vietnamese order.
-    let org = crate::registry::org::Org::load(db)?;
     let today = crate::clock::today();
     let authority_label = |a: &crate::db::models::Authority| {
-        crate::registry::unit_labels::authority_label(&org, a, today)
+        crate::registry::unit_labels::authority_label(org, a, today)
     };
     let mut authorities = queries::all_authorities(db)?;
     authorities.sort_by_cached_key(|a| crate::domain::units::collation_key(&a.name));
@@ -249,7 +249,7 @@ fn campaign_choices(
         .collect();
     let searched = large && crate::app::units::check_lookup_query(&f.tim_don_vi).is_ok();
     let matches = if searched {
-        crate::registry::unit_labels::lookup(&org, &f.tim_don_vi, today, units)
+        crate::registry::unit_labels::lookup(org, &f.tim_don_vi, today, units)
     } else {
         Vec::new()
     };
@@ -282,7 +282,7 @@ fn campaign_choices(
         })
         .collect();
     let (ended_units, other_units) = unit_choices(
-        &org,
+        org,
         today,
         &f.predecessor_unit,
         |u: &crate::db::models::Unit| {
@@ -344,6 +344,11 @@ async fn campaigns_page(
     let may_create = matches!(actor.role, Role::Admin | Role::Officer | Role::Approver);
     let shown = form.clone();
     let a = actor.clone();
+    // The organisation as the pages share it (a national one is ~30,000 rows to load).
+    let org = {
+        let (orgs, pool) = (state.org_cache.clone(), state.pool.clone());
+        web::block(move || orgs.get(&pool)).await??
+    };
     let (lines, choices, scoped) = on_pool(state, move |db| {
         let lines = campaigns::list(db)?
             .into_iter()
@@ -356,9 +361,9 @@ async fn campaigns_page(
             })
             .collect::<Vec<_>>();
         let (choices, scoped) = if may_create {
-            let units = crate::app::reviewer(db, &a)?.units;
+            let units = a.scope.expanded(|u| org.all_unit_predecessors(u));
             (
-                campaign_choices(db, &form, units.as_ref())?,
+                campaign_choices(db, &org, &form, units.as_ref())?,
                 units.is_some(),
             )
         } else {
