@@ -206,6 +206,36 @@ fn unit_choices(
     (ended, other)
 }
 
+/// The picker's search of a large scope: the units found among `units` with their authorities
+/// not chosen yet, and the references of those units (offered as the reorganised unit too).
+fn picker_search(
+    org: &crate::registry::org::Org,
+    f: &CampaignForm,
+    units: Option<&std::collections::HashSet<i64>>,
+    today: NaiveDate,
+) -> (Vec<FoundUnit>, BTreeSet<String>) {
+    let matches = crate::registry::unit_labels::lookup(org, &f.tim_don_vi, today, units);
+    let references = matches.iter().map(|m| m.unit.reference.clone()).collect();
+    let found = matches
+        .into_iter()
+        .map(|m| FoundUnit {
+            label: m.unit.label.text,
+            former_name: m.unit.former_name,
+            authorities: m
+                .authorities
+                .into_iter()
+                .filter(|a| !f.authorities.contains(&a.id.to_string()))
+                .map(|a| Choice {
+                    value: a.id.to_string(),
+                    label: a.label,
+                    selected: false,
+                })
+                .collect(),
+        })
+        .collect();
+    (found, references)
+}
+
 /// What the form offers; a user limited to some units (`units`, predecessors included) is
 /// offered only their authorities and units (a campaign over others would be refused).
 fn campaign_choices(
@@ -248,25 +278,11 @@ fn campaign_choices(
         .map(|a| choice(a.id.to_string(), authority_label(a), chosen(a)))
         .collect();
     let searched = large && crate::app::units::check_lookup_query(&f.tim_don_vi).is_ok();
-    let matches = if searched {
-        crate::registry::unit_labels::lookup(org, &f.tim_don_vi, today, units)
+    let (found, found_units) = if searched {
+        picker_search(org, f, units, today)
     } else {
-        Vec::new()
+        (Vec::new(), BTreeSet::new())
     };
-    let found_units: BTreeSet<String> = matches.iter().map(|m| m.unit.reference.clone()).collect();
-    let found = matches
-        .into_iter()
-        .map(|m| FoundUnit {
-            label: m.unit.label.text,
-            former_name: m.unit.former_name,
-            authorities: m
-                .authorities
-                .into_iter()
-                .filter(|a| !f.authorities.contains(&a.id.to_string()))
-                .map(|a| choice(a.id.to_string(), a.label, false))
-                .collect(),
-        })
-        .collect();
     // With a large registry the basis authority is a central or provincial one (or the one
     // chosen), and the reorganised unit a province or district, or one the search found.
     let upper = |unit: Option<i64>| {
