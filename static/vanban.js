@@ -147,3 +147,143 @@
     });
   });
 })();
+
+// Unit lookups (`/units/tim.json?q=`, JSON) where a list of every unit would be too long. Without
+// this script the forms still work: the campaign form's «Tìm đơn vị» button shows the form
+// again with the units found, and the home page's box goes to /thu-tuc-tai-xa, which lists
+// the communes of a name.
+// - `[data-unit-lookup]` on the campaign form: the authorities of the units found become
+//   checkboxes; one checked moves to the chosen list (`data-chosen-list`).
+// - `[data-commune-lookup]` on the home page: the current communes found become suggestions
+//   of the box's datalist.
+(function () {
+  "use strict";
+  function lookup(q, done) {
+    fetch("/units/tim.json?q=" + encodeURIComponent(q), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    }).then(function (r) {
+      return r.ok ? r.json() : { matches: [] };
+    }).then(function (v) { done(v.matches || []); }, function () { done(null); });
+  }
+  function debounced(fn) {
+    var timer = null;
+    return function () {
+      clearTimeout(timer);
+      timer = setTimeout(fn, 250);
+    };
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+  document.querySelectorAll("[data-unit-lookup]").forEach(function (box) {
+    var out = document.getElementById(box.getAttribute("data-unit-lookup"));
+    var chosen = document.getElementById(box.getAttribute("data-chosen-list"));
+    if (!out || !chosen) return;
+    var asked = "";
+    function isChosen(id) {
+      return chosen.querySelector("input[value='" + id + "']") !== null;
+    }
+    function show(q, matches) {
+      out.textContent = "";
+      if (matches === null) {
+        out.appendChild(el("p", "muted", "Không tra cứu được; bấm «Tìm đơn vị» để tìm lại."));
+        return;
+      }
+      out.appendChild(el("p", "picker-heading", "Kết quả tìm «" + q + "»: " + matches.length + " đơn vị"));
+      var list = el("ul", "check-list");
+      matches.forEach(function (m) {
+        var offered = (m.authorities || []).filter(function (a) { return !isChosen(a.id); });
+        if (offered.length === 0) {
+          list.appendChild(el("li", "muted", m.text + ": không có cơ quan ban hành nào khác để chọn."));
+        }
+        offered.forEach(function (a) {
+          var li = el("li");
+          var label = el("label", "check");
+          var input = document.createElement("input");
+          input.type = "checkbox";
+          input.name = "authorities";
+          input.value = String(a.id);
+          label.appendChild(input);
+          label.appendChild(document.createTextNode(" "));
+          var text = el("span", "", a.label);
+          if (m.former_name) text.appendChild(el("span", "muted", " (trước đây: " + m.former_name + ")"));
+          label.appendChild(text);
+          li.appendChild(label);
+          list.appendChild(li);
+          input.addEventListener("change", function () {
+            if (!input.checked) return;
+            var empty = chosen.querySelector("[data-empty]");
+            if (empty) empty.remove();
+            chosen.appendChild(li);
+            input.focus();
+          });
+        });
+      });
+      if (matches.length === 0) {
+        list.appendChild(el("li", "muted", "Không tìm thấy đơn vị nào có tên hoặc tên trước đây là «" + q + "»."));
+      }
+      out.appendChild(list);
+    }
+    function run(force) {
+      var q = box.value.trim();
+      if (q === asked && !force) return;
+      asked = q;
+      if (q.length < 2) {
+        if (force) out.textContent = "";
+        return;
+      }
+      lookup(q, function (matches) { if (box.value.trim() === q) show(q, matches); });
+    }
+    box.addEventListener("input", debounced(function () { run(false); }));
+    box.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") {
+        ev.preventDefault();
+        run(true);
+      }
+    });
+    var button = box.form && box.form.querySelector("button[name=tim]");
+    if (button) {
+      button.addEventListener("click", function (ev) {
+        if (box.value.trim().length >= 2) {
+          ev.preventDefault();
+          run(true);
+        }
+      });
+    }
+  });
+  document.querySelectorAll("[data-commune-lookup]").forEach(function (box) {
+    var list = document.getElementById(box.getAttribute("list"));
+    if (!list) return;
+    var home = Array.prototype.slice.call(list.children);
+    var asked = "";
+    box.addEventListener("input", debounced(function () {
+      var q = box.value.trim();
+      if (q === asked) return;
+      asked = q;
+      if (q.length < 2) {
+        list.replaceChildren.apply(list, home);
+        return;
+      }
+      lookup(q, function (matches) {
+        if (matches === null || box.value.trim() !== q) return;
+        var seen = {};
+        var options = [];
+        matches.forEach(function (m) {
+          if (!m.current || m.level !== "xa") return;
+          var key = m.name + "|" + m.context;
+          if (seen[key]) return;
+          seen[key] = true;
+          var o = document.createElement("option");
+          o.value = m.name;
+          o.label = (m.context ? m.name + " (" + m.context + ")" : m.name) + (m.former_name ? " — trước đây: " + m.former_name : "");
+          options.push(o);
+        });
+        list.replaceChildren.apply(list, options.length ? options : home);
+      });
+    }));
+  });
+})();

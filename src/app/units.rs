@@ -38,3 +38,59 @@ pub async fn unit_notice(
     })
     .await?
 }
+
+/// The notice of the unit `unit_id` read on `date` (pages that name a unit by its row, such
+/// as the completeness check, the scorecard and the inspections): `None` while it exists.
+pub async fn notice_of(
+    state: &AppState,
+    unit_id: i64,
+    date: chrono::NaiveDate,
+) -> Result<Option<unit_labels::SuccessionNotice>, AppError> {
+    let orgs = state.org_cache.clone();
+    let pool = state.pool.clone();
+    actix_web::web::block(move || {
+        let org = orgs.get(&pool)?;
+        Ok(org
+            .units
+            .get(&unit_id)
+            .and_then(|u| unit_labels::notice(&org, u, date)))
+    })
+    .await?
+}
+
+/// The unit lookup of the pickers and the home page (`/units/tim.json?q=`): a blank query and one
+/// over `unit_labels::MAX_QUERY_CHARS` characters are refused (400, said in Vietnamese); the
+/// units are those of `scope` (predecessors included), every unit when `None`.
+pub async fn lookup(
+    state: &AppState,
+    query: &str,
+    scope: Option<crate::auth::Scope>,
+) -> Result<Vec<unit_labels::LookupMatch>, AppError> {
+    let query = check_lookup_query(query)?;
+    let today = state.today();
+    let orgs = state.org_cache.clone();
+    let pool = state.pool.clone();
+    actix_web::web::block(move || {
+        let org = orgs.get(&pool)?;
+        let units = scope.and_then(|s| s.expanded(|u| org.all_unit_predecessors(u)));
+        Ok(unit_labels::lookup(&org, &query, today, units.as_ref()))
+    })
+    .await?
+}
+
+/// The query of a lookup, trimmed and in NFC, or why it is refused.
+pub fn check_lookup_query(query: &str) -> Result<String, AppError> {
+    let q = crate::domain::text::nfc(query.trim());
+    if q.chars().count() > unit_labels::MAX_QUERY_CHARS {
+        return Err(AppError::BadRequest(format!(
+            "Tên đơn vị quá dài: nhập tối đa {} ký tự.",
+            unit_labels::MAX_QUERY_CHARS
+        )));
+    }
+    if q.is_empty() {
+        return Err(AppError::BadRequest(
+            "Nhập tên (hoặc tên trước đây) của đơn vị hành chính cần tìm.".into(),
+        ));
+    }
+    Ok(q)
+}

@@ -275,9 +275,14 @@ pub fn units_matching(
     out
 }
 
+/// The most names the home page's box suggests in its HTML (a datalist); the script finds the
+/// others through the lookup as one types.
+pub const HOME_SUGGESTIONS_MAX: usize = 1_000;
+
 /// The names a citizen may type for a commune of the deployment's province: the current
 /// communes' and those of the communes they took over, in Vietnamese order (the home page's
-/// suggestions).
+/// suggestions). None when there are more than [`HOME_SUGGESTIONS_MAX`] (a page is not to
+/// carry a country's names; a cut list would suggest only the first letters).
 pub fn commune_names(org: &Org, today: NaiveDate) -> Vec<String> {
     let Some(home) = super::unit_tree::home_province(org, super::unit_tree::UnitEra::Tu) else {
         return Vec::new();
@@ -298,7 +303,74 @@ pub fn commune_names(org: &Org, today: NaiveDate) -> Vec<String> {
             }
         }
     }
+    if names.len() > HOME_SUGGESTIONS_MAX {
+        return Vec::new();
+    }
     let mut v: Vec<String> = names.into_iter().collect();
     v.sort_by(|a, b| cmp_vn(a, b));
     v
+}
+
+/// The most matches a unit lookup (`/units/tim.json`, the pickers' search) gives.
+pub const LOOKUP_LIMIT: usize = 20;
+
+/// An authority of a unit found by a lookup, labelled as the pickers show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorityChoice {
+    pub id: i64,
+    pub label: String,
+}
+
+/// A unit found by a lookup, with its level and its authorities.
+#[derive(Debug, Clone, Serialize)]
+pub struct LookupMatch {
+    #[serde(flatten)]
+    pub unit: UnitMatch,
+    /// `xa`, `huyen` or `tinh`.
+    pub level: Option<&'static str>,
+    pub authorities: Vec<AuthorityChoice>,
+}
+
+/// At most [`LOOKUP_LIMIT`] units among `scope` (every unit when `None`) whose present or
+/// former name contains `query`: whole-name matches first, then as [`units_matching`] orders
+/// them (current units first, Vietnamese order). Each comes with its authorities, labelled.
+pub fn lookup(
+    org: &Org,
+    query: &str,
+    today: NaiveDate,
+    scope: Option<&std::collections::HashSet<i64>>,
+) -> Vec<LookupMatch> {
+    let candidates: Option<Vec<i64>> = scope.map(|s| {
+        let mut v: Vec<i64> = s.iter().copied().collect();
+        v.sort_unstable();
+        v
+    });
+    let mut found = units_matching(org, query, today, candidates.as_deref());
+    // Stable: within each group the list order stays.
+    found.sort_by_key(|m| !m.exact);
+    found.truncate(LOOKUP_LIMIT);
+    found
+        .into_iter()
+        .map(|m| {
+            let unit = org.unit_by_code(&m.reference);
+            let mut authorities: Vec<AuthorityChoice> = unit
+                .map(|u| {
+                    org.authorities
+                        .values()
+                        .filter(|a| a.unit_id == Some(u.id))
+                        .map(|a| AuthorityChoice {
+                            id: a.id,
+                            label: authority_label(org, a, today),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            authorities.sort_by(|a, b| cmp_vn(&a.label, &b.label).then(a.id.cmp(&b.id)));
+            LookupMatch {
+                level: unit.and_then(|u| org.unit_level(u.id)).map(|l| l.code()),
+                unit: m,
+                authorities,
+            }
+        })
+        .collect()
 }

@@ -321,6 +321,9 @@ pub static ROUTES: &[RouteDef] = &[
     })
     .page(),
     get("/units", Public, |r| r.to(pages::units::units)).page(),
+    // The unit lookup of the pickers and the home page (JSON); a user limited to some units
+    // finds only theirs. Before `/units/{code}`.
+    get("/units/tim.json", Public, |r| r.to(pages::units::lookup)).data(),
     get("/units/{code}", Public, |r| r.to(pages::units::unit)).page(),
     get("/thu-tuc-tai-xa", Public, |r| {
         r.to(pages::units::procedures_here)

@@ -92,7 +92,20 @@ pub async fn page(
             .into())
         }
     };
-    let c = check_unit(&state, path.into_inner(), date, settings).await?;
+    let reference = path.into_inner();
+    let c = match check_unit(&state, reference.clone(), date, settings).await {
+        Ok(c) => c,
+        // A unit abolished by the day: its notice, and the check at its successors.
+        Err(e) => {
+            return super::unit_error_page(&state, e, &reference, date, |s| {
+                (
+                    format!("/units/{}/completeness?date={date}", s.reference),
+                    format!("Kiểm tra niêm yết tại {} ngày {}", s.name, date_vn(date)),
+                )
+            })
+            .await
+        }
+    };
     if csv {
         let (body, name) = gaps_csv(&c)?;
         return Ok(HttpResponse::Ok()
@@ -114,7 +127,10 @@ pub async fn page(
             detail: g.detail.to_string(),
         })
         .collect();
+    // An abolished unit's check names what became of it (the same notice as its page).
+    let notice = crate::app::units::notice_of(&state, c.unit.id, c.date).await?;
     let mut ctx = base_context("units", "");
+    ctx.insert("notice", &notice);
     let query = format!(
         "date={}{}",
         c.date,

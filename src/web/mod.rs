@@ -413,16 +413,51 @@ impl ResponseError for PageError {
 }
 
 pub fn error_page(e: &AppError) -> HttpResponse {
-    error_page_back(e, None)
+    error_page_with(e, base_context("", ""), None)
 }
 
 /// The error page with a link back to the form that was sent (`back`: a path of this site).
 pub fn error_page_back(e: &AppError, back: Option<&str>) -> HttpResponse {
+    error_page_with(e, base_context("", ""), back)
+}
+
+/// A page about a unit that cannot be shown on the day asked because the unit was abolished by
+/// then (a completeness check, an inspection form): the reason, the unit's succession notice,
+/// and links to the same page of the units that took it over (`next`: address, text). Other
+/// errors, and units that still exist, are the usual error page.
+pub async fn unit_error_page(
+    state: &crate::app::AppState,
+    e: AppError,
+    reference: &str,
+    date: chrono::NaiveDate,
+    next: impl Fn(&crate::registry::unit_tree::UnitLink) -> (String, String),
+) -> Result<HttpResponse, PageError> {
+    if !e.status_code().is_client_error() || e.status_code() == StatusCode::NOT_FOUND {
+        return Err(e.into());
+    }
+    let Some(notice) = crate::app::units::unit_notice(state, reference.to_string(), date).await?
+    else {
+        return Err(e.into());
+    };
+    let links: Vec<serde_json::Value> = notice
+        .successors
+        .iter()
+        .map(|s| {
+            let (href, text) = next(s);
+            serde_json::json!({ "href": href, "text": text })
+        })
+        .collect();
+    let mut ctx = base_context("units", "");
+    ctx.insert("notice", &notice);
+    ctx.insert("next_steps", &links);
+    Ok(error_page_with(&e, ctx, None))
+}
+
+fn error_page_with(e: &AppError, mut ctx: tera::Context, back: Option<&str>) -> HttpResponse {
     let status = e.status_code();
     if status.is_server_error() {
         tracing::error!(error = %e.chain(), "page failed");
     }
-    let mut ctx = base_context("", "");
     ctx.insert("status", &status.as_u16());
     ctx.insert("title", e.title());
     ctx.insert("message", &e.public_message());

@@ -92,7 +92,20 @@ pub async fn unit_page(
     let q = q.into_inner();
     let year = year_of(&q)?;
     let csv = wants_csv(&q)?;
-    let s = load_unit(&state, path.into_inner(), year).await?;
+    let reference = path.into_inner();
+    let s = match load_unit(&state, reference.clone(), year).await {
+        Ok(s) => s,
+        Err(e) => {
+            let day = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_else(today);
+            return super::unit_error_page(&state, e, &reference, day, |u| {
+                (
+                    format!("/units/{}/scorecard?year={year}", u.reference),
+                    format!("Chỉ tiêu năm {year} của {}", u.name),
+                )
+            })
+            .await;
+        }
+    };
     if csv {
         return Ok(csv_response(
             std::slice::from_ref(&s),
@@ -108,7 +121,9 @@ pub async fn unit_page(
             target: f.target,
         })
         .collect();
+    let notice = crate::app::units::notice_of(&state, s.unit.id, s.as_of).await?;
     let mut ctx = base_context("scorecard", "");
+    ctx.insert("notice", &notice);
     ctx.insert("s", &s);
     ctx.insert("as_of_vn", &date_vn(s.as_of));
     ctx.insert("figures", &figure_rows(&s));
@@ -177,6 +192,8 @@ struct UnitRow {
     cells: Vec<Cell>,
     met: usize,
     measured: usize,
+    /// What became of the unit, when it was abolished by the day the figures are read.
+    notice: Option<crate::registry::unit_labels::SuccessionNotice>,
 }
 
 pub async fn province_page(
@@ -197,9 +214,15 @@ pub async fn province_page(
     let Some(first) = cards.first() else {
         return Err(AppError::NotFound(format!("Không có đơn vị «{code}».")).into());
     };
+    let mut notices = Vec::with_capacity(cards.len());
+    for s in &cards {
+        notices.push(crate::app::units::notice_of(&state, s.unit.id, s.as_of).await?);
+    }
     let rows: Vec<UnitRow> = cards
         .iter()
-        .map(|s| UnitRow {
+        .zip(notices)
+        .map(|(s, notice)| UnitRow {
+            notice,
             code: s.unit.code.clone(),
             name: s.unit.name.clone(),
             level: s.level_label.clone(),

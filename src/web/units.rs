@@ -284,3 +284,27 @@ pub async fn procedures_here(
     };
     Ok(super::render_status(status, "unit_find.html", &ctx)?)
 }
+
+/// `/units/tim.json?q=`: the unit lookup of the pickers and the home page.
+#[derive(Debug, Default, Deserialize)]
+pub struct LookupQuery {
+    /// A present or former name, or part of one, with or without diacritics.
+    pub q: Option<String>,
+}
+
+/// At most `unit_labels::LOOKUP_LIMIT` units whose present or former name contains `q`, as
+/// JSON (`{"matches": [...]}`: reference, code, label, level, whether current, the former name
+/// that matched, the unit's authorities); a signed-in user limited to some units finds only
+/// those. A blank or overlong `q` is a 400 problem (`bad_request`) said in Vietnamese.
+pub async fn lookup(
+    state: web::Data<AppState>,
+    me: crate::auth::MaybeActor,
+    q: web::Query<LookupQuery>,
+) -> Result<HttpResponse, AppError> {
+    let scope = me.0.as_ref().map(|p| p.scope.clone());
+    let found =
+        crate::app::units::lookup(&state, q.q.as_deref().unwrap_or_default(), scope).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "private, max-age=60"))
+        .json(serde_json::json!({ "matches": found })))
+}

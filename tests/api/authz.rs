@@ -83,6 +83,7 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/authorities", Anyone),
     ("GET", "/authorities/{id}", Anyone),
     ("GET", "/units", Anyone),
+    ("GET", "/units/tim.json", Anyone),
     ("GET", "/units/{code}", Anyone),
     ("GET", "/thu-tuc-tai-xa", Anyone),
     ("GET", "/open-data/don-vi-hanh-chinh.jsonl", Anyone),

@@ -69,6 +69,7 @@ mod throttle;
 mod tokens;
 mod typed_paths;
 mod typed_text;
+mod unit_pickers;
 mod unit_successions;
 mod units;
 mod units_import;

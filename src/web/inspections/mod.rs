@@ -48,13 +48,27 @@ pub async fn unit_page(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let h = history(&state, path.into_inner()).await?;
+    let reference = path.into_inner();
+    let h = match history(&state, reference.clone()).await {
+        Ok(h) => h,
+        Err(e) => {
+            return super::unit_error_page(&state, e, &reference, today(), |s| {
+                (
+                    format!("/units/{}/inspections", s.reference),
+                    format!("Kiểm tra niêm yết tại {}", s.name),
+                )
+            })
+            .await
+        }
+    };
     let points: Vec<_> = h
         .points
         .iter()
         .map(|p| (p.date, p.system_percent, p.inspected_percent))
         .collect();
+    let notice = crate::app::units::notice_of(&state, h.unit.id, today()).await?;
     let mut ctx = base_context("units", "");
+    ctx.insert("notice", &notice);
     ctx.insert("unit", &h.unit);
     ctx.insert("chart", &super::charts::history_svg(&points, 720, 240));
     let rows: Vec<VisitRow> = h
@@ -194,7 +208,25 @@ pub async fn new_form(
         })
         .into());
     }
-    let c = check_unit(&state, path.into_inner(), date, Settings::default()).await?;
+    let reference = path.into_inner();
+    let c = match check_unit(&state, reference.clone(), date, Settings::default()).await {
+        Ok(c) => c,
+        // A unit abolished by the day of the visit: no form (its postings are now the
+        // successor's); the inspector is told so and pointed to the successors' forms.
+        Err(e) => {
+            return super::unit_error_page(&state, e, &reference, date, |s| {
+                (
+                    format!("/units/{}/inspections/new?date={date}", s.reference),
+                    format!(
+                        "Ghi biên bản kiểm tra tại {} ngày {}",
+                        s.name,
+                        date_vn(date)
+                    ),
+                )
+            })
+            .await
+        }
+    };
     let ctx = form_context(&c, &date.to_string(), "", &HashMap::new(), None);
     Ok(render("inspection_form.html", &ctx)?)
 }
@@ -272,7 +304,9 @@ pub async fn page(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, PageError> {
     let v = inspection(&state, path.into_inner()).await?;
+    let notice = crate::app::units::notice_of(&state, v.unit.id, today()).await?;
     let mut ctx = base_context("units", "");
+    ctx.insert("notice", &notice);
     ctx.insert("date_vn", &date_vn(v.date));
     ctx.insert("date_iso", &v.date.to_string());
     ctx.insert("system_percent", &pct(Some(v.system_percent)));
@@ -321,7 +355,9 @@ pub async fn report(
     findings.sort_by(|a, b| a.code.cmp(b.code));
     let ok = FindingCode::Ok.label();
     let ok_count = findings.iter().filter(|r| r.inspector_label == ok).count();
+    let notice = crate::app::units::notice_of(&state, v.unit.id, today()).await?;
     let mut ctx = base_context("units", "");
+    ctx.insert("notice", &notice);
     ctx.insert("v", &v);
     ctx.insert("findings", &findings);
     ctx.insert("ok_count", &ok_count);

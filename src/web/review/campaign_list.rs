@@ -42,7 +42,16 @@ pub struct CampaignForm {
     basis_number: String,
     basis_authority: String,
     predecessor_unit: String,
+    /// The search of the authorities picker of a large scope (a unit's present or former name).
+    tim_don_vi: String,
+    /// «Tìm đơn vị» was pressed: show the form again with the units found, create nothing.
+    #[serde(skip)]
+    search: bool,
 }
+
+/// A scope with more authorities than this gets a search instead of the whole list of
+/// checkboxes (an administrator's, over the country's ~14,000 units, was a 1.7 MB page).
+pub const PICKER_LIST_MAX: usize = 200;
 
 /// The form as posted: the multi-selects (`authorities`, `types`, `fields`) repeat.
 impl FromFields for CampaignForm {
@@ -60,6 +69,8 @@ impl FromFields for CampaignForm {
             "basis_number" => self.basis_number = v,
             "basis_authority" => self.basis_authority = v,
             "predecessor_unit" => self.predecessor_unit = v,
+            "tim_don_vi" => self.tim_don_vi = v,
+            "tim" => self.search = true,
             _ => {}
         }
     }
@@ -138,6 +149,22 @@ struct CampaignChoices {
     /// Units whose validity has ended (reorganised), then the others.
     ended_units: Vec<Choice>,
     other_units: Vec<Choice>,
+    /// The scope has more than [`PICKER_LIST_MAX`] authorities: `local_authorities` holds the
+    /// chosen ones only, and a search finds the others.
+    large: bool,
+    /// A search was made (`found` may be empty).
+    searched: bool,
+    /// The units the search found, each with its authorities not chosen yet.
+    found: Vec<FoundUnit>,
+}
+
+/// A unit the picker's search found.
+#[derive(Serialize)]
+struct FoundUnit {
+    label: String,
+    /// The former name that matched, when the present one did not.
+    former_name: Option<String>,
+    authorities: Vec<Choice>,
 }
 
 /// The units a campaign may start from, labelled apart from their namesakes: those whose
@@ -146,13 +173,13 @@ fn unit_choices(
     org: &crate::registry::org::Org,
     today: chrono::NaiveDate,
     selected_code: &str,
-    mine: impl Fn(Option<i64>) -> bool,
+    offered: impl Fn(&crate::db::models::Unit) -> bool,
 ) -> (Vec<Choice>, Vec<Choice>) {
     use crate::registry::unit_labels::{label, list_key};
     let mut all: Vec<_> = org
         .units
         .values()
-        .filter(|u| mine(Some(u.id)))
+        .filter(|u| offered(u) || u.code == selected_code)
         .map(|u| (label(org, u, today), u))
         .collect();
     all.sort_by_cached_key(|(l, u)| (u.valid_to.is_some(), list_key(l, &u.code)));
@@ -179,10 +206,41 @@ fn unit_choices(
     (ended, other)
 }
 
+/// The picker's search of a large scope: the units found among `units` with their authorities
+/// not chosen yet, and the references of those units (offered as the reorganised unit too).
+fn picker_search(
+    org: &crate::registry::org::Org,
+    f: &CampaignForm,
+    units: Option<&std::collections::HashSet<i64>>,
+    today: NaiveDate,
+) -> (Vec<FoundUnit>, BTreeSet<String>) {
+    let matches = crate::registry::unit_labels::lookup(org, &f.tim_don_vi, today, units);
+    let references = matches.iter().map(|m| m.unit.reference.clone()).collect();
+    let found = matches
+        .into_iter()
+        .map(|m| FoundUnit {
+            label: m.unit.label.text,
+            former_name: m.unit.former_name,
+            authorities: m
+                .authorities
+                .into_iter()
+                .filter(|a| !f.authorities.contains(&a.id.to_string()))
+                .map(|a| Choice {
+                    value: a.id.to_string(),
+                    label: a.label,
+                    selected: false,
+                })
+                .collect(),
+        })
+        .collect();
+    (found, references)
+}
+
 /// What the form offers; a user limited to some units (`units`, predecessors included) is
 /// offered only their authorities and units (a campaign over others would be refused).
 fn campaign_choices(
     db: &mut crate::db::Db<'_>,
+    org: &crate::registry::org::Org,
     f: &CampaignForm,
     units: Option<&std::collections::HashSet<i64>>,
 ) -> Result<CampaignChoices, AppError> {
@@ -194,31 +252,62 @@ fn campaign_choices(
     };
     // Units and the authorities of units are labelled apart from their namesakes (former
     // district, province, status), current ones first, in Vietnamese order.
-    let org = crate::registry::org::Org::load(db)?;
     let today = crate::clock::today();
     let authority_label = |a: &crate::db::models::Authority| {
-        crate::registry::unit_labels::authority_label(&org, a, today)
+        crate::registry::unit_labels::authority_label(org, a, today)
     };
     let mut authorities = queries::all_authorities(db)?;
     authorities.sort_by_cached_key(|a| crate::domain::units::collation_key(&a.name));
-    let local_authorities = authorities
+    let chosen = |a: &crate::db::models::Authority| f.authorities.contains(&a.id.to_string());
+    let in_scope = authorities
         .iter()
         .filter(|a| a.unit_id.is_some() && mine(a.unit_id))
-        .map(|a| {
-            let v = a.id.to_string();
-            let selected = f.authorities.contains(&v);
-            choice(v, authority_label(a), selected)
+        .count();
+    let large = in_scope > PICKER_LIST_MAX;
+    // A large scope lists the chosen authorities only (any the form names, in scope or not:
+    // a refusal is shown beside them); the search finds the others.
+    let local_authorities = authorities
+        .iter()
+        .filter(|a| {
+            if large {
+                chosen(a)
+            } else {
+                a.unit_id.is_some() && mine(a.unit_id)
+            }
         })
+        .map(|a| choice(a.id.to_string(), authority_label(a), chosen(a)))
         .collect();
+    let searched = large && crate::app::units::check_lookup_query(&f.tim_don_vi).is_ok();
+    let (found, found_units) = if searched {
+        picker_search(org, f, units, today)
+    } else {
+        (Vec::new(), BTreeSet::new())
+    };
+    // With a large registry the basis authority is a central or provincial one (or the one
+    // chosen), and the reorganised unit a province or district, or one the search found.
+    let upper = |unit: Option<i64>| {
+        unit.is_none_or(|u| org.unit_level(u) == Some(crate::domain::kinds::UnitLevel::Tinh))
+    };
     let all_authorities = authorities
         .iter()
+        .filter(|a| !large || upper(a.unit_id) || f.basis_authority == a.id.to_string())
         .map(|a| {
             let v = a.id.to_string();
             let selected = f.basis_authority == v;
             choice(v, authority_label(a), selected)
         })
         .collect();
-    let (ended_units, other_units) = unit_choices(&org, today, &f.predecessor_unit, mine);
+    let (ended_units, other_units) = unit_choices(
+        org,
+        today,
+        &f.predecessor_unit,
+        |u: &crate::db::models::Unit| {
+            mine(Some(u.id))
+                && (!large
+                    || org.unit_level(u.id) != Some(crate::domain::kinds::UnitLevel::Xa)
+                    || found_units.contains(&org.unit_reference(u)))
+        },
+    );
     let mut fields = BTreeSet::new();
     for list in queries::distinct_field_lists(db)? {
         fields.extend(
@@ -247,6 +336,9 @@ fn campaign_choices(
             .collect(),
         ended_units,
         other_units,
+        large,
+        searched,
+        found,
     })
 }
 
@@ -268,6 +360,11 @@ async fn campaigns_page(
     let may_create = matches!(actor.role, Role::Admin | Role::Officer | Role::Approver);
     let shown = form.clone();
     let a = actor.clone();
+    // The organisation as the pages share it (a national one is ~30,000 rows to load).
+    let org = {
+        let (orgs, pool) = (state.org_cache.clone(), state.pool.clone());
+        web::block(move || orgs.get(&pool)).await??
+    };
     let (lines, choices, scoped) = on_pool(state, move |db| {
         let lines = campaigns::list(db)?
             .into_iter()
@@ -280,9 +377,9 @@ async fn campaigns_page(
             })
             .collect::<Vec<_>>();
         let (choices, scoped) = if may_create {
-            let units = crate::app::reviewer(db, &a)?.units;
+            let units = a.scope.expanded(|u| org.all_unit_predecessors(u));
             (
-                campaign_choices(db, &form, units.as_ref())?,
+                campaign_choices(db, &org, &form, units.as_ref())?,
                 units.is_some(),
             )
         } else {
@@ -297,6 +394,8 @@ async fn campaigns_page(
     ctx.insert("may_create", &may_create);
     ctx.insert("choices", &choices);
     ctx.insert("scoped", &scoped);
+    ctx.insert("picker_max", &PICKER_LIST_MAX);
+    ctx.insert("lookup_limit", &crate::registry::unit_labels::LOOKUP_LIMIT);
     ctx.insert("form", &shown);
     ctx.insert("error", &refusal.as_ref().map(|r| r.message.clone()));
     ctx.insert("error_field", &refusal.as_ref().and_then(|r| r.field));
@@ -344,6 +443,18 @@ pub async fn create(
     form: web::Form<CampaignForm>,
 ) -> Result<HttpResponse, PageError> {
     let submitted = form.into_inner();
+    if submitted.search {
+        // «Tìm đơn vị» (the picker's search without script): the form again with the units
+        // found, nothing created.
+        let refusal = crate::app::units::check_lookup_query(&submitted.tim_don_vi)
+            .err()
+            .map(|e| Refusal {
+                status: StatusCode::BAD_REQUEST,
+                message: e.public_message(),
+                field: Some("tim_don_vi"),
+            });
+        return campaigns_page(&state, &actor, submitted, refusal).await;
+    }
     let f = submitted.clone();
     let a = actor.clone();
     let done = crate::app::with_write(&state, move |db| {
