@@ -477,6 +477,72 @@ fn waiting_mine(
     )
 }
 
+/// The administrator's desk: accounts, proposals and stages, and the province-wide counts.
+fn admin(
+    db: &mut Db<'_>,
+    who: &DeskUser,
+    today: NaiveDate,
+    sections: &mut Vec<DeskSection>,
+    summary: &mut Vec<DeskCount>,
+) -> Result<(), DbError> {
+    let stages_title = "Giai đoạn xử lý đến hạn hoặc quá hạn";
+    let accounts: Vec<DeskItem> = crate::db::users::all(db)?
+        .into_iter()
+        .filter(|u| u.must_change_password && !u.disabled)
+        .map(|u| {
+            DeskItem::new(
+                format!("Tài khoản {} chưa đổi mật khẩu tạm thời", u.username),
+                u.display_name,
+                format!("/admin/users/{}", u.id),
+                None,
+                today,
+            )
+        })
+        .collect();
+    sections.extend(section(
+        "tai-khoan",
+        "Tài khoản phải đổi mật khẩu",
+        "tài khoản",
+        accounts,
+    ));
+    let approve = to_approve(db, who, today)?;
+    let stages = stages_due(db, who, today)?;
+    summary.push(DeskCount {
+        label: "Đề xuất chờ phê duyệt",
+        count: approve.len(),
+        href: "/campaigns".into(),
+    });
+    summary.push(DeskCount {
+        label: "Đề xuất bị trả lại chờ sửa",
+        count: returned(db, None, today)?.len(),
+        href: "/campaigns".into(),
+    });
+    summary.push(DeskCount {
+        label: "Trong đó quá hạn",
+        count: approve.iter().filter(|i| i.overdue).count(),
+        href: "/campaigns".into(),
+    });
+    summary.push(DeskCount {
+        label: "Giai đoạn xử lý đến hạn hoặc quá hạn",
+        count: stages.len(),
+        href: "#giai-doan".into(),
+    });
+    sections.extend(section(
+        "phe-duyet",
+        "Đề xuất chờ phê duyệt",
+        "đề xuất",
+        approve,
+    ));
+    sections.extend(section("giai-doan", stages_title, "quyết định", stages));
+    sections.extend(section(
+        "ban-nhap",
+        "Đợt rà soát bạn tạo, chưa bắt đầu",
+        "đợt",
+        unstarted(db, who, today)?,
+    ));
+    Ok(())
+}
+
 /// The desk of `who` on `today`.
 pub fn load(db: &mut Db<'_>, who: &DeskUser, today: NaiveDate) -> Result<Desk, DbError> {
     let mut sections = Vec::new();
@@ -570,62 +636,7 @@ pub fn load(db: &mut Db<'_>, who: &DeskUser, today: NaiveDate) -> Result<Desk, D
                 postings_to_make(db, who, today)?,
             ));
         }
-        Role::Admin => {
-            let accounts: Vec<DeskItem> = crate::db::users::all(db)?
-                .into_iter()
-                .filter(|u| u.must_change_password && !u.disabled)
-                .map(|u| {
-                    DeskItem::new(
-                        format!("Tài khoản {} chưa đổi mật khẩu tạm thời", u.username),
-                        u.display_name,
-                        format!("/admin/users/{}", u.id),
-                        None,
-                        today,
-                    )
-                })
-                .collect();
-            sections.extend(section(
-                "tai-khoan",
-                "Tài khoản phải đổi mật khẩu",
-                "tài khoản",
-                accounts,
-            ));
-            let approve = to_approve(db, who, today)?;
-            let stages = stages_due(db, who, today)?;
-            summary.push(DeskCount {
-                label: "Đề xuất chờ phê duyệt",
-                count: approve.len(),
-                href: "/campaigns".into(),
-            });
-            summary.push(DeskCount {
-                label: "Đề xuất bị trả lại chờ sửa",
-                count: returned(db, None, today)?.len(),
-                href: "/campaigns".into(),
-            });
-            summary.push(DeskCount {
-                label: "Trong đó quá hạn",
-                count: approve.iter().filter(|i| i.overdue).count(),
-                href: "/campaigns".into(),
-            });
-            summary.push(DeskCount {
-                label: "Giai đoạn xử lý đến hạn hoặc quá hạn",
-                count: stages.len(),
-                href: "#giai-doan".into(),
-            });
-            sections.extend(section(
-                "phe-duyet",
-                "Đề xuất chờ phê duyệt",
-                "đề xuất",
-                approve,
-            ));
-            sections.extend(section("giai-doan", stages_title, "quyết định", stages));
-            sections.extend(section(
-                "ban-nhap",
-                "Đợt rà soát bạn tạo, chưa bắt đầu",
-                "đợt",
-                unstarted(db, who, today)?,
-            ));
-        }
+        Role::Admin => admin(db, who, today, &mut sections, &mut summary)?,
     }
     let total = sections.iter().filter(|s| s.task).map(|s| s.count).sum();
     Ok(Desk {
