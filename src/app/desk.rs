@@ -4,13 +4,30 @@
 //! - approver (and administrator): proposals waiting for approval, never one's own;
 //! - officer: documents assigned in started campaigns that have no proposal yet, and one's
 //!   proposals returned for correction (until corrected);
+//! - officer and approver: handling stages due (the next stage of an approved amend, replace
+//!   or repeal decision late or due within [`STAGE_DUE_WITHIN_DAYS`]), and the documents of
+//!   started campaigns nobody is assigned to, one count per campaign;
+//! - officer and inspector with a limited scope: procedures to post at their units' one-stop
+//!   counter, with the deadline of `domain::calendar::posting_deadline`;
 //! - inspector: the current units of their scope not inspected yet this year;
 //! - administrator: accounts that must still change a password an administrator set, and the
-//!   province-wide counts.
+//!   province-wide counts;
+//! - drafts: the campaigns the user made and has not started (the only unfinished work kept on
+//!   the server: a proposal is submitted when saved, and the new-document form keeps its
+//!   fields in the browser), and an officer's proposals still waiting for approval, to follow
+//!   («Đang chờ duyệt»: someone else's turn, so not in the header's count).
 //!
-//! Deadlines are the campaign's (`domain::review::overdue` says when one has passed).
+//! Deadlines are the campaign's, the handling stage's (`domain::review::next_handling`) and the
+//! posting's; `domain::review::overdue` says when one has passed. A long list shows its first
+//! [`MAX_ITEMS`] and says how many more there are.
+//!
+//! The header's count ([`count`]) is kept per user while the audit trail does not move (every
+//! write appends to it, whichever instance writes) and the day, role and units are the same,
+//! for at most [`COUNT_TTL`]; a page view then costs one indexed query.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -19,9 +36,22 @@ use crate::app::{on_pool, AppState};
 use crate::auth::{Principal, Role};
 use crate::db::desk::{self as rows, DeskDecision};
 use crate::db::{Db, DbError};
-use crate::domain::review::{overdue, DecisionState};
-use crate::domain::text::date_vn;
+use crate::domain::calendar::POSTING_DEADLINE_WORKING_DAYS;
+use crate::domain::review::{
+    next_handling, overdue, stage_due, DecisionKind, DecisionState, Stage, StageDays,
+    STAGE_DUE_WITHIN_DAYS,
+};
+use crate::domain::text::{date_in_vietnam, date_vn};
 use crate::error::AppError;
+use crate::procedures::check::{postings_due, CheckError, Settings};
+use crate::registry::org::Org;
+
+/// Items a section lists; the rest are counted («và N … khác»).
+pub const MAX_ITEMS: usize = 50;
+
+/// How long the header's count is trusted without a write (changes made outside the write
+/// path, by hand in the database, show within this time).
+pub const COUNT_TTL: Duration = Duration::from_secs(60);
 
 /// One thing to do.
 #[derive(Debug, Clone, Serialize)]
@@ -82,7 +112,14 @@ fn sort(items: &mut [DeskItem]) {
 pub struct DeskSection {
     pub id: &'static str,
     pub title: String,
+    /// The first [`MAX_ITEMS`], in order.
     pub items: Vec<DeskItem>,
+    /// How many there are in all, how many are not listed, and what they are («văn bản»).
+    pub count: usize,
+    pub more: usize,
+    pub noun: &'static str,
+    /// Something the user is to do (counted in the header), not only to follow.
+    pub task: bool,
 }
 
 /// A province-wide figure (administrators).
@@ -107,6 +144,8 @@ pub struct DeskUser {
     pub id: i64,
     pub role: Role,
     pub units: Option<HashSet<i64>>,
+    /// Units and authorities, as the app keeps them (not read again for each desk).
+    pub org: Arc<Org>,
 }
 
 impl DeskUser {
@@ -187,9 +226,10 @@ fn to_inspect(db: &mut Db<'_>, who: &DeskUser, today: NaiveDate) -> Result<Vec<D
         .filter(|(_, last)| last.is_some_and(|d| d >= year_start))
         .map(|(u, _)| u)
         .collect();
-    let mut items: Vec<DeskItem> = crate::db::queries::all_units(db)?
-        .into_iter()
-        .filter(|u| units.contains(&u.id) && u.valid_to.is_none_or(|t| t >= today))
+    let mut items: Vec<DeskItem> = units
+        .iter()
+        .filter_map(|id| who.org.units.get(id))
+        .filter(|u| u.valid_to.is_none_or(|t| t >= today))
         .filter(|u| !inspected.contains(&u.id))
         .map(|u| {
             DeskItem::new(
@@ -205,85 +245,400 @@ fn to_inspect(db: &mut Db<'_>, who: &DeskUser, today: NaiveDate) -> Result<Vec<D
     Ok(items)
 }
 
-fn section(id: &'static str, title: &str, mut items: Vec<DeskItem>) -> Option<DeskSection> {
+fn section(
+    id: &'static str,
+    title: &str,
+    noun: &'static str,
+    items: Vec<DeskItem>,
+) -> Option<DeskSection> {
+    listed(id, title, noun, items, true)
+}
+
+fn listed(
+    id: &'static str,
+    title: &str,
+    noun: &'static str,
+    mut items: Vec<DeskItem>,
+    task: bool,
+) -> Option<DeskSection> {
     sort(&mut items);
-    (!items.is_empty()).then(|| DeskSection {
+    let count = items.len();
+    items.truncate(MAX_ITEMS);
+    (count > 0).then(|| DeskSection {
         id,
         title: title.to_string(),
+        more: count.saturating_sub(MAX_ITEMS),
+        noun,
         items,
+        count,
+        task,
     })
+}
+
+/// The next handling stage of the approved amend, replace and repeal decisions in `who`'s
+/// units that is late or due within [`STAGE_DUE_WITHIN_DAYS`], each linked to its document on
+/// the campaign page filtered to the stage it has reached.
+fn stages_due(db: &mut Db<'_>, who: &DeskUser, today: NaiveDate) -> Result<Vec<DeskItem>, DbError> {
+    let kinds: Vec<&str> = DecisionKind::ALL
+        .iter()
+        .filter(|k| k.needs_handling())
+        .map(|k| k.code())
+        .collect();
+    let open: Vec<rows::DeskHandling> =
+        rows::approved_of_kinds(db, DecisionState::Approved.code(), &kinds)?
+            .into_iter()
+            .filter(|d| who.covers(d.unit_id))
+            .collect();
+    let ids: Vec<i64> = open.iter().map(|d| d.id).collect();
+    let mut last: HashMap<i64, (Stage, NaiveDate)> = HashMap::new();
+    for (decision, code, on) in rows::stages_of_decisions(db, &ids)? {
+        let stage = crate::db::stored::code(
+            &code,
+            crate::db::stored::At::new("decision_stages", &decision, "stage"),
+            Stage::parse,
+        )?;
+        if last
+            .get(&decision)
+            .is_none_or(|(s, _)| stage.index() > s.index())
+        {
+            last.insert(decision, (stage, on));
+        }
+    }
+    let mut items = Vec::new();
+    for d in open {
+        let kind = crate::db::stored::code(
+            &d.kind,
+            crate::db::stored::At::new("decisions", &d.id, "kind"),
+            DecisionKind::parse,
+        )?;
+        let approved_on = d.decided_at.map_or(today, date_in_vietnam);
+        let reached = last.get(&d.id).copied();
+        let (next, due) = next_handling(StageDays::default(), reached, approved_on);
+        if !stage_due(due, today, STAGE_DUE_WITHIN_DAYS) {
+            continue;
+        }
+        let step = match reached {
+            Some((Stage::Issued, _)) => "ghi nhận văn bản xử lý và kết thúc".to_string(),
+            _ => format!("giai đoạn «{}»", next.label()),
+        };
+        let after = match reached {
+            Some((s, on)) => format!("sau «{}» ngày {}", s.label(), date_vn(on)),
+            None => format!("phê duyệt ngày {}", date_vn(approved_on)),
+        };
+        let filter = reached.map_or("waiting", |(s, _)| s.code());
+        items.push(DeskItem::new(
+            format!("Văn bản {}: {step}", d.number),
+            format!(
+                "Kết quả rà soát số {} «{}» ({after}) — {} (đợt «{}»)",
+                d.id,
+                kind.label(),
+                d.title,
+                d.campaign_name
+            ),
+            format!(
+                "/campaigns/{}?stage={filter}#vb-{}",
+                d.campaign_id, d.document_id
+            ),
+            Some(due),
+            today,
+        ));
+    }
+    Ok(items)
+}
+
+/// Procedures whose current version is not up at the one-stop counter of `who`'s units, with
+/// the legal deadline to post them; officers open the unit's checklist, inspectors its
+/// completeness page.
+fn postings_to_make(
+    db: &mut Db<'_>,
+    who: &DeskUser,
+    today: NaiveDate,
+) -> Result<Vec<DeskItem>, DbError> {
+    // An unlimited scope lists none: the province-wide figure is the scorecard's.
+    let Some(scope) = &who.units else {
+        return Ok(Vec::new());
+    };
+    let mut units: Vec<i64> = scope.iter().copied().collect();
+    units.sort_unstable();
+    let due = postings_due(
+        db,
+        &who.org,
+        &units,
+        today,
+        Settings {
+            deadline_working_days: POSTING_DEADLINE_WORKING_DAYS,
+        },
+    )
+    .map_err(|e| match e {
+        CheckError::Db(e) => e,
+        // Units are kept to those that exist today in a province: a refusal means bad data.
+        e => DbError::Corrupt(crate::db::stored::Corrupt::new(
+            "units", "desk", "id", "", e,
+        )),
+    })?;
+    let page = if who.role == Role::Inspector {
+        "completeness"
+    } else {
+        "niem-yet"
+    };
+    Ok(due
+        .into_iter()
+        .map(|p| {
+            let mut detail = format!(
+                "{} — quyết định công bố {} ngày {}",
+                p.name,
+                p.decision_number,
+                date_vn(p.decision_date)
+            );
+            if p.older_posted {
+                detail.push_str("; đang niêm yết phiên bản cũ");
+            } else if p.on_portal {
+                detail.push_str("; mới có trên Cổng dịch vụ công");
+            }
+            detail.push('.');
+            DeskItem::new(
+                format!("Niêm yết thủ tục {} tại {}", p.code, p.unit_name),
+                detail,
+                format!("/units/{}/{page}", p.unit_code),
+                Some(p.deadline),
+                today,
+            )
+        })
+        .collect())
+}
+
+/// Per started campaign, the documents in `who`'s units nobody is assigned to and with no
+/// proposal: one item each, linked to the campaign page filtered to them.
+fn unassigned(db: &mut Db<'_>, who: &DeskUser, today: NaiveDate) -> Result<Vec<DeskItem>, DbError> {
+    let mut per_campaign: BTreeMap<i64, i64> = BTreeMap::new();
+    for c in rows::unassigned_counts(db)? {
+        if who.covers(c.unit_id) {
+            *per_campaign.entry(c.campaign_id).or_default() += c.count;
+        }
+    }
+    if per_campaign.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = per_campaign.keys().copied().collect();
+    Ok(rows::campaigns_by_ids(db, &ids)?
+        .into_iter()
+        .filter_map(|c| {
+            let n = *per_campaign.get(&c.id)?;
+            Some(
+                DeskItem::new(
+                    format!(
+                        "Phân công {} văn bản của đợt «{}»",
+                        crate::domain::text::number_vn(n),
+                        c.name
+                    ),
+                    "Chưa giao cho cán bộ nào và chưa có đề xuất kết quả rà soát.".to_string(),
+                    format!("/campaigns/{}?officer=none&state=none#van-ban", c.id),
+                    Some(c.deadline),
+                    today,
+                )
+                .since(c.created_at),
+            )
+        })
+        .collect())
+}
+
+/// The campaigns `who` made and has not started: drafts.
+fn unstarted(db: &mut Db<'_>, who: &DeskUser, today: NaiveDate) -> Result<Vec<DeskItem>, DbError> {
+    Ok(rows::unstarted_campaigns_of(db, who.id)?
+        .into_iter()
+        .map(|c| {
+            DeskItem::new(
+                format!("Bắt đầu đợt rà soát «{}»", c.name),
+                format!(
+                    "Đã tạo ngày {}, chưa bắt đầu: kiểm tra danh sách văn bản rồi bấm «Bắt đầu».",
+                    date_vn(date_in_vietnam(c.created_at))
+                ),
+                format!("/campaigns/{}", c.id),
+                Some(c.deadline),
+                today,
+            )
+            .since(c.created_at)
+        })
+        .collect())
+}
+
+/// The officer's own proposals still waiting for approval, to follow.
+fn waiting_mine(
+    db: &mut Db<'_>,
+    who: &DeskUser,
+    today: NaiveDate,
+) -> Result<Vec<DeskItem>, DbError> {
+    Ok(
+        rows::decisions_in_state(db, DecisionState::Proposed.code())?
+            .iter()
+            .filter(|d| d.proposed_by == who.id)
+            .map(|d| decision_item(d, format!("Đề xuất số {} đang chờ duyệt", d.id), today))
+            .collect(),
+    )
+}
+
+/// The administrator's desk: accounts, proposals and stages, and the province-wide counts.
+fn admin(
+    db: &mut Db<'_>,
+    who: &DeskUser,
+    today: NaiveDate,
+    sections: &mut Vec<DeskSection>,
+    summary: &mut Vec<DeskCount>,
+) -> Result<(), DbError> {
+    let stages_title = "Giai đoạn xử lý đến hạn hoặc quá hạn";
+    let accounts: Vec<DeskItem> = crate::db::users::all(db)?
+        .into_iter()
+        .filter(|u| u.must_change_password && !u.disabled)
+        .map(|u| {
+            DeskItem::new(
+                format!("Tài khoản {} chưa đổi mật khẩu tạm thời", u.username),
+                u.display_name,
+                format!("/admin/users/{}", u.id),
+                None,
+                today,
+            )
+        })
+        .collect();
+    sections.extend(section(
+        "tai-khoan",
+        "Tài khoản phải đổi mật khẩu",
+        "tài khoản",
+        accounts,
+    ));
+    let approve = to_approve(db, who, today)?;
+    let stages = stages_due(db, who, today)?;
+    summary.push(DeskCount {
+        label: "Đề xuất chờ phê duyệt",
+        count: approve.len(),
+        href: "/campaigns".into(),
+    });
+    summary.push(DeskCount {
+        label: "Đề xuất bị trả lại chờ sửa",
+        count: returned(db, None, today)?.len(),
+        href: "/campaigns".into(),
+    });
+    summary.push(DeskCount {
+        label: "Trong đó quá hạn",
+        count: approve.iter().filter(|i| i.overdue).count(),
+        href: "/campaigns".into(),
+    });
+    summary.push(DeskCount {
+        label: "Giai đoạn xử lý đến hạn hoặc quá hạn",
+        count: stages.len(),
+        href: "#giai-doan".into(),
+    });
+    sections.extend(section(
+        "phe-duyet",
+        "Đề xuất chờ phê duyệt",
+        "đề xuất",
+        approve,
+    ));
+    sections.extend(section("giai-doan", stages_title, "quyết định", stages));
+    sections.extend(section(
+        "ban-nhap",
+        "Đợt rà soát bạn tạo, chưa bắt đầu",
+        "đợt",
+        unstarted(db, who, today)?,
+    ));
+    Ok(())
 }
 
 /// The desk of `who` on `today`.
 pub fn load(db: &mut Db<'_>, who: &DeskUser, today: NaiveDate) -> Result<Desk, DbError> {
     let mut sections = Vec::new();
     let mut summary = Vec::new();
+    let stages_title = "Giai đoạn xử lý đến hạn hoặc quá hạn";
+    let unassigned_title = "Văn bản chưa phân công trong các đợt rà soát đang chạy";
+    let postings_title = "Thủ tục chưa niêm yết tại bộ phận một cửa";
     match who.role {
         Role::Approver => {
             sections.extend(section(
                 "phe-duyet",
                 "Đề xuất chờ bạn phê duyệt",
+                "đề xuất",
                 to_approve(db, who, today)?,
+            ));
+            sections.extend(section(
+                "giai-doan",
+                stages_title,
+                "quyết định",
+                stages_due(db, who, today)?,
+            ));
+            sections.extend(section(
+                "chua-phan-cong",
+                unassigned_title,
+                "đợt",
+                unassigned(db, who, today)?,
+            ));
+            sections.extend(section(
+                "ban-nhap",
+                "Đợt rà soát bạn tạo, chưa bắt đầu",
+                "đợt",
+                unstarted(db, who, today)?,
             ));
         }
         Role::Officer => {
             sections.extend(section(
                 "bi-tra-lai",
                 "Đề xuất bị trả lại, chờ bạn sửa",
+                "đề xuất",
                 returned(db, Some(who.id), today)?,
             ));
             sections.extend(section(
                 "duoc-giao",
                 "Văn bản được giao, chưa có đề xuất kết quả rà soát",
+                "văn bản",
                 assigned(db, who.id, today)?,
+            ));
+            sections.extend(section(
+                "giai-doan",
+                stages_title,
+                "quyết định",
+                stages_due(db, who, today)?,
+            ));
+            sections.extend(section(
+                "niem-yet",
+                postings_title,
+                "thủ tục",
+                postings_to_make(db, who, today)?,
+            ));
+            sections.extend(section(
+                "chua-phan-cong",
+                unassigned_title,
+                "đợt",
+                unassigned(db, who, today)?,
+            ));
+            sections.extend(section(
+                "ban-nhap",
+                "Đợt rà soát bạn tạo, chưa bắt đầu",
+                "đợt",
+                unstarted(db, who, today)?,
+            ));
+            sections.extend(listed(
+                "cho-duyet",
+                "Đề xuất của bạn đang chờ duyệt",
+                "đề xuất",
+                waiting_mine(db, who, today)?,
+                false,
             ));
         }
         Role::Inspector => {
             sections.extend(section(
                 "kiem-tra",
                 "Đơn vị chưa được kiểm tra niêm yết năm nay",
+                "đơn vị",
                 to_inspect(db, who, today)?,
             ));
-        }
-        Role::Admin => {
-            let accounts: Vec<DeskItem> = crate::db::users::all(db)?
-                .into_iter()
-                .filter(|u| u.must_change_password && !u.disabled)
-                .map(|u| {
-                    DeskItem::new(
-                        format!("Tài khoản {} chưa đổi mật khẩu tạm thời", u.username),
-                        u.display_name,
-                        format!("/admin/users/{}", u.id),
-                        None,
-                        today,
-                    )
-                })
-                .collect();
             sections.extend(section(
-                "tai-khoan",
-                "Tài khoản phải đổi mật khẩu",
-                accounts,
+                "niem-yet",
+                postings_title,
+                "thủ tục",
+                postings_to_make(db, who, today)?,
             ));
-            let approve = to_approve(db, who, today)?;
-            summary.push(DeskCount {
-                label: "Đề xuất chờ phê duyệt",
-                count: approve.len(),
-                href: "/campaigns".into(),
-            });
-            summary.push(DeskCount {
-                label: "Đề xuất bị trả lại chờ sửa",
-                count: returned(db, None, today)?.len(),
-                href: "/campaigns".into(),
-            });
-            summary.push(DeskCount {
-                label: "Trong đó quá hạn",
-                count: approve.iter().filter(|i| i.overdue).count(),
-                href: "/campaigns".into(),
-            });
-            sections.extend(section("phe-duyet", "Đề xuất chờ phê duyệt", approve));
         }
+        Role::Admin => admin(db, who, today, &mut sections, &mut summary)?,
     }
-    let total = sections.iter().map(|s| s.items.len()).sum();
+    let total = sections.iter().filter(|s| s.task).map(|s| s.count).sum();
     Ok(Desk {
         sections,
         summary,
@@ -298,14 +653,78 @@ pub fn user_of(state: &AppState, p: &Principal) -> Result<DeskUser, AppError> {
         id: p.user_id,
         role: p.role,
         units: p.scope.expanded(|u| org.all_unit_predecessors(u)),
+        org,
     })
 }
 
 /// The signed-in user's desk today.
 pub async fn desk(state: &AppState, p: &Principal) -> Result<Desk, AppError> {
     let who = user_of(state, p)?;
-    let today = crate::clock::today();
+    let today = state.today();
     on_pool(state, move |db| Ok(load(db, &who, today)?)).await
+}
+
+/// What a cached count was made for: the same user sees the same desk while these hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CountKey {
+    audit_head: i64,
+    today: NaiveDate,
+    role: Role,
+    units: Option<Vec<i64>>,
+}
+
+/// The header's counts, per user (see the module).
+#[derive(Default)]
+pub struct CountCache {
+    held: Mutex<HashMap<i64, (CountKey, Instant, usize)>>,
+}
+
+impl CountCache {
+    /// Users kept at most; beyond them the cache starts again.
+    const MAX_USERS: usize = 10_000;
+
+    fn get(&self, user: i64, key: &CountKey) -> Option<usize> {
+        let held = self.held.lock().ok()?;
+        held.get(&user)
+            .filter(|(k, at, _)| k == key && at.elapsed() < COUNT_TTL)
+            .map(|(_, _, n)| *n)
+    }
+
+    fn put(&self, user: i64, key: CountKey, n: usize) {
+        if let Ok(mut held) = self.held.lock() {
+            if held.len() >= Self::MAX_USERS {
+                held.clear();
+            }
+            held.insert(user, (key, Instant::now(), n));
+        }
+    }
+}
+
+/// How many things wait on the signed-in user's desk today (the header's badge): the cached
+/// count while nothing was written, else the desk loaded again.
+pub async fn count(state: &AppState, p: &Principal) -> Result<usize, AppError> {
+    let who = user_of(state, p)?;
+    let today = state.today();
+    let cache = state.desk_counts.clone();
+    on_pool(state, move |db| {
+        let mut units: Option<Vec<i64>> = who.units.as_ref().map(|u| u.iter().copied().collect());
+        if let Some(u) = units.as_mut() {
+            u.sort_unstable();
+        }
+        let key = CountKey {
+            audit_head: rows::audit_head(db)?,
+            today,
+            role: who.role,
+            units,
+        };
+        if let Some(n) = cache.get(who.id, &key) {
+            return Ok(n);
+        }
+        let n = load(db, &who, today)?.total;
+        cache.put(who.id, key, n);
+        Ok(n)
+    })
+    .await
 }
 
 #[cfg(test)]
@@ -349,5 +768,49 @@ mod tests {
             "a deadline is met on its day"
         );
         assert_eq!(v[0].due.as_deref(), Some("28/02/2026"));
+    }
+
+    #[test]
+    fn a_long_list_shows_its_first_items_and_counts_the_rest() {
+        let today = d("2026-03-01");
+        let items: Vec<DeskItem> = (0..(MAX_ITEMS + 3))
+            .map(|i| {
+                let due = today + chrono::Days::new(i as u64);
+                DeskItem::new(
+                    format!("{i}"),
+                    String::new(),
+                    String::new(),
+                    Some(due),
+                    today,
+                )
+            })
+            .rev()
+            .collect();
+        let s = section("x", "X", "thủ tục", items).unwrap();
+        assert_eq!(
+            (s.items.len(), s.count, s.more),
+            (MAX_ITEMS, MAX_ITEMS + 3, 3)
+        );
+        assert_eq!(
+            s.items[0].title, "0",
+            "the nearest deadline first, before the cut"
+        );
+        assert!(s.task);
+        assert!(section("x", "X", "thủ tục", Vec::new()).is_none());
+        let follow = listed(
+            "y",
+            "Y",
+            "đề xuất",
+            vec![DeskItem::new(
+                "a".into(),
+                String::new(),
+                String::new(),
+                None,
+                today,
+            )],
+            false,
+        )
+        .unwrap();
+        assert!(!follow.task && follow.more == 0);
     }
 }

@@ -67,6 +67,8 @@ pub struct AppState {
     pub accounts: std::sync::Arc<crate::auth::AccountLimits>,
     /// Today's date for the pages that take none (the system clock but in tests).
     pub clock: crate::clock::Clock,
+    /// The header's count of each user's «Việc của tôi», kept until something is written.
+    pub desk_counts: std::sync::Arc<desk::CountCache>,
 }
 
 /// Authorities, units and successions, reloaded at most every [`OrgCache::TTL`]: every search
@@ -118,6 +120,7 @@ impl AppState {
             bodies: std::sync::Arc::new(BodyBudget::default()),
             accounts: std::sync::Arc::default(),
             clock: crate::clock::system(),
+            desk_counts: std::sync::Arc::default(),
         }
     }
 

@@ -230,6 +230,35 @@ pub fn stage_deadline(days: StageDays, stage: Stage, previous_done: NaiveDate) -
         .unwrap_or(NaiveDate::MAX)
 }
 
+/// The next handling step of an approved decision that needs a handling document, and the
+/// day it is due by [`stage_deadline`]: registration counted from the day of approval, each
+/// later stage from the day the one before it was reached. Once the handling document is
+/// issued, what is left is to record it and close the decision, due within the issue stage's
+/// days of the issue (as the campaign's progress counts it late).
+pub fn next_handling(
+    days: StageDays,
+    last: Option<(Stage, NaiveDate)>,
+    approved_on: NaiveDate,
+) -> (Stage, NaiveDate) {
+    let (next, from) = match last {
+        None => (Stage::Registered, approved_on),
+        Some((s, on)) => (s.next().unwrap_or(Stage::Issued), on),
+    };
+    (next, stage_deadline(days, next, from))
+}
+
+/// Days before its deadline from which a handling stage is due (on «Việc của tôi»): a week to
+/// prepare the paper of the next stage.
+pub const STAGE_DUE_WITHIN_DAYS: u32 = 7;
+
+/// Whether a stage due by `deadline` is due on `today`: late, or its deadline is at most
+/// `within` days away.
+pub fn stage_due(deadline: NaiveDate, today: NaiveDate, within: u32) -> bool {
+    deadline
+        .checked_sub_days(chrono::Days::new(u64::from(within)))
+        .is_none_or(|from| today >= from)
+}
+
 /// Whether the next stage is late on `today`.
 pub fn overdue(deadline: NaiveDate, reached_on: Option<NaiveDate>, today: NaiveDate) -> bool {
     match reached_on {
@@ -294,6 +323,78 @@ mod tests {
                 })
                 .collect(),
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_next_handling_step_counts_from_the_last_one_reached() {
+        let days = StageDays::default();
+        assert_eq!(
+            next_handling(days, None, d("2025-10-01")),
+            (Stage::Registered, d("2025-10-31"))
+        );
+        assert_eq!(
+            next_handling(
+                days,
+                Some((Stage::Registered, d("2025-10-20"))),
+                d("2025-10-01")
+            ),
+            (Stage::Consultation, d("2025-11-19")),
+            "from the registration, not the approval"
+        );
+        assert_eq!(
+            next_handling(
+                days,
+                Some((Stage::Consultation, d("2025-11-10"))),
+                d("2025-10-01")
+            ),
+            (Stage::Appraisal, d("2025-11-25"))
+        );
+        assert_eq!(
+            next_handling(
+                days,
+                Some((Stage::Issued, d("2026-01-05"))),
+                d("2025-10-01")
+            ),
+            (Stage::Issued, d("2026-01-20")),
+            "issued: recording and closing is what is left"
+        );
+    }
+
+    #[test]
+    fn a_stage_is_due_a_week_ahead_and_stays_due_when_late() {
+        let deadline = d("2026-03-10");
+        assert!(!stage_due(deadline, d("2026-03-02"), STAGE_DUE_WITHIN_DAYS));
+        assert!(stage_due(deadline, d("2026-03-03"), STAGE_DUE_WITHIN_DAYS));
+        assert!(stage_due(deadline, d("2026-03-10"), STAGE_DUE_WITHIN_DAYS));
+        assert!(stage_due(deadline, d("2026-04-10"), STAGE_DUE_WITHIN_DAYS));
+        assert!(!stage_due(deadline, d("2026-03-09"), 0));
+        assert!(
+            stage_due(NaiveDate::MIN, NaiveDate::MIN, 30),
+            "no day before the first"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn due_exactly_within_the_window(offset in -400i64..400, within in 0u32..60) {
+            let today = d("2026-06-15");
+            let deadline = today + chrono::Duration::days(offset);
+            prop_assert_eq!(stage_due(deadline, today, within), offset <= i64::from(within));
+            // Late implies due.
+            if overdue(deadline, None, today) {
+                prop_assert!(stage_due(deadline, today, within));
+            }
+        }
+
+        #[test]
+        fn the_next_step_is_never_due_before_the_last_one(
+            stage in 0usize..5, gap in 0u64..500
+        ) {
+            let on = d("2025-01-01") + chrono::Days::new(gap);
+            let (next, due) = next_handling(StageDays::default(), Some((Stage::ALL[stage], on)), d("2024-12-01"));
+            prop_assert!(due >= on);
+            prop_assert!(next.index() >= stage);
         }
     }
 

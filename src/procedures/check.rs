@@ -334,6 +334,101 @@ pub fn check_with(
     Ok(out)
 }
 
+/// A procedure whose current version is not up at a unit's one-stop counter (bộ phận một
+/// cửa) on the date: never posted there, posted in an older version, or taken down — with the
+/// last day to post it (`domain::calendar::posting_deadline`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuePosting {
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub code: String,
+    pub name: String,
+    pub decision_number: String,
+    pub decision_date: NaiveDate,
+    pub deadline: NaiveDate,
+    /// An older version is up at the counter.
+    pub older_posted: bool,
+    /// The current version is up on the portal only.
+    pub on_portal: bool,
+}
+
+/// The procedures to post at the counter of each unit (units that do not exist on the date are
+/// skipped): the required set of the completeness check without the legal-basis statuses, so
+/// that it stays cheap for a user's units. By unit, then procedure code.
+pub fn postings_due(
+    db: &mut Db<'_>,
+    org: &Org,
+    unit_ids: &[i64],
+    date: NaiveDate,
+    settings: Settings,
+) -> Result<Vec<DuePosting>, CheckError> {
+    let existing: Vec<i64> = unit_ids
+        .iter()
+        .copied()
+        .filter(|id| org.units.get(id).is_some_and(|u| exists_on(u, date)))
+        .filter(|id| super::write::province_of(&org.units, *id).is_some())
+        .collect();
+    if existing.is_empty() {
+        return Ok(Vec::new());
+    }
+    let calendar = pq::calendar(db)?;
+    let units = units_with_provinces(org, &existing, date)?;
+    let provinces = announced_by_provinces(db, org, &units, date)?;
+    let mut procedure_ids: Vec<i64> = provinces
+        .values()
+        .flat_map(|p| p.current.keys().copied())
+        .collect();
+    procedure_ids.sort_unstable();
+    procedure_ids.dedup();
+    let codes: HashMap<i64, String> = pq::procedures_by_ids(db, &procedure_ids)?
+        .into_iter()
+        .map(|p| (p.id, p.code))
+        .collect();
+    let mut postings: HashMap<i64, Vec<Posting>> = HashMap::new();
+    for p in pq::postings_of_units(db, &existing, date)? {
+        if p.active_on(date) {
+            postings.entry(p.unit_id).or_default().push(p);
+        }
+    }
+    let reception = crate::domain::procedure::PostingPoint::Reception.code();
+    let mut out = Vec::new();
+    for (u, p) in units {
+        let data = &provinces[&p];
+        let level = u.level_stored().map_err(DbError::from)?;
+        let up = postings.get(&u.id).map_or(&[][..], Vec::as_slice);
+        for v in data
+            .current
+            .values()
+            .filter(|v| !v.is_abolished())
+            .filter(|v| data.levels.get(&v.id).is_some_and(|ls| ls.contains(&level)))
+        {
+            let of_procedure = || up.iter().filter(|x| x.procedure_id == v.procedure_id);
+            if of_procedure().any(|x| x.version_id == v.id && x.point == reception) {
+                continue;
+            }
+            out.push(DuePosting {
+                unit_id: u.id,
+                unit_code: u.code.clone(),
+                unit_name: u.name.clone(),
+                code: codes.get(&v.procedure_id).cloned().unwrap_or_default(),
+                name: v.name.clone(),
+                decision_number: v.decision_number.clone(),
+                decision_date: v.decision_date,
+                deadline: posting_deadline(
+                    &calendar,
+                    v.decision_date,
+                    settings.deadline_working_days,
+                ),
+                older_posted: of_procedure().any(|x| x.version_id != v.id && x.point == reception),
+                on_portal: of_procedure().any(|x| x.version_id == v.id && x.point != reception),
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.unit_code, &a.code).cmp(&(&b.unit_code, &b.code)));
+    Ok(out)
+}
+
 /// The units, each with its province; a unit unknown, not existing on the date or outside any
 /// province is refused.
 fn units_with_provinces<'o>(

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::decisions::Decision;
 use crate::db::{queries, Db, DbError};
 use crate::domain::review::{
-    overdue, stage_deadline, DecisionKind, DecisionState, Stage, StageDays,
+    next_handling, overdue, DecisionKind, DecisionState, Stage, StageDays,
 };
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -102,19 +102,11 @@ fn standing(
     let late_review = !decided && overdue(deadline, None, today);
     // The next handling stage is late when its time, counted from the last step, is past.
     let late_handling = needs_handling && !handled && {
-        let (next, from) = match last_stage {
-            None => (
-                Stage::Registered,
-                d.and_then(|d| d.decided_at)
-                    .map_or(today, crate::domain::text::date_in_vietnam),
-            ),
-            Some((s, on)) => (s.next().unwrap_or(Stage::Issued), on),
-        };
-        overdue(
-            stage_deadline(StageDays::default(), next, from),
-            None,
-            today,
-        )
+        let approved_on = d
+            .and_then(|d| d.decided_at)
+            .map_or(today, crate::domain::text::date_in_vietnam);
+        let (_, due) = next_handling(StageDays::default(), last_stage, approved_on);
+        overdue(due, None, today)
     };
     Standing {
         reviewed,
