@@ -477,6 +477,9 @@ fn waiting_mine(
     )
 }
 
+const STAGES_TITLE: &str = "Giai đoạn xử lý đến hạn hoặc quá hạn";
+const UNSTARTED_TITLE: &str = "Đợt rà soát bạn tạo, chưa bắt đầu";
+
 /// The administrator's desk: accounts, proposals and stages, and the province-wide counts.
 fn admin(
     db: &mut Db<'_>,
@@ -485,7 +488,6 @@ fn admin(
     sections: &mut Vec<DeskSection>,
     summary: &mut Vec<DeskCount>,
 ) -> Result<(), DbError> {
-    let stages_title = "Giai đoạn xử lý đến hạn hoặc quá hạn";
     let accounts: Vec<DeskItem> = crate::db::users::all(db)?
         .into_iter()
         .filter(|u| u.must_change_password && !u.disabled)
@@ -523,7 +525,7 @@ fn admin(
         href: "/campaigns".into(),
     });
     summary.push(DeskCount {
-        label: "Giai đoạn xử lý đến hạn hoặc quá hạn",
+        label: STAGES_TITLE,
         count: stages.len(),
         href: "#giai-doan".into(),
     });
@@ -533,110 +535,135 @@ fn admin(
         "đề xuất",
         approve,
     ));
-    sections.extend(section("giai-doan", stages_title, "quyết định", stages));
-    sections.extend(section(
-        "ban-nhap",
-        "Đợt rà soát bạn tạo, chưa bắt đầu",
-        "đợt",
-        unstarted(db, who, today)?,
-    ));
+    sections.extend(section("giai-doan", STAGES_TITLE, "quyết định", stages));
+    sections.extend(Part::Unstarted.section(db, who, today)?);
     Ok(())
+}
+
+/// One list a desk may hold: its anchor, title, what it counts, and where its items come from.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    ToApprove,
+    Returned,
+    Assigned,
+    StagesDue,
+    Postings,
+    Unassigned,
+    Unstarted,
+    WaitingMine,
+    ToInspect,
+}
+
+/// The lists of each role, in the order the desk shows them (the administrator's is `admin`).
+const APPROVER: &[Part] = &[
+    Part::ToApprove,
+    Part::StagesDue,
+    Part::Unassigned,
+    Part::Unstarted,
+];
+const OFFICER: &[Part] = &[
+    Part::Returned,
+    Part::Assigned,
+    Part::StagesDue,
+    Part::Postings,
+    Part::Unassigned,
+    Part::Unstarted,
+    Part::WaitingMine,
+];
+const INSPECTOR: &[Part] = &[Part::ToInspect, Part::Postings];
+
+impl Part {
+    /// Anchor, title, the noun its count is of, and whether its items are the user's tasks
+    /// (counted in the header) or only shown to follow.
+    fn heading(self) -> (&'static str, &'static str, &'static str, bool) {
+        match self {
+            Part::ToApprove => ("phe-duyet", "Đề xuất chờ bạn phê duyệt", "đề xuất", true),
+            Part::Returned => (
+                "bi-tra-lai",
+                "Đề xuất bị trả lại, chờ bạn sửa",
+                "đề xuất",
+                true,
+            ),
+            Part::Assigned => (
+                "duoc-giao",
+                "Văn bản được giao, chưa có đề xuất kết quả rà soát",
+                "văn bản",
+                true,
+            ),
+            Part::StagesDue => ("giai-doan", STAGES_TITLE, "quyết định", true),
+            Part::Postings => (
+                "niem-yet",
+                "Thủ tục chưa niêm yết tại bộ phận một cửa",
+                "thủ tục",
+                true,
+            ),
+            Part::Unassigned => (
+                "chua-phan-cong",
+                "Văn bản chưa phân công trong các đợt rà soát đang chạy",
+                "đợt",
+                true,
+            ),
+            Part::Unstarted => ("ban-nhap", UNSTARTED_TITLE, "đợt", true),
+            Part::WaitingMine => (
+                "cho-duyet",
+                "Đề xuất của bạn đang chờ duyệt",
+                "đề xuất",
+                false,
+            ),
+            Part::ToInspect => (
+                "kiem-tra",
+                "Đơn vị chưa được kiểm tra niêm yết năm nay",
+                "đơn vị",
+                true,
+            ),
+        }
+    }
+
+    fn items(
+        self,
+        db: &mut Db<'_>,
+        who: &DeskUser,
+        today: NaiveDate,
+    ) -> Result<Vec<DeskItem>, DbError> {
+        match self {
+            Part::ToApprove => to_approve(db, who, today),
+            Part::Returned => returned(db, Some(who.id), today),
+            Part::Assigned => assigned(db, who.id, today),
+            Part::StagesDue => stages_due(db, who, today),
+            Part::Postings => postings_to_make(db, who, today),
+            Part::Unassigned => unassigned(db, who, today),
+            Part::Unstarted => unstarted(db, who, today),
+            Part::WaitingMine => waiting_mine(db, who, today),
+            Part::ToInspect => to_inspect(db, who, today),
+        }
+    }
+
+    fn section(
+        self,
+        db: &mut Db<'_>,
+        who: &DeskUser,
+        today: NaiveDate,
+    ) -> Result<Option<DeskSection>, DbError> {
+        let (id, title, noun, task) = self.heading();
+        Ok(listed(id, title, noun, self.items(db, who, today)?, task))
+    }
 }
 
 /// The desk of `who` on `today`.
 pub fn load(db: &mut Db<'_>, who: &DeskUser, today: NaiveDate) -> Result<Desk, DbError> {
     let mut sections = Vec::new();
     let mut summary = Vec::new();
-    let stages_title = "Giai đoạn xử lý đến hạn hoặc quá hạn";
-    let unassigned_title = "Văn bản chưa phân công trong các đợt rà soát đang chạy";
-    let postings_title = "Thủ tục chưa niêm yết tại bộ phận một cửa";
-    match who.role {
-        Role::Approver => {
-            sections.extend(section(
-                "phe-duyet",
-                "Đề xuất chờ bạn phê duyệt",
-                "đề xuất",
-                to_approve(db, who, today)?,
-            ));
-            sections.extend(section(
-                "giai-doan",
-                stages_title,
-                "quyết định",
-                stages_due(db, who, today)?,
-            ));
-            sections.extend(section(
-                "chua-phan-cong",
-                unassigned_title,
-                "đợt",
-                unassigned(db, who, today)?,
-            ));
-            sections.extend(section(
-                "ban-nhap",
-                "Đợt rà soát bạn tạo, chưa bắt đầu",
-                "đợt",
-                unstarted(db, who, today)?,
-            ));
+    let parts = match who.role {
+        Role::Approver => APPROVER,
+        Role::Officer => OFFICER,
+        Role::Inspector => INSPECTOR,
+        Role::Admin => {
+            admin(db, who, today, &mut sections, &mut summary)?;
+            &[]
         }
-        Role::Officer => {
-            sections.extend(section(
-                "bi-tra-lai",
-                "Đề xuất bị trả lại, chờ bạn sửa",
-                "đề xuất",
-                returned(db, Some(who.id), today)?,
-            ));
-            sections.extend(section(
-                "duoc-giao",
-                "Văn bản được giao, chưa có đề xuất kết quả rà soát",
-                "văn bản",
-                assigned(db, who.id, today)?,
-            ));
-            sections.extend(section(
-                "giai-doan",
-                stages_title,
-                "quyết định",
-                stages_due(db, who, today)?,
-            ));
-            sections.extend(section(
-                "niem-yet",
-                postings_title,
-                "thủ tục",
-                postings_to_make(db, who, today)?,
-            ));
-            sections.extend(section(
-                "chua-phan-cong",
-                unassigned_title,
-                "đợt",
-                unassigned(db, who, today)?,
-            ));
-            sections.extend(section(
-                "ban-nhap",
-                "Đợt rà soát bạn tạo, chưa bắt đầu",
-                "đợt",
-                unstarted(db, who, today)?,
-            ));
-            sections.extend(listed(
-                "cho-duyet",
-                "Đề xuất của bạn đang chờ duyệt",
-                "đề xuất",
-                waiting_mine(db, who, today)?,
-                false,
-            ));
-        }
-        Role::Inspector => {
-            sections.extend(section(
-                "kiem-tra",
-                "Đơn vị chưa được kiểm tra niêm yết năm nay",
-                "đơn vị",
-                to_inspect(db, who, today)?,
-            ));
-            sections.extend(section(
-                "niem-yet",
-                postings_title,
-                "thủ tục",
-                postings_to_make(db, who, today)?,
-            ));
-        }
-        Role::Admin => admin(db, who, today, &mut sections, &mut summary)?,
+    };
+    for part in parts {
+        sections.extend(part.section(db, who, today)?);
     }
     let total = sections.iter().filter(|s| s.task).map(|s| s.count).sum();
     Ok(Desk {

@@ -11,13 +11,20 @@ use crate::registry::unit_labels::{self, UnitMatch};
 pub async fn units_matching(state: &AppState, query: &str) -> Result<Vec<UnitMatch>, AppError> {
     let today = state.today();
     let query = query.to_string();
+    with_org(state, move |org| {
+        unit_labels::units_matching(org, &query, today, None)
+    })
+    .await
+}
+
+/// `f` run on the organisation (from the cache, reloaded when stale) off the async workers.
+async fn with_org<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&crate::registry::org::Org) -> T + Send + 'static,
+) -> Result<T, AppError> {
     let orgs = state.org_cache.clone();
     let pool = state.pool.clone();
-    actix_web::web::block(move || {
-        let org = orgs.get(&pool)?;
-        Ok(unit_labels::units_matching(&org, &query, today, None))
-    })
-    .await?
+    actix_web::web::block(move || Ok(f(&*orgs.get(&pool)?))).await?
 }
 
 /// The notice of the unit a page address names (`32167@2025-06-30`), read on `date`: `None`
@@ -27,16 +34,12 @@ pub async fn unit_notice(
     reference: String,
     date: chrono::NaiveDate,
 ) -> Result<Option<unit_labels::SuccessionNotice>, AppError> {
-    let orgs = state.org_cache.clone();
-    let pool = state.pool.clone();
-    actix_web::web::block(move || {
-        let org = orgs.get(&pool)?;
+    with_org(state, move |org| {
         let reference = crate::domain::text::nfc(reference.trim());
-        Ok(org
-            .unit_by_code(&reference)
-            .and_then(|u| unit_labels::notice(&org, u, date)))
+        org.unit_by_code(&reference)
+            .and_then(|u| unit_labels::notice(org, u, date))
     })
-    .await?
+    .await
 }
 
 /// The notice of the unit `unit_id` read on `date` (pages that name a unit by its row, such
@@ -46,16 +49,12 @@ pub async fn notice_of(
     unit_id: i64,
     date: chrono::NaiveDate,
 ) -> Result<Option<unit_labels::SuccessionNotice>, AppError> {
-    let orgs = state.org_cache.clone();
-    let pool = state.pool.clone();
-    actix_web::web::block(move || {
-        let org = orgs.get(&pool)?;
-        Ok(org
-            .units
+    with_org(state, move |org| {
+        org.units
             .get(&unit_id)
-            .and_then(|u| unit_labels::notice(&org, u, date)))
+            .and_then(|u| unit_labels::notice(org, u, date))
     })
-    .await?
+    .await
 }
 
 /// The unit lookup of the pickers and the home page (`/units/tim.json?q=`): a blank query and one
@@ -68,14 +67,11 @@ pub async fn lookup(
 ) -> Result<Vec<unit_labels::LookupMatch>, AppError> {
     let query = check_lookup_query(query)?;
     let today = state.today();
-    let orgs = state.org_cache.clone();
-    let pool = state.pool.clone();
-    actix_web::web::block(move || {
-        let org = orgs.get(&pool)?;
+    with_org(state, move |org| {
         let units = scope.and_then(|s| s.expanded(|u| org.all_unit_predecessors(u)));
-        Ok(unit_labels::lookup(&org, &query, today, units.as_ref()))
+        unit_labels::lookup(org, &query, today, units.as_ref())
     })
-    .await?
+    .await
 }
 
 /// The query of a lookup, trimmed and in NFC, or why it is refused.

@@ -221,19 +221,29 @@ pub struct DeskCampaign {
     pub created_at: NaiveDateTime,
 }
 
+/// The columns of a [`DeskCampaign`].
+const CAMPAIGN_COLUMNS: (
+    campaigns::id,
+    campaigns::name,
+    campaigns::deadline,
+    campaigns::started_on,
+    campaigns::created_by,
+    campaigns::created_at,
+) = (
+    campaigns::id,
+    campaigns::name,
+    campaigns::deadline,
+    campaigns::started_on,
+    campaigns::created_by,
+    campaigns::created_at,
+);
+
 /// These campaigns, by id.
 pub fn campaigns_by_ids(db: &mut Db<'_>, ids: &[i64]) -> R<Vec<DeskCampaign>> {
     Ok(with_db!(db, c => campaigns::table
         .filter(campaigns::id.eq_any(ids))
         .order(campaigns::id.asc())
-        .select((
-            campaigns::id,
-            campaigns::name,
-            campaigns::deadline,
-            campaigns::started_on,
-            campaigns::created_by,
-            campaigns::created_at,
-        ))
+        .select(CAMPAIGN_COLUMNS)
         .load(c))?)
 }
 
@@ -243,14 +253,7 @@ pub fn unstarted_campaigns_of(db: &mut Db<'_>, user: i64) -> R<Vec<DeskCampaign>
         .filter(campaigns::created_by.eq(user))
         .filter(campaigns::started_on.is_null())
         .order(campaigns::id.asc())
-        .select((
-            campaigns::id,
-            campaigns::name,
-            campaigns::deadline,
-            campaigns::started_on,
-            campaigns::created_by,
-            campaigns::created_at,
-        ))
+        .select(CAMPAIGN_COLUMNS)
         .load(c))?)
 }
 

@@ -252,6 +252,23 @@ pub fn check_units(
     check_with(db, &org, unit_ids, date, settings)
 }
 
+/// The codes of the procedures current in `provinces`, by procedure id.
+fn procedure_codes(
+    db: &mut Db<'_>,
+    provinces: &HashMap<i64, ProvinceData>,
+) -> Result<HashMap<i64, String>, CheckError> {
+    let mut procedure_ids: Vec<i64> = provinces
+        .values()
+        .flat_map(|p| p.current.keys().copied())
+        .collect();
+    procedure_ids.sort_unstable();
+    procedure_ids.dedup();
+    Ok(pq::procedures_by_ids(db, &procedure_ids)?
+        .into_iter()
+        .map(|p| (p.id, p.code))
+        .collect())
+}
+
 /// As [`check_units`], with the organisation already loaded (several dates of one unit).
 pub fn check_with(
     db: &mut Db<'_>,
@@ -263,17 +280,7 @@ pub fn check_with(
     let calendar = pq::calendar(db)?;
     let units = units_with_provinces(org, unit_ids, date)?;
     let provinces = announced_by_provinces(db, org, &units, date)?;
-    // Procedure codes.
-    let mut procedure_ids: Vec<i64> = provinces
-        .values()
-        .flat_map(|p| p.current.keys().copied())
-        .collect();
-    procedure_ids.sort_unstable();
-    procedure_ids.dedup();
-    let codes: HashMap<i64, String> = pq::procedures_by_ids(db, &procedure_ids)?
-        .into_iter()
-        .map(|p| (p.id, p.code))
-        .collect();
+    let codes = procedure_codes(db, &provinces)?;
     // Legal basis of the current versions, and each basis' status on the date.
     let current_ids: Vec<i64> = provinces
         .values()
@@ -375,16 +382,7 @@ pub fn postings_due(
     let calendar = pq::calendar(db)?;
     let units = units_with_provinces(org, &existing, date)?;
     let provinces = announced_by_provinces(db, org, &units, date)?;
-    let mut procedure_ids: Vec<i64> = provinces
-        .values()
-        .flat_map(|p| p.current.keys().copied())
-        .collect();
-    procedure_ids.sort_unstable();
-    procedure_ids.dedup();
-    let codes: HashMap<i64, String> = pq::procedures_by_ids(db, &procedure_ids)?
-        .into_iter()
-        .map(|p| (p.id, p.code))
-        .collect();
+    let codes = procedure_codes(db, &provinces)?;
     let mut postings: HashMap<i64, Vec<Posting>> = HashMap::new();
     for p in pq::postings_of_units(db, &existing, date)? {
         if p.active_on(date) {

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::authkit::{audit_len, sql, Client};
 use crate::db_test;
 use crate::helpers::{TestApp, FIXTURE};
-use crate::review::{call, campaign, document_id, propose, token, DISTRICT_DOC};
+use crate::review::{approve, campaign, document_id, propose, token, DISTRICT_DOC};
 
 async fn status(app: &TestApp, id: i64, date: &str) -> String {
     let (_, v) = app
@@ -26,18 +26,6 @@ fn history(app: &TestApp, id: i64) -> Vec<vanban::audit::Entry> {
     vanban::audit::history(&mut conn.db(), "declared_expiry", &id.to_string()).unwrap()
 }
 
-async fn approve(client: &Client, approver: &str, decision: i64) {
-    let r = call(
-        client,
-        "POST",
-        &format!("/api/v1/decisions/{decision}/approve"),
-        approver,
-        None,
-        None,
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-}
 
 /// The fixture, a campaign, and an approved declared expiry of the one-stop rules from 1 July
 /// 2025: (client, officer, approver, campaign, decision, document).

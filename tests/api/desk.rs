@@ -12,7 +12,9 @@ use crate::authkit::{cookie, session, Client, Resp};
 use crate::db_test;
 use crate::helpers::{TestApp, FIXTURE};
 use crate::inspections::Browser;
-use crate::review::{call, campaign, campaign_of, document_id, propose, token, DISTRICT_DOC};
+use crate::review::{
+    approve, call, campaign, campaign_of, document_id, propose, token, DISTRICT_DOC,
+};
 
 const EMPTY: &str = "Không có việc nào đang chờ bạn.";
 
@@ -246,16 +248,7 @@ db_test!(
         let late = propose(&c, &officer, cid, repeal(markets)).await;
         let soon = propose(&c, &officer, cid, repeal(one_stop)).await;
         for d in [late, soon] {
-            let r = call(
-                &c,
-                "POST",
-                &format!("/api/v1/decisions/{d}/approve"),
-                &approver,
-                None,
-                None,
-            )
-            .await;
-            assert_eq!(r.status, 200, "{}", r.body);
+            approve(&c, &approver, d).await;
         }
         // One registered for drafting long ago: its consultation (30 days later) is late. The
         // other was approved today: registration is due within 30 days.

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::authkit::Client;
 use crate::db_test;
 use crate::helpers::FIXTURE;
-use crate::review::{call, document_id, token};
+use crate::review::{approve, call, document_id, token};
 
 async fn feed(client: &Client, path: &str) -> atom_syndication::Feed {
     let r = client.send(TestRequest::get().uri(path)).await;
@@ -164,16 +164,7 @@ db_test!(
             .await
             .entries()
             .is_empty());
-        let r = call(
-            &client,
-            "POST",
-            &format!("/api/v1/decisions/{did}/approve"),
-            &approver,
-            None,
-            None,
-        )
-        .await;
-        assert_eq!(r.status, 200, "{}", r.body);
+        approve(&client, &approver, did).await;
         let f = feed(&client, "/feeds/reviews.atom?unit=32200").await;
         assert_eq!(titles(&f).len(), 1, "{:?}", titles(&f));
         assert!(

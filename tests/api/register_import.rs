@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::authkit::{audit_len, cookie, count, session, sql, Client};
 use crate::db_test;
 use crate::helpers::{TestApp, FIXTURE};
-use crate::review::{call, campaign, document_id, token, DISTRICT_DOC, HANDLING};
+use crate::review::{approve, call, campaign, document_id, token, DISTRICT_DOC, HANDLING};
 
 async fn upload(
     client: &Client,
@@ -214,16 +214,7 @@ db_test!(a_department_register_is_read_and_round_trips, |app| {
 
     // The approver approves both in the application.
     for d in &all {
-        let r = call(
-            &client,
-            "POST",
-            &format!("/api/v1/decisions/{}/approve", d.id),
-            &approver,
-            None,
-            None,
-        )
-        .await;
-        assert_eq!(r.status, 200, "{}", r.body);
+        approve(&client, &approver, d.id).await;
     }
     let before = written(&app);
 
@@ -771,16 +762,7 @@ db_test!(
         )
         .await;
         assert_eq!(r.status, 403, "{}", r.body);
-        let r = call(
-            &client,
-            "POST",
-            &format!("/api/v1/decisions/{did}/approve"),
-            &approver,
-            None,
-            None,
-        )
-        .await;
-        assert_eq!(r.status, 200, "{}", r.body);
+        approve(&client, &approver, did).await;
         assert_eq!(
             decided(&app, cid),
             vec![("approved".to_string(), admin_id, Some(approver_id))]

@@ -94,6 +94,20 @@ pub async fn call(
     client.send(req).await
 }
 
+/// Approves `decision` through the API as `approver`; anything but 200 fails the test.
+pub async fn approve(client: &Client, approver: &str, decision: i64) {
+    let r = call(
+        client,
+        "POST",
+        &format!("/api/v1/decisions/{decision}/approve"),
+        approver,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
 pub fn document_id(app: &TestApp, authority: &str, key: &str) -> i64 {
     let mut conn = app.pool.get().unwrap();
     let a = vanban::db::queries::authority_by_code(&mut conn.db(), authority)
@@ -563,16 +577,7 @@ db_test!(end_to_end_reorganisation_review, |app| {
     )
     .await;
     for d in [repeal, expiry] {
-        let r = call(
-            &client,
-            "POST",
-            &format!("/api/v1/decisions/{d}/approve"),
-            &approver,
-            None,
-            None,
-        )
-        .await;
-        assert_eq!(r.status, 200, "{}", r.body);
+        approve(&client, &approver, d).await;
     }
 
     // The declared expiry applies from its date, not before.
@@ -915,16 +920,7 @@ db_test!(
             let client = &client;
             let approver = approver.clone();
             async move {
-                let r = call(
-                    client,
-                    "POST",
-                    &format!("/api/v1/decisions/{id}/approve"),
-                    &approver,
-                    None,
-                    None,
-                )
-                .await;
-                assert_eq!(r.status, 200, "{}", r.body);
+                approve(client, &approver, id).await;
             }
         };
         let declared = propose(
