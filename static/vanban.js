@@ -246,6 +246,17 @@
       }
     });
     var button = box.form && box.form.querySelector("button[name=tim]");
+    // Enter in any other field of the form sends it with its main button, not with «Tìm đơn
+    // vị» (the first button, which the browser would pick).
+    var main = box.form && box.form.querySelector("button[data-default-submit]");
+    if (main) {
+      box.form.addEventListener("keydown", function (ev) {
+        var t = ev.target;
+        if (ev.key !== "Enter" || t === box || t.tagName !== "INPUT") return;
+        ev.preventDefault();
+        main.click();
+      });
+    }
     if (button) {
       button.addEventListener("click", function (ev) {
         if (box.value.trim().length >= 2) {
