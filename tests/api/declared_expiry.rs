@@ -26,7 +26,6 @@ fn history(app: &TestApp, id: i64) -> Vec<vanban::audit::Entry> {
     vanban::audit::history(&mut conn.db(), "declared_expiry", &id.to_string()).unwrap()
 }
 
-
 /// The fixture, a campaign, and an approved declared expiry of the one-stop rules from 1 July
 /// 2025: (client, officer, approver, campaign, decision, document).
 async fn declared(app: &TestApp) -> (Client, String, String, i64, i64, i64) {
