@@ -114,6 +114,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/number_notice.html"),
     ),
     (
+        "admin_scope_field.html",
+        include_str!("../../templates/admin_scope_field.html"),
+    ),
+    (
         "unit_contact_form.html",
         include_str!("../../templates/unit_contact_form.html"),
     ),
