@@ -22,5 +22,9 @@ command -v node >/dev/null && command -v npm >/dev/null ||
 (cd ../.. && cargo build --quiet --bin vanban)
 npm ci --no-audit --no-fund --loglevel=error
 
+# Last run's screenshots cleared once here: a test file that cleared them itself wiped the
+# other file's (the every-page check's `pages/`), whichever ran first.
+rm -rf "${VANBAN_ARTEFACTS:-artefacts}"
+
 # Node's test runner; --test-concurrency=1: the scenarios share one server and one browser.
 node --test --test-concurrency=1 --test-reporter=spec scenarios.test.mjs pages.test.mjs

@@ -4,7 +4,7 @@
 // that leaves the server's origin (the pages must work with no CDN).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ARTEFACTS, Server, USERS, launchBrowser, person, login } from './harness.mjs';
 
@@ -13,7 +13,6 @@ let browser;
 const open = [];
 
 before(async () => {
-  rmSync(ARTEFACTS, { recursive: true, force: true });
   mkdirSync(ARTEFACTS, { recursive: true });
   server = new Server();
   await server.start();
