@@ -85,6 +85,101 @@ struct Issuer {
     doc_type: &'static str,
 }
 
+/// Who issues a document: the whole country's shape, central bodies, the 34 provinces, their
+/// districts (until 30 June 2025) and their communes (from 1 July 2025). Each tier has its
+/// share of the documents and the dates it issues on.
+#[derive(Clone, Copy)]
+enum Tier {
+    Central,
+    Province,
+    District,
+    Commune,
+}
+
+impl Tier {
+    /// The share of documents of each tier, cumulated: central 3%, provinces 47%, districts
+    /// 25%, communes 25%.
+    const SHARES: [(Tier, f64); 4] = [
+        (Tier::Central, 0.03),
+        (Tier::Province, 0.50),
+        (Tier::District, 0.75),
+        (Tier::Commune, 1.0),
+    ];
+
+    fn draw(rng: &mut ChaCha8Rng) -> Tier {
+        let r: f64 = rng.gen();
+        Tier::SHARES
+            .iter()
+            .find(|(_, upto)| r < *upto)
+            .map_or(Tier::Commune, |(t, _)| *t)
+    }
+
+    /// The first day it issues on and the number of days after it.
+    fn dates(self) -> (NaiveDate, u64) {
+        let from = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        match self {
+            Tier::Central | Tier::Province => (from(2010, 1, 1), 5800),
+            Tier::District => (from(2010, 1, 1), 5659),
+            Tier::Commune => (from(2025, 7, 1), 500),
+        }
+    }
+}
+
+/// The shape of the corpus's country.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// 34 provinces of 6 districts, every council and committee equally likely: the corpus of
+    /// the figures in BENCHMARKS.md before issue 18 (its bytes never change).
+    Provinces,
+    /// The whole country: central bodies, the 34 provinces, their districts until 30 June 2025
+    /// and 3,332 communes from 1 July 2025, each tier with its share of the documents.
+    National,
+}
+
+/// The issuers of each tier, by index into one list.
+struct Issuers {
+    all: Vec<Issuer>,
+    tiers: [Vec<usize>; 4],
+    shape: Shape,
+}
+
+impl Issuers {
+    fn add(&mut self, tier: Tier, issuer: Issuer) {
+        self.tiers[tier as usize].push(self.all.len());
+        self.all.push(issuer);
+    }
+
+    /// An issuer: its tier by the tier's share, then one of the tier's at random (any issuer
+    /// alike in the provinces' shape, dated as a province's).
+    fn draw(&self, rng: &mut ChaCha8Rng) -> (usize, Tier) {
+        if self.shape == Shape::Provinces {
+            return (rng.gen_range(0..self.all.len()), Tier::Province);
+        }
+        let tier = Tier::draw(rng);
+        let list = &self.tiers[tier as usize];
+        (list[rng.gen_range(0..list.len())], tier)
+    }
+}
+
+/// Central bodies whose documents sit beside the local ones: code, name, number symbol, type.
+const CENTRAL: &[(&str, &str, &str, &str)] = &[
+    ("QH", "Quốc hội", "QH15", "Luật"),
+    ("CP", "Chính phủ", "NĐ-CP", "Nghị định"),
+    ("TTG", "Thủ tướng Chính phủ", "QĐ-TTg", "Quyết định"),
+    ("BTC", "Bộ Tài chính", "TT-BTC", "Thông tư"),
+    ("BTP", "Bộ Tư pháp", "TT-BTP", "Thông tư"),
+    ("BNV", "Bộ Nội vụ", "TT-BNV", "Thông tư"),
+    (
+        "BNNMT",
+        "Bộ Nông nghiệp và Môi trường",
+        "TT-BNNMT",
+        "Thông tư",
+    ),
+];
+
+/// Communes of each province (3,332 in all, about the country's 3,321 since 1 July 2025).
+const COMMUNES_PER_PROVINCE: usize = 98;
+
 /// Writes units, authorities, `documents` documents (~10 articles each) and effects among them.
 /// The same arguments always give the same bytes.
 pub fn generate(documents: usize, seed: u64, out: &mut dyn Write) -> std::io::Result<()> {
@@ -126,8 +221,19 @@ pub fn generate_with(
     pool: &[String],
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    generate_shaped(documents, seed, pool, Shape::Provinces, out)
+}
+
+/// As [`generate_with`], for a country of the given shape.
+pub fn generate_shaped(
+    documents: usize,
+    seed: u64,
+    pool: &[String],
+    shape: Shape,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let issuers = write_issuers(out)?;
+    let issuers = write_issuers(out, shape)?;
     let mut numbers = Numbering::default();
     let mut made: Vec<Earlier> = Vec::with_capacity(documents);
     let mut effects = Vec::new();
@@ -162,11 +268,37 @@ fn line(out: &mut dyn Write, r: &Record) -> std::io::Result<()> {
 }
 
 /// Writes 34 provinces of 6 districts each (the districts ended on 30 June 2025) and the
-/// council and committee of each: the issuers of the documents, in that order.
-fn write_issuers(out: &mut dyn Write) -> std::io::Result<Vec<Issuer>> {
+/// council and committee of each: the issuers of the documents, in that order. The national
+/// shape adds the central bodies first and 98 communes (from 1 July 2025) to each province.
+fn write_issuers(out: &mut dyn Write, shape: Shape) -> std::io::Result<Issuers> {
     let provinces = 34;
     let districts_per = 6;
-    let mut issuers = Vec::new();
+    let national = shape == Shape::National;
+    let communes = if national { COMMUNES_PER_PROVINCE } else { 0 };
+    let mut issuers = Issuers {
+        all: Vec::new(),
+        tiers: Default::default(),
+        shape,
+    };
+    for (code, name, symbol, doc_type) in CENTRAL.iter().filter(|_| national) {
+        line(
+            out,
+            &Record::Authority(AuthorityRecord {
+                code: (*code).into(),
+                name: (*name).into(),
+                kind: "central".into(),
+                unit: None,
+            }),
+        )?;
+        issuers.add(
+            Tier::Central,
+            Issuer {
+                code: (*code).into(),
+                symbol,
+                doc_type,
+            },
+        );
+    }
     for p in 0..provinces {
         let pcode = format!("P{p:02}");
         line(
@@ -180,7 +312,7 @@ fn write_issuers(out: &mut dyn Write) -> std::io::Result<Vec<Issuer>> {
                 valid_to: None,
             }),
         )?;
-        let mut units = vec![(pcode.clone(), "tỉnh")];
+        let mut units = vec![(pcode.clone(), "tỉnh", Tier::Province)];
         for d in 0..districts_per {
             let dcode = format!("P{p:02}D{d}");
             line(
@@ -194,10 +326,25 @@ fn write_issuers(out: &mut dyn Write) -> std::io::Result<Vec<Issuer>> {
                     valid_to: NaiveDate::from_ymd_opt(2025, 6, 30),
                 }),
             )?;
-            units.push((dcode, "huyện"));
+            units.push((dcode, "huyện", Tier::District));
         }
-        for (ucode, level) in units {
-            write_unit_issuers(out, &ucode, level, &mut issuers)?;
+        for c in 0..communes {
+            let ccode = format!("P{p:02}X{c:02}");
+            line(
+                out,
+                &Record::Unit(UnitRecord {
+                    code: ccode.clone(),
+                    name: format!("Xã Mẫu {p}-{c}"),
+                    level: "xa".into(),
+                    parent: Some(pcode.clone()),
+                    valid_from: NaiveDate::from_ymd_opt(2025, 7, 1),
+                    valid_to: None,
+                }),
+            )?;
+            units.push((ccode, "xã", Tier::Commune));
+        }
+        for (ucode, level, tier) in units {
+            write_unit_issuers(out, &ucode, level, tier, &mut issuers)?;
         }
     }
     Ok(issuers)
@@ -208,7 +355,8 @@ fn write_unit_issuers(
     out: &mut dyn Write,
     ucode: &str,
     level: &str,
-    issuers: &mut Vec<Issuer>,
+    tier: Tier,
+    issuers: &mut Issuers,
 ) -> std::io::Result<()> {
     for (kind, symbol, doc_type, prefix) in [
         ("hdnd", "NQ-HĐND", "Nghị quyết", "HDND"),
@@ -232,11 +380,14 @@ fn write_unit_issuers(
                 unit: Some(ucode.to_string()),
             }),
         )?;
-        issuers.push(Issuer {
-            code,
-            symbol,
-            doc_type,
-        });
+        issuers.add(
+            tier,
+            Issuer {
+                code,
+                symbol,
+                doc_type,
+            },
+        );
     }
     Ok(())
 }
@@ -255,14 +406,14 @@ struct Earlier {
 /// The next document: its issuer (index), the record, and its number of articles.
 fn document(
     rng: &mut ChaCha8Rng,
-    issuers: &[Issuer],
+    issuers: &Issuers,
     numbers: &mut Numbering,
     pool: &[String],
 ) -> (usize, DocumentRecord, usize) {
-    let base = NaiveDate::from_ymd_opt(2010, 1, 1).unwrap_or_default();
-    let who = rng.gen_range(0..issuers.len());
-    let issuer = &issuers[who];
-    let issued = base + Days::new(rng.gen_range(0..5800));
+    let (who, tier) = issuers.draw(rng);
+    let issuer = &issuers.all[who];
+    let (base, days) = tier.dates();
+    let issued = base + Days::new(rng.gen_range(0..days));
     let year = chrono::Datelike::year(&issued) as i64;
     let n = numbers.entry((who, year)).or_insert(0);
     *n += 1;

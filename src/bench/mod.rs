@@ -18,8 +18,12 @@ pub mod corpus;
 pub mod extraction;
 pub mod review;
 pub mod search;
+mod throughput;
 
-pub use corpus::{generate, generate_with, search_queries, sentences_from_laws, SEARCH_QUERY_SEED};
+pub use corpus::{
+    generate, generate_shaped, generate_with, search_queries, sentences_from_laws, Shape,
+    SEARCH_QUERY_SEED,
+};
 pub use review::run_review;
 pub use search::run_search;
 
@@ -76,27 +80,45 @@ fn measure(url: &str, corpus: &Path, documents: usize) -> anyhow::Result<Figures
     })
 }
 
+/// What `vanban-bench bench` runs.
+pub struct Options<'a> {
+    pub documents: usize,
+    /// Also import into this PostgreSQL database (emptied first).
+    pub postgres: Option<&'a str>,
+    /// Where the corpus, the SQLite database and the index go.
+    pub dir: &'a Path,
+    /// Clause sentences drawn from this ALQAC law file.
+    pub laws: Option<&'a Path>,
+    pub shape: Shape,
+    /// Then the search figures, with an in-process throughput run this long.
+    pub search: Option<Duration>,
+}
+
 /// Generates the corpus, imports it into a fresh SQLite database (and PostgreSQL when given),
-/// and prints the figures side by side.
-pub fn run(
-    documents: usize,
-    postgres: Option<&str>,
-    dir: &Path,
-    laws: Option<&Path>,
-) -> anyhow::Result<()> {
+/// and prints the figures side by side; with `search`, then reindexes and measures search.
+pub fn run(o: &Options<'_>) -> anyhow::Result<()> {
+    let (documents, postgres, dir) = (o.documents, o.postgres, o.dir);
     std::fs::create_dir_all(dir)?;
     let corpus = dir.join(format!(
-        "corpus-{documents}{}.jsonl",
-        if laws.is_some() { "-laws" } else { "" }
+        "corpus-{documents}{}{}.jsonl",
+        if o.laws.is_some() { "-laws" } else { "" },
+        if o.shape == Shape::National {
+            "-national"
+        } else {
+            ""
+        }
     ));
     if !corpus.exists() {
-        let pool = match laws {
+        let pool = match o.laws {
             Some(p) => sentences_from_laws(p)?,
             None => Vec::new(),
         };
+        let t = Instant::now();
         let mut f = std::io::BufWriter::new(std::fs::File::create(&corpus)?);
-        generate_with(documents, 1, &pool, &mut f)?;
+        generate_shaped(documents, 1, &pool, o.shape, &mut f)?;
+        println!("corpus generated in {:.1} s", t.elapsed().as_secs_f64());
     }
+    throughput::reset_peak_memory();
     let mut rows = Vec::new();
     let db = dir.join("bench.sqlite3");
     for suffix in ["", "-wal", "-shm"] {
@@ -107,6 +129,7 @@ pub fn run(
         &corpus,
         documents,
     )?);
+    throughput::print_peak_memory("import into SQLite");
     if let Some(url) = postgres {
         let pool = DbPool::connect(url, 1)?;
         pool.migrate()?;
@@ -140,6 +163,18 @@ pub fn run(
             (rows[0].documents as f64 / rows[0].seconds)
                 / (rows[1].documents as f64 / rows[1].seconds)
         );
+    }
+    println!(
+        "SQLite database: {:.0} MiB",
+        search::dir_size_of(dir, "bench.sqlite3") as f64 / 1048576.0
+    );
+    if let Some(seconds) = o.search {
+        throughput::reset_peak_memory();
+        run_search(dir, documents, None, false, None, 3, None)?;
+        throughput::print_peak_memory("reindex and timed searches");
+        throughput::reset_peak_memory();
+        throughput::run(dir, seconds)?;
+        throughput::print_peak_memory("uncached throughput");
     }
     Ok(())
 }

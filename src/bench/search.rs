@@ -30,6 +30,20 @@ fn dir_size(p: &Path) -> u64 {
         .unwrap_or(0)
 }
 
+/// The bytes on disk of the files in `dir` whose name starts with `prefix` (a database and its
+/// journal files).
+pub(crate) fn dir_size_of(dir: &Path, prefix: &str) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with(prefix))
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
 /// Full reindex of the corpus in `sqlite` (imported by `vanban-bench bench`), then in-process query
 /// latency, and the same queries on PostgreSQL full-text search when `postgres` holds the corpus.
 pub fn run_search(

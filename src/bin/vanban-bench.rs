@@ -32,6 +32,17 @@ enum Command {
         /// Draw clause sentences from this ALQAC law file (realistic vocabulary)
         #[arg(long)]
         laws: Option<PathBuf>,
+        /// The whole country's shape: central bodies, provinces, districts until 30 June 2025
+        /// and communes from 1 July 2025 (the default corpus keeps its bytes)
+        #[arg(long)]
+        national: bool,
+        /// Then reindex, time searches in process, measure uncached throughput, peak memory
+        /// of each phase and the sizes on disk
+        #[arg(long)]
+        search: bool,
+        /// Seconds of the in-process throughput run (with --search)
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
     },
     /// Search benchmark on the corpus of `vanban-bench bench`: reindex rate, index size, query
     /// latency, and PostgreSQL full-text search on the same queries
@@ -155,7 +166,21 @@ fn run(command: Command) -> anyhow::Result<()> {
             postgres,
             dir,
             laws,
-        } => vanban::bench::run(documents, postgres.as_deref(), &dir, laws.as_deref())?,
+            national,
+            search,
+            seconds,
+        } => vanban::bench::run(&vanban::bench::Options {
+            documents,
+            postgres: postgres.as_deref(),
+            dir: &dir,
+            laws: laws.as_deref(),
+            shape: if national {
+                vanban::bench::Shape::National
+            } else {
+                vanban::bench::Shape::Provinces
+            },
+            search: search.then_some(std::time::Duration::from_secs(seconds)),
+        })?,
         Command::BenchSearch {
             documents,
             postgres,

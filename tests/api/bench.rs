@@ -61,3 +61,47 @@ fn the_corpus_of_a_seed_keeps_its_bytes_across_builds() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+// The national shape: central bodies and communes beside the provinces, every document
+// imported, communes issuing only from 1 July 2025 and districts only until 30 June 2025.
+db_test!(national_corpus_has_every_level_and_imports, |app| {
+    let mut corpus = Vec::new();
+    vanban::bench::generate_shaped(600, 2, &[], vanban::bench::Shape::National, &mut corpus)?;
+    let text = String::from_utf8(corpus.clone())?;
+    assert!(text.contains(r#""code":"CP""#), "no central body");
+    assert_eq!(text.matches(r#""level":"xa""#).count(), 34 * 98);
+    let r = app.import_bytes("national.jsonl", &corpus)?;
+    assert!(
+        r.errors.is_empty(),
+        "{:?}",
+        &r.errors[..r.errors.len().min(3)]
+    );
+    assert_eq!(r.documents_created, 600);
+    let mut central = 0;
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        if v["kind"] != "document" {
+            continue;
+        }
+        let authority = v["authority"].as_str().unwrap_or_default();
+        let issued = v["issued_on"].as_str().unwrap_or_default();
+        match authority.split_once('-').map(|(_, unit)| unit) {
+            None => central += 1,
+            Some(unit) if unit.contains('X') => {
+                assert!(issued >= "2025-07-01", "{authority} {issued}")
+            }
+            Some(unit) if unit.contains('D') => {
+                assert!(issued <= "2025-06-30", "{authority} {issued}")
+            }
+            Some(_) => {}
+        }
+    }
+    assert!(central > 0 && central < 60, "central documents: {central}");
+    // The provinces' shape keeps its bytes (no central bodies, no communes).
+    let mut plain = Vec::new();
+    vanban::bench::generate_shaped(300, 5, &[], vanban::bench::Shape::Provinces, &mut plain)?;
+    let mut legacy = Vec::new();
+    vanban::bench::generate(300, 5, &mut legacy)?;
+    assert_eq!(plain, legacy);
+    Ok(())
+});
