@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -68,6 +69,30 @@ pub struct SearchService {
     dir: Option<PathBuf>,
     /// Set at shutdown: the indexer thread finishes its round (committed) and returns.
     stopping: std::sync::atomic::AtomicBool,
+    /// What `/readyz` and `/metrics` read without waiting for the writer's lock, which a
+    /// rebuild holds for as long as it runs.
+    progress: Progress,
+}
+
+/// The index's position, readable while the indexer works.
+#[derive(Default)]
+struct Progress {
+    /// Every outbox id up to this one has been applied (a copy of `State::applied`).
+    applied: AtomicI64,
+    /// The index holds the registry as of some day (it was built at least once).
+    built: AtomicBool,
+    /// A whole rebuild is running.
+    building: AtomicBool,
+}
+
+/// Where an instance's index stands, for `/readyz`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexPhase {
+    /// Never built (an empty index directory), or a whole rebuild is running: searches answer
+    /// from what the index holds so far.
+    Building,
+    /// Built; it follows the outbox.
+    Following,
 }
 
 /// The file naming the generation directory in use.
@@ -155,6 +180,9 @@ impl SearchService {
             Some((d, g)) => (Some(d), Some(g)),
             None => (None, None),
         };
+        let progress = Progress::default();
+        progress.applied.store(applied, Ordering::Relaxed);
+        progress.built.store(day.is_some(), Ordering::Relaxed);
         Ok(SearchService {
             fields,
             reader: RwLock::new(reader),
@@ -167,7 +195,8 @@ impl SearchService {
             }),
             clock,
             dir,
-            stopping: std::sync::atomic::AtomicBool::new(false),
+            stopping: AtomicBool::new(false),
+            progress,
         })
     }
 
@@ -271,6 +300,8 @@ impl SearchService {
         st.writer = writer;
         st.applied = applied;
         st.day = day;
+        self.progress.applied.store(applied, Ordering::Relaxed);
+        self.progress.built.store(day.is_some(), Ordering::Relaxed);
         st.gap = None;
         st.generation = Some(current);
         drop(st);
@@ -321,9 +352,20 @@ impl SearchService {
         (self.clock)()
     }
 
-    /// Outbox position applied so far.
+    /// Outbox position applied so far (never waits for the indexer).
     pub fn applied(&self) -> i64 {
-        self.state.lock().map(|s| s.applied).unwrap_or(0)
+        self.progress.applied.load(Ordering::Relaxed)
+    }
+
+    /// Whether the index is being built (never waits for the indexer).
+    pub fn phase(&self) -> IndexPhase {
+        if self.progress.building.load(Ordering::Relaxed)
+            || !self.progress.built.load(Ordering::Relaxed)
+        {
+            IndexPhase::Building
+        } else {
+            IndexPhase::Following
+        }
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, State>, BuildError> {
@@ -337,6 +379,16 @@ impl SearchService {
     /// Rebuilds everything from the database, with statuses as of today.
     pub fn rebuild(&self, pool: &DbPool) -> Result<usize, BuildError> {
         let mut st = self.lock()?;
+        self.progress.building.store(true, Ordering::Relaxed);
+        let built = self.rebuild_locked(&mut st, pool);
+        self.progress.building.store(false, Ordering::Relaxed);
+        drop(st);
+        let n = built?;
+        self.reload()?;
+        Ok(n)
+    }
+
+    fn rebuild_locked(&self, st: &mut State, pool: &DbPool) -> Result<usize, BuildError> {
         let mut conn = pool.get()?;
         let mut db = conn.db();
         // Rows appended after this point are applied by the next catch-up.
@@ -349,7 +401,8 @@ impl SearchService {
         st.applied = applied;
         st.day = Some(today);
         st.gap = None;
-        self.reload()?;
+        self.progress.applied.store(applied, Ordering::Relaxed);
+        self.progress.built.store(true, Ordering::Relaxed);
         Ok(n)
     }
 
@@ -482,6 +535,7 @@ impl SearchService {
             "index caught up"
         );
         st.applied = watermark;
+        self.progress.applied.store(watermark, Ordering::Relaxed);
         drop(st);
         self.reload()?;
         Ok(rows.len())
@@ -502,7 +556,7 @@ impl SearchService {
                 if let Err(e) = me.catch_up(&pool) {
                     tracing::error!(error = %e, "search indexer");
                 }
-                if me.stopping.load(std::sync::atomic::Ordering::Relaxed) {
+                if me.stopping.load(Ordering::Relaxed) {
                     return;
                 }
                 if last_prune.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
@@ -521,9 +575,7 @@ impl SearchService {
                 }
                 // Sleeps in short steps so that a shutdown is not kept waiting.
                 let until = Instant::now() + interval;
-                while Instant::now() < until
-                    && !me.stopping.load(std::sync::atomic::Ordering::Relaxed)
-                {
+                while Instant::now() < until && !me.stopping.load(Ordering::Relaxed) {
                     std::thread::sleep(interval.min(Duration::from_millis(50)));
                 }
             }
@@ -538,8 +590,7 @@ impl SearchService {
         indexer: std::thread::JoinHandle<()>,
         pool: &DbPool,
     ) -> Result<i64, BuildError> {
-        self.stopping
-            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.stopping.store(true, Ordering::Relaxed);
         if indexer.join().is_err() {
             tracing::error!("search indexer thread panicked");
         }
@@ -699,6 +750,28 @@ fn apply_documents_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn readiness_is_read_without_waiting_for_the_writer() {
+        let clock: Clock = Arc::new(|| NaiveDate::from_ymd_opt(2026, 12, 2).unwrap());
+        let s = Arc::new(SearchService::in_memory(clock).unwrap());
+        assert_eq!(s.phase(), IndexPhase::Building, "never built");
+        // A rebuild holds the writer's lock for as long as it runs: the position and the
+        // phase must still answer (`/readyz` behind a proxy's health check).
+        let held = s.state.lock().unwrap();
+        s.progress.building.store(true, Ordering::Relaxed);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = Arc::clone(&s);
+        std::thread::spawn(move || {
+            let _ = tx.send((reader.applied(), reader.phase()));
+        });
+        let answer = rx.recv_timeout(Duration::from_secs(10));
+        drop(held);
+        assert_eq!(answer, Ok((0, IndexPhase::Building)));
+        s.progress.building.store(false, Ordering::Relaxed);
+        s.progress.built.store(true, Ordering::Relaxed);
+        assert_eq!(s.phase(), IndexPhase::Following);
+    }
 
     #[test]
     fn payload_round_trips() {

@@ -17,6 +17,7 @@ use tracing::Instrument;
 use crate::app::metrics::{RequestId, REQUEST_ID};
 use crate::app::AppState;
 use crate::db::queries;
+use crate::search::service::IndexPhase;
 
 /// A request id given by a proxy is kept when it is short and plain; otherwise a new one is
 /// made.
@@ -147,16 +148,21 @@ async fn facts(state: &AppState) -> Facts {
     }
 }
 
-/// `GET /readyz`: 200 when the database answers and the search index is at most
-/// `ready_max_lag` outbox entries behind; 503 otherwise, saying which.
+/// `GET /readyz`: 200 when the database answers and the search index is built and at most
+/// `ready_max_lag` outbox entries behind; 503 otherwise, saying which (`index`: `building`
+/// while an empty index directory is being filled or a rebuild runs, the instance serving
+/// meanwhile). It never waits for the indexer, so a proxy's health check gets its answer.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let f = facts(&state).await;
     let lag = f.applied.map(|a| (f.outbox_max - a).max(0));
     let lag_ok = lag.is_none_or(|l| l <= state.ready_max_lag);
-    let ok = f.database.is_ok() && lag_ok;
+    let phase = state.search.as_ref().map(|s| s.phase());
+    let building = phase == Some(IndexPhase::Building);
+    let ok = f.database.is_ok() && lag_ok && !building;
     let body = serde_json::json!({
         "ready": ok,
         "database": match &f.database { Ok(()) => "ok".to_string(), Err(e) => format!("không kết nối được: {e}") },
+        "index": match phase { Some(IndexPhase::Building) => "building", Some(IndexPhase::Following) => "ok", None => "none" },
         "index_lag": lag,
         "index_lag_bound": state.ready_max_lag,
     });

@@ -50,6 +50,46 @@ db_test!(every_response_carries_a_request_id, |app| {
     Ok(())
 });
 
+db_test!(
+    an_index_never_built_is_not_ready_but_the_instance_serves,
+    |app| {
+        app.import_str("f.jsonl", FIXTURE)?;
+        // An instance started on an empty index directory: its index holds nothing yet.
+        let clock: vanban::search::service::Clock = std::sync::Arc::new(vanban::clock::today);
+        let fresh = std::sync::Arc::new(vanban::search::service::SearchService::in_memory(clock)?);
+        let state = vanban::app::AppState::new(
+            app.pool.clone(),
+            Some(fresh.clone()),
+            vanban::config::SEARCH_CACHE_ENTRIES,
+        );
+        // The fixture's outbox is far below the lag bound: the lag alone would say ready.
+        assert!(state.ready_max_lag >= 100);
+        let client = Client::with_state(state).await;
+        let r = client.send(TestRequest::get().uri("/readyz")).await;
+        assert_eq!(r.status, 503, "{}", r.body);
+        assert_eq!(r.json()["ready"], false);
+        assert_eq!(r.json()["index"], "building");
+        assert_eq!(r.json()["database"], "ok");
+        // It serves meanwhile: pages and searches answer (from what the index holds so far).
+        assert_eq!(client.send(TestRequest::get().uri("/")).await.status, 200);
+        let r = client
+            .send(TestRequest::get().uri("/api/v1/search?q=thu"))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        // Built: ready, and it finds the documents.
+        fresh.catch_up(&app.pool)?;
+        let r = client.send(TestRequest::get().uri("/readyz")).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["index"], "ok");
+        assert_eq!(r.json()["index_lag"], 0);
+        let r = client
+            .send(TestRequest::get().uri("/api/v1/search?q=&per_page=1"))
+            .await;
+        assert_eq!(r.json()["total"], app.count_documents()?, "{}", r.body);
+        Ok(())
+    }
+);
+
 db_test!(health_readiness_and_metrics, |app| {
     app.import_str("f.jsonl", FIXTURE)?;
     let mut state = app.state().await; // the index caught up
