@@ -50,7 +50,7 @@ pub async fn load(
     state: &AppState,
     year: &str,
     q: &AnnualQuery,
-) -> Result<(AnnualList, Org), AppError> {
+) -> Result<(AnnualList, std::sync::Arc<Org>), AppError> {
     let year = parse_year(year)?;
     let authority: Option<i64> = number_param("authority", &q.authority)?;
     let graphs = state.statuses.clone();

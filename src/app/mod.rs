@@ -90,7 +90,7 @@ impl OrgCache {
             }
         }
         let mut conn = pool.get()?;
-        let org = std::sync::Arc::new(Org::load(&mut conn.db())?);
+        let org = Org::load(&mut conn.db())?;
         if let Ok(mut held) = self.held.lock() {
             *held = Some((std::time::Instant::now(), org.clone()));
         }

@@ -13,8 +13,8 @@ type R<T> = Result<T, DbError>;
 // ---- units: in `db::registry` (unit identity is code + first day) -----------------------------
 
 pub use super::registry::{
-    all_successions, all_units, insert_succession, insert_unit, succession, unit_by_code,
-    unit_by_id, update_succession, update_unit,
+    all_successions, all_units, insert_succession, insert_unit, org_stamp, succession,
+    unit_by_code, unit_by_id, update_succession, update_unit,
 };
 
 // ---- authorities ---------------------------------------------------------------------------

@@ -58,6 +58,13 @@ pub fn unit_by_id(db: &mut Db<'_>, id: i64) -> R<Option<Unit>> {
     Ok(with_db!(db, c => units::table.find(id).select(Unit::as_select()).first(c).optional())?)
 }
 
+/// The organisation's stamp: a new random number on every change to units, their successions
+/// or authorities (set by triggers).
+pub fn org_stamp(db: &mut Db<'_>) -> R<i64> {
+    use crate::db::schema::org_stamp;
+    Ok(with_db!(db, c => org_stamp::table.select(org_stamp::stamp).first(c))?)
+}
+
 pub fn all_units(db: &mut Db<'_>) -> R<Vec<Unit>> {
     Ok(with_db!(db, c => units::table.order(units::id).select(Unit::as_select()).load(c))?)
 }

@@ -567,3 +567,10 @@ diesel::table! {
 }
 
 diesel::joinable!(withdrawals -> documents (document_id));
+
+diesel::table! {
+    org_stamp (id) {
+        id -> Integer,
+        stamp -> BigInt,
+    }
+}

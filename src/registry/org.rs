@@ -8,6 +8,7 @@
 //! holder where no day is known; `91@2020-01-01` names the holder on that day.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -65,11 +66,37 @@ pub struct Org {
     by_code: HashMap<String, Vec<i64>>,
 }
 
+/// The organisation last loaded by this process, with the stamp it was loaded under.
+static HELD: std::sync::Mutex<Option<(i64, Arc<Org>)>> = std::sync::Mutex::new(None);
+
 impl Org {
-    /// The whole organisation. A unit of unknown stored level or an authority of unknown
-    /// stored kind stops the load with an error naming the row: it is never taken for
-    /// "not this level" (a missing province, an authority out of its group).
-    pub fn load(db: &mut Db<'_>) -> Result<Org, DbError> {
+    /// The whole organisation, shared: the one this process holds while the database's stamp
+    /// (a new random number on every change to units, successions or authorities, set by
+    /// triggers) is the one it was loaded under, else loaded afresh. One small read on most
+    /// calls instead of every unit of the country. See [`Org::load_fresh`] for the errors.
+    pub fn load(db: &mut Db<'_>) -> Result<Arc<Org>, DbError> {
+        let stamp = queries::org_stamp(db)?;
+        if let Ok(held) = HELD.lock() {
+            if let Some((at, org)) = held.as_ref() {
+                if *at == stamp {
+                    return Ok(org.clone());
+                }
+            }
+        }
+        let org = Arc::new(Org::load_fresh(db)?);
+        // Kept only if the stamp did not move while loading (a change committed meanwhile).
+        if queries::org_stamp(db)? == stamp {
+            if let Ok(mut held) = HELD.lock() {
+                *held = Some((stamp, org.clone()));
+            }
+        }
+        Ok(org)
+    }
+
+    /// The whole organisation read from the database. A unit of unknown stored level or an
+    /// authority of unknown stored kind stops the load with an error naming the row: it is
+    /// never taken for "not this level" (a missing province, an authority out of its group).
+    pub fn load_fresh(db: &mut Db<'_>) -> Result<Org, DbError> {
         let units = queries::all_units(db)?;
         let authorities = queries::all_authorities(db)?;
         let mut levels = HashMap::with_capacity(units.len());

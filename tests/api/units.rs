@@ -253,3 +253,38 @@ db_test!(
         Ok(())
     }
 );
+
+// The organisation is held between loads while nothing changed, and any change to units,
+// successions or authorities — even by SQL that bypasses the application — is seen by the
+// next load (the triggers move the stamp).
+db_test!(the_held_organisation_follows_every_change, |app| {
+    app.import_str("f.jsonl", crate::helpers::FIXTURE)?;
+    let load =
+        || -> anyhow::Result<std::sync::Arc<Org>> { Ok(Org::load(&mut app.pool.get()?.db())?) };
+    let first = load()?;
+    let (&unit_id, unit) = first.units.iter().next().expect("a unit");
+    let (&authority_id, _) = first.authorities.iter().next().expect("an authority");
+    let before = unit.name.clone();
+    crate::authkit::sql(
+        &app,
+        &format!("UPDATE units SET name = 'Đổi tên' WHERE id = {unit_id}"),
+    );
+    assert_eq!(load()?.units[&unit_id].name, "Đổi tên");
+    crate::authkit::sql(
+        &app,
+        &format!("UPDATE authorities SET name = 'Cơ quan đổi tên' WHERE id = {authority_id}"),
+    );
+    assert_eq!(load()?.authorities[&authority_id].name, "Cơ quan đổi tên");
+    crate::authkit::sql(
+        &app,
+        &format!("UPDATE units SET name = '{before}' WHERE id = {unit_id}"),
+    );
+    assert_eq!(load()?.units[&unit_id].name, before);
+    let units = load()?.units.len();
+    crate::authkit::sql(
+        &app,
+        "INSERT INTO units (code, name, level) VALUES ('ZZ9', 'Xã Thêm', 'xa')",
+    );
+    assert_eq!(load()?.units.len(), units + 1);
+    Ok(())
+});

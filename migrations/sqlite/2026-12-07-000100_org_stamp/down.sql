@@ -1,0 +1,10 @@
+DROP TRIGGER org_stamp_units_insert;
+DROP TRIGGER org_stamp_units_update;
+DROP TRIGGER org_stamp_units_delete;
+DROP TRIGGER org_stamp_successions_insert;
+DROP TRIGGER org_stamp_successions_update;
+DROP TRIGGER org_stamp_successions_delete;
+DROP TRIGGER org_stamp_authorities_insert;
+DROP TRIGGER org_stamp_authorities_update;
+DROP TRIGGER org_stamp_authorities_delete;
+DROP TABLE org_stamp;
