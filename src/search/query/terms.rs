@@ -10,7 +10,7 @@ use tantivy::{Searcher, Term};
 
 use super::super::analyzer::{analyze, canonical_syllable, folded_syllable, Mode, STOP_WORDS};
 use super::super::index::Fields;
-use super::Params;
+use super::{families, Params};
 use crate::domain::number::TypedNumber;
 use crate::domain::text::fold_upper;
 
@@ -111,41 +111,77 @@ pub fn article_refs(q: &str) -> Vec<String> {
     out
 }
 
-/// Weights of the query's parts, measured with `vanban-bench eval-search` on the ALQAC development
-/// questions (BENCHMARKS.md): exact syllables count most, folded ones a little less (they also
-/// match words that differ only by marks), syllable pairs carry the phrase evidence.
-struct Weights {
-    body_exact: f32,
-    title_exact: f32,
-    body_folded: f32,
+/// The scoring knobs of a query: the weights of its parts and the signals that may be on or off
+/// (a weight of 0 is off). [`Knobs::PRODUCTION`] is what the service uses; `vanban-bench
+/// eval-search --folds` varies them without rebuilding the index and chooses among them by
+/// cross-validation on the ALQAC development questions (BENCHMARKS.md).
+///
+/// Exact syllables count most, folded ones a little less (they also match words that differ
+/// only by marks), syllable pairs carry the phrase evidence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Knobs {
+    pub body_exact: f32,
+    pub title_exact: f32,
+    pub body_folded: f32,
     /// An amended provision's earlier wordings: found, ranked below the words in force.
-    earlier_folded: f32,
-    title_folded: f32,
-    pairs_exact: f32,
-    pairs_folded: f32,
-    heading_exact: f32,
-    heading_folded: f32,
-    heading_pairs: f32,
-    article_named: f32,
-    definitions: f32,
-    number: f32,
+    pub earlier_folded: f32,
+    pub title_folded: f32,
+    pub pairs_exact: f32,
+    pub pairs_folded: f32,
+    pub heading_exact: f32,
+    pub heading_folded: f32,
+    pub heading_pairs: f32,
+    pub article_named: f32,
+    pub definitions: f32,
+    pub number: f32,
+    /// Order-free proximity: the query's adjacent syllables also sought in the other order
+    /// (`b_a`), as a share of the folded pair weight.
+    pub reversed_pairs: f32,
+    /// Proximity within a window of three: the query's syllables one apart (`a_c` of `a b c`)
+    /// sought as a pair of the text, as a share of the folded pair weight.
+    pub skip_pairs: f32,
+    /// A legal abbreviation and its long form as one term family (UBND ⇄ ủy ban nhân dân):
+    /// the other form's terms, as a share of the weights of the words typed.
+    pub abbreviations: f32,
+    /// Numbers in words and in digits (mười tám ⇄ 18): the other form's terms, as a share.
+    pub number_words: f32,
+    /// Common phrases learnt from the corpus: a term (syllable or pair) found in more than
+    /// this share of the units in scope is down-weighted (1.0: never).
+    pub common_share: f32,
+    /// What a common term's weight is multiplied by.
+    pub common_factor: f32,
 }
 
-const W: Weights = Weights {
-    body_exact: 1.0,
-    title_exact: 0.3,
-    body_folded: 0.7,
-    earlier_folded: 0.3,
-    title_folded: 0.0,
-    pairs_exact: 1.5,
-    pairs_folded: 1.0,
-    heading_exact: 0.5,
-    heading_folded: 0.0,
-    heading_pairs: 0.5,
-    article_named: 5.0,
-    definitions: 3.0,
-    number: 40.0,
-};
+impl Knobs {
+    /// The knobs the service searches with.
+    pub const PRODUCTION: Knobs = Knobs {
+        body_exact: 1.0,
+        title_exact: 0.3,
+        body_folded: 0.7,
+        earlier_folded: 0.3,
+        title_folded: 0.0,
+        pairs_exact: 1.5,
+        pairs_folded: 1.0,
+        heading_exact: 0.5,
+        heading_folded: 0.0,
+        heading_pairs: 0.5,
+        article_named: 5.0,
+        definitions: 3.0,
+        number: 40.0,
+        reversed_pairs: 0.0,
+        skip_pairs: 0.0,
+        abbreviations: 0.0,
+        number_words: 0.0,
+        common_share: 1.0,
+        common_factor: 1.0,
+    };
+}
+
+impl Default for Knobs {
+    fn default() -> Knobs {
+        Knobs::PRODUCTION
+    }
+}
 
 /// For a short keyword query (at most six syllables, no document number): every content
 /// syllable must occur, folded, in the text or the title; from five words on, the most common
@@ -205,7 +241,7 @@ pub(super) fn word_query(f: &Fields, word: &str) -> Box<dyn Query> {
 
 /// The relevance part of a query (no filters); `None` when the words give no term.
 pub fn text_query(f: &Fields, q: &str) -> Option<Box<dyn Query>> {
-    terms_query(&text_terms(f, q))
+    terms_query(&text_terms(f, q, &Knobs::PRODUCTION))
 }
 
 /// The sum of the (boosted) BM25 scores of these terms; `None` without terms.
@@ -229,7 +265,7 @@ pub(super) fn terms_query(terms: &[(Term, f32)]) -> Option<Box<dyn Query>> {
 
 /// The scored terms of a query with their boosts; a document's score is the sum of their
 /// boosted BM25 scores.
-pub(super) fn text_terms(f: &Fields, q: &str) -> Vec<(Term, f32)> {
+pub(super) fn text_terms(f: &Fields, q: &str, w: &Knobs) -> Vec<(Term, f32)> {
     let (stop_exact, stop_fold) = stop_sets();
     let mut clauses: Vec<(Term, f32)> = Vec::new();
     let mut seen = HashSet::new();
@@ -262,38 +298,38 @@ pub(super) fn text_terms(f: &Fields, q: &str) -> Vec<(Term, f32)> {
     let use_folded = |i: usize| !keywords || !marked.get(i).copied().unwrap_or(false);
     for (i, t) in exact.iter().enumerate() {
         if use_exact(i) && (content_words == 0 || !stop_exact.contains(&t.text)) {
-            add(f.body[0], t.text.clone(), W.body_exact, &mut clauses);
+            add(f.body[0], t.text.clone(), w.body_exact, &mut clauses);
             add(
                 f.heading_idx[0],
                 t.text.clone(),
-                side(W.heading_exact),
+                side(w.heading_exact),
                 &mut clauses,
             );
             add(
                 f.title_idx[0],
                 t.text.clone(),
-                side(W.title_exact),
+                side(w.title_exact),
                 &mut clauses,
             );
         }
     }
     for (i, t) in folded.iter().enumerate() {
         if use_folded(i) && (content_words == 0 || !stop_fold.contains(&t.text)) {
-            add(f.body[1], t.text.clone(), W.body_folded, &mut clauses);
+            add(f.body[1], t.text.clone(), w.body_folded, &mut clauses);
             add(
                 f.heading_idx[1],
                 t.text.clone(),
-                W.heading_folded,
+                w.heading_folded,
                 &mut clauses,
             );
-            add(f.title_idx[1], t.text.clone(), W.title_folded, &mut clauses);
+            add(f.title_idx[1], t.text.clone(), w.title_folded, &mut clauses);
         }
     }
     // Every content word is sought in the earlier wordings, however typed: the one way in to
     // an article whose words in force no longer have it.
     for t in &folded {
         if content_words == 0 || !stop_fold.contains(&t.text) {
-            add(f.earlier, t.text.clone(), W.earlier_folded, &mut clauses);
+            add(f.earlier, t.text.clone(), w.earlier_folded, &mut clauses);
         }
     }
     for (i, t) in analyze(q, Mode::ExactPairs).into_iter().enumerate() {
@@ -301,20 +337,80 @@ pub(super) fn text_terms(f: &Fields, q: &str) -> Vec<(Term, f32)> {
             add(
                 f.heading_idx[2],
                 t.text.clone(),
-                side(W.heading_pairs),
+                side(w.heading_pairs),
                 &mut clauses,
             );
-            add(f.body[2], t.text, W.pairs_exact, &mut clauses);
+            add(f.body[2], t.text, w.pairs_exact, &mut clauses);
         }
     }
     for (i, t) in analyze(q, Mode::FoldedPairs).into_iter().enumerate() {
         if !keywords || use_folded(i) || use_folded(i + 1) {
-            add(f.body[3], t.text, W.pairs_folded, &mut clauses);
+            add(f.body[3], t.text, w.pairs_folded, &mut clauses);
+        }
+    }
+    // Sentence-long questions only: the signals below add scorers, which a few keywords do
+    // without (they are required words already).
+    if !keywords {
+        let words: Vec<String> = folded.iter().map(|t| t.text.clone()).collect();
+        let content = |s: &String| !stop_fold.contains(s);
+        // Proximity beyond adjacent syllables: two content syllables of the question in the
+        // other order (`b_a`), or one apart (`a_c` of `a b c`), adjacent in the text.
+        for (i, a) in words.iter().enumerate() {
+            if let Some(b) = words.get(i + 1) {
+                if a != b && content(a) && content(b) {
+                    add(
+                        f.body[3],
+                        format!("{b}_{a}"),
+                        w.pairs_folded * w.reversed_pairs,
+                        &mut clauses,
+                    );
+                }
+            }
+            if let Some(c) = words.get(i + 2) {
+                if content(a) && content(c) {
+                    add(
+                        f.body[3],
+                        format!("{a}_{c}"),
+                        w.pairs_folded * w.skip_pairs,
+                        &mut clauses,
+                    );
+                }
+            }
+        }
+        // One term family: the other form of an abbreviation or of a number.
+        let mut others = Vec::new();
+        if w.abbreviations > 0.0 {
+            others.extend(
+                families::abbreviation_forms(&words)
+                    .into_iter()
+                    .map(|o| (o, w.abbreviations)),
+            );
+        }
+        if w.number_words > 0.0 {
+            others.extend(
+                families::number_forms(q)
+                    .into_iter()
+                    .map(|o| (o, w.number_words)),
+            );
+        }
+        for (other, share) in others {
+            for t in analyze(&other, Mode::Exact) {
+                add(f.body[0], t.text, w.body_exact * share, &mut clauses);
+            }
+            for t in analyze(&other, Mode::Folded) {
+                add(f.body[1], t.text, w.body_folded * share, &mut clauses);
+            }
+            for t in analyze(&other, Mode::ExactPairs) {
+                add(f.body[2], t.text, w.pairs_exact * share, &mut clauses);
+            }
+            for t in analyze(&other, Mode::FoldedPairs) {
+                add(f.body[3], t.text, w.pairs_folded * share, &mut clauses);
+            }
         }
     }
     // "Điều 22" in a question names the article.
     for key in article_refs(q) {
-        clauses.push((Term::from_field_text(f.article_key, &key), W.article_named));
+        add(f.article_key, key, w.article_named, &mut clauses);
     }
     // A question asking what a term means is answered by the article defining terms.
     let folded_q = crate::domain::text::fold(&q.to_lowercase());
@@ -322,12 +418,17 @@ pub(super) fn text_terms(f: &Fields, q: &str) -> Vec<(Term, f32)> {
         .iter()
         .any(|w| folded_q.contains(w))
     {
-        for w in ["giải_thích", "thích_từ", "từ_ngữ", "khái_niệm"] {
-            add(f.heading_idx[2], w.to_string(), W.definitions, &mut clauses);
+        for term in ["giải_thích", "thích_từ", "từ_ngữ", "khái_niệm"] {
+            add(
+                f.heading_idx[2],
+                term.to_string(),
+                w.definitions,
+                &mut clauses,
+            );
         }
     }
     for n in number_terms(q) {
-        clauses.push((Term::from_field_text(f.number_key, &n), W.number));
+        clauses.push((Term::from_field_text(f.number_key, &n), w.number));
     }
     clauses
 }
@@ -393,4 +494,27 @@ pub(super) fn filters(f: &Fields, p: &Params) -> Vec<(Occur, Box<dyn Query>)> {
         ));
     }
     v
+}
+
+/// Common phrases learnt from the corpus: the text terms (syllables and pairs) found in more
+/// than `share` of the index's units are the corpus's stop phrases ("quy định của pháp
+/// luật"); their weight is multiplied by `factor` rather than the term dropped.
+pub(super) fn damp_common(searcher: &Searcher, f: &Fields, terms: &mut [(Term, f32)], w: &Knobs) {
+    if w.common_share >= 1.0 || w.common_factor == 1.0 {
+        return;
+    }
+    let units = searcher.num_docs() as f64;
+    if units == 0.0 {
+        return;
+    }
+    let text_fields = [f.body[0], f.body[1], f.body[2], f.body[3], f.earlier];
+    for (term, boost) in terms.iter_mut() {
+        if !text_fields.contains(&term.field()) {
+            continue;
+        }
+        let df = searcher.doc_freq(term).unwrap_or(0) as f64;
+        if df / units > f64::from(w.common_share) {
+            *boost *= w.common_factor;
+        }
+    }
 }
