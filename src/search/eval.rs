@@ -302,6 +302,15 @@ pub fn candidates() -> Vec<Candidate> {
             k.common_factor = factor;
         });
     }
+    for v in [0.5, 0.9] {
+        one(format!("b_text={v}"), &|k| k.b_text = v);
+    }
+    for v in [0.25, 0.5, 0.9] {
+        one(format!("b_heading={v}"), &|k| k.b_heading = v);
+    }
+    for v in [0.25, 0.5] {
+        one(format!("b_title={v}"), &|k| k.b_title = v);
+    }
     one("new signals together".into(), &|k| {
         k.reversed_pairs = 0.3;
         k.skip_pairs = 0.3;

@@ -142,13 +142,18 @@ pub fn search_with(
 ) -> tantivy::Result<Results> {
     let mut terms = terms::text_terms(f, &p.q, knobs);
     terms::damp_common(searcher, f, &mut terms, knobs);
+    let norms = terms::FieldNorms::new(searcher, f, knobs);
+    let stats: &dyn tantivy::query::Bm25StatisticsProvider = match &norms {
+        Some(n) => n,
+        None => searcher,
+    };
     let text = terms::terms_query(&terms);
     if let Some(strict) = keyword_filter(searcher, f, &p.q) {
-        let r = execute::execute(searcher, f, p, &terms, &text, Some(strict))?;
+        let r = execute::execute(searcher, stats, f, p, &terms, &text, Some(strict))?;
         // Nothing has every word: fall back to the best partial matches.
         if r.total > 0 {
             return Ok(r);
         }
     }
-    execute::execute(searcher, f, p, &terms, &text, None)
+    execute::execute(searcher, stats, f, p, &terms, &text, None)
 }

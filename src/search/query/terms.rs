@@ -150,6 +150,11 @@ pub struct Knobs {
     pub common_share: f32,
     /// What a common term's weight is multiplied by.
     pub common_factor: f32,
+    /// Length normalisation per field: BM25's `b` for the article's text, its heading and the
+    /// document's title (tantivy's is 0.75 for every field; see [`FieldNorms`]).
+    pub b_text: f32,
+    pub b_heading: f32,
+    pub b_title: f32,
 }
 
 impl Knobs {
@@ -169,11 +174,14 @@ impl Knobs {
         definitions: 3.0,
         number: 40.0,
         reversed_pairs: 0.0,
-        skip_pairs: 0.0,
+        skip_pairs: 0.3,
         abbreviations: 0.0,
         number_words: 0.0,
         common_share: 1.0,
         common_factor: 1.0,
+        b_text: 0.75,
+        b_heading: 0.75,
+        b_title: 0.75,
     };
 }
 
@@ -348,65 +356,10 @@ pub(super) fn text_terms(f: &Fields, q: &str, w: &Knobs) -> Vec<(Term, f32)> {
             add(f.body[3], t.text, w.pairs_folded, &mut clauses);
         }
     }
-    // Sentence-long questions only: the signals below add scorers, which a few keywords do
-    // without (they are required words already).
-    if !keywords {
-        let words: Vec<String> = folded.iter().map(|t| t.text.clone()).collect();
-        let content = |s: &String| !stop_fold.contains(s);
-        // Proximity beyond adjacent syllables: two content syllables of the question in the
-        // other order (`b_a`), or one apart (`a_c` of `a b c`), adjacent in the text.
-        for (i, a) in words.iter().enumerate() {
-            if let Some(b) = words.get(i + 1) {
-                if a != b && content(a) && content(b) {
-                    add(
-                        f.body[3],
-                        format!("{b}_{a}"),
-                        w.pairs_folded * w.reversed_pairs,
-                        &mut clauses,
-                    );
-                }
-            }
-            if let Some(c) = words.get(i + 2) {
-                if content(a) && content(c) {
-                    add(
-                        f.body[3],
-                        format!("{a}_{c}"),
-                        w.pairs_folded * w.skip_pairs,
-                        &mut clauses,
-                    );
-                }
-            }
-        }
-        // One term family: the other form of an abbreviation or of a number.
-        let mut others = Vec::new();
-        if w.abbreviations > 0.0 {
-            others.extend(
-                families::abbreviation_forms(&words)
-                    .into_iter()
-                    .map(|o| (o, w.abbreviations)),
-            );
-        }
-        if w.number_words > 0.0 {
-            others.extend(
-                families::number_forms(q)
-                    .into_iter()
-                    .map(|o| (o, w.number_words)),
-            );
-        }
-        for (other, share) in others {
-            for t in analyze(&other, Mode::Exact) {
-                add(f.body[0], t.text, w.body_exact * share, &mut clauses);
-            }
-            for t in analyze(&other, Mode::Folded) {
-                add(f.body[1], t.text, w.body_folded * share, &mut clauses);
-            }
-            for t in analyze(&other, Mode::ExactPairs) {
-                add(f.body[2], t.text, w.pairs_exact * share, &mut clauses);
-            }
-            for t in analyze(&other, Mode::FoldedPairs) {
-                add(f.body[3], t.text, w.pairs_folded * share, &mut clauses);
-            }
-        }
+    // Sentence-long questions only (a few keywords are required words already).
+    let words: Vec<String> = folded.iter().map(|t| t.text.clone()).collect();
+    for (field, text, boost) in proximity_and_families(f, q, &words, w, keywords) {
+        add(field, text, boost, &mut clauses);
     }
     // "Điều 22" in a question names the article.
     for key in article_refs(q) {
@@ -418,19 +371,77 @@ pub(super) fn text_terms(f: &Fields, q: &str, w: &Knobs) -> Vec<(Term, f32)> {
         .iter()
         .any(|w| folded_q.contains(w))
     {
-        for term in ["giải_thích", "thích_từ", "từ_ngữ", "khái_niệm"] {
-            add(
-                f.heading_idx[2],
-                term.to_string(),
-                w.definitions,
-                &mut clauses,
-            );
+        for t in ["giải_thích", "thích_từ", "từ_ngữ", "khái_niệm"] {
+            add(f.heading_idx[2], t.into(), w.definitions, &mut clauses);
         }
     }
     for n in number_terms(q) {
         clauses.push((Term::from_field_text(f.number_key, &n), w.number));
     }
     clauses
+}
+
+/// The terms of the signals of sentence-long questions (each off at weight 0): proximity
+/// beyond adjacent syllables, and the other form of an abbreviation or a number.
+fn proximity_and_families(
+    f: &Fields,
+    q: &str,
+    words: &[String],
+    w: &Knobs,
+    keywords: bool,
+) -> Vec<(tantivy::schema::Field, String, f32)> {
+    let (_, stop_fold) = stop_sets();
+    let mut out = Vec::new();
+    if keywords {
+        return out;
+    }
+    let content = |s: &String| !stop_fold.contains(s);
+    // Two content syllables of the question in the other order (`b_a`), or one apart (`a_c`
+    // of `a b c`), adjacent in the text.
+    for (i, a) in words.iter().enumerate() {
+        if let Some(b) = words.get(i + 1) {
+            if a != b && content(a) && content(b) && w.reversed_pairs > 0.0 {
+                out.push((
+                    f.body[3],
+                    format!("{b}_{a}"),
+                    w.pairs_folded * w.reversed_pairs,
+                ));
+            }
+        }
+        if let Some(c) = words.get(i + 2) {
+            if content(a) && content(c) && w.skip_pairs > 0.0 {
+                out.push((f.body[3], format!("{a}_{c}"), w.pairs_folded * w.skip_pairs));
+            }
+        }
+    }
+    let mut others = Vec::new();
+    if w.abbreviations > 0.0 {
+        others.extend(
+            families::abbreviation_forms(words)
+                .into_iter()
+                .map(|o| (o, w.abbreviations)),
+        );
+    }
+    if w.number_words > 0.0 {
+        others.extend(
+            families::number_forms(q)
+                .into_iter()
+                .map(|o| (o, w.number_words)),
+        );
+    }
+    for (other, share) in others {
+        for (mode, field, weight) in [
+            (Mode::Exact, f.body[0], w.body_exact),
+            (Mode::Folded, f.body[1], w.body_folded),
+            (Mode::ExactPairs, f.body[2], w.pairs_exact),
+            (Mode::FoldedPairs, f.body[3], w.pairs_folded),
+        ] {
+            for t in analyze(&other, mode) {
+                out.push((field, t.text, weight * share));
+            }
+        }
+    }
+    out
 }
 
 pub(super) fn filters(f: &Fields, p: &Params) -> Vec<(Occur, Box<dyn Query>)> {
@@ -516,5 +527,83 @@ pub(super) fn damp_common(searcher: &Searcher, f: &Fields, terms: &mut [(Term, f
         if df / units > f64::from(w.common_share) {
             *boost *= w.common_factor;
         }
+    }
+}
+
+/// BM25's `b` per field. tantivy's BM25 has one `b` (0.75) and one `k1` (1.2), and divides a
+/// document's length by the field's average, which it computes from the statistics given to
+/// it: reporting a field's token count multiplied by `s` gives that field
+/// `k1 (1 − 0.75 + 0.75 dl / (s avgdl))`: the `b'` asked for with `s = 0.75 (1 − b') / (0.25 b')`,
+/// with `k1' = 0.3 / (1 − b')`. `None` when every field keeps 0.75 (the searcher's own figures).
+pub struct FieldNorms<'a> {
+    searcher: &'a Searcher,
+    scales: Vec<(tantivy::schema::Field, f64)>,
+}
+
+impl<'a> FieldNorms<'a> {
+    pub(super) fn new(searcher: &'a Searcher, f: &Fields, w: &Knobs) -> Option<FieldNorms<'a>> {
+        const B: f64 = 0.75;
+        let scale = |b: f32| {
+            let b = f64::from(b).clamp(0.05, 0.99);
+            B * (1.0 - b) / (b * (1.0 - B))
+        };
+        let mut scales = Vec::new();
+        for (fields, b) in [
+            (&f.body[..], w.b_text),
+            (&f.heading_idx[..], w.b_heading),
+            (&f.title_idx[..], w.b_title),
+        ] {
+            if (b - 0.75).abs() > 1e-6 {
+                scales.extend(fields.iter().map(|field| (*field, scale(b))));
+            }
+        }
+        (!scales.is_empty()).then_some(FieldNorms { searcher, scales })
+    }
+}
+
+impl tantivy::query::Bm25StatisticsProvider for FieldNorms<'_> {
+    fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
+        let n = self.searcher.total_num_tokens(field)?;
+        Ok(match self.scales.iter().find(|(f, _)| *f == field) {
+            Some((_, s)) => (n as f64 * s).round() as u64,
+            None => n,
+        })
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searcher.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        self.searcher.doc_freq(term)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::query::Bm25StatisticsProvider;
+
+    #[test]
+    fn a_b_per_field_scales_that_fields_average_length() {
+        let (index, f) = crate::search::index::in_memory();
+        let searcher = index.reader().map(|r| r.searcher()).unwrap();
+        assert!(FieldNorms::new(&searcher, &f, &Knobs::PRODUCTION).is_none());
+        let k = Knobs {
+            b_text: 0.5,
+            b_heading: 0.25,
+            ..Knobs::PRODUCTION
+        };
+        let norms = FieldNorms::new(&searcher, &f, &k).unwrap();
+        let scale = |field| norms.scales.iter().find(|(x, _)| *x == field).map(|s| s.1);
+        // b' = 0.5 → s = 0.75 · 0.5 / (0.25 · 0.5) = 3; b' = 0.25 → 9; the title keeps its own.
+        for field in f.body {
+            assert!(scale(field).is_some_and(|s| (s - 3.0).abs() < 1e-9));
+        }
+        for field in f.heading_idx {
+            assert!(scale(field).is_some_and(|s| (s - 9.0).abs() < 1e-9));
+        }
+        assert!(scale(f.title_idx[0]).is_none());
+        assert_eq!(norms.total_num_tokens(f.body[0]).unwrap(), 0);
     }
 }
