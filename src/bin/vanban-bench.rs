@@ -132,6 +132,13 @@ enum Command {
         /// Working directory for the temporary database
         #[arg(long, default_value = "/var/tmp/vanban-eval")]
         dir: PathBuf,
+        /// Nested cross-validation over the declared scoring candidates with this many folds:
+        /// out-of-fold MRR@10 and R@1, and each candidate's MRR@10 per fold
+        #[arg(long)]
+        folds: Option<usize>,
+        /// Seed of the split into folds
+        #[arg(long, default_value_t = 18)]
+        seed: u64,
     },
 }
 
@@ -241,7 +248,14 @@ fn run(command: Command) -> anyhow::Result<()> {
             laws,
             questions,
             dir,
+            folds,
+            seed,
         } => {
+            if let Some(k) = folds {
+                let cv = vanban::search::eval::cross_validate(&laws, &questions, &dir, k, seed)?;
+                print!("{cv}");
+                return Ok(());
+            }
             let r = vanban::search::eval::run(&laws, &questions, &dir)?;
             println!(
                 "questions: {}, documents indexed: {}",

@@ -13,6 +13,7 @@ pub mod issuers;
 pub mod kinds;
 pub mod listing;
 pub mod number;
+pub mod numerals;
 pub mod pointintime;
 pub mod procedure;
 pub mod related;

@@ -5,6 +5,7 @@
 //! over the segments, `rank` keeps the best documents, `hits` reads the page of results.
 
 mod execute;
+mod families;
 mod hits;
 mod rank;
 mod terms;
@@ -17,7 +18,9 @@ use serde::Serialize;
 use tantivy::Searcher;
 
 use super::index::Fields;
-pub use terms::{article_refs, document_number_known, keyword_filter, number_terms, text_query};
+pub use terms::{
+    article_refs, document_number_known, keyword_filter, number_terms, text_query, Knobs,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -127,14 +130,30 @@ pub struct Results {
 pub const TOTAL_CAP: usize = 10_000;
 
 pub fn search(searcher: &Searcher, f: &Fields, p: &Params) -> tantivy::Result<Results> {
-    let terms = terms::text_terms(f, &p.q);
+    search_with(searcher, f, p, &Knobs::PRODUCTION)
+}
+
+/// [`search`] with other scoring knobs (the relevance evaluation varies them).
+pub fn search_with(
+    searcher: &Searcher,
+    f: &Fields,
+    p: &Params,
+    knobs: &Knobs,
+) -> tantivy::Result<Results> {
+    let mut terms = terms::text_terms(f, &p.q, knobs);
+    terms::damp_common(searcher, f, &mut terms, knobs);
+    let norms = terms::FieldNorms::new(searcher, f, knobs);
+    let stats: &dyn tantivy::query::Bm25StatisticsProvider = match &norms {
+        Some(n) => n,
+        None => searcher,
+    };
     let text = terms::terms_query(&terms);
     if let Some(strict) = keyword_filter(searcher, f, &p.q) {
-        let r = execute::execute(searcher, f, p, &terms, &text, Some(strict))?;
+        let r = execute::execute(searcher, stats, f, p, &terms, &text, Some(strict))?;
         // Nothing has every word: fall back to the best partial matches.
         if r.total > 0 {
             return Ok(r);
         }
     }
-    execute::execute(searcher, f, p, &terms, &text, None)
+    execute::execute(searcher, stats, f, p, &terms, &text, None)
 }

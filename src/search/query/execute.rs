@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    intersect_scorers, AllQuery, BooleanQuery, EnableScoring, Occur, Query, Scorer, Weight,
+    intersect_scorers, AllQuery, Bm25StatisticsProvider, BooleanQuery, EnableScoring, Occur, Query,
+    Scorer, Weight,
 };
 use tantivy::schema::Facet;
 use tantivy::{DocAddress, DocId, DocSet, Order, Searcher, SegmentReader, Term, TERMINATED};
@@ -126,6 +127,7 @@ impl Counter {
 impl<'a> Plan<'a> {
     fn new(
         searcher: &Searcher,
+        stats: &dyn Bm25StatisticsProvider,
         f: &'a Fields,
         p: &'a Params,
         terms: &[(Term, f32)],
@@ -164,13 +166,15 @@ impl<'a> Plan<'a> {
         let match_weight = matching.weight(no_scores)?;
         let relevance = text.is_some() && p.sort == Sort::Relevance;
         let text_weight = match (text, relevance) {
-            (Some(t), true) => Some(t.weight(EnableScoring::enabled_from_searcher(searcher))?),
+            (Some(t), true) => Some(t.weight(EnableScoring::enabled_from_statistics_provider(
+                stats, searcher,
+            ))?),
             _ => None,
         };
         let term_weights = if every_word {
             terms
                 .iter()
-                .map(|(t, boost)| TermWeight::new(searcher, t, *boost))
+                .map(|(t, boost)| TermWeight::new(stats, t, *boost))
                 .collect::<tantivy::Result<Vec<_>>>()?
         } else {
             Vec::new()
@@ -365,13 +369,14 @@ fn gather(fruits: Vec<SegmentFruit>, k: usize) -> Gathered {
 /// must have (or `None` for the best partial matches).
 pub(super) fn execute(
     searcher: &Searcher,
+    stats: &dyn Bm25StatisticsProvider,
     f: &Fields,
     p: &Params,
     terms: &[(Term, f32)],
     text: &Option<Box<dyn Query>>,
     strict: Option<Vec<String>>,
 ) -> tantivy::Result<Results> {
-    let plan = Plan::new(searcher, f, p, terms, text, strict)?;
+    let plan = Plan::new(searcher, stats, f, p, terms, text, strict)?;
     let readers: Vec<(u32, &SegmentReader)> = searcher
         .segment_readers()
         .iter()

@@ -10,7 +10,7 @@ use tantivy::{Searcher, Term};
 
 use super::super::analyzer::{analyze, canonical_syllable, folded_syllable, Mode, STOP_WORDS};
 use super::super::index::Fields;
-use super::Params;
+use super::{families, Params};
 use crate::domain::number::TypedNumber;
 use crate::domain::text::fold_upper;
 
@@ -111,41 +111,85 @@ pub fn article_refs(q: &str) -> Vec<String> {
     out
 }
 
-/// Weights of the query's parts, measured with `vanban-bench eval-search` on the ALQAC development
-/// questions (BENCHMARKS.md): exact syllables count most, folded ones a little less (they also
-/// match words that differ only by marks), syllable pairs carry the phrase evidence.
-struct Weights {
-    body_exact: f32,
-    title_exact: f32,
-    body_folded: f32,
+/// The scoring knobs of a query: the weights of its parts and the signals that may be on or off
+/// (a weight of 0 is off). [`Knobs::PRODUCTION`] is what the service uses; `vanban-bench
+/// eval-search --folds` varies them without rebuilding the index and chooses among them by
+/// cross-validation on the ALQAC development questions (BENCHMARKS.md).
+///
+/// Exact syllables count most, folded ones a little less (they also match words that differ
+/// only by marks), syllable pairs carry the phrase evidence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Knobs {
+    pub body_exact: f32,
+    pub title_exact: f32,
+    pub body_folded: f32,
     /// An amended provision's earlier wordings: found, ranked below the words in force.
-    earlier_folded: f32,
-    title_folded: f32,
-    pairs_exact: f32,
-    pairs_folded: f32,
-    heading_exact: f32,
-    heading_folded: f32,
-    heading_pairs: f32,
-    article_named: f32,
-    definitions: f32,
-    number: f32,
+    pub earlier_folded: f32,
+    pub title_folded: f32,
+    pub pairs_exact: f32,
+    pub pairs_folded: f32,
+    pub heading_exact: f32,
+    pub heading_folded: f32,
+    pub heading_pairs: f32,
+    pub article_named: f32,
+    pub definitions: f32,
+    pub number: f32,
+    /// Order-free proximity: the query's adjacent syllables also sought in the other order
+    /// (`b_a`), as a share of the folded pair weight.
+    pub reversed_pairs: f32,
+    /// Proximity within a window of three: the query's syllables one apart (`a_c` of `a b c`)
+    /// sought as a pair of the text, as a share of the folded pair weight.
+    pub skip_pairs: f32,
+    /// A legal abbreviation and its long form as one term family (UBND ⇄ ủy ban nhân dân):
+    /// the other form's terms, as a share of the weights of the words typed.
+    pub abbreviations: f32,
+    /// Numbers in words and in digits (mười tám ⇄ 18): the other form's terms, as a share.
+    pub number_words: f32,
+    /// Common phrases learnt from the corpus: a term (syllable or pair) found in more than
+    /// this share of the units in scope is down-weighted (1.0: never).
+    pub common_share: f32,
+    /// What a common term's weight is multiplied by.
+    pub common_factor: f32,
+    /// Length normalisation per field: BM25's `b` for the article's text, its heading and the
+    /// document's title (tantivy's is 0.75 for every field; see [`FieldNorms`]).
+    pub b_text: f32,
+    pub b_heading: f32,
+    pub b_title: f32,
 }
 
-const W: Weights = Weights {
-    body_exact: 1.0,
-    title_exact: 0.3,
-    body_folded: 0.7,
-    earlier_folded: 0.3,
-    title_folded: 0.0,
-    pairs_exact: 1.5,
-    pairs_folded: 1.0,
-    heading_exact: 0.5,
-    heading_folded: 0.0,
-    heading_pairs: 0.5,
-    article_named: 5.0,
-    definitions: 3.0,
-    number: 40.0,
-};
+impl Knobs {
+    /// The knobs the service searches with.
+    pub const PRODUCTION: Knobs = Knobs {
+        body_exact: 1.0,
+        title_exact: 0.3,
+        body_folded: 0.7,
+        earlier_folded: 0.3,
+        title_folded: 0.0,
+        pairs_exact: 1.5,
+        pairs_folded: 1.0,
+        heading_exact: 0.5,
+        heading_folded: 0.0,
+        heading_pairs: 0.5,
+        article_named: 5.0,
+        definitions: 3.0,
+        number: 40.0,
+        reversed_pairs: 0.0,
+        skip_pairs: 0.3,
+        abbreviations: 0.0,
+        number_words: 0.0,
+        common_share: 1.0,
+        common_factor: 1.0,
+        b_text: 0.75,
+        b_heading: 0.75,
+        b_title: 0.75,
+    };
+}
+
+impl Default for Knobs {
+    fn default() -> Knobs {
+        Knobs::PRODUCTION
+    }
+}
 
 /// For a short keyword query (at most six syllables, no document number): every content
 /// syllable must occur, folded, in the text or the title; from five words on, the most common
@@ -205,7 +249,7 @@ pub(super) fn word_query(f: &Fields, word: &str) -> Box<dyn Query> {
 
 /// The relevance part of a query (no filters); `None` when the words give no term.
 pub fn text_query(f: &Fields, q: &str) -> Option<Box<dyn Query>> {
-    terms_query(&text_terms(f, q))
+    terms_query(&text_terms(f, q, &Knobs::PRODUCTION))
 }
 
 /// The sum of the (boosted) BM25 scores of these terms; `None` without terms.
@@ -229,7 +273,7 @@ pub(super) fn terms_query(terms: &[(Term, f32)]) -> Option<Box<dyn Query>> {
 
 /// The scored terms of a query with their boosts; a document's score is the sum of their
 /// boosted BM25 scores.
-pub(super) fn text_terms(f: &Fields, q: &str) -> Vec<(Term, f32)> {
+pub(super) fn text_terms(f: &Fields, q: &str, w: &Knobs) -> Vec<(Term, f32)> {
     let (stop_exact, stop_fold) = stop_sets();
     let mut clauses: Vec<(Term, f32)> = Vec::new();
     let mut seen = HashSet::new();
@@ -262,38 +306,38 @@ pub(super) fn text_terms(f: &Fields, q: &str) -> Vec<(Term, f32)> {
     let use_folded = |i: usize| !keywords || !marked.get(i).copied().unwrap_or(false);
     for (i, t) in exact.iter().enumerate() {
         if use_exact(i) && (content_words == 0 || !stop_exact.contains(&t.text)) {
-            add(f.body[0], t.text.clone(), W.body_exact, &mut clauses);
+            add(f.body[0], t.text.clone(), w.body_exact, &mut clauses);
             add(
                 f.heading_idx[0],
                 t.text.clone(),
-                side(W.heading_exact),
+                side(w.heading_exact),
                 &mut clauses,
             );
             add(
                 f.title_idx[0],
                 t.text.clone(),
-                side(W.title_exact),
+                side(w.title_exact),
                 &mut clauses,
             );
         }
     }
     for (i, t) in folded.iter().enumerate() {
         if use_folded(i) && (content_words == 0 || !stop_fold.contains(&t.text)) {
-            add(f.body[1], t.text.clone(), W.body_folded, &mut clauses);
+            add(f.body[1], t.text.clone(), w.body_folded, &mut clauses);
             add(
                 f.heading_idx[1],
                 t.text.clone(),
-                W.heading_folded,
+                w.heading_folded,
                 &mut clauses,
             );
-            add(f.title_idx[1], t.text.clone(), W.title_folded, &mut clauses);
+            add(f.title_idx[1], t.text.clone(), w.title_folded, &mut clauses);
         }
     }
     // Every content word is sought in the earlier wordings, however typed: the one way in to
     // an article whose words in force no longer have it.
     for t in &folded {
         if content_words == 0 || !stop_fold.contains(&t.text) {
-            add(f.earlier, t.text.clone(), W.earlier_folded, &mut clauses);
+            add(f.earlier, t.text.clone(), w.earlier_folded, &mut clauses);
         }
     }
     for (i, t) in analyze(q, Mode::ExactPairs).into_iter().enumerate() {
@@ -301,20 +345,25 @@ pub(super) fn text_terms(f: &Fields, q: &str) -> Vec<(Term, f32)> {
             add(
                 f.heading_idx[2],
                 t.text.clone(),
-                side(W.heading_pairs),
+                side(w.heading_pairs),
                 &mut clauses,
             );
-            add(f.body[2], t.text, W.pairs_exact, &mut clauses);
+            add(f.body[2], t.text, w.pairs_exact, &mut clauses);
         }
     }
     for (i, t) in analyze(q, Mode::FoldedPairs).into_iter().enumerate() {
         if !keywords || use_folded(i) || use_folded(i + 1) {
-            add(f.body[3], t.text, W.pairs_folded, &mut clauses);
+            add(f.body[3], t.text, w.pairs_folded, &mut clauses);
         }
+    }
+    // Sentence-long questions only (a few keywords are required words already).
+    let words: Vec<String> = folded.iter().map(|t| t.text.clone()).collect();
+    for (field, text, boost) in proximity_and_families(f, q, &words, w, keywords) {
+        add(field, text, boost, &mut clauses);
     }
     // "Điều 22" in a question names the article.
     for key in article_refs(q) {
-        clauses.push((Term::from_field_text(f.article_key, &key), W.article_named));
+        add(f.article_key, key, w.article_named, &mut clauses);
     }
     // A question asking what a term means is answered by the article defining terms.
     let folded_q = crate::domain::text::fold(&q.to_lowercase());
@@ -322,14 +371,77 @@ pub(super) fn text_terms(f: &Fields, q: &str) -> Vec<(Term, f32)> {
         .iter()
         .any(|w| folded_q.contains(w))
     {
-        for w in ["giải_thích", "thích_từ", "từ_ngữ", "khái_niệm"] {
-            add(f.heading_idx[2], w.to_string(), W.definitions, &mut clauses);
+        for t in ["giải_thích", "thích_từ", "từ_ngữ", "khái_niệm"] {
+            add(f.heading_idx[2], t.into(), w.definitions, &mut clauses);
         }
     }
     for n in number_terms(q) {
-        clauses.push((Term::from_field_text(f.number_key, &n), W.number));
+        clauses.push((Term::from_field_text(f.number_key, &n), w.number));
     }
     clauses
+}
+
+/// The terms of the signals of sentence-long questions (each off at weight 0): proximity
+/// beyond adjacent syllables, and the other form of an abbreviation or a number.
+fn proximity_and_families(
+    f: &Fields,
+    q: &str,
+    words: &[String],
+    w: &Knobs,
+    keywords: bool,
+) -> Vec<(tantivy::schema::Field, String, f32)> {
+    let (_, stop_fold) = stop_sets();
+    let mut out = Vec::new();
+    if keywords {
+        return out;
+    }
+    let content = |s: &String| !stop_fold.contains(s);
+    // Two content syllables of the question in the other order (`b_a`), or one apart (`a_c`
+    // of `a b c`), adjacent in the text.
+    for (i, a) in words.iter().enumerate() {
+        if let Some(b) = words.get(i + 1) {
+            if a != b && content(a) && content(b) && w.reversed_pairs > 0.0 {
+                out.push((
+                    f.body[3],
+                    format!("{b}_{a}"),
+                    w.pairs_folded * w.reversed_pairs,
+                ));
+            }
+        }
+        if let Some(c) = words.get(i + 2) {
+            if content(a) && content(c) && w.skip_pairs > 0.0 {
+                out.push((f.body[3], format!("{a}_{c}"), w.pairs_folded * w.skip_pairs));
+            }
+        }
+    }
+    let mut others = Vec::new();
+    if w.abbreviations > 0.0 {
+        others.extend(
+            families::abbreviation_forms(words)
+                .into_iter()
+                .map(|o| (o, w.abbreviations)),
+        );
+    }
+    if w.number_words > 0.0 {
+        others.extend(
+            families::number_forms(q)
+                .into_iter()
+                .map(|o| (o, w.number_words)),
+        );
+    }
+    for (other, share) in others {
+        for (mode, field, weight) in [
+            (Mode::Exact, f.body[0], w.body_exact),
+            (Mode::Folded, f.body[1], w.body_folded),
+            (Mode::ExactPairs, f.body[2], w.pairs_exact),
+            (Mode::FoldedPairs, f.body[3], w.pairs_folded),
+        ] {
+            for t in analyze(&other, mode) {
+                out.push((field, t.text, weight * share));
+            }
+        }
+    }
+    out
 }
 
 pub(super) fn filters(f: &Fields, p: &Params) -> Vec<(Occur, Box<dyn Query>)> {
@@ -393,4 +505,105 @@ pub(super) fn filters(f: &Fields, p: &Params) -> Vec<(Occur, Box<dyn Query>)> {
         ));
     }
     v
+}
+
+/// Common phrases learnt from the corpus: the text terms (syllables and pairs) found in more
+/// than `share` of the index's units are the corpus's stop phrases ("quy định của pháp
+/// luật"); their weight is multiplied by `factor` rather than the term dropped.
+pub(super) fn damp_common(searcher: &Searcher, f: &Fields, terms: &mut [(Term, f32)], w: &Knobs) {
+    if w.common_share >= 1.0 || w.common_factor == 1.0 {
+        return;
+    }
+    let units = searcher.num_docs() as f64;
+    if units == 0.0 {
+        return;
+    }
+    let text_fields = [f.body[0], f.body[1], f.body[2], f.body[3], f.earlier];
+    for (term, boost) in terms.iter_mut() {
+        if !text_fields.contains(&term.field()) {
+            continue;
+        }
+        let df = searcher.doc_freq(term).unwrap_or(0) as f64;
+        if df / units > f64::from(w.common_share) {
+            *boost *= w.common_factor;
+        }
+    }
+}
+
+/// BM25's `b` per field. tantivy's BM25 has one `b` (0.75) and one `k1` (1.2), and divides a
+/// document's length by the field's average, which it computes from the statistics given to
+/// it: reporting a field's token count multiplied by `s` gives that field
+/// `k1 (1 − 0.75 + 0.75 dl / (s avgdl))`: the `b'` asked for with `s = 0.75 (1 − b') / (0.25 b')`,
+/// with `k1' = 0.3 / (1 − b')`. `None` when every field keeps 0.75 (the searcher's own figures).
+pub struct FieldNorms<'a> {
+    searcher: &'a Searcher,
+    scales: Vec<(tantivy::schema::Field, f64)>,
+}
+
+impl<'a> FieldNorms<'a> {
+    pub(super) fn new(searcher: &'a Searcher, f: &Fields, w: &Knobs) -> Option<FieldNorms<'a>> {
+        const B: f64 = 0.75;
+        let scale = |b: f32| {
+            let b = f64::from(b).clamp(0.05, 0.99);
+            B * (1.0 - b) / (b * (1.0 - B))
+        };
+        let mut scales = Vec::new();
+        for (fields, b) in [
+            (&f.body[..], w.b_text),
+            (&f.heading_idx[..], w.b_heading),
+            (&f.title_idx[..], w.b_title),
+        ] {
+            if (b - 0.75).abs() > 1e-6 {
+                scales.extend(fields.iter().map(|field| (*field, scale(b))));
+            }
+        }
+        (!scales.is_empty()).then_some(FieldNorms { searcher, scales })
+    }
+}
+
+impl tantivy::query::Bm25StatisticsProvider for FieldNorms<'_> {
+    fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
+        let n = self.searcher.total_num_tokens(field)?;
+        Ok(match self.scales.iter().find(|(f, _)| *f == field) {
+            Some((_, s)) => (n as f64 * s).round() as u64,
+            None => n,
+        })
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searcher.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        self.searcher.doc_freq(term)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::query::Bm25StatisticsProvider;
+
+    #[test]
+    fn a_b_per_field_scales_that_fields_average_length() {
+        let (index, f) = crate::search::index::in_memory();
+        let searcher = index.reader().map(|r| r.searcher()).unwrap();
+        assert!(FieldNorms::new(&searcher, &f, &Knobs::PRODUCTION).is_none());
+        let k = Knobs {
+            b_text: 0.5,
+            b_heading: 0.25,
+            ..Knobs::PRODUCTION
+        };
+        let norms = FieldNorms::new(&searcher, &f, &k).unwrap();
+        let scale = |field| norms.scales.iter().find(|(x, _)| *x == field).map(|s| s.1);
+        // b' = 0.5 → s = 0.75 · 0.5 / (0.25 · 0.5) = 3; b' = 0.25 → 9; the title keeps its own.
+        for field in f.body {
+            assert!(scale(field).is_some_and(|s| (s - 3.0).abs() < 1e-9));
+        }
+        for field in f.heading_idx {
+            assert!(scale(field).is_some_and(|s| (s - 9.0).abs() < 1e-9));
+        }
+        assert!(scale(f.title_idx[0]).is_none());
+        assert_eq!(norms.total_num_tokens(f.body[0]).unwrap(), 0);
+    }
 }

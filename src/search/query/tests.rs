@@ -15,6 +15,74 @@ mod numbers {
     }
 }
 
+mod knobs {
+    use super::super::terms::text_terms;
+    use super::super::*;
+    use tantivy::Term;
+
+    fn has(terms: &[(Term, f32)], field: tantivy::schema::Field, text: &str) -> Option<f32> {
+        let t = Term::from_field_text(field, text);
+        terms.iter().find(|(x, _)| *x == t).map(|(_, b)| *b)
+    }
+
+    /// "Điều 22" in a question keeps pointing at that article whatever the other knobs, though
+    /// "điều" is a stop word of the text.
+    #[test]
+    fn the_article_cue_survives() {
+        let (_, f) = crate::search::index::in_memory();
+        let q = "Theo Điều 22 thì người lao động được nghỉ bao nhiêu ngày?";
+        for k in crate::search::eval::candidates() {
+            let terms = text_terms(&f, q, &k.knobs);
+            assert_eq!(
+                has(&terms, f.article_key, "dieu-22"),
+                (k.knobs.article_named > 0.0).then_some(k.knobs.article_named),
+                "{}",
+                k.name
+            );
+        }
+        assert_eq!(article_refs("điều 10, điều 11."), ["dieu-10", "dieu-11"]);
+    }
+
+    /// Each new signal adds its terms when on, none when off.
+    #[test]
+    fn signals_add_terms_only_when_on() {
+        let (_, f) = crate::search::index::in_memory();
+        let q = "UBND cấp xã giải quyết hồ sơ trong mười lăm ngày làm việc thế nào";
+        let off = Knobs::PRODUCTION;
+        let on = Knobs {
+            reversed_pairs: 0.5,
+            skip_pairs: 0.5,
+            abbreviations: 0.5,
+            number_words: 0.5,
+            ..off
+        };
+        let t_off = text_terms(
+            &f,
+            q,
+            &Knobs {
+                reversed_pairs: 0.0,
+                skip_pairs: 0.0,
+                abbreviations: 0.0,
+                number_words: 0.0,
+                ..off
+            },
+        );
+        let t_on = text_terms(&f, q, &on);
+        for (field, text) in [
+            (f.body[3], "xa_cap"),   // reversed
+            (f.body[3], "cap_giai"), // one apart
+            (f.body[2], "uỷ_ban"),   // long form of UBND
+            (f.body[0], "15"),       // digits of mười lăm
+        ] {
+            assert!(has(&t_off, field, text).is_none(), "{text}");
+            assert!(has(&t_on, field, text).is_some_and(|b| b > 0.0), "{text}");
+        }
+        // A few keywords get none of them (every word is required already).
+        let short = text_terms(&f, "UBND cấp xã", &on);
+        assert!(has(&short, f.body[2], "uỷ_ban").is_none());
+    }
+}
+
 mod browse {
     use super::super::hits::text_of;
     use super::super::terms::{filters, word_query};
