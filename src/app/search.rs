@@ -290,6 +290,8 @@ pub async fn run_with_org(
                 };
                 let mut p = Params::new(words, Scope::Procedures);
                 p.limit = 20;
+                // Only the procedures' hits join the answer: they are not counted.
+                p.count = false;
                 let procedures = cache
                     .search(&searcher, &service.fields, &p)
                     .map_err(|e| AppError::internal("tìm kiếm", e))?;
@@ -300,6 +302,7 @@ pub async fn run_with_org(
                 let mut a = Params::new(&params.q, Scope::Articles);
                 a.limit = 10;
                 a.snippets = true;
+                a.count = false;
                 let articles = cache
                     .search(&searcher, &service.fields, &a)
                     .map_err(|e| AppError::internal("tìm kiếm", e))?;

@@ -184,9 +184,9 @@ impl<'w> SegmentTerms<'w> {
         })
     }
 
-    /// `doc`'s score if it may beat `threshold` (it enters the top documents only by scoring
-    /// more), whether it matches otherwise. Documents must come in increasing order.
-    pub fn evaluate(&mut self, doc: DocId, threshold: Score) -> Evaluation {
+    /// Moves the window to the blocks covering `doc`; false once every term's postings are
+    /// behind it (nothing from `doc` on has a term).
+    fn window_at(&mut self, doc: DocId) -> bool {
         if !self.started || doc > self.window_end {
             self.started = true;
             self.window_end = TERMINATED;
@@ -200,8 +200,17 @@ impl<'w> SegmentTerms<'w> {
             }
             if self.window_end == TERMINATED {
                 // Every term's postings are behind: nothing from here on matches.
-                return Evaluation::NoMatch;
+                return false;
             }
+        }
+        true
+    }
+
+    /// `doc`'s score if it may beat `threshold` (it enters the top documents only by scoring
+    /// more), whether it matches otherwise. Documents must come in increasing order.
+    pub fn evaluate(&mut self, doc: DocId, threshold: Score) -> Evaluation {
+        if !self.window_at(doc) {
+            return Evaluation::NoMatch;
         }
         // A margin for rounding: the bound and the score add the same terms in other orders.
         let below = |bound: Score| bound * (1.0 + 1e-5) < threshold;
@@ -235,6 +244,41 @@ impl<'w> SegmentTerms<'w> {
             Evaluation::Scored(score)
         } else {
             Evaluation::NoMatch
+        }
+    }
+
+    /// For a search that neither counts nor facets its matches: `doc`'s score when it may beat
+    /// `threshold`, otherwise the first document that may (after the window of blocks whose
+    /// maxima together cannot beat it, or the next one). The same scores as [`Self::evaluate`],
+    /// without asking whether a document that cannot enter the top matches at all.
+    pub fn rank(&mut self, doc: DocId, threshold: Score) -> Result<Score, DocId> {
+        if !self.window_at(doc) {
+            return Err(TERMINATED);
+        }
+        let below = |bound: Score| bound * (1.0 + 1e-5) < threshold;
+        if below(self.window_max) {
+            return Err(self.window_end.saturating_add(1));
+        }
+        let mut matched = false;
+        let mut score: Score = 0.0;
+        let mut rest = self.window_max;
+        for c in self.cursors.iter_mut() {
+            if c.done() {
+                continue;
+            }
+            rest -= c.block_max;
+            if let Some(s) = c.score(doc) {
+                matched = true;
+                score += s;
+            }
+            if below(score + rest.max(0.0)) {
+                return Err(doc + 1);
+            }
+        }
+        if matched {
+            Ok(score)
+        } else {
+            Err(doc + 1)
         }
     }
 
