@@ -432,15 +432,28 @@ impl EveryWord {
         let size = usize::try_from(words_per_bitset).unwrap_or(0);
         let mut bits = term_bits(reader, within)?.as_ref().clone();
         bits.resize(size, 0);
-        let mut word = vec![0u64; size];
-        for (_, pair) in lists {
-            for p in pair.into_iter().flatten() {
-                set_bits(p, &mut word);
+        let key = (reader.segment_id(), *fields, words.to_vec());
+        let every = match SHARED.with(|s| s.borrow().get(&key)) {
+            Some(every) => every,
+            None => {
+                let mut every = vec![u64::MAX; size];
+                let mut word = vec![0u64; size];
+                for (_, pair) in lists {
+                    for p in pair.into_iter().flatten() {
+                        set_bits(p, &mut word);
+                    }
+                    for (b, w) in every.iter_mut().zip(word.iter_mut()) {
+                        *b &= *w;
+                        *w = 0;
+                    }
+                }
+                let every = std::sync::Arc::new(every);
+                SHARED.with(|s| s.borrow_mut().put(key, every.clone()));
+                every
             }
-            for (b, w) in bits.iter_mut().zip(word.iter_mut()) {
-                *b &= *w;
-                *w = 0;
-            }
+        };
+        for (b, w) in bits.iter_mut().zip(every.iter()) {
+            *b &= *w;
         }
         let len = bits.iter().map(|b| b.count_ones()).sum();
         let mut every = EveryWord { bits, doc: 0, len };
@@ -466,6 +479,55 @@ impl EveryWord {
             }
         }
     }
+}
+
+/// The words' bitsets of the searches of one request, shared between them while
+/// [`sharing_words`] runs (the header's search asks the same words of the documents and of the
+/// articles). Kept on the thread that runs the request's searches, emptied when it ends: never
+/// shared between requests.
+#[derive(Default)]
+struct Shared {
+    on: bool,
+    entries: Vec<(SharedKey, std::sync::Arc<Vec<u64>>)>,
+}
+
+type SharedKey = (SegmentId, [Field; 2], Vec<String>);
+
+impl Shared {
+    fn get(&self, key: &SharedKey) -> Option<std::sync::Arc<Vec<u64>>> {
+        if !self.on {
+            return None;
+        }
+        self.entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, b)| b.clone())
+    }
+
+    fn put(&mut self, key: SharedKey, bits: std::sync::Arc<Vec<u64>>) {
+        // A request runs a few searches over a few segments.
+        if self.on && self.entries.len() < 16 {
+            self.entries.push((key, bits));
+        }
+    }
+}
+
+thread_local! {
+    static SHARED: std::cell::RefCell<Shared> = std::cell::RefCell::new(Shared::default());
+}
+
+/// Runs `f` (the searches of one request) with the words' bitsets of each segment computed
+/// once and shared between its searches; forgets them after.
+pub fn sharing_words<R>(f: impl FnOnce() -> R) -> R {
+    struct Off;
+    impl Drop for Off {
+        fn drop(&mut self) {
+            SHARED.with(|s| *s.borrow_mut() = Shared::default());
+        }
+    }
+    SHARED.with(|s| s.borrow_mut().on = true);
+    let _off = Off;
+    f()
 }
 
 /// Bitsets of a term's documents by segment (the scope's kinds: a few per segment), shared by

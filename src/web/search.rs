@@ -89,8 +89,11 @@ impl Authorities {
             return self.options.clone();
         }
         let plain = format!("<option value=\"{selected}\">");
-        self.options
-            .replacen(&plain, &format!("<option value=\"{selected}\" selected>"), 1)
+        self.options.replacen(
+            &plain,
+            &format!("<option value=\"{selected}\" selected>"),
+            1,
+        )
     }
 }
 

@@ -322,6 +322,52 @@ mod browse {
     }
 
     #[test]
+    fn searches_sharing_the_words_bitsets_find_what_each_finds_alone() {
+        let (index, f) = corpus_in_segments_of(6000, 11, 2500);
+        let searcher = index.reader().unwrap().searcher();
+        let run = |q: &str, scope: Scope, status: Option<&str>| {
+            let mut p = Params::new(q, scope);
+            p.limit = 20;
+            p.facets = true;
+            p.status = status.map(str::to_string);
+            let r = search(&searcher, &f, &p).unwrap();
+            let hits: Vec<(f32, u64)> = r
+                .hits
+                .iter()
+                .map(|h| (h.score, h.document_id as u64))
+                .collect();
+            (r.total, tie_groups(&hits), format!("{:?}", r.facets))
+        };
+        for q in [
+            "hỗ trợ chi phí giống",
+            "thuy san nuoi trong",
+            "bảo vệ rừng đất đai",
+        ] {
+            let alone: Vec<_> = [
+                (Scope::Documents, None),
+                (Scope::Articles, None),
+                (Scope::Articles, Some("con-hieu-luc")),
+            ]
+            .iter()
+            .map(|(scope, status)| run(q, *scope, *status))
+            .collect();
+            let shared: Vec<_> = crate::search::sharing_words(|| {
+                [
+                    (Scope::Documents, None),
+                    (Scope::Articles, None),
+                    (Scope::Articles, Some("con-hieu-luc")),
+                ]
+                .iter()
+                .map(|(scope, status)| run(q, *scope, *status))
+                .collect()
+            });
+            assert_eq!(shared, alone, "{q}");
+            assert!(alone[0].0 > 0 && alone[1].0 > 0, "{q}: found");
+            assert_ne!(alone[0], alone[1], "{q}: the scopes differ");
+        }
+    }
+
+    #[test]
     fn ranking_skips_only_documents_that_cannot_beat_the_threshold() {
         use crate::search::conjunctive::{Evaluation, SegmentTerms, TermWeight};
         let (index, f) = corpus_in_segments_of(6000, 11, 2500);
