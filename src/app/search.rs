@@ -265,18 +265,19 @@ pub async fn run_with_org(
                 .map_err(|e| AppError::internal("tìm kiếm", e))?;
             let mut number = None;
             let answers = if answers_every_kind(&params, page) {
-                let mut conn = pool.get()?;
-                let mut db = conn.db();
+                // A connection is held only while the database is read, never across a search:
+                // searches in flight would otherwise hold the pool's connections.
                 number = number_lookup(
                     &params.q,
                     |key| {
                         crate::search::query::document_number_known(&searcher, &service.fields, key)
                     },
-                    || {
-                        crate::db::queries::document_summaries(
-                            &mut db,
+                    || -> Result<_, AppError> {
+                        let mut conn = pool.get()?;
+                        Ok(crate::db::queries::document_summaries(
+                            &mut conn.db(),
                             &crate::db::queries::DocumentFilter::default(),
-                        )
+                        )?)
                     },
                 )?;
                 // A number asks for a document: nothing else joins it.
@@ -298,8 +299,10 @@ pub async fn run_with_org(
                     let procedures = cache
                         .search(&searcher, &service.fields, &p)
                         .map_err(|e| AppError::internal("tìm kiếm", e))?;
-                    let (_, catalogue) =
-                        listings.catalogue(&mut db, &statuses, crate::clock::today())?;
+                    let (_, catalogue) = {
+                        let mut conn = pool.get()?;
+                        listings.catalogue(&mut conn.db(), &statuses, crate::clock::today())?
+                    };
                     // The articles of the same words, for those that answer better than a whole
                     // document (the documents' hits, count and facets stay as they are).
                     let mut a = Params::new(&params.q, Scope::Articles);
