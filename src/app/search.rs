@@ -255,81 +255,91 @@ pub async fn run_with_org(
     let listings = state.procedure_listings.clone();
     let statuses = state.statuses.clone();
     web::block(move || {
-        let started = Instant::now();
-        let org = orgs.get(&pool)?;
-        let (params, page) = parse(&q, &org)?;
-        let searcher = service.searcher();
-        let results = cache
-            .search(&searcher, &service.fields, &params)
-            .map_err(|e| AppError::internal("tìm kiếm", e))?;
-        let mut number = None;
-        let answers = if answers_every_kind(&params, page) {
-            let mut conn = pool.get()?;
-            let mut db = conn.db();
-            number = number_lookup(
-                &params.q,
-                |key| crate::search::query::document_number_known(&searcher, &service.fields, key),
-                || {
-                    crate::db::queries::document_summaries(
-                        &mut db,
-                        &crate::db::queries::DocumentFilter::default(),
-                    )
-                },
-            )?;
-            // A number asks for a document: nothing else joins it.
-            if number.is_some() {
-                plain(&results.hits)
-            } else {
-                // Cue words ("thủ tục", "xin", "làm") are not words of a procedure's text:
-                // the procedures are sought by what the query asks for.
-                let content = crate::domain::intent::asked(&params.q).content.join(" ");
-                let words = if content.is_empty() {
-                    &params.q
-                } else {
-                    &content
-                };
-                let mut p = Params::new(words, Scope::Procedures);
-                p.limit = 20;
-                let procedures = cache
-                    .search(&searcher, &service.fields, &p)
-                    .map_err(|e| AppError::internal("tìm kiếm", e))?;
-                let (_, catalogue) =
-                    listings.catalogue(&mut db, &statuses, crate::clock::today())?;
-                // The articles of the same words, for those that answer better than a whole
-                // document (the documents' hits, count and facets stay as they are).
-                let mut a = Params::new(&params.q, Scope::Articles);
-                a.limit = 10;
-                a.snippets = true;
-                let articles = cache
-                    .search(&searcher, &service.fields, &a)
-                    .map_err(|e| AppError::internal("tìm kiếm", e))?;
-                merge(
-                    &results.hits,
-                    Others {
-                        query: &params.q,
-                        org: &org,
-                        procedures: &procedures.hits,
-                        catalogue: Some(&catalogue),
-                        articles: &articles.hits,
+        crate::search::sharing_words(|| {
+            let started = Instant::now();
+            let org = orgs.get(&pool)?;
+            let (params, page) = parse(&q, &org)?;
+            let searcher = service.searcher();
+            let results = cache
+                .search(&searcher, &service.fields, &params)
+                .map_err(|e| AppError::internal("tìm kiếm", e))?;
+            let mut number = None;
+            let answers = if answers_every_kind(&params, page) {
+                // A connection is held only while the database is read, never across a search:
+                // searches in flight would otherwise hold the pool's connections.
+                number = number_lookup(
+                    &params.q,
+                    |key| {
+                        crate::search::query::document_number_known(&searcher, &service.fields, key)
                     },
-                )
-            }
-        } else {
-            plain(&results.hits)
-        };
-        let response = SearchResponse {
-            query: params.q,
-            total: results.total,
-            total_exact: results.total_exact,
-            took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
-            page,
-            per_page: params.limit,
-            hits: results.hits.clone(),
-            facets: results.facets.clone(),
-            results: answers,
-            number,
-        };
-        Ok((response, org))
+                    || -> Result<_, AppError> {
+                        let mut conn = pool.get()?;
+                        Ok(crate::db::queries::document_summaries(
+                            &mut conn.db(),
+                            &crate::db::queries::DocumentFilter::default(),
+                        )?)
+                    },
+                )?;
+                // A number asks for a document: nothing else joins it.
+                if number.is_some() {
+                    plain(&results.hits)
+                } else {
+                    // Cue words ("thủ tục", "xin", "làm") are not words of a procedure's text:
+                    // the procedures are sought by what the query asks for.
+                    let content = crate::domain::intent::asked(&params.q).content.join(" ");
+                    let words = if content.is_empty() {
+                        &params.q
+                    } else {
+                        &content
+                    };
+                    let mut p = Params::new(words, Scope::Procedures);
+                    p.limit = 20;
+                    // Only the procedures' hits join the answer: they are not counted.
+                    p.count = false;
+                    let procedures = cache
+                        .search(&searcher, &service.fields, &p)
+                        .map_err(|e| AppError::internal("tìm kiếm", e))?;
+                    let (_, catalogue) = {
+                        let mut conn = pool.get()?;
+                        listings.catalogue(&mut conn.db(), &statuses, crate::clock::today())?
+                    };
+                    // The articles of the same words, for those that answer better than a whole
+                    // document (the documents' hits, count and facets stay as they are).
+                    let mut a = Params::new(&params.q, Scope::Articles);
+                    a.limit = 10;
+                    a.snippets = true;
+                    a.count = false;
+                    let articles = cache
+                        .search(&searcher, &service.fields, &a)
+                        .map_err(|e| AppError::internal("tìm kiếm", e))?;
+                    merge(
+                        &results.hits,
+                        Others {
+                            query: &params.q,
+                            org: &org,
+                            procedures: &procedures.hits,
+                            catalogue: Some(&catalogue),
+                            articles: &articles.hits,
+                        },
+                    )
+                }
+            } else {
+                plain(&results.hits)
+            };
+            let response = SearchResponse {
+                query: params.q,
+                total: results.total,
+                total_exact: results.total_exact,
+                took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
+                page,
+                per_page: params.limit,
+                hits: results.hits.clone(),
+                facets: results.facets.clone(),
+                results: answers,
+                number,
+            };
+            Ok((response, org))
+        })
     })
     .await?
 }

@@ -184,9 +184,9 @@ impl<'w> SegmentTerms<'w> {
         })
     }
 
-    /// `doc`'s score if it may beat `threshold` (it enters the top documents only by scoring
-    /// more), whether it matches otherwise. Documents must come in increasing order.
-    pub fn evaluate(&mut self, doc: DocId, threshold: Score) -> Evaluation {
+    /// Moves the window to the blocks covering `doc`; false once every term's postings are
+    /// behind it (nothing from `doc` on has a term).
+    fn window_at(&mut self, doc: DocId) -> bool {
         if !self.started || doc > self.window_end {
             self.started = true;
             self.window_end = TERMINATED;
@@ -200,8 +200,17 @@ impl<'w> SegmentTerms<'w> {
             }
             if self.window_end == TERMINATED {
                 // Every term's postings are behind: nothing from here on matches.
-                return Evaluation::NoMatch;
+                return false;
             }
+        }
+        true
+    }
+
+    /// `doc`'s score if it may beat `threshold` (it enters the top documents only by scoring
+    /// more), whether it matches otherwise. Documents must come in increasing order.
+    pub fn evaluate(&mut self, doc: DocId, threshold: Score) -> Evaluation {
+        if !self.window_at(doc) {
+            return Evaluation::NoMatch;
         }
         // A margin for rounding: the bound and the score add the same terms in other orders.
         let below = |bound: Score| bound * (1.0 + 1e-5) < threshold;
@@ -235,6 +244,41 @@ impl<'w> SegmentTerms<'w> {
             Evaluation::Scored(score)
         } else {
             Evaluation::NoMatch
+        }
+    }
+
+    /// For a search that neither counts nor facets its matches: `doc`'s score when it may beat
+    /// `threshold`, otherwise the first document that may (after the window of blocks whose
+    /// maxima together cannot beat it, or the next one). The same scores as [`Self::evaluate`],
+    /// without asking whether a document that cannot enter the top matches at all.
+    pub fn rank(&mut self, doc: DocId, threshold: Score) -> Result<Score, DocId> {
+        if !self.window_at(doc) {
+            return Err(TERMINATED);
+        }
+        let below = |bound: Score| bound * (1.0 + 1e-5) < threshold;
+        if below(self.window_max) {
+            return Err(self.window_end.saturating_add(1));
+        }
+        let mut matched = false;
+        let mut score: Score = 0.0;
+        let mut rest = self.window_max;
+        for c in self.cursors.iter_mut() {
+            if c.done() {
+                continue;
+            }
+            rest -= c.block_max;
+            if let Some(s) = c.score(doc) {
+                matched = true;
+                score += s;
+            }
+            if below(score + rest.max(0.0)) {
+                return Err(doc + 1);
+            }
+        }
+        if matched {
+            Ok(score)
+        } else {
+            Err(doc + 1)
         }
     }
 
@@ -388,15 +432,28 @@ impl EveryWord {
         let size = usize::try_from(words_per_bitset).unwrap_or(0);
         let mut bits = term_bits(reader, within)?.as_ref().clone();
         bits.resize(size, 0);
-        let mut word = vec![0u64; size];
-        for (_, pair) in lists {
-            for p in pair.into_iter().flatten() {
-                set_bits(p, &mut word);
+        let key = (reader.segment_id(), *fields, words.to_vec());
+        let every = match SHARED.with(|s| s.borrow().get(&key)) {
+            Some(every) => every,
+            None => {
+                let mut every = vec![u64::MAX; size];
+                let mut word = vec![0u64; size];
+                for (_, pair) in lists {
+                    for p in pair.into_iter().flatten() {
+                        set_bits(p, &mut word);
+                    }
+                    for (b, w) in every.iter_mut().zip(word.iter_mut()) {
+                        *b &= *w;
+                        *w = 0;
+                    }
+                }
+                let every = std::sync::Arc::new(every);
+                SHARED.with(|s| s.borrow_mut().put(key, every.clone()));
+                every
             }
-            for (b, w) in bits.iter_mut().zip(word.iter_mut()) {
-                *b &= *w;
-                *w = 0;
-            }
+        };
+        for (b, w) in bits.iter_mut().zip(every.iter()) {
+            *b &= *w;
         }
         let len = bits.iter().map(|b| b.count_ones()).sum();
         let mut every = EveryWord { bits, doc: 0, len };
@@ -422,6 +479,55 @@ impl EveryWord {
             }
         }
     }
+}
+
+/// The words' bitsets of the searches of one request, shared between them while
+/// [`sharing_words`] runs (the header's search asks the same words of the documents and of the
+/// articles). Kept on the thread that runs the request's searches, emptied when it ends: never
+/// shared between requests.
+#[derive(Default)]
+struct Shared {
+    on: bool,
+    entries: Vec<(SharedKey, std::sync::Arc<Vec<u64>>)>,
+}
+
+type SharedKey = (SegmentId, [Field; 2], Vec<String>);
+
+impl Shared {
+    fn get(&self, key: &SharedKey) -> Option<std::sync::Arc<Vec<u64>>> {
+        if !self.on {
+            return None;
+        }
+        self.entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, b)| b.clone())
+    }
+
+    fn put(&mut self, key: SharedKey, bits: std::sync::Arc<Vec<u64>>) {
+        // A request runs a few searches over a few segments.
+        if self.on && self.entries.len() < 16 {
+            self.entries.push((key, bits));
+        }
+    }
+}
+
+thread_local! {
+    static SHARED: std::cell::RefCell<Shared> = std::cell::RefCell::new(Shared::default());
+}
+
+/// Runs `f` (the searches of one request) with the words' bitsets of each segment computed
+/// once and shared between its searches; forgets them after.
+pub fn sharing_words<R>(f: impl FnOnce() -> R) -> R {
+    struct Off;
+    impl Drop for Off {
+        fn drop(&mut self) {
+            SHARED.with(|s| *s.borrow_mut() = Shared::default());
+        }
+    }
+    SHARED.with(|s| s.borrow_mut().on = true);
+    let _off = Off;
+    f()
 }
 
 /// Bitsets of a term's documents by segment (the scope's kinds: a few per segment), shared by

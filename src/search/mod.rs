@@ -4,6 +4,7 @@ pub mod analyzer;
 pub mod build;
 pub mod cache;
 mod conjunctive;
+pub use conjunctive::sharing_words;
 pub mod eval;
 pub mod index;
 pub mod merge;

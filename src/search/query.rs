@@ -65,6 +65,10 @@ pub struct Params {
     pub limit: usize,
     pub facets: bool,
     pub snippets: bool,
+    /// Whether the total is wanted. When it is not (nor the facets), the matches are not
+    /// counted: the total is then the number of hits found, never exact, and the search only
+    /// ranks (a search whose answer shows its hits alone).
+    pub count: bool,
 }
 
 impl Params {
@@ -83,6 +87,7 @@ impl Params {
             limit: 10,
             facets: false,
             snippets: false,
+            count: true,
         }
     }
 }

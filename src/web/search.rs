@@ -1,6 +1,9 @@
 //! The public search page `/search`: the search of `app::search`, with facets to narrow it
 //! and links to the next pages.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use actix_web::{web, HttpResponse};
 
 use super::public::urlencode;
@@ -10,6 +13,7 @@ use crate::app::search::{run_with_org, SearchQuery, SearchResponse};
 use crate::app::{opt, AppState};
 use crate::domain::kinds::DOCUMENT_TYPES;
 use crate::domain::status::Status;
+use crate::registry::org::Org;
 use crate::search::query::FacetCount;
 
 /// Each answer with its date as readers write it and its status label (documents and
@@ -34,11 +38,70 @@ fn answer_views(answers: &[Answer]) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The authorities as the page shows them, prepared once for each loaded organisation: by
+/// name for the filter form (its options written out), by id for the facets' labels.
+struct Authorities {
+    /// The organisation they were read from (held, so that it is compared by identity).
+    org: Arc<Org>,
+    names: HashMap<String, String>,
+    /// The form's `<option>`s after «Tất cả», none selected, as the template wrote them.
+    options: String,
+}
+
+impl Authorities {
+    fn of(org: &Arc<Org>) -> Arc<Authorities> {
+        static HELD: Mutex<Option<Arc<Authorities>>> = Mutex::new(None);
+        if let Ok(held) = HELD.lock() {
+            if let Some(a) = held.as_ref().filter(|a| Arc::ptr_eq(&a.org, org)) {
+                return a.clone();
+            }
+        }
+        let mut sorted: Vec<(i64, &str)> = org
+            .authorities
+            .values()
+            .map(|a| (a.id, a.name.as_str()))
+            .collect();
+        sorted.sort_by(|a, b| a.1.cmp(b.1));
+        let mut options = String::new();
+        for (id, name) in &sorted {
+            options.push_str(&format!(
+                "\n      <option value=\"{id}\">{}</option>",
+                tera::escape_html(name)
+            ));
+        }
+        let made = Arc::new(Authorities {
+            org: org.clone(),
+            names: sorted
+                .iter()
+                .map(|(id, n)| (id.to_string(), n.to_string()))
+                .collect(),
+            options,
+        });
+        if let Ok(mut held) = HELD.lock() {
+            *held = Some(made.clone());
+        }
+        made
+    }
+
+    /// The options with the one asked for selected.
+    fn options(&self, selected: &str) -> String {
+        if selected.is_empty() || !self.names.contains_key(selected) {
+            return self.options.clone();
+        }
+        let plain = format!("<option value=\"{selected}\">");
+        self.options.replacen(
+            &plain,
+            &format!("<option value=\"{selected}\" selected>"),
+            1,
+        )
+    }
+}
+
 /// The facets of the answer, each value labelled and linked to the search narrowed to it.
 fn facet_views(
     q: &SearchQuery,
     response: &SearchResponse,
-    names: &[(i64, String)],
+    authority_names: &HashMap<String, String>,
 ) -> Vec<serde_json::Value> {
     let procedures = opt(&q.scope) == Some("procedures");
     let status_labels: std::collections::HashMap<&str, &str> = if procedures {
@@ -52,10 +115,6 @@ fn facet_views(
             .map(|s| (s.code(), s.label()))
             .collect()
     };
-    let authority_names: std::collections::HashMap<String, String> = names
-        .iter()
-        .map(|(id, n)| (id.to_string(), n.clone()))
-        .collect();
     let label_facet = |key: &str, v: &FacetCount| -> String {
         match key {
             "status" => status_labels
@@ -131,16 +190,11 @@ pub async fn page(
 ) -> Result<HttpResponse, PageError> {
     let q = q.into_inner();
     let (response, org) = run_with_org(&state, q.clone()).await?;
-    let mut names: Vec<(i64, String)> = org
-        .authorities
-        .values()
-        .map(|a| (a.id, a.name.clone()))
-        .collect();
-    names.sort_by(|a, b| a.1.cmp(&b.1));
+    let authorities = Authorities::of(&org);
     let text = opt(&q.q).unwrap_or("").to_string();
     let mut ctx = base_context("search", &text);
     let answers = answer_views(&response.results);
-    let facets = facet_views(&q, &response, &names);
+    let facets = facet_views(&q, &response, &authorities.names);
     let pages = response.total.div_ceil(response.per_page.max(1)).max(1);
     let link = |page: usize| page_link(&q, page);
     ctx.insert(
@@ -167,11 +221,8 @@ pub async fn page(
             .collect::<Vec<_>>(),
     );
     ctx.insert(
-        "authorities",
-        &names
-            .iter()
-            .map(|(id, n)| serde_json::json!({"id": id.to_string(), "name": n}))
-            .collect::<Vec<_>>(),
+        "authority_options",
+        &authorities.options(opt(&q.authority).unwrap_or("")),
     );
     ctx.insert("answers", &answers);
     let of_kind = |k: &str| response.results.iter().filter(|a| a.kind == k).count();

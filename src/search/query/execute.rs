@@ -234,7 +234,14 @@ impl<'a> Plan<'a> {
         let lead = self.every_word
             && (self.text_weight.is_none()
                 || u64::from(allowed.size_hint()) * 3 < u64::from(reader.max_doc()));
-        let capped = if lead {
+        let capped = if !self.counts() {
+            counter.counted = if lead {
+                self.lead_uncounted(ord, reader, allowed.as_mut(), &mut top)?
+            } else {
+                self.rank_only(ord, reader, allowed.as_mut(), &mut top)?
+            };
+            true
+        } else if lead {
             self.lead(ord, reader, allowed.as_mut(), &mut counter, &mut top)?;
             false
         } else {
@@ -279,6 +286,75 @@ impl<'a> Plan<'a> {
             doc = allowed.advance();
         }
         Ok(())
+    }
+
+    /// Whether the matches are counted: unless the search only ranks (no total, no facets,
+    /// and text to rank by).
+    fn counts(&self) -> bool {
+        self.p.count || self.p.facets || self.text_weight.is_none()
+    }
+
+    /// As [`Self::lead`] for a search that only ranks: a window of blocks that cannot beat
+    /// the threshold is skipped whole. Returns how many documents entered the top.
+    fn lead_uncounted(
+        &self,
+        ord: u32,
+        reader: &SegmentReader,
+        allowed: &mut dyn Scorer,
+        top: &mut TopK,
+    ) -> tantivy::Result<usize> {
+        let mut scorer = SegmentTerms::open(reader, &self.term_weights)?;
+        let mut entered = 0;
+        let mut doc = allowed.doc();
+        while doc != TERMINATED {
+            let next = if alive(reader, doc) {
+                match scorer.rank(doc, top.threshold()) {
+                    Ok(score) => {
+                        entered += 1;
+                        top.push(Scored(score, address(ord, doc)));
+                        doc + 1
+                    }
+                    Err(next) => next,
+                }
+            } else {
+                doc + 1
+            };
+            doc = if next == TERMINATED {
+                TERMINATED
+            } else if next == doc + 1 {
+                allowed.advance()
+            } else {
+                allowed.seek(next)
+            };
+        }
+        Ok(entered)
+    }
+
+    /// The best documents of a search that only ranks: block-max WAND over the text's terms,
+    /// keeping those that meet the constraint. Returns how many entered the top.
+    fn rank_only(
+        &self,
+        ord: u32,
+        reader: &SegmentReader,
+        allowed: &mut dyn Scorer,
+        top: &mut TopK,
+    ) -> tantivy::Result<usize> {
+        let mut entered = 0;
+        if let Some(w) = &self.text_weight {
+            w.for_each_pruning(f32::MIN, reader, &mut |doc, score| {
+                if alive(reader, doc) {
+                    if allowed.doc() < doc {
+                        allowed.seek(doc);
+                    }
+                    if allowed.doc() == doc {
+                        entered += 1;
+                        top.push(Scored(score, address(ord, doc)));
+                    }
+                }
+                top.threshold()
+            })?;
+        }
+        Ok(entered)
     }
 
     /// Counts (and facets) the matches without scoring them, up to the cap, then finds the
@@ -326,6 +402,40 @@ impl<'a> Plan<'a> {
             })?;
         }
         Ok(capped)
+    }
+}
+
+/// Searches running in this process now.
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// One search counted in [`IN_FLIGHT`] while it runs its segments.
+struct InFlight {
+    /// How many were running when this one started, itself included.
+    running: usize,
+}
+
+impl InFlight {
+    fn enter() -> InFlight {
+        InFlight {
+            running: IN_FLIGHT.fetch_add(1, Relaxed) + 1,
+        }
+    }
+
+    /// Whether the segments may be searched in parallel: only while a core would otherwise
+    /// idle. Under load every core already runs a search of its own, and handing segments to
+    /// the search threads only adds their hand-offs (and queues the searches behind them).
+    fn alone_on_a_core(&self) -> bool {
+        static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        let cores = *CORES.get_or_init(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        self.running < cores
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Relaxed);
     }
 }
 
@@ -383,10 +493,20 @@ pub(super) fn execute(
         .enumerate()
         .map(|(i, r)| (u32::try_from(i).unwrap_or(u32::MAX), r))
         .collect();
-    let fruits = searcher.index().search_executor().map(
-        |(ord, reader)| plan.segment(ord, reader),
-        readers.into_iter(),
-    )?;
+    let fruits = {
+        let in_flight = InFlight::enter();
+        if in_flight.alone_on_a_core() {
+            searcher.index().search_executor().map(
+                |(ord, reader)| plan.segment(ord, reader),
+                readers.into_iter(),
+            )?
+        } else {
+            readers
+                .into_iter()
+                .map(|(ord, reader)| plan.segment(ord, reader))
+                .collect::<tantivy::Result<Vec<_>>>()?
+        }
+    };
     let gathered = gather(fruits, plan.k);
     let addresses: Vec<(f32, DocAddress)> = if plan.relevance {
         gathered

@@ -105,6 +105,11 @@ mod browse {
 
     /// An index of `n` small units with words, types, statuses and years drawn from `seed`.
     fn corpus(n: usize, seed: u64) -> (tantivy::Index, Fields) {
+        corpus_in_segments_of(n, seed, 97)
+    }
+
+    /// As [`corpus`], committed every `segment` units.
+    fn corpus_in_segments_of(n: usize, seed: u64, segment: usize) -> (tantivy::Index, Fields) {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         let (index, f) = crate::search::index::in_memory();
@@ -140,7 +145,7 @@ mod browse {
             w.add_document(crate::search::index::to_document(&f, &unit))
                 .unwrap();
             // Several segments, as in a real index.
-            if id % 97 == 96 {
+            if id % segment == segment - 1 {
                 w.commit().unwrap();
             }
         }
@@ -340,6 +345,144 @@ mod browse {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_search_that_only_ranks_finds_the_same_hits() {
+        // Large segments: many blocks of postings, windows of blocks skipped.
+        let (index, f) = corpus_in_segments_of(6000, 11, 2500);
+        let searcher = index.reader().unwrap().searcher();
+        let queries = [
+            "thủy sản",
+            "thuy san",
+            "hỗ trợ chi phí giống",
+            "bảo vệ rừng đất đai hành chính",
+            "thủ tục hành chính hỗ trợ nuôi trồng thủy sản ở đâu",
+            "rung",
+            "không có từ này",
+        ];
+        for q in queries {
+            for scope in [Scope::Documents, Scope::Articles] {
+                for limit in [1, 10, 20] {
+                    let mut counted = Params::new(q, scope);
+                    counted.limit = limit;
+                    let mut ranked = counted.clone();
+                    ranked.count = false;
+                    let all = search(&searcher, &f, &counted).unwrap();
+                    let some = search(&searcher, &f, &ranked).unwrap();
+                    let pairs = |r: &Results| -> Vec<(f32, u64)> {
+                        r.hits
+                            .iter()
+                            .map(|h| (h.score, h.document_id as u64))
+                            .collect()
+                    };
+                    assert_eq!(
+                        tie_groups(&pairs(&some)),
+                        tie_groups(&pairs(&all)),
+                        "{q} {scope:?} top {limit}: hits in order"
+                    );
+                    assert!(!some.total_exact, "{q}: an uncounted total is not exact");
+                    assert_eq!(some.total == 0, all.total == 0, "{q}: found at all");
+                    assert!(some.total <= all.total.max(some.hits.len()));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn searches_sharing_the_words_bitsets_find_what_each_finds_alone() {
+        let (index, f) = corpus_in_segments_of(6000, 11, 2500);
+        let searcher = index.reader().unwrap().searcher();
+        let run = |q: &str, scope: Scope, status: Option<&str>| {
+            let mut p = Params::new(q, scope);
+            p.limit = 20;
+            p.facets = true;
+            p.status = status.map(str::to_string);
+            let r = search(&searcher, &f, &p).unwrap();
+            let hits: Vec<(f32, u64)> = r
+                .hits
+                .iter()
+                .map(|h| (h.score, h.document_id as u64))
+                .collect();
+            (r.total, tie_groups(&hits), format!("{:?}", r.facets))
+        };
+        for q in [
+            "hỗ trợ chi phí giống",
+            "thuy san nuoi trong",
+            "bảo vệ rừng đất đai",
+        ] {
+            let alone: Vec<_> = [
+                (Scope::Documents, None),
+                (Scope::Articles, None),
+                (Scope::Articles, Some("con-hieu-luc")),
+            ]
+            .iter()
+            .map(|(scope, status)| run(q, *scope, *status))
+            .collect();
+            let shared: Vec<_> = crate::search::sharing_words(|| {
+                [
+                    (Scope::Documents, None),
+                    (Scope::Articles, None),
+                    (Scope::Articles, Some("con-hieu-luc")),
+                ]
+                .iter()
+                .map(|(scope, status)| run(q, *scope, *status))
+                .collect()
+            });
+            assert_eq!(shared, alone, "{q}");
+            assert!(alone[0].0 > 0 && alone[1].0 > 0, "{q}: found");
+            assert_ne!(alone[0], alone[1], "{q}: the scopes differ");
+        }
+    }
+
+    #[test]
+    fn ranking_skips_only_documents_that_cannot_beat_the_threshold() {
+        use crate::search::conjunctive::{Evaluation, SegmentTerms, TermWeight};
+        let (index, f) = corpus_in_segments_of(6000, 11, 2500);
+        let searcher = index.reader().unwrap().searcher();
+        let mut skipped = 0;
+        for q in ["hỗ trợ chi phí giống", "thuy san", "bảo vệ rừng đất đai"] {
+            let weights: Vec<TermWeight> = super::super::terms::text_terms(&f, q)
+                .iter()
+                .map(|(t, b)| TermWeight::new(&searcher, t, *b).unwrap())
+                .collect();
+            for reader in searcher.segment_readers() {
+                // Every document's score, none pruned.
+                let mut all = SegmentTerms::open(reader, &weights).unwrap();
+                let scores: Vec<Option<f32>> = (0..reader.max_doc())
+                    .map(|d| match all.evaluate(d, f32::MIN) {
+                        Evaluation::Scored(s) => Some(s),
+                        _ => None,
+                    })
+                    .collect();
+                let mut sorted: Vec<f32> = scores.iter().flatten().copied().collect();
+                sorted.sort_by(f32::total_cmp);
+                let threshold = sorted[sorted.len() - sorted.len() / 100 - 1];
+                let mut ranked = SegmentTerms::open(reader, &weights).unwrap();
+                let mut doc = 0;
+                while doc < reader.max_doc() {
+                    match ranked.rank(doc, threshold) {
+                        Ok(s) => {
+                            assert_eq!(Some(s), scores[doc as usize], "{q}: doc {doc}");
+                            doc += 1;
+                        }
+                        Err(next) => {
+                            let next = next.min(reader.max_doc());
+                            for d in doc..next {
+                                assert!(
+                                    scores[d as usize].is_none_or(|s| s < threshold),
+                                    "{q}: doc {d} scores {:?} ≥ {threshold}, skipped",
+                                    scores[d as usize]
+                                );
+                            }
+                            skipped += (next - doc).saturating_sub(1);
+                            doc = next.max(doc + 1);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(skipped > 50, "windows are skipped whole: {skipped}");
     }
 
     #[test]
