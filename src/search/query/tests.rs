@@ -442,10 +442,11 @@ mod browse {
         let searcher = index.reader().unwrap().searcher();
         let mut skipped = 0;
         for q in ["hỗ trợ chi phí giống", "thuy san", "bảo vệ rừng đất đai"] {
-            let weights: Vec<TermWeight> = super::super::terms::text_terms(&f, q)
-                .iter()
-                .map(|(t, b)| TermWeight::new(&searcher, t, *b).unwrap())
-                .collect();
+            let weights: Vec<TermWeight> =
+                super::super::terms::text_terms(&f, q, &super::super::terms::Knobs::PRODUCTION)
+                    .iter()
+                    .map(|(t, b)| TermWeight::new(&searcher, t, *b).unwrap())
+                    .collect();
             for reader in searcher.segment_readers() {
                 // Every document's score, none pruned.
                 let mut all = SegmentTerms::open(reader, &weights).unwrap();
