@@ -20,30 +20,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Benchmarks: import throughput and status query latency (see BENCHMARKS.md)
-    Bench {
-        #[arg(long, default_value_t = 100_000)]
-        documents: usize,
-        /// Also run against this PostgreSQL database (it is emptied first)
-        #[arg(long)]
-        postgres: Option<String>,
-        /// Directory for the generated corpus and the SQLite database
-        #[arg(long, default_value = "/var/tmp/vanban-bench")]
-        dir: PathBuf,
-        /// Draw clause sentences from this ALQAC law file (realistic vocabulary)
-        #[arg(long)]
-        laws: Option<PathBuf>,
-        /// The whole country's shape: central bodies, provinces, districts until 30 June 2025
-        /// and communes from 1 July 2025 (the default corpus keeps its bytes)
-        #[arg(long)]
-        national: bool,
-        /// Then reindex, time searches in process, measure uncached throughput, peak memory
-        /// of each phase and the sizes on disk
-        #[arg(long)]
-        search: bool,
-        /// Seconds of the in-process throughput run (with --search)
-        #[arg(long, default_value_t = 20)]
-        seconds: u64,
-    },
+    Bench(BenchArgs),
     /// Search benchmark on the corpus of `vanban-bench bench`: reindex rate, index size, query
     /// latency, and PostgreSQL full-text search on the same queries
     BenchSearch {
@@ -166,28 +143,54 @@ fn writer(path: Option<&std::path::Path>) -> std::io::Result<Box<dyn std::io::Wr
     })
 }
 
+/// The flags of `vanban-bench bench`.
+#[derive(clap::Args)]
+struct BenchArgs {
+    #[arg(long, default_value_t = 100_000)]
+    documents: usize,
+    /// Also run against this PostgreSQL database (it is emptied first)
+    #[arg(long)]
+    postgres: Option<String>,
+    /// Directory for the generated corpus and the SQLite database
+    #[arg(long, default_value = "/var/tmp/vanban-bench")]
+    dir: PathBuf,
+    /// Draw clause sentences from this ALQAC law file (realistic vocabulary)
+    #[arg(long)]
+    laws: Option<PathBuf>,
+    /// The whole country's shape: central bodies, provinces, districts until 30 June 2025
+    /// and communes from 1 July 2025 (the default corpus keeps its bytes)
+    #[arg(long)]
+    national: bool,
+    /// Then reindex, time searches in process, measure uncached throughput, peak memory
+    /// of each phase and the sizes on disk
+    #[arg(long)]
+    search: bool,
+    /// Seconds of the in-process throughput run (with --search)
+    #[arg(long, default_value_t = 20)]
+    seconds: u64,
+}
+
+/// `vanban-bench bench`: import, and with `--search` the search figures.
+fn bench(a: BenchArgs) -> anyhow::Result<()> {
+    vanban::bench::run(&vanban::bench::Options {
+        documents: a.documents,
+        postgres: a.postgres.as_deref(),
+        dir: &a.dir,
+        laws: a.laws.as_deref(),
+        shape: if a.national {
+            vanban::bench::Shape::National
+        } else {
+            vanban::bench::Shape::Provinces
+        },
+        search: a
+            .search
+            .then_some(std::time::Duration::from_secs(a.seconds)),
+    })
+}
+
 fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Bench {
-            documents,
-            postgres,
-            dir,
-            laws,
-            national,
-            search,
-            seconds,
-        } => vanban::bench::run(&vanban::bench::Options {
-            documents,
-            postgres: postgres.as_deref(),
-            dir: &dir,
-            laws: laws.as_deref(),
-            shape: if national {
-                vanban::bench::Shape::National
-            } else {
-                vanban::bench::Shape::Provinces
-            },
-            search: search.then_some(std::time::Duration::from_secs(seconds)),
-        })?,
+        Command::Bench(a) => bench(a)?,
         Command::BenchSearch {
             documents,
             postgres,
