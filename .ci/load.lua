@@ -34,8 +34,8 @@ function init(args)
   end
 end
 
-local function document(n)
-  local number = string.format("%d/2099/QĐ-TẢI-%s", n, run)
+local function document(n, year)
+  local number = string.format("%d/%d/QĐ-TẢI-%s", n, year, run)
   local body = string.format(
     '{"kind":"document","authority":"UBND-96","type":"Quyết định","number":"%s",' ..
     '"title":"Quyết định thử tải số %d","fields":["Thử tải"],"issued_on":"2024-05-02",' ..
@@ -49,9 +49,11 @@ function request()
     return wrk.format("GET", paths[math.random(#paths)])
   end
   counter = counter + 1
-  -- Thread-unique numbers: thread 1 writes 1, 1001, 2001…; thread 2 writes 2, 1002…
-  local n = tid + (counter - 1) * 1000
-  local _, body = document(n)
+  -- Thread-unique numbers of at most six digits (the law's limit), for up to 64 threads:
+  -- thread 1 writes 1, 65, 129… in 2099, and after 10,000 documents goes on in 2098.
+  local k = counter - 1
+  local n = tid + (k % 10000) * 64
+  local _, body = document(n, 2099 - math.floor(k / 10000))
   return wrk.format("POST", "/api/v1/records", {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/x-ndjson",
