@@ -322,6 +322,19 @@ pub fn candidates() -> Vec<Candidate> {
     out
 }
 
+/// Refuses a number of folds that cannot be cross-validated: fewer than two (one to hold out,
+/// one to choose on) or, once the questions are read, more than there are questions (a fold
+/// would be empty).
+pub fn check_folds(k: usize, questions: Option<usize>) -> anyhow::Result<()> {
+    if k < 2 {
+        anyhow::bail!("--folds {k}: at least 2 folds (one held out, one to choose on)");
+    }
+    if let Some(n) = questions.filter(|n| k > *n) {
+        anyhow::bail!("--folds {k}: more folds than questions ({n}); a fold would be empty");
+    }
+    Ok(())
+}
+
 /// The fold (0 .. `k`) of each of `n` questions: a shuffle fixed by `seed`, dealt round, so
 /// the folds are disjoint, cover every question and differ in size by at most one.
 pub fn fold_of(n: usize, k: usize, seed: u64) -> Vec<usize> {
@@ -441,10 +454,11 @@ pub fn cross_validate(
     k: usize,
     seed: u64,
 ) -> anyhow::Result<CrossValidation> {
-    let k = k.max(2);
+    check_folds(k, None)?;
     let bench = prepare(laws, questions, dir)?;
     let searcher = bench.index.reader()?.searcher();
     let n = bench.questions.len();
+    check_folds(k, Some(n))?;
     let folds = fold_of(n, k, seed);
     let candidates = candidates();
     let mut rr: Vec<Vec<f64>> = Vec::new();
@@ -594,6 +608,17 @@ impl std::fmt::Display for CrossValidation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn impossible_numbers_of_folds_are_refused() {
+        for (k, n) in [(0, None), (1, None), (1, Some(520)), (6, Some(5))] {
+            let e = check_folds(k, n).unwrap_err().to_string();
+            assert!(e.starts_with(&format!("--folds {k}:")), "{e}");
+        }
+        for (k, n) in [(2, None), (5, Some(520)), (5, Some(5))] {
+            assert!(check_folds(k, n).is_ok(), "{k} {n:?}");
+        }
+    }
 
     #[test]
     fn folds_are_deterministic_disjoint_complete_and_even() {

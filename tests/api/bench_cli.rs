@@ -87,6 +87,35 @@ fn vanban_bench_refuses_an_unknown_subcommand() {
 }
 
 #[test]
+fn eval_search_refuses_fewer_than_two_folds_before_reading_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("eval");
+    for k in ["0", "1"] {
+        let o = run(
+            BENCH,
+            &[
+                "eval-search",
+                "--laws",
+                "/nonexistent/laws.json",
+                "--questions",
+                "/nonexistent/questions.json",
+                "--dir",
+                work.to_str().unwrap(),
+                "--folds",
+                k,
+            ],
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(
+            text(&o).contains(&format!("--folds {k}: at least 2 folds")),
+            "{}",
+            text(&o)
+        );
+        assert!(!work.exists(), "nothing is written for a refused --folds");
+    }
+}
+
+#[test]
 fn the_server_binary_no_longer_carries_the_benchmarks() {
     let o = run(SERVER, &["--help"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));

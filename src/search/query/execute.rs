@@ -331,7 +331,8 @@ impl<'a> Plan<'a> {
     }
 
     /// The best documents of a search that only ranks: block-max WAND over the text's terms,
-    /// keeping those that meet the constraint. Returns how many entered the top.
+    /// keeping those that meet the constraint (visited in increasing order, so one forward
+    /// pass). Returns how many entered the top.
     fn rank_only(
         &self,
         ord: u32,
@@ -386,21 +387,8 @@ impl<'a> Plan<'a> {
         }
         // What did not fill a chunk counts too (many small segments add up).
         self.budget.fetch_add(n % CHUNK, Relaxed);
-        // The best documents: block-max WAND over the text's terms, keeping those that
-        // meet the constraint (visited in increasing order, so one forward pass).
-        if let Some(w) = &self.text_weight {
-            w.for_each_pruning(f32::MIN, reader, &mut |doc, score| {
-                if alive(reader, doc) {
-                    if allowed.doc() < doc {
-                        allowed.seek(doc);
-                    }
-                    if allowed.doc() == doc {
-                        top.push(Scored(score, address(ord, doc)));
-                    }
-                }
-                top.threshold()
-            })?;
-        }
+        // The best documents, as a search that only ranks finds them.
+        self.rank_only(ord, reader, allowed, top)?;
         Ok(capped)
     }
 }
