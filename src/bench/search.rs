@@ -91,9 +91,95 @@ pub fn run_search(
             timing.print_slowest();
         }
     }
+    page_throughput(&service, &queries)?;
     if let Some(url) = postgres {
         time_postgres(url, &queries, ours)?;
     }
+    Ok(())
+}
+
+/// The searches of the `/search` page for `q`, as its two forms make them: the header's one
+/// search box (documents with facets and snippets, then the procedures and the articles of
+/// the one answer, neither counted) or the filter form in article scope.
+fn page_searches(service: &SearchService, q: &str, header: bool) -> anyhow::Result<usize> {
+    let searcher = service.searcher();
+    let f = &service.fields;
+    let mut p = Params::new(
+        q,
+        if header {
+            Scope::Documents
+        } else {
+            Scope::Articles
+        },
+    );
+    p.limit = 20;
+    p.facets = true;
+    p.snippets = true;
+    let mut hits = search(&searcher, f, &p)?.hits.len();
+    if header {
+        let content = crate::domain::intent::asked(q).content.join(" ");
+        let mut procedures = Params::new(
+            if content.is_empty() { q } else { &content },
+            Scope::Procedures,
+        );
+        procedures.limit = 20;
+        procedures.count = false;
+        hits += search(&searcher, f, &procedures)?.hits.len();
+        let mut articles = Params::new(q, Scope::Articles);
+        articles.limit = 10;
+        articles.snippets = true;
+        articles.count = false;
+        hits += search(&searcher, f, &articles)?.hits.len();
+    }
+    Ok(hits)
+}
+
+/// Page requests per second in process: the 200 queries in both of the page's forms (400
+/// requests, half and half as `.ci/search-load.lua`'s `page` mode sends them), on as many
+/// threads as cores, after a warm-up pass. The page's searches without HTTP and templates:
+/// the ceiling of the server's `page` throughput.
+fn page_throughput(service: &SearchService, queries: &[String]) -> anyhow::Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    let requests: Vec<(&str, bool)> = queries
+        .iter()
+        .flat_map(|q| [(q.as_str(), true), (q.as_str(), false)])
+        .collect();
+    let mut best = f64::MAX;
+    for pass in 0..3 {
+        let next = AtomicUsize::new(0);
+        let t = Instant::now();
+        std::thread::scope(|scope| -> anyhow::Result<()> {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| -> anyhow::Result<()> {
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some((q, header)) = requests.get(i) else {
+                                return Ok(());
+                            };
+                            // Each request shares its words' bitsets between its own
+                            // searches only, as the server does.
+                            crate::search::sharing_words(|| page_searches(service, q, *header))?;
+                        }
+                    })
+                })
+                .collect();
+            for w in workers {
+                w.join()
+                    .map_err(|_| anyhow::anyhow!("a search thread panicked"))??;
+            }
+            Ok(())
+        })?;
+        if pass > 0 {
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+    }
+    println!(
+        "page requests in process ({} requests, {threads} threads, best of 2 passes): {:.0}/s",
+        requests.len(),
+        requests.len() as f64 / best
+    );
     Ok(())
 }
 
