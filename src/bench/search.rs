@@ -100,10 +100,22 @@ pub fn run_search(
 
 /// The searches of the `/search` page for `q`, as its two forms make them: the header's one
 /// search box (documents with facets and snippets, then the procedures and the articles of
-/// the one answer, neither counted) or the filter form in article scope.
-fn page_searches(service: &SearchService, q: &str, header: bool) -> anyhow::Result<usize> {
+/// the one answer, neither counted) or the filter form in article scope. Adds each search's
+/// time to `took` (header documents, procedures, header articles, filter form).
+fn page_searches(
+    service: &SearchService,
+    q: &str,
+    header: bool,
+    took: &mut [Duration; 4],
+) -> anyhow::Result<()> {
     let searcher = service.searcher();
     let f = &service.fields;
+    let mut timed = |i: usize, p: &Params| -> anyhow::Result<()> {
+        let t = Instant::now();
+        search(&searcher, f, p)?;
+        took[i] += t.elapsed();
+        Ok(())
+    };
     let mut p = Params::new(
         q,
         if header {
@@ -115,23 +127,21 @@ fn page_searches(service: &SearchService, q: &str, header: bool) -> anyhow::Resu
     p.limit = 20;
     p.facets = true;
     p.snippets = true;
-    let mut hits = search(&searcher, f, &p)?.hits.len();
+    timed(if header { 0 } else { 3 }, &p)?;
     if header {
         let content = crate::domain::intent::asked(q).content.join(" ");
-        let mut procedures = Params::new(
-            if content.is_empty() { q } else { &content },
-            Scope::Procedures,
-        );
+        let words = if content.is_empty() { q } else { &content };
+        let mut procedures = Params::new(words, Scope::Procedures);
         procedures.limit = 20;
         procedures.count = false;
-        hits += search(&searcher, f, &procedures)?.hits.len();
+        timed(1, &procedures)?;
         let mut articles = Params::new(q, Scope::Articles);
         articles.limit = 10;
         articles.snippets = true;
         articles.count = false;
-        hits += search(&searcher, f, &articles)?.hits.len();
+        timed(2, &articles)?;
     }
-    Ok(hits)
+    Ok(())
 }
 
 /// Page requests per second in process: the 200 queries in both of the page's forms (400
@@ -160,7 +170,10 @@ fn page_throughput(service: &SearchService, queries: &[String]) -> anyhow::Resul
                             };
                             // Each request shares its words' bitsets between its own
                             // searches only, as the server does.
-                            crate::search::sharing_words(|| page_searches(service, q, *header))?;
+                            let mut took = [Duration::ZERO; 4];
+                            crate::search::sharing_words(|| {
+                                page_searches(service, q, *header, &mut took)
+                            })?;
                         }
                     })
                 })
@@ -179,6 +192,19 @@ fn page_throughput(service: &SearchService, queries: &[String]) -> anyhow::Resul
         "page requests in process ({} requests, {threads} threads, best of 2 passes): {:.0}/s",
         requests.len(),
         requests.len() as f64 / best
+    );
+    // Where the time goes: the same requests one after the other on one thread.
+    let mut took = [Duration::ZERO; 4];
+    for (q, header) in &requests {
+        crate::search::sharing_words(|| page_searches(service, q, *header, &mut took))?;
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "  one thread, ms in all: header documents {:.0}, procedures {:.0}, header articles {:.0}, filter form (articles) {:.0}",
+        ms(took[0]),
+        ms(took[1]),
+        ms(took[2]),
+        ms(took[3])
     );
     Ok(())
 }

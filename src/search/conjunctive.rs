@@ -184,6 +184,12 @@ impl<'w> SegmentTerms<'w> {
         })
     }
 
+    /// How many documents of the segment have the commonest of the terms: the least a walk
+    /// through their union visits.
+    pub fn commonest(&self) -> u32 {
+        self.cursors.last().map_or(0, |c| c.doc_freq)
+    }
+
     /// Moves the window to the blocks covering `doc`; false once every term's postings are
     /// behind it (nothing from `doc` on has a term).
     fn window_at(&mut self, doc: DocId) -> bool {

@@ -18,6 +18,9 @@ use super::rank::{Scored, TopK};
 use super::terms::{filters, word_query};
 use super::{hits, Params, Results, Sort, TOTAL_CAP};
 
+/// A constraint this many times rarer than the text's commonest term leads the ranking.
+const LEAD_FACTOR: u64 = 4;
+
 /// Matches are counted in chunks of this many against the shared budget of [`TOTAL_CAP`].
 const CHUNK: usize = 256;
 
@@ -171,7 +174,7 @@ impl<'a> Plan<'a> {
             ))?),
             _ => None,
         };
-        let term_weights = if every_word {
+        let term_weights = if every_word || relevance {
             terms
                 .iter()
                 .map(|(t, boost)| TermWeight::new(stats, t, *boost))
@@ -303,7 +306,19 @@ impl<'a> Plan<'a> {
         allowed: &mut dyn Scorer,
         top: &mut TopK,
     ) -> tantivy::Result<usize> {
-        let mut scorer = SegmentTerms::open(reader, &self.term_weights)?;
+        let scorer = SegmentTerms::open(reader, &self.term_weights)?;
+        self.lead_with(ord, reader, allowed, top, scorer)
+    }
+
+    /// [`Self::lead_uncounted`] with the terms' cursors already open.
+    fn lead_with(
+        &self,
+        ord: u32,
+        reader: &SegmentReader,
+        allowed: &mut dyn Scorer,
+        top: &mut TopK,
+        mut scorer: SegmentTerms<'_>,
+    ) -> tantivy::Result<usize> {
         let mut entered = 0;
         let mut doc = allowed.doc();
         while doc != TERMINATED {
@@ -340,8 +355,20 @@ impl<'a> Plan<'a> {
         allowed: &mut dyn Scorer,
         top: &mut TopK,
     ) -> tantivy::Result<usize> {
+        let Some(w) = &self.text_weight else {
+            return Ok(0);
+        };
+        // When few documents meet the constraint (a scope few units are in, such as the
+        // procedures, or narrow filters) against the documents having the commonest term, the
+        // constraint leads and each document meeting it is scored by seeking the terms'
+        // postings: walking the union of the terms would visit every unit having one.
+        let terms = SegmentTerms::open(reader, &self.term_weights)?;
+        if u64::from(allowed.size_hint()) * LEAD_FACTOR < u64::from(terms.commonest()) {
+            return self.lead_with(ord, reader, allowed, top, terms);
+        }
+        drop(terms);
         let mut entered = 0;
-        if let Some(w) = &self.text_weight {
+        {
             w.for_each_pruning(f32::MIN, reader, &mut |doc, score| {
                 if alive(reader, doc) {
                     if allowed.doc() < doc {

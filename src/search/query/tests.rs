@@ -123,8 +123,11 @@ mod browse {
                 .collect();
             let text = text.join(" ");
             let unit = crate::search::index::Unit {
+                // A few procedures: a scope so rare that it leads the ranking.
                 kind: if rng.gen_bool(0.3) {
                     "document"
+                } else if id % 37 == 5 {
+                    "procedure"
                 } else {
                     "article"
                 },
@@ -314,12 +317,18 @@ mod browse {
             "giống",
         ];
         for q in queries {
-            for scope in [Scope::Documents, Scope::Articles] {
-                for status in [None, Some("con-hieu-luc")] {
+            for scope in [Scope::Documents, Scope::Articles, Scope::Procedures] {
+                // Narrow filters (one unit in thirty or fewer): the filters lead the ranking.
+                for (status, authority) in [
+                    (None, None),
+                    (Some("con-hieu-luc"), None),
+                    (Some("con-hieu-luc"), Some(2)),
+                ] {
                     let mut p = Params::new(q, scope);
                     p.limit = 15;
                     p.facets = true;
                     p.status = status.map(str::to_string);
+                    p.authority_ids = authority.map(|a| vec![a]);
                     let r = search(&searcher, &f, &p).unwrap();
                     let (count, ids, facets) = reference(&searcher, &f, &p);
                     assert!(r.total_exact, "{q}: {} matches is under the cap", r.total);
@@ -362,10 +371,11 @@ mod browse {
             "không có từ này",
         ];
         for q in queries {
-            for scope in [Scope::Documents, Scope::Articles] {
-                for limit in [1, 10, 20] {
+            for scope in [Scope::Documents, Scope::Articles, Scope::Procedures] {
+                for (limit, authority) in [(1, None), (10, None), (20, None), (10, Some(3))] {
                     let mut counted = Params::new(q, scope);
                     counted.limit = limit;
+                    counted.authority_ids = authority.map(|a| vec![a]);
                     let mut ranked = counted.clone();
                     ranked.count = false;
                     let all = search(&searcher, &f, &counted).unwrap();
