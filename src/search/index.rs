@@ -125,8 +125,8 @@ fn text_options(tokenizer: &str) -> TextOptions {
     )
 }
 
-/// A whole-value term field that records frequencies, so that its terms can join the
-/// block-max WAND union of a query's text terms (fields without frequencies cannot).
+/// A whole-value term field that records frequencies, so that its terms are scored (BM25)
+/// like the text's terms they join in a query's union.
 fn raw_with_freqs() -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()

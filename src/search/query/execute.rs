@@ -229,11 +229,11 @@ impl<'a> Plan<'a> {
         let mut top = TopK::new(self.k);
         let mut allowed = self.allowed(reader)?;
         // When every word is required, the documents having them all lead: each is counted
-        // exactly and scored. Block-max WAND over the words instead is measured ten times
-        // slower on phrases of common words whose union is far larger than the documents
-        // having them all, but faster when nearly every document has them all (two very
-        // common words): there it runs and the count stops at the cap. (With the bitset the
-        // size is exact; otherwise it is the rarest word's.)
+        // exactly and scored. Walking the union of the words instead (see `rank_only`) is
+        // measured ten times slower on phrases of common words whose union is far larger than
+        // the documents having them all, but faster when nearly every document has them all
+        // (two very common words): there it runs and the count stops at the cap. (With the
+        // bitset the size is exact; otherwise it is the rarest word's.)
         let lead = self.every_word
             && (self.text_weight.is_none()
                 || u64::from(allowed.size_hint()) * 3 < u64::from(reader.max_doc()));
@@ -345,9 +345,12 @@ impl<'a> Plan<'a> {
         Ok(entered)
     }
 
-    /// The best documents of a search that only ranks: block-max WAND over the text's terms,
-    /// keeping those that meet the constraint (visited in increasing order, so one forward
-    /// pass). Returns how many entered the top.
+    /// The best documents of a search that only ranks: tantivy walks the union of the text's
+    /// terms, scoring each document (its block-max WAND does not run for a disjunction that
+    /// requires one of its clauses, and measured slower here when made to: BENCHMARKS.md),
+    /// and those that meet the constraint are kept (visited in increasing order, so one
+    /// forward pass); or, when the constraint is far rarer, it leads. Returns how many
+    /// entered the top.
     fn rank_only(
         &self,
         ord: u32,
@@ -368,20 +371,18 @@ impl<'a> Plan<'a> {
         }
         drop(terms);
         let mut entered = 0;
-        {
-            w.for_each_pruning(f32::MIN, reader, &mut |doc, score| {
-                if alive(reader, doc) {
-                    if allowed.doc() < doc {
-                        allowed.seek(doc);
-                    }
-                    if allowed.doc() == doc {
-                        entered += 1;
-                        top.push(Scored(score, address(ord, doc)));
-                    }
+        w.for_each_pruning(f32::MIN, reader, &mut |doc, score| {
+            if alive(reader, doc) {
+                if allowed.doc() < doc {
+                    allowed.seek(doc);
                 }
-                top.threshold()
-            })?;
-        }
+                if allowed.doc() == doc {
+                    entered += 1;
+                    top.push(Scored(score, address(ord, doc)));
+                }
+            }
+            top.threshold()
+        })?;
         Ok(entered)
     }
 
