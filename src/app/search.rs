@@ -221,6 +221,29 @@ pub struct SearchResponse {
     pub number: Option<NumberLookup>,
 }
 
+/// The search for the procedures that join the documents in the one answer to `q`.
+pub fn procedures_of_the_answer(q: &str) -> Params {
+    // Cue words ("thủ tục", "xin", "làm") are not words of a procedure's text: the procedures
+    // are sought by what the query asks for.
+    let content = crate::domain::intent::asked(q).content.join(" ");
+    let words = if content.is_empty() { q } else { &content };
+    let mut p = Params::new(words, Scope::Procedures);
+    p.limit = 20;
+    // Only the procedures' hits join the answer: they are not counted.
+    p.count = false;
+    p
+}
+
+/// The search for the articles of `q`'s words that join the one answer when they answer better
+/// than a whole document (the documents' hits, count and facets stay as they are).
+pub fn articles_of_the_answer(q: &str) -> Params {
+    let mut a = Params::new(q, Scope::Articles);
+    a.limit = 10;
+    a.snippets = true;
+    a.count = false;
+    a
+}
+
 /// Whether the search may answer with procedures and units besides documents: the first
 /// page of the default scope by relevance, with words, and no filter narrowing it to documents.
 fn answers_every_kind(p: &Params, page: usize) -> bool {
@@ -284,18 +307,7 @@ pub async fn run_with_org(
                 if number.is_some() {
                     plain(&results.hits)
                 } else {
-                    // Cue words ("thủ tục", "xin", "làm") are not words of a procedure's text:
-                    // the procedures are sought by what the query asks for.
-                    let content = crate::domain::intent::asked(&params.q).content.join(" ");
-                    let words = if content.is_empty() {
-                        &params.q
-                    } else {
-                        &content
-                    };
-                    let mut p = Params::new(words, Scope::Procedures);
-                    p.limit = 20;
-                    // Only the procedures' hits join the answer: they are not counted.
-                    p.count = false;
+                    let p = procedures_of_the_answer(&params.q);
                     let procedures = cache
                         .search(&searcher, &service.fields, &p)
                         .map_err(|e| AppError::internal("tìm kiếm", e))?;
@@ -303,12 +315,7 @@ pub async fn run_with_org(
                         let mut conn = pool.get()?;
                         listings.catalogue(&mut conn.db(), &statuses, crate::clock::today())?
                     };
-                    // The articles of the same words, for those that answer better than a whole
-                    // document (the documents' hits, count and facets stay as they are).
-                    let mut a = Params::new(&params.q, Scope::Articles);
-                    a.limit = 10;
-                    a.snippets = true;
-                    a.count = false;
+                    let a = articles_of_the_answer(&params.q);
                     let articles = cache
                         .search(&searcher, &service.fields, &a)
                         .map_err(|e| AppError::internal("tìm kiếm", e))?;

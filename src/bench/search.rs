@@ -129,17 +129,8 @@ fn page_searches(
     p.snippets = true;
     timed(if header { 0 } else { 3 }, &p)?;
     if header {
-        let content = crate::domain::intent::asked(q).content.join(" ");
-        let words = if content.is_empty() { q } else { &content };
-        let mut procedures = Params::new(words, Scope::Procedures);
-        procedures.limit = 20;
-        procedures.count = false;
-        timed(1, &procedures)?;
-        let mut articles = Params::new(q, Scope::Articles);
-        articles.limit = 10;
-        articles.snippets = true;
-        articles.count = false;
-        timed(2, &articles)?;
+        timed(1, &crate::app::search::procedures_of_the_answer(q))?;
+        timed(2, &crate::app::search::articles_of_the_answer(q))?;
     }
     Ok(())
 }

@@ -51,7 +51,8 @@ struct Plan<'a> {
     /// Ranking by relevance (there is text and the sort asks for it).
     relevance: bool,
     text_weight: Option<Box<dyn Weight>>,
-    /// The text's terms scored one at a time, for the documents having every word.
+    /// The text's terms scored one at a time, for the documents that lead the ranking (those
+    /// having every word, or meeting a constraint far rarer than the text's terms).
     term_weights: Vec<TermWeight>,
     /// How many of the best documents each segment keeps.
     k: usize,
@@ -174,7 +175,7 @@ impl<'a> Plan<'a> {
             ))?),
             _ => None,
         };
-        let term_weights = if every_word || relevance {
+        let term_weights = if relevance {
             terms
                 .iter()
                 .map(|(t, boost)| TermWeight::new(stats, t, *boost))
