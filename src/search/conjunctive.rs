@@ -570,19 +570,32 @@ fn term_bits(reader: &SegmentReader, term: &Term) -> tantivy::Result<std::sync::
     Ok(bits)
 }
 
-/// Sets the bit of every document in `postings`.
+/// Sets the bit of every document in `postings`. The documents come in increasing order and
+/// those of a common word crowd into the same words of the bitset: each word's bits are
+/// gathered in a register and stored once.
 fn set_bits(mut postings: BlockSegmentPostings, bits: &mut [u64]) {
+    let mut at = usize::MAX;
+    let mut word = 0u64;
     loop {
         let docs = postings.docs();
         if docs.is_empty() {
-            return;
+            break;
         }
         for &d in docs {
-            if let Some(b) = bits.get_mut((d / 64) as usize) {
-                *b |= 1u64 << (d % 64);
+            let i = (d / 64) as usize;
+            if i != at {
+                if let Some(b) = bits.get_mut(at) {
+                    *b |= word;
+                }
+                at = i;
+                word = 0;
             }
+            word |= 1u64 << (d % 64);
         }
         postings.advance();
+    }
+    if let Some(b) = bits.get_mut(at) {
+        *b |= word;
     }
 }
 

@@ -7,6 +7,7 @@
 mod execute;
 mod families;
 mod hits;
+mod ords;
 mod rank;
 mod terms;
 #[cfg(test)]

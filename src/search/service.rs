@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
-use super::build::{add_page, rebuild, BuildError, IndexStatus, Writer};
+use super::build::{add_page, rebuild, BuildError, IndexStatus, Units, Writer};
 use super::index::{open_or_create, Fields};
 use crate::db::{queries, Db, DbPool};
 use crate::registry::org::Org;
@@ -740,9 +740,16 @@ fn apply_documents_with(
             let status = evaluation.map(|(_, e)| IndexStatus::of(&e));
             statuses.insert(d.id, status.unwrap_or_default());
         }
-        add_page(db, writer, f, &org, &docs, today, |id| {
-            statuses.get(&id).cloned().unwrap_or_default()
-        })?;
+        add_page(
+            db,
+            writer,
+            f,
+            &org,
+            &docs,
+            today,
+            |id| statuses.get(&id).cloned().unwrap_or_default(),
+            Units::All,
+        )?;
     }
     Ok(())
 }

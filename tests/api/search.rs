@@ -657,3 +657,47 @@ db_test!(numbers_as_people_type_them_in_every_search_box, |app| {
     assert_eq!(v["total"], 0, "{v}");
     Ok(())
 });
+
+db_test!(a_rebuild_puts_each_kinds_units_together, |app| {
+    app.import_str("f.jsonl", FIXTURE)?;
+    let dir = app.dir.path().join("ordered");
+    std::fs::create_dir_all(&dir)?;
+    let (index, fields, _) = vanban::search::index::open_or_create(&dir)?;
+    // One indexing thread and no merges: one segment, its units in the order they were added.
+    let mut writer: vanban::search::build::Writer = index.writer_with_num_threads(1, 50_000_000)?;
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    let mut conn = app.pool.get()?;
+    let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+    let n = vanban::search::build::rebuild(&mut conn.db(), &mut writer, &fields, today)?;
+    assert_eq!(n, 6);
+    writer.commit()?;
+    let searcher = index.reader()?.searcher();
+    let mut kinds = Vec::new();
+    for segment in searcher.segment_readers() {
+        let column = segment
+            .fast_fields()
+            .str("kind")?
+            .ok_or_else(|| anyhow::anyhow!("no kind column"))?;
+        for doc in 0..segment.max_doc() {
+            let mut kind = String::new();
+            if let Some(ord) = column.term_ords(doc).next() {
+                column.ord_to_str(ord, &mut kind)?;
+            }
+            kinds.push(kind);
+        }
+    }
+    let documents = kinds.iter().filter(|k| *k == "document").count();
+    assert_eq!(documents, 6);
+    assert!(kinds.iter().any(|k| k == "article"), "{kinds:?}");
+    // Every document's own unit comes before every article: a search in one scope skips
+    // the postings blocks of the other kinds.
+    let rank = |k: &String| {
+        ["document", "article", "procedure"]
+            .iter()
+            .position(|x| x == k)
+    };
+    let ranks: Vec<_> = kinds.iter().map(rank).collect();
+    assert!(ranks.iter().all(Option::is_some), "{kinds:?}");
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{kinds:?}");
+    Ok(())
+});

@@ -14,6 +14,7 @@ use tantivy::{DocAddress, DocId, DocSet, Order, Searcher, SegmentReader, Term, T
 
 use super::super::conjunctive::{EitherField, Evaluation, EveryWord, SegmentTerms, TermWeight};
 use super::super::index::Fields;
+use super::ords;
 use super::rank::{Scored, TopK};
 use super::terms::{filters, word_query};
 use super::{hits, Params, Results, Sort, TOTAL_CAP};
@@ -74,6 +75,8 @@ fn address(ord: u32, doc: DocId) -> DocAddress {
 /// Matches counted as they are found, with the facets they carry.
 struct Counter {
     facet_reader: Option<tantivy::fastfield::FacetReader>,
+    /// The segment's facet ordinals decoded, when its units fit the table.
+    table: Option<std::sync::Arc<ords::Table>>,
     ords: Vec<u64>,
     counted: usize,
 }
@@ -85,9 +88,11 @@ impl Counter {
         } else {
             None
         };
+        let table = facet_reader.as_ref().and_then(|r| ords::table(reader, r));
         let n = facet_reader.as_ref().map_or(0, |r| r.num_facets());
         Ok(Counter {
             facet_reader,
+            table,
             ords: vec![0u64; n],
             counted: 0,
         })
@@ -95,7 +100,13 @@ impl Counter {
 
     fn count(&mut self, doc: DocId) {
         self.counted += 1;
-        if let Some(fr) = &self.facet_reader {
+        if let Some(t) = &self.table {
+            for o in t.of(doc) {
+                if let Some(c) = self.ords.get_mut(o) {
+                    *c += 1;
+                }
+            }
+        } else if let Some(fr) = &self.facet_reader {
             for o in fr.facet_ords(doc) {
                 if let Some(c) = usize::try_from(o).ok().and_then(|o| self.ords.get_mut(o)) {
                     *c += 1;
