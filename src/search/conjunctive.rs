@@ -427,7 +427,10 @@ impl EveryWord {
             return Ok(None);
         }
         lists.sort_by_key(|l| l.0);
-        let rarest = lists[0].0;
+        // The leapfrog is led by the rarest of the words and the scope's kind (a scope few
+        // units are in, such as the procedures, leads it).
+        let kind = u64::from(reader.inverted_index(within.field())?.doc_freq(within)?);
+        let rarest = lists[0].0.min(kind);
         let postings: u64 = lists.iter().map(|l| l.0).sum();
         let words_per_bitset = u64::from(max_doc).div_ceil(64);
         let bitset_cost = postings + words_per_bitset * lists.len() as u64;
