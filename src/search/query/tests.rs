@@ -302,6 +302,28 @@ mod browse {
         assert!(nonempty > 5, "the words must be found: {nonempty}");
     }
 
+    /// The facet counts of the type and status roots, as the reference gives them.
+    fn type_and_status(r: &Results) -> Vec<(String, u64)> {
+        let mut counts: Vec<(String, u64)> = ["type", "status"]
+            .iter()
+            .flat_map(|root| {
+                r.facets[*root]
+                    .iter()
+                    .map(move |c| (format!("{root}/{}", c.value), c.count))
+            })
+            .collect();
+        counts.sort();
+        counts
+    }
+
+    /// The hits' scores and document ids, in order.
+    fn scored_ids(r: &Results) -> Vec<(f32, u64)> {
+        r.hits
+            .iter()
+            .map(|h| (h.score, h.document_id as u64))
+            .collect()
+    }
+
     #[test]
     fn same_hits_counts_and_facets_as_the_plain_search() {
         let (index, f) = corpus(1500, 7);
@@ -334,24 +356,45 @@ mod browse {
                     let (count, ids, facets) = reference(&searcher, &f, &p);
                     assert!(r.total_exact, "{q}: {} matches is under the cap", r.total);
                     assert_eq!(r.total, count, "{q} {scope:?} {status:?}: count");
-                    let got: Vec<(f32, u64)> = r
-                        .hits
-                        .iter()
-                        .map(|h| (h.score, h.document_id as u64))
-                        .collect();
+                    let got = scored_ids(&r);
                     assert_eq!(
                         tie_groups(&got),
                         tie_groups(&ids),
                         "{q} {scope:?} {status:?}: hits in order"
                     );
-                    let mut mine: Vec<(String, u64)> = Vec::new();
-                    for root in ["type", "status"] {
-                        for c in &r.facets[root] {
-                            mine.push((format!("{root}/{}", c.value), c.count));
-                        }
-                    }
-                    mine.sort();
+                    let mine = type_and_status(&r);
                     assert_eq!(mine, facets, "{q} {scope:?} {status:?}: facets");
+                }
+            }
+        }
+    }
+
+    /// In large segments, where windows of blocks that cannot beat the best scores are counted
+    /// without being scored, counts and facets stay those of the plain search.
+    #[test]
+    fn counts_and_facets_stay_exact_where_windows_are_skipped() {
+        let (index, f) = corpus_in_segments_of(6000, 11, 2500);
+        let searcher = index.reader().unwrap().searcher();
+        for q in [
+            "thuy san",
+            "ho tro chi phi",
+            "rung",
+            "giong nuoi",
+            "thủy sản",
+        ] {
+            for scope in [Scope::Documents, Scope::Articles] {
+                for limit in [1, 10] {
+                    let mut p = Params::new(q, scope);
+                    p.limit = limit;
+                    p.facets = true;
+                    let r = search(&searcher, &f, &p).unwrap();
+                    let (count, ids, facets) = reference(&searcher, &f, &p);
+                    assert!(r.total_exact, "{q}: every word required, counted exactly");
+                    assert_eq!(r.total, count, "{q} {scope:?} top {limit}: count");
+                    let got = scored_ids(&r);
+                    assert_eq!(tie_groups(&got), tie_groups(&ids), "{q} {scope:?}: hits");
+                    let mine = type_and_status(&r);
+                    assert_eq!(mine, facets, "{q} {scope:?} top {limit}: facets");
                 }
             }
         }
