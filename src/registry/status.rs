@@ -500,6 +500,16 @@ impl StatusGraph {
 #[derive(Default)]
 pub struct SharedGraph {
     held: std::sync::Mutex<Option<Held>>,
+    /// Held while the graph is loaded, and while a date's statuses are derived: requests
+    /// arriving meanwhile (a server's first seconds, or the moment after a write under load)
+    /// wait for that one load and take its result instead of each loading the whole registry.
+    loading_graph: std::sync::Mutex<()>,
+    loading_statuses: std::sync::Mutex<()>,
+}
+
+/// Takes a lock that guards no data (a panic while it was held leaves nothing half-written).
+fn one_at_a_time(m: &std::sync::Mutex<()>) -> std::sync::MutexGuard<'_, ()> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 struct Held {
@@ -514,13 +524,15 @@ impl SharedGraph {
     /// The graph as of now: reloaded when the outbox has moved since it was loaded.
     pub fn graph(&self, db: &mut Db<'_>) -> Result<std::sync::Arc<StatusGraph>, DbError> {
         let version = queries::outbox_max(db)?;
-        if let Ok(held) = self.held.lock() {
-            if let Some(h) = held.as_ref().filter(|h| h.version == version) {
-                return Ok(h.graph.clone());
-            }
+        if let Some(g) = self.held_graph(version) {
+            return Ok(g);
         }
-        // Loaded outside the lock: a write committed meanwhile is already in it, and the next
-        // call, seeing a newer outbox id, loads again.
+        let _loading = one_at_a_time(&self.loading_graph);
+        if let Some(g) = self.held_graph(version) {
+            return Ok(g);
+        }
+        // Loaded outside the lock of what is held: a write committed meanwhile is already in
+        // it, and the next call, seeing a newer outbox id, loads again.
         let graph = std::sync::Arc::new(StatusGraph::load_all(db)?);
         if let Ok(mut held) = self.held.lock() {
             if held.as_ref().is_none_or(|h| h.version <= version) {
@@ -534,6 +546,30 @@ impl SharedGraph {
         Ok(graph)
     }
 
+    /// The graph held, if it was loaded at outbox id `version`.
+    fn held_graph(&self, version: i64) -> Option<std::sync::Arc<StatusGraph>> {
+        let held = self.held.lock().ok()?;
+        held.as_ref()
+            .filter(|h| h.version == version)
+            .map(|h| h.graph.clone())
+    }
+
+    /// The statuses on `date` held for `graph`, if they were derived.
+    fn held_statuses(
+        &self,
+        graph: &std::sync::Arc<StatusGraph>,
+        date: NaiveDate,
+    ) -> Option<std::sync::Arc<HashMap<i64, Status>>> {
+        let held = self.held.lock().ok()?;
+        let h = held
+            .as_ref()
+            .filter(|h| std::sync::Arc::ptr_eq(&h.graph, graph))?;
+        h.statuses
+            .iter()
+            .find(|(d, _)| *d == date)
+            .map(|(_, s)| s.clone())
+    }
+
     /// Every document's status on `date`.
     pub fn statuses(
         &self,
@@ -541,15 +577,12 @@ impl SharedGraph {
         date: NaiveDate,
     ) -> Result<std::sync::Arc<HashMap<i64, Status>>, DbError> {
         let graph = self.graph(db)?;
-        if let Ok(held) = self.held.lock() {
-            if let Some(h) = held
-                .as_ref()
-                .filter(|h| std::sync::Arc::ptr_eq(&h.graph, &graph))
-            {
-                if let Some((_, s)) = h.statuses.iter().find(|(d, _)| *d == date) {
-                    return Ok(s.clone());
-                }
-            }
+        if let Some(s) = self.held_statuses(&graph, date) {
+            return Ok(s);
+        }
+        let _loading = one_at_a_time(&self.loading_statuses);
+        if let Some(s) = self.held_statuses(&graph, date) {
+            return Ok(s);
         }
         let statuses = std::sync::Arc::new(graph.statuses(date));
         if let Ok(mut held) = self.held.lock() {

@@ -621,3 +621,78 @@ db_test!(
         Ok(())
     }
 );
+
+/// Runs `f` on four threads at the same moment, each with its own connection, as requests
+/// arriving together (a server's first seconds); their results in thread order.
+fn together<T: Send + 'static>(
+    app: &TestApp,
+    f: impl Fn(&mut vanban::db::Db<'_>) -> anyhow::Result<T> + Send + Sync + 'static,
+) -> anyhow::Result<Vec<T>> {
+    let f = std::sync::Arc::new(f);
+    let start = std::sync::Arc::new(std::sync::Barrier::new(4));
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let (f, start, pool) = (f.clone(), start.clone(), app.pool.clone());
+            std::thread::spawn(move || -> anyhow::Result<T> {
+                let mut conn = pool.get()?;
+                start.wait();
+                f(&mut conn.db())
+            })
+        })
+        .collect();
+    let mut got = Vec::new();
+    for t in threads {
+        got.push(
+            t.join()
+                .map_err(|_| anyhow::anyhow!("a request thread panicked"))??,
+        );
+    }
+    Ok(got)
+}
+
+db_test!(
+    requests_arriving_together_load_todays_catalogue_once,
+    |app| {
+        vanban::exchange::load_sample(&app.pool)?.unwrap();
+        let cache = std::sync::Arc::new(vanban::app::procedures::ListingCache::default());
+        let graphs = vanban::registry::status::SharedGraph::default();
+        let today = vanban::clock::today();
+        let c = cache.clone();
+        let got = together(&app, move |db| {
+            c.catalogue(db, &graphs, today)
+                .map_err(|e| anyhow::anyhow!("{e:?}"))
+        })?;
+        assert_eq!(cache.loads(), 1, "one load, the others waited for it");
+        let (version, first) = &got[0];
+        for (v, c) in &got {
+            assert_eq!(v, version);
+            assert!(std::sync::Arc::ptr_eq(c, first), "the same catalogue");
+        }
+        assert!(
+            !first.entries.is_empty(),
+            "the sample's procedures are in it"
+        );
+        Ok(())
+    }
+);
+
+db_test!(
+    requests_arriving_together_load_the_registrys_graph_once,
+    |app| {
+        vanban::exchange::load_sample(&app.pool)?.unwrap();
+        let graphs = vanban::registry::status::SharedGraph::default();
+        let today = vanban::clock::today();
+        let got = together(&app, move |db| {
+            let statuses = graphs.statuses(db, today)?;
+            Ok((graphs.graph(db)?, statuses))
+        })?;
+        // One graph loaded and one day's statuses derived: every request holds the same.
+        let (graph, statuses) = &got[0];
+        assert!(!statuses.is_empty());
+        for (g, s) in &got {
+            assert!(std::sync::Arc::ptr_eq(g, graph), "the same graph");
+            assert!(std::sync::Arc::ptr_eq(s, statuses), "the same statuses");
+        }
+        Ok(())
+    }
+);

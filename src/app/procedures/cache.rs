@@ -35,6 +35,11 @@ struct Generation {
 #[derive(Default)]
 pub struct ListingCache {
     held: Mutex<Option<Generation>>,
+    /// Held while today's catalogue is loaded: requests arriving meanwhile (a server's first
+    /// seconds, or the moment after a write under load) wait for that one load and take it.
+    loading: Mutex<()>,
+    /// Catalogues of today loaded since the start.
+    loads: std::sync::atomic::AtomicUsize,
 }
 
 impl ListingCache {
@@ -80,6 +85,21 @@ impl ListingCache {
         }
     }
 
+    /// Today's catalogue held, if it was built at outbox id `version`.
+    fn held_catalogue(&self, version: i64, date: NaiveDate) -> Option<Arc<Catalogue>> {
+        let mut held = self.held.lock().ok()?;
+        let g = held
+            .as_mut()
+            .filter(|g| g.version == version && g.date == date)?;
+        g.checked = Instant::now();
+        Some(g.catalogue.clone())
+    }
+
+    /// How many catalogues of today were loaded since the start.
+    pub fn loads(&self) -> usize {
+        self.loads.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// The catalogue as of `date` and the outbox id it reflects (only today's is kept).
     pub fn catalogue(
         &self,
@@ -91,15 +111,18 @@ impl ListingCache {
         if date != today() {
             return Ok((version, Arc::new(Catalogue::load(db, graphs, date)?)));
         }
-        if let Ok(mut held) = self.held.lock() {
-            if let Some(g) = held
-                .as_mut()
-                .filter(|g| g.version == version && g.date == date)
-            {
-                g.checked = Instant::now();
-                return Ok((version, g.catalogue.clone()));
-            }
+        if let Some(c) = self.held_catalogue(version, date) {
+            return Ok((version, c));
         }
+        let _loading = self
+            .loading
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(c) = self.held_catalogue(version, date) {
+            return Ok((version, c));
+        }
+        self.loads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let catalogue = Arc::new(Catalogue::load(db, graphs, date)?);
         if let Ok(mut held) = self.held.lock() {
             if held
