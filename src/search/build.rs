@@ -64,6 +64,22 @@ pub enum BuildError {
 /// The index writer of vanban's search units.
 pub type Writer = IndexWriter<UnitDoc>;
 
+/// The text of a document's own unit: its title, its text, and the wordings its amendments put
+/// in force.
+fn document_text(d: &Document, amended: &Amended) -> String {
+    let mut text = String::with_capacity(d.title.len() + d.full_text.len() + 1);
+    text.push_str(&d.title);
+    text.push('\n');
+    text.push_str(&d.full_text);
+    let mut now: Vec<(&String, &String)> = amended.current.iter().collect();
+    now.sort();
+    for (_, w) in now {
+        text.push('\n');
+        text.push_str(w);
+    }
+    text
+}
+
 /// Which of a document's units to add.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Units {
@@ -95,17 +111,12 @@ pub fn add_document(
     }
     let keys = number_keys(&d.number);
     let fields = d.fields_stored().map_err(DbError::from)?;
-    let mut text = String::with_capacity(d.title.len() + d.full_text.len() + 1);
-    text.push_str(&d.title);
-    text.push('\n');
-    text.push_str(&d.full_text);
-    // The document's unit also holds the wordings its amendments put in force.
-    let mut now: Vec<(&String, &String)> = amended.current.iter().collect();
-    now.sort();
-    for (_, w) in now {
-        text.push('\n');
-        text.push_str(w);
-    }
+    // The document's own text, only when its unit is added (the articles share the rest).
+    let text = if units == Units::Articles {
+        String::new()
+    } else {
+        document_text(d, amended)
+    };
     let unit = Unit {
         kind: "document",
         doc_id: d.id,

@@ -539,38 +539,23 @@ pub fn sharing_words<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
-/// Bitsets of a term's documents by segment (the scope's kinds: a few per segment), shared by
-/// the searches of every thread. A segment never changes; entries of segments merged away are
-/// dropped when the map grows past `TERM_BITS_KEPT`.
-type TermBits = std::collections::HashMap<(SegmentId, Term), std::sync::Arc<Vec<u64>>>;
-
-static TERM_BITS: std::sync::OnceLock<std::sync::Mutex<TermBits>> = std::sync::OnceLock::new();
-
-const TERM_BITS_KEPT: usize = 64;
+/// Bitsets of a term's documents by segment (the scope's kinds: a few per segment).
+static TERM_BITS: super::kept::PerSegment<(SegmentId, Term), std::sync::Arc<Vec<u64>>> =
+    super::kept::PerSegment::new(64);
 
 /// The documents of `reader`'s segment having `term`, as a bitset.
 fn term_bits(reader: &SegmentReader, term: &Term) -> tantivy::Result<std::sync::Arc<Vec<u64>>> {
-    let key = (reader.segment_id(), term.clone());
-    let cache = TERM_BITS.get_or_init(Default::default);
-    if let Some(bits) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return Ok(bits);
-    }
-    let size = usize::try_from(reader.max_doc().div_ceil(64)).unwrap_or(0);
-    let mut bits = vec![0u64; size];
-    if let Some(p) = reader
-        .inverted_index(term.field())?
-        .read_block_postings(term, IndexRecordOption::Basic)?
-    {
-        set_bits(p, &mut bits);
-    }
-    let bits = std::sync::Arc::new(bits);
-    if let Ok(mut c) = cache.lock() {
-        if c.len() >= TERM_BITS_KEPT {
-            c.clear();
+    TERM_BITS.get_or((reader.segment_id(), term.clone()), || {
+        let size = usize::try_from(reader.max_doc().div_ceil(64)).unwrap_or(0);
+        let mut bits = vec![0u64; size];
+        if let Some(p) = reader
+            .inverted_index(term.field())?
+            .read_block_postings(term, IndexRecordOption::Basic)?
+        {
+            set_bits(p, &mut bits);
         }
-        c.insert(key, bits.clone());
-    }
-    Ok(bits)
+        Ok(std::sync::Arc::new(bits))
+    })
 }
 
 /// Sets the bit of every document in `postings`. The documents come in increasing order and

@@ -7,6 +7,7 @@ mod conjunctive;
 pub use conjunctive::sharing_words;
 pub mod eval;
 pub mod index;
+mod kept;
 pub mod merge;
 pub mod query;
 pub mod service;

@@ -8,22 +8,19 @@
 //! and depends on no search (a segment never changes), so it is not a cache of results: each
 //! segment's table is built by the first search that counts facets in it.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use tantivy::fastfield::FacetReader;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, SegmentReader};
+
+use crate::search::kept::PerSegment;
 
 /// The most facets a unit has.
 const PER_UNIT: usize = 4;
 
 /// No facet in this slot.
 const NONE: u16 = u16::MAX;
-
-/// Tables kept, one per segment; the map is emptied when it reaches this (segments merged
-/// away are then dropped).
-const KEPT: usize = 64;
 
 /// The facet ordinals of every unit of a segment, [`PER_UNIT`] slots each.
 pub(super) struct Table {
@@ -61,26 +58,21 @@ impl Table {
     }
 }
 
-type Tables = HashMap<SegmentId, Option<Arc<Table>>>;
-
-static TABLES: OnceLock<Mutex<Tables>> = OnceLock::new();
+/// The tables, one per segment.
+static TABLES: PerSegment<SegmentId, Option<Arc<Table>>> = PerSegment::new(64);
 
 /// The table of `segment`'s facet ordinals, decoded by the first caller; `None` when its
 /// units do not fit one (see [`Table::decode`]).
 pub(super) fn table(segment: &SegmentReader, reader: &FacetReader) -> Option<Arc<Table>> {
-    let tables = TABLES.get_or_init(Default::default);
-    let id = segment.segment_id();
-    if let Some(t) = tables.lock().ok().and_then(|t| t.get(&id).cloned()) {
-        return t;
+    let decoded = TABLES.get_or(segment.segment_id(), || {
+        Ok::<_, std::convert::Infallible>(
+            Table::decode(reader, segment.max_doc(), PER_UNIT).map(Arc::new),
+        )
+    });
+    match decoded {
+        Ok(t) => t,
+        Err(never) => match never {},
     }
-    let t = Table::decode(reader, segment.max_doc(), PER_UNIT).map(Arc::new);
-    if let Ok(mut tables) = tables.lock() {
-        if tables.len() >= KEPT {
-            tables.clear();
-        }
-        tables.insert(id, t.clone());
-    }
-    t
 }
 
 #[cfg(test)]
