@@ -76,6 +76,11 @@ pub fn run_search(
         .map(|r| r.num_docs())
         .collect();
     println!("index segments (units each): {segments:?}");
+    let (words, bytes) = crate::search::dense_kept();
+    println!(
+        "dense words kept by the segments: {words}, {:.1} MiB",
+        bytes as f64 / (1024.0 * 1024.0)
+    );
     let queries = search_queries(SEARCH_QUERY_SEED);
     let runs = query_runs(&queries, only);
     let mut dumped = match dump {

@@ -407,8 +407,17 @@ impl EveryWord {
         always: bool,
     ) -> tantivy::Result<Option<EveryWord>> {
         let max_doc = reader.max_doc();
+        // The dense words' bitsets are kept with the segment; the others' postings are read.
+        let dense = super::dense::dense_words(reader, fields)?;
+        let mut kept: Vec<&[u64]> = Vec::new();
         let mut lists: Vec<(u64, [Option<BlockSegmentPostings>; 2])> = Vec::new();
+        let mut dfs: Vec<u64> = Vec::new();
         for w in words {
+            if let Some((bits, n)) = dense.get(w) {
+                dfs.push(n);
+                kept.push(bits);
+                continue;
+            }
             let mut pair = [None, None];
             let mut df = 0u64;
             for (slot, field) in pair.iter_mut().zip(fields) {
@@ -421,48 +430,60 @@ impl EveryWord {
                 }
                 *slot = postings;
             }
+            dfs.push(df);
             lists.push((df, pair));
         }
-        if lists.is_empty() {
+        let Some(&rarest_word) = dfs.iter().min() else {
             return Ok(None);
-        }
-        lists.sort_by_key(|l| l.0);
+        };
         // The leapfrog is led by the rarest of the words and the scope's kind (a scope few
         // units are in, such as the procedures, leads it).
         let kind = u64::from(reader.inverted_index(within.field())?.doc_freq(within)?);
-        let rarest = lists[0].0.min(kind);
+        let rarest = rarest_word.min(kind);
         let postings: u64 = lists.iter().map(|l| l.0).sum();
         let words_per_bitset = u64::from(max_doc).div_ceil(64);
-        let bitset_cost = postings + words_per_bitset * lists.len() as u64;
-        let leapfrog_cost = rarest * lists.len() as u64 * SEEK_COST;
+        let bitset_cost = postings + words_per_bitset * words.len() as u64;
+        let leapfrog_cost = rarest * words.len() as u64 * SEEK_COST;
         if bitset_cost >= leapfrog_cost && !always {
             return Ok(None);
         }
         let size = usize::try_from(words_per_bitset).unwrap_or(0);
         let mut bits = term_bits(reader, within)?.as_ref().clone();
         bits.resize(size, 0);
-        let key = (reader.segment_id(), *fields, words.to_vec());
-        let every = match SHARED.with(|s| s.borrow().get(&key)) {
-            Some(every) => every,
-            None => {
-                let mut every = vec![u64::MAX; size];
-                let mut word = vec![0u64; size];
-                for (_, pair) in lists {
-                    for p in pair.into_iter().flatten() {
-                        set_bits(p, &mut word);
-                    }
-                    for (b, w) in every.iter_mut().zip(word.iter_mut()) {
-                        *b &= *w;
-                        *w = 0;
-                    }
-                }
-                let every = std::sync::Arc::new(every);
-                SHARED.with(|s| s.borrow_mut().put(key, every.clone()));
-                every
+        for k in &kept {
+            for (b, w) in bits.iter_mut().zip(k.iter()) {
+                *b &= *w;
             }
-        };
-        for (b, w) in bits.iter_mut().zip(every.iter()) {
-            *b &= *w;
+        }
+        if !lists.is_empty() {
+            let others: Vec<String> = words
+                .iter()
+                .filter(|w| dense.get(w).is_none())
+                .cloned()
+                .collect();
+            let key = (reader.segment_id(), *fields, others);
+            let every = match SHARED.with(|s| s.borrow().get(&key)) {
+                Some(every) => every,
+                None => {
+                    let mut every = vec![u64::MAX; size];
+                    let mut word = vec![0u64; size];
+                    for (_, pair) in lists {
+                        for p in pair.into_iter().flatten() {
+                            set_bits(p, &mut word);
+                        }
+                        for (b, w) in every.iter_mut().zip(word.iter_mut()) {
+                            *b &= *w;
+                            *w = 0;
+                        }
+                    }
+                    let every = std::sync::Arc::new(every);
+                    SHARED.with(|s| s.borrow_mut().put(key, every.clone()));
+                    every
+                }
+            };
+            for (b, w) in bits.iter_mut().zip(every.iter()) {
+                *b &= *w;
+            }
         }
         let len = bits.iter().map(|b| b.count_ones()).sum();
         let mut every = EveryWord { bits, doc: 0, len };
@@ -543,6 +564,11 @@ pub fn sharing_words<R>(f: impl FnOnce() -> R) -> R {
 static TERM_BITS: super::kept::PerSegment<(SegmentId, Term), std::sync::Arc<Vec<u64>>> =
     super::kept::PerSegment::new(64);
 
+/// Forgets the kinds' bitsets of the segments `forgotten`.
+pub(super) fn forget(forgotten: &std::collections::HashSet<SegmentId>) {
+    TERM_BITS.retain(|(segment, _)| !forgotten.contains(segment));
+}
+
 /// The documents of `reader`'s segment having `term`, as a bitset.
 fn term_bits(reader: &SegmentReader, term: &Term) -> tantivy::Result<std::sync::Arc<Vec<u64>>> {
     TERM_BITS.get_or((reader.segment_id(), term.clone()), || {
@@ -561,7 +587,7 @@ fn term_bits(reader: &SegmentReader, term: &Term) -> tantivy::Result<std::sync::
 /// Sets the bit of every document in `postings`. The documents come in increasing order and
 /// those of a common word crowd into the same words of the bitset: each word's bits are
 /// gathered in a register and stored once.
-fn set_bits(mut postings: BlockSegmentPostings, bits: &mut [u64]) {
+pub(super) fn set_bits(mut postings: BlockSegmentPostings, bits: &mut [u64]) {
     let mut at = usize::MAX;
     let mut word = 0u64;
     loop {

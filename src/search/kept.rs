@@ -1,6 +1,7 @@
 //! Values read from a segment's index data and kept while the segment lives, shared by the
-//! searches of every thread: a segment never changes, so they depend on no search. The map is
-//! emptied when it reaches its limit (the entries of segments merged away go then).
+//! searches of every thread: a segment never changes, so they depend on no search. The index
+//! reader's warmer forgets a segment's values when it is merged away (`search::dense::Warm`);
+//! should they still pile up, the map is emptied when it reaches its limit.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -34,6 +35,30 @@ impl<K: Hash + Eq, V: Clone> PerSegment<K, V> {
             m.insert(key, v.clone());
         }
         Ok(v)
+    }
+
+    /// Whether a value is kept for `key`.
+    #[cfg(test)]
+    pub fn contains(&self, key: &K) -> bool {
+        self.map
+            .get()
+            .and_then(|m| m.lock().ok().map(|m| m.contains_key(key)))
+            .unwrap_or(false)
+    }
+
+    /// The values kept now.
+    pub fn values(&self) -> Vec<V> {
+        self.map
+            .get()
+            .and_then(|m| m.lock().ok().map(|m| m.values().cloned().collect()))
+            .unwrap_or_default()
+    }
+
+    /// Forgets the values whose key fails `keep` (those of segments merged away).
+    pub fn retain(&self, keep: impl Fn(&K) -> bool) {
+        if let Some(Ok(mut m)) = self.map.get().map(Mutex::lock) {
+            m.retain(|k, _| keep(k));
+        }
     }
 }
 

@@ -62,7 +62,7 @@ pub struct SearchService {
     pub fields: Fields,
     /// Swapped whole when `vanban reindex` publishes a new generation; a search in flight keeps
     /// the searcher it took.
-    reader: RwLock<IndexReader>,
+    reader: RwLock<Reader>,
     state: Mutex<State>,
     clock: Clock,
     /// The directory holding the generations and the `CURRENT` file (on disk only).
@@ -119,11 +119,25 @@ fn new_generation() -> String {
     format!("gen-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f"))
 }
 
-fn open_reader(index: &Index) -> tantivy::Result<IndexReader> {
-    index
+/// The index's reader and its warmer, which tantivy holds weakly: it lives as long as the
+/// reader, and forgets what it read of the segments when they go (or when the reader does).
+struct Reader {
+    reader: IndexReader,
+    _warm: std::sync::Arc<super::dense::Warm>,
+}
+
+fn open_reader(index: &Index) -> tantivy::Result<Reader> {
+    let warm = std::sync::Arc::new(super::dense::Warm::default());
+    let weak: std::sync::Weak<dyn tantivy::Warmer> = std::sync::Arc::downgrade(&warm) as _;
+    let reader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
-        .try_into()
+        .warmers(vec![weak])
+        .try_into()?;
+    Ok(Reader {
+        reader,
+        _warm: warm,
+    })
 }
 
 fn payload(applied: i64, day: NaiveDate) -> String {
@@ -147,7 +161,7 @@ impl SearchService {
     fn prepare(
         mut index: Index,
         fresh: bool,
-    ) -> Result<(IndexReader, Writer, i64, Option<NaiveDate>), BuildError> {
+    ) -> Result<(Reader, Writer, i64, Option<NaiveDate>), BuildError> {
         // Segments are searched in parallel: one query uses both cores.
         index.set_default_multithread_executor()?;
         let reader = open_reader(&index)?;
@@ -335,15 +349,15 @@ impl SearchService {
 
     pub fn searcher(&self) -> Searcher {
         match self.reader.read() {
-            Ok(r) => r.searcher(),
-            Err(poisoned) => poisoned.into_inner().searcher(),
+            Ok(r) => r.reader.searcher(),
+            Err(poisoned) => poisoned.into_inner().reader.searcher(),
         }
     }
 
     fn reload(&self) -> Result<(), BuildError> {
         match self.reader.read() {
-            Ok(r) => r.reload()?,
-            Err(poisoned) => poisoned.into_inner().reload()?,
+            Ok(r) => r.reader.reload()?,
+            Err(poisoned) => poisoned.into_inner().reader.reload()?,
         }
         Ok(())
     }

@@ -228,6 +228,19 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
             }
         }
     }
+    let (dense, dense_bytes) = crate::search::dense_kept();
+    gauge(
+        &mut text,
+        "vanban_search_dense_words",
+        "Common words the index segments keep as bitsets (every word one unit in eight has)",
+        i64::try_from(dense).unwrap_or(i64::MAX),
+    );
+    gauge(
+        &mut text,
+        "vanban_search_dense_words_bytes",
+        "Memory the kept bitsets of the common words take",
+        i64::try_from(dense_bytes).unwrap_or(i64::MAX),
+    );
     let p = &crate::search::build::REBUILD;
     gauge(
         &mut text,

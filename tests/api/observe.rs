@@ -148,6 +148,15 @@ db_test!(health_readiness_and_metrics, |app| {
     assert!(m.contains("\nvanban_search_index_lag 0\n"), "{m}");
     assert!(m.contains("\nvanban_database_up 1\n"), "{m}");
     assert!(m.contains("vanban_search_rebuild_documents_total"), "{m}");
+    // The segments' common words, kept as bitsets.
+    let gauge = |name: &str| -> i64 {
+        m.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} ")))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{name}: {m}"))
+    };
+    assert!(gauge("vanban_search_dense_words") > 0, "{m}");
+    assert!(gauge("vanban_search_dense_words_bytes") >= gauge("vanban_search_dense_words") * 8);
     // The index counts exactly the database's documents.
     let docs = app.count_documents()?;
     assert!(docs > 1);

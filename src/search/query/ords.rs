@@ -6,7 +6,8 @@
 //! phrases. Every unit has at most [`PER_UNIT`] facets (its type, status, authority and year),
 //! so a table of `PER_UNIT` ordinals per unit answers in one step. It is read from the index
 //! and depends on no search (a segment never changes), so it is not a cache of results: each
-//! segment's table is built by the first search that counts facets in it.
+//! segment's table is built by the index reader's warmer before the segment serves (or by the
+//! first search that counts facets in it, for a reader without the warmer).
 
 use std::sync::Arc;
 
@@ -59,7 +60,7 @@ impl Table {
 }
 
 /// The tables, one per segment.
-static TABLES: PerSegment<SegmentId, Option<Arc<Table>>> = PerSegment::new(64);
+static TABLES: PerSegment<SegmentId, Option<Arc<Table>>> = PerSegment::new(512);
 
 /// The table of `segment`'s facet ordinals, decoded by the first caller; `None` when its
 /// units do not fit one (see [`Table::decode`]).
@@ -73,6 +74,24 @@ pub(super) fn table(segment: &SegmentReader, reader: &FacetReader) -> Option<Arc
         Ok(t) => t,
         Err(never) => match never {},
     }
+}
+
+/// Decodes the table of `segment`'s facets ahead of its first search (the index's warmer).
+pub(crate) fn warm(segment: &SegmentReader) -> tantivy::Result<()> {
+    let reader = segment.facet_reader("facets")?;
+    table(segment, &reader);
+    Ok(())
+}
+
+/// Forgets the tables of the segments `forgotten`.
+pub(crate) fn forget(forgotten: &std::collections::HashSet<SegmentId>) {
+    TABLES.retain(|segment| !forgotten.contains(segment));
+}
+
+/// Whether `segment`'s table is kept (for the warmer's tests).
+#[cfg(test)]
+pub(crate) fn kept(segment: &SegmentId) -> bool {
+    TABLES.contains(segment)
 }
 
 #[cfg(test)]

@@ -104,6 +104,25 @@ mod browse {
     const STATUSES: &[&str] = &["con-hieu-luc", "het-hieu-luc", "chua-co-hieu-luc"];
 
     /// An index of `n` small units with words, types, statuses and years drawn from `seed`.
+    /// An article of a decision in force issued in 2020, with this title and text.
+    fn article<'a>(id: i64, title: &'a str, text: &'a str) -> crate::search::index::Unit<'a> {
+        crate::search::index::Unit {
+            kind: "article",
+            doc_id: id,
+            article: None,
+            number: "1/2020/QĐ-UBND",
+            number_keys: &[],
+            title,
+            text,
+            doc_type: "Quyết định",
+            fields: &[],
+            status: "con-hieu-luc",
+            authority_id: 1,
+            authority: "UBND",
+            issued_on: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+        }
+    }
+
     fn corpus(n: usize, seed: u64) -> (tantivy::Index, Fields) {
         corpus_in_segments_of(n, seed, 97)
     }
@@ -300,6 +319,60 @@ mod browse {
             }
         }
         assert!(nonempty > 5, "the words must be found: {nonempty}");
+    }
+
+    /// A word too rare to be kept as a bitset is read from its postings in the text and in
+    /// the title; a dense word from the bitset kept for the segment. Both give the units having
+    /// the word in either field.
+    #[test]
+    fn every_word_reads_rare_words_from_both_fields_and_dense_ones_from_the_segment() {
+        use crate::search::conjunctive::EveryWord;
+        let (index, f) = crate::search::index::in_memory();
+        let mut w = index.writer_with_num_threads(1, 30_000_000).unwrap();
+        // 80 articles: "chung" in every text; "hiem" in the text of 3 and the title of 2
+        // others (5 in 80: fewer than one in eight).
+        for id in 0..80i64 {
+            let text = if [3, 40, 77].contains(&id) {
+                "chung hiem"
+            } else {
+                "chung khac"
+            };
+            let title = if id == 10 || id == 50 {
+                "Quy định hiếm"
+            } else {
+                "Quy định"
+            };
+            let unit = article(id, title, text);
+            w.add_document(crate::search::index::to_document(&f, &unit))
+                .unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let reader = &searcher.segment_readers()[0];
+        let fields = [f.body[1], f.title_idx[1]];
+        let dense = crate::search::dense::dense_words(reader, &fields).unwrap();
+        assert!(dense.get("chung").is_some() && dense.get("hiem").is_none());
+        let within = Term::from_field_text(f.kind, "article");
+        let ids = |words: &[&str]| -> Vec<i64> {
+            let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            let mut every = EveryWord::open(reader, &fields, &words, &within, true)
+                .unwrap()
+                .unwrap();
+            let mut ids = Vec::new();
+            while every.doc() != TERMINATED {
+                let d: TantivyDocument = searcher
+                    .doc(tantivy::DocAddress::new(0, every.doc()))
+                    .unwrap();
+                ids.push(d.get_first(f.doc_id).and_then(|v| v.as_u64()).unwrap() as i64);
+                every.advance();
+            }
+            ids.sort();
+            ids
+        };
+        assert_eq!(ids(&["hiem"]), vec![3, 10, 40, 50, 77]);
+        assert_eq!(ids(&["chung", "hiem"]), vec![3, 10, 40, 50, 77]);
+        assert_eq!(ids(&["chung"]).len(), 80);
+        assert_eq!(ids(&["chung", "khac"]).len(), 77);
     }
 
     /// The facet counts of the type and status roots, as the reference gives them.
@@ -547,25 +620,12 @@ mod browse {
         // One segment (one thread, one commit), so where the count stops is deterministic.
         let mut w = index.writer_with_num_threads(1, 50_000_000).unwrap();
         for id in 0..(TOTAL_CAP + 2_000) {
-            let unit = crate::search::index::Unit {
-                kind: "article",
-                doc_id: i64::try_from(id).unwrap(),
-                article: None,
-                number: "1/2020/QĐ-UBND",
-                number_keys: &[],
-                title: "Quy định",
-                text: if id % 2 == 0 {
-                    "thủy sản nuôi trồng"
-                } else {
-                    "nuôi trồng thủy sản ven biển"
-                },
-                doc_type: "Quyết định",
-                fields: &[],
-                status: "con-hieu-luc",
-                authority_id: 1,
-                authority: "UBND",
-                issued_on: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+            let text = if id % 2 == 0 {
+                "thủy sản nuôi trồng"
+            } else {
+                "nuôi trồng thủy sản ven biển"
             };
+            let unit = article(i64::try_from(id).unwrap(), "Quy định", text);
             w.add_document(crate::search::index::to_document(&f, &unit))
                 .unwrap();
         }
