@@ -30,7 +30,7 @@ const CHUNK: usize = 256;
 struct SegmentFruit {
     counted: usize,
     capped: bool,
-    facets: Vec<(Facet, u64)>,
+    facets: Vec<(String, String, u64)>,
     top: Vec<Scored>,
 }
 
@@ -77,6 +77,7 @@ struct Counter {
     facet_reader: Option<tantivy::fastfield::FacetReader>,
     /// The segment's facet ordinals decoded, when its units fit the table.
     table: Option<std::sync::Arc<ords::Table>>,
+    /// Matches by facet ordinal (with the table, one more place for its empty slots).
     ords: Vec<u64>,
     counted: usize,
 }
@@ -89,7 +90,11 @@ impl Counter {
             None
         };
         let table = facet_reader.as_ref().and_then(|r| ords::table(reader, r));
-        let n = facet_reader.as_ref().map_or(0, |r| r.num_facets());
+        let n = match (&table, &facet_reader) {
+            (Some(t), _) => t.places(),
+            (None, Some(r)) => r.num_facets(),
+            (None, None) => 0,
+        };
         Ok(Counter {
             facet_reader,
             table,
@@ -101,8 +106,8 @@ impl Counter {
     fn count(&mut self, doc: DocId) {
         self.counted += 1;
         if let Some(t) = &self.table {
-            for o in t.of(doc) {
-                if let Some(c) = self.ords.get_mut(o) {
+            for &o in t.slots(doc) {
+                if let Some(c) = self.ords.get_mut(usize::from(o)) {
                     *c += 1;
                 }
             }
@@ -115,23 +120,33 @@ impl Counter {
         }
     }
 
-    /// The facets seen and their counts, named in one ordered pass over the dictionary.
-    fn facets(&self) -> tantivy::Result<Vec<(Facet, u64)>> {
+    /// The facets seen, by root and value, and their counts: named by the table, or in one
+    /// ordered pass over the dictionary.
+    fn facets(&self) -> tantivy::Result<Vec<(String, String, u64)>> {
+        let seen = self
+            .ords
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(o, &n)| (o, n));
         let mut facets = Vec::new();
-        if let Some(fr) = &self.facet_reader {
-            let seen: Vec<(u64, u64)> = self
-                .ords
-                .iter()
-                .enumerate()
-                .filter(|(_, &n)| n > 0)
-                .map(|(o, &n)| (o as u64, n))
-                .collect();
+        if let Some(t) = &self.table {
+            for (o, n) in seen {
+                if let Some((root, value)) = t.name(o) {
+                    facets.push((root.clone(), value.clone(), n));
+                }
+            }
+        } else if let Some(fr) = &self.facet_reader {
+            let seen: Vec<(u64, u64)> = seen.map(|(o, n)| (o as u64, n)).collect();
             let mut counts = seen.iter().map(|(_, n)| *n);
             fr.facet_dict()
                 .sorted_ords_to_term_cb(seen.iter().map(|(o, _)| *o), |bytes| {
                     let facet =
                         Facet::from_encoded(bytes.to_vec()).unwrap_or_else(|_| Facet::root());
-                    facets.push((facet, counts.next().unwrap_or(0)));
+                    let n = counts.next().unwrap_or(0);
+                    if let [root, value] = facet.to_path().as_slice() {
+                        facets.push((root.to_string(), value.to_string(), n));
+                    }
                     Ok(())
                 })?;
         }
@@ -486,15 +501,8 @@ fn gather(fruits: Vec<SegmentFruit>, k: usize) -> Gathered {
     for fruit in fruits {
         g.total += fruit.counted;
         g.total_exact &= !fruit.capped;
-        for (facet, n) in fruit.facets {
-            let path = facet.to_path();
-            if let [root, value] = path.as_slice() {
-                *g.facets
-                    .entry(root.to_string())
-                    .or_default()
-                    .entry(value.to_string())
-                    .or_default() += n;
-            }
+        for (root, value, n) in fruit.facets {
+            *g.facets.entry(root).or_default().entry(value).or_default() += n;
         }
         for s in fruit.top {
             g.best.push(s);

@@ -3,12 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
+use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use super::super::analyzer::{analyze, Mode};
+use super::super::analyzer::{analysis, analyze, Mode};
 use super::super::index::Fields;
 use super::{ArticleHit, FacetCount, Hit, Params};
 
@@ -26,45 +24,136 @@ pub(super) fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> S
         .to_string()
 }
 
-/// Marks every word of the query in the folded text, whichever form scored it.
-fn snippet_generator(
+/// Marks every word of the query in the folded text, whichever form scored it: tantivy's
+/// snippet generator's choice (each word weighs `1 / (1 + units having it)`; the text is cut
+/// into fragments of at most [`SNIPPET_CHARS`] bytes where a word would overflow; the fragment
+/// whose words weigh most, the first of equals), made from the text's analysis, which the
+/// searches of the same text share, instead of a token per syllable lowercased again.
+pub(super) struct Snippets {
+    weights: std::collections::HashMap<String, f32>,
+}
+
+/// The longest fragment, in bytes.
+const SNIPPET_CHARS: usize = 240;
+
+impl Snippets {
+    pub(super) fn new(searcher: &Searcher, f: &Fields, q: &str) -> tantivy::Result<Snippets> {
+        let mut weights = std::collections::HashMap::new();
+        for t in analyze(q, Mode::Folded) {
+            if weights.contains_key(&t.text) {
+                continue;
+            }
+            let df = searcher.doc_freq(&Term::from_field_text(f.body[1], &t.text))?;
+            if df > 0 {
+                weights.insert(t.text, 1.0 / (1.0 + df as f32));
+            }
+        }
+        Ok(Snippets { weights })
+    }
+
+    /// The best fragment of `text` with the query's words marked, as HTML; empty when no word
+    /// of the query is in it.
+    pub(super) fn html(&self, text: &str) -> String {
+        struct Fragment {
+            score: f32,
+            from: usize,
+            to: usize,
+            marked: Vec<(usize, usize)>,
+        }
+        let analysis = analysis(text);
+        let mut fragments: Vec<Fragment> = Vec::new();
+        let mut at = Fragment {
+            score: 0.0,
+            from: 0,
+            to: 0,
+            marked: Vec::new(),
+        };
+        for i in 0..analysis.len(Mode::Folded) {
+            let (word, from, to) = analysis.term(Mode::Folded, i);
+            if to - at.from > SNIPPET_CHARS {
+                let next = Fragment {
+                    score: 0.0,
+                    from,
+                    to: from,
+                    marked: Vec::new(),
+                };
+                let done = std::mem::replace(&mut at, next);
+                if done.score > 0.0 {
+                    fragments.push(done);
+                }
+            }
+            at.to = to;
+            let weight = if word.chars().any(char::is_uppercase) {
+                self.weights.get(&word.to_lowercase())
+            } else {
+                self.weights.get(word)
+            };
+            if let Some(w) = weight {
+                at.score += w;
+                at.marked.push((from, to));
+            }
+        }
+        if at.score > 0.0 {
+            fragments.push(at);
+        }
+        let best = fragments.iter().max_by(|l, r| {
+            match l
+                .score
+                .partial_cmp(&r.score)
+                .unwrap_or(std::cmp::Ordering::Equal)
+            {
+                std::cmp::Ordering::Equal => (r.from, r.to).cmp(&(l.from, l.to)),
+                order => order,
+            }
+        });
+        let Some(best) = best else {
+            return String::new();
+        };
+        let mut html = String::new();
+        let mut from = best.from;
+        for &(a, b) in &best.marked {
+            html.push_str(&crate::markup::escape_html(
+                text.get(from..a).unwrap_or_default(),
+            ));
+            html.push_str("<mark>");
+            html.push_str(&crate::markup::escape_html(
+                text.get(a..b).unwrap_or_default(),
+            ));
+            html.push_str("</mark>");
+            from = b;
+        }
+        html.push_str(&crate::markup::escape_html(
+            text.get(from..best.to).unwrap_or_default(),
+        ));
+        html
+    }
+}
+
+fn snippets(
     searcher: &Searcher,
     f: &Fields,
     p: &Params,
     has_text: bool,
-) -> tantivy::Result<Option<SnippetGenerator>> {
+) -> tantivy::Result<Option<Snippets>> {
     if !(has_text && p.snippets) {
         return Ok(None);
     }
-    let words: Vec<(Occur, Box<dyn Query>)> = analyze(&p.q, Mode::Folded)
-        .into_iter()
-        .map(|t| {
-            let q: Box<dyn Query> = Box::new(TermQuery::new(
-                Term::from_field_text(f.body[1], &t.text),
-                IndexRecordOption::WithFreqs,
-            ));
-            (Occur::Should, q)
-        })
-        .collect();
-    let mut g = SnippetGenerator::create(searcher, &BooleanQuery::new(words), f.body[1])?;
-    g.set_max_num_chars(240);
-    Ok(Some(g))
+    Snippets::new(searcher, f, &p.q).map(Some)
 }
 
-fn snippet(generator: Option<&SnippetGenerator>, body: &str) -> String {
-    let Some(g) = generator else {
+fn snippet(snippets: Option<&Snippets>, body: &str) -> String {
+    let Some(g) = snippets else {
         return String::new();
     };
     let mut end = body.len().min(SNIPPET_SOURCE_BYTES);
     while !body.is_char_boundary(end) {
         end -= 1;
     }
-    let mut s = g.snippet(&body[..end]);
-    s.set_snippet_prefix_postfix("<mark>", "</mark>");
-    if s.fragment().is_empty() {
-        crate::markup::escape_html(&body.chars().take(240).collect::<String>())
+    let html = g.html(&body[..end]);
+    if html.is_empty() {
+        crate::markup::escape_html(&body.chars().take(SNIPPET_CHARS).collect::<String>())
     } else {
-        s.to_html()
+        html
     }
 }
 
@@ -109,12 +198,12 @@ pub(super) fn read(
     has_text: bool,
     addresses: Vec<(f32, DocAddress)>,
 ) -> tantivy::Result<Vec<Hit>> {
-    let generator = snippet_generator(searcher, f, p, has_text)?;
+    let snippets = snippets(searcher, f, p, has_text)?;
     let mut hits = Vec::with_capacity(addresses.len());
     for (score, addr) in addresses {
         let doc: TantivyDocument = searcher.doc(addr)?;
         let body = text_of(&doc, f.text);
-        let snippet = snippet(generator.as_ref(), &body);
+        let snippet = snippet(snippets.as_ref(), &body);
         hits.push(hit(f, &doc, score, snippet));
     }
     Ok(hits)

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use tantivy::fastfield::FacetReader;
 use tantivy::index::SegmentId;
+use tantivy::schema::Facet;
 use tantivy::{DocId, SegmentReader};
 
 use crate::search::kept::PerSegment;
@@ -20,22 +21,25 @@ use crate::search::kept::PerSegment;
 /// The most facets a unit has.
 const PER_UNIT: usize = 4;
 
-/// No facet in this slot.
-const NONE: u16 = u16::MAX;
-
-/// The facet ordinals of every unit of a segment, [`PER_UNIT`] slots each.
+/// The facet ordinals of every unit of a segment, [`PER_UNIT`] slots each, and each
+/// ordinal's root and value.
 pub(super) struct Table {
+    /// An empty slot holds the number of facets (one past the last ordinal), so that a count
+    /// by slot needs no test: the counter has one more place, never read.
     ords: Vec<u16>,
+    names: Vec<(String, String)>,
 }
 
 impl Table {
-    /// Reads the ordinals of every unit; `None` when a unit has more than `per_unit` facets or
-    /// an ordinal does not fit (the column is then read match by match).
+    /// Reads the ordinals of every unit and the facets' names; `None` when a unit has more
+    /// than `per_unit` facets or an ordinal does not fit (the column is then read match by
+    /// match).
     fn decode(reader: &FacetReader, max_doc: DocId, per_unit: usize) -> Option<Table> {
-        if reader.num_facets() >= usize::from(NONE) || per_unit > PER_UNIT {
+        let empty = u16::try_from(reader.num_facets()).ok()?;
+        if empty == u16::MAX || per_unit > PER_UNIT {
             return None;
         }
-        let mut ords = vec![NONE; usize::try_from(max_doc).ok()? * PER_UNIT];
+        let mut ords = vec![empty; usize::try_from(max_doc).ok()? * PER_UNIT];
         for (doc, slots) in (0..max_doc).zip(ords.chunks_exact_mut(PER_UNIT)) {
             for (n, o) in reader.facet_ords(doc).enumerate() {
                 if n == per_unit {
@@ -44,18 +48,46 @@ impl Table {
                 *slots.get_mut(n)? = u16::try_from(o).ok()?;
             }
         }
-        Some(Table { ords })
+        let mut names = Vec::with_capacity(usize::from(empty));
+        reader
+            .facet_dict()
+            .sorted_ords_to_term_cb(0..u64::from(empty), |bytes| {
+                let facet = Facet::from_encoded(bytes.to_vec()).unwrap_or_else(|_| Facet::root());
+                names.push(match facet.to_path().as_slice() {
+                    [root, value] => (root.to_string(), value.to_string()),
+                    _ => (String::new(), String::new()),
+                });
+                Ok(())
+            })
+            .ok()?;
+        (names.len() == usize::from(empty)).then_some(Table { ords, names })
+    }
+
+    /// How many places a counter by slot needs: one per facet, and the empty slots' one.
+    pub(super) fn places(&self) -> usize {
+        self.names.len() + 1
+    }
+
+    /// The slots of `doc`: its facets' ordinals, then [`Self::places`]` - 1` in the empty ones.
+    pub(super) fn slots(&self, doc: DocId) -> &[u16] {
+        let at = doc as usize * PER_UNIT;
+        self.ords.get(at..at + PER_UNIT).unwrap_or_default()
     }
 
     /// The ordinals of `doc`'s facets.
-    pub(super) fn of(&self, doc: DocId) -> impl Iterator<Item = usize> + '_ {
-        let at = doc as usize * PER_UNIT;
-        self.ords
-            .get(at..at + PER_UNIT)
-            .unwrap_or_default()
+    #[cfg(test)]
+    fn of(&self, doc: DocId) -> impl Iterator<Item = usize> + '_ {
+        let empty = self.names.len();
+        self.slots(doc)
             .iter()
-            .filter(|&&o| o != NONE)
             .map(|&o| usize::from(o))
+            .filter(move |&o| o != empty)
+    }
+
+    /// The root and value of the facet with ordinal `ord` (empty for a facet that is not a
+    /// root and a value).
+    pub(super) fn name(&self, ord: usize) -> Option<&(String, String)> {
+        self.names.get(ord)
     }
 }
 
@@ -97,7 +129,7 @@ pub(crate) fn kept(segment: &SegmentId) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tantivy::schema::{Facet, FacetOptions, Schema};
+    use tantivy::schema::{FacetOptions, Schema};
     use tantivy::{Index, IndexWriter, TantivyDocument};
 
     fn segment_with(facets_per_doc: &[&[&str]]) -> Index {
@@ -135,6 +167,26 @@ mod tests {
         }
         assert_eq!(table.of(1).count(), 0);
         assert_eq!(table.of(0).count(), 4);
+        // Each ordinal's root and value, as the dictionary names it; an empty slot holds one
+        // past the last ordinal.
+        let names: Vec<(&str, &str)> = table
+            .of(3)
+            .map(|o| {
+                let (root, value) = table.name(o).unwrap();
+                (root.as_str(), value.as_str())
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("authority", "2"),
+                ("status", "y"),
+                ("type", "a"),
+                ("year", "2020")
+            ]
+        );
+        assert_eq!(table.places(), 8 + 1);
+        assert_eq!(table.slots(2)[2..], [8, 8]);
     }
 
     #[test]

@@ -103,7 +103,6 @@ mod browse {
     const TYPES: &[&str] = &["Nghị quyết", "Quyết định", "Chỉ thị"];
     const STATUSES: &[&str] = &["con-hieu-luc", "het-hieu-luc", "chua-co-hieu-luc"];
 
-    /// An index of `n` small units with words, types, statuses and years drawn from `seed`.
     /// An article of a decision in force issued in 2020, with this title and text.
     fn article<'a>(id: i64, title: &'a str, text: &'a str) -> crate::search::index::Unit<'a> {
         crate::search::index::Unit {
@@ -123,6 +122,7 @@ mod browse {
         }
     }
 
+    /// An index of `n` small units with words, types, statuses and years drawn from `seed`.
     fn corpus(n: usize, seed: u64) -> (tantivy::Index, Fields) {
         corpus_in_segments_of(n, seed, 97)
     }
@@ -611,6 +611,89 @@ mod browse {
             }
         }
         assert!(skipped > 50, "windows are skipped whole: {skipped}");
+    }
+
+    /// The snippets are tantivy's snippet generator's, made from the text's analysis.
+    #[test]
+    fn snippets_are_those_of_tantivys_generator() {
+        use rand::{Rng, SeedableRng};
+        use tantivy::query::{BooleanQuery, Occur, Query};
+        let (index, f) = corpus(400, 11);
+        let searcher = index.reader().unwrap().searcher();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let extra = [
+            "",
+            ",",
+            ".",
+            " & ",
+            " <b>",
+            "\"",
+            "'",
+            " THỦY SẢN",
+            " Hỗ Trợ",
+            "\n",
+            " 12/2020",
+            " (đ)",
+        ];
+        let mut compared = 0;
+        let mut marked = 0;
+        for _ in 0..300 {
+            let len = rng.gen_range(0..160);
+            let mut text = String::new();
+            for _ in 0..len {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(WORDS[rng.gen_range(0..WORDS.len())]);
+                if rng.gen_bool(0.1) {
+                    text.push_str(extra[rng.gen_range(0..extra.len())]);
+                }
+            }
+            let q: Vec<&str> = (0..rng.gen_range(1..5))
+                .map(|_| WORDS[rng.gen_range(0..WORDS.len())])
+                .collect();
+            let mut q = q.join(" ");
+            if rng.gen_bool(0.5) {
+                q = crate::search::analyzer::analyze(&q, crate::search::analyzer::Mode::Folded)
+                    .into_iter()
+                    .map(|t| t.text)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+            }
+            let words: Vec<(Occur, Box<dyn Query>)> =
+                crate::search::analyzer::analyze(&q, crate::search::analyzer::Mode::Folded)
+                    .into_iter()
+                    .map(|t| {
+                        let q: Box<dyn Query> = Box::new(TermQuery::new(
+                            Term::from_field_text(f.body[1], &t.text),
+                            IndexRecordOption::WithFreqs,
+                        ));
+                        (Occur::Should, q)
+                    })
+                    .collect();
+            let mut g = tantivy::snippet::SnippetGenerator::create(
+                &searcher,
+                &BooleanQuery::new(words),
+                f.body[1],
+            )
+            .unwrap();
+            g.set_max_num_chars(240);
+            let mut want = g.snippet(&text);
+            want.set_snippet_prefix_postfix("<mark>", "</mark>");
+            let want = if want.fragment().is_empty() {
+                String::new()
+            } else {
+                want.to_html()
+            };
+            let got = super::super::hits::Snippets::new(&searcher, &f, &q)
+                .unwrap()
+                .html(&text);
+            assert_eq!(got, want, "query {q:?} in {text:?}");
+            compared += 1;
+            marked += usize::from(got.contains("<mark>"));
+        }
+        assert_eq!(compared, 300);
+        assert!(marked > 200, "the words are found: {marked}");
     }
 
     #[test]
