@@ -74,6 +74,20 @@ impl Tokenizer for VnTokenizer {
     }
 }
 
+/// How much of a unit's text the index stores: the snippets are cut from it (a whole document
+/// can be long; its beginning is what a reader scans first).
+pub const STORED_TEXT_BYTES: usize = 6_000;
+
+/// The beginning of `text` the index stores: at most [`STORED_TEXT_BYTES`], cut between
+/// characters.
+pub fn stored_text(text: &str) -> &str {
+    let mut end = text.len().min(STORED_TEXT_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 pub const TOKENIZERS: [(&str, Mode); 4] = [
     ("vi_exact", Mode::Exact),
     ("vi_fold", Mode::Folded),
@@ -356,8 +370,10 @@ impl SharedValues {
                 d.push((field, UnitValue::Str(heading.clone())));
             }
         }
+        // Only the beginning of the text is stored: snippets are cut from it, and nothing else
+        // reads it (the whole text is indexed).
+        d.push((f.text, UnitValue::Str(Arc::from(stored_text(text)))));
         let text: Arc<str> = Arc::from(text);
-        d.push((f.text, UnitValue::Str(text.clone())));
         for field in f.body {
             d.push((field, UnitValue::Str(text.clone())));
         }

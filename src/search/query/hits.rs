@@ -10,10 +10,6 @@ use super::super::analyzer::{analysis, analyze, Mode};
 use super::super::index::Fields;
 use super::{ArticleHit, FacetCount, Hit, Params};
 
-/// Snippets are cut from the first this-many bytes of a unit's text (a whole document can be
-/// long; its beginning is what a reader scans first).
-const SNIPPET_SOURCE_BYTES: usize = 6_000;
-
 /// The facet roots, in the order results carry them.
 const FACET_ROOTS: [&str; 4] = ["type", "status", "authority", "year"];
 
@@ -145,11 +141,8 @@ fn snippet(snippets: Option<&Snippets>, body: &str) -> String {
     let Some(g) = snippets else {
         return String::new();
     };
-    let mut end = body.len().min(SNIPPET_SOURCE_BYTES);
-    while !body.is_char_boundary(end) {
-        end -= 1;
-    }
-    let html = g.html(&body[..end]);
+    // An index built before it stored only the beginning has the whole text.
+    let html = g.html(super::super::index::stored_text(body));
     if html.is_empty() {
         crate::markup::escape_html(&body.chars().take(SNIPPET_CHARS).collect::<String>())
     } else {

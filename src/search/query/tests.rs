@@ -613,6 +613,56 @@ mod browse {
         assert!(skipped > 50, "windows are skipped whole: {skipped}");
     }
 
+    /// The index stores the beginning of a long text (where snippets come from) and indexes
+    /// all of it.
+    #[test]
+    fn a_long_text_is_found_by_its_last_words_and_only_its_beginning_is_stored() {
+        let (index, f) = crate::search::index::in_memory();
+        let mut w = index.writer_with_num_threads(1, 30_000_000).unwrap();
+        let long = format!("{}chốt cuối", "thủy sản ".repeat(1_000));
+        assert!(long.len() > 9_000);
+        w.add_document(crate::search::index::to_document(
+            &f,
+            &article(1, "Quy định", &long),
+        ))
+        .unwrap();
+        w.add_document(crate::search::index::to_document(
+            &f,
+            &article(2, "Quy định", "chốt cuối ở đầu"),
+        ))
+        .unwrap();
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let stored: TantivyDocument = searcher.doc(tantivy::DocAddress::new(0, 0)).unwrap();
+        let stored = text_of(&stored, f.text);
+        assert!(
+            stored.len() <= 6_000 && stored.len() > 5_990,
+            "{}",
+            stored.len()
+        );
+        assert!(long.starts_with(&stored));
+        let mut p = Params::new("chốt cuối", Scope::Articles);
+        p.snippets = true;
+        let r = search(&searcher, &f, &p).unwrap();
+        let ids: Vec<i64> = r.hits.iter().map(|h| h.document_id).collect();
+        assert_eq!(ids.len(), 2, "{ids:?}");
+        assert!(ids.contains(&1));
+        for h in &r.hits {
+            if h.document_id == 1 {
+                // The words are past the stored beginning: the snippet is its first 240 chars.
+                assert_eq!(
+                    h.snippet,
+                    "thủy sản ".repeat(30)[..]
+                        .chars()
+                        .take(240)
+                        .collect::<String>()
+                );
+            } else {
+                assert!(h.snippet.contains("<mark>chốt</mark>"), "{}", h.snippet);
+            }
+        }
+    }
+
     /// The snippets are tantivy's snippet generator's, made from the text's analysis.
     #[test]
     fn snippets_are_those_of_tantivys_generator() {
