@@ -384,7 +384,9 @@ impl Scorer for EitherField {
 /// When every word is common, reading each word's postings straight into a bitset and
 /// intersecting the bitsets costs about a nanosecond per posting; the leapfrog intersection of
 /// the lists (`EitherField`) costs a seek per document of the rarest list and per other list,
-/// each a search in a block of 128 postings. `open` picks whichever is cheaper.
+/// each a search in a block of 128 postings. `open` picks whichever is cheaper. The bitsets of
+/// the segment's dense words are kept with it (`search::dense`): only the other words' postings
+/// are read.
 pub struct EveryWord {
     bits: Vec<u64>,
     /// The current document; `TERMINATED` past the last.
@@ -412,12 +414,14 @@ impl EveryWord {
         let mut kept: Vec<&[u64]> = Vec::new();
         let mut lists: Vec<(u64, [Option<BlockSegmentPostings>; 2])> = Vec::new();
         let mut dfs: Vec<u64> = Vec::new();
+        let mut others: Vec<String> = Vec::new();
         for w in words {
             if let Some((bits, n)) = dense.get(w) {
                 dfs.push(n);
                 kept.push(bits);
                 continue;
             }
+            others.push(w.clone());
             let mut pair = [None, None];
             let mut df = 0u64;
             for (slot, field) in pair.iter_mut().zip(fields) {
@@ -456,11 +460,6 @@ impl EveryWord {
             }
         }
         if !lists.is_empty() {
-            let others: Vec<String> = words
-                .iter()
-                .filter(|w| dense.get(w).is_none())
-                .cloned()
-                .collect();
             let key = (reader.segment_id(), *fields, others);
             let every = match SHARED.with(|s| s.borrow().get(&key)) {
                 Some(every) => every,

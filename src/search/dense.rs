@@ -27,7 +27,8 @@ pub const RATIO: u64 = 8;
 pub const MOST: usize = 256;
 
 /// The dense words of a segment in a pair of fields (the text's and the title's folded
-/// words), each with the bitset of the units having it in either.
+/// words): those whose postings in the two fields number at least one in [`RATIO`] of the
+/// segment's units, each with the bitset of the units having it in either.
 pub struct DenseWords {
     /// Each word's bitset and how many units it has.
     words: HashMap<String, (Vec<u64>, u64)>,
@@ -43,17 +44,14 @@ impl DenseWords {
     /// Reads the dense words of `reader`'s segment in `fields`.
     fn read(reader: &SegmentReader, fields: &[Field; 2]) -> tantivy::Result<DenseWords> {
         let max_doc = u64::from(reader.max_doc());
-        // How many units have each word, in either field (an upper bound: a unit may have it
-        // in both).
+        // Each word's postings in the two fields together (a unit having it in both counts
+        // twice: the bitset may hold a little fewer).
         let mut df: HashMap<Vec<u8>, u64> = HashMap::new();
         for field in fields {
             let index = reader.inverted_index(*field)?;
             let mut terms = index.terms().stream()?;
             while terms.advance() {
-                let n = u64::from(terms.value().doc_freq);
-                if n * RATIO >= max_doc {
-                    *df.entry(terms.key().to_vec()).or_default() += n;
-                }
+                *df.entry(terms.key().to_vec()).or_default() += u64::from(terms.value().doc_freq);
             }
         }
         // The commonest first; equal counts in the words' order, so the choice is the same
@@ -236,9 +234,15 @@ mod tests {
                 0 => &["chung", "hiem", "doi"],
                 1 => &["chung", "doi"],
                 2..=9 => &["chung"],
+                15 => &["tong"],
                 _ => &["khac"],
             };
-            let title: &[&str] = if i == 12 || i == 13 { &["chung"] } else { &[] };
+            // "tong" in one text and one title: two postings in 16 units, dense.
+            let title: &[&str] = match i {
+                12 | 13 => &["chung"],
+                14 => &["tong"],
+                _ => &[],
+            };
             units.push((text, title));
         }
         add(&f, &mut w, &units);
