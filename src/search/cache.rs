@@ -112,21 +112,7 @@ mod tests {
 
     fn add(index: &tantivy::Index, f: &crate::search::index::Fields, id: i64, text: &str) {
         let mut w = index.writer(15_000_000).unwrap();
-        let unit = crate::search::index::Unit {
-            kind: "document",
-            doc_id: id,
-            article: None,
-            number: "1/2020/QĐ-UBND",
-            number_keys: &[],
-            title: "Quy định",
-            text,
-            doc_type: "Quyết định",
-            fields: &[],
-            status: "con-hieu-luc",
-            authority_id: 1,
-            authority: "UBND",
-            issued_on: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
-        };
+        let unit = crate::search::index::Unit::sample("document", id, "Quy định", text);
         w.add_document(crate::search::index::to_document(f, &unit))
             .unwrap();
         w.commit().unwrap();

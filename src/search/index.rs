@@ -251,6 +251,28 @@ pub struct Unit<'a> {
     pub issued_on: chrono::NaiveDate,
 }
 
+#[cfg(test)]
+impl<'a> Unit<'a> {
+    /// A unit of a decision in force issued in 2020, with this kind, title and text (tests).
+    pub fn sample(kind: &'a str, doc_id: i64, title: &'a str, text: &'a str) -> Unit<'a> {
+        Unit {
+            kind,
+            doc_id,
+            article: None,
+            number: "1/2020/QĐ-UBND",
+            number_keys: &[],
+            title,
+            text,
+            doc_type: "Quyết định",
+            fields: &[],
+            status: "con-hieu-luc",
+            authority_id: 1,
+            authority: "UBND",
+            issued_on: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default(),
+        }
+    }
+}
+
 /// A value of a [`UnitDoc`]. Texts are shared: a unit's text goes into five fields (stored and
 /// four indexed forms) and its title into three, each a reference to one copy.
 #[derive(Debug, Clone)]

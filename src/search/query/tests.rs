@@ -105,21 +105,7 @@ mod browse {
 
     /// An article of a decision in force issued in 2020, with this title and text.
     fn article<'a>(id: i64, title: &'a str, text: &'a str) -> crate::search::index::Unit<'a> {
-        crate::search::index::Unit {
-            kind: "article",
-            doc_id: id,
-            article: None,
-            number: "1/2020/QĐ-UBND",
-            number_keys: &[],
-            title,
-            text,
-            doc_type: "Quyết định",
-            fields: &[],
-            status: "con-hieu-luc",
-            authority_id: 1,
-            authority: "UBND",
-            issued_on: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
-        }
+        crate::search::index::Unit::sample("article", id, title, text)
     }
 
     /// An index of `n` small units with words, types, statuses and years drawn from `seed`.
