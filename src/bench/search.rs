@@ -81,6 +81,11 @@ pub fn run_search(
         "dense words kept by the segments: {words}, {:.1} MiB",
         bytes as f64 / (1024.0 * 1024.0)
     );
+    let (facet_runs, facet_bytes) = crate::search::query::facet_runs_kept();
+    println!(
+        "facet tables kept by the segments: {facet_runs} runs of units sharing their facets, {:.1} MiB",
+        facet_bytes as f64 / (1024.0 * 1024.0)
+    );
     let queries = search_queries(SEARCH_QUERY_SEED);
     let runs = query_runs(&queries, only);
     let mut dumped = match dump {
@@ -198,6 +203,22 @@ fn page_throughput(service: &SearchService, queries: &[String]) -> anyhow::Resul
         each.push(t.elapsed());
     }
     each.sort();
+    // The same, each request's fastest of five runs: what a request costs with the machine's
+    // noise (other processes, frequency) filtered out, to compare builds on a shared machine.
+    let mut fastest = [Duration::ZERO; 4];
+    for (q, header) in &requests {
+        let mut best = [Duration::MAX; 4];
+        for _ in 0..5 {
+            let mut took = [Duration::ZERO; 4];
+            crate::search::sharing_words(|| page_searches(service, q, *header, &mut took))?;
+            for (b, t) in best.iter_mut().zip(took) {
+                *b = (*b).min(t);
+            }
+        }
+        for (f, b) in fastest.iter_mut().zip(best) {
+            *f += b;
+        }
+    }
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
         "  one thread, ms in all: header documents {:.0}, procedures {:.0}, header articles {:.0}, filter form (articles) {:.0}; a page request's searches p50 {:.2} ms, p99 {:.2} ms",
@@ -207,6 +228,14 @@ fn page_throughput(service: &SearchService, queries: &[String]) -> anyhow::Resul
         ms(took[3]),
         ms(percentile(&each, 0.5)),
         ms(percentile(&each, 0.99))
+    );
+    println!(
+        "  one thread, each request's fastest of 5 runs, ms in all: header documents {:.0}, procedures {:.0}, header articles {:.0}, filter form (articles) {:.0}; {:.0} in all",
+        ms(fastest[0]),
+        ms(fastest[1]),
+        ms(fastest[2]),
+        ms(fastest[3]),
+        ms(fastest.iter().sum())
     );
     Ok(())
 }

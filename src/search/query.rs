@@ -21,7 +21,7 @@ use tantivy::Searcher;
 use super::index::Fields;
 #[cfg(test)]
 pub(crate) use ords::kept as tests_facets_kept;
-pub(crate) use ords::{forget as forget_facets, warm as warm_facets};
+pub(crate) use ords::{forget as forget_facets, kept_runs as facet_runs_kept, warm as warm_facets};
 pub use terms::{
     article_refs, document_number_known, keyword_filter, number_terms, text_query, Knobs,
 };

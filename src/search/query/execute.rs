@@ -30,8 +30,31 @@ const CHUNK: usize = 256;
 struct SegmentFruit {
     counted: usize,
     capped: bool,
-    facets: Vec<(String, String, u64)>,
+    facets: Facets,
     top: Vec<Scored>,
+}
+
+/// A segment's facet counts: by ordinal of its table (named when the segments are gathered,
+/// so that a value is copied once per search, not once per segment), or named already.
+enum Facets {
+    Table(std::sync::Arc<ords::Table>, Vec<(usize, u64)>),
+    Named(Vec<(String, String, u64)>),
+}
+
+impl Facets {
+    /// Each facet seen, by root and value, with its count.
+    fn each(&self) -> Vec<(&str, &str, u64)> {
+        match self {
+            Facets::Table(t, seen) => seen
+                .iter()
+                .filter_map(|&(o, n)| t.name(o).map(|(r, v)| (r.as_str(), v.as_str(), n)))
+                .collect(),
+            Facets::Named(v) => v
+                .iter()
+                .map(|(r, v, n)| (r.as_str(), v.as_str(), *n))
+                .collect(),
+        }
+    }
 }
 
 /// Everything the segments need to find, count and rank the matches, prepared once.
@@ -75,11 +98,16 @@ fn address(ord: u32, doc: DocId) -> DocAddress {
 /// Matches counted as they are found, with the facets they carry.
 struct Counter {
     facet_reader: Option<tantivy::fastfield::FacetReader>,
-    /// The segment's facet ordinals decoded, when its units fit the table.
+    /// The segment's facet ordinals by runs of units, when its units fit the table.
     table: Option<std::sync::Arc<ords::Table>>,
     /// Matches by facet ordinal (with the table, one more place for its empty slots).
     ords: Vec<u64>,
     counted: usize,
+    /// The table's run of the last match counted, its units, and the matches counted in it
+    /// and not yet added to `ords`.
+    run: usize,
+    run_units: std::ops::Range<DocId>,
+    in_run: u64,
 }
 
 impl Counter {
@@ -100,17 +128,22 @@ impl Counter {
             table,
             ords: vec![0u64; n],
             counted: 0,
+            run: 0,
+            run_units: 0..0,
+            in_run: 0,
         })
     }
 
     fn count(&mut self, doc: DocId) {
         self.counted += 1;
         if let Some(t) = &self.table {
-            for &o in t.slots(doc) {
-                if let Some(c) = self.ords.get_mut(usize::from(o)) {
-                    *c += 1;
-                }
+            if !self.run_units.contains(&doc) {
+                add_run(t, self.run, self.in_run, &mut self.ords);
+                self.run = t.run_of(doc, self.run);
+                self.run_units = t.start_of(self.run)..t.end_of(self.run);
+                self.in_run = 0;
             }
+            self.in_run += 1;
         } else if let Some(fr) = &self.facet_reader {
             for o in fr.facet_ords(doc) {
                 if let Some(c) = usize::try_from(o).ok().and_then(|o| self.ords.get_mut(o)) {
@@ -120,23 +153,23 @@ impl Counter {
         }
     }
 
-    /// The facets seen, by root and value, and their counts: named by the table, or in one
-    /// ordered pass over the dictionary.
-    fn facets(&self) -> tantivy::Result<Vec<(String, String, u64)>> {
+    /// The facets seen and their counts: by the table's ordinals, or named in one ordered pass
+    /// over the dictionary.
+    fn facets(mut self) -> tantivy::Result<Facets> {
+        if let Some(t) = &self.table {
+            add_run(t, self.run, self.in_run, &mut self.ords);
+        }
         let seen = self
             .ords
             .iter()
             .enumerate()
             .filter(|(_, &n)| n > 0)
             .map(|(o, &n)| (o, n));
+        if let Some(t) = self.table {
+            return Ok(Facets::Table(t, seen.collect()));
+        }
         let mut facets = Vec::new();
-        if let Some(t) = &self.table {
-            for (o, n) in seen {
-                if let Some((root, value)) = t.name(o) {
-                    facets.push((root.clone(), value.clone(), n));
-                }
-            }
-        } else if let Some(fr) = &self.facet_reader {
+        if let Some(fr) = &self.facet_reader {
             let seen: Vec<(u64, u64)> = seen.map(|(o, n)| (o as u64, n)).collect();
             let mut counts = seen.iter().map(|(_, n)| *n);
             fr.facet_dict()
@@ -150,7 +183,19 @@ impl Counter {
                     Ok(())
                 })?;
         }
-        Ok(facets)
+        Ok(Facets::Named(facets))
+    }
+}
+
+/// Adds `n` matches of the table's run `run` to its facets' counts.
+fn add_run(t: &ords::Table, run: usize, n: u64, ords: &mut [u64]) {
+    if n == 0 {
+        return;
+    }
+    for o in t.slots(run) {
+        if let Some(c) = ords.get_mut(usize::from(o)) {
+            *c += n;
+        }
     }
 }
 
@@ -483,15 +528,16 @@ impl Drop for InFlight {
 }
 
 /// The segments' fruits together: the total, whether it is exact, facet counts by root and
-/// value, and the best documents overall.
-struct Gathered {
+/// value (named by the segments' tables, which the fruits hold), and the best documents
+/// overall.
+struct Gathered<'f> {
     total: usize,
     total_exact: bool,
-    facets: BTreeMap<String, BTreeMap<String, u64>>,
+    facets: BTreeMap<&'f str, BTreeMap<&'f str, u64>>,
     best: TopK,
 }
 
-fn gather(fruits: Vec<SegmentFruit>, k: usize) -> Gathered {
+fn gather(fruits: &[SegmentFruit], k: usize) -> Gathered<'_> {
     let mut g = Gathered {
         total: 0,
         total_exact: true,
@@ -501,11 +547,11 @@ fn gather(fruits: Vec<SegmentFruit>, k: usize) -> Gathered {
     for fruit in fruits {
         g.total += fruit.counted;
         g.total_exact &= !fruit.capped;
-        for (root, value, n) in fruit.facets {
+        for (root, value, n) in fruit.facets.each() {
             *g.facets.entry(root).or_default().entry(value).or_default() += n;
         }
-        for s in fruit.top {
-            g.best.push(s);
+        for s in &fruit.top {
+            g.best.push(*s);
         }
     }
     g
@@ -543,7 +589,7 @@ pub(super) fn execute(
                 .collect::<tantivy::Result<Vec<_>>>()?
         }
     };
-    let gathered = gather(fruits, plan.k);
+    let gathered = gather(&fruits, plan.k);
     let addresses: Vec<(f32, DocAddress)> = if plan.relevance {
         gathered
             .best

@@ -205,7 +205,7 @@ pub(super) fn read(
 /// The facet counts by root (empty unless asked for), each most frequent first.
 pub(super) fn facets(
     p: &Params,
-    mut counted: BTreeMap<String, BTreeMap<String, u64>>,
+    mut counted: BTreeMap<&str, BTreeMap<&str, u64>>,
 ) -> BTreeMap<String, Vec<FacetCount>> {
     let mut facets = BTreeMap::new();
     if p.facets {
@@ -214,7 +214,10 @@ pub(super) fn facets(
                 .remove(root)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|(value, count)| FacetCount { value, count })
+                .map(|(value, count)| FacetCount {
+                    value: value.to_string(),
+                    count,
+                })
                 .collect();
             v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
             facets.insert(root.to_string(), v);
