@@ -123,13 +123,14 @@ impl Counter {
             (None, Some(r)) => r.num_facets(),
             (None, None) => 0,
         };
+        let run_units = table.as_ref().map_or(0..0, |t| t.start_of(0)..t.end_of(0));
         Ok(Counter {
             facet_reader,
             table,
             ords: vec![0u64; n],
             counted: 0,
             run: 0,
-            run_units: 0..0,
+            run_units,
             in_run: 0,
         })
     }
@@ -137,13 +138,20 @@ impl Counter {
     fn count(&mut self, doc: DocId) {
         self.counted += 1;
         if let Some(t) = &self.table {
-            if !self.run_units.contains(&doc) {
+            if self.run_units.contains(&doc) {
+                self.in_run += 1;
+            } else {
                 add_run(t, self.run, self.in_run, &mut self.ords);
-                self.run = t.run_of(doc, self.run);
+                // Most often the next run (documents in their own scope are one unit each).
+                let next = self.run + 1;
+                self.run = if doc >= self.run_units.end && doc < t.end_of(next) {
+                    next
+                } else {
+                    t.run_of(doc, self.run)
+                };
                 self.run_units = t.start_of(self.run)..t.end_of(self.run);
-                self.in_run = 0;
+                self.in_run = 1;
             }
-            self.in_run += 1;
         } else if let Some(fr) = &self.facet_reader {
             for o in fr.facet_ords(doc) {
                 if let Some(c) = usize::try_from(o).ok().and_then(|o| self.ords.get_mut(o)) {
