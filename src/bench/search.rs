@@ -225,21 +225,25 @@ fn page_throughput(service: &SearchService, queries: &[String]) -> anyhow::Resul
         }
     }
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    // The time of each of the page's searches, in the order `page_searches` adds them.
+    let split = |t: &[Duration; 4]| {
+        format!(
+            "header documents {:.0}, procedures {:.0}, header articles {:.0}, filter form (articles) {:.0}",
+            ms(t[0]),
+            ms(t[1]),
+            ms(t[2]),
+            ms(t[3])
+        )
+    };
     println!(
-        "  one thread, ms in all: header documents {:.0}, procedures {:.0}, header articles {:.0}, filter form (articles) {:.0}; a page request's searches p50 {:.2} ms, p99 {:.2} ms",
-        ms(took[0]),
-        ms(took[1]),
-        ms(took[2]),
-        ms(took[3]),
+        "  one thread, ms in all: {}; a page request's searches p50 {:.2} ms, p99 {:.2} ms",
+        split(&took),
         ms(percentile(&each, 0.5)),
         ms(percentile(&each, 0.99))
     );
     println!(
-        "  one thread, each request's fastest of 5 passes, ms in all: header documents {:.0}, procedures {:.0}, header articles {:.0}, filter form (articles) {:.0}; {:.0} in all",
-        ms(fastest[0]),
-        ms(fastest[1]),
-        ms(fastest[2]),
-        ms(fastest[3]),
+        "  one thread, each request's fastest of 5 passes, ms in all: {}; {:.0} in all",
+        split(&fastest),
         ms(fastest.iter().sum())
     );
     Ok(())

@@ -9,7 +9,6 @@ use tantivy::query::{
     intersect_scorers, AllQuery, Bm25StatisticsProvider, BooleanQuery, EnableScoring, Occur, Query,
     Scorer, Weight,
 };
-use tantivy::schema::Facet;
 use tantivy::{DocAddress, DocId, DocSet, Order, Searcher, SegmentReader, Term, TERMINATED};
 
 use super::super::conjunctive::{EitherField, Evaluation, EveryWord, SegmentTerms, TermWeight};
@@ -182,11 +181,9 @@ impl Counter {
             let mut counts = seen.iter().map(|(_, n)| *n);
             fr.facet_dict()
                 .sorted_ords_to_term_cb(seen.iter().map(|(o, _)| *o), |bytes| {
-                    let facet =
-                        Facet::from_encoded(bytes.to_vec()).unwrap_or_else(|_| Facet::root());
                     let n = counts.next().unwrap_or(0);
-                    if let [root, value] = facet.to_path().as_slice() {
-                        facets.push((root.to_string(), value.to_string(), n));
+                    if let Some((root, value)) = ords::root_and_value(bytes) {
+                        facets.push((root, value, n));
                     }
                     Ok(())
                 })?;

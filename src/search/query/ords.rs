@@ -74,11 +74,7 @@ impl Table {
         reader
             .facet_dict()
             .sorted_ords_to_term_cb(0..u64::from(empty), |bytes| {
-                let facet = Facet::from_encoded(bytes.to_vec()).unwrap_or_else(|_| Facet::root());
-                names.push(match facet.to_path().as_slice() {
-                    [root, value] => (root.to_string(), value.to_string()),
-                    _ => (String::new(), String::new()),
-                });
+                names.push(root_and_value(bytes).unwrap_or_default());
                 Ok(())
             })
             .ok()?;
@@ -164,6 +160,16 @@ impl Table {
     /// root and a value).
     pub(super) fn name(&self, ord: usize) -> Option<&(String, String)> {
         self.names.get(ord)
+    }
+}
+
+/// The root and value of an encoded facet of the dictionary (`/type/Nghị quyết`); `None` for
+/// a facet that is not a root and a value.
+pub(super) fn root_and_value(encoded: &[u8]) -> Option<(String, String)> {
+    let facet = Facet::from_encoded(encoded.to_vec()).ok()?;
+    match facet.to_path().as_slice() {
+        [root, value] => Some((root.to_string(), value.to_string())),
+        _ => None,
     }
 }
 
