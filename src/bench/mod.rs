@@ -25,7 +25,7 @@ pub use corpus::{
     SEARCH_QUERY_SEED,
 };
 pub use review::run_review;
-pub use search::run_search;
+pub use search::{parse_open_loop_rate, run_search, SearchBench};
 
 pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -170,7 +170,7 @@ pub fn run(o: &Options<'_>) -> anyhow::Result<()> {
     );
     if let Some(seconds) = o.search {
         throughput::reset_peak_memory();
-        run_search(dir, documents, None, false, None, 3, None)?;
+        run_search(dir, documents, None, false, &SearchBench::default())?;
         throughput::print_peak_memory("reindex and timed searches");
         throughput::reset_peak_memory();
         throughput::run(dir, seconds)?;

@@ -44,6 +44,31 @@ pub(crate) fn dir_size_of(dir: &Path, prefix: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// What `bench-search` times besides the index: the queries, how many rounds, where to dump
+/// their results, and the arrival rate of the open-loop pass.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchBench<'a> {
+    /// Time only these queries, each in both scopes, instead of the 200.
+    pub only: Option<&'a [String]>,
+    /// Rounds of the queries (the first is warm-up).
+    pub rounds: usize,
+    /// Where to write every query's total and hits.
+    pub dump: Option<&'a Path>,
+    /// Page requests per second of the open-loop pass; `None`: 70 % of the measured maximum.
+    pub open_loop_rate: Option<f64>,
+}
+
+impl Default for SearchBench<'_> {
+    fn default() -> Self {
+        SearchBench {
+            only: None,
+            rounds: 3,
+            dump: None,
+            open_loop_rate: None,
+        }
+    }
+}
+
 /// Full reindex of the corpus in `sqlite` (imported by `vanban-bench bench`), then in-process query
 /// latency, and the same queries on PostgreSQL full-text search when `postgres` holds the corpus.
 pub fn run_search(
@@ -51,10 +76,14 @@ pub fn run_search(
     documents: usize,
     postgres: Option<&str>,
     reuse_index: bool,
-    only: Option<&[String]>,
-    rounds: usize,
-    dump: Option<&Path>,
+    how: &SearchBench<'_>,
 ) -> anyhow::Result<()> {
+    let SearchBench {
+        only,
+        rounds,
+        dump,
+        open_loop_rate,
+    } = *how;
     let db = dir.join("bench.sqlite3");
     if !db.exists() {
         anyhow::bail!(
@@ -101,7 +130,8 @@ pub fn run_search(
             timing.print_slowest();
         }
     }
-    page_throughput(&service, &queries)?;
+    let most = page_throughput(&service, &queries)?;
+    open_loop(&service, &queries, open_loop_rate.unwrap_or(0.7 * most))?;
     if let Some(url) = postgres {
         time_postgres(url, &queries, ours)?;
     }
@@ -149,7 +179,7 @@ fn page_searches(
 /// requests, half and half as `.ci/search-load.lua`'s `page` mode sends them), on as many
 /// threads as cores, after a warm-up pass. The page's searches without HTTP and templates:
 /// the ceiling of the server's `page` throughput.
-fn page_throughput(service: &SearchService, queries: &[String]) -> anyhow::Result<()> {
+fn page_throughput(service: &SearchService, queries: &[String]) -> anyhow::Result<f64> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
     let requests: Vec<(&str, bool)> = queries
@@ -189,10 +219,10 @@ fn page_throughput(service: &SearchService, queries: &[String]) -> anyhow::Resul
             best = best.min(t.elapsed().as_secs_f64());
         }
     }
+    let most = requests.len() as f64 / best;
     println!(
-        "page requests in process ({} requests, {threads} threads, best of 2 passes): {:.0}/s",
+        "page requests in process ({} requests, {threads} threads, best of 2 passes): {most:.0}/s",
         requests.len(),
-        requests.len() as f64 / best
     );
     // Where the time goes: the same requests one after the other on one thread.
     let mut took = [Duration::ZERO; 4];
@@ -246,7 +276,122 @@ fn page_throughput(service: &SearchService, queries: &[String]) -> anyhow::Resul
         split(&fastest),
         ms(fastest.iter().sum())
     );
+    Ok(most)
+}
+
+/// A rate of page requests the open-loop pass can offer: a positive number per second, at
+/// most one a microsecond (`--open-loop-rate`; also checks the default, 70 % of a measured
+/// maximum).
+pub fn open_loop_rate(rate: f64) -> Result<f64, String> {
+    if rate.is_finite() && rate > 0.0 && rate <= 1e6 {
+        Ok(rate)
+    } else {
+        Err(format!(
+            "the open-loop rate must be a number of requests per second above 0 and at most 1000000, not {rate}"
+        ))
+    }
+}
+
+/// [`open_loop_rate`] of a command-line argument.
+pub fn parse_open_loop_rate(arg: &str) -> Result<f64, String> {
+    let rate: f64 = arg.trim().parse().map_err(|_| {
+        format!("the open-loop rate must be a number of requests per second, not {arg:?}")
+    })?;
+    open_loop_rate(rate)
+}
+
+/// Threads of the open-loop pass: one per connection of the HTTP load (`oha -c 32`), each
+/// request on a thread of its own as the server's blocking pool runs it.
+const OPEN_LOOP_THREADS: usize = 32;
+
+/// How long the open-loop pass offers its load.
+const OPEN_LOOP_SECONDS: f64 = 20.0;
+
+/// The page requests offered at a fixed rate, whatever the answers' pace (open loop, as
+/// `oha -q RATE` offers them over HTTP): each request's latency runs from the moment it was
+/// due, so a request that waits for a thread counts its wait. The searches without HTTP and
+/// templates under the same load as the server: what queueing alone makes of the p99.
+fn open_loop(service: &SearchService, queries: &[String], rate: f64) -> anyhow::Result<()> {
+    let rate = open_loop_rate(rate).map_err(anyhow::Error::msg)?;
+    let requests: Vec<(&str, bool)> = queries
+        .iter()
+        .flat_map(|q| [(q.as_str(), true), (q.as_str(), false)])
+        .collect();
+    if requests.is_empty() {
+        return Ok(());
+    }
+    let offered = (rate * OPEN_LOOP_SECONDS).round() as usize;
+    let t = Instant::now();
+    let mut latencies = offered_at(offered, rate, OPEN_LOOP_THREADS, |i| {
+        let (q, header) = requests[i % requests.len()];
+        let mut split = [Duration::ZERO; 4];
+        crate::search::sharing_words(|| page_searches(service, q, header, &mut split))
+    })?;
+    let served = t.elapsed().as_secs_f64();
+    latencies.sort();
+    let ms = |p: f64| percentile(&latencies, p).as_secs_f64() * 1000.0;
+    println!(
+        "page requests in process, open loop at {rate:.0}/s for {OPEN_LOOP_SECONDS:.0} s ({OPEN_LOOP_THREADS} threads, latency from when each was due): {} served at {:.0}/s, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms",
+        latencies.len(),
+        latencies.len() as f64 / served,
+        ms(0.5),
+        ms(0.9),
+        ms(0.99)
+    );
     Ok(())
+}
+
+/// Offers `offered` jobs at `rate` per second to `threads` threads, the `i`-th due `i / rate`
+/// seconds after the start whether or not the earlier ones are done; returns each job's
+/// latency from when it was due (its wait for a thread included), in no particular order.
+fn offered_at(
+    offered: usize,
+    rate: f64,
+    threads: usize,
+    job: impl Fn(usize) -> anyhow::Result<()> + Sync,
+) -> anyhow::Result<Vec<Duration>> {
+    use std::sync::{mpsc, Mutex};
+    let interval = Duration::from_secs_f64(1.0 / rate);
+    let (tx, rx) = mpsc::channel::<(usize, Instant)>();
+    let rx = Mutex::new(rx);
+    let start = Instant::now() + Duration::from_millis(50);
+    std::thread::scope(|scope| -> anyhow::Result<Vec<Duration>> {
+        let workers: Vec<_> = (0..threads.max(1))
+            .map(|_| {
+                scope.spawn(|| -> anyhow::Result<Vec<Duration>> {
+                    let mut took = Vec::new();
+                    loop {
+                        let next = rx
+                            .lock()
+                            .map_err(|_| anyhow::anyhow!("a search thread panicked"))?
+                            .recv();
+                        let Ok((i, due)) = next else {
+                            return Ok(took);
+                        };
+                        job(i)?;
+                        took.push(due.elapsed());
+                    }
+                })
+            })
+            .collect();
+        for i in 0..offered {
+            let due = start + interval.mul_f64(i as f64);
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+            tx.send((i, due))
+                .map_err(|_| anyhow::anyhow!("the search threads stopped"))?;
+        }
+        drop(tx);
+        let mut all = Vec::with_capacity(offered);
+        for w in workers {
+            all.extend(
+                w.join()
+                    .map_err(|_| anyhow::anyhow!("a search thread panicked"))??,
+            );
+        }
+        Ok(all)
+    })
 }
 
 /// Reindexes the corpus as `vanban reindex` does (a new generation, its merges finished), or
@@ -425,4 +570,62 @@ fn time_postgres(url: &str, queries: &[String], ours: Duration) -> anyhow::Resul
         theirs.as_secs_f64() / ours.as_secs_f64().max(1e-9)
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_open_loop_rate_is_a_positive_number_of_requests_per_second() {
+        assert_eq!(parse_open_loop_rate("168"), Ok(168.0));
+        assert_eq!(parse_open_loop_rate(" 0.5 "), Ok(0.5));
+        for bad in ["0", "-3", "abc", "", "NaN", "inf", "1e7"] {
+            let err = parse_open_loop_rate(bad).unwrap_err();
+            assert!(err.contains("open-loop rate"), "{bad}: {err}");
+        }
+        assert!(open_loop_rate(f64::NAN).is_err());
+    }
+
+    /// One thread, a job of 10 ms offered every 5 ms: the jobs queue, and each one's latency
+    /// counts its wait from when it was due (a generator that waited for the answers before
+    /// sending the next would report about 10 ms for every job).
+    #[test]
+    fn the_open_loop_counts_the_wait_of_a_job_due_while_the_threads_are_busy() {
+        let lat = offered_at(60, 200.0, 1, |_| {
+            std::thread::sleep(Duration::from_millis(10));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(lat.len(), 60);
+        let most = lat.iter().max().unwrap();
+        let least = lat.iter().min().unwrap();
+        assert!(*least >= Duration::from_millis(10), "{least:?}");
+        // The last is due at 295 ms and done at about 600 ms.
+        assert!(*most >= Duration::from_millis(250), "{most:?}");
+    }
+
+    /// The same jobs with a thread each to spare: none waits, each takes its own 10 ms.
+    #[test]
+    fn the_open_loop_runs_jobs_side_by_side_when_threads_are_free() {
+        let lat = offered_at(40, 200.0, 8, |_| {
+            std::thread::sleep(Duration::from_millis(10));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(lat.len(), 40);
+        let most = lat.iter().max().unwrap();
+        assert!(*most < Duration::from_millis(150), "{most:?}");
+    }
+
+    #[test]
+    fn a_failing_job_fails_the_open_loop() {
+        let r = offered_at(5, 1000.0, 2, |i| {
+            if i == 3 {
+                anyhow::bail!("job {i} failed")
+            }
+            Ok(())
+        });
+        assert!(r.is_err_and(|e| e.to_string().contains("job 3 failed")));
+    }
 }

@@ -47,6 +47,10 @@ enum Command {
         /// compare the results of two builds
         #[arg(long)]
         dump: Option<PathBuf>,
+        /// Page requests per second offered by the open-loop pass (default: 70 % of the
+        /// page requests per second measured just before)
+        #[arg(long, value_parser = vanban::bench::parse_open_loop_rate)]
+        open_loop_rate: Option<f64>,
     },
     /// Completeness-check benchmark: a province of N communes × M procedures on SQLite and
     /// (with --postgres) PostgreSQL
@@ -200,6 +204,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             queries,
             rounds,
             dump,
+            open_loop_rate,
         } => {
             if print_queries {
                 for q in vanban::bench::search_queries(vanban::bench::SEARCH_QUERY_SEED) {
@@ -213,9 +218,12 @@ fn run(command: Command) -> anyhow::Result<()> {
                 documents,
                 postgres.as_deref(),
                 reuse_index,
-                only,
-                rounds,
-                dump.as_deref(),
+                &vanban::bench::SearchBench {
+                    only,
+                    rounds,
+                    dump: dump.as_deref(),
+                    open_loop_rate,
+                },
             )?;
         }
         Command::BenchListings {

@@ -35,6 +35,7 @@ const SUBCOMMANDS: [(&str, &[&str]); 6] = [
             "--query",
             "--rounds",
             "--dump",
+            "--open-loop-rate",
         ],
     ),
     (
@@ -112,6 +113,30 @@ fn eval_search_refuses_fewer_than_two_folds_before_reading_anything() {
             text(&o)
         );
         assert!(!work.exists(), "nothing is written for a refused --folds");
+    }
+}
+
+#[test]
+fn bench_search_refuses_an_open_loop_rate_that_is_not_positive_before_reading_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("bench");
+    for rate in ["0", "-5", "many", "inf"] {
+        let o = run(
+            BENCH,
+            &[
+                "bench-search",
+                "--dir",
+                work.to_str().unwrap(),
+                &format!("--open-loop-rate={rate}"),
+            ],
+        );
+        assert_eq!(o.status.code(), Some(2), "{rate}: {}", text(&o));
+        assert!(
+            text(&o).contains("--open-loop-rate") && text(&o).contains("open-loop rate must be"),
+            "{rate}: {}",
+            text(&o)
+        );
+        assert!(!work.exists(), "nothing is written for a refused rate");
     }
 }
 
