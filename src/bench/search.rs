@@ -175,6 +175,15 @@ fn page_searches(
     Ok(())
 }
 
+/// The page requests of the queries: each in the header's form, then in the filter form (as
+/// `.ci/search-load.lua`'s `page` mode sends them, half and half).
+fn page_requests(queries: &[String]) -> Vec<(&str, bool)> {
+    queries
+        .iter()
+        .flat_map(|q| [(q.as_str(), true), (q.as_str(), false)])
+        .collect()
+}
+
 /// Page requests per second in process: the 200 queries in both of the page's forms (400
 /// requests, half and half as `.ci/search-load.lua`'s `page` mode sends them), on as many
 /// threads as cores, after a warm-up pass. The page's searches without HTTP and templates:
@@ -182,10 +191,7 @@ fn page_searches(
 fn page_throughput(service: &SearchService, queries: &[String]) -> anyhow::Result<f64> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-    let requests: Vec<(&str, bool)> = queries
-        .iter()
-        .flat_map(|q| [(q.as_str(), true), (q.as_str(), false)])
-        .collect();
+    let requests = page_requests(queries);
     let mut best = f64::MAX;
     for pass in 0..3 {
         let next = AtomicUsize::new(0);
@@ -313,10 +319,7 @@ const OPEN_LOOP_SECONDS: f64 = 20.0;
 /// templates under the same load as the server: what queueing alone makes of the p99.
 fn open_loop(service: &SearchService, queries: &[String], rate: f64) -> anyhow::Result<()> {
     let rate = open_loop_rate(rate).map_err(anyhow::Error::msg)?;
-    let requests: Vec<(&str, bool)> = queries
-        .iter()
-        .flat_map(|q| [(q.as_str(), true), (q.as_str(), false)])
-        .collect();
+    let requests = page_requests(queries);
     if requests.is_empty() {
         return Ok(());
     }
@@ -374,13 +377,17 @@ fn offered_at(
                 })
             })
             .collect();
+        let mut sent = 0;
         for i in 0..offered {
             let due = start + interval.mul_f64(i as f64);
             if let Some(wait) = due.checked_duration_since(Instant::now()) {
                 std::thread::sleep(wait);
             }
-            tx.send((i, due))
-                .map_err(|_| anyhow::anyhow!("the search threads stopped"))?;
+            // Every thread stopped: a job failed, and its error is the one to report.
+            if tx.send((i, due)).is_err() {
+                break;
+            }
+            sent += 1;
         }
         drop(tx);
         let mut all = Vec::with_capacity(offered);
@@ -389,6 +396,9 @@ fn offered_at(
                 w.join()
                     .map_err(|_| anyhow::anyhow!("a search thread panicked"))??,
             );
+        }
+        if sent < offered {
+            anyhow::bail!("the threads stopped after {sent} of {offered} jobs");
         }
         Ok(all)
     })
@@ -627,5 +637,13 @@ mod tests {
             Ok(())
         });
         assert!(r.is_err_and(|e| e.to_string().contains("job 3 failed")));
+        // With one thread, the job's error, not the stopped queue, is reported.
+        let r = offered_at(50, 1000.0, 1, |i| {
+            if i == 2 {
+                anyhow::bail!("job {i} failed")
+            }
+            Ok(())
+        });
+        assert!(r.is_err_and(|e| e.to_string().contains("job 2 failed")));
     }
 }
