@@ -602,12 +602,7 @@ mod tests {
     /// sending the next would report about 10 ms for every job).
     #[test]
     fn the_open_loop_counts_the_wait_of_a_job_due_while_the_threads_are_busy() {
-        let lat = offered_at(60, 200.0, 1, |_| {
-            std::thread::sleep(Duration::from_millis(10));
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(lat.len(), 60);
+        let lat = ten_ms_jobs_every_5_ms(60, 1);
         let most = lat.iter().max().unwrap();
         let least = lat.iter().min().unwrap();
         assert!(*least >= Duration::from_millis(10), "{least:?}");
@@ -618,32 +613,37 @@ mod tests {
     /// The same jobs with a thread each to spare: none waits, each takes its own 10 ms.
     #[test]
     fn the_open_loop_runs_jobs_side_by_side_when_threads_are_free() {
-        let lat = offered_at(40, 200.0, 8, |_| {
-            std::thread::sleep(Duration::from_millis(10));
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(lat.len(), 40);
+        let lat = ten_ms_jobs_every_5_ms(40, 8);
         let most = lat.iter().max().unwrap();
         assert!(*most < Duration::from_millis(150), "{most:?}");
     }
 
+    /// `offered` jobs of 10 ms, one due every 5 ms, on `threads` threads: their latencies,
+    /// one per job.
+    fn ten_ms_jobs_every_5_ms(offered: usize, threads: usize) -> Vec<Duration> {
+        let lat = offered_at(offered, 200.0, threads, |_| {
+            std::thread::sleep(Duration::from_millis(10));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(lat.len(), offered);
+        lat
+    }
+
     #[test]
     fn a_failing_job_fails_the_open_loop() {
-        let r = offered_at(5, 1000.0, 2, |i| {
-            if i == 3 {
-                anyhow::bail!("job {i} failed")
-            }
-            Ok(())
-        });
+        let failing = |offered, threads, bad: usize| {
+            offered_at(offered, 1000.0, threads, |i| {
+                if i == bad {
+                    anyhow::bail!("job {i} failed")
+                }
+                Ok(())
+            })
+        };
+        let r = failing(5, 2, 3);
         assert!(r.is_err_and(|e| e.to_string().contains("job 3 failed")));
         // With one thread, the job's error, not the stopped queue, is reported.
-        let r = offered_at(50, 1000.0, 1, |i| {
-            if i == 2 {
-                anyhow::bail!("job {i} failed")
-            }
-            Ok(())
-        });
+        let r = failing(50, 1, 2);
         assert!(r.is_err_and(|e| e.to_string().contains("job 2 failed")));
     }
 }
